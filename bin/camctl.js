@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point. `--version` is answered without loading the CLI so a cold start stays close to
+// `node -e 0` (issue 3's benchmark); everything else loads the compiled CLI.
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  const { main } = await import('../dist/src/cli/main.js');
+  await main(process.argv);
+}

@@ -1,0 +1,18 @@
+// Lint rules: typescript-eslint's recommended set; library code must not print (DESIGN.md: tracing
+// goes through util.debuglog), so console is only allowed in the CLI, benchmarks and tests.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'src/dashboard/ui/vendor/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/cli/**', 'bench/**', 'test/**', 'bin/**', 'src/dashboard/ui/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,13 @@
+/**
+ * `camctl emulate <model>`: runs an emulated camera until SIGINT/SIGTERM.
+ * Each model has its own file (emulate-sequoia.ts, emulate-theta.ts); this groups them.
+ */
+import { Command } from 'commander';
+import { registerSequoia } from './emulate-sequoia.js';
+
+export function register(program: Command): void {
+  const emulate = program
+    .command('emulate')
+    .description('run an emulated camera on this machine (binds 127.0.0.1 unless --host is given)');
+  registerSequoia(emulate);
+}

@@ -1,0 +1,62 @@
+/**
+ * The camctl command line: builds the commander program from one module per command and runs it.
+ * Each command module exports `register(program)`; this file only wires them and turns expected
+ * errors into one line on stderr with a non-zero exit.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { CliError } from './errors.js';
+import { register as registerEmulate } from './emulate.js';
+
+const registrations: Array<(program: Command) => void> = [registerEmulate];
+
+export function buildProgram(): Command {
+  const program = new Command('camctl')
+    .description('Control Parrot Sequoia and RICOH THETA cameras (HTTP, WebSocket, OSC, PTP/IP) and emulate them')
+    .version(VERSION, '-V, --version')
+    .option('-c, --camera <url>', 'camera address, e.g. sequoia://192.168.47.1 (or CAMCTL_CAMERA)')
+    .option('--json', 'machine-readable output')
+    .option('--timeout <seconds>', 'timeout for each phase of a request', '10')
+    .option('-q, --quiet', 'print less')
+    .option('-v, --verbose', 'print more')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of registrations) register(program);
+  return program;
+}
+
+// dist/src/cli/main.js → ../../../package.json; src/cli/main.ts (tests) → ../../package.json.
+const VERSION = readVersion();
+function readVersion(): string {
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'camctl' && pkg.version) return pkg.version;
+    } catch {
+      /* try the next layout */
+    }
+  }
+  return '0.0.0';
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; usage errors have already been printed by commander.
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`camctl: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const verbose = program.opts<{ verbose?: boolean }>().verbose;
+    process.stderr.write(`camctl: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 1;
+  }
+}
