@@ -1,0 +1,69 @@
+/**
+ * Errors of the Camera layer. Each has a stable `code` that scripts and the CLI can rely on; the
+ * camera's own words go in `deviceCode`/`deviceMessage`, the lower-level error in `cause`
+ * (DESIGN.md: errors are classes with a stable code).
+ */
+import type { SetResult } from './types.js';
+
+export type CameraErrorCode =
+  /** The address string cannot be parsed (`sequoia//x`, bad port…). */
+  | 'BAD_ADDRESS'
+  /** No adapter for the address scheme. */
+  | 'UNKNOWN_SCHEME'
+  /** The camera or adapter cannot do this (e.g. delete over a read-only protocol). */
+  | 'UNSUPPORTED'
+  | 'UNKNOWN_SETTING'
+  /** A value fails the setting's description (checked before sending). */
+  | 'BAD_VALUE'
+  /** The camera refused one or more settings ({@link CameraSettingError}). */
+  | 'REJECTED'
+  | 'NOT_FOUND'
+  /** The camera is doing something else (capture running, calibration…). */
+  | 'BUSY'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  /** Nothing answers at the address. */
+  | 'UNREACHABLE'
+  /** The camera answered something this client cannot understand. */
+  | 'PROTOCOL'
+  /** A download ended with another size than announced. */
+  | 'SIZE_MISMATCH'
+  /** The camera reported an error in its own terms (see `deviceMessage`). */
+  | 'CAMERA_ERROR'
+  /** The camera object was closed. */
+  | 'CLOSED';
+
+export class CameraError extends Error {
+  readonly code: CameraErrorCode;
+  /** The camera's own error code (PTP response code, OSC error code…), when it has one. */
+  readonly deviceCode: string | number | undefined;
+  /** The camera's own error text ("Bad value", "Not available"…). */
+  readonly deviceMessage: string | undefined;
+
+  constructor(
+    code: CameraErrorCode,
+    message: string,
+    options: { cause?: unknown; deviceCode?: string | number; deviceMessage?: string } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CameraError';
+    this.code = code;
+    this.deviceCode = options.deviceCode;
+    this.deviceMessage = options.deviceMessage;
+  }
+}
+
+/** Thrown by `setConfig` when the camera rejects at least one key; `results` has every key's answer. */
+export class CameraSettingError extends CameraError {
+  constructor(
+    readonly results: readonly SetResult[],
+    options: { cause?: unknown } = {},
+  ) {
+    const bad = results.filter((r) => !r.ok);
+    super('REJECTED', `camera rejected ${bad.map((r) => `${r.key} (${r.message})`).join(', ')}`, {
+      ...options,
+      deviceMessage: bad.map((r) => r.message).join('; '),
+    });
+    this.name = 'CameraSettingError';
+  }
+}

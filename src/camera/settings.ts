@@ -1,0 +1,94 @@
+/**
+ * Checking and converting setting values against their generic descriptions, so every adapter and
+ * the CLI (`config set KEY=VALUE`) reject bad input the same way before anything is sent.
+ *
+ * @example
+ * const s: Setting = { key: 'bit_depth', label: 'Bit depth', type: 'integer', value: 10, allowed: [8, 10], writable: true };
+ * parseSettingValue(s, '8');  // 8
+ * parseSettingValue(s, '9');  // throws CameraError BAD_VALUE "bit_depth must be one of 8, 10"
+ */
+import { CameraError } from './errors.js';
+import type { Setting, SettingValue } from './types.js';
+
+/** Converts command-line text into the setting's type and checks it. */
+export function parseSettingValue(setting: Setting, text: string): SettingValue {
+  switch (setting.type) {
+    case 'number':
+    case 'integer': {
+      const t = text.trim();
+      const n = t === '' ? NaN : Number(t);
+      if (!Number.isFinite(n)) throw badValue(setting, `${setting.key} must be a number, got ${JSON.stringify(text)}`);
+      return checkSettingValue(setting, n);
+    }
+    case 'boolean': {
+      const t = text.trim().toLowerCase();
+      if (['true', 'on', 'yes', '1'].includes(t)) return checkSettingValue(setting, true);
+      if (['false', 'off', 'no', '0'].includes(t)) return checkSettingValue(setting, false);
+      throw badValue(setting, `${setting.key} must be true or false, got ${JSON.stringify(text)}`);
+    }
+    case 'enum': {
+      // Enums may have numeric members (Sequoia resolutions): match by their text form.
+      const hit = setting.allowed?.find((v) => String(v) === text.trim());
+      if (hit !== undefined) return hit;
+      return checkSettingValue(setting, text);
+    }
+    case 'string':
+      return checkSettingValue(setting, text);
+  }
+}
+
+/** Checks a typed value against the description; returns it unchanged or throws `BAD_VALUE`. */
+export function checkSettingValue(setting: Setting, value: unknown): SettingValue {
+  if (!setting.writable) throw badValue(setting, `${setting.key} is read-only`);
+  const allowedText = setting.allowed?.map(String).join(', ');
+  switch (setting.type) {
+    case 'number':
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw badValue(setting, `${setting.key} must be a number`);
+      if (setting.type === 'integer' && !Number.isInteger(value)) throw badValue(setting, `${setting.key} must be a whole number`);
+      if (setting.allowed && !setting.allowed.includes(value)) {
+        throw badValue(setting, `${setting.key} must be one of ${allowedText}, got ${value}`);
+      }
+      const r = setting.range;
+      if (r && (value < r.min || value > r.max)) {
+        throw badValue(setting, `${setting.key} must be between ${r.min} and ${r.max}${setting.unit ? ` ${setting.unit}` : ''}, got ${value}`);
+      }
+      return value;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw badValue(setting, `${setting.key} must be true or false`);
+      return value;
+    case 'enum':
+      if (!setting.allowed?.includes(value as SettingValue)) {
+        throw badValue(setting, `${setting.key} must be one of ${allowedText}, got ${JSON.stringify(value)}`);
+      }
+      return value as SettingValue;
+    case 'string': {
+      if (typeof value !== 'string') throw badValue(setting, `${setting.key} must be text`);
+      if (setting.maxBytes !== undefined && Buffer.byteLength(value, 'utf8') > setting.maxBytes) {
+        throw badValue(setting, `${setting.key} must be at most ${setting.maxBytes} bytes`);
+      }
+      if (setting.allowed && !setting.allowed.includes(value)) {
+        throw badValue(setting, `${setting.key} must be one of ${allowedText}`);
+      }
+      return value;
+    }
+  }
+}
+
+/** Checks a whole `setConfig` request against the descriptions (unknown keys included). */
+export function checkSettings(descriptions: readonly Setting[], values: Record<string, unknown>): void {
+  const byKey = new Map(descriptions.map((d) => [d.key, d]));
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const d = byKey.get(key);
+    if (!d) {
+      throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(key)} (known: ${[...byKey.keys()].join(', ')})`);
+    }
+    checkSettingValue(d, value);
+  }
+}
+
+function badValue(setting: Setting, message: string): CameraError {
+  return new CameraError('BAD_VALUE', message, { deviceCode: setting.key });
+}
