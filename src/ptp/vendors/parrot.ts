@@ -1,0 +1,252 @@
+/**
+ * Parrot's PTP extension (VendorExtensionID 0x1B, "parrot.com: 1.0;"), as spoken by the Sequoia
+ * over USB and PTP/IP. Codes and data layouts follow Parrot's "PTP Parrot Extension" manual as
+ * used by Parrot-Developers/sequoia-ptpy, and spec/sequoia.md.
+ *
+ * @example
+ * const temps = decodeTemperatureValues(data); // { P7: 41250, ... } in milli-°C
+ */
+import { DataType, registerVendor } from '../codes.js';
+import { PtpReader, PtpWriter } from '../codec.js';
+
+export const PARROT_VENDOR_ID = 0x1b;
+export const PARROT_EXTENSION_DESC = 'parrot.com: 1.0;';
+
+export const ParrotOp = {
+  GetSunshineValues: 0x9201,
+  GetTemperatureValues: 0x9202,
+  GetAngleValues: 0x9203,
+  GetGpsValues: 0x9204,
+  GetGyroscopeValues: 0x9205,
+  GetAccelerometerValues: 0x9206,
+  GetMagnetometerValues: 0x9207,
+  GetImuValues: 0x9208,
+  GetStatusMask: 0x9209,
+  EjectStorage: 0x920a,
+  StartMagnetoCalib: 0x9210,
+  StopMagnetoCalib: 0x9211,
+  MagnetoCalibStatus: 0x9212,
+  SendFirmwareUpdate: 0x9213,
+} as const;
+
+export const ParrotEv = {
+  Status: 0xc201,
+  MagnetoCalibrationStatus: 0xc202,
+} as const;
+
+export const ParrotProp = {
+  PhotoSensorEnableMask: 0xd201,
+  PhotoSensorsKeepOn: 0xd202,
+  MultispectralImageSize: 0xd203,
+  MainBitDepth: 0xd204,
+  MultispectralBitDepth: 0xd205,
+  HeatingEnable: 0xd206,
+  WifiStatus: 0xd207,
+  WifiSSID: 0xd208,
+  WifiEncryptionType: 0xd209,
+  WifiPassphrase: 0xd20a,
+  WifiChannel: 0xd20b,
+  Localization: 0xd20c,
+  WifiMode: 0xd20d,
+  AntiFlickeringFrequency: 0xd210,
+  DisplayOverlayMask: 0xd211,
+  GPSInterval: 0xd212,
+  MultisensorsExposureMeteringMode: 0xd213,
+  MultisensorsExposureTime: 0xd214,
+  MultisensorsExposureProgramMode: 0xd215,
+  MultisensorsExposureIndex: 0xd216,
+  MultisensorsIrradianceGain: 0xd217,
+  MultisensorsIrradianceIntegrationTime: 0xd218,
+  OverlapRate: 0xd219,
+  LEDsEnableMask: 0xd220,
+  GPSEnable: 0xd221,
+  SelectedStorage: 0xd222,
+  MediaFolderName: 0xd223,
+  XMPTag: 0xd224,
+} as const;
+
+/** StillCaptureMode (0x5013) values on the Sequoia (spec/sequoia.md). */
+export const ParrotCaptureMode = {
+  Single: 0x0001,
+  Timelapse: 0x0003,
+  GpsPosition: 0x8002,
+  AutomaticOverlap: 0x8003,
+  RadiometricCalibration: 0x8004,
+} as const;
+
+/** Bits of GetStatusMask / the Status event, LSB first. */
+export const PARROT_STATUS_BITS = [
+  'SnapshotRequested',
+  'BodyImuCalibRunning',
+  'AuxiliaryImuCalibRunning',
+  'AuxiliaryConnected',
+  'AuxiliaryGpsRunning',
+  'RemoteGpsRunning',
+  'CamRGBError',
+  'CamGreenError',
+  'CamRedError',
+  'CamRedEdgeError',
+  'CamNIRError',
+  'BodySensorsInitDone',
+  'AuxiliarySensorsInitDone',
+  'CameraRunning',
+] as const;
+export type ParrotStatusFlag = (typeof PARROT_STATUS_BITS)[number];
+
+export const MAGNETO_CALIB_STATUS = ['None', 'Ok', 'Running', 'RollPending', 'PitchPending', 'YawPending', 'Failed', 'Aborted'] as const;
+
+/** Data types the Sequoia uses for its properties, for `camctl ptp prop set` and the emulator. */
+export const PARROT_PROP_TYPES: Readonly<Record<number, number>> = {
+  [ParrotProp.PhotoSensorEnableMask]: DataType.UINT32,
+  [ParrotProp.PhotoSensorsKeepOn]: DataType.UINT8,
+  [ParrotProp.MultispectralImageSize]: DataType.STR,
+  [ParrotProp.MainBitDepth]: DataType.UINT8,
+  [ParrotProp.MultispectralBitDepth]: DataType.UINT8,
+  [ParrotProp.WifiStatus]: DataType.UINT8,
+  [ParrotProp.WifiSSID]: DataType.STR,
+  [ParrotProp.GPSInterval]: DataType.UINT32,
+  [ParrotProp.MultisensorsExposureTime]: DataType.AUINT32,
+  [ParrotProp.MultisensorsExposureIndex]: DataType.AUINT16,
+  [ParrotProp.OverlapRate]: DataType.UINT8,
+  [ParrotProp.SelectedStorage]: DataType.UINT32,
+};
+
+registerVendor({
+  vendorExtensionId: PARROT_VENDOR_ID,
+  name: 'Parrot',
+  operations: ParrotOp,
+  events: ParrotEv,
+  properties: ParrotProp,
+});
+
+function u32s(data: Uint8Array): number[] {
+  return new PtpReader(data).u32array();
+}
+function i32s(data: Uint8Array): number[] {
+  const r = new PtpReader(data);
+  const n = r.u32();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(r.i32());
+  return out;
+}
+function need(a: number[], n: number, what: string): number[] {
+  if (a.length < n) throw new RangeError(`${what}: expected ${n} values, got ${a.length}`);
+  return a;
+}
+const at = (a: number[], i: number): number => a[i] as number;
+
+export interface Bands<T> {
+  Green: T;
+  Red: T;
+  RedEdge: T;
+  NIR: T;
+}
+/** GetSunshineValues: per band (raw irradiance, integration/gain word) — array of 8 u32. */
+export function decodeSunshineValues(data: Uint8Array): Bands<[number, number]> {
+  const a = need(u32s(data), 8, 'sunshine');
+  return { Green: [at(a, 0), at(a, 4)], Red: [at(a, 1), at(a, 5)], RedEdge: [at(a, 2), at(a, 6)], NIR: [at(a, 3), at(a, 7)] };
+}
+export function encodeSunshineValues(v: Bands<[number, number]>): Uint8Array {
+  return new PtpWriter().u32array([v.Green[0], v.Red[0], v.RedEdge[0], v.NIR[0], v.Green[1], v.Red[1], v.RedEdge[1], v.NIR[1]]).finish();
+}
+
+export interface Temperatures {
+  P7: number;
+  P7MU: number;
+  DDR: number;
+  WiFi: number;
+  IMU: number;
+  IMUSunshine: number;
+}
+/** GetTemperatureValues: array of 6 i32 in milli-°C. */
+export function decodeTemperatureValues(data: Uint8Array): Temperatures {
+  const a = need(i32s(data), 6, 'temperatures');
+  return { P7: at(a, 0), P7MU: at(a, 1), DDR: at(a, 2), WiFi: at(a, 3), IMU: at(a, 4), IMUSunshine: at(a, 5) };
+}
+export function encodeTemperatureValues(t: Temperatures): Uint8Array {
+  const w = new PtpWriter().u32(6);
+  for (const v of [t.P7, t.P7MU, t.DDR, t.WiFi, t.IMU, t.IMUSunshine]) w.i32(v);
+  return w.finish();
+}
+
+export interface Angles {
+  Yaw: number;
+  Pitch: number;
+  Roll: number;
+}
+export interface Xyz {
+  X: number;
+  Y: number;
+  Z: number;
+}
+/** GetAngleValues(imu): yaw, pitch, roll in µdeg (u32 on the wire; two's complement for negatives). */
+export function decodeAngleValues(data: Uint8Array): Angles {
+  const a = need(i32s(data), 3, 'angles');
+  return { Yaw: at(a, 0), Pitch: at(a, 1), Roll: at(a, 2) };
+}
+export function decodeXyz(data: Uint8Array): Xyz {
+  const a = need(i32s(data), 3, 'vector');
+  return { X: at(a, 0), Y: at(a, 1), Z: at(a, 2) };
+}
+export function encodeI32Array(values: readonly number[]): Uint8Array {
+  const w = new PtpWriter().u32(values.length);
+  for (const v of values) w.i32(v);
+  return w.finish();
+}
+
+export interface GpsValues {
+  Longitude: { Deg: number; Min: number; Sec: number };
+  Latitude: { Deg: number; Min: number; Sec: number };
+  Altitude: number;
+}
+/** GetGpsValues: lon d/m/s, lat d/m/s, altitude — array of 7 (signed where south/west). */
+export function decodeGpsValues(data: Uint8Array): GpsValues {
+  const a = need(i32s(data), 7, 'gps');
+  return {
+    Longitude: { Deg: at(a, 0), Min: at(a, 1), Sec: at(a, 2) },
+    Latitude: { Deg: at(a, 3), Min: at(a, 4), Sec: at(a, 5) },
+    Altitude: at(a, 6),
+  };
+}
+
+export interface ImuValues {
+  Gyroscope: Xyz;
+  Accelerometer: Xyz;
+  Magnetometer: Xyz;
+  Angle: Angles;
+}
+export function decodeImuValues(data: Uint8Array): ImuValues {
+  const a = need(i32s(data), 12, 'imu');
+  return {
+    Gyroscope: { X: at(a, 0), Y: at(a, 1), Z: at(a, 2) },
+    Accelerometer: { X: at(a, 3), Y: at(a, 4), Z: at(a, 5) },
+    Magnetometer: { X: at(a, 6), Y: at(a, 7), Z: at(a, 8) },
+    Angle: { Yaw: at(a, 9), Pitch: at(a, 10), Roll: at(a, 11) },
+  };
+}
+
+/** The status mask (GetStatusMask response parameter / Status event parameter) as flags. */
+export function decodeStatusMask(mask: number): Record<ParrotStatusFlag, boolean> {
+  const out = {} as Record<ParrotStatusFlag, boolean>;
+  PARROT_STATUS_BITS.forEach((name, i) => (out[name] = ((mask >>> i) & 1) === 1));
+  return out;
+}
+export function encodeStatusMask(flags: Partial<Record<ParrotStatusFlag, boolean>>): number {
+  let m = 0;
+  PARROT_STATUS_BITS.forEach((name, i) => {
+    if (flags[name]) m |= 1 << i;
+  });
+  return m >>> 0;
+}
+
+/** Decoders of vendor operations' incoming data, by opcode, for generic printing. */
+export const PARROT_DATA_DECODERS: Readonly<Record<number, (data: Uint8Array) => unknown>> = {
+  [ParrotOp.GetSunshineValues]: decodeSunshineValues,
+  [ParrotOp.GetTemperatureValues]: decodeTemperatureValues,
+  [ParrotOp.GetAngleValues]: decodeAngleValues,
+  [ParrotOp.GetGpsValues]: decodeGpsValues,
+  [ParrotOp.GetGyroscopeValues]: decodeXyz,
+  [ParrotOp.GetAccelerometerValues]: decodeXyz,
+  [ParrotOp.GetMagnetometerValues]: decodeXyz,
+  [ParrotOp.GetImuValues]: decodeImuValues,
+};

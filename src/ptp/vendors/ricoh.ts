@@ -1,0 +1,89 @@
+/**
+ * RICOH THETA PTP extension. The THETA reports VendorExtensionID 0x6 (spec/osc.md "USB"); codes
+ * and types follow RICOH's THETA USB API reference (ricohapi/theta-api-specs, theta-usb-api/).
+ *
+ * @example
+ * codeName('property', 0xd803, RICOH_VENDOR_ID); // 'SleepDelay'
+ */
+import { DataType, registerVendor } from '../codes.js';
+
+export const RICOH_VENDOR_ID = 0x6;
+
+export const RicohOp = {
+  StopSelfTimer: 0x99a2,
+} as const;
+
+export const RicohProp = {
+  AudioVolume: 0x502c,
+  ErrorInfo: 0xd006,
+  ShutterSpeed: 0xd00f,
+  PerceivedDeviceType: 0xd407,
+  GpsInfo: 0xd801,
+  AutoPowerOffDelay: 0xd802,
+  SleepDelay: 0xd803,
+  ChannelNumber: 0xd807,
+  CaptureStatus: 0xd808,
+  RecordingTime: 0xd809,
+  RemainingRecordingTime: 0xd80a,
+  Filter: 0xd80b,
+  BatteryStatus: 0xd80c,
+  RemainingVideos: 0xd80d,
+  SleepMode: 0xd80e,
+  CompositeShootingTime: 0xd80f,
+  CompositeShootingOutputInterval: 0xd810,
+  CompositeShootingElapsedTime: 0xd811,
+  BracketParameters: 0xd812,
+  ColorTemperature: 0xd813,
+} as const;
+
+/** StillCaptureMode (0x5013) on the THETA (spec/osc.md "USB"). */
+export const RicohCaptureMode = {
+  Single: 0x0001,
+  Interval: 0x0003,
+  Video: 0x8002,
+  Composite: 0x8003,
+  MultiBracket: 0x8004,
+} as const;
+
+/** CaptureStatus (0xD808) values. */
+export const RICOH_CAPTURE_STATUS = ['Idle', 'Shooting', 'SelfTimerCountdown', 'BracketShooting'] as const;
+
+/** SleepDelay 65534 means "never" (spec/osc.md); 1–59 are raised to 60 by the camera. */
+export const RICOH_SLEEP_NEVER = 65534;
+
+export const RICOH_PROP_TYPES: Readonly<Record<number, number>> = {
+  [RicohProp.AudioVolume]: DataType.UINT32,
+  [RicohProp.ShutterSpeed]: DataType.UINT64,
+  [RicohProp.GpsInfo]: DataType.STR,
+  [RicohProp.AutoPowerOffDelay]: DataType.UINT8,
+  [RicohProp.SleepDelay]: DataType.UINT16,
+  [RicohProp.CaptureStatus]: DataType.UINT8,
+  [RicohProp.ColorTemperature]: DataType.UINT16,
+};
+
+/** Normalises a SleepDelay value as the camera does, or undefined when out of range. */
+export function normaliseSleepDelay(v: number): number | undefined {
+  if (v === RICOH_SLEEP_NEVER || v === 0) return v;
+  if (!Number.isInteger(v) || v < 0 || v > 1800) return undefined;
+  return v < 60 ? 60 : v;
+}
+
+/**
+ * ShutterSpeed (0xD00F) is a u64 rational: numerator in the low 32 bits, denominator in the high
+ * 32 bits (0 = auto).
+ */
+export function decodeShutterSpeed(v: bigint): { numerator: number; denominator: number } | 'auto' {
+  if (v === 0n) return 'auto';
+  return { numerator: Number(v & 0xffffffffn), denominator: Number(v >> 32n) };
+}
+export function encodeShutterSpeed(numerator: number, denominator: number): bigint {
+  return (BigInt(denominator) << 32n) | BigInt(numerator);
+}
+
+registerVendor({
+  vendorExtensionId: RICOH_VENDOR_ID,
+  name: 'RICOH',
+  operations: RicohOp,
+  events: {},
+  properties: RicohProp,
+});
