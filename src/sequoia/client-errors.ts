@@ -1,0 +1,69 @@
+/**
+ * Errors of the Sequoia client, each with a stable `code`; the camera's own text (its `error` or
+ * `status` field, a rejected setting's answer) in `deviceMessage`, the HTTP status in `httpStatus`,
+ * the socket error in `cause` (DESIGN.md: errors are classes with a stable code).
+ */
+
+export type SequoiaErrorCode =
+  /** Nothing listens at the address (connection refused, host unreachable, DNS failure). */
+  | 'UNREACHABLE'
+  /** A phase took longer than its timeout; `phase` says which. */
+  | 'TIMEOUT'
+  | 'ABORTED'
+  /** The link broke in the middle of a reply. */
+  | 'CONNECTION_LOST'
+  /** A non-2xx reply; `httpStatus` and the camera's text are kept. */
+  | 'HTTP_STATUS'
+  | 'NOT_FOUND'
+  /** A reply that is not the JSON the API documents (missing or mistyped required field). */
+  | 'BAD_REPLY'
+  /** The camera answered with an error text in a 200 reply (capture "Not available", setting "Bad value"). */
+  | 'CAMERA_ERROR'
+  /** A download ended with another size than announced. */
+  | 'SIZE_MISMATCH'
+  /** A reply body exceeded `maxReplyBytes`. */
+  | 'REPLY_TOO_LARGE'
+  /** Bad argument given to the client (path with `..`, bad option). */
+  | 'BAD_ARGUMENT'
+  | 'CLOSED';
+
+/** The phase of a request a timeout or failure belongs to (DESIGN.md: a timeout per phase). */
+export type RequestPhase = 'connect' | 'reply' | 'body';
+
+export class SequoiaError extends Error {
+  readonly code: SequoiaErrorCode;
+  readonly httpStatus: number | undefined;
+  readonly deviceMessage: string | undefined;
+  readonly phase: RequestPhase | undefined;
+  /** Request path, e.g. `/config`. */
+  readonly path: string | undefined;
+
+  constructor(
+    code: SequoiaErrorCode,
+    message: string,
+    options: { cause?: unknown; httpStatus?: number; deviceMessage?: string; phase?: RequestPhase; path?: string } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SequoiaError';
+    this.code = code;
+    this.httpStatus = options.httpStatus;
+    this.deviceMessage = options.deviceMessage;
+    this.phase = options.phase;
+    this.path = options.path;
+  }
+}
+
+/** Rejected `POST /config`, `/wifi` or `/manualmode` keys, with every key's answer. */
+export class SequoiaSettingError extends SequoiaError {
+  constructor(
+    readonly answers: Readonly<Record<string, string>>,
+    path: string,
+  ) {
+    const bad = Object.entries(answers).filter(([, v]) => v !== 'Ok');
+    super('CAMERA_ERROR', `camera rejected ${bad.map(([k, v]) => `${k} (${v})`).join(', ')}`, {
+      deviceMessage: bad.map(([, v]) => v).join('; '),
+      path,
+    });
+    this.name = 'SequoiaSettingError';
+  }
+}
