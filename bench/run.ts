@@ -413,7 +413,12 @@ async function main(): Promise<void> {
   else if (results.some((r) => r.outcome === 'fail' || r.outcome === 'error')) process.exitCode = 1;
 }
 
-// Importing this module (benchmarks import its types; tests import its functions) must not run it.
+// Importing this module (benchmarks import its types and BenchSkip; tests import its functions)
+// must not run it. No top-level await: benchmark modules import this one while main() loads them,
+// and a pending top-level await here would deadlock that cycle.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await main();
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+  });
 }

@@ -192,3 +192,33 @@ describe('runBenchmark', () => {
     expect(await runBenchmark(b, { repoRoot, signal: outer.signal })).toMatchObject([{ outcome: 'error', reason: 'interrupted' }]);
   });
 });
+
+describe('npm run bench (compiled harness)', () => {
+  const runJs = path.join(repoRoot, 'dist', 'bench', 'run.js');
+  const exec = async (args: string[]) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [runJs, ...args], { cwd: repoRoot }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  };
+
+  it('lists the discovered benchmarks (loading them must not deadlock on the shared module)', async () => {
+    expect(existsSync(runJs), `${runJs} missing: run npm run build`).toBe(true);
+    const r = await exec(['--list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^sequoia-download\s/m);
+    expect(r.stdout).toMatch(/^sequoia-status\s/m);
+    expect(r.stdout).not.toContain('(broken)');
+  });
+
+  it('exits 2 with a hint when no benchmark matches, and on a bad option', async () => {
+    const none = await exec(['camctl-no-such-benchmark']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('try --list');
+    const bad = await exec(['--reps', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--reps');
+  });
+});
