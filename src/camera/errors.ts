@@ -24,6 +24,10 @@ export type CameraErrorCode =
   | 'ABORTED'
   /** Nothing answers at the address. */
   | 'UNREACHABLE'
+  /** The link broke in the middle of an exchange. */
+  | 'CONNECTION_LOST'
+  /** A camera path that cannot exist (`..`, wrong depth). */
+  | 'BAD_PATH'
   /** The camera answered something this client cannot understand. */
   | 'PROTOCOL'
   /** A download ended with another size than announced. */

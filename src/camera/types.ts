@@ -64,7 +64,7 @@ export interface SetResult<K extends string = string> {
 
 /** Options every async operation takes (DESIGN.md: every public async call takes a signal). */
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface CameraInfo {
@@ -146,8 +146,10 @@ export interface RemoteFile extends RemoteEntry {
 }
 
 export interface CaptureOptions extends CallOptions {
-  /** How long to wait for the shot to finish and its files to be listed, ms. */
+  /** How long to wait for the shot to finish and its files to be listed, ms. Default 60 000. */
   timeoutMs?: number;
+  /** Called once per file as soon as it is complete on the camera (before the whole shot is). */
+  onFile?: (file: RemoteFile) => void;
 }
 
 export interface CaptureResult {

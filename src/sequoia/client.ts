@@ -82,7 +82,7 @@ export interface SequoiaClientOptions {
 }
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** One file of a folder listing. */
@@ -160,16 +160,19 @@ export class SequoiaClient {
    * "… running" as an error text (spec/sequoia.md), so that is a `CAMERA_ERROR` here.
    */
   async startCapture(options?: CallOptions): Promise<CaptureCommandReply> {
-    const reply = parseCaptureCommand(await this.getJson('/capture/start', options), '/capture/start');
-    if (!/running$/i.test(reply.status)) {
-      throw new SequoiaError('CAMERA_ERROR', `capture not started: ${reply.status}`, { deviceMessage: reply.status, path: '/capture/start' });
+    const path = '/capture/start';
+    const { status, json } = await this.exchange({ method: 'GET', path, signal: options?.signal }, true);
+    const reply = parseCaptureCommand(json, path);
+    if (status >= 400 || !/running$/i.test(reply.status)) {
+      throw new SequoiaError('CAMERA_ERROR', `capture not started: ${reply.status}`, { httpStatus: status, deviceMessage: reply.status, path });
     }
     return reply;
   }
 
   /** `GET /capture/stop`; "Ready" or "Capture is not running" are both a stopped camera. */
   async stopCapture(options?: CallOptions): Promise<CaptureCommandReply> {
-    return parseCaptureCommand(await this.getJson('/capture/stop', options), '/capture/stop');
+    const path = '/capture/stop';
+    return parseCaptureCommand(await this.requestJson({ method: 'GET', path, signal: options?.signal }, true), path);
   }
 
   // ---- config ----------------------------------------------------------------------------------
@@ -216,8 +219,11 @@ export class SequoiaClient {
       throw badArgument(`calibration target must be body, sunshine or radiometric`);
     }
     const path = `/calibration${target ? `/${target}` : ''}/${action}`;
-    const reply = parseEcho(await this.getJson(path, options), path);
-    return { ...reply, request: String(reply.request), status: typeof reply.status === 'string' ? reply.status : '' };
+    const { status, json } = await this.exchange({ method: 'GET', path, signal: options?.signal }, true);
+    const reply = parseEcho(json, path);
+    const text = typeof reply.status === 'string' ? reply.status : '';
+    if (status >= 400) throw new SequoiaError('CAMERA_ERROR', `calibration ${action} refused: ${text}`, { httpStatus: status, deviceMessage: text, path });
+    return { ...reply, request: String(reply.request), status: text };
   }
 
   // ---- storage and files -----------------------------------------------------------------------
@@ -354,7 +360,7 @@ export class SequoiaClient {
 
   private async postSettings(path: string, values: object, options?: CallOptions): Promise<Record<string, string>> {
     if (!isObject(values) || Object.keys(values).length === 0) throw badArgument(`nothing to set`);
-    const reply = parseEcho(await this.requestJson({ method: 'POST', path, body: JSON.stringify(values), signal: options?.signal }), path);
+    const reply = parseEcho(await this.requestJson({ method: 'POST', path, body: JSON.stringify(values), signal: options?.signal }, true), path);
     const answers = flattenEcho(reply);
     if (Object.values(answers).some((a) => a !== 'Ok')) throw new SequoiaSettingError(answers, path);
     return answers;
@@ -364,7 +370,17 @@ export class SequoiaClient {
     return this.requestJson({ method: 'GET', path, signal: options?.signal });
   }
 
-  private async requestJson(call: HttpCall): Promise<unknown> {
+  private async requestJson(call: HttpCall, echoOnError = false): Promise<unknown> {
+    return (await this.exchange(call, echoOnError)).json;
+  }
+
+  /**
+   * One JSON exchange. `echoOnError`: the camera answers a rejected POST with an error status but
+   * the same per-key echo as a success (spec/sequoia.md), and a refused `/capture/start` or
+   * calibration command with its status text; such bodies are returned with their HTTP status for
+   * the caller to interpret instead of becoming a bare HTTP error.
+   */
+  private async exchange(call: HttpCall, echoOnError = false): Promise<{ status: number; json: unknown }> {
     this.checkOpen();
     const reply = await send(this.target, call);
     let body: Buffer;
@@ -381,11 +397,16 @@ export class SequoiaClient {
     } catch (err) {
       parseError = err;
     }
-    if (reply.status < 200 || reply.status > 299) {
-      // The emulator and camera answer errors as JSON `{request, error|status}`: keep their text.
-      const text = isObject(json) ? String(json.error ?? json.status ?? '') : body.toString('utf8').slice(0, 200);
+    const echoed = echoOnError && reply.status >= 400 && isObject(json) && typeof json.request === 'string' && json.error === undefined;
+    if ((reply.status < 200 || reply.status > 299) && !echoed) {
+      // Errors come as JSON `{request, error}` (or `{"/path": "text"}` for /delete): keep the text.
+      let text = body.toString('utf8').slice(0, 200);
+      if (isObject(json)) {
+        const first = Object.entries(json).find(([k, v]) => k !== 'request' && typeof v === 'string')?.[1];
+        text = String(json.error ?? first ?? json.status ?? '');
+      }
       const code = reply.status === 404 ? 'NOT_FOUND' : 'HTTP_STATUS';
-      throw new SequoiaError(code, `${call.method} ${call.path}: HTTP ${reply.status}${text ? ` ${text}` : ''}`, {
+      throw new SequoiaError(code, `${call.method} ${call.path}: ${text || `HTTP ${reply.status}`}`, {
         httpStatus: reply.status,
         deviceMessage: text,
         path: call.path,
@@ -394,7 +415,7 @@ export class SequoiaClient {
     if (parseError !== undefined) {
       throw new SequoiaError('BAD_REPLY', `reply to ${call.path} is not JSON`, { cause: parseError, path: call.path });
     }
-    return json;
+    return { status: reply.status, json };
   }
 }
 
