@@ -231,8 +231,8 @@ export class Medium {
     const st = await fs.lstat(file);
     if (!st.isFile()) throw new StorageError('NOT_FOUND', `${this.name}/${folder}/${name} is not a file`);
     await fs.rm(file);
-    // The thumbnail goes with its picture.
-    await fs.rm(path.join(path.dirname(file), '.thumb', name), { force: true });
+    // The thumbnail (`.thumb/<stem>.jpg`) goes with its picture.
+    await fs.rm(path.join(path.dirname(file), '.thumb', `${name.replace(/\.[^.]+$/, '')}.jpg`), { force: true });
     this.used -= st.size;
   }
 

@@ -1,0 +1,42 @@
+/**
+ * Option parsing shared by the `camctl emulate …` commands: ports, numbers, byte sizes, and the
+ * wait for SIGINT/SIGTERM that ends an emulator cleanly.
+ */
+import { CliError } from './errors.js';
+
+export function parsePort(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new CliError(`${flag} must be a port number 0–65535 (0 = any free port), got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parseNumberOption(value: string, flag: string, range: { min: number; max: number }): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < range.min || n > range.max) {
+    throw new CliError(`${flag} must be a number between ${range.min} and ${range.max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+const UNITS: Record<string, number> = { '': 1, B: 1, K: 1e3, KB: 1e3, KIB: 1024, M: 1e6, MB: 1e6, MIB: 1024 ** 2, G: 1e9, GB: 1e9, GIB: 1024 ** 3, T: 1e12, TB: 1e12 };
+
+/** `3MB`, `8GB`, `512MiB`, `1000000` → bytes (SI units as storage vendors count, binary with `i`). */
+export function parseBytes(value: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+  const unit = m ? UNITS[m[2]!.toUpperCase()] : undefined;
+  if (!m || unit === undefined) throw new CliError(`${flag} must be a size like 3MB, 8GB or 1048576, got ${JSON.stringify(value)}`);
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** Resolves with the name of the first SIGINT or SIGTERM. */
+export function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * `camctl emulate sequoia`: runs the emulated Parrot Sequoia until SIGINT/SIGTERM.
+ * Prints exactly one JSON line on stdout once listening, then logs to stderr.
+ */
+import type { Command } from 'commander';
+import { CliError } from './errors.js';
+import { parseBytes, parseNumberOption, parsePort, waitForSignal } from './emulate-options.js';
+
+interface SequoiaEmulateFlags {
+  host: string;
+  httpPort: string;
+  ptpipPort?: string;
+  dataDir?: string;
+  speed: string;
+  latency: string;
+  bandwidth?: string;
+  internalCapacity?: string;
+  sdCapacity?: string;
+  sd: boolean;
+  sunshine: boolean;
+  gpsFixAfter: string;
+}
+
+export function registerSequoia(emulate: Command): void {
+  emulate
+    .command('sequoia')
+    .description('emulated Parrot Sequoia: HTTP + WebSocket API (and PTP/IP with --ptpip-port) over real files')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--http-port <n>', 'HTTP port (0 = any free port; the camera uses 80)', '0')
+    .option('--ptpip-port <n>', 'also serve PTP/IP on this port (0 = any free port; the camera uses 15740)')
+    .option('--data-dir <dir>', 'media and settings directory (default: ~/.local/share/camctl/sequoia)')
+    .option('--speed <x>', 'run simulated time x times faster than real time', '1')
+    .option('--latency <ms>', 'round-trip time added to every HTTP request', '0')
+    .option('--bandwidth <rate>', 'per-connection bandwidth limit, e.g. 3MB (bytes/s)')
+    .option('--internal-capacity <size>', 'internal memory size, e.g. 64GB')
+    .option('--sd-capacity <size>', 'SD card size, e.g. 8GB')
+    .option('--no-sd', 'start without an SD card')
+    .option('--no-sunshine', 'start without the sunshine sensor')
+    .option('--gps-fix-after <seconds>', 'simulated seconds until the GPS gets a fix', '30')
+    .addHelpText(
+      'after',
+      `
+The emulator prints one line once listening, e.g.
+  {"event":"listening","model":"sequoia","http":"http://127.0.0.1:40123"}
+then logs to stderr. Emulator controls (SD card, fill, sunshine, GPS, track, link) are under
+/_emulator/ — see the README.
+
+Examples:
+  camctl emulate sequoia --http-port 8080
+  camctl emulate sequoia --data-dir /tmp/seq --ptpip-port 15740 --speed 10
+  camctl emulate sequoia --latency 20 --bandwidth 3MB   # like the camera's 802.11g link`,
+    )
+    .action(async (flags: SequoiaEmulateFlags) => {
+      const { startSequoiaEmulator } = await import('../emulator/sequoia.js');
+      const options = {
+        host: flags.host,
+        httpPort: parsePort(flags.httpPort, '--http-port'),
+        speed: parseNumberOption(flags.speed, '--speed', { min: 0.001, max: 100_000 }),
+        latencyMs: parseNumberOption(flags.latency, '--latency', { min: 0, max: 60_000 }),
+        sdPresent: flags.sd,
+        sunshineConnected: flags.sunshine,
+        gpsFixAfterMs: parseNumberOption(flags.gpsFixAfter, '--gps-fix-after', { min: 0, max: 1e7 }) * 1000,
+        ...(flags.ptpipPort !== undefined ? { ptpipPort: parsePort(flags.ptpipPort, '--ptpip-port') } : {}),
+        ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+        ...(flags.bandwidth !== undefined ? { bandwidthBytesPerSec: parseBytes(flags.bandwidth, '--bandwidth') } : {}),
+        ...(flags.internalCapacity !== undefined ? { internalCapacityBytes: parseBytes(flags.internalCapacity, '--internal-capacity') } : {}),
+        ...(flags.sdCapacity !== undefined ? { sdCapacityBytes: parseBytes(flags.sdCapacity, '--sd-capacity') } : {}),
+      };
+      let cam;
+      try {
+        cam = await startSequoiaEmulator(options);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen: ${e.message}`);
+        throw err;
+      }
+      const ready: Record<string, string> = { event: 'listening', model: 'sequoia', http: cam.url };
+      if (cam.ptpip) ready.ptpip = cam.ptpip;
+      process.stdout.write(`${JSON.stringify(ready)}\n`);
+      process.stderr.write(`emulated Sequoia ${cam.device.serialNumber} listening on ${cam.url}${cam.ptpip ? ` (PTP/IP ${cam.ptpip})` : ''}, data in ${cam.dataDir}\n`);
+      cam.device.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
+      cam.device.on('file-added', (f) => process.stderr.write(`wrote /${f.medium}/${f.folder}/${f.name} (${f.size} bytes)\n`));
+      const signal = await waitForSignal();
+      process.stderr.write(`${signal}: closing\n`);
+      await cam.close();
+    });
+}

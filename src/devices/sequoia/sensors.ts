@@ -1,0 +1,146 @@
+/**
+ * The Sequoia's sensors as smooth functions of simulated time: temperatures that warm up and
+ * drift, an IMU that follows the flight's heading with a little wobble, a sunshine sensor whose
+ * readings follow the sun's elevation at the drone's position, and a GPS receiver that gets its
+ * fix after a while. Pure functions of (time, state) so that any face can read them at any time
+ * and two reads at the same instant agree.
+ */
+import type { TrackPosition } from './flight-track.js';
+
+export interface Attitude {
+  yaw: number;
+  pitch: number;
+  roll: number;
+}
+
+/** Degrees above the horizon of the sun at a place and time (NOAA's low-precision formulas). */
+export function solarElevation(timeMs: number, lat: number, lon: number): number {
+  const date = new Date(timeMs);
+  const start = Date.UTC(date.getUTCFullYear(), 0, 0);
+  const dayOfYear = Math.floor((timeMs - start) / 86_400_000);
+  const hours = date.getUTCHours() + date.getUTCMinutes() / 60 + date.getUTCSeconds() / 3600;
+  const gamma = ((2 * Math.PI) / 365) * (dayOfYear - 1 + (hours - 12) / 24);
+  const decl =
+    0.006918 - 0.399912 * Math.cos(gamma) + 0.070257 * Math.sin(gamma) - 0.006758 * Math.cos(2 * gamma) + 0.000907 * Math.sin(2 * gamma);
+  const eqTime =
+    229.18 * (0.000075 + 0.001868 * Math.cos(gamma) - 0.032077 * Math.sin(gamma) - 0.014615 * Math.cos(2 * gamma) - 0.040849 * Math.sin(2 * gamma));
+  const trueSolarMinutes = hours * 60 + eqTime + 4 * lon;
+  const hourAngle = ((trueSolarMinutes / 4 - 180) * Math.PI) / 180;
+  const latR = (lat * Math.PI) / 180;
+  const cosZenith = Math.sin(latR) * Math.sin(decl) + Math.cos(latR) * Math.cos(decl) * Math.cos(hourAngle);
+  return 90 - (Math.acos(Math.max(-1, Math.min(1, cosZenith))) * 180) / Math.PI;
+}
+
+/** Small deterministic wobble: a sum of incommensurate sines, so values move but never jump. */
+function wobble(t: number, seed: number, amplitude: number): number {
+  const s = t / 1000;
+  return amplitude * (0.6 * Math.sin(s * 0.73 + seed) + 0.3 * Math.sin(s * 2.11 + seed * 1.7) + 0.1 * Math.sin(s * 5.3 + seed * 3.1));
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export interface TemperatureReading {
+  body_p7: number;
+  body_p7mu: number;
+  body_ddr3: number;
+  body_wifi: number;
+  body_imu: number;
+  sunshine_imu: number | null;
+}
+
+/** Temperatures in °C: from ambient at boot, warming up over ~10 minutes, then drifting. */
+export function temperatures(nowMs: number, bootMs: number, sunshineConnected: boolean): TemperatureReading {
+  const up = Math.max(0, nowMs - bootMs);
+  const warm = 1 - Math.exp(-up / 300_000);
+  const ambient = 18;
+  const t = (target: number, seed: number) => ambient + (target - ambient) * warm + wobble(nowMs, seed, 0.8);
+  return {
+    // The firmware reports the SoC sensors in whole degrees and the IMUs with decimals.
+    body_p7: Math.round(t(44, 1)),
+    body_p7mu: Math.round(t(49, 2)),
+    body_ddr3: Math.round(t(35, 3)),
+    body_wifi: Math.round(t(40, 4)),
+    body_imu: round(t(35, 5), 6),
+    sunshine_imu: sunshineConnected ? round(t(45.4, 6), 6) : null,
+  };
+}
+
+/** Body attitude: yaw follows the flight heading, pitch and roll wobble as a drone does. */
+export function bodyAttitude(nowMs: number, position: TrackPosition, extraYaw = 0, extraPitch = 0, extraRoll = 0): Attitude {
+  const yaw = normaliseAngle(position.heading + wobble(nowMs, 7, 2) + extraYaw);
+  return {
+    yaw: round(yaw, 6),
+    pitch: round(wobble(nowMs, 8, 3) + extraPitch - (position.speed > 0 ? 4 : 0), 6),
+    roll: round(wobble(nowMs, 9, 2.5) + extraRoll, 6),
+  };
+}
+
+/** The sunshine sensor sits on top of the drone, its axes turned 180° from the body's. */
+export function sunshineAttitude(body: Attitude, nowMs: number): Attitude {
+  return {
+    yaw: round(normaliseAngle(body.yaw + 180 + wobble(nowMs, 10, 0.5)), 6),
+    pitch: round(-body.pitch * 0.9 + wobble(nowMs, 11, 0.4), 6),
+    roll: round(-body.roll * 0.9 + wobble(nowMs, 12, 0.4), 6),
+  };
+}
+
+export function normaliseAngle(deg: number): number {
+  let d = deg % 360;
+  if (d > 180) d -= 360;
+  if (d <= -180) d += 360;
+  return d;
+}
+
+export interface SunshineReading {
+  green: [number, number];
+  red: [number, number];
+  red_edge: [number, number];
+  near_infrared: [number, number];
+}
+
+/**
+ * Sunshine sensor counts for the four bands, two channels each (as `/status/sunshine` names them
+ * `green_0` … `near_infrared_1`). Proportional to the sun's irradiance on a horizontal plate
+ * (sin elevation, with a little atmospheric extinction) — zero at night.
+ */
+export function sunshineCounts(nowMs: number, lat: number, lon: number): SunshineReading {
+  const elevation = solarElevation(nowMs, lat, lon);
+  const sin = Math.max(0, Math.sin((elevation * Math.PI) / 180));
+  const irradiance = sin * Math.exp(-0.1 / Math.max(sin, 0.05));
+  const c = (scale: number, seed: number) => Math.max(0, Math.round(irradiance * scale * (1 + wobble(nowMs, seed, 0.02))));
+  return {
+    green: [c(140, 21), c(14, 22)],
+    red: [c(420, 23), c(85, 24)],
+    red_edge: [c(12, 25), c(3, 26)],
+    near_infrared: [c(32, 27), c(10, 28)],
+  };
+}
+
+/** One IrradianceList record's worth of readings (spec/sequoia.md). */
+export function irradianceSample(nowMs: number, lat: number, lon: number, sunshine: Attitude) {
+  const elevation = solarElevation(nowMs, lat, lon);
+  const sin = Math.max(0, Math.sin((elevation * Math.PI) / 180));
+  return {
+    timestampUs: BigInt(Math.round(nowMs)) * 1000n,
+    ch0: Math.min(65535, Math.round(sin * 12000 * (1 + wobble(nowMs, 31, 0.02)))),
+    ch1: Math.min(65535, Math.round(sin * 6100 * (1 + wobble(nowMs, 32, 0.02)))),
+    gainIndex: 2,
+    integrationMs: 600,
+    yaw: sunshine.yaw,
+    pitch: sunshine.pitch,
+    roll: sunshine.roll,
+  };
+}
+
+/** Degrees → the firmware's degrees / minutes / seconds split (`degres_lat`, …). */
+export function toDms(value: number): { deg: number; min: number; sec: number } {
+  const abs = Math.abs(value);
+  const deg = Math.floor(abs);
+  const minFloat = (abs - deg) * 60;
+  const min = Math.floor(minFloat);
+  const sec = round((minFloat - min) * 60, 6);
+  return { deg: value < 0 ? -deg : deg, min, sec };
+}

@@ -1,0 +1,88 @@
+/**
+ * The emulated Parrot Sequoia: a {@link SequoiaDevice} with its protocol faces bolted on — HTTP +
+ * WebSocket always, PTP/IP when `ptpipPort` is given — and the emulator controls.
+ *
+ * @example
+ * const cam = await startSequoiaEmulator({ dataDir: '/tmp/seq', httpPort: 0 });
+ * const r = await fetch(`${cam.url}/capture`); // {"request":"capture_status","status":"Ready"}
+ * await cam.close();
+ */
+import { SequoiaDevice, type SequoiaDeviceOptions } from '../devices/sequoia/device.js';
+import { SequoiaHttpFace } from '../sequoia/server.js';
+import { defaultDataDir } from './data-dir.js';
+import { NO_LINK_LIMITS, validateLink, type LinkOptions } from './link.js';
+import { sequoiaControlRoutes, type LinkHolder } from './sequoia-controls.js';
+
+export interface SequoiaEmulatorOptions extends Omit<SequoiaDeviceOptions, 'dataDir'> {
+  /** Media and settings directory. Default: a per-user directory (see data-dir.ts). */
+  dataDir?: string;
+  /** Address to bind. Default 127.0.0.1 — never a public interface unless asked. */
+  host?: string;
+  /** HTTP port; 0 picks a free one. Default 0. */
+  httpPort?: number;
+  /** PTP/IP port; 0 picks a free one; undefined = no PTP/IP face. */
+  ptpipPort?: number;
+  /** Link emulation at start (changeable at run time via /_emulator/link). */
+  latencyMs?: number;
+  bandwidthBytesPerSec?: number;
+  /** WebSocket ping period in device-clock ms. Default 5000. */
+  pingIntervalMs?: number;
+  /** Largest POST body. Default 64 KiB. */
+  maxBodyBytes?: number;
+}
+
+export interface RunningSequoiaEmulator {
+  /** `http://host:port` of the HTTP face. */
+  url: string;
+  /** `host:port` of the PTP/IP face, when started. */
+  ptpip?: string;
+  device: SequoiaDevice;
+  http: SequoiaHttpFace;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {}): Promise<RunningSequoiaEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = options.dataDir ?? defaultDataDir('sequoia');
+  const holder: LinkHolder = {
+    link: validateLink({ latencyMs: options.latencyMs, bandwidthBytesPerSec: options.bandwidthBytesPerSec }, NO_LINK_LIMITS),
+  };
+  const device = await SequoiaDevice.open({ ...options, dataDir });
+  const httpFace = new SequoiaHttpFace(device, {
+    link: (): LinkOptions => holder.link,
+    extraRoutes: sequoiaControlRoutes(device, holder),
+    ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+  });
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const { port } = await httpFace.listen(options.httpPort ?? 0, host);
+    closers.push(() => httpFace.close());
+    const running: RunningSequoiaEmulator = {
+      url: `http://${urlHost(host)}:${port}`,
+      device,
+      http: httpFace,
+      dataDir,
+      async close() {
+        for (const c of closers.reverse()) await c().catch(() => undefined);
+        await device.close();
+      },
+    };
+    if (options.ptpipPort !== undefined) {
+      const { startSequoiaPtpIp } = await import('./sequoia-ptp.js');
+      const ptp = await startSequoiaPtpIp(device, { host, port: options.ptpipPort });
+      closers.push(() => ptp.close());
+      running.ptpip = ptp.address;
+    }
+    return running;
+  } catch (err) {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    await device.close();
+    throw err;
+  }
+}

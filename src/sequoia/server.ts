@@ -1,0 +1,685 @@
+/**
+ * The Sequoia's HTTP + WebSocket face over a {@link SequoiaDevice}: every endpoint of the seed
+ * (`shared/seeds/000_749476dc3e4c844e.txt`) with the reply shapes of src/sequoia/types.ts.
+ *
+ * The face only translates: requests become device calls, device events become WebSocket
+ * notifications. Paths from the network reach files only through the device's confined storage.
+ */
+import { createReadStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as http from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { debuglog } from 'node:util';
+import { WebSocketServer, type WebSocket } from 'ws';
+import yazl from 'yazl';
+import type { SequoiaDevice } from '../devices/sequoia/device.js';
+import { StorageError, checkName } from '../devices/storage.js';
+import { delay, Throttle, type LinkOptions } from '../emulator/link.js';
+import { cameraJson, float } from './camera-json.js';
+import { BodyTooLargeError, parseRange, readBody } from './http-util.js';
+import {
+  CONFIG_ERRORS,
+  MEDIA,
+  STATUS_PARTS,
+  type ChangeNotification,
+  type MediumName,
+  type StatusPart,
+} from './types.js';
+
+const log = debuglog('camctl:sequoia-http');
+
+export interface SequoiaServerOptions {
+  /** Largest accepted POST body. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** WebSocket ping period (device clock ms). Default 5000. */
+  pingIntervalMs?: number;
+  /** Most simultaneous WebSocket clients. Default 32. */
+  maxWebSocketClients?: number;
+  /** Link emulation, read on every request so it can change at run time. */
+  link?: () => LinkOptions;
+  /**
+   * Extra routes handled before the camera's own (emulator controls under `/_emulator/`).
+   * Return true when handled.
+   */
+  extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<boolean>;
+}
+
+/** An error reply: HTTP status + the camera-shaped JSON body. */
+class HttpReply extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(String(body.error ?? body.status ?? status));
+  }
+}
+
+const MIME: Record<string, string> = { JPG: 'image/jpeg', TIF: 'image/tiff' };
+
+/** Splits a raw URL path into decoded segments, refusing what cannot be a camera path. */
+export function pathSegments(rawPath: string): string[] {
+  const segments = rawPath.split('/').slice(1);
+  if (segments.length > 0 && segments[segments.length - 1] === '') segments.pop();
+  return segments.map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new HttpReply(400, { request: 'error', error: 'Invalid path' });
+    }
+  });
+}
+
+function storageReply(err: unknown, request: string, key?: string): HttpReply {
+  const make = (status: number, text: string) => new HttpReply(status, key ? { [key]: text } : { request, error: text });
+  if (err instanceof StorageError) {
+    switch (err.code) {
+      case 'BAD_PATH':
+        return make(400, 'Invalid path');
+      case 'NOT_FOUND':
+      case 'NOT_PRESENT':
+        return make(404, 'No such file or directory');
+      case 'BUSY':
+        return make(409, CONFIG_ERRORS.storageBusy);
+      default:
+        return make(500, err.message);
+    }
+  }
+  if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') return make(404, 'No such file or directory');
+  return make(500, 'Internal error');
+}
+
+function asMedium(name: string | undefined, request: string): MediumName {
+  if (name === undefined || !(MEDIA as readonly string[]).includes(name)) {
+    if (name !== undefined) {
+      try {
+        checkName(name);
+      } catch {
+        throw new HttpReply(400, { request, error: 'Invalid path' });
+      }
+    }
+    throw new HttpReply(404, { request, error: 'No such file or directory' });
+  }
+  return name as MediumName;
+}
+
+export class SequoiaHttpFace {
+  readonly server: http.Server;
+  private readonly wss: WebSocketServer;
+  private readonly maxBody: number;
+  private readonly pingIntervalMs: number;
+  private readonly maxClients: number;
+  private readonly sockets = new Set<Duplex>();
+  private readonly onNotification: (n: ChangeNotification) => void;
+  private pingTimer?: ReturnType<SequoiaDevice['clock']['setInterval']>;
+  private readonly awaitingPong = new Set<WebSocket>();
+
+  constructor(
+    readonly device: SequoiaDevice,
+    private readonly opts: SequoiaServerOptions = {},
+  ) {
+    this.maxBody = opts.maxBodyBytes ?? 64 * 1024;
+    this.pingIntervalMs = opts.pingIntervalMs ?? 5000;
+    this.maxClients = opts.maxWebSocketClients ?? 32;
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 10_000;
+    this.server.on('connection', (socket) => {
+      socket.setNoDelay(true);
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    this.onNotification = (n) => this.broadcast(cameraJson(n));
+    device.on('notification', this.onNotification);
+    this.pingTimer = device.clock.setInterval(() => this.ping(), this.pingIntervalMs);
+  }
+
+  // ---- WebSocket -------------------------------------------------------------------------------
+
+  private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/websocket' || this.wss.clients.size >= this.maxClients) {
+      socket.end(`HTTP/1.1 ${path !== '/websocket' ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data, isBinary) => {
+        // The seed's client answers each ping with the text "pong".
+        if (!isBinary && data.toString().trim() === 'pong') this.awaitingPong.delete(ws);
+      });
+      ws.on('close', () => this.awaitingPong.delete(ws));
+      ws.on('error', () => ws.terminate());
+    });
+  }
+
+  /** Pings every client; one that did not answer the previous ping is dropped, as the camera does. */
+  private ping(): void {
+    for (const ws of this.wss.clients) {
+      if (this.awaitingPong.has(ws)) {
+        log('websocket client did not answer ping: dropped');
+        this.awaitingPong.delete(ws);
+        ws.terminate();
+        continue;
+      }
+      this.awaitingPong.add(ws);
+      ws.send(cameraJson({ status: 'ping' }));
+    }
+  }
+
+  private broadcast(text: string): void {
+    for (const ws of this.wss.clients) if (ws.readyState === ws.OPEN) ws.send(text);
+  }
+
+  get webSocketClients(): number {
+    return this.wss.clients.size;
+  }
+
+  // ---- HTTP --------------------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    try {
+      const link = this.opts.link?.();
+      if (link && link.latencyMs > 0) await delay(link.latencyMs);
+      if (this.opts.extraRoutes && rawPath.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, rawPath))) return;
+      await this.route(req, res, rawPath);
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof HttpReply) {
+        this.json(res, err.status, err.body, err.headers);
+      } else if (err instanceof BodyTooLargeError) {
+        this.json(res, 413, { request: 'error', error: `Request body larger than ${err.limit} bytes` }, { Connection: 'close' });
+      } else {
+        log('internal error on %s: %o', rawPath, err);
+        this.json(res, 500, { request: 'error', error: 'Internal error' });
+      }
+    }
+  }
+
+  private json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = cameraJson(body);
+    const buf = Buffer.from(text);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': buf.length, ...headers });
+    const link = this.opts.link?.();
+    if (link && link.bandwidthBytesPerSec > 0 && buf.length > 16 * 1024) {
+      const t = new Throttle(link.bandwidthBytesPerSec);
+      t.pipe(res);
+      t.end(buf);
+    } else {
+      res.end(buf);
+    }
+  }
+
+  private method(req: http.IncomingMessage, allowed: string[]): void {
+    const m = req.method ?? 'GET';
+    if (allowed.includes(m) || (m === 'HEAD' && allowed.includes('GET'))) return;
+    throw new HttpReply(405, { request: 'error', error: `Method ${m} not allowed` }, { Allow: allowed.join(', ') });
+  }
+
+  private async jsonBody(req: http.IncomingMessage, request: string): Promise<Record<string, unknown>> {
+    const body = await readBody(req, this.maxBody);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new HttpReply(400, { request, error: CONFIG_ERRORS.unparsable });
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new HttpReply(400, { request, error: CONFIG_ERRORS.unparsable });
+    }
+    return parsed as Record<string, unknown>;
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse, rawPath: string): Promise<void> {
+    const seg = pathSegments(rawPath);
+    const [head, ...rest] = seg;
+    switch (head) {
+      case 'capture':
+        return this.capture(req, res, rest);
+      case 'config':
+        return this.config(req, res, rest);
+      case 'status':
+        return this.status(req, res, rest);
+      case 'calibration':
+        return this.calibration(req, res, rest);
+      case 'storage':
+        this.method(req, ['GET']);
+        if (rest.length) break;
+        return this.json(res, 200, this.storageBody());
+      case 'file':
+        this.method(req, ['GET']);
+        return this.file(res, rest);
+      case 'download':
+        this.method(req, ['GET']);
+        return this.download(req, res, rest);
+      case 'delete':
+        this.method(req, ['GET', 'DELETE']);
+        return this.delete(res, rest);
+      case 'version':
+        this.method(req, ['GET']);
+        if (rest.length) break;
+        return this.json(res, 200, this.versionBody());
+      case 'wifi':
+        return this.wifi(req, res, rest);
+      case 'manualmode':
+        return this.manualMode(req, res, rest);
+      case 'websocket':
+        throw new HttpReply(426, { request: 'websocket', error: 'Upgrade to WebSocket required' }, { Upgrade: 'websocket' });
+      default:
+        break;
+    }
+    throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
+  }
+
+  private async capture(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): Promise<void> {
+    this.method(req, ['GET']);
+    if (rest.length === 0) {
+      const s = this.device.captureStatus();
+      return this.json(res, 200, { request: 'capture_status', status: s.status, path: s.path });
+    }
+    if (rest.length === 1 && rest[0] === 'start') {
+      const r = await this.device.startCapture();
+      const status = r.ok ? 200 : r.reason === 'busy' ? 409 : r.reason === 'full' ? 507 : 503;
+      return this.json(res, status, { request: 'capture_start', status: r.status, path: r.ok ? r.path : undefined });
+    }
+    if (rest.length === 1 && rest[0] === 'stop') {
+      const r = this.device.stopCapture();
+      return this.json(res, r.ok ? 200 : 409, { request: 'capture_stop', status: r.status });
+    }
+    throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
+  }
+
+  private configBody() {
+    const c = this.device.getConfig();
+    return {
+      request: 'get_config',
+      capture_mode: c.capture_mode,
+      timelapse_param: float(c.timelapse_param),
+      gps_param: float(c.gps_param),
+      overlap_param: float(c.overlap_param),
+      resolution_rgb: c.resolution_rgb,
+      resolution_mono: float(c.resolution_mono),
+      bit_depth: c.bit_depth,
+      sensors_mask: c.sensors_mask,
+      storage_selected: c.storage_selected,
+      auto_select: c.auto_select,
+    };
+  }
+
+  private async config(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): Promise<void> {
+    this.method(req, ['GET', 'POST']);
+    if (rest.length) throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
+    if (req.method === 'POST') {
+      const body = await this.jsonBody(req, 'set_config');
+      const { replies, applied } = this.device.setConfig(body);
+      const anyRejected = Object.values(replies).some((v) => v !== 'Ok');
+      return this.json(res, !applied && anyRejected ? 400 : 200, { request: 'set_config', ...replies });
+    }
+    return this.json(res, 200, this.configBody());
+  }
+
+  private statusPart(part: StatusPart): Record<string, unknown> {
+    const d = this.device;
+    switch (part) {
+      case 'sunshine': {
+        const s = d.sunshine();
+        if (!s) {
+          return {
+            green_0: 0, red_0: 0, red_edge_0: 0, near_infrared_0: 0,
+            green_1: 0, red_1: 0, red_edge_1: 0, near_infrared_1: 0,
+            status: 'Sunshine sensor not connected',
+          };
+        }
+        return {
+          green_0: s.green[0], red_0: s.red[0], red_edge_0: s.red_edge[0], near_infrared_0: s.near_infrared[0],
+          green_1: s.green[1], red_1: s.red[1], red_edge_1: s.red_edge[1], near_infrared_1: s.near_infrared[1],
+          status: 'Ok',
+        };
+      }
+      case 'temperature': {
+        const t = d.temperatures();
+        return {
+          body_p7: float(t.body_p7),
+          body_p7mu: float(t.body_p7mu),
+          body_ddr3: float(t.body_ddr3),
+          body_wifi: float(t.body_wifi),
+          body_imu: float(t.body_imu),
+          sunshine_imu: t.sunshine_imu === null ? 'none' : float(t.sunshine_imu),
+          status: 'Ok',
+        };
+      }
+      case 'gps': {
+        const g = d.gps();
+        const base: Record<string, unknown> = {
+          satellite_number: g.satellites,
+          precision: float(g.precision),
+          speed: float(g.speed),
+          fix: g.fix ? 1 : 0,
+          status: g.fix ? 'Ok' : 'No GPS coordinates available',
+        };
+        if (g.fix) {
+          const dms = d.gpsDms();
+          Object.assign(base, {
+            degres_lat: dms.lat.deg,
+            minutes_lat: dms.lat.min,
+            seconds_lat: float(dms.lat.sec),
+            degres_lon: dms.lon.deg,
+            minutes_lon: dms.lon.min,
+            seconds_lon: float(dms.lon.sec),
+            altitude: float(Math.round(dms.altitude * 100) / 100),
+          });
+        }
+        return base;
+      }
+      case 'instruments': {
+        const b = d.bodyAttitude();
+        const s = d.sunshineAttitude();
+        return {
+          body_yaw: float(b.yaw),
+          body_pitch: float(b.pitch),
+          body_roll: float(b.roll),
+          sunshine_yaw: s ? float(round6(s.yaw)) : 'none',
+          sunshine_pitch: s ? float(round6(s.pitch)) : 'none',
+          sunshine_roll: s ? float(round6(s.roll)) : 'none',
+          status: 'Ok',
+        };
+      }
+    }
+  }
+
+  private status(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): void {
+    this.method(req, ['GET']);
+    if (rest.length === 0) {
+      const body: Record<string, unknown> = { request: 'get_status' };
+      for (const part of ['sunshine', 'temperature', 'gps', 'instruments'] as const) body[part] = this.statusPart(part);
+      return this.json(res, 200, body);
+    }
+    const part = rest[0] as StatusPart;
+    if (rest.length === 1 && (STATUS_PARTS as readonly string[]).includes(part)) {
+      return this.json(res, 200, { request: `get_${part}`, [part]: this.statusPart(part) });
+    }
+    throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
+  }
+
+  private async calibration(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): Promise<void> {
+    this.method(req, ['GET']);
+    if (rest.length === 0) {
+      const c = this.device.calibrationState();
+      return this.json(res, 200, { body: c.body, sunshine: c.sunshine, request: 'get_calibration' });
+    }
+    const [a, b] = rest;
+    const action = rest.length === 1 ? a : b;
+    const target = rest.length === 1 ? undefined : a;
+    if (rest.length > 2 || (action !== 'start' && action !== 'stop') || (target !== undefined && !['body', 'sunshine', 'radiometric'].includes(target))) {
+      throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
+    }
+    const request = ['calibration', target, action].filter(Boolean).join('_');
+    if (target === 'radiometric') {
+      if (action === 'start') {
+        const r = await this.device.startRadiometricCalibration();
+        return this.json(res, r.ok ? 200 : r.reason === 'full' ? 507 : 409, { request, status: r.status });
+      }
+      const r = this.device.captureStatus().status === 'Radiometric Calibration Running' ? this.device.stopCapture() : { ok: false, status: 'Calibration is not running' };
+      return this.json(res, r.ok ? 200 : 409, { request, status: r.status });
+    }
+    const targets = target ? [target as 'body' | 'sunshine'] : (['body', 'sunshine'] as const).slice();
+    const r = action === 'start' ? this.device.startCalibration(targets) : this.device.stopCalibration(targets);
+    return this.json(res, r.ok ? 200 : 409, { request, status: r.status });
+  }
+
+  private mediumInfo(name: MediumName) {
+    const m = this.device.storage.media.get(name)!;
+    return {
+      total: float(Math.floor(m.capacityBytes / 1024)),
+      free: float(Math.floor(m.freeBytes / 1024)),
+      path: `/${name}`,
+      read_only: 'no',
+      corrupted: 'no',
+    };
+  }
+
+  private storageBody() {
+    const body: Record<string, unknown> = {
+      request: 'get_storage',
+      storage_selected: this.device.getConfig().storage_selected,
+      internal: this.mediumInfo('internal'),
+    };
+    // The `sd` key is absent when no card is inserted (spec/sequoia.md).
+    if (this.device.sdPresent) body.sd = this.mediumInfo('sd');
+    return body;
+  }
+
+  private async file(res: http.ServerResponse, rest: string[]): Promise<void> {
+    const request = 'file_info';
+    if (rest.length === 0) {
+      const body: Record<string, unknown> = { request };
+      for (const { name, medium } of this.device.presentMedia()) {
+        body[`/${name}`] = float(Math.round((medium.usedBytes / 1024 ** 3) * 1e6) / 1e6);
+      }
+      return this.json(res, 200, body);
+    }
+    const medium = asMedium(rest[0], request);
+    try {
+      const m = this.device.medium(medium);
+      if (rest.length === 1) {
+        const body: Record<string, unknown> = { request };
+        for (const folder of await m.listFolders()) {
+          const files = await m.listFiles(folder);
+          body[`/${medium}/${folder}`] = files.length;
+        }
+        return this.json(res, 200, body);
+      }
+      if (rest.length === 2) {
+        const folder = rest[1]!;
+        const body: Record<string, unknown> = { request };
+        for (const f of await m.listFiles(folder)) body[`/${medium}/${folder}/${f.name}`] = f.size;
+        return this.json(res, 200, body);
+      }
+      // A file path: its size, as the folder listing would give it.
+      if (rest.length === 3) {
+        const [, folder, name] = rest as [string, string, string];
+        const real = await m.resolve(folder, name);
+        const st = await fs.stat(real);
+        if (!st.isFile()) throw new StorageError('NOT_FOUND', 'not a file');
+        return this.json(res, 200, { request, [`/${medium}/${folder}/${name}`]: st.size });
+      }
+    } catch (err) {
+      throw storageReply(err, request);
+    }
+    throw new HttpReply(400, { request, error: 'Invalid path' });
+  }
+
+  private async download(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): Promise<void> {
+    const request = 'download';
+    const medium = asMedium(rest[0], request);
+    if (rest.length === 2) return this.downloadZip(req, res, medium, rest[1]!);
+    if (rest.length !== 3) throw new HttpReply(rest.length < 2 ? 404 : 400, { request, error: rest.length < 2 ? 'No such file or directory' : 'Invalid path' });
+    const [, folder, name] = rest as [string, string, string];
+    let handle: fs.FileHandle;
+    let size: number;
+    let mtime: Date;
+    try {
+      const real = await this.device.medium(medium).resolve(folder, name);
+      handle = await fs.open(real, 'r');
+      const st = await handle.stat();
+      if (!st.isFile()) {
+        await handle.close();
+        throw new StorageError('NOT_FOUND', 'not a file');
+      }
+      size = st.size;
+      mtime = st.mtime;
+    } catch (err) {
+      throw storageReply(err, request);
+    }
+    try {
+      const ext = name.split('.').pop()?.toUpperCase() ?? '';
+      const headers: Record<string, string | number> = {
+        'Content-Type': MIME[ext] ?? 'application/octet-stream',
+        'Accept-Ranges': 'bytes',
+        'Last-Modified': mtime.toUTCString(),
+      };
+      const range = parseRange(req.headers.range, size);
+      if (range === 'unsatisfiable') {
+        await handle.close();
+        throw new HttpReply(416, { request, error: 'Range not satisfiable' }, { 'Content-Range': `bytes */${size}` });
+      }
+      let start = 0;
+      let end = size - 1;
+      if (range) {
+        ({ start, end } = range);
+        res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+      } else {
+        res.writeHead(200, { ...headers, 'Content-Length': size });
+      }
+      if (req.method === 'HEAD' || size === 0) {
+        await handle.close();
+        res.end();
+        return;
+      }
+      const stream = createReadStream('', { fd: handle, start, end, highWaterMark: 1024 * 1024, autoClose: true });
+      await this.send(stream, res);
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Streams a body to the response, through the link's throttle when one is set. */
+  private async send(body: Readable, res: http.ServerResponse): Promise<void> {
+    const link = this.opts.link?.();
+    try {
+      if (link && link.bandwidthBytesPerSec > 0) await pipeline(body, new Throttle(link.bandwidthBytesPerSec), res);
+      else await pipeline(body, res);
+    } catch (err) {
+      // The client went away mid-download: nothing to answer.
+      log('download ended early: %s', (err as Error).message);
+      body.destroy();
+    }
+  }
+
+  /** A folder as a zip streamed straight from disk (stored, not deflated: the images are already compressed). */
+  private async downloadZip(req: http.IncomingMessage, res: http.ServerResponse, medium: MediumName, folder: string): Promise<void> {
+    const request = 'download';
+    let files: Array<{ name: string; size: number; mtimeMs: number; path: string }>;
+    try {
+      const m = this.device.medium(medium);
+      const listed = await m.listFiles(folder);
+      files = await Promise.all(listed.map(async (f) => ({ ...f, path: await m.resolve(folder, f.name) })));
+    } catch (err) {
+      throw storageReply(err, request);
+    }
+    const zip = new yazl.ZipFile();
+    for (const f of files) {
+      zip.addReadStreamLazy(`${folder}/${f.name}`, { size: f.size, mtime: new Date(f.mtimeMs), compress: false }, (cb) => {
+        cb(null, createReadStream(f.path, { highWaterMark: 1024 * 1024 }));
+      });
+    }
+    // yazl computes the archive's size up front when every entry is stored with a known size
+    // (@types/yazl types the callback without its argument).
+    const end = zip.end as unknown as (this: yazl.ZipFile, o: object, cb: (size: number) => void) => void;
+    const finalSize = await new Promise<number>((resolve) => end.call(zip, {}, resolve));
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${folder}.zip"`,
+    };
+    if (finalSize >= 0) headers['Content-Length'] = finalSize;
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') {
+      res.end();
+      (zip.outputStream as Readable).destroy();
+      return;
+    }
+    await this.send(zip.outputStream as Readable, res);
+  }
+
+  private async delete(res: http.ServerResponse, rest: string[]): Promise<void> {
+    const key = `/${rest.join('/')}`;
+    if (rest.length < 2 || rest.length > 3) throw new HttpReply(400, { [key]: 'Invalid path' });
+    let medium: MediumName;
+    try {
+      medium = asMedium(rest[0], 'delete');
+    } catch (err) {
+      throw err instanceof HttpReply ? new HttpReply(err.status, { [key]: String(err.body.error) }) : err;
+    }
+    try {
+      if (rest.length === 3) await this.device.deleteFile(medium, rest[1]!, rest[2]!);
+      else await this.device.deleteFolder(medium, rest[1]!);
+    } catch (err) {
+      throw storageReply(err, 'delete', key);
+    }
+    return this.json(res, 200, { [key]: 'deleted' });
+  }
+
+  private versionBody() {
+    const body: Record<string, unknown> = {
+      request: 'get_version',
+      version: this.device.firmwareVersion,
+      serial_number: this.device.serialNumber,
+    };
+    if (this.device.isSunshineConnected) body.sunshine_serial_number = this.device.sunshineSerialNumber;
+    return body;
+  }
+
+  private async wifi(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): Promise<void> {
+    this.method(req, ['GET', 'POST']);
+    if (rest.length) throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
+    if (req.method === 'POST') {
+      const body = await this.jsonBody(req, 'set_wifi');
+      const { replies, applied } = this.device.setWifi(body);
+      return this.json(res, applied || Object.keys(replies).length === 0 ? 200 : 400, { request: 'set_wifi', ...replies });
+    }
+    const w = this.device.getWifi();
+    return this.json(res, 200, { request: 'get_wifi', ssid: w.ssid, status: w.status });
+  }
+
+  private async manualMode(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): Promise<void> {
+    this.method(req, ['GET', 'POST']);
+    if (rest.length) throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
+    if (req.method === 'POST') {
+      const body = await this.jsonBody(req, 'set_manualmode');
+      const { reply, applied } = this.device.setManualMode(body);
+      const anyRejected = hasRejection(reply);
+      return this.json(res, !applied && anyRejected ? 400 : 200, { request: 'set_manualmode', ...reply });
+    }
+    return this.json(res, 200, { request: 'get_manualmode', ...this.device.getManualMode() });
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  listen(port: number, host: string): Promise<{ port: number; host: string }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const addr = this.server.address();
+        if (addr && typeof addr === 'object') resolve({ port: addr.port, host: addr.address });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.device.off('notification', this.onNotification);
+    this.device.clock.clearTimer(this.pingTimer);
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+}
+
+/** Whether a reply tree holds any leaf other than "Ok" (a rejected field). */
+function hasRejection(reply: unknown): boolean {
+  if (typeof reply === 'string') return reply !== 'Ok';
+  if (typeof reply === 'object' && reply !== null) return Object.values(reply).some(hasRejection);
+  return false;
+}
+
+function round6(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}
