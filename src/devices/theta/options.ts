@@ -1,0 +1,405 @@
+/**
+ * The THETA S's shooting and camera options: current values, their `…Support` values, validation
+ * and the rules that tie them together (fileFormat follows captureMode, the shortest interval
+ * depends on the image size). Facts: shared/spec/osc.md "Options on the THETA S" and RICOH's
+ * theta-web-api-v2.0/options/*.md.
+ *
+ * Names are the API's; the API level changes a few spellings (`_video` in v2.0 is `video` in v2.1,
+ * v2.1 adds `previewFormat` and the un-prefixed interval options).
+ */
+import { ThetaError } from './errors.js';
+
+export type ApiVersion = 1 | 2;
+
+export interface ImageFormat {
+  type: 'jpeg';
+  width: number;
+  height: number;
+}
+export interface VideoFormat {
+  type: 'mp4';
+  width: number;
+  height: number;
+}
+
+export interface GpsInfo {
+  lat: number;
+  lng: number;
+  _altitude?: number;
+  _dateTimeZone?: string;
+  _datum?: string;
+}
+
+export interface OptionValues {
+  captureMode: 'image' | 'video';
+  exposureProgram: number;
+  iso: number;
+  shutterSpeed: number;
+  exposureCompensation: number;
+  whiteBalance: string;
+  colorTemperature: number;
+  imageFormat: ImageFormat;
+  videoFormat: VideoFormat;
+  exposureDelay: number;
+  offDelay: number;
+  sleepDelay: number;
+  captureInterval: number;
+  captureNumber: number;
+  filter: string;
+  shutterVolume: number;
+  gpsInfo: GpsInfo;
+  /** Minutes east of UTC of the camera's clock. */
+  utcOffsetMinutes: number;
+  /** Milliseconds added to the device clock by `dateTimeZone`. */
+  clockSkewMs: number;
+}
+
+export const IMAGE_FORMATS: ImageFormat[] = [
+  { type: 'jpeg', width: 5376, height: 2688 },
+  { type: 'jpeg', width: 2048, height: 1024 },
+];
+export const VIDEO_FORMATS: VideoFormat[] = [
+  { type: 'mp4', width: 1920, height: 1080 },
+  { type: 'mp4', width: 1280, height: 720 },
+];
+
+const ISO_SUPPORT = [0, 100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250, 1600];
+const SHUTTER_SUPPORT = [
+  0, 0.00015625, 0.0002, 0.00025, 0.0003125, 0.0004, 0.0005, 0.000625, 0.0008, 0.001, 0.00125, 0.0015625, 0.002, 0.0025,
+  0.003125, 0.004, 0.005, 0.00625, 0.008, 0.01, 0.0125, 0.01666666, 0.02, 0.025, 0.03333333, 0.04, 0.05, 0.06666666,
+  0.07692307, 0.1, 0.125, 0.16666666, 0.2, 0.25, 0.33333333, 0.4, 0.5, 0.625, 0.76923076, 1, 1.3, 1.6, 2, 2.5, 3.2, 4, 5,
+  6, 8, 10, 13, 15, 20, 25, 30, 60,
+];
+const EV_SUPPORT = [-2.0, -1.7, -1.3, -1.0, -0.7, -0.3, 0.0, 0.3, 0.7, 1.0, 1.3, 1.7, 2.0];
+const WB_SUPPORT = [
+  'auto',
+  'daylight',
+  'shade',
+  'cloudy-daylight',
+  'incandescent',
+  '_warmWhiteFluorescent',
+  '_dayLightFluorescent',
+  '_dayWhiteFluorescent',
+  'fluorescent',
+  '_bulbFluorescent',
+  '_colorTemperature',
+];
+const FILTER_SUPPORT = ['off', 'DR Comp', 'Noise Reduction', 'hdr'];
+const EXPOSURE_PROGRAM_SUPPORT = [1, 2, 4, 9];
+export const PREVIEW_FORMAT = { width: 640, height: 320, framerate: 10 } as const;
+/** `offDelay` / `sleepDelay` value meaning "never". */
+export const NEVER = 65535;
+
+export function defaultOptions(): OptionValues {
+  return {
+    captureMode: 'image',
+    exposureProgram: 2,
+    iso: 0,
+    shutterSpeed: 0,
+    exposureCompensation: 0,
+    whiteBalance: 'auto',
+    colorTemperature: 5000,
+    imageFormat: { ...IMAGE_FORMATS[0]! },
+    videoFormat: { ...VIDEO_FORMATS[0]! },
+    exposureDelay: 0,
+    offDelay: 1800,
+    sleepDelay: 180,
+    captureInterval: 8,
+    captureNumber: 0,
+    filter: 'off',
+    shutterVolume: 50,
+    gpsInfo: { lat: 65535, lng: 65535 },
+    utcOffsetMinutes: 0,
+    clockSkewMs: 0,
+  };
+}
+
+/** Read-only facts the option layer needs from the device. */
+export interface OptionContext {
+  api: ApiVersion;
+  remainingPictures: number;
+  remainingSpace: number;
+  totalSpace: number;
+  /** Epoch ms of the camera's clock (device clock + skew). */
+  nowMs: number;
+  /** Whether a capture is running (options that change shooting are refused then). */
+  busy: boolean;
+}
+
+function bad(name: string, value: unknown, why: string): ThetaError {
+  return new ThetaError('invalidParameterValue', `${name}: ${JSON.stringify(value)} ${why}`);
+}
+
+function isInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v);
+}
+
+function oneOf<T>(name: string, value: unknown, allowed: readonly T[]): T {
+  const hit = allowed.find((a) => (typeof a === 'number' && typeof value === 'number' ? Math.abs(a - value) < 1e-6 : a === value));
+  if (hit === undefined) throw bad(name, value, `is not one of ${JSON.stringify(allowed)}`);
+  return hit;
+}
+
+function intRange(name: string, value: unknown, min: number, max: number, extra: number[] = []): number {
+  if (!isInt(value) || ((value < min || value > max) && !extra.includes(value))) {
+    throw bad(name, value, `must be an integer ${min}…${max}${extra.length ? ` or ${extra.join(', ')}` : ''}`);
+  }
+  return value;
+}
+
+function minInterval(o: OptionValues): number {
+  return o.imageFormat.width === 2048 ? 5 : 8;
+}
+
+/** `YYYY:MM:DD hh:mm:ss±hh:mm` of the camera's local time. */
+export function formatDateTimeZone(epochMs: number, offsetMinutes: number): string {
+  const d = new Date(epochMs + offsetMinutes * 60_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${d.getUTCFullYear()}:${p(d.getUTCMonth() + 1)}:${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${sign}${p(Math.floor(abs / 60))}:${p(abs % 60)}`;
+}
+
+const DTZ = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})([+-])(\d{2}):(\d{2})$/;
+
+/** Parses `dateTimeZone` into epoch ms and the UTC offset in minutes. */
+export function parseDateTimeZone(value: unknown): { epochMs: number; offsetMinutes: number } {
+  const m = typeof value === 'string' ? DTZ.exec(value) : null;
+  if (!m) throw bad('dateTimeZone', value, 'must be "YYYY:MM:DD hh:mm:ss+hh:mm"');
+  const [, y, mo, d, h, mi, s, sign, oh, om] = m.map((x, i) => (i === 7 ? x : Number(x))) as [unknown, number, number, number, number, number, number, string, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || oh > 14 || om > 59) throw bad('dateTimeZone', value, 'is not a valid date');
+  const offsetMinutes = (sign === '-' ? -1 : 1) * (oh * 60 + om);
+  const epochMs = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000;
+  return { epochMs, offsetMinutes };
+}
+
+type Getter = (o: OptionValues, c: OptionContext) => unknown;
+type Setter = (o: OptionValues, v: unknown, c: OptionContext) => void;
+
+interface OptionDef {
+  get: Getter;
+  set?: Setter;
+  support?: Getter;
+  /** API levels where the option exists (default both). */
+  api?: ApiVersion[];
+  /** Refused while shooting. */
+  shooting?: boolean;
+}
+
+const captureModeName = (mode: 'image' | 'video', api: ApiVersion) => (mode === 'image' ? 'image' : api === 1 ? '_video' : 'video');
+
+const DEFS: Record<string, OptionDef> = {
+  captureMode: {
+    get: (o, c) => captureModeName(o.captureMode, c.api),
+    support: (_o, c) => ['image', c.api === 1 ? '_video' : 'video'],
+    shooting: true,
+    set: (o, v, c) => {
+      const m = oneOf('captureMode', v, ['image', c.api === 1 ? '_video' : 'video']);
+      o.captureMode = m === 'image' ? 'image' : 'video';
+    },
+  },
+  exposureProgram: {
+    get: (o) => o.exposureProgram,
+    support: () => EXPOSURE_PROGRAM_SUPPORT,
+    shooting: true,
+    set: (o, v) => void (o.exposureProgram = oneOf('exposureProgram', v, EXPOSURE_PROGRAM_SUPPORT)),
+  },
+  iso: {
+    get: (o) => o.iso,
+    support: () => ISO_SUPPORT,
+    shooting: true,
+    set: (o, v) => void (o.iso = oneOf('iso', v, ISO_SUPPORT)),
+  },
+  shutterSpeed: {
+    get: (o) => o.shutterSpeed,
+    support: () => SHUTTER_SUPPORT,
+    shooting: true,
+    set: (o, v) => void (o.shutterSpeed = oneOf('shutterSpeed', v, SHUTTER_SUPPORT)),
+  },
+  aperture: {
+    get: () => 2.0,
+    support: () => [2.0],
+    set: (_o, v) => void oneOf('aperture', v, [2.0]),
+  },
+  exposureCompensation: {
+    get: (o) => o.exposureCompensation,
+    support: () => EV_SUPPORT,
+    shooting: true,
+    set: (o, v) => void (o.exposureCompensation = oneOf('exposureCompensation', v, EV_SUPPORT)),
+  },
+  whiteBalance: {
+    get: (o) => o.whiteBalance,
+    support: () => WB_SUPPORT,
+    shooting: true,
+    set: (o, v) => void (o.whiteBalance = oneOf('whiteBalance', v, WB_SUPPORT)),
+  },
+  _colorTemperature: {
+    get: (o) => o.colorTemperature,
+    support: () => ({ maxTemperature: 10000, minTemperature: 2500, stepSize: 100 }),
+    shooting: true,
+    set: (o, v) => {
+      const t = intRange('_colorTemperature', v, 2500, 10000);
+      if (t % 100 !== 0) throw bad('_colorTemperature', v, 'must be a multiple of 100');
+      o.colorTemperature = t;
+    },
+  },
+  fileFormat: {
+    get: (o) => ({ ...(o.captureMode === 'image' ? o.imageFormat : o.videoFormat) }),
+    support: () => [...IMAGE_FORMATS, ...VIDEO_FORMATS].map((f) => ({ ...f })),
+    shooting: true,
+    set: (o, v) => {
+      if (typeof v !== 'object' || v === null) throw bad('fileFormat', v, 'must be an object {type, width, height}');
+      const f = v as Record<string, unknown>;
+      const all = o.captureMode === 'image' ? IMAGE_FORMATS : VIDEO_FORMATS;
+      const hit = all.find((a) => a.type === f['type'] && a.width === f['width'] && a.height === f['height']);
+      if (!hit) {
+        // A format of the other mode is refused rather than silently switching mode (the S does so).
+        throw bad('fileFormat', v, `is not supported in ${o.captureMode} mode: ${JSON.stringify(all)}`);
+      }
+      if (hit.type === 'jpeg') o.imageFormat = { ...hit };
+      else o.videoFormat = { ...(hit as VideoFormat) };
+    },
+  },
+  exposureDelay: {
+    get: (o) => o.exposureDelay,
+    support: () => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    shooting: true,
+    set: (o, v) => void (o.exposureDelay = intRange('exposureDelay', v, 0, 10)),
+  },
+  offDelay: {
+    get: (o) => o.offDelay,
+    support: () => ({ minOffDelay: 30, maxOffDelay: 1800 }),
+    set: (o, v) => void (o.offDelay = intRange('offDelay', v, 30, 1800, [NEVER])),
+  },
+  sleepDelay: {
+    get: (o) => o.sleepDelay,
+    support: () => ({ minSleepDelay: 30, maxSleepDelay: 1800 }),
+    set: (o, v) => void (o.sleepDelay = intRange('sleepDelay', v, 30, 1800, [NEVER])),
+  },
+  _captureInterval: {
+    get: (o) => o.captureInterval,
+    support: (o) => ({ minInterval: minInterval(o), maxInterval: 3600 }),
+    shooting: true,
+    set: (o, v) => void (o.captureInterval = intRange('_captureInterval', v, minInterval(o), 3600)),
+  },
+  _captureNumber: {
+    get: (o) => o.captureNumber,
+    support: () => ({ minNumber: 2, maxNumber: 9999 }),
+    shooting: true,
+    set: (o, v) => void (o.captureNumber = intRange('_captureNumber', v, 2, 9999, [0])),
+  },
+  captureInterval: {
+    api: [2],
+    get: (o) => o.captureInterval,
+    support: (o) => ({ minInterval: minInterval(o), maxInterval: 3600 }),
+    shooting: true,
+    set: (o, v) => void (o.captureInterval = intRange('captureInterval', v, minInterval(o), 3600)),
+  },
+  captureNumber: {
+    api: [2],
+    get: (o) => o.captureNumber,
+    support: () => ({ minNumber: 2, maxNumber: 9999 }),
+    shooting: true,
+    set: (o, v) => void (o.captureNumber = intRange('captureNumber', v, 2, 9999, [0])),
+  },
+  _filter: {
+    get: (o) => o.filter,
+    support: () => FILTER_SUPPORT,
+    shooting: true,
+    set: (o, v) => void (o.filter = oneOf('_filter', v, FILTER_SUPPORT)),
+  },
+  _shutterVolume: {
+    get: (o) => o.shutterVolume,
+    support: () => ({ minShutterVolume: 0, maxShutterVolume: 100 }),
+    set: (o, v) => void (o.shutterVolume = intRange('_shutterVolume', v, 0, 100)),
+  },
+  gpsInfo: {
+    get: (o) => ({ ...o.gpsInfo }),
+    set: (o, v) => {
+      if (typeof v !== 'object' || v === null) throw bad('gpsInfo', v, 'must be an object {lat, lng, ...}');
+      const g = v as Record<string, unknown>;
+      const lat = g['lat'];
+      const lng = g['lng'];
+      if (typeof lat !== 'number' || typeof lng !== 'number') throw bad('gpsInfo', v, 'needs numeric lat and lng');
+      // 65535 for both means "no position" (gps_info.md).
+      const none = lat === 65535 && lng === 65535;
+      if (!none && (lat < -90 || lat > 90 || lng < -180 || lng > 180)) throw bad('gpsInfo', v, 'has lat/lng out of range');
+      const out: GpsInfo = { lat, lng };
+      if (typeof g['_altitude'] === 'number') out._altitude = g['_altitude'];
+      if (typeof g['_dateTimeZone'] === 'string') out._dateTimeZone = g['_dateTimeZone'];
+      if (typeof g['_datum'] === 'string') out._datum = g['_datum'];
+      o.gpsInfo = out;
+    },
+  },
+  dateTimeZone: {
+    get: (o, c) => formatDateTimeZone(c.nowMs, o.utcOffsetMinutes),
+    set: (o, v, c) => {
+      const { epochMs, offsetMinutes } = parseDateTimeZone(v);
+      o.clockSkewMs += epochMs - c.nowMs;
+      o.utcOffsetMinutes = offsetMinutes;
+    },
+  },
+  clientVersion: {
+    get: (_o, c) => c.api,
+    support: () => [1, 2],
+    // Applied by the device (it changes the API level); validated here.
+    set: (_o, v) => void oneOf('clientVersion', v, [1, 2]),
+  },
+  previewFormat: {
+    api: [2],
+    get: () => ({ ...PREVIEW_FORMAT }),
+    support: () => [{ ...PREVIEW_FORMAT }],
+    set: (_o, v) => {
+      const f = (v ?? {}) as Record<string, unknown>;
+      if (f['width'] !== 640 || f['height'] !== 320 || f['framerate'] !== 10) throw bad('previewFormat', v, `is not ${JSON.stringify([PREVIEW_FORMAT])}`);
+    },
+  },
+  remainingPictures: { get: (_o, c) => c.remainingPictures },
+  remainingSpace: { get: (_o, c) => c.remainingSpace },
+  totalSpace: { get: (_o, c) => c.totalSpace },
+};
+
+function lookup(name: string, api: ApiVersion): { def: OptionDef; support: boolean } {
+  let def = DEFS[name];
+  if (def && (!def.api || def.api.includes(api))) return { def, support: false };
+  if (name.endsWith('Support')) {
+    def = DEFS[name.slice(0, -'Support'.length)];
+    if (def?.support && (!def.api || def.api.includes(api))) return { def, support: true };
+  }
+  throw new ThetaError('invalidParameterName', `unknown option ${JSON.stringify(name)}`);
+}
+
+/** Names of every option (not the `…Support` ones) at an API level. */
+export function optionNames(api: ApiVersion): string[] {
+  return Object.entries(DEFS)
+    .filter(([, d]) => !d.api || d.api.includes(api))
+    .map(([n]) => n);
+}
+
+/** Values of the named options (or their `…Support` values). Unknown name → invalidParameterName. */
+export function readOptions(o: OptionValues, names: string[], c: OptionContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const { def, support } = lookup(name, c.api);
+    out[name] = support ? def.support!(o, c) : def.get(o, c);
+  }
+  return out;
+}
+
+/**
+ * Validates all, then applies all (a refused option leaves every value unchanged, as the camera
+ * answers one error for the whole command). Returns the new values.
+ */
+export function writeOptions(o: OptionValues, changes: Record<string, unknown>, c: OptionContext): OptionValues {
+  const next: OptionValues = structuredClone(o);
+  // captureMode first: fileFormat in the same request is checked against the new mode.
+  const names = Object.keys(changes).sort((a, b) => (a === 'captureMode' ? -1 : b === 'captureMode' ? 1 : 0));
+  for (const name of names) {
+    const { def, support } = lookup(name, c.api);
+    if (support || !def.set) throw new ThetaError('invalidParameterName', `option ${JSON.stringify(name)} cannot be set`);
+    if (def.shooting && c.busy) throw new ThetaError('disabledCommand', `${name} cannot be changed while shooting`);
+    def.set(next, changes[name], c);
+  }
+  if (next.captureInterval < minInterval(next)) next.captureInterval = minInterval(next);
+  return next;
+}

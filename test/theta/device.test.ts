@@ -1,0 +1,193 @@
+import { mkdtemp, rm, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import ExifReader from 'exifreader';
+import { ManualClock } from '../../src/util/clock.js';
+import { ThetaDevice } from '../../src/devices/theta/device.js';
+import { ThetaError } from '../../src/devices/theta/errors.js';
+import { mp4DurationSeconds, mp4Dimensions } from '../../src/devices/images/theta-mp4.js';
+
+let dir: string;
+let clock: ManualClock;
+let theta: ThetaDevice;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'camctl-theta-dev-'));
+  clock = new ManualClock(Date.UTC(2016, 6, 1, 14, 28, 45));
+  theta = await ThetaDevice.open({ dataDir: dir, clock });
+});
+
+afterEach(async () => {
+  await theta.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ThetaError) return err.deviceCode;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('THETA device model', () => {
+  it('issues sessions; only the last id is valid; sessions expire after 180 s', async () => {
+    const a = theta.startSession();
+    expect(a).toEqual({ sessionId: 'SID_0001', timeout: 180 });
+    const b = theta.startSession();
+    expect(b.sessionId).toBe('SID_0002');
+    expect(code(() => theta.useSession('SID_0001'))).toBe('invalidSessionId');
+    expect(code(() => theta.useSession('SID_0002'))).toBeUndefined();
+    await clock.advance(181_000);
+    expect(code(() => theta.useSession('SID_0002'))).toBe('invalidSessionId');
+  });
+
+  it('switches to v2.1 with clientVersion 2 and falls back to v2.0 when the link goes idle', async () => {
+    theta.startSession();
+    theta.touch();
+    expect(theta.api).toBe(1);
+    theta.setOptions({ clientVersion: 2 });
+    expect(theta.api).toBe(2);
+    expect(theta.getOptions(['clientVersion', 'captureMode', 'captureModeSupport'])).toEqual({
+      clientVersion: 2,
+      captureMode: 'image',
+      captureModeSupport: ['image', 'video'],
+    });
+    theta.touch();
+    await clock.advance(179_000);
+    expect(theta.api).toBe(2);
+    await clock.advance(2_000);
+    expect(theta.api).toBe(1);
+    expect(theta.getOptions(['captureModeSupport'])).toEqual({ captureModeSupport: ['image', '_video'] });
+  });
+
+  it('validates options and applies none of a refused request', () => {
+    expect(code(() => theta.setOptions({ iso: 123 }))).toBe('invalidParameterValue');
+    expect(code(() => theta.setOptions({ exposureDelay: 3, nonsense: 1 }))).toBe('invalidParameterName');
+    expect(theta.getOptions(['exposureDelay'])).toEqual({ exposureDelay: 0 });
+    expect(code(() => theta.setOptions({ remainingPictures: 3 }))).toBe('invalidParameterName');
+    expect(code(() => theta.setOptions({ fileFormat: { type: 'mp4', width: 1920, height: 1080 } }))).toBe('invalidParameterValue');
+    theta.setOptions({ captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    expect(theta.getOptions(['fileFormat'])).toEqual({ fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    theta.setOptions({ captureMode: 'image' });
+    expect(theta.getOptions(['fileFormat'])).toEqual({ fileFormat: { type: 'jpeg', width: 5376, height: 2688 } });
+    theta.setOptions({ dateTimeZone: '2020:01:02 03:04:05+09:00' });
+    expect(String(theta.getOptions(['dateTimeZone'])['dateTimeZone'])).toMatch(/^2020:01:02 03:04:0\d\+09:00$/);
+    expect(code(() => theta.setOptions({ dateTimeZone: '2020-01-02T03:04:05Z' }))).toBe('invalidParameterValue');
+    expect(theta.getOptions(['_captureIntervalSupport'])).toEqual({ _captureIntervalSupport: { minInterval: 8, maxInterval: 3600 } });
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    expect(theta.getOptions(['_captureIntervalSupport'])).toEqual({ _captureIntervalSupport: { minInterval: 5, maxInterval: 3600 } });
+  });
+
+  it('takes a picture: in progress while stitching, then a real equirectangular JPEG', async () => {
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    const fp0 = theta.fingerprint;
+    const job = theta.takePicture();
+    expect(job.state).toBe('inProgress');
+    expect(theta.snapshot().captureStatus).toBe('shooting');
+    expect(theta.fingerprint).not.toBe(fp0);
+    expect(code(() => theta.takePicture())).toBe('disabledCommand');
+    await clock.advance(1000);
+    expect(job.completion()).toBeGreaterThan(0);
+    expect(job.completion()).toBeLessThan(1);
+    await clock.advance(1500);
+    await job.finished;
+    expect(job.state).toBe('done');
+    expect(job.files).toEqual(['100RICOH/R0010001.JPG']);
+    expect(theta.snapshot().latestFile).toBe('100RICOH/R0010001.JPG');
+    const file = theta.findFile('100RICOH/R0010001.JPG');
+    const bytes = await readFile(await theta.filePath(file));
+    const tags = ExifReader.load(bytes);
+    expect(tags['Make']?.description).toBe('RICOH');
+    expect(tags['Model']?.description).toBe('RICOH THETA S');
+    expect(tags['ProjectionType']?.description).toBe('equirectangular');
+    expect(tags['DateTimeOriginal']?.description).toBe('2016:07:01 14:28:45');
+    expect(tags['Image Width']?.value).toBe(2048);
+    const meta = await theta.metadata(file);
+    expect(meta.exif['Model']).toBe('RICOH THETA S');
+    expect(meta.xmp['FullPanoWidthPixels']).toBe(2048);
+    expect(meta.xmp['UsePanoramaViewer']).toBe(true);
+    const thumb = await theta.thumbnail(file);
+    expect(thumb[0]).toBe(0xff);
+    expect(ExifReader.load(thumb)['Image Width']?.value).toBe(640);
+  });
+
+  it('self-timer counts down and _stopSelfTimer cancels with canceledShooting', async () => {
+    theta.setOptions({ exposureDelay: 5 });
+    const job = theta.takePicture();
+    expect(theta.snapshot().captureStatus).toBe('self-timer countdown');
+    await clock.advance(2000);
+    theta.stopSelfTimer();
+    await job.finished;
+    expect(job.state).toBe('error');
+    expect(job.error?.deviceCode).toBe('canceledShooting');
+    expect(theta.snapshot().captureStatus).toBe('idle');
+    expect(theta.catalog.count).toBe(0);
+  });
+
+  it('interval shooting writes pictures at the interval and stops at _captureNumber', async () => {
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _captureInterval: 10, _captureNumber: 3 });
+    theta.startCapture();
+    expect(theta.snapshot().captureStatus).toBe('shooting');
+    expect(code(() => theta.takePicture())).toBe('disabledCommand');
+    for (let i = 0; i < 4; i++) {
+      await clock.advance(10_000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await expect.poll(() => theta.snapshot().captureStatus, { timeout: 10_000 }).toBe('idle');
+    const names = theta.listFiles('image', 'oldest', 0, 10).entries.map((f) => f.name);
+    expect(names).toEqual(['R0010001.JPG', 'R0010002.JPG', 'R0010003.JPG']);
+    const times = theta.listFiles('image', 'oldest', 0, 10).entries.map((f) => f.timeMs);
+    expect(times[1]! - times[0]!).toBe(10_000);
+  });
+
+  it('records a video into a playable MJPEG MP4 with the recorded duration', async () => {
+    theta.setOptions({ captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    expect(theta.snapshot().recordableTime).toBeGreaterThan(0);
+    theta.startCapture();
+    await clock.advance(3000);
+    expect(theta.snapshot().recordedTime).toBe(3);
+    const files = await theta.stopCapture();
+    expect(files).toEqual(['100RICOH/R0010001.MP4']);
+    const f = theta.findFile(files[0]!);
+    expect(f.recordTime).toBe(3);
+    const bytes = await readFile(await theta.filePath(f));
+    expect(bytes.toString('latin1', 4, 8)).toBe('ftyp');
+    expect(mp4DurationSeconds(bytes)).toBeCloseTo(3, 1);
+    expect(mp4Dimensions(bytes)).toEqual({ width: 1280, height: 720 });
+    expect((await stat(await theta.filePath(f))).size).toBe(f.size);
+  });
+
+  it('refuses paths outside the folder and deletes by kind', async () => {
+    expect(code(() => theta.findFile('../etc/passwd'))).toBe('invalidParameterValue');
+    expect(code(() => theta.findFile('100RICOH/../../x'))).toBe('invalidParameterValue');
+    expect(code(() => theta.findFile('100RICOH/R0019999.JPG'))).toBe('notFound');
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    const job = theta.takePicture();
+    await clock.advance(3000);
+    await job.finished;
+    expect(await theta.deleteFiles('video')).toBe(0);
+    expect(await theta.deleteFiles('image')).toBe(1);
+    expect(theta.catalog.count).toBe(0);
+  });
+
+  it('keeps the counter across restarts and reads the catalog back from disk', async () => {
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    const job = theta.takePicture();
+    await clock.advance(3000);
+    await job.finished;
+    await theta.close();
+    theta = await ThetaDevice.open({ dataDir: dir, clock });
+    expect(theta.api).toBe(1);
+    const [f] = theta.listFiles('all', 'newest', 0, 1).entries;
+    expect(f).toMatchObject({ name: 'R0010001.JPG', width: 2048, height: 1024, kind: 'image' });
+    await theta.deleteFiles('all');
+    const job2 = theta.takePicture();
+    await clock.advance(4000);
+    await job2.finished;
+    expect(job2.files).toEqual(['100RICOH/R0010002.JPG']);
+  });
+});
