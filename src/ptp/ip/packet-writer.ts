@@ -1,0 +1,78 @@
+/**
+ * Writes PTP/IP packets to a socket with backpressure (DESIGN.md: wait for `drain`), and sends a
+ * whole data phase as StartData, Data…, EndData. Small phases go out in a single write so a
+ * transaction costs one segment per direction even where Nagle is on (ptp.md "Nagle").
+ */
+import type { Socket } from 'node:net';
+import { PtpAbortError, PtpClosedError } from '../errors.js';
+import { PacketType, encodeDataHeader, encodeStartData } from './packets.js';
+
+export class PacketWriter {
+  constructor(private readonly socket: Socket) {}
+
+  /** Writes buffers as one unit; resolves when the socket can take more. */
+  async write(...parts: Uint8Array[]): Promise<void> {
+    const s = this.socket;
+    if (s.destroyed || !s.writable) throw new PtpClosedError('socket closed');
+    let ok = true;
+    if (parts.length === 1) ok = s.write(parts[0] as Uint8Array);
+    else {
+      s.cork();
+      for (const p of parts) ok = s.write(p);
+      s.uncork();
+    }
+    if (!ok) await this.drain();
+  }
+
+  private drain(): Promise<void> {
+    const s = this.socket;
+    return new Promise((resolve, reject) => {
+      const done = (err?: Error): void => {
+        s.off('drain', onDrain);
+        s.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = (): void => done();
+      const onClose = (): void => done(new PtpClosedError('socket closed while writing'));
+      s.on('drain', onDrain);
+      s.on('close', onClose);
+    });
+  }
+
+  /**
+   * A data phase of exactly `total` bytes. Each source chunk becomes one Data packet (split at
+   * `maxChunk`); the last one goes as EndData. A source that yields more or fewer bytes than
+   * announced is a bug of the caller and rejects (the connection must then be dropped).
+   */
+  async writeDataPhase(transactionId: number, total: number | bigint, source: Uint8Array | AsyncIterable<Uint8Array>, maxChunk: number, signal?: AbortSignal): Promise<void> {
+    const start = encodeStartData(transactionId, total);
+    const expected = BigInt(total);
+    if (source instanceof Uint8Array) {
+      if (BigInt(source.length) !== expected) throw new RangeError(`data phase announced ${total} bytes, has ${source.length}`);
+      if (source.length <= maxChunk) {
+        return this.write(start, encodeDataHeader(PacketType.EndData, transactionId, source.length), source);
+      }
+      source = chunksOf(source, maxChunk);
+    }
+    await this.write(start);
+    let sent = 0n;
+    let held: Uint8Array | undefined;
+    for await (const raw of source) {
+      if (signal?.aborted) throw new PtpAbortError({ cause: signal.reason });
+      for (let at = 0; at < raw.length; at += maxChunk) {
+        const piece = raw.subarray(at, Math.min(raw.length, at + maxChunk));
+        if (held) await this.write(encodeDataHeader(PacketType.Data, transactionId, held.length), held);
+        held = piece;
+        sent += BigInt(piece.length);
+      }
+    }
+    if (sent !== expected) throw new RangeError(`data phase announced ${total} bytes, source gave ${sent}`);
+    const last = held ?? new Uint8Array(0);
+    await this.write(encodeDataHeader(PacketType.EndData, transactionId, last.length), last);
+  }
+}
+
+async function* chunksOf(b: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < b.length; at += size) yield b.subarray(at, at + size);
+}

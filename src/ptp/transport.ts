@@ -1,0 +1,49 @@
+/**
+ * What a {@link PtpSession} needs from a transport (DESIGN.md: transports own sockets, sessions own
+ * transactions). PTP/IP, PTP over USB and the in-memory pair used by tests all implement it, so one
+ * session — and one client test suite — runs over each.
+ */
+
+/** PTP/IP data-phase field: 1 = no data or device→host, 2 = host→device. */
+export type DataDirection = 'none-or-in' | 'out';
+
+export interface PtpCommand {
+  code: number;
+  transactionId: number;
+  params: readonly number[];
+  direction: DataDirection;
+}
+
+/** A response or an event: code, transaction id, up to 5 (events: 3) u32 parameters. */
+export interface PtpContainer {
+  code: number;
+  transactionId: number;
+  params: readonly number[];
+}
+
+/**
+ * The receiving side of a transport. Calls arrive in wire order. `data` chunks may be kept by
+ * the receiver (they are never reused by the transport).
+ */
+export interface PtpTransportReceiver {
+  dataStart(transactionId: number, totalLength: bigint): void;
+  data(transactionId: number, chunk: Uint8Array): void;
+  dataEnd(transactionId: number): void;
+  response(response: PtpContainer): void;
+  event(event: PtpContainer): void;
+  /** The transport is gone; `error` is undefined after a local close(). */
+  closed(error?: Error): void;
+}
+
+export interface PtpTransport {
+  setReceiver(receiver: PtpTransportReceiver): void;
+  sendCommand(command: PtpCommand): Promise<void>;
+  /** Sends a whole host→device data phase of exactly `totalLength` bytes. */
+  sendData(transactionId: number, totalLength: bigint, source: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void>;
+  /** Asks the device to cancel a transaction (PTP/IP Cancel packet, USB class request 0x64). */
+  cancel(transactionId: number): Promise<void>;
+  /** Stops delivering incoming bytes until resume() (backpressure from a slow data sink). */
+  pause(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
