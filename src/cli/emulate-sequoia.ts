@@ -78,6 +78,18 @@ Examples:
       if (cam.ptpip) ready.ptpip = cam.ptpip;
       process.stdout.write(`${JSON.stringify(ready)}\n`);
       process.stderr.write(`emulated Sequoia ${cam.device.serialNumber} listening on ${cam.url}${cam.ptpip ? ` (PTP/IP ${cam.ptpip})` : ''}, data in ${cam.dataDir}\n`);
+      const host = cam.url.replace(/^http:\/\//, '');
+      process.stderr.write(
+        [
+          'try:',
+          `  curl ${cam.url}/status`,
+          `  curl ${cam.url}/capture/start && curl ${cam.url}/file/internal`,
+          `  camctl --camera sequoia://${host} status`,
+          `  camctl --camera sequoia://${host} capture --download ./pictures`,
+          `  python3 your_seed_script.py   # with sequoia_ip = '${host}'`,
+          '',
+        ].join('\n'),
+      );
       cam.device.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
       cam.device.on('file-added', (f) => process.stderr.write(`wrote /${f.medium}/${f.folder}/${f.name} (${f.size} bytes)\n`));
       const signal = await waitForSignal();

@@ -48,14 +48,15 @@ export async function startTestSequoia(opts: Partial<SequoiaEmulatorOptions> = {
   });
 }
 
-/** Collects WebSocket messages from the emulator. */
-export async function openWs(url: string): Promise<{ ws: WebSocket; messages: any[]; next: (pred: (m: any) => boolean, timeoutMs?: number) => Promise<any>; close: () => void }> {
+/** Collects WebSocket messages from the emulator, answering pings as the seed's client does (unless `answerPings` is false). */
+export async function openWs(url: string, answerPings = true): Promise<{ ws: WebSocket; messages: any[]; next: (pred: (m: any) => boolean, timeoutMs?: number) => Promise<any>; close: () => void }> {
   const ws = new WebSocket(url.replace(/^http/, 'ws') + '/websocket');
   const messages: any[] = [];
   const waiters: Array<{ pred: (m: any) => boolean; resolve: (m: any) => void }> = [];
   ws.on('message', (d) => {
     const m = JSON.parse(d.toString());
     messages.push(m);
+    if (answerPings && m.status === 'ping') ws.send('pong');
     for (const w of waiters.slice()) {
       if (w.pred(m)) {
         waiters.splice(waiters.indexOf(w), 1);

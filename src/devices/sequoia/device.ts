@@ -145,7 +145,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   private readonly calibration: Calibration;
   private readonly radiometricCountdownMs: number;
   private session?: CaptureSession | undefined;
-  private radiometric?: { timer: TimerHandle } | undefined;
+  private radiometric?: { timer: TimerHandle; opening?: Promise<void> } | undefined;
   private readonly fullMedia = new Set<MediumName>();
   private flightUuid = uuidHex();
   private saving: Promise<void> = Promise.resolve();
@@ -398,7 +398,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** `/capture` status text and the folder being written. */
   captureStatus(): { status: string; path?: string } {
-    if (this.radiometric) return { status: 'Radiometric Calibration Running' };
+    if (this.radiometric || this.session?.mode === 'radiometric') return { status: 'Radiometric Calibration Running' };
     if (this.session) {
       const status = this.session.mode === 'single' ? 'Snapshot running' : 'Timelapse running';
       return { status, path: `/${this.session.mediumName}/${this.session.folder}` };
@@ -645,6 +645,8 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** `/capture/stop`: ends a continuous session after the capture being written. */
   stopCapture(): { ok: boolean; status: string } {
+    // Once the countdown is over the capture is being taken; like a single shot, it completes.
+    if (this.radiometric?.opening) return { ok: true, status: 'Ready' };
     if (this.radiometric) {
       this.clock.clearTimer(this.radiometric.timer);
       this.radiometric = undefined;
@@ -681,21 +683,34 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   }
 
   /** Resolves when the current session has ended. */
-  whenSessionEnds(): Promise<void> {
-    if (!this.session) return Promise.resolve();
+  async whenSessionEnds(): Promise<void> {
+    if (this.radiometric?.opening) await this.radiometric.opening;
+    if (!this.session) return;
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
   private startRadiometric(medium: Medium, name: MediumName, config: SequoiaConfig): CaptureStartResult {
-    // The UI counts down while the user holds the calibration target still under the camera.
+    // The UI counts down while the user holds the calibration target still under the camera;
+    // the status stays "Radiometric Calibration Running" until the capture is written.
     this.notify({ status: 'change', staystill: 'yes' });
     this.notify({ status: 'change', capture: 'running' });
-    const timer = this.clock.setTimeout(() => {
-      this.radiometric = undefined;
-      this.notify({ status: 'change', staystill: 'no' });
-      void this.openSession(medium, name, config).then((s) => this.trigger(s));
-    }, this.radiometricCountdownMs);
-    this.radiometric = { timer };
+    const radiometric: { timer: TimerHandle; opening?: Promise<void> } = {
+      timer: this.clock.setTimeout(() => {
+        this.notify({ status: 'change', staystill: 'no' });
+        radiometric.opening = this.openSession(medium, name, config).then(
+          (s) => {
+            this.radiometric = undefined;
+            this.trigger(s);
+          },
+          (err: unknown) => {
+            log('radiometric capture failed: %o', err);
+            this.radiometric = undefined;
+            this.notify({ status: 'change', capture: 'ready' });
+          },
+        );
+      }, this.radiometricCountdownMs),
+    };
+    this.radiometric = radiometric;
     return { ok: true, status: 'Radiometric Calibration Running', path: `/${name}` };
   }
 
@@ -839,6 +854,10 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.radiometric) {
+      this.clock.clearTimer(this.radiometric.timer);
+      await this.radiometric.opening;
+    }
     const s = this.session;
     if (s) {
       s.stopped = true;
@@ -847,7 +866,6 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       s.release();
       this.session = undefined;
     }
-    if (this.radiometric) this.clock.clearTimer(this.radiometric.timer);
     this.clock.clearTimer(this.gpsFixTimer);
     this.calibration.close();
     await this.saving;
