@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/dashboard/ui/vendor/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.camctl-tmp/**', 'test-artifacts/**', 'src/dashboard/ui/vendor/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
