@@ -32,6 +32,8 @@ export type CameraErrorCode =
   | 'PROTOCOL'
   /** A download ended with another size than announced. */
   | 'SIZE_MISMATCH'
+  /** A downloaded file fails its format check (JPEG/TIFF markers). */
+  | 'CORRUPT'
   /** The camera reported an error in its own terms (see `deviceMessage`). */
   | 'CAMERA_ERROR'
   /** The camera object was closed. */

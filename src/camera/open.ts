@@ -21,6 +21,8 @@ const debug = debuglog('camctl:camera');
 export interface OpenCameraOptions {
   /** Timeout of each phase of each request (connect, reply, body), ms. Default 10 000. */
   timeoutMs?: number;
+  /** Most connections the adapter may open at once (parallel downloads). Adapter default when omitted. */
+  maxConnections?: number;
   signal?: AbortSignal;
 }
 

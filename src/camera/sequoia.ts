@@ -38,7 +38,10 @@ import type {
 
 export const openCamera: CameraFactory = async (address, options) => {
   if (address.kind !== 'network') throw new CameraError('BAD_ADDRESS', 'sequoia:// needs a host');
-  return new SequoiaCamera(address, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const o: { timeoutMs?: number; maxSockets?: number } = {};
+  if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
+  if (options.maxConnections !== undefined) o.maxSockets = options.maxConnections;
+  return new SequoiaCamera(address, o);
 };
 
 /** Interval of `/capture` and listing polls while a single shot is written. */

@@ -7,8 +7,34 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.js';
 import { register as registerEmulate } from './emulate.js';
+import { register as registerInfo } from './info.js';
+import { register as registerStatus } from './status.js';
+import { register as registerConfig } from './config.js';
+import { register as registerCapture } from './capture.js';
+import { register as registerLs } from './ls.js';
+import { register as registerGet } from './get.js';
+import { register as registerRm } from './rm.js';
+import { register as registerWatch } from './watch.js';
+import { register as registerSync } from './sync.js';
+import { register as registerCalibrate } from './calibrate.js';
+import { register as registerWifi } from './wifi.js';
+import { register as registerManual } from './manual.js';
 
-const registrations: Array<(program: Command) => void> = [registerEmulate];
+const registrations: Array<(program: Command) => void> = [
+  registerInfo,
+  registerStatus,
+  registerConfig,
+  registerCapture,
+  registerLs,
+  registerGet,
+  registerRm,
+  registerWatch,
+  registerSync,
+  registerCalibrate,
+  registerWifi,
+  registerManual,
+  registerEmulate,
+];
 
 export function buildProgram(): Command {
   const program = new Command('camctl')

@@ -5,6 +5,7 @@
  * phases (socket connect vs. response headers) that users of camera tools most want bounded.
  */
 import * as http from 'node:http';
+import { Transform, type Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { SequoiaError, type RequestPhase } from './client-errors.js';
 
@@ -38,7 +39,7 @@ export interface HttpReply {
   status: number;
   headers: http.IncomingHttpHeaders;
   /** The body stream, already guarded by the body-idle timeout and the signal. */
-  body: http.IncomingMessage;
+  body: Readable;
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
@@ -70,6 +71,7 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
     let res: http.IncomingMessage | undefined;
+    let guardStream: Transform | undefined;
 
     const headers: Record<string, string> = { ...call.headers };
     if (call.body !== undefined) {
@@ -107,6 +109,7 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
       }
       // After the headers: the error goes to whoever reads the body.
       cleanup();
+      guardStream?.destroy(err);
       res?.destroy(err);
       req.destroy();
     };
@@ -152,18 +155,34 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
     req.on('response', (response) => {
       res = response;
       settled = true;
+      // The body goes through a pass-through that re-arms the idle timer per chunk; listening for
+      // 'data' on the response itself would start it flowing before the caller reads it.
+      const guard = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          arm(target.timeouts.bodyMs, 'body');
+          cb(null, chunk);
+        },
+      });
+      guardStream = guard;
       arm(target.timeouts.bodyMs, 'body');
-      response.on('data', () => arm(target.timeouts.bodyMs, 'body'));
+      response.on('error', (err) => guard.destroy(err));
       response.on('end', cleanup);
       response.on('close', () => {
-        cleanup();
-        if (!response.complete && !response.errored) {
-          response.destroy(
-            new SequoiaError('CONNECTION_LOST', `connection lost while reading ${call.path}`, { phase: 'body', path: call.path }),
+        if (!response.complete && !guard.destroyed) {
+          guard.destroy(
+            response.errored instanceof SequoiaError
+              ? response.errored
+              : new SequoiaError('CONNECTION_LOST', `connection lost while reading ${call.path}`, { phase: 'body', path: call.path }),
           );
         }
+        cleanup();
       });
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
+      guard.on('close', () => {
+        cleanup();
+        if (!response.complete) response.destroy();
+      });
+      response.pipe(guard);
+      resolve({ status: response.statusCode ?? 0, headers: response.headers, body: guard });
     });
     req.end(call.body);
   });

@@ -1,0 +1,127 @@
+/**
+ * What every camera command shares: reading the global options, opening the camera named by
+ * `--camera`/`CAMCTL_CAMERA` (never a default address — camctl does not connect anywhere on its
+ * own), printing for people or as JSON, and turning coded errors into one line on stderr.
+ *
+ * Heavy modules (the camera adapters, ws, cli-progress) are imported lazily so `camctl --help`
+ * and friends start fast.
+ */
+import type { Command } from 'commander';
+import type { Camera } from '../camera/types.js';
+import { CliError } from './errors.js';
+
+export interface GlobalOptions {
+  camera: string | undefined;
+  json: boolean;
+  timeoutMs: number;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export const NO_CAMERA_MESSAGE =
+  'no camera given: use --camera sequoia://192.168.47.1 (or set CAMCTL_CAMERA); camctl never picks an address on its own';
+
+/** Codes that mean the user asked for something impossible (exit 2) rather than a camera failure (exit 1). */
+const USAGE_CODES = new Set(['BAD_ADDRESS', 'UNKNOWN_SCHEME', 'UNKNOWN_SETTING', 'BAD_VALUE', 'BAD_PATH', 'BAD_ARGUMENT', 'UNSUPPORTED']);
+
+export function globals(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals<{ camera?: string; json?: boolean; timeout?: string; quiet?: boolean; verbose?: boolean }>();
+  const timeoutText = o.timeout ?? '10';
+  const seconds = Number(timeoutText);
+  if (!(Number.isFinite(seconds) && seconds > 0)) throw new CliError(`--timeout must be a positive number of seconds, got ${JSON.stringify(timeoutText)}`, 2);
+  const camera = o.camera ?? (process.env.CAMCTL_CAMERA || undefined);
+  return { camera, json: !!o.json, timeoutMs: Math.round(seconds * 1000), quiet: !!o.quiet, verbose: !!o.verbose };
+}
+
+/** Opens the camera, runs `fn`, closes the camera; coded errors become one-line CliErrors. */
+export async function withCamera<T>(
+  cmd: Command,
+  fn: (camera: Camera, g: GlobalOptions) => Promise<T>,
+  open: { maxConnections?: number } = {},
+): Promise<T> {
+  const g = globals(cmd);
+  return reportErrors(g, async () => {
+    if (!g.camera) throw new CliError(NO_CAMERA_MESSAGE, 2);
+    const { openCamera } = await import('../camera/open.js');
+    const camera = await openCamera(g.camera, { timeoutMs: g.timeoutMs, ...open });
+    try {
+      return await fn(camera, g);
+    } finally {
+      await camera.close();
+    }
+  });
+}
+
+/** Runs `fn`; an error with a stable `code` is printed as one line (and as JSON with `--json`). */
+export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CliError) {
+      if (g.json) printJson({ error: { code: 'USAGE', message: err.message } });
+      throw err;
+    }
+    const e = err as { code?: unknown; message?: unknown; deviceMessage?: unknown };
+    if (err instanceof Error && typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) {
+      if (g.json) {
+        const body: Record<string, unknown> = { code: e.code, message: err.message };
+        if (typeof e.deviceMessage === 'string' && e.deviceMessage) body.deviceMessage = e.deviceMessage;
+        printJson({ error: body });
+      }
+      throw new CliError(err.message, USAGE_CODES.has(e.code) ? 2 : 1, { cause: err });
+    }
+    throw err;
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/** Prints `json` with `--json`, else the human text (unless it is empty). */
+export function output(g: GlobalOptions, json: unknown, human: () => string): void {
+  if (g.json) printJson(json);
+  else {
+    const text = human();
+    if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}
+
+/** Progress bars only for people watching: a TTY on stderr, no `--json`, no `-q`. */
+export function wantsProgress(g: GlobalOptions): boolean {
+  return !g.json && !g.quiet && process.stderr.isTTY === true;
+}
+
+/** Informational line for people (stderr, so stdout stays clean for pipes); silent with -q/--json. */
+export function note(g: GlobalOptions, text: string): void {
+  if (!g.quiet && !g.json) process.stderr.write(`${text}\n`);
+}
+
+/** The Sequoia client behind a `sequoia://` camera, for the Sequoia-only commands. */
+export async function sequoiaClientOf(camera: Camera, command: string): Promise<import('../sequoia/client.js').SequoiaClient> {
+  const { SequoiaCamera } = await import('../camera/sequoia.js');
+  if (!(camera instanceof SequoiaCamera)) {
+    throw new CliError(`"${command}" is only for Parrot Sequoia cameras (sequoia://…), not ${camera.protocol}://`, 2);
+  }
+  return camera.client;
+}
+
+/** Aborts on the first SIGINT/SIGTERM (a second one exits at once, as people expect). */
+export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  let count = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    count++;
+    if (count > 1) process.exit(130);
+    ac.abort(new Error(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: ac.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

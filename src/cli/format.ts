@@ -1,0 +1,69 @@
+/**
+ * Output for people: aligned tables, human sizes, local times. Machine output is plain JSON
+ * (`--json`) and never goes through here.
+ */
+
+/** `1536` → `1.5 KiB` (binary units, as file managers on Linux show them). */
+export function humanSize(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '-';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = Math.abs(bytes);
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const text = i === 0 ? String(v) : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  return `${bytes < 0 ? '-' : ''}${text} ${units[i]}`;
+}
+
+/** Epoch ms → `2016-06-29 12:36:55` in the local time zone. */
+export function localTime(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '-';
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** Bytes per second → `3.0 MiB/s`. */
+export function humanRate(bytesPerSec: number): string {
+  return `${humanSize(Math.round(bytesPerSec))}/s`;
+}
+
+/** Seconds → `1.2 s`, `3 min 05 s`. */
+export function humanDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${String(Math.round(seconds - m * 60)).padStart(2, '0')} s`;
+}
+
+export type Align = 'left' | 'right';
+
+/**
+ * Aligned columns; the header row is printed as given. Numbers-like columns can be right-aligned.
+ *
+ * @example
+ * table([['NAME', 'SIZE'], ['a.jpg', '1.2 MiB']], ['left', 'right'])
+ */
+export function table(rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => {
+          const w = widths[i] ?? 0;
+          const pad = ' '.repeat(w - [...cell].length);
+          if (i === row.length - 1 && align[i] !== 'right') return cell;
+          return align[i] === 'right' ? pad + cell : cell + pad;
+        })
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** Key/value pairs as two aligned columns. */
+export function pairs(entries: readonly (readonly [string, string])[]): string {
+  return table(entries.map(([k, v]) => [`${k}:`, v]));
+}

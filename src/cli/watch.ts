@@ -1,0 +1,65 @@
+/**
+ * `camctl watch`: the camera's notifications as they come, one line each (NDJSON with --json),
+ * surviving link drops (reconnects with backoff; state changes missed meanwhile are reported).
+ */
+import type { Command } from 'commander';
+import type { CameraEvent } from '../camera/types.js';
+import { interruptSignal, printJson, withCamera } from './context.js';
+
+export function register(program: Command): void {
+  program
+    .command('watch')
+    .description('print camera notifications until interrupted (NDJSON with --json)')
+    .option('--no-reconnect', 'exit when the link drops instead of reconnecting')
+    .option('--raw', 'print the protocol messages as received (with --json)')
+    .addHelpText('after', '\nExamples:\n  camctl watch\n  camctl watch --json | jq -c \'select(.type == "capture")\'')
+    .action(async (opts: { reconnect: boolean; raw?: boolean }, cmd: Command) => {
+      await withCamera(cmd, async (camera, g) => {
+        const { signal, dispose } = interruptSignal();
+        try {
+          for await (const ev of camera.events({ signal, reconnect: opts.reconnect })) {
+            if (g.json) printJson(jsonLine(ev, !!opts.raw));
+            else process.stdout.write(`${clock()} ${human(ev)}\n`);
+          }
+        } finally {
+          dispose();
+        }
+      });
+    });
+}
+
+function jsonLine(ev: CameraEvent, raw: boolean): Record<string, unknown> {
+  const { raw: r, ...rest } = ev as CameraEvent & { raw?: unknown };
+  const line: Record<string, unknown> = { time: new Date().toISOString(), ...rest };
+  if (raw && r !== undefined) line.raw = r;
+  return line;
+}
+
+function clock(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function human(ev: CameraEvent): string {
+  switch (ev.type) {
+    case 'capture':
+      return `capture ${ev.state}${ev.folder ? ` (${ev.folder})` : ''}`;
+    case 'file-added':
+      return `file added ${ev.path}`;
+    case 'file-removed':
+      return `file removed ${ev.path}`;
+    case 'setting':
+      return `setting ${ev.key} = ${String(ev.value)}`;
+    case 'storage':
+      return `storage ${ev.medium} ${ev.state}`;
+    case 'calibration':
+      return `calibration ${ev.target} ${ev.state}`;
+    case 'sensor':
+      return `${ev.name} ${ev.state}`;
+    case 'connection':
+      return `link ${ev.state}${ev.error ? ` (${ev.error})` : ''}`;
+    case 'other':
+      return JSON.stringify(ev.raw);
+  }
+}
