@@ -231,9 +231,14 @@ export class Medium {
     const st = await fs.lstat(file);
     if (!st.isFile()) throw new StorageError('NOT_FOUND', `${this.name}/${folder}/${name} is not a file`);
     await fs.rm(file);
-    // The thumbnail (`.thumb/<stem>.jpg`) goes with its picture.
-    await fs.rm(path.join(path.dirname(file), '.thumb', `${name.replace(/\.[^.]+$/, '')}.jpg`), { force: true });
     this.used -= st.size;
+    // The thumbnail (`.thumb/<stem>.jpg`) goes with its picture.
+    const thumb = path.join(path.dirname(file), '.thumb', `${name.replace(/\.[^.]+$/, '')}.jpg`);
+    const thumbSize = await fs.stat(thumb).then((t) => t.size, () => -1);
+    if (thumbSize >= 0) {
+      await fs.rm(thumb, { force: true });
+      this.used -= thumbSize;
+    }
   }
 
   async deleteFolder(folder: string): Promise<void> {
