@@ -256,6 +256,18 @@ export interface Camera<S extends SettingsMap = SettingsMap> {
   /** Notifications until `signal` aborts or the iterator is returned. */
   events(options?: EventOptions): AsyncIterable<CameraEvent>;
 
+  /**
+   * Optional: the camera's live view as JPEG frames, until `signal` aborts or the iterator is
+   * returned (THETA `camera.getLivePreview`, an MJPEG stream). Absent where the camera has none;
+   * the dashboard shows a live preview only for cameras that have it.
+   */
+  livePreview?(options?: CallOptions): AsyncIterable<Uint8Array>;
+  /**
+   * Optional: a small JPEG the camera makes itself for a file (THETA `?type=thumb`, PTP
+   * GetThumb). Absent where the camera keeps none reachable; the dashboard then makes one itself.
+   */
+  thumbnail?(path: string, options?: CallOptions): Promise<Uint8Array>;
+
   close(): Promise<void>;
 }
 
