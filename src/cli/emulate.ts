@@ -4,10 +4,12 @@
  */
 import { Command } from 'commander';
 import { registerSequoia } from './emulate-sequoia.js';
+import { registerTheta } from './emulate-theta.js';
 
 export function register(program: Command): void {
   const emulate = program
     .command('emulate')
     .description('run an emulated camera on this machine (binds 127.0.0.1 unless --host is given)');
   registerSequoia(emulate);
+  registerTheta(emulate);
 }

@@ -197,9 +197,9 @@ export const COMMANDS_V21 = [
   'camera.reset',
   'camera._stopSelfTimer',
   'camera._finishWlan',
-  // Kept by the S in v2.1 so an old app that switched keeps working.
+  'camera._getMetadata',
+  // Kept by the S in v2.1 so an app that starts a session before switching keeps working.
   'camera.startSession',
-  'camera.getMetadata',
 ] as const;
 
 /** Defaults of the server face's limits (DESIGN.md: "Limits are options with safe defaults"). */

@@ -106,8 +106,8 @@ interface RunningCapture {
   timer?: TimerHandle;
   shots: number;
   groupId: string;
-  /** Settles when an interval run reaches `_captureNumber` by itself. */
-  done?: () => void;
+  /** Resolves with the files when the run ends (by itself or by stopCapture). */
+  ended: (files: string[]) => void;
 }
 
 const MB = 1024 * 1024;
@@ -552,11 +552,13 @@ export class ThetaDevice extends EventEmitter {
    * camera._startCapture / camera.startCapture: interval shooting (image mode) or a video recording
    * (video mode). `mode` selects interval, composite or bracket shooting in image mode.
    */
-  startCapture(mode: 'interval' | 'composite' | 'bracket' = 'interval'): void {
+  startCapture(mode: 'interval' | 'composite' | 'bracket' = 'interval'): { kind: RunningCapture['kind']; limited: boolean; finished: Promise<string[]> } {
     this.assertPowered();
     if (this.status !== 'idle') throw new ThetaError('disabledCommand', `the camera is busy (${this.status})`);
-    this.stopPreview();
+    let ended!: (files: string[]) => void;
+    const finished = new Promise<string[]>((r) => (ended = r));
     const base: RunningCapture = {
+      ended,
       kind: this.options.captureMode === 'video' ? 'video' : mode,
       startedAt: this.clock.now(),
       files: [],
@@ -571,10 +573,12 @@ export class ThetaDevice extends EventEmitter {
       this.battery.setLoad(3);
       // The S stops a clip by itself at its maximum length.
       base.timer = this.clock.setTimeout(() => void this.stopCapture().catch(() => undefined), this.recordableSeconds() * 1000);
+      this.stopPreview();
       this.notify();
-      return;
+      return { kind: base.kind, limited: false, finished };
     }
     if (this.remainingPictures() < 1) throw new ThetaError('disabledCommand', 'the storage is full');
+    this.stopPreview();
     this.capture = base;
     if (base.kind === 'bracket') {
       this.status = 'bracket shooting';
@@ -587,12 +591,12 @@ export class ThetaDevice extends EventEmitter {
       })();
       this.track(base, run.then(() => this.finishCapture(base)));
       this.notify();
-      return;
+      return { kind: base.kind, limited: true, finished };
     }
     this.status = 'shooting';
     if (base.kind === 'composite') {
       this.notify();
-      return;
+      return { kind: base.kind, limited: false, finished };
     }
     const every = this.options.captureInterval * 1000;
     const limit = this.options.captureNumber;
@@ -610,6 +614,16 @@ export class ThetaDevice extends EventEmitter {
     shot();
     if (!(limit > 0 && base.shots >= limit)) base.timer = this.clock.setInterval(shot, every);
     this.notify();
+    return { kind: base.kind, limited: limit > 0, finished };
+  }
+
+  /** A job that follows a running capture (v2.1 startCapture with a shot count). */
+  followCapture(name: string, finished: Promise<string[]>): ThetaJob {
+    const { job, finish, setProgress } = this.newJob(name);
+    const c = this.capture;
+    if (c) setProgress(c.startedAt, Math.max(1, this.options.captureNumber) * this.options.captureInterval * 1000);
+    void finished.then(finish);
+    return job;
   }
 
   private track(c: RunningCapture, p: Promise<unknown>): void {
@@ -625,6 +639,8 @@ export class ThetaDevice extends EventEmitter {
     this.status = 'idle';
     this.battery.setLoad(1);
     this.notify();
+    // Writes still pending (a shot in flight) are awaited before the run reports its files.
+    void Promise.all([...c.pending]).then(() => c.ended([...c.files]));
   }
 
   /** Whether a capture (interval, video) is running. */

@@ -1,0 +1,101 @@
+/**
+ * `camctl emulate theta`: runs the emulated RICOH THETA S (OSC API v2.0 / v2.1) until SIGINT/SIGTERM.
+ * Prints exactly one JSON line on stdout once listening, then logs to stderr.
+ */
+import type { Command } from 'commander';
+import { CliError } from './errors.js';
+import { parseBytes, parseNumberOption, parsePort, waitForSignal } from './emulate-options.js';
+
+interface ThetaEmulateFlags {
+  host: string;
+  httpPort: string;
+  ptpipPort?: string;
+  dataDir?: string;
+  speed: string;
+  auth?: string;
+  user?: string;
+  password?: string;
+  serial?: string;
+  capacity?: string;
+  battery: string;
+  charging?: boolean;
+}
+
+export function registerTheta(emulate: Command): void {
+  emulate
+    .command('theta')
+    .description('emulated RICOH THETA S: OSC API v2.0 and v2.1 (sessions, capture, files, live preview) over real files')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--http-port <n>', 'HTTP port (0 = any free port; the camera uses 80)', '0')
+    .option('--ptpip-port <n>', 'also serve PTP/IP (needs the PTP/IP face; refused until it is wired)')
+    .option('--data-dir <dir>', 'media directory (default: ~/.local/share/camctl/theta)')
+    .option('--speed <x>', 'run simulated time x times faster than real time', '1')
+    .option('--auth <scheme>', 'require HTTP authentication: digest (as THETA V/Z1 in client mode)')
+    .option('--user <name>', 'user name for --auth digest (the camera uses its SSID, e.g. THETAYL00105377)')
+    .option('--password <password>', 'password for --auth digest')
+    .option('--serial <digits>', 'serial number, 8 digits', '00301770')
+    .option('--capacity <size>', 'storage size, e.g. 8GB')
+    .option('--battery <level>', 'initial battery charge 0…1', '1')
+    .option('--charging', 'run on the charger (batteryState charging/charged)')
+    .addHelpText(
+      'after',
+      `
+The emulator prints one line once listening, e.g.
+  {"event":"listening","model":"theta","http":"http://127.0.0.1:40123"}
+then logs to stderr. It boots in API v2.0 (sessions); setOptions {clientVersion: 2} switches to v2.1.
+The real camera answers at http://192.168.1.1 (port 80) on its own Wi-Fi.
+
+Examples:
+  camctl emulate theta --http-port 8080
+  camctl emulate theta --data-dir /tmp/theta --speed 10
+  camctl emulate theta --auth digest --user THETAYL00105377 --password 00105377`,
+    )
+    .action(async (flags: ThetaEmulateFlags) => {
+      if (flags.ptpipPort !== undefined) throw new CliError('--ptpip-port: the THETA PTP/IP face is not available in this build');
+      let auth: { user: string; password: string } | undefined;
+      if (flags.auth !== undefined) {
+        if (flags.auth !== 'digest') throw new CliError(`--auth must be "digest", got ${JSON.stringify(flags.auth)}`);
+        if (!flags.user || flags.password === undefined) throw new CliError('--auth digest needs --user and --password');
+        auth = { user: flags.user, password: flags.password };
+      } else if (flags.user !== undefined || flags.password !== undefined) {
+        throw new CliError('--user and --password need --auth digest');
+      }
+      if (flags.serial !== undefined && !/^\d{8}$/.test(flags.serial)) throw new CliError(`--serial must be 8 digits, got ${JSON.stringify(flags.serial)}`);
+      const { startThetaEmulator } = await import('../emulator/theta.js');
+      const options = {
+        host: flags.host,
+        httpPort: parsePort(flags.httpPort, '--http-port'),
+        speed: parseNumberOption(flags.speed, '--speed', { min: 0.001, max: 100_000 }),
+        battery: parseNumberOption(flags.battery, '--battery', { min: 0, max: 1 }),
+        power: flags.charging ? ('charger' as const) : ('battery' as const),
+        ...(flags.serial !== undefined ? { serialNumber: flags.serial } : {}),
+        ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+        ...(flags.capacity !== undefined ? { capacityBytes: parseBytes(flags.capacity, '--capacity') } : {}),
+        ...(auth ? { auth } : {}),
+      };
+      let cam;
+      try {
+        cam = await startThetaEmulator(options);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen: ${e.message}`);
+        throw err;
+      }
+      process.stdout.write(`${JSON.stringify({ event: 'listening', model: 'theta', http: cam.url })}\n`);
+      process.stderr.write(`emulated RICOH THETA S ${cam.device.serialNumber} listening on ${cam.url}, data in ${cam.dataDir}\n`);
+      const host = cam.url.replace(/^http:\/\//, '');
+      process.stderr.write(
+        [
+          'try:',
+          `  curl ${cam.url}/osc/info`,
+          `  curl -X POST ${cam.url}/osc/state`,
+          `  camctl --camera theta://${host} capture`,
+          '',
+        ].join('\n'),
+      );
+      cam.device.on('file', (f: { folder: string; name: string; size: number }) => process.stderr.write(`wrote ${f.folder}/${f.name} (${f.size} bytes)\n`));
+      const signal = await waitForSignal();
+      process.stderr.write(`${signal}: closing\n`);
+      await cam.close();
+    });
+}

@@ -1,0 +1,75 @@
+/**
+ * The emulated RICOH THETA S: a {@link ThetaDevice} with its OSC server face bolted on (and the
+ * PTP/IP face once that lands, over the same device).
+ *
+ * @example
+ * const cam = await startThetaEmulator({ dataDir: '/tmp/theta' });
+ * const info = await (await fetch(`${cam.url}/osc/info`)).json(); // {"model":"RICOH THETA S",…}
+ * await cam.close();
+ */
+import { RealClock } from '../util/clock.js';
+import type { Clock } from '../util/clock.js';
+import { ThetaDevice } from '../devices/theta/device.js';
+import type { ThetaDeviceOptions } from '../devices/theta/device.js';
+import { OscServerFace } from '../osc/server.js';
+import type { OscServerOptions } from '../osc/server.js';
+import { defaultDataDir } from './data-dir.js';
+
+export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort'> {
+  /** Media directory. Default: a per-user directory ($XDG_DATA_HOME/camctl/theta). */
+  dataDir?: string;
+  /** Address to bind. Default 127.0.0.1. */
+  host?: string;
+  /** HTTP port; 0 picks a free one. Default 0. */
+  httpPort?: number;
+  /** Simulated time runs this many times faster (ignored when `clock` is given). Default 1. */
+  speed?: number;
+  clock?: Clock;
+}
+
+export interface RunningThetaEmulator {
+  /** `http://host:port` of the OSC face. */
+  url: string;
+  device: ThetaDevice;
+  osc: OscServerFace;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Promise<RunningThetaEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = options.dataDir ?? defaultDataDir('theta');
+  const clock = options.clock ?? new RealClock(options.speed ?? 1);
+  const deviceOpts: ThetaDeviceOptions = { dataDir, clock };
+  for (const k of ['serialNumber', 'firmwareVersion', 'capacityBytes', 'battery', 'power', 'shotProcessingMs'] as const) {
+    if (options[k] !== undefined) (deviceOpts as unknown as Record<string, unknown>)[k] = options[k];
+  }
+  const device = await ThetaDevice.open(deviceOpts);
+  const faceOpts: OscServerOptions = {};
+  if (options.maxBodyBytes !== undefined) faceOpts.maxBodyBytes = options.maxBodyBytes;
+  if (options.maxPreviewStreams !== undefined) faceOpts.maxPreviewStreams = options.maxPreviewStreams;
+  if (options.maxWaitTimeoutS !== undefined) faceOpts.maxWaitTimeoutS = options.maxWaitTimeoutS;
+  if (options.auth !== undefined) faceOpts.auth = options.auth;
+  let osc: OscServerFace;
+  try {
+    osc = new OscServerFace(device, faceOpts);
+    const { port } = await osc.listen(options.httpPort ?? 0, host);
+    return {
+      url: `http://${urlHost(host)}:${port}`,
+      device,
+      osc,
+      dataDir,
+      async close() {
+        await osc.close().catch(() => undefined);
+        await device.close();
+      },
+    };
+  } catch (err) {
+    await device.close();
+    throw err;
+  }
+}

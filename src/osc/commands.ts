@@ -1,0 +1,377 @@
+/**
+ * `/osc/commands/execute` and `/osc/commands/status` of the server face: checks a command's
+ * parameters against the THETA S's command table for the current API level, calls the device, and
+ * shapes the reply (fileUri in v2.0, fileUrl in v2.1). Binary replies (getImage, _getVideo, live
+ * preview) are returned as a description the HTTP layer streams.
+ *
+ * Parameter rules (RICOH's theta-web-api-v2.0 / v2.1 commands/*.md): a missing required parameter
+ * is `missingParameter`, an unknown one `invalidParameterName`, a wrong type or value
+ * `invalidParameterValue`; v2.1 has no `sessionId` anywhere.
+ */
+import type { ThetaDevice, ThetaJob } from '../devices/theta/device.js';
+import type { ThetaFile } from '../devices/theta/catalog.js';
+import { relPath } from '../devices/theta/catalog.js';
+import { ThetaError } from '../devices/theta/errors.js';
+import { formatDateTimeZone } from '../devices/theta/options.js';
+import { COMMANDS_V20, COMMANDS_V21 } from './types.js';
+import type { CommandResponse, OscFileEntry } from './types.js';
+
+type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
+interface ParamSpec {
+  type: ParamType;
+  required?: boolean;
+}
+type CommandSpec = Record<string, ParamSpec>;
+
+const SID: ParamSpec = { type: 'string', required: true };
+
+const V20: Record<(typeof COMMANDS_V20)[number], CommandSpec> = {
+  'camera.startSession': { timeout: { type: 'integer' } },
+  'camera.updateSession': { sessionId: SID, timeout: { type: 'integer' } },
+  'camera.closeSession': { sessionId: SID },
+  'camera.takePicture': { sessionId: SID },
+  'camera._startCapture': { sessionId: SID, mode: { type: 'string' } },
+  'camera._stopCapture': { sessionId: SID },
+  'camera.listImages': { entryCount: { type: 'integer', required: true }, includeThumb: { type: 'boolean', required: true }, maxSize: { type: 'integer' }, continuationToken: { type: 'string' } },
+  'camera._listAll': { entryCount: { type: 'integer', required: true }, continuationToken: { type: 'string' }, detail: { type: 'boolean' }, sort: { type: 'string' } },
+  'camera.delete': { fileUri: { type: 'string', required: true } },
+  'camera.getImage': { fileUri: { type: 'string', required: true }, _type: { type: 'string' }, maxSize: { type: 'integer' } },
+  'camera._getVideo': { fileUri: { type: 'string', required: true }, _type: { type: 'string' }, type: { type: 'string' } },
+  'camera._getLivePreview': { sessionId: SID },
+  'camera.getMetadata': { fileUri: { type: 'string', required: true } },
+  'camera.getOptions': { sessionId: SID, optionNames: { type: 'array', required: true } },
+  'camera.setOptions': { sessionId: SID, options: { type: 'object', required: true } },
+  'camera._stopSelfTimer': {},
+  'camera._finishWlan': { sessionId: SID },
+};
+
+const V21: Record<(typeof COMMANDS_V21)[number], CommandSpec> = {
+  'camera.takePicture': {},
+  'camera.startCapture': { _mode: { type: 'string' } },
+  'camera.stopCapture': {},
+  'camera.listFiles': {
+    fileType: { type: 'string', required: true },
+    entryCount: { type: 'integer', required: true },
+    maxThumbSize: { type: 'integer', required: true },
+    startPosition: { type: 'integer' },
+    _detail: { type: 'boolean' },
+    _sort: { type: 'string' },
+  },
+  'camera.delete': { fileUrls: { type: 'array', required: true } },
+  'camera.getLivePreview': {},
+  'camera.getOptions': { optionNames: { type: 'array', required: true } },
+  'camera.setOptions': { options: { type: 'object', required: true } },
+  'camera.reset': {},
+  'camera._stopSelfTimer': {},
+  'camera._finishWlan': {},
+  'camera._getMetadata': { fileUrl: { type: 'string', required: true } },
+  'camera.startSession': { timeout: { type: 'integer' } },
+};
+
+/** What the HTTP layer sends. */
+export type CommandOutcome =
+  | { kind: 'json'; body: CommandResponse }
+  | { kind: 'file'; name: string; file: ThetaFile; thumb: boolean; maxSize?: number }
+  | { kind: 'preview'; name: string };
+
+export interface CommandContext {
+  /** `http://host:port` as the client addressed the camera, for fileUrl / storageUri. */
+  origin: string;
+}
+
+export class CommandError extends Error {
+  constructor(
+    readonly commandName: string,
+    readonly error: ThetaError,
+  ) {
+    super(error.message);
+    this.name = 'CommandError';
+  }
+}
+
+function fail(code: ThetaError['deviceCode'], message: string): never {
+  throw new ThetaError(code, message);
+}
+
+function typeOk(v: unknown, t: ParamType): boolean {
+  switch (t) {
+    case 'string':
+      return typeof v === 'string';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'array':
+      return Array.isArray(v);
+    case 'object':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+  }
+}
+
+function checkParams(spec: CommandSpec, params: Record<string, unknown>): void {
+  for (const name of Object.keys(params)) {
+    if (!(name in spec)) fail('invalidParameterName', `unknown parameter ${JSON.stringify(name)}`);
+  }
+  for (const [name, p] of Object.entries(spec)) {
+    const v = params[name];
+    if (v === undefined || v === null) {
+      if (p.required) fail('missingParameter', `parameter ${JSON.stringify(name)} is required`);
+      continue;
+    }
+    if (!typeOk(v, p.type)) fail('invalidParameterValue', `parameter ${JSON.stringify(name)} must be ${p.type === 'integer' ? 'an integer' : `a${p.type === 'array' || p.type === 'object' ? 'n' : ''} ${p.type}`}`);
+  }
+}
+
+/** v2.1 URL of a file. */
+export function fileUrl(device: ThetaDevice, ctx: CommandContext, f: ThetaFile | string): string {
+  return `${ctx.origin}/files/${device.storageId}/${typeof f === 'string' ? f : relPath(f)}`;
+}
+
+/**
+ * The file a v2.1 `fileUrl` names. Only `/files/<this storageId>/<folder>/<name>` is accepted; the
+ * host part is not checked (clients reach the camera under different names).
+ */
+export function fileFromUrl(device: ThetaDevice, url: string): ThetaFile {
+  let pathname: string;
+  try {
+    pathname = new URL(url, 'http://camera').pathname;
+  } catch {
+    fail('invalidParameterValue', `invalid fileUrl ${JSON.stringify(url)}`);
+  }
+  const parts = pathname.split('/');
+  if (parts.length !== 5 || parts[0] !== '' || parts[1] !== 'files' || parts[2] !== device.storageId) {
+    fail('invalidParameterValue', `invalid fileUrl ${JSON.stringify(url)}`);
+  }
+  let folder: string, name: string;
+  try {
+    folder = decodeURIComponent(parts[3]!);
+    name = decodeURIComponent(parts[4]!);
+  } catch {
+    fail('invalidParameterValue', `invalid fileUrl ${JSON.stringify(url)}`);
+  }
+  return device.findFile(`${folder}/${name}`);
+}
+
+function dateTime(f: ThetaFile): string {
+  return formatDateTimeZone(f.timeMs, f.utcOffsetMinutes).slice(0, 19);
+}
+
+function entry(device: ThetaDevice, ctx: CommandContext, f: ThetaFile, detail: boolean): OscFileEntry {
+  const e: OscFileEntry = { name: f.name, size: f.size };
+  if (device.api === 1) e.uri = relPath(f);
+  else e.fileUrl = fileUrl(device, ctx, f);
+  if (!detail) {
+    e.dateTime = dateTime(f);
+    return e;
+  }
+  e.dateTimeZone = formatDateTimeZone(f.timeMs, f.utcOffsetMinutes);
+  e.width = f.width;
+  e.height = f.height;
+  if (f.lat !== undefined && f.lng !== undefined) {
+    e.lat = f.lat;
+    e.lng = f.lng;
+  }
+  if (f.kind === 'video') {
+    if (device.api === 1) e.recordTime = f.recordTime ?? 0;
+    else e._recordTime = f.recordTime ?? 0;
+  }
+  if (f.intervalCaptureGroupId) e._intervalCaptureGroupId = f.intervalCaptureGroupId;
+  if (device.api === 2) {
+    e.isProcessed = true;
+    e.previewUrl = '';
+    e._projectionType = 'Equirectangular';
+  }
+  return e;
+}
+
+function parseToken(token: unknown): number {
+  if (token === undefined) return 0;
+  const n = Number(token);
+  if (typeof token !== 'string' || !/^\d+$/.test(token) || !Number.isSafeInteger(n)) fail('invalidParameterValue', `invalid continuationToken ${JSON.stringify(token)}`);
+  return n;
+}
+
+function entryCount(v: unknown): number {
+  const n = v as number;
+  if (n < 1 || n > 10000) fail('invalidParameterValue', 'entryCount must be 1…10000');
+  return n;
+}
+
+/** Job → command reply (execute and status). */
+export function jobResponse(device: ThetaDevice, ctx: CommandContext, job: ThetaJob): CommandResponse {
+  if (job.state === 'inProgress') return { name: job.name, state: 'inProgress', id: job.id, progress: { completion: job.completion() } };
+  if (job.state === 'error') {
+    const e = job.error ?? new ThetaError('unexpected', 'failed');
+    return { name: job.name, state: 'error', error: { code: e.deviceCode, message: e.message } };
+  }
+  const results: Record<string, unknown> = {};
+  if (job.name === 'camera.takePicture') {
+    if (device.api === 1) results['fileUri'] = job.files[0] ?? '';
+    else results['fileUrl'] = job.files[0] ? fileUrl(device, ctx, job.files[0]) : '';
+  } else {
+    results['fileUrls'] = job.files.map((f) => fileUrl(device, ctx, f));
+  }
+  return { name: job.name, state: 'done', results };
+}
+
+/** Runs one command. Throws ThetaError for OSC errors (the caller shapes them). */
+export async function executeCommand(device: ThetaDevice, ctx: CommandContext, name: string, params: Record<string, unknown>): Promise<CommandOutcome> {
+  const table: Record<string, CommandSpec> = device.api === 1 ? V20 : V21;
+  const spec = table[name];
+  if (!spec) {
+    const other = device.api === 1 ? V21 : V20;
+    if (name in other) fail('unknownCommand', `${name} is not available in API v${device.api === 1 ? '2.0' : '2.1'}`);
+    fail('unknownCommand', `unknown command ${JSON.stringify(name)}`);
+  }
+  checkParams(spec, params);
+  if (spec['sessionId']?.required) device.useSession(params['sessionId'] as string);
+  const done = (results?: Record<string, unknown>): CommandOutcome => ({ kind: 'json', body: results ? { name, state: 'done', results } : { name, state: 'done' } });
+
+  switch (name) {
+    case 'camera.startSession':
+      return done(device.startSession());
+    case 'camera.updateSession':
+      return done(device.updateSession(params['sessionId'] as string));
+    case 'camera.closeSession':
+      device.closeSession(params['sessionId'] as string);
+      return done();
+    case 'camera.takePicture': {
+      const job = device.takePicture();
+      return { kind: 'json', body: jobResponse(device, ctx, job) };
+    }
+    case 'camera._startCapture':
+    case 'camera.startCapture': {
+      const mode = (params['mode'] ?? params['_mode'] ?? 'interval') as string;
+      if (!['interval', 'composite', 'bracket'].includes(mode)) fail('invalidParameterValue', `mode must be interval, composite or bracket`);
+      const run = device.startCapture(mode as 'interval' | 'composite' | 'bracket');
+      if (device.api === 2 && run.limited) {
+        // OSC v2.1: a capture that ends by itself stays in progress and ends with its fileUrls.
+        return { kind: 'json', body: jobResponse(device, ctx, device.followCapture(name, run.finished)) };
+      }
+      return done();
+    }
+    case 'camera._stopCapture':
+    case 'camera.stopCapture': {
+      const files = await device.stopCapture();
+      return device.api === 1 ? done() : done({ fileUrls: files.map((f) => fileUrl(device, ctx, f)) });
+    }
+    case 'camera._listAll': {
+      const start = parseToken(params['continuationToken']);
+      const count = entryCount(params['entryCount']);
+      const sort = (params['sort'] ?? 'newest') as string;
+      if (sort !== 'newest' && sort !== 'oldest') fail('invalidParameterValue', 'sort must be newest or oldest');
+      const detail = params['detail'] !== false;
+      const { entries, total } = device.listFiles('all', sort, start, count);
+      const results: Record<string, unknown> = { entries: entries.map((f) => entry(device, ctx, f, detail)), totalEntries: total };
+      if (start + entries.length < total) results['continuationToken'] = String(start + entries.length);
+      return done(results);
+    }
+    case 'camera.listImages': {
+      const start = parseToken(params['continuationToken']);
+      const count = entryCount(params['entryCount']);
+      const includeThumb = params['includeThumb'] === true;
+      const { entries, total } = device.listFiles('image', 'newest', start, count);
+      const out: OscFileEntry[] = [];
+      for (const f of entries) {
+        const e = entry(device, ctx, f, true);
+        if (includeThumb) e.thumbnail = (await device.thumbnail(f)).toString('base64');
+        out.push(e);
+      }
+      const results: Record<string, unknown> = { entries: out, totalEntries: total };
+      if (start + entries.length < total) results['continuationToken'] = String(start + entries.length);
+      return done(results);
+    }
+    case 'camera.listFiles': {
+      const fileType = params['fileType'] as string;
+      if (fileType !== 'all' && fileType !== 'image' && fileType !== 'video') fail('invalidParameterValue', 'fileType must be all, image or video');
+      const count = entryCount(params['entryCount']);
+      const maxThumb = params['maxThumbSize'] as number;
+      if (maxThumb !== 0 && maxThumb !== 640) fail('invalidParameterValue', 'maxThumbSize must be 0 or 640');
+      const start = (params['startPosition'] ?? 0) as number;
+      if (start < 0) fail('invalidParameterValue', 'startPosition must not be negative');
+      const sort = (params['_sort'] ?? 'newest') as string;
+      if (sort !== 'newest' && sort !== 'oldest') fail('invalidParameterValue', '_sort must be newest or oldest');
+      const detail = params['_detail'] !== false;
+      const { entries, total } = device.listFiles(fileType, sort, start, count);
+      const thumbs = maxThumb > 0 ? await Promise.all(entries.map((f) => device.thumbnail(f))) : [];
+      const out = entries.map((f, i) => {
+        const e = entry(device, ctx, f, detail);
+        const t = thumbs[i];
+        if (t) {
+          e.thumbnail = t.toString('base64');
+          e._thumbSize = t.length;
+        }
+        return e;
+      });
+      return done({ entries: out, totalEntries: total });
+    }
+    case 'camera.delete': {
+      if (device.api === 1) {
+        await device.deleteFiles([device.findFile(params['fileUri'] as string)]);
+        return done();
+      }
+      const urls = params['fileUrls'] as unknown[];
+      if (urls.length === 0) fail('invalidParameterValue', 'fileUrls is empty');
+      if (urls.some((u) => typeof u !== 'string')) fail('invalidParameterValue', 'fileUrls must hold strings');
+      const first = urls[0] as string;
+      if (first === 'all' || first === 'image' || first === 'video') {
+        if (urls.length !== 1) fail('invalidParameterValue', `"${first}" must be the only entry of fileUrls`);
+        await device.deleteFiles(first);
+        return done();
+      }
+      // Every URL is checked before anything is deleted: one bad URL fails the whole command.
+      const files = (urls as string[]).map((u) => fileFromUrl(device, u));
+      await device.deleteFiles(files);
+      return done();
+    }
+    case 'camera.getImage': {
+      const type = (params['_type'] ?? 'full') as string;
+      if (!['full', 'image', 'thumb'].includes(type)) fail('invalidParameterValue', '_type must be full or thumb');
+      const file = device.findFile(params['fileUri'] as string);
+      if (file.kind !== 'image') fail('invalidFileFormat', `${params['fileUri'] as string} is not a still image`);
+      const out: CommandOutcome = { kind: 'file', name, file, thumb: type === 'thumb' };
+      if (params['maxSize'] !== undefined) out.maxSize = params['maxSize'] as number;
+      return out;
+    }
+    case 'camera._getVideo': {
+      const type = (params['_type'] ?? params['type'] ?? 'full') as string;
+      if (type !== 'full' && type !== 'thumb') fail('invalidParameterValue', 'type must be full or thumb');
+      const file = device.findFile(params['fileUri'] as string);
+      if (file.kind !== 'video') fail('invalidFileFormat', `${params['fileUri'] as string} is not a video`);
+      return { kind: 'file', name, file, thumb: type === 'thumb' };
+    }
+    case 'camera.getMetadata': {
+      const file = device.findFile(params['fileUri'] as string);
+      return done(await device.metadata(file));
+    }
+    case 'camera._getMetadata': {
+      const file = fileFromUrl(device, params['fileUrl'] as string);
+      return done(await device.metadata(file));
+    }
+    case 'camera._getLivePreview':
+    case 'camera.getLivePreview':
+      if (device.capturing) fail('disabledCommand', 'no live preview while shooting');
+      return { kind: 'preview', name };
+    case 'camera.getOptions': {
+      const names = params['optionNames'] as unknown[];
+      if (names.some((n) => typeof n !== 'string')) fail('invalidParameterValue', 'optionNames must hold strings');
+      return done({ options: device.getOptions(names as string[]) });
+    }
+    case 'camera.setOptions':
+      device.setOptions(params['options'] as Record<string, unknown>);
+      return done();
+    case 'camera.reset':
+      device.reset();
+      return done();
+    case 'camera._stopSelfTimer':
+      device.stopSelfTimer();
+      return done();
+    case 'camera._finishWlan':
+      device.finishWlan();
+      return done();
+    default:
+      return fail('unknownCommand', `unknown command ${JSON.stringify(name)}`);
+  }
+}

@@ -1,0 +1,474 @@
+/**
+ * The OSC server face of an emulated THETA: `/osc/info`, `/osc/state`, `/osc/checkForUpdates`,
+ * `/osc/commands/execute`, `/osc/commands/status`, v2.1's `/files/<storageId>/…` downloads with
+ * Range, and the live-preview multipart stream — over a {@link ThetaDevice}.
+ *
+ * Wire facts (spec/osc.md): JSON replies carry exactly `application/json; charset=utf-8`; errors are
+ * `{name, state: "error", error: {code, message}}` with the statuses of RICOH's errors.md; the
+ * camera sends no CORS headers. Limits are options: body size (413 with an OSC error), preview
+ * streams (503 serviceUnavailable). Optional Digest auth as THETA V/Z1 in client mode.
+ *
+ * @example
+ * const face = new OscServerFace(device);
+ * const { port } = await face.listen(0, '127.0.0.1');
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { debuglog } from 'node:util';
+import sharp from 'sharp';
+import type { ThetaDevice } from '../devices/theta/device.js';
+import type { ThetaFile } from '../devices/theta/catalog.js';
+import { ThetaError } from '../devices/theta/errors.js';
+import { executeCommand, fileUrl, jobResponse } from './commands.js';
+import type { CommandContext } from './commands.js';
+import { DigestVerifier } from './digest.js';
+import type { DigestCredentials } from './digest.js';
+import { JSON_CONTENT_TYPE, LIVE_PREVIEW_BOUNDARY, OSC_LIMITS, OSC_PATHS, statusForOscError } from './types.js';
+import type { OscInfo, OscStateBody } from './types.js';
+
+const log = debuglog('camctl:osc');
+
+export interface OscServerOptions {
+  /** Largest request body in bytes. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Live-preview streams at once. Default 4. */
+  maxPreviewStreams?: number;
+  /** Longest honoured checkForUpdates waitTimeout, seconds. Default 60. */
+  maxWaitTimeoutS?: number;
+  /** Require HTTP Digest auth (THETA V/Z1 client mode). */
+  auth?: DigestCredentials;
+  /** Port reported in /osc/info endpoints (default: the listening port). */
+  advertisedPort?: number;
+}
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly oscCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class OscServerFace {
+  readonly server: Server;
+  private readonly maxBody: number;
+  private readonly maxPreview: number;
+  private readonly maxWaitS: number;
+  private readonly digest: DigestVerifier | undefined;
+  private previews = 0;
+  private port = 0;
+  private readonly sockets = new Set<Socket>();
+  private readonly aborts = new Set<AbortController>();
+
+  constructor(
+    readonly device: ThetaDevice,
+    private readonly opts: OscServerOptions = {},
+  ) {
+    this.maxBody = opts.maxBodyBytes ?? OSC_LIMITS.maxBodyBytes;
+    this.maxPreview = opts.maxPreviewStreams ?? OSC_LIMITS.maxPreviewStreams;
+    this.maxWaitS = opts.maxWaitTimeoutS ?? OSC_LIMITS.maxWaitTimeoutS;
+    for (const [k, v] of Object.entries({ maxBodyBytes: this.maxBody, maxPreviewStreams: this.maxPreview, maxWaitTimeoutS: this.maxWaitS })) {
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(`${k} must be a non-negative integer, got ${v}`);
+    }
+    this.digest = opts.auth ? new DigestVerifier(opts.auth) : undefined;
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  listen(port: number, host: string): Promise<{ port: number; host: string }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        this.port = (this.server.address() as AddressInfo).port;
+        resolve({ port: this.port, host });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const a of this.aborts) a.abort();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+      setTimeout(() => {
+        for (const s of this.sockets) s.destroy();
+      }, 200).unref();
+    });
+  }
+
+  private origin(req: IncomingMessage): string {
+    const host = req.headers.host && /^[A-Za-z0-9.\-[\]:]+$/.test(req.headers.host) ? req.headers.host : `127.0.0.1:${this.port}`;
+    return `http://${host}`;
+  }
+
+  private sendJson(res: ServerResponse, status: number, body: unknown): void {
+    const data = Buffer.from(JSON.stringify(body), 'utf8');
+    res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': data.length, 'X-Content-Type-Options': 'nosniff' });
+    res.end(data);
+  }
+
+  private sendError(res: ServerResponse, name: string, code: string, message: string, status = statusForOscError(code)): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    this.sendJson(res, status, { name, state: 'error', error: { code, message } });
+  }
+
+  private readBody(req: IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > this.maxBody) {
+        reject(new HttpProblem(413, 'invalidParameterValue', `request body exceeds ${this.maxBody} bytes`));
+        req.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > this.maxBody) {
+          reject(new HttpProblem(413, 'invalidParameterValue', `request body exceeds ${this.maxBody} bytes`));
+          req.removeAllListeners('data');
+          req.resume();
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+  }
+
+  /** Parses a JSON object body; an empty body is `{}` (clients POST /osc/state without one). */
+  private async jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+    const raw = await this.readBody(req);
+    if (raw.length === 0 || raw.toString('utf8').trim() === '') return {};
+    let v: unknown;
+    try {
+      v = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpProblem(400, 'invalidParameterValue', 'request body is not JSON');
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpProblem(400, 'invalidParameterValue', 'request body must be a JSON object');
+    return v as Record<string, unknown>;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const pathname = url.split('?')[0] ?? '/';
+    const nameFor = pathname === '/osc/commands/execute' ? 'camera.execute' : pathname.replace(/^\/osc\//, '');
+    try {
+      if (this.digest) {
+        const verdict = this.digest.verify(req.method ?? 'GET', req.headers.authorization);
+        if (verdict !== 'ok') {
+          req.resume();
+          res.setHeader('WWW-Authenticate', this.digest.challenge(verdict === 'stale'));
+          this.sendError(res, nameFor, 'invalidParameterValue', 'authentication required', 401);
+          return;
+        }
+      }
+      this.device.touch();
+      log('%s %s', req.method, url);
+      if (pathname.startsWith('/files/')) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'unknownCommand', `${req.method} is not allowed on /files/`);
+        await this.serveFileUrl(req, res, pathname, url);
+        return;
+      }
+      switch (pathname) {
+        case '/osc/info':
+          if (req.method !== 'GET') throw new HttpProblem(405, 'unknownCommand', 'use GET /osc/info');
+          req.resume();
+          this.sendJson(res, 200, this.info());
+          return;
+        case '/osc/state':
+          if (req.method !== 'POST') throw new HttpProblem(405, 'unknownCommand', 'use POST /osc/state');
+          await this.jsonBody(req);
+          this.sendJson(res, 200, this.state(req));
+          return;
+        case '/osc/checkForUpdates':
+          if (req.method !== 'POST') throw new HttpProblem(405, 'unknownCommand', 'use POST /osc/checkForUpdates');
+          await this.checkForUpdates(req, res);
+          return;
+        case '/osc/commands/execute':
+          if (req.method !== 'POST') throw new HttpProblem(405, 'unknownCommand', 'use POST /osc/commands/execute');
+          await this.execute(req, res);
+          return;
+        case '/osc/commands/status':
+          if (req.method !== 'POST') throw new HttpProblem(405, 'unknownCommand', 'use POST /osc/commands/status');
+          await this.status(req, res);
+          return;
+        default:
+          req.resume();
+          throw new HttpProblem(404, 'unknownCommand', `no endpoint ${pathname}`);
+      }
+    } catch (err) {
+      if (err instanceof HttpProblem) this.sendError(res, nameFor, err.oscCode, err.message, err.status);
+      else if (err instanceof ThetaError) this.sendError(res, nameFor, err.deviceCode, err.message);
+      else {
+        log('unexpected: %s', err instanceof Error ? err.stack : err);
+        this.sendError(res, nameFor, 'unexpected', err instanceof Error ? err.message : String(err));
+      }
+    }
+  }
+
+  info(): OscInfo {
+    const port = this.opts.advertisedPort ?? this.port;
+    return {
+      manufacturer: 'RICOH',
+      model: 'RICOH THETA S',
+      serialNumber: this.device.serialNumber,
+      firmwareVersion: this.device.firmwareVersion,
+      supportUrl: 'https://theta360.com/en/support/',
+      apiLevel: [1, 2],
+      endpoints: { httpPort: port, httpUpdatesPort: port },
+      gps: false,
+      gyro: false,
+      uptime: this.device.uptime,
+      api: [...OSC_PATHS],
+    };
+  }
+
+  private state(req: IncomingMessage): { fingerprint: string; state: OscStateBody } {
+    const s = this.device.snapshot();
+    const fingerprint = this.device.fingerprint;
+    const common = {
+      batteryLevel: s.batteryLevel,
+      _captureStatus: s.captureStatus,
+      _recordedTime: s.recordedTime,
+      _recordableTime: s.recordableTime,
+      _compositeShootingElapsedTime: s.compositeShootingElapsedTime,
+    };
+    let state: OscStateBody;
+    if (s.api === 1) {
+      state = {
+        sessionId: s.sessionId ?? '',
+        ...common,
+        storageChanged: s.storageChanged,
+        _latestFileUri: s.latestFile,
+        _batteryState: s.batteryState,
+        _apiVersion: 1,
+        _cameraError: s.cameraError,
+      };
+    } else {
+      const ctx: CommandContext = { origin: this.origin(req) };
+      state = {
+        ...common,
+        storageUri: `${ctx.origin}/files/${this.device.storageId}/`,
+        _latestFileUrl: s.latestFile ? fileUrl(this.device, ctx, s.latestFile) : '',
+        _batteryState: s.batteryState,
+        _apiVersion: 2,
+        _cameraError: s.cameraError,
+      };
+    }
+    this.device.acknowledgeStorageChanged();
+    return { fingerprint, state };
+  }
+
+  private async checkForUpdates(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await this.jsonBody(req);
+    const fp = body['stateFingerprint'];
+    const wait = body['waitTimeout'];
+    if (fp === undefined) throw new ThetaError('missingParameter', 'stateFingerprint is required');
+    if (typeof fp !== 'string') throw new ThetaError('invalidParameterValue', 'stateFingerprint must be a string');
+    if (wait !== undefined && (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0)) throw new ThetaError('invalidParameterValue', 'waitTimeout must be a non-negative number of seconds');
+    for (const k of Object.keys(body)) {
+      if (k !== 'stateFingerprint' && k !== 'waitTimeout') throw new ThetaError('invalidParameterName', `unknown parameter ${JSON.stringify(k)}`);
+    }
+    let current = this.device.fingerprint;
+    const waitMs = Math.min(typeof wait === 'number' ? wait : 0, this.maxWaitS) * 1000;
+    if (current === fp && waitMs > 0) {
+      // Long poll: answer at the first state change or when waitTimeout runs out (real time: it is
+      // an HTTP wait, not camera time).
+      const ac = new AbortController();
+      this.aborts.add(ac);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.device.off('state', done);
+          req.socket.off('close', done);
+          ac.signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        this.device.on('state', done);
+        req.socket.on('close', done);
+        ac.signal.addEventListener('abort', done);
+      });
+      this.aborts.delete(ac);
+      current = this.device.fingerprint;
+    }
+    if (res.destroyed) return;
+    this.sendJson(res, 200, { stateFingerprint: current, throttleTimeout: 10 });
+  }
+
+  private async execute(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await this.jsonBody(req);
+    const name = body['name'];
+    if (name === undefined) throw new ThetaError('missingParameter', 'command name is required');
+    if (typeof name !== 'string') throw new ThetaError('invalidParameterValue', 'command name must be a string');
+    const params = body['parameters'] ?? {};
+    for (const k of Object.keys(body)) {
+      if (k !== 'name' && k !== 'parameters') {
+        this.sendError(res, name, 'invalidParameterName', `unknown field ${JSON.stringify(k)}`);
+        return;
+      }
+    }
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      this.sendError(res, name, 'invalidParameterValue', 'parameters must be an object');
+      return;
+    }
+    const ctx: CommandContext = { origin: this.origin(req) };
+    let outcome;
+    try {
+      outcome = await executeCommand(this.device, ctx, name, params as Record<string, unknown>);
+    } catch (err) {
+      if (err instanceof ThetaError) {
+        this.sendError(res, name, err.deviceCode, err.message);
+        return;
+      }
+      throw err;
+    }
+    if (outcome.kind === 'json') {
+      this.sendJson(res, 200, outcome.body);
+    } else if (outcome.kind === 'file') {
+      await this.sendFile(req, res, outcome.file, outcome.thumb, outcome.maxSize, false);
+    } else {
+      await this.livePreview(req, res, name);
+    }
+  }
+
+  private async status(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await this.jsonBody(req);
+    const id = body['id'];
+    if (id === undefined) throw new ThetaError('missingParameter', 'id is required');
+    if (typeof id !== 'string' && typeof id !== 'number') throw new ThetaError('invalidParameterValue', 'id must be a string');
+    const job = this.device.job(String(id));
+    if (!job) throw new ThetaError('invalidParameterValue', `no command with id ${JSON.stringify(id)}`);
+    this.sendJson(res, 200, jobResponse(this.device, { origin: this.origin(req) }, job));
+  }
+
+  /** GET /files/<storageId>/<folder>/<name>[?type=thumb] */
+  private async serveFileUrl(req: IncomingMessage, res: ServerResponse, pathname: string, url: string): Promise<void> {
+    req.resume();
+    const parts = pathname.split('/');
+    let file: ThetaFile;
+    try {
+      if (parts.length !== 5 || parts[2] !== this.device.storageId) throw new ThetaError('notFound', 'no such file');
+      file = this.device.findFile(`${decodeURIComponent(parts[3]!)}/${decodeURIComponent(parts[4]!)}`);
+    } catch (err) {
+      // Traversal attempts and unknown names look the same from outside: not found.
+      throw new HttpProblem(404, 'notFound', `no file ${pathname}${err instanceof Error ? '' : ''}`);
+    }
+    const thumb = new URLSearchParams(url.split('?')[1] ?? '').get('type') === 'thumb';
+    await this.sendFile(req, res, file, thumb, undefined, true);
+  }
+
+  private async sendFile(req: IncomingMessage, res: ServerResponse, file: ThetaFile, thumb: boolean, maxSize: number | undefined, ranges: boolean): Promise<void> {
+    const type = thumb || file.kind === 'image' ? 'image/jpeg' : 'video/mp4';
+    if (thumb || (maxSize !== undefined && maxSize < file.width)) {
+      const data = thumb ? await this.device.thumbnail(file) : await sharp(await this.device.filePath(file)).resize(maxSize, undefined, { fit: 'inside' }).jpeg({ quality: 85 }).toBuffer();
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': data.length });
+      res.end(req.method === 'HEAD' ? undefined : data);
+      return;
+    }
+    const full = await this.device.filePath(file);
+    const st = await stat(full);
+    const headers: Record<string, string | number> = { 'Content-Type': type, 'Last-Modified': st.mtime.toUTCString() };
+    let start = 0;
+    let end = st.size - 1;
+    let status = 200;
+    if (ranges) {
+      headers['Accept-Ranges'] = 'bytes';
+      const range = req.headers.range;
+      if (range) {
+        const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+        if (!m || (m[1] === '' && m[2] === '')) {
+          res.writeHead(416, { 'Content-Range': `bytes */${st.size}` });
+          res.end();
+          return;
+        }
+        if (m[1] === '') {
+          start = Math.max(0, st.size - Number(m[2]));
+        } else {
+          start = Number(m[1]);
+          if (m[2] !== '') end = Math.min(end, Number(m[2]));
+        }
+        if (start >= st.size || start > end) {
+          res.writeHead(416, { 'Content-Range': `bytes */${st.size}` });
+          res.end();
+          return;
+        }
+        status = 206;
+        headers['Content-Range'] = `bytes ${start}-${end}/${st.size}`;
+      }
+    }
+    headers['Content-Length'] = end - start + 1;
+    res.writeHead(status, headers);
+    if (req.method === 'HEAD' || st.size === 0) {
+      res.end();
+      return;
+    }
+    try {
+      await pipeline(createReadStream(full, { start, end, highWaterMark: 256 * 1024 }), res);
+    } catch (err) {
+      log('download aborted: %s', err instanceof Error ? err.message : err);
+    }
+  }
+
+  private async livePreview(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (this.previews >= this.maxPreview) {
+      this.sendError(res, name, 'serviceUnavailable', `at most ${this.maxPreview} live previews at once`);
+      return;
+    }
+    this.previews++;
+    const ac = new AbortController();
+    this.aborts.add(ac);
+    const onClose = () => ac.abort();
+    res.on('close', onClose);
+    try {
+      const frames = this.device.livePreview(ac.signal);
+      let first = true;
+      for await (const jpeg of frames) {
+        if (first) {
+          res.writeHead(200, { 'Content-Type': `multipart/x-mixed-replace; boundary="${LIVE_PREVIEW_BOUNDARY}"`, 'Cache-Control': 'no-cache' });
+          first = false;
+        }
+        const head = `${LIVE_PREVIEW_BOUNDARY}\r\nContent-type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`;
+        const ok = res.write(head) && res.write(jpeg) && res.write('\r\n');
+        if (!ok && !ac.signal.aborted) {
+          // Backpressure: a slow client gets fewer frames, not a growing buffer.
+          await new Promise<void>((r) => {
+            const done = () => {
+              res.off('drain', done);
+              ac.signal.removeEventListener('abort', done);
+              r();
+            };
+            res.on('drain', done);
+            ac.signal.addEventListener('abort', done);
+          });
+        }
+        if (ac.signal.aborted) break;
+      }
+      if (first) this.sendError(res, name, 'disabledCommand', 'live preview ended');
+      else res.end();
+    } catch (err) {
+      if (err instanceof ThetaError) this.sendError(res, name, err.deviceCode, err.message);
+      else throw err;
+    } finally {
+      this.previews--;
+      this.aborts.delete(ac);
+      res.off('close', onClose);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `camctl emulate theta` as a process: one JSON ready line on stdout, logs on stderr, a clean exit
+ * on SIGTERM/SIGINT, bad flags refused with one line. Runs the built CLI (npm test builds first).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/camctl.js');
+
+function startEmulator(args: string[]): Promise<{ child: ChildProcess; ready: any; stdout: () => string; stderr: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'emulate', 'theta', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line; stderr: ${err}`)), 20_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) {
+        clearTimeout(timer);
+        resolve({ child, ready: JSON.parse(line), stdout: () => out, stderr: () => err });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+}
+
+let running: ChildProcess | undefined;
+afterEach(() => {
+  running?.kill('SIGKILL');
+  running = undefined;
+});
+
+describe('camctl emulate theta', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('prints exactly one ready line, serves OSC, and closes cleanly on %s', async (signal) => {
+    const tmp = await tempDir();
+    try {
+      const emu = await startEmulator(['--http-port', '0', '--data-dir', tmp.dir]);
+      running = emu.child;
+      expect(emu.ready).toEqual({ event: 'listening', model: 'theta', http: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+      const r = await fetch(`${emu.ready.http}/osc/info`);
+      expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(await r.json()).toMatchObject({ model: 'RICOH THETA S' });
+      const exited = new Promise<number | null>((res) => emu.child.once('exit', (code) => res(code)));
+      emu.child.kill(signal);
+      expect(await exited).toBe(0);
+      expect(emu.stdout().trim().split('\n')).toHaveLength(1);
+      expect(emu.stderr()).toContain('listening on');
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  it('refuses bad flags with one line and a non-zero exit, no stack trace', () => {
+    for (const [args, msg] of [
+      [['--http-port', '70000'], /--http-port must be a port number/],
+      [['--auth', 'basic'], /--auth must be "digest"/],
+      [['--auth', 'digest'], /needs --user and --password/],
+      [['--serial', '12'], /--serial must be 8 digits/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'emulate', 'theta', ...args], { encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    }
+  });
+});
