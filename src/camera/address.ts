@@ -58,6 +58,13 @@ export function parseCameraAddress(text: string): CameraAddress {
   if (!input.slice(m[0].length).startsWith('//')) {
     throw bad(text, `expected ${scheme}://HOST[:PORT]`);
   }
+  // `new URL` drops an explicit default port (":80") and rejects big ones vaguely: read it ourselves.
+  const portText = /^\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*)(?::([^/?#]*))?/.exec(input.slice(m[0].length))?.[1];
+  const explicitPort = portText !== undefined && portText !== '';
+  if (explicitPort && !/^\d{1,5}$/.test(portText)) throw bad(text, `port must be a number 1-65535`);
+  const port = explicitPort ? Number(portText) : DEFAULT_PORTS[scheme];
+  if (port === undefined) throw bad(text, `no default port for ${scheme}://; give one`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad(text, `port must be 1-65535`);
   let url: URL;
   try {
     // WHATWG URL only parses hosts of "special" schemes strictly; parse as http and keep ours.
@@ -69,12 +76,6 @@ export function parseCameraAddress(text: string): CameraAddress {
     throw bad(text, 'a camera address has no path, query or fragment');
   }
   if (!url.hostname) throw bad(text, 'missing host');
-  // `new URL` drops an explicit default port (":80"); read the port from the text instead.
-  const portText = /^\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*)(?::(\d*))?/.exec(input.slice(m[0].length))?.[1];
-  const explicitPort = portText !== undefined && portText !== '';
-  const port = explicitPort ? Number(portText) : DEFAULT_PORTS[scheme];
-  if (port === undefined) throw bad(text, `no default port for ${scheme}://; give one`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad(text, `port must be 1-65535`);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const hostForHref = host.includes(':') ? `[${host}]` : host;
   const out: NetworkAddress = {

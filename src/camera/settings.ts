@@ -30,7 +30,8 @@ export function parseSettingValue(setting: Setting, text: string): SettingValue 
       // Enums may have numeric members (Sequoia resolutions): match by their text form.
       const hit = setting.allowed?.find((v) => String(v) === text.trim());
       if (hit !== undefined) return hit;
-      return checkSettingValue(setting, text);
+      const numeric = setting.allowed?.every((v) => typeof v === 'number') && text.trim() !== '' && Number.isFinite(Number(text));
+      return checkSettingValue(setting, numeric ? Number(text) : text);
     }
     case 'string':
       return checkSettingValue(setting, text);
@@ -60,7 +61,8 @@ export function checkSettingValue(setting: Setting, value: unknown): SettingValu
       return value;
     case 'enum':
       if (!setting.allowed?.includes(value as SettingValue)) {
-        throw badValue(setting, `${setting.key} must be one of ${allowedText}, got ${JSON.stringify(value)}`);
+        const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+        throw badValue(setting, `${setting.key} must be one of ${allowedText}, got ${shown}`);
       }
       return value as SettingValue;
     case 'string': {
