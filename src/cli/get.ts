@@ -46,7 +46,7 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new CameraError('BAD_VALUE', `--parallel must be 1-64`);
   const { signal, dispose } = interruptSignal();
   const progress = await createProgress(g, 'download');
-  const results: Array<{ path: string; file: string; size: number; skipped?: boolean }> = [];
+  const results: Array<{ path: string; file: string; size: number; transferred: number; resumedFrom: number; skipped?: boolean }> = [];
   try {
     const jobs: Array<{ remote: RemoteFile; local: string }> = [];
     for (const raw of paths) {
@@ -60,7 +60,7 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
         const bar = progress.file(`${name}.zip`, undefined);
         const r = await camera.download(p, file, { signal, onProgress: (x) => bar.update(x.bytes) });
         bar.done();
-        results.push({ path: p, file, size: r.size });
+        results.push({ path: p, file, size: r.size, transferred: r.transferred, resumedFrom: r.resumedFrom });
         if (!g.json && !g.quiet) process.stdout.write(`${file}\n`);
         continue;
       }
@@ -88,7 +88,14 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
         },
       });
       bar.done();
-      results.push({ path: remote.path, file: r.file, size: r.size, ...(r.skipped ? { skipped: true } : {}) });
+      results.push({
+        path: remote.path,
+        file: r.file,
+        size: r.size,
+        transferred: r.transferred,
+        resumedFrom: r.resumedFrom,
+        ...(r.skipped ? { skipped: true } : {}),
+      });
       if (!g.json && !g.quiet) process.stdout.write(`${r.file}${r.skipped ? ' (already complete)' : ''}\n`);
     });
   } finally {
