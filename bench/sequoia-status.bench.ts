@@ -35,24 +35,33 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   });
 
   const settings: WrkSettings = DEFAULT_WRK;
-  const wrk = async (url: string, s: WrkSettings = settings) => (await runWrk(`${url}/status`, s, ctx.signal)).requestsPerSec;
+  /** Requests/s under wrk, and the server's CPU microseconds per request over the run. */
+  const wrk = async (server: Child, url: string, s: WrkSettings = settings) => {
+    const cpu0 = server.cpuSeconds() ?? NaN;
+    const r = await runWrk(`${url}/status`, s, ctx.signal);
+    return { rps: r.requestsPerSec, cpuUs: (((server.cpuSeconds() ?? NaN) - cpu0) / r.requests) * 1e6 };
+  };
   const warmUp: WrkSettings = { ...settings, durationSeconds: 1 };
-  await wrk(emu.url, warmUp);
-  await wrk(bareUrl, warmUp);
-  const ours: number[] = [];
-  const peer: number[] = [];
+  await wrk(emu.child, emu.url, warmUp);
+  await wrk(bare, bareUrl, warmUp);
+  const ours: Array<{ rps: number; cpuUs: number }> = [];
+  const peer: Array<{ rps: number; cpuUs: number }> = [];
   for (let i = 0; i < reps; i++) {
-    ours.push(await wrk(emu.url));
-    peer.push(await wrk(bareUrl));
-    ctx.log(`run ${i + 1}/${reps}: emulator ${ours.at(-1)?.toFixed(0)} req/s, bare node:http ${peer.at(-1)?.toFixed(0)} req/s`);
+    ours.push(await wrk(emu.child, emu.url));
+    peer.push(await wrk(bare, bareUrl));
+    ctx.log(`run ${i + 1}/${reps}: emulator ${ours.at(-1)?.rps.toFixed(0)} req/s, bare node:http ${peer.at(-1)?.rps.toFixed(0)} req/s`);
   }
+  const rps = (xs: typeof ours) => xs.map((x) => x.rps);
+  const cpuUs = (xs: typeof ours) => Math.min(...xs.map((x) => x.cpuUs)).toFixed(0);
   return [
     {
       name: 'sequoia GET /status (wrk)',
-      ours: { value: Math.max(...ours), unit: 'req/s', label: 'camctl emulator', samples: ours },
-      peer: { value: Math.max(...peer), unit: 'req/s', label: 'bare node:http', samples: peer },
+      ours: { value: Math.max(...rps(ours)), unit: 'req/s', label: 'camctl emulator', samples: rps(ours) },
+      peer: { value: Math.max(...rps(peer)), unit: 'req/s', label: 'bare node:http', samples: rps(peer) },
       target: { kind: 'ratio-at-least', ratio: 0.8 },
-      note: `wrk -t${settings.threads} -c${settings.connections} -d${settings.durationSeconds}s, best of ${reps} alternating runs, ${JSON.stringify(sample).length}-byte JSON`,
+      note:
+        `wrk -t${settings.threads} -c${settings.connections} -d${settings.durationSeconds}s, best of ${reps} alternating runs, ${JSON.stringify(sample).length}-byte JSON; ` +
+        `server CPU per request: emulator ${cpuUs(ours)} µs, bare ${cpuUs(peer)} µs`,
     },
   ];
 }

@@ -143,6 +143,15 @@ export class Child {
     return readStatusKiB(this.pid, 'VmRSS');
   }
 
+  /**
+   * CPU time (user + system, seconds) used so far by the child and its descendants that are
+   * alive (nginx's workers), or undefined where /proc is absent. On a machine shared with other
+   * work, CPU per unit of work is steadier than throughput, so benchmarks report both.
+   */
+  cpuSeconds(): number | undefined {
+    return treeCpuSeconds(this.pid);
+  }
+
   /** SIGTERM, then SIGKILL if the child has not exited within `graceMs`. Idempotent. */
   async stop(graceMs = 5000): Promise<void> {
     if (this.exitInfo) return;
@@ -150,6 +159,33 @@ export class Child {
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
+  }
+}
+
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture node runs on
+
+function treeCpuSeconds(pid: number, depth = 0): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the parenthesised command name (which may contain spaces): utime is field 14,
+  // stime field 15 of proc(5), i.e. indexes 11 and 12 here.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let total = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  if (depth < 3) {
+    for (const child of childPids(pid)) total += treeCpuSeconds(child, depth + 1) ?? 0;
+  }
+  return total;
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 
