@@ -67,6 +67,8 @@ interface Pending {
   sinkError: unknown;
   timer: NodeJS.Timeout | undefined;
   phase: PtpPhase;
+  /** This transaction paused the transport (sink backpressure) and must resume it when done. */
+  paused: boolean;
   resolve(r: TransactionResult): void;
   reject(e: unknown): void;
 }
@@ -159,7 +161,7 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
     return new Promise<TransactionResult>((resolve, reject) => {
       const p: Pending = {
         transactionId, code, opts, chunks: [], received: 0, total: undefined, sinkBusy: undefined, sinkError: undefined,
-        timer: undefined, phase: 'command',
+        timer: undefined, phase: 'command', paused: false,
         resolve: (r) => { this.finish(p); resolve(r); },
         reject: (e) => { this.finish(p); reject(e); },
       };
@@ -206,6 +208,11 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
 
   private finish(p: Pending): void {
     clearTimeout(p.timer);
+    if (p.paused) {
+      // A sink that never drains (closed on abort) must not leave the connection paused.
+      p.paused = false;
+      this.transport.resume();
+    }
     if (this.pending === p) this.pending = undefined;
   }
 
@@ -293,19 +300,29 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
 
   private track(p: Pending, r: void | Promise<void>): void {
     if (!r) return;
-    this.transport.pause();
+    // The write may have ended the transaction (an abort from a progress callback): never pause then.
+    if (this.pending === p) {
+      p.paused = true;
+      this.transport.pause();
+    }
     const chained = (p.sinkBusy ?? Promise.resolve()).then(() => r);
     p.sinkBusy = chained;
     chained.then(
       () => {
         if (p.sinkBusy === chained) {
           p.sinkBusy = undefined;
-          this.transport.resume();
+          if (p.paused) {
+            p.paused = false;
+            this.transport.resume();
+          }
         }
       },
       (e: unknown) => {
         p.sinkError = e;
-        this.transport.resume();
+        if (p.paused) {
+          p.paused = false;
+          this.transport.resume();
+        }
         if (this.pending === p) {
           this.transport.cancel(p.transactionId).catch(() => undefined);
           p.reject(e);

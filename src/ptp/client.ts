@@ -1,0 +1,144 @@
+/**
+ * Typed PTP operations over a {@link PtpSession}, whatever carries it (PTP/IP, in-memory pair).
+ * Vendor names resolve once DeviceInfo has been read (`connect()` does it).
+ *
+ * @example
+ * const client = new PtpClient(session);
+ * const info = await client.getDeviceInfo();
+ * for (const id of await client.getStorageIds()) console.log(await client.getStorageInfo(id));
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { ALL, Op } from './codes.js';
+import {
+  decodeDeviceInfo, decodeDevicePropDesc, decodeObjectInfo, decodeStorageInfo, decodeU32Array, decodeValue, encodeValue,
+  type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo,
+} from './codec.js';
+import { PtpProtocolError } from './errors.js';
+import type { PtpSession, TransactionResult } from './session.js';
+import type { PtpContainer } from './transport.js';
+
+export interface CallOpts {
+  signal?: AbortSignal;
+}
+
+export interface DownloadOptions extends CallOpts {
+  /** Continue a partial file: request only the missing bytes with GetPartialObject. */
+  resume?: boolean;
+  /** Called with bytes written so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export class PtpClient {
+  deviceInfo: DeviceInfo | undefined;
+
+  constructor(readonly session: PtpSession) {}
+
+  private async data(code: number, params: number[], opts: CallOpts = {}): Promise<Uint8Array> {
+    const r = await this.session.transaction(code, params, { dataIn: 'buffer', ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (!r.data) throw new PtpProtocolError(`operation 0x${code.toString(16)} returned no data`);
+    return r.data;
+  }
+
+  async getDeviceInfo(opts: CallOpts = {}): Promise<DeviceInfo> {
+    const info = decodeDeviceInfo(await this.data(Op.GetDeviceInfo, [], opts));
+    this.deviceInfo = info;
+    this.session.vendorExtensionId = info.vendorExtensionId;
+    return info;
+  }
+  async getStorageIds(opts: CallOpts = {}): Promise<number[]> {
+    return decodeU32Array(await this.data(Op.GetStorageIDs, [], opts));
+  }
+  async getStorageInfo(storageId: number, opts: CallOpts = {}): Promise<StorageInfo> {
+    return decodeStorageInfo(await this.data(Op.GetStorageInfo, [storageId], opts));
+  }
+  async getNumObjects(storageId = ALL, format = 0, parent = 0, opts: CallOpts = {}): Promise<number> {
+    const r = await this.session.transaction(Op.GetNumObjects, [storageId, format, parent], opts.signal ? { signal: opts.signal } : {});
+    return r.response.params[0] ?? 0;
+  }
+  /** Handles (parent 0xFFFFFFFF = root only, 0 = all objects). */
+  async getObjectHandles(storageId = ALL, format = 0, parent = 0, opts: CallOpts = {}): Promise<number[]> {
+    return decodeU32Array(await this.data(Op.GetObjectHandles, [storageId, format, parent], opts));
+  }
+  async getObjectInfo(handle: number, opts: CallOpts = {}): Promise<ObjectInfo> {
+    return decodeObjectInfo(await this.data(Op.GetObjectInfo, [handle], opts));
+  }
+  /** A whole object in memory (small objects; use downloadObject for files). */
+  async getObject(handle: number, opts: CallOpts = {}): Promise<Uint8Array> {
+    return this.data(Op.GetObject, [handle], opts);
+  }
+  async getThumb(handle: number, opts: CallOpts = {}): Promise<Uint8Array> {
+    return this.data(Op.GetThumb, [handle], opts);
+  }
+  async getPartialObject(handle: number, offset: number, maxBytes: number, opts: CallOpts = {}): Promise<Uint8Array> {
+    const r = await this.session.transaction(Op.GetPartialObject, [handle, offset, maxBytes], { dataIn: 'buffer', ...(opts.signal ? { signal: opts.signal } : {}) });
+    return r.data ?? new Uint8Array(0);
+  }
+  async deleteObject(handle: number, opts: CallOpts = {}): Promise<void> {
+    await this.session.transaction(Op.DeleteObject, [handle, 0], opts.signal ? { signal: opts.signal } : {});
+  }
+  async getDevicePropDesc(code: number, opts: CallOpts = {}): Promise<DevicePropDesc> {
+    return decodeDevicePropDesc(await this.data(Op.GetDevicePropDesc, [code], opts));
+  }
+  async getDevicePropValue(code: number, dataType: number, opts: CallOpts = {}): Promise<PtpValue> {
+    return decodeValue(dataType, await this.data(Op.GetDevicePropValue, [code], opts));
+  }
+  async setDevicePropValue(code: number, dataType: number, value: PtpValue, opts: CallOpts = {}): Promise<void> {
+    await this.session.transaction(Op.SetDevicePropValue, [code], { dataOut: encodeValue(dataType, value), ...(opts.signal ? { signal: opts.signal } : {}) });
+  }
+  async initiateCapture(storageId = 0, format = 0, opts: CallOpts = {}): Promise<void> {
+    await this.session.transaction(Op.InitiateCapture, [storageId, format], opts.signal ? { signal: opts.signal } : {});
+  }
+  async initiateOpenCapture(storageId = 0, format = 0, opts: CallOpts = {}): Promise<void> {
+    await this.session.transaction(Op.InitiateOpenCapture, [storageId, format], opts.signal ? { signal: opts.signal } : {});
+  }
+  async terminateOpenCapture(transactionId = ALL, opts: CallOpts = {}): Promise<void> {
+    await this.session.transaction(Op.TerminateOpenCapture, [transactionId], opts.signal ? { signal: opts.signal } : {});
+  }
+  /** Any operation, e.g. a vendor one; data (if any) is collected in memory. */
+  operation(code: number, params: number[] = [], opts: CallOpts & { dataOut?: Uint8Array } = {}): Promise<TransactionResult> {
+    return this.session.transaction(code, params, {
+      dataIn: 'buffer',
+      ...(opts.dataOut ? { dataOut: opts.dataOut } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  }
+
+  events(signal?: AbortSignal): AsyncGenerator<PtpContainer> {
+    return this.session.events(signal);
+  }
+
+  /**
+   * Streams an object to a file with backpressure (the socket pauses while the disk catches up).
+   * With `resume`, an existing partial file is continued with GetPartialObject from its size.
+   */
+  async downloadObject(handle: number, file: string, opts: DownloadOptions = {}): Promise<number> {
+    const info = await this.getObjectInfo(handle, opts);
+    let offset = 0;
+    if (opts.resume) {
+      const { stat } = await import('node:fs/promises');
+      offset = await stat(file).then((s) => s.size, () => 0);
+      if (offset > info.compressedSize) offset = 0;
+    }
+    const out = createWriteStream(file, { flags: offset > 0 ? 'r+' : 'w', start: offset });
+    await once(out, 'open');
+    let done = offset;
+    const total = info.compressedSize;
+    const sink = {
+      write: (chunk: Uint8Array): void | Promise<void> => {
+        done += chunk.length;
+        opts.onProgress?.(done, total);
+        if (!out.write(chunk)) return once(out, 'drain').then(() => undefined);
+      },
+    };
+    try {
+      const common = { dataIn: sink, ...(opts.signal ? { signal: opts.signal } : {}) };
+      if (offset > 0) await this.session.transaction(Op.GetPartialObject, [handle, offset, ALL], common);
+      else await this.session.transaction(Op.GetObject, [handle], common);
+    } finally {
+      out.end();
+      await once(out, 'close');
+    }
+    return done;
+  }
+}
