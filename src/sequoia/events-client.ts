@@ -78,8 +78,12 @@ class Queue<T> {
     while (this.items.length === 0) {
       if (signal.aborted) return undefined;
       await new Promise<void>((resolve) => {
-        this.waiter = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
+        const onAbort = (): void => resolve();
+        this.waiter = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
       });
     }
     return this.items.shift();

@@ -1,0 +1,81 @@
+/**
+ * `camctl watch --json`: NDJSON notifications that survive an emulator restart on the same port
+ * and data dir, reporting what changed while the link was down.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, requireBuild, startCli, startEmu, until } from './helpers.js';
+
+beforeAll(requireBuild);
+afterEach(cleanup);
+
+async function postConfig(url: string, body: Record<string, unknown>): Promise<void> {
+  const r = await fetch(`${url}/config`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  expect(r.status).toBe(200);
+}
+
+describe('camctl watch', () => {
+  it('prints NDJSON and survives an emulator restart (same port, same data dir)', async () => {
+    const first = await startEmu({ pingIntervalMs: 200 });
+    const { port, dataDir } = first;
+    const child = startCli(['--camera', first.camera, 'watch', '--json']);
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const lines = () =>
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const has = (pred: (l: Record<string, unknown>) => boolean) => () => lines().some(pred);
+
+    // The watcher is connected once the emulator counts a WebSocket client.
+    await until(() => first.emu.http.webSocketClients === 1, 'the watch to connect');
+    await postConfig(first.emu.url, { capture_mode: 'timelapse' });
+    await until(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'timelapse'), 'a capture_mode event');
+    // Pings every 200 ms are answered: after a second the client is still there.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(first.emu.http.webSocketClients).toBe(1);
+
+    await first.emu.close();
+    await until(has((l) => l.type === 'connection' && l.state === 'lost'), 'the link-lost line');
+
+    // While the watcher is away the camera changes: a second emulator on another port edits the
+    // persisted settings, then the camera comes back on the original port with the same data dir.
+    const meanwhile = await startEmu({ dataDir });
+    await postConfig(meanwhile.emu.url, { capture_mode: 'gps_position', gps_param: 50 });
+    await meanwhile.emu.close();
+    const again = await startEmu({ dataDir, httpPort: port, pingIntervalMs: 200 });
+
+    await until(has((l) => l.type === 'connection' && l.state === 'restored'), 'the link-restored line', 30_000);
+    const all = lines();
+    const restoredAt = all.findIndex((l) => l.type === 'connection' && l.state === 'restored');
+    const resynced = all.slice(all.findIndex((l) => l.state === 'lost'), restoredAt);
+    expect(resynced).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'setting', key: 'capture_mode', value: 'gps_position' }),
+        expect.objectContaining({ type: 'setting', key: 'gps_param', value: 50 }),
+      ]),
+    );
+
+    await postConfig(again.emu.url, { capture_mode: 'single' });
+    await until(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'single'), 'an event after the restart');
+    for (const l of lines()) expect(typeof l.time).toBe('string');
+    expect(stderr).toBe('');
+
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(code).toBe(0);
+  });
+
+  it('prints one line per notification for people', async () => {
+    const { emu, camera } = await startEmu();
+    const child = startCli(['--camera', camera, 'watch']);
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    await until(() => emu.http.webSocketClients === 1, 'the watch to connect');
+    await postConfig(emu.url, { bit_depth: 8 });
+    await until(() => /^\d\d:\d\d:\d\d setting bit_depth = 8$/m.test(stdout), 'a human line');
+    child.kill('SIGTERM');
+  });
+});
