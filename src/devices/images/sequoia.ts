@@ -412,5 +412,6 @@ export async function renderSequoiaThumbnail(req: SequoiaImageRequest): Promise<
       }
     }
   }
-  return sharp(raw, { raw: { width: w, height: h, channels } }).jpeg({ quality: 80 }).toBuffer();
+  const image = sharp(raw, { raw: { width: w, height: h, channels } });
+  return (rgb ? image : image.toColourspace('b-w')).jpeg({ quality: 80 }).toBuffer();
 }
