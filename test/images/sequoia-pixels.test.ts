@@ -3,6 +3,7 @@
  * them, a field whose NDVI looks like a field, panning with the simulated flight, thumbnails,
  * and clear errors for requests the camera could not have made.
  */
+import ExifReader from 'exifreader';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ImageError } from '../../src/devices/images/errors.js';
@@ -199,7 +200,6 @@ describe('metadata from the request', () => {
     const tif = await renderSequoiaImage(
       fixtureLikeRequest('GRE', { gps: { fix: true, lat: -33.8568, lon: 151.2153, altitude: 112.5 }, irradiance: null }),
     );
-    const { default: ExifReader } = await import('exifreader');
     const tags = ExifReader.load(tif, { expanded: true });
     expect(tags.gps?.Latitude).toBeCloseTo(-33.8568, 4);
     expect(tags.gps?.Longitude).toBeCloseTo(151.2153, 4);
