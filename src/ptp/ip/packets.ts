@@ -150,14 +150,14 @@ export function decodeControlPacket(bytes: Uint8Array): ControlPacket {
   try {
     switch (type) {
       case 1: {
-        const guid = r.bytesOf(16).slice();
+        const guid = Uint8Array.from(r.bytesOf(16));
         const name = readName(r);
         const version = r.u32();
         return { type, guid, name, version };
       }
       case 2: {
         const connectionNumber = r.u32();
-        const guid = r.bytesOf(16).slice();
+        const guid = Uint8Array.from(r.bytesOf(16));
         const name = readName(r);
         const version = r.u32();
         return { type, connectionNumber, guid, name, version };
