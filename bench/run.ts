@@ -388,6 +388,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const log = (m: string) => console.error(m);
+  // Benchmarks compare two servers on the same machine; others' work on it adds noise to both
+  // (alternating runs keep the comparison fair, not the absolute figures). Say so when it is busy.
+  const loads: number[] = [];
+  const sampleLoad = setInterval(() => loads.push(os.loadavg()[0] ?? 0), 5000);
+  sampleLoad.unref();
+  loads.push(os.loadavg()[0] ?? 0);
   for (const b of chosen) {
     if (stop.signal.aborted) break;
     log(`[${b.name}] ${b.description}`);
@@ -397,13 +403,22 @@ async function main(): Promise<void> {
   }
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
+  clearInterval(sampleLoad);
+  loads.push(os.loadavg()[0] ?? 0);
+  const cpuCount = os.availableParallelism();
+  const maxLoad = Math.max(...loads);
   console.log(formatTable(results));
+  // The harness itself, curl and wrk account for about one core's worth of load.
+  if (maxLoad > cpuCount + 1) {
+    console.log(`\nnote: the machine was busy (1-min load average up to ${maxLoad.toFixed(1)} on ${cpuCount} CPUs); figures are noisy — rerun on a quiet machine.`);
+  }
   const report = {
     date: new Date().toISOString(),
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     cpus: os.cpus().map((c) => c.model).filter((m, i, all) => all.indexOf(m) === i),
-    cpuCount: os.cpus().length,
+    cpuCount,
+    loadAverage: { max: maxLoad, samples: loads },
     filters: args.filters,
     rows: results,
   };

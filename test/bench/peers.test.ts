@@ -81,6 +81,8 @@ describe.skipIf(ng.skip)(`nginx + curl${ng.title}`, () => {
       // A wrong size or a 404 is an error, never a fast figure.
       await expect(curlDownload(`${nginx.url}/0000/IMG.TIF`, { expectBytes: size + 1 })).rejects.toBeInstanceOf(DownloadError);
       await expect(curlDownload(`${nginx.url}/0000/nope`)).rejects.toThrow(/HTTP 404/);
+      // nginx's CPU time includes its worker (a child of the master), which did the sending.
+      expect(nginx.child.cpuSeconds()).toBeGreaterThanOrEqual(0);
     } finally {
       await nginx.stop();
     }
@@ -142,6 +144,9 @@ describe.skipIf(wk.skip)(`wrk + bare node:http peer${wk.title}`, () => {
       // wrk treats 404 as an error answer, which the runner refuses.
       await expect(runWrk(`${url}/other`, { threads: 1, connections: 2, durationSeconds: 1 })).rejects.toThrow(/non-2xx/);
       expect(child.peakRssBytes()).toBeGreaterThan(1024 * 1024);
+      expect(child.rssBytes()).toBeGreaterThan(1024 * 1024);
+      // A second of wrk load costs the server some CPU time, which /proc accounts to it.
+      expect(child.cpuSeconds()).toBeGreaterThan(0);
     } finally {
       await child.stop();
     }
