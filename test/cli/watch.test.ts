@@ -3,7 +3,7 @@
  * and data dir, reporting what changed while the link was down.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, requireBuild, startCli, startEmu, until } from './helpers.js';
+import { cleanup, closedPort, requireBuild, startCli, startEmu, until } from './helpers.js';
 
 beforeAll(requireBuild);
 afterEach(cleanup);
@@ -42,7 +42,10 @@ describe('camctl watch', () => {
 
     // While the watcher is away the camera changes: a second emulator on another port edits the
     // persisted settings, then the camera comes back on the original port with the same data dir.
-    const meanwhile = await startEmu({ dataDir });
+    // (On a port other than the original: port 0 could hand the just-freed one back.)
+    let otherPort = await closedPort();
+    while (otherPort === port) otherPort = await closedPort();
+    const meanwhile = await startEmu({ dataDir, httpPort: otherPort });
     await postConfig(meanwhile.emu.url, { capture_mode: 'gps_position', gps_param: 50 });
     await meanwhile.emu.close();
     const again = await startEmu({ dataDir, httpPort: port, pingIntervalMs: 200 });
