@@ -1,0 +1,497 @@
+/**
+ * Client of the Open Spherical Camera API as the RICOH THETA speaks it, v2.0 and v2.1.
+ *
+ * - `connect()` reads `/osc/info` and `/osc/state._apiVersion`; a THETA S still in v2.0 is switched
+ *   to v2.1 the way RICOH's SDK does (startSession, then setOptions {clientVersion: 2}) unless
+ *   `apiVersion: 1` is asked; a camera without v2.1 is used in v2.0 with a session.
+ * - `command()` follows `inProgress` replies by polling `/osc/commands/status` until done or error,
+ *   with an overall timeout, and honours an AbortSignal throughout.
+ * - Every request has its own timeout per phase (reply headers, then each body chunk).
+ * - Downloads stream to a Writable with progress (v2.1 with HTTP Range, so they can resume).
+ * - Replies are parsed leniently: unknown fields, options and enum values pass through; only a
+ *   missing or mistyped field the client needs is a PROTOCOL error.
+ * - HTTP Digest authentication when credentials are given (THETA V/Z1 in client mode).
+ *
+ * @example
+ * const theta = new OscClient({ baseUrl: 'http://127.0.0.1:8080' });
+ * await theta.connect();
+ * const url = await theta.takePicture();
+ * await theta.download(url, fs.createWriteStream('R0010001.JPG'), { onProgress: console.log });
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { debuglog } from 'node:util';
+import { digestAuthorization } from './digest.js';
+import type { DigestCredentials } from './digest.js';
+import { OscClientError } from './errors.js';
+import { LivePreviewParser, boundaryOf } from './live-preview.js';
+import { JSON_CONTENT_TYPE } from './types.js';
+import type { CheckForUpdatesReply, CommandResponse, ListReply, OscFileEntry, OscInfo, OscState } from './types.js';
+
+const log = debuglog('camctl:osc');
+
+export interface OscClientOptions {
+  /** `http://host[:port]` of the camera (the real one is http://192.168.1.1). */
+  baseUrl: string;
+  /** Timeout of each phase of a request (reply headers, each body chunk), ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Overall timeout of a command followed to its end (takePicture, stopCapture…), ms. Default 120 000. */
+  commandTimeoutMs?: number;
+  /** Status polling period, ms. Default 250. */
+  pollIntervalMs?: number;
+  /** Digest credentials (THETA V/Z1 client mode). */
+  auth?: DigestCredentials;
+  /** API level to use: 2 (default; switches an S) or 1 (stay in v2.0 with a session). */
+  apiVersion?: 1 | 2;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+}
+
+export interface CommandOptions extends RequestOptions {
+  /** Overall timeout for this command, ms. */
+  timeoutMs?: number;
+  /** Called with each in-progress reply. */
+  onProgress?: (reply: CommandResponse) => void;
+}
+
+export interface DownloadOptions extends RequestOptions {
+  /** First byte to fetch (v2.1 only: HTTP Range). */
+  start?: number;
+  /** Thumbnail instead of the file. */
+  thumb?: boolean;
+  onProgress?: (p: { bytes: number; total?: number }) => void;
+}
+
+export interface FileListOptions extends RequestOptions {
+  type?: 'all' | 'image' | 'video';
+  count?: number;
+  start?: number;
+  thumbnails?: boolean;
+  sort?: 'newest' | 'oldest';
+}
+
+function checkOptions(o: OscClientOptions): void {
+  let u: URL;
+  try {
+    u = new URL(o.baseUrl);
+  } catch {
+    throw new TypeError(`baseUrl must be an http URL, got ${JSON.stringify(o.baseUrl)}`);
+  }
+  if (u.protocol !== 'http:') throw new TypeError(`baseUrl must be http://, got ${JSON.stringify(o.baseUrl)}`);
+  for (const k of ['timeoutMs', 'commandTimeoutMs', 'pollIntervalMs'] as const) {
+    const v = o[k];
+    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new TypeError(`${k} must be a positive number, got ${v}`);
+  }
+  if (o.apiVersion !== undefined && o.apiVersion !== 1 && o.apiVersion !== 2) throw new TypeError(`apiVersion must be 1 or 2, got ${String(o.apiVersion)}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export class OscClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly commandTimeoutMs: number;
+  private readonly pollMs: number;
+  private challenge: string | undefined;
+  private nc = 0;
+  /** API level in use once connected: 1 = v2.0, 2 = v2.1. */
+  api: 1 | 2 = 1;
+  /** v2.0 session id. */
+  sessionId: string | undefined;
+  infoCache: OscInfo | undefined;
+
+  constructor(private readonly options: OscClientOptions) {
+    checkOptions(options);
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 120_000;
+    this.pollMs = options.pollIntervalMs ?? 250;
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private authHeader(method: string, pathAndQuery: string): Record<string, string> {
+    if (!this.options.auth || !this.challenge) return {};
+    this.nc++;
+    return { Authorization: digestAuthorization(this.options.auth, this.challenge, method, pathAndQuery, this.nc) };
+  }
+
+  /** One HTTP exchange with phase timeouts and digest retry; returns the response with its body unread. */
+  private async http(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions & { headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Response> {
+    const phaseMs = opts.timeoutMs ?? this.timeoutMs;
+    const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
+    const u = new URL(url);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (opts.signal?.aborted) throw new OscClientError('ABORTED', 'aborted', { cause: opts.signal.reason });
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(new OscClientError('TIMEOUT', `no reply from ${u.host} within ${phaseMs} ms`)), phaseMs);
+      const onAbort = () => ac.abort(new OscClientError('ABORTED', 'aborted', { cause: opts.signal?.reason }));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      let res: Response;
+      try {
+        const headers: Record<string, string> = { ...opts.headers, ...this.authHeader(method, u.pathname + u.search) };
+        const init: RequestInit = { method, headers, signal: ac.signal };
+        if (method === 'POST') {
+          headers['Content-Type'] = JSON_CONTENT_TYPE;
+          init.body = JSON.stringify(body ?? {});
+        }
+        res = await fetch(url, init);
+      } catch (err) {
+        const reason = ac.signal.reason as unknown;
+        if (reason instanceof OscClientError) throw reason;
+        throw new OscClientError('UNREACHABLE', `cannot reach ${u.host}: ${(err as Error).message}`, { cause: err });
+      } finally {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+      }
+      if (res.status === 401 && this.options.auth) {
+        const www = res.headers.get('www-authenticate');
+        await res.body?.cancel();
+        if (!www || !/^Digest/i.test(www)) throw new OscClientError('AUTH', `${u.host} asks for an unsupported authentication`, { status: 401 });
+        const stale = /stale\s*=\s*"?true/i.test(www);
+        if (attempt === 1 && !stale) throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+        this.challenge = www;
+        this.nc = 0;
+        continue;
+      }
+      if (res.status === 401) {
+        await res.body?.cancel();
+        throw new OscClientError('AUTH', `${u.host} requires authentication`, { status: 401 });
+      }
+      return res;
+    }
+    throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+  }
+
+  /** Reads a body with an idle timeout per chunk. */
+  private async readAll(res: Response, opts: RequestOptions): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.chunks(res, opts)) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  }
+
+  private async *chunks(res: Response, opts: RequestOptions): AsyncGenerator<Uint8Array> {
+    if (!res.body) return;
+    const reader = res.body.getReader();
+    try {
+      for (;;) {
+        let timer: NodeJS.Timeout | undefined;
+        let onAbort: (() => void) | undefined;
+        const stop = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new OscClientError('TIMEOUT', `reply body stalled for ${this.timeoutMs} ms`)), this.timeoutMs);
+          onAbort = () => reject(new OscClientError('ABORTED', 'aborted', { cause: opts.signal?.reason }));
+          if (opts.signal?.aborted) onAbort();
+          else opts.signal?.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+          const { value, done } = await Promise.race([reader.read(), stop]);
+          if (done) return;
+          yield value;
+        } finally {
+          clearTimeout(timer);
+          if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+        }
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
+  private async json(res: Response, opts: RequestOptions, what: string): Promise<Record<string, unknown>> {
+    const raw = await this.readAll(res, opts);
+    let v: unknown;
+    try {
+      v = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      throw new OscClientError(res.ok ? 'PROTOCOL' : 'HTTP', `${what}: HTTP ${res.status} with a body that is not JSON`, { status: res.status, cause: err });
+    }
+    if (!isObject(v)) throw new OscClientError('PROTOCOL', `${what}: reply is not a JSON object`, { status: res.status });
+    return v;
+  }
+
+  // ------------------------------------------------------------------ protocol endpoints
+
+  async info(opts: RequestOptions = {}): Promise<OscInfo> {
+    const res = await this.http('GET', '/osc/info', undefined, opts);
+    const v = await this.json(res, opts, '/osc/info');
+    if (!res.ok) throw this.errorFrom(v, res.status, 'info');
+    if (typeof v['model'] !== 'string' || typeof v['manufacturer'] !== 'string') throw new OscClientError('PROTOCOL', '/osc/info: manufacturer and model are required');
+    this.infoCache = v as unknown as OscInfo;
+    return this.infoCache;
+  }
+
+  async state(opts: RequestOptions = {}): Promise<OscState> {
+    const res = await this.http('POST', '/osc/state', undefined, opts);
+    const v = await this.json(res, opts, '/osc/state');
+    if (!res.ok) throw this.errorFrom(v, res.status, 'state');
+    if (typeof v['fingerprint'] !== 'string' || !isObject(v['state'])) throw new OscClientError('PROTOCOL', '/osc/state: fingerprint and state are required');
+    return v as unknown as OscState;
+  }
+
+  /** Waits (up to `waitTimeoutS` on the camera) for the fingerprint to change. */
+  async checkForUpdates(fingerprint: string, waitTimeoutS?: number, opts: RequestOptions = {}): Promise<CheckForUpdatesReply> {
+    const body: Record<string, unknown> = { stateFingerprint: fingerprint };
+    if (waitTimeoutS !== undefined) body['waitTimeout'] = waitTimeoutS;
+    // The reply legitimately takes waitTimeout: allow for it on top of the phase timeout.
+    const res = await this.http('POST', '/osc/checkForUpdates', body, { ...opts, timeoutMs: this.timeoutMs + (waitTimeoutS ?? 0) * 1000 });
+    const v = await this.json(res, opts, '/osc/checkForUpdates');
+    if (!res.ok) throw this.errorFrom(v, res.status, 'checkForUpdates');
+    if (typeof v['stateFingerprint'] !== 'string') throw new OscClientError('PROTOCOL', 'checkForUpdates: stateFingerprint is required');
+    return { stateFingerprint: v['stateFingerprint'], throttleTimeout: typeof v['throttleTimeout'] === 'number' ? v['throttleTimeout'] : 0 };
+  }
+
+  private errorFrom(v: Record<string, unknown>, status: number, command: string): OscClientError {
+    const e = isObject(v['error']) ? v['error'] : undefined;
+    const code = typeof e?.['code'] === 'string' ? e['code'] : undefined;
+    const message = typeof e?.['message'] === 'string' ? e['message'] : `HTTP ${status}`;
+    if (code) return new OscClientError('OSC_ERROR', `${command}: ${code}: ${message}`, { oscCode: code, status, command });
+    return new OscClientError('HTTP', `${command}: HTTP ${status}`, { status, command });
+  }
+
+  private parseCommand(v: Record<string, unknown>, status: number, name: string): CommandResponse {
+    if (v['state'] === 'error' || (status >= 400 && isObject(v['error']))) throw this.errorFrom(v, status, String(v['name'] ?? name));
+    if (typeof v['state'] !== 'string') throw new OscClientError('PROTOCOL', `${name}: reply has no state`, { status, command: name });
+    if (status >= 400) throw new OscClientError('HTTP', `${name}: HTTP ${status}`, { status, command: name });
+    if (v['state'] === 'inProgress' && typeof v['id'] !== 'string' && typeof v['id'] !== 'number') throw new OscClientError('PROTOCOL', `${name}: inProgress without an id`);
+    return { ...(v as unknown as CommandResponse), name: typeof v['name'] === 'string' ? v['name'] : name };
+  }
+
+  /** One `/osc/commands/execute` exchange; JSON replies only. */
+  async execute(name: string, parameters: Record<string, unknown> = {}, opts: RequestOptions = {}): Promise<CommandResponse> {
+    const res = await this.http('POST', '/osc/commands/execute', { name, parameters }, opts);
+    return this.parseCommand(await this.json(res, opts, name), res.status, name);
+  }
+
+  async commandStatus(id: string, opts: RequestOptions = {}): Promise<CommandResponse> {
+    const res = await this.http('POST', '/osc/commands/status', { id }, opts);
+    return this.parseCommand(await this.json(res, opts, 'commands/status'), res.status, 'commands/status');
+  }
+
+  /** Executes a command and follows it to its end; returns `results` (empty object if none). */
+  async command(name: string, parameters: Record<string, unknown> = {}, opts: CommandOptions = {}): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
+    let reply = await this.execute(name, parameters, opts);
+    while (reply.state === 'inProgress') {
+      opts.onProgress?.(reply);
+      if (Date.now() >= deadline) throw new OscClientError('TIMEOUT', `${name} did not finish within ${opts.timeoutMs ?? this.commandTimeoutMs} ms`, { command: name });
+      await sleep(Math.min(this.pollMs, Math.max(0, deadline - Date.now())), opts.signal);
+      reply = await this.commandStatus(String(reply.id), opts);
+    }
+    if (reply.state !== 'done') log('%s: unknown state %s taken as done', name, reply.state);
+    return isObject(reply.results) ? reply.results : {};
+  }
+
+  // ------------------------------------------------------------------ session and API level
+
+  /**
+   * Reads info and state; switches a v2.0 camera to v2.1 when it supports it (and the client was not
+   * asked to stay in v2.0), else keeps a v2.0 session.
+   */
+  async connect(opts: RequestOptions = {}): Promise<{ info: OscInfo; api: 1 | 2 }> {
+    const info = await this.info(opts);
+    const st = await this.state(opts);
+    const levels = Array.isArray(info.apiLevel) ? info.apiLevel : [1];
+    const current = st.state._apiVersion === 2 ? 2 : 1;
+    const want = this.options.apiVersion ?? 2;
+    if (current === 2 && want === 2) {
+      this.api = 2;
+    } else if (want === 2 && levels.includes(2)) {
+      const s = await this.command('camera.startSession', {}, opts);
+      this.sessionId = String(s['sessionId'] ?? '');
+      await this.command('camera.setOptions', { sessionId: this.sessionId, options: { clientVersion: 2 } }, opts);
+      this.api = 2;
+      this.sessionId = undefined;
+    } else {
+      this.api = 1;
+      const s = await this.command('camera.startSession', {}, opts);
+      if (typeof s['sessionId'] !== 'string') throw new OscClientError('PROTOCOL', 'startSession: sessionId missing');
+      this.sessionId = s['sessionId'];
+    }
+    log('connected to %s %s, API v2.%d', info.manufacturer, info.model, this.api - 1);
+    return { info, api: this.api };
+  }
+
+  /** v2.0 commands need the session id; a stale one is renewed once. */
+  private async sessionCommand(name: string, params: Record<string, unknown>, opts: CommandOptions): Promise<Record<string, unknown>> {
+    if (this.api === 2) return this.command(name, params, opts);
+    if (!this.sessionId) await this.renewSession(opts);
+    try {
+      return await this.command(name, { sessionId: this.sessionId, ...params }, opts);
+    } catch (err) {
+      if (err instanceof OscClientError && err.oscCode === 'invalidSessionId') {
+        await this.renewSession(opts);
+        return this.command(name, { sessionId: this.sessionId, ...params }, opts);
+      }
+      throw err;
+    }
+  }
+
+  private async renewSession(opts: RequestOptions): Promise<void> {
+    const s = await this.command('camera.startSession', {}, opts);
+    if (typeof s['sessionId'] !== 'string') throw new OscClientError('PROTOCOL', 'startSession: sessionId missing');
+    this.sessionId = s['sessionId'];
+  }
+
+  async close(opts: RequestOptions = {}): Promise<void> {
+    if (this.api === 1 && this.sessionId) {
+      await this.command('camera.closeSession', { sessionId: this.sessionId }, opts).catch(() => undefined);
+      this.sessionId = undefined;
+    }
+  }
+
+  // ------------------------------------------------------------------ camera operations
+
+  async getOptions(names: string[], opts: RequestOptions = {}): Promise<Record<string, unknown>> {
+    const r = await this.sessionCommand('camera.getOptions', { optionNames: names }, opts);
+    return isObject(r['options']) ? r['options'] : {};
+  }
+
+  async setOptions(options: Record<string, unknown>, opts: RequestOptions = {}): Promise<void> {
+    await this.sessionCommand('camera.setOptions', { options }, opts);
+  }
+
+  /** Takes a picture and waits for it; returns its fileUrl (v2.1) or fileUri (v2.0). */
+  async takePicture(opts: CommandOptions = {}): Promise<string> {
+    const r = await this.sessionCommand('camera.takePicture', {}, opts);
+    const ref = r['fileUrl'] ?? r['fileUri'];
+    if (typeof ref !== 'string') throw new OscClientError('PROTOCOL', 'takePicture: no fileUrl/fileUri in the results');
+    return ref;
+  }
+
+  async startCapture(mode?: 'interval' | 'composite' | 'bracket', opts: CommandOptions = {}): Promise<string[]> {
+    const r = this.api === 2 ? await this.command('camera.startCapture', mode ? { _mode: mode } : {}, opts) : await this.sessionCommand('camera._startCapture', mode ? { mode } : {}, opts);
+    return stringList(r['fileUrls'] ?? r['_fileUrls']);
+  }
+
+  async stopCapture(opts: CommandOptions = {}): Promise<string[]> {
+    const r = this.api === 2 ? await this.command('camera.stopCapture', {}, opts) : await this.sessionCommand('camera._stopCapture', {}, opts);
+    return stringList(r['fileUrls'] ?? r['_fileUrls']);
+  }
+
+  /** One page of files: v2.1 listFiles, v2.0 _listAll (continuation by start position either way). */
+  async listFiles(o: FileListOptions = {}): Promise<ListReply> {
+    const count = o.count ?? 100;
+    const start = o.start ?? 0;
+    let r: Record<string, unknown>;
+    if (this.api === 2) {
+      const p: Record<string, unknown> = { fileType: o.type ?? 'all', entryCount: count, maxThumbSize: o.thumbnails ? 640 : 0 };
+      if (start) p['startPosition'] = start;
+      if (o.sort) p['_sort'] = o.sort;
+      r = await this.command('camera.listFiles', p, o);
+    } else {
+      const p: Record<string, unknown> = { entryCount: count };
+      if (start) p['continuationToken'] = String(start);
+      if (o.sort) p['sort'] = o.sort;
+      r = await this.command('camera._listAll', p, o);
+      if (o.type && o.type !== 'all') r['entries'] = (Array.isArray(r['entries']) ? r['entries'] : []).filter((e: OscFileEntry) => (o.type === 'video') === /\.MP4$/i.test(String(e.name)));
+    }
+    if (!Array.isArray(r['entries'])) throw new OscClientError('PROTOCOL', 'file list: entries missing');
+    const entries = (r['entries'] as unknown[]).filter(isObject).map((e) => {
+      if (typeof e['name'] !== 'string' || typeof e['size'] !== 'number') throw new OscClientError('PROTOCOL', 'file list: entry without name or size');
+      return e as OscFileEntry;
+    });
+    const out: ListReply = { entries, totalEntries: typeof r['totalEntries'] === 'number' ? r['totalEntries'] : entries.length };
+    if (typeof r['continuationToken'] === 'string') out.continuationToken = r['continuationToken'];
+    return out;
+  }
+
+  /** Every file, paging through the list. */
+  async listAllFiles(o: Omit<FileListOptions, 'start' | 'count'> = {}): Promise<OscFileEntry[]> {
+    const all: OscFileEntry[] = [];
+    for (;;) {
+      const page = await this.listFiles({ ...o, start: all.length, count: 100 });
+      all.push(...page.entries);
+      if (page.entries.length === 0 || all.length >= page.totalEntries) return all;
+    }
+  }
+
+  async delete(refs: string[], opts: RequestOptions = {}): Promise<void> {
+    if (this.api === 2) {
+      await this.command('camera.delete', { fileUrls: refs }, opts);
+      return;
+    }
+    for (const fileUri of refs) await this.command('camera.delete', { fileUri }, opts);
+  }
+
+  async metadata(ref: string, opts: RequestOptions = {}): Promise<{ exif: Record<string, unknown>; xmp: Record<string, unknown> }> {
+    const r = this.api === 2 ? await this.command('camera._getMetadata', { fileUrl: ref }, opts) : await this.command('camera.getMetadata', { fileUri: ref }, opts);
+    return { exif: isObject(r['exif']) ? r['exif'] : {}, xmp: isObject(r['xmp']) ? r['xmp'] : {} };
+  }
+
+  /**
+   * Streams a file (fileUrl in v2.1, fileUri in v2.0) into `dest`, honouring backpressure. Returns
+   * the bytes written and the total size when known.
+   */
+  async download(ref: string, dest: Writable, o: DownloadOptions = {}): Promise<{ bytes: number; total?: number }> {
+    let res: Response;
+    if (this.api === 2 || /^https?:/.test(ref)) {
+      const headers: Record<string, string> = {};
+      if (o.start) headers['Range'] = `bytes=${o.start}-`;
+      res = await this.http('GET', `${ref}${o.thumb ? '?type=thumb' : ''}`, undefined, { ...o, headers });
+    } else {
+      if (o.start) throw new OscClientError('PROTOCOL', 'API v2.0 downloads cannot resume (no Range on getImage)');
+      const video = /\.MP4$/i.test(ref);
+      const params = video ? { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' } : { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' };
+      res = await this.http('POST', '/osc/commands/execute', { name: video ? 'camera._getVideo' : 'camera.getImage', parameters: params }, o);
+    }
+    const type = res.headers.get('content-type') ?? '';
+    if (!res.ok || type.startsWith('application/json')) {
+      const v = await this.json(res, o, 'download');
+      throw this.errorFrom(v, res.status, 'download');
+    }
+    if (o.start && res.status !== 206) throw new OscClientError('PROTOCOL', `download: asked for a range, got HTTP ${res.status}`);
+    const len = Number(res.headers.get('content-length') ?? NaN);
+    const total = Number.isFinite(len) ? len + (o.start ?? 0) : undefined;
+    let bytes = o.start ?? 0;
+    for await (const chunk of this.chunks(res, o)) {
+      bytes += chunk.length;
+      if (!dest.write(chunk)) await once(dest, 'drain', o.signal ? { signal: o.signal } : {});
+      o.onProgress?.(total === undefined ? { bytes } : { bytes, total });
+    }
+    if (total !== undefined && bytes !== total) throw new OscClientError('PROTOCOL', `download: got ${bytes} of ${total} bytes`);
+    return total === undefined ? { bytes } : { bytes, total };
+  }
+
+  /** Live-preview JPEG frames until the signal aborts, the iterator is returned, or the camera ends it. */
+  async *livePreview(opts: RequestOptions = {}): AsyncGenerator<Buffer> {
+    const body = this.api === 2 ? { name: 'camera.getLivePreview', parameters: {} } : { name: 'camera._getLivePreview', parameters: { sessionId: this.sessionId } };
+    if (this.api === 1 && !this.sessionId) await this.renewSession(opts);
+    if (this.api === 1) body.parameters = { sessionId: this.sessionId };
+    const res = await this.http('POST', '/osc/commands/execute', body, opts);
+    const type = res.headers.get('content-type') ?? '';
+    if (type.startsWith('application/json') || !res.ok) {
+      const v = await this.json(res, opts, body.name);
+      throw this.errorFrom(v, res.status, body.name);
+    }
+    const parser = new LivePreviewParser(boundaryOf(type));
+    for await (const chunk of this.chunks(res, opts)) {
+      for (const frame of parser.push(chunk)) yield frame;
+    }
+  }
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new OscClientError('ABORTED', 'aborted', { cause: signal.reason }));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new OscClientError('ABORTED', 'aborted', { cause: signal?.reason }));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
