@@ -76,6 +76,15 @@ export function imageUniqueId(m: Pick<CaptureMetadata, 'captureUuid' | 'band' | 
 
 const f6 = (x: number) => x.toFixed(6);
 
+/**
+ * APEX values as the firmware computes them, in float32 with natural logs: the fixture's
+ * ApertureValue 2147483647/943945856 (f/2.2) and ShutterSpeedValue 2147483647/256237824 (1/333 s)
+ * come out of exactly these steps, not out of a double-precision log2.
+ */
+const f32 = Math.fround;
+export const apexAperture = (fNumber: number): number => f32(f32(2 * f32(Math.log(f32(fNumber)))) / f32(Math.LN2));
+export const apexShutter = (seconds: number): number => f32(f32(-f32(Math.log(f32(seconds)))) / f32(Math.LN2));
+
 function gpsIfd(m: CaptureMetadata): TiffIfd {
   const entries: TiffEntry[] = [{ tag: 0x0000, value: bytes(2, 2, 0, 0) }];
   if (!m.gps.fix) {
@@ -109,7 +118,7 @@ function gpsIfd(m: CaptureMetadata): TiffIfd {
 /** The EXIF sub-IFD entries both kinds of file share. */
 function commonExif(m: CaptureMetadata, optics: { fNumber: number; focalLength: number; focalLength35: number; sensorWidthMm: number }, fullWidth: number): TiffEntry[] {
   const seconds = m.exposureUs / 1e6;
-  const apex = 2 * Math.log2(optics.fNumber);
+  const apex = apexAperture(optics.fNumber);
   const [uptimeSeconds, uptimeMicros] = [Number(m.uptimeUs / 1_000_000n), Number(m.uptimeUs % 1_000_000n)];
   // The focal-plane resolution is the full sensor's pixels per mm, scaled to the chosen size.
   const fpr = (fullWidth / optics.sensorWidthMm) * (m.width / fullWidth);
@@ -119,7 +128,7 @@ function commonExif(m: CaptureMetadata, optics: { fNumber: number; focalLength: 
     { tag: 0x8827, value: short(Math.min(0xffff, Math.round(m.iso))) },
     { tag: 0x9003, value: ascii(exifDateTime(m.captureTimeMs)) },
     { tag: 0x9004, value: ascii(exifDateTime(uptimeSeconds * 1000)) },
-    { tag: 0x9201, value: srational(floatRational(-Math.log2(seconds))) },
+    { tag: 0x9201, value: srational(floatRational(apexShutter(seconds))) },
     { tag: 0x9202, value: rational(floatRational(apex)) },
     { tag: 0x9205, value: rational(floatRational(apex)) },
     { tag: 0x920a, value: rational(floatRational(optics.focalLength)) },
