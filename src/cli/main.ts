@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './errors.js';
 import { register as registerEmulate } from './emulate.js';
+import { register as registerUi } from './ui.js';
 import { register as registerInfo } from './info.js';
 import { register as registerStatus } from './status.js';
 import { register as registerConfig } from './config.js';
@@ -19,6 +20,7 @@ import { register as registerSync } from './sync.js';
 import { register as registerCalibrate } from './calibrate.js';
 import { register as registerWifi } from './wifi.js';
 import { register as registerManual } from './manual.js';
+import { register as registerPtp } from './ptp.js';
 
 const registrations: Array<(program: Command) => void> = [
   registerInfo,
@@ -33,7 +35,9 @@ const registrations: Array<(program: Command) => void> = [
   registerCalibrate,
   registerWifi,
   registerManual,
+  registerPtp,
   registerEmulate,
+  registerUi,
 ];
 
 export function buildProgram(): Command {
