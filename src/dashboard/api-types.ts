@@ -1,0 +1,103 @@
+/**
+ * The dashboard's JSON API and live-update messages, shared by the server (`server.ts`) and the
+ * page (`ui/`), so the two cannot drift apart (DESIGN.md rule 2). Pure types: the page bundles
+ * this file too, so nothing here may import Node modules at run time.
+ *
+ * Routes (all JSON unless said otherwise; ids are the dashboard's own short camera ids):
+ *   GET    /api/cameras                          CameraView[]
+ *   POST   /api/cameras          {address}        CameraView            add a camera by URL
+ *   DELETE /api/cameras/:id                       {ok:true}             forget it
+ *   GET    /api/cameras/:id/config               Setting[]
+ *   POST   /api/cameras/:id/config {values}       SetConfigReply        or 4xx ApiError with fields
+ *   POST   /api/cameras/:id/capture               CaptureReply          one picture
+ *   POST   /api/cameras/:id/capture/start         ContinuousReply
+ *   POST   /api/cameras/:id/capture/stop          ContinuousReply
+ *   GET    /api/cameras/:id/files?path=/internal  RemoteEntry[]
+ *   POST   /api/cameras/:id/delete {paths}        DeleteReply           after the page confirmed
+ *   GET    /api/cameras/:id/download?path=…[&path=…][&dl=ID]   the bytes (file, folder or selection as zip)
+ *   GET    /api/cameras/:id/thumb?path=…          image/jpeg            small preview, cached on disk
+ *   GET    /api/cameras/:id/preview?path=…        image/jpeg            large preview (bands, 360° viewer)
+ *   GET    /api/cameras/:id/ndvi?red=…&nir=…      image/jpeg            NDVI false colour
+ *   GET    /api/cameras/:id/live                  multipart/x-mixed-replace MJPEG (cameras with livePreview)
+ *   WS     /api/live                              ServerMessage stream
+ */
+import type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetResult, Setting } from '../camera/types.js';
+
+export type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetResult, Setting };
+
+/** Where the dashboard's link to a camera stands. */
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export interface CameraView {
+  id: string;
+  address: string;
+  protocol: string;
+  state: ConnectionState;
+  /** Why it is offline (the Camera API's error message and code). */
+  error?: { code: string; message: string };
+  info?: CameraInfo;
+  capabilities?: CameraCapabilities;
+  /** Whether the adapter has a live preview / its own thumbnails. */
+  livePreview: boolean;
+  /** Latest status, with the server time (epoch ms) it was read. */
+  status?: CameraStatus;
+  statusAt?: number;
+}
+
+/** Every error reply of the API. `fields` maps setting keys to the text to show beside them. */
+export interface ApiError {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+export interface SetConfigReply {
+  results: SetResult[];
+  settings: Setting[];
+}
+
+export interface CaptureReply {
+  folder?: string;
+  files: RemoteEntry[];
+}
+
+export interface ContinuousReply {
+  text: string;
+  folder?: string;
+}
+
+export interface DeleteReply {
+  deleted: string[];
+}
+
+/** One line of the event log, as kept by the server and sent to pages. */
+export interface LogEntry {
+  /** Increasing number, so a page can tell what it has already seen. */
+  seq: number;
+  /** Server time, epoch ms, when the dashboard received it. */
+  time: number;
+  cameraId: string;
+  /** `event` = from the camera; `action` = done through the dashboard; `error` = failed. */
+  kind: 'event' | 'action' | 'error';
+  text: string;
+  event?: CameraEvent;
+}
+
+export interface DownloadProgressMessage {
+  type: 'download';
+  /** Id chosen by the page (`dl` query parameter). */
+  id: string;
+  cameraId: string;
+  bytes: number;
+  total?: number;
+  state: 'running' | 'done' | 'failed';
+  error?: string;
+}
+
+/** Messages the server pushes over `/api/live`. */
+export type ServerMessage =
+  | { type: 'hello'; cameras: CameraView[]; log: LogEntry[] }
+  | { type: 'camera'; camera: CameraView }
+  | { type: 'camera-removed'; id: string }
+  | { type: 'log'; entry: LogEntry }
+  /** Something in the camera's file tree changed: pages listing `path` (or below) reload it. */
+  | { type: 'files-changed'; cameraId: string; path: string }
+  | DownloadProgressMessage;

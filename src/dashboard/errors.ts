@@ -1,0 +1,81 @@
+/**
+ * Errors of the dashboard server itself (as opposed to the cameras'), each with a stable `code`
+ * and the HTTP status it is answered with. Camera errors are mapped in {@link httpStatusOf}.
+ */
+import { CameraError } from '../camera/errors.js';
+
+export type DashboardErrorCode =
+  /** The Host header is not the address the dashboard is bound to (DNS rebinding). */
+  | 'FORBIDDEN_HOST'
+  /** A state-changing request or WebSocket from another origin (CSRF, cross-site WebSocket). */
+  | 'FORBIDDEN_ORIGIN'
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'BODY_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** The camera exists but the dashboard has no working link to it right now. */
+  | 'CAMERA_OFFLINE'
+  /** The UI was not built (`npm run build`). */
+  | 'UI_MISSING';
+
+const STATUS: Record<DashboardErrorCode, number> = {
+  // 421 Misdirected Request: the request was not meant for this server (RFC 9110 §15.5.20).
+  FORBIDDEN_HOST: 421,
+  FORBIDDEN_ORIGIN: 403,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  CAMERA_OFFLINE: 503,
+  UI_MISSING: 500,
+};
+
+export class DashboardError extends Error {
+  readonly code: DashboardErrorCode;
+  readonly status: number;
+  constructor(code: DashboardErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DashboardError';
+    this.code = code;
+    this.status = STATUS[code];
+  }
+}
+
+/** HTTP status for any error reaching the API's error handler. */
+export function httpStatusOf(err: unknown): number {
+  if (err instanceof DashboardError) return err.status;
+  if (err instanceof CameraError) {
+    switch (err.code) {
+      case 'BAD_ADDRESS':
+      case 'UNKNOWN_SCHEME':
+      case 'UNKNOWN_SETTING':
+      case 'BAD_VALUE':
+      case 'BAD_PATH':
+        return 400;
+      case 'REJECTED':
+        return 422;
+      case 'NOT_FOUND':
+        return 404;
+      case 'BUSY':
+        return 409;
+      case 'UNSUPPORTED':
+        return 501;
+      case 'TIMEOUT':
+        return 504;
+      case 'UNREACHABLE':
+      case 'CONNECTION_LOST':
+      case 'CLOSED':
+        return 503;
+      default:
+        return 502;
+    }
+  }
+  return 500;
+}
+
+export function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'INTERNAL';
+}

@@ -1,0 +1,369 @@
+/**
+ * The dashboard's HTTP server: the built page, a JSON API over the {@link CameraHub}, and live
+ * updates over a WebSocket (`/api/live`). It talks to cameras only through the Camera API; the
+ * browser never reaches a camera (the THETA sends no CORS headers, and the Sequoia would be
+ * driven by any page otherwise). See `api-types.ts` for the routes and `security.ts` for the
+ * Host/Origin rules.
+ *
+ * @example
+ * const dash = await startDashboard({ cameras: ['sequoia://127.0.0.1:8080'] });
+ * console.log(dash.url); // http://127.0.0.1:PORT/
+ * await dash.close();
+ */
+import { createReadStream } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { debuglog } from 'node:util';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CameraError, CameraSettingError } from '../camera/errors.js';
+import type { Camera, RemoteFile, SettingValue } from '../camera/types.js';
+import type { ApiError, CaptureReply, ContinuousReply, DeleteReply, DownloadProgressMessage, ServerMessage, SetConfigReply } from './api-types.js';
+import { planDownload, sendDownload } from './downloads.js';
+import { DashboardError, errorCode, httpStatusOf } from './errors.js';
+import { CameraHub, type CameraHubOptions } from './hub.js';
+import { ImageCache, isImageName } from './images.js';
+import { streamLivePreview } from './live-preview.js';
+import { RequestGuard, SECURITY_HEADERS, isStateChanging } from './security.js';
+import { StaticFiles, defaultAssetsDir } from './static.js';
+
+const debug = debuglog('camctl:dashboard');
+
+export interface DashboardOptions extends CameraHubOptions {
+  /** Address to bind. Default 127.0.0.1; anything else exposes camera control to that network. */
+  host?: string;
+  /** Port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Cameras to add at start (addresses like `sequoia://192.168.47.1`). */
+  cameras?: string[];
+  /** Built page directory. Default `dist/dashboard-ui` of this checkout. */
+  assetsDir?: string;
+  /** Thumbnail/preview cache. Default `$TMPDIR/camctl-dashboard-<uid>/cache`. */
+  cacheDir?: string;
+  /** Largest JSON request body, bytes. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Most pages connected to `/api/live` at once. Default 32. */
+  maxLiveClients?: number;
+}
+
+export interface RunningDashboard {
+  /** `http://host:port/` */
+  url: string;
+  host: string;
+  port: number;
+  hub: CameraHub;
+  images: ImageCache;
+  close(): Promise<void>;
+}
+
+/** Messages a slow page may skip (the next one supersedes them); logs and removals never are. */
+const SKIPPABLE = new Set<ServerMessage['type']>(['camera', 'download']);
+const SLOW_CLIENT_BYTES = 1 << 20;
+
+export function defaultCacheDir(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : os.userInfo().username;
+  return path.join(os.tmpdir(), `camctl-dashboard-${uid}`, 'cache');
+}
+
+export async function startDashboard(options: DashboardOptions = {}): Promise<RunningDashboard> {
+  const host = options.host ?? '127.0.0.1';
+  const maxBody = options.maxBodyBytes ?? 64 * 1024;
+  const maxLive = options.maxLiveClients ?? 32;
+  const hub = new CameraHub(options);
+  const images = new ImageCache({ dir: options.cacheDir ?? defaultCacheDir() });
+  const files = new StaticFiles(options.assetsDir ?? defaultAssetsDir());
+  const active = new Set<AbortController>();
+  // Known once the port is bound (port 0 → the real port); no request is served before that.
+  const bound: { guard?: RequestGuard } = {};
+
+  const server = http.createServer((req, res) => {
+    const ac = new AbortController();
+    active.add(ac);
+    res.on('close', () => {
+      ac.abort();
+      active.delete(ac);
+    });
+    handle(req, res, ac.signal).catch((err: unknown) => sendError(res, err));
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 0; // downloads and the live preview run for as long as they run
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: true });
+  server.on('upgrade', (req, socket, head) => {
+    try {
+      bound.guard!.check(req, true);
+      if (new URL(req.url ?? '/', 'http://x').pathname !== '/api/live') throw new DashboardError('NOT_FOUND', 'no WebSocket here');
+      if (wss.clients.size >= maxLive) throw new DashboardError('BAD_REQUEST', 'too many live pages');
+    } catch (err) {
+      const status = httpStatusOf(err);
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onLive(ws));
+  });
+
+  function onLive(ws: WebSocket): void {
+    send(ws, { type: 'hello', cameras: hub.list(), log: hub.logEntries() });
+    ws.on('error', () => ws.terminate());
+    // The page only listens; anything it sends is ignored (maxPayload bounds it).
+  }
+  function send(ws: WebSocket, m: ServerMessage): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (SKIPPABLE.has(m.type) && ws.bufferedAmount > SLOW_CLIENT_BYTES) return;
+    ws.send(JSON.stringify(m));
+  }
+  hub.on('message', (m) => {
+    for (const ws of wss.clients) send(ws, m);
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal): Promise<void> {
+    bound.guard!.check(req, isStateChanging(req.method));
+    const url = new URL(req.url ?? '/', 'http://dashboard');
+    const p = url.pathname;
+    if (!p.startsWith('/api/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new DashboardError('METHOD_NOT_ALLOWED', `${req.method} not allowed here`);
+      await files.serve(req, res, p, SECURITY_HEADERS);
+      return;
+    }
+    const parts = p.split('/').slice(2).map(decodeURIComponent); // ['cameras', id, action…]
+    const method = req.method ?? 'GET';
+    if (parts[0] !== 'cameras') throw new DashboardError('NOT_FOUND', `no API route ${p}`);
+    if (parts.length === 1) {
+      if (method === 'GET') return json(res, 200, hub.list());
+      if (method === 'POST') {
+        const body = await readJson(req, maxBody);
+        const address = (body as { address?: unknown }).address;
+        if (typeof address !== 'string' || address.trim() === '') throw new DashboardError('BAD_REQUEST', 'give {"address": "sequoia://HOST[:PORT]"}');
+        return json(res, 201, hub.add(address));
+      }
+      throw notAllowed(method, p);
+    }
+    const id = parts[1]!;
+    const action = parts.slice(2).join('/');
+    if (action === '') {
+      if (method === 'GET') return json(res, 200, hub.view(id));
+      if (method === 'DELETE') {
+        await hub.remove(id);
+        return json(res, 200, { ok: true });
+      }
+      throw notAllowed(method, p);
+    }
+    hub.view(id); // NOT_FOUND before CAMERA_OFFLINE
+    const camera = hub.camera(id);
+    const get = method === 'GET' || method === 'HEAD';
+    switch (`${get ? 'GET' : method} ${action}`) {
+      case 'GET config':
+        return json(res, 200, await camera.getConfig(undefined, { signal }));
+      case 'POST config':
+        return json(res, 200, await setConfig(id, camera, await readJson(req, maxBody), signal));
+      case 'POST capture': {
+        hub.log(id, 'action', 'capture');
+        const shot = await camera.capture({ signal });
+        hub.refresh(id);
+        if (shot.folder) hub.filesChanged(id, shot.folder);
+        const reply: CaptureReply = { files: shot.files };
+        if (shot.folder) reply.folder = shot.folder;
+        hub.log(id, 'action', `captured ${shot.files.length} file(s)${shot.folder ? ` in ${shot.folder}` : ''}`);
+        return json(res, 200, reply);
+      }
+      case 'POST capture/start':
+      case 'POST capture/stop': {
+        const start = action.endsWith('start');
+        hub.log(id, 'action', start ? 'start continuous capture' : 'stop continuous capture');
+        const r = start ? await camera.startCapture({ signal }) : await camera.stopCapture({ signal });
+        hub.refresh(id);
+        hub.filesChanged(id, '/');
+        const reply: ContinuousReply = { text: r.text };
+        if (r.folder) reply.folder = r.folder;
+        return json(res, 200, reply);
+      }
+      case 'GET files':
+        return json(res, 200, await camera.list(url.searchParams.get('path') ?? '/', { signal }));
+      case 'POST delete':
+        return json(res, 200, await deletePaths(id, camera, await readJson(req, maxBody), signal));
+      case 'GET download':
+        return download(id, camera, url, res, signal);
+      case 'GET thumb':
+      case 'GET preview': {
+        const file = await findFile(camera, url.searchParams.get('path'), signal);
+        const width = action === 'thumb' ? 320 : Number(url.searchParams.get('w') ?? 1280);
+        if (!Number.isFinite(width) || width < 16) throw new DashboardError('BAD_REQUEST', 'w must be a width in pixels');
+        return sendFile(res, await images.render(camera, file, width, signal), 'image/jpeg');
+      }
+      case 'GET ndvi': {
+        const [red, nir] = await Promise.all([
+          findFile(camera, url.searchParams.get('red'), signal),
+          findFile(camera, url.searchParams.get('nir'), signal),
+        ]);
+        return sendFile(res, await images.ndvi(camera, red, nir, Number(url.searchParams.get('w') ?? 1280), signal), 'image/jpeg');
+      }
+      case 'GET live':
+        return streamLivePreview(camera, res, SECURITY_HEADERS, signal);
+      default:
+        throw new DashboardError('NOT_FOUND', `no API route ${method} ${p}`);
+    }
+  }
+
+  async function setConfig(id: string, camera: Camera, body: unknown, signal: AbortSignal): Promise<SetConfigReply> {
+    const values = (body as { values?: unknown }).values;
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new DashboardError('BAD_REQUEST', 'give {"values": {"key": value, …}}');
+    }
+    for (const [k, v] of Object.entries(values)) {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new FieldError(k, `${k}: a value must be text, a number or true/false`);
+      }
+    }
+    hub.log(id, 'action', `set ${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    try {
+      const results = await camera.setConfig(values as Record<string, SettingValue>, { signal });
+      hub.refresh(id);
+      return { results, settings: await camera.getConfig(undefined, { signal }) };
+    } catch (err) {
+      if (err instanceof CameraError && err.code === 'BAD_VALUE' && typeof err.deviceCode === 'string') {
+        throw new FieldError(err.deviceCode, err.message, err);
+      }
+      throw err;
+    }
+  }
+
+  async function deletePaths(id: string, camera: Camera, body: unknown, signal: AbortSignal): Promise<DeleteReply> {
+    const paths = (body as { paths?: unknown }).paths;
+    if (!Array.isArray(paths) || paths.length === 0 || paths.length > 1000 || !paths.every((x) => typeof x === 'string')) {
+      throw new DashboardError('BAD_REQUEST', 'give {"paths": ["/internal/0001", …]} (1 to 1000 paths)');
+    }
+    const deleted: string[] = [];
+    for (const p of paths as string[]) {
+      hub.log(id, 'action', `delete ${p}`);
+      deleted.push(...(await camera.delete(p, { signal })));
+      hub.filesChanged(id, p.slice(0, Math.max(1, p.lastIndexOf('/'))));
+    }
+    hub.refresh(id);
+    return { deleted };
+  }
+
+  async function download(id: string, camera: Camera, url: URL, res: http.ServerResponse, signal: AbortSignal): Promise<void> {
+    const paths = url.searchParams.getAll('path');
+    const dl = url.searchParams.get('dl');
+    const plan = await planDownload(camera, paths, signal);
+    let last = 0;
+    const progress = (bytes: number, state: DownloadProgressMessage['state'], error?: string): void => {
+      if (!dl) return;
+      const now = Date.now();
+      if (state === 'running' && now - last < 100) return;
+      last = now;
+      const m: DownloadProgressMessage = { type: 'download', id: dl.slice(0, 64), cameraId: id, bytes, state };
+      if (plan.size !== undefined) m.total = plan.size;
+      if (error) m.error = error;
+      hub.broadcast(m);
+    };
+    let sent = 0;
+    try {
+      await sendDownload(res, plan, SECURITY_HEADERS, (b) => progress((sent = b), 'running'), signal);
+      progress(plan.size ?? sent, 'done');
+    } catch (err) {
+      progress(sent, 'failed', err instanceof Error ? err.message : String(err));
+      hub.log(id, 'error', `download ${plan.filename}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  bound.guard = new RequestGuard(host, port);
+  for (const c of options.cameras ?? []) hub.add(c);
+  const shown = host.includes(':') ? `[${host}]` : host;
+  debug('listening on %s:%d', host, port);
+  return {
+    url: `http://${shown}:${port}/`,
+    host,
+    port,
+    hub,
+    images,
+    async close() {
+      for (const ac of active) ac.abort();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A setting error to show beside its field. */
+class FieldError extends DashboardError {
+  constructor(
+    readonly field: string,
+    message: string,
+    cause?: unknown,
+  ) {
+    super('BAD_REQUEST', message, { cause });
+  }
+}
+
+async function findFile(camera: Camera, p: string | null, signal: AbortSignal): Promise<RemoteFile> {
+  if (!p) throw new DashboardError('BAD_REQUEST', 'give path=/medium/folder/file');
+  const entries = await camera.list(p, { signal });
+  const file = entries.find((e) => e.kind === 'file' && e.path === p) ?? (entries.length === 1 ? entries[0] : undefined);
+  if (!file || file.kind !== 'file' || file.size === undefined) throw new CameraError('NOT_FOUND', `no such file ${p}`);
+  if (!isImageName(file.name)) throw new CameraError('UNSUPPORTED', `${file.name} is not a picture`);
+  return file as RemoteFile;
+}
+
+function notAllowed(method: string, p: string): DashboardError {
+  return new DashboardError('METHOD_NOT_ALLOWED', `${method} not allowed on ${p}`);
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  const buf = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': buf.length, 'Cache-Control': 'no-store' });
+  res.end(buf);
+}
+
+function sendFile(res: http.ServerResponse, file: string, type: string): void {
+  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'private, max-age=3600' });
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
+function sendError(res: http.ServerResponse, err: unknown): void {
+  const status = httpStatusOf(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (status >= 500) debug('error %s', err instanceof Error ? (err.stack ?? message) : message);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body: ApiError = { error: { code: errorCode(err), message } };
+  if (err instanceof FieldError) body.error.fields = { [err.field]: message };
+  if (err instanceof CameraSettingError) {
+    body.error.fields = Object.fromEntries(err.results.filter((r) => !r.ok).map((r) => [r.key, r.message]));
+  }
+  json(res, status, body);
+}
+
+async function readJson(req: http.IncomingMessage, max: number): Promise<unknown> {
+  const type = String(req.headers['content-type'] ?? '');
+  // Demanding JSON also means a cross-site <form> cannot even reach the handler (forms cannot send it).
+  if (!/^application\/json\b/i.test(type)) throw new DashboardError('UNSUPPORTED_MEDIA_TYPE', 'send Content-Type: application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw new DashboardError('BODY_TOO_LARGE', `request body over ${max} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    if (typeof v !== 'object' || v === null) throw new Error('not an object');
+    return v;
+  } catch (cause) {
+    throw new DashboardError('BAD_REQUEST', 'the body is not a JSON object', { cause });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The dashboard page: the cameras on the left (a strip on top on a phone), the chosen camera's
+ * tabs on the right — overview (status, capture, live preview), files, settings, event log.
+ */
+import { render } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CameraView } from '../api-types.js';
+import { api, ApiCallError } from './api.js';
+import { FileBrowser } from './files.js';
+import { Downloads, EventLog } from './log.js';
+import { ConfigForm } from './settings.js';
+import { Overview } from './status.js';
+import { connectLive, upsertCamera, useStore } from './store.js';
+import './style.css';
+
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'files', label: 'Files' },
+  { id: 'settings', label: 'Settings' },
+  { id: 'log', label: 'Event log' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+function App() {
+  const cameras = useStore((s) => s.cameras);
+  const connected = useStore((s) => s.connected);
+  const [selected, setSelected] = useState<string | undefined>(() => location.hash.match(/^#cam=([\w-]+)/)?.[1]);
+  const camera = cameras.find((c) => c.id === selected) ?? cameras[0];
+  useEffect(() => {
+    if (camera && location.hash !== `#cam=${camera.id}`) history.replaceState(null, '', `#cam=${camera.id}`);
+  }, [camera?.id]);
+  return (
+    <>
+      <header class="top">
+        <h1>camctl</h1>
+        <span class={`link ${connected ? 'ok' : 'bad'}`} role="status" aria-live="polite">
+          {connected ? 'live' : 'reconnecting…'}
+        </span>
+        <AddCamera onAdded={(c) => setSelected(c.id)} />
+      </header>
+      <div class="layout">
+        <nav class="cameras" aria-label="Cameras">
+          <ul>
+            {cameras.map((c) => (
+              <li key={c.id}>
+                <button
+                  type="button"
+                  class={`camera-button ${c.id === camera?.id ? 'current' : ''}`}
+                  aria-current={c.id === camera?.id ? 'true' : undefined}
+                  data-camera={c.id}
+                  onClick={() => setSelected(c.id)}
+                >
+                  <span class={`dot ${c.state}`} aria-hidden="true" />
+                  <span class="name">{c.info ? `${c.info.manufacturer} ${c.info.model}` : c.protocol.toUpperCase()}</span>
+                  <span class="addr">{c.address}</span>
+                  <span class="state">{c.state}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {cameras.length === 0 && <p class="muted">No camera yet: add one by its address above.</p>}
+        </nav>
+        <main>{camera ? <CameraPanel key={camera.id} camera={camera} /> : <p class="muted">Waiting for cameras…</p>}</main>
+      </div>
+      <Downloads />
+    </>
+  );
+}
+
+function AddCamera({ onAdded }: { onAdded: (c: CameraView) => void }) {
+  const [address, setAddress] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="add-camera"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError('');
+        try {
+          const c = await api<CameraView>('POST', '/api/cameras', { address });
+          upsertCamera(c);
+          onAdded(c);
+          setAddress('');
+        } catch (err) {
+          setError(err instanceof ApiCallError ? err.message : String(err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <label for="add-address">Add camera</label>
+      <input
+        id="add-address"
+        name="address"
+        placeholder="sequoia://192.168.47.1"
+        value={address}
+        onInput={(e) => setAddress(e.currentTarget.value)}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? 'add-error' : undefined}
+        required
+      />
+      <button type="submit" disabled={busy}>
+        Add
+      </button>
+      {error && (
+        <span id="add-error" class="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
+function CameraPanel({ camera }: { camera: CameraView }) {
+  const [tab, setTab] = useState<TabId>('overview');
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+  // WAI-ARIA tabs: arrows move between tabs, Home/End jump.
+  const onKey = (e: KeyboardEvent): void => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    let j = i;
+    if (e.key === 'ArrowRight') j = (i + 1) % TABS.length;
+    else if (e.key === 'ArrowLeft') j = (i - 1 + TABS.length) % TABS.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = TABS.length - 1;
+    else return;
+    e.preventDefault();
+    const next = TABS[j]!.id;
+    setTab(next);
+    tabRefs.current[next]?.focus();
+  };
+  return (
+    <section class="camera-panel" aria-labelledby="camera-title">
+      <div class="camera-head">
+        <h2 id="camera-title">
+          {camera.info ? `${camera.info.manufacturer} ${camera.info.model}` : camera.protocol.toUpperCase()}
+          {camera.info?.serialNumber && <small> #{camera.info.serialNumber}</small>}
+        </h2>
+        <p class="meta">
+          <span class={`badge ${camera.state}`} data-testid="camera-state">
+            {camera.state}
+          </span>{' '}
+          {camera.address}
+          {camera.info?.firmware && <> · firmware {camera.info.firmware}</>}
+        </p>
+        {camera.error && (
+          <p class="error" role="alert">
+            {camera.error.message}
+          </p>
+        )}
+      </div>
+      <div role="tablist" aria-label="Camera views" class="tabs" onKeyDown={onKey}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            ref={(el) => {
+              tabRefs.current[t.id] = el;
+            }}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
+        {tab === 'overview' && <Overview camera={camera} />}
+        {tab === 'files' && <FileBrowser camera={camera} />}
+        {tab === 'settings' && <ConfigForm camera={camera} />}
+        {tab === 'log' && <EventLog cameraId={camera.id} />}
+      </div>
+    </section>
+  );
+}
+
+connectLive();
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,246 @@
+/**
+ * The overview of one camera: live status (Sequoia sensors; THETA battery and remaining
+ * pictures; anything else as the camera reports it), storage bars, capture controls and, for
+ * cameras that have one, the live preview.
+ */
+import { useState } from 'preact/hooks';
+import type { CameraView, CaptureReply, ContinuousReply, MediumStatus } from './types.js';
+import { api, ApiCallError, cameraPath, formatBytes } from './api.js';
+
+export function Overview({ camera }: { camera: CameraView }) {
+  const status = camera.status;
+  return (
+    <div class="overview">
+      <CaptureControls camera={camera} />
+      {camera.livePreview && <LivePreview camera={camera} />}
+      {!status ? (
+        <p class="muted">{camera.state === 'online' ? 'Reading status…' : 'No status: the camera is not reachable.'}</p>
+      ) : (
+        <>
+          <section aria-labelledby="st-capture" class="card">
+            <h3 id="st-capture">Capture</h3>
+            <p>
+              <span class={`badge ${status.capture.state}`} data-testid="capture-state">
+                {status.capture.state}
+              </span>{' '}
+              {status.capture.text}
+              {status.capture.folder && <> → {status.capture.folder}</>}
+            </p>
+            {status.battery && (
+              <p>
+                Battery{' '}
+                <meter min={0} max={1} low={0.2} high={0.5} optimum={1} value={status.battery.level} aria-label="battery level" />{' '}
+                {Math.round(status.battery.level * 100)} %{status.battery.charging ? ' (charging)' : ''}
+              </p>
+            )}
+          </section>
+          <StorageBars media={status.media} />
+          {camera.protocol === 'sequoia' ? <SequoiaStatus details={status.details} /> : <GenericDetails details={status.details} />}
+        </>
+      )}
+    </div>
+  );
+}
+
+function CaptureControls({ camera }: { camera: CameraView }) {
+  const [busy, setBusy] = useState('');
+  const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
+  const caps = camera.capabilities;
+  const online = camera.state === 'online';
+  const run = async (label: string, action: string): Promise<void> => {
+    setBusy(label);
+    setMessage(undefined);
+    try {
+      if (action === 'capture') {
+        const r = await api<CaptureReply>('POST', cameraPath(camera.id, 'capture'));
+        setMessage({ text: `Captured ${r.files.length} file(s)${r.folder ? ` in ${r.folder}` : ''}`, error: false });
+      } else {
+        const r = await api<ContinuousReply>('POST', cameraPath(camera.id, action));
+        setMessage({ text: r.text, error: false });
+      }
+    } catch (err) {
+      setMessage({ text: err instanceof ApiCallError ? err.message : String(err), error: true });
+    } finally {
+      setBusy('');
+    }
+  };
+  return (
+    <section aria-labelledby="capture-title" class="card capture-controls">
+      <h3 id="capture-title">Take pictures</h3>
+      <div class="buttons">
+        <button type="button" class="primary" disabled={!online || !caps?.capture || busy !== ''} onClick={() => run('capture', 'capture')}>
+          {busy === 'capture' ? 'Capturing…' : 'Capture'}
+        </button>
+        <button type="button" disabled={!online || !caps?.continuousCapture || busy !== ''} onClick={() => run('start', 'capture/start')}>
+          Start continuous
+        </button>
+        <button type="button" disabled={!online || !caps?.continuousCapture || busy !== ''} onClick={() => run('stop', 'capture/stop')}>
+          Stop
+        </button>
+      </div>
+      <p class="hint">Continuous mode (timelapse, interval, GPS distance, video) is chosen in Settings.</p>
+      {message && (
+        <p class={message.error ? 'error' : 'ok'} role={message.error ? 'alert' : 'status'} data-testid="capture-message">
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function LivePreview({ camera }: { camera: CameraView }) {
+  const [on, setOn] = useState(false);
+  return (
+    <section aria-labelledby="live-title" class="card live">
+      <h3 id="live-title">Live preview</h3>
+      <button type="button" aria-pressed={on} onClick={() => setOn(!on)} disabled={camera.state !== 'online'}>
+        {on ? 'Stop live preview' : 'Start live preview'}
+      </button>
+      {on && <img class="live-img" src={`${cameraPath(camera.id, 'live')}?t=${Date.now()}`} alt="Live preview from the camera" />}
+    </section>
+  );
+}
+
+export function StorageBars({ media }: { media: MediumStatus[] }) {
+  return (
+    <section aria-labelledby="st-storage" class="card">
+      <h3 id="st-storage">Storage</h3>
+      <ul class="storage">
+        {media.map((m) => {
+          const total = m.totalBytes ?? 0;
+          const used = total - (m.freeBytes ?? 0);
+          return (
+            <li key={m.id}>
+              <span class="medium-name">
+                {m.id}
+                {m.selected && ' (selected)'}
+              </span>
+              {m.present ? (
+                <>
+                  <meter min={0} max={total || 1} high={total * 0.9} value={used} aria-label={`${m.id} used`} />
+                  <span class="muted">
+                    {formatBytes(m.freeBytes ?? 0)} free of {formatBytes(total)}
+                    {m.readOnly && ' · read-only'}
+                    {m.problem && ` · ${m.problem}`}
+                  </span>
+                </>
+              ) : (
+                <span class="muted">not present</span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+type Dict = Record<string, unknown>;
+const obj = (v: unknown): Dict => (typeof v === 'object' && v !== null ? (v as Dict) : {});
+const num = (v: unknown, digits = 1): string => (typeof v === 'number' ? v.toFixed(digits) : String(v ?? '–'));
+
+function SequoiaStatus({ details }: { details: Dict }) {
+  const gps = obj(details.gps);
+  const t = obj(details.temperature);
+  const sun = obj(details.sunshine);
+  const ins = obj(details.instruments);
+  const cal = obj(details.calibration);
+  const fix = gps.fix === 1 || gps.fix === true;
+  return (
+    <div class="grid">
+      <section aria-labelledby="st-gps" class="card">
+        <h3 id="st-gps">GPS</h3>
+        <dl>
+          <dt>Fix</dt>
+          <dd data-testid="gps-fix">{fix ? 'yes' : 'no'}</dd>
+          <dt>Satellites</dt>
+          <dd>{String(gps.satellite_number ?? '–')}</dd>
+          <dt>Precision</dt>
+          <dd>{num(gps.precision)}</dd>
+          {fix && gps.degres_lat !== undefined && (
+            <>
+              <dt>Position</dt>
+              <dd>
+                {String(gps.degres_lat)}° {String(gps.minutes_lat)}′ {num(gps.seconds_lat, 2)}″, {String(gps.degres_lon)}° {String(gps.minutes_lon)}′{' '}
+                {num(gps.seconds_lon, 2)}″ · {num(gps.altitude)} m
+              </dd>
+            </>
+          )}
+          <dt>Status</dt>
+          <dd>{String(gps.status ?? '')}</dd>
+        </dl>
+      </section>
+      <section aria-labelledby="st-temp" class="card">
+        <h3 id="st-temp">Temperatures (°C)</h3>
+        <dl>
+          {['body_p7', 'body_p7mu', 'body_ddr3', 'body_wifi', 'body_imu', 'sunshine_imu'].map((k) => (
+            <>
+              <dt>{k.replace(/_/g, ' ')}</dt>
+              <dd>{num(t[k])}</dd>
+            </>
+          ))}
+        </dl>
+      </section>
+      <section aria-labelledby="st-sun" class="card">
+        <h3 id="st-sun">Sunshine sensor</h3>
+        <dl>
+          <dt>Status</dt>
+          <dd data-testid="sunshine-status">{String(sun.status ?? '–')}</dd>
+          {['green', 'red', 'red_edge', 'near_infrared'].map((b) => (
+            <>
+              <dt>{b.replace('_', ' ')}</dt>
+              <dd>
+                {num(sun[`${b}_0`], 0)} / {num(sun[`${b}_1`], 0)}
+              </dd>
+            </>
+          ))}
+        </dl>
+      </section>
+      <section aria-labelledby="st-imu" class="card">
+        <h3 id="st-imu">Angles (°)</h3>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col" />
+              <th scope="col">yaw</th>
+              <th scope="col">pitch</th>
+              <th scope="col">roll</th>
+            </tr>
+          </thead>
+          <tbody>
+            {['body', 'sunshine'].map((p) => (
+              <tr key={p}>
+                <th scope="row">{p}</th>
+                <td>{num(ins[`${p}_yaw`])}</td>
+                <td>{num(ins[`${p}_pitch`])}</td>
+                <td>{num(ins[`${p}_roll`])}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted">
+          Calibration: body {String(cal.body ?? '–')}, sunshine {String(cal.sunshine ?? '–')}
+        </p>
+      </section>
+    </div>
+  );
+}
+
+/** THETA and other cameras: their status details as they report them (remaining pictures…). */
+function GenericDetails({ details }: { details: Dict }) {
+  const rows = Object.entries(details).filter(([, v]) => v !== undefined);
+  if (rows.length === 0) return null;
+  return (
+    <section aria-labelledby="st-details" class="card">
+      <h3 id="st-details">Camera status</h3>
+      <dl>
+        {rows.map(([k, v]) => (
+          <>
+            <dt>{k.replace(/^_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}</dt>
+            <dd data-key={k}>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+          </>
+        ))}
+      </dl>
+    </section>
+  );
+}
