@@ -20,6 +20,7 @@ import { register as registerSync } from './sync.js';
 import { register as registerCalibrate } from './calibrate.js';
 import { register as registerWifi } from './wifi.js';
 import { register as registerManual } from './manual.js';
+import { register as registerPtp } from './ptp.js';
 
 const registrations: Array<(program: Command) => void> = [
   registerInfo,
@@ -34,6 +35,7 @@ const registrations: Array<(program: Command) => void> = [
   registerCalibrate,
   registerWifi,
   registerManual,
+  registerPtp,
   registerEmulate,
   registerUi,
 ];
