@@ -1,0 +1,461 @@
+/**
+ * The Camera adapter for `theta://host[:port]` (and `theta://user:password@host` for digest auth):
+ * the Camera API over {@link OscClient}. Loaded by `openCamera` by convention.
+ *
+ * Paths: the THETA has one store, shown as `/internal`, with its folders (`/internal/100RICOH`)
+ * and files (`/internal/100RICOH/R0010001.JPG`); the adapter maps them to v2.1 fileUrls or v2.0
+ * fileUris. Events come from `/osc/checkForUpdates` long-polls and state diffs.
+ *
+ * @example
+ * const cam = await openCamera('theta://127.0.0.1:8080');
+ * const { files } = await cam.capture(); // [{ path: '/internal/100RICOH/R0010001.JPG', … }]
+ */
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { OscClient } from '../osc/client.js';
+import { OscClientError } from '../osc/errors.js';
+import type { OscFileEntry, OscStateBody } from '../osc/types.js';
+import type { NetworkAddress } from './address.js';
+import { CameraError, CameraSettingError } from './errors.js';
+import type { CameraErrorCode } from './errors.js';
+import type { CameraFactory } from './open.js';
+import { checkSettings } from './settings.js';
+import { describeTheta, optionQuery, parseFileFormat } from './theta-settings.js';
+import type { ThetaSettings } from './theta-settings.js';
+import type {
+  CallOptions,
+  Camera,
+  CameraCapabilities,
+  CameraEvent,
+  CameraInfo,
+  CameraStatus,
+  CaptureOptions,
+  CaptureResult,
+  CaptureState,
+  ContinuousCapture,
+  DownloadDestination,
+  DownloadOptions,
+  DownloadResult,
+  EventOptions,
+  RemoteEntry,
+  RemoteFile,
+  SetResult,
+  Setting,
+} from './types.js';
+
+const MEDIUM = 'internal';
+
+export const openCamera: CameraFactory = async (address, options) => {
+  if (address.kind !== 'network') throw new CameraError('BAD_ADDRESS', 'theta:// needs a host');
+  const cam = new ThetaCamera(address, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  await cam.connect(options.signal ? { signal: options.signal } : {});
+  return cam;
+};
+
+export class ThetaCamera implements Camera<ThetaSettings> {
+  readonly protocol = 'theta';
+  readonly address: string;
+  readonly client: OscClient;
+  readonly capabilities: { -readonly [K in keyof CameraCapabilities]: CameraCapabilities[K] } = {
+    capture: true,
+    continuousCapture: true,
+    delete: true,
+    events: true,
+    resumableDownload: true,
+    folderArchive: false,
+  };
+  private storageUri = '';
+  private closed = false;
+
+  constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2 } = {}) {
+    this.address = address.href;
+    const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+    const o: ConstructorParameters<typeof OscClient>[0] = { baseUrl: `http://${host}:${address.port}` };
+    if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
+    if (options.apiVersion !== undefined) o.apiVersion = options.apiVersion;
+    if (address.username !== undefined) o.auth = { user: address.username, password: address.password ?? '' };
+    this.client = new OscClient(o);
+  }
+
+  /** Detects the API level (switching an S to v2.1) and remembers the storage URI. */
+  async connect(options: CallOptions = {}): Promise<void> {
+    await wrap(this.client.connect(options));
+    if (this.client.api === 2) {
+      const st = await wrap(this.client.state(options));
+      this.storageUri = typeof st.state.storageUri === 'string' ? st.state.storageUri : '';
+    }
+    // v2.0 downloads go through getImage, which has no Range.
+    this.capabilities.resumableDownload = this.client.api === 2;
+  }
+
+  private check(): void {
+    if (this.closed) throw new CameraError('CLOSED', 'camera closed');
+  }
+
+  // ------------------------------------------------------------ paths
+
+  /** Camera path of a listed entry. */
+  private pathOf(e: OscFileEntry): string {
+    const ref = (e.uri ?? e.fileUrl ?? '') as string;
+    const parts = ref.split('/');
+    const folder = parts[parts.length - 2] ?? '100RICOH';
+    return `/${MEDIUM}/${folder}/${e.name}`;
+  }
+
+  private toRemote(e: OscFileEntry): RemoteFile {
+    const f: RemoteFile = { kind: 'file', path: this.pathOf(e), name: e.name, size: e.size };
+    const t = parseDateTime(e.dateTimeZone ?? e.dateTime);
+    if (t !== undefined) f.time = t;
+    return f;
+  }
+
+  /** fileUrl (v2.1) or fileUri (v2.0) of a camera path. */
+  private refOf(path: string): string {
+    const parts = path.split('/').filter(Boolean);
+    if (parts.length !== 3 || parts[0] !== MEDIUM || parts.some((p) => p === '..' || p === '.' || !/^[A-Za-z0-9_.-]+$/.test(p))) {
+      throw new CameraError('BAD_PATH', `invalid THETA file path ${path}: expected /${MEDIUM}/<folder>/<file>`);
+    }
+    const rel = `${parts[1]}/${parts[2]}`;
+    if (this.client.api === 1) return rel;
+    const base = this.storageUri || `${this.client.baseUrl}/files/`;
+    return `${base.replace(/\/?$/, '/')}${rel}`;
+  }
+
+  // ------------------------------------------------------------ info, status, config
+
+  async info(options?: CallOptions): Promise<CameraInfo> {
+    this.check();
+    const i = await wrap(this.client.info(options));
+    return {
+      protocol: this.protocol,
+      address: this.address,
+      manufacturer: i.manufacturer,
+      model: i.model,
+      serialNumber: String(i.serialNumber ?? ''),
+      firmware: String(i.firmwareVersion ?? ''),
+      details: { api: this.client.api === 2 ? 'v2.1' : 'v2.0', apiLevel: (i.apiLevel ?? [1]).join(','), gps: Boolean(i.gps), gyro: Boolean(i.gyro), uptime: Number(i.uptime ?? 0) },
+    };
+  }
+
+  async status(options?: CallOptions): Promise<CameraStatus> {
+    this.check();
+    const st = await wrap(this.client.state(options));
+    const space = await wrap(this.client.getOptions(['remainingSpace', 'totalSpace'], options)).catch(() => ({}) as Record<string, unknown>);
+    const s = st.state;
+    const out: CameraStatus = {
+      capture: { state: captureState(s), text: String(s._captureStatus ?? 'idle') },
+      battery: { level: Number(s.batteryLevel ?? 0), charging: s._batteryState === 'charging' },
+      media: [
+        {
+          id: MEDIUM,
+          path: `/${MEDIUM}`,
+          present: true,
+          readOnly: false,
+          selected: true,
+          ...(typeof space['totalSpace'] === 'number' ? { totalBytes: space['totalSpace'] } : {}),
+          ...(typeof space['remainingSpace'] === 'number' ? { freeBytes: space['remainingSpace'] } : {}),
+        },
+      ],
+      details: { fingerprint: st.fingerprint, ...s },
+    };
+    return out;
+  }
+
+  async getConfig(keys?: readonly string[], options?: CallOptions): Promise<Setting[]> {
+    this.check();
+    const all = describeTheta(await wrap(this.client.getOptions(optionQuery(), options)));
+    if (!keys || keys.length === 0) return all;
+    return keys.map((k) => {
+      const s = all.find((d) => d.key === k);
+      if (!s) throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(k)} (known: ${all.map((d) => d.key).join(', ')})`);
+      return s;
+    });
+  }
+
+  async setConfig(values: Partial<ThetaSettings>, options?: CallOptions): Promise<SetResult[]> {
+    this.check();
+    const descriptions = await this.getConfig(undefined, options);
+    checkSettings(descriptions, values);
+    const wire: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) continue;
+      wire[k] = k === 'fileFormat' && typeof v === 'string' ? parseFileFormat(v) : v;
+    }
+    try {
+      await this.client.setOptions(wire, options);
+    } catch (err) {
+      // The THETA applies all or nothing: every key shares the camera's answer.
+      if (err instanceof OscClientError && err.code === 'OSC_ERROR') {
+        throw new CameraSettingError(
+          Object.keys(wire).map((key) => ({ key, ok: false, message: `${err.oscCode}: ${err.message}` })),
+          { cause: err },
+        );
+      }
+      throw toCameraError(err);
+    }
+    return Object.keys(wire).map((key) => ({ key, ok: true, message: 'done' }));
+  }
+
+  // ------------------------------------------------------------ capture
+
+  async capture(options: CaptureOptions = {}): Promise<CaptureResult> {
+    this.check();
+    const mode = await wrap(this.client.getOptions(['captureMode'], options));
+    if (mode['captureMode'] !== 'image') throw new CameraError('BUSY', `camera is in ${String(mode['captureMode'])} mode: use "video start" / "video stop", or set captureMode=image`);
+    const o: Parameters<OscClient['takePicture']>[0] = { timeoutMs: options.timeoutMs ?? 60_000 };
+    if (options.signal) o.signal = options.signal;
+    const ref = await wrap(this.client.takePicture(o));
+    const file = await this.findEntry(ref, options);
+    options.onFile?.(file);
+    return { folder: file.path.split('/').slice(0, -1).join('/'), files: [file] };
+  }
+
+  /** The listing entry of a fileUrl/fileUri (the newest files first, so this is quick after a shot). */
+  private async findEntry(ref: string, options: CallOptions): Promise<RemoteFile> {
+    const name = ref.split('/').pop() ?? '';
+    const page = await wrap(this.client.listFiles({ count: 20, ...(options.signal ? { signal: options.signal } : {}) }));
+    const hit = page.entries.find((e) => e.name === name) ?? (await this.allEntries(options)).find((e) => e.name === name);
+    if (!hit) throw new CameraError('NOT_FOUND', `${ref} is not listed by the camera`);
+    return this.toRemote(hit);
+  }
+
+  private async allEntries(options: CallOptions): Promise<OscFileEntry[]> {
+    return wrap(this.client.listAllFiles(options.signal ? { signal: options.signal } : {}));
+  }
+
+  async startCapture(options?: CallOptions): Promise<ContinuousCapture> {
+    this.check();
+    const mode = await wrap(this.client.getOptions(['captureMode'], options));
+    await wrap(this.client.startCapture(undefined, options));
+    return { text: mode['captureMode'] === 'image' ? 'interval shooting' : 'video recording', folder: `/${MEDIUM}/100RICOH` };
+  }
+
+  async stopCapture(options?: CallOptions): Promise<ContinuousCapture> {
+    this.check();
+    const files = await wrap(this.client.stopCapture(options));
+    return { text: files.length ? `stopped: ${files.map((f) => f.split('/').pop()).join(', ')}` : 'stopped' };
+  }
+
+  // ------------------------------------------------------------ files
+
+  async list(path = '/', options: CallOptions = {}): Promise<RemoteEntry[]> {
+    this.check();
+    const parts = path.split('/').filter(Boolean);
+    if (parts.some((p) => p === '..' || p === '.')) throw new CameraError('BAD_PATH', `invalid path ${path}`);
+    if (parts.length === 0) {
+      const all = await this.allEntries(options);
+      return [{ kind: 'medium', path: `/${MEDIUM}`, name: MEDIUM, count: all.length }];
+    }
+    if (parts[0] !== MEDIUM) throw new CameraError('NOT_FOUND', `no medium /${parts[0]} (the THETA has /${MEDIUM})`);
+    const files = (await this.allEntries(options)).map((e) => this.toRemote(e));
+    if (parts.length === 1) {
+      const folders = new Map<string, number>();
+      for (const f of files) {
+        const folder = f.path.split('/')[2]!;
+        folders.set(folder, (folders.get(folder) ?? 0) + 1);
+      }
+      return [...folders].sort().map(([name, count]) => ({ kind: 'folder' as const, path: `/${MEDIUM}/${name}`, name, count }));
+    }
+    const inFolder = files.filter((f) => f.path.split('/')[2] === parts[1]).sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (parts.length === 2) return inFolder;
+    if (parts.length === 3) {
+      const hit = inFolder.filter((f) => f.name === parts[2]);
+      if (hit.length === 0) throw new CameraError('NOT_FOUND', `no such file ${path}`);
+      return hit;
+    }
+    throw new CameraError('BAD_PATH', `no such path ${path}: paths are /${MEDIUM}/<folder>/<file>`);
+  }
+
+  async download(path: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
+    this.check();
+    const ref = this.refOf(path);
+    let start = 0;
+    let dest: Writable;
+    let ownStream = false;
+    if (typeof destination === 'string') {
+      if (options.resume && this.client.api === 2) start = (await stat(destination).catch(() => undefined))?.size ?? 0;
+      if (options.expectedSize !== undefined && start > options.expectedSize) start = 0;
+      if (options.expectedSize !== undefined && start === options.expectedSize && start > 0) {
+        options.onProgress?.({ path, bytes: start, total: start, resumedFrom: start });
+        return { path, file: destination, size: start, transferred: 0, resumedFrom: start };
+      }
+      dest = createWriteStream(destination, { flags: start > 0 ? 'a' : 'w' });
+      ownStream = true;
+    } else {
+      dest = destination as Writable;
+    }
+    const resumedFrom = start;
+    try {
+      const o: Parameters<OscClient['download']>[2] = {};
+      if (start) o.start = start;
+      if (options.signal) o.signal = options.signal;
+      const onProgress = options.onProgress;
+      if (onProgress) o.onProgress = (p) => onProgress({ path, bytes: p.bytes, resumedFrom, ...(p.total !== undefined ? { total: p.total } : {}) });
+      const r = await wrap(this.client.download(ref, dest, o));
+      if (ownStream) await new Promise<void>((res, rej) => dest.end((err?: Error | null) => (err ? rej(err) : res())));
+      if (options.expectedSize !== undefined && r.bytes !== options.expectedSize) {
+        throw new CameraError('SIZE_MISMATCH', `${path}: got ${r.bytes} bytes, the listing said ${options.expectedSize}`);
+      }
+      const out: DownloadResult = { path, size: r.bytes, transferred: r.bytes - resumedFrom, resumedFrom };
+      if (typeof destination === 'string') out.file = destination;
+      return out;
+    } catch (err) {
+      if (ownStream) dest.destroy();
+      throw toCameraError(err);
+    }
+  }
+
+  async delete(path: string, options: CallOptions = {}): Promise<string[]> {
+    this.check();
+    const parts = path.split('/').filter(Boolean);
+    if (parts.length === 3) {
+      await wrap(this.client.delete([this.refOf(path)], options));
+      return [`/${parts.join('/')}`];
+    }
+    if (parts.length === 2 && parts[0] === MEDIUM && !parts.includes('..')) {
+      const files = (await this.list(path, options)) as RemoteFile[];
+      if (files.length) await wrap(this.client.delete(files.map((f) => this.refOf(f.path)), options));
+      return files.map((f) => f.path);
+    }
+    throw new CameraError('BAD_PATH', `cannot delete ${path}: give /${MEDIUM}/<folder> or a file`);
+  }
+
+  async thumbnail(path: string, options: CallOptions = {}): Promise<Uint8Array> {
+    this.check();
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk);
+        cb();
+      },
+    });
+    await wrap(this.client.download(this.refOf(path), sink, { thumb: true, ...(options.signal ? { signal: options.signal } : {}) }));
+    return Buffer.concat(chunks);
+  }
+
+  async *livePreview(options: CallOptions = {}): AsyncIterable<Uint8Array> {
+    this.check();
+    try {
+      yield* this.client.livePreview(options);
+    } catch (err) {
+      throw toCameraError(err);
+    }
+  }
+
+  /**
+   * Camera events from checkForUpdates long-polls: a changed fingerprint → read state → emit the
+   * differences (capture state, new latest file). Link failures are reported and retried.
+   */
+  async *events(options: EventOptions = {}): AsyncIterable<CameraEvent> {
+    this.check();
+    const signal = options.signal;
+    const reconnect = options.reconnect ?? true;
+    let prev: OscStateBody | undefined;
+    let fp = '';
+    let lost = false;
+    let attempt = 0;
+    while (!signal?.aborted && !this.closed) {
+      try {
+        if (!prev) {
+          const st = await this.client.state(signal ? { signal } : {});
+          prev = st.state;
+          fp = st.fingerprint;
+          if (lost) {
+            lost = false;
+            yield { type: 'connection', state: 'restored', attempt };
+            attempt = 0;
+          }
+          continue;
+        }
+        const upd = await this.client.checkForUpdates(fp, 20, signal ? { signal } : {});
+        if (upd.stateFingerprint === fp) continue;
+        const st = await this.client.state(signal ? { signal } : {});
+        fp = st.fingerprint;
+        const next = st.state;
+        if (next._captureStatus !== prev._captureStatus) yield { type: 'capture', state: captureState(next), raw: st };
+        const latestNext = next._latestFileUrl ?? next._latestFileUri;
+        const latestPrev = prev._latestFileUrl ?? prev._latestFileUri;
+        if (latestNext && latestNext !== latestPrev) {
+          const name = latestNext.split('/').pop()!;
+          const folder = latestNext.split('/').slice(-2)[0]!;
+          yield { type: 'file-added', path: `/${MEDIUM}/${folder}/${name}`, raw: st };
+        }
+        if (next.batteryLevel !== prev.batteryLevel) yield { type: 'sensor', name: 'battery', state: String(next.batteryLevel), raw: st };
+        prev = next;
+      } catch (err) {
+        if (signal?.aborted || this.closed) return;
+        const e = toCameraError(err);
+        if (!reconnect || (e instanceof CameraError && (e.code === 'ABORTED' || e.code === 'CLOSED'))) throw e;
+        attempt++;
+        if (!lost) yield { type: 'connection', state: 'lost', attempt, error: e.message };
+        lost = true;
+        prev = undefined;
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close().catch(() => undefined);
+  }
+}
+
+function captureState(s: OscStateBody): CaptureState {
+  const c = String(s._captureStatus ?? 'idle');
+  if (c === 'idle') return 'idle';
+  if (c === 'shooting' || c === 'self-timer countdown' || c === 'bracket shooting' || c === 'timeShift shooting') return 'capturing';
+  return 'busy';
+}
+
+/** `2015:07:10 11:05:18+09:00` (or without the zone: local camera time taken as UTC). */
+function parseDateTime(text: string | undefined): number | undefined {
+  const m = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:([+-])(\d{2}):(\d{2}))?$/.exec(text ?? '');
+  if (!m) return undefined;
+  const n = m.slice(1).map((x) => Number(x));
+  const off = m[7] ? (m[7] === '-' ? -1 : 1) * ((n[7] ?? 0) * 60 + (n[8] ?? 0)) : 0;
+  return Date.UTC(n[0]!, n[1]! - 1, n[2]!, n[3]!, n[4]!, n[5]!) - off * 60_000;
+}
+
+async function wrap<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    throw toCameraError(err);
+  }
+}
+
+const OSC_MAP: Record<string, CameraErrorCode> = {
+  notFound: 'NOT_FOUND',
+  disabledCommand: 'BUSY',
+  cameraInExclusiveUse: 'BUSY',
+  invalidParameterValue: 'BAD_VALUE',
+  invalidParameterName: 'UNKNOWN_SETTING',
+};
+
+/** OSC client errors → Camera errors, keeping the camera's code. */
+export function toCameraError(err: unknown): Error {
+  if (err instanceof CameraError) return err;
+  if (!(err instanceof OscClientError)) return err instanceof Error ? err : new Error(String(err));
+  let code: CameraErrorCode;
+  switch (err.code) {
+    case 'OSC_ERROR':
+      code = OSC_MAP[err.oscCode ?? ''] ?? 'CAMERA_ERROR';
+      break;
+    case 'TIMEOUT':
+    case 'ABORTED':
+    case 'UNREACHABLE':
+      code = err.code;
+      break;
+    case 'AUTH':
+      code = 'CAMERA_ERROR';
+      break;
+    default:
+      code = 'PROTOCOL';
+  }
+  const o: { cause: unknown; deviceCode?: string; deviceMessage?: string } = { cause: err };
+  if (err.oscCode !== undefined) o.deviceCode = err.oscCode;
+  return new CameraError(code, err.message, o);
+}

@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCamera } from '../../src/camera/open.js';
+import type { Camera, CameraEvent } from '../../src/camera/types.js';
+import { startThetaEmulator } from '../../src/emulator/theta.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+
+let dir: string;
+let emu: RunningThetaEmulator;
+let cam: Camera;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'camctl-theta-cam-'));
+  emu = await startThetaEmulator({ dataDir: path.join(dir, 'theta'), speed: 20 });
+  cam = await openCamera(`theta://127.0.0.1:${new URL(emu.url).port}`);
+});
+
+afterAll(async () => {
+  await cam.close();
+  await emu.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('theta:// Camera adapter', () => {
+  it('describes the camera, its status and its settings', async () => {
+    const info = await cam.info();
+    expect(info).toMatchObject({ protocol: 'theta', manufacturer: 'RICOH', model: 'RICOH THETA S', serialNumber: '00301770', details: { api: 'v2.1' } });
+    const status = await cam.status();
+    expect(status.capture.state).toBe('idle');
+    expect(status.battery?.level).toBe(1);
+    expect(status.media[0]).toMatchObject({ id: 'internal', path: '/internal', present: true });
+    expect(status.media[0]?.totalBytes).toBeGreaterThan(0);
+    const config = await cam.getConfig();
+    const ff = config.find((s) => s.key === 'fileFormat');
+    expect(ff).toMatchObject({ type: 'enum', value: 'jpeg 5376x2688' });
+    expect(ff?.allowed).toContain('jpeg 2048x1024');
+    expect(config.find((s) => s.key === 'iso')?.allowed).toContain(1600);
+    expect(config.find((s) => s.key === 'remainingPictures')?.writable).toBe(false);
+  });
+
+  it('checks values before sending and reports the camera refusing one', async () => {
+    await expect(cam.setConfig({ iso: 123 })).rejects.toMatchObject({ code: 'BAD_VALUE' });
+    await expect(cam.setConfig({ nonsense: 1 })).rejects.toMatchObject({ code: 'UNKNOWN_SETTING' });
+    // Allowed by the description (offDelay range includes 65535), refused by the camera.
+    await expect(cam.setConfig({ offDelay: 5000 })).rejects.toMatchObject({ code: 'REJECTED' });
+    expect(await cam.setConfig({ fileFormat: 'jpeg 2048x1024' })).toEqual([{ key: 'fileFormat', ok: true, message: 'done' }]);
+  });
+
+  it('captures, lists, downloads (with resume), makes thumbnails and deletes; events report the new file', async () => {
+    const ac = new AbortController();
+    const events: CameraEvent[] = [];
+    const watching = (async () => {
+      for await (const e of cam.events({ signal: ac.signal })) events.push(e);
+    })();
+    await new Promise((r) => setTimeout(r, 200));
+    const seen: string[] = [];
+    const shot = await cam.capture({ onFile: (f) => seen.push(f.path) });
+    expect(shot.files).toHaveLength(1);
+    const f = shot.files[0]!;
+    expect(f.path).toMatch(/^\/internal\/100RICOH\/R\d{7}\.JPG$/);
+    expect(seen).toEqual([f.path]);
+    expect(await cam.list('/')).toEqual([{ kind: 'medium', path: '/internal', name: 'internal', count: 1 }]);
+    expect(await cam.list('/internal')).toEqual([{ kind: 'folder', path: '/internal/100RICOH', name: '100RICOH', count: 1 }]);
+    expect((await cam.list('/internal/100RICOH'))[0]).toMatchObject({ path: f.path, size: f.size });
+    const local = path.join(dir, f.name);
+    const onCamera = await readFile(await emu.device.filePath(emu.device.findFile(f.path.replace('/internal/', ''))));
+    await writeFile(local, onCamera.subarray(0, 1000));
+    const r = await cam.download(f.path, local, { resume: true, expectedSize: f.size });
+    expect(r).toMatchObject({ resumedFrom: 1000, transferred: f.size - 1000, size: f.size });
+    expect((await readFile(local)).equals(onCamera)).toBe(true);
+    const thumb = await cam.thumbnail!(f.path);
+    expect(Buffer.from(thumb).subarray(0, 2).toString('hex')).toBe('ffd8');
+    await expect.poll(() => events.some((e) => e.type === 'file-added' && e.path === f.path), { timeout: 10_000 }).toBe(true);
+    expect(events.some((e) => e.type === 'capture' && e.state === 'capturing')).toBe(true);
+    ac.abort();
+    await watching;
+    expect(await cam.delete(f.path)).toEqual([f.path]);
+    expect(await cam.list('/internal/100RICOH')).toEqual([]);
+    await expect(cam.download('/internal/../etc/passwd', path.join(dir, 'x'))).rejects.toMatchObject({ code: 'BAD_PATH' });
+  });
+
+  it('records a video with startCapture/stopCapture and streams the live preview', async () => {
+    const frames: Uint8Array[] = [];
+    for await (const fr of cam.livePreview!()) {
+      frames.push(fr);
+      if (frames.length === 2) break;
+    }
+    expect(frames).toHaveLength(2);
+    await cam.setConfig({ captureMode: 'video', fileFormat: 'mp4 1280x720' });
+    await expect(cam.capture()).rejects.toMatchObject({ code: 'BUSY' });
+    const started = await cam.startCapture();
+    expect(started.text).toBe('video recording');
+    await new Promise((r) => setTimeout(r, 200));
+    const stopped = await cam.stopCapture();
+    expect(stopped.text).toMatch(/R\d{7}\.MP4/);
+    const files = await cam.list('/internal/100RICOH');
+    expect(files.some((x) => x.name.endsWith('.MP4'))).toBe(true);
+    await cam.setConfig({ captureMode: 'image' });
+  });
+});
