@@ -233,25 +233,39 @@ function bandLut(band: MonoBand, bitDepth: 8 | 10): Uint16Array {
   return lut;
 }
 
-const littleEndianHost = endianness() === 'LE';
+const bandImages = new Map<string, Buffer>();
 
-/** Writes the panned field through the band's LUT as little-endian 16-bit samples into `target`. */
+/**
+ * The whole field period through the band's LUT, as little-endian 16-bit samples, once per
+ * (band, size, bit depth): ≤ 2.4 MB each. A file is then two copies per row, not a lookup per
+ * pixel.
+ */
+function bandImage(band: MonoBand, w: number, h: number, bitDepth: 8 | 10): Buffer {
+  const key = `${band}/${w}x${h}/${bitDepth}`;
+  let img = bandImages.get(key);
+  if (img) return img;
+  const codes = renderFieldCodes(w, h);
+  const lut = bandLut(band, bitDepth);
+  const samples = new Uint16Array(w * h);
+  for (let i = 0; i < samples.length; i++) samples[i] = lut[codes[i]!]!;
+  img = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  if (endianness() !== 'LE') img.swap16();
+  bandImages.set(key, img);
+  return img;
+}
+
+/** Writes the field panned for the request's scene into `target` (the TIFF strip). */
 function fillMono(target: Buffer, req: SequoiaImageRequest & { band: MonoBand }): void {
   const { width: w, height: h } = req;
-  const codes = renderFieldCodes(w, h);
-  const lut = bandLut(req.band, req.bitDepth);
+  const img = bandImage(req.band, w, h, req.bitDepth);
   const [px, py] = panPixels(req.scene.x, req.scene.y, w, h);
-  const aligned = littleEndianHost && target.byteOffset % 2 === 0;
-  const out = aligned ? new Uint16Array(target.buffer, target.byteOffset, w * h) : new Uint16Array(w * h);
+  const row = 2 * w;
+  const split = 2 * px;
   for (let y = 0; y < h; y++) {
-    const src = ((y + py) % h) * w;
-    let o = y * w;
-    for (let x = px; x < w; x++) out[o++] = lut[codes[src + x]!]!;
-    for (let x = 0; x < px; x++) out[o++] = lut[codes[src + x]!]!;
-  }
-  if (!aligned) {
-    const dv = new DataView(target.buffer, target.byteOffset, target.byteLength);
-    for (let i = 0; i < out.length; i++) dv.setUint16(2 * i, out[i]!, true);
+    const src = ((y + py) % h) * row;
+    const dst = y * row;
+    img.copy(target, dst, src + split, src + row);
+    img.copy(target, dst + row - split, src, src + split);
   }
 }
 
