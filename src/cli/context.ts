@@ -66,6 +66,9 @@ export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>): P
       if (g.json) {
         const body: Record<string, unknown> = { code: e.code, message: err.message };
         if (typeof e.deviceMessage === 'string' && e.deviceMessage) body.deviceMessage = e.deviceMessage;
+        // A partly rejected `config set`: every key's answer (the accepted ones did change).
+        const results = (err as { results?: unknown }).results;
+        if (Array.isArray(results)) body.results = results;
         printJson({ error: body });
       }
       throw new CliError(err.message, USAGE_CODES.has(e.code) ? 2 : 1, { cause: err });

@@ -90,6 +90,9 @@ class Queue<T> {
   }
 }
 
+/** `{"status":"ping"}` with any spacing (the seed's camera sends exactly this object). */
+const PING = /^\s*\{\s*"status"\s*:\s*"ping"\s*\}\s*$/;
+
 type LinkEvent = { type: 'message'; data: string } | { type: 'closed'; error?: string };
 
 export class SequoiaEvents implements AsyncIterable<SequoiaEventItem> {
@@ -187,10 +190,7 @@ export class SequoiaEvents implements AsyncIterable<SequoiaEventItem> {
           debug('ignoring message without status %s', ev.data.slice(0, 80));
           continue;
         }
-        if (msg.status === 'ping') {
-          if (ws.readyState === ws.OPEN) ws.send('pong');
-          if (!this.options.includePings) continue;
-        }
+        if (msg.status === 'ping' && !this.options.includePings) continue; // answered on arrival
         const message = msg as NotificationMessage;
         if (snapshot && msg.status === 'change') remember(snapshot, message as ChangeNotification);
         yield { kind: 'notification', message };
@@ -218,7 +218,12 @@ function connect(
     ws.once('open', () => {
       signal.removeEventListener('abort', onAbort);
       ws.on('message', (data: Buffer, isBinary: boolean) => {
-        if (!isBinary) queue.push({ type: 'message', data: data.toString('utf8') });
+        if (isBinary) return;
+        const text = data.toString('utf8');
+        // Answer pings here, not where the consumer reads: a consumer busy for longer than the
+        // ping period (or our own state re-read) must not get the client dropped by the camera.
+        if (PING.test(text) && ws.readyState === ws.OPEN) ws.send('pong');
+        queue.push({ type: 'message', data: text });
       });
       ws.on('close', (code: number, reason: Buffer) => queue.push({ type: 'closed', error: `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` }));
       ws.on('error', (err: Error) => queue.push({ type: 'closed', error: err.message }));

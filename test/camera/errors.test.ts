@@ -1,0 +1,51 @@
+/** One table for the error codes crossing the Camera layer (DESIGN.md: errors are classes with a stable code). */
+import { describe, expect, it } from 'vitest';
+import { CameraError, CameraSettingError } from '../../src/camera/errors.js';
+import { toCameraError } from '../../src/camera/sequoia.js';
+import { SequoiaError, SequoiaSettingError, type SequoiaErrorCode } from '../../src/sequoia/client-errors.js';
+
+describe('Sequoia errors become Camera errors', () => {
+  it.each<[SequoiaErrorCode, number | undefined, string]>([
+    ['UNREACHABLE', undefined, 'UNREACHABLE'],
+    ['TIMEOUT', undefined, 'TIMEOUT'],
+    ['ABORTED', undefined, 'ABORTED'],
+    ['CONNECTION_LOST', undefined, 'CONNECTION_LOST'],
+    ['NOT_FOUND', 404, 'NOT_FOUND'],
+    ['BAD_REPLY', undefined, 'PROTOCOL'],
+    ['REPLY_TOO_LARGE', undefined, 'PROTOCOL'],
+    ['CAMERA_ERROR', undefined, 'CAMERA_ERROR'],
+    ['CAMERA_ERROR', 409, 'BUSY'],
+    ['HTTP_STATUS', 500, 'CAMERA_ERROR'],
+    ['SIZE_MISMATCH', undefined, 'SIZE_MISMATCH'],
+    ['BAD_ARGUMENT', undefined, 'BAD_PATH'],
+    ['CLOSED', undefined, 'CLOSED'],
+  ])('%s (HTTP %s) → %s, keeping text and cause', (code, httpStatus, expected) => {
+    const original = new SequoiaError(code, `msg ${code}`, { deviceMessage: 'Not available', ...(httpStatus ? { httpStatus } : {}) });
+    const mapped = toCameraError(original) as CameraError;
+    expect(mapped).toBeInstanceOf(CameraError);
+    expect(mapped.code).toBe(expected);
+    expect(mapped.message).toBe(`msg ${code}`);
+    expect(mapped.deviceMessage).toBe('Not available');
+    expect(mapped.deviceCode).toBe(httpStatus);
+    expect(mapped.cause).toBe(original);
+  });
+
+  it('keeps Camera errors and foreign errors as they are', () => {
+    const c = new CameraError('BUSY', 'x');
+    expect(toCameraError(c)).toBe(c);
+    const e = new RangeError('y');
+    expect(toCameraError(e)).toBe(e);
+  });
+
+  it('setting errors list every key', () => {
+    const s = new SequoiaSettingError({ a: 'Ok', b: 'Bad value' }, '/config');
+    expect(s.message).toBe('camera rejected b (Bad value)');
+    const c = new CameraSettingError([
+      { key: 'a', ok: true, message: 'Ok' },
+      { key: 'b', ok: false, message: 'Bad value' },
+    ]);
+    expect(c.code).toBe('REJECTED');
+    expect(c.message).toBe('camera rejected b (Bad value)');
+    expect(c.deviceMessage).toBe('Bad value');
+  });
+});
