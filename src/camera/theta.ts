@@ -459,3 +459,11 @@ export function toCameraError(err: unknown): Error {
   if (err.oscCode !== undefined) o.deviceCode = err.oscCode;
   return new CameraError(code, err.message, o);
 }
+
+/** The THETA behind a Camera, for the THETA-only commands; UNSUPPORTED for other cameras. */
+export function thetaOf(camera: Camera, command: string): ThetaCamera {
+  if (!(camera instanceof ThetaCamera)) {
+    throw new CameraError('UNSUPPORTED', `"${command}" is only for RICOH THETA cameras (theta://…), not ${camera.protocol}://`);
+  }
+  return camera;
+}

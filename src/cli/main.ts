@@ -21,6 +21,10 @@ import { register as registerCalibrate } from './calibrate.js';
 import { register as registerWifi } from './wifi.js';
 import { register as registerManual } from './manual.js';
 import { register as registerPtp } from './ptp.js';
+import { register as registerPreview } from './preview.js';
+import { register as registerOptions } from './options.js';
+import { register as registerVideo } from './video.js';
+import { register as registerInterval } from './interval.js';
 
 const registrations: Array<(program: Command) => void> = [
   registerInfo,
@@ -36,6 +40,10 @@ const registrations: Array<(program: Command) => void> = [
   registerWifi,
   registerManual,
   registerPtp,
+  registerPreview,
+  registerOptions,
+  registerVideo,
+  registerInterval,
   registerEmulate,
   registerUi,
 ];

@@ -1,0 +1,56 @@
+/**
+ * `camctl options get [NAME…]` / `camctl options set NAME=VALUE…`: the THETA's OSC options as the
+ * camera names them, passed through as they are (new firmware options and values work too).
+ * Values are JSON when they parse as JSON (`iso=400`, `fileFormat={"type":"jpeg",…}`), else text.
+ */
+import type { Command } from 'commander';
+import { CliError } from './errors.js';
+import { output, withCamera } from './context.js';
+import { pairs } from './format.js';
+
+function parseAssignment(text: string): [string, unknown] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new CliError(`expected NAME=VALUE, got ${JSON.stringify(text)}`, 2);
+  const name = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new CliError(`invalid option name ${JSON.stringify(name)}`, 2);
+  try {
+    return [name, JSON.parse(raw)];
+  } catch {
+    return [name, raw];
+  }
+}
+
+export function register(program: Command): void {
+  const options = program.command('options').description('THETA only: read or change OSC options by their camera names');
+  options
+    .command('get')
+    .argument('[names...]', 'option names, e.g. iso fileFormat isoSupport (default: the common ones)')
+    .description('print option values (ask NAMESupport for the allowed values)')
+    .addHelpText('after', '\nExamples:\n  camctl options get\n  camctl options get iso isoSupport\n  camctl options get fileFormat --json')
+    .action(async (names: string[], _o, cmd: Command) => {
+      await withCamera(cmd, async (camera, g) => {
+        const { thetaOf } = await import('../camera/theta.js');
+        const { THETA_SETTING_KEYS } = await import('../camera/theta-settings.js');
+        const theta = thetaOf(camera, 'options');
+        const wanted = names.length ? names : [...THETA_SETTING_KEYS];
+        for (const n of wanted) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new CliError(`invalid option name ${JSON.stringify(n)}`, 2);
+        const values = await theta.client.getOptions(wanted);
+        output(g, values, () => pairs(Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)));
+      });
+    });
+  options
+    .command('set')
+    .argument('<assignments...>', 'NAME=VALUE pairs, e.g. exposureDelay=5 captureMode=image')
+    .description('change options (all at once: the camera applies all or none)')
+    .addHelpText('after', '\nExamples:\n  camctl options set exposureDelay=5\n  camctl options set \'fileFormat={"type":"jpeg","width":2048,"height":1024}\'')
+    .action(async (assignments: string[], _o, cmd: Command) => {
+      const changes = Object.fromEntries(assignments.map(parseAssignment));
+      await withCamera(cmd, async (camera, g) => {
+        const { thetaOf } = await import('../camera/theta.js');
+        const theta = thetaOf(camera, 'options');
+        await theta.client.setOptions(changes);
+        output(g, { set: changes }, () => pairs(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)));
+      });
+    });
+}
