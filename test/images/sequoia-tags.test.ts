@@ -186,6 +186,8 @@ describe.runIf(haveExiftool || inCi)('read back with exiftool', () => {
   });
 });
 
-describe.runIf(!haveExiftool && !inCi)('read back with exiftool', () => {
-  it.skip('skipped: exiftool not installed (apt-get install -y libimage-exiftool-perl)', () => undefined);
-});
+if (!haveExiftool && !inCi) {
+  describe('read back with exiftool', () => {
+    it.skip('skipped: exiftool not installed (apt-get install -y libimage-exiftool-perl)', () => undefined);
+  });
+}
