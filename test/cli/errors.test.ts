@@ -63,6 +63,22 @@ describe('unreachable or bad addresses', () => {
     expect(oneLine(r.stderr)).toContain('--timeout must be a positive number');
   });
 
+  it('a camera that accepts but never answers fails after --timeout, in one line', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const server = createServer((s) => sockets.push(s)); // accepts, reads nothing, says nothing
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as import('node:net').AddressInfo).port;
+      const r = await runCli(['--camera', `sequoia://127.0.0.1:${port}`, '--timeout', '0.5', 'info']);
+      expect(r.code).toBe(1);
+      expect(oneLine(r.stderr)).toContain('reply timeout after 500 ms (GET /version)');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('watch on a closed port fails instead of retrying forever', async () => {
     const port = await closedPort();
     const r = await runCli(['--camera', `sequoia://127.0.0.1:${port}`, 'watch']);
