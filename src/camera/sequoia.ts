@@ -8,7 +8,7 @@
  */
 import { SequoiaClient, SequoiaError, SequoiaSettingError } from '../sequoia/client.js';
 import type { SequoiaEventItem } from '../sequoia/events-client.js';
-import { BANDS, FILE_NAME_PATTERN, type ChangeNotification, type MediumName } from '../sequoia/types.js';
+import { BANDS, FILE_NAME_PATTERN, type ChangeNotification } from '../sequoia/types.js';
 import type { NetworkAddress } from './address.js';
 import { CameraError, CameraSettingError, type CameraErrorCode } from './errors.js';
 import type { CameraFactory } from './open.js';
@@ -370,5 +370,3 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
-
-export type { MediumName };

@@ -44,7 +44,6 @@ import {
 } from './client-schemas.js';
 import { SequoiaEvents, type SequoiaEventOptions } from './events-client.js';
 import {
-  MEDIA,
   STATUS_PARTS,
   type CalibrationCommandReply,
   type CalibrationReply,
@@ -443,6 +442,3 @@ function badOption(message: string): SequoiaError {
 function badArgument(message: string): SequoiaError {
   return new SequoiaError('BAD_ARGUMENT', message);
 }
-
-/** Media names this API knows (for listing "/"): internal always, sd when inserted. */
-export const SEQUOIA_MEDIA = MEDIA;

@@ -3,9 +3,12 @@
  * against small fault-injecting loopback servers for what the emulator does not do on purpose:
  * malformed replies, a reply that never comes, a body that stalls, a server ignoring Range.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
@@ -13,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SequoiaClient, SequoiaError, SequoiaSettingError } from '../../src/sequoia/client.js';
 import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
 
+const PYTHON = '/usr/bin/python3';
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -234,6 +238,22 @@ describe('SequoiaClient against faulty servers', () => {
     expect(createHash('sha1').update(await readFile(file)).digest('hex')).toBe(createHash('sha1').update(content).digest('hex'));
     short = true;
     expect(await codeOf(client.download('/internal/0000/F.TIF', path.join(dir, 'g')))).toBe('CONNECTION_LOST');
+  });
+
+  // A listener with a full accept queue that never accepts: the kernel drops further SYNs, so the
+  // TCP connect hangs as it would to a camera that is off. Node always accepts, hence Python.
+  it.skipIf(!existsSync(PYTHON) && process.env.CI !== 'true')('times out the connect phase (needs /usr/bin/python3 to hold a full accept queue)', async () => {
+    const py = spawn(PYTHON, ['-c', "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)"]);
+    cleanups.push(() => py.kill());
+    const port = await new Promise<number>((r) => py.stdout.once('data', (d: Buffer) => r(Number(d.toString().trim()))));
+    const filler = net.connect(port, '127.0.0.1'); // takes the one place in the accept queue
+    cleanups.push(() => filler.destroy());
+    await new Promise((r) => filler.once('connect', r));
+    const client = new SequoiaClient({ host: '127.0.0.1', port, timeouts: { connectMs: 300, replyMs: 5000, bodyMs: 5000 } });
+    cleanups.push(() => client.close());
+    const e = (await client.getVersion().catch((x: unknown) => x)) as SequoiaError;
+    expect(e).toMatchObject({ code: 'TIMEOUT', phase: 'connect' });
+    expect(e.message).toBe('connect timeout after 300 ms (GET /version)');
   });
 
   it('unreachable hosts fail with UNREACHABLE in the connect phase', async () => {
