@@ -12,6 +12,7 @@ import { BANDS, FILE_NAME_PATTERN, type ChangeNotification } from '../sequoia/ty
 import type { NetworkAddress } from './address.js';
 import { CameraError, CameraSettingError, type CameraErrorCode } from './errors.js';
 import type { CameraFactory } from './open.js';
+import { CaptureFileWatcher } from './sequoia-files.js';
 import { describeConfig, type SequoiaSettings } from './sequoia-settings.js';
 import { checkSettings } from './settings.js';
 import type {
@@ -239,14 +240,57 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
     return wrap(this.client.delete(path, options));
   }
 
+  /**
+   * WebSocket notifications mapped to Camera events, plus `file-added` for each file a capture
+   * writes (see sequoia-files.ts), in order of arrival.
+   */
   async *events(options: EventOptions = {}): AsyncIterable<CameraEvent> {
-    const o: Parameters<SequoiaClient['events']>[0] = {};
-    if (options.signal) o.signal = options.signal;
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) return;
+    const queue: CameraEvent[] = [];
+    let wake: (() => void) | undefined;
+    let done = false;
+    let failure: unknown;
+    const push = (ev: CameraEvent): void => {
+      queue.push(ev);
+      wake?.();
+    };
+    const files = new CaptureFileWatcher(this.client, push, ac.signal);
+    const o: Parameters<SequoiaClient['events']>[0] = { signal: ac.signal };
     if (options.reconnect !== undefined) o.reconnect = options.reconnect;
+    const pump = (async () => {
+      try {
+        for await (const item of this.client.events(o)) {
+          for (const ev of mapEvent(item)) {
+            push(ev);
+            if (ev.type === 'capture') {
+              if (ev.state === 'capturing') files.started();
+              else files.ended();
+            }
+          }
+        }
+      } catch (err) {
+        failure = err;
+      } finally {
+        done = true;
+        wake?.();
+      }
+    })();
     try {
-      for await (const item of this.client.events(o)) yield* mapEvent(item);
-    } catch (err) {
-      throw toCameraError(err);
+      for (;;) {
+        while (queue.length > 0) yield queue.shift()!;
+        if (done) break;
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+      }
+      if (failure !== undefined && !ac.signal.aborted) throw toCameraError(failure);
+    } finally {
+      files.stop();
+      ac.abort();
+      options.signal?.removeEventListener('abort', onAbort);
+      await pump;
     }
   }
 
