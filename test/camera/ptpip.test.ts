@@ -1,0 +1,233 @@
+/**
+ * The common CLI commands over PTP/IP: the built CLI (`node bin/camctl.js --camera ptpip://…`)
+ * against the emulated Sequoia's PTP/IP face, on 127.0.0.1 with OS-picked ports. What the CLI
+ * does through PTP is checked through the emulator's other face (HTTP) and its files on disk.
+ */
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { cleanup, closedPort, requireBuild, runJson, startCli, startEmu, tempDir, until, type Emu } from '../cli/helpers.js';
+
+beforeAll(requireBuild);
+afterEach(cleanup);
+
+async function ptpEmu(options: Parameters<typeof startEmu>[0] = {}): Promise<Emu & { ptp: string }> {
+  const e = await startEmu({ ptpipPort: 0, ...options });
+  return { ...e, ptp: `ptpip://${e.emu.ptpip as string}` };
+}
+
+/** One small single capture through the device (the HTTP face's path) on the selected medium; its folder. */
+async function shoot(emu: RunningSequoiaEmulator): Promise<string> {
+  emu.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12 });
+  const r = await emu.device.startCapture();
+  expect(r.ok).toBe(true);
+  await emu.device.whenSessionEnds();
+  const medium = emu.device.getConfig().storage_selected;
+  const folders = (await (await fetch(`${emu.url}/file/${medium}`)).json()) as Record<string, unknown>;
+  // Keys are folder paths: {"/internal/0000": 5, …}.
+  const names = Object.keys(folders).flatMap((k) => /^\/\w+\/(\d{4})$/.exec(k)?.[1] ?? []).sort();
+  return names.at(-1) as string;
+}
+
+async function httpBytes(emu: RunningSequoiaEmulator, p: string): Promise<Buffer> {
+  const r = await fetch(`${emu.url}/download${p}`);
+  expect(r.status).toBe(200);
+  return Buffer.from(await r.arrayBuffer());
+}
+
+interface Entry {
+  kind: string;
+  path: string;
+  name: string;
+  size?: number;
+  count?: number;
+}
+
+describe('camctl over ptpip://', () => {
+  it('info and status name the camera, its extension and both media', async () => {
+    const { ptp } = await ptpEmu();
+    const info = await runJson<{ protocol: string; manufacturer: string; model: string; serialNumber: string; details: Record<string, unknown> }>(['--camera', ptp, 'info']);
+    expect(info.result.code).toBe(0);
+    expect(info.json).toMatchObject({ protocol: 'ptpip', manufacturer: 'Parrot', model: 'Sequoia', serialNumber: 'PI040378AA6A000109' });
+    expect(info.json.details).toMatchObject({ vendorExtensionId: '0x001b', vendorExtensionDesc: 'parrot.com: 1.0;' });
+
+    const status = await runJson<{ capture: { state: string }; battery: { level: number }; media: Array<{ id: string; present: boolean; selected: boolean; totalBytes: number }> }>(['--camera', ptp, 'status']);
+    expect(status.result.code).toBe(0);
+    expect(status.json.capture.state).toBe('idle');
+    expect(status.json.battery.level).toBe(1);
+    expect(status.json.media.map((m) => [m.id, m.selected])).toEqual([['internal', true], ['sd', false]]);
+    expect(status.json.media[0]?.totalBytes).toBeGreaterThan(0);
+  });
+
+  it('config lists the PTP properties; config set changes /config over HTTP; bad values are refused before sending', async () => {
+    const { emu, ptp } = await ptpEmu();
+    const all = await runJson<{ settings: Array<{ key: string; type: string; value: unknown; writable: boolean; range?: { min: number; max: number } }> }>(['--camera', ptp, 'config']);
+    expect(all.result.code).toBe(0);
+    const mask = all.json.settings.find((s) => s.key === 'PhotoSensorEnableMask');
+    expect(mask).toMatchObject({ type: 'integer', value: 31, writable: true, range: { min: 1, max: 31 } });
+    expect(all.json.settings.find((s) => s.key === 'BatteryLevel')).toMatchObject({ writable: false, value: 100 });
+
+    const set = await runJson<{ results: Array<{ key: string; ok: boolean }> }>(['--camera', ptp, 'config', 'set', 'PhotoSensorEnableMask=3', 'ImageSize=4000 x 3000']);
+    expect(set.result.code).toBe(0);
+    expect(set.json.results.every((r) => r.ok)).toBe(true);
+    const http = (await (await fetch(`${emu.url}/config`)).json()) as { sensors_mask: number; resolution_rgb: number };
+    expect(http.sensors_mask).toBe(3);
+    expect(http.resolution_rgb).toBe(12);
+
+    const bad = await runJson<{ error: { code: string } }>(['--camera', ptp, 'config', 'set', 'PhotoSensorEnableMask=99']);
+    expect(bad.result.code).toBe(2);
+    expect(bad.json.error.code).toBe('BAD_VALUE');
+    const unknown = await runJson<{ error: { code: string } }>(['--camera', ptp, 'config', 'get', 'NoSuchThing']);
+    expect(unknown.json.error.code).toBe('UNKNOWN_SETTING');
+  });
+
+  it('capture takes a picture through PTP and lists its files; in timelapse mode the camera says busy', async () => {
+    const { emu, ptp } = await ptpEmu();
+    emu.device.setConfig({ resolution_mono: 0.3, resolution_rgb: 12, sensors_mask: 31 });
+    const shot = await runJson<{ folder: string; files: Entry[] }>(['--camera', ptp, 'capture']);
+    expect(shot.result.code).toBe(0);
+    expect(shot.json.folder).toMatch(/^\/internal\/\d{4}$/);
+    expect(shot.json.files.map((f) => f.name.slice(-7)).sort()).toEqual(['GRE.TIF', 'NIR.TIF', 'RED.TIF', 'REG.TIF', 'RGB.JPG']);
+    for (const f of shot.json.files) expect(f.size).toBe((await httpBytes(emu, f.path)).length);
+
+    emu.device.setConfig({ capture_mode: 'timelapse' });
+    const busy = await runJson<{ error: { code: string; deviceMessage: string } }>(['--camera', ptp, 'capture']);
+    expect(busy.result.code).toBe(1);
+    expect(busy.json.error).toMatchObject({ code: 'BUSY', deviceMessage: 'DeviceBusy' });
+  });
+
+  it('ls maps storages and folders onto /<medium>/<folder>/<file>, as the HTTP face lists them', async () => {
+    const { emu, ptp } = await ptpEmu();
+    const folder = await shoot(emu);
+    const media = await runJson<{ entries: Entry[] }>(['--camera', ptp, 'ls']);
+    expect(media.json.entries.map((e) => e.path)).toEqual(['/internal', '/sd']);
+    const folders = await runJson<{ entries: Entry[] }>(['--camera', ptp, 'ls', '/internal']);
+    expect(folders.json.entries).toEqual([expect.objectContaining({ kind: 'folder', path: `/internal/${folder}`, count: 5 })]);
+    const files = await runJson<{ entries: Entry[] }>(['--camera', ptp, 'ls', `/internal/${folder}`]);
+    const http = (await (await fetch(`${emu.url}/file/internal/${folder}`)).json()) as Record<string, { size?: number } | unknown>;
+    const httpNames = Object.keys(http).flatMap((k) => /\/(IMG_[^/]+)$/.exec(k)?.[1] ?? []).sort();
+    expect(httpNames).toHaveLength(5);
+    expect(files.json.entries.map((e) => e.name).sort()).toEqual(httpNames);
+    const missing = await runJson<{ error: { code: string } }>(['--camera', ptp, 'ls', '/internal/9999']);
+    expect(missing.json.error.code).toBe('NOT_FOUND');
+    const bad = await runJson<{ error: { code: string } }>(['--camera', ptp, 'ls', '/internal/../x']);
+    expect(bad.json.error.code).toBe('BAD_PATH');
+  });
+
+  it('get downloads byte-identical files and resumes a partial one with GetPartialObject', async () => {
+    const { emu, ptp } = await ptpEmu();
+    const folder = await shoot(emu);
+    const out = await tempDir();
+    const all = await runJson<{ files: Array<{ path: string; file: string; size: number; transferred: number }> }>(['--camera', ptp, 'get', `/internal/${folder}`, '-o', out]);
+    expect(all.result.code).toBe(0);
+    expect(all.json.files).toHaveLength(5);
+    for (const f of all.json.files) expect((await readFile(f.file)).equals(await httpBytes(emu, f.path))).toBe(true);
+
+    // An interrupted earlier run left the first 100 000 bytes in the temporary file.
+    const tif = all.json.files.find((f) => f.path.endsWith('_NIR.TIF')) as { path: string; size: number };
+    const want = await httpBytes(emu, tif.path);
+    const dir = await tempDir();
+    await writeFile(path.join(dir, `.${path.basename(tif.path)}.part`), want.subarray(0, 100_000));
+    const resumed = await runJson<{ files: Array<{ file: string; size: number; transferred: number; resumedFrom: number }> }>(['--camera', ptp, 'get', tif.path, '-o', dir]);
+    expect(resumed.result.code).toBe(0);
+    expect(resumed.json.files[0]).toMatchObject({ resumedFrom: 100_000, transferred: want.length - 100_000, size: want.length });
+    expect((await readFile(path.join(dir, path.basename(tif.path)))).equals(want)).toBe(true);
+  });
+
+  it('rm deletes a file and a folder; HTTP no longer lists them', async () => {
+    const { emu, ptp } = await ptpEmu();
+    const first = await shoot(emu);
+    const second = await shoot(emu);
+    const files = await runJson<{ entries: Entry[] }>(['--camera', ptp, 'ls', `/internal/${first}`]);
+    const victim = files.json.entries[0] as Entry;
+    const rm = await runJson<{ deleted: string[] }>(['--camera', ptp, 'rm', victim.path]);
+    expect(rm.result.code).toBe(0);
+    expect(rm.json.deleted).toEqual([victim.path]);
+    expect((await fetch(`${emu.url}/download${victim.path}`)).status).toBe(404);
+
+    const folder = await runJson<{ deleted: string[] }>(['--camera', ptp, 'rm', `/internal/${second}`]);
+    expect(folder.result.code).toBe(0);
+    expect(folder.json.deleted).toContain(`/internal/${second}`);
+    expect(folder.json.deleted).toHaveLength(6);
+    const left = await runJson<{ entries: Entry[] }>(['--camera', ptp, 'ls', '/internal']);
+    expect(left.json.entries.map((e) => e.path)).toEqual([`/internal/${first}`]);
+  });
+
+  it('watch prints settings, files added and removed from the event connection, and survives a restart', async () => {
+    const { emu, ptp, dataDir } = await ptpEmu();
+    const folder = await shoot(emu);
+    const victim = `/internal/${folder}/${(await runJson<{ entries: Entry[] }>(['--camera', ptp, 'ls', `/internal/${folder}`])).json.entries[0]?.name as string}`;
+    const child = startCli(['--camera', ptp, 'watch', '--json']);
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const lines = (): Array<Record<string, unknown>> => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const has = (pred: (l: Record<string, unknown>) => boolean) => (): boolean => lines().some(pred);
+
+    // Ready once a change made now is reported (the watcher lists the card before listening).
+    let mask = 1;
+    await until(() => {
+      emu.device.setConfig({ sensors_mask: (mask = mask === 1 ? 3 : 1) });
+      return lines().some((l) => l.type === 'setting' && l.key === 'PhotoSensorEnableMask');
+    }, 'the watcher to report a setting');
+
+    emu.device.setConfig({ sensors_mask: 31 });
+    const r = await emu.device.startCapture();
+    expect(r.ok).toBe(true);
+    await until(has((l) => l.type === 'capture' && l.state === 'idle'), 'capture complete');
+    expect(lines().filter((l) => l.type === 'file-added')).toHaveLength(5);
+    expect(lines().some((l) => l.type === 'capture' && l.state === 'capturing')).toBe(true);
+
+    expect((await fetch(`${emu.url}/delete${victim}`)).status).toBe(200);
+    await until(has((l) => l.type === 'file-removed' && l.path === victim), 'file-removed with its path');
+
+    // The camera goes away and comes back on the same port: the watcher says so and carries on.
+    const port = Number((emu.ptpip as string).split(':')[1]);
+    await emu.close();
+    await until(has((l) => l.type === 'connection' && l.state === 'lost'), 'the link-lost line');
+    let httpPort = await closedPort();
+    while (httpPort === port) httpPort = await closedPort();
+    const again = await startEmu({ dataDir, ptpipPort: port, httpPort });
+    await until(has((l) => l.type === 'connection' && l.state === 'restored'), 'the link-restored line');
+    let other = 1;
+    await until(() => {
+      again.emu.device.setConfig({ overlap_param: (other = other === 1 ? 2 : 1) });
+      return lines().some((l) => l.type === 'setting' && l.key === 'OverlapRate');
+    }, 'a setting after the restart');
+    child.kill('SIGINT');
+  });
+
+  it('sync mirrors every medium and resumes partial files', async () => {
+    const { emu, ptp } = await ptpEmu();
+    await shoot(emu);
+    emu.device.setConfig({ storage_selected: 'sd' });
+    const sdFolder = await shoot(emu);
+    const out = await tempDir();
+    const first = await runJson<{ files: number; downloaded: number; failed: number }>(['--camera', ptp, 'sync', out]);
+    expect(first.result.code).toBe(0);
+    expect(first.json).toMatchObject({ files: 10, downloaded: 10, failed: 0 });
+
+    // Make one file partial again (as a killed run leaves it) and another missing.
+    const listed = await runJson<{ entries: Entry[] }>(['--camera', ptp, 'ls', `/sd/${sdFolder}`]);
+    const [a, b] = listed.json.entries as [Entry, Entry];
+    const localA = path.join(out, 'sd', sdFolder, a.name);
+    const full = await readFile(localA);
+    const { rm } = await import('node:fs/promises');
+    await rm(localA);
+    await writeFile(path.join(out, 'sd', sdFolder, `.${a.name}.part`), full.subarray(0, 4096));
+    await rm(path.join(out, 'sd', sdFolder, b.name));
+    const second = await runJson<{ files: number; downloaded: number; resumed: number; skipped: number; transferredBytes: number }>(['--camera', ptp, 'sync', out]);
+    expect(second.result.code).toBe(0);
+    expect(second.json).toMatchObject({ files: 10, resumed: 1, downloaded: 1, skipped: 8 });
+    expect(second.json.transferredBytes).toBe(full.length - 4096 + (b.size as number));
+    expect((await readFile(localA)).equals(await httpBytes(emu, a.path))).toBe(true);
+    await expect(stat(path.join(out, 'sd', sdFolder, `.${a.name}.part`))).rejects.toThrow();
+  });
+
+  it('an unreachable port is UNREACHABLE, as with the other schemes', async () => {
+    const port = await closedPort();
+    const r = await runJson<{ error: { code: string } }>(['--camera', `ptpip://127.0.0.1:${port}`, 'info']);
+    expect(r.result.code).toBe(1);
+    expect(r.json.error.code).toBe('UNREACHABLE');
+  });
+});
