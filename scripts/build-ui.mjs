@@ -2,7 +2,7 @@
 // entry, the 360° viewer split into chunks loaded only when opened, content-hashed names, a .gz
 // twin of every text asset (the server sends those as-is), and ui-manifest.json with the size of
 // the initial JavaScript (entry + statically imported chunks) for the benchmark harness.
-// Runs inside `npm run build`; `node scripts/build-ui.mjs --check` only reports sizes.
+// Runs inside `npm run build`; `--out DIR` builds elsewhere (tests build their own copy).
 import { build } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -108,7 +108,9 @@ ${[...initial].filter((k) => k !== entryKey).map((k) => `<link rel="modulepreloa
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildUi({ quiet: process.argv.includes('--quiet') }).catch((err) => {
+  const i = process.argv.indexOf('--out');
+  const outDir = i > 0 && process.argv[i + 1] ? path.resolve(process.argv[i + 1]) : out;
+  buildUi({ quiet: process.argv.includes('--quiet'), outDir }).catch((err) => {
     process.stderr.write(`build-ui: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   });

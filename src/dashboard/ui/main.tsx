@@ -51,9 +51,9 @@ function App() {
                   onClick={() => setSelected(c.id)}
                 >
                   <span class={`dot ${c.state}`} aria-hidden="true" />
-                  <span class="name">{c.info ? `${c.info.manufacturer} ${c.info.model}` : c.protocol.toUpperCase()}</span>
-                  <span class="addr">{c.address}</span>
+                  <span class="name">{cameraName(c)}</span>
                   <span class="state">{c.state}</span>
+                  <span class="addr">{c.address}</span>
                 </button>
               </li>
             ))}
@@ -65,6 +65,13 @@ function App() {
       <Downloads />
     </>
   );
+}
+
+/** "Parrot Sequoia", "RICOH THETA S" (whose model already starts with the maker's name). */
+function cameraName(c: CameraView): string {
+  if (!c.info) return c.protocol.toUpperCase();
+  const { manufacturer, model } = c.info;
+  return model.toLowerCase().startsWith(manufacturer.toLowerCase()) ? model : `${manufacturer} ${model}`;
 }
 
 function AddCamera({ onAdded }: { onAdded: (c: CameraView) => void }) {
@@ -134,7 +141,7 @@ function CameraPanel({ camera }: { camera: CameraView }) {
     <section class="camera-panel" aria-labelledby="camera-title">
       <div class="camera-head">
         <h2 id="camera-title">
-          {camera.info ? `${camera.info.manufacturer} ${camera.info.model}` : camera.protocol.toUpperCase()}
+          {cameraName(camera)}
           {camera.info?.serialNumber && <small> #{camera.info.serialNumber}</small>}
         </h2>
         <p class="meta">
@@ -180,4 +187,6 @@ function CameraPanel({ camera }: { camera: CameraView }) {
 }
 
 connectLive();
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // the "Loading…" text shown before the script ran
+render(<App />, root);
