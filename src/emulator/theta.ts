@@ -45,7 +45,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   const dataDir = options.dataDir ?? defaultDataDir('theta');
   const clock = options.clock ?? new RealClock(options.speed ?? 1);
   const deviceOpts: ThetaDeviceOptions = { dataDir, clock };
-  for (const k of ['serialNumber', 'firmwareVersion', 'capacityBytes', 'battery', 'power', 'shotProcessingMs'] as const) {
+  for (const k of ['serialNumber', 'firmwareVersion', 'capacityBytes', 'battery', 'power', 'shotProcessingMs', 'fileCacheBytes', 'thumbCacheBytes'] as const) {
     if (options[k] !== undefined) (deviceOpts as unknown as Record<string, unknown>)[k] = options[k];
   }
   const device = await ThetaDevice.open(deviceOpts);

@@ -71,6 +71,8 @@ const V21: Record<(typeof COMMANDS_V21)[number], CommandSpec> = {
 /** What the HTTP layer sends. */
 export type CommandOutcome =
   | { kind: 'json'; body: CommandResponse }
+  /** A reply serialized already (large listings: thumbnails are spliced in as bytes). */
+  | { kind: 'raw-json'; bytes: Buffer }
   | { kind: 'file'; name: string; file: ThetaFile; thumb: boolean; maxSize?: number }
   | { kind: 'preview'; name: string };
 
@@ -295,17 +297,21 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       if (sort !== 'newest' && sort !== 'oldest') fail('invalidParameterValue', '_sort must be newest or oldest');
       const detail = params['_detail'] !== false;
       const { entries, total } = device.listFiles(fileType, sort, start, count);
-      const thumbs = maxThumb > 0 ? await Promise.all(entries.map((f) => device.thumbnail(f))) : [];
-      const out = entries.map((f, i) => {
+      if (maxThumb === 0) return done({ entries: entries.map((f) => entry(device, ctx, f, detail)), totalEntries: total });
+      // With thumbnails a page is ~1 MB, nearly all base64: serialize the entries and splice the
+      // cached base64 bytes in, instead of making JSON.stringify scan them on every request.
+      const thumbs = await Promise.all(entries.map((f) => device.thumbnailBase64(f)));
+      const parts: Buffer[] = [Buffer.from(`{"name":${JSON.stringify(name)},"state":"done","results":{"entries":[`)];
+      entries.forEach((f, i) => {
         const e = entry(device, ctx, f, detail);
-        const t = thumbs[i];
-        if (t) {
-          e.thumbnail = t.toString('base64');
-          e._thumbSize = t.length;
-        }
-        return e;
+        const b64 = thumbs[i]!;
+        // base64 length → decoded bytes.
+        e._thumbSize = Math.floor((b64.length * 3) / 4) - (b64[b64.length - 1] === 61 ? 1 : 0) - (b64[b64.length - 2] === 61 ? 1 : 0);
+        const json = JSON.stringify(e);
+        parts.push(Buffer.from(`${i ? ',' : ''}${json.slice(0, -1)},"thumbnail":"`), b64, Buffer.from('"}'));
       });
-      return done({ entries: out, totalEntries: total });
+      parts.push(Buffer.from(`],"totalEntries":${total}}}`));
+      return { kind: 'raw-json', bytes: Buffer.concat(parts) };
     }
     case 'camera.delete': {
       if (device.api === 1) {

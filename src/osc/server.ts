@@ -341,6 +341,9 @@ export class OscServerFace {
     }
     if (outcome.kind === 'json') {
       this.sendJson(res, 200, outcome.body);
+    } else if (outcome.kind === 'raw-json') {
+      res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': outcome.bytes.length, 'X-Content-Type-Options': 'nosniff' });
+      res.end(outcome.bytes);
     } else if (outcome.kind === 'file') {
       await this.sendFile(req, res, outcome.file, outcome.thumb, outcome.maxSize, false);
     } else {
@@ -382,11 +385,24 @@ export class OscServerFace {
       res.end(req.method === 'HEAD' ? undefined : data);
       return;
     }
-    const full = await this.device.filePath(file);
-    const st = await stat(full);
-    const headers: Record<string, string | number> = { 'Content-Type': type, 'Last-Modified': st.mtime.toUTCString() };
+    // Pictures come from the device's memory cache when they fit (one write, like sendfile);
+    // larger files (videos) are streamed from disk.
+    const cached = await this.device.fileBytes(file);
+    let full: string | undefined;
+    let size: number;
+    let mtime: Date;
+    if (cached) {
+      size = cached.length;
+      mtime = new Date(file.timeMs);
+    } else {
+      full = await this.device.filePath(file);
+      const st = await stat(full);
+      size = st.size;
+      mtime = st.mtime;
+    }
+    const headers: Record<string, string | number> = { 'Content-Type': type, 'Last-Modified': mtime.toUTCString() };
     let start = 0;
-    let end = st.size - 1;
+    let end = size - 1;
     let status = 200;
     if (ranges) {
       headers['Accept-Ranges'] = 'bytes';
@@ -394,33 +410,37 @@ export class OscServerFace {
       if (range) {
         const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
         if (!m || (m[1] === '' && m[2] === '')) {
-          res.writeHead(416, { 'Content-Range': `bytes */${st.size}` });
+          res.writeHead(416, { 'Content-Range': `bytes */${size}` });
           res.end();
           return;
         }
         if (m[1] === '') {
-          start = Math.max(0, st.size - Number(m[2]));
+          start = Math.max(0, size - Number(m[2]));
         } else {
           start = Number(m[1]);
           if (m[2] !== '') end = Math.min(end, Number(m[2]));
         }
-        if (start >= st.size || start > end) {
-          res.writeHead(416, { 'Content-Range': `bytes */${st.size}` });
+        if (start >= size || start > end) {
+          res.writeHead(416, { 'Content-Range': `bytes */${size}` });
           res.end();
           return;
         }
         status = 206;
-        headers['Content-Range'] = `bytes ${start}-${end}/${st.size}`;
+        headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
       }
     }
     headers['Content-Length'] = end - start + 1;
     res.writeHead(status, headers);
-    if (req.method === 'HEAD' || st.size === 0) {
+    if (req.method === 'HEAD' || size === 0) {
       res.end();
       return;
     }
+    if (cached) {
+      res.end(cached.subarray(start, end + 1));
+      return;
+    }
     try {
-      await pipeline(createReadStream(full, { start, end, highWaterMark: 256 * 1024 }), res);
+      await pipeline(createReadStream(full!, { start, end, highWaterMark: 1024 * 1024 }), res);
     } catch (err) {
       log('download aborted: %s', err instanceof Error ? err.message : err);
     }

@@ -94,7 +94,8 @@ export class ThetaCatalog {
       let dims: { width: number; height: number } | undefined;
       let recordTime: number | undefined;
       try {
-        if (kind === 'image') dims = jpegDimensions(await readHead(full, 64 * 1024));
+        // Our EXIF + XMP fit in a few KiB; a camera's own file carries a ~64 KiB EXIF first.
+        if (kind === 'image') dims = jpegDimensions(await readHead(full, 8 * 1024)) ?? jpegDimensions(await readHead(full, 256 * 1024));
         else {
           const head = await readHead(full, 256 * 1024);
           dims = mp4Dimensions(head);

@@ -39,6 +39,7 @@ import type { PowerSource } from './battery.js';
 import { FOLDER, ThetaCatalog, relPath } from './catalog.js';
 import type { ThetaFile } from './catalog.js';
 import { ThetaError } from './errors.js';
+import { ByteCache } from './byte-cache.js';
 import { PREVIEW_FORMAT, defaultOptions, readOptions, writeOptions } from './options.js';
 import type { ApiVersion, OptionContext, OptionValues } from './options.js';
 
@@ -61,6 +62,10 @@ export interface ThetaDeviceOptions {
   power?: PowerSource;
   /** Milliseconds the S needs to shoot and stitch a full-size picture (default 4000). */
   shotProcessingMs?: number;
+  /** Memory for recently used pictures (bytes, default 128 MiB; 0 turns the cache off). */
+  fileCacheBytes?: number;
+  /** Memory for thumbnails (bytes, default 96 MiB — about 13,000 thumbnails). */
+  thumbCacheBytes?: number;
 }
 
 export type CaptureStatus = 'idle' | 'shooting' | 'self-timer countdown' | 'bracket shooting';
@@ -144,6 +149,9 @@ export class ThetaDevice extends EventEmitter {
   private counter: number;
   private closed = false;
   private readonly shotProcessingMs: number;
+  private readonly fileCache: ByteCache;
+  private readonly thumbCache: ByteCache;
+  private readonly thumb64Cache: ByteCache;
 
   private constructor(
     opts: ThetaDeviceOptions,
@@ -162,6 +170,9 @@ export class ThetaDevice extends EventEmitter {
     this.bootedAt = this.clock.now();
     this.counter = counter;
     this.shotProcessingMs = opts.shotProcessingMs ?? 4000;
+    this.fileCache = new ByteCache(opts.fileCacheBytes ?? 128 * MB, 16 * MB);
+    this.thumbCache = new ByteCache(opts.thumbCacheBytes ?? 96 * MB, 256 * 1024);
+    this.thumb64Cache = new ByteCache(Math.round((opts.thumbCacheBytes ?? 96 * MB) * 1.34), 350 * 1024);
     this.tick = this.clock.setInterval(() => this.notify(), 1000);
     this.lastStateKey = this.stateKey();
     this.fingerprintCounter = 1;
@@ -455,6 +466,8 @@ export class ThetaDevice extends EventEmitter {
       const { jpeg, thumb } = await thetaPicture(settings, when, this.options.utcOffsetMinutes);
       const size = await this.medium.writeFile(FOLDER, name, jpeg, { mtimeMs: when });
       await this.medium.writeFile(FOLDER, name, thumb, { subdir: '.thumb', mtimeMs: when });
+      this.fileCache.set(`${FOLDER}/${name}`, jpeg);
+      this.thumbCache.set(`${FOLDER}/${name}`, thumb);
       const file: ThetaFile = {
         folder: FOLDER,
         name,
@@ -745,8 +758,42 @@ export class ThetaDevice extends EventEmitter {
     }
   }
 
+  /**
+   * The whole file from memory when it is small enough to cache (pictures), else undefined (the
+   * caller streams it from `filePath`).
+   */
+  async fileBytes(f: ThetaFile): Promise<Buffer | undefined> {
+    const key = relPath(f);
+    const hit = this.fileCache.get(key);
+    if (hit) return hit;
+    if (f.size > this.fileCache.maxItemBytes || this.fileCache.maxBytes === 0) return undefined;
+    const data = await readFile(await this.filePath(f));
+    // The catalog may not have seen this file yet if it was replaced on disk; trust the disk.
+    this.fileCache.set(key, data);
+    return data;
+  }
+
   /** The 640×320 JPEG thumbnail, made from the file if it was lost. */
   async thumbnail(f: ThetaFile): Promise<Buffer> {
+    const key = relPath(f);
+    const hit = this.thumbCache.get(key);
+    if (hit) return hit;
+    const data = await this.readThumbnail(f);
+    this.thumbCache.set(key, data);
+    return data;
+  }
+
+  /** The thumbnail as base64 text (ASCII bytes), for listings: cached so a page costs no encoding. */
+  async thumbnailBase64(f: ThetaFile): Promise<Buffer> {
+    const key = relPath(f);
+    const hit = this.thumb64Cache.get(key);
+    if (hit) return hit;
+    const b64 = Buffer.from((await this.thumbnail(f)).toString('base64'), 'latin1');
+    this.thumb64Cache.set(key, b64);
+    return b64;
+  }
+
+  private async readThumbnail(f: ThetaFile): Promise<Buffer> {
     const p = await this.medium.pathFor(f.folder, '.thumb', f.name);
     try {
       return await readFile(p);
@@ -791,6 +838,9 @@ export class ThetaDevice extends EventEmitter {
         if (!(err instanceof StorageError && err.code === 'NOT_FOUND')) throw this.mapStorageError(err);
       }
       this.catalog.remove(f.name);
+      this.fileCache.delete(relPath(f));
+      this.thumbCache.delete(relPath(f));
+      this.thumb64Cache.delete(relPath(f));
       if (this.latest === relPath(f)) this.latest = '';
       n++;
     }
@@ -850,6 +900,9 @@ export class ThetaDevice extends EventEmitter {
       await this.stopCapture().catch(() => undefined);
     }
     this.closed = true;
+    this.fileCache.clear();
+    this.thumbCache.clear();
+    this.thumb64Cache.clear();
     this.stopPreview();
     this.removeAllListeners();
   }

@@ -1,0 +1,149 @@
+/**
+ * Issue 5, Performance: the emulated THETA.
+ *
+ * - `camera.getImage` of a full-size picture (5376×2688, ≈3.5 MB) and the v2.1 `/files/` download
+ *   of the same file, each ≥ 0.9× Debian's nginx serving that file (sendfile on). curl is the
+ *   client for all three (POST for getImage); runs alternate nginx / getImage / files so load from
+ *   elsewhere hits all alike; the median of the runs is compared (single small files are noisy).
+ * - `camera.listFiles` over 10,000 pictures: a page of 100 with 640-px thumbnails in under 50 ms at
+ *   the 99th percentile (random start positions, one client, real HTTP over loopback).
+ *
+ * The emulator runs as `camctl emulate theta` in a child process, like a user runs it.
+ */
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Benchmark, BenchContext, BenchRow } from './run.js';
+import { startNginx } from './peers/nginx.js';
+import { thetaPicture } from '../src/devices/images/theta.js';
+import { curlTimed, pictureFolder, seedPictures, startThetaChild } from './theta-emulator.js';
+
+const MiB = 1024 * 1024;
+const FULL = { width: 5376, height: 2688, iso: 0, shutterSpeed: 0, exposureProgram: 2, exposureCompensation: 0, whiteBalance: 'auto', filter: 'off', firmwareVersion: '01.90' };
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
+  const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
+  return (await r.json()) as Record<string, unknown>;
+}
+
+async function download(ctx: BenchContext): Promise<BenchRow[]> {
+  const reps = ctx.reps ?? 40;
+  const dataDir = path.join(ctx.tmpDir, 'data');
+  ctx.log('rendering a full-size THETA picture');
+  const { jpeg, thumb } = await thetaPicture(FULL, Date.now(), 0);
+  const [name] = await seedPictures(dataDir, jpeg, thumb, 1);
+  const nginx = await startNginx({ root: pictureFolder(dataDir), workDir: path.join(ctx.tmpDir, 'nginx'), signal: ctx.signal });
+  ctx.defer(() => nginx.stop());
+  const emu = await startThetaChild({ repoRoot: ctx.repoRoot, dataDir, signal: ctx.signal });
+  ctx.defer(() => emu.stop());
+  const exec = `${emu.url}/osc/commands/execute`;
+  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string }).sessionId;
+  // getImage is v2.0; /files/ is served at either level, its storage id read from a v2.1 state.
+  await post(exec, { name: 'camera.setOptions', parameters: { sessionId: sid, options: { clientVersion: 2 } } });
+  const storageUri = ((await post(`${emu.url}/osc/state`, {}))['state'] as { storageUri: string }).storageUri;
+  await post(exec, { name: 'camera._finishWlan', parameters: {} });
+  const fileUrl = `${storageUri}100RICOH/${name}`;
+  const nginxUrl = `${nginx.url}/${name}`;
+  const getImage = { name: 'camera.getImage', parameters: { fileUri: `100RICOH/${name}` } };
+  const check = (what: string, r: { status: number; bytes: number }) => {
+    if (r.status !== 200 || r.bytes !== jpeg.length) throw new Error(`${what}: HTTP ${r.status}, ${r.bytes} bytes (expected ${jpeg.length})`);
+  };
+  // Warm-up: page cache, JIT, connections.
+  for (let i = 0; i < 5; i++) {
+    check('nginx', await curlTimed(nginxUrl));
+    check('getImage', await curlTimed(exec, getImage));
+    check('/files/', await curlTimed(fileUrl));
+  }
+  const n: number[] = [];
+  const g: number[] = [];
+  const f: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    const a = await curlTimed(nginxUrl);
+    const b = await curlTimed(exec, getImage);
+    const c = await curlTimed(fileUrl);
+    check('nginx', a);
+    check('getImage', b);
+    check('/files/', c);
+    n.push(a.bytes / a.seconds / MiB);
+    g.push(b.bytes / b.seconds / MiB);
+    f.push(c.bytes / c.seconds / MiB);
+  }
+  ctx.log(`median MiB/s: nginx ${median(n).toFixed(0)}, getImage ${median(g).toFixed(0)}, /files/ ${median(f).toFixed(0)}`);
+  const peer = { value: median(n), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile`, samples: n };
+  const note = `${(jpeg.length / MiB).toFixed(1)} MiB JPEG, curl → /dev/null over loopback, median of ${reps} alternating runs`;
+  return [
+    { name: 'theta getImage full-size picture', ours: { value: median(g), unit: 'MiB/s', label: 'camctl emulator', samples: g }, peer, target: { kind: 'ratio-at-least', ratio: 0.9 }, note },
+    { name: 'theta /files/ download', ours: { value: median(f), unit: 'MiB/s', label: 'camctl emulator', samples: f }, peer, target: { kind: 'ratio-at-least', ratio: 0.9 }, note },
+  ];
+}
+
+async function listFiles(ctx: BenchContext): Promise<BenchRow[]> {
+  const reps = ctx.reps ?? 300;
+  const dataDir = path.join(ctx.tmpDir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  ctx.log('seeding 10,000 pictures (hard links of one, with thumbnails)');
+  const { jpeg, thumb } = await thetaPicture(FULL, Date.now(), 0);
+  await seedPictures(dataDir, jpeg, thumb, 10_000);
+  const emu = await startThetaChild({ repoRoot: ctx.repoRoot, dataDir, signal: ctx.signal });
+  ctx.defer(() => emu.stop());
+  const exec = `${emu.url}/osc/commands/execute`;
+  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string }).sessionId;
+  await post(exec, { name: 'camera.setOptions', parameters: { sessionId: sid, options: { clientVersion: 2 } } });
+  const page = (start: number) => ({ name: 'camera.listFiles', parameters: { fileType: 'image', entryCount: 100, maxThumbSize: 640, startPosition: start } });
+  const first = await post(exec, page(0));
+  const results = first['results'] as { totalEntries: number; entries: Array<{ thumbnail?: string }> };
+  if (results.totalEntries !== 10_000 || results.entries.length !== 100 || !results.entries.every((e) => e.thumbnail)) {
+    throw new Error(`listFiles answered ${results.totalEntries} entries / page of ${results.entries.length}`);
+  }
+  // Warm-up: one pass over the whole list, as a gallery app does once.
+  for (let i = 0; i < 100; i++) await post(exec, page(i * 100));
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < reps; i++) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    const start = Math.floor(Math.random() * 99) * 100;
+    const t0 = performance.now();
+    const r = await fetch(exec, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(page(start)) });
+    const body = await r.arrayBuffer();
+    ms.push(performance.now() - t0);
+    bytes = body.byteLength;
+    if (r.status !== 200) throw new Error(`listFiles: HTTP ${r.status}`);
+  }
+  const p99 = percentile(ms, 99);
+  ctx.log(`listFiles page of 100 with thumbnails: p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+  return [
+    {
+      name: 'theta listFiles 100 of 10,000 + thumbs (p99)',
+      ours: { value: p99, unit: 'ms', label: 'camctl emulator', samples: ms },
+      target: { kind: 'at-most', value: 50, unit: 'ms' },
+      note: `${reps} requests at random start positions, ${(bytes / 1024).toFixed(0)} KiB per reply; p50 ${percentile(ms, 50).toFixed(1)} ms`,
+    },
+  ];
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'theta-download',
+    description: 'emulated THETA: getImage and /files/ of a full-size picture vs nginx sendfile (curl client)',
+    requires: ['nginx', 'curl'],
+    timeoutMs: 10 * 60_000,
+    run: download,
+  },
+  {
+    name: 'theta-listfiles',
+    description: 'emulated THETA: listFiles page of 100 with thumbnails over 10,000 pictures, p99 latency',
+    timeoutMs: 10 * 60_000,
+    run: listFiles,
+  },
+];
