@@ -81,6 +81,11 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     expect(await page.getAttribute('[role=tab][aria-selected=true]', 'id')).toBe('tab-log');
     await openTab('Overview');
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview.png'), fullPage: true });
+    // Adding a camera by a mistyped address says why, beside the field.
+    await page.fill('#add-address', 'sequoia//192.168.47.1');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => page.textContent('#add-error')).toMatch(/invalid camera address/);
+    await page.fill('#add-address', '');
   });
 
   it('takes a Sequoia capture and shows its files with thumbnails', async () => {
@@ -145,6 +150,19 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('single');
   });
 
+  it('starts and stops a continuous mode (timelapse)', async () => {
+    await openTab('Overview');
+    await page.selectOption('#capture-mode', 'timelapse');
+    await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('timelapse');
+    await page.getByRole('button', { name: 'Start continuous' }).click();
+    await expect.poll(() => page.textContent('[data-testid="capture-state"]'), { timeout: 15_000 }).toBe('capturing');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'timelapse.png') });
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(() => page.textContent('[data-testid="capture-state"]'), { timeout: 15_000 }).toBe('idle');
+    await page.selectOption('#capture-mode', 'single');
+    await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('single');
+  });
+
   it('brings a camera notification to the page quickly (latency figure)', async () => {
     await openTab('Event log');
     const samples = await measureNotificationLatency(page, demo.sequoiaUrl, 7);
@@ -174,6 +192,8 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     if (!thetaId) return ctx.skip(); // the demo had no THETA (reason printed by the demo)
     await openCamera(thetaId);
     await expect.poll(() => page.textContent('[data-testid="camera-state"]'), { timeout: 20_000 }).toBe('online');
+    await page.waitForSelector('[data-key="remainingPictures"]', { timeout: 20_000 });
+    await page.waitForSelector('meter[aria-label="battery level"]');
     await page.getByRole('button', { name: 'Start live preview' }).click();
     const live = page.locator('img.live-img');
     await waitForExpression(page, `(document.querySelector('img.live-img')?.naturalWidth ?? 0) > 0`, 20_000);

@@ -3,15 +3,55 @@
  * pictures; anything else as the camera reports it), storage bars, capture controls and, for
  * cameras that have one, the live preview.
  */
-import { useState } from 'preact/hooks';
-import type { CameraView, CaptureReply, ContinuousReply, MediumStatus } from './types.js';
+import { useEffect, useState } from 'preact/hooks';
+import type { CameraView, CaptureReply, ContinuousReply, MediumStatus, SetConfigReply, Setting } from './types.js';
 import { api, ApiCallError, cameraPath, formatBytes } from './api.js';
+import { useStore } from './store.js';
+
+/** The setting that picks single / continuous modes (Sequoia `capture_mode`, THETA `captureMode`). */
+const MODE_KEY = /^capture_?mode$/i;
+
+/**
+ * The camera's settings, re-read when it announces a change, when its capture state moves
+ * (remaining pictures drop after a shot) and every 10 s; the overview shows the mode selector and
+ * the read-only readings (THETA remaining pictures and space) from them.
+ */
+function useSettings(camera: CameraView): [Setting[] | undefined, (s: Setting[]) => void] {
+  const [settings, setSettings] = useState<Setting[] | undefined>();
+  const [tick, setTick] = useState(0);
+  const lastEvent = useStore((s) => {
+    for (let i = s.log.length - 1; i >= 0; i--) {
+      const e = s.log[i]!;
+      if (e.cameraId === camera.id && e.event && (e.event.type === 'setting' || e.event.type === 'capture')) return e.seq;
+    }
+    return 0;
+  });
+  const captureState = camera.status?.capture.state;
+  useEffect(() => {
+    const t = setInterval(() => setTick((n) => n + 1), 10_000);
+    return () => clearInterval(t);
+  }, []);
+  useEffect(() => {
+    if (camera.state !== 'online') return;
+    let live = true;
+    api<Setting[]>('GET', cameraPath(camera.id, 'config')).then(
+      (s) => live && setSettings(s),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [camera.id, camera.state, lastEvent, captureState, tick]);
+  return [settings, setSettings];
+}
 
 export function Overview({ camera }: { camera: CameraView }) {
   const status = camera.status;
+  const [settings, setSettings] = useSettings(camera);
+  const readings = (settings ?? []).filter((x) => !x.writable && x.value !== null);
   return (
     <div class="overview">
-      <CaptureControls camera={camera} />
+      <CaptureControls camera={camera} settings={settings} onSettings={setSettings} />
       {camera.livePreview && <LivePreview camera={camera} />}
       {!status ? (
         <p class="muted">{camera.state === 'online' ? 'Reading status…' : 'No status: the camera is not reachable.'}</p>
@@ -34,6 +74,19 @@ export function Overview({ camera }: { camera: CameraView }) {
               </p>
             )}
           </section>
+          {readings.length > 0 && (
+            <section aria-labelledby="st-readings" class="card">
+              <h3 id="st-readings">Camera readings</h3>
+              <dl>
+                {readings.map((r) => (
+                  <>
+                    <dt>{r.label}</dt>
+                    <dd data-key={r.key}>{r.unit === 'B' && typeof r.value === 'number' ? formatBytes(r.value) : `${String(r.value)}${r.unit ? ` ${r.unit}` : ''}`}</dd>
+                  </>
+                ))}
+              </dl>
+            </section>
+          )}
           <StorageBars media={status.media} />
           {camera.protocol === 'sequoia' ? <SequoiaStatus details={status.details} /> : <GenericDetails details={status.details} />}
         </>
@@ -42,8 +95,23 @@ export function Overview({ camera }: { camera: CameraView }) {
   );
 }
 
-function CaptureControls({ camera }: { camera: CameraView }) {
+function CaptureControls({ camera, settings, onSettings }: { camera: CameraView; settings: Setting[] | undefined; onSettings: (s: Setting[]) => void }) {
   const [busy, setBusy] = useState('');
+  const mode = settings?.find((x) => MODE_KEY.test(x.key) && x.writable && x.allowed && x.allowed.length > 0);
+  const setMode = async (value: string): Promise<void> => {
+    if (!mode) return;
+    setBusy('mode');
+    setMessage(undefined);
+    try {
+      const v = mode.allowed?.find((a) => String(a) === value) ?? value;
+      const r = await api<SetConfigReply>('POST', cameraPath(camera.id, 'config'), { values: { [mode.key]: v } });
+      onSettings(r.settings);
+    } catch (err) {
+      setMessage({ text: err instanceof ApiCallError ? err.message : String(err), error: true });
+    } finally {
+      setBusy('');
+    }
+  };
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
   const caps = camera.capabilities;
   const online = camera.state === 'online';
@@ -67,6 +135,19 @@ function CaptureControls({ camera }: { camera: CameraView }) {
   return (
     <section aria-labelledby="capture-title" class="card capture-controls">
       <h3 id="capture-title">Take pictures</h3>
+      {mode && (
+        <p class="mode">
+          <label for="capture-mode">{mode.label}</label>{' '}
+          <select id="capture-mode" value={String(mode.value ?? '')} disabled={!online || busy !== ''} onChange={(e) => void setMode(e.currentTarget.value)}>
+            {mode.value === null && <option value="">(not reported)</option>}
+            {(mode.allowed ?? []).map((v) => (
+              <option key={String(v)} value={String(v)}>
+                {String(v)}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
       <div class="buttons">
         <button type="button" class="primary" disabled={!online || !caps?.capture || busy !== ''} onClick={() => run('capture', 'capture')}>
           {busy === 'capture' ? 'Capturing…' : 'Capture'}
@@ -78,7 +159,7 @@ function CaptureControls({ camera }: { camera: CameraView }) {
           Stop
         </button>
       </div>
-      <p class="hint">Continuous mode (timelapse, interval, GPS distance, video) is chosen in Settings.</p>
+      <p class="hint">Capture takes one picture in single mode; Start/Stop run the continuous mode (timelapse, interval, GPS distance, video). Its period and other parameters are in Settings.</p>
       {message && (
         <p class={message.error ? 'error' : 'ok'} role={message.error ? 'alert' : 'status'} data-testid="capture-message">
           {message.text}
