@@ -58,7 +58,10 @@ export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>): P
     return await fn();
   } catch (err) {
     if (err instanceof CliError) {
-      if (g.json) printJson({ error: { code: 'USAGE', message: err.message } });
+      if (g.json) {
+        const code = err.exitCode === 2 ? 'USAGE' : err.exitCode === 130 ? 'INTERRUPTED' : 'FAILED';
+        printJson({ error: { code, message: err.message } });
+      }
       throw err;
     }
     const e = err as { code?: unknown; message?: unknown; deviceMessage?: unknown };

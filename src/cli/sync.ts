@@ -79,6 +79,12 @@ Examples:
               const { CliError } = await import('./errors.js');
               throw new CliError(`${summary.failed} of ${summary.files} files failed; run the same command again to retry`);
             }
+          } catch (err) {
+            if (!signal.aborted) throw err;
+            progress.stop();
+            const { CliError } = await import('./errors.js');
+            // Partial files stay under their temporary names; the next run resumes them.
+            throw new CliError('interrupted; run the same command again to resume', 130, { cause: err });
           } finally {
             progress.stop();
             dispose();

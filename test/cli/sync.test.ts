@@ -114,6 +114,21 @@ describe('camctl sync', () => {
     expect(human.stdout).toMatch(/^Files: +0 on camera/m);
   });
 
+  it('stops cleanly on SIGINT and says how to resume', async () => {
+    const { emu, camera } = await startEmu({ bandwidthBytesPerSec: 1_000_000 });
+    await capture(emu, 1, 'internal');
+    const out = await tempDir();
+    const child = startCli(['--camera', camera, 'sync', out]);
+    const done = collect(child);
+    await until(async () => (await tree(out).catch(() => new Map())).size > 0, 'the first bytes');
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr.trim()).toBe('camctl: interrupted; run the same command again to resume');
+    const again = await runJson<{ files: number; failed: number }>(['--camera', camera, 'sync', out]);
+    expect(again.json).toMatchObject({ files: 5, failed: 0 });
+  });
+
   it('prints a summary for people', async () => {
     const { emu, camera } = await startEmu();
     await capture(emu, 1, 'sd');
