@@ -372,7 +372,8 @@ async function main(): Promise<void> {
   const repoRoot = path.resolve(here, '..', '..');
   const { benchmarks, broken } = await discover(here);
   if (args.list) {
-    for (const b of benchmarks) console.log(`${b.name.padEnd(28)} ${b.description}`);
+    const width = Math.max(0, ...benchmarks.map((b) => b.name.length));
+    for (const b of benchmarks) console.log(`${b.name.padEnd(width)}  ${b.description}`);
     for (const e of broken) console.log(`(broken) ${e.message}`);
     return;
   }
