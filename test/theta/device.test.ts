@@ -190,4 +190,47 @@ describe('THETA device model', () => {
     await job2.finished;
     expect(job2.files).toEqual(['100RICOH/R0010002.JPG']);
   });
+
+  it('simulates the battery: drains by the hour, charges on the charger, reports the four steps of the S, powers off when empty', async () => {
+    expect(theta.snapshot()).toMatchObject({ batteryLevel: 1, batteryState: 'disconnect' });
+    await clock.advance(1.5 * 3600_000);
+    expect(theta.snapshot().batteryLevel).toBe(0.67);
+    theta.battery.setPower('charger');
+    expect(theta.snapshot().batteryState).toBe('charging');
+    await clock.advance(3 * 3600_000);
+    expect(theta.snapshot()).toMatchObject({ batteryLevel: 1, batteryState: 'charged' });
+    theta.battery.setPower('battery');
+    theta.battery.setCharge(0);
+    expect(code(() => theta.takePicture())).toBe('powerOffSequenceRunning');
+  });
+
+  it('answers cameraInExclusiveUse to a new session while another client records', async () => {
+    theta.startSession();
+    theta.setOptions({ captureMode: '_video' });
+    theta.startCapture();
+    expect(code(() => theta.startSession())).toBe('cameraInExclusiveUse');
+    await clock.advance(1000);
+    await theta.stopCapture();
+    expect(theta.startSession().sessionId).toBe('SID_0002');
+  });
+
+  it('bracket shooting writes three exposures; composite writes one picture at the end', async () => {
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    theta.startCapture('bracket');
+    expect(theta.snapshot().captureStatus).toBe('bracket shooting');
+    for (let i = 0; i < 4 && theta.snapshot().captureStatus !== 'idle'; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      await clock.advance(1000);
+    }
+    await expect.poll(() => theta.snapshot().captureStatus, { timeout: 10_000 }).toBe('idle');
+    const evs = await Promise.all(
+      theta.listFiles('image', 'oldest', 0, 3).entries.map(async (f) => (await theta.metadata(f)).exif['ExposureBiasValue']),
+    );
+    expect(evs).toEqual([-2, 0, 2]);
+    theta.startCapture('composite');
+    await clock.advance(30_000);
+    expect(theta.snapshot().compositeShootingElapsedTime).toBe(30);
+    expect(await theta.stopCapture()).toEqual(['100RICOH/R0010004.JPG']);
+  });
 });
+
