@@ -162,6 +162,49 @@ describe('OSC server face (API v2.0)', () => {
   });
 });
 
+describe('OSC server face: paging, preview end, counted interval', () => {
+  it('pages _listAll with continuationToken and sort; ends the live preview when a shot starts', async () => {
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    await exec('camera.setOptions', { sessionId: sid, options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
+    for (let i = 0; i < 2; i++) await until((await exec('camera.takePicture', { sessionId: sid })).json['id']);
+    const total = cam.device.catalog.count;
+    expect(total).toBeGreaterThanOrEqual(3);
+    const p1 = await exec('camera._listAll', { entryCount: 2, sort: 'oldest', detail: false });
+    expect(p1.json['results'].entries).toHaveLength(2);
+    expect(p1.json['results'].entries[0]).toEqual({ name: expect.any(String), uri: expect.any(String), size: expect.any(Number), dateTime: expect.stringMatching(/^\d{4}:\d\d:\d\d \d\d:\d\d:\d\d$/) });
+    expect(p1.json['results'].continuationToken).toBe('2');
+    const p2 = await exec('camera._listAll', { entryCount: 100, sort: 'oldest', continuationToken: '2' });
+    expect(p2.json['results'].entries).toHaveLength(total - 2);
+    expect(p2.json['results'].continuationToken).toBeUndefined();
+    const newest = await exec('camera._listAll', { entryCount: 1 });
+    expect(newest.json['results'].entries[0].uri).toBe(p2.json['results'].entries.at(-1).uri);
+
+    const ac = new AbortController();
+    const r = await fetch(`${cam.url}/osc/commands/execute`, { method: 'POST', body: JSON.stringify({ name: 'camera._getLivePreview', parameters: { sessionId: sid } }), signal: ac.signal });
+    const reader = r.body!.getReader();
+    await reader.read();
+    await exec('camera.takePicture', { sessionId: sid });
+    // The stream ends by itself: the shot stopped the preview.
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    await expect.poll(() => cam.device.snapshot().captureStatus, { timeout: 10_000 }).toBe('idle');
+  });
+
+  it('v2.1 startCapture with a shot count stays in progress and ends with its fileUrls', async () => {
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    await exec('camera.setOptions', { sessionId: sid, options: { clientVersion: 2 } });
+    await exec('camera.setOptions', { options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, captureInterval: 5, captureNumber: 2 } });
+    const start = await exec('camera.startCapture');
+    expect(start.json).toMatchObject({ name: 'camera.startCapture', state: 'inProgress' });
+    const done = await until(start.json['id']);
+    expect(done['results'].fileUrls).toHaveLength(2);
+    await exec('camera.setOptions', { options: { captureNumber: 0 } });
+    await exec('camera._finishWlan');
+  });
+});
+
 describe('OSC server face (API v2.1)', () => {
   it('switches with clientVersion 2: fileUrl, listFiles with thumbnails, /files/ with Range, delete', async () => {
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
