@@ -129,6 +129,11 @@ export class ImageCache {
     this.#ready ??= (async () => {
       await mkdir(path.join(this.dir, 'orig'), { recursive: true, mode: 0o700 });
       await mkdir(path.join(this.dir, 'img'), { recursive: true, mode: 0o700 });
+      // The default lives in the shared temp dir: refuse one another user made for us to write into.
+      const st = await stat(this.dir);
+      if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
+        throw new Error(`cache directory ${this.dir} belongs to another user; give another with --cache-dir`);
+      }
     })();
     return this.#ready;
   }

@@ -196,7 +196,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
           findFile(camera, url.searchParams.get('red'), signal),
           findFile(camera, url.searchParams.get('nir'), signal),
         ]);
-        return sendFile(res, await images.ndvi(camera, red, nir, Number(url.searchParams.get('w') ?? 1280), signal), 'image/jpeg');
+        const width = Number(url.searchParams.get('w') ?? 1280);
+        if (!Number.isFinite(width) || width < 16) throw new DashboardError('BAD_REQUEST', 'w must be a width in pixels');
+        return sendFile(res, await images.ndvi(camera, red, nir, width, signal), 'image/jpeg');
       }
       case 'GET live':
         return streamLivePreview(camera, res, SECURITY_HEADERS, signal);

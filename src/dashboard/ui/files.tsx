@@ -45,6 +45,13 @@ export function FileBrowser({ camera }: { camera: CameraView }) {
     if (version > 0 && (path.startsWith(changedPath) || changedPath.startsWith(path) || changedPath === '/')) void load(path);
   }, [version]);
 
+  // The Sequoia announces only the start and end of a timelapse: while the camera captures into a
+  // folder shown here (or above it), re-list at each status update to show pictures as they come.
+  const captureFolder = camera.status?.capture.state === 'capturing' ? (camera.status.capture.folder ?? '/') : undefined;
+  useEffect(() => {
+    if (captureFolder !== undefined && (captureFolder.startsWith(path) || path.startsWith(captureFolder))) void load(path);
+  }, [camera.statusAt]);
+
   const parts = path.split('/').filter(Boolean);
   const go = (p: string): void => setPath(p);
   const toggle = (p: string): void => {

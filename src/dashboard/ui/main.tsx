@@ -71,7 +71,9 @@ function App() {
 function cameraName(c: CameraView): string {
   if (!c.info) return c.protocol.toUpperCase();
   const { manufacturer, model } = c.info;
-  return model.toLowerCase().startsWith(manufacturer.toLowerCase()) ? model : `${manufacturer} ${model}`;
+  // PTP says "Ricoh Company, Ltd." where OSC says "RICOH": compare the maker's first word.
+  const maker = (manufacturer.split(/[\s,]+/)[0] ?? '').toLowerCase();
+  return maker && model.toLowerCase().startsWith(maker) ? model : `${manufacturer} ${model}`;
 }
 
 function AddCamera({ onAdded }: { onAdded: (c: CameraView) => void }) {
@@ -103,7 +105,10 @@ function AddCamera({ onAdded }: { onAdded: (c: CameraView) => void }) {
         name="address"
         placeholder="sequoia://192.168.47.1"
         value={address}
-        onInput={(e) => setAddress(e.currentTarget.value)}
+        onInput={(e) => {
+          setAddress(e.currentTarget.value);
+          setError('');
+        }}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? 'add-error' : undefined}
         required
