@@ -205,6 +205,36 @@ describe('OSC server face: paging, preview end, counted interval', () => {
   });
 });
 
+describe('OSC server face: video and OSC 1 listings', () => {
+  it('records with _startCapture/_stopCapture in _video mode and serves it with _getVideo (full and thumb)', async () => {
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    await exec('camera.setOptions', { sessionId: sid, options: { captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } } });
+    expect((await exec('camera.takePicture', { sessionId: sid })).json['error'].code).toBe('disabledCommand');
+    expect((await exec('camera._startCapture', { sessionId: sid })).json['state']).toBe('done');
+    await expect.poll(async () => (await post('/osc/state')).json['state']._recordedTime, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect((await exec('camera._stopCapture', { sessionId: sid })).json).toEqual({ name: 'camera._stopCapture', state: 'done' });
+    const uri = (await post('/osc/state')).json['state']._latestFileUri as string;
+    expect(uri).toMatch(/^100RICOH\/R\d{7}\.MP4$/);
+    const listed = (await exec('camera._listAll', { entryCount: 1 })).json['results'].entries[0];
+    expect(listed).toMatchObject({ uri, width: 1280, height: 720, recordTime: expect.any(Number) });
+    const full = await exec('camera._getVideo', { fileUri: uri, type: 'full' });
+    expect(full.type).toBe('video/mp4');
+    expect(full.bytes.toString('latin1', 4, 8)).toBe('ftyp');
+    const thumb = await exec('camera._getVideo', { fileUri: uri, _type: 'thumb' });
+    expect(thumb.type).toBe('image/jpeg');
+    expect((await exec('camera.getImage', { fileUri: uri })).json['error'].code).toBe('invalidFileFormat');
+    await exec('camera.setOptions', { sessionId: sid, options: { captureMode: 'image' } });
+  });
+
+  it('answers OSC 1 listImages with base64 thumbnails', async () => {
+    const r = await exec('camera.listImages', { entryCount: 2, includeThumb: true });
+    const e = r.json['results'].entries[0];
+    expect(e.uri).toMatch(/\.JPG$/);
+    expect(Buffer.from(e.thumbnail, 'base64').subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect(r.json['results'].totalEntries).toBeGreaterThan(0);
+  });
+});
+
 describe('OSC server face (API v2.1)', () => {
   it('switches with clientVersion 2: fileUrl, listFiles with thumbnails, /files/ with Range, delete', async () => {
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
