@@ -73,7 +73,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   let folderBytes = 0;
   for (let i = 0; i < ZIP_FILES; i++) {
     const size = i === ZIP_FILES - 1 ? GiB - ZIP_FILE_BYTES * (ZIP_FILES - 1) : ZIP_FILE_BYTES;
-    await writeRandomFile(path.join(internal, '0001', imageName(i)), size, ctx.signal);
+    await writeRandomFile(path.join(internal, '0001', imageName(i)), size, ctx.signal, i + 1);
     folderBytes += size;
   }
 

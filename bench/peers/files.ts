@@ -19,8 +19,11 @@ function randomBlock(): Buffer {
   return block;
 }
 
-/** Writes `bytes` bytes of incompressible data to `file` (created or truncated). */
-export async function writeRandomFile(file: string, bytes: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Writes `bytes` bytes of incompressible data to `file` (created or truncated). Files written with
+ * different `salt`s differ, so a folder of them holds no two identical files.
+ */
+export async function writeRandomFile(file: string, bytes: number, signal?: AbortSignal, salt = 0): Promise<void> {
   const data = randomBlock();
   const handle = await open(file, 'w');
   try {
@@ -28,8 +31,8 @@ export async function writeRandomFile(file: string, bytes: number, signal?: Abor
     while (written < bytes) {
       signal?.throwIfAborted();
       const n = Math.min(BLOCK, bytes - written);
-      // Rotate the block per write so no two blocks of a file are identical.
-      const offset = (written / BLOCK) % 997;
+      // Rotate the block per write so no two blocks of a file (or of two salted files) are identical.
+      const offset = (written / BLOCK + salt * 131) % 997;
       const chunk = offset === 0 ? data.subarray(0, n) : Buffer.concat([data.subarray(offset), data.subarray(0, offset)]).subarray(0, n);
       await handle.write(chunk, 0, n, written);
       written += n;

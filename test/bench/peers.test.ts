@@ -43,6 +43,9 @@ describe('writeRandomFile / ensureSpace', () => {
     expect(data.length).toBe(size);
     const mib4 = 4 * 1024 * 1024;
     expect(data.subarray(0, 4096).equals(data.subarray(mib4, mib4 + 4096))).toBe(false);
+    const other = path.join(tmp, 'r2.bin');
+    await writeRandomFile(other, 4096, undefined, 1);
+    expect((await readFile(other)).equals(data.subarray(0, 4096))).toBe(false);
   });
 
   it('skips instead of filling the disk', async () => {
