@@ -52,6 +52,8 @@ export interface SyncSummary {
   skipped: number;
   failed: number;
   deleted: number;
+  /** Folders removed on the camera after `deleteAfter` emptied them. */
+  deletedFolders: number;
   incomplete: number;
   transferredBytes: number;
   seconds: number;
@@ -98,6 +100,7 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
     skipped: 0,
     failed: 0,
     deleted: 0,
+    deletedFolders: 0,
     incomplete: all.length - files.length,
     transferredBytes: 0,
     seconds: 0,
@@ -143,9 +146,31 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
     options.onFileDone?.(file, result);
   });
 
+  if (options.deleteAfter) summary.deletedFolders = await removeEmptiedFolders(camera, files, options.signal);
   summary.seconds = (performance.now() - started) / 1000;
   summary.bytesPerSecond = summary.seconds > 0 ? summary.transferredBytes / summary.seconds : 0;
   return summary;
+}
+
+/**
+ * Folders whose files were all deleted are removed too, so the card does not fill with empty
+ * folders — but only if they are still empty when looked at again (a capture may be writing into
+ * one; the camera then refuses, which is fine: it stays).
+ */
+async function removeEmptiedFolders(camera: Camera, files: readonly RemoteFile[], signal: AbortSignal | undefined): Promise<number> {
+  const folders = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))];
+  let removed = 0;
+  for (const folder of folders) {
+    try {
+      if ((await camera.list(folder, { signal })).length > 0) continue;
+      await camera.delete(folder, { signal });
+      removed++;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      debug('keeping folder %s: %s', folder, (err as Error).message);
+    }
+  }
+  return removed;
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; results in input order; first error wins. */

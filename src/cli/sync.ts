@@ -71,7 +71,9 @@ Examples:
                     ['Files', `${summary.files} on camera: ${summary.downloaded} downloaded, ${summary.resumed} resumed, ${summary.skipped} already complete, ${summary.failed} failed`],
                     ['Bytes', `${humanSize(summary.transferredBytes)} transferred of ${humanSize(summary.bytes)}`],
                     ['Time', `${humanDuration(summary.seconds)} (${humanRate(summary.bytesPerSecond)})`],
-                    ...(summary.deleted ? [['Deleted', `${summary.deleted} files on the camera`] as [string, string]] : []),
+                    ...(summary.deleted
+                      ? [['Deleted', `${summary.deleted} files and ${summary.deletedFolders} emptied folders on the camera`] as [string, string]]
+                      : []),
                     ...(summary.incomplete ? [['Skipped', `${summary.incomplete} files still being written`] as [string, string]] : []),
                   ]),
             );

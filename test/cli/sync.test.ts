@@ -24,7 +24,7 @@ async function capture(emu: RunningSequoiaEmulator, n: number, medium: 'internal
 /** Every file name under `dir`, relative (cheap enough to poll). */
 async function names(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
 }
 
 /** Every file under `dir`, relative, with its bytes. */
@@ -109,7 +109,8 @@ describe('camctl sync', () => {
     const out = await tempDir();
     const r = await runJson<{ files: number; deleted: number }>(['--camera', camera, 'sync', out, '--delete-after']);
     expect(r.result.code).toBe(0);
-    expect(r.json).toMatchObject({ files: 10, deleted: 10 });
+    expect(r.json).toMatchObject({ files: 10, deleted: 10, deletedFolders: 2 });
+    expect((await runJson<{ entries: unknown[] }>(['--camera', camera, 'ls', '/internal'])).json.entries).toEqual([]);
     const local = await tree(out);
     expect(local.size).toBe(10);
     for (const [k, bytes] of local) expect(bytes.equals(expected.get(k)!), k).toBe(true);
