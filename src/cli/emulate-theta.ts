@@ -27,7 +27,7 @@ export function registerTheta(emulate: Command): void {
     .description('emulated RICOH THETA S: OSC API v2.0 and v2.1 (sessions, capture, files, live preview) over real files')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--http-port <n>', 'HTTP port (0 = any free port; the camera uses 80)', '0')
-    .option('--ptpip-port <n>', 'also serve PTP/IP (needs the PTP/IP face; refused until it is wired)')
+    .option('--ptpip-port <n>', 'also serve PTP/IP with the Ricoh extension on this port (0 = any free port)')
     .option('--data-dir <dir>', 'media directory (default: ~/.local/share/camctl/theta)')
     .option('--speed <x>', 'run simulated time x times faster than real time', '1')
     .option('--auth <scheme>', 'require HTTP authentication: digest (as THETA V/Z1 in client mode)')
@@ -51,7 +51,6 @@ Examples:
   camctl emulate theta --auth digest --user THETAYL00105377 --password 00105377`,
     )
     .action(async (flags: ThetaEmulateFlags) => {
-      if (flags.ptpipPort !== undefined) throw new CliError('--ptpip-port: the THETA PTP/IP face is not available in this build');
       let auth: { user: string; password: string } | undefined;
       if (flags.auth !== undefined) {
         if (flags.auth !== 'digest') throw new CliError(`--auth must be "digest", got ${JSON.stringify(flags.auth)}`);
@@ -65,6 +64,7 @@ Examples:
       const options = {
         host: flags.host,
         httpPort: parsePort(flags.httpPort, '--http-port'),
+        ...(flags.ptpipPort !== undefined ? { ptpipPort: parsePort(flags.ptpipPort, '--ptpip-port') } : {}),
         speed: parseNumberOption(flags.speed, '--speed', { min: 0.001, max: 100_000 }),
         battery: parseNumberOption(flags.battery, '--battery', { min: 0, max: 1 }),
         power: flags.charging ? ('charger' as const) : ('battery' as const),
@@ -81,7 +81,7 @@ Examples:
         if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen: ${e.message}`);
         throw err;
       }
-      process.stdout.write(`${JSON.stringify({ event: 'listening', model: 'theta', http: cam.url })}\n`);
+      process.stdout.write(`${JSON.stringify({ event: 'listening', model: 'theta', http: cam.url, ...(cam.ptpip ? { ptpip: cam.ptpip } : {}) })}\n`);
       process.stderr.write(`emulated RICOH THETA S ${cam.device.serialNumber} listening on ${cam.url}, data in ${cam.dataDir}\n`);
       const host = cam.url.replace(/^http:\/\//, '');
       process.stderr.write(

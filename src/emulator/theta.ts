@@ -1,6 +1,6 @@
 /**
- * The emulated RICOH THETA S: a {@link ThetaDevice} with its OSC server face bolted on (and the
- * PTP/IP face once that lands, over the same device).
+ * The emulated RICOH THETA S: a {@link ThetaDevice} with its OSC server face bolted on, and the
+ * PTP/IP face (Ricoh extension) over the same device when `ptpipPort` is given.
  *
  * @example
  * const cam = await startThetaEmulator({ dataDir: '/tmp/theta' });
@@ -22,6 +22,8 @@ export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir'
   host?: string;
   /** HTTP port; 0 picks a free one. Default 0. */
   httpPort?: number;
+  /** PTP/IP port (Ricoh extension, theta-ptp.ts); 0 picks a free one; undefined = no PTP/IP face. */
+  ptpipPort?: number;
   /** Simulated time runs this many times faster (ignored when `clock` is given). Default 1. */
   speed?: number;
   clock?: Clock;
@@ -32,6 +34,8 @@ export interface RunningThetaEmulator {
   url: string;
   device: ThetaDevice;
   osc: OscServerFace;
+  /** `host:port` of the PTP/IP face, when started. */
+  ptpip?: string;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -58,16 +62,27 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   try {
     osc = new OscServerFace(device, faceOpts);
     const { port } = await osc.listen(options.httpPort ?? 0, host);
-    return {
+    let ptp: { address: string; close(): Promise<void> } | undefined;
+    if (options.ptpipPort !== undefined) {
+      const { startThetaPtpIp } = await import('./theta-ptp.js');
+      ptp = await startThetaPtpIp(device, { host, port: options.ptpipPort }).catch(async (err: unknown) => {
+        await osc.close().catch(() => undefined);
+        throw err;
+      });
+    }
+    const running: RunningThetaEmulator = {
       url: `http://${urlHost(host)}:${port}`,
       device,
       osc,
       dataDir,
       async close() {
+        await ptp?.close().catch(() => undefined);
         await osc.close().catch(() => undefined);
         await device.close();
       },
     };
+    if (ptp) running.ptpip = ptp.address;
+    return running;
   } catch (err) {
     await device.close();
     throw err;
