@@ -183,6 +183,48 @@ describe('dashboard server', () => {
     expect(again.body.equals(thumb.body)).toBe(true);
     expect((await request(port, 'GET', `/api/cameras/${id}/thumb?path=/internal/0000/NOPE.JPG`)).status).toBe(404);
   });
+
+  it('streams a folder as the camera’s own zip and reports download progress to live pages', async () => {
+    const shot = json(await request(port, 'POST', `/api/cameras/${id}/capture`));
+    const folder = shot.folder as string;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`);
+    await new Promise((resolve) => ws.once('message', resolve)); // hello
+    const done = new Promise<any>((resolve) => {
+      ws.on('message', (d) => {
+        const m = JSON.parse(String(d)) as ServerMessage;
+        if (m.type === 'download' && m.id === 'dl-test' && m.state !== 'running') resolve(m);
+      });
+    });
+    const zip = await request(port, 'GET', `/api/cameras/${id}/download?path=${encodeURIComponent(folder)}&dl=dl-test`);
+    expect(zip.status).toBe(200);
+    expect(zip.headers['content-disposition']).toContain(`${folder.split('/').pop()}.zip`);
+    const entries = await unzip(zip.body);
+    expect([...entries.keys()].map((k) => k.split('/').pop()).sort()).toEqual((shot.files as RemoteEntry[]).map((f) => f.name).sort());
+    const msg = await done;
+    expect(msg).toMatchObject({ state: 'done', cameraId: id, bytes: zip.body.length });
+    ws.close();
+  });
+
+  it('shows a camera that does not answer as offline, and online once it does', async () => {
+    const later = await startSequoiaEmulator({ dataDir: path.join(tmp, 'later') });
+    const address = later.url.replace('http:', 'sequoia:');
+    const laterPort = Number(new URL(later.url).port);
+    await later.close();
+    const view = dash.hub.add(address);
+    for (let i = 0; i < 200 && dash.hub.view(view.id).state !== 'offline'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(dash.hub.view(view.id)).toMatchObject({ state: 'offline', error: { code: 'UNREACHABLE' } });
+    const offline = await request(port, 'GET', `/api/cameras/${view.id}/files`);
+    expect(offline.status).toBe(503);
+    expect(json(offline).error.code).toBe('CAMERA_OFFLINE');
+    const back = await startSequoiaEmulator({ dataDir: path.join(tmp, 'later'), httpPort: laterPort });
+    try {
+      for (let i = 0; i < 400 && dash.hub.view(view.id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(dash.hub.view(view.id).state).toBe('online');
+    } finally {
+      await dash.hub.remove(view.id);
+      await back.close();
+    }
+  });
 });
 
 function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
