@@ -69,3 +69,27 @@ describe('openCamera', () => {
     await expect(openCamera('nothere://h:9')).rejects.toMatchObject({ code: 'UNKNOWN_SCHEME' });
   });
 });
+
+describe('Sequoia settings descriptions', () => {
+  it('read the firmware placeholders as no value', async () => {
+    const { describeConfig } = await import('../../src/camera/sequoia-settings.js');
+    const settings = describeConfig({
+      request: 'get_config',
+      capture_mode: 'timelapse',
+      timelapse_param: 2.5,
+      gps_param: 'Nogpsparam',
+      overlap_param: 'Noautoparam',
+      resolution_rgb: 16,
+      resolution_mono: 1.2,
+      bit_depth: 10,
+      sensors_mask: 31,
+      storage_selected: 'internal',
+      auto_select: 'off',
+    });
+    const value = (k: string) => settings.find((s) => s.key === k)?.value;
+    expect(value('timelapse_param')).toBe(2.5);
+    expect(value('gps_param')).toBeNull();
+    expect(value('overlap_param')).toBeNull();
+    expect(settings.map((s) => s.key)).toHaveLength(10);
+  });
+});

@@ -189,6 +189,25 @@ describe('SequoiaClient against faulty servers', () => {
     expect(err.message).toBe('unexpected reply to /version: version: expected a string, got 141; serial_number: missing');
     body = [1];
     expect(await codeOf(client.getConfig())).toBe('BAD_REPLY');
+    // The seed's GET /manualmode example says `near_ir`; the firmware `near_infrared`: both read.
+    const exp = { exp_us: 800, iso: 800 };
+    body = { request: 'get_manualmode', monochrome: { mode: 'manual', green: exp, red: exp, red_edge: exp, near_ir: exp }, rgb: { mode: 'auto', ...exp } };
+    expect((await client.getManualMode()).monochrome.near_infrared).toEqual(exp);
+    // Placeholders the firmware writes outside the mode they belong to are valid.
+    body = {
+      request: 'get_config',
+      capture_mode: 'single',
+      timelapse_param: 'Notlparam',
+      gps_param: 'Nogpsparam',
+      overlap_param: 'Noautoparam',
+      resolution_rgb: 16,
+      resolution_mono: 1.2,
+      bit_depth: 10,
+      sensors_mask: 31,
+      storage_selected: 'internal',
+      auto_select: 'off',
+    };
+    expect((await client.getConfig()).timelapse_param).toBe('Notlparam');
   });
 
   it('times out each phase: reply headers that never come, a body that stalls', async () => {
