@@ -85,7 +85,13 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await page.fill('#add-address', 'sequoia//192.168.47.1');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect.poll(() => page.textContent('#add-error')).toMatch(/invalid camera address/);
-    await page.fill('#add-address', '');
+    // A camera nobody answers for shows as offline with the reason, and can be removed again.
+    await page.fill('#add-address', 'sequoia://127.0.0.1:1');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => page.textContent('[data-testid="camera-state"]'), { timeout: 15_000 }).toBe('offline');
+    expect(await page.textContent('.camera-head .error')).toMatch(/127\.0\.0\.1:1/);
+    await page.getByRole('button', { name: 'Remove sequoia://127.0.0.1:1 from the dashboard' }).click();
+    await page.waitForSelector('.camera-button:has-text("127.0.0.1:1")', { state: 'detached' });
   });
 
   it('takes a Sequoia capture and shows its files with thumbnails', async () => {
@@ -99,7 +105,7 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     expect(await page.locator('.tile').count()).toBe(5);
     await waitForExpression(page, `[...document.querySelectorAll('.tile img')].every((i) => i.complete && i.naturalWidth > 0)`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'files.png'), fullPage: true });
-  });
+  }, 120_000);
 
   it('downloads a file byte-identical to the camera’s', async () => {
     const tile = page.locator('.tile').filter({ hasText: '_NIR.TIF' });
@@ -166,6 +172,7 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
   it('brings a camera notification to the page quickly (latency figure)', async () => {
     await openTab('Event log');
     const samples = await measureNotificationLatency(page, demo.sequoiaUrl, 7);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'event-log.png') });
     const figure = { medianMs: median(samples), maxMs: Math.max(...samples), samples };
     await writeFile(path.join(ARTIFACTS, 'notification-latency.json'), `${JSON.stringify(figure, null, 2)}\n`);
     console.log(`dashboard notification → page: median ${figure.medianMs} ms, max ${figure.maxMs} ms`);
@@ -182,6 +189,7 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: /^Delete/ }).click();
     const dialog = page.locator('dialog.confirm');
     await expect.poll(() => dialog.textContent()).toContain(folder);
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Cancel'); // the safe choice has focus
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.waitForSelector(`.entry-open[data-path="${folder}"]`, { state: 'detached' });
     const listing = (await (await fetch(`${demo.sequoiaUrl}/file/internal`)).json()) as Record<string, unknown>;
@@ -218,7 +226,7 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid="sphere"] canvas');
     await page.screenshot({ path: path.join(ARTIFACTS, 'theta-360.png') });
     await page.keyboard.press('Escape');
-  });
+  }, 180_000);
 
   it('lays out on a phone', async () => {
     const phone = await context.newPage();

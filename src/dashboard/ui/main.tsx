@@ -67,6 +67,15 @@ function App() {
   );
 }
 
+/** Forgets a camera (nothing on the camera changes); the live socket removes it from the list. */
+async function forget(camera: CameraView): Promise<void> {
+  try {
+    await api('DELETE', `/api/cameras/${encodeURIComponent(camera.id)}`);
+  } catch (err) {
+    console.error(err);
+  }
+}
+
 /** "Parrot Sequoia", "RICOH THETA S" (whose model already starts with the maker's name). */
 function cameraName(c: CameraView): string {
   if (!c.info) return c.protocol.toUpperCase();
@@ -156,6 +165,9 @@ function CameraPanel({ camera }: { camera: CameraView }) {
           {camera.address}
           {camera.info?.firmware && <> · firmware {camera.info.firmware}</>}
         </p>
+        <button type="button" class="forget" onClick={() => void forget(camera)} aria-label={`Remove ${camera.address} from the dashboard`}>
+          Remove
+        </button>
         {camera.error && (
           <p class="error" role="alert">
             {camera.error.message}
