@@ -99,4 +99,18 @@ describe('theta:// Camera adapter', () => {
     expect(files.some((x) => x.name.endsWith('.MP4'))).toBe(true);
     await cam.setConfig({ captureMode: 'image' });
   });
+
+  it('opens theta://user:password@host with digest authentication', async () => {
+    const authed = await startThetaEmulator({ dataDir: path.join(dir, 'auth'), auth: { user: 'THETAYL00105377', password: '00105377' } });
+    try {
+      const port = new URL(authed.url).port;
+      const ok = await openCamera(`theta://THETAYL00105377:00105377@127.0.0.1:${port}`);
+      expect((await ok.info()).model).toBe('RICOH THETA S');
+      await ok.close();
+      await expect(openCamera(`theta://THETAYL00105377:wrong@127.0.0.1:${port}`)).rejects.toMatchObject({ code: 'CAMERA_ERROR', deviceCode: undefined });
+    } finally {
+      await authed.close();
+    }
+  });
 });
+
