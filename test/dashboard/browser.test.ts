@@ -123,6 +123,31 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await tile.locator('input[type=checkbox]').uncheck();
   });
 
+  it('shows the progress of a long download', async () => {
+    // Slow the camera's link (as over its 802.11g Wi-Fi, only slower) so the download takes seconds.
+    const link = (body: object) =>
+      fetch(`${demo.sequoiaUrl}/_emulator/link`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.arrayBuffer());
+    await link({ bandwidthBytesPerSec: 800_000 });
+    try {
+      await page.getByRole('button', { name: /dismiss/ }).click(); // the earlier download's row
+      const tile = page.locator('.tile').filter({ hasText: '_RED.TIF' });
+      await tile.locator('input[type=checkbox]').check();
+      const downloaded = page.waitForEvent('download');
+      await page.getByRole('button', { name: /^Download/ }).click();
+      const partial = await waitForExpression<string>(
+        page,
+        `(() => { const p = document.querySelector('.downloads li[data-state="running"] progress'); return p && p.value > 0 && p.value < p.max ? p.value + '/' + p.max : false; })()`,
+      );
+      expect(partial).toMatch(/^\d+\/2462608$/);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'download-progress.png') });
+      await (await downloaded).path();
+      await expect.poll(() => page.getAttribute('.downloads li', 'data-state'), { timeout: 30_000 }).toBe('done');
+      await tile.locator('input[type=checkbox]').uncheck();
+    } finally {
+      await link({ bandwidthBytesPerSec: 0 });
+    }
+  }, 120_000);
+
   it('shows each band of the capture and an NDVI preview', async () => {
     await page.getByRole('button', { name: /Open bands \+ NDVI/ }).click();
     await page.waitForSelector('dialog.viewer [data-testid="viewer-image"]');
