@@ -82,6 +82,7 @@ Examples:
         throw err;
       }
       process.stdout.write(`camctl dashboard: ${dash.url}\n`);
+      if (!dash.uiBuilt) process.stderr.write('warning: the page is not built, only the API answers: run `npm run build`\n');
       if (demo) {
         for (const c of demo.cameras) process.stderr.write(`demo camera: ${c.address}\n`);
         for (const s of demo.skipped) process.stderr.write(`demo: skipped ${s}\n`);

@@ -54,6 +54,8 @@ export interface RunningDashboard {
   port: number;
   hub: CameraHub;
   images: ImageCache;
+  /** Whether the page is built (the API works without it; `/` then answers UI_MISSING). */
+  uiBuilt: boolean;
   close(): Promise<void>;
 }
 
@@ -288,6 +290,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     port,
     hub,
     images,
+    uiBuilt: files.available(),
     async close() {
       for (const ac of active) ac.abort();
       for (const ws of wss.clients) ws.terminate();
