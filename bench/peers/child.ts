@@ -29,6 +29,35 @@ export class ChildStartError extends Error {
 
 const STDERR_TAIL = 4096;
 
+/**
+ * Children still running. If the harness dies without its clean-up (an uncaught error, a second
+ * Ctrl-C), they are killed on the way out rather than left holding ports and temp dirs.
+ */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(proc: ChildProcess): void {
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const p of live) killGroup(p, 'SIGKILL');
+    });
+  }
+}
+
+/**
+ * Signals the child's whole process group (each child leads its own, see spawn), so nginx's
+ * workers go with their master even when the master is killed outright.
+ */
+function killGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (proc.pid !== undefined) process.kill(-proc.pid, signal);
+  } catch {
+    proc.kill(signal);
+  }
+}
+
 export class Child {
   readonly pid: number;
   readonly label: string;
@@ -70,11 +99,15 @@ export class Child {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: killable as a whole (killGroup). It also means Ctrl-C in a
+      // terminal reaches only the harness, which then stops every child in order.
+      detached: true,
     });
     await new Promise<void>((resolve, reject) => {
       proc.once('spawn', resolve);
       proc.once('error', (err) => reject(new ChildStartError(`${opts.label ?? command}: ${err.message}`, { cause: err })));
     });
+    track(proc);
     return new Child(proc, opts.label ?? command);
   }
 
@@ -156,7 +189,7 @@ export class Child {
   async stop(graceMs = 5000): Promise<void> {
     if (this.exitInfo) return;
     this.proc.kill('SIGTERM');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => killGroup(this.proc, 'SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
   }
