@@ -128,7 +128,12 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       await files.serve(req, res, p, SECURITY_HEADERS);
       return;
     }
-    const parts = p.split('/').slice(2).map(decodeURIComponent); // ['cameras', id, action…]
+    let parts: string[]; // ['cameras', id, action…]
+    try {
+      parts = p.split('/').slice(2).map(decodeURIComponent);
+    } catch (cause) {
+      throw new DashboardError('BAD_REQUEST', `malformed path ${p}`, { cause });
+    }
     const method = req.method ?? 'GET';
     if (parts[0] !== 'cameras') throw new DashboardError('NOT_FOUND', `no API route ${p}`);
     if (parts.length === 1) {
@@ -281,7 +286,14 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   });
   const port = (server.address() as AddressInfo).port;
   bound.guard = new RequestGuard(host, port);
-  for (const c of options.cameras ?? []) hub.add(c);
+  try {
+    for (const c of options.cameras ?? []) hub.add(c);
+  } catch (err) {
+    await hub.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  }
   const shown = host.includes(':') ? `[${host}]` : host;
   debug('listening on %s:%d', host, port);
   return {

@@ -138,8 +138,10 @@ describe('dashboard server', () => {
     expect(form.status).toBe(415);
     const big = await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, `{"values":{"x":"${'a'.repeat(70_000)}"}}`);
     expect(big.status).toBe(413);
-    const path = await request(port, 'GET', `/api/cameras/${id}/files?path=/internal/../etc`);
-    expect(path.status).toBe(400);
+    expect((await request(port, 'GET', '/api/cameras/%E0%A4%A/files')).status).toBe(400);
+    await expect(startDashboard({ cameras: ['sequoia//nope'], cacheDir: path.join(tmp, 'c2') })).rejects.toMatchObject({ code: 'BAD_ADDRESS' });
+    const dotdot = await request(port, 'GET', `/api/cameras/${id}/files?path=/internal/../etc`);
+    expect(dotdot.status).toBe(400);
     expect((await request(port, 'GET', '/')).status).toBe(500); // this server has no built page
   });
 
