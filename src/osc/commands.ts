@@ -71,8 +71,8 @@ const V21: Record<(typeof COMMANDS_V21)[number], CommandSpec> = {
 /** What the HTTP layer sends. */
 export type CommandOutcome =
   | { kind: 'json'; body: CommandResponse }
-  /** A reply serialized already (large listings: thumbnails are spliced in as bytes). */
-  | { kind: 'raw-json'; bytes: Buffer }
+  /** A reply serialized already, in pieces (large listings: thumbnails are spliced in as bytes). */
+  | { kind: 'raw-json'; parts: Buffer[] }
   | { kind: 'file'; name: string; file: ThetaFile; thumb: boolean; maxSize?: number }
   | { kind: 'preview'; name: string };
 
@@ -311,7 +311,7 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
         parts.push(Buffer.from(`${i ? ',' : ''}${json.slice(0, -1)},"thumbnail":"`), b64, Buffer.from('"}'));
       });
       parts.push(Buffer.from(`],"totalEntries":${total}}}`));
-      return { kind: 'raw-json', bytes: Buffer.concat(parts) };
+      return { kind: 'raw-json', parts };
     }
     case 'camera.delete': {
       if (device.api === 1) {

@@ -342,8 +342,12 @@ export class OscServerFace {
     if (outcome.kind === 'json') {
       this.sendJson(res, 200, outcome.body);
     } else if (outcome.kind === 'raw-json') {
-      res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': outcome.bytes.length, 'X-Content-Type-Options': 'nosniff' });
-      res.end(outcome.bytes);
+      const length = outcome.parts.reduce((n, b) => n + b.length, 0);
+      res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': length, 'X-Content-Type-Options': 'nosniff' });
+      // Corked writes leave as one writev: no megabyte copy per listing.
+      res.cork();
+      for (const part of outcome.parts) res.write(part);
+      res.end();
     } else if (outcome.kind === 'file') {
       await this.sendFile(req, res, outcome.file, outcome.thumb, outcome.maxSize, false);
     } else {
