@@ -5,19 +5,18 @@
  * The face only translates: requests become device calls, device events become WebSocket
  * notifications. Paths from the network reach files only through the device's confined storage.
  */
-import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
-import type { Duplex, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Duplex, Writable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
-import yazl from 'yazl';
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
 import { StorageError, checkName } from '../devices/storage.js';
 import { delay, Throttle, type LinkOptions } from '../emulator/link.js';
 import { cameraJson, float } from './camera-json.js';
 import { BodyTooLargeError, parseRange, readBody } from './http-util.js';
+import { sendFileRange } from './send-file.js';
+import { storedZipSize, writeStoredZip, type ZipEntry } from './zip-store.js';
 import {
   CONFIG_ERRORS,
   MEDIA,
@@ -54,6 +53,10 @@ class HttpReply extends Error {
   ) {
     super(String(body.error ?? body.status ?? status));
   }
+}
+
+function crcKey(f: { path: string; size: number; mtimeMs: number }): string {
+  return `${f.size}:${f.mtimeMs}:${f.path}`;
 }
 
 const MIME: Record<string, string> = { JPG: 'image/jpeg', TIF: 'image/tiff' };
@@ -202,16 +205,20 @@ export class SequoiaHttpFace {
   }
 
   private json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = cameraJson(body);
-    const buf = Buffer.from(text);
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': buf.length, ...headers });
+    this.sendJsonText(res, status, cameraJson(body), headers);
+  }
+
+  private sendJsonText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+    const length = Buffer.byteLength(text);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': length, ...headers });
     const link = this.opts.link?.();
-    if (link && link.bandwidthBytesPerSec > 0 && buf.length > 16 * 1024) {
+    if (link && link.bandwidthBytesPerSec > 0 && length > 16 * 1024) {
       const t = new Throttle(link.bandwidthBytesPerSec);
       t.pipe(res);
-      t.end(buf);
+      t.end(text);
     } else {
-      res.end(buf);
+      // A string (not a Buffer) lets node send headers and body in one write instead of a writev.
+      res.end(text);
     }
   }
 
@@ -392,12 +399,32 @@ export class SequoiaHttpFace {
     }
   }
 
+  /**
+   * CRC-32 of files already zipped once, by path, size and mtime: the camera's files never change
+   * after they are written, and the CRC is the one per-byte cost a stored zip adds to a download.
+   */
+  private readonly crcMemo = new Map<string, number>();
+
+  /**
+   * The last `GET /status` answer and the instant it describes. The status is a function of the
+   * device clock and the device state, so an answer is reused while neither has moved: under a
+   * polling dashboard or wrk that spares most of the simulation and serialisation, which cost
+   * more than node:http itself (bench/sequoia-status.bench.ts).
+   */
+  private statusCache: { at: number; revision: number; text: string } | undefined;
+
   private status(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): void {
     this.method(req, ['GET']);
     if (rest.length === 0) {
-      const body: Record<string, unknown> = { request: 'get_status' };
-      for (const part of ['sunshine', 'temperature', 'gps', 'instruments'] as const) body[part] = this.statusPart(part);
-      return this.json(res, 200, body);
+      const at = this.device.clock.now();
+      const revision = this.device.stateRevision;
+      let cached = this.statusCache;
+      if (!cached || cached.at !== at || cached.revision !== revision) {
+        const body: Record<string, unknown> = { request: 'get_status' };
+        for (const part of ['sunshine', 'temperature', 'gps', 'instruments'] as const) body[part] = this.statusPart(part);
+        cached = this.statusCache = { at, revision, text: cameraJson(body) };
+      }
+      return this.sendJsonText(res, 200, cached.text);
     }
     const part = rest[0] as StatusPart;
     if (rest.length === 1 && (STATUS_PARTS as readonly string[]).includes(part)) {
@@ -541,25 +568,33 @@ export class SequoiaHttpFace {
         res.end();
         return;
       }
-      const stream = createReadStream('', { fd: handle, start, end, highWaterMark: 1024 * 1024, autoClose: true });
-      await this.send(stream, res);
+      const out = this.output(res);
+      try {
+        await sendFileRange(handle, start, end, out);
+        out.end();
+      } catch (err) {
+        // The client went away mid-download: nothing to answer.
+        log('download ended early: %s', (err as Error).message);
+        res.destroy();
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
       await handle.close().catch(() => undefined);
       throw err;
     }
   }
 
-  /** Streams a body to the response, through the link's throttle when one is set. */
-  private async send(body: Readable, res: http.ServerResponse): Promise<void> {
+  /** Where a body goes: the response itself, or the link's throttle in front of it. */
+  private output(res: http.ServerResponse): Writable {
     const link = this.opts.link?.();
-    try {
-      if (link && link.bandwidthBytesPerSec > 0) await pipeline(body, new Throttle(link.bandwidthBytesPerSec), res);
-      else await pipeline(body, res);
-    } catch (err) {
-      // The client went away mid-download: nothing to answer.
-      log('download ended early: %s', (err as Error).message);
-      body.destroy();
-    }
+    if (!link || link.bandwidthBytesPerSec <= 0) return res;
+    const t = new Throttle(link.bandwidthBytesPerSec);
+    t.pipe(res);
+    // .pipe() does not tell the throttle that the client left; without this its writer would wait
+    // for a drain that never comes.
+    res.once('close', () => t.destroy());
+    return t;
   }
 
   /** A folder as a zip streamed straight from disk (stored, not deflated: the images are already compressed). */
@@ -573,28 +608,38 @@ export class SequoiaHttpFace {
     } catch (err) {
       throw storageReply(err, request);
     }
-    const zip = new yazl.ZipFile();
-    for (const f of files) {
-      zip.addReadStreamLazy(`${folder}/${f.name}`, { size: f.size, mtime: new Date(f.mtimeMs), compress: false }, (cb) => {
-        cb(null, createReadStream(f.path, { highWaterMark: 1024 * 1024 }));
-      });
-    }
-    // yazl computes the archive's size up front when every entry is stored with a known size
-    // (@types/yazl types the callback without its argument).
-    const end = zip.end as unknown as (this: yazl.ZipFile, o: object, cb: (size: number) => void) => void;
-    const finalSize = await new Promise<number>((resolve) => end.call(zip, {}, resolve));
-    const headers: Record<string, string | number> = {
+    const keys = new Map<ZipEntry, string>();
+    const entries: ZipEntry[] = files.map((f) => {
+      const key = crcKey(f);
+      const crc32 = this.crcMemo.get(key);
+      const entry = { name: `${folder}/${f.name}`, path: f.path, size: f.size, mtime: new Date(f.mtimeMs), ...(crc32 !== undefined ? { crc32 } : {}) };
+      keys.set(entry, key);
+      return entry;
+    });
+    res.writeHead(200, {
       'Content-Type': 'application/zip',
       'Content-Disposition': `attachment; filename="${folder}.zip"`,
-    };
-    if (finalSize >= 0) headers['Content-Length'] = finalSize;
-    res.writeHead(200, headers);
+      'Content-Length': storedZipSize(entries),
+    });
     if (req.method === 'HEAD') {
       res.end();
-      (zip.outputStream as Readable).destroy();
       return;
     }
-    await this.send(zip.outputStream as Readable, res);
+    try {
+      await writeStoredZip(entries, this.output(res), {
+        onCrc32: (e, crc) => {
+          // Bounded: a long-running emulator with many files forgets and recomputes.
+          if (this.crcMemo.size >= 100_000) this.crcMemo.clear();
+          const key = keys.get(e);
+          if (key !== undefined) this.crcMemo.set(key, crc);
+        },
+      });
+    } catch (err) {
+      // The client went away, or a file changed under the archive: the length sent is now wrong,
+      // so the only honest answer is a cut connection.
+      log('zip download ended early: %s', (err as Error).message);
+      res.destroy();
+    }
   }
 
   private async delete(res: http.ServerResponse, rest: string[]): Promise<void> {

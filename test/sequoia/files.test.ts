@@ -5,6 +5,7 @@
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';
@@ -99,35 +100,38 @@ describe('download', () => {
     await bad.text();
   });
 
-  it('a folder downloads as a streamed zip holding exactly its files, byte for byte', async () => {
-    const r = await fetch(`${cam.url}/download/internal/0000`);
-    expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toBe('application/zip');
-    const buf = Buffer.from(await r.arrayBuffer());
-    expect(Number(r.headers.get('content-length'))).toBe(buf.length);
-    const entries = await new Promise<Map<string, Buffer>>((resolve, reject) => {
-      const out = new Map<string, Buffer>();
-      yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
-        if (err || !zip) return reject(err);
-        zip.readEntry();
-        zip.on('entry', (e: yauzl.Entry) => {
-          zip.openReadStream(e, (err2, stream) => {
-            if (err2 || !stream) return reject(err2);
-            const chunks: Buffer[] = [];
-            stream.on('data', (c: Buffer) => chunks.push(c));
-            stream.on('end', () => {
-              out.set(e.fileName, Buffer.concat(chunks));
-              zip.readEntry();
+  it('a folder downloads as a streamed zip holding exactly its files, byte for byte, with right CRCs (twice: the second from remembered CRCs)', async () => {
+    for (let round = 0; round < 2; round++) {
+      const r = await fetch(`${cam.url}/download/internal/0000`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('application/zip');
+      const buf = Buffer.from(await r.arrayBuffer());
+      expect(Number(r.headers.get('content-length'))).toBe(buf.length);
+      const entries = await new Promise<Map<string, { data: Buffer; crc: number }>>((resolve, reject) => {
+        const out = new Map<string, { data: Buffer; crc: number }>();
+        yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
+          if (err || !zip) return reject(err);
+          zip.readEntry();
+          zip.on('entry', (e: yauzl.Entry) => {
+            zip.openReadStream(e, (err2, stream) => {
+              if (err2 || !stream) return reject(err2);
+              const chunks: Buffer[] = [];
+              stream.on('data', (c: Buffer) => chunks.push(c));
+              stream.on('end', () => {
+                out.set(e.fileName, { data: Buffer.concat(chunks), crc: e.crc32 });
+                zip.readEntry();
+              });
             });
           });
+          zip.on('end', () => resolve(out));
         });
-        zip.on('end', () => resolve(out));
       });
-    });
-    // The symlink leading outside is not a regular file of the folder: not in the zip.
-    expect([...entries.keys()].sort()).toEqual(Object.keys(files).map((f) => `0000/${path.basename(f)}`).sort());
-    for (const [name, data] of entries) {
-      expect(data.equals(await fs.readFile(path.join(cam.dataDir, 'media', 'internal', name)))).toBe(true);
+      // The symlink leading outside is not a regular file of the folder: not in the zip.
+      expect([...entries.keys()].sort()).toEqual(Object.keys(files).map((f) => `0000/${path.basename(f)}`).sort());
+      for (const [name, { data, crc }] of entries) {
+        expect(data.equals(await fs.readFile(path.join(cam.dataDir, 'media', 'internal', name)))).toBe(true);
+        expect(crc).toBe(zlib.crc32(data));
+      }
     }
   });
 });

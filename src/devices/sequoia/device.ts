@@ -150,6 +150,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   private flightUuid = uuidHex();
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
+  private revision = 0;
 
   private constructor(opts: SequoiaDeviceOptions, storage: MediaStorage, state: PersistedState, clock: Clock) {
     super();
@@ -290,6 +291,15 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   get sdPresent(): boolean {
     return this.storage.media.get('sd')?.present ?? false;
+  }
+
+  /**
+   * Grows whenever state that the sensor simulation reads changes other than by time passing
+   * (notifications, a new flight track, a forced GPS fix), so a face may reuse an answer computed
+   * at the same clock instant and revision (the HTTP face does for `GET /status`).
+   */
+  get stateRevision(): number {
+    return this.revision;
   }
 
   get isSunshineConnected(): boolean {
@@ -827,6 +837,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** Forces the GPS fix on or off, or back to the simulation (`undefined`: fix after the boot delay). */
   setGpsFix(fix: boolean | undefined): void {
+    this.revision++;
     this.gpsForced = fix;
     this.scheduleGpsFix();
     this.checkFix();
@@ -834,6 +845,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** Replaces the flight track; the drone starts it now. A new flight gets a new FlightUUID. */
   setTrack(opts: FlightTrackOptions): void {
+    this.revision++;
     this.track = new FlightTrack(opts);
     this.trackStartMs = this.clock.now();
     this.flightUuid = uuidHex();
@@ -846,6 +858,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   // ---- lifecycle -------------------------------------------------------------------------------
 
   private notify(n: ChangeNotification): void {
+    this.revision++;
     if (this.closed) return;
     this.emit('notification', n);
   }

@@ -1,0 +1,73 @@
+/**
+ * Sends a byte range of an open file to an HTTP response as fast as a JavaScript server can
+ * without sendfile(2) (which node does not expose): a few large buffers are read ahead on the
+ * thread pool while earlier ones are written, and each buffer is reused once its write has been
+ * flushed, so a 1 GiB download allocates 4 MiB in all instead of a fresh 1 MiB buffer per chunk
+ * (createReadStream), which left the event loop idle between a read and the next write and fed
+ * the garbage collector.
+ *
+ * Backpressure is kept: at most `buffers` chunks are in flight; a chunk is reused only from its
+ * write callback, i.e. after the socket took it.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+
+export interface SendFileOptions {
+  /** Size of each read, default 1 MiB. */
+  chunkBytes?: number;
+  /** Reads in flight (read ahead + being written), default 4. */
+  buffers?: number;
+  signal?: AbortSignal;
+}
+
+export class SendFileError extends Error {
+  readonly code = 'SEND_FILE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SendFileError';
+  }
+}
+
+/** Writes bytes `start`..`end` (inclusive) of `handle` to `out`; does not end `out` or close `handle`. */
+export async function sendFileRange(handle: FileHandle, start: number, end: number, out: Writable, opts: SendFileOptions = {}): Promise<void> {
+  const chunk = opts.chunkBytes ?? 1024 * 1024;
+  const pool: Buffer[] = Array.from({ length: opts.buffers ?? 4 }, () => Buffer.allocUnsafeSlow(chunk));
+  const waiting: Array<() => void> = [];
+  let inFlight = 0;
+  let failed: Error | undefined;
+  const wake = () => {
+    for (const w of waiting.splice(0)) w();
+  };
+  const fail = (err: Error) => {
+    failed ??= err;
+    wake();
+  };
+  const onClose = () => fail(new SendFileError('connection closed before the file was sent'));
+  out.once('close', onClose);
+  // Resolves when a buffer is free (or on failure); `waiting` holds the one pending waiter.
+  const free = () => new Promise<void>((resolve) => (pool.length > 0 || failed ? resolve() : waiting.push(resolve)));
+  try {
+    let pos = start;
+    while (pos <= end) {
+      await free();
+      if (failed) throw failed;
+      opts.signal?.throwIfAborted();
+      const buf = pool.pop()!;
+      const { bytesRead } = await handle.read(buf, 0, Math.min(chunk, end - pos + 1), pos);
+      if (bytesRead === 0) throw new SendFileError(`file ended at byte ${pos}, expected ${end + 1} bytes`);
+      pos += bytesRead;
+      inFlight++;
+      out.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), (err) => {
+        inFlight--;
+        if (err) fail(err);
+        pool.push(buf);
+        wake();
+      });
+    }
+    // The caller closes the file next: wait until the socket has taken every buffer.
+    while (inFlight > 0 && !failed) await new Promise<void>((resolve) => waiting.push(resolve));
+    if (failed) throw failed;
+  } finally {
+    out.off('close', onClose);
+  }
+}
