@@ -235,6 +235,29 @@ describe('OSC server face: video and OSC 1 listings', () => {
   });
 });
 
+describe('OSC server face: GPS, resized getImage, delete all', () => {
+  it('records gpsInfo in EXIF and listings, resizes getImage to maxSize, deletes everything with ["all"]', async () => {
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    await exec('camera.setOptions', { sessionId: sid, options: { gpsInfo: { lat: 35.4836, lng: 134.234 }, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
+    const uri = (await until((await exec('camera.takePicture', { sessionId: sid })).json['id']))['results'].fileUri as string;
+    const listed = (await exec('camera._listAll', { entryCount: 1 })).json['results'].entries[0];
+    expect(listed).toMatchObject({ uri, lat: 35.4836, lng: 134.234 });
+    const exif = (await exec('camera.getMetadata', { fileUri: uri })).json['results'].exif;
+    expect(exif.GPSLatitudeRef).toBe('N');
+    expect(exif.GPSLatitude[0]).toBe(35);
+    const small = await exec('camera.getImage', { fileUri: uri, maxSize: 400 });
+    expect(small.type).toBe('image/jpeg');
+    expect(small.bytes.readUInt16BE(0)).toBe(0xffd8);
+    const full = await exec('camera.getImage', { fileUri: uri });
+    expect(small.bytes.length).toBeLessThan(full.bytes.length / 4);
+    await exec('camera.setOptions', { sessionId: sid, options: { gpsInfo: { lat: 65535, lng: 65535 }, clientVersion: 2 } });
+    expect((await exec('camera.delete', { fileUrls: ['all', 'image'] })).json['error'].code).toBe('invalidParameterValue');
+    expect((await exec('camera.delete', { fileUrls: ['all'] })).json['state']).toBe('done');
+    expect((await exec('camera.listFiles', { fileType: 'all', entryCount: 10, maxThumbSize: 0 })).json['results']).toEqual({ entries: [], totalEntries: 0 });
+    await exec('camera._finishWlan');
+  });
+});
+
 describe('OSC server face (API v2.1)', () => {
   it('switches with clientVersion 2: fileUrl, listFiles with thumbnails, /files/ with Range, delete', async () => {
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
