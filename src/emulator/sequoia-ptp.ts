@@ -15,7 +15,6 @@
  * const ptp = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0 });
  * // gphoto2 --port ptpip:127.0.0.1:PORT:PORT --summary
  */
-import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
@@ -24,6 +23,7 @@ import type { MediumName, SequoiaConfig } from '../sequoia/types.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
 import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Prop, Resp, StorageType } from '../ptp/codes.js';
 import { formatPtpDate, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
+import { PtpFileReader } from './files-ptp.js';
 import { PtpIpResponder, type PtpIpResponderOptions } from '../ptp/ip/responder.js';
 import { STANDARD_OPERATIONS } from '../ptp/responder.js';
 import {
@@ -118,6 +118,8 @@ function storageFault(e: unknown): never {
 export class SequoiaPtpBackend implements PtpResponderBackend {
   private readonly handles = new HandleTable();
   private readonly listeners = new Set<(e: PtpDeviceEvent) => void>();
+  /** Open media files, reused across GetPartialObject transactions. */
+  private readonly files = new PtpFileReader();
   private readonly detach: Array<() => void> = [];
   private lastCaptureTid = 0xffffffff;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -211,6 +213,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     this.stopHeartbeat();
     for (const d of this.detach.splice(0)) d();
     this.listeners.clear();
+    this.files.close();
   }
 
   deviceInfo(): DeviceInfo {
@@ -338,7 +341,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     const o = this.obj(handle);
     if (o.kind !== 'file') throw new PtpDeviceError(Resp.InvalidObjectHandle, 'a folder has no content');
     try {
-      return fileContent(await this.device.medium(o.medium).resolve(o.folder, o.name));
+      return await this.files.open(`${o.medium}/${o.folder}/${o.name}`, () => this.device.medium(o.medium).resolve(o.folder, o.name));
     } catch (e) {
       storageFault(e);
     }
@@ -348,7 +351,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     const o = this.obj(handle);
     const p = await this.thumbPath(o).catch(() => undefined);
     if (!p) throw new PtpDeviceError(Resp.NoThumbnailPresent);
-    return fileContent(p);
+    return this.files.open(p, async () => p);
   }
 
   async deleteObject(handle: number): Promise<void> {
@@ -554,17 +557,6 @@ function formatOf(name: string): number {
   if (ext === 'JPG' || ext === 'JPEG') return Format.EXIF_JPEG;
   if (ext === 'TIF' || ext === 'TIFF') return Format.TIFF;
   return Format.Undefined;
-}
-
-async function fileContent(file: string): Promise<PtpObjectContent> {
-  const st = await fs.stat(file);
-  return {
-    size: st.size,
-    read(offset: number, length: number, signal: AbortSignal): AsyncIterable<Uint8Array> {
-      if (length === 0) return (async function* () {})();
-      return createReadStream(file, { start: offset, end: offset + length - 1, highWaterMark: 1024 * 1024, signal });
-    },
-  };
 }
 
 export interface SequoiaPtpIpOptions extends Omit<PtpIpResponderOptions, 'backend'> {

@@ -23,14 +23,13 @@
  * const ptp = await startThetaPtpIp(device, { host: '127.0.0.1', port: 0 });
  * // gphoto2 --port ptpip:127.0.0.1:PORT:PORT --summary
  */
-import { createReadStream } from 'node:fs';
-import * as fs from 'node:fs/promises';
 import type { ThetaDevice } from '../devices/theta/device.js';
 import { FOLDER, jpegDimensions, type ThetaFile } from '../devices/theta/catalog.js';
 import { ThetaError } from '../devices/theta/errors.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
 import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../ptp/codes.js';
 import { formatPtpDate, parsePtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
+import { PtpFileReader } from './files-ptp.js';
 import { PtpIpResponder, type PtpIpResponderOptions } from '../ptp/ip/responder.js';
 import { RICOH_SLEEP_NEVER, RICOH_VENDOR_ID, RicohCaptureMode, RicohOp, RicohProp } from '../ptp/vendors/ricoh.js';
 
@@ -80,6 +79,8 @@ function deviceFault(e: unknown): never {
 
 export class ThetaPtpBackend implements PtpResponderBackend {
   private readonly listeners = new Set<(e: PtpDeviceEvent) => void>();
+  /** Open media files, reused across GetPartialObject transactions. */
+  private readonly reader = new PtpFileReader();
   private readonly detach: Array<() => void> = [];
   private readonly props: Map<number, PropSpec>;
   private readonly info: DeviceInfo;
@@ -157,6 +158,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   close(): void {
     for (const d of this.detach.splice(0)) d();
     this.listeners.clear();
+    this.reader.close();
   }
 
   deviceInfo(): DeviceInfo {
@@ -293,13 +295,12 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   async openObject(handle: number): Promise<PtpObjectContent> {
     const o = this.object(handle);
     if (o.kind !== 'file') throw new PtpDeviceError(Resp.InvalidObjectHandle, 'a folder has no content');
-    let file: string;
+    const f = o.file;
     try {
-      file = await this.device.filePath(o.file);
+      return await this.reader.open(`${f.folder}/${f.name}`, () => this.device.filePath(f));
     } catch (e) {
       deviceFault(e);
     }
-    return fileContent(file);
   }
 
   async openThumb(handle: number): Promise<PtpObjectContent> {
@@ -494,17 +495,6 @@ export class ThetaPtpBackend implements PtpResponderBackend {
 
 function formatOf(f: ThetaFile): number {
   return f.kind === 'video' ? Format.MP4 : Format.EXIF_JPEG;
-}
-
-async function fileContent(file: string): Promise<PtpObjectContent> {
-  const st = await fs.stat(file);
-  return {
-    size: st.size,
-    read(offset: number, length: number, signal: AbortSignal): AsyncIterable<Uint8Array> {
-      if (length === 0) return (async function* () {})();
-      return createReadStream(file, { start: offset, end: offset + length - 1, highWaterMark: 1024 * 1024, signal });
-    },
-  };
 }
 
 function bufferContent(b: Uint8Array): PtpObjectContent {

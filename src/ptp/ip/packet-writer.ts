@@ -44,6 +44,12 @@ export class PacketWriter {
    * A data phase of exactly `total` bytes. Each source chunk becomes one Data packet (split at
    * `maxChunk`); the last one goes as EndData. A source that yields more or fewer bytes than
    * announced is a bug of the caller and rejects (the connection must then be dropped).
+   *
+   * Write pattern (issue 4 "Performance"): StartData goes out together with the first packet, and
+   * a phase that fits one packet is a single write of StartData + EndData + payload — gphoto2
+   * fetches large files as 1 MiB GetPartialObject transactions, so per-transaction writes and
+   * wake-ups, not bandwidth, bound its throughput. The last write does not wait for `drain`: the
+   * response follows at once in the same flush, and memory stays bounded by that one packet.
    */
   async writeDataPhase(transactionId: number, total: number | bigint, source: Uint8Array | AsyncIterable<Uint8Array>, maxChunk: number, signal?: AbortSignal): Promise<void> {
     const start = encodeStartData(transactionId, total);
@@ -51,25 +57,41 @@ export class PacketWriter {
     if (source instanceof Uint8Array) {
       if (BigInt(source.length) !== expected) throw new RangeError(`data phase announced ${total} bytes, has ${source.length}`);
       if (source.length <= maxChunk) {
-        return this.write(start, encodeDataHeader(PacketType.EndData, transactionId, source.length), source);
+        this.writeNoWait(start, encodeDataHeader(PacketType.EndData, transactionId, source.length), source);
+        return;
       }
       source = chunksOf(source, maxChunk);
     }
-    await this.write(start);
+    let pendingStart: Uint8Array | undefined = start;
     let sent = 0n;
     let held: Uint8Array | undefined;
     for await (const raw of source) {
       if (signal?.aborted) throw new PtpAbortError({ cause: signal.reason });
       for (let at = 0; at < raw.length; at += maxChunk) {
         const piece = raw.subarray(at, Math.min(raw.length, at + maxChunk));
-        if (held) await this.write(encodeDataHeader(PacketType.Data, transactionId, held.length), held);
+        if (held) {
+          const header = encodeDataHeader(PacketType.Data, transactionId, held.length);
+          if (pendingStart) await this.write(pendingStart, header, held);
+          else await this.write(header, held);
+          pendingStart = undefined;
+        }
         held = piece;
         sent += BigInt(piece.length);
       }
     }
     if (sent !== expected) throw new RangeError(`data phase announced ${total} bytes, source gave ${sent}`);
     const last = held ?? new Uint8Array(0);
-    await this.write(encodeDataHeader(PacketType.EndData, transactionId, last.length), last);
+    const parts = [encodeDataHeader(PacketType.EndData, transactionId, last.length), last];
+    this.writeNoWait(...(pendingStart ? [pendingStart, ...parts] : parts));
+  }
+
+  /** Writes buffers as one unit without waiting for `drain` (the caller writes little after it). */
+  private writeNoWait(...parts: Uint8Array[]): void {
+    const s = this.socket;
+    if (s.destroyed || !s.writable) throw new PtpClosedError('socket closed');
+    s.cork();
+    for (const p of parts) s.write(p);
+    s.uncork();
   }
 }
 
