@@ -118,9 +118,10 @@ describe('npm osc-client against the emulator', () => {
 
     // Interval shooting: every 5 s of camera time (10× faster here), stopped by the client.
     await c.setOptions(undefined, { _captureInterval: 5, _captureNumber: 0 });
+    const before = cam.device.catalog.count;
     const started = await c.startCapture();
     expect(started.state).toBe('done');
-    await new Promise((r) => setTimeout(r, 1200));
+    await expect.poll(() => cam.device.catalog.count, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(before + 2);
     const stopped = await c.stopCapture();
     expect(stopped.results.fileUrls.length).toBeGreaterThanOrEqual(2);
     await idle();
