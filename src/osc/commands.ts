@@ -260,6 +260,8 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       return device.api === 1 ? done() : done({ fileUrls: files.map((f) => fileUrl(device, ctx, f)) });
     }
     case 'camera._listAll': {
+      // camera._listAll.md: "Cannot be run while shooting a movie."
+      if (device.capturing && device.captureMode === 'video') fail('disabledCommand', '_listAll cannot run while recording a video');
       const start = parseToken(params['continuationToken']);
       const count = entryCount(params['entryCount']);
       const sort = (params['sort'] ?? 'newest') as string;

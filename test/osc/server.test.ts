@@ -212,6 +212,7 @@ describe('OSC server face: video and OSC 1 listings', () => {
     expect((await exec('camera.takePicture', { sessionId: sid })).json['error'].code).toBe('disabledCommand');
     expect((await exec('camera._startCapture', { sessionId: sid })).json['state']).toBe('done');
     await expect.poll(async () => (await post('/osc/state')).json['state']._recordedTime, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect((await exec('camera._listAll', { entryCount: 1 })).json['error'].code).toBe('disabledCommand');
     expect((await exec('camera._stopCapture', { sessionId: sid })).json).toEqual({ name: 'camera._stopCapture', state: 'done' });
     const uri = (await post('/osc/state')).json['state']._latestFileUri as string;
     expect(uri).toMatch(/^100RICOH\/R\d{7}\.MP4$/);
