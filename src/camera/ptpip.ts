@@ -437,7 +437,7 @@ export class PtpIpCamera implements Camera {
       offset = await stat(destination).then((s) => (s.isFile() ? s.size : 0), () => 0);
       if (offset > total) offset = 0; // not a prefix of this file: start over
     }
-    const out = typeof destination === 'string' ? createWriteStream(destination, { flags: offset > 0 ? 'r+' : 'w', start: offset, highWaterMark: 1024 * 1024 }) : destination;
+    const out = typeof destination === 'string' ? createWriteStream(destination, { flags: offset > 0 ? 'r+' : 'w', start: offset, highWaterMark: 8 * 1024 * 1024 }) : destination;
     if (typeof destination === 'string') await once(out as NodeJS.EventEmitter, 'open');
     let done = offset;
     let reported = offset;

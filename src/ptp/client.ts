@@ -120,7 +120,9 @@ export class PtpClient {
       offset = await stat(file).then((s) => s.size, () => 0);
       if (offset > info.compressedSize) offset = 0;
     }
-    const out = createWriteStream(file, { flags: offset > 0 ? 'r+' : 'w', start: offset });
+    // A large buffer: with the default 16 KiB every socket chunk would pause the transport until
+    // the disk caught up (a pause/resume per 64 KiB); memory stays bounded by this figure.
+    const out = createWriteStream(file, { flags: offset > 0 ? 'r+' : 'w', start: offset, highWaterMark: 8 * 1024 * 1024 });
     await once(out, 'open');
     let done = offset;
     const total = info.compressedSize;
