@@ -34,6 +34,7 @@ Examples:
         try {
           const downloads: Array<Promise<{ remote: RemoteFile; file: string; size: number }>> = [];
           const progress = await createProgress(g, 'capture');
+          let totalBytes = 0;
           let fetchVerified: typeof import('../camera/fetch.js').fetchVerified | undefined;
           if (opts.download) fetchVerified = (await import('../camera/fetch.js')).fetchVerified;
           const onFile = (f: RemoteFile): void => {
@@ -41,14 +42,17 @@ Examples:
             const local = path.join(opts.download, f.name);
             const bar = progress.file(f.name, f.size);
             const fetch = fetchVerified;
-            downloads.push(
-              fetch(camera, f, local, { signal, onProgress: (p) => bar.update(p.bytes) }).then((r) => {
-                bar.done();
-                progress.add(r.transferred);
-                if (!g.json) process.stdout.write(`${r.file}\n`);
-                return { remote: f, file: r.file, size: r.size };
-              }),
-            );
+            totalBytes += f.size;
+            progress.total(totalBytes);
+            const download = fetch(camera, f, local, { signal, onProgress: (p) => bar.update(p.bytes) }).then((r) => {
+              bar.done();
+              progress.add(r.transferred);
+              if (!g.json) process.stdout.write(`${r.file}\n`);
+              return { remote: f, file: r.file, size: r.size };
+            });
+            // Awaited below with the others; until then a failure must not count as unhandled.
+            download.catch(() => undefined);
+            downloads.push(download);
           };
           const shot = await camera.capture({ signal, timeoutMs: waitS * 1000, onFile });
           // capture() has reported every file of the shot through onFile before it returns.
