@@ -271,8 +271,40 @@ export class OscClient {
     return this.parseCommand(await this.json(res, opts, 'commands/status'), res.status, 'commands/status');
   }
 
-  /** Executes a command and follows it to its end; returns `results` (empty object if none). */
+  /**
+   * Executes a command and follows it to its end; returns `results` (empty object if none).
+   * A THETA S drops back to v2.0 when it restarts or its link drops: a v2.1 command it then
+   * refuses makes the client switch it to v2.1 again and retry once.
+   */
   async command(name: string, parameters: Record<string, unknown> = {}, opts: CommandOptions = {}): Promise<Record<string, unknown>> {
+    try {
+      return await this.commandOnce(name, parameters, opts);
+    } catch (err) {
+      const refused = err instanceof OscClientError && (err.oscCode === 'unknownCommand' || err.oscCode === 'invalidParameterName');
+      if (!refused || this.api !== 2 || this.switching) throw err;
+      const st = await this.state(opts);
+      if (st.state._apiVersion === 2) throw err;
+      log('camera fell back to API v2.0: switching to v2.1 again');
+      await this.switchToV21(opts);
+      return this.commandOnce(name, parameters, opts);
+    }
+  }
+
+  private switching = false;
+
+  private async switchToV21(opts: RequestOptions): Promise<void> {
+    this.switching = true;
+    try {
+      const s = await this.commandOnce('camera.startSession', {}, opts);
+      await this.commandOnce('camera.setOptions', { sessionId: String(s['sessionId'] ?? ''), options: { clientVersion: 2 } }, opts);
+      this.api = 2;
+      this.sessionId = undefined;
+    } finally {
+      this.switching = false;
+    }
+  }
+
+  private async commandOnce(name: string, parameters: Record<string, unknown>, opts: CommandOptions): Promise<Record<string, unknown>> {
     const deadline = Date.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
     let reply = await this.execute(name, parameters, opts);
     while (reply.state === 'inProgress') {
@@ -300,11 +332,7 @@ export class OscClient {
     if (current === 2 && want === 2) {
       this.api = 2;
     } else if (want === 2 && levels.includes(2)) {
-      const s = await this.command('camera.startSession', {}, opts);
-      this.sessionId = String(s['sessionId'] ?? '');
-      await this.command('camera.setOptions', { sessionId: this.sessionId, options: { clientVersion: 2 } }, opts);
-      this.api = 2;
-      this.sessionId = undefined;
+      await this.switchToV21(opts);
     } else {
       this.api = 1;
       const s = await this.command('camera.startSession', {}, opts);

@@ -112,5 +112,33 @@ describe('theta:// Camera adapter', () => {
       await authed.close();
     }
   });
+
+  it('events report a lost link and its return (the camera restarted on the same port)', async () => {
+    const first = await startThetaEmulator({ dataDir: path.join(dir, 'restart'), speed: 20 });
+    const port = Number(new URL(first.url).port);
+    const c = await openCamera(`theta://127.0.0.1:${port}`, { timeoutMs: 2000 });
+    const ac = new AbortController();
+    const events: CameraEvent[] = [];
+    const watching = (async () => {
+      for await (const e of c.events({ signal: ac.signal })) events.push(e);
+    })();
+    let second: RunningThetaEmulator | undefined;
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await first.close();
+      await expect.poll(() => events.some((e) => e.type === 'connection' && e.state === 'lost'), { timeout: 20_000 }).toBe(true);
+      second = await startThetaEmulator({ dataDir: path.join(dir, 'restart'), speed: 20, httpPort: port });
+      await expect.poll(() => events.some((e) => e.type === 'connection' && e.state === 'restored'), { timeout: 30_000 }).toBe(true);
+      // The restarted S is back in v2.0; the client switches it to v2.1 again on its own.
+      expect(second.device.api).toBe(1);
+      expect(await c.list('/')).toEqual([{ kind: 'medium', path: '/internal', name: 'internal', count: 0 }]);
+      expect(second.device.api).toBe(2);
+    } finally {
+      ac.abort();
+      await watching;
+      await c.close();
+      await second?.close();
+    }
+  });
 });
 
