@@ -339,6 +339,7 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       if (!['full', 'image', 'thumb'].includes(type)) fail('invalidParameterValue', '_type must be full or thumb');
       const file = device.findFile(params['fileUri'] as string);
       if (file.kind !== 'image') fail('invalidFileFormat', `${params['fileUri'] as string} is not a still image`);
+      device.assertReadable(file);
       const out: CommandOutcome = { kind: 'file', name, file, thumb: type === 'thumb' };
       if (params['maxSize'] !== undefined) out.maxSize = params['maxSize'] as number;
       return out;

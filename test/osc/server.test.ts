@@ -76,6 +76,8 @@ describe('OSC server face (API v2.0)', () => {
     const meta = await exec('camera.getMetadata', { fileUri: uri });
     expect(meta.json['results'].exif.Make).toBe('RICOH');
     expect(meta.json['results'].xmp.ProjectionType).toBe('equirectangular');
+    const upd = await exec('camera.updateSession', { sessionId: sid });
+    expect(upd.json).toEqual({ name: 'camera.updateSession', state: 'done', results: { sessionId: sid, timeout: 180 } });
     const list = await exec('camera._listAll', { entryCount: 3 });
     expect(list.json['results'].entries[0]).toMatchObject({ name: uri.split('/')[1], uri, width: 2048, height: 1024 });
     const st = await post('/osc/state');

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -233,6 +233,20 @@ describe('THETA device model', () => {
     await clock.advance(30_000);
     expect(theta.snapshot().compositeShootingElapsedTime).toBe(30);
     expect(await theta.stopCapture()).toEqual(['100RICOH/R0010004.JPG']);
+  });
+
+  it('reports a file it cannot read as corruptedFile', async () => {
+    await theta.close();
+    await writeFile(path.join(dir, 'internal', '100RICOH', 'R0010042.JPG'), 'not a jpeg at all');
+    theta = await ThetaDevice.open({ dataDir: dir, clock });
+    const f = theta.findFile('100RICOH/R0010042.JPG');
+    await expect(theta.metadata(f)).rejects.toMatchObject({ deviceCode: 'corruptedFile' });
+    // The counter continues after the highest number on the card.
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    const job = theta.takePicture();
+    await clock.advance(2500);
+    await job.finished;
+    expect(job.files).toEqual(['100RICOH/R0010043.JPG']);
   });
 });
 

@@ -749,6 +749,11 @@ export class ThetaDevice extends EventEmitter {
     return this.catalog.list(kind, order, start, count);
   }
 
+  /** A file whose header could not be read at start-up (no dimensions) is corrupted for the camera. */
+  assertReadable(f: ThetaFile): void {
+    if (f.width === 0 || f.height === 0) throw new ThetaError('corruptedFile', `${relPath(f)} is corrupted`);
+  }
+
   /** Real path of a file, proven inside the medium. */
   async filePath(f: ThetaFile): Promise<string> {
     try {
@@ -811,6 +816,7 @@ export class ThetaDevice extends EventEmitter {
   /** EXIF and XMP (GPano) read from the file itself. */
   async metadata(f: ThetaFile): Promise<{ exif: Record<string, unknown>; xmp: Record<string, unknown> }> {
     if (f.kind !== 'image') throw new ThetaError('invalidFileFormat', 'metadata is only available for still images');
+    this.assertReadable(f);
     const fh = await open(await this.filePath(f), 'r');
     try {
       const head = Buffer.alloc(Math.min(f.size, 256 * 1024));
