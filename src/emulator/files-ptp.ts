@@ -2,8 +2,8 @@
  * Object content for the emulators' PTP faces, read from the media files with few system calls:
  * an open file stays open for a few seconds (a reader fetching a file as 1 MiB GetPartialObject
  * transactions — gphoto2 does — then costs one stat and one read per transaction instead of
- * stat + open + read + close), and a long read prefetches the next block while the current one is
- * on the wire.
+ * stat + open + read + close), a long read prefetches the next block while the current one is
+ * on the wire, and the block after a range is read ahead for the transaction that asks for it next.
  *
  * A cached descriptor is reused only while the path still names the same file (device, inode,
  * size, mtime): the emulators replace files by atomic rename, so a changed file is reopened.
@@ -26,9 +26,12 @@ interface Entry {
   path: string;
   /** The file's identity when opened (device, inode, size, mtime). */
   key: string;
+  size: number;
   users: number;
   timer: NodeJS.Timeout | undefined;
   closed: boolean;
+  /** The block after the last range served, read ahead. */
+  ahead: { pos: number; length: number; data: Promise<Uint8Array> } | undefined;
 }
 
 function identity(st: Stats): string {
@@ -77,7 +80,7 @@ export class PtpFileReader {
     const file = await resolve();
     const st = await stat(file);
     const fh = await open(file, 'r');
-    const entry: Entry = { fh, path: file, key: identity(st), users: 0, timer: undefined, closed: false };
+    const entry: Entry = { fh, path: file, key: identity(st), size: st.size, users: 0, timer: undefined, closed: false, ahead: undefined };
     const raced = this.entries.get(key);
     if (raced) this.drop(key, raced);
     this.entries.set(key, entry);
@@ -118,30 +121,48 @@ export class PtpFileReader {
     if (entry.users === 0) void entry.fh.close().catch(() => undefined);
   }
 
+  private async readAt(entry: Entry, pos: number, n: number): Promise<Uint8Array> {
+    const buf = Buffer.allocUnsafe(n);
+    let got = 0;
+    while (got < n) {
+      const { bytesRead } = await entry.fh.read(buf, got, n - got, pos + got);
+      if (bytesRead === 0) throw new RangeError(`file ended ${n - got} bytes early`);
+      got += bytesRead;
+    }
+    return buf;
+  }
+
+  /** A block, from the read-ahead when it covers it. */
+  private take(entry: Entry, pos: number, n: number): Promise<Uint8Array> {
+    const a = entry.ahead;
+    entry.ahead = undefined;
+    if (a && a.pos === pos && a.length >= n) return a.data.then((b) => b.subarray(0, n));
+    return this.readAt(entry, pos, n);
+  }
+
   private async *blocks(entry: Entry, offset: number, length: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
     if (length <= 0) return;
     entry.users++;
-    const readAt = async (pos: number, n: number): Promise<Uint8Array> => {
-      const buf = Buffer.allocUnsafe(n);
-      let got = 0;
-      while (got < n) {
-        const { bytesRead } = await entry.fh.read(buf, got, n - got, pos + got);
-        if (bytesRead === 0) throw new RangeError(`file ended ${n - got} bytes early`);
-        got += bytesRead;
-      }
-      return buf;
-    };
     try {
       const end = offset + length;
       let pos = offset;
-      let next: Promise<Uint8Array> | undefined = readAt(pos, Math.min(BLOCK, end - pos));
+      let next: Promise<Uint8Array> | undefined = this.take(entry, pos, Math.min(BLOCK, end - pos));
       while (next) {
         const chunk: Uint8Array = await next;
         pos += chunk.length;
         // Prefetch the next block while this one is written to the socket.
-        next = pos < end ? readAt(pos, Math.min(BLOCK, end - pos)) : undefined;
+        next = pos < end ? this.readAt(entry, pos, Math.min(BLOCK, end - pos)) : undefined;
         next?.catch(() => undefined);
         if (signal.aborted) throw new PtpAbortError({ cause: signal.reason });
+        if (!next && pos < entry.size) {
+          // A range that stops short of the end is most likely followed by the next one (gphoto2
+          // reads big files as consecutive 1 MiB GetPartialObject calls): read it ahead, so that
+          // transaction finds its data ready instead of waiting for the disk thread.
+          const n = Math.min(BLOCK, entry.size - pos);
+          const data = this.readAt(entry, pos, n);
+          data.catch(() => undefined);
+          entry.ahead = { pos, length: n, data };
+        }
         yield chunk;
       }
     } finally {
