@@ -7,6 +7,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { startThetaEmulator } from '../../src/emulator/theta.js';
 import { cleanup, closedPort, requireBuild, runJson, startCli, startEmu, tempDir, until, type Emu } from '../cli/helpers.js';
 
 beforeAll(requireBuild);
@@ -222,6 +223,31 @@ describe('camctl over ptpip://', () => {
     expect(second.json.transferredBytes).toBe(full.length - 4096 + (b.size as number));
     expect((await readFile(localA)).equals(await httpBytes(emu, a.path))).toBe(true);
     await expect(stat(path.join(out, 'sd', sdFolder, `.${a.name}.part`))).rejects.toThrow();
+  });
+
+  it('the emulated THETA over ptpip:// lists, captures and downloads under the same paths as theta://', async () => {
+    const dataDir = await tempDir('camctl-theta-');
+    const theta = await startThetaEmulator({ dataDir, httpPort: 0, ptpipPort: 0, shotProcessingMs: 100 });
+    try {
+      const ptp = `ptpip://${theta.ptpip as string}`;
+      const osc = `theta://${theta.url.replace(/^http:\/\//, '')}`;
+      const info = await runJson<{ manufacturer: string; model: string; details: Record<string, unknown> }>(['--camera', ptp, 'info']);
+      expect(info.json).toMatchObject({ manufacturer: 'Ricoh Company, Ltd.', model: 'RICOH THETA S', details: { vendorExtensionId: '0x0006' } });
+      const shot = await runJson<{ folder: string; files: Entry[] }>(['--camera', ptp, 'capture']);
+      expect(shot.result.code).toBe(0);
+      expect(shot.json.folder).toBe('/internal/100RICOH');
+      expect(shot.json.files).toHaveLength(1);
+      const file = shot.json.files[0] as Entry;
+      const viaOsc = await runJson<{ entries: Entry[] }>(['--camera', osc, 'ls', '/internal/100RICOH']);
+      expect(viaOsc.json.entries.map((e) => [e.path, e.size])).toEqual([[file.path, file.size]]);
+      const out = await tempDir();
+      const got = await runJson<{ files: Array<{ file: string }> }>(['--camera', ptp, 'get', file.path, '-o', out]);
+      expect(got.result.code).toBe(0);
+      const bytes = Buffer.from(await (await fetch(`${theta.url}/files/${theta.device.storageId}/100RICOH/${file.name}`)).arrayBuffer());
+      expect((await readFile(got.json.files[0]?.file as string)).equals(bytes)).toBe(true);
+    } finally {
+      await theta.close();
+    }
   });
 
   it('an unreachable port is UNREACHABLE, as with the other schemes', async () => {
