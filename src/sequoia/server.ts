@@ -530,6 +530,7 @@ export class SequoiaHttpFace {
     let handle: fs.FileHandle;
     let size: number;
     let mtime: Date;
+    let etag: string;
     try {
       const real = await this.device.medium(medium).resolve(folder, name);
       handle = await fs.open(real, 'r');
@@ -540,6 +541,8 @@ export class SequoiaHttpFace {
       }
       size = st.size;
       mtime = st.mtime;
+      // Files never change once written (atomic rename), so size + mtime identify the content.
+      etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
     } catch (err) {
       throw storageReply(err, request);
     }
@@ -549,8 +552,11 @@ export class SequoiaHttpFace {
         'Content-Type': MIME[ext] ?? 'application/octet-stream',
         'Accept-Ranges': 'bytes',
         'Last-Modified': mtime.toUTCString(),
+        ETag: etag,
       };
-      const range = parseRange(req.headers.range, size);
+      // A resumed download only gets the rest of the file if the file is still the one it started
+      // (RFC 9110 §13.1.5): otherwise the whole file, from byte 0.
+      const range = ifRangeMatches(req.headers['if-range'], etag, mtime) ? parseRange(req.headers.range, size) : undefined;
       if (range === 'unsatisfiable') {
         await handle.close();
         throw new HttpReply(416, { request, error: 'Range not satisfiable' }, { 'Content-Range': `bytes */${size}` });
@@ -716,6 +722,15 @@ export class SequoiaHttpFace {
     for (const s of this.sockets) s.destroy();
     await closed;
   }
+}
+
+/** `If-Range` absent, or naming this very file version (strong ETag or its exact Last-Modified date). */
+function ifRangeMatches(header: string | undefined, etag: string, mtime: Date): boolean {
+  if (header === undefined) return true;
+  const v = header.trim();
+  if (v.startsWith('"') || v.startsWith('W/')) return v === etag;
+  const date = Date.parse(v);
+  return Number.isFinite(date) && Math.floor(mtime.getTime() / 1000) === Math.floor(date / 1000);
 }
 
 /** Whether a reply tree holds any leaf other than "Ok" (a rejected field). */

@@ -94,6 +94,18 @@ describe('download', () => {
     const suffix = await fetch(`${cam.url}/download${name}`, { headers: { range: 'bytes=-10' } });
     expect(Buffer.from(await suffix.arrayBuffer()).equals(onDisk.subarray(size - 10))).toBe(true);
 
+    // If-Range: the rest only while the file is the same version; otherwise the whole file.
+    const etag = full.headers.get('etag')!;
+    const same = await fetch(`${cam.url}/download${name}`, { headers: { range: 'bytes=10-', 'if-range': etag } });
+    expect(same.status).toBe(206);
+    await same.arrayBuffer();
+    const sameDate = await fetch(`${cam.url}/download${name}`, { headers: { range: 'bytes=10-', 'if-range': full.headers.get('last-modified')! } });
+    expect(sameDate.status).toBe(206);
+    await sameDate.arrayBuffer();
+    const changed = await fetch(`${cam.url}/download${name}`, { headers: { range: 'bytes=10-', 'if-range': '"0-0"' } });
+    expect(changed.status).toBe(200);
+    expect(Buffer.from(await changed.arrayBuffer()).equals(onDisk)).toBe(true);
+
     const bad = await fetch(`${cam.url}/download${name}`, { headers: { range: `bytes=${size}-` } });
     expect(bad.status).toBe(416);
     expect(bad.headers.get('content-range')).toBe(`bytes */${size}`);
