@@ -556,7 +556,7 @@ export class SequoiaHttpFace {
       };
       // A resumed download only gets the rest of the file if the file is still the one it started
       // (RFC 9110 §13.1.5): otherwise the whole file, from byte 0.
-      const range = ifRangeMatches(req.headers['if-range'], etag, mtime) ? parseRange(req.headers.range, size) : undefined;
+      const range = ifRangeMatches(headerText(req.headers['if-range']), etag, mtime) ? parseRange(req.headers.range, size) : undefined;
       if (range === 'unsatisfiable') {
         await handle.close();
         throw new HttpReply(416, { request, error: 'Range not satisfiable' }, { 'Content-Range': `bytes */${size}` });
@@ -722,6 +722,10 @@ export class SequoiaHttpFace {
     for (const s of this.sockets) s.destroy();
     await closed;
   }
+}
+
+function headerText(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /** `If-Range` absent, or naming this very file version (strong ETag or its exact Last-Modified date). */
