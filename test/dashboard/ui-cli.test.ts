@@ -3,15 +3,15 @@
  * line, the demo cameras behind it, a clean exit on SIGTERM; bad input refused with one line.
  * Runs the built CLI (npm test builds first).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CAMCTL_BIN, spawnCamctl } from '../helpers/camctl-process.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/camctl.js');
+const BIN = CAMCTL_BIN;
 
 let running: ChildProcess | undefined;
 afterEach(() => {
@@ -19,24 +19,12 @@ afterEach(() => {
   running = undefined;
 });
 
-function startUi(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string; stdout: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'ui', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running = child;
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no address line; stderr: ${err}`)), 30_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^camctl dashboard: (http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, stderr: () => err, stdout: () => out });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
+async function startUi(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string; stdout: () => string }> {
+  const p = await spawnCamctl(['ui', ...args]);
+  running = p.child;
+  const m = /^camctl dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(p.firstLine);
+  if (!m) throw new Error(`unexpected first line: ${p.firstLine}`);
+  return { child: p.child, url: m[1]!, stderr: p.stderr, stdout: p.stdout };
 }
 
 describe('camctl ui', () => {

@@ -2,30 +2,16 @@
  * `camctl emulate sequoia` as a process: one JSON ready line on stdout, logs on stderr, a clean
  * exit on SIGTERM/SIGINT, bad flags refused with one line. Runs the built CLI (npm test builds first).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CAMCTL_BIN, spawnCamctl } from '../helpers/camctl-process.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/camctl.js');
+const BIN = CAMCTL_BIN;
 
-function startEmulator(args: string[]): Promise<{ child: ChildProcess; ready: any; stdout: () => string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'emulate', 'sequoia', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line; stderr: ${err}`)), 20_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) {
-        clearTimeout(timer);
-        resolve({ child, ready: JSON.parse(line), stdout: () => out, stderr: () => err });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
+async function startEmulator(args: string[]) {
+  const p = await spawnCamctl(['emulate', 'sequoia', ...args]);
+  return { ...p, ready: JSON.parse(p.firstLine) };
 }
 
 let running: ChildProcess | undefined;
