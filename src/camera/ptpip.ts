@@ -18,13 +18,13 @@
  * for (const e of await cam.list('/internal')) console.log(e.path);
  */
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { debuglog } from 'node:util';
 import type { DevicePropDesc, ObjectInfo, PtpValue } from '../ptp/codec.js';
 import { parsePtpDate } from '../ptp/codec.js';
 import { ALL, DataType, Ev, Format, Op, Prop, Resp, codeName, hex16, lookupName } from '../ptp/codes.js';
 import { PtpResponseError } from '../ptp/errors.js';
+import { FileSink } from '../ptp/file-sink.js';
 import { PtpIpClient } from '../ptp/ip/client.js';
 import type { PtpDataSink } from '../ptp/session.js';
 import type { PtpContainer } from '../ptp/transport.js';
@@ -437,8 +437,6 @@ export class PtpIpCamera implements Camera {
       offset = await stat(destination).then((s) => (s.isFile() ? s.size : 0), () => 0);
       if (offset > total) offset = 0; // not a prefix of this file: start over
     }
-    const out = typeof destination === 'string' ? createWriteStream(destination, { flags: offset > 0 ? 'r+' : 'w', start: offset, highWaterMark: 8 * 1024 * 1024 }) : destination;
-    if (typeof destination === 'string') await once(out as NodeJS.EventEmitter, 'open');
     let done = offset;
     let reported = offset;
     const progress = (force: boolean): void => {
@@ -446,11 +444,20 @@ export class PtpIpCamera implements Camera {
       reported = done;
       options.onProgress({ path, bytes: done, total, resumedFrom: offset });
     };
-    const sink: PtpDataSink = {
+    // Files get batched writev writes (file-sink.ts); a stream gets each chunk with backpressure.
+    const fh = typeof destination === 'string' ? await open(destination, offset > 0 ? 'r+' : 'w') : undefined;
+    const fileSink = fh ? new FileSink(fh, offset, {
+      onProgress: (n) => {
+        done = n;
+        progress(false);
+      },
+    }) : undefined;
+    const out = typeof destination === 'string' ? undefined : destination;
+    const sink: PtpDataSink = fileSink ?? {
       write: (chunk) => {
         done += chunk.length;
         progress(false);
-        if (!out.write(chunk)) return once(out as NodeJS.EventEmitter, 'drain').then(() => undefined);
+        if (!out?.write(chunk)) return once(out as NodeJS.EventEmitter, 'drain').then(() => undefined);
       },
     };
     let failed: unknown;
@@ -461,14 +468,12 @@ export class PtpIpCamera implements Camera {
         if (offset > 0) await session.transaction(Op.GetPartialObject, [handle, offset, total - offset], common);
         else await session.transaction(Op.GetObject, [handle], common);
       }
+      await fileSink?.finish();
     } catch (err) {
       failed = ptpToCameraError(err);
     } finally {
-      if (typeof destination === 'string') {
-        const closed = once(out as NodeJS.EventEmitter, 'close');
-        (out as NodeJS.WritableStream).end();
-        await closed.catch(() => undefined);
-      }
+      await fileSink?.settle();
+      await fh?.close();
     }
     if (failed) throw failed;
     progress(true);

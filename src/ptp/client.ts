@@ -7,14 +7,14 @@
  * const info = await client.getDeviceInfo();
  * for (const id of await client.getStorageIds()) console.log(await client.getStorageInfo(id));
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import { ALL, Op } from './codes.js';
 import {
   decodeDeviceInfo, decodeDevicePropDesc, decodeObjectInfo, decodeStorageInfo, decodeU32Array, decodeValue, encodeValue,
   type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo,
 } from './codec.js';
 import { PtpProtocolError } from './errors.js';
+import { FileSink } from './file-sink.js';
 import type { PtpSession, TransactionResult } from './session.js';
 import type { PtpContainer } from './transport.js';
 
@@ -120,27 +120,19 @@ export class PtpClient {
       offset = await stat(file).then((s) => s.size, () => 0);
       if (offset > info.compressedSize) offset = 0;
     }
-    // A large buffer: with the default 16 KiB every socket chunk would pause the transport until
-    // the disk caught up (a pause/resume per 64 KiB); memory stays bounded by this figure.
-    const out = createWriteStream(file, { flags: offset > 0 ? 'r+' : 'w', start: offset, highWaterMark: 8 * 1024 * 1024 });
-    await once(out, 'open');
-    let done = offset;
+    const fh = await open(file, offset > 0 ? 'r+' : 'w');
     const total = info.compressedSize;
-    const sink = {
-      write: (chunk: Uint8Array): void | Promise<void> => {
-        done += chunk.length;
-        opts.onProgress?.(done, total);
-        if (!out.write(chunk)) return once(out, 'drain').then(() => undefined);
-      },
-    };
+    const sink = new FileSink(fh, offset, opts.onProgress ? { onProgress: (done) => opts.onProgress?.(done, total) } : {});
     try {
       const common = { dataIn: sink, ...(opts.signal ? { signal: opts.signal } : {}) };
       if (offset > 0) await this.session.transaction(Op.GetPartialObject, [handle, offset, ALL], common);
       else await this.session.transaction(Op.GetObject, [handle], common);
+      await sink.finish();
     } finally {
-      out.end();
-      await once(out, 'close');
+      await sink.settle();
+      await fh.close();
     }
+    const done = sink.received;
     return done;
   }
 }
