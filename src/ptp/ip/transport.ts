@@ -21,6 +21,10 @@ import { PtpIpParser, type ParsedItem } from './parser.js';
 
 const debug = debuglog('camctl:ptpip');
 
+const READ_BUFFER_BYTES = 1024 * 1024;
+/** The current consumer of each socket's incoming bytes (sockets read through `onread`). */
+const readers = new WeakMap<Socket, (chunk: Buffer) => void>();
+
 export interface PtpIpConnectOptions {
   host: string;
   /** Command port. Default 15740. */
@@ -99,7 +103,7 @@ export class PtpIpTransport implements PtpTransport {
     for (const i of cmdRest) onCmd(i);
     for (const i of evRest) onEv(i);
     for (const [s, parser] of [[this.command, this.cmdParser], [this.event, this.evParser]] as const) {
-      s.on('data', (chunk: Buffer) => {
+      readers.set(s, (chunk: Buffer) => {
         try {
           parser.push(chunk);
         } catch (e) {
@@ -204,7 +208,21 @@ export class PtpIpTransport implements PtpTransport {
 function openSocket(host: string, port: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<Socket> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new PtpAbortError({ cause: signal.reason }));
-    const s = netConnect({ host, port, noDelay: true });
+    // Reads land in fresh 1 MiB buffers handed to whoever listens now (handshake, then wire()):
+    // 16× fewer wake-ups than the default 64 KiB 'data' chunks during a large data phase, and no
+    // copy, since a buffer is never reused (chunks may be kept by the session's sink).
+    const s = netConnect({
+      host,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: () => Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        callback: (n: number, buf: Uint8Array): boolean => {
+          readers.get(s)?.(Buffer.from(buf.buffer, buf.byteOffset, n));
+          return true;
+        },
+      },
+    });
     const done = (err?: Error): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -238,7 +256,7 @@ function handshake(socket: Socket, request: Uint8Array, expect: number, timeoutM
     const done = (err?: Error): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      socket.off('data', onData);
+      readers.delete(socket);
       socket.off('close', onClose);
       socket.off('error', onError);
       // Hold further bytes until the transport attaches its own listener (wire()).
@@ -261,7 +279,7 @@ function handshake(socket: Socket, request: Uint8Array, expect: number, timeoutM
     const onError = (e: Error): void => done(new PtpClosedError(`PTP/IP handshake failed: ${e.message}`, { cause: e }));
     const onAbort = (): void => done(new PtpAbortError({ cause: signal?.reason }));
     const timer = setTimeout(() => done(new PtpTimeoutError('init', timeoutMs)), timeoutMs);
-    socket.on('data', onData);
+    readers.set(socket, onData);
     socket.once('close', onClose);
     socket.once('error', onError);
     signal?.addEventListener('abort', onAbort, { once: true });
