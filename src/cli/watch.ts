@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CameraEvent } from '../camera/types.js';
 import { interruptSignal, printJson, withCamera } from './context.js';
+import { describeEvent } from '../camera/describe-event.js';
 
 export function register(program: Command): void {
   program
@@ -19,7 +20,7 @@ export function register(program: Command): void {
         try {
           for await (const ev of camera.events({ signal, reconnect: opts.reconnect })) {
             if (g.json) printJson(jsonLine(ev, !!opts.raw));
-            else process.stdout.write(`${clock()} ${human(ev)}\n`);
+            else process.stdout.write(`${clock()} ${describeEvent(ev)}\n`);
           }
         } finally {
           dispose();
@@ -41,25 +42,3 @@ function clock(): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-function human(ev: CameraEvent): string {
-  switch (ev.type) {
-    case 'capture':
-      return `capture ${ev.state}${ev.folder ? ` (${ev.folder})` : ''}`;
-    case 'file-added':
-      return `file added ${ev.path}`;
-    case 'file-removed':
-      return `file removed ${ev.path}`;
-    case 'setting':
-      return `setting ${ev.key} = ${String(ev.value)}`;
-    case 'storage':
-      return `storage ${ev.medium} ${ev.state}`;
-    case 'calibration':
-      return `calibration ${ev.target} ${ev.state}`;
-    case 'sensor':
-      return `${ev.name} ${ev.state}`;
-    case 'connection':
-      return `link ${ev.state}${ev.error ? ` (${ev.error})` : ''}`;
-    case 'other':
-      return JSON.stringify(ev.raw);
-  }
-}

@@ -19,6 +19,7 @@ import { openCamera as defaultOpen, type OpenCameraOptions } from '../camera/ope
 import type { Camera, CameraEvent } from '../camera/types.js';
 import type { CameraView, LogEntry, ServerMessage } from './api-types.js';
 import { DashboardError, errorCode } from './errors.js';
+import { describeEvent } from '../camera/describe-event.js';
 
 const debug = debuglog('camctl:dashboard');
 
@@ -254,29 +255,6 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
   }
 }
 
-/** One readable line per event for the log. */
-export function describeEvent(ev: CameraEvent): string {
-  switch (ev.type) {
-    case 'capture':
-      return `capture ${ev.state}${ev.folder ? ` (${ev.folder})` : ''}`;
-    case 'file-added':
-      return `file added ${ev.path}`;
-    case 'file-removed':
-      return `file removed ${ev.path}`;
-    case 'setting':
-      return `${ev.key} = ${String(ev.value)}`;
-    case 'storage':
-      return `storage ${ev.medium}: ${ev.state}`;
-    case 'calibration':
-      return `calibration ${ev.target}: ${ev.state}`;
-    case 'sensor':
-      return `${ev.name}: ${ev.state}`;
-    case 'connection':
-      return `event link ${ev.state}${ev.error ? `: ${ev.error}` : ''}`;
-    case 'other':
-      return `event ${JSON.stringify(ev.raw).slice(0, 200)}`;
-  }
-}
 
 function parentOf(path: string): string {
   const i = path.lastIndexOf('/');

@@ -120,7 +120,7 @@ describe('dashboard server', () => {
     const seen = new Promise<ServerMessage>((resolve) => {
       ws.on('message', (d) => {
         const m = JSON.parse(String(d)) as ServerMessage;
-        if (m.type === 'log' && m.entry.text.includes('sunshine: disconnected')) resolve(m);
+        if (m.type === 'log' && m.entry.text.includes('sunshine disconnected')) resolve(m);
       });
     });
     await fetch(`${cam.url}/_emulator/sunshine`, { method: 'POST', body: '{"connected":false}' });
