@@ -21,9 +21,13 @@ import { PtpIpParser, type ParsedItem } from './parser.js';
 
 const debug = debuglog('camctl:ptpip');
 
-const READ_BUFFER_BYTES = 1024 * 1024;
+/** Read size during a data phase, and otherwise (control packets and events are small). */
+const DATA_READ_BYTES = 1024 * 1024;
+const CONTROL_READ_BYTES = 64 * 1024;
 /** The current consumer of each socket's incoming bytes (sockets read through `onread`). */
 const readers = new WeakMap<Socket, (chunk: Buffer) => void>();
+/** Sockets in a device→host data phase, which read in large buffers. */
+const inDataPhase = new WeakSet<Socket>();
 
 export interface PtpIpConnectOptions {
   host: string;
@@ -133,6 +137,7 @@ export class PtpIpTransport implements PtpTransport {
         const p = item.packet;
         if (p.type === PacketType.StartData) {
           this.inData = p.transactionId;
+          inDataPhase.add(this.command);
           r.dataStart(p.transactionId, p.totalLength);
         } else if (p.type === PacketType.CmdResponse) {
           r.response({ code: p.code, transactionId: p.transactionId, params: p.params });
@@ -155,6 +160,7 @@ export class PtpIpTransport implements PtpTransport {
         if (item.type === PacketType.EndData && this.inData !== undefined) {
           const tid = this.inData;
           this.inData = undefined;
+          inDataPhase.delete(this.command);
           r.dataEnd(tid);
         }
         return;
@@ -208,21 +214,24 @@ export class PtpIpTransport implements PtpTransport {
 function openSocket(host: string, port: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<Socket> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new PtpAbortError({ cause: signal.reason }));
-    // Reads land in fresh 1 MiB buffers handed to whoever listens now (handshake, then wire()):
-    // 16× fewer wake-ups than the default 64 KiB 'data' chunks during a large data phase, and no
-    // copy, since a buffer is never reused (chunks may be kept by the session's sink).
+    // Reads land in fresh buffers handed to whoever listens now (handshake, then wire()), 1 MiB
+    // during a data phase: 16× fewer wake-ups than the default 64 KiB 'data' chunks, and no copy,
+    // since a buffer is never reused (chunks may be kept by the session's sink).
+    // The socket is referenced by its own read callbacks: `buffer` runs once inside netConnect().
+    const ref: { socket?: Socket } = {};
     const s = netConnect({
       host,
       port,
       noDelay: true,
       onread: {
-        buffer: () => Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        buffer: (): Buffer => Buffer.allocUnsafe(ref.socket && inDataPhase.has(ref.socket) ? DATA_READ_BYTES : CONTROL_READ_BYTES),
         callback: (n: number, buf: Uint8Array): boolean => {
-          readers.get(s)?.(Buffer.from(buf.buffer, buf.byteOffset, n));
+          if (ref.socket) readers.get(ref.socket)?.(Buffer.from(buf.buffer, buf.byteOffset, n));
           return true;
         },
       },
     });
+    ref.socket = s;
     const done = (err?: Error): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
