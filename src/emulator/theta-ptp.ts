@@ -87,6 +87,8 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   private stillMode: StillMode = RicohCaptureMode.Single;
   /** Last value seen per property, to announce changes made through any face. */
   private readonly lastValues = new Map<number, PtpValue>();
+  /** File handles last seen, to notice files deleted through the OSC face. */
+  private known = new Set<number>();
   /** Transaction of the capture in progress (its CaptureComplete carries it). */
   private captureTid = 0xffffffff;
 
@@ -114,16 +116,23 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       serialNumber: device.serialNumber,
     };
     for (const [code, spec] of this.props) this.lastValues.set(code, spec.desc().current);
+    this.known = new Set(this.files().flatMap((f) => this.fileHandle(f) ?? []));
     this.listen();
   }
 
   private listen(): void {
     const onFile = (f: ThetaFile): void => {
       const h = this.fileHandle(f);
-      if (h !== undefined) this.emit(Ev.ObjectAdded, [h]);
+      if (h !== undefined) {
+        this.known.add(h);
+        this.emit(Ev.ObjectAdded, [h]);
+      }
       this.emit(Ev.StorageInfoChanged, [STORAGE_ID]);
     };
-    const onState = (): void => this.announceChanges();
+    const onState = (): void => {
+      this.announceChanges();
+      this.announceRemovals();
+    };
     this.device.on('file', onFile);
     this.device.on('state', onState);
     this.detach.push(() => this.device.off('file', onFile), () => this.device.off('state', onState));
@@ -144,6 +153,18 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       // DateTime ticks every second: announcing it would flood initiators.
       if (code !== Prop.DateTime) this.emit(Ev.DevicePropChanged, [code]);
     }
+  }
+
+  /**
+   * The device model has no removal event, but a deletion through OSC changes its state
+   * (`storageChanged`): compare the files with those last seen and send ObjectRemoved for each gone.
+   */
+  private announceRemovals(): void {
+    const now = new Set(this.files().flatMap((f) => this.fileHandle(f) ?? []));
+    const gone = [...this.known].filter((h) => !now.has(h));
+    this.known = now;
+    for (const h of gone) this.emit(Ev.ObjectRemoved, [h]);
+    if (gone.length > 0) this.emit(Ev.StorageInfoChanged, [STORAGE_ID]);
   }
 
   private emit(code: number, params: number[]): void {
@@ -318,17 +339,13 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   async deleteObject(handle: number): Promise<void> {
     const o = this.object(handle);
     const targets = o.kind === 'file' ? [o.file] : this.files().filter((f) => o.kind === 'dcim' || f.folder === o.folder);
+    if (targets.length === 0) return;
     try {
       await this.device.deleteFiles(targets);
     } catch (e) {
       deviceFault(e);
     }
-    // The device model has no removal event; this face announces what it removed itself.
-    for (const f of targets) {
-      const h = this.fileHandle(f);
-      if (h !== undefined) this.emit(Ev.ObjectRemoved, [h]);
-    }
-    if (targets.length > 0) this.emit(Ev.StorageInfoChanged, [STORAGE_ID]);
+    this.announceRemovals();
   }
 
   // ------------------------------------------------------------------------------ properties

@@ -168,7 +168,7 @@ describe('THETA PTP/IP face', () => {
     await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '5376x2688');
   });
 
-  it('DeleteObject removes the file for OSC too and sends ObjectRemoved', async () => {
+  it('DeleteObject removes the file for OSC too; deletions through either face send ObjectRemoved', async () => {
     const c = await client();
     const job = emu.device.takePicture();
     await job.finished;
@@ -179,6 +179,15 @@ describe('THETA PTP/IP face', () => {
     expect((await removed).params[0]).toBe(handle);
     expect((await fetch(`${emu.url}/files/${emu.device.storageId}/100RICOH/${name}`)).status).toBe(404);
     await expect(c.getObjectInfo(handle)).rejects.toMatchObject({ responseCode: Resp.InvalidObjectHandle });
+
+    // A deletion through the OSC face (camera.delete → the device) is announced on PTP too.
+    const other = emu.device.takePicture();
+    await other.finished;
+    const otherName = path.basename(other.files[0] as string);
+    const otherHandle = (0x64 << 16) | Number(/^R\d{3}(\d{4})/.exec(otherName)?.[1]);
+    const removedViaOsc = nextEvent(c, (e) => e.code === Ev.ObjectRemoved && e.params[0] === otherHandle);
+    await emu.device.deleteFiles([emu.device.findFile(`100RICOH/${otherName}`)]);
+    await removedViaOsc;
   });
 
   describe.skipIf(!hasGphoto2)('gphoto2', () => {
