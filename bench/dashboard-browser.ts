@@ -56,7 +56,7 @@ export async function measureNotificationLatency(page: Page, sequoiaUrl: string,
     const before = await page.evaluate<number>(
       "Math.max(0, ...[...document.querySelectorAll('.log li')].map((li) => Number(li.dataset.seq)))",
     );
-    const want = connected ? 'sunshine: connected' : 'sunshine: disconnected';
+    const want = connected ? 'sunshine connected' : 'sunshine disconnected';
     const t0 = Date.now();
     const r = await fetch(`${sequoiaUrl}/_emulator/sunshine`, {
       method: 'POST',
