@@ -86,8 +86,13 @@ export function parseCameraAddress(text: string): CameraAddress {
     explicitPort,
     href: `${scheme}://${hostForHref}:${port}`,
   };
-  if (url.username) out.username = decodeURIComponent(url.username);
-  if (url.password) out.password = decodeURIComponent(url.password);
+  try {
+    if (url.username) out.username = decodeURIComponent(url.username);
+    if (url.password) out.password = decodeURIComponent(url.password);
+  } catch (cause) {
+    // e.g. `theta://%@host`: a stray % in the credentials.
+    throw bad(text, 'malformed %-escape in the user name or password', cause);
+  }
   return out;
 }
 

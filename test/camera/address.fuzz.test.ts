@@ -21,6 +21,11 @@ describe('parseCameraAddress (property)', () => {
     );
   });
 
+  it('a stray % in the credentials is BAD_ADDRESS (found by the property above)', () => {
+    expect(() => parseCameraAddress('sequoia://%@&')).toThrow(expect.objectContaining({ code: 'BAD_ADDRESS' }));
+    expect(() => parseCameraAddress('theta://u:%zz@127.0.0.1')).toThrow(expect.objectContaining({ code: 'BAD_ADDRESS' }));
+  });
+
   it('round-trips its own normalised form', () => {
     const host = fc.oneof(
       fc.ipV4(),
