@@ -21,10 +21,10 @@ import type { SequoiaDevice } from '../devices/sequoia/device.js';
 import { StorageError } from '../devices/storage.js';
 import type { MediumName, SequoiaConfig } from '../sequoia/types.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
+import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
 import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Prop, Resp, StorageType } from '../ptp/codes.js';
 import { formatPtpDate, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
 import { PtpFileReader } from './files-ptp.js';
-import { PtpIpResponder, type PtpIpResponderOptions } from '../ptp/ip/responder.js';
 import { STANDARD_OPERATIONS } from '../ptp/responder.js';
 import {
   PARROT_EXTENSION_DESC, PARROT_VENDOR_ID, ParrotCaptureMode, ParrotEv, ParrotOp, ParrotProp, encodeI32Array, encodeStatusMask,
@@ -559,28 +559,9 @@ function formatOf(name: string): number {
   return Format.Undefined;
 }
 
-export interface SequoiaPtpIpOptions extends Omit<PtpIpResponderOptions, 'backend'> {
-  host: string;
-  port: number;
-}
+export type SequoiaPtpIpOptions = PtpIpFaceOptions;
 
 /** Serves the device over PTP/IP on host:port (port 0 = a free port). */
-export async function startSequoiaPtpIp(device: SequoiaDevice, opts: SequoiaPtpIpOptions): Promise<{ address: string; port: number; close(): Promise<void> }> {
-  const backend = new SequoiaPtpBackend(device);
-  const { host, port, ...rest } = opts;
-  const responder = new PtpIpResponder({ ...rest, backend, name: 'Sequoia' });
-  try {
-    const addr = await responder.listen(port, host);
-    return {
-      address: `${host.includes(':') ? `[${host}]` : host}:${addr.port}`,
-      port: addr.port,
-      async close() {
-        backend.close();
-        await responder.close();
-      },
-    };
-  } catch (e) {
-    backend.close();
-    throw e;
-  }
+export function startSequoiaPtpIp(device: SequoiaDevice, opts: SequoiaPtpIpOptions): Promise<RunningPtpIpFace> {
+  return startPtpIpFace(new SequoiaPtpBackend(device), 'Sequoia', opts);
 }

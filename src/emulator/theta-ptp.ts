@@ -27,10 +27,10 @@ import type { ThetaDevice } from '../devices/theta/device.js';
 import { FOLDER, jpegDimensions, type ThetaFile } from '../devices/theta/catalog.js';
 import { ThetaError } from '../devices/theta/errors.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
+import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
 import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../ptp/codes.js';
 import { formatPtpDate, parsePtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
 import { PtpFileReader } from './files-ptp.js';
-import { PtpIpResponder, type PtpIpResponderOptions } from '../ptp/ip/responder.js';
 import { RICOH_SLEEP_NEVER, RICOH_VENDOR_ID, RicohCaptureMode, RicohOp, RicohProp } from '../ptp/vendors/ricoh.js';
 
 const STORAGE_ID = 0x00010001;
@@ -523,28 +523,9 @@ function bufferContent(b: Uint8Array): PtpObjectContent {
   };
 }
 
-export interface ThetaPtpIpOptions extends Omit<PtpIpResponderOptions, 'backend'> {
-  host: string;
-  port: number;
-}
+export type ThetaPtpIpOptions = PtpIpFaceOptions;
 
-/** Serves the THETA over PTP/IP on host:port (port 0 = a free port). */
-export async function startThetaPtpIp(device: ThetaDevice, opts: ThetaPtpIpOptions): Promise<{ address: string; port: number; close(): Promise<void> }> {
-  const backend = new ThetaPtpBackend(device);
-  const { host, port, ...rest } = opts;
-  const responder = new PtpIpResponder({ ...rest, backend, name: 'RICOH THETA S' });
-  try {
-    const addr = await responder.listen(port, host);
-    return {
-      address: `${host.includes(':') ? `[${host}]` : host}:${addr.port}`,
-      port: addr.port,
-      async close() {
-        backend.close();
-        await responder.close();
-      },
-    };
-  } catch (e) {
-    backend.close();
-    throw e;
-  }
+/** Serves the device over PTP/IP on host:port (port 0 = a free port). */
+export function startThetaPtpIp(device: ThetaDevice, opts: ThetaPtpIpOptions): Promise<RunningPtpIpFace> {
+  return startPtpIpFace(new ThetaPtpBackend(device), 'RICOH THETA S', opts);
 }

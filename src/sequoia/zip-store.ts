@@ -15,6 +15,7 @@
 import { crc32 } from 'node:zlib';
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { READ_BUFFERS, READ_CHUNK_BYTES } from './send-file.js';
 import { finished } from 'node:stream/promises';
 
 export interface ZipEntry {
@@ -189,8 +190,8 @@ export interface WriteZipOptions {
  */
 export async function writeStoredZip(entries: readonly ZipEntry[], out: Writable, opts: WriteZipOptions = {}): Promise<void> {
   const { planned, dataEnd, cdSize, zip64End } = plan(entries);
-  const chunk = opts.chunkBytes ?? 1024 * 1024;
-  const nBuffers = opts.buffers ?? 4;
+  const chunk = opts.chunkBytes ?? READ_CHUNK_BYTES;
+  const nBuffers = opts.buffers ?? READ_BUFFERS;
   const pool: Buffer[] = Array.from({ length: nBuffers }, () => Buffer.allocUnsafeSlow(chunk));
   const waiting: Array<() => void> = [];
   let failed: Error | undefined;
