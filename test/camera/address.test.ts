@@ -1,3 +1,7 @@
+/**
+ * Address parsing only: the cameras' real addresses below are strings that are parsed and
+ * normalised, never connected to (nothing in this file opens a socket).
+ */
 import { describe, expect, it } from 'vitest';
 import { parseCameraAddress } from '../../src/camera/address.js';
 import { CameraError } from '../../src/camera/errors.js';
