@@ -1,7 +1,7 @@
 /**
  * PTP errors → Camera errors (camera/errors.ts), keeping the device's response code and name in
  * `deviceCode`/`deviceMessage` and the original in `cause`, so `camctl … --json` reports a
- * PTP/IP failure with the same stable codes as every other protocol.
+ * PTP failure (over IP or USB) with the same stable codes as every other protocol.
  */
 import { codeName, hex16, Resp } from '../ptp/codes.js';
 import { PtpAbortError, PtpClosedError, PtpIpInitError, PtpLimitError, PtpProtocolError, PtpResponseError, PtpTimeoutError } from '../ptp/errors.js';
