@@ -1,8 +1,11 @@
 /**
  * `camctl ptp …`: raw PTP for people — decoded datasets with names (raw hex only with `--hex`),
- * which is what the seed's author wished ptpcam did. Needs a `ptpip://host[:port]` camera.
+ * which is what the seed's author wished ptpcam did. Needs a PTP camera: `ptpip://host[:port]` or
+ * `usb:[BUS:DEV]`; the session is the one the common commands use (camera/ptp-camera.ts), so
+ * both links behave alike.
  *
  *   camctl -c ptpip://192.168.47.1 ptp info
+ *   camctl -c usb: ptp storage
  *   camctl -c ptpip://127.0.0.1:15740 ptp prop set ImageSize "4000 x 3000"
  *   camctl -c ptpip://127.0.0.1:15740 ptp op GetTemperatureValues
  */
@@ -11,23 +14,30 @@ import { parseCameraAddress } from '../camera/address.js';
 import { CliError } from './errors.js';
 import { globals, output, reportErrors, type GlobalOptions } from './context.js';
 import { pairs, table } from './format.js';
-import type { PtpIpClient } from '../ptp/ip/client.js';
+import type { PtpClient } from '../ptp/client.js';
 import type { DevicePropDesc, PtpValue } from '../ptp/codec.js';
 
-async function withPtp<T>(cmd: Command, fn: (client: PtpIpClient, g: GlobalOptions) => Promise<T>): Promise<T> {
+/** Schemes whose adapters are PTP cameras. */
+const PTP_SCHEMES: ReadonlySet<string> = new Set(['ptpip', 'usb']);
+
+async function withPtp<T>(cmd: Command, fn: (client: PtpClient, g: GlobalOptions) => Promise<T>): Promise<T> {
   const g = globals(cmd);
   return reportErrors(g, async () => {
-    if (!g.camera) throw new CliError('no camera given: use --camera ptpip://HOST[:PORT] (or set CAMCTL_CAMERA)', 2);
+    if (!g.camera) throw new CliError('no camera given: use --camera ptpip://HOST[:PORT] or --camera usb: (or set CAMCTL_CAMERA)', 2);
+    // Checked before connecting: a sequoia:// or theta:// camera has no PTP session to lend.
     const addr = parseCameraAddress(g.camera);
-    if (addr.kind !== 'network' || addr.scheme !== 'ptpip') throw new CliError(`camctl ptp needs a ptpip:// camera, got ${g.camera}`, 2);
+    if (!PTP_SCHEMES.has(addr.scheme)) throw new CliError(`camctl ptp needs a ptpip:// camera or a usb: one, got ${g.camera}`, 2);
     await import('../ptp/vendors/parrot.js');
     await import('../ptp/vendors/ricoh.js');
-    const { PtpIpClient } = await import('../ptp/ip/client.js');
-    const client = await PtpIpClient.connect({ host: addr.host, port: addr.port, connectTimeoutMs: g.timeoutMs, commandTimeoutMs: g.timeoutMs, dataTimeoutMs: g.timeoutMs });
+    const { openCamera } = await import('../camera/open.js');
+    const { PtpCamera } = await import('../camera/ptp-camera.js');
+    const camera = await openCamera(addr, { timeoutMs: g.timeoutMs });
     try {
-      return await fn(client, g);
+      // A plugin registered over the scheme may not be PTP underneath.
+      if (!(camera instanceof PtpCamera)) throw new CliError(`the ${addr.scheme}: adapter in use is not a PTP camera`, 2);
+      return await fn(camera.client, g);
     } finally {
-      await client.close();
+      await camera.close();
     }
   });
 }
@@ -62,8 +72,8 @@ function parseValue(text: string, dataType: number): PtpValue {
 export function register(program: Command): void {
   const ptp = program
     .command('ptp')
-    .description('raw PTP over PTP/IP: device info, storages, properties, any operation')
-    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp info\n  camctl -c ptpip://127.0.0.1:15740 ptp props\n  camctl -c ptpip://127.0.0.1:15740 ptp prop set 0x5003 "4000 x 3000"\n  camctl -c ptpip://127.0.0.1:15740 ptp op 0x9202');
+    .description('raw PTP over PTP/IP or USB: device info, storages, properties, any operation')
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp info\n  camctl -c usb: ptp storage\n  camctl -c ptpip://127.0.0.1:15740 ptp props\n  camctl -c ptpip://127.0.0.1:15740 ptp prop set 0x5003 "4000 x 3000"\n  camctl -c ptpip://127.0.0.1:15740 ptp op 0x9202');
 
   ptp.command('info').description('DeviceInfo: model, extension, supported operations/events/properties').option('--hex', 'also print the raw dataset').action(async (opts: { hex?: boolean }, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
