@@ -12,17 +12,17 @@
  * const face = new OscServerFace(device);
  * const { port } = await face.listen(0, '127.0.0.1');
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { pipeline } from 'node:stream/promises';
 import { debuglog } from 'node:util';
 import sharp from 'sharp';
 import type { ThetaDevice } from '../devices/theta/device.js';
 import type { ThetaFile } from '../devices/theta/catalog.js';
 import { ThetaError } from '../devices/theta/errors.js';
+import { responseSocket, sendFileBody } from '../util/send-file.js';
+import { canSendFileToSocket } from '../util/zero-copy.js';
 import { executeCommand, fileUrl, jobResponse } from './commands.js';
 import type { CommandContext } from './commands.js';
 import { DigestVerifier } from './digest.js';
@@ -389,21 +389,31 @@ export class OscServerFace {
       res.end(req.method === 'HEAD' ? undefined : data);
       return;
     }
-    // Pictures come from the device's memory cache when they fit (one write, like sendfile);
-    // larger files (videos) are streamed from disk.
-    const cached = await this.device.fileBytes(file);
-    let full: string | undefined;
+    // With the sendfile addon every file goes from the page cache straight to the socket, as the
+    // camera's own server does. Without it, pictures come from the device's memory cache when they
+    // fit (one write) and larger files (videos) are streamed from disk.
+    const cached = canSendFileToSocket(await responseSocket(res)) ? undefined : await this.device.fileBytes(file);
+    let handle: FileHandle | undefined;
     let size: number;
     let mtime: Date;
     if (cached) {
       size = cached.length;
       mtime = new Date(file.timeMs);
     } else {
-      full = await this.device.filePath(file);
-      const st = await stat(full);
+      handle = await open(await this.device.filePath(file), 'r');
+      const st = await handle.stat();
       size = st.size;
       mtime = st.mtime;
     }
+    try {
+      await this.sendBody(req, res, type, size, mtime, cached ?? handle!, ranges);
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  /** Headers, Range and the body of a file download, from memory or from an open file. */
+  private async sendBody(req: IncomingMessage, res: ServerResponse, type: string, size: number, mtime: Date, body: Buffer | FileHandle, ranges: boolean): Promise<void> {
     const headers: Record<string, string | number> = { 'Content-Type': type, 'Last-Modified': mtime.toUTCString() };
     let start = 0;
     let end = size - 1;
@@ -439,14 +449,15 @@ export class OscServerFace {
       res.end();
       return;
     }
-    if (cached) {
-      res.end(cached.subarray(start, end + 1));
+    if (Buffer.isBuffer(body)) {
+      res.end(body.subarray(start, end + 1));
       return;
     }
     try {
-      await pipeline(createReadStream(full!, { start, end, highWaterMark: 1024 * 1024 }), res);
+      await sendFileBody(res, body, start, end);
     } catch (err) {
       log('download aborted: %s', err instanceof Error ? err.message : err);
+      res.destroy();
     }
   }
 

@@ -15,7 +15,8 @@ import { StorageError, checkName } from '../devices/storage.js';
 import { delay, Throttle, type LinkOptions } from '../emulator/link.js';
 import { cameraJson, float } from './camera-json.js';
 import { BodyTooLargeError, parseRange, readBody } from './http-util.js';
-import { sendFileRange } from './send-file.js';
+import { responseSocket, sendFileBody } from '../util/send-file.js';
+import { canSendFileToSocket } from '../util/zero-copy.js';
 import { storedZipSize, writeStoredZip, type ZipEntry } from './zip-store.js';
 import {
   CONFIG_ERRORS,
@@ -574,10 +575,8 @@ export class SequoiaHttpFace {
         res.end();
         return;
       }
-      const out = this.output(res);
       try {
-        await sendFileRange(handle, start, end, out);
-        out.end();
+        await sendFileBody(res, handle, start, end, this.output(res));
       } catch (err) {
         // The client went away mid-download: nothing to answer.
         log('download ended early: %s', (err as Error).message);
@@ -632,7 +631,10 @@ export class SequoiaHttpFace {
       return;
     }
     try {
-      await writeStoredZip(entries, this.output(res), {
+      const out = this.output(res);
+      const socket = out === res ? await responseSocket(res) : undefined;
+      await writeStoredZip(entries, out, {
+        ...(canSendFileToSocket(socket) ? { zeroCopySocket: socket } : {}),
         onCrc32: (e, crc) => {
           // Bounded: a long-running emulator with many files forgets and recomputes.
           if (this.crcMemo.size >= 100_000) this.crcMemo.clear();

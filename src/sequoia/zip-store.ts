@@ -13,10 +13,12 @@
  * size, an offset or the entry count does not fit the classic fields (§4.3.9, §4.5.3, §4.3.14).
  */
 import { crc32 } from 'node:zlib';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { READ_BUFFERS, READ_CHUNK_BYTES } from './send-file.js';
+import type { Socket } from 'node:net';
 import { finished } from 'node:stream/promises';
+import { READ_BUFFERS, READ_CHUNK_BYTES } from '../util/send-file.js';
+import { sendFileToSocket } from '../util/zero-copy.js';
 
 export interface ZipEntry {
   /** Name inside the archive, e.g. `0001/IMG_180413_080000_0000_RGB.JPG` (UTF-8). */
@@ -181,6 +183,12 @@ export interface WriteZipOptions {
   chunkBytes?: number;
   buffers?: number;
   signal?: AbortSignal;
+  /**
+   * The socket under `out`, when nothing sits between them and sendfile(2) can serve it
+   * (src/util/zero-copy.ts): entries whose CRC-32 is already known then go from the page cache
+   * straight to the socket. Entries without one are read, checksummed and written as before.
+   */
+  zeroCopySocket?: Socket;
 }
 
 /**
@@ -211,31 +219,40 @@ export async function writeStoredZip(entries: readonly ZipEntry[], out: Writable
     if (failed) throw failed;
     opts.signal?.throwIfAborted();
   };
+  // Reads the entry's data into the pooled buffers and writes them, computing its CRC-32 when unknown.
+  const streamEntry = async (p: Planned, handle: FileHandle): Promise<number> => {
+    let pos = 0;
+    let crc = 0;
+    while (pos < p.size) {
+      await free();
+      check();
+      const buf = pool.pop()!;
+      const { bytesRead } = await handle.read(buf, 0, Math.min(chunk, p.size - pos), pos);
+      if (bytesRead === 0) throw new ZipStreamError(`${p.name} shrank while being zipped (${pos} of ${p.size} bytes)`);
+      const data = bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+      if (p.crc32 === undefined) crc = crc32(data, crc);
+      pos += bytesRead;
+      out.write(data, (err) => {
+        if (err) fail(err);
+        pool.push(buf);
+        wake();
+      });
+    }
+    return p.crc32 ?? crc;
+  };
   try {
     for (const [i, p] of planned.entries()) {
       check();
       out.write(localHeader(p));
       const handle = await open(p.path, 'r');
       try {
-        let pos = 0;
-        let crc = 0;
-        while (pos < p.size) {
-          await free();
-          check();
-          const buf = pool.pop()!;
-          const { bytesRead } = await handle.read(buf, 0, Math.min(chunk, p.size - pos), pos);
-          if (bytesRead === 0) throw new ZipStreamError(`${p.name} shrank while being zipped (${pos} of ${p.size} bytes)`);
-          const data = bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-          if (p.crc32 === undefined) crc = crc32(data, crc);
-          pos += bytesRead;
-          out.write(data, (err) => {
-            if (err) fail(err);
-            pool.push(buf);
-            wake();
-          });
+        if (opts.zeroCopySocket && p.crc32 !== undefined) {
+          await sendFileToSocket(opts.zeroCopySocket, handle, 0, p.size, opts.signal);
+          p.crc = p.crc32;
+        } else {
+          p.crc = await streamEntry(p, handle);
+          if (p.crc32 === undefined) opts.onCrc32?.(entries[i]!, p.crc);
         }
-        if (p.crc32 === undefined) opts.onCrc32?.(entries[i]!, crc);
-        p.crc = p.crc32 ?? crc;
       } finally {
         // Reads are done; writes in flight hold our buffers, not the file.
         await handle.close();

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
@@ -110,6 +111,33 @@ describe('download', () => {
     expect(bad.status).toBe(416);
     expect(bad.headers.get('content-range')).toBe(`bytes */${size}`);
     await bad.text();
+  });
+
+  it('back to back on one keep-alive connection, every file arrives whole (each next request comes before the previous response has ended)', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const get = (p: string) =>
+      new Promise<Buffer>((resolve, reject) => {
+        http.get(`${cam.url}${p}`, { agent }, (res) => {
+          sockets.add(res.socket);
+          const parts: Buffer[] = [];
+          res.on('data', (d: Buffer) => parts.push(d));
+          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`HTTP ${res.statusCode}`))));
+          res.on('error', reject);
+        }).on('error', reject);
+      });
+    try {
+      for (let round = 0; round < 3; round++) {
+        for (const name of Object.keys(files)) {
+          expect((await get(`/download${name}`)).equals(await fs.readFile(path.join(cam.dataDir, 'media', name)))).toBe(true);
+        }
+        const zip = await get('/download/internal/0000');
+        expect(zip.readUInt32LE(0)).toBe(0x04034b50);
+      }
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('a folder downloads as a streamed zip holding exactly its files, byte for byte, with right CRCs (twice: the second from remembered CRCs)', async () => {

@@ -1,6 +1,7 @@
 /**
- * Sends a byte range of an open file to an HTTP response as fast as a JavaScript server can
- * without sendfile(2) (which node does not expose): a few large buffers are read ahead on the
+ * Sends a byte range of an open file as an HTTP body: with sendfile(2) through
+ * src/util/zero-copy.ts when the addon is built and the body goes straight to a socket, else as
+ * fast as a JavaScript server can without it ({@link sendFileRange}): a few large buffers are read ahead on the
  * thread pool while earlier ones are written, and each buffer is reused once its write has been
  * flushed, so a 1 GiB download allocates 4 MiB in all instead of a fresh 1 MiB buffer per chunk
  * (createReadStream), which left the event loop idle between a read and the next write and fed
@@ -10,7 +11,10 @@
  * write callback, i.e. after the socket took it.
  */
 import type { FileHandle } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { canSendFileToSocket, sendFileToSocket } from './zero-copy.js';
 
 /**
  * 2 MiB reads, 8 in flight (16 MiB per download): on loopback against nginx's sendfile, 1 MiB × 4
@@ -78,4 +82,42 @@ export async function sendFileRange(handle: FileHandle, start: number, end: numb
   } finally {
     out.off('close', onClose);
   }
+}
+
+/**
+ * Sends bytes `start`..`end` (inclusive) of `handle` as the body of `res`, whose headers (with the
+ * Content-Length) are set, then ends it. `out` is where the body goes when something sits in front
+ * of the socket (the emulated link's throttle); then, or without the sendfile addon, the bytes are
+ * streamed through JavaScript. Rejects when the client goes away; does not close `handle`.
+ */
+export async function sendFileBody(res: ServerResponse, handle: FileHandle, start: number, end: number, out: Writable = res): Promise<void> {
+  const socket = out === res ? await responseSocket(res) : undefined;
+  if (canSendFileToSocket(socket)) {
+    res.flushHeaders();
+    await sendFileToSocket(socket, handle, start, end - start + 1);
+    res.end();
+    return;
+  }
+  await sendFileRange(handle, start, end, out);
+  out.end();
+}
+
+/**
+ * The response's socket. On a keep-alive connection the client sends its next request as soon as
+ * the last byte of the previous body arrives — with sendfile that is before the previous
+ * response's end() has run — so node parks this response until that one ends, with no socket yet.
+ */
+export async function responseSocket(res: ServerResponse): Promise<Socket | undefined> {
+  if (res.socket) return res.socket;
+  if (res.destroyed) return undefined;
+  return new Promise((resolve) => {
+    const done = (socket?: Socket) => {
+      res.off('socket', done);
+      res.off('close', gone);
+      resolve(socket);
+    };
+    const gone = () => done(undefined);
+    res.once('socket', done);
+    res.once('close', gone);
+  });
 }
