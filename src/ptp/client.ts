@@ -15,8 +15,8 @@ import {
 } from './codec.js';
 import { PtpProtocolError } from './errors.js';
 import { FileSink } from './file-sink.js';
-import type { PtpSession, TransactionResult } from './session.js';
-import type { PtpContainer } from './transport.js';
+import { PtpSession, type PtpSessionOptions, type TransactionResult } from './session.js';
+import type { PtpContainer, PtpTransport } from './transport.js';
 
 export interface CallOpts {
   signal?: AbortSignal;
@@ -135,4 +135,31 @@ export class PtpClient {
     const done = sink.received;
     return done;
   }
+}
+
+/** What opening a client over a connected transport takes (PTP/IP and USB clients extend it). */
+export interface PtpClientStartOptions extends PtpSessionOptions {
+  /** Session id for OpenSession. Default 1. */
+  sessionId?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Puts a session on a connected transport, opens it and reads DeviceInfo (so vendor names resolve);
+ * on failure the transport is closed. The PTP/IP and USB clients are this over their transports.
+ */
+export async function startPtpClient<C extends PtpClient>(transport: PtpTransport, opts: PtpClientStartOptions, make: (session: PtpSession) => C): Promise<C> {
+  const sessionOpts: PtpSessionOptions = {};
+  if (opts.commandTimeoutMs !== undefined) sessionOpts.commandTimeoutMs = opts.commandTimeoutMs;
+  if (opts.dataTimeoutMs !== undefined) sessionOpts.dataTimeoutMs = opts.dataTimeoutMs;
+  if (opts.maxInMemoryData !== undefined) sessionOpts.maxInMemoryData = opts.maxInMemoryData;
+  const client = make(new PtpSession(transport, sessionOpts));
+  try {
+    await client.session.open(opts.sessionId ?? 1, opts.signal);
+    await client.getDeviceInfo(opts.signal ? { signal: opts.signal } : {});
+  } catch (e) {
+    await transport.close().catch(() => undefined);
+    throw e;
+  }
+  return client;
 }

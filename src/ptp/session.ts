@@ -284,6 +284,10 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
         if (p.sinkBusy) p.sinkBusy.then(settle, settle);
         else settle();
       },
+      transactionFailed: (tid, error) => {
+        const p = this.current(tid, 'transport failure');
+        if (p) p.reject(error);
+      },
       event: (e) => {
         debug('event %s params=%o', e.code.toString(16), e.params);
         this.emit('event', e);

@@ -31,6 +31,12 @@ export interface PtpTransportReceiver {
   dataEnd(transactionId: number): void;
   response(response: PtpContainer): void;
   event(event: PtpContainer): void;
+  /**
+   * The transaction failed in the transport but the transport is still usable (PTP over USB: an
+   * endpoint stalled and was cleared, §5.2.2 of the USB still-image class). Optional: transports
+   * that cannot recover from a failure close instead.
+   */
+  transactionFailed?(transactionId: number, error: Error): void;
   /** The transport is gone; `error` is undefined after a local close(). */
   closed(error?: Error): void;
 }

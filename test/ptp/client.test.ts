@@ -16,6 +16,8 @@ import { PtpAbortError, PtpResponseError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import { createMemoryTransport } from '../../src/ptp/memory-transport.js';
 import { PtpSession } from '../../src/ptp/session.js';
+import { PtpUsbClient } from '../../src/ptp/usb/client.js';
+import { createMemoryUsbDevice } from '../../src/ptp/usb/memory-device.js';
 import type { PtpContainer } from '../../src/ptp/transport.js';
 import { ParrotOp, decodeTemperatureValues, PARROT_VENDOR_ID } from '../../src/ptp/vendors/parrot.js';
 
@@ -44,6 +46,14 @@ const transports: Record<string, () => Promise<Harness>> = {
     const client = new PtpClient(session);
     await client.getDeviceInfo();
     return { client, device, dir, close: async () => { await session.close(); backend.close(); await device.close(); await rm(dir, { recursive: true, force: true }); } };
+  },
+  'PTP over USB (in-memory bulk pair)': async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'camctl-ptpusb-'));
+    const device = await SequoiaDevice.open({ dataDir: path.join(dir, 'cam') });
+    const backend = new SequoiaPtpBackend(device);
+    const usb = createMemoryUsbDevice(backend, { vendorId: 0x19cf, productId: 0x0001, manufacturerName: 'Parrot', productName: 'Sequoia' });
+    const client = await PtpUsbClient.open(usb);
+    return { client, device, dir, close: async () => { await client.close(); backend.close(); await device.close(); await rm(dir, { recursive: true, force: true }); } };
   },
 };
 

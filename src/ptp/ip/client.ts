@@ -8,14 +8,11 @@
  * for await (const ev of client.events()) console.log(ev.code.toString(16), ev.params);
  * await client.close();
  */
-import { PtpClient } from '../client.js';
-import { PtpSession, type PtpSessionOptions } from '../session.js';
+import { PtpClient, startPtpClient, type PtpClientStartOptions } from '../client.js';
+import type { PtpSession } from '../session.js';
 import { PtpIpTransport, type PtpIpConnectOptions } from './transport.js';
 
-export interface PtpIpClientOptions extends PtpIpConnectOptions, PtpSessionOptions {
-  /** Session id for OpenSession. Default 1. */
-  sessionId?: number;
-}
+export interface PtpIpClientOptions extends PtpIpConnectOptions, PtpClientStartOptions {}
 
 export class PtpIpClient extends PtpClient {
   private constructor(
@@ -27,20 +24,7 @@ export class PtpIpClient extends PtpClient {
 
   static async connect(opts: PtpIpClientOptions): Promise<PtpIpClient> {
     const transport = await PtpIpTransport.connect(opts);
-    const sessionOpts: PtpSessionOptions = {};
-    if (opts.commandTimeoutMs !== undefined) sessionOpts.commandTimeoutMs = opts.commandTimeoutMs;
-    if (opts.dataTimeoutMs !== undefined) sessionOpts.dataTimeoutMs = opts.dataTimeoutMs;
-    if (opts.maxInMemoryData !== undefined) sessionOpts.maxInMemoryData = opts.maxInMemoryData;
-    const session = new PtpSession(transport, sessionOpts);
-    const client = new PtpIpClient(session, transport);
-    try {
-      await session.open(opts.sessionId ?? 1, opts.signal);
-      await client.getDeviceInfo(opts.signal ? { signal: opts.signal } : {});
-    } catch (e) {
-      await transport.close().catch(() => undefined);
-      throw e;
-    }
-    return client;
+    return startPtpClient(transport, opts, (session) => new PtpIpClient(session, transport));
   }
 
   close(): Promise<void> {

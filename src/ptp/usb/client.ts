@@ -1,0 +1,35 @@
+/**
+ * PtpUsbClient: a PTP camera on USB — claim its PTP interface, open a session, read DeviceInfo,
+ * then use the typed operations of {@link PtpClient}, exactly as PtpIpClient does over TCP (same
+ * session, same operations, same errors).
+ *
+ * @example
+ * const [camera] = await findPtpUsbCameras();
+ * const client = await PtpUsbClient.open(camera.device);
+ * console.log(client.deviceInfo?.model); // 'RICOH THETA S'
+ * await client.close();
+ */
+import { PtpClient, startPtpClient, type PtpClientStartOptions } from '../client.js';
+import type { PtpSession } from '../session.js';
+import type { UsbDeviceLike } from './device.js';
+import { PtpUsbTransport, type PtpUsbOpenOptions } from './transport.js';
+
+export interface PtpUsbClientOptions extends PtpUsbOpenOptions, PtpClientStartOptions {}
+
+export class PtpUsbClient extends PtpClient {
+  private constructor(
+    session: PtpSession,
+    readonly transport: PtpUsbTransport,
+  ) {
+    super(session);
+  }
+
+  static async open(device: UsbDeviceLike, opts: PtpUsbClientOptions = {}): Promise<PtpUsbClient> {
+    const transport = await PtpUsbTransport.open(device, opts);
+    return startPtpClient(transport, opts, (session) => new PtpUsbClient(session, transport));
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
