@@ -13,7 +13,7 @@
  * 3. **Real usage.** Used bytes are the real sizes of the files, tracked as they are written and
  *    deleted (walked once at start-up), plus an optional simulated filler for "fill the card" demos.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -120,7 +120,9 @@ export class Medium {
     const candidate = path.join(this.realRoot, ...names);
     let real: string;
     try {
-      real = await fs.realpath(candidate);
+      // Synchronous on purpose: a realpath of a short local path takes microseconds, a trip through
+      // the thread pool a scheduling round trip (see openFileToSend in src/util/send-file.ts).
+      real = realpathSync.native(candidate);
     } catch (err) {
       throw new StorageError('NOT_FOUND', `${[this.name, ...names].join('/')} not found`, { cause: err });
     }

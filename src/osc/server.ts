@@ -12,7 +12,6 @@
  * const face = new OscServerFace(device);
  * const { port } = await face.listen(0, '127.0.0.1');
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -21,7 +20,7 @@ import sharp from 'sharp';
 import type { ThetaDevice } from '../devices/theta/device.js';
 import type { ThetaFile } from '../devices/theta/catalog.js';
 import { ThetaError } from '../devices/theta/errors.js';
-import { responseSocket, sendFileBody } from '../util/send-file.js';
+import { openFileToSend, responseSocket, sendFileBody, type FileToSend, type ReadableFile } from '../util/send-file.js';
 import { canSendFileToSocket } from '../util/zero-copy.js';
 import { executeCommand, fileUrl, jobResponse } from './commands.js';
 import type { CommandContext } from './commands.js';
@@ -393,27 +392,26 @@ export class OscServerFace {
     // camera's own server does. Without it, pictures come from the device's memory cache when they
     // fit (one write) and larger files (videos) are streamed from disk.
     const cached = canSendFileToSocket(await responseSocket(res)) ? undefined : await this.device.fileBytes(file);
-    let handle: FileHandle | undefined;
+    let handle: FileToSend | undefined;
     let size: number;
     let mtime: Date;
     if (cached) {
       size = cached.length;
       mtime = new Date(file.timeMs);
     } else {
-      handle = await open(await this.device.filePath(file), 'r');
-      const st = await handle.stat();
-      size = st.size;
-      mtime = st.mtime;
+      handle = openFileToSend(await this.device.filePath(file));
+      size = handle.stats.size;
+      mtime = handle.stats.mtime;
     }
     try {
       await this.sendBody(req, res, type, size, mtime, cached ?? handle!, ranges);
     } finally {
-      await handle?.close();
+      handle?.close();
     }
   }
 
   /** Headers, Range and the body of a file download, from memory or from an open file. */
-  private async sendBody(req: IncomingMessage, res: ServerResponse, type: string, size: number, mtime: Date, body: Buffer | FileHandle, ranges: boolean): Promise<void> {
+  private async sendBody(req: IncomingMessage, res: ServerResponse, type: string, size: number, mtime: Date, body: Buffer | ReadableFile, ranges: boolean): Promise<void> {
     const headers: Record<string, string | number> = { 'Content-Type': type, 'Last-Modified': mtime.toUTCString() };
     let start = 0;
     let end = size - 1;

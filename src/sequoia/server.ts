@@ -15,7 +15,7 @@ import { StorageError, checkName } from '../devices/storage.js';
 import { delay, Throttle, type LinkOptions } from '../emulator/link.js';
 import { cameraJson, float } from './camera-json.js';
 import { BodyTooLargeError, parseRange, readBody } from './http-util.js';
-import { responseSocket, sendFileBody } from '../util/send-file.js';
+import { openFileToSend, responseSocket, sendFileBody, type FileToSend } from '../util/send-file.js';
 import { canSendFileToSocket } from '../util/zero-copy.js';
 import { storedZipSize, writeStoredZip, type ZipEntry } from './zip-store.js';
 import {
@@ -528,26 +528,19 @@ export class SequoiaHttpFace {
     if (rest.length === 2) return this.downloadZip(req, res, medium, rest[1]!);
     if (rest.length !== 3) throw new HttpReply(rest.length < 2 ? 404 : 400, { request, error: rest.length < 2 ? 'No such file or directory' : 'Invalid path' });
     const [, folder, name] = rest as [string, string, string];
-    let handle: fs.FileHandle;
-    let size: number;
-    let mtime: Date;
-    let etag: string;
+    let file: FileToSend;
     try {
-      const real = await this.device.medium(medium).resolve(folder, name);
-      handle = await fs.open(real, 'r');
-      const st = await handle.stat();
-      if (!st.isFile()) {
-        await handle.close();
-        throw new StorageError('NOT_FOUND', 'not a file');
-      }
-      size = st.size;
-      mtime = st.mtime;
-      // Files never change once written (atomic rename), so size + mtime identify the content.
-      etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+      file = openFileToSend(await this.device.medium(medium).resolve(folder, name));
     } catch (err) {
       throw storageReply(err, request);
     }
     try {
+      const st = file.stats;
+      if (!st.isFile()) throw storageReply(new StorageError('NOT_FOUND', 'not a file'), request);
+      const size = st.size;
+      const mtime = st.mtime;
+      // Files never change once written (atomic rename), so size + mtime identify the content.
+      const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
       const ext = name.split('.').pop()?.toUpperCase() ?? '';
       const headers: Record<string, string | number> = {
         'Content-Type': MIME[ext] ?? 'application/octet-stream',
@@ -559,7 +552,6 @@ export class SequoiaHttpFace {
       // (RFC 9110 §13.1.5): otherwise the whole file, from byte 0.
       const range = ifRangeMatches(headerText(req.headers['if-range']), etag, mtime) ? parseRange(req.headers.range, size) : undefined;
       if (range === 'unsatisfiable') {
-        await handle.close();
         throw new HttpReply(416, { request, error: 'Range not satisfiable' }, { 'Content-Range': `bytes */${size}` });
       }
       let start = 0;
@@ -571,22 +563,18 @@ export class SequoiaHttpFace {
         res.writeHead(200, { ...headers, 'Content-Length': size });
       }
       if (req.method === 'HEAD' || size === 0) {
-        await handle.close();
         res.end();
         return;
       }
       try {
-        await sendFileBody(res, handle, start, end, this.output(res));
+        await sendFileBody(res, file, start, end, this.output(res));
       } catch (err) {
         // The client went away mid-download: nothing to answer.
         log('download ended early: %s', (err as Error).message);
         res.destroy();
-      } finally {
-        await handle.close();
       }
-    } catch (err) {
-      await handle.close().catch(() => undefined);
-      throw err;
+    } finally {
+      file.close();
     }
   }
 

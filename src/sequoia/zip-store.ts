@@ -13,11 +13,10 @@
  * size, an offset or the entry count does not fit the classic fields (§4.3.9, §4.5.3, §4.3.14).
  */
 import { crc32 } from 'node:zlib';
-import { open, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { finished } from 'node:stream/promises';
-import { READ_BUFFERS, READ_CHUNK_BYTES } from '../util/send-file.js';
+import { openFileToSend, READ_BUFFERS, READ_CHUNK_BYTES, type ReadableFile } from '../util/send-file.js';
 import { sendFileToSocket } from '../util/zero-copy.js';
 
 export interface ZipEntry {
@@ -220,7 +219,7 @@ export async function writeStoredZip(entries: readonly ZipEntry[], out: Writable
     opts.signal?.throwIfAborted();
   };
   // Reads the entry's data into the pooled buffers and writes them, computing its CRC-32 when unknown.
-  const streamEntry = async (p: Planned, handle: FileHandle): Promise<number> => {
+  const streamEntry = async (p: Planned, handle: ReadableFile): Promise<number> => {
     let pos = 0;
     let crc = 0;
     while (pos < p.size) {
@@ -244,7 +243,7 @@ export async function writeStoredZip(entries: readonly ZipEntry[], out: Writable
     for (const [i, p] of planned.entries()) {
       check();
       out.write(localHeader(p));
-      const handle = await open(p.path, 'r');
+      const handle = openFileToSend(p.path);
       try {
         if (opts.zeroCopySocket && p.crc32 !== undefined) {
           await sendFileToSocket(opts.zeroCopySocket, handle, 0, p.size, opts.signal);
@@ -255,7 +254,7 @@ export async function writeStoredZip(entries: readonly ZipEntry[], out: Writable
         }
       } finally {
         // Reads are done; writes in flight hold our buffers, not the file.
-        await handle.close();
+        handle.close();
       }
       out.write(dataDescriptor(p));
     }

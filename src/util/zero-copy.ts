@@ -12,7 +12,6 @@
  * src/sequoia/send-file.ts instead — slower, same bytes.
  */
 import { existsSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
@@ -92,7 +91,7 @@ function flushed(socket: Socket): Promise<void> {
  * socket until the promise settles. Rejects with {@link ZeroCopyError} when the peer goes away, the
  * file is shorter than asked, or `signal` aborts; the socket is left to the caller to destroy.
  */
-export async function sendFileToSocket(socket: Socket, file: FileHandle, offset: number, length: number, signal?: AbortSignal): Promise<void> {
+export async function sendFileToSocket(socket: Socket, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<void> {
   const native = loaded.native;
   const fd = socketFd(socket);
   if (!native || fd === undefined) throw new ZeroCopyError('zero-copy transfer is not available for this socket', 0, 'UNAVAILABLE');
