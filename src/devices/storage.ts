@@ -16,6 +16,7 @@
 import { createWriteStream, realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 
@@ -68,6 +69,12 @@ export class Medium {
   private realRoot = '';
   /** Folders that must not be deleted right now (being written by a capture). */
   private readonly busyFolders = new Set<string>();
+  /**
+   * CRC-32s of files, by real path, valid for one size + mtime (files never change once written):
+   * computed from the bytes as they are written, or remembered from a zip that read the file. A
+   * folder's zip then sends every entry with sendfile, its CRC known before its first byte.
+   */
+  private readonly checksums = new Map<string, { size: number; mtimeMs: number; crc32: number }>();
 
   constructor(parentDir: string, opts: MediumOptions) {
     this.name = checkName(opts.name);
@@ -203,19 +210,33 @@ export class Medium {
       } else {
         await pipeline(data, createWriteStream(tmp));
       }
-      const size = (await fs.stat(tmp)).size;
-      if (size - previous > this.freeBytes) throw new StorageError('FULL', `${this.name} is full`);
       if (opts.mtimeMs !== undefined) {
         const t = new Date(opts.mtimeMs);
         await fs.utimes(tmp, t, t);
       }
+      const st = await fs.stat(tmp);
+      const size = st.size;
+      if (size - previous > this.freeBytes) throw new StorageError('FULL', `${this.name} is full`);
       await fs.rename(tmp, final);
       this.used += size - previous;
+      if (data instanceof Uint8Array && !opts.subdir) this.rememberCrc32(final, size, st.mtimeMs, crc32(data));
       return size;
     } catch (err) {
       await fs.rm(tmp, { force: true });
       throw err;
     }
+  }
+
+  /** The CRC-32 of the file at `realPath` if known for exactly this size and mtime. */
+  knownCrc32(realPath: string, size: number, mtimeMs: number): number | undefined {
+    const c = this.checksums.get(realPath);
+    return c && c.size === size && c.mtimeMs === mtimeMs ? c.crc32 : undefined;
+  }
+
+  rememberCrc32(realPath: string, size: number, mtimeMs: number, crc: number): void {
+    // Bounded: a long-running emulator with many files forgets and recomputes.
+    if (this.checksums.size >= 100_000) this.checksums.clear();
+    this.checksums.set(realPath, { size, mtimeMs, crc32: crc });
   }
 
   /** Marks a folder as being written, so deleting it answers BUSY. Returns the release function. */

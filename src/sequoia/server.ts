@@ -56,10 +56,6 @@ class HttpReply extends Error {
   }
 }
 
-function crcKey(f: { path: string; size: number; mtimeMs: number }): string {
-  return `${f.size}:${f.mtimeMs}:${f.path}`;
-}
-
 const MIME: Record<string, string> = { JPG: 'image/jpeg', TIF: 'image/tiff' };
 
 /** Splits a raw URL path into decoded segments, refusing what cannot be a camera path. */
@@ -401,12 +397,6 @@ export class SequoiaHttpFace {
   }
 
   /**
-   * CRC-32 of files already zipped once, by path, size and mtime: the camera's files never change
-   * after they are written, and the CRC is the one per-byte cost a stored zip adds to a download.
-   */
-  private readonly crcMemo = new Map<string, number>();
-
-  /**
    * The last `GET /status` answer and the instant it describes. The status is a function of the
    * device clock and the device state, so an answer is reused while neither has moved: under a
    * polling dashboard or wrk that spares most of the simulation and serialisation, which cost
@@ -594,19 +584,19 @@ export class SequoiaHttpFace {
   private async downloadZip(req: http.IncomingMessage, res: http.ServerResponse, medium: MediumName, folder: string): Promise<void> {
     const request = 'download';
     let files: Array<{ name: string; size: number; mtimeMs: number; path: string }>;
+    let m: ReturnType<SequoiaDevice['medium']>;
     try {
-      const m = this.device.medium(medium);
+      m = this.device.medium(medium);
       const listed = await m.listFiles(folder);
       files = await Promise.all(listed.map(async (f) => ({ ...f, path: await m.resolve(folder, f.name) })));
     } catch (err) {
       throw storageReply(err, request);
     }
-    const keys = new Map<ZipEntry, string>();
+    const stats = new Map<ZipEntry, { size: number; mtimeMs: number }>();
     const entries: ZipEntry[] = files.map((f) => {
-      const key = crcKey(f);
-      const crc32 = this.crcMemo.get(key);
+      const crc32 = m.knownCrc32(f.path, f.size, f.mtimeMs);
       const entry = { name: `${folder}/${f.name}`, path: f.path, size: f.size, mtime: new Date(f.mtimeMs), ...(crc32 !== undefined ? { crc32 } : {}) };
-      keys.set(entry, key);
+      stats.set(entry, f);
       return entry;
     });
     res.writeHead(200, {
@@ -624,10 +614,8 @@ export class SequoiaHttpFace {
       await writeStoredZip(entries, out, {
         ...(canSendFileToSocket(socket) ? { zeroCopySocket: socket } : {}),
         onCrc32: (e, crc) => {
-          // Bounded: a long-running emulator with many files forgets and recomputes.
-          if (this.crcMemo.size >= 100_000) this.crcMemo.clear();
-          const key = keys.get(e);
-          if (key !== undefined) this.crcMemo.set(key, crc);
+          const st = stats.get(e);
+          if (st) m.rememberCrc32(e.path, st.size, st.mtimeMs, crc);
         },
       });
     } catch (err) {

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MediaStorage, StorageError, checkName } from '../../src/devices/storage.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -42,6 +43,22 @@ describe('Medium', () => {
     await m.deleteFolder('0000');
     expect(m.usedBytes).toBe(0);
     expect(await m.listFolders()).toEqual([]);
+  });
+
+  it('knows the CRC-32 of what it wrote, for that exact size and mtime only', async () => {
+    const s = await MediaStorage.open(tmp.dir, [{ name: 'internal', capacityBytes: 100_000 }]);
+    const m = s.get('internal');
+    await m.ensureFolder('0000');
+    const bytes = Buffer.from('the camera wrote these bytes');
+    await m.writeFile('0000', 'A.TIF', bytes, { mtimeMs: 1_523_606_400_000 });
+    await m.writeFile('0000', 'B.TIF', Readable.from([bytes]));
+    const [a, b] = await m.listFiles('0000');
+    const realA = await m.resolve('0000', 'A.TIF');
+    expect(m.knownCrc32(realA, a!.size, a!.mtimeMs)).toBe(zlib.crc32(bytes));
+    expect(m.knownCrc32(realA, a!.size + 1, a!.mtimeMs)).toBeUndefined();
+    expect(m.knownCrc32(realA, a!.size, a!.mtimeMs + 1)).toBeUndefined();
+    // A streamed write is not checksummed on the way.
+    expect(m.knownCrc32(await m.resolve('0000', 'B.TIF'), b!.size, b!.mtimeMs)).toBeUndefined();
   });
 
   it('refuses a file that does not fit, leaving nothing behind', async () => {
