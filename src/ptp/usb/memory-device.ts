@@ -224,8 +224,8 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
 
   const deviceStatus = (): Uint8Array => {
     const eps = halted();
-    // Busy while an abandoned operation winds down (it may still be reading its file).
-    const code = running?.abandoned ? Resp.DeviceBusy : eps.length > 0 ? haltStatus : Resp.OK;
+    // Halted endpoints first (with why), then busy while an abandoned operation winds down.
+    const code = eps.length > 0 ? haltStatus : running?.abandoned ? Resp.DeviceBusy : Resp.OK;
     const w = new PtpWriter(4 + 4 * eps.length).u16(4 + 4 * eps.length).u16(code);
     for (const a of eps) w.u32(a);
     return w.finish();

@@ -45,7 +45,12 @@ export class MemoryInPipe {
   private haltAfter: { bytes: number; onHalt: () => void } | undefined;
   /** Bytes of the device transfer being written (to know whether it ends on a packet boundary). */
   private transferBytes = 0;
-  readonly stats = { transfers: 0, bytes: 0, zlps: 0, shortTransfers: 0 };
+  /**
+   * `zlps`: zero-length packets the host received (each ended a transfer); `emptyTransfers`: reads
+   * that completed with no data (a ZLP left over from a read that was full); `maxQueued`: the most
+   * bytes ever waiting in the device's queue (backpressure bounds it).
+   */
+  readonly stats = { transfers: 0, bytes: 0, zlps: 0, emptyTransfers: 0, shortTransfers: 0, maxQueued: 0 };
 
   constructor(
     /** For error messages, like node-usb-rs's "transferIn error: …". */
@@ -67,6 +72,7 @@ export class MemoryInPipe {
     if (bytes.length > 0) {
       this.queue.push({ bytes, at: 0 });
       this.queued += bytes.length;
+      if (this.queued > this.stats.maxQueued) this.stats.maxQueued = this.queued;
       this.transferBytes += bytes.length;
       this.serve();
     }
@@ -169,6 +175,7 @@ export class MemoryInPipe {
       const seg = this.queue[this.head] as Segment;
       if (seg === 'zlp' || seg === 'short') {
         this.head++;
+        if (seg === 'zlp') this.stats.zlps++;
         // A short packet's bytes are already in this read (reads start on packet boundaries).
         if (seg === 'zlp' || r.got > 0) this.complete(r, true);
         continue;
@@ -207,7 +214,7 @@ export class MemoryInPipe {
     clearTimeout(r.timer);
     this.stats.transfers++;
     this.stats.bytes += r.got;
-    if (r.got === 0) this.stats.zlps++;
+    if (r.got === 0) this.stats.emptyTransfers++;
     else if (short) this.stats.shortTransfers++;
     r.resolve(this.result(r));
   }
