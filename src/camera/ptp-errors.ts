@@ -5,6 +5,7 @@
  */
 import { codeName, hex16, Resp } from '../ptp/codes.js';
 import { PtpAbortError, PtpClosedError, PtpIpInitError, PtpLimitError, PtpProtocolError, PtpResponseError, PtpTimeoutError } from '../ptp/errors.js';
+import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError } from '../ptp/usb/errors.js';
 import { CameraError, type CameraErrorCode } from './errors.js';
 
 const RESPONSE_CODES: Readonly<Record<number, CameraErrorCode>> = {
@@ -36,6 +37,16 @@ export function ptpToCameraError(err: unknown, connecting = false): Error {
   if (err instanceof PtpAbortError) return new CameraError('ABORTED', err.message, { cause: err });
   if (err instanceof PtpIpInitError) {
     return new CameraError(err.reason === 2 ? 'BUSY' : 'CAMERA_ERROR', err.message, { cause: err, deviceCode: err.reason });
+  }
+  // Another program (gvfs…) holds the interface: the camera is there but taken.
+  if (err instanceof PtpUsbBusyError) return new CameraError('BUSY', err.message, { cause: err });
+  if (err instanceof PtpUsbUnavailableError) {
+    // Without the usb package's binary camctl cannot do USB at all; otherwise (no bus, no permission) nothing answers.
+    return new CameraError(err.reason === 'module-missing' ? 'UNSUPPORTED' : 'UNREACHABLE', err.message, { cause: err });
+  }
+  if (err instanceof PtpUsbStallError) {
+    const status = err.deviceStatus === undefined ? {} : { deviceCode: hex16(err.deviceStatus), deviceMessage: codeName('response', err.deviceStatus) };
+    return new CameraError('CAMERA_ERROR', err.message, { cause: err, ...status });
   }
   if (err instanceof PtpClosedError) return new CameraError(connecting ? 'UNREACHABLE' : 'CONNECTION_LOST', err.message, { cause: err });
   if (err instanceof PtpProtocolError || err instanceof PtpLimitError) return new CameraError('PROTOCOL', err.message, { cause: err });

@@ -1,6 +1,7 @@
 /** One table for the error codes crossing the Camera layer (DESIGN.md: errors are classes with a stable code). */
 import { describe, expect, it } from 'vitest';
 import { CameraError, CameraSettingError } from '../../src/camera/errors.js';
+import { ptpToCameraError } from '../../src/camera/ptp-errors.js';
 import { toCameraError } from '../../src/camera/sequoia.js';
 import { SequoiaError, SequoiaSettingError, type SequoiaErrorCode } from '../../src/sequoia/client-errors.js';
 
@@ -30,11 +31,14 @@ describe('Sequoia errors become Camera errors', () => {
     expect(mapped.cause).toBe(original);
   });
 
-  it('keeps Camera errors and foreign errors as they are', () => {
+  it.each([
+    ['Sequoia', toCameraError],
+    ['PTP', ptpToCameraError],
+  ])('%s: keeps Camera errors and foreign errors as they are', (_protocol, map) => {
     const c = new CameraError('BUSY', 'x');
-    expect(toCameraError(c)).toBe(c);
+    expect(map(c)).toBe(c);
     const e = new RangeError('y');
-    expect(toCameraError(e)).toBe(e);
+    expect(map(e)).toBe(e);
   });
 
   it('setting errors list every key', () => {

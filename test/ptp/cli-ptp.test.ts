@@ -5,27 +5,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
 import { startSequoiaPtpIp } from '../../src/emulator/sequoia-ptp.js';
-import { main } from '../../src/cli/main.js';
+import { camctlInProcess } from '../helpers/camctl-in-process.js';
 
-async function camctl(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = '';
-  let err = '';
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => ((out += String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((err += String(c)), true)) as typeof process.stderr.write;
-  const before = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await main(['node', 'camctl', ...args]);
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = before;
-  return { out, err, code };
-}
+const camctl = camctlInProcess;
 
 describe('camctl ptp', () => {
   let dir: string;
@@ -47,21 +29,21 @@ describe('camctl ptp', () => {
   it('info names operations, events and properties, Parrot ones included', async () => {
     const r = await camctl('-c', cam, 'ptp', 'info');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Parrot Sequoia');
-    expect(r.out).toContain('0x9202 GetTemperatureValues');
-    expect(r.out).toContain('0xc201 Status');
-    expect(r.out).toContain('0xd219 OverlapRate');
+    expect(r.stdout).toContain('Parrot Sequoia');
+    expect(r.stdout).toContain('0x9202 GetTemperatureValues');
+    expect(r.stdout).toContain('0xc201 Status');
+    expect(r.stdout).toContain('0xd219 OverlapRate');
   });
 
   it('storage, props, prop get/set and op (decoded vendor data) — JSON too', async () => {
-    expect((await camctl('-c', cam, 'ptp', 'storage')).out).toContain('0x00010001');
-    expect((await camctl('-c', cam, 'ptp', 'props')).out).toMatch(/0x5003\s+ImageSize\s+STR\s+rw\s+"4608 x 3456"/);
+    expect((await camctl('-c', cam, 'ptp', 'storage')).stdout).toContain('0x00010001');
+    expect((await camctl('-c', cam, 'ptp', 'props')).stdout).toMatch(/0x5003\s+ImageSize\s+STR\s+rw\s+"4608 x 3456"/);
     const set = await camctl('-c', cam, 'ptp', 'prop', 'set', 'ImageSize', '4000 x 3000');
-    expect(set.out.trim()).toBe('ImageSize = "4000 x 3000"');
+    expect(set.stdout.trim()).toBe('ImageSize = "4000 x 3000"');
     expect(device.getConfig().resolution_rgb).toBe(12);
-    const get = JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'prop', 'get', '0xd219')).out) as { current: number; name: string };
+    const get = JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'prop', 'get', '0xd219')).stdout) as { current: number; name: string };
     expect(get).toMatchObject({ name: 'OverlapRate', current: 80 });
-    const op = JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'op', 'GetTemperatureValues')).out) as { response: string; decoded: { P7: number } };
+    const op = JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'op', 'GetTemperatureValues')).stdout) as { response: string; decoded: { P7: number } };
     expect(op.response).toBe('OK');
     expect(op.decoded.P7).toBeGreaterThan(0);
   });
@@ -69,9 +51,9 @@ describe('camctl ptp', () => {
   it('errors are one clear line with a non-zero exit', async () => {
     const bad = await camctl('-c', cam, 'ptp', 'prop', 'set', '0xd201', '99');
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/InvalidDevicePropValue/);
+    expect(bad.stderr).toMatch(/InvalidDevicePropValue/);
     const notPtp = await camctl('-c', 'sequoia://127.0.0.1:1', 'ptp', 'info');
     expect(notPtp.code).toBe(2);
-    expect(notPtp.err).toContain('needs a ptpip:// camera');
+    expect(notPtp.stderr).toContain('needs a ptpip:// camera');
   });
 });
