@@ -335,7 +335,8 @@ describe('PTP over USB: opening and discovery', () => {
       ['5ca', 3, 9, 0, false], ['5ca', 3, 11, 0, true], ['4e8', 2, 5, 1, false], ['19cf', 1, 4, 0, false],
     ]);
     expect(found[0]).toMatchObject({ device: theta, busId: '003', product: 'RICOH THETA S', serial: '00010093', manufacturer: null });
-    expect([parseBusId('003'), parseBusId('1-1'), parseBusId('2-3.4'), parseBusId('0a'), parseBusId(undefined)]).toEqual([3, 1, 2, NaN, NaN]);
+    expect([parseBusId('003', 'linux'), parseBusId('1-1', 'linux'), parseBusId('2-3.4', 'linux'), parseBusId('0a', 'linux'), parseBusId(undefined, 'linux')]).toEqual([3, 1, 2, NaN, NaN]);
+    expect([parseBusId('14', 'darwin'), parseBusId('0a', 'darwin'), parseBusId('USB\\ROOT_HUB30', 'win32')]).toEqual([0x14, 10, NaN]);
   });
 
   it.skipIf(existsSync('/sys/bus/usb/devices'))('without a USB bus the default list says so (the usb package, loaded lazily)', async () => {

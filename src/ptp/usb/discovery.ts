@@ -40,11 +40,14 @@ export interface PtpUsbCandidate {
 
 /**
  * The bus number in a bus id. node-usb-rs 3.1.0 takes it from nusb's `bus_id()`: the sysfs
- * `busnum` as three decimal digits on Linux ("003"), two hex digits on macOS; its type comment's
- * "1-1" (a sysfs device name) is also accepted, by its leading number.
+ * `busnum` as three decimal digits on Linux ("003", as lsusb prints it), the top byte of the
+ * location id as two hex digits on macOS ("14" is bus 0x14); its type comment's "1-1" (a sysfs
+ * device name) is read by its leading number. NaN when there is no number (Windows' hub ids).
  */
-export function parseBusId(busId: string | undefined): number {
-  const m = /^(\d+)(?:$|-)/.exec(busId ?? '');
+export function parseBusId(busId: string | undefined, platform: NodeJS.Platform = process.platform): number {
+  const id = busId ?? '';
+  if (platform === 'darwin' && /^[0-9a-f]{1,2}$/i.test(id)) return parseInt(id, 16);
+  const m = /^(\d+)(?:$|-)/.exec(id);
   return m ? Number(m[1]) : NaN;
 }
 

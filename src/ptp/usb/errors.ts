@@ -73,9 +73,10 @@ export type UsbFailureKind = 'stall' | 'timeout' | 'disconnected' | 'busy' | 'pe
 /** What a rejection of the `usb` package (or of a WebUSB implementation) means. */
 export function usbFailureKind(e: unknown): UsbFailureKind {
   const m = e instanceof Error ? `${e.name} ${e.message}` : String(e);
-  if (/\bstall/i.test(m)) return 'stall';
-  if (/cancelled|timed? ?out|ETIMEDOUT|LIBUSB_ERROR_TIMEOUT/i.test(m)) return 'timeout';
-  if (/disconnected|no such device|ENODEV|LIBUSB_ERROR_NO_DEVICE|NotFoundError|device not found/i.test(m)) return 'disconnected';
+  // nusb reports a timeout as a cancelled transfer; libusb (node-usb 2.x) says PIPE for a stall.
+  if (/\bstall|LIBUSB_ERROR_PIPE/i.test(m)) return 'stall';
+  if (/cancelled|timed?[ _]?out|ETIMEDOUT|LIBUSB_ERROR_TIMEOUT/i.test(m)) return 'timeout';
+  if (/disconnected|no such device|ENODEV|NO_DEVICE|NotFoundError|device not found/i.test(m)) return 'disconnected';
   if (/busy|EBUSY|LIBUSB_ERROR_BUSY/i.test(m)) return 'busy';
   if (/access|permission|EACCES|EPERM|SecurityError/i.test(m)) return 'permission';
   return 'other';
