@@ -21,6 +21,7 @@ import { register as registerCalibrate } from './calibrate.js';
 import { register as registerWifi } from './wifi.js';
 import { register as registerManual } from './manual.js';
 import { register as registerPtp } from './ptp.js';
+import { register as registerDetect } from './detect.js';
 import { register as registerPreview } from './preview.js';
 import { register as registerOptions } from './options.js';
 import { register as registerVideo } from './video.js';
@@ -40,6 +41,7 @@ const registrations: Array<(program: Command) => void> = [
   registerWifi,
   registerManual,
   registerPtp,
+  registerDetect,
   registerPreview,
   registerOptions,
   registerVideo,
@@ -50,7 +52,7 @@ const registrations: Array<(program: Command) => void> = [
 
 export function buildProgram(): Command {
   const program = new Command('camctl')
-    .description('Control Parrot Sequoia and RICOH THETA cameras (HTTP, WebSocket, OSC, PTP/IP) and emulate them')
+    .description('Control Parrot Sequoia and RICOH THETA cameras (HTTP, WebSocket, OSC, PTP/IP, USB) and emulate them')
     .version(VERSION, '-V, --version')
     .option('-c, --camera <url>', 'camera address, e.g. sequoia://192.168.47.1 (or CAMCTL_CAMERA)')
     .option('--json', 'machine-readable output')

@@ -1,27 +1,47 @@
-/** `camctl ptp …` against the emulated Sequoia's PTP/IP face, run in-process through main(). */
+/**
+ * `camctl ptp …` against the emulated Sequoia, run in-process through main(), over both links:
+ * its PTP/IP face on 127.0.0.1, and an in-memory USB device with its PTP responder behind it.
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
-import { startSequoiaPtpIp } from '../../src/emulator/sequoia-ptp.js';
+import { SequoiaPtpBackend, startSequoiaPtpIp } from '../../src/emulator/sequoia-ptp.js';
 import { camctlInProcess } from '../helpers/camctl-in-process.js';
+import { plugUsbCamera, unplugAllUsbCameras } from '../helpers/usb-cameras.js';
 
 const camctl = camctlInProcess;
 
-describe('camctl ptp', () => {
+/** Puts the device on a link; the camera address and how to take it off again. */
+type Link = (device: SequoiaDevice) => Promise<{ cam: string; close(): Promise<void> }>;
+
+const ptpip: Link = async (device) => {
+  const face = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0 });
+  return { cam: `ptpip://127.0.0.1:${face.port}`, close: () => face.close() };
+};
+
+const usb: Link = async (device) => {
+  plugUsbCamera(new SequoiaPtpBackend(device), { vendorId: 0x19cf });
+  return { cam: 'usb:', close: async () => unplugAllUsbCameras() };
+};
+
+describe.each([
+  ['ptpip://', ptpip],
+  ['usb:', usb],
+])('camctl ptp over %s', (_name, link) => {
   let dir: string;
   let device: SequoiaDevice;
-  let ptp: Awaited<ReturnType<typeof startSequoiaPtpIp>>;
+  let linked: Awaited<ReturnType<Link>> | undefined;
   let cam: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'camctl-cliptp-'));
     device = await SequoiaDevice.open({ dataDir: path.join(dir, 'cam') });
-    ptp = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0 });
-    cam = `ptpip://127.0.0.1:${ptp.port}`;
+    linked = await link(device);
+    cam = linked.cam;
   });
   afterAll(async () => {
-    await ptp?.close();
+    await linked?.close();
     await device?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -54,6 +74,6 @@ describe('camctl ptp', () => {
     expect(bad.stderr).toMatch(/InvalidDevicePropValue/);
     const notPtp = await camctl('-c', 'sequoia://127.0.0.1:1', 'ptp', 'info');
     expect(notPtp.code).toBe(2);
-    expect(notPtp.stderr).toContain('needs a ptpip:// camera');
+    expect(notPtp.stderr).toContain('needs a ptpip:// camera or a usb: one');
   });
 });
