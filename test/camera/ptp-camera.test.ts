@@ -14,16 +14,15 @@ import { SequoiaPtpBackend } from '../../src/emulator/sequoia-ptp.js';
 import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
 import { ThetaPtpBackend } from '../../src/emulator/theta-ptp.js';
 import type { MemoryUsbDevice } from '../../src/ptp/usb/memory-device.js';
-import { cleanup, closedPort, requireBuild, runJson, startCli, startEmu, tempDir, until, type Emu } from '../cli/helpers.js';
+import { cleanup, closedPort, onCleanup, requireBuild, runJson, startCli, startEmu, tempDir, until, type Emu } from '../cli/helpers.js';
 import { camctlInProcess, startCamctlInProcess } from '../helpers/camctl-in-process.js';
 import { emptyUsbBus, plugUsbCamera, unplugAllUsbCameras, unplugUsbCamera } from '../helpers/usb-cameras.js';
 
 beforeAll(requireBuild);
-const closers: Array<() => Promise<unknown>> = [];
+// Sessions and emulators first, then the bus goes back to its real source.
 afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  unplugAllUsbCameras();
   await cleanup();
+  unplugAllUsbCameras();
 });
 
 interface Run {
@@ -64,7 +63,7 @@ const ptpip: Link = {
   },
   async theta(dataDir) {
     const theta = await startThetaEmulator({ dataDir, httpPort: 0, ptpipPort: 0, shotProcessingMs: 100 });
-    closers.push(() => theta.close());
+    onCleanup(() => theta.close());
     return { theta, cam: `ptpip://${theta.ptpip as string}` };
   },
   async restart(emu, dataDir) {
@@ -101,7 +100,7 @@ const usb: Link = {
   },
   async theta(dataDir) {
     const theta = await startThetaEmulator({ dataDir, httpPort: 0, shotProcessingMs: 100 });
-    closers.push(() => theta.close());
+    onCleanup(() => theta.close());
     plugUsbCamera(new ThetaPtpBackend(theta.device), { vendorId: 0x05ca, productId: 0x0366 });
     return { theta, cam: 'usb:' };
   },
@@ -127,7 +126,7 @@ const usb: Link = {
   },
   watch(args) {
     const run = startCamctlInProcess(args);
-    closers.push(() => (run.interrupt(), run.done));
+    onCleanup(() => (run.interrupt(), run.done));
     return { stdout: run.stdout, stop: run.interrupt };
   },
 };

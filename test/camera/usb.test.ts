@@ -14,19 +14,18 @@ import { SequoiaPtpBackend } from '../../src/emulator/sequoia-ptp.js';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
 import { ThetaPtpBackend } from '../../src/emulator/theta-ptp.js';
 import { PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
-import { cleanup, startEmu, tempDir } from '../cli/helpers.js';
+import { cleanup, onCleanup, startEmu, tempDir } from '../cli/helpers.js';
 import { emptyUsbBus, plugUsbCamera, unplugAllUsbCameras, unplugUsbCamera } from '../helpers/usb-cameras.js';
 
-const closers: Array<() => Promise<unknown>> = [];
+// Sessions and emulators first, then the bus goes back to its real source.
 afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  unplugAllUsbCameras();
   await cleanup();
+  unplugAllUsbCameras();
 });
 
 async function open(address: string): Promise<Camera> {
   const cam = await openCamera(address, { timeoutMs: 5000 });
-  closers.push(() => cam.close());
+  onCleanup(() => cam.close());
   return cam;
 }
 
@@ -43,7 +42,7 @@ async function modelAt(address: string): Promise<string> {
 /** The code and message a failed open rejects with. */
 async function openFailure(address: string): Promise<CameraError> {
   const err = await openCamera(address, { timeoutMs: 5000 }).then(
-    (cam) => (closers.push(() => cam.close()), undefined),
+    (cam) => (onCleanup(() => cam.close()), undefined),
     (e: unknown) => e as CameraError,
   );
   if (!err) throw new Error(`${address} opened`);
@@ -55,7 +54,7 @@ async function twoCameras() {
   const seq = await startEmu();
   const sequoia = plugUsbCamera(new SequoiaPtpBackend(seq.emu.device), { vendorId: 0x19cf });
   const thetaEmu = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-'), httpPort: 0 });
-  closers.push(() => thetaEmu.close());
+  onCleanup(() => thetaEmu.close());
   const theta = plugUsbCamera(new ThetaPtpBackend(thetaEmu.device), { vendorId: 0x05ca, productId: 0x0366, bus: '003' });
   return { sequoia, theta };
 }

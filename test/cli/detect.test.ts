@@ -11,14 +11,13 @@ import { ThetaPtpBackend } from '../../src/emulator/theta-ptp.js';
 import { PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
 import { camctlInProcess } from '../helpers/camctl-in-process.js';
 import { emptyUsbBus, plugUsbCamera, unplugAllUsbCameras } from '../helpers/usb-cameras.js';
-import { cleanup, requireBuild, runCli, startEmu, tempDir } from './helpers.js';
+import { cleanup, onCleanup, requireBuild, runCli, startEmu, tempDir } from './helpers.js';
 
 beforeAll(requireBuild);
-const closers: Array<() => Promise<unknown>> = [];
+// Sessions and emulators first, then the bus goes back to its real source.
 afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  unplugAllUsbCameras();
   await cleanup();
+  unplugAllUsbCameras();
 });
 
 describe('camctl detect', () => {
@@ -27,7 +26,7 @@ describe('camctl detect', () => {
     plugUsbCamera(new SequoiaPtpBackend(seq.emu.device), { vendorId: 0x19cf, bus: '001', address: 4 });
     // The THETA S as lsusb and ptpcam showed it in seed 001 (`Bus 003 Device 009: ID 05ca:0366`, serial 00010093).
     const theta = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-'), httpPort: 0, serialNumber: '00010093' });
-    closers.push(() => theta.close());
+    onCleanup(() => theta.close());
     plugUsbCamera(new ThetaPtpBackend(theta.device), { vendorId: 0x05ca, productId: 0x0366, bus: '003', address: 9 });
 
     const human = await camctlInProcess('detect');

@@ -23,6 +23,11 @@ export function requireBuild(): void {
 
 const cleanups: Array<() => Promise<unknown>> = [];
 
+/** Runs `fn` at the next cleanup() (after each test), in reverse order of registration. */
+export function onCleanup(fn: () => Promise<unknown>): void {
+  cleanups.push(fn);
+}
+
 export async function cleanup(): Promise<void> {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 }
