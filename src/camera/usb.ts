@@ -63,17 +63,9 @@ export interface UsbDetection {
   cameras: DetectedUsbCamera[];
 }
 
-/**
- * The bus number of a found camera. Linux bus ids are decimal ("003", as lsusb prints them); the
- * `usb` package gives macOS's as two hex digits, which discovery leaves as NaN.
- */
-function busOf(c: Found): number {
-  return Number.isNaN(c.bus) ? Number.parseInt(c.busId, 16) : c.bus;
-}
-
 /** `usb:BUS:DEV` of a found camera, as lsusb numbers it (three digits each). */
 function addressOf(c: Found): string {
-  return `usb:${String(busOf(c)).padStart(3, '0')}:${String(c.address).padStart(3, '0')}`;
+  return `usb:${String(c.bus).padStart(3, '0')}:${String(c.address).padStart(3, '0')}`;
 }
 
 /** `05ca:0366`, as lsusb and udev rules write USB ids. */
@@ -97,7 +89,7 @@ export async function detectUsbCameras(): Promise<UsbDetection> {
   return {
     cameras: found.map((c) => ({
       address: addressOf(c),
-      bus: busOf(c),
+      bus: c.bus,
       device: c.address,
       vendorId: c.vendorId,
       productId: c.productId,
@@ -128,7 +120,7 @@ function pick(address: UsbAddress, found: readonly Found[], identity: Identity |
   if (identity && identity.serial !== null) {
     throw new CameraError('UNREACHABLE', `the camera (${usbId(identity.vendorId, identity.productId)}, serial ${identity.serial}) is no longer on USB`);
   }
-  const wanted = address.bus === undefined ? found[0] : found.find((c) => busOf(c) === address.bus && c.address === address.device);
+  const wanted = address.bus === undefined ? found[0] : found.find((c) => c.bus === address.bus && c.address === address.device);
   if (wanted) return wanted;
   if (found.length === 0) {
     throw new CameraError(
