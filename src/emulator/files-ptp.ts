@@ -104,8 +104,13 @@ export class PtpFileReader {
   }
 
   private idle(file: string, entry: Entry): void {
-    clearTimeout(entry.timer);
+    // Once armed, the timer is only restarted (no new timer object per transaction).
+    if (entry.timer) {
+      entry.timer.refresh();
+      return;
+    }
     entry.timer = setTimeout(() => {
+      entry.timer = undefined;
       if (entry.users > 0) return this.idle(file, entry);
       this.drop(file, entry);
     }, this.idleMs);
@@ -158,8 +163,11 @@ export class PtpFileReader {
           // A range that stops short of the end is most likely followed by the next one (gphoto2
           // reads big files as consecutive 1 MiB GetPartialObject calls): read it ahead, so that
           // transaction finds its data ready instead of waiting for the disk thread.
+          // It starts once this block is on the wire (setImmediate runs after the writev), so the
+          // disk thread does not compete with the socket write — nor with the initiator, on a
+          // two-core machine — for a CPU while the initiator waits for this block.
           const n = Math.min(BLOCK, entry.size - pos);
-          const data = this.readAt(entry, pos, n);
+          const data = new Promise<Uint8Array>((resolve) => setImmediate(() => resolve(this.readAt(entry, pos, n))));
           data.catch(() => undefined);
           entry.ahead = { pos, length: n, data };
         }

@@ -2,13 +2,34 @@
  * Writes PTP/IP packets to a socket with backpressure (DESIGN.md: wait for `drain`), and sends a
  * whole data phase as StartData, Data…, EndData. Small phases go out in a single write so a
  * transaction costs one segment per direction even where Nagle is on (ptp.md "Nagle").
+ *
+ * With `coalesceResponse` (the responder's command connection) the last packet of a data phase
+ * is held corked until the current run of promise continuations is over, so the CmdResponse the
+ * responder writes right after it leaves in the same writev: one system call and one segment
+ * train per transaction instead of two. The hold never outlives that run (the cork is released on
+ * the next tick whatever happens), so a response that takes longer does not delay the data.
  */
 import type { Socket } from 'node:net';
 import { PtpAbortError, PtpClosedError } from '../errors.js';
 import { PacketType, encodeDataHeader, encodeStartData } from './packets.js';
 
+export interface PacketWriterOptions {
+  /** Hold a data phase's last packet until the response written after it (see above). */
+  coalesceResponse?: boolean;
+}
+
 export class PacketWriter {
-  constructor(private readonly socket: Socket) {}
+  private readonly coalesce: boolean;
+  private readonly uncork = (): void => {
+    if (this.socket.writableCorked > 0) this.socket.uncork();
+  };
+
+  constructor(
+    private readonly socket: Socket,
+    options: PacketWriterOptions = {},
+  ) {
+    this.coalesce = options.coalesceResponse ?? false;
+  }
 
   /** Writes buffers as one unit; resolves when the socket can take more. */
   async write(...parts: Uint8Array[]): Promise<void> {
@@ -85,13 +106,19 @@ export class PacketWriter {
     this.writeNoWait(...(pendingStart ? [pendingStart, ...parts] : parts));
   }
 
-  /** Writes buffers as one unit without waiting for `drain` (the caller writes little after it). */
+  /**
+   * Writes buffers as one unit without waiting for `drain` (the caller writes little after it).
+   * With `coalesceResponse` the unit stays corked until the next tick: process.nextTick callbacks
+   * run only once the microtask queue is empty, i.e. after the promise continuations that write
+   * the CmdResponse (PtpResponderCore.handle), so both leave in one writev.
+   */
   private writeNoWait(...parts: Uint8Array[]): void {
     const s = this.socket;
     if (s.destroyed || !s.writable) throw new PtpClosedError('socket closed');
     s.cork();
     for (const p of parts) s.write(p);
-    s.uncork();
+    if (this.coalesce) process.nextTick(this.uncork);
+    else s.uncork();
   }
 }
 

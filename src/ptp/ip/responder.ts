@@ -180,7 +180,7 @@ export class PtpIpResponder {
     let number = this.nextNumber;
     this.nextNumber = this.nextNumber >= 0x7fffffff ? 1 : this.nextNumber + 1;
     while (this.initiators.has(number)) number++;
-    const writer = new PacketWriter(command);
+    const writer = new PacketWriter(command, { coalesceResponse: true });
     const init: Initiator = {
       number, command, event: undefined, eventWriter: undefined, awaitingData: undefined, queue: Promise.resolve(),
       core: undefined as unknown as PtpResponderCore,
