@@ -238,11 +238,15 @@ export class OscServerFace {
     };
   }
 
+  /**
+   * The state object in the THETA S's own field order (fixtures state_s_api1.json / state_s_api2.json,
+   * recorded from an S in v2.0 and v2.1). The S sends no `_cameraError` while it has none; it is
+   * added only when the camera reports one.
+   */
   private state(req: IncomingMessage): { fingerprint: string; state: OscStateBody } {
     const s = this.device.snapshot();
     const fingerprint = this.device.fingerprint;
-    const common = {
-      batteryLevel: s.batteryLevel,
+    const shooting = {
       _captureStatus: s.captureStatus,
       _recordedTime: s.recordedTime,
       _recordableTime: s.recordableTime,
@@ -252,24 +256,25 @@ export class OscServerFace {
     if (s.api === 1) {
       state = {
         sessionId: s.sessionId ?? '',
-        ...common,
+        batteryLevel: s.batteryLevel,
         storageChanged: s.storageChanged,
+        ...shooting,
         _latestFileUri: s.latestFile,
         _batteryState: s.batteryState,
         _apiVersion: 1,
-        _cameraError: s.cameraError,
       };
     } else {
       const ctx: CommandContext = { origin: this.origin(req) };
       state = {
-        ...common,
+        batteryLevel: s.batteryLevel,
         storageUri: `${ctx.origin}/files/${this.device.storageId}/`,
+        ...shooting,
         _latestFileUrl: s.latestFile ? fileUrl(this.device, ctx, s.latestFile) : '',
         _batteryState: s.batteryState,
         _apiVersion: 2,
-        _cameraError: s.cameraError,
       };
     }
+    if (s.cameraError.length > 0) state._cameraError = s.cameraError;
     this.device.acknowledgeStorageChanged();
     return { fingerprint, state };
   }
