@@ -175,12 +175,23 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   async setConfig(values: Partial<ThetaSettings>, options?: CallOptions): Promise<SetResult[]> {
     this.check();
-    const descriptions = await this.getConfig(undefined, options);
+    let descriptions = await this.getConfig(undefined, options);
+    const mode = descriptions.find((d) => d.key === 'captureMode');
+    if (values['captureMode'] !== undefined && values['captureMode'] !== mode?.value) {
+      // fileFormatSupport lists the current mode's formats only: with a mode change in the same
+      // request, the camera itself judges the new mode's format.
+      descriptions = descriptions.map((d) => {
+        if (d.key !== 'fileFormat') return d;
+        const { allowed: _current, ...rest } = d;
+        return { ...rest, type: 'string' as const };
+      });
+    }
     checkSettings(descriptions, values);
     const wire: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(values)) {
       if (v === undefined) continue;
       wire[k] = k === 'fileFormat' && typeof v === 'string' ? parseFileFormat(v) : v;
+      if (wire[k] === undefined) throw new CameraError('BAD_VALUE', `fileFormat must read like "mp4 1920x1080", got ${JSON.stringify(v)}`, { deviceCode: k });
     }
     try {
       await this.client.setOptions(wire, options);
@@ -310,7 +321,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     this.check();
     const parts = path.split('/').filter(Boolean);
     if (parts.length === 3) {
-      await wrap(this.client.delete([this.refOf(path)], options));
+      await this.missingIsNotFound(path, wrap(this.client.delete([this.refOf(path)], options)));
       return [`/${parts.join('/')}`];
     }
     if (parts.length === 2 && parts[0] === MEDIUM && !parts.includes('..')) {
@@ -330,8 +341,27 @@ export class ThetaCamera implements Camera<ThetaSettings> {
         cb();
       },
     });
-    await wrap(this.client.download(this.refOf(path), sink, { thumb: true, ...(options.signal ? { signal: options.signal } : {}) }));
+    await this.missingIsNotFound(path, wrap(this.client.download(this.refOf(path), sink, { thumb: true, ...(options.signal ? { signal: options.signal } : {}) })));
     return Buffer.concat(chunks);
+  }
+
+  /**
+   * The THETA answers a command naming a file it does not have with invalidParameterValue (as for
+   * any bad value); a file that is not listed becomes NOT_FOUND.
+   */
+  private async missingIsNotFound<T>(path: string, p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      if (err instanceof CameraError && err.deviceCode === 'invalidParameterValue') {
+        const listed = await this.list(path).then(
+          () => true,
+          (e: unknown) => !(e instanceof CameraError && e.code === 'NOT_FOUND'),
+        );
+        if (!listed) throw new CameraError('NOT_FOUND', `no such file ${path}`, { cause: err, deviceCode: err.deviceCode });
+      }
+      throw err;
+    }
   }
 
   async *livePreview(options: CallOptions = {}): AsyncIterable<Uint8Array> {

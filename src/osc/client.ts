@@ -273,14 +273,15 @@ export class OscClient {
 
   /**
    * Executes a command and follows it to its end; returns `results` (empty object if none).
-   * A THETA S drops back to v2.0 when it restarts or its link drops: a v2.1 command it then
-   * refuses makes the client switch it to v2.1 again and retry once.
+   * A THETA S drops back to v2.0 when it restarts (camera.reset), or its link drops: a v2.1 command
+   * it then refuses — unknown in v2.0, a v2.1-only parameter, or no sessionId where v2.0 needs one —
+   * makes the client switch it to v2.1 again and retry once.
    */
   async command(name: string, parameters: Record<string, unknown> = {}, opts: CommandOptions = {}): Promise<Record<string, unknown>> {
     try {
       return await this.commandOnce(name, parameters, opts);
     } catch (err) {
-      const refused = err instanceof OscClientError && (err.oscCode === 'unknownCommand' || err.oscCode === 'invalidParameterName');
+      const refused = err instanceof OscClientError && (err.oscCode === 'unknownCommand' || err.oscCode === 'invalidParameterName' || err.oscCode === 'missingParameter');
       if (!refused || this.api !== 2 || this.switching) throw err;
       const st = await this.state(opts);
       if (st.state._apiVersion === 2) throw err;
@@ -321,7 +322,9 @@ export class OscClient {
 
   /**
    * Reads info and state; switches a v2.0 camera to v2.1 when it supports it (and the client was not
-   * asked to stay in v2.0), else keeps a v2.0 session.
+   * asked to stay in v2.0), else keeps a v2.0 session. A camera found in v2.1 when v2.0 is asked for
+   * is switched back first (setOptions {clientVersion: 1}, no session: v2.1 has none and answers
+   * startSession with unknownCommand).
    */
   async connect(opts: RequestOptions = {}): Promise<{ info: OscInfo; api: 1 | 2 }> {
     const info = await this.info(opts);
@@ -334,6 +337,9 @@ export class OscClient {
     } else if (want === 2 && levels.includes(2)) {
       await this.switchToV21(opts);
     } else {
+      if (current === 2) {
+        await this.commandOnce('camera.setOptions', { options: { clientVersion: 1 } }, opts);
+      }
       this.api = 1;
       const s = await this.command('camera.startSession', {}, opts);
       if (typeof s['sessionId'] !== 'string') throw new OscClientError('PROTOCOL', 'startSession: sessionId missing');
@@ -362,6 +368,16 @@ export class OscClient {
     const s = await this.command('camera.startSession', {}, opts);
     if (typeof s['sessionId'] !== 'string') throw new OscClientError('PROTOCOL', 'startSession: sessionId missing');
     this.sessionId = s['sessionId'];
+  }
+
+  /**
+   * camera.reset (v2.1 only): every setting back to its default. The camera restarts, which puts an
+   * S or SC back in v2.0 without a session; the next command switches it to v2.1 again.
+   */
+  async reset(opts: CommandOptions = {}): Promise<void> {
+    if (this.api !== 2) throw new OscClientError('PROTOCOL', 'camera.reset exists only in API v2.1', { command: 'camera.reset' });
+    await this.command('camera.reset', {}, opts);
+    this.sessionId = undefined;
   }
 
   async close(opts: RequestOptions = {}): Promise<void> {

@@ -6,14 +6,17 @@
  *
  * Parameter rules (RICOH's theta-web-api-v2.0 / v2.1 commands/*.md): a missing required parameter
  * is `missingParameter`, an unknown one `invalidParameterName`, a wrong type or value
- * `invalidParameterValue`; v2.1 has no `sessionId` anywhere.
+ * `invalidParameterValue`; v2.1 has no `sessionId` anywhere. A file named in a parameter that does
+ * not exist is an invalid parameter value (Google's OSC camera.delete / getImage; RICOH's errors.md
+ * has no notFound in v2.0, and in v2.1 keeps it for addresses — `/files/…` — not parameters); more
+ * than 128 fileUrls in one v2.1 delete is `tooManyParameters` (403).
  */
 import type { ThetaDevice, ThetaJob } from '../devices/theta/device.js';
 import type { ThetaFile } from '../devices/theta/catalog.js';
 import { relPath } from '../devices/theta/catalog.js';
 import { ThetaError } from '../devices/theta/errors.js';
 import { formatDateTimeZone } from '../devices/theta/options.js';
-import { COMMANDS_V20, COMMANDS_V21 } from './types.js';
+import { COMMANDS_V20, COMMANDS_V21, MAX_DELETE_URLS } from './types.js';
 import type { CommandResponse, OscFileEntry } from './types.js';
 
 type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
@@ -65,7 +68,6 @@ const V21: Record<(typeof COMMANDS_V21)[number], CommandSpec> = {
   'camera._stopSelfTimer': {},
   'camera._finishWlan': {},
   'camera._getMetadata': { fileUrl: { type: 'string', required: true } },
-  'camera.startSession': { timeout: { type: 'integer' } },
 };
 
 /** What the HTTP layer sends. */
@@ -126,6 +128,16 @@ function checkParams(spec: CommandSpec, params: Record<string, unknown>): void {
   }
 }
 
+/** The file a command parameter names; a missing file is an invalid value of that parameter. */
+function paramFile(device: ThetaDevice, rel: string): ThetaFile {
+  try {
+    return device.findFile(rel);
+  } catch (err) {
+    if (err instanceof ThetaError && err.deviceCode === 'notFound') throw new ThetaError('invalidParameterValue', err.message, { cause: err });
+    throw err;
+  }
+}
+
 /** v2.1 URL of a file. */
 export function fileUrl(device: ThetaDevice, ctx: CommandContext, f: ThetaFile | string): string {
   return `${ctx.origin}/files/${device.storageId}/${typeof f === 'string' ? f : relPath(f)}`;
@@ -153,7 +165,7 @@ export function fileFromUrl(device: ThetaDevice, url: string): ThetaFile {
   } catch {
     fail('invalidParameterValue', `invalid fileUrl ${JSON.stringify(url)}`);
   }
-  return device.findFile(`${folder}/${name}`);
+  return paramFile(device, `${folder}/${name}`);
 }
 
 function dateTime(f: ThetaFile): string {
@@ -317,11 +329,12 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
     }
     case 'camera.delete': {
       if (device.api === 1) {
-        await device.deleteFiles([device.findFile(params['fileUri'] as string)]);
+        await device.deleteFiles([paramFile(device, params['fileUri'] as string)]);
         return done();
       }
       const urls = params['fileUrls'] as unknown[];
       if (urls.length === 0) fail('invalidParameterValue', 'fileUrls is empty');
+      if (urls.length > MAX_DELETE_URLS) fail('tooManyParameters', `fileUrls holds ${urls.length} URLs; at most ${MAX_DELETE_URLS} at a time`);
       if (urls.some((u) => typeof u !== 'string')) fail('invalidParameterValue', 'fileUrls must hold strings');
       const first = urls[0] as string;
       if (first === 'all' || first === 'image' || first === 'video') {
@@ -337,7 +350,7 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
     case 'camera.getImage': {
       const type = (params['_type'] ?? 'full') as string;
       if (!['full', 'image', 'thumb'].includes(type)) fail('invalidParameterValue', '_type must be full or thumb');
-      const file = device.findFile(params['fileUri'] as string);
+      const file = paramFile(device, params['fileUri'] as string);
       if (file.kind !== 'image') fail('invalidFileFormat', `${params['fileUri'] as string} is not a still image`);
       device.assertReadable(file);
       const out: CommandOutcome = { kind: 'file', name, file, thumb: type === 'thumb' };
@@ -347,12 +360,12 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
     case 'camera._getVideo': {
       const type = (params['_type'] ?? params['type'] ?? 'full') as string;
       if (type !== 'full' && type !== 'thumb') fail('invalidParameterValue', 'type must be full or thumb');
-      const file = device.findFile(params['fileUri'] as string);
+      const file = paramFile(device, params['fileUri'] as string);
       if (file.kind !== 'video') fail('invalidFileFormat', `${params['fileUri'] as string} is not a video`);
       return { kind: 'file', name, file, thumb: type === 'thumb' };
     }
     case 'camera.getMetadata': {
-      const file = device.findFile(params['fileUri'] as string);
+      const file = paramFile(device, params['fileUri'] as string);
       return done(await device.metadata(file));
     }
     case 'camera._getMetadata': {

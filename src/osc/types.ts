@@ -185,6 +185,11 @@ export const COMMANDS_V20 = [
   'camera._finishWlan',
 ] as const;
 
+/**
+ * v2.1 has no sessions: the S answers startSession, updateSession and closeSession (and every other
+ * v2.0-only command) with `unknownCommand` once switched (theta-api-specs theta-web-api-v2.1/README.md
+ * lists no session command; getting_started.md starts the session while still in v2.0).
+ */
 export const COMMANDS_V21 = [
   'camera.takePicture',
   'camera.startCapture',
@@ -198,9 +203,13 @@ export const COMMANDS_V21 = [
   'camera._stopSelfTimer',
   'camera._finishWlan',
   'camera._getMetadata',
-  // Kept by the S in v2.1 so an app that starts a session before switching keeps working.
-  'camera.startSession',
 ] as const;
+
+/**
+ * Most file URLs one v2.1 `camera.delete` takes; more is `tooManyParameters` (theta-api-specs
+ * theta-web-api-v2.1/commands/camera.delete.md: "The number of file URLs is up to 128").
+ */
+export const MAX_DELETE_URLS = 128;
 
 /** Defaults of the server face's limits (DESIGN.md: "Limits are options with safe defaults"). */
 export const OSC_LIMITS = {

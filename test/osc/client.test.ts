@@ -87,6 +87,49 @@ describe('OscClient against the emulator', () => {
     await c.close();
   });
 
+  it('never starts a session in v2.1: switches once, reuses a camera already in v2.1, goes back to v2.0 when asked', async () => {
+    const device = cam.device;
+    const original = device.startSession.bind(device);
+    let started = 0;
+    device.startSession = () => {
+      started++;
+      return original();
+    };
+    try {
+      const a = new OscClient({ baseUrl: cam.url, pollIntervalMs: 50 });
+      expect((await a.connect()).api).toBe(2);
+      expect(started).toBe(1); // the switch from v2.0, as RICOH's SDK does it
+      const b = new OscClient({ baseUrl: cam.url, pollIntervalMs: 50 });
+      expect((await b.connect()).api).toBe(2);
+      expect(b.sessionId).toBeUndefined();
+      expect(started).toBe(1);
+      // v2.0 asked of a camera in v2.1: clientVersion 1 first (no session in v2.1), then a session.
+      const c = new OscClient({ baseUrl: cam.url, apiVersion: 1, pollIntervalMs: 50 });
+      expect((await c.connect()).api).toBe(1);
+      expect(c.sessionId).toMatch(/^SID_\d{4}$/);
+      expect(started).toBe(2);
+      expect((await c.state()).state._apiVersion).toBe(1);
+      expect(await c.getOptions(['clientVersion'])).toEqual({ clientVersion: 1 });
+      await c.close();
+    } finally {
+      device.startSession = original;
+    }
+  });
+
+  it('reset: the S restarts into v2.0; the next command switches it to v2.1 again and sees the defaults', async () => {
+    const c = new OscClient({ baseUrl: cam.url, pollIntervalMs: 50 });
+    await c.connect();
+    await c.setOptions({ iso: 800, _shutterVolume: 5 });
+    await c.reset();
+    expect((await c.state()).state._apiVersion).toBe(1);
+    expect(await c.getOptions(['iso', '_shutterVolume', 'clientVersion'])).toEqual({ iso: 0, _shutterVolume: 50, clientVersion: 2 });
+    expect((await c.state()).state._apiVersion).toBe(2);
+    const v20 = new OscClient({ baseUrl: cam.url, apiVersion: 1 });
+    await v20.connect();
+    await expect(v20.reset()).rejects.toMatchObject({ code: 'PROTOCOL' });
+    await v20.close();
+  });
+
   it('honours the overall command timeout and the AbortSignal', async () => {
     const c = new OscClient({ baseUrl: cam.url, apiVersion: 1, pollIntervalMs: 20 });
     await c.connect();

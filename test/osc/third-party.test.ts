@@ -138,14 +138,17 @@ describe('npm osc-client against the emulator', () => {
     const del = await c.delete2([shot.results.fileUrl, video.results.fileUrls[0]]);
     expect(del.state).toBe('done');
     expect((await fetch(shot.results.fileUrl)).status).toBe(404);
-    await expect(c.delete2([shot.results.fileUrl])).rejects.toMatchObject({ oscCode: 'notFound' });
+    // A URL of a file the camera no longer has is a bad parameter value (OSC camera.delete).
+    await expect(c.delete2([shot.results.fileUrl])).rejects.toMatchObject({ oscCode: 'invalidParameterValue' });
 
     const reset = await c.reset();
     expect(reset.state).toBe('done');
-    const opts = await c.getOptions(undefined, ['captureMode', 'fileFormat']);
-    expect(opts.results.options).toEqual({ captureMode: 'image', fileFormat: { type: 'jpeg', width: 5376, height: 2688 } });
-    // Back to v2.0 for the other tests, as a dropped link would.
-    cam.device.finishWlan();
+    // The S restarts after a reset and comes back in v2.0: a session again for the options.
+    expect((await c.getState()).state._apiVersion).toBe(1);
+    const sid2 = (await v1.startSession()).results.sessionId;
+    const opts = await v1.getOptions(sid2, ['captureMode', 'fileFormat', 'clientVersion']);
+    expect(opts.results.options).toEqual({ captureMode: 'image', fileFormat: { type: 'jpeg', width: 5376, height: 2688 }, clientVersion: 1 });
+    await v1.closeSession(sid2);
   });
 });
 

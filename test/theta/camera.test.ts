@@ -2,7 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCameraAddress } from '../../src/camera/address.js';
+import type { NetworkAddress } from '../../src/camera/address.js';
 import { openCamera } from '../../src/camera/open.js';
+import { ThetaCamera } from '../../src/camera/theta.js';
 import type { Camera, CameraEvent } from '../../src/camera/types.js';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
 import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
@@ -98,6 +101,24 @@ describe('theta:// Camera adapter', () => {
     const files = await cam.list('/internal/100RICOH');
     expect(files.some((x) => x.name.endsWith('.MP4'))).toBe(true);
     await cam.setConfig({ captureMode: 'image' });
+  });
+
+  it('a file the camera does not have is NOT_FOUND (the THETA says invalidParameterValue), in v2.1 and v2.0', async () => {
+    const missing = '/internal/100RICOH/R0019999.JPG';
+    await expect(cam.delete(missing)).rejects.toMatchObject({ code: 'NOT_FOUND', deviceCode: 'invalidParameterValue' });
+    await expect(cam.thumbnail!(missing)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const v20 = new ThetaCamera(parseCameraAddress(`theta://127.0.0.1:${new URL(emu.url).port}`) as NetworkAddress, { apiVersion: 1 });
+    try {
+      await v20.connect();
+      expect(v20.client.api).toBe(1);
+      await expect(v20.delete(missing)).rejects.toMatchObject({ code: 'NOT_FOUND', deviceCode: 'invalidParameterValue' });
+      await expect(v20.thumbnail(missing)).rejects.toMatchObject({ code: 'NOT_FOUND', deviceCode: 'invalidParameterValue' });
+    } finally {
+      await v20.close();
+    }
+    // The shared adapter switches the camera back to v2.1 by itself.
+    expect(await cam.list('/internal')).toBeInstanceOf(Array);
+    expect(emu.device.api).toBe(2);
   });
 
   it('opens theta://user:password@host with digest authentication', async () => {

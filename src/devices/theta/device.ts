@@ -217,8 +217,8 @@ export class ThetaDevice extends EventEmitter {
     this.linkTimer = this.clock.setTimeout(() => this.linkDropped(), SESSION_TIMEOUT_S * 1000);
   }
 
-  private linkDropped(): void {
-    log('link idle for %d s: back to API v2.0', SESSION_TIMEOUT_S);
+  private linkDropped(why = `link idle for ${SESSION_TIMEOUT_S} s`): void {
+    log('%s: back to API v2.0', why);
     this.session = undefined;
     this.apiLevel = 1;
     this.notify();
@@ -274,7 +274,8 @@ export class ThetaDevice extends EventEmitter {
       recordableTime: this.options.captureMode === 'video' ? this.recordableSeconds() : 0,
       latestFile: this.latest,
       storageChanged: this.storageChanged,
-      cameraError: this.battery.exact < 0.05 && this.battery.power === 'battery' ? ['BATTERY_LOW'] : [],
+      // NO_MEMORY: "Insufficient free memory" (theta-web-api-v2.0/protocols/state.md _cameraError).
+      cameraError: this.remainingPictures() < 1 ? ['NO_MEMORY'] : [],
       compositeShootingElapsedTime: this.capture?.kind === 'composite' ? Math.floor((this.clock.now() - this.capture.startedAt) / 1000) : 0,
     };
   }
@@ -357,14 +358,20 @@ export class ThetaDevice extends EventEmitter {
     this.notify();
   }
 
-  /** camera.reset (v2.1): every option back to its default; the clock and API level stay. */
+  /**
+   * camera.reset (v2.1): every device and shooting setting back to its default, then the camera
+   * restarts (theta-client docs/tutorial.md: "After reset, THETA is restarted"). A restart drops
+   * the Wi-Fi link, and an S or SC that loses its link is back at clientVersion 1 — API v2.0, no
+   * session (theta-web-api-v2.1/options/client_version.md). The clock keeps its time; files stay.
+   */
   reset(): void {
     if (this.status !== 'idle') throw new ThetaError('disabledCommand', 'cannot reset while shooting');
     const keep = { utcOffsetMinutes: this.options.utcOffsetMinutes, clockSkewMs: this.options.clockSkewMs };
-    const modeChanged = this.options.captureMode !== 'image';
     this.options = { ...defaultOptions(), ...keep };
-    if (modeChanged) this.stopPreview();
-    this.notify();
+    // The restart ends any live preview.
+    this.stopPreview();
+    this.clock.clearTimer(this.linkTimer);
+    this.linkDropped('reset: restarting');
   }
 
   // ---------------------------------------------------------------- capture
@@ -860,7 +867,7 @@ export class ThetaDevice extends EventEmitter {
   /** camera._finishWlan: the Wi-Fi link ends, and with it the session and the v2.1 switch. */
   finishWlan(): void {
     this.clock.clearTimer(this.linkTimer);
-    this.linkDropped();
+    this.linkDropped('_finishWlan');
   }
 
   // ---------------------------------------------------------------- live preview

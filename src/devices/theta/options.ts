@@ -245,7 +245,9 @@ const DEFS: Record<string, OptionDef> = {
   },
   fileFormat: {
     get: (o) => ({ ...(o.captureMode === 'image' ? o.imageFormat : o.videoFormat) }),
-    support: () => [...IMAGE_FORMATS, ...VIDEO_FORMATS].map((f) => ({ ...f })),
+    // The supported values follow the shooting mode: jpeg sizes in image mode, mp4 in video mode
+    // (theta-web-api-v2.1/options/file_format.md; getting_started.md shows an S's image-mode reply).
+    support: (o) => (o.captureMode === 'image' ? IMAGE_FORMATS : VIDEO_FORMATS).map((f) => ({ ...f })),
     shooting: true,
     set: (o, v) => {
       if (typeof v !== 'object' || v === null) throw bad('fileFormat', v, 'must be an object {type, width, height}');

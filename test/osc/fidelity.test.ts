@@ -1,0 +1,242 @@
+/**
+ * Where RICOH's THETA API reference (ricohapi/theta-api-specs) or the recorded replies of a real
+ * THETA S (shared/fixtures/theta-real) say what the camera answers, the emulator answers the same:
+ * over real HTTP on loopback, port 0.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startThetaEmulator } from '../../src/emulator/theta.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/theta-real');
+
+let dir: string;
+let cam: RunningThetaEmulator;
+
+async function post(base: string, p: string, body?: unknown): Promise<{ status: number; type: string | null; json: Record<string, any> }> {
+  const r = await fetch(base + p, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: body === undefined ? null : JSON.stringify(body) });
+  const type = r.headers.get('content-type');
+  const text = await r.text();
+  return { status: r.status, type, json: type?.startsWith('application/json') ? (JSON.parse(text) as Record<string, any>) : {} };
+}
+
+const exec = (name: string, parameters?: Record<string, unknown>) => post(cam.url, '/osc/commands/execute', parameters === undefined ? { name } : { name, parameters });
+const state = async () => (await post(cam.url, '/osc/state')).json;
+
+async function until(id: string): Promise<Record<string, any>> {
+  for (;;) {
+    const r = await post(cam.url, '/osc/commands/status', { id });
+    if (r.json['state'] !== 'inProgress') return r.json;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+async function fixture(rel: string): Promise<Record<string, any>> {
+  return JSON.parse(await readFile(path.join(FIXTURES, rel), 'utf8')) as Record<string, any>;
+}
+
+/** v2.0 → v2.1 as RICOH's getting_started.md does it; returns nothing (v2.1 has no session). */
+async function toV21(): Promise<void> {
+  const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+  expect((await exec('camera.setOptions', { sessionId: sid, options: { clientVersion: 2 } })).json['state']).toBe('done');
+  expect((await state())['state']._apiVersion).toBe(2);
+}
+
+async function shoot(): Promise<string> {
+  const t = await exec('camera.takePicture');
+  return (await until(t.json['id']))['results'].fileUrl as string;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'camctl-osc-fid-'));
+  cam = await startThetaEmulator({ dataDir: path.join(dir, 'theta'), speed: 20 });
+});
+
+afterAll(async () => {
+  await cam.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('replies shaped as the recorded THETA S replies', () => {
+  it('/osc/info and /osc/state have the fields of info_s.json, state_s_api1.json and state_s_api2.json, in order', async () => {
+    const info = (await (await fetch(`${cam.url}/osc/info`)).json()) as Record<string, unknown>;
+    expect(Object.keys(info)).toEqual(Object.keys(await fixture('info/info_s.json')));
+    expect(info).toMatchObject({ model: 'RICOH THETA S', firmwareVersion: '01.90', apiLevel: [1, 2] });
+    const v20 = await state();
+    expect(Object.keys(v20['state'])).toEqual(Object.keys((await fixture('state/state_s_api1.json'))['state']));
+    expect(v20['state']._cameraError).toBeUndefined();
+    await toV21();
+    const v21 = await state();
+    expect(Object.keys(v21['state'])).toEqual(Object.keys((await fixture('state/state_s_api2.json'))['state']));
+    await exec('camera._finishWlan');
+  });
+
+  it('a canceled self-timer ends takePicture exactly as takepicture_cancel.json', async () => {
+    await toV21();
+    await exec('camera.setOptions', { options: { exposureDelay: 10 } });
+    const t = await exec('camera.takePicture');
+    expect(t.json['state']).toBe('inProgress');
+    expect((await exec('camera._stopSelfTimer')).json).toEqual(await fixture('stopSelfTimer/stop_selftimer_done.json'));
+    const ended = await until(t.json['id']);
+    expect(ended).toEqual(await fixture('PhotoCapture/takepicture_cancel.json'));
+    await exec('camera.setOptions', { options: { exposureDelay: 0 } });
+    await exec('camera._finishWlan');
+  });
+});
+
+describe('API v2.1 has no sessions (theta-web-api-v2.1 lists no session command)', () => {
+  it('answers startSession, updateSession and closeSession with 400 unknownCommand, and sessionId with invalidParameterName', async () => {
+    await toV21();
+    for (const [name, parameters] of [
+      ['camera.startSession', {}],
+      ['camera.updateSession', { sessionId: 'SID_0001' }],
+      ['camera.closeSession', { sessionId: 'SID_0001' }],
+    ] as const) {
+      const r = await exec(name, parameters);
+      expect(r.status).toBe(400);
+      expect(r.type).toBe('application/json; charset=utf-8');
+      expect(r.json).toEqual({ name, state: 'error', error: { code: 'unknownCommand', message: expect.any(String) } });
+    }
+    // Still in v2.1, no session was issued.
+    const st = (await state())['state'];
+    expect(st._apiVersion).toBe(2);
+    expect(cam.device.snapshot().sessionId).toBeUndefined();
+    const withSid = await exec('camera.getOptions', { sessionId: 'SID_0001', optionNames: ['iso'] });
+    expect([withSid.status, withSid.json['error'].code]).toEqual([400, 'invalidParameterName']);
+    await exec('camera._finishWlan');
+    // Back in v2.0 the session commands work again.
+    expect((await exec('camera.startSession', {})).json['state']).toBe('done');
+  });
+});
+
+describe('tooManyParameters (v2.1 errors.md; camera.delete takes up to 128 fileUrls)', () => {
+  it('refuses 129 fileUrls with 403 tooManyParameters and deletes nothing; 128 are judged one by one', async () => {
+    await toV21();
+    await exec('camera.setOptions', { options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
+    const url = await shoot();
+    const before = cam.device.catalog.count;
+    const many = Array.from({ length: 129 }, () => url);
+    const r = await exec('camera.delete', { fileUrls: many });
+    expect(r.status).toBe(403);
+    expect(r.type).toBe('application/json; charset=utf-8');
+    expect(r.json).toEqual({ name: 'camera.delete', state: 'error', error: { code: 'tooManyParameters', message: expect.any(String) } });
+    expect(cam.device.catalog.count).toBe(before);
+    expect((await fetch(url)).status).toBe(200);
+    // At the limit the request is taken: 127 URLs of missing files and one real one fail whole as
+    // an invalid value, not as too many.
+    const missing = Array.from({ length: 127 }, (_, i) => `${cam.url}/files/${cam.device.storageId}/100RICOH/R001${String(5000 + i)}.JPG`);
+    const atLimit = await exec('camera.delete', { fileUrls: [url, ...missing] });
+    expect([atLimit.status, atLimit.json['error'].code]).toEqual([400, 'invalidParameterValue']);
+    expect((await fetch(url)).status).toBe(200);
+    // 128 copies of a file that exists: taken and done.
+    expect((await exec('camera.delete', { fileUrls: Array.from({ length: 128 }, () => url) })).json).toEqual(await fixture('delete/delete_done.json'));
+    expect((await fetch(url)).status).toBe(404);
+    await exec('camera._finishWlan');
+  });
+
+  it('has no tooManyParameters in v2.0 (not in its errors.md): one fileUri per delete', async () => {
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    const r = await exec('camera.delete', { fileUri: '100RICOH/R0019990.JPG' });
+    expect([r.status, r.json['error'].code]).toEqual([400, 'invalidParameterValue']);
+    expect(sid).toMatch(/^SID_/);
+  });
+});
+
+describe('a file named in a parameter that the camera does not have', () => {
+  it('is invalidParameterValue (400) in v2.0 and v2.1; only a /files/ address is notFound (404)', async () => {
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    for (const [name, parameters] of [
+      ['camera.getImage', { fileUri: '100RICOH/R0019991.JPG' }],
+      ['camera._getVideo', { fileUri: '100RICOH/R0019991.MP4' }],
+      ['camera.getMetadata', { fileUri: '100RICOH/R0019991.JPG' }],
+      ['camera.delete', { fileUri: '100RICOH/R0019991.JPG' }],
+    ] as const) {
+      const r = await exec(name, parameters);
+      expect([name, r.status, r.json['error'].code]).toEqual([name, 400, 'invalidParameterValue']);
+    }
+    expect(sid).toMatch(/^SID_/);
+    await toV21();
+    const gone = `${cam.url}/files/${cam.device.storageId}/100RICOH/R0019991.JPG`;
+    for (const [name, parameters] of [
+      ['camera._getMetadata', { fileUrl: gone }],
+      ['camera.delete', { fileUrls: [gone] }],
+    ] as const) {
+      const r = await exec(name, parameters);
+      expect([name, r.status, r.json['error'].code]).toEqual([name, 400, 'invalidParameterValue']);
+    }
+    const file = await fetch(gone);
+    expect(file.status).toBe(404);
+    expect(((await file.json()) as Record<string, any>)['error'].code).toBe('notFound');
+    await exec('camera._finishWlan');
+  });
+});
+
+describe('fileFormatSupport follows captureMode (file_format.md: "depends on the shooting mode")', () => {
+  it('lists the jpeg sizes in image mode and the mp4 sizes in video mode, in v2.0 and v2.1', async () => {
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    const jpeg = [
+      { type: 'jpeg', width: 5376, height: 2688 },
+      { type: 'jpeg', width: 2048, height: 1024 },
+    ];
+    const mp4 = [
+      { type: 'mp4', width: 1920, height: 1080 },
+      { type: 'mp4', width: 1280, height: 720 },
+    ];
+    const support = async (p: Record<string, unknown>) => (await exec('camera.getOptions', { ...p, optionNames: ['captureMode', 'fileFormatSupport'] })).json['results'].options;
+    expect(await support({ sessionId: sid })).toEqual({ captureMode: 'image', fileFormatSupport: jpeg });
+    await exec('camera.setOptions', { sessionId: sid, options: { captureMode: '_video' } });
+    expect(await support({ sessionId: sid })).toEqual({ captureMode: '_video', fileFormatSupport: mp4 });
+    await exec('camera.setOptions', { sessionId: sid, options: { captureMode: 'image', clientVersion: 2 } });
+    // getting_started.md (v2.1): an S or SC in image mode.
+    expect(await support({})).toEqual({ captureMode: 'image', fileFormatSupport: jpeg });
+    await exec('camera.setOptions', { options: { captureMode: 'video' } });
+    expect(await support({})).toEqual({ captureMode: 'video', fileFormatSupport: mp4 });
+    await exec('camera.setOptions', { options: { captureMode: 'image' } });
+    await exec('camera._finishWlan');
+  });
+});
+
+describe('camera.reset on an S in v2.1', () => {
+  it('restores every setting and restarts the camera, which comes back in v2.0 without a session', async () => {
+    await toV21();
+    await exec('camera.setOptions', { options: { iso: 400, exposureDelay: 3, _shutterVolume: 10, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
+    const r = await exec('camera.reset');
+    expect(r.json).toEqual(await fixture('reset/reset_done.json'));
+    const st = (await state())['state'];
+    expect(st._apiVersion).toBe(1);
+    expect(st.sessionId).toBe('');
+    // v2.1 commands are gone until the client switches again.
+    expect((await exec('camera.listFiles', { fileType: 'all', entryCount: 1, maxThumbSize: 0 })).json['error'].code).toBe('unknownCommand');
+    expect((await exec('camera.getOptions', { optionNames: ['iso'] })).json['error'].code).toBe('missingParameter');
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    const o = (await exec('camera.getOptions', { sessionId: sid, optionNames: ['iso', 'exposureDelay', '_shutterVolume', 'fileFormat', 'clientVersion'] })).json['results'].options;
+    expect(o).toEqual({ iso: 0, exposureDelay: 0, _shutterVolume: 50, fileFormat: { type: 'jpeg', width: 5376, height: 2688 }, clientVersion: 1 });
+  });
+
+  it('is refused while a capture runs (reset.md: not during continuous shooting), keeping v2.1', async () => {
+    await toV21();
+    await exec('camera.setOptions', { options: { captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } } });
+    expect((await exec('camera.startCapture')).json['state']).toBe('done');
+    const r = await exec('camera.reset');
+    expect([r.status, r.json['error'].code]).toEqual([403, 'disabledCommand']);
+    expect((await state())['state']._apiVersion).toBe(2);
+    expect((await exec('camera.stopCapture')).json['state']).toBe('done');
+    await exec('camera.setOptions', { options: { captureMode: 'image' } });
+    await exec('camera._finishWlan');
+  });
+});
+
+describe('_cameraError', () => {
+  it('appears only when the camera has an error: NO_MEMORY when the storage is full', async () => {
+    const full = await startThetaEmulator({ dataDir: path.join(dir, 'theta-full'), capacityBytes: 64 * 1024 });
+    try {
+      const st = (await post(full.url, '/osc/state')).json['state'];
+      expect(st._cameraError).toEqual(['NO_MEMORY']);
+      expect(Object.keys(st).slice(0, -1)).toEqual(Object.keys((await fixture('state/state_s_api1.json'))['state']));
+    } finally {
+      await full.close();
+    }
+  });
+});
