@@ -20,6 +20,7 @@ import {
 } from '../../src/ptp/ip/packets.js';
 import { PtpIpParser, type ParsedItem } from '../../src/ptp/ip/parser.js';
 import { Op } from '../../src/ptp/codes.js';
+import { splitAt } from './split.js';
 
 const GUID = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 
@@ -81,15 +82,7 @@ describe('PTP/IP packets and parser', () => {
     const all = stream();
     const whole = parseAll([all]);
     fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: all.length - 1 }), { maxLength: 20 }), (cuts) => {
-      const points = [...new Set(cuts)].sort((a, b) => a - b);
-      const chunks: Uint8Array[] = [];
-      let at = 0;
-      for (const c of points) {
-        chunks.push(all.subarray(at, c));
-        at = c;
-      }
-      chunks.push(all.subarray(at));
-      expect(parseAll(chunks)).toEqual(whole);
+      expect(parseAll(splitAt(all, cuts))).toEqual(whole);
     }));
     fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
       const p = new PtpIpParser(() => undefined, { maxPacketSize: 1024 });

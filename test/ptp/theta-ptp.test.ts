@@ -15,8 +15,8 @@ import { decodeDeviceInfo } from '../../src/ptp/codec.js';
 import { DataType, Ev, Op, Prop, Resp } from '../../src/ptp/codes.js';
 import { PtpResponseError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
-import type { PtpContainer } from '../../src/ptp/transport.js';
 import { RicohCaptureMode, RicohOp, RicohProp } from '../../src/ptp/vendors/ricoh.js';
+import { nextEvent } from './next-event.js';
 import { GET_DEVICE_INFO } from './theta-s-dumps.js';
 
 const run = promisify(execFile);
@@ -46,23 +46,6 @@ async function client(): Promise<PtpIpClient> {
   const c = await PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' });
   clients.push(c);
   return c;
-}
-
-/** Waits for an event matching `pred` (events are collected from now on). */
-function nextEvent(c: PtpIpClient, pred: (e: PtpContainer) => boolean, timeoutMs = 20_000): Promise<PtpContainer> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      c.session.off('event', on);
-      reject(new Error('no matching event'));
-    }, timeoutMs);
-    const on = (e: PtpContainer): void => {
-      if (!pred(e)) return;
-      clearTimeout(t);
-      c.session.off('event', on);
-      resolve(e);
-    };
-    c.session.on('event', on);
-  });
 }
 
 describe('THETA PTP/IP face', () => {

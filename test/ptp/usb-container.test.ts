@@ -13,6 +13,7 @@ import {
   PtpUsbParser, UNKNOWN_LENGTH, decodeContainer, encodeCommandContainer, encodeDataHeader, encodeEventContainer, encodeResponseContainer,
   type UsbParsedItem,
 } from '../../src/ptp/usb/container.js';
+import { splitAt } from './split.js';
 import * as dump from './theta-s-dumps.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -55,18 +56,6 @@ function parseAll(chunks: Uint8Array[]): unknown[] {
   for (const c of chunks) p.push(c);
   expect(p.idle).toBe(true);
   return out;
-}
-
-function splitAt(all: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts)].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let at = 0;
-  for (const c of points) {
-    chunks.push(all.subarray(at, c));
-    at = c;
-  }
-  chunks.push(all.subarray(at));
-  return chunks;
 }
 
 describe('PTP over USB containers', () => {

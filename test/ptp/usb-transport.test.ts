@@ -19,12 +19,12 @@ import { ThetaPtpBackend } from '../../src/emulator/theta-ptp.js';
 import type { PtpResponderBackend } from '../../src/ptp/backend.js';
 import { Ev, Op, Resp } from '../../src/ptp/codes.js';
 import { PtpAbortError, PtpClosedError } from '../../src/ptp/errors.js';
-import type { PtpContainer } from '../../src/ptp/transport.js';
 import { PtpUsbClient, type PtpUsbClientOptions } from '../../src/ptp/usb/client.js';
 import type { UsbDeviceLike } from '../../src/ptp/usb/device.js';
 import { findPtpUsbCameras, parseBusId } from '../../src/ptp/usb/discovery.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
 import { createMemoryUsbDevice, type MemoryUsbDevice, type MemoryUsbDeviceOptions } from '../../src/ptp/usb/memory-device.js';
+import { nextEvent } from './next-event.js';
 
 // The `usb` package's device is a UsbDeviceLike as it is, without a cast (checked by tsc; a type
 // query, so the package is not loaded).
@@ -97,22 +97,6 @@ async function usbClient(deviceOpts: MemoryUsbDeviceOptions = {}, clientOpts: Pt
 
 const handle = (name: string): number => handles.get(name) as number;
 const same = (a: Uint8Array, name: string): boolean => Buffer.from(a).equals(files.get(name) as Buffer);
-
-function nextEvent(c: PtpUsbClient, pred: (e: PtpContainer) => boolean, timeoutMs = 20_000): Promise<PtpContainer> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      c.session.off('event', on);
-      reject(new Error('no matching event'));
-    }, timeoutMs);
-    const on = (e: PtpContainer): void => {
-      if (!pred(e)) return;
-      clearTimeout(t);
-      c.session.off('event', on);
-      resolve(e);
-    };
-    c.session.on('event', on);
-  });
-}
 
 describe('PTP over USB: packets and zero-length packets', () => {
   it('a data phase ending on a packet boundary is closed by a ZLP; one byte more is not', async () => {

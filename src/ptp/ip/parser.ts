@@ -8,6 +8,7 @@
  * unknown type is a {@link PtpProtocolError}, after which the parser refuses further input.
  */
 import { PtpProtocolError, PtpLimitError } from '../errors.js';
+import { IncrementalParser } from '../incremental-parser.js';
 import { MIN_LENGTH, PacketType, decodeControlPacket, type ControlPacket } from './packets.js';
 
 export type ParsedItem =
@@ -24,7 +25,7 @@ export interface PtpIpParserOptions {
   maxDataPacketSize?: number;
 }
 
-export class PtpIpParser {
+export class PtpIpParser extends IncrementalParser {
   private readonly maxPacketSize: number;
   private readonly maxDataPacketSize: number;
   /** Bytes of an incomplete header or control packet. */
@@ -34,33 +35,23 @@ export class PtpIpParser {
   private dataLeft = 0;
   private dataType: 10 | 12 = 10;
   private dataTid = 0;
-  private failed: Error | undefined;
 
   constructor(
     public onItem: (item: ParsedItem) => void,
     options: PtpIpParserOptions = {},
   ) {
+    super();
     this.maxPacketSize = options.maxPacketSize ?? 64 * 1024;
     this.maxDataPacketSize = options.maxDataPacketSize ?? 0xffffffff;
     if (!(this.maxPacketSize >= 64)) throw new RangeError('maxPacketSize must be at least 64');
   }
 
   /** Whether the parser is between packets (nothing buffered, no data payload pending). */
-  get idle(): boolean {
+  override get idle(): boolean {
     return this.pendingLength === 0 && this.dataLeft === 0;
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.failed) throw this.failed;
-    try {
-      this.consume(chunk);
-    } catch (e) {
-      this.failed = e as Error;
-      throw e;
-    }
-  }
-
-  private consume(chunk: Uint8Array): void {
+  protected override consume(chunk: Uint8Array): void {
     let at = 0;
     while (at < chunk.length) {
       if (this.dataLeft > 0) {

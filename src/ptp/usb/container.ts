@@ -18,6 +18,7 @@
  */
 import { PtpReader, PtpWriter } from '../codec.js';
 import { PtpLimitError, PtpProtocolError } from '../errors.js';
+import { IncrementalParser } from '../incremental-parser.js';
 
 export const ContainerType = { Command: 1, Data: 2, Response: 3, Event: 4 } as const;
 export type NonDataContainerType = 1 | 3 | 4;
@@ -95,7 +96,7 @@ export type UsbParsedItem =
   | { kind: 'data-chunk'; chunk: Uint8Array }
   | { kind: 'data-end'; code: number; transactionId: number };
 
-export class PtpUsbParser {
+export class PtpUsbParser extends IncrementalParser {
   /** The header, or a whole non-data container, being assembled (they are at most 32 bytes). */
   private readonly head = new Uint8Array(MAX_CONTROL_CONTAINER);
   private headLength = 0;
@@ -103,23 +104,14 @@ export class PtpUsbParser {
   private dataLeft = 0;
   private dataCode = 0;
   private dataTid = 0;
-  private failed: Error | undefined;
 
-  constructor(public onItem: (item: UsbParsedItem) => void) {}
-
-  /** Between containers: nothing buffered, no payload pending. */
-  get idle(): boolean {
-    return this.headLength === 0 && this.dataLeft === 0;
+  constructor(public onItem: (item: UsbParsedItem) => void) {
+    super();
   }
 
-  push(chunk: Uint8Array): void {
-    if (this.failed) throw this.failed;
-    try {
-      this.consume(chunk);
-    } catch (e) {
-      this.failed = e as Error;
-      throw e;
-    }
+  /** Between containers: nothing buffered, no payload pending. */
+  override get idle(): boolean {
+    return this.headLength === 0 && this.dataLeft === 0;
   }
 
   /**
@@ -134,7 +126,7 @@ export class PtpUsbParser {
   reset(): void {
     this.headLength = 0;
     this.dataLeft = 0;
-    this.failed = undefined;
+    this.forgetFailure();
   }
 
   private endData(): void {
@@ -142,7 +134,7 @@ export class PtpUsbParser {
     this.onItem({ kind: 'data-end', code: this.dataCode, transactionId: this.dataTid });
   }
 
-  private consume(chunk: Uint8Array): void {
+  protected override consume(chunk: Uint8Array): void {
     let at = 0;
     while (at < chunk.length) {
       if (this.dataLeft > 0) {
