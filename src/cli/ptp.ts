@@ -26,7 +26,7 @@ async function withPtp<T>(cmd: Command, fn: (client: PtpClient, g: GlobalOptions
     if (!g.camera) throw new CliError('no camera given: use --camera ptpip://HOST[:PORT] or --camera usb: (or set CAMCTL_CAMERA)', 2);
     // Checked before connecting: a sequoia:// or theta:// camera has no PTP session to lend.
     const addr = parseCameraAddress(g.camera);
-    if (!PTP_SCHEMES.has(addr.scheme)) throw new CliError(`camctl ptp needs a ptpip:// camera or a usb: one, got ${g.camera}`, 2);
+    if (!PTP_SCHEMES.has(addr.scheme)) throw new CliError(`ptp needs a ptpip:// camera or a usb: one, got ${g.camera}`, 2);
     await import('../ptp/vendors/parrot.js');
     await import('../ptp/vendors/ricoh.js');
     const { openCamera } = await import('../camera/open.js');
