@@ -14,7 +14,7 @@
  * Runs alternate between the contenders; the best of N is kept, every sample is in the JSON.
  */
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Benchmark, BenchContext, BenchRow } from './run.js';
@@ -70,6 +70,8 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const outFile = path.join(ctx.tmpDir, 'out.tif');
 
   const once = async (link: Link, sink: Sink): Promise<number> => {
+    // Each run writes a new file rather than truncating the last one's (whose pages may still be dirty).
+    await rm(outFile, { force: true });
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script(ctx.repoRoot, dataDir, outFile, link, sink)], { signal: ctx.signal, maxBuffer: 1 << 20 });
     return SIZE / MiB / (JSON.parse(stdout) as { seconds: number }).seconds;
   };

@@ -173,6 +173,18 @@ describe('PTP over USB: packets and zero-length packets', () => {
   });
 });
 
+describe('PTP over USB: events on the interrupt pipe', () => {
+  it('with 8-byte interrupt packets an event spans several reads and still arrives whole', async () => {
+    const c = await usbClient({ interruptPacketSize: 8 });
+    const changed = nextEvent(c, (e) => e.code === Ev.DevicePropChanged && e.params[0] === 0xd219);
+    seq.setConfig({ overlap_param: 65 });
+    expect((await changed).params[0]).toBe(0xd219);
+    // The 16-byte container (one parameter) in two full 8-byte packets, then the ZLP that ends it.
+    expect(c.usb.stats.interrupt.transfers).toBeGreaterThanOrEqual(3);
+    expect(c.usb.stats.interrupt.zlps).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('PTP over USB: events on the interrupt pipe (the emulated THETA S)', () => {
   let theta: ThetaDevice;
   let thetaBackend: ThetaPtpBackend;

@@ -487,7 +487,9 @@ export class PtpUsbTransport implements PtpTransport {
       while (!this.closed) {
         let result: UsbInResult;
         try {
-          result = await this.device.transferIn(ep.endpointNumber, roundUp(64, ep.packetSize), this.eventPollMs);
+          // One packet per read: an event container (≤ 24 bytes) spans several packets on devices
+          // with 8- or 16-byte interrupt packets, and the parser joins them.
+          result = await this.device.transferIn(ep.endpointNumber, ep.packetSize, this.eventPollMs);
         } catch (e) {
           if (this.closed) return;
           const kind = usbFailureKind(e);
