@@ -46,6 +46,12 @@ import type {
 
 const MEDIUM = 'internal';
 
+/** Settings whose allowed values depend on another one (file_format.md, iso.md, shutter_speed.md…). */
+const DEPENDENT_SETTINGS: Record<string, string[]> = {
+  captureMode: ['fileFormat', 'exposureDelay'],
+  exposureProgram: ['iso', 'shutterSpeed', 'exposureCompensation'],
+};
+
 export const openCamera: CameraFactory = async (address, options) => {
   if (address.kind !== 'network') throw new CameraError('BAD_ADDRESS', 'theta:// needs a host');
   const cam = new ThetaCamera(address, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
@@ -176,14 +182,19 @@ export class ThetaCamera implements Camera<ThetaSettings> {
   async setConfig(values: Partial<ThetaSettings>, options?: CallOptions): Promise<SetResult[]> {
     this.check();
     let descriptions = await this.getConfig(undefined, options);
-    const mode = descriptions.find((d) => d.key === 'captureMode');
-    if (values['captureMode'] !== undefined && values['captureMode'] !== mode?.value) {
-      // fileFormatSupport lists the current mode's formats only: with a mode change in the same
-      // request, the camera itself judges the new mode's format.
+    // The camera's …Support values follow captureMode and exposureProgram: when either changes in
+    // the same request, the settings that depend on it are judged by the camera, not by the list
+    // of the current mode or program.
+    const loose = new Set<string>();
+    for (const [key, dependents] of Object.entries(DEPENDENT_SETTINGS)) {
+      const current = descriptions.find((d) => d.key === key);
+      if (values[key] !== undefined && values[key] !== current?.value) for (const d of dependents) loose.add(d);
+    }
+    if (loose.size > 0) {
       descriptions = descriptions.map((d) => {
-        if (d.key !== 'fileFormat') return d;
+        if (!loose.has(d.key)) return d;
         const { allowed: _current, ...rest } = d;
-        return { ...rest, type: 'string' as const };
+        return { ...rest, type: d.key === 'fileFormat' ? ('string' as const) : ('number' as const) };
       });
     }
     checkSettings(descriptions, values);

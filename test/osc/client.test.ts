@@ -119,7 +119,7 @@ describe('OscClient against the emulator', () => {
   it('reset: the S restarts into v2.0; the next command switches it to v2.1 again and sees the defaults', async () => {
     const c = new OscClient({ baseUrl: cam.url, pollIntervalMs: 50 });
     await c.connect();
-    await c.setOptions({ iso: 800, _shutterVolume: 5 });
+    await c.setOptions({ exposureProgram: 9, iso: 800, _shutterVolume: 5 });
     await c.reset();
     expect((await c.state()).state._apiVersion).toBe(1);
     expect(await c.getOptions(['iso', '_shutterVolume', 'clientVersion'])).toEqual({ iso: 0, _shutterVolume: 50, clientVersion: 2 });

@@ -198,10 +198,57 @@ describe('fileFormatSupport follows captureMode (file_format.md: "depends on the
   });
 });
 
+describe('exposure …Support values follow exposureProgram and captureMode (iso.md, shutter_speed.md, exposure_compensation.md, exposure_delay.md)', () => {
+  it('offers ISO in manual and ISO priority, the shutter in manual and shutter priority, EV outside manual, the self-timer in image mode', async () => {
+    await toV21();
+    const names = ['exposureProgram', 'isoSupport', 'shutterSpeedSupport', 'exposureCompensationSupport', 'exposureDelaySupport'];
+    const get = async () => (await exec('camera.getOptions', { optionNames: names })).json['results'].options as Record<string, any>;
+    const auto = await get();
+    expect(auto.exposureProgram).toBe(2);
+    expect(auto.isoSupport).toEqual([0]);
+    expect(auto.shutterSpeedSupport).toEqual([0]);
+    expect(auto.exposureCompensationSupport).toEqual([-2, -1.7, -1.3, -1, -0.7, -0.3, 0, 0.3, 0.7, 1, 1.3, 1.7, 2]);
+    expect(auto.exposureDelaySupport).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // Not offered, not taken: ISO 400 in the normal program.
+    const refused = await exec('camera.setOptions', { options: { iso: 400 } });
+    expect([refused.status, refused.json['error'].code]).toEqual([400, 'invalidParameterValue']);
+
+    // Manual: ISO 100…1600, 1/6400…60 s, no compensation. Program and values in one request.
+    expect((await exec('camera.setOptions', { options: { iso: 400, shutterSpeed: 0.01, exposureProgram: 1 } })).json['state']).toBe('done');
+    const manual = await get();
+    expect(manual.isoSupport).toEqual([100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250, 1600]);
+    expect(manual.shutterSpeedSupport[0]).toBe(0.00015625);
+    expect(manual.shutterSpeedSupport.at(-1)).toBe(60);
+    expect(manual.shutterSpeedSupport).not.toContain(0);
+    expect(manual.exposureCompensationSupport).toEqual([0]);
+    expect((await exec('camera.setOptions', { options: { exposureCompensation: 0.3 } })).json['error'].code).toBe('invalidParameterValue');
+
+    // Shutter priority: up to 1/8 s; ISO back to auto, the 1/100 s kept.
+    await exec('camera.setOptions', { options: { exposureProgram: 4 } });
+    const shutter = await get();
+    expect(shutter.shutterSpeedSupport.at(-1)).toBe(0.125);
+    expect(shutter.isoSupport).toEqual([0]);
+    const now = (await exec('camera.getOptions', { optionNames: ['iso', 'shutterSpeed'] })).json['results'].options;
+    expect(now).toEqual({ iso: 0, shutterSpeed: 0.01 });
+    expect((await exec('camera.setOptions', { options: { shutterSpeed: 1 } })).json['error'].code).toBe('invalidParameterValue');
+
+    // Video mode: no self-timer.
+    await exec('camera.setOptions', { options: { exposureProgram: 2, exposureDelay: 4 } });
+    await exec('camera.setOptions', { options: { captureMode: 'video' } });
+    const video = await exec('camera.getOptions', { optionNames: ['exposureDelay', 'exposureDelaySupport'] });
+    expect(video.json['results'].options).toEqual({ exposureDelay: 0, exposureDelaySupport: [0] });
+    expect((await exec('camera.setOptions', { options: { exposureDelay: 2 } })).json['error'].code).toBe('invalidParameterValue');
+    await exec('camera.setOptions', { options: { captureMode: 'image' } });
+    expect((await exec('camera.getOptions', { optionNames: ['exposureDelay'] })).json['results'].options).toEqual({ exposureDelay: 4 });
+    await exec('camera.setOptions', { options: { exposureDelay: 0 } });
+    await exec('camera._finishWlan');
+  });
+});
+
 describe('camera.reset on an S in v2.1', () => {
   it('restores every setting and restarts the camera, which comes back in v2.0 without a session', async () => {
     await toV21();
-    await exec('camera.setOptions', { options: { iso: 400, exposureDelay: 3, _shutterVolume: 10, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
+    await exec('camera.setOptions', { options: { exposureProgram: 9, iso: 400, exposureDelay: 3, _shutterVolume: 10, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
     const r = await exec('camera.reset');
     expect(r.json).toEqual(await fixture('reset/reset_done.json'));
     const st = (await state())['state'];
@@ -211,8 +258,8 @@ describe('camera.reset on an S in v2.1', () => {
     expect((await exec('camera.listFiles', { fileType: 'all', entryCount: 1, maxThumbSize: 0 })).json['error'].code).toBe('unknownCommand');
     expect((await exec('camera.getOptions', { optionNames: ['iso'] })).json['error'].code).toBe('missingParameter');
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
-    const o = (await exec('camera.getOptions', { sessionId: sid, optionNames: ['iso', 'exposureDelay', '_shutterVolume', 'fileFormat', 'clientVersion'] })).json['results'].options;
-    expect(o).toEqual({ iso: 0, exposureDelay: 0, _shutterVolume: 50, fileFormat: { type: 'jpeg', width: 5376, height: 2688 }, clientVersion: 1 });
+    const o = (await exec('camera.getOptions', { sessionId: sid, optionNames: ['exposureProgram', 'iso', 'exposureDelay', '_shutterVolume', 'fileFormat', 'clientVersion'] })).json['results'].options;
+    expect(o).toEqual({ exposureProgram: 2, iso: 0, exposureDelay: 0, _shutterVolume: 50, fileFormat: { type: 'jpeg', width: 5376, height: 2688 }, clientVersion: 1 });
   });
 
   it('is refused while a capture runs (reset.md: not during continuous shooting), keeping v2.1', async () => {

@@ -39,7 +39,8 @@ describe('theta:// Camera adapter', () => {
     const ff = config.find((s) => s.key === 'fileFormat');
     expect(ff).toMatchObject({ type: 'enum', value: 'jpeg 5376x2688' });
     expect(ff?.allowed).toContain('jpeg 2048x1024');
-    expect(config.find((s) => s.key === 'iso')?.allowed).toContain(1600);
+    // In the normal program ISO is automatic; ISO priority offers the S's 100…1600.
+    expect(config.find((s) => s.key === 'iso')?.allowed).toEqual([0]);
     expect(config.find((s) => s.key === 'remainingPictures')?.writable).toBe(false);
   });
 
@@ -49,6 +50,17 @@ describe('theta:// Camera adapter', () => {
     // Allowed by the description (offDelay range includes 65535), refused by the camera.
     await expect(cam.setConfig({ offDelay: 5000 })).rejects.toMatchObject({ code: 'REJECTED' });
     expect(await cam.setConfig({ fileFormat: 'jpeg 2048x1024' })).toEqual([{ key: 'fileFormat', ok: true, message: 'done' }]);
+    // ISO is offered in ISO priority only: the program and the ISO go together in one request.
+    await expect(cam.setConfig({ iso: 400 })).rejects.toMatchObject({ code: 'BAD_VALUE' });
+    await cam.setConfig({ exposureProgram: 9, iso: 400 });
+    const iso = (await cam.getConfig(['iso']))[0]!;
+    expect(iso.value).toBe(400);
+    expect(iso.allowed).toContain(1600);
+    // A value the new program does not offer is refused by the camera, whole.
+    await expect(cam.setConfig({ exposureProgram: 2, iso: 800 })).rejects.toMatchObject({ code: 'REJECTED' });
+    expect((await cam.getConfig(['exposureProgram']))[0]!.value).toBe(9);
+    await cam.setConfig({ exposureProgram: 2 });
+    expect((await cam.getConfig(['iso']))[0]!.value).toBe(0);
   });
 
   it('captures, lists, downloads (with resume), makes thumbnails and deletes; events report the new file', async () => {

@@ -63,13 +63,17 @@ export const VIDEO_FORMATS: VideoFormat[] = [
   { type: 'mp4', width: 1280, height: 720 },
 ];
 
-const ISO_SUPPORT = [0, 100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250, 1600];
-const SHUTTER_SUPPORT = [
-  0, 0.00015625, 0.0002, 0.00025, 0.0003125, 0.0004, 0.0005, 0.000625, 0.0008, 0.001, 0.00125, 0.0015625, 0.002, 0.0025,
+/** ISO of the S in manual and ISO priority; 0 (auto) otherwise (theta-web-api-v2.1/options/iso.md). */
+const ISO_MANUAL = [100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250, 1600];
+/** Shutter speeds of the S in manual, 1/6400 … 60 s (shutter_speed.md). */
+const SHUTTER_MANUAL = [
+  0.00015625, 0.0002, 0.00025, 0.0003125, 0.0004, 0.0005, 0.000625, 0.0008, 0.001, 0.00125, 0.0015625, 0.002, 0.0025,
   0.003125, 0.004, 0.005, 0.00625, 0.008, 0.01, 0.0125, 0.01666666, 0.02, 0.025, 0.03333333, 0.04, 0.05, 0.06666666,
   0.07692307, 0.1, 0.125, 0.16666666, 0.2, 0.25, 0.33333333, 0.4, 0.5, 0.625, 0.76923076, 1, 1.3, 1.6, 2, 2.5, 3.2, 4, 5,
   6, 8, 10, 13, 15, 20, 25, 30, 60,
 ];
+/** Shutter priority goes up to 1/8 s on the S (shutter_speed.md). */
+const SHUTTER_PRIORITY = SHUTTER_MANUAL.filter((s) => s <= 0.125);
 const EV_SUPPORT = [-2.0, -1.7, -1.3, -1.0, -0.7, -0.3, 0.0, 0.3, 0.7, 1.0, 1.3, 1.7, 2.0];
 const WB_SUPPORT = [
   'auto',
@@ -86,6 +90,33 @@ const WB_SUPPORT = [
 ];
 const FILTER_SUPPORT = ['off', 'DR Comp', 'Noise Reduction', 'hdr'];
 const EXPOSURE_PROGRAM_SUPPORT = [1, 2, 4, 9];
+const MANUAL = 1;
+const SHUTTER_PRIORITY_PROGRAM = 4;
+const ISO_PRIORITY = 9;
+
+/**
+ * What the exposure program lets the client choose (iso.md, shutter_speed.md,
+ * exposure_compensation.md for the S): ISO in manual and ISO priority, the shutter in manual and
+ * shutter priority, and exposure compensation in every program but manual; elsewhere only 0 (auto).
+ */
+function isoSupport(o: OptionValues): number[] {
+  return o.exposureProgram === MANUAL || o.exposureProgram === ISO_PRIORITY ? ISO_MANUAL : [0];
+}
+function shutterSupport(o: OptionValues): number[] {
+  return o.exposureProgram === MANUAL ? SHUTTER_MANUAL : o.exposureProgram === SHUTTER_PRIORITY_PROGRAM ? SHUTTER_PRIORITY : [0];
+}
+function evSupport(o: OptionValues): number[] {
+  return o.exposureProgram === MANUAL ? [0] : EV_SUPPORT;
+}
+/** The self-timer exists in image mode only on the S (exposure_delay.md). */
+function delaySupport(o: OptionValues): number[] {
+  return o.captureMode === 'image' ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [0];
+}
+
+/** The supported value nearest to `v` (a program change keeps what it can). */
+function nearest(v: number, allowed: readonly number[]): number {
+  return allowed.reduce((best, a) => (Math.abs(a - v) < Math.abs(best - v) ? a : best), allowed[0]!);
+}
 export const PREVIEW_FORMAT = { width: 640, height: 320, framerate: 10 } as const;
 /** `offDelay` / `sleepDelay` value meaning "never". */
 export const NEVER = 65535;
@@ -206,15 +237,15 @@ const DEFS: Record<string, OptionDef> = {
   },
   iso: {
     get: (o) => o.iso,
-    support: () => ISO_SUPPORT,
+    support: (o) => isoSupport(o),
     shooting: true,
-    set: (o, v) => void (o.iso = oneOf('iso', v, ISO_SUPPORT)),
+    set: (o, v) => void (o.iso = oneOf('iso', v, isoSupport(o))),
   },
   shutterSpeed: {
     get: (o) => o.shutterSpeed,
-    support: () => SHUTTER_SUPPORT,
+    support: (o) => shutterSupport(o),
     shooting: true,
-    set: (o, v) => void (o.shutterSpeed = oneOf('shutterSpeed', v, SHUTTER_SUPPORT)),
+    set: (o, v) => void (o.shutterSpeed = oneOf('shutterSpeed', v, shutterSupport(o))),
   },
   aperture: {
     get: () => 2.0,
@@ -223,9 +254,9 @@ const DEFS: Record<string, OptionDef> = {
   },
   exposureCompensation: {
     get: (o) => o.exposureCompensation,
-    support: () => EV_SUPPORT,
+    support: (o) => evSupport(o),
     shooting: true,
-    set: (o, v) => void (o.exposureCompensation = oneOf('exposureCompensation', v, EV_SUPPORT)),
+    set: (o, v) => void (o.exposureCompensation = oneOf('exposureCompensation', v, evSupport(o))),
   },
   whiteBalance: {
     get: (o) => o.whiteBalance,
@@ -263,10 +294,11 @@ const DEFS: Record<string, OptionDef> = {
     },
   },
   exposureDelay: {
-    get: (o) => o.exposureDelay,
-    support: () => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    // Kept for image mode; video mode has no self-timer.
+    get: (o) => (o.captureMode === 'image' ? o.exposureDelay : 0),
+    support: (o) => delaySupport(o),
     shooting: true,
-    set: (o, v) => void (o.exposureDelay = intRange('exposureDelay', v, 0, 10)),
+    set: (o, v) => void (o.exposureDelay = oneOf('exposureDelay', intRange('exposureDelay', v, 0, 10), delaySupport(o))),
   },
   offDelay: {
     get: (o) => o.offDelay,
@@ -394,8 +426,10 @@ export function readOptions(o: OptionValues, names: string[], c: OptionContext):
  */
 export function writeOptions(o: OptionValues, changes: Record<string, unknown>, c: OptionContext): OptionValues {
   const next: OptionValues = structuredClone(o);
-  // captureMode first: fileFormat in the same request is checked against the new mode.
-  const names = Object.keys(changes).sort((a, b) => (a === 'captureMode' ? -1 : b === 'captureMode' ? 1 : 0));
+  // captureMode and exposureProgram first: fileFormat, exposureDelay, iso, shutterSpeed and
+  // exposureCompensation in the same request are checked against the new mode and program.
+  const first = (n: string) => (n === 'captureMode' ? 0 : n === 'exposureProgram' ? 1 : 2);
+  const names = Object.keys(changes).sort((a, b) => first(a) - first(b));
   for (const name of names) {
     const { def, support } = lookup(name, c.api);
     if (support || !def.set) throw new ThetaError('invalidParameterName', `option ${JSON.stringify(name)} cannot be set`);
@@ -403,5 +437,9 @@ export function writeOptions(o: OptionValues, changes: Record<string, unknown>, 
     def.set(next, changes[name], c);
   }
   if (next.captureInterval < minInterval(next)) next.captureInterval = minInterval(next);
+  // A new program keeps the exposure values it allows and moves the others to the nearest it does.
+  if (!isoSupport(next).includes(next.iso)) next.iso = nearest(next.iso, isoSupport(next));
+  if (!shutterSupport(next).some((s) => Math.abs(s - next.shutterSpeed) < 1e-6)) next.shutterSpeed = nearest(next.shutterSpeed, shutterSupport(next));
+  if (!evSupport(next).some((e) => Math.abs(e - next.exposureCompensation) < 1e-6)) next.exposureCompensation = nearest(next.exposureCompensation, evSupport(next));
   return next;
 }
