@@ -26,6 +26,7 @@
  */
 import { once } from 'node:events';
 import { open, stat } from 'node:fs/promises';
+import { setTimeout as wait } from 'node:timers/promises';
 import { debuglog } from 'node:util';
 import type { PtpClient } from '../ptp/client.js';
 import type { DevicePropDesc, ObjectInfo, PtpValue } from '../ptp/codec.js';
@@ -563,7 +564,8 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       if (!reconnect) throw new CameraError('CONNECTION_LOST', `${this.options.link} connection lost`);
       yield { type: 'connection', state: 'lost' };
       for (let attempt = 1; ; attempt++) {
-        await sleep(Math.min(5000, 250 * 2 ** (attempt - 1)), signal);
+        // An abort ends the wait early; the check below then returns.
+        await wait(Math.min(5000, 250 * 2 ** (attempt - 1)), undefined, signal ? { signal } : {}).catch(() => undefined);
         if (signal?.aborted || this.closed) return;
         try {
           await this.connect(signal);
@@ -775,20 +777,5 @@ function waitFor(arm: (wake: () => void) => void, remainingMs: number, signal: A
     const timer = setTimeout(() => done(new CameraError('TIMEOUT', `capture did not complete within ${timeoutMs} ms`)), remainingMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     arm(() => done());
-  });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      resolve();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
