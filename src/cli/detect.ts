@@ -24,10 +24,6 @@ export function register(program: Command): void {
       await reportErrors(g, async () => {
         const { detectUsbCameras } = await import('../camera/usb.js');
         const { unavailable, cameras } = await detectUsbCameras();
-        if (unavailable !== undefined) note(g, `camctl: ${unavailable}; no camera to detect`);
-        else if (cameras.length === 0) note(g, 'camctl: no PTP camera on USB (switched on? in PTP mode, not mass storage?)');
-        // Known cameras whose descriptors could not be read: usually permissions, which opening them explains.
-        for (const c of cameras) if (c.unreadable !== undefined) note(g, `camctl: ${c.address} (${c.usbId}) cannot be read: ${c.unreadable}; see "PTP over USB" in the README for the udev rule`);
         output(g, cameras, () =>
           cameras.length === 0
             ? ''
@@ -36,6 +32,13 @@ export function register(program: Command): void {
                 ...cameras.map((c) => [c.address, c.usbId, c.manufacturer ?? '-', c.product ?? '-', c.serial ?? '-']),
               ]),
         );
+        if (unavailable !== undefined) note(g, `camctl: ${unavailable}; no camera to detect`);
+        else if (cameras.length === 0) note(g, 'camctl: no PTP camera on USB (switched on? in PTP mode, not mass storage?)');
+        // Known cameras whose descriptors could not be read: usually permissions, which opening them explains.
+        for (const c of cameras) if (c.unreadable !== undefined) note(g, `camctl: ${c.address} (${c.usbId}) cannot be read: ${c.unreadable}; see "PTP over USB" in the README for the udev rule`);
+        // After the table, so a person reads the hint where the list ends.
+        const first = cameras[0];
+        if (first) note(g, `Pass one with --camera, e.g. camctl --camera ${first.address} info`);
       });
     });
 }

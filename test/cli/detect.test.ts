@@ -36,6 +36,7 @@ describe('camctl detect', () => {
       expect.stringMatching(/^usb:001:004 +19cf:0001 +Parrot +Sequoia +PI040378AA6A000109$/),
       expect.stringMatching(/^usb:003:009 +05ca:0366 +Ricoh Company, Ltd\. +RICOH THETA S +00010093$/),
     ]);
+    expect(human.stderr).toBe('Pass one with --camera, e.g. camctl --camera usb:001:004 info\n');
 
     const json = await camctlInProcess('detect', '--json');
     expect(JSON.parse(json.stdout)).toEqual([
@@ -46,6 +47,26 @@ describe('camctl detect', () => {
     // The address it prints opens that camera.
     const info = await camctlInProcess('--camera', 'usb:003:009', 'info', '--json');
     expect(JSON.parse(info.stdout)).toMatchObject({ protocol: 'usb', model: 'RICOH THETA S', serialNumber: '00010093' });
+  });
+
+  it('a known camera whose descriptors cannot be read (permissions) is listed, with why and where to look', async () => {
+    const theta = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-'), httpPort: 0 });
+    onCleanup(() => theta.close());
+    const device = plugUsbCamera(new ThetaPtpBackend(theta.device), { vendorId: 0x05ca, productId: 0x0366, bus: '003', address: 9 });
+    device.denyOpen(true);
+    // node-usb-rs opens the device to read its configuration: without permission the getter throws.
+    const locked = new Proxy(device, {
+      get: (target, key) => (key === 'configuration' ? (() => { throw new Error('open error: Permission denied (os error 13)'); })() : Reflect.get(target, key)),
+    });
+    setUsbDeviceSource(async () => [locked]);
+    const r = await camctlInProcess('detect', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ address: 'usb:003:009', usbId: '05ca:0366', unreadable: 'open error: Permission denied (os error 13)' })]);
+    const human = await camctlInProcess('detect');
+    expect(human.stderr).toContain('camctl: usb:003:009 (05ca:0366) cannot be read: open error: Permission denied (os error 13); see "PTP over USB" in the README for the udev rule\n');
+    const info = await camctlInProcess('--camera', 'usb:003:009', 'info');
+    expect(info.code).toBe(1);
+    expect(info.stderr).toMatch(/no permission to open .*udev rule/);
   });
 
   it('an empty bus: nothing on stdout, `[]` with --json, exit 0', async () => {
