@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
 import { ThetaDevice } from '../../src/devices/theta/device.js';
@@ -120,7 +121,7 @@ describe('PTP over USB: packets and zero-length packets', () => {
   });
 
   it('data split over many small transfers, both ways, with packet-aligned writes and a ZLP out', async () => {
-    const c = await usbClient({}, { readSize: 4096, writeSize: 4096 });
+    const c = await usbClient({}, { readSize: 4096, writeSize: 4096, commandTimeoutMs: 3000 });
     const transfers = c.usb.stats.bulkIn.transfers;
     expect(same(await c.getObject(handle('BIG.TIF')), 'BIG.TIF')).toBe(true);
     expect(c.usb.stats.bulkIn.transfers - transfers).toBeGreaterThan((24 * MiB) / 4096);
@@ -133,6 +134,23 @@ describe('PTP over USB: packets and zero-length packets', () => {
       // The device waits for the end of a transfer: a container on a packet boundary needs a ZLP.
       expect(c.usb.stats.bulkOut.zlps - zlpsOut).toBe((size + 12) % 512 === 0 ? 1 : 0);
     }
+  });
+
+  it('fast-check: any packet, read, write and buffer sizes carry any data phase byte-exact both ways', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom(8, 64, 512), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 20_000 }),
+      fc.array(fc.integer({ min: 0, max: 12_000 }), { minLength: 1, maxLength: 4 }),
+      async (packetSize, readSize, writeSize, bufferSize, sizes) => {
+        const c = await usbClient({ packetSize, bufferSize }, { readSize, writeSize, commandTimeoutMs: 3000 });
+        for (const size of sizes) {
+          const data = randomBytes(size);
+          const r = await c.session.transaction(ECHO, [], { dataOut: data, dataIn: 'buffer' });
+          expect(r.response.params[0]).toBe(size);
+          expect(Buffer.from(r.data ?? new Uint8Array(0)).equals(data)).toBe(true);
+        }
+        await c.close();
+      },
+    ), { numRuns: 40 });
   });
 
   it('a host write that ends a transfer inside a container stalls bulk OUT (the device is strict)', async () => {

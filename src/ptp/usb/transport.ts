@@ -8,7 +8,9 @@
  * Bulk IN is read only while a transaction waits for its response: a PTP device never sends on it
  * unasked. Reads ask for `readSize` bytes (whole packets); a transfer that comes back shorter ended
  * with a short or zero-length packet. Pausing (a slow sink) simply issues no further read, so the
- * camera's buffer fills and it waits — backpressure down to the cable.
+ * camera's buffer fills and it waits — backpressure down to the cable. A read that times out while
+ * the camera is still working is issued again; node-usb-rs drops what a timed-out transfer had
+ * received, so the timeout (`timeoutMs`) is kept well above any pause inside a data phase.
  *
  * Bulk OUT: every transfer but the last of a container is a whole number of packets (a short packet
  * ends the container for the device), and a container ending on a packet boundary is followed by a
@@ -402,7 +404,8 @@ export class PtpUsbTransport implements PtpTransport {
     if (this.reading === r) this.reading = undefined;
     if (this.closed) return;
     if (this.receiver?.transactionFailed) this.receiver.transactionFailed(r.transactionId, error);
-    else this.report(error);
+    // A receiver that cannot lose one transaction loses the connection instead.
+    else this.lost(error);
   }
 
   // ─── stalls and class requests ───────────────────────────────────────────────────────────────
