@@ -192,6 +192,8 @@ function entry(device: ThetaDevice, ctx: CommandContext, f: ThetaFile, detail: b
     else e._recordTime = f.recordTime ?? 0;
   }
   if (f.intervalCaptureGroupId) e._intervalCaptureGroupId = f.intervalCaptureGroupId;
+  if (f.compositeShootingGroupId) e._compositeShootingGroupId = f.compositeShootingGroupId;
+  if (f.autoBracketGroupId) e._autoBracketGroupId = f.autoBracketGroupId;
   if (device.api === 2) {
     e.isProcessed = true;
     e.previewUrl = '';

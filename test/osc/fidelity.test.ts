@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { ManualClock } from '../../src/util/clock.js';
 import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/theta-real');
@@ -272,6 +273,57 @@ describe('camera.reset on an S in v2.1', () => {
     expect((await exec('camera.stopCapture')).json['state']).toBe('done');
     await exec('camera.setOptions', { options: { captureMode: 'image' } });
     await exec('camera._finishWlan');
+  });
+});
+
+describe('interval composite and multi bracket shooting in v2.1 (start_capture.md, list_files.md)', () => {
+  it('composite: startCapture stays in progress for _compositeShootingTime, then done; bracket shots carry _autoBracketGroupId', async () => {
+    const clock = new ManualClock(Date.UTC(2016, 6, 1, 9, 0, 0));
+    const cam2 = await startThetaEmulator({ dataDir: path.join(dir, 'theta-composite'), clock, shotProcessingMs: 100 });
+    const x = (name: string, parameters: Record<string, unknown> = {}) => post(cam2.url, '/osc/commands/execute', { name, parameters });
+    try {
+      const sid = (await x('camera.startSession')).json['results'].sessionId as string;
+      await x('camera.setOptions', { sessionId: sid, options: { clientVersion: 2 } });
+      await x('camera.setOptions', { options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _compositeShootingTime: 600, _compositeShootingOutputInterval: 0 } });
+      const start = await x('camera.startCapture', { _mode: 'composite' });
+      expect(start.json).toMatchObject({ name: 'camera.startCapture', state: 'inProgress', id: expect.any(String) });
+      // The client polls, as it must: a link without requests for 180 s counts as dropped.
+      const poll = async () => (await post(cam2.url, '/osc/commands/status', { id: start.json['id'] })).json;
+      for (let t = 0; t < 300; t += 60) {
+        await clock.advance(60_000);
+        expect((await poll())['state']).toBe('inProgress');
+      }
+      expect(await poll()).toMatchObject({ state: 'inProgress', progress: { completion: 0.5 } });
+      expect((await post(cam2.url, '/osc/state')).json['state']._compositeShootingElapsedTime).toBe(300);
+      for (let t = 300; t < 600; t += 60) {
+        await clock.advance(60_000);
+        await poll();
+      }
+      let done: Record<string, any> = {};
+      await expect
+        .poll(async () => (done = (await post(cam2.url, '/osc/commands/status', { id: start.json['id'] })).json)['state'], { timeout: 20_000 })
+        .toBe('done');
+      expect(done['results'].fileUrls).toHaveLength(1);
+      const listed = (await x('camera.listFiles', { fileType: 'image', entryCount: 10, maxThumbSize: 0 })).json['results'].entries;
+      expect(listed[0]).toMatchObject({ fileUrl: done['results'].fileUrls[0], _compositeShootingGroupId: expect.any(String) });
+      expect(listed[0]._intervalCaptureGroupId).toBeUndefined();
+
+      const bracket = await x('camera.startCapture', { _mode: 'bracket' });
+      expect(bracket.json['state']).toBe('inProgress');
+      let b: Record<string, any> = {};
+      for (let i = 0; i < 400 && b['state'] !== 'done'; i++) {
+        await clock.advance(500);
+        await new Promise((r) => setTimeout(r, 25));
+        b = (await post(cam2.url, '/osc/commands/status', { id: bracket.json['id'] })).json;
+      }
+      expect(b['results'].fileUrls).toHaveLength(3);
+      const shots = (await x('camera.listFiles', { fileType: 'image', entryCount: 3, maxThumbSize: 0 })).json['results'].entries as Record<string, any>[];
+      expect(new Set(shots.map((e) => e['_autoBracketGroupId'])).size).toBe(1);
+      expect(shots[0]!['_autoBracketGroupId']).toEqual(expect.any(String));
+      expect(shots[0]!['_autoBracketGroupId']).not.toBe(listed[0]._compositeShootingGroupId);
+    } finally {
+      await cam2.close();
+    }
   });
 });
 

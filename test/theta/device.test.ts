@@ -235,6 +235,61 @@ describe('THETA device model', () => {
     expect(await theta.stopCapture()).toEqual(['100RICOH/R0010004.JPG']);
   });
 
+  it('interval composite shooting runs for _compositeShootingTime, saving every _compositeShootingOutputInterval', async () => {
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _compositeShootingTime: 1200, _compositeShootingOutputInterval: 300 });
+    expect(theta.getOptions(['_compositeShootingTime', '_compositeShootingOutputInterval'])).toEqual({ _compositeShootingTime: 1200, _compositeShootingOutputInterval: 300 });
+    // Out of the documented steps: 600 … 86400 by 600, and 0 or 60 … 600 by 60.
+    for (const bad of [{ _compositeShootingTime: 900 }, { _compositeShootingTime: 0 }, { _compositeShootingOutputInterval: 30 }, { _compositeShootingOutputInterval: 660 }]) {
+      expect(code(() => theta.setOptions(bad))).toBe('invalidParameterValue');
+    }
+    const run = theta.startCapture('composite');
+    expect(run.limited).toBe(true);
+    let ended: string[] | undefined;
+    void run.finished.then((f) => (ended = f));
+    // Device time moves in steps, letting each save reach the disk.
+    for (let t = 0; t < 1200 && ended === undefined; t += 60) {
+      await clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await expect.poll(() => ended, { timeout: 20_000 }).toBeDefined();
+    expect(theta.snapshot().captureStatus).toBe('idle');
+    // Saves at 300, 600 and 900 s, and the final composite at 1200 s.
+    expect(ended).toHaveLength(4);
+    const files = theta.listFiles('image', 'oldest', 0, 10).entries;
+    expect(new Set(files.map((f) => f.compositeShootingGroupId)).size).toBe(1);
+    expect(files[0]?.compositeShootingGroupId).toBeTruthy();
+    expect(files[0]?.intervalCaptureGroupId).toBeUndefined();
+  });
+
+  it('answers the S options the reference lists: _latestEnabledExposureDelayTime, _HDMIreso, _wlanChannel, remaining video time', () => {
+    expect(theta.getOptions(['_HDMIresoSupport', '_wlanChannelSupport', '_compositeShootingTimeSupport', '_compositeShootingOutputIntervalSupport'])).toEqual({
+      _HDMIresoSupport: ['Auto', 'L', 'M', 'S'],
+      _wlanChannelSupport: [0, 1, 6, 11],
+      _compositeShootingTimeSupport: { maxTime: 86400, minTime: 600, stepSize: 600 },
+      _compositeShootingOutputIntervalSupport: { maxInterval: 600, minInterval: 0, stepSize: 60 },
+    });
+    theta.setOptions({ _HDMIreso: 'M', _wlanChannel: 6 });
+    expect(theta.getOptions(['_HDMIreso', '_wlanChannel'])).toEqual({ _HDMIreso: 'M', _wlanChannel: 6 });
+    expect(code(() => theta.setOptions({ _wlanChannel: 3 }))).toBe('invalidParameterValue');
+    expect(code(() => theta.setOptions({ _latestEnabledExposureDelayTime: 5 }))).toBe('invalidParameterName');
+    // The last self-timer that was on, kept when the timer is switched off.
+    theta.setOptions({ exposureDelay: 4 });
+    theta.setOptions({ exposureDelay: 0 });
+    expect(theta.getOptions(['exposureDelay', '_latestEnabledExposureDelayTime'])).toEqual({ exposureDelay: 0, _latestEnabledExposureDelayTime: 4 });
+    // v2.0 calls the remaining video time _remainingVideos, v2.1 remainingVideoSeconds.
+    const v20 = theta.getOptions(['_remainingVideos'])['_remainingVideos'] as number;
+    expect(v20).toBeGreaterThan(0);
+    expect(code(() => theta.getOptions(['remainingVideoSeconds']))).toBe('invalidParameterName');
+    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    theta.startSession();
+    theta.setOptions({ clientVersion: 2 });
+    expect(theta.getOptions(['remainingVideoSeconds'])).toEqual({ remainingVideoSeconds: v20 });
+    expect(code(() => theta.getOptions(['_remainingVideos']))).toBe('invalidParameterName');
+    // A smaller video format holds more seconds.
+    theta.setOptions({ captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    expect(theta.getOptions(['remainingVideoSeconds'])['remainingVideoSeconds']).toBeGreaterThan(v20);
+  });
+
   it('reports a file it cannot read as corruptedFile', async () => {
     await theta.close();
     await writeFile(path.join(dir, 'internal', '100RICOH', 'R0010042.JPG'), 'not a jpeg at all');

@@ -29,6 +29,8 @@ export interface ThetaFile {
   lat?: number;
   lng?: number;
   intervalCaptureGroupId?: string;
+  compositeShootingGroupId?: string;
+  autoBracketGroupId?: string;
 }
 
 /** `100RICOH/R0010015.JPG` */

@@ -109,6 +109,8 @@ interface RunningCapture {
   files: string[];
   pending: Set<Promise<unknown>>;
   timer?: TimerHandle;
+  /** Ends a run of fixed length (interval composite: `_compositeShootingTime`). */
+  endTimer?: TimerHandle;
   shots: number;
   groupId: string;
   /** Resolves with the files when the run ends (by itself or by stopCapture). */
@@ -316,6 +318,7 @@ export class ThetaDevice extends EventEmitter {
       remainingPictures: this.remainingPictures(),
       remainingSpace: this.medium.freeBytes,
       totalSpace: this.medium.capacityBytes,
+      remainingVideoSeconds: Math.floor(this.medium.freeBytes / (VIDEO_BYTES_PER_S[this.options.videoFormat.width] ?? 2 * MB)),
       nowMs: this.cameraNow(),
       busy: this.status !== 'idle',
     };
@@ -605,7 +608,7 @@ export class ThetaDevice extends EventEmitter {
       const evs = [-2, 0, 2];
       const run = (async () => {
         for (const ev of evs) {
-          base.files.push(await this.shoot(this.shotSettings(ev)));
+          base.files.push(await this.shoot(this.shotSettings(ev), { autoBracketGroupId: base.groupId }));
           await this.clock.sleep(1000);
         }
       })();
@@ -615,8 +618,25 @@ export class ThetaDevice extends EventEmitter {
     }
     this.status = 'shooting';
     if (base.kind === 'composite') {
+      // Interval composite shooting runs for _compositeShootingTime, saves the composite so far every
+      // _compositeShootingOutputInterval (0: never) and the final one at the end; in v2.1 its
+      // startCapture stays in progress until then (start_capture.md).
+      const group = { compositeShootingGroupId: base.groupId };
+      const save = () => {
+        if (this.capture !== base) return;
+        this.track(base, this.shoot(this.shotSettings(), group).then((f) => void base.files.push(f)));
+      };
+      const every = this.options.compositeShootingOutputInterval * 1000;
+      const total = this.options.compositeShootingTime * 1000;
+      // A save due with the end is the final composite, not another in-progress one.
+      if (every > 0) base.timer = this.clock.setInterval(() => this.clock.now() - base.startedAt < total && save(), every);
+      base.endTimer = this.clock.setTimeout(() => {
+        this.clock.clearTimer(base.timer);
+        save();
+        this.finishCapture(base);
+      }, total);
       this.notify();
-      return { kind: base.kind, limited: false, finished };
+      return { kind: base.kind, limited: true, finished };
     }
     const every = this.options.captureInterval * 1000;
     const limit = this.options.captureNumber;
@@ -641,7 +661,10 @@ export class ThetaDevice extends EventEmitter {
   followCapture(name: string, finished: Promise<string[]>): ThetaJob {
     const { job, finish, setProgress } = this.newJob(name);
     const c = this.capture;
-    if (c) setProgress(c.startedAt, Math.max(1, this.options.captureNumber) * this.options.captureInterval * 1000);
+    if (c) {
+      const duration = c.kind === 'composite' ? this.options.compositeShootingTime * 1000 : c.kind === 'bracket' ? 3 * (1000 + this.shotProcessingMs) : Math.max(1, this.options.captureNumber) * this.options.captureInterval * 1000;
+      setProgress(c.startedAt, duration);
+    }
     void finished.then(finish);
     return job;
   }
@@ -655,6 +678,7 @@ export class ThetaDevice extends EventEmitter {
   private finishCapture(c: RunningCapture): void {
     if (this.capture !== c) return;
     this.clock.clearTimer(c.timer);
+    this.clock.clearTimer(c.endTimer);
     this.capture = undefined;
     this.status = 'idle';
     this.battery.setLoad(1);
@@ -688,7 +712,8 @@ export class ThetaDevice extends EventEmitter {
         throw this.mapStorageError(err);
       }
     } else if (c.kind === 'composite') {
-      this.track(c, this.shoot(this.shotSettings(), { intervalCaptureGroupId: c.groupId }).then((f) => void c.files.push(f)));
+      this.clock.clearTimer(c.endTimer);
+      this.track(c, this.shoot(this.shotSettings(), { compositeShootingGroupId: c.groupId }).then((f) => void c.files.push(f)));
     }
     await Promise.all([...c.pending]);
     this.finishCapture(c);

@@ -48,6 +48,16 @@ export interface OptionValues {
   filter: string;
   shutterVolume: number;
   gpsInfo: GpsInfo;
+  /** Seconds of the last self-timer that was on (`_latestEnabledExposureDelayTime`, never 0). */
+  latestEnabledExposureDelay: number;
+  /** `_HDMIreso`: Auto, L (1920×1080), M (1280×720), S (720×480). */
+  hdmiReso: string;
+  /** `_wlanChannel`: 0 (not specified), 1, 6, 11. */
+  wlanChannel: number;
+  /** `_compositeShootingTime`, seconds: 600 … 86400 in steps of 600. */
+  compositeShootingTime: number;
+  /** `_compositeShootingOutputInterval`, seconds: 0 (no saving) or 60 … 600 in steps of 60. */
+  compositeShootingOutputInterval: number;
   /** Minutes east of UTC of the camera's clock. */
   utcOffsetMinutes: number;
   /** Milliseconds added to the device clock by `dateTimeZone`. */
@@ -140,6 +150,12 @@ export function defaultOptions(): OptionValues {
     filter: 'off',
     shutterVolume: 50,
     gpsInfo: { lat: 65535, lng: 65535 },
+    // RICOH's reference gives no defaults for these five; these are the emulator's.
+    latestEnabledExposureDelay: 10,
+    hdmiReso: 'Auto',
+    wlanChannel: 0,
+    compositeShootingTime: 600,
+    compositeShootingOutputInterval: 0,
     utcOffsetMinutes: 0,
     clockSkewMs: 0,
   };
@@ -151,6 +167,8 @@ export interface OptionContext {
   remainingPictures: number;
   remainingSpace: number;
   totalSpace: number;
+  /** Seconds of video the free space holds at the current video settings. */
+  remainingVideoSeconds: number;
   /** Epoch ms of the camera's clock (device clock + skew). */
   nowMs: number;
   /** Whether a capture is running (options that change shooting are refused then). */
@@ -176,6 +194,15 @@ function intRange(name: string, value: unknown, min: number, max: number, extra:
     throw bad(name, value, `must be an integer ${min}…${max}${extra.length ? ` or ${extra.join(', ')}` : ''}`);
   }
   return value;
+}
+
+const HDMI_RESO = ['Auto', 'L', 'M', 'S'];
+const WLAN_CHANNELS = [0, 1, 6, 11];
+
+function stepped(name: string, value: unknown, min: number, max: number, step: number): number {
+  const n = intRange(name, value, min, max);
+  if (n % step !== 0) throw bad(name, value, `must be a multiple of ${step}`);
+  return n;
 }
 
 function minInterval(o: OptionValues): number {
@@ -298,7 +325,33 @@ const DEFS: Record<string, OptionDef> = {
     get: (o) => (o.captureMode === 'image' ? o.exposureDelay : 0),
     support: (o) => delaySupport(o),
     shooting: true,
-    set: (o, v) => void (o.exposureDelay = oneOf('exposureDelay', intRange('exposureDelay', v, 0, 10), delaySupport(o))),
+    set: (o, v) => {
+      o.exposureDelay = oneOf('exposureDelay', intRange('exposureDelay', v, 0, 10), delaySupport(o));
+      if (o.exposureDelay > 0) o.latestEnabledExposureDelay = o.exposureDelay;
+    },
+  },
+  _latestEnabledExposureDelayTime: { get: (o) => o.latestEnabledExposureDelay },
+  _HDMIreso: {
+    get: (o) => o.hdmiReso,
+    support: () => HDMI_RESO,
+    set: (o, v) => void (o.hdmiReso = oneOf('_HDMIreso', v, HDMI_RESO)),
+  },
+  _wlanChannel: {
+    get: (o) => o.wlanChannel,
+    support: () => WLAN_CHANNELS,
+    set: (o, v) => void (o.wlanChannel = oneOf('_wlanChannel', v, WLAN_CHANNELS)),
+  },
+  _compositeShootingTime: {
+    get: (o) => o.compositeShootingTime,
+    support: () => ({ maxTime: 86400, minTime: 600, stepSize: 600 }),
+    shooting: true,
+    set: (o, v) => void (o.compositeShootingTime = stepped('_compositeShootingTime', v, 600, 86400, 600)),
+  },
+  _compositeShootingOutputInterval: {
+    get: (o) => o.compositeShootingOutputInterval,
+    support: () => ({ maxInterval: 600, minInterval: 0, stepSize: 60 }),
+    shooting: true,
+    set: (o, v) => void (o.compositeShootingOutputInterval = v === 0 ? 0 : stepped('_compositeShootingOutputInterval', v, 60, 600, 60)),
   },
   offDelay: {
     get: (o) => o.offDelay,
@@ -389,6 +442,8 @@ const DEFS: Record<string, OptionDef> = {
     },
   },
   remainingPictures: { get: (_o, c) => c.remainingPictures },
+  _remainingVideos: { api: [1], get: (_o, c) => c.remainingVideoSeconds },
+  remainingVideoSeconds: { api: [2], get: (_o, c) => c.remainingVideoSeconds },
   remainingSpace: { get: (_o, c) => c.remainingSpace },
   totalSpace: { get: (_o, c) => c.totalSpace },
 };
