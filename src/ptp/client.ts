@@ -8,12 +8,12 @@
  * for (const id of await client.getStorageIds()) console.log(await client.getStorageInfo(id));
  */
 import { open } from 'node:fs/promises';
-import { ALL, Op } from './codes.js';
+import { ALL, Op, Resp } from './codes.js';
 import {
   decodeDeviceInfo, decodeDevicePropDesc, decodeObjectInfo, decodeStorageInfo, decodeU32Array, decodeValue, encodeValue,
   type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo,
 } from './codec.js';
-import { PtpProtocolError } from './errors.js';
+import { PtpProtocolError, PtpResponseError } from './errors.js';
 import { FileSink } from './file-sink.js';
 import { PtpSession, type PtpSessionOptions, type TransactionResult } from './session.js';
 import type { PtpContainer, PtpTransport } from './transport.js';
@@ -154,9 +154,18 @@ export async function startPtpClient<C extends PtpClient>(transport: PtpTranspor
   if (opts.dataTimeoutMs !== undefined) sessionOpts.dataTimeoutMs = opts.dataTimeoutMs;
   if (opts.maxInMemoryData !== undefined) sessionOpts.maxInMemoryData = opts.maxInMemoryData;
   const client = make(new PtpSession(transport, sessionOpts));
+  const signal = opts.signal ? { signal: opts.signal } : {};
   try {
-    await client.session.open(opts.sessionId ?? 1, opts.signal);
-    await client.getDeviceInfo(opts.signal ? { signal: opts.signal } : {});
+    try {
+      await client.session.open(opts.sessionId ?? 1, opts.signal);
+    } catch (e) {
+      if (!(e instanceof PtpResponseError && e.responseCode === Resp.SessionAlreadyOpen)) throw e;
+      // A session left open by a program that ended without CloseSession: a camera on USB keeps it
+      // until it is reset. Close it and open ours, as libgphoto2 does (camlibs/ptp2 camera_init).
+      await client.session.transaction(Op.CloseSession, [], signal);
+      await client.session.open(opts.sessionId ?? 1, opts.signal);
+    }
+    await client.getDeviceInfo(signal);
   } catch (e) {
     await transport.close().catch(() => undefined);
     throw e;

@@ -325,6 +325,18 @@ describe('PTP over USB: opening and discovery', () => {
     await c.close();
   });
 
+  it('a session left open by a program that died (the camera keeps it) is closed and opened again', async () => {
+    const usb = createMemoryUsbDevice(testBackend);
+    const first = await PtpUsbClient.open(usb);
+    await first.transport.close(); // released without CloseSession
+    const requests = usb.stats.requests.length;
+    const second = await PtpUsbClient.open(usb);
+    open.push(second);
+    expect(second.session.isOpen).toBe(true);
+    expect(await second.getStorageIds()).toHaveLength(2);
+    expect(usb.stats.requests.length).toBe(requests); // no DeviceReset needed
+  });
+
   it('no permission to open: PtpUsbUnavailableError with a udev rule', async () => {
     const usb = createMemoryUsbDevice(testBackend);
     usb.denyOpen(true);

@@ -7,6 +7,9 @@
  * (Cancel, GetDeviceStatus, DeviceReset), and failures shaped as node-usb-rs reports them. This
  * machine and CI have no USB bus; this is the layer under which the transport is tested honestly.
  *
+ * Like a camera, it keeps its PTP session when the host lets go of the interface: only
+ * CloseSession, DeviceReset or unplugging end it (a program that died leaves it open).
+ *
  * The device is strict where a real one is: a data-out container must end with a short packet or a
  * ZLP (else the device keeps waiting for the rest, as its USB controller would), and a transfer
  * that ends inside a container stalls bulk OUT.
@@ -144,7 +147,8 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
       bulkIn.endTransfer();
     },
     sendEvent(ev) {
-      if (gone || interrupt.isHalted) return;
+      // Nobody polls the interrupt pipe while no host holds the interface: the event is lost.
+      if (gone || !claimed || interrupt.isHalted) return;
       void interrupt.write(encodeEventContainer(ev.code, ev.transactionId, ev.params)).then(() => interrupt.endTransfer(), () => undefined);
     },
   });
@@ -278,12 +282,14 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
     }],
   };
   const afterHostGone = (): void => {
-    // The initiator is gone: its session ends (a fresh core for the next one), as over PTP/IP.
+    // The host let go of the interface. Unlike a PTP/IP connection this does not end the PTP
+    // session: a camera keeps it until CloseSession, DeviceReset or power-off, so a program that
+    // died leaves it open for the next one (which answers SessionAlreadyOpen). Only the transfer
+    // in progress and the events nobody reads are dropped.
     void abandon();
-    responder.close();
-    responder = core();
     bulkIn.cancelReads();
     interrupt.cancelReads();
+    interrupt.flush();
   };
 
   const device: MemoryUsbDevice = {
