@@ -190,9 +190,16 @@ export class PtpUsbTransport implements PtpTransport {
     if (!out || out.transactionId !== transactionId) throw new PtpProtocolError('data phase without its command');
     this.outCode = undefined;
     const packet = this.ep.bulkOut.packetSize;
-    const containerLength = totalLength + BigInt(CONTAINER_HEADER_SIZE);
-    // Transfers of `writeSize` bytes (whole packets) gathered from header + source; the last is short.
-    let staged = new Uint8Array(this.writeSize);
+    const containerLength = Number(totalLength) + CONTAINER_HEADER_SIZE;
+    // Transfers of `writeSize` bytes (whole packets) gathered from header + source, then the rest;
+    // each in a buffer of its own size (the device side may keep what it was given).
+    let unstaged = containerLength;
+    const stage = (): Uint8Array => {
+      const size = Math.min(this.writeSize, unstaged);
+      unstaged -= size;
+      return new Uint8Array(size);
+    };
+    let staged = stage();
     let fill = 0;
     let sent = 0n;
     const put = async (bytes: Uint8Array): Promise<void> => {
@@ -203,9 +210,8 @@ export class PtpUsbTransport implements PtpTransport {
         fill += n;
         at += n;
         if (fill === staged.length) {
-          // A fresh buffer per transfer: the device side may keep what it was given.
           await this.write(staged);
-          staged = new Uint8Array(this.writeSize);
+          staged = stage();
           fill = 0;
         }
       }
@@ -219,9 +225,8 @@ export class PtpUsbTransport implements PtpTransport {
       await put(chunk);
     }
     if (sent !== totalLength) throw new RangeError(`data phase announced ${totalLength} bytes, source gave ${sent}`);
-    if (fill > 0) await this.write(staged.subarray(0, fill));
     // Ends on a packet boundary: only a zero-length packet tells the device the container is whole.
-    if (containerLength % BigInt(packet) === 0n) await this.write(new Uint8Array(0));
+    if (containerLength % packet === 0) await this.write(new Uint8Array(0));
     this.startReading(transactionId);
   }
 
