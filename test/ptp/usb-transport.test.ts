@@ -250,6 +250,33 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
     expect((await readFile(file)).equals(files.get('BIG.TIF')!)).toBe(true);
   });
 
+  it('a transaction that times out is cancelled; the device winds it down and the next one works', async () => {
+    const c = await usbClient();
+    await expect(c.session.transaction(SLOW, [600], { commandTimeoutMs: 150 })).rejects.toMatchObject({ code: 'TIMEOUT', phase: 'command' });
+    expect(c.usb.stats.requests).toContain(0x64);
+    expect(await c.getStorageIds()).toEqual([0x00010001, 0x00020001]);
+    expect(same(await c.getObject(handle('ODD.TIF')), 'ODD.TIF')).toBe(true);
+  });
+
+  it('aborted during a data-out phase: the rest is not sent, the device drops the container, the next one works', async () => {
+    const c = await usbClient({}, { writeSize: 4096 });
+    const ac = new AbortController();
+    async function* slow(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 100; i++) {
+        if (i === 3) ac.abort();
+        yield randomBytes(1000);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    const sent = c.usb.stats.bulkOut.bytes;
+    await expect(c.session.transaction(ECHO, [], { dataOut: { length: 100_000n, source: slow() }, signal: ac.signal })).rejects.toBeInstanceOf(PtpAbortError);
+    expect(c.usb.stats.bulkOut.bytes - sent).toBeLessThan(10_000);
+    const data = randomBytes(3000);
+    const r = await c.session.transaction(ECHO, [], { dataOut: data, dataIn: 'buffer' });
+    expect(Buffer.from(r.data!).equals(data)).toBe(true);
+    expect(c.usb.halted).toEqual([]);
+  });
+
   for (const stallStyle of ['reject', 'status'] as const) {
     it(`a bulk IN stall mid-transfer (${stallStyle === 'reject' ? 'node-usb-rs rejects' : 'WebUSB status'}) fails that transaction only`, async () => {
       const c = await usbClient({ stallStyle });

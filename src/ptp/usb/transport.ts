@@ -90,6 +90,8 @@ export class PtpUsbTransport implements PtpTransport {
   private busy: Promise<void> = Promise.resolve();
   /** The operation code of the command whose data-out phase comes next (its data container repeats it). */
   private outCode: { transactionId: number; code: number } | undefined;
+  /** The last transaction cancelled: a late start of its reader or of its data phase is skipped. */
+  private cancelledTid: number | undefined;
   /** Transaction of the data container being received. */
   private dataTid = 0;
   private paused = false;
@@ -178,6 +180,8 @@ export class PtpUsbTransport implements PtpTransport {
   async sendCommand(c: PtpCommand): Promise<void> {
     await this.busy;
     this.ensureOpen();
+    // Transaction ids start again at 0 with each OpenSession: this one is new, whatever its id.
+    if (this.cancelledTid === c.transactionId) this.cancelledTid = undefined;
     this.outCode = c.direction === 'out' ? { transactionId: c.transactionId, code: c.code } : undefined;
     await this.write(encodeCommandContainer(c.code, c.transactionId, c.params));
     // With a data-out phase the response comes after it (sendData starts the reader then).
@@ -219,7 +223,7 @@ export class PtpUsbTransport implements PtpTransport {
     await put(encodeDataHeader(out.code, transactionId, totalLength));
     const chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array> = source instanceof Uint8Array ? [source] : source;
     for await (const chunk of chunks) {
-      if (signal?.aborted) throw new PtpAbortError({ cause: signal.reason });
+      if (signal?.aborted || this.cancelledTid === transactionId) throw new PtpAbortError({ cause: signal?.reason });
       sent += BigInt(chunk.length);
       if (sent > totalLength) throw new RangeError(`data phase announced ${totalLength} bytes, source gave more`);
       await put(chunk);
@@ -237,6 +241,7 @@ export class PtpUsbTransport implements PtpTransport {
    */
   cancel(transactionId: number): Promise<void> {
     if (this.closed) return Promise.resolve();
+    this.cancelledTid = transactionId;
     const r = this.reading;
     if (r?.transactionId === transactionId) r.stopped = true;
     const run = async (): Promise<void> => {
@@ -333,9 +338,14 @@ export class PtpUsbTransport implements PtpTransport {
   }
 
   private startReading(transactionId: number): void {
+    // Cancelled while its command or data was going out: nothing will answer it.
+    if (this.cancelledTid === transactionId) return;
     const r: Reading = { transactionId, stopped: false, done: Promise.resolve() };
+    // Never two reads on bulk IN: one still pending would take the next transaction's bytes.
+    const previous = this.reading;
+    if (previous) previous.stopped = true;
     this.reading = r;
-    r.done = this.readLoop(r);
+    r.done = previous ? previous.done.then(() => this.readLoop(r)) : this.readLoop(r);
   }
 
   private async readLoop(r: Reading): Promise<void> {
