@@ -46,6 +46,9 @@ const V20: Record<(typeof COMMANDS_V20)[number], CommandSpec> = {
   'camera.setOptions': { sessionId: SID, options: { type: 'object', required: true } },
   'camera._stopSelfTimer': {},
   'camera._finishWlan': { sessionId: SID },
+  // camera._get_my_setting.md / _set_my_setting.md (v2.0): no session id among the parameters.
+  'camera._getMySetting': { optionNames: { type: 'array', required: true } },
+  'camera._setMySetting': { options: { type: 'object', required: true } },
 };
 
 const V21: Record<(typeof COMMANDS_V21)[number], CommandSpec> = {
@@ -68,6 +71,9 @@ const V21: Record<(typeof COMMANDS_V21)[number], CommandSpec> = {
   'camera._stopSelfTimer': {},
   'camera._finishWlan': {},
   'camera._getMetadata': { fileUrl: { type: 'string', required: true } },
+  // v2.1: `mode` is for the V and later; an S takes optionNames and answers for still images.
+  'camera._getMySetting': { optionNames: { type: 'array', required: true } },
+  'camera._setMySetting': { options: { type: 'object', required: true } },
 };
 
 /** What the HTTP layer sends. */
@@ -385,6 +391,14 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
     }
     case 'camera.setOptions':
       device.setOptions(params['options'] as Record<string, unknown>);
+      return done();
+    case 'camera._getMySetting': {
+      const names = params['optionNames'] as unknown[];
+      if (names.some((n) => typeof n !== 'string')) fail('invalidParameterValue', 'optionNames must hold strings');
+      return done({ options: device.getMySettings(names as string[]) });
+    }
+    case 'camera._setMySetting':
+      await device.setMySettings(params['options'] as Record<string, unknown>);
       return done();
     case 'camera.reset':
       device.reset();

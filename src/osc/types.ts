@@ -183,6 +183,9 @@ export const COMMANDS_V20 = [
   'camera.setOptions',
   'camera._stopSelfTimer',
   'camera._finishWlan',
+  // S firmware 01.82 and later.
+  'camera._getMySetting',
+  'camera._setMySetting',
 ] as const;
 
 /**
@@ -203,6 +206,8 @@ export const COMMANDS_V21 = [
   'camera._stopSelfTimer',
   'camera._finishWlan',
   'camera._getMetadata',
+  'camera._getMySetting',
+  'camera._setMySetting',
 ] as const;
 
 /**

@@ -327,6 +327,60 @@ describe('interval composite and multi bracket shooting in v2.1 (start_capture.m
   });
 });
 
+describe('My Settings (camera._getMySetting / _setMySetting, S firmware 01.82 and later)', () => {
+  it('answers as get_my_setting_done_s.json, registers still-image settings the camera starts with, and reset clears them', async () => {
+    const data = path.join(dir, 'theta-mysetting');
+    let c = await startThetaEmulator({ dataDir: data, speed: 20 });
+    const x = (name: string, parameters: Record<string, unknown> = {}) => post(c.url, '/osc/commands/execute', { name, parameters });
+    try {
+      const initial = await x('camera._getMySetting', { optionNames: ['fileFormat', 'whiteBalance'] });
+      expect(initial.json).toEqual(await fixture('getMySetting/get_my_setting_done_s.json'));
+      const set = await x('camera._setMySetting', { options: { exposureProgram: 9, iso: 200, _filter: 'Noise Reduction', fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
+      expect(set.json).toEqual({ name: 'camera._setMySetting', state: 'done' });
+      expect((await x('camera._getMySetting', { optionNames: ['exposureProgram', 'iso', '_filter', 'fileFormat'] })).json['results'].options).toEqual({
+        exposureProgram: 9,
+        iso: 200,
+        _filter: 'Noise Reduction',
+        fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+      });
+      // Registered for the next start; the current settings stay.
+      const sid = (await x('camera.startSession')).json['results'].sessionId as string;
+      expect((await x('camera.getOptions', { sessionId: sid, optionNames: ['iso', '_filter'] })).json['results'].options).toEqual({ iso: 0, _filter: 'off' });
+      // Not a My Settings option; a video format; a value the program does not offer.
+      for (const [options, code] of [
+        [{ offDelay: 600 }, 'invalidParameterName'],
+        [{ fileFormat: { type: 'mp4', width: 1920, height: 1080 } }, 'invalidParameterValue'],
+        [{ exposureProgram: 2, iso: 400 }, 'invalidParameterValue'],
+      ] as const) {
+        const r = await x('camera._setMySetting', { options });
+        expect([r.status, r.json['error'].code]).toEqual([400, code]);
+      }
+      expect((await x('camera._getMySetting', { optionNames: ['offDelay'] })).json['error'].code).toBe('invalidParameterName');
+
+      // Power cycle: the camera starts with My Settings.
+      await c.close();
+      c = await startThetaEmulator({ dataDir: data, speed: 20 });
+      const sid2 = (await x('camera.startSession')).json['results'].sessionId as string;
+      expect((await x('camera.getOptions', { sessionId: sid2, optionNames: ['exposureProgram', 'iso', '_filter', 'fileFormat'] })).json['results'].options).toEqual({
+        exposureProgram: 9,
+        iso: 200,
+        _filter: 'Noise Reduction',
+        fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+      });
+
+      // v2.1: the S takes optionNames, not mode; reset puts My Settings back to the defaults.
+      await x('camera.setOptions', { sessionId: sid2, options: { clientVersion: 2 } });
+      expect((await x('camera._getMySetting', { mode: 'image', optionNames: ['iso'] })).json['error'].code).toBe('invalidParameterName');
+      expect((await x('camera._getMySetting', { optionNames: ['iso'] })).json['results'].options).toEqual({ iso: 200 });
+      expect((await x('camera.reset')).json['state']).toBe('done');
+      expect((await x('camera._getMySetting', { optionNames: ['fileFormat', 'whiteBalance'] })).json).toEqual(await fixture('getMySetting/get_my_setting_done_s.json'));
+      expect((await x('camera._getMySetting', { optionNames: ['exposureProgram', 'iso', '_filter'] })).json['results'].options).toEqual({ exposureProgram: 2, iso: 0, _filter: 'off' });
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('_cameraError', () => {
   it('appears only when the camera has an error: NO_MEMORY when the storage is full', async () => {
     const full = await startThetaEmulator({ dataDir: path.join(dir, 'theta-full'), capacityBytes: 64 * 1024 });

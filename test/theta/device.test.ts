@@ -262,15 +262,18 @@ describe('THETA device model', () => {
   });
 
   it('answers the S options the reference lists: _latestEnabledExposureDelayTime, _HDMIreso, _wlanChannel, remaining video time', () => {
-    expect(theta.getOptions(['_HDMIresoSupport', '_wlanChannelSupport', '_compositeShootingTimeSupport', '_compositeShootingOutputIntervalSupport'])).toEqual({
+    expect(theta.getOptions(['_HDMIresoSupport', '_compositeShootingTimeSupport', '_compositeShootingOutputIntervalSupport'])).toEqual({
       _HDMIresoSupport: ['Auto', 'L', 'M', 'S'],
-      _wlanChannelSupport: [0, 1, 6, 11],
       _compositeShootingTimeSupport: { maxTime: 86400, minTime: 600, stepSize: 600 },
       _compositeShootingOutputIntervalSupport: { maxInterval: 600, minInterval: 0, stepSize: 60 },
     });
     theta.setOptions({ _HDMIreso: 'M', _wlanChannel: 6 });
     expect(theta.getOptions(['_HDMIreso', '_wlanChannel'])).toEqual({ _HDMIreso: 'M', _wlanChannel: 6 });
     expect(code(() => theta.setOptions({ _wlanChannel: 3 }))).toBe('invalidParameterValue');
+    // Options the reference gives no support value have no …Support name.
+    for (const name of ['_wlanChannelSupport', 'clientVersionSupport', 'gpsInfoSupport', 'dateTimeZoneSupport', 'remainingPicturesSupport']) {
+      expect(code(() => theta.getOptions([name]))).toBe('invalidParameterName');
+    }
     expect(code(() => theta.setOptions({ _latestEnabledExposureDelayTime: 5 }))).toBe('invalidParameterName');
     // The last self-timer that was on, kept when the timer is switched off.
     theta.setOptions({ exposureDelay: 4 });

@@ -40,12 +40,14 @@ import { FOLDER, ThetaCatalog, relPath } from './catalog.js';
 import type { ThetaFile } from './catalog.js';
 import { ThetaError } from './errors.js';
 import { ByteCache } from './byte-cache.js';
-import { PREVIEW_FORMAT, defaultOptions, readOptions, writeOptions } from './options.js';
-import type { ApiVersion, OptionContext, OptionValues } from './options.js';
+import { PREVIEW_FORMAT, defaultMySettings, defaultOptions, mySettingsFromSaved, readMySettings, readOptions, writeMySettings, writeOptions } from './options.js';
+import type { ApiVersion, MySettings, OptionContext, OptionValues } from './options.js';
 
 const log = debuglog('camctl:theta');
 
 export const SESSION_TIMEOUT_S = 180;
+/** My Settings, kept with the storage as the camera keeps them across power cycles. */
+const MY_SETTINGS_FILE = 'theta-mysetting.json';
 /** Name of the single medium under the data directory. */
 export const THETA_MEDIUM = 'internal';
 
@@ -134,7 +136,9 @@ export class ThetaDevice extends EventEmitter {
   private apiLevel: ApiVersion = 1;
   private session: Session | undefined;
   private sessionCounter = 0;
-  private options: OptionValues = defaultOptions();
+  private options: OptionValues;
+  /** My Settings: the still-image settings the camera starts with (camera._setMySetting). */
+  private mySettings: MySettings;
   private status: CaptureStatus = 'idle';
   private capture: RunningCapture | undefined;
   private selfTimer: { timer: TimerHandle; cancel: () => void } | undefined;
@@ -161,8 +165,11 @@ export class ThetaDevice extends EventEmitter {
     readonly medium: Medium,
     readonly catalog: ThetaCatalog,
     counter: number,
+    mySettings: MySettings,
   ) {
     super();
+    this.mySettings = mySettings;
+    this.options = { ...defaultOptions(), ...mySettings };
     this.clock = opts.clock ?? new RealClock();
     this.serialNumber = opts.serialNumber ?? '00301770';
     if (!/^\d{8}$/.test(this.serialNumber)) throw new RangeError(`serialNumber must be 8 digits, got ${JSON.stringify(this.serialNumber)}`);
@@ -196,7 +203,13 @@ export class ThetaDevice extends EventEmitter {
     }
     // The S numbers from R0010001.
     if (counter < 10000) counter = 10000;
-    return new ThetaDevice(opts, storage, medium, catalog, counter);
+    let mySettings = defaultMySettings();
+    try {
+      mySettings = mySettingsFromSaved(JSON.parse(await readFile(path.join(storage.dir, MY_SETTINGS_FILE), 'utf8')));
+    } catch {
+      /* none registered */
+    }
+    return new ThetaDevice(opts, storage, medium, catalog, counter, mySettings);
   }
 
   // ---------------------------------------------------------------- link, API level, sessions
@@ -361,6 +374,28 @@ export class ThetaDevice extends EventEmitter {
     this.notify();
   }
 
+  /** camera._getMySetting (S firmware 01.82 and later): still-image values of My Settings. */
+  getMySettings(names: string[]): Record<string, unknown> {
+    return readMySettings(this.mySettings, names, this.context());
+  }
+
+  /**
+   * camera._setMySetting: registers the still-image settings the camera starts with; the current
+   * settings do not change (use setOptions for those). Kept across restarts.
+   */
+  async setMySettings(changes: Record<string, unknown>): Promise<void> {
+    this.assertPowered();
+    this.mySettings = writeMySettings(this.mySettings, changes, this.context());
+    await this.saveMySettings();
+  }
+
+  private async saveMySettings(): Promise<void> {
+    const file = path.join(this.storage.dir, MY_SETTINGS_FILE);
+    const tmp = `${file}.tmp-${process.pid}`;
+    await writeFile(tmp, JSON.stringify(this.mySettings));
+    await rename(tmp, file);
+  }
+
   /**
    * camera.reset (v2.1): every device and shooting setting back to its default, then the camera
    * restarts (theta-client docs/tutorial.md: "After reset, THETA is restarted"). A restart drops
@@ -370,7 +405,11 @@ export class ThetaDevice extends EventEmitter {
   reset(): void {
     if (this.status !== 'idle') throw new ThetaError('disabledCommand', 'cannot reset while shooting');
     const keep = { utcOffsetMinutes: this.options.utcOffsetMinutes, clockSkewMs: this.options.clockSkewMs };
-    this.options = { ...defaultOptions(), ...keep };
+    // My Settings go back to their defaults too (camera._set_my_setting.md), and the camera starts
+    // with them.
+    this.mySettings = defaultMySettings();
+    void this.saveMySettings().catch((err: unknown) => log('saving My Settings failed: %s', err instanceof Error ? err.message : err));
+    this.options = { ...defaultOptions(), ...this.mySettings, ...keep };
     // The restart ends any live preview.
     this.stopPreview();
     this.clock.clearTimer(this.linkTimer);

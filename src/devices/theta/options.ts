@@ -336,9 +336,10 @@ const DEFS: Record<string, OptionDef> = {
     support: () => HDMI_RESO,
     set: (o, v) => void (o.hdmiReso = oneOf('_HDMIreso', v, HDMI_RESO)),
   },
+  // No _wlanChannelSupport, clientVersionSupport, gpsInfoSupport or dateTimeZoneSupport: the
+  // options tables (theta-web-api-v2.0/options.md, v2.1/options.md) give them no support value.
   _wlanChannel: {
     get: (o) => o.wlanChannel,
-    support: () => WLAN_CHANNELS,
     set: (o, v) => void (o.wlanChannel = oneOf('_wlanChannel', v, WLAN_CHANNELS)),
   },
   _compositeShootingTime: {
@@ -428,7 +429,6 @@ const DEFS: Record<string, OptionDef> = {
   },
   clientVersion: {
     get: (_o, c) => c.api,
-    support: () => [1, 2],
     // Applied by the device (it changes the API level); validated here.
     set: (_o, v) => void oneOf('clientVersion', v, [1, 2]),
   },
@@ -497,4 +497,69 @@ export function writeOptions(o: OptionValues, changes: Record<string, unknown>, 
   if (!shutterSupport(next).some((s) => Math.abs(s - next.shutterSpeed) < 1e-6)) next.shutterSpeed = nearest(next.shutterSpeed, shutterSupport(next));
   if (!evSupport(next).some((e) => Math.abs(e - next.exposureCompensation) < 1e-6)) next.exposureCompensation = nearest(next.exposureCompensation, evSupport(next));
   return next;
+}
+
+/**
+ * Options of My Settings on the S — the still-image settings the camera starts with
+ * (theta-web-api-v2.0/options.md, "My Settings" column; camera._setMySetting / _getMySetting).
+ */
+export const MY_SETTING_OPTIONS = ['exposureProgram', 'iso', 'shutterSpeed', 'exposureCompensation', 'whiteBalance', '_colorTemperature', '_filter', 'fileFormat'] as const;
+
+/** The part of {@link OptionValues} My Settings hold. */
+export type MySettings = Pick<OptionValues, 'exposureProgram' | 'iso' | 'shutterSpeed' | 'exposureCompensation' | 'whiteBalance' | 'colorTemperature' | 'filter' | 'imageFormat'>;
+
+export function defaultMySettings(): MySettings {
+  return pickMySettings(defaultOptions());
+}
+
+export function pickMySettings(o: OptionValues): MySettings {
+  return {
+    exposureProgram: o.exposureProgram,
+    iso: o.iso,
+    shutterSpeed: o.shutterSpeed,
+    exposureCompensation: o.exposureCompensation,
+    whiteBalance: o.whiteBalance,
+    colorTemperature: o.colorTemperature,
+    filter: o.filter,
+    imageFormat: { ...o.imageFormat },
+  };
+}
+
+function checkMySettingNames(names: string[]): void {
+  for (const n of names) {
+    if (!(MY_SETTING_OPTIONS as readonly string[]).includes(n)) throw new ThetaError('invalidParameterName', `${JSON.stringify(n)} is not a My Settings option (${MY_SETTING_OPTIONS.join(', ')})`);
+  }
+}
+
+/** camera._getMySetting: the named My Settings values (still-image mode). */
+export function readMySettings(my: MySettings, names: string[], c: OptionContext): Record<string, unknown> {
+  checkMySettingNames(names);
+  return readOptions({ ...defaultOptions(), ...my, captureMode: 'image' }, names, c);
+}
+
+/** camera._setMySetting: validated as setOptions in still-image mode, all or nothing. */
+export function writeMySettings(my: MySettings, changes: Record<string, unknown>, c: OptionContext): MySettings {
+  checkMySettingNames(Object.keys(changes));
+  return pickMySettings(writeOptions({ ...defaultOptions(), ...my, captureMode: 'image' }, changes, { ...c, busy: false }));
+}
+
+/** My Settings read back from disk, checked as `_setMySetting` would check them; defaults if odd. */
+export function mySettingsFromSaved(saved: unknown): MySettings {
+  if (typeof saved !== 'object' || saved === null) return defaultMySettings();
+  const m = saved as Partial<MySettings>;
+  const ctx: OptionContext = { api: 1, remainingPictures: 0, remainingSpace: 0, totalSpace: 0, remainingVideoSeconds: 0, nowMs: 0, busy: false };
+  try {
+    return writeMySettings(defaultMySettings(), {
+      exposureProgram: m.exposureProgram,
+      iso: m.iso,
+      shutterSpeed: m.shutterSpeed,
+      exposureCompensation: m.exposureCompensation,
+      whiteBalance: m.whiteBalance,
+      _colorTemperature: m.colorTemperature,
+      _filter: m.filter,
+      fileFormat: m.imageFormat,
+    }, ctx);
+  } catch {
+    return defaultMySettings();
+  }
 }
