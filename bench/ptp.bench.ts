@@ -6,13 +6,14 @@
  * - `gphoto2 --summary` against the responder: ≤ 0.2 s.
  *
  * What bounds the gphoto2 row is gphoto2 (libgphoto2 2.5.30 as Debian ships it), not the responder:
- * - camlibs/ptp2/library.c, camera_get_file: a file over 1 MiB on a device that lists
+ * - camlibs/ptp2/library.c, get_file_func: a file over 1 MiB on a device that lists
  *   GetPartialObject (the emulated cameras do, as the real THETA does) is fetched as a loop of
  *   1 MiB GetPartialObject transactions (BLOBSIZE), one after another.
  * - camlibs/ptp2/ptpip.c, ptp_ptpip_generic_read: every read() of a packet calls GP_LOG_DATA on
  *   the bytes read; libgphoto2_port gphoto2-port-log.c, gp_log_data, formats the full hexdump
- *   (up to 1 MiB per call, ≈ 5 output bytes per input byte) BEFORE gp_logv checks whether any log
- *   function is registered — so it runs without --debug too, on every byte of every file.
+ *   (up to 1 MiB per call, 4.5 output bytes per input byte) BEFORE gp_logv checks whether any log
+ *   function is registered — so it runs without --debug too, on every byte of every file
+ *   (callgrind, 16 MiB: gp_log_data 527 M of 672 M instructions, ≈ 31 per byte).
  * So gphoto2 burns ≈ 6.5 ms of CPU per MiB (perf: ≈ 80 % in gp_log_data), which caps it at
  * ≈ 150 MiB/s whatever the responder does. Two rows make that visible: gphoto2 against the smallest
  * possible responder (bench/peers/ptpip_memory_responder.py: the object in memory, a whole
@@ -22,8 +23,9 @@
  * Measured by hand on the 2-core bench machine (2026-11-22), 512 MiB, gphoto2 CPU seconds:
  * - as shipped: 3.3–3.6 s against our responder and against the in-memory one alike;
  * - with gp_log_data replaced by a no-op (LD_PRELOAD, measurement only): 1.2–1.3 s — even then
- *   ≈ 420 MiB/s, 0.14× nginx: what is left is page faults of its per-packet malloc and of the
- *   memory handler's realloc (≈ 250 000 faults), the socket read and the file write;
+ *   ≈ 420 MiB/s, 0.14× nginx: what is left is its per-packet malloc and the memory handler's
+ *   realloc (without the 4.5 MiB hexdump buffers glibc maps and unmaps them: ≈ 250 000 page
+ *   faults instead of ≈ 9 000), the socket read and the file write;
  * - if the device did not list GetPartialObject (one GetObject, one 512 MiB EndData packet — not
  *   something the emulated cameras may claim): 1.8–2.0 s, since a read() returning more than
  *   1 MiB is hexdumped only up to 1 MiB. Still ≈ 270 MiB/s.
@@ -196,7 +198,7 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       peer: { value: best(n), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile → curl`, samples: n },
       target: { kind: 'ratio-at-least', ratio: 0.8 },
       note:
-        `gphoto2 needs ${gCpuPerMiB.toFixed(1)} ms CPU per MiB: 1 MiB GetPartialObject loop (library.c camera_get_file), and a hexdump of ` +
+        `gphoto2 needs ${gCpuPerMiB.toFixed(1)} ms CPU per MiB: 1 MiB GetPartialObject loop (library.c get_file_func), and a hexdump of ` +
         'every byte read (ptpip.c generic_read → gp_log_data, formatted even without --debug; ≈ 80 % of its CPU under perf)',
     },
     {
