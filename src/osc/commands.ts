@@ -228,6 +228,7 @@ export function jobResponse(device: ThetaDevice, ctx: CommandContext, job: Theta
     const e = job.error ?? new ThetaError('unexpected', 'failed');
     return { name: job.name, state: 'error', error: { code: e.deviceCode, message: e.message } };
   }
+  if (job.resultless) return { name: job.name, state: 'done' };
   const results: Record<string, unknown> = {};
   if (job.name === 'camera.takePicture') {
     if (device.api === 1) results['fileUri'] = job.files[0] ?? '';
@@ -268,9 +269,10 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       const mode = (params['mode'] ?? params['_mode'] ?? 'interval') as string;
       if (!['interval', 'composite', 'bracket'].includes(mode)) fail('invalidParameterValue', `mode must be interval, composite or bracket`);
       const run = device.startCapture(mode as 'interval' | 'composite' | 'bracket');
-      if (device.api === 2 && run.limited) {
-        // OSC v2.1: a capture that ends by itself stays in progress and ends with its fileUrls.
-        return { kind: 'json', body: jobResponse(device, ctx, device.followCapture(name, run.finished)) };
+      if (device.api === 2 && (run.limited || run.countdown)) {
+        // OSC v2.1: a capture that ends by itself, or waits for the self-timer, stays in progress
+        // (start_capture.md) and ends with its fileUrls, or canceledShooting.
+        return { kind: 'json', body: jobResponse(device, ctx, device.followCapture(name, run)) };
       }
       return done();
     }

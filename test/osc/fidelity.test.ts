@@ -87,6 +87,34 @@ describe('replies shaped as the recorded THETA S replies', () => {
   });
 });
 
+describe('startCapture with the self-timer on (start_capture.md, _stop_self_timer.md)', () => {
+  it('counts down in progress, then starts; _stopSelfTimer cancels it with canceledShooting', async () => {
+    await toV21();
+    await exec('camera.setOptions', { options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, exposureDelay: 10, captureInterval: 5, captureNumber: 0 } });
+    const before = cam.device.catalog.count;
+    const start = await exec('camera.startCapture', { _mode: 'interval' });
+    expect(start.json).toMatchObject({ name: 'camera.startCapture', state: 'inProgress', id: expect.any(String) });
+    expect((await state())['state']._captureStatus).toBe('self-timer countdown');
+    expect(cam.device.catalog.count).toBe(before);
+    // An open-ended interval run: done, without results, once the countdown has ended.
+    expect(await until(start.json['id'])).toEqual({ name: 'camera.startCapture', state: 'done' });
+    expect((await state())['state']._captureStatus).toBe('shooting');
+    const stopped = await exec('camera.stopCapture');
+    expect(stopped.json['results'].fileUrls.length).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await state())['state']._captureStatus, { timeout: 10_000 }).toBe('idle');
+
+    const again = await exec('camera.startCapture', { _mode: 'interval' });
+    expect(again.json['state']).toBe('inProgress');
+    const count = cam.device.catalog.count;
+    expect((await exec('camera._stopSelfTimer')).json).toEqual({ name: 'camera._stopSelfTimer', state: 'done' });
+    expect(await until(again.json['id'])).toEqual({ name: 'camera.startCapture', state: 'error', error: { code: 'canceledShooting', message: expect.any(String) } });
+    expect((await state())['state']._captureStatus).toBe('idle');
+    expect(cam.device.catalog.count).toBe(count);
+    await exec('camera.setOptions', { options: { exposureDelay: 0 } });
+    await exec('camera._finishWlan');
+  });
+});
+
 describe('API v2.1 has no sessions (theta-web-api-v2.1 lists no session command)', () => {
   it('answers startSession, updateSession and closeSession with 400 unknownCommand, and sessionId with invalidParameterName', async () => {
     await toV21();

@@ -84,6 +84,19 @@ export interface ThetaJob {
   readonly finished: Promise<void>;
   /** 0…1, from the device clock. */
   completion(): number;
+  /** Done without results (v2.1 startCapture of a video or an open-ended interval run). */
+  resultless?: boolean;
+}
+
+/** A capture started by startCapture. */
+export interface CaptureRun {
+  kind: 'interval' | 'video' | 'composite' | 'bracket';
+  /** Ends by itself (shot count, composite time, bracket). */
+  limited: boolean;
+  /** The files, when the run ends ([] if it never started). */
+  finished: Promise<string[]>;
+  /** With the self-timer on: settles when the countdown ends — undefined, or the error that ended it. */
+  countdown?: Promise<ThetaError | undefined>;
 }
 
 export interface ThetaStateSnapshot {
@@ -614,9 +627,48 @@ export class ThetaDevice extends EventEmitter {
    * camera._startCapture / camera.startCapture: interval shooting (image mode) or a video recording
    * (video mode). `mode` selects interval, composite or bracket shooting in image mode.
    */
-  startCapture(mode: 'interval' | 'composite' | 'bracket' = 'interval'): { kind: RunningCapture['kind']; limited: boolean; finished: Promise<string[]> } {
+  startCapture(mode: 'interval' | 'composite' | 'bracket' = 'interval'): CaptureRun {
     this.assertPowered();
     if (this.status !== 'idle') throw new ThetaError('disabledCommand', `the camera is busy (${this.status})`);
+    // In image mode the self-timer delays the start (camera.start_capture.md, _start_capture.md);
+    // _stopSelfTimer or stopCapture cancels it.
+    const delay = this.options.captureMode === 'image' ? this.options.exposureDelay : 0;
+    if (delay <= 0) return this.beginCapture(mode);
+    if (this.remainingPictures() < 1) throw new ThetaError('disabledCommand', 'the storage is full');
+    let endCountdown!: (e: ThetaError | undefined) => void;
+    const countdown = new Promise<ThetaError | undefined>((r) => (endCountdown = r));
+    let forward!: (files: string[]) => void;
+    const finished = new Promise<string[]>((r) => (forward = r));
+    const limited = mode !== 'interval' || this.options.captureNumber > 0;
+    this.status = 'self-timer countdown';
+    const timer = this.clock.setTimeout(() => {
+      this.selfTimer = undefined;
+      this.status = 'idle';
+      try {
+        void this.beginCapture(mode).finished.then(forward);
+        endCountdown(undefined);
+      } catch (err) {
+        forward([]);
+        endCountdown(this.mapStorageError(err));
+        this.notify();
+      }
+    }, delay * 1000);
+    this.selfTimer = {
+      timer,
+      cancel: () => {
+        this.clock.clearTimer(timer);
+        this.selfTimer = undefined;
+        this.status = 'idle';
+        forward([]);
+        endCountdown(new ThetaError('canceledShooting', 'shooting is canceled.'));
+        this.notify();
+      },
+    };
+    this.notify();
+    return { kind: mode, limited, finished, countdown };
+  }
+
+  private beginCapture(mode: 'interval' | 'composite' | 'bracket'): CaptureRun {
     let ended!: (files: string[]) => void;
     const finished = new Promise<string[]>((r) => (ended = r));
     const base: RunningCapture = {
@@ -696,15 +748,31 @@ export class ThetaDevice extends EventEmitter {
     return { kind: base.kind, limited: limit > 0, finished };
   }
 
-  /** A job that follows a running capture (v2.1 startCapture with a shot count). */
-  followCapture(name: string, finished: Promise<string[]>): ThetaJob {
-    const { job, finish, setProgress } = this.newJob(name);
-    const c = this.capture;
-    if (c) {
-      const duration = c.kind === 'composite' ? this.options.compositeShootingTime * 1000 : c.kind === 'bracket' ? 3 * (1000 + this.shotProcessingMs) : Math.max(1, this.options.captureNumber) * this.options.captureInterval * 1000;
-      setProgress(c.startedAt, duration);
+  /**
+   * A job that follows a capture (v2.1 startCapture): through the self-timer countdown (an error if
+   * it is canceled), then to the end of a run that ends by itself, with its files. An open-ended run
+   * is done, without results, once it has started.
+   */
+  followCapture(name: string, run: CaptureRun): ThetaJob {
+    const { job, finish, fail, setProgress } = this.newJob(name);
+    const follow = () => {
+      const c = this.capture;
+      if (c) {
+        const duration = c.kind === 'composite' ? this.options.compositeShootingTime * 1000 : c.kind === 'bracket' ? 3 * (1000 + this.shotProcessingMs) : Math.max(1, this.options.captureNumber) * this.options.captureInterval * 1000;
+        setProgress(c.startedAt, duration);
+      }
+      if (run.limited) {
+        void run.finished.then(finish);
+      } else {
+        job.resultless = true;
+        finish([]);
+      }
+    };
+    if (run.countdown) {
+      void run.countdown.then((err) => (err ? fail(err) : follow()));
+    } else {
+      follow();
     }
-    void finished.then(finish);
     return job;
   }
 
