@@ -225,10 +225,10 @@ describe('THETA device model', () => {
       await clock.advance(1000);
     }
     expect(theta.snapshot().captureStatus).toBe('idle');
-    const evs = await Promise.all(
-      theta.listFiles('image', 'oldest', 0, 3).entries.map(async (f) => (await theta.metadata(f)).exif['ExposureBiasValue']),
-    );
-    expect(evs).toEqual([-2, 0, 2]);
+    // The default _autoBracket: ISO 100 at 1/250, 1/60 and 1/15 s.
+    const exif = await Promise.all(theta.listFiles('image', 'oldest', 0, 3).entries.map(async (f) => (await theta.metadata(f)).exif));
+    expect(exif.map((e) => e['PhotographicSensitivity'])).toEqual([100, 100, 100]);
+    expect(exif.map((e) => Math.round(1 / (e['ExposureTime'] as number)))).toEqual([250, 60, 15]);
     theta.startCapture('composite');
     await clock.advance(30_000);
     expect(theta.snapshot().compositeShootingElapsedTime).toBe(30);
@@ -291,6 +291,36 @@ describe('THETA device model', () => {
     // A smaller video format holds more seconds.
     theta.setOptions({ captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
     expect(theta.getOptions(['remainingVideoSeconds'])['remainingVideoSeconds']).toBeGreaterThan(v20);
+  });
+
+  it('_autoBracket (S firmware 01.82+): 2 to 13 exposures of iso, shutterSpeed and _colorTemperature, all given', async () => {
+    expect(theta.getOptions(['_autoBracketSupport'])).toEqual({ _autoBracketSupport: { _bracketNumber: 13 } });
+    const two = { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 400, _colorTemperature: 5100 }, { shutterSpeed: 0.01, iso: 1600, _colorTemperature: 3000 }] };
+    theta.setOptions({ _autoBracket: two, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    expect(theta.getOptions(['_autoBracket'])).toEqual({ _autoBracket: two });
+    for (const bad of [
+      { _bracketNumber: 1, _bracketParameters: [two._bracketParameters[0]] },
+      { _bracketNumber: 14, _bracketParameters: Array.from({ length: 14 }, () => two._bracketParameters[0]) },
+      { _bracketNumber: 3, _bracketParameters: two._bracketParameters },
+      { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 400 }, two._bracketParameters[1]] },
+      { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 2500, _colorTemperature: 5000 }, two._bracketParameters[1]] },
+      { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 400, _colorTemperature: 5050 }, two._bracketParameters[1]] },
+    ]) {
+      expect(code(() => theta.setOptions({ _autoBracket: bad }))).toBe('invalidParameterValue');
+    }
+    expect(theta.getOptions(['_autoBracket'])).toEqual({ _autoBracket: two });
+    const run = theta.startCapture('bracket');
+    let files: string[] | undefined;
+    void run.finished.then((f) => (files = f));
+    const deadline = Date.now() + 40_000;
+    while (files === undefined && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      await clock.advance(1000);
+    }
+    expect(files).toHaveLength(2);
+    const exif = await Promise.all(files!.map(async (f) => (await theta.metadata(theta.findFile(f))).exif));
+    expect(exif.map((e) => e['PhotographicSensitivity'])).toEqual([400, 1600]);
+    expect(exif.map((e) => Math.round(1 / (e['ExposureTime'] as number)))).toEqual([250, 100]);
   });
 
   it('reports a file it cannot read as corruptedFile', async () => {

@@ -696,10 +696,11 @@ export class ThetaDevice extends EventEmitter {
     this.capture = base;
     if (base.kind === 'bracket') {
       this.status = 'bracket shooting';
-      const evs = [-2, 0, 2];
+      // One shot per _autoBracket exposure, in manual: its ISO, shutter and colour temperature.
+      const shots = this.options.autoBracket.map((b) => ({ ...this.shotSettings(0), exposureProgram: 1, iso: b.iso, shutterSpeed: b.shutterSpeed, whiteBalance: '_colorTemperature' }));
       const run = (async () => {
-        for (const ev of evs) {
-          base.files.push(await this.shoot(this.shotSettings(ev), { autoBracketGroupId: base.groupId }));
+        for (const settings of shots) {
+          base.files.push(await this.shoot(settings, { autoBracketGroupId: base.groupId }));
           await this.clock.sleep(1000);
         }
       })();
@@ -758,7 +759,7 @@ export class ThetaDevice extends EventEmitter {
     const follow = () => {
       const c = this.capture;
       if (c) {
-        const duration = c.kind === 'composite' ? this.options.compositeShootingTime * 1000 : c.kind === 'bracket' ? 3 * (1000 + this.shotProcessingMs) : Math.max(1, this.options.captureNumber) * this.options.captureInterval * 1000;
+        const duration = c.kind === 'composite' ? this.options.compositeShootingTime * 1000 : c.kind === 'bracket' ? this.options.autoBracket.length * (1000 + this.shotProcessingMs) : Math.max(1, this.options.captureNumber) * this.options.captureInterval * 1000;
         setProgress(c.startedAt, duration);
       }
       if (run.limited) {

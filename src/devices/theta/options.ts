@@ -22,6 +22,13 @@ export interface VideoFormat {
   height: number;
 }
 
+/** One exposure of multi bracket shooting (`_autoBracket._bracketParameters[i]`). */
+export interface BracketShot {
+  iso: number;
+  shutterSpeed: number;
+  colorTemperature: number;
+}
+
 export interface GpsInfo {
   lat: number;
   lng: number;
@@ -58,6 +65,8 @@ export interface OptionValues {
   compositeShootingTime: number;
   /** `_compositeShootingOutputInterval`, seconds: 0 (no saving) or 60 … 600 in steps of 60. */
   compositeShootingOutputInterval: number;
+  /** `_autoBracket`: the exposures of multi bracket shooting, one per shot. */
+  autoBracket: BracketShot[];
   /** Minutes east of UTC of the camera's clock. */
   utcOffsetMinutes: number;
   /** Milliseconds added to the device clock by `dateTimeZone`. */
@@ -156,6 +165,8 @@ export function defaultOptions(): OptionValues {
     wlanChannel: 0,
     compositeShootingTime: 600,
     compositeShootingOutputInterval: 0,
+    // Three shots two stops apart at ISO 100: 1/250, 1/60 and 1/15 s.
+    autoBracket: [0.004, 0.01666666, 0.06666666].map((shutterSpeed) => ({ iso: 100, shutterSpeed, colorTemperature: 5000 })),
     utcOffsetMinutes: 0,
     clockSkewMs: 0,
   };
@@ -197,6 +208,26 @@ function intRange(name: string, value: unknown, min: number, max: number, extra:
 }
 
 const HDMI_RESO = ['Auto', 'L', 'M', 'S'];
+const MAX_BRACKET = 13;
+
+function parseAutoBracket(v: unknown): BracketShot[] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad('_autoBracket', v, 'must be an object {_bracketNumber, _bracketParameters}');
+  const a = v as Record<string, unknown>;
+  for (const k of Object.keys(a)) if (k !== '_bracketNumber' && k !== '_bracketParameters') throw bad('_autoBracket', v, `has an unknown key ${JSON.stringify(k)}`);
+  const n = intRange('_autoBracket._bracketNumber', a['_bracketNumber'], 2, MAX_BRACKET);
+  const params = a['_bracketParameters'];
+  if (!Array.isArray(params) || params.length !== n) throw bad('_autoBracket._bracketParameters', params, `must list ${n} exposures`);
+  return params.map((p: unknown, i) => {
+    const name = `_autoBracket._bracketParameters[${i}]`;
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw bad(name, p, 'must be an object {iso, shutterSpeed, _colorTemperature}');
+    const e = p as Record<string, unknown>;
+    const keys = Object.keys(e).sort().join(',');
+    if (keys !== '_colorTemperature,iso,shutterSpeed') throw bad(name, p, 'must give exactly iso, shutterSpeed and _colorTemperature');
+    const colorTemperature = intRange(`${name}._colorTemperature`, e['_colorTemperature'], 2500, 10000);
+    if (colorTemperature % 100 !== 0) throw bad(`${name}._colorTemperature`, colorTemperature, 'must be a multiple of 100');
+    return { iso: oneOf(`${name}.iso`, e['iso'], ISO_MANUAL), shutterSpeed: oneOf(`${name}.shutterSpeed`, e['shutterSpeed'], SHUTTER_MANUAL), colorTemperature };
+  });
+}
 const WLAN_CHANNELS = [0, 1, 6, 11];
 
 function stepped(name: string, value: unknown, min: number, max: number, step: number): number {
@@ -331,6 +362,17 @@ const DEFS: Record<string, OptionDef> = {
     },
   },
   _latestEnabledExposureDelayTime: { get: (o) => o.latestEnabledExposureDelay },
+  // _auto_bracket.md (S firmware 01.82 and later): 2 to 13 shots, each with iso, shutterSpeed and
+  // _colorTemperature, all given; only _bracketNumber has a support value.
+  _autoBracket: {
+    get: (o) => ({
+      _bracketNumber: o.autoBracket.length,
+      _bracketParameters: o.autoBracket.map((b) => ({ shutterSpeed: b.shutterSpeed, iso: b.iso, _colorTemperature: b.colorTemperature })),
+    }),
+    support: () => ({ _bracketNumber: MAX_BRACKET }),
+    shooting: true,
+    set: (o, v) => void (o.autoBracket = parseAutoBracket(v)),
+  },
   _HDMIreso: {
     get: (o) => o.hdmiReso,
     support: () => HDMI_RESO,
