@@ -76,6 +76,21 @@ const V21: Record<(typeof COMMANDS_V21)[number], CommandSpec> = {
   'camera._setMySetting': { options: { type: 'object', required: true } },
 };
 
+/**
+ * Commands whose reference page says they cannot run during video recording (v2.0: _getVideo,
+ * _listAll, delete, getImage, getMetadata, listImages; v2.1: listFiles, delete, _getMetadata).
+ */
+const NOT_WHILE_RECORDING = new Set([
+  'camera._getVideo',
+  'camera._listAll',
+  'camera.delete',
+  'camera.getImage',
+  'camera.getMetadata',
+  'camera.listImages',
+  'camera.listFiles',
+  'camera._getMetadata',
+]);
+
 /** What the HTTP layer sends. */
 export type CommandOutcome =
   | { kind: 'json'; body: CommandResponse }
@@ -250,6 +265,7 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
   }
   checkParams(spec, params);
   if (spec['sessionId']?.required) device.useSession(params['sessionId'] as string);
+  if (device.capturing && device.captureMode === 'video' && NOT_WHILE_RECORDING.has(name)) fail('disabledCommand', `${name} cannot run while a video is recording`);
   const done = (results?: Record<string, unknown>): CommandOutcome => ({ kind: 'json', body: results ? { name, state: 'done', results } : { name, state: 'done' } });
 
   switch (name) {
@@ -282,8 +298,6 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       return device.api === 1 ? done() : done({ fileUrls: files.map((f) => fileUrl(device, ctx, f)) });
     }
     case 'camera._listAll': {
-      // camera._listAll.md: "Cannot be run while shooting a movie."
-      if (device.capturing && device.captureMode === 'video') fail('disabledCommand', '_listAll cannot run while recording a video');
       const start = parseToken(params['continuationToken']);
       const count = entryCount(params['entryCount']);
       const sort = (params['sort'] ?? 'newest') as string;

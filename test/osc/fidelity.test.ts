@@ -298,6 +298,16 @@ describe('camera.reset on an S in v2.1', () => {
     const r = await exec('camera.reset');
     expect([r.status, r.json['error'].code]).toEqual([403, 'disabledCommand']);
     expect((await state())['state']._apiVersion).toBe(2);
+    // Not during video recording either (list_files.md, delete.md, _get_metadata.md).
+    const some = `${cam.url}/files/${cam.device.storageId}/100RICOH/R0010001.JPG`;
+    for (const [name, parameters] of [
+      ['camera.listFiles', { fileType: 'all', entryCount: 1, maxThumbSize: 0 }],
+      ['camera.delete', { fileUrls: [some] }],
+      ['camera._getMetadata', { fileUrl: some }],
+    ] as const) {
+      const refused = await exec(name, parameters);
+      expect([name, refused.status, refused.json['error'].code]).toEqual([name, 403, 'disabledCommand']);
+    }
     expect((await exec('camera.stopCapture')).json['state']).toBe('done');
     await exec('camera.setOptions', { options: { captureMode: 'image' } });
     await exec('camera._finishWlan');
@@ -406,6 +416,28 @@ describe('My Settings (camera._getMySetting / _setMySetting, S firmware 01.82 an
     } finally {
       await c.close();
     }
+  });
+});
+
+describe('v2.0 commands refused during video recording (their reference pages)', () => {
+  it('getImage, _getVideo, getMetadata, listImages, _listAll and delete answer 403 disabledCommand', async () => {
+    const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
+    await exec('camera.setOptions', { sessionId: sid, options: { captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } } });
+    expect((await exec('camera._startCapture', { sessionId: sid })).json['state']).toBe('done');
+    for (const [name, parameters] of [
+      ['camera.getImage', { fileUri: '100RICOH/R0010001.JPG' }],
+      ['camera._getVideo', { fileUri: '100RICOH/R0010001.MP4' }],
+      ['camera.getMetadata', { fileUri: '100RICOH/R0010001.JPG' }],
+      ['camera.listImages', { entryCount: 1, includeThumb: false }],
+      ['camera._listAll', { entryCount: 1 }],
+      ['camera.delete', { fileUri: '100RICOH/R0010001.JPG' }],
+    ] as const) {
+      const r = await exec(name, parameters);
+      expect([name, r.status, r.json['error'].code]).toEqual([name, 403, 'disabledCommand']);
+    }
+    expect((await exec('camera._stopCapture', { sessionId: sid })).json['state']).toBe('done');
+    expect((await exec('camera._listAll', { entryCount: 1 })).json['state']).toBe('done');
+    await exec('camera.setOptions', { sessionId: sid, options: { captureMode: 'image' } });
   });
 });
 
