@@ -55,7 +55,9 @@ export type Target =
   | { kind: 'ratio-at-least'; ratio: number }
   | { kind: 'ratio-at-most'; ratio: number }
   | { kind: 'at-least'; value: number; unit: string }
-  | { kind: 'at-most'; value: number; unit: string };
+  | { kind: 'at-most'; value: number; unit: string }
+  /** No target: a figure shown for context beside a row that has one (outcome `info`). */
+  | { kind: 'info' };
 
 export interface BenchRow {
   /** Shown in the table's first column, e.g. `sequoia download 1 GiB file`. */
@@ -120,7 +122,7 @@ export class BenchModuleError extends Error {
 
 // ─── Outcomes ────────────────────────────────────────────────────────────────────────────────────
 
-export type Outcome = 'pass' | 'fail' | 'skip' | 'error';
+export type Outcome = 'pass' | 'fail' | 'info' | 'skip' | 'error';
 
 export interface RowResult {
   benchmark: string;
@@ -141,6 +143,10 @@ export function judge(benchmark: string, row: BenchRow): RowResult {
   const withPeer = row.peer ? { ...base, peer: row.peer } : base;
   const withNote = row.note !== undefined ? { ...withPeer, note: row.note } : withPeer;
   const t = row.target;
+  if (t.kind === 'info') {
+    const ratio = row.peer && row.peer.unit === row.ours.unit && row.peer.value > 0 ? row.ours.value / row.peer.value : undefined;
+    return { ...withNote, ...(ratio !== undefined ? { ratio } : {}), outcome: 'info' };
+  }
   if (t.kind === 'ratio-at-least' || t.kind === 'ratio-at-most') {
     if (!row.peer) return { ...withNote, outcome: 'error', reason: 'ratio target without a peer figure' };
     if (row.peer.unit !== row.ours.unit) {
@@ -186,6 +192,8 @@ export function formatTarget(t: Target | undefined): string {
       return `≥ ${formatNumber(t.value)} ${t.unit}`;
     case 'at-most':
       return `≤ ${formatNumber(t.value)} ${t.unit}`;
+    case 'info':
+      return '–';
   }
 }
 

@@ -3,6 +3,8 @@
  * ready when it prints its JSON line), a data directory laid out as the emulator keeps it
  * (`<data dir>/internal/100RICOH/`), and a curl that POSTs an OSC command and times the answer.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { link, mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Child } from './peers/child.js';
@@ -65,6 +67,8 @@ export async function seedPictures(dataDir: string, jpeg: Uint8Array, thumb: Uin
   return names;
 }
 
+const execFileP = promisify(execFile);
+
 /** One curl request (POST with a JSON body when given), body to /dev/null; seconds and bytes. */
 export async function curlTimed(url: string, body?: unknown): Promise<{ seconds: number; bytes: number; status: number }> {
   const bin = await requireTool('curl');
@@ -78,4 +82,25 @@ export async function curlTimed(url: string, body?: unknown): Promise<{ seconds:
   } finally {
     await child.stop(0);
   }
+}
+
+/**
+ * `count` downloads of `url` by ONE curl over one keep-alive connection (as OSC clients fetch one
+ * file after another), each transfer timed on its own: request sent → last byte.
+ */
+export async function curlTimedKeepAlive(url: string, count: number, body?: unknown, signal?: AbortSignal): Promise<Array<{ seconds: number; bytes: number; status: number }>> {
+  const bin = await requireTool('curl');
+  const args = ['--silent', '--show-error', '--noproxy', '*', '--write-out', '%{http_code} %{size_download} %{time_total} %{num_connects}\n'];
+  if (body !== undefined) args.push('-X', 'POST', '-H', 'Content-Type: application/json; charset=utf-8', '--data-binary', JSON.stringify(body));
+  for (let i = 0; i < count; i++) args.push('--output', '/dev/null', url);
+  const { stdout } = await execFileP(bin, args, { ...(signal ? { signal } : {}), maxBuffer: 1 << 20 });
+  const lines = stdout.trim().split('\n');
+  if (lines.length !== count) throw new Error(`curl made ${lines.length} transfers, expected ${count}`);
+  // num_connects is 0 for every transfer after the first: the connection was reused.
+  const reconnects = lines.slice(1).filter((l) => l.split(' ')[3] !== '0').length;
+  if (reconnects > 0) throw new Error(`curl reconnected ${reconnects} times: the server closed a keep-alive connection`);
+  return lines.map((l) => {
+    const [status, bytes, seconds] = l.split(' ').map(Number) as [number, number, number];
+    return { status, bytes, seconds };
+  });
 }

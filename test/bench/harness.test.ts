@@ -24,6 +24,7 @@ describe('judge', () => {
     ['ratio missed', { name: 'r', ours: mibs(800), peer: mibs(1000), target: { kind: 'ratio-at-least', ratio: 0.9 } }, 'fail', 0.8],
     ['ratio at most met', { name: 'r', ours: mibs(120), peer: mibs(100), target: { kind: 'ratio-at-most', ratio: 1.5 } }, 'pass', 1.2],
     ['absolute at most', { name: 'r', ours: { value: 150, unit: 'MB' }, target: { kind: 'at-most', value: 200, unit: 'MB' } }, 'pass', undefined],
+    ['informative, no target', { name: 'r', ours: mibs(600), peer: mibs(1000), target: { kind: 'info' } }, 'info', 0.6],
     ['absolute exceeded', { name: 'r', ours: { value: 250, unit: 'MB' }, target: { kind: 'at-most', value: 200, unit: 'MB' } }, 'fail', undefined],
     ['absolute at least', { name: 'r', ours: { value: 5, unit: 'x' }, target: { kind: 'at-least', value: 6, unit: 'x' } }, 'fail', undefined],
   ])('%s', (_label, row, outcome, ratio) => {
