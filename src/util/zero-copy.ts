@@ -69,6 +69,7 @@ function load(): { native?: NativeSendfile; reason?: string } {
 
 const loaded = load();
 if (loaded.reason) debug('zero-copy downloads off: %s', loaded.reason);
+else debug('zero-copy downloads on: sendfile(2)');
 
 /** Why zero-copy is off, or undefined when it is on (shown by tests and benchmarks). */
 export const zeroCopyUnavailableReason: string | undefined = loaded.reason;
