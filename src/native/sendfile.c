@@ -29,6 +29,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
@@ -55,23 +56,32 @@ static void job_unref(job_t *job) {
   if (atomic_fetch_sub(&job->refs, 1) == 1) free(job);
 }
 
+/*
+ * Sends until the range is done (returns 0), the socket is full (EAGAIN), the file ends
+ * (FILE_ENDED) or an error (its errno). Advances *offset, *remaining and *sent as bytes go.
+ */
+static int send_until_blocked(int out_fd, int in_fd, off_t *offset, size_t *remaining, size_t *sent) {
+  while (*remaining > 0) {
+    size_t count = *remaining < MAX_CHUNK ? *remaining : MAX_CHUNK;
+    ssize_t n = sendfile(out_fd, in_fd, offset, count);
+    if (n > 0) {
+      *remaining -= (size_t)n;
+      *sent += (size_t)n;
+    } else if (n == 0) {
+      return FILE_ENDED;
+    } else if (errno != EINTR) {
+      return errno;
+    }
+  }
+  return 0;
+}
+
 static void *run(void *arg) {
   job_t *job = arg;
   while (job->remaining > 0 && !atomic_load(&job->cancelled)) {
-    size_t count = job->remaining < MAX_CHUNK ? job->remaining : MAX_CHUNK;
-    ssize_t n = sendfile(job->out_fd, job->in_fd, &job->offset, count);
-    if (n > 0) {
-      job->remaining -= (size_t)n;
-      job->sent += (size_t)n;
-      continue;
-    }
-    if (n == 0) {
-      job->error = FILE_ENDED;
-      break;
-    }
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN) {
-      job->error = errno;
+    int rc = send_until_blocked(job->out_fd, job->in_fd, &job->offset, &job->remaining, &job->sent);
+    if (rc != EAGAIN) {
+      job->error = rc;
       break;
     }
     struct pollfd p = {.fd = job->out_fd, .events = POLLOUT, .revents = 0};
@@ -117,29 +127,46 @@ static napi_value throw_error(napi_env env, const char *message) {
   return NULL;
 }
 
+typedef struct {
+  int32_t out_fd;
+  int32_t in_fd;
+  double offset;
+  double length;
+} range_args_t;
+
+/* Reads (socketFd, fileFd, offset, length) from argv[0..3]; false (with a JS error thrown) if bad. */
+static bool read_range_args(napi_env env, napi_value *argv, range_args_t *a) {
+  if (napi_get_value_int32(env, argv[0], &a->out_fd) != napi_ok || napi_get_value_int32(env, argv[1], &a->in_fd) != napi_ok ||
+      napi_get_value_double(env, argv[2], &a->offset) != napi_ok || napi_get_value_double(env, argv[3], &a->length) != napi_ok) {
+    throw_error(env, "descriptors, offset and length must be numbers");
+    return false;
+  }
+  if (a->out_fd < 0 || a->in_fd < 0 || a->offset < 0 || a->length < 0) {
+    throw_error(env, "negative descriptor, offset or length");
+    return false;
+  }
+  return true;
+}
+
 static napi_value start(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
+  range_args_t a;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5) return throw_error(env, "start(socketFd, fileFd, offset, length, callback)");
-  int32_t out_fd, in_fd;
-  double offset, length;
-  if (napi_get_value_int32(env, argv[0], &out_fd) != napi_ok || napi_get_value_int32(env, argv[1], &in_fd) != napi_ok ||
-      napi_get_value_double(env, argv[2], &offset) != napi_ok || napi_get_value_double(env, argv[3], &length) != napi_ok)
-    return throw_error(env, "descriptors, offset and length must be numbers");
-  if (out_fd < 0 || in_fd < 0 || offset < 0 || length < 0) return throw_error(env, "negative descriptor, offset or length");
+  if (!read_range_args(env, argv, &a)) return NULL;
 
   job_t *job = calloc(1, sizeof(job_t));
   if (job == NULL) return throw_error(env, "out of memory");
-  job->out_fd = fcntl(out_fd, F_DUPFD_CLOEXEC, 0);
-  job->in_fd = fcntl(in_fd, F_DUPFD_CLOEXEC, 0);
+  job->out_fd = fcntl(a.out_fd, F_DUPFD_CLOEXEC, 0);
+  job->in_fd = fcntl(a.in_fd, F_DUPFD_CLOEXEC, 0);
   if (job->out_fd < 0 || job->in_fd < 0) {
     if (job->out_fd >= 0) close(job->out_fd);
     if (job->in_fd >= 0) close(job->in_fd);
     free(job);
     return throw_error(env, "cannot duplicate the descriptors");
   }
-  job->offset = (off_t)offset;
-  job->remaining = (size_t)length;
+  job->offset = (off_t)a.offset;
+  job->remaining = (size_t)a.length;
   atomic_init(&job->cancelled, 0);
   atomic_init(&job->refs, 2);
 
@@ -174,33 +201,14 @@ static napi_value start(napi_env env, napi_callback_info info) {
 static napi_value try_send(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
+  range_args_t a;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4) return throw_error(env, "trySend(socketFd, fileFd, offset, length)");
-  int32_t out_fd, in_fd;
-  double offset_d, length_d;
-  if (napi_get_value_int32(env, argv[0], &out_fd) != napi_ok || napi_get_value_int32(env, argv[1], &in_fd) != napi_ok ||
-      napi_get_value_double(env, argv[2], &offset_d) != napi_ok || napi_get_value_double(env, argv[3], &length_d) != napi_ok)
-    return throw_error(env, "descriptors, offset and length must be numbers");
-  if (out_fd < 0 || in_fd < 0 || offset_d < 0 || length_d < 0) return throw_error(env, "negative descriptor, offset or length");
-  off_t offset = (off_t)offset_d;
-  size_t remaining = (size_t)length_d;
+  if (!read_range_args(env, argv, &a)) return NULL;
+  off_t offset = (off_t)a.offset;
+  size_t remaining = (size_t)a.length;
   size_t sent = 0;
-  int error = 0;
-  while (remaining > 0) {
-    size_t count = remaining < MAX_CHUNK ? remaining : MAX_CHUNK;
-    ssize_t n = sendfile(out_fd, in_fd, &offset, count);
-    if (n > 0) {
-      remaining -= (size_t)n;
-      sent += (size_t)n;
-      continue;
-    }
-    if (n == 0) {
-      error = FILE_ENDED;
-      break;
-    }
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN) error = errno;
-    break;
-  }
+  int error = send_until_blocked(a.out_fd, a.in_fd, &offset, &remaining, &sent);
+  if (error == EAGAIN) error = 0;
   napi_value result, item;
   napi_create_array_with_length(env, 2, &result);
   napi_create_double(env, (double)sent, &item);
