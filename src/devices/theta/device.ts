@@ -420,8 +420,11 @@ export class ThetaDevice extends EventEmitter {
     const keep = { utcOffsetMinutes: this.options.utcOffsetMinutes, clockSkewMs: this.options.clockSkewMs };
     // My Settings go back to their defaults too (camera._set_my_setting.md), and the camera starts
     // with them.
-    this.mySettings = defaultMySettings();
-    void this.saveMySettings().catch((err: unknown) => log('saving My Settings failed: %s', err instanceof Error ? err.message : err));
+    const defaults = defaultMySettings();
+    if (JSON.stringify(this.mySettings) !== JSON.stringify(defaults)) {
+      this.mySettings = defaults;
+      void this.saveMySettings().catch((err: unknown) => log('saving My Settings failed: %s', err instanceof Error ? err.message : err));
+    }
     this.options = { ...defaultOptions(), ...this.mySettings, ...keep };
     // The restart ends any live preview.
     this.stopPreview();
