@@ -502,19 +502,33 @@ export class OscClient {
 
   /** Live-preview JPEG frames until the signal aborts, the iterator is returned, or the camera ends it. */
   async *livePreview(opts: RequestOptions = {}): AsyncGenerator<Buffer> {
-    const body = this.api === 2 ? { name: 'camera.getLivePreview', parameters: {} } : { name: 'camera._getLivePreview', parameters: { sessionId: this.sessionId } };
+    let res: Response;
+    try {
+      res = await this.openPreview(opts);
+    } catch (err) {
+      // As command(): an S back in v2.0 (restart, reset, lost link) is switched again, once.
+      const refused = err instanceof OscClientError && (err.oscCode === 'unknownCommand' || err.oscCode === 'missingParameter');
+      if (!refused || this.api !== 2 || (await this.state(opts)).state._apiVersion === 2) throw err;
+      await this.switchToV21(opts);
+      res = await this.openPreview(opts);
+    }
+    const parser = new LivePreviewParser(boundaryOf(res.headers.get('content-type') ?? ''));
+    for await (const chunk of this.chunks(res, opts)) {
+      for (const frame of parser.push(chunk)) yield frame;
+    }
+  }
+
+  /** The multipart reply of getLivePreview (v2.1) or _getLivePreview (v2.0); OSC errors thrown. */
+  private async openPreview(opts: RequestOptions): Promise<Response> {
     if (this.api === 1 && !this.sessionId) await this.renewSession(opts);
-    if (this.api === 1) body.parameters = { sessionId: this.sessionId };
+    const body = this.api === 2 ? { name: 'camera.getLivePreview', parameters: {} } : { name: 'camera._getLivePreview', parameters: { sessionId: this.sessionId } };
     const res = await this.http('POST', '/osc/commands/execute', body, opts);
     const type = res.headers.get('content-type') ?? '';
     if (type.startsWith('application/json') || !res.ok) {
       const v = await this.json(res, opts, body.name);
       throw this.errorFrom(v, res.status, body.name);
     }
-    const parser = new LivePreviewParser(boundaryOf(type));
-    for await (const chunk of this.chunks(res, opts)) {
-      for (const frame of parser.push(chunk)) yield frame;
-    }
+    return res;
   }
 }
 

@@ -124,6 +124,15 @@ describe('OscClient against the emulator', () => {
     expect((await c.state()).state._apiVersion).toBe(1);
     expect(await c.getOptions(['iso', '_shutterVolume', 'clientVersion'])).toEqual({ iso: 0, _shutterVolume: 50, clientVersion: 2 });
     expect((await c.state()).state._apiVersion).toBe(2);
+    // The live preview after a reset switches the camera again too.
+    await c.reset();
+    const frames: Buffer[] = [];
+    for await (const f of c.livePreview()) {
+      frames.push(f);
+      if (frames.length === 2) break;
+    }
+    expect(frames.map((f) => f.subarray(0, 2).toString('hex'))).toEqual(['ffd8', 'ffd8']);
+    expect((await c.state()).state._apiVersion).toBe(2);
     const v20 = new OscClient({ baseUrl: cam.url, apiVersion: 1 });
     await v20.connect();
     await expect(v20.reset()).rejects.toMatchObject({ code: 'PROTOCOL' });
