@@ -16,6 +16,7 @@ import { crc32 } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { finished } from 'node:stream/promises';
+import { BufferPool } from '../util/buffer-pool.js';
 import { openFileToSend, READ_BUFFERS, READ_CHUNK_BYTES, type ReadableFile } from '../util/send-file.js';
 import { sendFileToSocket } from '../util/zero-copy.js';
 
@@ -197,25 +198,13 @@ export interface WriteZipOptions {
  */
 export async function writeStoredZip(entries: readonly ZipEntry[], out: Writable, opts: WriteZipOptions = {}): Promise<void> {
   const { planned, dataEnd, cdSize, zip64End } = plan(entries);
-  const chunk = opts.chunkBytes ?? READ_CHUNK_BYTES;
-  const nBuffers = opts.buffers ?? READ_BUFFERS;
-  const pool: Buffer[] = Array.from({ length: nBuffers }, () => Buffer.allocUnsafeSlow(chunk));
-  const waiting: Array<() => void> = [];
-  let failed: Error | undefined;
-  const wake = () => {
-    for (const w of waiting.splice(0)) w();
-  };
-  const fail = (err: Error) => {
-    failed ??= err;
-    wake();
-  };
+  const pool = new BufferPool(opts.chunkBytes ?? READ_CHUNK_BYTES, opts.buffers ?? READ_BUFFERS);
   const onClose = () => {
-    if (!out.writableFinished) fail(new ZipStreamError('connection closed before the archive was sent'));
+    if (!out.writableFinished) pool.fail(new ZipStreamError('connection closed before the archive was sent'));
   };
   out.once('close', onClose);
-  const free = () => new Promise<void>((resolve) => (pool.length > 0 || failed ? resolve() : waiting.push(resolve)));
   const check = () => {
-    if (failed) throw failed;
+    if (pool.failed) throw pool.failed;
     opts.signal?.throwIfAborted();
   };
   // Reads the entry's data into the pooled buffers and writes them, computing its CRC-32 when unknown.
@@ -223,19 +212,14 @@ export async function writeStoredZip(entries: readonly ZipEntry[], out: Writable
     let pos = 0;
     let crc = 0;
     while (pos < p.size) {
-      await free();
-      check();
-      const buf = pool.pop()!;
-      const { bytesRead } = await handle.read(buf, 0, Math.min(chunk, p.size - pos), pos);
+      const buf = await pool.take();
+      opts.signal?.throwIfAborted();
+      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, p.size - pos), pos);
       if (bytesRead === 0) throw new ZipStreamError(`${p.name} shrank while being zipped (${pos} of ${p.size} bytes)`);
       const data = bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
       if (p.crc32 === undefined) crc = crc32(data, crc);
       pos += bytesRead;
-      out.write(data, (err) => {
-        if (err) fail(err);
-        pool.push(buf);
-        wake();
-      });
+      out.write(data, (err) => (err ? pool.fail(err) : pool.give(buf)));
     }
     return p.crc32 ?? crc;
   };

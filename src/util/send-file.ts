@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
+import { BufferPool } from './buffer-pool.js';
 import { canSendFileToSocket, sendFileToSocket } from './zero-copy.js';
 
 /**
@@ -85,43 +86,21 @@ export class SendFileError extends Error {
 
 /** Writes bytes `start`..`end` (inclusive) of `handle` to `out`; does not end `out` or close `handle`. */
 export async function sendFileRange(handle: ReadableFile, start: number, end: number, out: Writable, opts: SendFileOptions = {}): Promise<void> {
-  const chunk = opts.chunkBytes ?? READ_CHUNK_BYTES;
-  const pool: Buffer[] = Array.from({ length: opts.buffers ?? READ_BUFFERS }, () => Buffer.allocUnsafeSlow(chunk));
-  const waiting: Array<() => void> = [];
-  let inFlight = 0;
-  let failed: Error | undefined;
-  const wake = () => {
-    for (const w of waiting.splice(0)) w();
-  };
-  const fail = (err: Error) => {
-    failed ??= err;
-    wake();
-  };
-  const onClose = () => fail(new SendFileError('connection closed before the file was sent'));
+  const pool = new BufferPool(opts.chunkBytes ?? READ_CHUNK_BYTES, opts.buffers ?? READ_BUFFERS);
+  const onClose = () => pool.fail(new SendFileError('connection closed before the file was sent'));
   out.once('close', onClose);
-  // Resolves when a buffer is free (or on failure); `waiting` holds the one pending waiter.
-  const free = () => new Promise<void>((resolve) => (pool.length > 0 || failed ? resolve() : waiting.push(resolve)));
   try {
     let pos = start;
     while (pos <= end) {
-      await free();
-      if (failed) throw failed;
+      const buf = await pool.take();
       opts.signal?.throwIfAborted();
-      const buf = pool.pop()!;
-      const { bytesRead } = await handle.read(buf, 0, Math.min(chunk, end - pos + 1), pos);
+      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end - pos + 1), pos);
       if (bytesRead === 0) throw new SendFileError(`file ended at byte ${pos}, expected ${end + 1} bytes`);
       pos += bytesRead;
-      inFlight++;
-      out.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), (err) => {
-        inFlight--;
-        if (err) fail(err);
-        pool.push(buf);
-        wake();
-      });
+      out.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), (err) => (err ? pool.fail(err) : pool.give(buf)));
     }
     // The caller closes the file next: wait until the socket has taken every buffer.
-    while (inFlight > 0 && !failed) await new Promise<void>((resolve) => waiting.push(resolve));
-    if (failed) throw failed;
+    await pool.drained();
   } finally {
     out.off('close', onClose);
   }

@@ -1,0 +1,62 @@
+/**
+ * A fixed set of large read buffers shared by a read-ahead loop and the writes it issues: a buffer
+ * is taken before a read and given back from its write's callback, i.e. once the socket has taken
+ * it. At most `count` buffers are ever in flight, which is the loop's backpressure, and nothing is
+ * allocated per chunk (createReadStream allocates a fresh buffer per read and feeds the GC).
+ *
+ * A failure (a write error, the connection closing) is recorded once with fail(); every waiter
+ * wakes and take() / drained() throw it from then on.
+ *
+ * @example
+ * const pool = new BufferPool(2 * 1024 * 1024, 8);
+ * const buf = await pool.take();
+ * const { bytesRead } = await file.read(buf, 0, buf.length, pos);
+ * out.write(buf.subarray(0, bytesRead), (err) => (err ? pool.fail(err) : pool.give(buf)));
+ * await pool.drained();
+ */
+export class BufferPool {
+  private readonly free: Buffer[];
+  private readonly waiting: Array<() => void> = [];
+  private failure: Error | undefined;
+
+  constructor(
+    readonly chunkBytes: number,
+    readonly count: number,
+  ) {
+    this.free = Array.from({ length: count }, () => Buffer.allocUnsafeSlow(chunkBytes));
+  }
+
+  /** The first failure recorded, if any. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Records a failure (the first one wins) and wakes every waiter. */
+  fail(err: Error): void {
+    this.failure ??= err;
+    this.wake();
+  }
+
+  /** A free buffer, once one is back; throws the recorded failure instead. */
+  async take(): Promise<Buffer> {
+    while (this.free.length === 0 && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.failure) throw this.failure;
+    return this.free.pop()!;
+  }
+
+  /** Returns a buffer whose write has completed. */
+  give(buf: Buffer): void {
+    this.free.push(buf);
+    this.wake();
+  }
+
+  /** Resolves when every buffer is back (all writes done); throws the recorded failure instead. */
+  async drained(): Promise<void> {
+    while (this.free.length < this.count && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  private wake(): void {
+    for (const w of this.waiting.splice(0)) w();
+  }
+}
