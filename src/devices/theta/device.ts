@@ -598,23 +598,31 @@ export class ThetaDevice extends EventEmitter {
     };
     const delay = this.options.exposureDelay;
     if (delay > 0) {
-      this.status = 'self-timer countdown';
-      const timer = this.clock.setTimeout(fire, delay * 1000);
-      this.selfTimer = {
-        timer,
-        cancel: () => {
-          this.clock.clearTimer(timer);
-          this.selfTimer = undefined;
-          this.status = 'idle';
-          fail(new ThetaError('canceledShooting', 'shooting is canceled.'));
-          this.notify();
-        },
-      };
+      this.startSelfTimer(delay, fire, (canceled) => fail(canceled));
       this.notify();
     } else {
       fire();
     }
     return job;
+  }
+
+  /**
+   * Counts `seconds` down ("self-timer countdown") then runs `fire`; _stopSelfTimer (or a stop)
+   * instead clears it, goes idle and hands `onCancel` the canceledShooting error to end its job.
+   */
+  private startSelfTimer(seconds: number, fire: () => void, onCancel: (canceled: ThetaError) => void): void {
+    this.status = 'self-timer countdown';
+    const timer = this.clock.setTimeout(fire, seconds * 1000);
+    this.selfTimer = {
+      timer,
+      cancel: () => {
+        this.clock.clearTimer(timer);
+        this.selfTimer = undefined;
+        this.status = 'idle';
+        onCancel(new ThetaError('canceledShooting', 'shooting is canceled.'));
+        this.notify();
+      },
+    };
   }
 
   /** camera._stopSelfTimer: cancels a running self-timer (the takePicture ends in canceledShooting). */
@@ -643,30 +651,25 @@ export class ThetaDevice extends EventEmitter {
     let forward!: (files: string[]) => void;
     const finished = new Promise<string[]>((r) => (forward = r));
     const limited = mode !== 'interval' || this.options.captureNumber > 0;
-    this.status = 'self-timer countdown';
-    const timer = this.clock.setTimeout(() => {
-      this.selfTimer = undefined;
-      this.status = 'idle';
-      try {
-        void this.beginCapture(mode).finished.then(forward);
-        endCountdown(undefined);
-      } catch (err) {
-        forward([]);
-        endCountdown(this.mapStorageError(err));
-        this.notify();
-      }
-    }, delay * 1000);
-    this.selfTimer = {
-      timer,
-      cancel: () => {
-        this.clock.clearTimer(timer);
+    this.startSelfTimer(
+      delay,
+      () => {
         this.selfTimer = undefined;
         this.status = 'idle';
-        forward([]);
-        endCountdown(new ThetaError('canceledShooting', 'shooting is canceled.'));
-        this.notify();
+        try {
+          void this.beginCapture(mode).finished.then(forward);
+          endCountdown(undefined);
+        } catch (err) {
+          forward([]);
+          endCountdown(this.mapStorageError(err));
+          this.notify();
+        }
       },
-    };
+      (canceled) => {
+        forward([]);
+        endCountdown(canceled);
+      },
+    );
     this.notify();
     return { kind: mode, limited, finished, countdown };
   }
