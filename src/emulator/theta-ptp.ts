@@ -491,7 +491,9 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   }
 
   async terminateOpenCapture(): Promise<void> {
-    if (!this.device.capturing) throw new PtpDeviceError(Resp.CaptureAlreadyTerminated);
+    // A run still in its self-timer countdown is terminated too (stopCapture cancels the timer).
+    const counting = this.device.snapshot().captureStatus === 'self-timer countdown';
+    if (!this.device.capturing && !counting) throw new PtpDeviceError(Resp.CaptureAlreadyTerminated);
     try {
       await this.device.stopCapture();
     } catch (e) {

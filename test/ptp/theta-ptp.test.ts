@@ -147,6 +147,18 @@ describe('THETA PTP/IP face', () => {
     expect(await c.getDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8)).toBe(2);
     await c.operation(RicohOp.StopSelfTimer);
     expect(await c.getDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8)).toBe(0);
+
+    // An interval run in its self-timer countdown: TerminateOpenCapture cancels it, no file written.
+    await c.setDevicePropValue(Prop.StillCaptureMode, DataType.UINT16, RicohCaptureMode.Interval);
+    await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '2048x1024');
+    const before = (await c.getObjectHandles()).length;
+    await c.initiateOpenCapture();
+    expect(await c.getDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8)).toBe(2);
+    await c.terminateOpenCapture(0xffffffff);
+    expect(await c.getDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8)).toBe(0);
+    expect((await c.getObjectHandles()).length).toBe(before);
+    await expect(c.terminateOpenCapture(0xffffffff)).rejects.toMatchObject({ responseCode: Resp.CaptureAlreadyTerminated });
+    await c.setDevicePropValue(Prop.StillCaptureMode, DataType.UINT16, RicohCaptureMode.Single);
     await c.setDevicePropValue(Prop.CaptureDelay, DataType.UINT32, 0);
     await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '5376x2688');
   });
