@@ -196,7 +196,7 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       name: "gphoto2's own ceiling (512 MiB ÷ gphoto2 CPU time) vs nginx",
       ours: { value: best(ceiling), unit: 'MiB/s', label: 'gphoto2 with a responder that costs nothing', samples: ceiling },
       peer: { value: best(n), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile → curl`, samples: n },
-      target: { kind: 'ratio-at-least', ratio: 0.8 },
+      target: { kind: 'info' }, // context for the row above: issue 4's bar is on that one
       note:
         `gphoto2 needs ${gCpuPerMiB.toFixed(1)} ms CPU per MiB: 1 MiB GetPartialObject loop (library.c get_file_func), and a hexdump of ` +
         'every byte read (ptpip.c generic_read → gp_log_data, formatted even without --debug; ≈ 80 % of its CPU under perf)',
@@ -215,7 +215,7 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       name: 'ptp responder, gphoto2 pattern (1 MiB GetPartialObject) vs nginx',
       ours: { value: best(p), unit: 'MiB/s', label: 'camctl responder → camctl client, 1 MiB GetPartialObject loop', samples: p },
       peer: { value: best(n), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile → curl`, samples: n },
-      target: { kind: 'ratio-at-least', ratio: 0.8 },
+      target: { kind: 'info' }, // context for the row above: issue 4's bar is on that one
       note: "the responder's share of the gphoto2 row: same 512 sequential transactions, no file written, no gphoto2 in the loop",
     },
     {
