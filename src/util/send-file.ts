@@ -1,11 +1,10 @@
 /**
- * Sends a byte range of an open file as an HTTP body: with sendfile(2) through
- * src/util/zero-copy.ts when the addon is built and the body goes straight to a socket, else as
- * fast as a JavaScript server can without it ({@link sendFileRange}): a few large buffers are read ahead on the
- * thread pool while earlier ones are written, and each buffer is reused once its write has been
- * flushed, so a 1 GiB download allocates 4 MiB in all instead of a fresh 1 MiB buffer per chunk
- * (createReadStream), which left the event loop idle between a read and the next write and fed
- * the garbage collector.
+ * Sends a byte range of an open file as an HTTP body: with sendfile(2) through zero-copy.ts when
+ * the addon is built and the body goes straight to a socket; otherwise as fast as JavaScript can
+ * ({@link sendFileRange}): a few large buffers are read ahead on the thread pool while earlier
+ * ones are written, and each buffer is reused once its write has been flushed, so a 1 GiB download
+ * allocates 16 MiB in all instead of a fresh buffer per chunk (createReadStream), which left the
+ * event loop idle between a read and the next write and fed the garbage collector.
  *
  * Backpressure is kept: at most `buffers` chunks are in flight; a chunk is reused only from its
  * write callback, i.e. after the socket took it.
