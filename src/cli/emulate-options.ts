@@ -1,6 +1,7 @@
 /**
- * Option parsing shared by the `camctl emulate …` commands: ports, numbers, byte sizes, and the
- * wait for SIGINT/SIGTERM that ends an emulator cleanly.
+ * What the long-running commands (`camctl emulate …`, `camctl ui`) share: parsing ports, numbers
+ * and byte sizes, turning a refused listen into a one-line error, and closing cleanly on
+ * SIGINT/SIGTERM.
  */
 import { CliError } from './errors.js';
 
@@ -26,6 +27,20 @@ export function parseBytes(value: string, flag: string): number {
   const unit = m ? UNITS[m[2]!.toUpperCase()] : undefined;
   if (!m || unit === undefined) throw new CliError(`${flag} must be a size like 3MB, 8GB or 1048576, got ${JSON.stringify(value)}`);
   return Math.round(Number(m[1]) * unit);
+}
+
+/** A listen the system refused (port taken, address not ours, privileged port): a CLI error, no stack. */
+export function listenError(err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') return new CliError(`cannot listen: ${e.message}`);
+  return err;
+}
+
+/** Waits for SIGINT or SIGTERM, says which on stderr, then runs `close`. */
+export async function closeOnSignal(close: () => Promise<void>): Promise<void> {
+  const signal = await waitForSignal();
+  process.stderr.write(`${signal}: closing\n`);
+  await close();
 }
 
 /** Resolves with the name of the first SIGINT or SIGTERM. */

@@ -3,8 +3,7 @@
  * Prints exactly one JSON line on stdout once listening, then logs to stderr.
  */
 import type { Command } from 'commander';
-import { CliError } from './errors.js';
-import { parseBytes, parseNumberOption, parsePort, waitForSignal } from './emulate-options.js';
+import { closeOnSignal, listenError, parseBytes, parseNumberOption, parsePort } from './emulate-options.js';
 
 interface SequoiaEmulateFlags {
   host: string;
@@ -66,14 +65,9 @@ Examples:
         ...(flags.internalCapacity !== undefined ? { internalCapacityBytes: parseBytes(flags.internalCapacity, '--internal-capacity') } : {}),
         ...(flags.sdCapacity !== undefined ? { sdCapacityBytes: parseBytes(flags.sdCapacity, '--sd-capacity') } : {}),
       };
-      let cam;
-      try {
-        cam = await startSequoiaEmulator(options);
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen: ${e.message}`);
-        throw err;
-      }
+      const cam = await startSequoiaEmulator(options).catch((err: unknown) => {
+        throw listenError(err);
+      });
       const ready: Record<string, string> = { event: 'listening', model: 'sequoia', http: cam.url };
       if (cam.ptpip) ready.ptpip = cam.ptpip;
       process.stdout.write(`${JSON.stringify(ready)}\n`);
@@ -92,8 +86,6 @@ Examples:
       );
       cam.device.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
       cam.device.on('file-added', (f) => process.stderr.write(`wrote /${f.medium}/${f.folder}/${f.name} (${f.size} bytes)\n`));
-      const signal = await waitForSignal();
-      process.stderr.write(`${signal}: closing\n`);
-      await cam.close();
+      await closeOnSignal(() => cam.close());
     });
 }

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
-import { parseBytes, parseNumberOption, parsePort, waitForSignal } from './emulate-options.js';
+import { closeOnSignal, listenError, parseBytes, parseNumberOption, parsePort } from './emulate-options.js';
 
 interface ThetaEmulateFlags {
   host: string;
@@ -73,14 +73,9 @@ Examples:
         ...(flags.capacity !== undefined ? { capacityBytes: parseBytes(flags.capacity, '--capacity') } : {}),
         ...(auth ? { auth } : {}),
       };
-      let cam;
-      try {
-        cam = await startThetaEmulator(options);
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen: ${e.message}`);
-        throw err;
-      }
+      const cam = await startThetaEmulator(options).catch((err: unknown) => {
+        throw listenError(err);
+      });
       process.stdout.write(`${JSON.stringify({ event: 'listening', model: 'theta', http: cam.url, ...(cam.ptpip ? { ptpip: cam.ptpip } : {}) })}\n`);
       process.stderr.write(`emulated RICOH THETA S ${cam.device.serialNumber} listening on ${cam.url}, data in ${cam.dataDir}\n`);
       const host = cam.url.replace(/^http:\/\//, '');
@@ -94,8 +89,6 @@ Examples:
         ].join('\n'),
       );
       cam.device.on('file', (f: { folder: string; name: string; size: number }) => process.stderr.write(`wrote ${f.folder}/${f.name} (${f.size} bytes)\n`));
-      const signal = await waitForSignal();
-      process.stderr.write(`${signal}: closing\n`);
-      await cam.close();
+      await closeOnSignal(() => cam.close());
     });
 }

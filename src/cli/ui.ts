@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
-import { parsePort, waitForSignal } from './emulate-options.js';
+import { closeOnSignal, listenError, parsePort } from './emulate-options.js';
 
 interface UiFlags {
   host: string;
@@ -77,9 +77,7 @@ Examples:
         }
       } catch (err) {
         await demo?.close();
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen: ${e.message}`);
-        throw err;
+        throw listenError(err);
       }
       process.stdout.write(`camctl dashboard: ${dash.url}\n`);
       if (!dash.uiBuilt) process.stderr.write('warning: the page is not built, only the API answers: run `npm run build`\n');
@@ -88,9 +86,9 @@ Examples:
         for (const s of demo.skipped) process.stderr.write(`demo: skipped ${s}\n`);
       }
       for (const c of cameras) if (!demo?.cameras.some((d) => d.address === c)) process.stderr.write(`camera: ${c}\n`);
-      const signal = await waitForSignal();
-      process.stderr.write(`${signal}: closing\n`);
-      await dash.close();
-      await demo?.close();
+      await closeOnSignal(async () => {
+        await dash.close();
+        await demo?.close();
+      });
     });
 }
