@@ -56,6 +56,15 @@ async function codeNames(): Promise<typeof import('../ptp/codes.js')> {
   return import('../ptp/codes.js');
 }
 
+/** A property named by code or name (0x5001, BatteryLevel), with its name and description. */
+async function describeProperty(c: PtpClient, codeText: string): Promise<{ code: number; name: string; desc: DevicePropDesc }> {
+  const { parseCode, codeName } = await codeNames();
+  const v = c.deviceInfo!.vendorExtensionId;
+  const code = parseCode('property', codeText, v);
+  if (code === undefined) throw new CliError(`unknown property ${JSON.stringify(codeText)}`, 2);
+  return { code, name: codeName('property', code, v), desc: await c.getDevicePropDesc(code) };
+}
+
 function parseValue(text: string, dataType: number): PtpValue {
   if (dataType === 0xffff) return text;
   const one = (t: string): number | bigint => {
@@ -132,15 +141,12 @@ export function register(program: Command): void {
   const prop = ptp.command('prop').description('read or write one property');
   prop.command('get').argument('<code>', 'property code or name (0x5001, BatteryLevel)').option('--hex', 'print the raw value bytes').action(async (codeText: string, opts: { hex?: boolean }, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
-      const { parseCode, codeName } = await codeNames();
-      const v = c.deviceInfo!.vendorExtensionId;
-      const code = parseCode('property', codeText, v);
-      if (code === undefined) throw new CliError(`unknown property ${JSON.stringify(codeText)}`, 2);
-      const d = await c.getDevicePropDesc(code);
+      const { code, name, desc: d } = await describeProperty(c, codeText);
+      const { codeName } = await codeNames();
       const raw = opts.hex ? Buffer.from((await c.operation(0x1015, [code])).data ?? []).toString('hex') : undefined;
-      output(g, jsonSafe({ ...d, name: codeName('property', code, v), ...(raw ? { hex: raw } : {}) }), () =>
+      output(g, jsonSafe({ ...d, name, ...(raw ? { hex: raw } : {}) }), () =>
         pairs([
-          ['Property', `${hex(code)} ${codeName('property', code, v)}`],
+          ['Property', `${hex(code)} ${name}`],
           ['Type', codeName('datatype', d.dataType)],
           ['Value', show(d.current)],
           ['Default', show(d.factoryDefault)],
@@ -153,15 +159,11 @@ export function register(program: Command): void {
   });
   prop.command('set').argument('<code>', 'property code or name').argument('<value>', 'new value (numbers: decimal or 0x…; arrays: a,b,c)').action(async (codeText: string, valueText: string, _o, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
-      const { parseCode, codeName } = await codeNames();
-      const v = c.deviceInfo!.vendorExtensionId;
-      const code = parseCode('property', codeText, v);
-      if (code === undefined) throw new CliError(`unknown property ${JSON.stringify(codeText)}`, 2);
-      const d = await c.getDevicePropDesc(code);
+      const { code, name, desc: d } = await describeProperty(c, codeText);
       const value = parseValue(valueText, d.dataType);
       await c.setDevicePropValue(code, d.dataType, value);
       const after = await c.getDevicePropValue(code, d.dataType);
-      output(g, jsonSafe({ code, name: codeName('property', code, v), value: after }), () => `${codeName('property', code, v)} = ${show(after)}`);
+      output(g, jsonSafe({ code, name, value: after }), () => `${name} = ${show(after)}`);
     });
   });
 
