@@ -298,16 +298,24 @@ export async function thetaPreviewFrame(width: number, height: number, frame: nu
     previewBase.set(key, base);
   }
   const raw = await base;
-  const shift = Math.floor(((frame % 240) / 240) * width);
+  const rolled = rollLeft(raw, width, height, Math.floor(((frame % 240) / 240) * width));
+  return sharp(rolled, { raw: { width, height, channels: 3 } }).jpeg({ quality: 60 }).toBuffer();
+}
+
+/**
+ * An RGB raw image turned about the vertical axis: each row shifted left by `shift` pixels,
+ * wrapping around — what a 360° camera sees as it turns in place.
+ */
+function rollLeft(raw: Buffer, width: number, height: number, shift: number): Buffer {
   const rolled = Buffer.allocUnsafe(raw.length);
   const rowBytes = width * 3;
+  const cut = shift * 3;
   for (let y = 0; y < height; y++) {
     const row = y * rowBytes;
-    const cut = shift * 3;
     raw.copy(rolled, row, row + cut, row + rowBytes);
     raw.copy(rolled, row + rowBytes - cut, row, row + cut);
   }
-  return sharp(rolled, { raw: { width, height, channels: 3 } }).jpeg({ quality: 60 }).toBuffer();
+  return rolled;
 }
 
 /** Raw RGB frames of the scene at a video size, turning slowly; for the MP4 writer. */
@@ -325,15 +333,7 @@ export async function thetaVideoFrameSource(width: number, height: number): Prom
     const k = frame % DISTINCT;
     let p = cache.get(k);
     if (!p) {
-      const shift = Math.floor((k / DISTINCT) * (width / 8));
-      const rolled = Buffer.allocUnsafe(scaled.length);
-      const rowBytes = width * 3;
-      for (let y = 0; y < height; y++) {
-        const row = y * rowBytes;
-        const cut = shift * 3;
-        scaled.copy(rolled, row, row + cut, row + rowBytes);
-        scaled.copy(rolled, row + rowBytes - cut, row, row + cut);
-      }
+      const rolled = rollLeft(scaled, width, height, Math.floor((k / DISTINCT) * (width / 8)));
       p = sharp(rolled, { raw: { width, height, channels: 3 } }).jpeg({ quality: 55 }).toBuffer();
       cache.set(k, p);
     }
