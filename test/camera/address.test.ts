@@ -1,10 +1,23 @@
 /**
  * Address parsing only: the cameras' real addresses below are strings that are parsed and
- * normalised, never connected to (nothing in this file opens a socket).
+ * normalised, never connected to. A guard makes that a checked fact: any TCP connect from this
+ * file fails the test.
  */
-import { describe, expect, it } from 'vitest';
+import * as net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCameraAddress } from '../../src/camera/address.js';
 import { CameraError } from '../../src/camera/errors.js';
+
+const connect = vi.fn(() => {
+  throw new Error('address tests must not open a socket');
+});
+beforeAll(() => {
+  vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(connect);
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+  expect(connect).not.toHaveBeenCalled();
+});
 
 describe('parseCameraAddress', () => {
   it.each([
