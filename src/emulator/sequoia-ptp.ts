@@ -21,6 +21,7 @@ import type { SequoiaDevice } from '../devices/sequoia/device.js';
 import { StorageError } from '../devices/storage.js';
 import type { MediumName, SequoiaConfig } from '../sequoia/types.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
+import { PtpEventFanout } from '../ptp/event-fanout.js';
 import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
 import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Prop, Resp, StorageType } from '../ptp/codes.js';
 import { formatPtpDate, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
@@ -117,7 +118,7 @@ function storageFault(e: unknown): never {
 /** The Parrot extension over a SequoiaDevice. Exported for in-process use (tests, in-memory pair). */
 export class SequoiaPtpBackend implements PtpResponderBackend {
   private readonly handles = new HandleTable();
-  private readonly listeners = new Set<(e: PtpDeviceEvent) => void>();
+  private readonly events = new PtpEventFanout();
   /** Open media files, reused across GetPartialObject transactions. */
   private readonly files = new PtpFileReader();
   private readonly detach: Array<() => void> = [];
@@ -155,29 +156,29 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     };
     on('file-added', (e: { medium: MediumName; folder: string; name: string }) => {
       const h = this.handles.handle({ kind: 'file', medium: e.medium, folder: e.folder, name: e.name });
-      this.emit(Ev.ObjectAdded, [h]);
+      this.events.emit(Ev.ObjectAdded, [h]);
     });
     on('file-removed', (e: { medium: MediumName; folder: string; name: string }) => {
       const h = this.handles.forget({ kind: 'file', medium: e.medium, folder: e.folder, name: e.name });
-      if (h !== undefined) this.emit(Ev.ObjectRemoved, [h]);
+      if (h !== undefined) this.events.emit(Ev.ObjectRemoved, [h]);
     });
     on('folder-removed', (e: { medium: MediumName; folder: string }) => {
-      for (const h of this.handles.forgetFolder(e.medium, e.folder)) this.emit(Ev.ObjectRemoved, [h]);
+      for (const h of this.handles.forgetFolder(e.medium, e.folder)) this.events.emit(Ev.ObjectRemoved, [h]);
     });
     on('capture-complete', () => {
-      this.emit(Ev.CaptureComplete, [this.lastCaptureTid]);
+      this.events.emit(Ev.CaptureComplete, [this.lastCaptureTid]);
       this.lastCaptureTid = 0xffffffff;
-      this.emit(ParrotEv.Status, [this.statusMask()]);
+      this.events.emit(ParrotEv.Status, [this.statusMask()]);
       if (!this.device.isCapturing) this.stopHeartbeat();
     });
     on('config-changed', (changed: Partial<SequoiaConfig>) => {
       const keys = Object.keys(changed) as Array<keyof SequoiaConfig>;
-      for (const [code, spec] of this.props) if (spec.keys.some((k) => keys.includes(k))) this.emit(Ev.DevicePropChanged, [code]);
+      for (const [code, spec] of this.props) if (spec.keys.some((k) => keys.includes(k))) this.events.emit(Ev.DevicePropChanged, [code]);
     });
     on('notification', (n: { capture?: string }) => {
       if (n.capture === 'running') this.startHeartbeat();
     });
-    on('storage-changed', (e: { medium: MediumName }) => this.emit(Ev.StorageInfoChanged, [STORAGE_IDS[e.medium]]));
+    on('storage-changed', (e: { medium: MediumName }) => this.events.emit(Ev.StorageInfoChanged, [STORAGE_IDS[e.medium]]));
   }
 
   /**
@@ -190,7 +191,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
       if (!this.device.isCapturing) return this.stopHeartbeat();
-      this.emit(ParrotEv.Status, [this.statusMask()]);
+      this.events.emit(ParrotEv.Status, [this.statusMask()]);
     }, 1000);
     this.heartbeat.unref();
   }
@@ -200,19 +201,14 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     this.heartbeat = undefined;
   }
 
-  private emit(code: number, params: number[]): void {
-    for (const l of this.listeners) l({ code, params });
-  }
-
   onEvent(listener: (e: PtpDeviceEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   close(): void {
     this.stopHeartbeat();
     for (const d of this.detach.splice(0)) d();
-    this.listeners.clear();
+    this.events.clear();
     this.files.close();
   }
 

@@ -27,6 +27,7 @@ import type { ThetaDevice } from '../devices/theta/device.js';
 import { FOLDER, jpegDimensions, type ThetaFile } from '../devices/theta/catalog.js';
 import { ThetaError } from '../devices/theta/errors.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
+import { PtpEventFanout } from '../ptp/event-fanout.js';
 import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
 import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../ptp/codes.js';
 import { formatPtpDate, parsePtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
@@ -78,7 +79,7 @@ function deviceFault(e: unknown): never {
 }
 
 export class ThetaPtpBackend implements PtpResponderBackend {
-  private readonly listeners = new Set<(e: PtpDeviceEvent) => void>();
+  private readonly events = new PtpEventFanout();
   /** Open media files, reused across GetPartialObject transactions. */
   private readonly reader = new PtpFileReader();
   private readonly detach: Array<() => void> = [];
@@ -125,9 +126,9 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       const h = this.fileHandle(f);
       if (h !== undefined) {
         this.known.add(h);
-        this.emit(Ev.ObjectAdded, [h]);
+        this.events.emit(Ev.ObjectAdded, [h]);
       }
-      this.emit(Ev.StorageInfoChanged, [STORAGE_ID]);
+      this.events.emit(Ev.StorageInfoChanged, [STORAGE_ID]);
     };
     const onState = (): void => {
       this.announceChanges();
@@ -151,7 +152,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       if (before !== undefined && valuesEqual(before, now)) continue;
       this.lastValues.set(code, now);
       // DateTime ticks every second: announcing it would flood initiators.
-      if (code !== Prop.DateTime) this.emit(Ev.DevicePropChanged, [code]);
+      if (code !== Prop.DateTime) this.events.emit(Ev.DevicePropChanged, [code]);
     }
   }
 
@@ -163,22 +164,17 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     const now = new Set(this.files().flatMap((f) => this.fileHandle(f) ?? []));
     const gone = [...this.known].filter((h) => !now.has(h));
     this.known = now;
-    for (const h of gone) this.emit(Ev.ObjectRemoved, [h]);
-    if (gone.length > 0) this.emit(Ev.StorageInfoChanged, [STORAGE_ID]);
-  }
-
-  private emit(code: number, params: number[]): void {
-    for (const l of this.listeners) l({ code, params });
+    for (const h of gone) this.events.emit(Ev.ObjectRemoved, [h]);
+    if (gone.length > 0) this.events.emit(Ev.StorageInfoChanged, [STORAGE_ID]);
   }
 
   onEvent(listener: (e: PtpDeviceEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   close(): void {
     for (const d of this.detach.splice(0)) d();
-    this.listeners.clear();
+    this.events.clear();
     this.reader.close();
   }
 
@@ -460,7 +456,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   private completeWhen(finished: Promise<unknown>, tid: number): void {
     this.captureTid = tid;
     void finished.then(() => {
-      this.emit(Ev.CaptureComplete, [this.captureTid]);
+      this.events.emit(Ev.CaptureComplete, [this.captureTid]);
       this.captureTid = 0xffffffff;
     });
   }
