@@ -3,6 +3,7 @@
  * is taken before a read and given back from its write's callback, i.e. once the socket has taken
  * it. At most `count` buffers are ever in flight, which is the loop's backpressure, and nothing is
  * allocated per chunk (createReadStream allocates a fresh buffer per read and feeds the GC).
+ * Buffers are made on first need, so a small file (or a zip sent with sendfile) costs one or none.
  *
  * A failure (a write error, the connection closing) is recorded once with fail(); every waiter
  * wakes and take() / drained() throw it from then on.
@@ -15,16 +16,15 @@
  * await pool.drained();
  */
 export class BufferPool {
-  private readonly free: Buffer[];
+  private readonly free: Buffer[] = [];
+  private made = 0;
   private readonly waiting: Array<() => void> = [];
   private failure: Error | undefined;
 
   constructor(
     readonly chunkBytes: number,
     readonly count: number,
-  ) {
-    this.free = Array.from({ length: count }, () => Buffer.allocUnsafeSlow(chunkBytes));
-  }
+  ) {}
 
   /** The first failure recorded, if any. */
   get failed(): Error | undefined {
@@ -39,6 +39,10 @@ export class BufferPool {
 
   /** A free buffer, once one is back; throws the recorded failure instead. */
   async take(): Promise<Buffer> {
+    if (this.free.length === 0 && this.made < this.count && !this.failure) {
+      this.made++;
+      return Buffer.allocUnsafeSlow(this.chunkBytes);
+    }
     while (this.free.length === 0 && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure) throw this.failure;
     return this.free.pop()!;
@@ -52,7 +56,7 @@ export class BufferPool {
 
   /** Resolves when every buffer is back (all writes done); throws the recorded failure instead. */
   async drained(): Promise<void> {
-    while (this.free.length < this.count && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.free.length < this.made && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure) throw this.failure;
   }
 
