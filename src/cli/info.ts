@@ -13,7 +13,7 @@ export function register(program: Command): void {
         const info = await camera.info();
         output(g, info, () =>
           pairs([
-            ['Camera', `${info.manufacturer} ${info.model}`],
+            ['Camera', cameraName(info.manufacturer, info.model)],
             ['Serial number', info.serialNumber],
             ['Firmware', info.firmware],
             ['Address', info.address],
@@ -22,4 +22,9 @@ export function register(program: Command): void {
         );
       });
     });
+}
+
+/** `RICOH` + `RICOH THETA S` → `RICOH THETA S`: most cameras put the maker in the model name too. */
+export function cameraName(manufacturer: string, model: string): string {
+  return model.toLowerCase().startsWith(manufacturer.toLowerCase()) ? model : `${manufacturer} ${model}`.trim();
 }

@@ -12,12 +12,13 @@ export function register(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const status = await camera.status();
-        output(g, status, () => render(status));
+        output(g, status, () => renderStatus(status));
       });
     });
 }
 
-function render(s: CameraStatus): string {
+/** The status as people read it: capture, battery, a row per medium, then the camera's own details. */
+export function renderStatus(s: CameraStatus): string {
   const lines: string[] = [];
   const capture = s.capture.folder ? `${s.capture.text} (${s.capture.folder})` : s.capture.text;
   const head: Array<[string, string]> = [['Capture', `${s.capture.state} — ${capture}`]];
@@ -44,13 +45,21 @@ function render(s: CameraStatus): string {
   return lines.join('\n');
 }
 
-function flat(v: unknown): string {
+/**
+ * One detail group on one line: nested objects as dotted keys (the THETA X and Z1 nest GPS two
+ * levels deep), lists joined by commas, an empty list or value as `-`.
+ */
+function flat(v: unknown, prefix = ''): string {
+  if (Array.isArray(v)) return v.length === 0 ? (prefix ? `${prefix}=-` : '-') : leaf(prefix, v.map((x) => flat(x)).join(','));
   if (v && typeof v === 'object') {
-    return Object.entries(v as Record<string, unknown>)
-      .map(([k, x]) => `${k}=${typeof x === 'number' ? round(x) : String(x)}`)
-      .join(' ');
+    const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) => flat(x, prefix ? `${prefix}.${k}` : k));
+    return parts.length === 0 ? leaf(prefix, '-') : parts.join(' ');
   }
-  return String(v);
+  return leaf(prefix, typeof v === 'number' ? round(v) : v === '' || v === undefined || v === null ? '-' : String(v));
+}
+
+function leaf(key: string, text: string): string {
+  return key ? `${key}=${text}` : text;
 }
 
 function round(n: number): string {
