@@ -59,7 +59,7 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'timeout for each phase of a request', '10')
     .option('-q, --quiet', 'print less')
     .option('-v, --verbose', 'print more')
-    .showHelpAfterError()
+    .configureOutput({ outputError: () => undefined }) // printed by main() as one line
     .exitOverride();
   for (const register of registrations) register(program);
   return program;
@@ -79,14 +79,45 @@ function readVersion(): string {
   return '0.0.0';
 }
 
+/** What commander reports by throwing although nothing went wrong. */
+const HELP_OR_VERSION = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+/** `error: unknown command 'lss'\n(Did you mean ls?)` → `unknown command 'lss' (did you mean ls?)`. */
+function usageLine(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => l.replace(/^\(Did you mean/, '(did you mean'))
+    .join(' ');
+}
+
+/** `camctl ptp prop get` for `camctl -c X ptp prop get --bogus`: the deepest command the words name. */
+function commandPath(program: Command, argv: readonly string[]): string {
+  const names = ['camctl'];
+  let cmd = program;
+  for (const word of argv.slice(2)) {
+    const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) continue;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.join(' ');
+}
+
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and version exit 0; usage errors have already been printed by commander.
-      process.exitCode = err.exitCode;
+      if (HELP_OR_VERSION.has(err.code)) {
+        process.exitCode = err.exitCode;
+        return;
+      }
+      process.stderr.write(`camctl: ${usageLine(err.message)} — see ${commandPath(program, argv)} --help\n`);
+      process.exitCode = 2;
       return;
     }
     if (err instanceof CliError) {
