@@ -100,16 +100,20 @@ describe('PTP/IP handshake against hostile initiators', () => {
   let quick: Awaited<ReturnType<typeof startSequoiaPtpIp>>;
   /** Never closes them within a test: whatever gets through here did not wait for the timeout. */
   let patient: Awaited<ReturnType<typeof startSequoiaPtpIp>>;
+  /** Serves one session at a time, as many cameras do. */
+  let single: Awaited<ReturnType<typeof startSequoiaPtpIp>>;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'camctl-ptphs-'));
     device = await SequoiaDevice.open({ dataDir: path.join(dir, 'cam') });
     quick = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0, handshakeTimeoutMs: 200 });
     patient = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0, handshakeTimeoutMs: 600_000 });
+    single = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0, maxInitiators: 1, handshakeTimeoutMs: 600_000 });
   });
   afterAll(async () => {
     await quick?.close();
     await patient?.close();
+    await single?.close();
     await device?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -142,6 +146,47 @@ describe('PTP/IP handshake against hostile initiators', () => {
     await a.close();
     await b.close();
     expect(first).toHaveLength(12);
+  });
+
+  it('a flood of half-open initiators from one host closes its own, not another host\'s handshake', async () => {
+    const legit = await halfOpen(patient.port, guidOf(7));
+    const flood = [];
+    for (let i = 0; i < 40; i++) flood.push(await halfOpen(patient.port, guidOf(200 + i), '127.0.0.2'));
+    // The flood's oldest were closed to make room (at most 16 handshakes wait at once).
+    await flood[0]!.command.closed;
+    const { reply } = await eventRequest(patient.port, legit.number);
+    expect(reply).toEqual({ type: PacketType.InitEventAck });
+    expect(await openSession(legit.command, 0)).toBe(Resp.OK);
+  });
+
+  it('commands sent before the event connection wait for it, then run', async () => {
+    const early = await halfOpen(patient.port, guidOf(8));
+    early.command.socket.write(encodeCmdRequest(1, Op.OpenSession, 0, [1]));
+    const { reply } = await eventRequest(patient.port, early.number);
+    expect(reply).toEqual({ type: PacketType.InitEventAck });
+    const r = await early.command.next();
+    expect(r).toMatchObject({ type: PacketType.CmdResponse, code: Resp.OK, transactionId: 0 });
+  });
+
+  it('one session at a time: the second initiator to finish its handshake gets InitFail(busy), the first carries on', async () => {
+    const a = await halfOpen(single.port, guidOf(9));
+    const b = await halfOpen(single.port, guidOf(10));
+    expect((await eventRequest(single.port, a.number)).reply).toEqual({ type: PacketType.InitEventAck });
+    const late = await eventRequest(single.port, b.number);
+    expect(late.reply).toEqual({ type: PacketType.InitFail, reason: InitFailReason.Busy });
+    await Promise.all([late.event.closed, b.command.closed]);
+    // A new one is refused at once while the session lasts, and gets in once it has ended.
+    const c = await raw(single.port);
+    c.socket.write(encodeInitCommandRequest(guidOf(11), 'third'));
+    expect(await c.next()).toEqual({ type: PacketType.InitFail, reason: InitFailReason.Busy });
+    expect(await openSession(a.command, 0)).toBe(Resp.OK);
+    a.command.socket.destroy();
+    await a.command.closed;
+    let client: PtpIpClient | undefined;
+    // The responder sees the close a moment after the initiator: until then it is still busy.
+    while (!client) client = await PtpIpClient.connect({ host: '127.0.0.1', port: single.port }).catch(() => undefined);
+    expect((await client.getDeviceInfo()).model).toBe('Sequoia');
+    await client.close();
   });
 
   it('hands out connection numbers that are random, non-zero and unique', async () => {
