@@ -156,7 +156,7 @@ export class PtpIpResponder {
     socket.setNoDelay(true);
     this.sockets.add(socket);
     socket.on('error', (e) => debug('socket error: %s', e.message));
-    let role: 'unknown' | 'command' | 'event' = 'unknown';
+    let role: 'unknown' | 'command' | 'event' | 'refused' = 'unknown';
     let handshake: Handshake | undefined;
     let initiator: Initiator | undefined;
     /** Command-connection items that arrived before the event connection: run once it is there. */
@@ -172,6 +172,7 @@ export class PtpIpResponder {
 
     const refuse = (reason: number, why: string): void => {
       debug('InitFail(%d): %s', reason, why);
+      role = 'refused';
       clearTimeout(deadline);
       socket.end(encodeInitFail(reason));
       socket.destroySoon?.();
@@ -179,6 +180,7 @@ export class PtpIpResponder {
     };
 
     const parser = new PtpIpParser((item) => {
+      if (role === 'refused') return;
       if (role === 'unknown') {
         if (item.kind !== 'packet') return refuse(InitFailReason.Unspecified, 'data before init');
         const p = item.packet;
@@ -211,7 +213,7 @@ export class PtpIpResponder {
         }
         if (p.type === PacketType.InitEventRequest) {
           const owner = this.handshakes.get(p.connectionNumber);
-          if (!owner) return refuse(InitFailReason.RejectedInitiator, `no initiator waits for event connection ${p.connectionNumber}`);
+          if (!owner || owner.command.destroyed) return refuse(InitFailReason.RejectedInitiator, `no initiator waits for event connection ${p.connectionNumber}`);
           if (owner.address !== socket.remoteAddress) {
             return refuse(InitFailReason.RejectedInitiator, `event connection ${p.connectionNumber} from ${socket.remoteAddress}, not ${owner.address}`);
           }
@@ -241,6 +243,7 @@ export class PtpIpResponder {
     }, { maxPacketSize: this.maxPacketSize });
 
     socket.on('data', (chunk: Buffer) => {
+      if (role === 'refused') return;
       try {
         parser.push(chunk);
       } catch (e) {
@@ -271,21 +274,14 @@ export class PtpIpResponder {
   /** Registers a half-open initiator, closing the oldest of the most represented host when full. */
   private addHandshake(h: Handshake): void {
     if (this.handshakes.size >= this.maxHandshakes) {
-      const perHost = new Map<string, Handshake[]>();
-      for (const x of this.handshakes.values()) perHost.set(x.address, [...(perHost.get(x.address) ?? []), x]);
-      let evict: Handshake | undefined;
-      let most = 0;
-      for (const list of perHost.values()) {
-        if (list.length > most) {
-          most = list.length;
-          evict = list[0];
-        }
-      }
-      if (evict) {
-        debug('initiator %d closed: %d handshakes pending, %d from %s', evict.number, this.handshakes.size, most, evict.address);
-        this.handshakes.delete(evict.number);
-        evict.command.destroy();
-      }
+      const perHost = new Map<string, number>();
+      for (const x of this.handshakes.values()) perHost.set(x.address, (perHost.get(x.address) ?? 0) + 1);
+      const most = Math.max(...perHost.values());
+      // The map keeps insertion order: the first match is that host's oldest.
+      const evict = [...this.handshakes.values()].find((x) => perHost.get(x.address) === most) as Handshake;
+      debug('initiator %d closed: %d handshakes pending, %d from %s', evict.number, this.handshakes.size, most, evict.address);
+      this.handshakes.delete(evict.number);
+      evict.command.destroy();
     }
     this.handshakes.set(h.number, h);
   }
