@@ -4,12 +4,14 @@
  * nothing here is mocked. Skips with a reason when gphoto2 is missing, except on CI.
  */
 import { execFile } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { PacketType, encodeInitCommandRequest } from '../../src/ptp/ip/packets.js';
 
 const run = promisify(execFile);
 const hasGphoto2 = await run('gphoto2', ['--version']).then(() => true, () => false);
@@ -104,5 +106,25 @@ describe.skipIf(!hasGphoto2)('gphoto2 against the emulated Sequoia over PTP/IP',
     expect(((await (await http('/config')).json()) as { sensors_mask: number }).sensors_mask).toBe(31);
     await gphoto2(dir, '--set-config', '/main/other/d201=7');
     expect(((await (await http('/config')).json()) as { sensors_mask: number }).sensors_mask).toBe(7);
+  });
+
+  it('--summary gets in at once while initiators that never finish their handshake hold connections', async () => {
+    // Eight initiators stop after InitCommandAck, as many as the sessions served at once; the
+    // responder's 5 s handshake timeout has not passed when gphoto2 connects.
+    const hostile: Socket[] = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const s = connect(Number(port), '127.0.0.1');
+        hostile.push(s);
+        s.on('error', () => undefined);
+        const acked = new Promise<number>((resolve) => s.once('data', (d: Buffer) => resolve(d.readUInt32LE(4))));
+        s.write(encodeInitCommandRequest(Uint8Array.from({ length: 16 }, (_, j) => i + j), 'half-open'));
+        expect(await acked).toBe(PacketType.InitCommandAck);
+      }
+      const out = await gphoto2(dir, '--summary');
+      expect(out).toContain('Model: Sequoia');
+    } finally {
+      for (const s of hostile) s.destroy();
+    }
   });
 });

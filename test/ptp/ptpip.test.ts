@@ -168,11 +168,18 @@ describe('PTP/IP responder under bad input', () => {
     await new Promise((r) => s.once('connect', r));
     const closed = new Promise<void>((r) => s.on('close', () => r()));
     s.on('error', () => undefined);
-    s.on('data', () => undefined);
+    const ack = new Promise<Buffer>((r) => s.once('data', r));
     s.write(encodeInitCommandRequest(GUID, 'liar'));
-    await new Promise((r) => setTimeout(r, 50));
+    // The session exists once its event connection is acknowledged (commands before it wait).
+    const acked = decodeControlPacket(await ack);
+    if (acked.type !== PacketType.InitCommandAck) throw new Error(`expected InitCommandAck, got type ${acked.type}`);
+    const ev = connect(ptp.port, '127.0.0.1');
+    ev.on('error', () => undefined);
+    const evAck = new Promise<Buffer>((r) => ev.once('data', r));
+    ev.write(encodeInitEventRequest(acked.connectionNumber));
+    expect(decodeControlPacket(await evAck)).toEqual({ type: PacketType.InitEventAck });
     s.write(Buffer.concat([encodeCmdRequest(1, Op.OpenSession, 0, [1]), encodeCmdRequest(2, Op.SetDevicePropValue, 1, [0x5003]), encodeStartData(1, 4), encodeDataHeader(PacketType.EndData, 1, 10), Buffer.alloc(10)]));
-    await closed;
+    await Promise.all([closed, new Promise((r) => ev.on('close', r))]);
     expect((await good.getStorageIds()).length).toBeGreaterThan(0);
   });
 

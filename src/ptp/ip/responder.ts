@@ -3,6 +3,22 @@
  * {@link PtpResponderBackend}. Several initiators at once, each with its own pair of connections
  * and its own PTP session; events go out on each initiator's event connection.
  *
+ * The init handshake (DC-005 §2.3): the initiator opens the command connection and sends
+ * InitCommandRequest (its GUID and name); we answer InitCommandAck with a connection number; it
+ * opens a second connection and sends InitEventRequest with that number; we answer InitEventAck and
+ * the session exists. An initiator in between is half-open, and a half-open one can hold nothing:
+ * - it takes no session slot (`maxInitiators` counts finished handshakes only); half-open ones
+ *   have their own table (`maxHandshakes`), and when that is full the oldest of the host holding
+ *   the most is closed, so a dead or hostile initiator never locks a legitimate one out;
+ * - it is closed when the handshake is not finished within `handshakeTimeoutMs`;
+ * - connection numbers are random (non-zero, unique among live ones), and an event connection is
+ *   accepted only for a number handed out and not yet used, from the host the command connection
+ *   came from; anything else gets InitFail(rejected initiator) and is closed without touching the
+ *   initiator the number belongs to. (InitEventRequest carries no GUID, so the number and the host
+ *   are all that tie the two connections together.)
+ * Commands that arrive before the event connection wait for it (libgphoto2 and camctl never send
+ * any, but the spec does not forbid it).
+ *
  * Bad input never takes the server down (issue 4 "Bad input"): before the init handshake a
  * malformed or unexpected packet is answered with InitFail and the socket closed; after it, the
  * initiator's two connections are closed. Other initiators carry on. TCP_NODELAY is set on every
@@ -13,7 +29,7 @@
  * const { port } = await responder.listen(0, '127.0.0.1');
  * // gphoto2 --port ptpip:127.0.0.1:PORT:PORT --summary
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { debuglog } from 'node:util';
 import type { PtpResponderBackend } from '../backend.js';
@@ -35,23 +51,46 @@ export interface PtpIpResponderOptions {
   guid?: Uint8Array;
   /** Friendly name sent in InitCommandAck. Default: the DeviceInfo model. */
   name?: string;
-  /** Initiators served at once; more get InitFail(Busy). Default 8. */
+  /**
+   * Sessions served at once (initiators that finished the handshake); one more gets InitFail(Busy).
+   * Default 8: cameras commonly serve one initiator, the emulators let `camctl watch`, a download
+   * and gphoto2 share one.
+   */
   maxInitiators?: number;
+  /**
+   * Initiators in the middle of their handshake at once; when full, the oldest of the host holding
+   * the most is closed to make room. Default 16.
+   */
+  maxHandshakes?: number;
   /** Largest control packet, bytes. Default 64 KiB. */
   maxPacketSize?: number;
   /** Largest host→device data phase, bytes. Default 16 MiB. */
   maxDataOut?: number;
-  /** Time allowed for the init packet on a new connection, ms. Default 5 000. */
-  initTimeoutMs?: number;
+  /**
+   * Time allowed for the whole init handshake, ms: from accepting the command connection to
+   * InitEventAck on its event connection (and from accepting an event connection to its
+   * InitEventRequest). An initiator that takes longer is disconnected. Default 5 000.
+   */
+  handshakeTimeoutMs?: number;
   /** Payload bytes per Data packet sent. Default 1 MiB. */
   dataChunkSize?: number;
+}
+
+/** An initiator between InitCommandAck and InitEventAck. */
+interface Handshake {
+  number: number;
+  /** The command connection's remote address: the event connection must come from it too. */
+  address: string;
+  command: Socket;
+  /** Makes the session once the event connection is acknowledged. */
+  complete(event: Socket, eventWriter: PacketWriter): Initiator;
 }
 
 interface Initiator {
   number: number;
   command: Socket;
-  event: Socket | undefined;
-  eventWriter: PacketWriter | undefined;
+  event: Socket;
+  eventWriter: PacketWriter;
   core: PtpResponderCore;
   /** A CmdRequest waiting for its data-out phase. */
   awaitingData: { cmd: PtpCommand; total: number; chunks: Uint8Array[]; received: number; started: boolean } | undefined;
@@ -65,13 +104,16 @@ export class PtpIpResponder {
   private readonly guid: Uint8Array;
   private readonly name: string;
   private readonly maxInitiators: number;
+  private readonly maxHandshakes: number;
   private readonly maxPacketSize: number;
   private readonly maxDataOut: number;
-  private readonly initTimeoutMs: number;
+  private readonly handshakeTimeoutMs: number;
   private readonly dataChunkSize: number;
+  /** Sessions, by connection number. */
   private readonly initiators = new Map<number, Initiator>();
+  /** Half-open initiators, by connection number, oldest first. */
+  private readonly handshakes = new Map<number, Handshake>();
   private readonly sockets = new Set<Socket>();
-  private nextNumber = 1;
 
   constructor(options: PtpIpResponderOptions) {
     if (!options || typeof options.backend !== 'object') throw new TypeError('PtpIpResponder needs a backend');
@@ -80,9 +122,10 @@ export class PtpIpResponder {
     if (this.guid.length !== 16) throw new RangeError('guid must be 16 bytes');
     this.name = options.name ?? this.backend.deviceInfo().model;
     this.maxInitiators = intOption(options.maxInitiators, 8, 1, 'maxInitiators');
+    this.maxHandshakes = intOption(options.maxHandshakes, 16, 1, 'maxHandshakes');
     this.maxPacketSize = intOption(options.maxPacketSize, 64 * 1024, 64, 'maxPacketSize');
     this.maxDataOut = intOption(options.maxDataOut, 16 * 1024 * 1024, 0, 'maxDataOut');
-    this.initTimeoutMs = intOption(options.initTimeoutMs, 5_000, 1, 'initTimeoutMs');
+    this.handshakeTimeoutMs = intOption(options.handshakeTimeoutMs, 5_000, 1, 'handshakeTimeoutMs');
     this.dataChunkSize = intOption(options.dataChunkSize, 1024 * 1024, 1, 'dataChunkSize');
     this.server = createServer({ noDelay: true }, (s) => this.accept(s));
   }
@@ -98,7 +141,7 @@ export class PtpIpResponder {
     });
   }
 
-  /** Number of initiators currently connected (for tests and status). */
+  /** Number of sessions (initiators that finished the handshake), for tests and status. */
   get initiatorCount(): number {
     return this.initiators.size;
   }
@@ -113,48 +156,86 @@ export class PtpIpResponder {
     socket.setNoDelay(true);
     this.sockets.add(socket);
     socket.on('error', (e) => debug('socket error: %s', e.message));
-    let role: 'unknown' | 'command' | 'event' = 'unknown';
+    let role: 'unknown' | 'command' | 'event' | 'refused' = 'unknown';
+    let handshake: Handshake | undefined;
     let initiator: Initiator | undefined;
-    const initTimer = setTimeout(() => {
-      debug('no init packet within %d ms', this.initTimeoutMs);
+    /** Command-connection items that arrived before the event connection: run once it is there. */
+    let held: ParsedItem[] = [];
+    // One deadline per connection, from accept: a command connection's covers the whole
+    // handshake (its event connection included), an event connection's its InitEventRequest.
+    const deadline = setTimeout(() => {
+      debug('handshake not finished within %d ms (%s connection)', this.handshakeTimeoutMs, role);
       socket.destroy();
-    }, this.initTimeoutMs);
-    initTimer.unref();
+    }, this.handshakeTimeoutMs);
+    deadline.unref();
     const writer = new PacketWriter(socket);
 
     const refuse = (reason: number, why: string): void => {
       debug('InitFail(%d): %s', reason, why);
-      clearTimeout(initTimer);
+      role = 'refused';
+      clearTimeout(deadline);
       socket.end(encodeInitFail(reason));
       socket.destroySoon?.();
       setTimeout(() => socket.destroy(), 1000).unref();
     };
 
     const parser = new PtpIpParser((item) => {
+      if (role === 'refused') return;
       if (role === 'unknown') {
         if (item.kind !== 'packet') return refuse(InitFailReason.Unspecified, 'data before init');
         const p = item.packet;
         if (p.type === PacketType.InitCommandRequest) {
-          if (this.initiators.size >= this.maxInitiators) return refuse(InitFailReason.Busy, 'too many initiators');
-          clearTimeout(initTimer);
+          if (this.initiators.size >= this.maxInitiators) return refuse(InitFailReason.Busy, 'every session slot is taken');
+          const address = socket.remoteAddress;
+          if (address === undefined) return refuse(InitFailReason.Unspecified, 'connection already gone');
           role = 'command';
-          initiator = this.addInitiator(socket);
-          debug('initiator %d "%s" connected', initiator.number, p.name);
-          void writer.write(encodeInitCommandAck(initiator.number, this.guid, this.name)).catch(() => socket.destroy());
+          const number = this.freeNumber();
+          handshake = {
+            number,
+            address,
+            command: socket,
+            complete: (event, eventWriter) => {
+              clearTimeout(deadline);
+              handshake = undefined;
+              const init = this.addInitiator(number, socket, event, eventWriter);
+              initiator = init;
+              const waiting = held;
+              held = [];
+              for (const i of waiting) if (this.initiators.get(number) === init) this.onCommandItem(init, i, writer);
+              socket.resume();
+              return init;
+            },
+          };
+          this.addHandshake(handshake);
+          debug('initiator %d "%s" from %s: InitCommandAck', handshake.number, p.name, address);
+          void writer.write(encodeInitCommandAck(handshake.number, this.guid, this.name)).catch(() => socket.destroy());
           return;
         }
         if (p.type === PacketType.InitEventRequest) {
-          const owner = this.initiators.get(p.connectionNumber);
-          if (!owner || owner.event) return refuse(InitFailReason.RejectedInitiator, `unknown connection number ${p.connectionNumber}`);
-          clearTimeout(initTimer);
+          const owner = this.handshakes.get(p.connectionNumber);
+          if (!owner || owner.command.destroyed) return refuse(InitFailReason.RejectedInitiator, `no initiator waits for event connection ${p.connectionNumber}`);
+          if (owner.address !== socket.remoteAddress) {
+            return refuse(InitFailReason.RejectedInitiator, `event connection ${p.connectionNumber} from ${socket.remoteAddress}, not ${owner.address}`);
+          }
+          this.handshakes.delete(owner.number);
+          if (this.initiators.size >= this.maxInitiators) {
+            // Another initiator took the last slot during this one's handshake.
+            owner.command.destroy();
+            return refuse(InitFailReason.Busy, 'every session slot is taken');
+          }
+          clearTimeout(deadline);
           role = 'event';
-          initiator = owner;
-          owner.event = socket;
-          owner.eventWriter = writer;
           void writer.write(encodeInitEventAck()).catch(() => socket.destroy());
+          initiator = owner.complete(socket, writer);
+          debug('initiator %d: InitEventAck, session ready', initiator.number);
           return;
         }
         return refuse(InitFailReason.Unspecified, `packet type ${p.type} before init`);
+      }
+      if (role === 'command' && !initiator) {
+        held.push(item);
+        socket.pause();
+        return;
       }
       if (!initiator) return;
       if (role === 'event') return this.onEventPacket(initiator, item, writer);
@@ -162,35 +243,60 @@ export class PtpIpResponder {
     }, { maxPacketSize: this.maxPacketSize });
 
     socket.on('data', (chunk: Buffer) => {
+      if (role === 'refused') return;
       try {
         parser.push(chunk);
       } catch (e) {
         if (role === 'unknown') refuse(InitFailReason.Unspecified, (e as Error).message);
-        else this.drop(initiator, (e as Error).message);
+        else if (initiator) this.drop(initiator, (e as Error).message);
+        else socket.destroy();
       }
     });
     socket.on('close', () => {
-      clearTimeout(initTimer);
+      clearTimeout(deadline);
       this.sockets.delete(socket);
+      if (handshake && this.handshakes.get(handshake.number) === handshake) {
+        debug('initiator %d left during its handshake', handshake.number);
+        this.handshakes.delete(handshake.number);
+      }
       if (initiator) this.drop(initiator, `${role} connection closed`);
     });
   }
 
-  private addInitiator(command: Socket): Initiator {
-    let number = this.nextNumber;
-    this.nextNumber = this.nextNumber >= 0x7fffffff ? 1 : this.nextNumber + 1;
-    while (this.initiators.has(number)) number++;
+  /** A random connection number: nobody can predict the one handed to another initiator. */
+  private freeNumber(): number {
+    for (;;) {
+      const n = randomInt(1, 0x1_0000_0000);
+      if (!this.initiators.has(n) && !this.handshakes.has(n)) return n;
+    }
+  }
+
+  /** Registers a half-open initiator, closing the oldest of the most represented host when full. */
+  private addHandshake(h: Handshake): void {
+    if (this.handshakes.size >= this.maxHandshakes) {
+      const perHost = new Map<string, number>();
+      for (const x of this.handshakes.values()) perHost.set(x.address, (perHost.get(x.address) ?? 0) + 1);
+      const most = Math.max(...perHost.values());
+      // The map keeps insertion order: the first match is that host's oldest.
+      const evict = [...this.handshakes.values()].find((x) => perHost.get(x.address) === most) as Handshake;
+      debug('initiator %d closed: %d handshakes pending, %d from %s', evict.number, this.handshakes.size, most, evict.address);
+      this.handshakes.delete(evict.number);
+      evict.command.destroy();
+    }
+    this.handshakes.set(h.number, h);
+  }
+
+  private addInitiator(number: number, command: Socket, event: Socket, eventWriter: PacketWriter): Initiator {
     const writer = new PacketWriter(command, { coalesceResponse: true });
     const init: Initiator = {
-      number, command, event: undefined, eventWriter: undefined, awaitingData: undefined, queue: Promise.resolve(),
+      number, command, event, eventWriter, awaitingData: undefined, queue: Promise.resolve(),
       core: undefined as unknown as PtpResponderCore,
     };
     init.core = new PtpResponderCore(this.backend, {
       sendData: (tid, total, chunks, signal) => writer.writeDataPhase(tid, total, chunks, this.dataChunkSize, signal),
       sendResponse: (r) => writer.write(encodeCmdResponse(r.code, r.transactionId, r.params)),
       sendEvent: (e) => {
-        // Events before the event connection exists are dropped, as a camera would.
-        init.eventWriter?.write(encodeEvent(e.code, e.transactionId, e.params.slice(0, 3))).catch(() => undefined);
+        init.eventWriter.write(encodeEvent(e.code, e.transactionId, e.params.slice(0, 3))).catch(() => undefined);
       },
     });
     this.initiators.set(number, init);
@@ -203,7 +309,7 @@ export class PtpIpResponder {
     this.initiators.delete(initiator.number);
     initiator.core.close();
     initiator.command.destroy();
-    initiator.event?.destroy();
+    initiator.event.destroy();
   }
 
   private onEventPacket(initiator: Initiator, item: ParsedItem, writer: PacketWriter): void {
