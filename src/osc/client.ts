@@ -114,6 +114,11 @@ export class OscClient {
 
   // ------------------------------------------------------------------ HTTP
 
+  /**
+   * The Digest header for one request, or none before the first challenge. Each request takes the
+   * next nonce count synchronously, so requests in flight at once carry distinct counts (the camera
+   * accepts each count once, in any order within its window).
+   */
   private authHeader(method: string, pathAndQuery: string): Record<string, string> {
     if (!this.options.auth || !this.challenge) return {};
     this.nc++;
@@ -125,15 +130,18 @@ export class OscClient {
     const phaseMs = opts.timeoutMs ?? this.timeoutMs;
     const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
     const u = new URL(url);
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // Up to: no credentials yet → challenge; credentials on a nonce that went stale → new nonce;
+    // once more if that one was forgotten meanwhile by a busy camera.
+    for (let attempt = 0; attempt < 3; attempt++) {
       if (opts.signal?.aborted) throw new OscClientError('ABORTED', 'aborted', { cause: opts.signal.reason });
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(new OscClientError('TIMEOUT', `no reply from ${u.host} within ${phaseMs} ms`)), phaseMs);
       const onAbort = () => ac.abort(new OscClientError('ABORTED', 'aborted', { cause: opts.signal?.reason }));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       let res: Response;
+      const auth = this.authHeader(method, u.pathname + u.search);
       try {
-        const headers: Record<string, string> = { ...opts.headers, ...this.authHeader(method, u.pathname + u.search) };
+        const headers: Record<string, string> = { ...opts.headers, ...auth };
         const init: RequestInit = { method, headers, signal: ac.signal };
         if (method === 'POST') {
           headers['Content-Type'] = JSON_CONTENT_TYPE;
@@ -153,7 +161,9 @@ export class OscClient {
         await res.body?.cancel();
         if (!www || !/^Digest/i.test(www)) throw new OscClientError('AUTH', `${u.host} asks for an unsupported authentication`, { status: 401 });
         const stale = /stale\s*=\s*"?true/i.test(www);
-        if (attempt === 1 && !stale) throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+        if (auth.Authorization !== undefined && !stale) throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+        // A new nonce starts its own count; every challenge carries a fresh nonce, so requests
+        // still in flight on the previous one keep their distinct counts.
         this.challenge = www;
         this.nc = 0;
         continue;
