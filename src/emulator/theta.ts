@@ -59,6 +59,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   if (options.maxWaitTimeoutS !== undefined) faceOpts.maxWaitTimeoutS = options.maxWaitTimeoutS;
   if (options.auth !== undefined) faceOpts.auth = options.auth;
   if (options.authPolicy !== undefined) faceOpts.authPolicy = options.authPolicy;
+  if (options.advertisedHost !== undefined) faceOpts.advertisedHost = options.advertisedHost;
   let osc: OscServerFace;
   try {
     osc = new OscServerFace(device, faceOpts);

@@ -24,6 +24,7 @@ import { openFileToSend, responseSocket, sendFileBody, type FileToSend, type Rea
 import { canSendFileToSocket } from '../util/zero-copy.js';
 import { executeCommand, fileUrl, jobResponse } from './commands.js';
 import type { CommandContext } from './commands.js';
+import { isAuthority } from './camera-url.js';
 import { DigestVerifier } from './digest.js';
 import type { DigestCredentials, DigestPolicy } from './digest.js';
 import { JSON_CONTENT_TYPE, LIVE_PREVIEW_BOUNDARY, OSC_LIMITS, OSC_PATHS, statusForOscError } from './types.js';
@@ -44,6 +45,12 @@ export interface OscServerOptions {
   authPolicy?: DigestPolicy;
   /** Port reported in /osc/info endpoints (default: the listening port). */
   advertisedPort?: number;
+  /**
+   * `host[:port]` written into the URLs the camera hands out (storageUri, fileUrl, _latestFileUrl).
+   * Default: the Host the request was addressed to. A real THETA writes its own 192.168.1.1
+   * whatever name it was reached under; this reproduces that (clients must not follow it).
+   */
+  advertisedHost?: string;
 }
 
 class HttpProblem extends Error {
@@ -78,6 +85,7 @@ export class OscServerFace {
     for (const [k, v] of Object.entries({ maxBodyBytes: this.maxBody, maxPreviewStreams: this.maxPreview, maxWaitTimeoutS: this.maxWaitS })) {
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`${k} must be a non-negative integer, got ${v}`);
     }
+    if (opts.advertisedHost !== undefined && !isAuthority(opts.advertisedHost)) throw new RangeError(`advertisedHost must be host[:port], got ${JSON.stringify(opts.advertisedHost)}`);
     this.digest = opts.auth ? new DigestVerifier(opts.auth, opts.authPolicy) : undefined;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
@@ -109,6 +117,7 @@ export class OscServerFace {
   }
 
   private origin(req: IncomingMessage): string {
+    if (this.opts.advertisedHost !== undefined) return `http://${this.opts.advertisedHost}`;
     const host = req.headers.host && /^[A-Za-z0-9.\-[\]:]+$/.test(req.headers.host) ? req.headers.host : `127.0.0.1:${this.port}`;
     return `http://${host}`;
   }
