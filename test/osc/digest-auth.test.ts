@@ -210,6 +210,16 @@ describe('digest authentication lets real clients in', () => {
     }
   });
 
+  it("a header as RICOH's own client writes it (quoted qop, no opaque or algorithm) gets in", async () => {
+    const p = parseDigestParams(await challenge());
+    const cnonce = 'f0e1d2c3b4a59687';
+    const ha1 = md5(`${creds.user}:${p['realm']}:${creds.password}`);
+    const response = md5(`${ha1}:${p['nonce']}:00000001:${cnonce}:auth:${md5('POST:/osc/state')}`);
+    const header = `Digest username="${creds.user}", realm="${p['realm']}", uri="/osc/state", nonce="${p['nonce']}", nc=00000001, qop="auth", cnonce="${cnonce}", response="${response}"`;
+    expect((await send('POST', '/osc/state', header)).status).toBe(200);
+    expect((await send('POST', '/osc/state', header)).status).toBe(401);
+  });
+
   it('curl --digest: GET, POST with a body, a download; a wrong password is refused', async () => {
     if (!requireTool(await run('curl', ['--version']).then(() => true, () => false), 'curl')) return;
     const base = ['--silent', '--show-error', '--digest', '--user', `${creds.user}:${creds.password}`];
