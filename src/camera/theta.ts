@@ -13,6 +13,7 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import { isCameraUrl } from '../osc/camera-url.js';
 import { OscClient } from '../osc/client.js';
 import { OscClientError } from '../osc/errors.js';
 import type { OscFileEntry, OscStateBody } from '../osc/types.js';
@@ -163,7 +164,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
           ...(typeof space['remainingSpace'] === 'number' ? { freeBytes: space['remainingSpace'] } : {}),
         },
       ],
-      details: { fingerprint: st.fingerprint, ...s },
+      // The camera's URLs (storageUri, _latestFileUrl) shown on the address it is reached at.
+      details: { fingerprint: st.fingerprint, ...Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === 'string' && isCameraUrl(v) ? this.client.rebase(v) : v])) },
     };
     return out;
   }

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
+import { isAuthority } from '../osc/camera-url.js';
 import { closeOnSignal, listenError, parseBytes, parseNumberOption, parsePort } from './emulate-options.js';
 
 interface ThetaEmulateFlags {
@@ -19,6 +20,7 @@ interface ThetaEmulateFlags {
   capacity?: string;
   battery: string;
   charging?: boolean;
+  advertisedHost?: string;
 }
 
 export function registerTheta(emulate: Command): void {
@@ -37,6 +39,7 @@ export function registerTheta(emulate: Command): void {
     .option('--capacity <size>', 'storage size, e.g. 8GB')
     .option('--battery <level>', 'initial battery charge 0…1', '1')
     .option('--charging', 'run on the charger (batteryState charging/charged)')
+    .option('--advertised-host <host[:port]>', 'host written into the URLs it hands out (storageUri, fileUrl), as the real camera writes 192.168.1.1 (default: the address it was reached at)')
     .addHelpText(
       'after',
       `
@@ -59,6 +62,7 @@ Examples:
       } else if (flags.user !== undefined || flags.password !== undefined) {
         throw new CliError('--user and --password need --auth digest');
       }
+      if (flags.advertisedHost !== undefined && !isAuthority(flags.advertisedHost)) throw new CliError(`--advertised-host must be host or host:port, got ${JSON.stringify(flags.advertisedHost)}`);
       if (flags.serial !== undefined && !/^\d{8}$/.test(flags.serial)) throw new CliError(`--serial must be 8 digits, got ${JSON.stringify(flags.serial)}`);
       const { startThetaEmulator } = await import('../emulator/theta.js');
       const options = {
@@ -72,6 +76,7 @@ Examples:
         ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
         ...(flags.capacity !== undefined ? { capacityBytes: parseBytes(flags.capacity, '--capacity') } : {}),
         ...(auth ? { auth } : {}),
+        ...(flags.advertisedHost !== undefined ? { advertisedHost: flags.advertisedHost } : {}),
       };
       const cam = await startThetaEmulator(options).catch((err: unknown) => {
         throw listenError(err);

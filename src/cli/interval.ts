@@ -1,5 +1,6 @@
 /** `camctl interval start [--every S] [--count N] | stop`: THETA interval shooting. */
 import type { Command } from 'commander';
+import { isCameraUrl } from '../osc/camera-url.js';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
 
@@ -35,7 +36,8 @@ export function register(program: Command): void {
           const reply = await client.execute(client.api === 2 ? 'camera.startCapture' : 'camera._startCapture', client.api === 2 ? {} : { sessionId: client.sessionId });
           output(g, { shooting: true, state: reply.state }, () => 'interval shooting started');
         } else {
-          const files = await client.stopCapture();
+          // Shown on the address camctl was given, not the one the camera writes into its URLs.
+          const files = (await client.stopCapture()).map((f) => (isCameraUrl(f) ? client.rebase(f) : f));
           output(g, { shooting: false, files }, () => (files.length ? `stopped after ${files.length} pictures` : 'stopped'));
         }
       });

@@ -1,5 +1,6 @@
 /** `camctl video start|stop`: THETA video recording (switches captureMode to video first). */
 import type { Command } from 'commander';
+import { isCameraUrl } from '../osc/camera-url.js';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
 
@@ -23,7 +24,8 @@ export function register(program: Command): void {
           const files = await client.stopCapture();
           const st = await client.state();
           const latest = st.state._latestFileUrl ?? st.state._latestFileUri ?? '';
-          const out = files.length ? files : latest ? [latest] : [];
+          // Shown on the address camctl was given, not the one the camera writes into its URLs.
+          const out = (files.length ? files : latest ? [latest] : []).map((f) => (isCameraUrl(f) ? client.rebase(f) : f));
           output(g, { recording: false, files: out }, () => (out.length ? `stopped: ${out.join(' ')}` : 'stopped'));
         }
       });

@@ -58,6 +58,8 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   if (options.maxPreviewStreams !== undefined) faceOpts.maxPreviewStreams = options.maxPreviewStreams;
   if (options.maxWaitTimeoutS !== undefined) faceOpts.maxWaitTimeoutS = options.maxWaitTimeoutS;
   if (options.auth !== undefined) faceOpts.auth = options.auth;
+  if (options.authPolicy !== undefined) faceOpts.authPolicy = options.authPolicy;
+  if (options.advertisedHost !== undefined) faceOpts.advertisedHost = options.advertisedHost;
   let osc: OscServerFace;
   try {
     osc = new OscServerFace(device, faceOpts);

@@ -11,6 +11,7 @@
  * - Replies are parsed leniently: unknown fields, options and enum values pass through; only a
  *   missing or mistyped field the client needs is a PROTOCOL error.
  * - HTTP Digest authentication when credentials are given (THETA V/Z1 in client mode).
+ * - Every request goes to `baseUrl`: URLs the camera hands out are put on it (camera-url.ts).
  *
  * @example
  * const theta = new OscClient({ baseUrl: 'http://127.0.0.1:8080' });
@@ -21,6 +22,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { debuglog } from 'node:util';
+import { isCameraUrl, rebaseCameraUrl } from './camera-url.js';
 import { digestAuthorization } from './digest.js';
 import type { DigestCredentials } from './digest.js';
 import { OscClientError } from './errors.js';
@@ -114,6 +116,22 @@ export class OscClient {
 
   // ------------------------------------------------------------------ HTTP
 
+  /**
+   * A path, or a URL the camera handed out (storageUri, fileUrl, _latestFileUrl…), on the address
+   * this client was given. The camera writes its own idea of its address (192.168.1.1 on a real
+   * THETA) into those URLs; every request goes to `baseUrl` whatever they say.
+   */
+  rebase(pathOrUrl: string): string {
+    const url = rebaseCameraUrl(pathOrUrl, this.baseUrl);
+    if (isCameraUrl(pathOrUrl) && !url.startsWith(`${new URL(pathOrUrl).origin}/`)) log('camera URL %s fetched from %s', pathOrUrl, this.baseUrl);
+    return url;
+  }
+
+  /**
+   * The Digest header for one request, or none before the first challenge. Each request takes the
+   * next nonce count synchronously, so requests in flight at once carry distinct counts (the camera
+   * accepts each count once, in any order within its window).
+   */
   private authHeader(method: string, pathAndQuery: string): Record<string, string> {
     if (!this.options.auth || !this.challenge) return {};
     this.nc++;
@@ -123,17 +141,20 @@ export class OscClient {
   /** One HTTP exchange with phase timeouts and digest retry; returns the response with its body unread. */
   private async http(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions & { headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Response> {
     const phaseMs = opts.timeoutMs ?? this.timeoutMs;
-    const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
+    const url = this.rebase(path);
     const u = new URL(url);
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // Up to: no credentials yet → challenge; credentials on a nonce that went stale → new nonce;
+    // once more if that one was forgotten meanwhile by a busy camera.
+    for (let attempt = 0; attempt < 3; attempt++) {
       if (opts.signal?.aborted) throw new OscClientError('ABORTED', 'aborted', { cause: opts.signal.reason });
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(new OscClientError('TIMEOUT', `no reply from ${u.host} within ${phaseMs} ms`)), phaseMs);
       const onAbort = () => ac.abort(new OscClientError('ABORTED', 'aborted', { cause: opts.signal?.reason }));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       let res: Response;
+      const auth = this.authHeader(method, u.pathname + u.search);
       try {
-        const headers: Record<string, string> = { ...opts.headers, ...this.authHeader(method, u.pathname + u.search) };
+        const headers: Record<string, string> = { ...opts.headers, ...auth };
         const init: RequestInit = { method, headers, signal: ac.signal };
         if (method === 'POST') {
           headers['Content-Type'] = JSON_CONTENT_TYPE;
@@ -153,7 +174,9 @@ export class OscClient {
         await res.body?.cancel();
         if (!www || !/^Digest/i.test(www)) throw new OscClientError('AUTH', `${u.host} asks for an unsupported authentication`, { status: 401 });
         const stale = /stale\s*=\s*"?true/i.test(www);
-        if (attempt === 1 && !stale) throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+        if (auth.Authorization !== undefined && !stale) throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+        // A new nonce starts its own count; every challenge carries a fresh nonce, so requests
+        // still in flight on the previous one keep their distinct counts.
         this.challenge = www;
         this.nc = 0;
         continue;

@@ -24,8 +24,9 @@ import { openFileToSend, responseSocket, sendFileBody, type FileToSend, type Rea
 import { canSendFileToSocket } from '../util/zero-copy.js';
 import { executeCommand, fileUrl, jobResponse } from './commands.js';
 import type { CommandContext } from './commands.js';
+import { isAuthority } from './camera-url.js';
 import { DigestVerifier } from './digest.js';
-import type { DigestCredentials } from './digest.js';
+import type { DigestCredentials, DigestPolicy } from './digest.js';
 import { JSON_CONTENT_TYPE, LIVE_PREVIEW_BOUNDARY, OSC_LIMITS, OSC_PATHS, statusForOscError } from './types.js';
 import type { OscInfo, OscStateBody } from './types.js';
 
@@ -40,8 +41,16 @@ export interface OscServerOptions {
   maxWaitTimeoutS?: number;
   /** Require HTTP Digest auth (THETA V/Z1 client mode). */
   auth?: DigestCredentials;
+  /** Nonce lifetime, the bound on remembered nonces, and the clock they are judged by. */
+  authPolicy?: DigestPolicy;
   /** Port reported in /osc/info endpoints (default: the listening port). */
   advertisedPort?: number;
+  /**
+   * `host[:port]` written into the URLs the camera hands out (storageUri, fileUrl, _latestFileUrl).
+   * Default: the Host the request was addressed to. A real THETA writes its own 192.168.1.1
+   * whatever name it was reached under; this reproduces that (clients must not follow it).
+   */
+  advertisedHost?: string;
 }
 
 class HttpProblem extends Error {
@@ -59,7 +68,8 @@ export class OscServerFace {
   private readonly maxBody: number;
   private readonly maxPreview: number;
   private readonly maxWaitS: number;
-  private readonly digest: DigestVerifier | undefined;
+  /** The Digest verifier when `auth` is set (read-only view for tests and diagnostics). */
+  readonly digest: DigestVerifier | undefined;
   private previews = 0;
   private port = 0;
   private readonly sockets = new Set<Socket>();
@@ -75,7 +85,8 @@ export class OscServerFace {
     for (const [k, v] of Object.entries({ maxBodyBytes: this.maxBody, maxPreviewStreams: this.maxPreview, maxWaitTimeoutS: this.maxWaitS })) {
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`${k} must be a non-negative integer, got ${v}`);
     }
-    this.digest = opts.auth ? new DigestVerifier(opts.auth) : undefined;
+    if (opts.advertisedHost !== undefined && !isAuthority(opts.advertisedHost)) throw new RangeError(`advertisedHost must be host[:port], got ${JSON.stringify(opts.advertisedHost)}`);
+    this.digest = opts.auth ? new DigestVerifier(opts.auth, opts.authPolicy) : undefined;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
       this.sockets.add(s);
@@ -106,6 +117,7 @@ export class OscServerFace {
   }
 
   private origin(req: IncomingMessage): string {
+    if (this.opts.advertisedHost !== undefined) return `http://${this.opts.advertisedHost}`;
     const host = req.headers.host && /^[A-Za-z0-9.\-[\]:]+$/.test(req.headers.host) ? req.headers.host : `127.0.0.1:${this.port}`;
     return `http://${host}`;
   }
@@ -169,7 +181,12 @@ export class OscServerFace {
     const nameFor = pathname === '/osc/commands/execute' ? 'camera.execute' : pathname.replace(/^\/osc\//, '');
     try {
       if (this.digest) {
-        const verdict = this.digest.verify(req.method ?? 'GET', req.headers.authorization);
+        const verdict = this.digest.verify(req.method ?? 'GET', url, req.headers.authorization);
+        if (verdict === 'wrong-uri') {
+          req.resume();
+          this.sendError(res, nameFor, 'invalidParameterValue', 'the Authorization header was made for another request', 400);
+          return;
+        }
         if (verdict !== 'ok') {
           req.resume();
           res.setHeader('WWW-Authenticate', this.digest.challenge(verdict === 'stale'));

@@ -40,12 +40,28 @@ describe('camctl emulate theta', () => {
     }
   });
 
+  it('--advertised-host: the host it writes into its URLs (only written, never connected to)', async () => {
+    const tmp = await tempDir();
+    try {
+      const emu = await startEmulator(['--data-dir', tmp.dir, '--advertised-host', '192.168.1.1']);
+      running = emu.child;
+      const exec = (body: unknown) => fetch(`${emu.ready.http}/osc/commands/execute`, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, any>>);
+      const session = await exec({ name: 'camera.startSession', parameters: {} });
+      await exec({ name: 'camera.setOptions', parameters: { sessionId: session['results'].sessionId, options: { clientVersion: 2 } } });
+      const st = (await (await fetch(`${emu.ready.http}/osc/state`, { method: 'POST' })).json()) as { state: { storageUri: string } };
+      expect(st.state.storageUri).toMatch(/^http:\/\/192\.168\.1\.1\/files\/[0-9a-f]+\/$/);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
   it('refuses bad flags with one line and a non-zero exit, no stack trace', () => {
     for (const [args, msg] of [
       [['--http-port', '70000'], /--http-port must be a port number/],
       [['--auth', 'basic'], /--auth must be "digest"/],
       [['--auth', 'digest'], /needs --user and --password/],
       [['--serial', '12'], /--serial must be 8 digits/],
+      [['--advertised-host', 'http://x/'], /--advertised-host must be host or host:port/],
     ] as const) {
       const r = spawnSync(process.execPath, [BIN, 'emulate', 'theta', ...args], { encoding: 'utf8' });
       expect(r.status).not.toBe(0);
