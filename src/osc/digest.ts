@@ -153,7 +153,7 @@ export class DigestVerifier {
     const responseOk = sameText(expected, response.toLowerCase());
     if (!userOk || !responseOk) return 'denied';
     // The password is right for the header's own uri; is that the request it came with?
-    if (uri !== requestTarget) return 'wrong-uri';
+    if (!sameTarget(uri, requestTarget)) return 'wrong-uri';
     const issued = this.issued(nonce);
     const now = this.clock.now();
     if (issued === undefined || now - issued.time > this.ttlMs || issued.time > now + 1000) return 'stale';
@@ -190,6 +190,17 @@ export class DigestVerifier {
     }
     return verdict;
   }
+}
+
+/**
+ * RFC 7616 §3.4.6: the header's `uri` is the request-target. RICOH's theta-client puts only the
+ * path there when it fetches `…JPG?type=thumb`, and it works with the cameras, so a `uri` without a
+ * query also stands for that path under any query — never for another path, nor for another query.
+ */
+function sameTarget(uri: string, requestTarget: string): boolean {
+  if (uri === requestTarget) return true;
+  const q = requestTarget.indexOf('?');
+  return q >= 0 && !uri.includes('?') && uri === requestTarget.slice(0, q);
 }
 
 /** Client side: the `Authorization` header answering a challenge. `nc` counts uses of the nonce. */
