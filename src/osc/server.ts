@@ -42,6 +42,11 @@ export interface OscServerOptions {
   auth?: DigestCredentials;
   /** Port reported in /osc/info endpoints (default: the listening port). */
   advertisedPort?: number;
+  /**
+   * Extra routes handled before the camera's own (emulator controls under `/_emulator/`); true
+   * when the request was answered.
+   */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 }
 
 class HttpProblem extends Error {
@@ -168,6 +173,8 @@ export class OscServerFace {
     const pathname = url.split('?')[0] ?? '/';
     const nameFor = pathname === '/osc/commands/execute' ? 'camera.execute' : pathname.replace(/^\/osc\//, '');
     try {
+      // Emulator controls are no part of the camera: no authentication, no wake-up.
+      if (this.opts.extraRoutes && pathname.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, pathname))) return;
       if (this.digest) {
         const verdict = this.digest.verify(req.method ?? 'GET', req.headers.authorization);
         if (verdict !== 'ok') {
