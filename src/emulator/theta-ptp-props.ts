@@ -232,7 +232,9 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
   m.set(RicohProp.AudioVolume, rw(DataType.UINT32, () => 100, () => option<number>('_shutterVolume'), range(0, 100, 1), {
     toOptions: (v) => ({ _shutterVolume: Number(v) }),
   }));
-  m.set(RicohProp.ErrorInfo, ro(DataType.UINT32, 0, () => 0));
+  // error_info.md's bits the S can show here: 0x00000001 insufficient memory, as OSC's
+  // _cameraError NO_MEMORY (no room for another picture).
+  m.set(RicohProp.ErrorInfo, ro(DataType.UINT32, 0, () => (d.snapshot().cameraError.includes('NO_MEMORY') ? 0x00000001 : 0)));
   m.set(RicohProp.ShutterSpeed, rw(DataType.UINT64, () => 0n, () => shutterRational(option<number>('shutterSpeed')), oneOf(() => option<number[]>('shutterSpeedSupport').map(shutterRational)), {
     // numerator / denominator seconds; the device matches it to its list (1/60 is its 0.01666666).
     toOptions: (v) => {

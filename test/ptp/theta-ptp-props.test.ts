@@ -166,6 +166,14 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     await expect(c.setDevicePropValue(RicohProp.BatteryStatus, DataType.UINT8, 1)).rejects.toMatchObject({ responseCode: Resp.AccessDenied });
   });
 
+  it('ErrorInfo reports insufficient memory (0x00000001) when the storage holds no more pictures, as OSC’s NO_MEMORY', async () => {
+    const full = await startThetaEmulator({ dataDir: await mkdtemp(path.join(dir, 'full-')), capacityBytes: 64 * 1024, httpPort: 0, ptpipPort: 0 });
+    emus.push(full);
+    const c = await client(Number((full.ptpip as string).split(':')[1]));
+    expect(full.device.snapshot().cameraError).toEqual(['NO_MEMORY']);
+    expect(await c.getDevicePropValue(RicohProp.ErrorInfo, DataType.UINT32)).toBe(0x00000001);
+  });
+
   it('ResetDevicePropValue restores one property’s factory default, or every one with 0xFFFFFFFF; refused as a whole while shooting', async () => {
     const { emu, port } = await camera();
     const c = await client(port);
