@@ -47,6 +47,7 @@ The emulator prints one line once listening, e.g.
   {"event":"listening","model":"theta","http":"http://127.0.0.1:40123"}
 then logs to stderr. It boots in API v2.0 (sessions); setOptions {clientVersion: 2} switches to v2.1.
 The real camera answers at http://192.168.1.1 (port 80) on its own Wi-Fi.
+After a PTP PowerDown, POST /_emulator/power {"on": true} switches it on again (see the README).
 
 Examples:
   camctl emulate theta --http-port 8080

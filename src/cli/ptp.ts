@@ -14,6 +14,7 @@ import { parseCameraAddress } from '../camera/address.js';
 import { CliError } from './errors.js';
 import { globals, output, reportErrors, type GlobalOptions } from './context.js';
 import { pairs, table } from './format.js';
+import { decodeStandardData, describeForm, deviceInfoLines, devicePropDescLines, hex, show, type DecodedDataset } from './ptp-datasets.js';
 import type { PtpClient } from '../ptp/client.js';
 import type { DevicePropDesc, PtpValue } from '../ptp/codec.js';
 
@@ -42,15 +43,7 @@ async function withPtp<T>(cmd: Command, fn: (client: PtpClient, g: GlobalOptions
   });
 }
 
-const hex = (n: number, w = 4): string => `0x${n.toString(16).padStart(w, '0')}`;
-const show = (v: PtpValue): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
 const jsonSafe = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)));
-
-function describeForm(d: DevicePropDesc): string {
-  if (d.form.kind === 'range') return `range ${show(d.form.min)}…${show(d.form.max)} step ${show(d.form.step)}`;
-  if (d.form.kind === 'enum') return `one of ${d.form.values.map(show).join(', ')}`;
-  return '';
-}
 
 async function codeNames(): Promise<typeof import('../ptp/codes.js')> {
   return import('../ptp/codes.js');
@@ -86,27 +79,9 @@ export function register(program: Command): void {
 
   ptp.command('info').description('DeviceInfo: model, extension, supported operations/events/properties').option('--hex', 'also print the raw dataset').action(async (opts: { hex?: boolean }, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
-      const { codeName } = await codeNames();
       const info = c.deviceInfo!;
-      const v = info.vendorExtensionId;
       const raw = opts.hex ? Buffer.from((await c.operation(0x1001)).data ?? []).toString('hex') : undefined;
-      output(g, jsonSafe({ ...info, ...(raw ? { hex: raw } : {}) }), () =>
-        [
-          pairs([
-            ['Camera', `${info.manufacturer} ${info.model}`],
-            ['Serial number', info.serialNumber],
-            ['Version', info.deviceVersion],
-            ['Extension', `${hex(v, 8)} ${info.vendorExtensionDesc} (version ${info.vendorExtensionVersion})`],
-          ]),
-          'Operations:',
-          ...info.operationsSupported.map((o) => `  ${hex(o)} ${codeName('operation', o, v)}`),
-          'Events:',
-          ...info.eventsSupported.map((o) => `  ${hex(o)} ${codeName('event', o, v)}`),
-          'Properties:',
-          ...info.devicePropertiesSupported.map((o) => `  ${hex(o)} ${codeName('property', o, v)}`),
-          ...(raw ? ['Raw:', raw] : []),
-        ].join('\n'),
-      );
+      output(g, jsonSafe({ ...info, ...(raw ? { hex: raw } : {}) }), () => [...deviceInfoLines(info), ...(raw ? ['Raw:', raw] : [])].join('\n'));
     });
   });
 
@@ -141,20 +116,9 @@ export function register(program: Command): void {
   const prop = ptp.command('prop').description('read or write one property');
   prop.command('get').argument('<code>', 'property code or name (0x5001, BatteryLevel)').option('--hex', 'print the raw value bytes').action(async (codeText: string, opts: { hex?: boolean }, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
-      const { code, name, desc: d } = await describeProperty(c, codeText);
-      const { codeName } = await codeNames();
-      const raw = opts.hex ? Buffer.from((await c.operation(0x1015, [code])).data ?? []).toString('hex') : undefined;
-      output(g, jsonSafe({ ...d, name, ...(raw ? { hex: raw } : {}) }), () =>
-        pairs([
-          ['Property', `${hex(code)} ${name}`],
-          ['Type', codeName('datatype', d.dataType)],
-          ['Value', show(d.current)],
-          ['Default', show(d.factoryDefault)],
-          ['Writable', d.getSet ? 'yes' : 'no'],
-          ...(d.form.kind !== 'none' ? [['Allowed', describeForm(d)] as const] : []),
-          ...(raw ? [['Raw', raw] as const] : []),
-        ]),
-      );
+      const { name, desc: d } = await describeProperty(c, codeText);
+      const raw = opts.hex ? Buffer.from((await c.operation(0x1015, [d.code])).data ?? []).toString('hex') : undefined;
+      output(g, jsonSafe({ ...d, name, ...(raw ? { hex: raw } : {}) }), () => [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join('\n'));
     });
   });
   prop.command('set').argument('<code>', 'property code or name').argument('<value>', 'new value (numbers: decimal or 0x…; arrays: a,b,c)').action(async (codeText: string, valueText: string, _o, cmd: Command) => {
@@ -167,7 +131,7 @@ export function register(program: Command): void {
     });
   });
 
-  ptp.command('op').argument('<code>', 'operation code or name (0x9202, GetTemperatureValues)').argument('[params...]', 'up to 5 u32 parameters').option('--hex', 'print incoming data as hex').action(async (codeText: string, params: string[], opts: { hex?: boolean }, cmd: Command) => {
+  ptp.command('op').argument('<code>', 'operation code or name (0x9202, GetTemperatureValues)').argument('[params...]', 'up to 5 u32 parameters').option('--hex', 'also print incoming data as hex (standard datasets are decoded)').action(async (codeText: string, params: string[], opts: { hex?: boolean }, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
       const { parseCode, codeName } = await codeNames();
       const v = c.deviceInfo!.vendorExtensionId;
@@ -182,23 +146,32 @@ export function register(program: Command): void {
       const r = await c.operation(code, nums);
       const { PARROT_DATA_DECODERS, PARROT_VENDOR_ID } = await import('../ptp/vendors/parrot.js');
       const decoder = v === PARROT_VENDOR_ID ? PARROT_DATA_DECODERS[code] : undefined;
+      // A standard dataset reads as the command made for it (ptp info, ptp storage, prop get);
+      // data that does not parse as its dataset is shown raw.
+      let standard: DecodedDataset | undefined;
       let decoded: unknown;
-      if (r.data && decoder) {
+      if (r.data && r.data.length > 0) {
         try {
-          decoded = decoder(r.data);
+          standard = await decodeStandardData(c, code, nums, r.data, v);
+          decoded = standard ? standard.value : decoder?.(r.data);
         } catch {
+          standard = undefined;
           decoded = undefined;
         }
       }
       const dataHex = r.data ? Buffer.from(r.data).toString('hex') : undefined;
-      output(g, jsonSafe({ operation: codeName('operation', code, v), response: codeName('response', r.response.code), params: r.response.params, ...(decoded !== undefined ? { decoded } : {}), ...(dataHex !== undefined && (opts.hex || decoded === undefined) ? { hex: dataHex } : {}) }), () =>
-        pairs([
-          ['Operation', `${hex(code)} ${codeName('operation', code, v)}`],
-          ['Response', `${hex(r.response.code)} ${codeName('response', r.response.code)}`],
-          ...(r.response.params.length ? [['Parameters', r.response.params.map((p) => `${p} (${hex(p, 8)})`).join(', ')] as const] : []),
-          ...(decoded !== undefined ? [['Data', JSON.stringify(jsonSafe(decoded))] as const] : []),
-          ...(r.data && (opts.hex || decoded === undefined) ? [['Data (hex)', dataHex ?? ''] as const] : []),
-        ]),
+      const showHex = dataHex !== undefined && (opts.hex || decoded === undefined);
+      output(g, jsonSafe({ operation: codeName('operation', code, v), response: codeName('response', r.response.code), params: r.response.params, ...(standard ? { dataset: standard.dataset } : {}), ...(decoded !== undefined ? { decoded } : {}), ...(showHex ? { hex: dataHex } : {}) }), () =>
+        [
+          pairs([
+            ['Operation', `${hex(code)} ${codeName('operation', code, v)}`],
+            ['Response', `${hex(r.response.code)} ${codeName('response', r.response.code)}`],
+            ...(r.response.params.length ? [['Parameters', r.response.params.map((p) => `${p} (${hex(p, 8)})`).join(', ')] as const] : []),
+            ...(decoded !== undefined && !standard ? [['Data', JSON.stringify(jsonSafe(decoded))] as const] : []),
+            ...(showHex ? [['Data (hex)', dataHex ?? ''] as const] : []),
+          ]),
+          ...(standard ? [`${standard.dataset}:`, ...standard.lines] : []),
+        ].join('\n'),
       );
     });
   });

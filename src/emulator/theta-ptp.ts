@@ -6,15 +6,18 @@
  * emulator the same way they reach the Sequoia.
  *
  * Mapping (DESIGN.md rule 1 — this file knows both sides, the device knows no PTP):
- * - DeviceInfo as the seed's real THETA S answer (shared/seeds/001_…txt, `ptpcam -R 0x1001`):
- *   standard 100, vendor 0x6 version 110, functional mode 0x8001, "Ricoh Company, Ltd.",
- *   its event list, its formats; operations and properties are the seed's minus the ones whose
- *   meaning RICOH does not publish (0x9001, 0x999x), which this emulator cannot answer truthfully.
+ * - DeviceInfo as a real THETA S answers it (its `ptpcam -R 0x1001`): standard 100, vendor 0x6
+ *   version 110, functional mode 0x8001, "Ricoh Company, Ltd.", its event list, its formats, its
+ *   29 properties in its order (theta-ptp-props.ts); its operations minus the ones whose meaning
+ *   RICOH does not publish (0x9001, 0x999x), which this emulator cannot answer truthfully, plus
+ *   PowerDown and ResetDevicePropValue, which RICOH's USB API reference lists for the S.
  * - One storage 0x00010001 (`internal`, as the theta:// adapter names it); handles as the S gives
  *   them: DCIM 0x80000000, folder NNNRICOH = NNN << 16, file R001xxxx = NNN << 16 | xxxx — stable
  *   for an object's life and never reused, since the camera never reuses a file number.
  * - Properties are views of the OSC options, so a change through either face is seen by the other;
  *   every change (and CaptureStatus) is announced as DevicePropChanged.
+ * - PowerDown switches the camera off: the answer goes out, then the connections drop and the face
+ *   stops answering until the emulator switches the camera on (`POST /_emulator/power`).
  * - StillCaptureMode single/interval/composite/bracket is this face's own state (OSC picks those
  *   per command); video is the device's captureMode. InitiateCapture needs single, as on the S;
  *   InitiateOpenCapture starts interval, composite, bracket or video; TerminateOpenCapture stops.
@@ -29,29 +32,14 @@ import { ThetaError } from '../devices/theta/errors.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
 import { PtpEventFanout } from '../ptp/event-fanout.js';
 import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
-import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../ptp/codes.js';
-import { formatPtpDate, parsePtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
+import { AccessCapability, ALL, AssociationType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../ptp/codes.js';
+import { formatPtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
 import { PtpFileReader } from './files-ptp.js';
-import { RICOH_SLEEP_NEVER, RICOH_VENDOR_ID, RicohCaptureMode, RicohOp, RicohProp } from '../ptp/vendors/ricoh.js';
+import { RICOH_VENDOR_ID, RicohCaptureMode, RicohOp } from '../ptp/vendors/ricoh.js';
+import { thetaPtpProps, type StillMode, type ThetaPtpProp } from './theta-ptp-props.js';
 
 const STORAGE_ID = 0x00010001;
 const DCIM_HANDLE = 0x80000000;
-/** OSC's "never" for offDelay/sleepDelay (devices/theta/options.ts NEVER). */
-const OSC_NEVER = 65535;
-const IMAGE_SIZES = ['5376x2688', '2048x1024'] as const;
-const ISO_AUTO = 0xffff;
-const ISO_VALUES = [100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250, 1600];
-const EV_VALUES = [-2000, -1700, -1300, -1000, -700, -300, 0, 300, 700, 1000, 1300, 1700, 2000];
-const CAPTURE_STATUS = { idle: 0, shooting: 1, 'self-timer countdown': 2, 'bracket shooting': 3 } as const;
-
-type StillMode = (typeof RicohCaptureMode)[keyof typeof RicohCaptureMode];
-
-interface PropSpec {
-  desc(): Omit<DevicePropDesc, 'code'>;
-  /** Applies a value (already checked against the desc's form); absent for read-only ones. */
-  set?(v: PtpValue): void;
-}
-
 /** `100RICOH` → 100; undefined for a name the S would not make. */
 function folderNumber(folder: string): number | undefined {
   const m = /^(\d{3})[A-Z0-9_]{5}$/.exec(folder);
@@ -83,7 +71,8 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   /** Open media files, reused across GetPartialObject transactions. */
   private readonly reader = new PtpFileReader();
   private readonly detach: Array<() => void> = [];
-  private readonly props: Map<number, PropSpec>;
+  private readonly powerDownListeners = new Set<() => void>();
+  private readonly props: Map<number, ThetaPtpProp>;
   private readonly info: DeviceInfo;
   private stillMode: StillMode = RicohCaptureMode.Single;
   /** Last value seen per property, to announce changes made through any face. */
@@ -94,7 +83,12 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   private captureTid = 0xffffffff;
 
   constructor(private readonly device: ThetaDevice) {
-    this.props = this.buildProps();
+    this.props = thetaPtpProps(device, {
+      currentStillMode: () => this.currentStillMode(),
+      setStillMode: (mode) => {
+        this.stillMode = mode;
+      },
+    });
     this.info = {
       standardVersion: 100,
       vendorExtensionId: RICOH_VENDOR_ID,
@@ -105,7 +99,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
         Op.GetDeviceInfo, Op.OpenSession, Op.CloseSession, Op.GetStorageIDs, Op.GetStorageInfo, Op.GetNumObjects,
         Op.GetObjectHandles, Op.GetObjectInfo, Op.GetObject, Op.GetThumb, Op.DeleteObject, Op.GetDevicePropDesc,
         Op.GetDevicePropValue, Op.GetPartialObject, Op.InitiateCapture, Op.SetDevicePropValue, Op.InitiateOpenCapture,
-        Op.TerminateOpenCapture, RicohOp.StopSelfTimer,
+        Op.TerminateOpenCapture, Op.PowerDown, Op.ResetDevicePropValue, RicohOp.StopSelfTimer,
       ],
       eventsSupported: [Ev.ObjectAdded, Ev.DevicePropChanged, Ev.DeviceInfoChanged, Ev.StoreFull, Ev.StorageInfoChanged, Ev.CaptureComplete],
       devicePropertiesSupported: [...this.props.keys()],
@@ -116,7 +110,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       deviceVersion: device.firmwareVersion,
       serialNumber: device.serialNumber,
     };
-    for (const [code, spec] of this.props) this.lastValues.set(code, spec.desc().current);
+    for (const [code, spec] of this.props) this.lastValues.set(code, spec.current());
     this.known = new Set(this.files().flatMap((f) => this.fileHandle(f) ?? []));
     this.listen();
   }
@@ -134,9 +128,11 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       this.announceChanges();
       this.announceRemovals();
     };
+    const onOptions = (): void => this.announceChanges();
     this.device.on('file', onFile);
     this.device.on('state', onState);
-    this.detach.push(() => this.device.off('file', onFile), () => this.device.off('state', onState));
+    this.device.on('options', onOptions);
+    this.detach.push(() => this.device.off('file', onFile), () => this.device.off('state', onState), () => this.device.off('options', onOptions));
   }
 
   /** DevicePropChanged for every property whose value differs from the last one announced. */
@@ -144,7 +140,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     for (const [code, spec] of this.props) {
       let now: PtpValue;
       try {
-        now = spec.desc().current;
+        now = spec.current();
       } catch {
         continue;
       }
@@ -173,6 +169,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   }
 
   close(): void {
+    this.powerDownListeners.clear();
     for (const d of this.detach.splice(0)) d();
     this.events.clear();
     this.reader.close();
@@ -286,7 +283,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       };
     }
     const f = o.file;
-    // The S writes dates in the camera's local time without a zone (seed: "20160702T070833").
+    // The S writes dates in the camera's local time without a zone (its ObjectInfo: "20160702T070833").
     const date = formatPtpDate(f.timeMs + f.utcOffsetMinutes * 60_000);
     const thumb = await this.device.thumbnail(f).catch(() => undefined);
     const dims = thumb ? jpegDimensions(thumb) : undefined;
@@ -349,106 +346,46 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   async propDesc(code: number): Promise<DevicePropDesc> {
     const spec = this.props.get(code);
     if (!spec) throw new PtpDeviceError(Resp.DevicePropNotSupported);
-    return { code, ...spec.desc() };
+    return { code, dataType: spec.dataType, getSet: spec.getSet, factoryDefault: spec.factoryDefault(), current: spec.current(), form: spec.form() };
   }
 
   async setProp(code: number, value: PtpValue): Promise<void> {
     const spec = this.props.get(code);
-    if (!spec?.set) throw new PtpDeviceError(Resp.AccessDenied);
+    if (!spec || spec.getSet !== 1) throw new PtpDeviceError(Resp.AccessDenied);
+    this.applyProps([[spec, value]]);
+  }
+
+  /**
+   * ResetDevicePropValue: one property back to its factory default, or, with 0xFFFFFFFF, every
+   * settable one (ISO 15740 §10.5.20) — in one change of the device's options, so a refusal (a
+   * capture running) leaves every value as it was.
+   */
+  async resetProp(code: number): Promise<void> {
+    if (code === ALL) {
+      const all = [...this.props.values()].filter((s) => s.getSet === 1 && !s.keepOnResetAll);
+      this.applyProps(all.map((s) => [s, s.factoryDefault(true)]));
+      return;
+    }
+    const spec = this.props.get(code);
+    if (!spec) throw new PtpDeviceError(Resp.DevicePropNotSupported);
+    if (spec.getSet !== 1) throw new PtpDeviceError(Resp.AccessDenied);
+    this.applyProps([[spec, spec.factoryDefault()]]);
+  }
+
+  /** Sets properties: their option changes in one setOptions, then this face's own state. */
+  private applyProps(values: ReadonlyArray<readonly [ThetaPtpProp, PtpValue]>): void {
     try {
-      spec.set(value);
+      const changes = Object.assign({}, ...values.map(([spec, v]) => spec.toOptions?.(v) ?? {})) as Record<string, unknown>;
+      if (Object.keys(changes).length > 0) this.device.setOptions(changes);
+      for (const [spec, v] of values) spec.apply?.(v);
     } catch (e) {
       deviceFault(e);
     }
     this.announceChanges();
   }
 
-  private option<T>(name: string): T {
-    return this.device.getOptions([name])[name] as T;
-  }
-
-  private setOption(name: string, value: unknown): void {
-    this.device.setOptions({ [name]: value });
-  }
-
   private currentStillMode(): StillMode {
     return this.device.captureMode === 'video' ? RicohCaptureMode.Video : this.stillMode;
-  }
-
-  private buildProps(): Map<number, PropSpec> {
-    const d = this.device;
-    const m = new Map<number, PropSpec>();
-    const ro = (dataType: number, value: () => PtpValue, form: DevicePropDesc['form'] = { kind: 'none' }): PropSpec => ({
-      desc: () => ({ dataType, getSet: 0, factoryDefault: value(), current: value(), form }),
-    });
-    const rw = (dataType: number, dflt: PtpValue, value: () => PtpValue, form: DevicePropDesc['form'], set: (v: PtpValue) => void): PropSpec => ({
-      desc: () => ({ dataType, getSet: 1, factoryDefault: dflt, current: value(), form }),
-      set,
-    });
-    // The S reports its level in steps (0, 33, 67, 100), as the OSC batteryLevel.
-    m.set(Prop.BatteryLevel, ro(DataType.UINT8, () => Math.round(d.battery.level * 100), { kind: 'range', min: 0, max: 100, step: 1 }));
-    m.set(Prop.FunctionalMode, ro(DataType.UINT16, () => 0, { kind: 'enum', values: [0] }));
-    m.set(Prop.ImageSize, rw(DataType.STR, IMAGE_SIZES[0], () => {
-      const f = this.option<{ width: number; height: number }>('fileFormat');
-      return `${f.width}x${f.height}`;
-    }, { kind: 'enum', values: [...IMAGE_SIZES] }, (v) => {
-      if (d.captureMode !== 'image') throw new PtpDeviceError(Resp.DeviceBusy, 'ImageSize is for still images; StillCaptureMode is video');
-      const [w, h] = String(v).split('x').map(Number);
-      this.setOption('fileFormat', { type: 'jpeg', width: w, height: h });
-    }));
-    m.set(Prop.DateTime, rw(DataType.STR, '20150101T000000+0000', () => {
-      const off = this.option<string>('dateTimeZone');
-      const zone = /([+-])(\d{2}):(\d{2})$/.exec(off);
-      const minutes = zone ? (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : 0;
-      return formatPtpDate(d.cameraNow(), minutes).replace(/Z$/, '+0000');
-    }, { kind: 'none' }, (v) => {
-      const text = String(v);
-      const ms = parsePtpDate(text);
-      const zone = /([+-])(\d{2})(\d{2})$/.exec(text);
-      if (ms === undefined) throw new PtpDeviceError(Resp.InvalidDevicePropValue, 'DateTime must be YYYYMMDDThhmmss±hhmm');
-      const minutes = zone ? (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : 0;
-      const local = new Date(ms + minutes * 60_000);
-      const p = (n: number): string => String(n).padStart(2, '0');
-      const sign = minutes < 0 ? '-' : '+';
-      const a = Math.abs(minutes);
-      this.setOption('dateTimeZone', `${local.getUTCFullYear()}:${p(local.getUTCMonth() + 1)}:${p(local.getUTCDate())} ${p(local.getUTCHours())}:${p(local.getUTCMinutes())}:${p(local.getUTCSeconds())}${sign}${p(Math.floor(a / 60))}:${p(a % 60)}`);
-    }));
-    m.set(Prop.CaptureDelay, rw(DataType.UINT32, 0, () => this.option<number>('exposureDelay') * 1000, { kind: 'range', min: 0, max: 10_000, step: 1000 }, (v) => this.setOption('exposureDelay', Number(v) / 1000)));
-    m.set(Prop.ExposureProgramMode, rw(DataType.UINT16, 2, () => this.option<number>('exposureProgram'), { kind: 'enum', values: [1, 2, 4, 9] }, (v) => this.setOption('exposureProgram', Number(v))));
-    m.set(Prop.ExposureIndex, rw(DataType.UINT16, ISO_AUTO, () => this.option<number>('iso') || ISO_AUTO, { kind: 'enum', values: [ISO_AUTO, ...ISO_VALUES] }, (v) => this.setOption('iso', Number(v) === ISO_AUTO ? 0 : Number(v))));
-    m.set(Prop.ExposureBiasCompensation, rw(DataType.INT16, 0, () => Math.round(this.option<number>('exposureCompensation') * 1000), { kind: 'enum', values: EV_VALUES }, (v) => this.setOption('exposureCompensation', Number(v) / 1000)));
-    m.set(Prop.StillCaptureMode, rw(DataType.UINT16, RicohCaptureMode.Single, () => this.currentStillMode(), {
-      kind: 'enum', values: [RicohCaptureMode.Single, RicohCaptureMode.Interval, RicohCaptureMode.Video, RicohCaptureMode.Composite, RicohCaptureMode.MultiBracket],
-    }, (v) => {
-      const mode = Number(v) as StillMode;
-      if (d.capturing) throw new PtpDeviceError(Resp.DeviceBusy, 'a capture is running');
-      const want = mode === RicohCaptureMode.Video ? 'video' : 'image';
-      // The option's spelling follows the API level the OSC face is in (`_video` in v2.0).
-      if (d.captureMode !== want) this.setOption('captureMode', want === 'video' && d.api === 1 ? '_video' : want);
-      if (mode !== RicohCaptureMode.Video) this.stillMode = mode;
-    }));
-    m.set(Prop.TimelapseNumber, rw(DataType.UINT16, 0, () => this.option<number>('_captureNumber'), { kind: 'range', min: 0, max: 9999, step: 1 }, (v) => this.setOption('_captureNumber', Number(v))));
-    m.set(Prop.TimelapseInterval, rw(DataType.UINT32, 8000, () => this.option<number>('_captureInterval') * 1000, { kind: 'range', min: 1000, max: 3_600_000, step: 1000 }, (v) => this.setOption('_captureInterval', Number(v) / 1000)));
-    m.set(RicohProp.AudioVolume, rw(DataType.UINT32, 50, () => this.option<number>('_shutterVolume'), { kind: 'range', min: 0, max: 100, step: 1 }, (v) => this.setOption('_shutterVolume', Number(v))));
-    // AutoPowerOffDelay is in minutes, 0 = never (spec/osc.md); OSC's offDelay is in seconds.
-    m.set(RicohProp.AutoPowerOffDelay, rw(DataType.UINT8, 30, () => {
-      const s = this.option<number>('offDelay');
-      return s === OSC_NEVER ? 0 : Math.round(s / 60);
-    }, { kind: 'range', min: 0, max: 30, step: 1 }, (v) => this.setOption('offDelay', Number(v) === 0 ? OSC_NEVER : Math.max(30, Number(v) * 60))));
-    // SleepDelay: seconds, 65534 (or 0, as the seed's author used) = never; 1–59 become 60.
-    m.set(RicohProp.SleepDelay, rw(DataType.UINT16, 180, () => {
-      const s = this.option<number>('sleepDelay');
-      return s === OSC_NEVER ? RICOH_SLEEP_NEVER : s;
-    }, { kind: 'none' }, (v) => {
-      const n = Number(v);
-      if (n === 0 || n === RICOH_SLEEP_NEVER) return this.setOption('sleepDelay', OSC_NEVER);
-      if (n > 1800) throw new PtpDeviceError(Resp.InvalidDevicePropValue, 'SleepDelay is 0-1800 or 65534');
-      this.setOption('sleepDelay', Math.max(60, n));
-    }));
-    m.set(RicohProp.CaptureStatus, ro(DataType.UINT8, () => CAPTURE_STATUS[d.snapshot().captureStatus], { kind: 'enum', values: [0, 1, 2, 3] }));
-    m.set(RicohProp.RecordingTime, ro(DataType.UINT32, () => d.snapshot().recordedTime));
-    m.set(RicohProp.RemainingRecordingTime, ro(DataType.UINT32, () => d.snapshot().recordableTime));
-    return m;
   }
 
   // ------------------------------------------------------------------------------ capture
@@ -497,7 +434,30 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     }
   }
 
+  /**
+   * Subscribes to PowerDown: called once the operation is answered, for the transport carrying
+   * this face to switch the camera off (drop the connection, stop answering).
+   */
+  onPowerDown(listener: () => void): () => void {
+    this.powerDownListeners.add(listener);
+    return () => this.powerDownListeners.delete(listener);
+  }
+
+  /**
+   * PowerDown (RICOH's power_down.md): the camera switches off. Refused while a capture runs, so
+   * that no acknowledged picture is lost; otherwise answered OK, then the listeners run — after
+   * the answer has been handed to the transport (the current turn of the event loop is over).
+   */
+  private powerDown(): PtpVendorResult {
+    if (this.device.capturing || this.device.snapshot().captureStatus !== 'idle') throw new PtpDeviceError(Resp.DeviceBusy, 'a capture is running');
+    setImmediate(() => {
+      for (const l of [...this.powerDownListeners]) l();
+    });
+    return {};
+  }
+
   async vendorOperation(code: number): Promise<PtpVendorResult | undefined> {
+    if (code === Op.PowerDown) return this.powerDown();
     if (code !== RicohOp.StopSelfTimer) return undefined;
     try {
       this.device.stopSelfTimer();
@@ -523,7 +483,13 @@ function bufferContent(b: Uint8Array): PtpObjectContent {
 
 export type ThetaPtpIpOptions = PtpIpFaceOptions;
 
-/** Serves the device over PTP/IP on host:port (port 0 = a free port). */
-export function startThetaPtpIp(device: ThetaDevice, opts: ThetaPtpIpOptions): Promise<RunningPtpIpFace> {
-  return startPtpIpFace(new ThetaPtpBackend(device), 'RICOH THETA S', opts);
+/**
+ * Serves the device over PTP/IP on host:port (port 0 = a free port). PowerDown switches the face
+ * off; `switchOn()` (the emulator's `POST /_emulator/power {"on": true}`) brings it back.
+ */
+export async function startThetaPtpIp(device: ThetaDevice, opts: ThetaPtpIpOptions): Promise<RunningPtpIpFace> {
+  const backend = new ThetaPtpBackend(device);
+  const face = await startPtpIpFace(backend, 'RICOH THETA S', opts);
+  backend.onPowerDown(() => void face.switchOff());
+  return face;
 }

@@ -14,8 +14,10 @@ import type { ThetaDeviceOptions } from '../devices/theta/device.js';
 import { OscServerFace } from '../osc/server.js';
 import type { OscServerOptions } from '../osc/server.js';
 import { defaultDataDir } from './data-dir.js';
+import type { RunningPtpIpFace } from './ptpip-face.js';
+import { thetaControlRoutes } from './theta-controls.js';
 
-export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort'> {
+export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort' | 'extraRoutes'> {
   /** Media directory. Default: a per-user directory ($XDG_DATA_HOME/camctl/theta). */
   dataDir?: string;
   /** Address to bind. Default 127.0.0.1. */
@@ -36,6 +38,8 @@ export interface RunningThetaEmulator {
   osc: OscServerFace;
   /** `host:port` of the PTP/IP face, when started. */
   ptpip?: string;
+  /** The PTP/IP face, when started: switched off by PowerDown, on again by `POST /_emulator/power`. */
+  ptpipFace?: RunningPtpIpFace;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -53,7 +57,8 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
     if (options[k] !== undefined) (deviceOpts as unknown as Record<string, unknown>)[k] = options[k];
   }
   const device = await ThetaDevice.open(deviceOpts);
-  const faceOpts: OscServerOptions = {};
+  let ptp: RunningPtpIpFace | undefined;
+  const faceOpts: OscServerOptions = { extraRoutes: thetaControlRoutes(device, () => ptp) };
   if (options.maxBodyBytes !== undefined) faceOpts.maxBodyBytes = options.maxBodyBytes;
   if (options.maxPreviewStreams !== undefined) faceOpts.maxPreviewStreams = options.maxPreviewStreams;
   if (options.maxWaitTimeoutS !== undefined) faceOpts.maxWaitTimeoutS = options.maxWaitTimeoutS;
@@ -64,7 +69,6 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   try {
     osc = new OscServerFace(device, faceOpts);
     const { port } = await osc.listen(options.httpPort ?? 0, host);
-    let ptp: { address: string; close(): Promise<void> } | undefined;
     if (options.ptpipPort !== undefined) {
       const { startThetaPtpIp } = await import('./theta-ptp.js');
       ptp = await startThetaPtpIp(device, { host, port: options.ptpipPort }).catch(async (err: unknown) => {
@@ -83,7 +87,10 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
         await device.close();
       },
     };
-    if (ptp) running.ptpip = ptp.address;
+    if (ptp) {
+      running.ptpip = ptp.address;
+      running.ptpipFace = ptp;
+    }
     return running;
   } catch (err) {
     await device.close();

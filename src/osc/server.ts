@@ -51,6 +51,11 @@ export interface OscServerOptions {
    * whatever name it was reached under; this reproduces that (clients must not follow it).
    */
   advertisedHost?: string;
+  /**
+   * Extra routes handled before the camera's own (emulator controls under `/_emulator/`); true
+   * when the request was answered.
+   */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 }
 
 class HttpProblem extends Error {
@@ -180,6 +185,8 @@ export class OscServerFace {
     const pathname = url.split('?')[0] ?? '/';
     const nameFor = pathname === '/osc/commands/execute' ? 'camera.execute' : pathname.replace(/^\/osc\//, '');
     try {
+      // Emulator controls are no part of the camera: no authentication, no wake-up.
+      if (this.opts.extraRoutes && pathname.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, pathname))) return;
       if (this.digest) {
         const verdict = this.digest.verify(req.method ?? 'GET', url, req.headers.authorization);
         if (verdict === 'wrong-uri') {

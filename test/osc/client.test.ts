@@ -122,7 +122,7 @@ describe('OscClient against the emulator', () => {
     await c.setOptions({ exposureProgram: 9, iso: 800, _shutterVolume: 5 });
     await c.reset();
     expect((await c.state()).state._apiVersion).toBe(1);
-    expect(await c.getOptions(['iso', '_shutterVolume', 'clientVersion'])).toEqual({ iso: 0, _shutterVolume: 50, clientVersion: 2 });
+    expect(await c.getOptions(['iso', '_shutterVolume', 'clientVersion'])).toEqual({ iso: 0, _shutterVolume: 100, clientVersion: 2 });
     expect((await c.state()).state._apiVersion).toBe(2);
     // The live preview after a reset switches the camera again too.
     await c.reset();

@@ -288,7 +288,7 @@ describe('camera.reset on an S in v2.1', () => {
     expect((await exec('camera.getOptions', { optionNames: ['iso'] })).json['error'].code).toBe('missingParameter');
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
     const o = (await exec('camera.getOptions', { sessionId: sid, optionNames: ['exposureProgram', 'iso', 'exposureDelay', '_shutterVolume', 'fileFormat', 'clientVersion'] })).json['results'].options;
-    expect(o).toEqual({ exposureProgram: 2, iso: 0, exposureDelay: 0, _shutterVolume: 50, fileFormat: { type: 'jpeg', width: 5376, height: 2688 }, clientVersion: 1 });
+    expect(o).toEqual({ exposureProgram: 2, iso: 0, exposureDelay: 0, _shutterVolume: 100, fileFormat: { type: 'jpeg', width: 5376, height: 2688 }, clientVersion: 1 });
   });
 
   it('is refused while a capture runs (reset.md: not during continuous shooting), keeping v2.1', async () => {

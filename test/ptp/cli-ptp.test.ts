@@ -68,6 +68,36 @@ describe.each([
     expect(op.decoded.P7).toBeGreaterThan(0);
   });
 
+  it('op decodes a standard dataset as the command made for it does (raw data only with --hex)', async () => {
+    const info = await camctl('-c', cam, 'ptp', 'op', 'GetDeviceInfo');
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain('DeviceInfo:');
+    expect(info.stdout).toContain('Parrot Sequoia');
+    expect(info.stdout).toContain('0x9202 GetTemperatureValues');
+    expect(info.stdout).not.toContain('Data (hex)');
+    expect((await camctl('-c', cam, 'ptp', 'op', 'GetDeviceInfo', '--hex')).stdout).toMatch(/Data \(hex\):\s+6400/);
+
+    const json = async (...args: string[]): Promise<{ dataset?: string; decoded?: unknown; hex?: string }> => JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'op', ...args)).stdout) as never;
+    const ids = await json('GetStorageIDs');
+    expect(ids).toMatchObject({ dataset: 'StorageIDs' });
+    expect(ids.decoded).toContain(0x00010001);
+    expect(ids.hex).toBeUndefined();
+    expect(await json('GetStorageInfo', String(0x00010001))).toMatchObject({ dataset: 'StorageInfo', decoded: { storageDescription: expect.any(String), maxCapacity: expect.stringMatching(/^\d+$/) } });
+    expect(await json('GetDevicePropDesc', String(0xd219))).toMatchObject({ dataset: 'DevicePropDesc', decoded: { code: 0xd219, current: 80 } });
+    expect(await json('GetDevicePropValue', String(0xd219))).toMatchObject({ dataset: 'DevicePropValue', decoded: 80 });
+    expect((await camctl('-c', cam, 'ptp', 'op', 'GetDevicePropDesc', String(0x5003))).stdout).toMatch(/Value:\s+"\d+ x \d+"/);
+
+    // A capture gives the storage a folder and files to describe.
+    await device.startCapture();
+    await device.whenSessionEnds();
+    const handles = await json('GetObjectHandles', String(0xffffffff));
+    expect(handles.dataset).toBe('ObjectHandles');
+    const first = (handles.decoded as number[])[0];
+    expect(first).toBeDefined();
+    expect(await json('GetObjectInfo', String(first))).toMatchObject({ dataset: 'ObjectInfo', decoded: { filename: expect.any(String) } });
+    expect((await camctl('-c', cam, 'ptp', 'op', 'GetObjectInfo', String(first))).stdout).toMatch(/File name:/);
+  });
+
   it('errors are one clear line with a non-zero exit', async () => {
     const bad = await camctl('-c', cam, 'ptp', 'prop', 'set', '0xd201', '99');
     expect(bad.code).toBe(1);

@@ -1,6 +1,6 @@
 /**
  * The emulated THETA S's PTP/IP face (Ricoh extension) over the same device as its OSC face:
- * DeviceInfo shaped like the seed's real THETA S answer, the S's handle scheme, properties shared
+ * DeviceInfo shaped like a real THETA S's answer, the S's handle scheme, properties shared
  * with OSC options, capture modes, and Debian's gphoto2 as a real third-party initiator.
  * gphoto2 tests skip with a reason when it is missing, except on CI.
  */
@@ -49,7 +49,7 @@ async function client(): Promise<PtpIpClient> {
 }
 
 describe('THETA PTP/IP face', () => {
-  it('DeviceInfo has the shape of the real THETA S answer (seed ptpcam -R 0x1001)', async () => {
+  it('DeviceInfo has the shape of the real THETA S answer (its ptpcam -R 0x1001)', async () => {
     const c = await client();
     const real = decodeDeviceInfo(GET_DEVICE_INFO);
     const ours = c.deviceInfo!;
@@ -65,9 +65,10 @@ describe('THETA PTP/IP face', () => {
       manufacturer: 'Ricoh Company, Ltd.',
       model: 'RICOH THETA S',
     });
-    // Every operation and property offered is one the real S offers, and the ones spec/osc.md names are there.
-    for (const op of ours.operationsSupported) expect(real.operationsSupported).toContain(op);
-    for (const p of ours.devicePropertiesSupported) expect(real.devicePropertiesSupported).toContain(p);
+    // Every operation offered is one the real S offers, or one RICOH's USB API reference lists for
+    // the S beside them (PowerDown, ResetDevicePropValue); its properties are exactly the S's.
+    for (const op of ours.operationsSupported) expect([...real.operationsSupported, Op.PowerDown, Op.ResetDevicePropValue]).toContain(op);
+    expect(ours.devicePropertiesSupported).toEqual(real.devicePropertiesSupported);
     for (const op of [Op.InitiateCapture, Op.InitiateOpenCapture, Op.TerminateOpenCapture, Op.GetPartialObject, RicohOp.StopSelfTimer]) {
       expect(ours.operationsSupported).toContain(op);
     }
@@ -105,9 +106,11 @@ describe('THETA PTP/IP face', () => {
     await c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 600);
     await changed;
     expect(emu.device.getOptions(['sleepDelay'])).toEqual({ sleepDelay: 600 });
-    // 0 disables sleep, as the seed's author did; it reads back as 65534 "never".
+    // 0 switches sleep off (RICOH's sleep_delay.md: range 0–1800 on the S, 0 = off), as a THETA S
+    // user over ptpcam did; OSC reads it as 65535 "never".
     await c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 0);
-    expect(await c.getDevicePropValue(RicohProp.SleepDelay, DataType.UINT16)).toBe(65534);
+    expect(await c.getDevicePropValue(RicohProp.SleepDelay, DataType.UINT16)).toBe(0);
+    expect(emu.device.getOptions(['sleepDelay'])).toEqual({ sleepDelay: 65535 });
 
     const modeChanged = nextEvent(c, (e) => e.code === Ev.DevicePropChanged && e.params[0] === Prop.StillCaptureMode);
     emu.device.setOptions({ captureMode: '_video' }); // the API v2.0 spelling the emulator boots in

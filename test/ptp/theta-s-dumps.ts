@@ -1,7 +1,7 @@
 /**
- * Real RICOH THETA S answers, transcribed byte for byte from the ptpcam hex dumps in
- * shared/seeds/001_9e9beac30b15f6df.txt (§4.5 "Using Raw PTP Commands"). ptpcam prints at least
- * 40 bytes, so short answers carry zero padding after the dataset.
+ * Real RICOH THETA S answers (firmware 01.42), transcribed byte for byte from a THETA S's ptpcam
+ * output (`ptpcam -R …` hex dumps). ptpcam prints at least 40 bytes, so short answers carry zero
+ * padding after the dataset.
  */
 
 export const GET_DEVICE_INFO = hex(`

@@ -385,6 +385,9 @@ export class ThetaDevice extends EventEmitter {
     if (modeChanged) this.stopPreview();
     void warmThetaPicture(this.shotSettings()).catch(() => undefined);
     this.notify();
+    // Options are no part of the OSC state (no fingerprint change), but other faces show them
+    // (the PTP face announces DevicePropChanged).
+    this.emit('options');
   }
 
   /** camera._getMySetting (S firmware 01.82 and later): still-image values of My Settings. */

@@ -152,12 +152,14 @@ export function defaultOptions(): OptionValues {
     imageFormat: { ...IMAGE_FORMATS[0]! },
     videoFormat: { ...VIDEO_FORMATS[0]! },
     exposureDelay: 0,
-    offDelay: 1800,
-    sleepDelay: 180,
+    // The S's factory defaults as RICOH's USB API reference gives them (auto_power_off_delay.md
+    // 10 min, sleep_delay.md 300 s, audio_volume.md 100 %); the OSC reference gives none.
+    offDelay: 600,
+    sleepDelay: 300,
     captureInterval: 8,
     captureNumber: 0,
     filter: 'off',
-    shutterVolume: 50,
+    shutterVolume: 100,
     gpsInfo: { lat: 65535, lng: 65535 },
     // RICOH's reference gives no defaults for these five; these are the emulator's.
     latestEnabledExposureDelay: 10,

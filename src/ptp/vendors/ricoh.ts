@@ -21,6 +21,13 @@ export const RicohProp = {
   GpsInfo: 0xd801,
   AutoPowerOffDelay: 0xd802,
   SleepDelay: 0xd803,
+  /**
+   * Listed by the S (its DevicePropertiesSupported) but no longer described in RICOH's reference;
+   * it sits between the direct-mode Wi-Fi settings (0xD806 Passphrase, 0xD807 ChannelNumber), and
+   * the emulator answers it as the direct-mode network name, read-only.
+   */
+  Ssid: 0xd805,
+  Passphrase: 0xd806,
   ChannelNumber: 0xd807,
   CaptureStatus: 0xd808,
   RecordingTime: 0xd809,
@@ -48,7 +55,10 @@ export const RicohCaptureMode = {
 /** CaptureStatus (0xD808) values. */
 export const RICOH_CAPTURE_STATUS = ['Idle', 'Shooting', 'SelfTimerCountdown', 'BracketShooting'] as const;
 
-/** SleepDelay 65534 means "never" (spec/osc.md); 1–59 are raised to 60 by the camera. */
+/**
+ * SleepDelay 65534 means "never" on the X, Z1 and V; the S's range is 0–1800 with 0 = off
+ * (RICOH's sleep_delay.md). 1–59 are raised to 60 by the camera.
+ */
 export const RICOH_SLEEP_NEVER = 65534;
 
 export const RICOH_PROP_TYPES: Readonly<Record<number, number>> = {
@@ -69,15 +79,16 @@ export function normaliseSleepDelay(v: number): number | undefined {
 }
 
 /**
- * ShutterSpeed (0xD00F) is a u64 rational: numerator in the low 32 bits, denominator in the high
- * 32 bits (0 = auto).
+ * ShutterSpeed (0xD00F) is a u64 rational in the TIFF RATIONAL order: numerator in the upper 32
+ * bits, denominator in the lower 32 bits (1/100 s is 1 << 32 | 100); 0 is auto (RICOH's
+ * shutter_speed.md; libgphoto2's Ricoh shutter speed reads it the same way).
  */
 export function decodeShutterSpeed(v: bigint): { numerator: number; denominator: number } | 'auto' {
   if (v === 0n) return 'auto';
-  return { numerator: Number(v & 0xffffffffn), denominator: Number(v >> 32n) };
+  return { numerator: Number(v >> 32n), denominator: Number(v & 0xffffffffn) };
 }
 export function encodeShutterSpeed(numerator: number, denominator: number): bigint {
-  return (BigInt(denominator) << 32n) | BigInt(numerator);
+  return (BigInt(numerator) << 32n) | BigInt(denominator);
 }
 
 registerVendor({

@@ -1,0 +1,298 @@
+/**
+ * The emulated THETA S's properties and operations over PTP/IP, checked against RICOH's THETA USB
+ * API reference for the S (the table in theta-s-props.ts) and a THETA S's own DeviceInfo: every
+ * property, its type, access, default and form; forms that follow the exposure program and the
+ * image size; the OSC options behind them, both ways; ResetDevicePropValue; PowerDown and the
+ * emulator's power switch; and Debian's gphoto2 reading and writing them.
+ */
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { decodeDeviceInfo, valueAllowed, type DevicePropDesc, type PropForm, type PtpValue } from '../../src/ptp/codec.js';
+import { ALL, DataType, Ev, Op, Prop, Resp } from '../../src/ptp/codes.js';
+import { PtpIpClient } from '../../src/ptp/ip/client.js';
+import { RicohCaptureMode, RicohProp } from '../../src/ptp/vendors/ricoh.js';
+import { nextEvent } from './next-event.js';
+import { GET_DEVICE_INFO } from './theta-s-dumps.js';
+import { S_ISO, S_SHUTTER_MANUAL, THETA_S_PROPS, rational } from './theta-s-props.js';
+
+const run = promisify(execFile);
+const hasGphoto2 = await run('gphoto2', ['--version']).then(() => true, () => false);
+if (!hasGphoto2 && process.env.CI === 'true') throw new Error('gphoto2 is required on CI (apt-get install -y gphoto2)');
+if (!hasGphoto2) console.warn('skipping THETA gphoto2 property tests: gphoto2 is not installed (apt-get install -y gphoto2)');
+
+let dir: string;
+const emus: RunningThetaEmulator[] = [];
+const clients: PtpIpClient[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'camctl-theta-props-'));
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close().catch(() => undefined);
+  for (const e of emus.splice(0)) await e.close();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A THETA in its factory state, with a PTP/IP face. */
+async function camera(): Promise<{ emu: RunningThetaEmulator; port: number }> {
+  const emu = await startThetaEmulator({ dataDir: await mkdtemp(path.join(dir, 'camera-')), httpPort: 0, ptpipPort: 0, shotProcessingMs: 100 });
+  emus.push(emu);
+  return { emu, port: Number((emu.ptpip as string).split(':')[1]) };
+}
+
+async function client(port: number): Promise<PtpIpClient> {
+  const c = await PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' });
+  clients.push(c);
+  return c;
+}
+
+/** Enumerations compared as sets (the order of a list carries no meaning in ISO 15740). */
+function comparable(form: PropForm): unknown {
+  if (form.kind !== 'enum') return form;
+  const key = (v: PtpValue): string => (typeof v === 'string' ? v : BigInt(v as number).toString().padStart(24, '0'));
+  return { kind: 'enum', values: [...form.values].map((v) => (typeof v === 'number' ? BigInt(v) : v)).sort((a, b) => key(a).localeCompare(key(b))) };
+}
+const enumOf = (d: DevicePropDesc): PtpValue[] => (d.form.kind === 'enum' ? d.form.values : []);
+
+describe('THETA S properties over PTP against RICOH’s reference', () => {
+  it('DevicePropertiesSupported is the S’s list, and every GetDevicePropDesc is the reference’s', async () => {
+    const { port } = await camera();
+    const c = await client(port);
+    const real = decodeDeviceInfo(GET_DEVICE_INFO);
+    expect(c.deviceInfo!.devicePropertiesSupported).toEqual(real.devicePropertiesSupported);
+    expect(THETA_S_PROPS.map((p) => p.code)).toEqual(real.devicePropertiesSupported);
+    for (const ref of THETA_S_PROPS) {
+      const d = await c.getDevicePropDesc(ref.code);
+      const label = `${ref.name} (0x${ref.code.toString(16)})`;
+      expect({ label, dataType: d.dataType, getSet: d.getSet }).toEqual({ label, dataType: ref.dataType, getSet: ref.getSet });
+      if (ref.default !== undefined) expect({ label, default: d.factoryDefault }).toEqual({ label, default: ref.default });
+      expect({ label, form: comparable(d.form) }).toEqual({ label, form: comparable(ref.form) });
+      // The value read is one the form allows, and GetDevicePropValue agrees with the desc.
+      expect({ label, allowed: valueAllowed(d, d.current) }).toEqual({ label, allowed: true });
+      if (ref.code !== Prop.DateTime) expect(await c.getDevicePropValue(ref.code, ref.dataType)).toEqual(d.current);
+    }
+    expect(await c.getDevicePropValue(RicohProp.PerceivedDeviceType, DataType.UINT32)).toBe(1);
+    expect(await c.getDevicePropValue(RicohProp.Passphrase, DataType.STR)).toBe(c.deviceInfo!.serialNumber);
+  });
+
+  it('the exposure program and image size shape the forms: ISO priority is 0x8003, shutter speeds are the S’s rationals, the interval floor follows the size', async () => {
+    const { emu, port } = await camera();
+    const c = await client(port);
+    const desc = (code: number): Promise<DevicePropDesc> => c.getDevicePropDesc(code);
+
+    await c.setDevicePropValue(Prop.ExposureProgramMode, DataType.UINT16, 0x8003);
+    expect(emu.device.getOptions(['exposureProgram'])).toEqual({ exposureProgram: 9 });
+    expect(enumOf(await desc(Prop.ExposureIndex))).toEqual(S_ISO);
+    expect(enumOf(await desc(RicohProp.ShutterSpeed))).toEqual([0n]);
+    await c.setDevicePropValue(Prop.ExposureIndex, DataType.UINT16, 400);
+    expect(emu.device.getOptions(['iso'])).toEqual({ iso: 400 });
+
+    await c.setDevicePropValue(Prop.ExposureProgramMode, DataType.UINT16, 1);
+    expect(comparable((await desc(RicohProp.ShutterSpeed)).form)).toEqual(comparable({ kind: 'enum', values: S_SHUTTER_MANUAL }));
+    expect(enumOf(await desc(Prop.ExposureBiasCompensation))).toEqual([0]);
+    await c.setDevicePropValue(RicohProp.ShutterSpeed, DataType.UINT64, rational(1, 100));
+    expect(emu.device.getOptions(['shutterSpeed'])).toEqual({ shutterSpeed: 0.01 });
+    emu.device.setOptions({ shutterSpeed: 1.3 });
+    expect(await c.getDevicePropValue(RicohProp.ShutterSpeed, DataType.UINT64)).toBe(rational(13, 10));
+    await expect(c.setDevicePropValue(RicohProp.ShutterSpeed, DataType.UINT64, rational(1, 25000))).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+
+    // Shutter priority: 1/6400 s to 1/8 s on the S.
+    await c.setDevicePropValue(Prop.ExposureProgramMode, DataType.UINT16, 4);
+    expect(comparable((await desc(RicohProp.ShutterSpeed)).form)).toEqual(comparable({ kind: 'enum', values: S_SHUTTER_MANUAL.slice(0, S_SHUTTER_MANUAL.indexOf(rational(1, 8)) + 1) }));
+    await c.setDevicePropValue(Prop.ExposureProgramMode, DataType.UINT16, 2);
+
+    await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '2048x1024');
+    const small = await desc(Prop.TimelapseInterval);
+    expect({ min: small.form.kind === 'range' ? small.form.min : undefined, default: small.factoryDefault }).toEqual({ min: 5000, default: 5000 });
+    await c.setDevicePropValue(Prop.TimelapseInterval, DataType.UINT32, 5000);
+    expect(emu.device.getOptions(['_captureInterval'])).toEqual({ _captureInterval: 5 });
+    await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '5376x2688');
+    expect(await c.getDevicePropValue(Prop.TimelapseInterval, DataType.UINT32)).toBe(8000);
+
+    // In video mode ImageSize offers the S's video sizes.
+    await c.setDevicePropValue(Prop.StillCaptureMode, DataType.UINT16, RicohCaptureMode.Video);
+    expect(enumOf(await desc(Prop.ImageSize))).toEqual(['1920x960', '1280x720']);
+    await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '1280x720');
+    expect(emu.device.getOptions(['fileFormat'])).toEqual({ fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+  });
+
+  it('white balance, filter, GPS, Wi-Fi channel, power and sleep delays are the OSC options, both ways', async () => {
+    const { emu, port } = await camera();
+    const c = await client(port);
+    await c.setDevicePropValue(Prop.WhiteBalance, DataType.UINT16, 0x8020);
+    expect(emu.device.getOptions(['whiteBalance'])).toEqual({ whiteBalance: '_warmWhiteFluorescent' });
+    const wbChanged = nextEvent(c, (e) => e.code === Ev.DevicePropChanged && e.params[0] === Prop.WhiteBalance);
+    emu.device.setOptions({ whiteBalance: 'shade' });
+    await wbChanged;
+    expect(await c.getDevicePropValue(Prop.WhiteBalance, DataType.UINT16)).toBe(0x8001);
+
+    await c.setDevicePropValue(RicohProp.Filter, DataType.UINT8, 3);
+    expect(emu.device.getOptions(['_filter'])).toEqual({ _filter: 'hdr' });
+    emu.device.setOptions({ _filter: 'DR Comp' });
+    expect(await c.getDevicePropValue(RicohProp.Filter, DataType.UINT8)).toBe(1);
+
+    const fix = '35.681236,139.767125 12.50m@20250904T103045 +0900,WGS84';
+    await c.setDevicePropValue(RicohProp.GpsInfo, DataType.STR, fix);
+    expect(emu.device.getOptions(['gpsInfo'])).toEqual({ gpsInfo: { lat: 35.681236, lng: 139.767125, _altitude: 12.5, _dateTimeZone: '2025:09:04 10:30:45+09:00', _datum: 'WGS84' } });
+    expect(await c.getDevicePropValue(RicohProp.GpsInfo, DataType.STR)).toBe(fix);
+    await expect(c.setDevicePropValue(RicohProp.GpsInfo, DataType.STR, 'somewhere')).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+    await c.setDevicePropValue(RicohProp.GpsInfo, DataType.STR, '');
+    expect(emu.device.getOptions(['gpsInfo'])).toEqual({ gpsInfo: { lat: 65535, lng: 65535 } });
+
+    await c.setDevicePropValue(RicohProp.ChannelNumber, DataType.UINT16, 6);
+    expect(emu.device.getOptions(['_wlanChannel'])).toEqual({ _wlanChannel: 6 });
+    await expect(c.setDevicePropValue(RicohProp.ChannelNumber, DataType.UINT16, 3)).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+
+    await c.setDevicePropValue(RicohProp.AutoPowerOffDelay, DataType.UINT8, 0);
+    expect(emu.device.getOptions(['offDelay'])).toEqual({ offDelay: 65535 });
+    await c.setDevicePropValue(RicohProp.AutoPowerOffDelay, DataType.UINT8, 5);
+    expect(emu.device.getOptions(['offDelay'])).toEqual({ offDelay: 300 });
+    // 1–59 s are taken as 60; above the S's 1800 the form refuses.
+    await c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 30);
+    expect(await c.getDevicePropValue(RicohProp.SleepDelay, DataType.UINT16)).toBe(60);
+    await expect(c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 65534)).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+
+    await expect(c.setDevicePropValue(RicohProp.Passphrase, DataType.STR, 'short')).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+    await c.setDevicePropValue(RicohProp.Passphrase, DataType.STR, 'a longer secret');
+    expect(await c.getDevicePropValue(RicohProp.Passphrase, DataType.STR)).toBe('a longer secret');
+    await expect(c.setDevicePropValue(RicohProp.BatteryStatus, DataType.UINT8, 1)).rejects.toMatchObject({ responseCode: Resp.AccessDenied });
+  });
+
+  it('ErrorInfo reports insufficient memory (0x00000001) when the storage holds no more pictures, as OSC’s NO_MEMORY', async () => {
+    const full = await startThetaEmulator({ dataDir: await mkdtemp(path.join(dir, 'full-')), capacityBytes: 64 * 1024, httpPort: 0, ptpipPort: 0 });
+    emus.push(full);
+    const c = await client(Number((full.ptpip as string).split(':')[1]));
+    expect(full.device.snapshot().cameraError).toEqual(['NO_MEMORY']);
+    expect(await c.getDevicePropValue(RicohProp.ErrorInfo, DataType.UINT32)).toBe(0x00000001);
+  });
+
+  it('ResetDevicePropValue restores one property’s factory default, or every one with 0xFFFFFFFF; refused as a whole while shooting', async () => {
+    const { emu, port } = await camera();
+    const c = await client(port);
+    const reset = (code: number): Promise<unknown> => c.operation(Op.ResetDevicePropValue, [code]);
+    await c.setDevicePropValue(RicohProp.AudioVolume, DataType.UINT32, 20);
+    await reset(RicohProp.AudioVolume);
+    expect(emu.device.getOptions(['_shutterVolume'])).toEqual({ _shutterVolume: 100 });
+    await expect(reset(Prop.BatteryLevel)).rejects.toMatchObject({ responseCode: Resp.AccessDenied });
+    await expect(reset(Prop.CompressionSetting)).rejects.toMatchObject({ responseCode: Resp.DevicePropNotSupported });
+
+    await c.setDevicePropValue(Prop.DateTime, DataType.STR, '20300102T030405+0100');
+    const changed: Array<[number, number, PtpValue]> = [
+      [Prop.WhiteBalance, DataType.UINT16, 0x8001],
+      [RicohProp.Filter, DataType.UINT8, 2],
+      [RicohProp.SleepDelay, DataType.UINT16, 600],
+      [Prop.ImageSize, DataType.STR, '2048x1024'],
+      [Prop.TimelapseInterval, DataType.UINT32, 6000],
+      [Prop.ExposureProgramMode, DataType.UINT16, 1],
+      [Prop.ExposureIndex, DataType.UINT16, 800],
+      [Prop.StillCaptureMode, DataType.UINT16, RicohCaptureMode.Interval],
+      [RicohProp.Passphrase, DataType.STR, 'another secret'],
+    ];
+    for (const [code, type, v] of changed) await c.setDevicePropValue(code, type, v);
+
+    // An interval run is shooting: the reset is refused and changes nothing.
+    await c.initiateOpenCapture();
+    await expect(reset(ALL)).rejects.toMatchObject({ responseCode: Resp.DeviceBusy });
+    for (const [code, type, v] of changed) expect(await c.getDevicePropValue(code, type)).toEqual(v);
+    await c.terminateOpenCapture();
+
+    await reset(ALL);
+    for (const ref of THETA_S_PROPS.filter((p) => p.getSet === 1 && p.default !== undefined)) {
+      expect({ name: ref.name, value: await c.getDevicePropValue(ref.code, ref.dataType) }).toEqual({ name: ref.name, value: ref.default });
+    }
+    expect(await c.getDevicePropValue(Prop.ImageSize, DataType.STR)).toBe('5376x2688');
+    expect(await c.getDevicePropValue(RicohProp.Passphrase, DataType.STR)).toBe(c.deviceInfo!.serialNumber);
+    // The clock is no setting: it keeps its time.
+    expect(String(await c.getDevicePropValue(Prop.DateTime, DataType.STR))).toMatch(/^20300102T03/);
+  });
+
+  it('PowerDown answers OK, then the camera is off (connection dropped, no answer) until POST /_emulator/power {"on": true}', async () => {
+    const { emu, port } = await camera();
+    const c = await client(port);
+    const guid = Buffer.from(c.transport.responder.guid).toString('hex');
+
+    // Not while a picture is being taken: it would be lost.
+    const job = emu.device.takePicture();
+    await expect(c.operation(Op.PowerDown)).rejects.toMatchObject({ responseCode: Resp.DeviceBusy });
+    await job.finished;
+
+    const dropped = once(c.session, 'closed');
+    const r = await c.operation(Op.PowerDown);
+    expect(r.response.code).toBe(Resp.OK);
+    await dropped;
+    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'PTP_CLOSED', message: expect.stringMatching(/cannot connect/) });
+    expect(await (await fetch(`${emu.url}/_emulator`)).json()).toMatchObject({ model: 'theta', ptpip: 'off' });
+
+    const power = (body: string): Promise<Response> => fetch(`${emu.url}/_emulator/power`, { method: 'POST', body });
+    expect((await power('{"on": "yes"}')).status).toBe(400);
+    expect((await power('not json')).status).toBe(400);
+    expect((await fetch(`${emu.url}/_emulator/power`)).status).toBe(405);
+    expect((await fetch(`${emu.url}/_emulator/nothing`, { method: 'POST', body: '{}' })).status).toBe(404);
+    const on = await power('{"on": true}');
+    expect(await on.json()).toEqual({ request: 'emulator_power', status: 'Ok' });
+
+    const again = await client(port);
+    expect(Buffer.from(again.transport.responder.guid).toString('hex')).toBe(guid);
+    expect(again.deviceInfo!.model).toBe('RICOH THETA S');
+    // Switched off by the control too, as by the power button.
+    expect((await power('{"on": false}')).status).toBe(200);
+    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'PTP_CLOSED', message: expect.stringMatching(/cannot connect/) });
+    await power('{"on": true}');
+  });
+
+  describe.skipIf(!hasGphoto2)('gphoto2', () => {
+    const gphoto2 = async (port: number, ...args: string[]): Promise<string> => {
+      const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, ...args], { cwd: dir, timeout: 60_000 });
+      return stdout;
+    };
+
+    it('--list-config / --get-config show every property with the camera’s values; --set-config reaches the OSC options', async () => {
+      const { emu, port } = await camera();
+      const list = await gphoto2(port, '--list-config');
+      for (const ref of THETA_S_PROPS) expect(list).toContain(`/main/other/${ref.code.toString(16).padStart(4, '0')}`);
+      expect(list).toContain('/main/imgsettings/whitebalance');
+      expect(list).toContain('/main/actions/powerdown');
+
+      const videoSeconds = Object.values(emu.device.getOptions([emu.device.api === 1 ? '_remainingVideos' : 'remainingVideoSeconds']))[0] as number;
+      const expected: Record<string, string> = {
+        '5005': 'Current: 2', '500e': 'Current: 2', 'd00f': 'Current: 0', d407: 'Current: 1', d801: 'Current: ', d802: 'Current: 10', d803: 'Current: 300',
+        d805: `Current: THETAXS${emu.device.serialNumber}.OSC`, d806: `Current: ${emu.device.serialNumber}`, d807: 'Current: 0', d80b: 'Current: 0', d80c: 'Current: 0',
+        d80d: `Current: ${Math.min(0xffff, videoSeconds)}`, d80e: 'Current: 0', d006: 'Current: 0', '502c': 'Current: 100',
+      };
+      for (const [code, line] of Object.entries(expected)) {
+        const out = await gphoto2(port, '--get-config', `/main/other/${code}`);
+        expect({ code, out: out.split('\n').filter((l) => l.startsWith('Current:')) }).toEqual({ code, out: [line] });
+        expect(out).not.toContain('Unknown value');
+      }
+      // ISO priority is the reference's 0x8003 (it was OSC's 9, which gphoto2 showed as "Unknown value 0009").
+      const program = await gphoto2(port, '--get-config', '/main/other/500e');
+      expect(program).toContain('Choice: 3 32771');
+      expect(await gphoto2(port, '--get-config', '/main/imgsettings/whitebalance')).toContain('Current: Automatic');
+
+      await gphoto2(port, '--set-config', '/main/other/5005=32769');
+      expect(emu.device.getOptions(['whiteBalance'])).toEqual({ whiteBalance: 'shade' });
+      await gphoto2(port, '--set-config', '/main/capturesettings/expprogram=M');
+      expect(emu.device.getOptions(['exposureProgram'])).toEqual({ exposureProgram: 1 });
+      await gphoto2(port, '--set-config', '/main/other/d80b=2');
+      expect(emu.device.getOptions(['_filter'])).toEqual({ _filter: 'Noise Reduction' });
+    });
+
+    it('--set-config powerdown=1 switches the camera off; the emulator switches it on again', async () => {
+      const { emu, port } = await camera();
+      // gphoto2 may report the dropped connection when it closes its session: the camera is gone.
+      await gphoto2(port, '--set-config', '/main/actions/powerdown=1').catch(() => '');
+      expect(await (await fetch(`${emu.url}/_emulator`)).json()).toMatchObject({ ptpip: 'off' });
+      await expect(gphoto2(port, '--summary')).rejects.toThrow();
+      await fetch(`${emu.url}/_emulator/power`, { method: 'POST', body: '{"on": true}' });
+      expect(await gphoto2(port, '--summary')).toContain('Model: RICOH THETA S');
+    });
+  });
+});
