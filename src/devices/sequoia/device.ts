@@ -145,6 +145,9 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   private readonly calibration: Calibration;
   private readonly radiometricCountdownMs: number;
   private session?: CaptureSession | undefined;
+  /** A start between its check and its session (the folder being opened). */
+  private starting?: Promise<CaptureSession> | undefined;
+  private stopWhenStarted = false;
   private radiometric?: { timer: TimerHandle; opening?: Promise<void> } | undefined;
   private readonly fullMedia = new Set<MediumName>();
   private flightUuid = uuidHex();
@@ -207,7 +210,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
    */
   setConfig(body: Record<string, unknown>): { replies: Record<string, string>; applied: boolean } {
     const { accepted, replies } = validateConfigPatch(body, this.state.config, {
-      capturing: this.session !== undefined,
+      capturing: this.busyCapturing,
       sdPresent: this.sdPresent,
     });
     const changed: Partial<SequoiaConfig> = {};
@@ -389,7 +392,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** Starts calibration of one or both targets. Refused while a capture runs. */
   startCalibration(targets: CalibrationTargetName[]): { ok: boolean; status: string } {
-    if (this.session || this.radiometric) return { ok: false, status: 'Not available' };
+    if (this.busyCapturing) return { ok: false, status: 'Not available' };
     for (const t of targets) this.calibration.start(t, t === 'sunshine' ? this.sunshineConnected : true);
     return { ok: true, status: 'Calibration running' };
   }
@@ -418,7 +421,12 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   }
 
   get isCapturing(): boolean {
-    return this.session !== undefined || this.radiometric !== undefined;
+    return this.busyCapturing;
+  }
+
+  /** A session runs, is being opened, or a radiometric countdown runs: no other capture may start. */
+  private get busyCapturing(): boolean {
+    return this.session !== undefined || this.starting !== undefined || this.radiometric !== undefined;
   }
 
   private selectMediumForCapture(estimate: number): { medium: Medium; name: MediumName } | undefined {
@@ -438,9 +446,15 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     return undefined;
   }
 
-  /** Starts a capture session in the configured mode (`/capture/start`, PTP InitiateCapture). */
+  /**
+   * Starts a capture session in the configured mode (`/capture/start`, PTP InitiateCapture).
+   *
+   * One atomic step whatever the face: the start is claimed (`starting`) before the first await,
+   * so a second start arriving while the folder is being opened is answered busy, as one arriving
+   * while the capture runs is — never given the same folder number.
+   */
   async startCapture(): Promise<CaptureStartResult> {
-    if (this.session || this.radiometric) return { ok: false, status: 'Not available', reason: 'busy' };
+    if (this.busyCapturing) return { ok: false, status: 'Not available', reason: 'busy' };
     if (this.calibration.isRunning()) return { ok: false, status: 'Calibration running', reason: 'busy' };
     const config = this.getConfig();
     const estimate = estimateCaptureBytes(config);
@@ -452,10 +466,26 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       return { ok: false, status: 'Storage full', reason: 'full' };
     }
     if (config.capture_mode === 'radiometric') return this.startRadiometric(target.medium, target.name, config);
-    const session = await this.openSession(target.medium, target.name, config);
+    const opening = this.openSession(target.medium, target.name, config);
+    this.starting = opening;
+    let session: CaptureSession;
+    try {
+      session = await opening;
+    } catch (err) {
+      log('opening a capture folder failed: %o', err);
+      return { ok: false, status: 'Not available', reason: 'unavailable' };
+    } finally {
+      this.starting = undefined;
+    }
     this.notify({ status: 'change', capture: 'running' });
+    const status = this.captureStatus().status;
     this.scheduleSession(session);
-    return { ok: true, status: this.captureStatus().status, path: `/${session.mediumName}/${session.folder}` };
+    // A stop that came while the folder was opening applies now, after the first capture.
+    if (this.stopWhenStarted) {
+      this.stopWhenStarted = false;
+      this.stopCapture();
+    }
+    return { ok: true, status, path: `/${session.mediumName}/${session.folder}` };
   }
 
   private async openSession(medium: Medium, mediumName: MediumName, config: SequoiaConfig): Promise<CaptureSession> {
@@ -664,6 +694,10 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       this.notify({ status: 'change', capture: 'ready' });
       return { ok: true, status: 'Ready' };
     }
+    if (this.starting) {
+      this.stopWhenStarted = true;
+      return { ok: true, status: 'Ready' };
+    }
     const s = this.session;
     if (!s) return { ok: false, status: 'Capture is not running' };
     s.stopped = true;
@@ -695,6 +729,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   /** Resolves when the current session has ended. */
   async whenSessionEnds(): Promise<void> {
     if (this.radiometric?.opening) await this.radiometric.opening;
+    if (this.starting) await this.starting.catch(() => undefined);
     if (!this.session) return;
     return new Promise((r) => this.idleWaiters.push(r));
   }
@@ -726,7 +761,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** `/calibration/radiometric/start`: a radiometric capture whatever the configured mode. */
   async startRadiometricCalibration(): Promise<CaptureStartResult> {
-    if (this.session || this.radiometric) return { ok: false, status: 'Not available', reason: 'busy' };
+    if (this.busyCapturing) return { ok: false, status: 'Not available', reason: 'busy' };
     const config = { ...this.getConfig(), capture_mode: 'radiometric' as const };
     const target = this.selectMediumForCapture(estimateCaptureBytes(config));
     if (!target) return { ok: false, status: 'Storage full', reason: 'full' };
@@ -805,7 +840,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       this.notify({ status: 'change', storage_select: name });
     };
     if (!present && cfg.storage_selected === 'sd') select('internal');
-    if (present && cfg.auto_select === 'on' && !this.session) select('sd');
+    if (present && cfg.auto_select === 'on' && !this.busyCapturing) select('sd');
     this.emit('storage-changed', { medium: 'sd' });
   }
 
@@ -871,6 +906,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       this.clock.clearTimer(this.radiometric.timer);
       await this.radiometric.opening;
     }
+    await this.starting?.catch(() => undefined);
     const s = this.session;
     if (s) {
       s.stopped = true;
