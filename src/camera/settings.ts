@@ -40,6 +40,12 @@ export function parseSettingValue(setting: Setting, text: string): SettingValue 
 
 /** Checks a typed value against the description; returns it unchanged or throws `BAD_VALUE`. */
 export function checkSettingValue(setting: Setting, value: unknown): SettingValue {
+  if (setting.error) {
+    throw new CameraError(setting.error.code, `${setting.key} could not be read from the camera, so it cannot be set: ${setting.error.message}`, {
+      deviceCode: setting.key,
+      ...(setting.error.deviceMessage ? { deviceMessage: setting.error.deviceMessage } : {}),
+    });
+  }
   if (!setting.writable) throw badValue(setting, `${setting.key} is read-only`);
   const allowedText = setting.allowed?.map(String).join(', ');
   switch (setting.type) {

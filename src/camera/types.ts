@@ -49,6 +49,11 @@ export interface Setting<K extends string = string, V extends SettingValue = Set
   unit?: string;
   writable: boolean;
   description?: string;
+  /**
+   * Set when the camera could not give this setting (a PTP property whose description it refuses
+   * to send): `value` is null, and the reason is here; the other settings are listed as usual.
+   */
+  error?: { code: CameraErrorCode; message: string; deviceMessage?: string };
 }
 
 /** Setting values keyed by setting key; adapters narrow it (`Camera<SequoiaSettings>`). */
@@ -271,4 +276,5 @@ export interface Camera<S extends SettingsMap = SettingsMap> {
   close(): Promise<void>;
 }
 
+import type { CameraErrorCode } from './errors.js';
 export { CameraError, CameraSettingError, type CameraErrorCode } from './errors.js';

@@ -37,7 +37,7 @@ Examples:
 async function get(cmd: Command, keys: string[]): Promise<void> {
   await withCamera(cmd, async (camera, g) => {
     const settings = await camera.getConfig(keys);
-    output(g, { settings }, () => render(settings));
+    output(g, { settings }, () => render(settings, g.verbose));
   });
 }
 
@@ -62,9 +62,15 @@ async function set(cmd: Command, assignments: string[]): Promise<void> {
   });
 }
 
-function render(settings: Setting[]): string {
+function render(settings: Setting[], verbose: boolean): string {
   const rows = [['KEY', 'VALUE', 'ALLOWED', 'DESCRIPTION']];
   for (const s of settings) {
+    if (s.error) {
+      // One property the camera would not describe; the others are still listed. The protocol's
+      // reason (e.g. "GetDevicePropDesc failed: GeneralError (0x2002)") only under -v.
+      rows.push([s.key, '(could not be read)', '', verbose ? s.error.message : `${s.description ?? s.label} — -v for the camera's reason`]);
+      continue;
+    }
     const unit = s.unit ? ` ${s.unit}` : '';
     const value = s.value === null ? '-' : `${String(s.value)}${unit}`;
     let allowed = '';

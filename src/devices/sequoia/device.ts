@@ -25,6 +25,7 @@ import {
   type MediumName,
   type SequoiaConfig,
   type StorageState,
+  timelapseMin,
 } from '../../sequoia/types.js';
 import { renderSequoiaImage, renderSequoiaThumbnail, type IrradianceRecord, type SequoiaImageRequest } from '../images/sequoia.js';
 import { Calibration, type CalibrationTargetName } from './calibration.js';
@@ -220,6 +221,13 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       if (value === undefined || this.state.config[key] === value) continue;
       (this.state.config as unknown as Record<string, unknown>)[key] = value;
       (changed as Record<string, unknown>)[key] = value;
+    }
+    // Turning the RGB sensor on raises a period below its 1 s minimum to that minimum, so the
+    // camera never holds a period it would refuse (and PTP's TimelapseInterval stays in its range).
+    const shortest = timelapseMin(this.state.config.sensors_mask);
+    if (this.state.config.timelapse_param < shortest) {
+      this.state.config.timelapse_param = shortest;
+      changed.timelapse_param = shortest;
     }
     if (Object.keys(changed).length > 0) {
       this.persist();
