@@ -67,6 +67,18 @@ export interface SetResult<K extends string = string> {
   message: string;
 }
 
+/**
+ * What a `setConfig` call did, key by key, for people and scripts (`camctl config set --json`, the
+ * dashboard; made by `setOutcome` in settings.ts): the keys the camera applied and the ones it refused with its reason (its own words:
+ * "Bad value", "Storage is busy", "InvalidDevicePropValue", an OSC error). Cameras differ — the
+ * Sequoia answers each key of a POST on its own, PTP sets one property at a time, the THETA applies
+ * all or nothing — and this shape says what happened on any of them.
+ */
+export interface SetOutcome {
+  applied: Array<{ key: string; value: SettingValue }>;
+  refused: Array<{ key: string; value: SettingValue; reason: string }>;
+}
+
 /** Options every async operation takes (DESIGN.md: every public async call takes a signal). */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
