@@ -65,15 +65,29 @@ function idle(e: RunningThetaEmulator): Promise<void> {
   });
 }
 
+/** A THETA on loopback in OSC v2.1 with small pictures, and two PTP/IP sessions. */
+async function start(): Promise<RunningThetaEmulator> {
+  const tmp = await tempDir('camctl-theta-race-');
+  cleanup = tmp.cleanup;
+  emu = await startThetaEmulator({ dataDir: path.join(tmp.dir, 'camera'), httpPort: 0, ptpipPort: 0, shotProcessingMs: 50 });
+  const session = (await exec('camera.startSession')).json.results.sessionId as string;
+  expect((await exec('camera.setOptions', { sessionId: session, options: { clientVersion: 2, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } })).status).toBe(200);
+  const port = Number(emu.ptpip!.split(':').pop());
+  for (let i = 0; i < 2; i++) clients.push(await PtpIpClient.connect({ host: '127.0.0.1', port, name: `racer-${i}` }));
+  return emu;
+}
+
+/** Pictures on disk, listed by OSC, listed by PTP/IP. */
+async function stored(e: RunningThetaEmulator): Promise<{ onDisk: number; osc: number; ptp: number }> {
+  const onDisk = (await fs.readdir(path.join(e.dataDir, 'internal', '100RICOH'))).filter((n) => n.endsWith('.JPG'));
+  const listed = (await exec('camera.listFiles', { fileType: 'image', entryCount: 100, maxThumbSize: 0 })).json.results;
+  const ptpFiles = await clients[0]!.getObjectHandles(0xffffffff, Format.EXIF_JPEG, 0);
+  return { onDisk: onDisk.length, osc: listed.totalEntries, ptp: ptpFiles.length };
+}
+
 describe('THETA concurrent shots', () => {
   it('OSC takePicture and PTP/IP InitiateCapture racing: one picture per acknowledgement, on disk and in every listing', async () => {
-    const tmp = await tempDir('camctl-theta-race-');
-    cleanup = tmp.cleanup;
-    emu = await startThetaEmulator({ dataDir: path.join(tmp.dir, 'camera'), httpPort: 0, ptpipPort: 0, shotProcessingMs: 50 });
-    const session = (await exec('camera.startSession')).json.results.sessionId as string;
-    expect((await exec('camera.setOptions', { sessionId: session, options: { clientVersion: 2, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } })).status).toBe(200);
-    const port = Number(emu.ptpip!.split(':').pop());
-    for (let i = 0; i < 2; i++) clients.push(await PtpIpClient.connect({ host: '127.0.0.1', port, name: `racer-${i}` }));
+    emu = await start();
 
     let acknowledged = 0;
     let busy = 0;
@@ -87,9 +101,40 @@ describe('THETA concurrent shots', () => {
     expect(acknowledged).toBeGreaterThanOrEqual(rounds);
     expect(acknowledged + busy).toBe(rounds * 4);
 
-    const onDisk = (await fs.readdir(path.join(emu.dataDir, 'internal', '100RICOH'))).filter((n) => n.endsWith('.JPG'));
-    const listed = (await exec('camera.listFiles', { fileType: 'image', entryCount: 100, maxThumbSize: 0 })).json.results;
-    const ptpFiles = await clients[0]!.getObjectHandles(0xffffffff, Format.EXIF_JPEG, 0);
-    expect({ onDisk: onDisk.length, osc: listed.totalEntries, ptp: ptpFiles.length }).toEqual({ onDisk: acknowledged, osc: acknowledged, ptp: acknowledged });
+    expect(await stored(emu)).toEqual({ onDisk: acknowledged, osc: acknowledged, ptp: acknowledged });
+  });
+
+  it('OSC startCapture (interval) racing takePicture and PTP/IP InitiateCapture: every file an acknowledged start reports is stored', async () => {
+    emu = await start();
+    let reported = 0;
+    let acknowledged = 0;
+    const rounds = 5;
+    for (let round = 0; round < rounds; round++) {
+      let intervalRunning = false;
+      const interval = async (): Promise<Outcome> => {
+        const r = await exec('camera.startCapture');
+        if (r.status === 200 && r.json.state === 'done') {
+          intervalRunning = true;
+          return 'acknowledged';
+        }
+        expect({ status: r.status, code: r.json.error?.code }).toEqual({ status: 403, code: 'disabledCommand' });
+        return 'busy';
+      };
+      const outcomes = await Promise.all([interval(), oscShot(), ...clients.map((c) => ptpShot(c))]);
+      const acks = outcomes.filter((o) => o === 'acknowledged').length;
+      // One start wins each round: the camera was idle, and it does one thing at a time.
+      expect(acks).toBe(1);
+      acknowledged += acks;
+      if (intervalRunning) {
+        const stop = await exec('camera.stopCapture');
+        expect(stop.status).toBe(200);
+        reported += (stop.json.results.fileUrls as string[]).length;
+      } else {
+        reported += 1;
+      }
+      await idle(emu);
+    }
+    expect(acknowledged).toBe(rounds);
+    expect(await stored(emu)).toEqual({ onDisk: reported, osc: reported, ptp: reported });
   });
 });

@@ -424,6 +424,8 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       const status = this.session.mode === 'single' ? 'Snapshot running' : 'Timelapse running';
       return { status, path: `/${this.session.mediumName}/${this.session.folder}` };
     }
+    // Acknowledged-to-be, its folder still opening: already running, as far as anyone asking can tell.
+    if (this.starting) return { status: this.state.config.capture_mode === 'single' ? 'Snapshot running' : 'Timelapse running' };
     if (this.calibration.isRunning()) return { status: 'Calibration running' };
     return { status: 'Ready' };
   }
