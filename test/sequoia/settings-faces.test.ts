@@ -4,8 +4,11 @@
  * the range or list its description gives (fast-check drives arbitrary values). The model refuses
  * what the camera refuses, with the camera's own text ("Bad value" for an overlap that is not a
  * whole percent). And over ptpip://, `camctl config` lists every property even when one of them
- * cannot be read: that row says so, with the camera's reason under --json / -v.
+ * cannot be read: that row says so, with the camera's reason under --json / -v. Debian's gphoto2, a real
+ * third-party initiator, reads the overlap after the same POST.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia-ptp.js';
@@ -17,6 +20,10 @@ import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import { ParrotCaptureMode, ParrotProp } from '../../src/ptp/vendors/parrot.js';
 import { cleanup, onCleanup, requireBuild, runCli, runJson, startEmu } from '../cli/helpers.js';
 import { startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';
+import { requireTool } from '../helpers/tmp.js';
+
+const run = promisify(execFile);
+const hasGphoto2 = await run('gphoto2', ['--version']).then(() => true, () => false);
 
 const INTEGER_RANGES: Record<number, [number, number]> = {
   [DataType.UINT8]: [0, 0xff],
@@ -61,6 +68,14 @@ describe('every value the Sequoia model holds is representable on PTP/IP', () =>
     expect(r.body).toEqual({ request: 'set_config', overlap_param: 'Bad value', gps_param: 'Ok' });
     const overlap = await client.getDevicePropDesc(ParrotProp.OverlapRate);
     expect(overlap.current).toBe((await cam.get('/config')).body.overlap_param);
+  });
+
+  it('gphoto2 reads OverlapRate after the same POST (it failed with "error 2002 on query")', async () => {
+    if (!requireTool(hasGphoto2, 'gphoto2')) return;
+    await cam.post('/config', { overlap_param: 12.5 });
+    const port = cam.ptpip!.split(':').pop()!;
+    const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, '--get-config', '/main/other/d219'], { cwd: cam.dataDir, timeout: 60_000 });
+    expect(stdout).toMatch(new RegExp(`^Current: ${(await cam.get('/config')).body.overlap_param}$`, 'm'));
   });
 
   it('arbitrary POST /config bodies, then every property read over PTP/IP', async () => {
