@@ -3,7 +3,8 @@
  * loopback sockets (HTTP `/capture/start` and PTP/IP InitiateCapture, mixed) are either
  * acknowledged — and then each has its own folder on disk with all its bands, listed through HTTP
  * and PTP/IP and announced over the WebSocket — or answered as the camera answers when busy
- * ("Not available" over HTTP, DeviceBusy over PTP). Acknowledged and stored must be equal.
+ * ("Not available" over HTTP, DeviceBusy over PTP). Acknowledged and stored must be equal. A stop
+ * that comes while an acknowledged start is still opening its folder is not lost either.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -92,5 +93,18 @@ describe('concurrent capture starts', () => {
     await ws.next(() => ws.messages.filter((m) => m.capture === 'ready').length === acknowledged);
     expect(ws.messages.filter((m) => m.capture === 'running')).toHaveLength(acknowledged);
     ws.close();
+  });
+
+  it('a stop that arrives while the start is still opening its folder stops that capture', async () => {
+    cam = await startTestSequoia();
+    expect((await cam.post('/config', { ...SMALL, capture_mode: 'timelapse', timelapse_param: 10 })).status).toBe(200);
+    // The start is acknowledged once its folder is open; the stop comes in between.
+    const starting = cam.device.startCapture();
+    expect(cam.device.stopCapture()).toEqual({ ok: true, status: 'Ready' });
+    expect(await starting).toEqual({ ok: true, status: 'Timelapse running', path: '/internal/0000' });
+    await cam.device.whenSessionEnds();
+    expect((await cam.get('/capture')).body).toEqual({ request: 'capture_status', status: 'Ready' });
+    // It took its first picture, as a timelapse stopped right after its start does.
+    expect((await cam.get('/file/internal')).body).toEqual({ request: 'file_info', '/internal/0000': BANDS_PER_CAPTURE });
   });
 });
