@@ -261,8 +261,14 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     }
     const out: Setting[] = [];
     for (const code of wanted ? wanted.map((k) => this.codeOfKey(k) as number) : codes) {
-      const desc = await this.call((c) => c.getDevicePropDesc(code, opts(options)));
-      out.push(describe(this.settingKey(code), desc));
+      try {
+        out.push(describe(this.settingKey(code), await this.client.getDevicePropDesc(code, opts(options))));
+      } catch (err) {
+        // The camera refusing one property's description must not hide the others: that row says
+        // why it could not be read. A broken link, a timeout or an abort still ends the listing.
+        if (!(err instanceof PtpResponseError)) throw ptpToCameraError(err);
+        out.push(unreadable(this.settingKey(code), code, ptpToCameraError(err) as CameraError));
+      }
     }
     return out;
   }
@@ -754,6 +760,21 @@ export function describe(key: string, d: DevicePropDesc): Setting {
     s.type = 'string';
   }
   return s;
+}
+
+/** The row of a property whose description the camera would not give. */
+function unreadable(key: string, code: number, err: CameraError): Setting {
+  const error: NonNullable<Setting['error']> = { code: err.code, message: err.message };
+  if (err.deviceMessage) error.deviceMessage = err.deviceMessage;
+  return {
+    key,
+    label: key.replace(/([a-z])([A-Z])/g, '$1 $2'),
+    type: 'string',
+    value: null,
+    writable: false,
+    description: `PTP property ${hex16(code)}`,
+    error,
+  };
 }
 
 function toPtpValue(dataType: number, v: SettingValue): PtpValue {

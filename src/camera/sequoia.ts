@@ -130,7 +130,10 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
   }
 
   async setConfig(values: Partial<SequoiaSettings>, options?: CallOptions): Promise<SetResult<keyof SequoiaSettings & string>[]> {
-    const descriptions = describeConfig(await wrap(this.client.getConfig(options)));
+    // A period is judged against the sensors the same request sets, as the camera judges it.
+    const mask = typeof values.sensors_mask === 'number' && Number.isInteger(values.sensors_mask) ? values.sensors_mask : undefined;
+    const reply = await wrap(this.client.getConfig(options));
+    const descriptions = describeConfig(reply, mask ?? reply.sensors_mask);
     checkSettings(descriptions, values);
     try {
       const answers = await this.client.setConfig(values, options);

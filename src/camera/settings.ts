@@ -8,22 +8,31 @@
  * parseSettingValue(s, '9');  // throws CameraError BAD_VALUE "bit_depth must be one of 8, 10"
  */
 import { CameraError } from './errors.js';
-import type { Setting, SettingValue } from './types.js';
+import type { SetOutcome, SetResult, Setting, SettingValue } from './types.js';
 
 /** Converts command-line text into the setting's type and checks it. */
 export function parseSettingValue(setting: Setting, text: string): SettingValue {
+  return checkSettingValue(setting, convertSettingValue(setting, text));
+}
+
+/**
+ * Converts command-line text into the setting's type only. `camctl config set` converts with this
+ * and leaves the checks to the camera's `setConfig`, which judges the whole request at once (a
+ * Sequoia timelapse period against the sensors the same request enables).
+ */
+export function convertSettingValue(setting: Setting, text: string): SettingValue {
   switch (setting.type) {
     case 'number':
     case 'integer': {
       const t = text.trim();
       const n = t === '' ? NaN : Number(t);
       if (!Number.isFinite(n)) throw badValue(setting, `${setting.key} must be a number, got ${JSON.stringify(text)}`);
-      return checkSettingValue(setting, n);
+      return n;
     }
     case 'boolean': {
       const t = text.trim().toLowerCase();
-      if (['true', 'on', 'yes', '1'].includes(t)) return checkSettingValue(setting, true);
-      if (['false', 'off', 'no', '0'].includes(t)) return checkSettingValue(setting, false);
+      if (['true', 'on', 'yes', '1'].includes(t)) return true;
+      if (['false', 'off', 'no', '0'].includes(t)) return false;
       throw badValue(setting, `${setting.key} must be true or false, got ${JSON.stringify(text)}`);
     }
     case 'enum': {
@@ -31,15 +40,21 @@ export function parseSettingValue(setting: Setting, text: string): SettingValue 
       const hit = setting.allowed?.find((v) => String(v) === text.trim());
       if (hit !== undefined) return hit;
       const numeric = setting.allowed?.every((v) => typeof v === 'number') && text.trim() !== '' && Number.isFinite(Number(text));
-      return checkSettingValue(setting, numeric ? Number(text) : text);
+      return numeric ? Number(text) : text;
     }
     case 'string':
-      return checkSettingValue(setting, text);
+      return text;
   }
 }
 
 /** Checks a typed value against the description; returns it unchanged or throws `BAD_VALUE`. */
 export function checkSettingValue(setting: Setting, value: unknown): SettingValue {
+  if (setting.error) {
+    throw new CameraError(setting.error.code, `${setting.key} could not be read from the camera, so it cannot be set: ${setting.error.message}`, {
+      deviceCode: setting.key,
+      ...(setting.error.deviceMessage ? { deviceMessage: setting.error.deviceMessage } : {}),
+    });
+  }
   if (!setting.writable) throw badValue(setting, `${setting.key} is read-only`);
   const allowedText = setting.allowed?.map(String).join(', ');
   switch (setting.type) {
@@ -52,7 +67,9 @@ export function checkSettingValue(setting: Setting, value: unknown): SettingValu
       }
       const r = setting.range;
       if (r && (value < r.min || value > r.max)) {
-        throw badValue(setting, `${setting.key} must be between ${r.min} and ${r.max}${setting.unit ? ` ${setting.unit}` : ''}, got ${value}`);
+        // The description says what the range depends on (the Sequoia's sensors for its timelapse period).
+        const why = setting.description ? ` (${setting.description})` : '';
+        throw badValue(setting, `${setting.key} must be between ${r.min} and ${r.max}${setting.unit ? ` ${setting.unit}` : ''}, got ${value}${why}`);
       }
       return value;
     }
@@ -93,4 +110,16 @@ export function checkSettings(descriptions: readonly Setting[], values: Record<s
 
 function badValue(setting: Setting, message: string): CameraError {
   return new CameraError('BAD_VALUE', message, { deviceCode: setting.key });
+}
+
+/** Splits a camera's per-key answers (from `setConfig` or its `CameraSettingError`) into applied and refused. */
+export function setOutcome(values: Readonly<Record<string, SettingValue | undefined>>, results: readonly SetResult[]): SetOutcome {
+  const out: SetOutcome = { applied: [], refused: [] };
+  for (const r of results) {
+    const value = values[r.key];
+    if (value === undefined) continue;
+    if (r.ok) out.applied.push({ key: r.key, value });
+    else out.refused.push({ key: r.key, value, reason: r.message });
+  }
+  return out;
 }

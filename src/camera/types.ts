@@ -49,6 +49,11 @@ export interface Setting<K extends string = string, V extends SettingValue = Set
   unit?: string;
   writable: boolean;
   description?: string;
+  /**
+   * Set when the camera could not give this setting (a PTP property whose description it refuses
+   * to send): `value` is null, and the reason is here; the other settings are listed as usual.
+   */
+  error?: { code: CameraErrorCode; message: string; deviceMessage?: string };
 }
 
 /** Setting values keyed by setting key; adapters narrow it (`Camera<SequoiaSettings>`). */
@@ -60,6 +65,18 @@ export interface SetResult<K extends string = string> {
   ok: boolean;
   /** The camera's own text ("Ok", "Bad value", PTP response name…). */
   message: string;
+}
+
+/**
+ * What a `setConfig` call did, key by key, for people and scripts (`camctl config set --json`, the
+ * dashboard; made by `setOutcome` in settings.ts): the keys the camera applied and the ones it refused with its reason (its own words:
+ * "Bad value", "Storage is busy", "InvalidDevicePropValue", an OSC error). Cameras differ — the
+ * Sequoia answers each key of a POST on its own, PTP sets one property at a time, the THETA applies
+ * all or nothing — and this shape says what happened on any of them.
+ */
+export interface SetOutcome {
+  applied: Array<{ key: string; value: SettingValue }>;
+  refused: Array<{ key: string; value: SettingValue; reason: string }>;
 }
 
 /** Options every async operation takes (DESIGN.md: every public async call takes a signal). */
@@ -271,4 +288,5 @@ export interface Camera<S extends SettingsMap = SettingsMap> {
   close(): Promise<void>;
 }
 
+import type { CameraErrorCode } from './errors.js';
 export { CameraError, CameraSettingError, type CameraErrorCode } from './errors.js';

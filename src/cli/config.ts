@@ -3,7 +3,7 @@
  * allowed values, range), so values are checked and converted before anything is sent.
  */
 import type { Command } from 'commander';
-import type { Camera, Setting, SettingValue } from '../camera/types.js';
+import type { Camera, SetOutcome, Setting, SettingValue } from '../camera/types.js';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
 import { table } from './format.js';
@@ -19,7 +19,13 @@ Examples:
   camctl config                                 all settings, with allowed values
   camctl config get capture_mode timelapse_param
   camctl config set capture_mode=timelapse timelapse_param=2.5
-  camctl config set sensors_mask=31 resolution_mono=1.2 --json`,
+  camctl config set sensors_mask=31 resolution_mono=1.2 --json
+
+"config set" checks every value against the camera's description first (nothing is sent when one
+fails). Then it reports each key: applied, or refused with the camera's answer — one line per key,
+or with --json {"applied": [{"key", "value"}], "refused": [{"key", "value", "reason"}]}. It exits 1
+when the camera refused anything; the applied keys stay set (the Parrot Sequoia answers each key on
+its own, PTP sets one property at a time, the RICOH THETA applies all or nothing).`,
     )
     .action(async (_opts, cmd: Command) => get(cmd, []));
   config
@@ -37,7 +43,7 @@ Examples:
 async function get(cmd: Command, keys: string[]): Promise<void> {
   await withCamera(cmd, async (camera, g) => {
     const settings = await camera.getConfig(keys);
-    output(g, { settings }, () => render(settings));
+    output(g, { settings }, () => render(settings, g.verbose));
   });
 }
 
@@ -48,23 +54,54 @@ async function set(cmd: Command, assignments: string[]): Promise<void> {
     return [a.slice(0, i).trim(), a.slice(i + 1)] as const;
   });
   await withCamera(cmd, async (camera: Camera, g) => {
-    const { parseSettingValue } = await import('../camera/settings.js');
+    const { convertSettingValue, setOutcome } = await import('../camera/settings.js');
     const { CameraError } = await import('../camera/errors.js');
     const descriptions = await camera.getConfig();
     const values: Record<string, SettingValue> = {};
     for (const [key, text] of pairs) {
       const d = descriptions.find((s) => s.key === key);
       if (!d) throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(key)} (known: ${descriptions.map((s) => s.key).join(', ')})`);
-      values[key] = parseSettingValue(d, text);
+      values[key] = convertSettingValue(d, text);
     }
-    const results = await camera.setConfig(values);
-    output(g, { results }, () => table([['KEY', 'RESULT'], ...results.map((r) => [r.key, r.message])]));
+    const { CameraSettingError } = await import('../camera/errors.js');
+    let results;
+    let rejected: InstanceType<typeof CameraSettingError> | undefined;
+    try {
+      results = await camera.setConfig(values);
+    } catch (err) {
+      // Some keys refused: the others may well be applied (the Sequoia answers key by key) — say which.
+      if (!(err instanceof CameraSettingError)) throw err;
+      rejected = err;
+      results = err.results;
+    }
+    const outcome = setOutcome(values, results);
+    output(g, outcome, () => renderOutcome(outcome));
+    if (rejected) {
+      const names = outcome.refused.map((r) => r.key).join(', ');
+      const what = outcome.applied.length > 0 ? `the other ${outcome.applied.length === 1 ? 'setting was' : 'settings were'} applied` : 'nothing was changed';
+      throw new CliError(`the camera refused ${names}; ${what}`, 1, { cause: rejected, reported: true });
+    }
   });
 }
 
-function render(settings: Setting[]): string {
+/** One line per key: applied, or refused with the camera's reason. */
+function renderOutcome(outcome: SetOutcome): string {
+  return table([
+    ['KEY', 'RESULT', 'VALUE', 'CAMERA SAID'],
+    ...outcome.applied.map((a) => [a.key, 'applied', String(a.value), '']),
+    ...outcome.refused.map((r) => [r.key, 'refused', String(r.value), r.reason]),
+  ]);
+}
+
+function render(settings: Setting[], verbose: boolean): string {
   const rows = [['KEY', 'VALUE', 'ALLOWED', 'DESCRIPTION']];
   for (const s of settings) {
+    if (s.error) {
+      // One property the camera would not describe; the others are still listed. The protocol's
+      // reason (e.g. "GetDevicePropDesc failed: GeneralError (0x2002)") only under -v.
+      rows.push([s.key, '(could not be read)', '', verbose ? s.error.message : `${s.description ?? s.label} — -v for the camera's reason`]);
+      continue;
+    }
     const unit = s.unit ? ` ${s.unit}` : '';
     const value = s.value === null ? '-' : `${String(s.value)}${unit}`;
     let allowed = '';

@@ -58,7 +58,7 @@ export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>): P
     return await fn();
   } catch (err) {
     if (err instanceof CliError) {
-      if (g.json) {
+      if (g.json && !err.reported) {
         const code = err.exitCode === 2 ? 'USAGE' : err.exitCode === 130 ? 'INTERRUPTED' : 'FAILED';
         printJson({ error: { code, message: err.message } });
       }

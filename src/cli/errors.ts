@@ -4,12 +4,15 @@
  */
 export class CliError extends Error {
   readonly code = 'CLI_ERROR';
+  /** The command already printed its result (e.g. `config set` listing refused keys): no JSON error document on top. */
+  readonly reported: boolean;
   constructor(
     message: string,
     readonly exitCode = 1,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reported?: boolean },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CliError';
+    this.reported = options?.reported ?? false;
   }
 }

@@ -8,7 +8,7 @@
  *   POST   /api/cameras          {address}        CameraView            add a camera by URL
  *   DELETE /api/cameras/:id                       {ok:true}             forget it
  *   GET    /api/cameras/:id/config               Setting[]
- *   POST   /api/cameras/:id/config {values}       SetConfigReply        or 4xx ApiError with fields
+ *   POST   /api/cameras/:id/config {values}       SetConfigReply        200 all applied, 207 some refused; 4xx ApiError with fields when nothing was sent
  *   POST   /api/cameras/:id/capture               CaptureReply          one picture
  *   POST   /api/cameras/:id/capture/start         ContinuousReply
  *   POST   /api/cameras/:id/capture/stop          ContinuousReply
@@ -21,9 +21,9 @@
  *   GET    /api/cameras/:id/live                  multipart/x-mixed-replace MJPEG (cameras with livePreview)
  *   WS     /api/live                              ServerMessage stream
  */
-import type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetResult, Setting } from '../camera/types.js';
+import type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetOutcome, SetResult, Setting } from '../camera/types.js';
 
-export type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetResult, Setting };
+export type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetOutcome, SetResult, Setting };
 
 /** Where the dashboard's link to a camera stands. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -49,7 +49,12 @@ export interface ApiError {
   error: { code: string; message: string; fields?: Record<string, string> };
 }
 
-export interface SetConfigReply {
+/**
+ * The camera's answer to a settings change: 200 when every key was applied, 207 when it refused
+ * some (or all — the THETA applies all or nothing). `applied` and `refused` say which keys, and
+ * why in the camera's own words; `settings` are the values the camera has now.
+ */
+export interface SetConfigReply extends SetOutcome {
   results: SetResult[];
   settings: Setting[];
 }

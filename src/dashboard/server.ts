@@ -18,7 +18,8 @@ import * as path from 'node:path';
 import { debuglog } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CameraError, CameraSettingError } from '../camera/errors.js';
-import type { Camera, RemoteFile, SettingValue } from '../camera/types.js';
+import { setOutcome } from '../camera/settings.js';
+import type { Camera, RemoteFile, SetResult, SettingValue } from '../camera/types.js';
 import type { ApiError, CaptureReply, ContinuousReply, DeleteReply, DownloadProgressMessage, ServerMessage, SetConfigReply } from './api-types.js';
 import { planDownload, sendDownload } from './downloads.js';
 import { DashboardError, errorCode, httpStatusOf } from './errors.js';
@@ -162,8 +163,10 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     switch (`${get ? 'GET' : method} ${action}`) {
       case 'GET config':
         return json(res, 200, await camera.getConfig(undefined, { signal }));
-      case 'POST config':
-        return json(res, 200, await setConfig(id, camera, await readJson(req, maxBody), signal));
+      case 'POST config': {
+        const reply = await setConfig(id, camera, await readJson(req, maxBody), signal);
+        return json(res, reply.refused.length > 0 ? 207 : 200, reply);
+      }
       case 'POST capture': {
         hub.log(id, 'action', 'capture');
         const shot = await camera.capture({ signal });
@@ -225,16 +228,23 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       }
     }
     hub.log(id, 'action', `set ${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    let results: SetResult[];
     try {
-      const results = await camera.setConfig(values as Record<string, SettingValue>, { signal });
-      hub.refresh(id);
-      return { results, settings: await camera.getConfig(undefined, { signal }) };
+      results = await camera.setConfig(values as Record<string, SettingValue>, { signal });
     } catch (err) {
       if (err instanceof CameraError && err.code === 'BAD_VALUE' && typeof err.deviceCode === 'string') {
         throw new FieldError(err.deviceCode, err.message, err);
       }
-      throw err;
+      // The camera answered key by key and refused some: the others may be applied — say which.
+      if (!(err instanceof CameraSettingError)) throw err;
+      results = [...err.results];
     }
+    hub.refresh(id);
+    const outcome = setOutcome(values as Record<string, SettingValue>, results);
+    if (outcome.refused.length > 0) {
+      hub.log(id, 'error', `camera refused ${outcome.refused.map((r) => `${r.key} (${r.reason})`).join(', ')}${outcome.applied.length > 0 ? `; applied ${outcome.applied.map((a) => a.key).join(', ')}` : ''}`);
+    }
+    return { ...outcome, results, settings: await camera.getConfig(undefined, { signal }) };
   }
 
   async function deletePaths(id: string, camera: Camera, body: unknown, signal: AbortSignal): Promise<DeleteReply> {

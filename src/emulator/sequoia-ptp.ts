@@ -19,7 +19,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
 import { StorageError } from '../devices/storage.js';
-import type { MediumName, SequoiaConfig } from '../sequoia/types.js';
+import { LIMITS, timelapseMin, type MediumName, type SequoiaConfig } from '../sequoia/types.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
 import { PtpEventFanout } from '../ptp/event-fanout.js';
 import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
@@ -504,7 +504,11 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     });
     m.set(Prop.TimelapseInterval, {
       keys: ['timelapse_param'],
-      desc: (c) => ({ dataType: DataType.UINT32, getSet: 1, factoryDefault: 1000, current: Math.round(c.timelapse_param * 1000), form: { kind: 'range', min: 500, max: 3_600_000, step: 500 } }),
+      // Whole milliseconds, the shortest period following the sensors, as the model accepts them.
+      desc: (c) => ({
+        dataType: DataType.UINT32, getSet: 1, factoryDefault: LIMITS.timelapse.default * 1000, current: Math.round(c.timelapse_param * 1000),
+        form: { kind: 'range', min: timelapseMin(c.sensors_mask) * 1000, max: LIMITS.timelapse.max * 1000, step: 1 },
+      }),
       toConfig: (v) => ({ timelapse_param: Number(v) / 1000 }),
     });
     m.set(ParrotProp.PhotoSensorEnableMask, {
@@ -525,12 +529,15 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     });
     m.set(ParrotProp.GPSInterval, {
       keys: ['gps_param'],
-      desc: (c) => ({ dataType: DataType.UINT32, getSet: 1, factoryDefault: 2500, current: Math.round(c.gps_param * 100), form: { kind: 'range', min: 500, max: 100_000, step: 100 } }),
+      desc: (c) => ({
+        dataType: DataType.UINT32, getSet: 1, factoryDefault: LIMITS.gps.default * 100, current: Math.round(c.gps_param * 100),
+        form: { kind: 'range', min: LIMITS.gps.min * 100, max: LIMITS.gps.max * 100, step: 1 },
+      }),
       toConfig: (v) => ({ gps_param: Number(v) / 100 }),
     });
     m.set(ParrotProp.OverlapRate, {
       keys: ['overlap_param'],
-      desc: (c) => ({ dataType: DataType.UINT8, getSet: 1, factoryDefault: 80, current: c.overlap_param, form: { kind: 'range', min: 0, max: 99, step: 1 } }),
+      desc: (c) => ({ dataType: DataType.UINT8, getSet: 1, factoryDefault: LIMITS.overlap.default, current: c.overlap_param, form: { kind: 'range', min: LIMITS.overlap.min, max: LIMITS.overlap.max, step: 1 } }),
       toConfig: (v) => ({ overlap_param: Number(v) }),
     });
     m.set(ParrotProp.SelectedStorage, {

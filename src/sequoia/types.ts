@@ -23,17 +23,36 @@ export const BANDS = [
 export type Band = (typeof BANDS)[number];
 export type BandSuffix = Band['suffix'];
 
-/** Limits and defaults from the camera's settings file (spec/sequoia.md). */
+/**
+ * Limits and defaults from the camera's settings file (spec/sequoia.md). `step` is the finest
+ * value the camera keeps, as its PTP properties carry it: the timelapse period in whole
+ * milliseconds (TimelapseInterval, UINT32 ms), the GPS distance in whole centimetres (GPSInterval,
+ * UINT32 cm), the overlap in whole percent (OverlapRate, UINT8; Parrot's Sequoia API reference
+ * types the `overlap_param` notification as an int). A value between steps is refused, so every
+ * value the camera holds reads the same over HTTP and PTP.
+ */
 export const LIMITS = {
-  timelapse: { min: 0.5, max: 3600, default: 1 },
-  gps: { min: 5, max: 1000, default: 25 },
-  overlap: { min: 0, max: 99, default: 80 },
+  /** The shortest period is 1 s with the RGB sensor on (it cannot write 16 MP faster), 0.5 s without. */
+  timelapse: { min: 0.5, minWithRgb: 1, max: 3600, default: 1, step: 0.001 },
+  gps: { min: 5, max: 1000, default: 25, step: 0.01 },
+  overlap: { min: 0, max: 99, default: 80, step: 1 },
   resolutionRgb: [12, 16] as const,
   resolutionMono: [0.3, 1.2] as const,
   bitDepth: [8, 10] as const,
   sensorsMask: { min: 1, max: 31 },
   ssidMaxBytes: 32,
 } as const;
+
+/** The shortest timelapse period the camera accepts with these sensors enabled. */
+export function timelapseMin(sensorsMask: number): number {
+  return (sensorsMask & 1) !== 0 ? LIMITS.timelapse.minWithRgb : LIMITS.timelapse.min;
+}
+
+/** Whether `n` is a whole number of `step`s (within float noise: 2.675 is 2675 ms). */
+export function onStep(n: number, step: number): boolean {
+  const steps = n / step;
+  return Math.abs(steps - Math.round(steps)) < 1e-6;
+}
 
 export const RGB_SIZES = { 16: [4608, 3456], 12: [4000, 3000] } as const;
 export const MONO_SIZES = { '1.2': [1280, 960], '0.3': [640, 480] } as const;

@@ -184,9 +184,10 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     expect(mask).toMatchObject({ type: 'integer', value: 31, writable: true, range: { min: 1, max: 31 } });
     expect(all.json.settings.find((s) => s.key === 'BatteryLevel')).toMatchObject({ writable: false, value: 100 });
 
-    const set = await runJson<{ results: Array<{ key: string; ok: boolean }> }>(['--camera', cam, 'config', 'set', 'PhotoSensorEnableMask=3', 'ImageSize=4000 x 3000']);
+    const set = await runJson<{ applied: Array<{ key: string }>; refused: unknown[] }>(['--camera', cam, 'config', 'set', 'PhotoSensorEnableMask=3', 'ImageSize=4000 x 3000']);
     expect(set.result.code).toBe(0);
-    expect(set.json.results.every((r) => r.ok)).toBe(true);
+    expect(set.json.applied.map((a) => a.key)).toEqual(['PhotoSensorEnableMask', 'ImageSize']);
+    expect(set.json.refused).toEqual([]);
     const http = (await (await fetch(`${emu.url}/config`)).json()) as { sensors_mask: number; resolution_rgb: number };
     expect(http.sensors_mask).toBe(3);
     expect(http.resolution_rgb).toBe(12);

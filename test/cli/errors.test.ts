@@ -90,7 +90,7 @@ describe('unreachable or bad addresses', () => {
 describe('bad values against the emulator', () => {
   it.each([
     [['config', 'set', 'bit_depth=9'], 'bit_depth must be one of 8, 10, got 9'],
-    [['config', 'set', 'timelapse_param=0.1'], 'timelapse_param must be between 0.5 and 3600 s'],
+    [['config', 'set', 'timelapse_param=0.1'], 'timelapse_param must be between 1 and 3600 s, got 0.1 (at least 1 s with the RGB sensor on'],
     [['config', 'set', 'capture_mode=burst'], 'capture_mode must be one of single, timelapse'],
     [['config', 'set', 'sensors_mask=x'], 'sensors_mask must be a number'],
     [['config', 'set', 'nope=1'], 'unknown setting "nope"'],

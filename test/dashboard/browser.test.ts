@@ -163,11 +163,11 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await page.waitForSelector('#set-capture_mode');
     await page.fill('#set-timelapse_param', '99999');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => page.textContent('[data-testid="error-timelapse_param"]')).toMatch(/between 0.5 and 3600/);
+    await expect.poll(() => page.textContent('[data-testid="error-timelapse_param"]')).toMatch(/between 1 and 3600/);
     await page.selectOption('#set-capture_mode', 'timelapse');
     await page.fill('#set-timelapse_param', '3');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => page.textContent('[data-testid="config-message"]')).toMatch(/Camera answered/);
+    await expect.poll(() => page.textContent('[data-testid="config-message"]')).toMatch(/Camera applied/);
     expect(await page.inputValue('#set-timelapse_param')).toBe('3');
     const cfg = (await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string; timelapse_param: number };
     expect(cfg).toMatchObject({ capture_mode: 'timelapse', timelapse_param: 3 });
@@ -176,9 +176,16 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await openTab('Event log');
     await page.waitForSelector('.log li:has-text("capture_mode = timelapse")');
     await openTab('Settings');
+    // Partly refused: without an SD card the camera takes the mode and refuses the storage, and the page says both.
+    await fetch(`${demo.sequoiaUrl}/_emulator/sd`, { method: 'POST', body: JSON.stringify({ present: false }) });
     await page.selectOption('#set-capture_mode', 'single');
+    await page.selectOption('#set-storage_selected', 'sd');
     await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.textContent('[data-testid="config-message"]')).toMatch(/applied capture_mode; refused storage_selected \(Bad value\)/);
+    expect(await page.textContent('[data-testid="error-storage_selected"]')).toMatch(/refused sd: Bad value/);
     await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('single');
+    await fetch(`${demo.sequoiaUrl}/_emulator/sd`, { method: 'POST', body: JSON.stringify({ present: true }) });
+    await page.getByRole('button', { name: 'Discard' }).click();
   });
 
   it('starts and stops a continuous mode (timelapse)', async () => {

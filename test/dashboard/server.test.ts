@@ -156,6 +156,26 @@ describe('dashboard server', () => {
     expect(json(ok).settings.find((s: { key: string }) => s.key === 'bit_depth').value).toBe(8);
   });
 
+  it('a partly refused change says which keys the camera applied and which it refused, and why (207)', async () => {
+    const sd = (present: boolean) => fetch(`${cam.url}/_emulator/sd`, { method: 'POST', body: JSON.stringify({ present }) });
+    await sd(false);
+    try {
+      const r = await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"capture_mode":"timelapse","storage_selected":"sd"}}');
+      expect(r.status).toBe(207);
+      const reply = json(r);
+      expect({ applied: reply.applied, refused: reply.refused }).toEqual({
+        applied: [{ key: 'capture_mode', value: 'timelapse' }],
+        refused: [{ key: 'storage_selected', value: 'sd', reason: 'Bad value' }],
+      });
+      // The settings as the camera has them now: the applied key changed, the refused one did not.
+      expect(reply.settings.find((s: { key: string }) => s.key === 'capture_mode').value).toBe('timelapse');
+      expect(reply.settings.find((s: { key: string }) => s.key === 'storage_selected').value).toBe('internal');
+    } finally {
+      await sd(true);
+      await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"capture_mode":"single"}}');
+    }
+  });
+
   it('captures, streams a file and a selection zip byte-identical, and caches thumbnails on disk', async () => {
     const shot = json(await request(port, 'POST', `/api/cameras/${id}/capture`));
     expect(shot.files).toHaveLength(5);

@@ -60,8 +60,17 @@ export function ConfigForm({ camera }: { camera: CameraView }) {
     try {
       const r = await api<SetConfigReply>('POST', cameraPath(camera.id, 'config'), { values });
       setSettings(r.settings);
-      setDraft({});
-      setMessage({ text: `Camera answered: ${r.results.map((x) => `${x.key} ${x.message}`).join(', ')}`, error: false });
+      // Applied keys now show the camera's values; refused ones keep what the person typed, with
+      // the camera's reason beside them, so they can correct just those.
+      const kept: Record<string, string> = {};
+      const refusedText: Record<string, string> = {};
+      for (const x of r.refused) {
+        if (draft[x.key] !== undefined) kept[x.key] = draft[x.key]!;
+        refusedText[x.key] = `The camera refused ${String(x.value)}: ${x.reason}`;
+      }
+      setDraft(kept);
+      setErrors(refusedText);
+      setMessage({ text: outcomeText(r), error: r.refused.length > 0 });
     } catch (err) {
       if (err instanceof ApiCallError) {
         setErrors(err.fields);
@@ -161,6 +170,15 @@ export function ConfigForm({ camera }: { camera: CameraView }) {
       )}
     </form>
   );
+}
+
+/** "Applied: a, b. Refused: c (Bad value)." — which keys the camera took, which not and why. */
+function outcomeText(r: SetConfigReply): string {
+  const applied = r.applied.map((a) => a.key).join(', ');
+  const refused = r.refused.map((x) => `${x.key} (${x.reason})`).join(', ');
+  if (r.refused.length === 0) return `Camera applied ${applied}.`;
+  if (r.applied.length === 0) return `Camera refused ${refused}; nothing was changed.`;
+  return `Camera applied ${applied}; refused ${refused}.`;
 }
 
 function hintOf(s: Setting): string {

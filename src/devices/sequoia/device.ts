@@ -25,6 +25,7 @@ import {
   type MediumName,
   type SequoiaConfig,
   type StorageState,
+  timelapseMin,
 } from '../../sequoia/types.js';
 import { renderSequoiaImage, renderSequoiaThumbnail, type IrradianceRecord, type SequoiaImageRequest } from '../images/sequoia.js';
 import { Calibration, type CalibrationTargetName } from './calibration.js';
@@ -145,6 +146,9 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   private readonly calibration: Calibration;
   private readonly radiometricCountdownMs: number;
   private session?: CaptureSession | undefined;
+  /** A start between its check and its session (the folder being opened). */
+  private starting?: Promise<CaptureSession> | undefined;
+  private stopWhenStarted = false;
   private radiometric?: { timer: TimerHandle; opening?: Promise<void> } | undefined;
   private readonly fullMedia = new Set<MediumName>();
   private flightUuid = uuidHex();
@@ -207,7 +211,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
    */
   setConfig(body: Record<string, unknown>): { replies: Record<string, string>; applied: boolean } {
     const { accepted, replies } = validateConfigPatch(body, this.state.config, {
-      capturing: this.session !== undefined,
+      capturing: this.busyCapturing,
       sdPresent: this.sdPresent,
     });
     const changed: Partial<SequoiaConfig> = {};
@@ -217,6 +221,13 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       if (value === undefined || this.state.config[key] === value) continue;
       (this.state.config as unknown as Record<string, unknown>)[key] = value;
       (changed as Record<string, unknown>)[key] = value;
+    }
+    // Turning the RGB sensor on raises a period below its 1 s minimum to that minimum, so the
+    // camera never holds a period it would refuse (and PTP's TimelapseInterval stays in its range).
+    const shortest = timelapseMin(this.state.config.sensors_mask);
+    if (this.state.config.timelapse_param < shortest) {
+      this.state.config.timelapse_param = shortest;
+      changed.timelapse_param = shortest;
     }
     if (Object.keys(changed).length > 0) {
       this.persist();
@@ -389,7 +400,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** Starts calibration of one or both targets. Refused while a capture runs. */
   startCalibration(targets: CalibrationTargetName[]): { ok: boolean; status: string } {
-    if (this.session || this.radiometric) return { ok: false, status: 'Not available' };
+    if (this.busyCapturing) return { ok: false, status: 'Not available' };
     for (const t of targets) this.calibration.start(t, t === 'sunshine' ? this.sunshineConnected : true);
     return { ok: true, status: 'Calibration running' };
   }
@@ -413,12 +424,19 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       const status = this.session.mode === 'single' ? 'Snapshot running' : 'Timelapse running';
       return { status, path: `/${this.session.mediumName}/${this.session.folder}` };
     }
+    // Acknowledged-to-be, its folder still opening: already running, as far as anyone asking can tell.
+    if (this.starting) return { status: this.state.config.capture_mode === 'single' ? 'Snapshot running' : 'Timelapse running' };
     if (this.calibration.isRunning()) return { status: 'Calibration running' };
     return { status: 'Ready' };
   }
 
   get isCapturing(): boolean {
-    return this.session !== undefined || this.radiometric !== undefined;
+    return this.busyCapturing;
+  }
+
+  /** A session runs, is being opened, or a radiometric countdown runs: no other capture may start. */
+  private get busyCapturing(): boolean {
+    return this.session !== undefined || this.starting !== undefined || this.radiometric !== undefined;
   }
 
   private selectMediumForCapture(estimate: number): { medium: Medium; name: MediumName } | undefined {
@@ -438,9 +456,15 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     return undefined;
   }
 
-  /** Starts a capture session in the configured mode (`/capture/start`, PTP InitiateCapture). */
+  /**
+   * Starts a capture session in the configured mode (`/capture/start`, PTP InitiateCapture).
+   *
+   * One atomic step whatever the face: the start is claimed (`starting`) before the first await,
+   * so a second start arriving while the folder is being opened is answered busy, as one arriving
+   * while the capture runs is — never given the same folder number.
+   */
   async startCapture(): Promise<CaptureStartResult> {
-    if (this.session || this.radiometric) return { ok: false, status: 'Not available', reason: 'busy' };
+    if (this.busyCapturing) return { ok: false, status: 'Not available', reason: 'busy' };
     if (this.calibration.isRunning()) return { ok: false, status: 'Calibration running', reason: 'busy' };
     const config = this.getConfig();
     const estimate = estimateCaptureBytes(config);
@@ -452,10 +476,26 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       return { ok: false, status: 'Storage full', reason: 'full' };
     }
     if (config.capture_mode === 'radiometric') return this.startRadiometric(target.medium, target.name, config);
-    const session = await this.openSession(target.medium, target.name, config);
+    const opening = this.openSession(target.medium, target.name, config);
+    this.starting = opening;
+    let session: CaptureSession;
+    try {
+      session = await opening;
+    } catch (err) {
+      log('opening a capture folder failed: %o', err);
+      return { ok: false, status: 'Not available', reason: 'unavailable' };
+    } finally {
+      this.starting = undefined;
+    }
     this.notify({ status: 'change', capture: 'running' });
+    const status = this.captureStatus().status;
     this.scheduleSession(session);
-    return { ok: true, status: this.captureStatus().status, path: `/${session.mediumName}/${session.folder}` };
+    // A stop that came while the folder was opening applies now, after the first capture.
+    if (this.stopWhenStarted) {
+      this.stopWhenStarted = false;
+      this.stopCapture();
+    }
+    return { ok: true, status, path: `/${session.mediumName}/${session.folder}` };
   }
 
   private async openSession(medium: Medium, mediumName: MediumName, config: SequoiaConfig): Promise<CaptureSession> {
@@ -664,6 +704,10 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       this.notify({ status: 'change', capture: 'ready' });
       return { ok: true, status: 'Ready' };
     }
+    if (this.starting) {
+      this.stopWhenStarted = true;
+      return { ok: true, status: 'Ready' };
+    }
     const s = this.session;
     if (!s) return { ok: false, status: 'Capture is not running' };
     s.stopped = true;
@@ -695,6 +739,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   /** Resolves when the current session has ended. */
   async whenSessionEnds(): Promise<void> {
     if (this.radiometric?.opening) await this.radiometric.opening;
+    if (this.starting) await this.starting.catch(() => undefined);
     if (!this.session) return;
     return new Promise((r) => this.idleWaiters.push(r));
   }
@@ -726,7 +771,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** `/calibration/radiometric/start`: a radiometric capture whatever the configured mode. */
   async startRadiometricCalibration(): Promise<CaptureStartResult> {
-    if (this.session || this.radiometric) return { ok: false, status: 'Not available', reason: 'busy' };
+    if (this.busyCapturing) return { ok: false, status: 'Not available', reason: 'busy' };
     const config = { ...this.getConfig(), capture_mode: 'radiometric' as const };
     const target = this.selectMediumForCapture(estimateCaptureBytes(config));
     if (!target) return { ok: false, status: 'Storage full', reason: 'full' };
@@ -805,7 +850,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       this.notify({ status: 'change', storage_select: name });
     };
     if (!present && cfg.storage_selected === 'sd') select('internal');
-    if (present && cfg.auto_select === 'on' && !this.session) select('sd');
+    if (present && cfg.auto_select === 'on' && !this.busyCapturing) select('sd');
     this.emit('storage-changed', { medium: 'sd' });
   }
 
@@ -871,6 +916,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       this.clock.clearTimer(this.radiometric.timer);
       await this.radiometric.opening;
     }
+    await this.starting?.catch(() => undefined);
     const s = this.session;
     if (s) {
       s.stopped = true;

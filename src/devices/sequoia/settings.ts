@@ -14,6 +14,8 @@ import {
   type ManualMode,
   type MediumName,
   type SequoiaConfig,
+  onStep,
+  timelapseMin,
 } from '../../sequoia/types.js';
 
 export type FieldResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -40,6 +42,14 @@ export interface ConfigContext {
   sensorsMask: number;
 }
 
+/** A number within [min, max] that is a whole number of `step`s (what the camera can keep). */
+function stepped(v: unknown, min: number, max: number, step: number): FieldResult<number> {
+  const n = looseNumber(v);
+  if (n === undefined || n < min || n > max || !onStep(n, step)) return bad(CONFIG_ERRORS.badValue);
+  // Stored on the step exactly (2.675 s, not 2.67499…), so every face reads the same number.
+  return ok(Number((Math.round(n / step) * step).toFixed(6)));
+}
+
 type Validators = { [K in keyof SequoiaConfig]: (v: unknown, ctx: ConfigContext) => FieldResult<SequoiaConfig[K]> };
 
 const validators: Validators = {
@@ -47,19 +57,14 @@ const validators: Validators = {
     return typeof v === 'string' && (CAPTURE_MODES as readonly string[]).includes(v) ? ok(v as CaptureMode) : bad(CONFIG_ERRORS.badValue);
   },
   timelapse_param(v, ctx) {
-    const n = looseNumber(v);
-    if (n === undefined || n < LIMITS.timelapse.min || n > LIMITS.timelapse.max) return bad(CONFIG_ERRORS.badValue);
-    // At most one frame per second with the RGB sensor on (it cannot write 16 MP faster).
-    if ((ctx.sensorsMask & 1) !== 0 && n < 1) return bad(CONFIG_ERRORS.badValue);
-    return ok(n);
+    // At most one frame per second with the RGB sensor on: the minimum follows the sensors.
+    return stepped(v, timelapseMin(ctx.sensorsMask), LIMITS.timelapse.max, LIMITS.timelapse.step);
   },
   gps_param(v) {
-    const n = looseNumber(v);
-    return n === undefined || n < LIMITS.gps.min || n > LIMITS.gps.max ? bad(CONFIG_ERRORS.badValue) : ok(n);
+    return stepped(v, LIMITS.gps.min, LIMITS.gps.max, LIMITS.gps.step);
   },
   overlap_param(v) {
-    const n = looseNumber(v);
-    return n === undefined || n < LIMITS.overlap.min || n > LIMITS.overlap.max ? bad(CONFIG_ERRORS.badValue) : ok(n);
+    return stepped(v, LIMITS.overlap.min, LIMITS.overlap.max, LIMITS.overlap.step);
   },
   resolution_rgb(v) {
     const n = looseNumber(v);
