@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
 import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
-import { cleanup, requireBuild, runCli, runJson, tempDir } from '../cli/helpers.js';
+import { cleanup, requireBuild, runCli, runJson, tempDir, until } from '../cli/helpers.js';
 
 let emu: RunningThetaEmulator;
 let camera: string;
@@ -78,9 +78,11 @@ describe('camctl on a THETA', () => {
     await new Promise((r) => setTimeout(r, 300));
     const stop = await runJson<{ files: string[] }>(['-c', camera, 'video', 'stop']);
     expect(stop.json.files[0]).toMatch(/\.MP4$/);
+    const before = emu.device.catalog.count;
     const start = await runCli(['-c', camera, 'interval', 'start', '--every', '5']);
     expect([start.code, start.stderr]).toEqual([0, '']);
-    await new Promise((r) => setTimeout(r, 600));
+    // Two shots of the run are on the card (device time runs 20× faster; the machine may be slow).
+    await until(() => emu.device.catalog.count >= before + 2, 'two interval shots');
     const st = await runJson<{ files: string[] }>(['-c', camera, 'interval', 'stop']);
     expect(st.json.files.length).toBeGreaterThanOrEqual(2);
     expect(st.json.files.every((f) => f.endsWith('.JPG'))).toBe(true);
