@@ -68,6 +68,8 @@ export function sameObject(a: CameraObject, b: CameraObject): boolean {
 export class DirectoryRecords {
   private readonly latest = new Map<string, RecordEntry>();
   private pending: Promise<void> = Promise.resolve();
+  /** The log ends in a torn line (a run killed mid-append): the next line must not be glued to it. */
+  private torn = false;
 
   constructor(readonly dir: string) {}
 
@@ -80,6 +82,7 @@ export class DirectoryRecords {
       if (err.code === 'ENOENT') return '';
       throw err;
     });
+    this.torn = text.length > 0 && !text.endsWith('\n');
     let lines = 0;
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
@@ -131,7 +134,9 @@ export class DirectoryRecords {
     this.latest.set(entry.name, entry);
     const write = this.pending.then(async () => {
       await fs.mkdir(this.dir, { recursive: true });
-      await fs.appendFile(this.file, `${JSON.stringify(entry)}\n`);
+      const line = `${this.torn ? '\n' : ''}${JSON.stringify(entry)}\n`;
+      this.torn = false;
+      await fs.appendFile(this.file, line);
     });
     this.pending = write.catch(() => undefined);
     return write;
@@ -143,6 +148,7 @@ export class DirectoryRecords {
     try {
       await fs.writeFile(tmp, body);
       await fs.rename(tmp, this.file);
+      this.torn = false;
       debug('%s: compacted to %d lines', this.file, this.latest.size);
     } catch (err) {
       await fs.rm(tmp, { force: true });
