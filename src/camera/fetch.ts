@@ -106,7 +106,11 @@ export async function fetchVerified(
     if (policy === 'keep') {
       const holds = records.describe(name);
       const stillAsWritten = records.get(name)?.local?.size === existing.size && records.get(name)?.local?.mtimeMs === existing.mtimeMs;
-      if (holds && stillAsWritten) return skip('conflict', `${file} holds ${holds}, not ${remote.path}; kept it, ${remote.path} was not downloaded`);
+      if (holds && stillAsWritten) {
+        // Same path, other size or time: the camera has a new file where an older one was (after a format).
+        const what = records.get(name)?.object.path === remote.path ? `an earlier ${holds} (other size or time)` : holds;
+        return skip('conflict', `${file} holds ${what}, not the camera's ${remote.path} now; kept it, ${remote.path} was not downloaded`);
+      }
       if (existing.size !== remote.size) {
         return skip('conflict', `${file} exists and is not ${remote.path} (${describeLocal(records, name)}, other size); kept it, ${remote.path} was not downloaded`);
       }
