@@ -1,9 +1,11 @@
 /**
  * Mirrors every file on the camera (all media) into `DIR/<medium>/<folder>/<file>`:
- * parallel downloads, files already complete skipped, partial ones resumed, each written under a
+ * parallel downloads, files already downloaded skipped, partial ones resumed, each written under a
  * temporary name and renamed once verified (see fetch.ts) — so a run killed at any point (kill -9)
- * is finished by the next with nothing lost, duplicated or corrupt. With `deleteAfter`, files are
- * deleted on the camera only once their local copy is verified.
+ * is finished by the next with nothing lost, duplicated or corrupt. "Already downloaded" means
+ * recorded as that camera file (download-record.ts), never just a local file of the same name and
+ * size: such a file is kept and reported as a conflict unless `existing` says otherwise. With
+ * `deleteAfter`, files are deleted on the camera only once their local copy is verified.
  *
  * @example
  * const summary = await syncCamera(camera, { dir: './flight-1', parallel: 4 });
@@ -12,7 +14,8 @@
 import * as path from 'node:path';
 import { debuglog } from 'node:util';
 import { CameraError } from './errors.js';
-import { fetchVerified } from './fetch.js';
+import { cameraIdentity, DownloadLedger } from './download-record.js';
+import { fetchVerified, type ExistingPolicy, type SkipReason } from './fetch.js';
 import type { Camera, RemoteFile } from './types.js';
 
 const debug = debuglog('camctl:sync');
@@ -23,6 +26,10 @@ export interface SyncOptions {
   parallel?: number;
   /** Delete each file on the camera once its local copy is verified. Default false. */
   deleteAfter?: boolean;
+  /** A local file of the same name not known to be the camera file: kept (default), skipped quietly, overwritten. */
+  existing?: ExistingPolicy;
+  /** Only camera files never downloaded into DIR before (gphoto2's --new). */
+  onlyNew?: boolean;
   signal?: AbortSignal | undefined;
   /** Called once the listing is known. */
   onPlan?: (plan: { files: number; bytes: number }) => void;
@@ -36,6 +43,10 @@ export interface SyncFileResult {
   path: string;
   local: string;
   status: 'downloaded' | 'resumed' | 'skipped' | 'failed';
+  /** Why it was skipped (null otherwise); `conflict`: a local file of that name was kept. */
+  reason: SkipReason | null;
+  message: string | null;
+  overwritten: boolean;
   size: number;
   transferred: number;
   deleted?: boolean;
@@ -50,6 +61,8 @@ export interface SyncSummary {
   downloaded: number;
   resumed: number;
   skipped: number;
+  /** Files not downloaded because a local file of that name is not known to be them (kept). */
+  conflicts: number;
   failed: number;
   deleted: number;
   /** Folders removed on the camera after `deleteAfter` emptied them. */
@@ -60,6 +73,7 @@ export interface SyncSummary {
   /** transferredBytes / seconds. */
   bytesPerSecond: number;
   failures: Array<{ path: string; code: string; message: string }>;
+  conflictFiles: Array<{ path: string; local: string; message: string }>;
 }
 
 /** Lists every file of every medium (media and folders in the camera's order). */
@@ -88,6 +102,7 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new CameraError('BAD_VALUE', `parallel must be 1-64, got ${parallel}`);
   if (options.deleteAfter && !camera.capabilities.delete) throw new CameraError('UNSUPPORTED', 'this camera cannot delete files');
   const started = performance.now();
+  const ledger = new DownloadLedger(await cameraIdentity(camera, options.signal));
   const all = await listAllFiles(camera, options.signal);
   // A file being written reads size 0 (spec/sequoia.md): leave it for the next run.
   const files = all.filter((f) => f.size > 0);
@@ -98,6 +113,7 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
     downloaded: 0,
     resumed: 0,
     skipped: 0,
+    conflicts: 0,
     failed: 0,
     deleted: 0,
     deletedFolders: 0,
@@ -106,6 +122,7 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
     seconds: 0,
     bytesPerSecond: 0,
     failures: [],
+    conflictFiles: [],
   };
   options.onPlan?.({ files: files.length, bytes: summary.bytes });
   debug('plan: %d files, %d bytes', files.length, summary.bytes);
@@ -116,21 +133,31 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
     let result: SyncFileResult;
     try {
       const r = await fetchVerified(camera, file, local, {
+        ledger,
         signal: options.signal,
+        ...(options.existing ? { existing: options.existing } : {}),
+        ...(options.onlyNew ? { onlyNew: true } : {}),
         ...(options.onFileProgress ? { onProgress: (p) => options.onFileProgress?.(file, p.bytes) } : {}),
       });
       result = {
         path: file.path,
         local,
-        status: r.skipped ? 'skipped' : r.resumedFrom > 0 ? 'resumed' : 'downloaded',
+        status: r.status,
+        reason: r.reason,
+        message: r.message,
+        overwritten: r.overwritten,
         size: r.size,
         transferred: r.transferred,
       };
       summary.transferredBytes += r.transferred;
-      if (r.skipped) summary.skipped++;
-      else if (r.resumedFrom > 0) summary.resumed++;
+      if (r.reason === 'conflict') {
+        summary.conflicts++;
+        summary.conflictFiles.push({ path: file.path, local, message: r.message ?? '' });
+      } else if (r.skipped) summary.skipped++;
+      else if (r.status === 'resumed') summary.resumed++;
       else summary.downloaded++;
-      if (options.deleteAfter) {
+      // Only a file whose local copy is this camera file may go from the camera.
+      if (options.deleteAfter && r.reason !== 'conflict' && r.reason !== 'exists' && r.reason !== 'downloaded-before') {
         await camera.delete(file.path, { signal: options.signal });
         result.deleted = true;
         summary.deleted++;
@@ -139,7 +166,7 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
       if (options.signal?.aborted) throw err;
       const code = (err as { code?: unknown }).code;
       const e = { code: typeof code === 'string' ? code : 'ERROR', message: err instanceof Error ? err.message : String(err) };
-      result = { path: file.path, local, status: 'failed', size: file.size, transferred: 0, error: e };
+      result = { path: file.path, local, status: 'failed', reason: null, message: e.message, overwritten: false, size: file.size, transferred: 0, error: e };
       summary.failed++;
       summary.failures.push({ path: file.path, ...e });
     }

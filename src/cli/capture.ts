@@ -1,12 +1,23 @@
 /**
  * `camctl capture [--download DIR]` takes one picture (single mode) and, with --download, fetches
- * each of its files as soon as the camera has written it, printing local paths.
+ * each of its files as soon as the camera has written it into DIR/<medium>/<folder>/, printing
+ * local paths (a same-named local file is never taken for it — see download-choices.ts).
  * `camctl capture start|stop` drives the continuous modes (timelapse, GPS distance, overlap).
  */
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { RemoteFile } from '../camera/types.js';
 import { interruptSignal, output, withCamera } from './context.js';
+import {
+  addDownloadChoices,
+  CONFLICT_HINT,
+  DOWNLOAD_CHOICES_HELP,
+  downloadChoices,
+  failOnConflicts,
+  fileReport,
+  humanLine,
+  type DownloadChoiceOptions,
+  type FileReport,
+} from './download-choices.js';
 import { humanSize, table } from './format.js';
 import { createProgress } from './progress.js';
 
@@ -14,55 +25,70 @@ export function register(program: Command): void {
   const capture = program
     .command('capture')
     .description('take a picture (single mode); "capture start|stop" for timelapse/GPS/overlap modes')
-    .option('-d, --download <dir>', 'download the picture\'s files into DIR as they appear')
-    .option('--wait <seconds>', 'longest wait for the picture to be written', '60')
+    .option('-d, --download <dir>', 'download the picture\'s files into DIR/<medium>/<folder>/ as they appear')
+    .option('--wait <seconds>', 'longest wait for the picture to be written', '60');
+  addDownloadChoices(capture)
     .addHelpText(
       'after',
       `
+With --download:${DOWNLOAD_CHOICES_HELP.replace(/^\n/, '\n')}
+
 Examples:
   camctl capture                               one shot, prints the files
   camctl capture --download ./shots            one shot, files downloaded as they are written
+                                               (./shots/internal/0003/IMG_…_RGB.JPG)
   camctl config set capture_mode=timelapse timelapse_param=2 && camctl capture start
   camctl capture stop`,
     )
-    .action(async (opts: { download?: string; wait: string }, cmd: Command) => {
+    .action(async (opts: { download?: string; wait: string } & DownloadChoiceOptions, cmd: Command) => {
       const waitS = Number(opts.wait);
       await withCamera(cmd, async (camera, g) => {
         const { CameraError } = await import('../camera/errors.js');
         if (!(waitS > 0)) throw new CameraError('BAD_VALUE', `--wait must be a positive number of seconds`);
+        const choices = downloadChoices(opts);
         const { signal, dispose } = interruptSignal();
         try {
-          const downloads: Array<Promise<{ remote: RemoteFile; file: string; size: number }>> = [];
+          const downloads: Array<Promise<FileReport>> = [];
           const progress = await createProgress(g, 'capture');
           let totalBytes = 0;
-          let fetchVerified: typeof import('../camera/fetch.js').fetchVerified | undefined;
-          if (opts.download) fetchVerified = (await import('../camera/fetch.js')).fetchVerified;
-          const onFile = (f: RemoteFile): void => {
-            if (!opts.download || !fetchVerified) return;
-            const local = path.join(opts.download, f.name);
-            const bar = progress.file(f.name, f.size);
-            const fetch = fetchVerified;
-            totalBytes += f.size;
-            progress.total(totalBytes);
-            const download = fetch(camera, f, local, { signal, onProgress: (p) => bar.update(p.bytes) }).then((r) => {
-              bar.done();
-              progress.add(r.transferred);
-              if (!g.json) process.stdout.write(`${r.file}\n`);
-              return { remote: f, file: r.file, size: r.size };
-            });
-            // Awaited below with the others; until then a failure must not count as unhandled.
-            download.catch(() => undefined);
-            downloads.push(download);
-          };
-          const shot = await camera.capture({ signal, timeoutMs: waitS * 1000, onFile });
+          let conflicts = 0;
+          let onFile: ((f: RemoteFile) => void) | undefined;
+          const dir = opts.download;
+          if (dir !== undefined) {
+            const { fetchVerified } = await import('../camera/fetch.js');
+            const { cameraIdentity, DownloadLedger } = await import('../camera/download-record.js');
+            const { localPathFor } = await import('../camera/sync.js');
+            // Asked before the shot: the record names the camera each file came from.
+            const ledger = new DownloadLedger(await cameraIdentity(camera, signal));
+            onFile = (f: RemoteFile): void => {
+              const bar = progress.file(f.name, f.size);
+              totalBytes += f.size;
+              progress.total(totalBytes);
+              const download = (async () => {
+                const r = await fetchVerified(camera, f, localPathFor(dir, f.path), { ledger, ...choices, signal, onProgress: (p) => bar.update(p.bytes) });
+                bar.done();
+                progress.add(r.transferred);
+                if (r.reason === 'conflict') {
+                  conflicts++;
+                  if (!g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
+                } else if (!g.json) process.stdout.write(`${r.reason === null ? r.file : humanLine(r)}\n`);
+                return fileReport(f.path, r);
+              })();
+              // Awaited below with the others; until then a failure must not count as unhandled.
+              download.catch(() => undefined);
+              downloads.push(download);
+            };
+          }
+          const shot = await camera.capture({ signal, timeoutMs: waitS * 1000, ...(onFile ? { onFile } : {}) });
           // capture() has reported every file of the shot through onFile before it returns.
           const fetched = await Promise.all(downloads);
           progress.stop();
           if (g.json) {
-            output(g, { folder: shot.folder, files: shot.files, downloaded: fetched.map((d) => ({ path: d.remote.path, file: d.file, size: d.size })) }, () => '');
-          } else if (!opts.download) {
+            output(g, { folder: shot.folder, files: shot.files, downloaded: fetched }, () => '');
+          } else if (dir === undefined) {
             output(g, null, () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']));
           }
+          failOnConflicts(g, conflicts, fetched.length);
         } finally {
           dispose();
         }

@@ -4,27 +4,31 @@
  */
 import type { Command } from 'commander';
 import { interruptSignal, output, withCamera } from './context.js';
+import { addDownloadChoices, CONFLICT_HINT, DOWNLOAD_CHOICES_HELP, downloadChoices, failOnConflicts, type DownloadChoiceOptions } from './download-choices.js';
 import { humanDuration, humanRate, humanSize, pairs } from './format.js';
 import { createProgress } from './progress.js';
 
-interface SyncCliOptions {
+interface SyncCliOptions extends DownloadChoiceOptions {
   parallel: string;
   deleteAfter?: boolean;
 }
 
 export function register(program: Command): void {
-  program
+  const sync = program
     .command('sync')
     .description('mirror every picture on the camera into DIR/<medium>/<folder>/ (resumable)')
     .argument('<dir>', 'local directory')
     .option('-j, --parallel <n>', 'downloads at once', '4')
-    .option('--delete-after', 'delete each file on the camera once its local copy is verified')
+    .option('--delete-after', 'delete each file on the camera once its local copy is verified');
+  addDownloadChoices(sync)
     .addHelpText(
       'after',
       `
-Complete files are skipped, partial ones resumed. Each file is written under a temporary name and
-renamed only when its size and format are verified, so an interrupted sync (even kill -9) is
-finished by running it again: nothing lost, duplicated or corrupt.
+Files already downloaded are skipped, partial ones resumed. Each file is written under a temporary
+name and renamed only when its size and format are verified, so an interrupted sync (even kill -9)
+is finished by running it again: nothing lost, duplicated or corrupt.
+${DOWNLOAD_CHOICES_HELP}
+With --delete-after a file is deleted on the camera only when its local copy is that file.
 
 Examples:
   camctl sync ./flight-1
@@ -33,6 +37,7 @@ Examples:
     )
     .action(async (dir: string, opts: SyncCliOptions, cmd: Command) => {
       const parallel = Number(opts.parallel);
+      const choices = downloadChoices(opts);
       await withCamera(
         cmd,
         async (camera, g) => {
@@ -45,6 +50,7 @@ Examples:
               dir,
               parallel,
               deleteAfter: !!opts.deleteAfter,
+              ...choices,
               signal,
               onPlan: (p) => progress.total(p.bytes),
               onFileStart: (f) => bars.set(f.path, { ...progress.file(f.name, f.size), last: -1 }),
@@ -60,6 +66,7 @@ Examples:
                 bars.delete(f.path);
                 if (r.status === 'skipped') progress.add(r.size);
                 if (r.status === 'failed' && !g.json) process.stderr.write(`camctl: ${f.path}: ${r.error?.message}\n`);
+                else if (r.reason === 'conflict' && !g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
                 else if (g.verbose && !g.json) process.stderr.write(`${r.status} ${r.local}\n`);
               },
             });
@@ -68,7 +75,11 @@ Examples:
               g.quiet
                 ? ''
                 : pairs([
-                    ['Files', `${summary.files} on camera: ${summary.downloaded} downloaded, ${summary.resumed} resumed, ${summary.skipped} already complete, ${summary.failed} failed`],
+                    [
+                      'Files',
+                      `${summary.files} on camera: ${summary.downloaded} downloaded, ${summary.resumed} resumed, ${summary.skipped} already downloaded, ` +
+                        `${summary.failed} failed${summary.conflicts ? `, ${summary.conflicts} kept local files of the same name` : ''}`,
+                    ],
                     ['Bytes', `${humanSize(summary.transferredBytes)} transferred of ${humanSize(summary.bytes)}`],
                     ['Time', `${humanDuration(summary.seconds)} (${humanRate(summary.bytesPerSecond)})`],
                     ...(summary.deleted
@@ -81,6 +92,7 @@ Examples:
               const { CliError } = await import('./errors.js');
               throw new CliError(`${summary.failed} of ${summary.files} files failed; run the same command again to retry`);
             }
+            failOnConflicts(g, summary.conflicts, summary.files);
           } catch (err) {
             if (!signal.aborted) throw err;
             progress.stop();

@@ -6,9 +6,11 @@
  * - `usb:`: the CLI in-process (main()), since its camera is an in-memory USB device with the same
  *   emulated camera's PTP responder behind it (this machine and CI have no USB bus).
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cameraIdentity, DownloadLedger } from '../../src/camera/download-record.js';
+import { openCamera } from '../../src/camera/open.js';
 import type { RunningSequoiaEmulator, SequoiaEmulatorOptions } from '../../src/emulator/sequoia.js';
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia-ptp.js';
 import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
@@ -241,15 +243,22 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     expect(all.json.files).toHaveLength(5);
     for (const f of all.json.files) expect((await readFile(f.file)).equals(await httpBytes(emu, f.path))).toBe(true);
 
-    // An interrupted earlier run left the first 100 000 bytes in the temporary file.
+    // An interrupted earlier run left the first 100 000 bytes in the temporary file, recorded as
+    // begun for this camera file (as camctl records it before the first byte).
     const tif = all.json.files.find((f) => f.path.endsWith('_NIR.TIF')) as { path: string; size: number };
     const want = await httpBytes(emu, tif.path);
     const dir = await tempDir();
-    await writeFile(path.join(dir, `.${path.basename(tif.path)}.part`), want.subarray(0, 100_000));
+    const local = path.join(dir, ...tif.path.split('/').filter(Boolean));
+    await mkdir(path.dirname(local), { recursive: true });
+    const camera = await openCamera(cam);
+    const ledger = new DownloadLedger(await cameraIdentity(camera).finally(() => camera.close()));
+    const records = await ledger.directory(path.dirname(local));
+    await records.notePartial(`.${path.basename(tif.path)}.part`, ledger.objectOf({ path: tif.path, size: want.length }));
+    await writeFile(path.join(path.dirname(local), `.${path.basename(tif.path)}.part`), want.subarray(0, 100_000));
     const resumed = await runJson<{ files: Array<{ file: string; size: number; transferred: number; resumedFrom: number }> }>(['--camera', cam, 'get', tif.path, '-o', dir]);
     expect(resumed.result.code).toBe(0);
-    expect(resumed.json.files[0]).toMatchObject({ resumedFrom: 100_000, transferred: want.length - 100_000, size: want.length });
-    expect((await readFile(path.join(dir, path.basename(tif.path)))).equals(want)).toBe(true);
+    expect(resumed.json.files[0]).toMatchObject({ status: 'resumed', resumedFrom: 100_000, transferred: want.length - 100_000, size: want.length });
+    expect((await readFile(local)).equals(want)).toBe(true);
   });
 
   it('rm deletes a file and a folder; HTTP no longer lists them', async () => {

@@ -78,25 +78,33 @@ describe('camera commands against the emulator', () => {
 
     const out = await tempDir();
     const one = shot.json.files[0]!;
+    // Files keep the camera's tree: /internal/0000/X goes to OUT/internal/0000/X.
+    const here = (name: string) => path.join(out, 'internal', '0000', name);
     const got = await runJson<{ files: Array<{ file: string; size: number }> }>(['--camera', camera, 'get', one.path, '-o', out]);
-    expect(got.json.files).toEqual([{ path: one.path, file: path.join(out, one.name), size: one.size, transferred: one.size, resumedFrom: 0 }]);
+    expect(got.json.files).toEqual([
+      { path: one.path, file: here(one.name), status: 'downloaded', reason: null, message: null, size: one.size, transferred: one.size, resumedFrom: 0, downloaded: true, resumed: false, skipped: false, overwritten: false },
+    ]);
     const again = await runJson<{ files: unknown[] }>(['--camera', camera, 'get', one.path, '-o', out]);
-    expect(again.json.files).toEqual([{ path: one.path, file: path.join(out, one.name), size: one.size, transferred: 0, resumedFrom: one.size, skipped: true }]);
-    expect((await stat(path.join(out, one.name))).size).toBe(one.size);
+    expect(again.json.files).toEqual([
+      { path: one.path, file: here(one.name), status: 'skipped', reason: 'already-downloaded', message: null, size: one.size, transferred: 0, resumedFrom: 0, downloaded: false, resumed: false, skipped: true, overwritten: false },
+    ]);
+    expect((await stat(here(one.name))).size).toBe(one.size);
 
-    // A partial temporary file left by an interrupted run is resumed, not restarted.
+    // A temporary file camctl has no record of is not continued (its bytes could be anything):
+    // the file is fetched whole. (Resuming a recorded one: test/cli/download-identity.test.ts.)
     const second = shot.json.files[1]!;
     const full = await readFile(path.join(await emuFile(camera, second.path, out)));
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(path.join(out, `.${second.name}.part`), full.subarray(0, 1000));
-    const resumed = await runJson<{ files: Array<{ file: string; size: number }> }>(['--camera', camera, 'get', second.path, '-o', out]);
-    expect(resumed.json.files[0]).toMatchObject({ size: second.size, resumedFrom: 1000, transferred: second.size - 1000 });
-    expect((await readFile(path.join(out, second.name))).equals(full)).toBe(true);
-    expect((await readdir(out)).filter((n) => n.endsWith('.part'))).toEqual([]);
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(path.dirname(here(second.name)), { recursive: true });
+    await writeFile(path.join(path.dirname(here(second.name)), `.${second.name}.part`), full.subarray(0, 1000));
+    const fetched = await runJson<{ files: Array<{ file: string; size: number }> }>(['--camera', camera, 'get', second.path, '-o', out]);
+    expect(fetched.json.files[0]).toMatchObject({ size: second.size, resumedFrom: 0, transferred: second.size, status: 'downloaded' });
+    expect((await readFile(here(second.name))).equals(full)).toBe(true);
+    expect((await readdir(path.dirname(here(second.name)))).filter((n) => n.endsWith('.part'))).toEqual([]);
 
-    const folder = await runJson<{ files: unknown[] }>(['--camera', camera, 'get', '/internal/0000', '-o', out]);
-    expect(folder.json.files).toHaveLength(5);
-    expect((await readdir(path.join(out, '0000'))).sort()).toEqual(shot.json.files.map((f) => f.name).sort());
+    const folder = await runJson<{ files: Array<{ status: string }> }>(['--camera', camera, 'get', '/internal/0000', '-o', out]);
+    expect(folder.json.files.map((f) => f.status).sort()).toEqual(['downloaded', 'downloaded', 'downloaded', 'skipped', 'skipped']);
+    expect((await readdir(path.join(out, 'internal', '0000'))).filter((n) => !n.startsWith('.')).sort()).toEqual(shot.json.files.map((f) => f.name).sort());
     const zip = await runJson<{ files: Array<{ file: string; size: number }> }>(['--camera', camera, 'get', '/internal/0000', '--zip', '-o', out]);
     expect(zip.json.files[0]?.file).toBe(path.join(out, '0000.zip'));
     const zipBytes = await readFile(path.join(out, '0000.zip'));
@@ -119,10 +127,10 @@ describe('camera commands against the emulator', () => {
     const printed = r.stdout.trim().split('\n');
     expect(printed).toHaveLength(5);
     for (const p of printed) {
-      expect(path.dirname(p)).toBe(out);
+      expect(path.dirname(p)).toBe(path.join(out, 'internal', '0000'));
       expect(path.basename(p)).toMatch(FILE);
     }
-    expect((await readdir(out)).sort()).toEqual(printed.map((p) => path.basename(p)).sort());
+    expect((await readdir(path.join(out, 'internal', '0000'))).filter((n) => !n.startsWith('.')).sort()).toEqual(printed.map((p) => path.basename(p)).sort());
   });
 
   it('capture start / stop drive a timelapse', async () => {

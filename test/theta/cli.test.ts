@@ -43,7 +43,7 @@ describe('camctl on a THETA', () => {
     const out = path.join(dir, 'got');
     const get = await runCli(['-c', camera, 'get', file.path, '-o', out]);
     expect([get.code, get.stderr]).toEqual([0, '']);
-    expect((await readFile(path.join(out, file.name))).equals(await readFile(await emu.device.filePath(emu.device.findFile(file.path.replace('/internal/', '')))))).toBe(true);
+    expect((await readFile(path.join(out, 'internal', '100RICOH', file.name))).equals(await readFile(await emu.device.filePath(emu.device.findFile(file.path.replace('/internal/', '')))))).toBe(true);
     const sync = await runCli(['-c', camera, 'sync', path.join(dir, 'mirror')]);
     expect(sync.code).toBe(0);
     expect(await readdir(path.join(dir, 'mirror', 'internal', '100RICOH'))).toContain(file.name);
