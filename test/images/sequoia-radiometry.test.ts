@@ -1,6 +1,6 @@
 /**
- * The per-band radiometry of an emulated Sequoia capture against the real camera's
- * (fixtures/sequoia-real/0077): each band's IrradianceList carries its own sunshine-sensor channel
+ * The per-band radiometry of an emulated Sequoia capture against the real camera's capture (the
+ * helpers' FIXTURE_DIR): each band's IrradianceList carries its own sunshine-sensor channel
  * on the sensor's own clock (µs since power-on, like CreateDate), as many records as the camera
  * keeps; each band has its own exposure, and its own attitude from its own mounting. The checks are
  * relationships read from the real files and asked of ours — never the real values themselves.
@@ -12,7 +12,7 @@ import { decodeIrradianceList, type IrradianceRecord } from '../../src/devices/i
 import { sunshineCounts } from '../../src/devices/sequoia/sensors.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';
-import { FIXTURE_DIR, FIXTURE_FILES, FIXTURE_PRESENT, exiftoolAvailable, exiftoolValues } from './helpers.js';
+import { FIXTURE_DIR, FIXTURE_FILES, FIXTURE_PRESENT, exiftoolAvailable, exiftoolValues, xmpText } from './helpers.js';
 
 const MONO = ['GRE', 'RED', 'REG', 'NIR'] as const;
 type Mono = (typeof MONO)[number];
@@ -24,6 +24,8 @@ const CHANNEL: Record<Mono, 'green' | 'red' | 'red_edge' | 'near_infrared'> = {
 };
 
 interface BandFacts {
+  /** Bytes of the XMP packet. */
+  xmpBytes: number;
   records: IrradianceRecord[];
   /** µs since power-on at the trigger: CreateDate (1970 + uptime) and SubSecTimeDigitized. */
   uptimeUs: bigint;
@@ -40,6 +42,7 @@ async function factsOf(file: string): Promise<BandFacts> {
   const seconds = m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : NaN;
   const sub = String(v['ExifIFD:SubSecTimeDigitized']).padStart(6, '0');
   return {
+    xmpBytes: Buffer.byteLength(xmpText(await fs.readFile(file))),
     records: decodeIrradianceList(String(v['XMP-Camera:IrradianceList'])),
     uptimeUs: Number.isNaN(seconds) ? -1n : BigInt(seconds) * 1_000_000n + BigInt(sub),
     createDate,
@@ -123,6 +126,8 @@ describe.runIf(FIXTURE_PRESENT && (haveExiftool || inCi))('against the real capt
       const r = real.get(band)!;
       const o = ours.get(band)!;
       expect(o.records).toHaveLength(r.records.length);
+      // Which still fit the camera's fixed-size XMP packet.
+      expect(o.xmpBytes).toBe(r.xmpBytes);
       const steps = (rs: IrradianceRecord[]) => rs.slice(1).map((x, i) => Number(x.timestampUs - rs[i]!.timestampUs));
       const realSteps = steps(r.records);
       const lo = Math.min(...realSteps);

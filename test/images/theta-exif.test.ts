@@ -160,11 +160,20 @@ describe.runIf(haveExiftool || inCi)('THETA S EXIF read by exiftool', () => {
 });
 
 describe('the metadata reply reads the same file', () => {
-  it('readExif finds the GPS position and the exposure in the new layout', () => {
+  it('in the shape a real THETA answers getMetadata: decimal GPS degrees, the thumbnail’s Compression, ImageWidth/ImageLength', () => {
     const exif = readExif(bytes['gps']!);
     expect(exif['Make']).toBe('RICOH');
-    expect(exif['GPSLatitudeRef']).toBe('S');
-    expect((exif['GPSLatitude'] as number[])[0]).toBe(35);
     expect(exif['PhotographicSensitivity']).toBe(400);
+    expect(exif['GPSLatitudeRef']).toBe('S');
+    // Degrees as one number, the hemisphere in the Ref (as the camera's reply carries them).
+    expect(exif['GPSLatitude']).toBeCloseTo(Math.abs(GPS.lat), 5);
+    expect(exif['GPSLongitude']).toBeCloseTo(GPS.lng, 5);
+    expect(exif['Compression']).toBe(6);
+    expect([exif['ImageWidth'], exif['ImageLength']]).toEqual([2048, 1024]);
+    expect(exif['PixelXDimension']).toBeUndefined();
+    expect(exif['Flash']).toBe(32);
+    expect(exif['Copyright']).toBe('');
+    expect(exif['ImageDescription']).toMatch(/^ {63}$/);
+    expect(typeof exif['BrightnessValue']).toBe('number');
   });
 });

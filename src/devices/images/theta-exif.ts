@@ -168,6 +168,8 @@ const RICOH_HEADER = Buffer.from('Ricoh\0\0\0', 'latin1');
 export function thetaExifIfds(x: ThetaExifInput): { ifd0: TiffIfd; ifd1: TiffIfd } {
   const exposure = exposureRational(x.exposureTime);
   const apex = 2 * Math.log2(THETA_S_FNUMBER);
+  // APEX: Bv = Av + Tv − Sv, with Sv = log2(ISO / 3.125) — the scene brightness the exposure implies.
+  const brightness = apex - Math.log2(x.exposureTime) - Math.log2(x.iso / 3.125);
   const exif: TiffEntry[] = [
     { tag: 0x829a, value: rational(exposure) },
     { tag: 0x829d, value: rational([THETA_S_FNUMBER * 10, 10]) },
@@ -179,10 +181,12 @@ export function thetaExifIfds(x: ThetaExifInput): { ifd0: TiffIfd; ifd1: TiffIfd
     { tag: 0x9101, value: undef(new Uint8Array([1, 2, 3, 0])) },
     { tag: 0x9201, value: srational(hundredths(-Math.log2(x.exposureTime))) },
     { tag: 0x9202, value: rational(hundredths(apex)) },
+    { tag: 0x9203, value: srational(hundredths(brightness)) },
     { tag: 0x9204, value: srational([Math.round(x.exposureCompensation * 10), 10]) },
     { tag: 0x9205, value: rational(hundredths(apex)) },
     { tag: 0x9207, value: short(5) },
-    { tag: 0x9209, value: short(0) },
+    // "No flash function": the THETA has none.
+    { tag: 0x9209, value: short(32) },
     { tag: 0x920a, value: rational(hundredths(THETA_S_FOCAL_LENGTH)) },
     { tag: 0x927c, value: { type: 'makernote', header: RICOH_HEADER, ifd: makerNote(x) } },
     { tag: 0xa000, value: undef('0100') },
@@ -194,6 +198,9 @@ export function thetaExifIfds(x: ThetaExifInput): { ifd0: TiffIfd; ifd1: TiffIfd
     { tag: 0xa406, value: short(0) },
   ];
   const ifd0: TiffEntry[] = [
+    // RICOH's firmware reserves both texts: a description of 63 blanks, an empty copyright (the
+    // getMetadata reply of a real THETA shows them so).
+    { tag: 0x010e, value: ascii(' '.repeat(63)) },
     { tag: 0x010f, value: ascii('RICOH') },
     { tag: 0x0110, value: ascii('RICOH THETA S') },
     { tag: 0x0112, value: short(1) },
@@ -203,6 +210,7 @@ export function thetaExifIfds(x: ThetaExifInput): { ifd0: TiffIfd; ifd1: TiffIfd
     { tag: 0x0131, value: ascii(`RICOH THETA S Ver ${x.firmwareVersion}`) },
     { tag: 0x0132, value: ascii(x.localDate) },
     { tag: 0x0213, value: short(1) },
+    { tag: 0x8298, value: ascii('') },
     { tag: 0x8769, value: { type: 'ifd', ifd: exif, pointer: 'long' } },
   ];
   if (x.gps) ifd0.push({ tag: 0x8825, value: { type: 'ifd', ifd: gpsIfd(x.gps), pointer: 'long' } });
