@@ -177,3 +177,30 @@ describe('the metadata reply reads the same file', () => {
     expect(typeof exif['BrightnessValue']).toBe('number');
   });
 });
+
+describe.runIf(haveExiftool || inCi)('a picture the emulated THETA takes with gpsInfo set', () => {
+  it('carries the option’s altitude, datum and fix time, and the body’s serial in the maker note', async () => {
+    const { ManualClock } = await import('../../src/util/clock.js');
+    const { ThetaDevice } = await import('../../src/devices/theta/device.js');
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'camctl-theta-gps-'));
+    const clock = new ManualClock(Date.UTC(2016, 6, 1, 14, 28, 45));
+    const theta = await ThetaDevice.open({ dataDir, clock, serialNumber: '00123456' });
+    try {
+      theta.setOptions({ gpsInfo: { lat: 35.4836, lng: 134.234, _altitude: -3.25, _datum: 'WGS84', _dateTimeZone: '2016:07:01 23:28:40+09:00' } });
+      const job = theta.takePicture();
+      // The stitching time of the largest picture, in device time.
+      await clock.advance(4000);
+      await job.finished;
+      const file = await theta.filePath(theta.findFile(job.files[0]!));
+      const v = await exiftoolValues(file);
+      expect(Number(v['GPS:GPSLatitude'])).toBeCloseTo(35.4836, 6);
+      expect([v['GPS:GPSAltitudeRef'], v['GPS:GPSAltitude']]).toEqual([1, 3.25]);
+      expect(v['GPS:GPSMapDatum']).toBe('WGS84');
+      expect([v['GPS:GPSDateStamp'], v['GPS:GPSTimeStamp']]).toEqual(['2016:07:01', '14:28:40']);
+      expect(String(v['Ricoh:SerialNumber'])).toMatch(/00123456$/);
+    } finally {
+      await theta.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
