@@ -12,7 +12,16 @@ import { decodeIrradianceList, type IrradianceRecord } from '../../src/devices/i
 import { sunshineCounts } from '../../src/devices/sequoia/sensors.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';
-import { FIXTURE_DIR, FIXTURE_FILES, FIXTURE_PRESENT, exiftoolAvailable, exiftoolValues, xmpText } from './helpers.js';
+import {
+  FIXTURE_DIR,
+  FIXTURE_FILES,
+  FIXTURE_PRESENT,
+  REFERENCE_JSON,
+  exiftoolAvailable,
+  exiftoolTagNames,
+  exiftoolValues,
+  xmpText,
+} from './helpers.js';
 
 const MONO = ['GRE', 'RED', 'REG', 'NIR'] as const;
 type Mono = (typeof MONO)[number];
@@ -62,10 +71,12 @@ const UPTIME_MS = 150_128;
 let cam: TestSequoia | undefined;
 const ours = new Map<Mono, BandFacts>();
 const real = new Map<Mono, BandFacts>();
+const files = new Map<Mono, string>();
 
 beforeAll(async () => {
   if (!haveExiftool) return;
-  cam = await startTestSequoia({ clock: new ManualClock(BOOT) });
+  // No GPS fix yet, as when the reference was taken.
+  cam = await startTestSequoia({ clock: new ManualClock(BOOT), gpsFixAfterMs: 3_600_000 });
   await cam.post('/config', { sensors_mask: 30, resolution_mono: 0.3 });
   await cam.clock.advance(UPTIME_MS);
   expect((await cam.get('/capture/start')).status).toBe(200);
@@ -76,6 +87,7 @@ beforeAll(async () => {
     const name = names.find((n) => n.endsWith(`_${band}.TIF`));
     if (!name) throw new Error(`no ${band} file in ${names.join(', ')}`);
     ours.set(band, await factsOf(path.join(folder, name)));
+    files.set(band, path.join(folder, name));
     if (FIXTURE_PRESENT) real.set(band, await factsOf(path.join(FIXTURE_DIR, FIXTURE_FILES[band])));
   }
 }, 60_000);
@@ -99,6 +111,11 @@ describe.runIf(haveExiftool || inCi)('an emulated capture, band by band', () => 
     }
     const firstCh0 = MONO.map((b) => ours.get(b)!.records[0]!.ch0);
     expect(new Set(firstCh0).size).toBe(MONO.length);
+  });
+
+  it('the files of a whole capture list exactly the real camera’s tags (exiftool)', async () => {
+    const reference = JSON.parse(await fs.readFile(REFERENCE_JSON, 'utf8')) as Record<Mono, { exiftool: string[] }>;
+    for (const band of MONO) expect(await exiftoolTagNames(files.get(band)!)).toEqual(reference[band].exiftool);
   });
 
   it('the records share the sensor’s clock and attitude across bands, as the camera’s do', () => {
