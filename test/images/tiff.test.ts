@@ -123,6 +123,58 @@ describe('encodeTiffStructure', () => {
   });
 });
 
+describe('encodeTiffStructure: a maker note and a thumbnail directory (the THETA\'s EXIF)', () => {
+  it.each([true, false])('little-endian %s: IFD1 chained from IFD0, its JPEG at the offset; the maker note\'s IFD uses file offsets', (littleEndian) => {
+    const thumb = Buffer.from([0xff, 0xd8, 1, 2, 3, 0xff, 0xd9]);
+    const note: TiffEntry[] = [
+      { tag: 0x0001, value: ascii('Rdc') },
+      { tag: 0x4001, value: { type: 'ifd', ifd: [{ tag: 0x0104, value: ascii('A0301770') }], pointer: 'long' } },
+    ];
+    const tiff = encodeTiffStructure(
+      [{ tag: 0x8769, value: { type: 'ifd', ifd: [{ tag: 0x927c, value: { type: 'makernote', header: Buffer.from('Ricoh\0\0\0', 'latin1'), ifd: note } }], pointer: 'long' } }],
+      { littleEndian },
+      [
+        { tag: 0x0103, value: short(6) },
+        { tag: 0x0201, value: { type: 'offset', bytes: thumb } },
+        { tag: 0x0202, value: long(thumb.length) },
+      ],
+    );
+    const u16 = (o: number) => (littleEndian ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
+    const u32 = (o: number) => (littleEndian ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
+    /** Entry `tag` of the IFD at `at`: [type, count, value-or-offset]. */
+    const entry = (at: number, tag: number): [number, number, number] => {
+      for (let i = 0; i < u16(at); i++) {
+        const e = at + 2 + 12 * i;
+        if (u16(e) === tag) return [u16(e + 2), u32(e + 4), u32(e + 8)];
+      }
+      throw new Error(`no tag 0x${tag.toString(16)} at ${at}`);
+    };
+    const ifd0 = u32(4);
+    const ifd1 = u32(ifd0 + 2 + 12 * u16(ifd0));
+    expect(ifd1).toBeGreaterThan(ifd0);
+    expect(entry(ifd1, 0x0103)).toEqual([3, 1, littleEndian ? 6 : 6 << 16]);
+    const [type, count, at] = entry(ifd1, 0x0201);
+    expect([type, count]).toEqual([4, 1]);
+    expect(tiff.subarray(at, at + thumb.length)).toEqual(thumb);
+    expect(entry(ifd1, 0x0202)[2]).toBe(thumb.length);
+    // The next-IFD link of IFD1 ends the chain.
+    expect(u32(ifd1 + 2 + 12 * u16(ifd1))).toBe(0);
+
+    const exif = entry(ifd0, 0x8769)[2];
+    const [noteType, noteCount, noteAt] = entry(exif, 0x927c);
+    expect(noteType).toBe(7);
+    expect(tiff.toString('latin1', noteAt, noteAt + 8)).toBe('Ricoh\0\0\0');
+    const noteIfd = noteAt + 8;
+    const sub = entry(noteIfd, 0x4001)[2];
+    // The sub-directory lies inside the maker note's bytes, addressed from the TIFF header.
+    expect(sub).toBeGreaterThan(noteIfd);
+    expect(sub).toBeLessThan(noteAt + noteCount);
+    const [, serialCount, serialAt] = entry(sub, 0x0104);
+    expect(tiff.toString('latin1', serialAt, serialAt + serialCount - 1)).toBe('A0301770');
+    expect(serialAt + serialCount).toBeLessThanOrEqual(noteAt + noteCount);
+  });
+});
+
 describe('encodeStripTiff', () => {
   it('puts the strip at offset 8 and the directories after it (odd strip padded)', () => {
     const tiff = encodeStripTiff(

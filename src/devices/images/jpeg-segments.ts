@@ -19,6 +19,10 @@ export const DRI = 0xdd;
 export const SOF0 = 0xc0;
 export const APP0 = 0xe0;
 export const APP1 = 0xe1;
+export const COM = 0xfe;
+
+/** APP0…APP15: application data (JFIF, Exif, XMP, ICC …). */
+export const isAppSegment = (s: JpegSegment): boolean => s.marker >= APP0 && s.marker <= 0xef;
 
 const EXIF_ID = Buffer.from('Exif\0\0', 'latin1');
 const XMP_ID = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');

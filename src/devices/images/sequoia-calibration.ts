@@ -17,6 +17,12 @@ export interface MonoCalibration {
   rigCameraIndex: number;
   /** Absent for the rig's reference camera (green): its relatives are zero by definition. */
   rigRelatives: string | null;
+  /**
+   * Degrees this imager's XMP Yaw/Pitch/Roll differ from the rig's (the green imager's): the
+   * firmware corrects the IMU attitude for each imager's own alignment, so the four files of one
+   * capture carry slightly different angles (a few 1e-5°, as in the reference capture).
+   */
+  attitudeOffset: { yaw: number; pitch: number; roll: number };
   principalPoint: string;
   fisheyeAffineMatrix: string;
   fisheyePolynomial: string;
@@ -47,6 +53,7 @@ export const MONO_CALIBRATION: Readonly<Record<MonoBand, MonoCalibration>> = {
     wavelengthFwhm: 40,
     rigCameraIndex: 0,
     rigRelatives: null,
+    attitudeOffset: { yaw: 0, pitch: 0, roll: 0 },
     principalPoint: '2.331556,1.804807',
     fisheyeAffineMatrix: '1657.895610464,0,0,1657.895610464',
     fisheyePolynomial: '0,1,0.007360142,-0.137502734',
@@ -67,6 +74,7 @@ export const MONO_CALIBRATION: Readonly<Record<MonoBand, MonoCalibration>> = {
     wavelengthFwhm: 40,
     rigCameraIndex: 1,
     rigRelatives: '-0.17691793882714,-0.123928375887953,-0.020731762792937',
+    attitudeOffset: { yaw: 0.000019, pitch: -0.000042, roll: -0.000005 },
     principalPoint: '2.412921,1.752421',
     fisheyeAffineMatrix: '1660.256573442,0,0,1660.256573442',
     fisheyePolynomial: '0,1,0.009639876,-0.145491068',
@@ -87,6 +95,7 @@ export const MONO_CALIBRATION: Readonly<Record<MonoBand, MonoCalibration>> = {
     wavelengthFwhm: 10,
     rigCameraIndex: 2,
     rigRelatives: '-0.00961328322210056,-0.39106471463759,0.0484988702312383',
+    attitudeOffset: { yaw: -0.00002, pitch: 0.000025, roll: 0.000003 },
     principalPoint: '2.304729,1.872619',
     fisheyeAffineMatrix: '1656.405139818,0,0,1656.405139818',
     fisheyePolynomial: '0,1,0.013662812,-0.147723958',
@@ -107,6 +116,7 @@ export const MONO_CALIBRATION: Readonly<Record<MonoBand, MonoCalibration>> = {
     wavelengthFwhm: 40,
     rigCameraIndex: 3,
     rigRelatives: '-0.428217331042056,-0.317172020120632,-0.0285496913762841',
+    attitudeOffset: { yaw: -0.000023, pitch: 0.000049, roll: 0.000006 },
     principalPoint: '2.437008,1.878439',
     fisheyeAffineMatrix: '1659.160013929,0,0,1659.160013929',
     fisheyePolynomial: '0,1,0.013732464,-0.152095545',

@@ -66,7 +66,7 @@ export interface SequoiaImageRequest {
   iso: number;
   /** No fix → GPSStatus "V" and no position, as the camera writes. */
   gps: { fix: boolean; lat: number; lon: number; altitude: number };
-  /** Degrees. */
+  /** Degrees, the rig's (green imager's); each mono file applies its imager's own alignment. */
   attitude: { yaw: number; pitch: number; roll: number };
   /** This band's sunshine-sensor samples; null when the sensor is absent. */
   irradiance: IrradianceRecord[] | null;
@@ -163,8 +163,11 @@ function gyroRecords(req: SequoiaImageRequest, uptimeUs: bigint): ImuRecord[] {
   const start = uptimeUs - 230_000n;
   for (let i = 0; i < n; i++) {
     const t = i / 1000;
+    const timestampUs = start + BigInt(i * 1000);
+    // The gyro log starts at power-on: a capture in the first 230 ms has fewer samples.
+    if (timestampUs < 0n) continue;
     out.push({
-      timestampUs: start + BigInt(i * 1000),
+      timestampUs,
       x: 0.004 * Math.sin(phase + t * 31),
       y: -0.003 + 0.002 * Math.sin(phase * 2 + t * 17),
       z: -0.005 * Math.cos(phase + t * 23),
@@ -172,6 +175,13 @@ function gyroRecords(req: SequoiaImageRequest, uptimeUs: bigint): ImuRecord[] {
     });
   }
   return out;
+}
+
+/** The rig's attitude as this imager's file states it (its own alignment applied). */
+function attitudeOf(req: SequoiaImageRequest): SequoiaImageRequest['attitude'] {
+  if (req.band === 'RGB') return req.attitude;
+  const o = MONO_CALIBRATION[req.band as MonoBand].attitudeOffset;
+  return { yaw: req.attitude.yaw + o.yaw, pitch: req.attitude.pitch + o.pitch, roll: req.attitude.roll + o.roll };
 }
 
 function metadataOf(req: SequoiaImageRequest): CaptureMetadata {
@@ -192,7 +202,7 @@ function metadataOf(req: SequoiaImageRequest): CaptureMetadata {
     exposureUs: req.exposureUs,
     iso: req.iso,
     gps: req.gps,
-    attitude: req.attitude,
+    attitude: attitudeOf(req),
     irradiance: req.irradiance,
     sunshineSerialNumber: req.sunshineSerialNumber ?? `PI040379AA6E${req.serialNumber.slice(-6)}`,
     sensorTemperature: req.sensorTemperature ?? BAND_TEMPERATURE[req.band] + (unit(req.flightUuid) - 0.5) * 0.5,

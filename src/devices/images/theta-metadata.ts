@@ -5,6 +5,7 @@
  */
 
 const TAG_NAMES: Record<number, string> = {
+  0x0103: 'Compression',
   0x010e: 'ImageDescription',
   0x010f: 'Make',
   0x0110: 'Model',
@@ -31,11 +32,11 @@ const TAG_NAMES: Record<number, string> = {
   0x9209: 'Flash',
   0x920a: 'FocalLength',
   0xa001: 'ColorSpace',
-  0xa002: 'PixelXDimension',
-  0xa003: 'PixelYDimension',
+  // The camera's reply names the Exif pixel dimensions as the TIFF ones.
+  0xa002: 'ImageWidth',
+  0xa003: 'ImageLength',
   0xa402: 'ExposureMode',
   0xa403: 'WhiteBalance',
-  0x0000: 'GPSVersionID',
 };
 
 const GPS_NAMES: Record<number, string> = {
@@ -45,6 +46,13 @@ const GPS_NAMES: Record<number, string> = {
   0x0004: 'GPSLongitude',
   0x0012: 'GPSMapDatum',
 };
+
+/** Degrees, minutes, seconds → one decimal number of degrees (6 places), as the reply carries them. */
+function decimalDegrees(v: unknown): unknown {
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number')) return v;
+  const [d, m, s] = v as [number, number, number];
+  return Math.round((d + m / 60 + s / 3600) * 1e6) / 1e6;
+}
 
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8 };
 
@@ -79,7 +87,7 @@ function readIfd(tiff: Buffer, offset: number, le: boolean, names: Record<number
   const u16 = (o: number) => (le ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
   const u32 = (o: number) => (le ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
   const i32 = (o: number) => (le ? tiff.readInt32LE(o) : tiff.readInt32BE(o));
-  if (offset + 2 > tiff.length) return;
+  if (offset + 6 > tiff.length) return;
   const n = u16(offset);
   for (let k = 0; k < n; k++) {
     const e = offset + 2 + k * 12;
@@ -129,7 +137,19 @@ function readIfd(tiff: Buffer, offset: number, le: boolean, names: Record<number
   }
 }
 
-/** EXIF tags of a JPEG by name (IFD0, Exif IFD and GPS IFD merged, as the camera reports them). */
+/** The next-IFD link after the directory at `offset` (IFD0 → IFD1), 0 when none. */
+function nextIfd(tiff: Buffer, offset: number, le: boolean): number {
+  if (offset + 2 > tiff.length) return 0;
+  const n = le ? tiff.readUInt16LE(offset) : tiff.readUInt16BE(offset);
+  const at = offset + 2 + 12 * n;
+  if (at + 4 > tiff.length) return 0;
+  return le ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at);
+}
+
+/**
+ * EXIF tags of a JPEG by name (IFD0, Exif IFD, GPS IFD and the thumbnail's Compression from IFD1
+ * merged, as the camera reports them).
+ */
 export function readExif(jpeg: Buffer): Record<string, unknown> {
   const tiff = exifTiff(jpeg);
   const out: Record<string, unknown> = {};
@@ -139,7 +159,12 @@ export function readExif(jpeg: Buffer): Record<string, unknown> {
   const pointers: Record<string, number> = {};
   readIfd(tiff, ifd0, le, TAG_NAMES, out, pointers);
   if (pointers['exif'] !== undefined) readIfd(tiff, pointers['exif'], le, TAG_NAMES, out, {});
-  if (pointers['gps'] !== undefined) readIfd(tiff, pointers['gps'], le, GPS_NAMES, out, {});
+  if (pointers['gps'] !== undefined) {
+    readIfd(tiff, pointers['gps'], le, GPS_NAMES, out, {});
+    for (const k of ['GPSLatitude', 'GPSLongitude']) if (k in out) out[k] = decimalDegrees(out[k]);
+  }
+  const ifd1 = nextIfd(tiff, ifd0, le);
+  if (ifd1 > 0) readIfd(tiff, ifd1, le, { 0x0103: 'Compression' }, out, {});
   return out;
 }
 

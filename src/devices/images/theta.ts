@@ -3,11 +3,14 @@
  * Make "RICOH" / Model "RICOH THETA S", GPano XMP (ProjectionType equirectangular, ...), and
  * 640×320 thumbnails; plus the live-preview frames (the scene slowly turning).
  *
- * Encoding a 5376×2688 JPEG takes a few hundred milliseconds, so the encoded picture is cached per
- * (size, exposure settings) and a shot only patches its date into the cached bytes: the EXIF dates
- * are written as a fixed-length placeholder, which keeps every offset in the EXIF block valid.
+ * Encoding a 5376×2688 JPEG takes a few hundred milliseconds, so the encoded picture (tables and
+ * scan) is cached per (size, brightness) and a shot writes only its metadata — EXIF with RICOH's
+ * maker note, GPS and the IFD1 thumbnail (theta-exif.ts), and the GPano XMP — in front of it.
  */
 import sharp from 'sharp';
+import { COM, exifSegment, isAppSegment, parseJpeg, writeJpeg, xmpSegment, type JpegSegment } from './jpeg-segments.js';
+import { EXIF_THUMBNAIL_SIZE, THETA_POSE, thetaExifIfds, type ThetaGps } from './theta-exif.js';
+import { encodeTiffStructure } from './tiff.js';
 
 export interface ShotSettings {
   width: number;
@@ -21,17 +24,15 @@ export interface ShotSettings {
   whiteBalance: string;
   filter: string;
   firmwareVersion: string;
-  /** GPS position recorded with the shot, if any. */
-  gps?: { lat: number; lng: number; alt?: number } | undefined;
+  /** The camera body's serial (EXIF maker note). Default "00000000". */
+  serialNumber?: string | undefined;
+  /** GPS position recorded with the shot (the gpsInfo option), if any. */
+  gps?: ThetaGps | undefined;
 }
-
-/** EXIF date placeholder: same length as a real `YYYY:MM:DD hh:mm:ss`. */
-const DATE_PLACEHOLDER = '1999:12:31 23:59:58';
-const PLACEHOLDER_BYTES = Buffer.from(DATE_PLACEHOLDER, 'latin1');
 
 /** Raw RGB of the scene per size, then encoded pictures per settings. */
 const rawCache = new Map<string, Promise<Buffer>>();
-const jpegCache = new Map<string, Promise<{ jpeg: Buffer; thumb: Buffer }>>();
+const jpegCache = new Map<string, Promise<EncodedPicture>>();
 const MAX_JPEG_CACHE = 6;
 
 /**
@@ -144,19 +145,15 @@ export function gpanoXmp(width: number, height: number): string {
     `<GPano:FullPanoHeightPixels>${height}</GPano:FullPanoHeightPixels>`,
     '<GPano:CroppedAreaLeftPixels>0</GPano:CroppedAreaLeftPixels>',
     '<GPano:CroppedAreaTopPixels>0</GPano:CroppedAreaTopPixels>',
-    '<GPano:PoseHeadingDegrees>0.0</GPano:PoseHeadingDegrees>',
-    '<GPano:PosePitchDegrees>0.0</GPano:PosePitchDegrees>',
-    '<GPano:PoseRollDegrees>0.0</GPano:PoseRollDegrees>',
+    // The pose the EXIF maker note states: the compass heading of the picture's centre.
+    `<GPano:PoseHeadingDegrees>${THETA_POSE.heading.toFixed(1)}</GPano:PoseHeadingDegrees>`,
+    `<GPano:PosePitchDegrees>${THETA_POSE.pitch.toFixed(1)}</GPano:PosePitchDegrees>`,
+    `<GPano:PoseRollDegrees>${THETA_POSE.roll.toFixed(1)}</GPano:PoseRollDegrees>`,
     '</rdf:Description>',
     '</rdf:RDF>',
     '</x:xmpmeta>',
     '<?xpacket end="w"?>',
   ].join('\n');
-}
-
-function rational(x: number): string {
-  if (x >= 1 || x === 0) return `${Math.round(x * 10)}/10`;
-  return `1/${Math.round(1 / x)}`;
 }
 
 /** What the auto-exposure "measures" for the synthetic scene: a bright outdoor day. */
@@ -166,13 +163,24 @@ function effectiveExposure(s: ShotSettings): { iso: number; shutter: number } {
   return { iso, shutter };
 }
 
-const WB_EXIF: Record<string, number> = { auto: 0 };
-
-function cacheKey(s: ShotSettings): string {
-  return JSON.stringify([s.width, s.height, s.iso, s.shutterSpeed, s.exposureProgram, s.exposureCompensation, s.whiteBalance, s.filter, s.firmwareVersion, s.gps ?? null]);
+/** The encoded picture of one (size, brightness): everything of the file but its metadata. */
+interface EncodedPicture {
+  /** DQT, SOF0, DHT… of the encoder, without its JFIF APP0. */
+  tables: JpegSegment[];
+  sos: JpegSegment;
+  scan: Buffer;
+  /** 640×320, the file the camera keeps for getImage `_type: thumb`. */
+  thumb: Buffer;
+  /** 160×80, embedded in IFD1. */
+  exifThumb: Buffer;
 }
 
-function encode(s: ShotSettings): Promise<{ jpeg: Buffer; thumb: Buffer }> {
+/** Only what changes the pixels: the metadata is written per shot. */
+function cacheKey(s: ShotSettings): string {
+  return JSON.stringify([s.width, s.height, s.exposureCompensation]);
+}
+
+function encode(s: ShotSettings): Promise<EncodedPicture> {
   const key = cacheKey(s);
   let p = jpegCache.get(key);
   if (p) {
@@ -183,50 +191,21 @@ function encode(s: ShotSettings): Promise<{ jpeg: Buffer; thumb: Buffer }> {
   }
   p = (async () => {
     const raw = await sceneRaw(s.width, s.height);
-    const { iso, shutter } = effectiveExposure(s);
     // Brightness follows exposure compensation so the setting is visible in the picture.
     const gain = Math.pow(2, s.exposureCompensation / 2);
-    const exifIfd: Record<string, string> = {
-      DateTimeOriginal: DATE_PLACEHOLDER,
-      DateTimeDigitized: DATE_PLACEHOLDER,
-      ExposureTime: rational(shutter),
-      FNumber: '20/10',
-      ExposureProgram: String(s.exposureProgram),
-      ISOSpeedRatings: String(iso),
-      ExposureBiasValue: `${Math.round(s.exposureCompensation * 10)}/10`,
-      FocalLength: '131/100',
-      WhiteBalance: String(WB_EXIF[s.whiteBalance] ?? 1),
-      ExposureMode: s.exposureProgram === 1 ? '1' : '0',
+    const image = () => {
+      const img = sharp(raw, { raw: { width: s.width, height: s.height, channels: 3 } });
+      return gain !== 1 ? img.linear(gain, 0) : img;
     };
-    const ifd0: Record<string, string> = {
-      Make: 'RICOH',
-      Model: 'RICOH THETA S',
-      Software: `RICOH THETA S Ver ${s.firmwareVersion}`,
-      DateTime: DATE_PLACEHOLDER,
-    };
-    const exif: Record<string, Record<string, string>> = { IFD0: ifd0, IFD2: exifIfd };
-    if (s.gps) {
-      exif['IFD3'] = {
-        GPSLatitudeRef: s.gps.lat >= 0 ? 'N' : 'S',
-        GPSLatitude: dms(Math.abs(s.gps.lat)),
-        GPSLongitudeRef: s.gps.lng >= 0 ? 'E' : 'W',
-        GPSLongitude: dms(Math.abs(s.gps.lng)),
-        GPSMapDatum: 'WGS84',
-      };
-    }
-    let img = sharp(raw, { raw: { width: s.width, height: s.height, channels: 3 } });
-    if (gain !== 1) img = img.linear(gain, 0);
-    const jpeg = await img
-      .withExif(exif)
-      .withXmp(gpanoXmp(s.width, s.height))
-      .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
-      .toBuffer();
-    const thumb = await sharp(raw, { raw: { width: s.width, height: s.height, channels: 3 } })
-      .linear(gain, 0)
-      .resize(640, 320)
-      .jpeg({ quality: 70 })
-      .toBuffer();
-    return { jpeg, thumb };
+    const [full, thumb, exifThumb] = await Promise.all([
+      image().jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer(),
+      image().resize(640, 320).jpeg({ quality: 70 }).toBuffer(),
+      image().resize(EXIF_THUMBNAIL_SIZE.width, EXIF_THUMBNAIL_SIZE.height).jpeg({ quality: 70, chromaSubsampling: '4:2:0' }).toBuffer(),
+    ]);
+    const { segments, sos, scan } = parseJpeg(full);
+    // The camera's file has no JFIF APP0 (nor any other APPn but its Exif and XMP).
+    const tables = segments.filter((seg) => !isAppSegment(seg) && seg.marker !== COM);
+    return { tables, sos, scan, thumb, exifThumb: stripApp(exifThumb) };
   })();
   jpegCache.set(key, p);
   p.catch(() => jpegCache.delete(key));
@@ -238,12 +217,10 @@ function encode(s: ShotSettings): Promise<{ jpeg: Buffer; thumb: Buffer }> {
   return p;
 }
 
-function dms(deg: number): string {
-  const d = Math.floor(deg);
-  const mf = (deg - d) * 60;
-  const m = Math.floor(mf);
-  const s = Math.round((mf - m) * 60 * 100);
-  return `${d}/1 ${m}/1 ${s}/100`;
+/** A JPEG without its APPn segments: the EXIF thumbnail carries no metadata of its own. */
+function stripApp(jpeg: Buffer): Buffer {
+  const { segments, sos, scan } = parseJpeg(jpeg);
+  return writeJpeg(segments.filter((seg) => !isAppSegment(seg) && seg.marker !== COM), sos, scan);
 }
 
 /** `YYYY:MM:DD hh:mm:ss` of a local time given as epoch ms + UTC offset in minutes. */
@@ -253,19 +230,6 @@ export function exifDate(epochMs: number, offsetMinutes: number): string {
   return `${d.getUTCFullYear()}:${p(d.getUTCMonth() + 1)}:${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-function patchDates(src: Buffer, date: string): Buffer {
-  const out = Buffer.from(src);
-  const replacement = Buffer.from(date, 'latin1');
-  // The dates live in the EXIF APP1 segment near the start; stop at the first scan (SOS).
-  const limit = Math.min(out.length, 256 * 1024);
-  let at = out.indexOf(PLACEHOLDER_BYTES, 0);
-  while (at !== -1 && at < limit) {
-    replacement.copy(out, at);
-    at = out.indexOf(PLACEHOLDER_BYTES, at + replacement.length);
-  }
-  return out;
-}
-
 /**
  * One picture: the full JPEG and its 640×320 thumbnail.
  *
@@ -273,8 +237,28 @@ function patchDates(src: Buffer, date: string): Buffer {
  * const { jpeg, thumb } = await thetaPicture(settings, Date.now(), 540);
  */
 export async function thetaPicture(s: ShotSettings, epochMs: number, offsetMinutes: number): Promise<{ jpeg: Buffer; thumb: Buffer }> {
-  const { jpeg, thumb } = await encode(s);
-  return { jpeg: patchDates(jpeg, exifDate(epochMs, offsetMinutes)), thumb };
+  const picture = await encode(s);
+  const { iso, shutter } = effectiveExposure(s);
+  const { ifd0, ifd1 } = thetaExifIfds({
+    width: s.width,
+    height: s.height,
+    localDate: exifDate(epochMs, offsetMinutes),
+    offsetMinutes,
+    iso,
+    exposureTime: shutter,
+    exposureProgram: s.exposureProgram,
+    exposureCompensation: s.exposureCompensation,
+    whiteBalance: s.whiteBalance === 'auto' ? 0 : 1,
+    hdr: s.filter === 'hdr',
+    firmwareVersion: s.firmwareVersion,
+    serialNumber: s.serialNumber ?? '00000000',
+    gps: s.gps,
+    thumbnail: picture.exifThumb,
+  });
+  // Big-endian, as RICOH's cameras write their EXIF.
+  const exif = exifSegment(encodeTiffStructure(ifd0, { littleEndian: false }, ifd1));
+  const xmp = xmpSegment(Buffer.from(gpanoXmp(s.width, s.height), 'utf8'));
+  return { jpeg: writeJpeg([exif, xmp, ...picture.tables], picture.sos, picture.scan), thumb: picture.thumb };
 }
 
 /** Pre-renders the picture for the given settings so the first shot is as fast as the rest. */

@@ -27,7 +27,18 @@ export type TiffValue =
    * A sub-directory. The camera types the pointer IFD (13) in its TIFFs and LONG (4) in its JPEG
    * EXIF, and readers show that type, so it is chosen per file.
    */
-  | { type: 'ifd'; ifd: TiffIfd; pointer: 'long' | 'ifd' };
+  | { type: 'ifd'; ifd: TiffIfd; pointer: 'long' | 'ifd' }
+  /**
+   * A LONG holding the offset of `bytes`, which are stored out of line in this directory's data
+   * area: JPEGInterchangeFormat, the IFD1 thumbnail (its length goes in 0x0202 as a plain LONG).
+   */
+  | { type: 'offset'; bytes: Uint8Array }
+  /**
+   * A maker note in the TIFF-IFD style: UNDEFINED bytes holding `header` and then a directory
+   * whose offsets, like the rest of the file's, count from the TIFF header (RICOH's layout: the
+   * header "Ricoh\0\0\0", then an IFD with sub-directories of its own).
+   */
+  | { type: 'makernote'; header: Uint8Array; ifd: TiffIfd };
 
 export interface TiffEntry {
   tag: number;
@@ -77,7 +88,9 @@ export function floatRational(x: number): readonly [number, number] {
 
 // ─── Layout ────────────────────────────────────────────────────────────────────────────────────
 
-function valueCount(v: Exclude<TiffValue, { type: 'ifd' }>): number {
+type PlainValue = Exclude<TiffValue, { type: 'ifd' } | { type: 'offset' } | { type: 'makernote' }>;
+
+function valueCount(v: PlainValue): number {
   switch (v.type) {
     case 'ascii':
       return Buffer.byteLength(v.value, 'latin1') + 1;
@@ -93,7 +106,10 @@ function valueCount(v: Exclude<TiffValue, { type: 'ifd' }>): number {
 function valueSize(v: TiffValue): number {
   switch (v.type) {
     case 'ifd':
+    case 'offset':
       return 4;
+    case 'makernote':
+      return v.header.length + measure(v.ifd);
     case 'ascii':
     case 'undefined':
     case 'byte':
@@ -126,6 +142,7 @@ function measure(ifd: TiffIfd): number {
   for (const e of ifd) {
     const s = valueSize(e.value);
     if (s > 4) size += even(s);
+    if (e.value.type === 'offset') size += even(e.value.bytes.length);
   }
   for (const e of ifd) if (e.value.type === 'ifd') size += even(measure(e.value.ifd));
   return size;
@@ -160,7 +177,7 @@ class OffsetView {
   }
 }
 
-function writeValue(dv: OffsetView, at: number, v: Exclude<TiffValue, { type: 'ifd' }>, le: boolean): void {
+function writeValue(dv: OffsetView, at: number, v: PlainValue, le: boolean): void {
   switch (v.type) {
     case 'ascii': {
       const b = Buffer.from(v.value, 'latin1');
@@ -209,16 +226,24 @@ function writeValue(dv: OffsetView, at: number, v: Exclude<TiffValue, { type: 'i
   }
 }
 
-/** Writes `ifd` at `offset` (relative to the TIFF header in `dv`); returns the end offset. */
-function writeIfd(dv: OffsetView, offset: number, ifd: TiffIfd, le: boolean): number {
+function copyBytes(dv: OffsetView, at: number, b: Uint8Array): void {
+  for (let i = 0; i < b.length; i++) dv.setUint8(at + i, b[i]!);
+}
+
+/**
+ * Writes `ifd` at `offset` (relative to the TIFF header in `dv`); returns the end offset.
+ * `next` is the offset of the following IFD in the chain (IFD1 after IFD0), 0 for none.
+ */
+function writeIfd(dv: OffsetView, offset: number, ifd: TiffIfd, le: boolean, next = 0): number {
   const entries = sorted(ifd);
   dv.setUint16(offset, entries.length, le);
   let data = offset + 2 + 12 * entries.length + 4;
-  dv.setUint32(data - 4, 0, le); // no next IFD: one image per file, as the camera writes
+  dv.setUint32(data - 4, next, le);
   let sub = data;
   for (const e of entries) {
     const s = valueSize(e.value);
     if (s > 4) sub += even(s);
+    if (e.value.type === 'offset') sub += even(e.value.bytes.length);
   }
   entries.forEach((e, i) => {
     const at = offset + 2 + 12 * i;
@@ -229,6 +254,27 @@ function writeIfd(dv: OffsetView, offset: number, ifd: TiffIfd, le: boolean): nu
       dv.setUint32(at + 4, 1, le);
       dv.setUint32(at + 8, sub, le);
       sub = even(writeIfd(dv, sub, v.ifd, le));
+      return;
+    }
+    if (v.type === 'offset') {
+      dv.setUint16(at + 2, TYPE_CODE.long, le);
+      dv.setUint32(at + 4, 1, le);
+      dv.setUint32(at + 8, data, le);
+      copyBytes(dv, data, v.bytes);
+      if (v.bytes.length & 1) dv.setUint8(data + v.bytes.length, 0);
+      data += even(v.bytes.length);
+      return;
+    }
+    if (v.type === 'makernote') {
+      const size = valueSize(v);
+      dv.setUint16(at + 2, TYPE_CODE.undefined, le);
+      dv.setUint32(at + 4, size, le);
+      dv.setUint32(at + 8, data, le);
+      copyBytes(dv, data, v.header);
+      // The header keeps the directory on a word boundary only if it is of even length.
+      if (v.header.length & 1) throw new ImageError('IMAGE_TIFF_ENCODE', 'maker note header must be of even length');
+      writeIfd(dv, data + v.header.length, v.ifd, le);
+      data += even(size);
       return;
     }
     dv.setUint16(at + 2, TYPE_CODE[v.type], le);
@@ -276,9 +322,19 @@ export function encodeTiffHeader(ifdOffset: number, options: TiffEncodeOptions):
   return b;
 }
 
-/** A whole TIFF structure with no image data: header then IFD0 at offset 8 (EXIF in a JPEG). */
-export function encodeTiffStructure(ifd0: TiffIfd, options: TiffEncodeOptions): Buffer {
-  return Buffer.concat([encodeTiffHeader(8, options), encodeIfdBlock(ifd0, 8, options)]);
+/**
+ * A whole TIFF structure with no image data: header then IFD0 at offset 8 (EXIF in a JPEG), and
+ * after it, when given, IFD1 (the thumbnail's directory, chained from IFD0).
+ */
+export function encodeTiffStructure(ifd0: TiffIfd, options: TiffEncodeOptions, ifd1?: TiffIfd): Buffer {
+  if (!ifd1) return Buffer.concat([encodeTiffHeader(8, options), encodeIfdBlock(ifd0, 8, options)]);
+  const ifd1Offset = 8 + even(measure(ifd0));
+  const out = Buffer.alloc(ifd1Offset + even(measure(ifd1)));
+  encodeTiffHeader(8, options).copy(out, 0);
+  const view = new OffsetView(out, 0);
+  writeIfd(view, 8, ifd0, options.littleEndian, ifd1Offset);
+  writeIfd(view, ifd1Offset, ifd1, options.littleEndian);
+  return out;
 }
 
 /**

@@ -27,12 +27,22 @@ import {
   type StorageState,
   timelapseMin,
 } from '../../sequoia/types.js';
-import { renderSequoiaImage, renderSequoiaThumbnail, type IrradianceRecord, type SequoiaImageRequest } from '../images/sequoia.js';
+import { renderSequoiaImage, renderSequoiaThumbnail, type SequoiaImageRequest } from '../images/sequoia.js';
 import { Calibration, type CalibrationTargetName } from './calibration.js';
 import { FlightTrack, defaultSurvey, distanceMetres, type FlightTrackOptions, type TrackPosition } from './flight-track.js';
 import { loadState, saveState, type PersistedState } from './persisted-state.js';
 import { applyManualMode, validateConfigPatch } from './settings.js';
-import { bodyAttitude, irradianceSample, sunshineAttitude, sunshineCounts, temperatures, toDms, type Attitude } from './sensors.js';
+import {
+  autoExposure,
+  bodyAttitude,
+  irradianceRecords,
+  sunshineAttitude,
+  sunshineCounts,
+  sunshineSamples,
+  temperatures,
+  toDms,
+  type Attitude,
+} from './sensors.js';
 
 const log = debuglog('camctl:sequoia');
 
@@ -326,16 +336,16 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     return this.clock.now() - this.bootMs >= this.gpsFixAfterMs;
   }
 
-  bodyAttitude(): Attitude {
-    const now = this.clock.now();
+  /** The body's attitude now, or at an earlier instant `atMs` (the sunshine log's readings). */
+  bodyAttitude(atMs = this.clock.now()): Attitude {
     const r = this.calibration.rotation('body');
-    return bodyAttitude(now, this.position(), r.yaw, r.pitch, r.roll);
+    return bodyAttitude(atMs, this.track.positionAt(atMs - this.trackStartMs), r.yaw, r.pitch, r.roll);
   }
 
-  sunshineAttitude(): Attitude | null {
+  sunshineAttitude(atMs = this.clock.now()): Attitude | null {
     if (!this.sunshineConnected) return null;
     const r = this.calibration.rotation('sunshine');
-    const a = sunshineAttitude(this.bodyAttitude(), this.clock.now());
+    const a = sunshineAttitude(this.bodyAttitude(atMs), atMs);
     return { yaw: a.yaw + r.yaw, pitch: a.pitch + r.pitch, roll: a.roll + r.roll };
   }
 
@@ -634,19 +644,18 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     const first = this.track.waypoints[0]!;
     const east = distanceMetres(first, { lat: first.lat, lon: p.lon }) * Math.sign(p.lon - first.lon);
     const north = distanceMetres(first, { lat: p.lat, lon: first.lon }) * Math.sign(p.lat - first.lat);
-    const sun = this.sunshineAttitude();
-    let irradiance: IrradianceRecord[] | null = null;
-    if (sun) {
-      // About 5 Hz of readings over the last second, as the sensor logs them.
-      irradiance = [];
-      for (let i = 4; i >= 0; i--) irradiance.push(irradianceSample(now - i * 200, p.lat, p.lon, sun));
-    }
+    // The sensor's log of the last two seconds, on the power-on clock; each band's files take
+    // their own channel pair out of it.
+    const sunshine = this.sunshineConnected
+      ? sunshineSamples(now, this.bootMs, p.lat, p.lon, (t) => this.sunshineAttitude(t)!)
+      : null;
     return {
       now,
       index,
       gps,
       attitude: this.bodyAttitude(),
-      irradiance,
+      sunshine,
+      uptimeUs: BigInt(Math.round((now - this.bootMs) * 1000)),
       scene: { x: east, y: north },
       captureUuid: uuidHex(),
       config,
@@ -669,7 +678,9 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       iso: exposure.iso,
       gps: { fix: base.gps.fix, lat: base.gps.lat, lon: base.gps.lon, altitude: base.gps.altitude },
       attitude: base.attitude,
-      irradiance: base.irradiance,
+      irradiance: base.sunshine && band.name !== 'rgb' ? irradianceRecords(base.sunshine, band.name) : null,
+      uptimeUs: base.uptimeUs,
+      sunshineSerialNumber: this.sunshineSerialNumber,
       captureUuid: base.captureUuid,
       flightUuid: this.flightUuid,
       pictureIndex: base.index,
@@ -686,11 +697,9 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       const s = mm.monochrome[band.name as 'green' | 'red' | 'red_edge' | 'near_infrared'];
       return { exp_us: s.exp_us, iso: s.iso };
     }
+    // Each imager meters its own band: the light the sunshine sensor reads there.
     const p = this.position();
-    const light = sunshineCounts(this.clock.now(), p.lat, p.lon).red[0] / 420;
-    const base = band.suffix === 'RGB' ? 400 : 1200;
-    const exp = Math.round(Math.min(band.suffix === 'RGB' ? 100_000 : 50_000, base / Math.max(0.02, light)));
-    return { exp_us: exp, iso: 100 };
+    return autoExposure(band.name, sunshineCounts(this.clock.now(), p.lat, p.lon));
   }
 
   /** `/capture/stop`: ends a continuous session after the capture being written. */

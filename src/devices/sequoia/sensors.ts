@@ -5,6 +5,7 @@
  * fix after a while. Pure functions of (time, state) so that any face can read them at any time
  * and two reads at the same instant agree.
  */
+import type { IrradianceRecord } from '../images/sequoia-records.js';
 import type { TrackPosition } from './flight-track.js';
 
 export interface Attitude {
@@ -119,20 +120,116 @@ export function sunshineCounts(nowMs: number, lat: number, lon: number): Sunshin
   };
 }
 
-/** One IrradianceList record's worth of readings (spec/sequoia.md). */
-export function irradianceSample(nowMs: number, lat: number, lon: number, sunshine: Attitude) {
-  const elevation = solarElevation(nowMs, lat, lon);
-  const sin = Math.max(0, Math.sin((elevation * Math.PI) / 180));
-  return {
-    timestampUs: BigInt(Math.round(nowMs)) * 1000n,
-    ch0: Math.min(65535, Math.round(sin * 12000 * (1 + wobble(nowMs, 31, 0.02)))),
-    ch1: Math.min(65535, Math.round(sin * 6100 * (1 + wobble(nowMs, 32, 0.02)))),
-    gainIndex: 2,
-    integrationMs: 600,
-    yaw: sunshine.yaw,
-    pitch: sunshine.pitch,
-    roll: sunshine.roll,
-  };
+/** The sunshine sensor's channel pair each imager's files carry (XMP IrradianceList). */
+export type SunshineChannel = keyof SunshineReading;
+
+/** The sensor logs a reading every 200 ms (5 Hz) from power-on, on its own clock. */
+export const SUNSHINE_PERIOD_US = 200_000;
+/** How many of the latest readings a file's IrradianceList holds (the camera keeps 2 s). */
+export const IRRADIANCE_RECORDS = 10;
+/**
+ * The gain step and integration time of the logged readings, as the reference capture's records
+ * carry them; `sunshineCounts` is the sensor's reading at this setting.
+ */
+const SUNSHINE_GAIN_INDEX = 1;
+const SUNSHINE_INTEGRATION_MS = 100;
+
+/** One logged reading of the whole sensor: every channel, at one instant of its clock. */
+export interface SunshineSample {
+  /** µs since the camera powered on: the time base of CreateDate and the IMU records. */
+  timestampUs: bigint;
+  counts: SunshineReading;
+  gainIndex: number;
+  integrationMs: number;
+  /** The sensor's own attitude at the reading, degrees. */
+  yaw: number;
+  pitch: number;
+  roll: number;
+}
+
+/**
+ * The sensor's tick k: on the nominal 5 Hz grid, give or take a millisecond, because its
+ * oscillator is not the camera's (the reference capture's records are 198.5–200.5 ms apart).
+ */
+function tickUs(k: number): number {
+  const noise = Math.sin(k * 12.9898 + 78.233) * 43758.5453;
+  return k * SUNSHINE_PERIOD_US + Math.round((noise - Math.floor(noise) - 0.5) * 1600);
+}
+
+/**
+ * The readings a capture at `nowMs` embeds: the latest IRRADIANCE_RECORDS the sensor logged since
+ * power-on (fewer in the first two seconds), oldest first. `attitudeAt` is the sensor's attitude
+ * at an instant (epoch ms).
+ */
+export function sunshineSamples(
+  nowMs: number,
+  bootMs: number,
+  lat: number,
+  lon: number,
+  attitudeAt: (ms: number) => Attitude,
+): SunshineSample[] {
+  const upUs = Math.max(0, Math.floor((nowMs - bootMs) * 1000));
+  let k = Math.floor(upUs / SUNSHINE_PERIOD_US) + 1;
+  while (k > 0 && tickUs(k) > upUs) k--;
+  const out: SunshineSample[] = [];
+  for (let i = Math.max(1, k - IRRADIANCE_RECORDS + 1); i <= k; i++) {
+    const t = tickUs(i);
+    const atMs = bootMs + t / 1000;
+    const a = attitudeAt(atMs);
+    out.push({
+      timestampUs: BigInt(t),
+      counts: sunshineCounts(atMs, lat, lon),
+      gainIndex: SUNSHINE_GAIN_INDEX,
+      integrationMs: SUNSHINE_INTEGRATION_MS,
+      yaw: a.yaw,
+      pitch: a.pitch,
+      roll: a.roll,
+    });
+  }
+  return out;
+}
+
+/** One imager's IrradianceList: the readings with that imager's own channel pair. */
+export function irradianceRecords(samples: readonly SunshineSample[], channel: SunshineChannel): IrradianceRecord[] {
+  return samples.map((s) => ({
+    timestampUs: s.timestampUs,
+    ch0: s.counts[channel][0],
+    ch1: s.counts[channel][1],
+    gainIndex: s.gainIndex,
+    integrationMs: s.integrationMs,
+    yaw: s.yaw,
+    pitch: s.pitch,
+    roll: s.roll,
+  }));
+}
+
+/**
+ * Auto-exposure, per imager, from the light in its own band. `need` is the exposure (µs at ISO 100)
+ * that fills the imager when its sunshine channel 0 reads 100 counts: it folds the channel's
+ * sensitivity, the field's mean reflectance in the band and the imager's own response into one
+ * number. The camera keeps the exposure short against motion blur (up to `motionLimitUs`), then
+ * raises the gain up to the imager's ISO limit, and only then lengthens the exposure — so under a
+ * low morning sun every mono band is at the limit with a gain of its own, as in the reference
+ * capture (3 ms, ISO 206 … 796), and in full sun each band has its own short exposure at ISO 100.
+ */
+const AUTO_EXPOSURE: Record<SunshineChannel | 'rgb', { need: number; motionLimitUs: number; maxIso: number; maxUs: number }> = {
+  green: { need: 1045, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
+  red: { need: 4950, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
+  red_edge: { need: 345, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
+  near_infrared: { need: 720, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
+  // The RGB imager meters on the green channel.
+  rgb: { need: 1690, motionLimitUs: 3000, maxIso: 3200, maxUs: 100_000 },
+};
+
+export function autoExposure(channel: SunshineChannel | 'rgb', counts: SunshineReading): { exp_us: number; iso: number } {
+  const ae = AUTO_EXPOSURE[channel];
+  const light = channel === 'rgb' ? counts.green[0] : counts[channel][0];
+  // µs at ISO 100 for a full exposure; a dark sensor (night) asks for everything.
+  const wanted = (ae.need * 100) / Math.max(light, 0.5);
+  if (wanted <= ae.motionLimitUs) return { exp_us: Math.max(10, Math.round(wanted)), iso: 100 };
+  const iso = Math.round((100 * wanted) / ae.motionLimitUs);
+  if (iso <= ae.maxIso) return { exp_us: ae.motionLimitUs, iso };
+  return { exp_us: Math.round(Math.min(ae.maxUs, (wanted * 100) / ae.maxIso)), iso: ae.maxIso };
 }
 
 /** Degrees → the firmware's degrees / minutes / seconds split (`degres_lat`, …). */

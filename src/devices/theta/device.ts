@@ -453,7 +453,11 @@ export class ThetaDevice extends EventEmitter {
 
   shotSettings(evOverride?: number): ShotSettings {
     const o = this.options;
-    const gps = o.gpsInfo.lat !== 65535 && o.gpsInfo.lng !== 65535 ? { lat: o.gpsInfo.lat, lng: o.gpsInfo.lng } : undefined;
+    const g = o.gpsInfo;
+    const gps =
+      g.lat !== 65535 && g.lng !== 65535
+        ? { lat: g.lat, lng: g.lng, altitude: g._altitude, datum: g._datum, dateTimeZone: g._dateTimeZone }
+        : undefined;
     return {
       width: o.imageFormat.width,
       height: o.imageFormat.height,
@@ -464,6 +468,7 @@ export class ThetaDevice extends EventEmitter {
       whiteBalance: o.whiteBalance,
       filter: o.filter,
       firmwareVersion: this.firmwareVersion,
+      serialNumber: this.serialNumber,
       gps,
     };
   }
