@@ -1,7 +1,7 @@
 /**
  * Errors of the Camera layer. Each has a stable `code` that scripts and the CLI can rely on; the
  * camera's own words go in `deviceCode`/`deviceMessage`, the lower-level error in `cause`
- * (DESIGN.md: errors are classes with a stable code).
+ * (docs/architecture.md: errors are classes with a stable code).
  */
 import type { SetResult } from './types.js';
 

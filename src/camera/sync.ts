@@ -89,7 +89,7 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
   if (options.deleteAfter && !camera.capabilities.delete) throw new CameraError('UNSUPPORTED', 'this camera cannot delete files');
   const started = performance.now();
   const all = await listAllFiles(camera, options.signal);
-  // A file being written reads size 0 (spec/sequoia.md): leave it for the next run.
+  // A file being written reads size 0 (docs/sequoia.md): leave it for the next run.
   const files = all.filter((f) => f.size > 0);
   const summary: SyncSummary = {
     dir: options.dir,

@@ -62,7 +62,7 @@ export interface SetResult<K extends string = string> {
   message: string;
 }
 
-/** Options every async operation takes (DESIGN.md: every public async call takes a signal). */
+/** Options every async operation takes (docs/architecture.md: every public async call takes a signal). */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
 }

@@ -1,14 +1,15 @@
 /**
  * The emulated THETA S's PTP/IP face: a {@link PtpResponderBackend} over the same
  * {@link ThetaDevice} the OSC face drives, with RICOH's extension (VendorExtensionID 0x6,
- * spec/osc.md "USB (PTP) on the THETA"), served by the generic {@link PtpIpResponder}. The real S
+ * docs/osc.md "USB (PTP) on the THETA"), served by the generic {@link PtpIpResponder}. The real S
  * speaks PTP over USB only; over IP it lets gphoto2 and `camctl --camera ptpip://` reach the
  * emulator the same way they reach the Sequoia.
  *
- * Mapping (DESIGN.md rule 1 — this file knows both sides, the device knows no PTP):
- * - DeviceInfo as the seed's real THETA S answer (shared/seeds/001_…txt, `ptpcam -R 0x1001`):
+ * Mapping (docs/architecture.md rule 1 — this file knows both sides, the device knows no PTP):
+ * - DeviceInfo as a real THETA S answers it (ptpcam's `-R 0x1001` dump in the THETA community guide,
+ *   test/ptp/theta-s-dumps.ts):
  *   standard 100, vendor 0x6 version 110, functional mode 0x8001, "Ricoh Company, Ltd.",
- *   its event list, its formats; operations and properties are the seed's minus the ones whose
+ *   its event list, its formats; operations and properties are that answer's minus the ones whose
  *   meaning RICOH does not publish (0x9001, 0x999x), which this emulator cannot answer truthfully.
  * - One storage 0x00010001 (`internal`, as the theta:// adapter names it); handles as the S gives
  *   them: DCIM 0x80000000, folder NNNRICOH = NNN << 16, file R001xxxx = NNN << 16 | xxxx — stable
@@ -286,7 +287,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       };
     }
     const f = o.file;
-    // The S writes dates in the camera's local time without a zone (seed: "20160702T070833").
+    // The S writes dates in the camera's local time without a zone (the community guide's dump: "20160702T070833").
     const date = formatPtpDate(f.timeMs + f.utcOffsetMinutes * 60_000);
     const thumb = await this.device.thumbnail(f).catch(() => undefined);
     const dims = thumb ? jpegDimensions(thumb) : undefined;
@@ -430,12 +431,12 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     m.set(Prop.TimelapseNumber, rw(DataType.UINT16, 0, () => this.option<number>('_captureNumber'), { kind: 'range', min: 0, max: 9999, step: 1 }, (v) => this.setOption('_captureNumber', Number(v))));
     m.set(Prop.TimelapseInterval, rw(DataType.UINT32, 8000, () => this.option<number>('_captureInterval') * 1000, { kind: 'range', min: 1000, max: 3_600_000, step: 1000 }, (v) => this.setOption('_captureInterval', Number(v) / 1000)));
     m.set(RicohProp.AudioVolume, rw(DataType.UINT32, 50, () => this.option<number>('_shutterVolume'), { kind: 'range', min: 0, max: 100, step: 1 }, (v) => this.setOption('_shutterVolume', Number(v))));
-    // AutoPowerOffDelay is in minutes, 0 = never (spec/osc.md); OSC's offDelay is in seconds.
+    // AutoPowerOffDelay is in minutes, 0 = never (docs/osc.md); OSC's offDelay is in seconds.
     m.set(RicohProp.AutoPowerOffDelay, rw(DataType.UINT8, 30, () => {
       const s = this.option<number>('offDelay');
       return s === OSC_NEVER ? 0 : Math.round(s / 60);
     }, { kind: 'range', min: 0, max: 30, step: 1 }, (v) => this.setOption('offDelay', Number(v) === 0 ? OSC_NEVER : Math.max(30, Number(v) * 60))));
-    // SleepDelay: seconds, 65534 (or 0, as the seed's author used) = never; 1–59 become 60.
+    // SleepDelay: seconds, 65534 (or 0, as the community guide's author used) = never; 1–59 become 60.
     m.set(RicohProp.SleepDelay, rw(DataType.UINT16, 180, () => {
       const s = this.option<number>('sleepDelay');
       return s === OSC_NEVER ? RICOH_SLEEP_NEVER : s;
@@ -461,7 +462,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     });
   }
 
-  /** A snapshot; DeviceBusy unless StillCaptureMode is single (spec/osc.md). */
+  /** A snapshot; DeviceBusy unless StillCaptureMode is single (docs/osc.md). */
   async initiateCapture(storageId: number, _format: number, ctx: PtpCallContext): Promise<void> {
     if (storageId !== 0) this.checkStorage(storageId);
     if (this.currentStillMode() !== RicohCaptureMode.Single) throw new PtpDeviceError(Resp.DeviceBusy, 'StillCaptureMode is not single');

@@ -1,6 +1,6 @@
 /**
  * HTTP Digest authentication (RFC 7616 with MD5 and qop=auth, the variant THETA V/Z1 use in client
- * mode — spec/osc.md "Transport"), for both sides: the server face checks `Authorization`, the
+ * mode — docs/osc.md "Transport"), for both sides: the server face checks `Authorization`, the
  * client answers `WWW-Authenticate` challenges.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';

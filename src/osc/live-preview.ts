@@ -3,7 +3,7 @@
  * as they arrive, get whole JPEG frames back. Pure: no sockets.
  *
  * Cameras disagree with RFC 2046: the THETA S writes the bare boundary line `---osclivepreview---`
- * with no leading `--` (spec/osc.md "Live preview"), others write `--boundary`; both are accepted.
+ * with no leading `--` (docs/osc.md "Live preview"), others write `--boundary`; both are accepted.
  * Parts with `Content-Length` are cut by length; parts without one end at the JPEG's EOI marker.
  * The blank line after a part's headers may be missing (RICOH's recorded dummy streams).
  *

@@ -1,9 +1,9 @@
 /**
  * Open Spherical Camera (OSC) API shapes shared by the client (client.ts) and the emulator's server
- * face (server.ts), so the two cannot drift apart (DESIGN.md rule 2).
+ * face (server.ts), so the two cannot drift apart (docs/architecture.md rule 2).
  *
- * Facts: shared/spec/osc.md; RICOH's THETA API v2.0 / v2.1 reference (ricohapi/theta-api-specs,
- * protocols/*.md); the recorded replies in shared/fixtures/theta-real/.
+ * Facts: docs/osc.md; RICOH's THETA API v2.0 / v2.1 reference (ricohapi/theta-api-specs,
+ * protocols/*.md); replies recorded from real cameras (test/fixtures/theta-real/).
  */
 
 /**
@@ -12,7 +12,7 @@
  */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** Boundary of the live-preview multipart stream as the THETA S sends it (spec/osc.md "Live preview"). */
+/** Boundary of the live-preview multipart stream as the THETA S sends it (docs/osc.md "Live preview"). */
 export const LIVE_PREVIEW_BOUNDARY = '---osclivepreview---';
 
 /** The five protocol paths of `/osc/info.api`. */
@@ -216,7 +216,7 @@ export const COMMANDS_V21 = [
  */
 export const MAX_DELETE_URLS = 128;
 
-/** Defaults of the server face's limits (DESIGN.md: "Limits are options with safe defaults"). */
+/** Defaults of the server face's limits (docs/architecture.md: "Limits are options with safe defaults"). */
 export const OSC_LIMITS = {
   /** Largest accepted request body; a THETA command is a few hundred bytes. */
   maxBodyBytes: 64 * 1024,

@@ -1,7 +1,7 @@
 /**
- * PTP primitives and datasets as pure functions over Uint8Array (DESIGN.md: codecs never touch a
+ * PTP primitives and datasets as pure functions over Uint8Array (docs/architecture.md: codecs never touch a
  * socket). Little-endian everywhere (ISO 15740 §5.3); strings are a u8 count of UCS-2 code units
- * including the terminating NUL, the empty string is the single byte 0x00 (ptp.md "Encoding").
+ * including the terminating NUL, the empty string is the single byte 0x00 (docs/ptp.md "Encoding").
  *
  * Decoding is lenient where cameras are sloppy (a string without its NUL, trailing bytes after a
  * dataset — the THETA S pads some answers) and strict where a lie would make us read garbage
@@ -150,7 +150,7 @@ export class PtpWriter {
     for (const v of a) this.u32(v);
     return this;
   }
-  /** A value of the given PTP data type (ptp.md "Data type codes"). */
+  /** A value of the given PTP data type (docs/ptp.md "Data type codes"). */
   value(type: number, v: PtpValue): this {
     if (type === DataType.STR) {
       if (typeof v !== 'string') throw new PtpEncodeError(`type STR needs a string, got ${typeof v}`);
@@ -330,7 +330,7 @@ export function decodeValue(type: number, bytes: Uint8Array): PtpValue {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Datasets (ISO 15740 §5.5, ptp.md).
+// Datasets (ISO 15740 §5.5, docs/ptp.md).
 
 export interface DeviceInfo {
   standardVersion: number;

@@ -159,7 +159,7 @@ export const Format = {
   MP4: 0xb982,
 } as const;
 
-/** Data type codes of DevicePropDesc and property values (ptp.md "Encoding"). */
+/** Data type codes of DevicePropDesc and property values (docs/ptp.md "Encoding"). */
 export const DataType = {
   UNDEF: 0x0000,
   INT8: 0x0001,

@@ -1,5 +1,5 @@
 /**
- * PTP error classes. Each has a stable `code` (DESIGN.md "Errors are classes with a stable code");
+ * PTP error classes. Each has a stable `code` (docs/architecture.md "Errors are classes with a stable code");
  * the device's own response code travels in `responseCode`, the wrapped error in `cause`.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * What a {@link PtpSession} needs from a transport (DESIGN.md: transports own sockets, sessions own
+ * What a {@link PtpSession} needs from a transport (docs/architecture.md: transports own sockets, sessions own
  * transactions). PTP/IP, PTP over USB and the in-memory pair used by tests all implement it, so one
  * session — and one client test suite — runs over each.
  */

@@ -1,6 +1,6 @@
 /**
- * Client of the Parrot Sequoia HTTP API: one typed method per endpoint of the seed
- * (`shared/seeds/000_…txt`) and spec/sequoia.md, sharing its reply types with the emulator's
+ * Client of the Parrot Sequoia HTTP API: one typed method per endpoint of Parrot's Sequoia API
+ * reference and docs/sequoia.md, sharing its reply types with the emulator's
  * server face (`types.ts`).
  *
  * - Replies are validated leniently (`client-schemas.ts`).
@@ -89,7 +89,7 @@ export interface SequoiaFile {
   /** `/internal/0002/IMG_160629_123655_0000_RGB.JPG`. */
   path: string;
   name: string;
-  /** Bytes; a file being written may read 0 (spec/sequoia.md). */
+  /** Bytes; a file being written may read 0 (docs/sequoia.md). */
   size: number;
 }
 
@@ -156,7 +156,7 @@ export class SequoiaClient {
 
   /**
    * `GET /capture/start`. The reply is undocumented; the camera's UI treats a status other than
-   * "… running" as an error text (spec/sequoia.md), so that is a `CAMERA_ERROR` here.
+   * "… running" as an error text (docs/sequoia.md), so that is a `CAMERA_ERROR` here.
    */
   async startCapture(options?: CallOptions): Promise<CaptureCommandReply> {
     const path = '/capture/start';
@@ -375,7 +375,7 @@ export class SequoiaClient {
 
   /**
    * One JSON exchange. `echoOnError`: the camera answers a rejected POST with an error status but
-   * the same per-key echo as a success (spec/sequoia.md), and a refused `/capture/start` or
+   * the same per-key echo as a success (docs/sequoia.md), and a refused `/capture/start` or
    * calibration command with its status text; such bodies are returned with their HTTP status for
    * the caller to interpret instead of becoming a bare HTTP error.
    */

@@ -1,7 +1,7 @@
 /**
  * Sequoia WebSocket notifications (`ws://camera/websocket`) as an async iterable.
  *
- * - Answers the camera's `{"status":"ping"}` with the text `pong` (seed, "PING"): a client that
+ * - Answers the camera's `{"status":"ping"}` with the text `pong` (Parrot's Sequoia API reference, "PING"): a client that
  *   does not is dropped by the camera.
  * - When the link drops, reconnects with exponential backoff (with jitter, capped), and after
  *   reconnecting re-reads the camera's state over HTTP and emits a synthetic `change`
@@ -23,7 +23,7 @@ import type { CalibrationReply, CaptureStatusReply, ChangeNotification, ConfigRe
 
 const debug = debuglog('camctl:sequoia-ws');
 
-/** A notification of the seed's list, or any other JSON object the camera sent (passed through). */
+/** A notification of the API reference's list, or any other JSON object the camera sent (passed through). */
 export type NotificationMessage = ChangeNotification | (Record<string, unknown> & { status: string });
 
 export type SequoiaEventItem =
@@ -90,7 +90,7 @@ class Queue<T> {
   }
 }
 
-/** `{"status":"ping"}` with any spacing (the seed's camera sends exactly this object). */
+/** `{"status":"ping"}` with any spacing (the camera sends exactly this object). */
 const PING = /^\s*\{\s*"status"\s*:\s*"ping"\s*\}\s*$/;
 
 type LinkEvent = { type: 'message'; data: string } | { type: 'closed'; error?: string };

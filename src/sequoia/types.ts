@@ -2,8 +2,8 @@
  * The Parrot Sequoia HTTP + WebSocket API: request and reply shapes shared by the client
  * (`client.ts`) and the emulator's server face (`server.ts`), so the two cannot drift apart.
  *
- * Shapes follow the seed (`shared/seeds/000_749476dc3e4c844e.txt`) and `shared/spec/sequoia.md`.
- * Where they disagree the spec (the firmware's behaviour) wins; each such place says so.
+ * Shapes follow Parrot's Sequoia API reference and docs/sequoia.md. Where they disagree the
+ * firmware's observed behaviour (docs/sequoia.md) wins; each such place says so.
  */
 
 export const CAPTURE_MODES = ['single', 'timelapse', 'gps_position', 'auto', 'radiometric'] as const;
@@ -12,7 +12,7 @@ export type CaptureMode = (typeof CAPTURE_MODES)[number];
 export const MEDIA = ['internal', 'sd'] as const;
 export type MediumName = (typeof MEDIA)[number];
 
-/** `sensors_mask` bits (spec/sequoia.md): RGB 1, Green 2, Red 4, Red-edge 8, NIR 16. */
+/** `sensors_mask` bits (docs/sequoia.md): RGB 1, Green 2, Red 4, Red-edge 8, NIR 16. */
 export const BANDS = [
   { bit: 1, suffix: 'RGB', ext: 'JPG', name: 'rgb' },
   { bit: 2, suffix: 'GRE', ext: 'TIF', name: 'green' },
@@ -23,7 +23,7 @@ export const BANDS = [
 export type Band = (typeof BANDS)[number];
 export type BandSuffix = Band['suffix'];
 
-/** Limits and defaults from the camera's settings file (spec/sequoia.md). */
+/** Limits and defaults from the camera's settings file (docs/sequoia.md). */
 export const LIMITS = {
   timelapse: { min: 0.5, max: 3600, default: 1 },
   gps: { min: 5, max: 1000, default: 25 },
@@ -58,7 +58,7 @@ export interface CaptureStatusReply {
   path?: string;
 }
 
-/** Reply of `/capture/start` and `/capture/stop` (undocumented; firmware strings, spec/sequoia.md). */
+/** Reply of `/capture/start` and `/capture/stop` (undocumented; firmware strings, docs/sequoia.md). */
 export interface CaptureCommandReply {
   request: 'capture_start' | 'capture_stop';
   status: string;
@@ -119,7 +119,7 @@ export interface ConfigReply {
   auto_select: 'on' | 'off' | string;
 }
 
-/** Error texts the firmware uses for rejected settings (spec/sequoia.md). */
+/** Error texts the firmware uses for rejected settings (docs/sequoia.md). */
 export const CONFIG_ERRORS = {
   badValue: 'Bad value',
   invalidResolution: 'Invalid resolution',
@@ -161,7 +161,7 @@ export interface GpsStatus {
   speed: number;
   fix: number;
   status: string;
-  // With a fix (spec/sequoia.md, French spelling "degres" as the firmware writes it):
+  // With a fix (docs/sequoia.md, French spelling "degres" as the firmware writes it):
   degres_lat?: number;
   minutes_lat?: number;
   seconds_lat?: number;
@@ -210,7 +210,7 @@ export interface CalibrationCommandReply {
 }
 
 export interface MediumInfo {
-  /** KiB (spec/sequoia.md). */
+  /** KiB (docs/sequoia.md). */
   total: number;
   /** KiB. */
   free: number;
@@ -281,7 +281,7 @@ export interface PingMessage {
 
 export type StorageState = 'connected' | 'disconnected' | 'full' | 'no_longer_full' | 'error';
 
-/** Notifications listed in the seed; each is `{"status":"change", ...}`. */
+/** Notifications listed in Parrot's Sequoia API reference; each is `{"status":"change", ...}`. */
 export type ChangeNotification =
   | { status: 'change'; capture: 'ready' | 'running' }
   | { status: 'change'; sunshine: 'connected' | 'disconnected' }

@@ -1,5 +1,5 @@
 /**
- * Injected time for device models (DESIGN.md: "Time is injected").
+ * Injected time for device models (docs/architecture.md: "Time is injected").
  *
  * Device models never call `Date.now()` or `setTimeout` directly; they take a {@link Clock}.
  * - {@link RealClock} runs at wall-clock pace, optionally sped up (`--speed 10` makes a 10 s

@@ -1,6 +1,6 @@
 /**
  * The emulated THETA S's PTP/IP face (Ricoh extension) over the same device as its OSC face:
- * DeviceInfo shaped like the seed's real THETA S answer, the S's handle scheme, properties shared
+ * DeviceInfo shaped like a real THETA S's answer, the S's handle scheme, properties shared
  * with OSC options, capture modes, and Debian's gphoto2 as a real third-party initiator.
  * gphoto2 tests skip with a reason when it is missing, except on CI.
  */
@@ -49,7 +49,7 @@ async function client(): Promise<PtpIpClient> {
 }
 
 describe('THETA PTP/IP face', () => {
-  it('DeviceInfo has the shape of the real THETA S answer (seed ptpcam -R 0x1001)', async () => {
+  it('DeviceInfo has the shape of the real THETA S answer (ptpcam -R 0x1001)', async () => {
     const c = await client();
     const real = decodeDeviceInfo(GET_DEVICE_INFO);
     const ours = c.deviceInfo!;
@@ -65,7 +65,7 @@ describe('THETA PTP/IP face', () => {
       manufacturer: 'Ricoh Company, Ltd.',
       model: 'RICOH THETA S',
     });
-    // Every operation and property offered is one the real S offers, and the ones spec/osc.md names are there.
+    // Every operation and property offered is one the real S offers, and the ones docs/osc.md names are there.
     for (const op of ours.operationsSupported) expect(real.operationsSupported).toContain(op);
     for (const p of ours.devicePropertiesSupported) expect(real.devicePropertiesSupported).toContain(p);
     for (const op of [Op.InitiateCapture, Op.InitiateOpenCapture, Op.TerminateOpenCapture, Op.GetPartialObject, RicohOp.StopSelfTimer]) {
@@ -105,7 +105,7 @@ describe('THETA PTP/IP face', () => {
     await c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 600);
     await changed;
     expect(emu.device.getOptions(['sleepDelay'])).toEqual({ sleepDelay: 600 });
-    // 0 disables sleep, as the seed's author did; it reads back as 65534 "never".
+    // 0 disables sleep, as the THETA community guide's author did; it reads back as 65534 "never".
     await c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 0);
     expect(await c.getDevicePropValue(RicohProp.SleepDelay, DataType.UINT16)).toBe(65534);
 

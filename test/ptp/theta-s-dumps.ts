@@ -1,6 +1,6 @@
 /**
- * Real RICOH THETA S answers, transcribed byte for byte from the ptpcam hex dumps in
- * shared/seeds/001_9e9beac30b15f6df.txt (§4.5 "Using Raw PTP Commands"). ptpcam prints at least
+ * Real RICOH THETA S answers, transcribed byte for byte from the ptpcam hex dumps in the THETA
+ * community's unofficial guide to the THETA S API (§4.5 "Using Raw PTP Commands"; docs/osc.md). ptpcam prints at least
  * 40 bytes, so short answers carry zero padding after the dataset.
  */
 

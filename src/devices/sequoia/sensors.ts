@@ -119,7 +119,7 @@ export function sunshineCounts(nowMs: number, lat: number, lon: number): Sunshin
   };
 }
 
-/** One IrradianceList record's worth of readings (spec/sequoia.md). */
+/** One IrradianceList record's worth of readings (docs/sequoia.md). */
 export function irradianceSample(nowMs: number, lat: number, lon: number, sunshine: Attitude) {
   const elevation = solarElevation(nowMs, lat, lon);
   const sin = Math.max(0, Math.sin((elevation * Math.PI) / 180));

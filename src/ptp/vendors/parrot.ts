@@ -1,7 +1,7 @@
 /**
  * Parrot's PTP extension (VendorExtensionID 0x1B, "parrot.com: 1.0;"), as spoken by the Sequoia
  * over USB and PTP/IP. Codes and data layouts follow Parrot's "PTP Parrot Extension" manual as
- * used by Parrot-Developers/sequoia-ptpy, and spec/sequoia.md.
+ * used by Parrot-Developers/sequoia-ptpy, and docs/sequoia.md.
  *
  * @example
  * const temps = decodeTemperatureValues(data); // { P7: 41250, ... } in milli-°C
@@ -65,7 +65,7 @@ export const ParrotProp = {
   XMPTag: 0xd224,
 } as const;
 
-/** StillCaptureMode (0x5013) values on the Sequoia (spec/sequoia.md). */
+/** StillCaptureMode (0x5013) values on the Sequoia (docs/sequoia.md). */
 export const ParrotCaptureMode = {
   Single: 0x0001,
   Timelapse: 0x0003,

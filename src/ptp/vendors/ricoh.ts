@@ -1,5 +1,5 @@
 /**
- * RICOH THETA PTP extension. The THETA reports VendorExtensionID 0x6 (spec/osc.md "USB"); codes
+ * RICOH THETA PTP extension. The THETA reports VendorExtensionID 0x6 (docs/osc.md "USB"); codes
  * and types follow RICOH's THETA USB API reference (ricohapi/theta-api-specs, theta-usb-api/).
  *
  * @example
@@ -36,7 +36,7 @@ export const RicohProp = {
   ColorTemperature: 0xd813,
 } as const;
 
-/** StillCaptureMode (0x5013) on the THETA (spec/osc.md "USB"). */
+/** StillCaptureMode (0x5013) on the THETA (docs/osc.md "USB"). */
 export const RicohCaptureMode = {
   Single: 0x0001,
   Interval: 0x0003,
@@ -48,7 +48,7 @@ export const RicohCaptureMode = {
 /** CaptureStatus (0xD808) values. */
 export const RICOH_CAPTURE_STATUS = ['Idle', 'Shooting', 'SelfTimerCountdown', 'BracketShooting'] as const;
 
-/** SleepDelay 65534 means "never" (spec/osc.md); 1–59 are raised to 60 by the camera. */
+/** SleepDelay 65534 means "never" (docs/osc.md); 1–59 are raised to 60 by the camera. */
 export const RICOH_SLEEP_NEVER = 65534;
 
 export const RICOH_PROP_TYPES: Readonly<Record<number, number>> = {
