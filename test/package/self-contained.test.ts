@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,18 @@ describe('the repository stands alone', () => {
   it('the docs the README points to are in the repository', async () => {
     for (const doc of ['docs/architecture.md', 'docs/sequoia.md', 'docs/osc.md', 'docs/ptp.md', 'test/fixtures/README.md', 'LICENSE']) {
       expect(existsSync(path.join(ROOT, doc)), doc).toBe(true);
+    }
+  });
+});
+
+describe("the README's library examples", () => {
+  it('are the files in examples/, verbatim (the package test type-checks and runs those)', async () => {
+    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    const examples = (await readdir(path.join(ROOT, 'examples'))).filter((f) => f.endsWith('.ts'));
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const f of examples) {
+      const text = (await readFile(path.join(ROOT, 'examples', f), 'utf8')).trimEnd();
+      expect(readme.includes('```ts\n' + text + '\n```'), `README.md shows examples/${f} as it is`).toBe(true);
     }
   });
 });
