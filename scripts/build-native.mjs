@@ -8,8 +8,8 @@
 //   node scripts/build-native.mjs --install    the package's install script: nothing to do when a binary
 //                                              that loads is there already (the prebuilt one in the
 //                                              tarball), else build one
-//   node scripts/build-native.mjs --prebuild   build and copy into prebuilds/<platform>-<arch>/ for the
-//                                              tarball (prepack); a failure is fatal
+//   node scripts/build-native.mjs --prebuild   build if needed and copy into prebuilds/<platform>-<arch>/
+//                                              for the tarball (prepack); a failure is fatal
 //   --require                                  make a failure fatal (CI)
 //
 // Optional by design: where the addon cannot be built (not Linux, no C compiler, no node headers),
@@ -69,7 +69,9 @@ function upToDate() {
 if (process.platform !== 'linux') skip(`the sendfile addon is Linux-only (this is ${process.platform})`);
 if (mode === 'install' && loadable()) process.exit(0);
 
-if (!(mode === 'build' && upToDate())) {
+// The install script builds only when nothing loads (checked above); build and prebuild reuse an
+// up-to-date build/Release (N-API: it serves whichever node runs this).
+if (mode === 'install' || !upToDate()) {
   const gyp = nodeGyp();
   const nodedir = localNodedir();
   const args = [...gyp.args, 'rebuild', '--loglevel=error', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];

@@ -5,6 +5,7 @@
  */
 import type { SetResult } from './types.js';
 
+/** The stable codes of {@link CameraError}, for scripts and the CLI's exit status. */
 export type CameraErrorCode =
   /** The address string cannot be parsed (`sequoia//x`, bad port…). */
   | 'BAD_ADDRESS'
@@ -39,6 +40,7 @@ export type CameraErrorCode =
   /** The camera object was closed. */
   | 'CLOSED';
 
+/** An error of the Camera layer, whatever the protocol: a stable `code`, a message in camera language, the protocol's own error in `cause`. */
 export class CameraError extends Error {
   readonly code: CameraErrorCode;
   /** The camera's own error code (PTP response code, OSC error code…), when it has one. */

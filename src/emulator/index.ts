@@ -16,3 +16,6 @@
 export { startSequoiaEmulator, type SequoiaEmulatorOptions, type RunningSequoiaEmulator } from './sequoia.js';
 export { startThetaEmulator, type ThetaEmulatorOptions, type RunningThetaEmulator } from './theta.js';
 export { ManualClock, RealClock, type Clock, type TimerHandle } from '../util/clock.js';
+export type { FlightTrackOptions, Waypoint } from '../devices/sequoia/flight-track.js';
+export type { PowerSource } from '../devices/theta/battery.js';
+export type { DigestCredentials } from '../osc/digest.js';

@@ -15,6 +15,7 @@ import { OscServerFace } from '../osc/server.js';
 import type { OscServerOptions } from '../osc/server.js';
 import { defaultDataDir } from './data-dir.js';
 
+/** Options of {@link startThetaEmulator}. */
 export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort'> {
   /** Media directory. Default: a per-user directory ($XDG_DATA_HOME/camctl/theta). */
   dataDir?: string;
@@ -29,6 +30,7 @@ export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir'
   clock?: Clock;
 }
 
+/** A running emulated THETA S. */
 export interface RunningThetaEmulator {
   /** `http://host:port` of the OSC face. */
   url: string;
@@ -37,6 +39,7 @@ export interface RunningThetaEmulator {
   /** `host:port` of the PTP/IP face, when started. */
   ptpip?: string;
   dataDir: string;
+  /** Stops serving and closes the device (media stay in `dataDir`). */
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Starts an emulated RICOH THETA S on 127.0.0.1 (unless `host` says otherwise): its OSC API, and PTP/IP with `ptpipPort`. */
 export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Promise<RunningThetaEmulator> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? defaultDataDir('theta');

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** User and password for HTTP Digest authentication (THETA V and later in client mode). */
 export interface DigestCredentials {
   user: string;
   password: string;

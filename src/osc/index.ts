@@ -13,5 +13,6 @@
  */
 export { OscClient, type OscClientOptions, type RequestOptions, type CommandOptions, type DownloadOptions, type FileListOptions } from './client.js';
 export { OscClientError, type OscClientErrorCode } from './errors.js';
+export type { DigestCredentials } from './digest.js';
 export { LivePreviewParser, boundaryOf } from './live-preview.js';
 export * from './types.js';

@@ -14,6 +14,7 @@
 
 const EOI = Buffer.from([0xff, 0xd9]);
 
+/** Splits the camera's multipart live-preview stream into JPEG frames, whatever the chunking. */
 export class LivePreviewParser {
   private buf: Buffer = Buffer.alloc(0);
   private state: 'boundary' | 'headers' | 'body' = 'boundary';

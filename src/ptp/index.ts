@@ -14,7 +14,11 @@
  * @packageDocumentation
  */
 export { PtpClient, startPtpClient, type PtpClientStartOptions, type CallOpts, type DownloadOptions } from './client.js';
+export { PtpSession, type PtpSessionOptions, type PtpDataSink, type TransactionOptions, type TransactionResult } from './session.js';
+export type { PtpTransport, PtpTransportReceiver, PtpCommand, PtpContainer, DataDirection } from './transport.js';
 export { PtpIpClient, type PtpIpClientOptions } from './ip/client.js';
+export type { PtpIpConnectOptions } from './ip/transport.js';
+export type { PtpUsbOpenOptions } from './usb/transport.js';
 export { PtpUsbClient, type PtpUsbClientOptions } from './usb/client.js';
 export { findPtpUsbCameras, parseBusId, type PtpUsbCandidate } from './usb/discovery.js';
 export { PtpUsbBusyError, PtpUsbUnavailableError, PtpUsbStallError } from './usb/errors.js';

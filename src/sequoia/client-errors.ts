@@ -30,6 +30,7 @@ export type SequoiaErrorCode =
 /** The phase of a request a timeout or failure belongs to (docs/architecture.md: a timeout per phase). */
 export type RequestPhase = 'connect' | 'reply' | 'body';
 
+/** An error of the Sequoia client, with a stable `code`, the request phase, the camera's own error text when it sent one, and the socket error in `cause`. */
 export class SequoiaError extends Error {
   readonly code: SequoiaErrorCode;
   readonly httpStatus: number | undefined;

@@ -26,6 +26,7 @@ const debug = debuglog('camctl:sequoia-ws');
 /** A notification of the API reference's list, or any other JSON object the camera sent (passed through). */
 export type NotificationMessage = ChangeNotification | (Record<string, unknown> & { status: string });
 
+/** What {@link SequoiaEvents} yields: a notification from the camera, or a change of the connection's state. */
 export type SequoiaEventItem =
   | {
       kind: 'notification';
@@ -37,12 +38,17 @@ export type SequoiaEventItem =
 
 /** What the events need of the HTTP client to re-read state (kept narrow to avoid a cycle). */
 export interface StateReader {
+  /** `GET /capture`. */
   getCaptureStatus(o?: { signal?: AbortSignal }): Promise<CaptureStatusReply>;
+  /** `GET /config`. */
   getConfig(o?: { signal?: AbortSignal }): Promise<ConfigReply>;
+  /** `GET /calibration`. */
   getCalibration(o?: { signal?: AbortSignal }): Promise<CalibrationReply>;
+  /** `GET /storage`. */
   getStorage(o?: { signal?: AbortSignal }): Promise<StorageReply>;
 }
 
+/** Options of {@link SequoiaClient.events}. */
 export interface SequoiaEventOptions {
   url: string;
   /** Used to re-read state after a reconnect; without it no resync notifications are made. */
@@ -95,9 +101,11 @@ const PING = /^\s*\{\s*"status"\s*:\s*"ping"\s*\}\s*$/;
 
 type LinkEvent = { type: 'message'; data: string } | { type: 'closed'; error?: string };
 
+/** The camera's WebSocket notifications as an async iterable (see the module's description). */
 export class SequoiaEvents implements AsyncIterable<SequoiaEventItem> {
   constructor(private readonly options: SequoiaEventOptions) {}
 
+  /** Iterates the notifications; each instance is iterated once. */
   async *[Symbol.asyncIterator](): AsyncGenerator<SequoiaEventItem, void, undefined> {
     const o = this.options;
     const stop = new AbortController();

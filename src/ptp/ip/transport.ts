@@ -29,6 +29,7 @@ const readers = new WeakMap<Socket, (chunk: Buffer) => void>();
 /** Sockets in a device→host data phase, which read in large buffers. */
 const inDataPhase = new WeakSet<Socket>();
 
+/** Where and how {@link PtpIpClient.connect} connects. */
 export interface PtpIpConnectOptions {
   host: string;
   /** Command port. Default 15740. */

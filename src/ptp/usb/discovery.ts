@@ -19,6 +19,7 @@ export { PtpUsbUnavailableError } from './errors.js';
 
 const debug = debuglog('camctl:ptpusb');
 
+/** A PTP camera found on the USB bus, with what lsusb would show. */
 export interface PtpUsbCandidate {
   device: UsbDeviceLike;
   /** Bus number as lsusb prints it (`Bus 003`); NaN when the platform's bus id is not a number. */

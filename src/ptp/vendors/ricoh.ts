@@ -7,12 +7,15 @@
  */
 import { DataType, registerVendor } from '../codes.js';
 
+/** The THETA's VendorExtensionID in DeviceInfo. */
 export const RICOH_VENDOR_ID = 0x6;
 
+/** Ricoh's vendor operations the emulator answers (the THETA's StopSelfTimer). */
 export const RicohOp = {
   StopSelfTimer: 0x99a2,
 } as const;
 
+/** Ricoh's vendor properties on the THETA (shutter speed, power-off and sleep delays, capture status, …). */
 export const RicohProp = {
   AudioVolume: 0x502c,
   ErrorInfo: 0xd006,
@@ -51,6 +54,7 @@ export const RICOH_CAPTURE_STATUS = ['Idle', 'Shooting', 'SelfTimerCountdown', '
 /** SleepDelay 65534 means "never" (docs/osc.md); 1–59 are raised to 60 by the camera. */
 export const RICOH_SLEEP_NEVER = 65534;
 
+/** Data types of the THETA's vendor properties, for `camctl ptp prop set` and the emulator. */
 export const RICOH_PROP_TYPES: Readonly<Record<number, number>> = {
   [RicohProp.AudioVolume]: DataType.UINT32,
   [RicohProp.ShutterSpeed]: DataType.UINT64,
@@ -76,6 +80,7 @@ export function decodeShutterSpeed(v: bigint): { numerator: number; denominator:
   if (v === 0n) return 'auto';
   return { numerator: Number(v & 0xffffffffn), denominator: Number(v >> 32n) };
 }
+/** Encodes a ShutterSpeed rational (see {@link decodeShutterSpeed}). */
 export function encodeShutterSpeed(numerator: number, denominator: number): bigint {
   return (BigInt(denominator) << 32n) | BigInt(numerator);
 }
