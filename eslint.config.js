@@ -1,9 +1,9 @@
-// Lint rules: typescript-eslint's recommended set; library code must not print (DESIGN.md: tracing
+// Lint rules: typescript-eslint's recommended set; library code must not print (docs/architecture.md: tracing
 // goes through util.debuglog), so console is only allowed in the CLI, benchmarks and tests.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.camctl-tmp/**', 'test-artifacts/**', 'src/dashboard/ui/vendor/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', '.camctl-tmp/**', 'test-artifacts/**', 'src/dashboard/ui/vendor/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**', 'bench/**', 'test/**', 'bin/**', 'src/dashboard/ui/**'],
+    files: ['src/cli/**', 'bench/**', 'test/**', 'bin/**', 'src/dashboard/ui/**', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -1,5 +1,5 @@
 /**
- * Issue 3, Performance: `camctl --version` cold start ≤ 2.5× `node -e 0`. bin/camctl.js answers
+ * Target: `camctl --version` cold start ≤ 2.5× `node -e 0`. bin/camctl.js answers
  * --version from package.json without loading the CLI, so this row guards that shortcut.
  * Runs alternate (node, camctl, node, …) so machine noise hits both; the medians are compared.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 6, Performance:
+ * Targets of the dashboard:
  * - initial JavaScript of the dashboard page ≤ 300 KB gzipped: what a browser fetches before the
  *   page runs (the entry script and its modulepreloads), measured on the wire from a running
  *   dashboard with `Accept-Encoding: gzip`; the lazily loaded 360° viewer is not part of it.
@@ -84,13 +84,13 @@ async function notificationLatency(ctx: BenchContext): Promise<BenchRow[]> {
 export const benchmarks: Benchmark[] = [
   {
     name: 'dashboard-initial-js',
-    description: 'gzipped JavaScript a browser loads before the dashboard runs (issue 6: ≤ 300 KB)',
+    description: 'gzipped JavaScript a browser loads before the dashboard runs (target ≤ 300 KB)',
     timeoutMs: 60_000,
     run: initialJs,
   },
   {
     name: 'dashboard-notification-latency',
-    description: 'camera notification to the dashboard page in Chromium (issue 6: ≤ 200 ms)',
+    description: 'camera notification to the dashboard page in Chromium (target ≤ 200 ms)',
     requires: [CHROMIUM],
     timeoutMs: 180_000,
     run: notificationLatency,

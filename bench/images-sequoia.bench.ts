@@ -1,6 +1,6 @@
 /**
- * Issue 2, "Files are real images": how long the emulated Sequoia takes to produce its files.
- * Targets from the brief: a full capture (RGB 4608×3456 JPEG + four 1280×960 16-bit TIFFs, with
+ * Real images take time to write: how long the emulated Sequoia takes to produce its files.
+ * Targets: a full capture (RGB 4608×3456 JPEG + four 1280×960 16-bit TIFFs, with
  * their thumbnails, rendered concurrently as the device model does) under 400 ms, one mono TIFF
  * under 30 ms, both after warm-up (the RGB field tile is built or loaded from the cache first).
  *

@@ -1,5 +1,5 @@
 /**
- * Issue 7, Performance: PTP over USB must never be the bottleneck on a real cable (USB 2.0 high
+ * Target: PTP over USB must never be the bottleneck on a real cable (USB 2.0 high
  * speed moves at most ≈ 40 MB/s of payload). Over the in-memory USB pair (512-byte packets, 1 MiB
  * bulk reads, the device's 2 MiB buffer, ZLPs — src/ptp/usb/memory-device.ts), GetObject of a
  * 512 MiB object must reach ≥ 0.9× the throughput of the same session over PTP/IP on loopback,

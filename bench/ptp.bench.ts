@@ -1,5 +1,5 @@
 /**
- * Issue 4, Performance: PTP/IP against the emulated Sequoia (in this process, on loopback).
+ * Targets of PTP/IP against the emulated Sequoia (in this process, on loopback).
  * - GetObject of a 512 MiB object: our PtpIpClient (a child node process streaming to a file) vs
  *   `gphoto2 --get-file` of the same object from the same responder, same run: ≥ 1.0×.
  * - The responder serving gphoto2 that object vs nginx (sendfile) serving the file to curl: ≥ 0.8×.
@@ -196,7 +196,7 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       name: "gphoto2's own ceiling (512 MiB ÷ gphoto2 CPU time) vs nginx",
       ours: { value: best(ceiling), unit: 'MiB/s', label: 'gphoto2 with a responder that costs nothing', samples: ceiling },
       peer: { value: best(n), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile → curl`, samples: n },
-      target: { kind: 'info' }, // context for the row above: issue 4's bar is on that one
+      target: { kind: 'info' }, // context for the row above, which carries the target
       note:
         `gphoto2 needs ${gCpuPerMiB.toFixed(1)} ms CPU per MiB: 1 MiB GetPartialObject loop (library.c get_file_func), and a hexdump of ` +
         'every byte read (ptpip.c generic_read → gp_log_data, formatted even without --debug; ≈ 80 % of its CPU under perf)',
@@ -207,7 +207,7 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       peer: { value: best(mOwn), unit: 'MiB/s', label: 'ptpip_memory_responder.py (one sendmsg per transaction) → gphoto2', samples: mOwn },
       target: { kind: 'ratio-at-least', ratio: 0.9 },
       note:
-        "our own bar (issue 4 sets none): what is left to the responder, with the time gphoto2 waited for a CPU (other work on the machine) taken out. " +
+        "our own bar (the targets set none here): what is left to the responder, with the time gphoto2 waited for a CPU (other work on the machine) taken out. " +
         `gphoto2 blocked on the socket per 512 MiB: ours ${median(gRuns.map((r) => r.blocked)).toFixed(2)} s, memory ${median(mRuns.map((r) => r.blocked)).toFixed(2)} s. ` +
         `Raw: ours ${best(g).toFixed(0)} MiB/s, memory ${best(m).toFixed(0)} MiB/s; memory responder ${split(mRuns)}, its CPU ${perGiB(mRuns.map((r) => r.serverCpu))}`,
     },
@@ -215,7 +215,7 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       name: 'ptp responder, gphoto2 pattern (1 MiB GetPartialObject) vs nginx',
       ours: { value: best(p), unit: 'MiB/s', label: 'camctl responder → camctl client, 1 MiB GetPartialObject loop', samples: p },
       peer: { value: best(n), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile → curl`, samples: n },
-      target: { kind: 'info' }, // context for the row above: issue 4's bar is on that one
+      target: { kind: 'info' }, // context for the row above, which carries the target
       note: "the responder's share of the gphoto2 row: same 512 sequential transactions, no file written, no gphoto2 in the loop",
     },
     {

@@ -1,5 +1,5 @@
 /**
- * Issue 2, Performance: downloads from the emulated Sequoia against Debian's nginx (sendfile on).
+ * Targets of downloads from the emulated Sequoia against Debian's nginx (sendfile on).
  *
  * - `/download/internal/0000/<file>` of a 1 GiB file vs nginx serving the same file: ≥ 0.9×.
  * - `/download/internal/0001` (a streamed zip of 100 files, 1 GiB in all) vs that same nginx
@@ -27,7 +27,7 @@ const ZIP_FILE_BYTES = Math.floor(GiB / ZIP_FILES);
 const RSS_LIMIT_MB = 200;
 const DEFAULT_REPS = 3;
 
-/** Camera-style names (spec/sequoia.md: IMG_YYMMDD_HHMMSS_NNNN_<BAND>.<EXT>), 20 captures × 5 bands. */
+/** Camera-style names (docs/sequoia.md: IMG_YYMMDD_HHMMSS_NNNN_<BAND>.<EXT>), 20 captures × 5 bands. */
 const BANDS = [
   ['RGB', 'JPG'],
   ['GRE', 'TIF'],

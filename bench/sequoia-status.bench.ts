@@ -1,5 +1,5 @@
 /**
- * Issue 2, Performance: `GET /status` of the emulated Sequoia under wrk, against a bare node:http
+ * Target: `GET /status` of the emulated Sequoia under wrk, against a bare node:http
  * server (bench/peers/bare-status-server.ts) answering the same JSON: ≥ 0.8× its requests/s.
  *
  * "The same JSON" is the emulator's own answer, fetched once before the runs. Both servers are

@@ -1,6 +1,7 @@
 /**
- * Issue 3, Performance: `camctl sync` of 500 captures from the emulated Sequoia over an emulated
- * Wi-Fi link (20 ms added round trip per request, 3 MB/s per connection) against the seed's way —
+ * Target: `camctl sync` of 500 captures from the emulated Sequoia over an emulated
+ * Wi-Fi link (20 ms added round trip per request, 3 MB/s per connection) against the way the Sequoia API
+ * reference's Python examples do it —
  * sequential Python `requests`, file by file (bench/peers/sequoia_sync_requests.py, Debian's
  * /usr/bin/python3 + python3-requests) — in the same run, on the same data. Target ≥ 3×.
  *
@@ -121,7 +122,7 @@ async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
 export const benchmarks: Benchmark[] = [
   {
     name: 'sequoia-sync',
-    description: 'camctl sync of 500 captures over a 20 ms / 3 MB/s link vs sequential Python requests (the seed\'s way)',
+    description: 'camctl sync of 500 captures over a 20 ms / 3 MB/s link vs sequential Python requests (as the Sequoia API reference\'s examples do)',
     timeoutMs: 30 * 60_000,
     run: benchSync,
   },

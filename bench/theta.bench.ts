@@ -1,5 +1,5 @@
 /**
- * Issue 5, Performance: the emulated THETA.
+ * Targets of the emulated THETA.
  *
  * - `camera.getImage` of a full-size picture (5376×2688, ≈3.5 MB) and the v2.1 `/files/` download
  *   of the same file, each ≥ 0.9× Debian's nginx serving that file (sendfile on). curl is the

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point. `--version` is answered without loading the CLI so a cold start stays close to
-// `node -e 0` (issue 3's benchmark); everything else loads the compiled CLI.
+// `node -e 0` (bench/coldstart.bench.ts); everything else loads the compiled CLI.
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);

@@ -1,6 +1,6 @@
-"""The seed's way of getting pictures off a Sequoia, as a peer for `camctl sync`.
+"""The way Parrot's Sequoia API reference gets pictures off a Sequoia, as a peer for `camctl sync`.
 
-Sequential Python `requests`, file by file, exactly as the seed's examples do it (list with
+Sequential Python `requests`, file by file, exactly as the reference's Python examples do it (list with
 /file, /file/<medium>, /file/<medium>/<folder>; download each file with stream=True and
 shutil.copyfileobj). Usage: python3 sequoia_sync_requests.py http://127.0.0.1:PORT OUT_DIR
 Prints one JSON line: {"files": N, "bytes": B, "seconds": S}.
@@ -17,7 +17,7 @@ base, out = sys.argv[1].rstrip('/'), sys.argv[2]
 start = time.monotonic()
 files = 0
 total = 0
-session = requests  # the seed calls requests.get directly: a new connection per request
+session = requests  # the examples call requests.get directly: a new connection per request
 media = [k for k in session.get(base + '/file').json() if k.startswith('/')]
 for medium in media:
     folders = [k for k in session.get(base + '/file' + medium).json() if k.startswith('/')]

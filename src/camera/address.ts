@@ -20,6 +20,7 @@ export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
   ptpip: 15740,
 };
 
+/** A camera on the network: `sequoia://`, `theta://` (with optional credentials) or `ptpip://`. */
 export interface NetworkAddress {
   kind: 'network';
   scheme: string;
@@ -34,6 +35,7 @@ export interface NetworkAddress {
   href: string;
 }
 
+/** A PTP camera on USB: `usb:` (the first found) or `usb:BUS:DEV`. */
 export interface UsbAddress {
   kind: 'usb';
   scheme: 'usb';
@@ -43,10 +45,12 @@ export interface UsbAddress {
   href: string;
 }
 
+/** A parsed camera address. */
 export type CameraAddress = NetworkAddress | UsbAddress;
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 
+/** Parses `sequoia://host[:port]`, `theta://[user:password@]host[:port]`, `ptpip://host[:port]`, `usb:` or `usb:BUS:DEV`; throws a {@link CameraError} (`BAD_ADDRESS`) saying what is wrong. */
 export function parseCameraAddress(text: string): CameraAddress {
   const input = text.trim();
   const m = SCHEME.exec(input);

@@ -1,10 +1,11 @@
 /**
  * Errors of the Camera layer. Each has a stable `code` that scripts and the CLI can rely on; the
  * camera's own words go in `deviceCode`/`deviceMessage`, the lower-level error in `cause`
- * (DESIGN.md: errors are classes with a stable code).
+ * (docs/architecture.md: errors are classes with a stable code).
  */
 import type { SetResult } from './types.js';
 
+/** The stable codes of {@link CameraError}, for scripts and the CLI's exit status. */
 export type CameraErrorCode =
   /** The address string cannot be parsed (`sequoia//x`, bad port…). */
   | 'BAD_ADDRESS'
@@ -39,6 +40,7 @@ export type CameraErrorCode =
   /** The camera object was closed. */
   | 'CLOSED';
 
+/** An error of the Camera layer, whatever the protocol: a stable `code`, a message in camera language, the protocol's own error in `cause`. */
 export class CameraError extends Error {
   readonly code: CameraErrorCode;
   /** The camera's own error code (PTP response code, OSC error code…), when it has one. */

@@ -18,6 +18,7 @@ import type { Camera } from './types.js';
 
 const debug = debuglog('camctl:camera');
 
+/** Options of {@link openCamera}. */
 export interface OpenCameraOptions {
   /** Timeout of each phase of each request (connect, reply, body), ms. Default 10 000. */
   timeoutMs?: number;
@@ -26,6 +27,7 @@ export interface OpenCameraOptions {
   signal?: AbortSignal;
 }
 
+/** Opens a {@link Camera} for a parsed address: what an adapter provides. */
 export type CameraFactory = (address: CameraAddress, options: OpenCameraOptions) => Promise<Camera>;
 
 const registry = new Map<string, CameraFactory>();
@@ -36,6 +38,7 @@ export function registerCameraScheme(scheme: string, factory: CameraFactory): vo
   registry.set(scheme, factory);
 }
 
+/** Removes an adapter registered with {@link registerCameraScheme}. */
 export function unregisterCameraScheme(scheme: string): void {
   registry.delete(scheme);
 }

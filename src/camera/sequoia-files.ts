@@ -3,7 +3,7 @@
  * not the files they write (seed, "NOTIFICATIONS"), while PTP announces each object; so that the
  * Camera API says the same whatever the protocol, the adapter watches the session folder over HTTP
  * while a capture runs (the folder comes from `GET /capture`) and announces each file once it has
- * a size (a file being written reads 0, spec/sequoia.md). Polling happens only while a capture
+ * a size (a file being written reads 0, docs/sequoia.md). Polling happens only while a capture
  * runs and someone iterates events.
  */
 import type { SequoiaClient } from '../sequoia/client.js';
@@ -67,7 +67,7 @@ export class CaptureFileWatcher {
         if (status.path && status.path !== this.folder) this.folder = status.path;
       }
       // A single shot can be over before the first look: its folder is then the newest one of
-      // the selected medium (folders are numbered by a persistent counter, spec/sequoia.md).
+      // the selected medium (folders are numbered by a persistent counter, docs/sequoia.md).
       if (!this.folder && !this.running) this.folder = await this.newestFolder();
       if (!this.folder) return;
       const [medium, folder] = this.folder.split('/').filter(Boolean);

@@ -1,6 +1,6 @@
 /**
  * The Sequoia's `/config` fields described generically for the Camera API, with the limits of the
- * camera's settings file (spec/sequoia.md, `LIMITS` in sequoia/types.ts).
+ * camera's settings file (docs/sequoia.md, `LIMITS` in sequoia/types.ts).
  */
 import { CAPTURE_MODES, LIMITS, MEDIA, timelapseMin, type ConfigReply, type SequoiaConfig } from '../sequoia/types.js';
 import type { Setting, SettingValue } from './types.js';

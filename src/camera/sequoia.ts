@@ -169,7 +169,7 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
     if (!folder) throw new CameraError('PROTOCOL', 'camera did not say where the capture goes');
     const [medium, name] = folder.split('/').filter(Boolean) as [string, string];
     const reported = new Set<string>();
-    // Files appear with size 0 while written (spec/sequoia.md): report each once it has a size,
+    // Files appear with size 0 while written (docs/sequoia.md): report each once it has a size,
     // and finish when the camera is Ready and every band of the newest picture index is there.
     for (;;) {
       const [status, files] = await wrap(
@@ -335,7 +335,7 @@ function* mapEvent(item: SequoiaEventItem): Generator<CameraEvent> {
   }
 }
 
-/** Status texts of spec/sequoia.md mapped onto the generic states; unknown texts count as busy. */
+/** Status texts of docs/sequoia.md mapped onto the generic states; unknown texts count as busy. */
 export function captureState(text: string): CaptureState {
   if (text === 'Ready' || text === 'Capture is not running') return 'idle';
   if (text === 'Snapshot running' || text === 'Timelapse running') return 'capturing';

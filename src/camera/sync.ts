@@ -104,7 +104,7 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
   const started = performance.now();
   const ledger = new DownloadLedger(await cameraIdentity(camera, options.signal));
   const all = await listAllFiles(camera, options.signal);
-  // A file being written reads size 0 (spec/sequoia.md): leave it for the next run.
+  // A file being written reads size 0 (docs/sequoia.md): leave it for the next run.
   const files = all.filter((f) => f.size > 0);
   const summary: SyncSummary = {
     dir: options.dir,

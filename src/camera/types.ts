@@ -79,11 +79,12 @@ export interface SetOutcome {
   refused: Array<{ key: string; value: SettingValue; reason: string }>;
 }
 
-/** Options every async operation takes (DESIGN.md: every public async call takes a signal). */
+/** Options every async operation takes (docs/architecture.md: every public async call takes a signal). */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** What a camera is: model, serial, firmware, and protocol details. */
 export interface CameraInfo {
   /** URL scheme of the adapter: `sequoia`, `ptpip`, `theta`, `usb`. */
   protocol: string;
@@ -110,6 +111,7 @@ export interface CameraCapabilities {
   folderArchive: boolean;
 }
 
+/** One medium (internal memory, SD card, PTP storage) in {@link CameraStatus}. */
 export interface MediumStatus {
   /** Medium name as used in paths: `internal`, `sd`, a PTP storage id in hex… */
   id: string;
@@ -128,6 +130,7 @@ export interface MediumStatus {
 /** Generic capture state; `text` keeps the camera's own wording. */
 export type CaptureState = 'idle' | 'capturing' | 'busy' | 'unavailable';
 
+/** What a camera is doing: capture state, battery, media, and protocol-specific details. */
 export interface CameraStatus {
   capture: {
     state: CaptureState;
@@ -142,8 +145,10 @@ export interface CameraStatus {
   details: Record<string, unknown>;
 }
 
+/** What a {@link RemoteEntry} is. */
 export type EntryKind = 'medium' | 'folder' | 'file';
 
+/** A medium, folder or file on the camera, as {@link Camera.list} lists it. */
 export interface RemoteEntry {
   kind: EntryKind;
   /** Absolute camera path, e.g. `/internal/0002/IMG_160629_123655_0000_RGB.JPG`. */
@@ -157,6 +162,7 @@ export interface RemoteEntry {
   count?: number;
 }
 
+/** A file on the camera. */
 export interface RemoteFile extends RemoteEntry {
   kind: 'file';
   size: number;
@@ -169,6 +175,7 @@ export interface CaptureOptions extends CallOptions {
   onFile?: (file: RemoteFile) => void;
 }
 
+/** What {@link Camera.capture} took. */
 export interface CaptureResult {
   /** Folder the shot went to, where the camera says so. */
   folder?: string;
@@ -176,12 +183,14 @@ export interface CaptureResult {
   files: RemoteFile[];
 }
 
+/** The state of a continuous capture after starting or stopping it. */
 export interface ContinuousCapture {
   /** Camera's own words, e.g. "Timelapse running". */
   text: string;
   folder?: string;
 }
 
+/** Progress of a {@link Camera.download}. */
 export interface DownloadProgress {
   path: string;
   /** Bytes now present at the destination (including a resumed prefix). */
@@ -204,6 +213,7 @@ export interface DownloadOptions extends CallOptions {
   expectedSize?: number;
 }
 
+/** What {@link Camera.download} did. */
 export interface DownloadResult {
   path: string;
   /** Local file written, when the destination was a file path. */
@@ -246,7 +256,9 @@ export interface Camera<S extends SettingsMap = SettingsMap> {
   readonly address: string;
   readonly capabilities: CameraCapabilities;
 
+  /** Model, serial number, firmware. */
   info(options?: CallOptions): Promise<CameraInfo>;
+  /** Capture state, battery, media, sensors. */
   status(options?: CallOptions): Promise<CameraStatus>;
 
   /** Descriptions with current values; all settings when `keys` is omitted. */
@@ -262,10 +274,12 @@ export interface Camera<S extends SettingsMap = SettingsMap> {
   capture(options?: CaptureOptions): Promise<CaptureResult>;
   /** Starts the continuous mode the camera is set to (timelapse, GPS, overlap, video). */
   startCapture(options?: CallOptions): Promise<ContinuousCapture>;
+  /** Stops the continuous capture. */
   stopCapture(options?: CallOptions): Promise<ContinuousCapture>;
 
   /** `/` lists media, `/<medium>` folders, `/<medium>/<folder>` files. */
   list(path?: string, options?: CallOptions): Promise<RemoteEntry[]>;
+  /** Downloads a file to a local path (written under a temporary name, renamed when complete; `resume` continues a partial one) or into a stream. */
   download(path: string, destination: DownloadDestination, options?: DownloadOptions): Promise<DownloadResult>;
   /** Deletes a file or a whole folder; returns the paths the camera reports deleted. */
   delete(path: string, options?: CallOptions): Promise<string[]>;
@@ -285,6 +299,7 @@ export interface Camera<S extends SettingsMap = SettingsMap> {
    */
   thumbnail?(path: string, options?: CallOptions): Promise<Uint8Array>;
 
+  /** Closes connections and stops event streams. */
   close(): Promise<void>;
 }
 

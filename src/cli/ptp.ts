@@ -1,6 +1,6 @@
 /**
  * `camctl ptp …`: raw PTP for people — decoded datasets with names (raw hex only with `--hex`),
- * which is what the seed's author wished ptpcam did. Needs a PTP camera: `ptpip://host[:port]` or
+ * which is what the THETA community guide's author wished ptpcam did. Needs a PTP camera: `ptpip://host[:port]` or
  * `usb:[BUS:DEV]`; the session is the one the common commands use (camera/ptp-camera.ts), so
  * both links behave alike.
  *

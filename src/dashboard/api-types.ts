@@ -1,6 +1,6 @@
 /**
  * The dashboard's JSON API and live-update messages, shared by the server (`server.ts`) and the
- * page (`ui/`), so the two cannot drift apart (DESIGN.md rule 2). Pure types: the page bundles
+ * page (`ui/`), so the two cannot drift apart (docs/architecture.md rule 2). Pure types: the page bundles
  * this file too, so nothing here may import Node modules at run time.
  *
  * Routes (all JSON unless said otherwise; ids are the dashboard's own short camera ids):

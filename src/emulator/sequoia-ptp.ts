@@ -1,9 +1,9 @@
 /**
  * The emulated Sequoia's PTP/IP face: a {@link PtpResponderBackend} over the same
  * {@link SequoiaDevice} the HTTP face drives, served by the generic {@link PtpIpResponder} with
- * Parrot's extension (VendorExtensionID 0x1B, spec/sequoia.md "PTP").
+ * Parrot's extension (VendorExtensionID 0x1B, docs/sequoia.md "PTP").
  *
- * Mapping (DESIGN.md rule 1 — this file knows both sides, the device knows no PTP):
+ * Mapping (docs/architecture.md rule 1 — this file knows both sides, the device knows no PTP):
  * - storages: internal = 0x00010001, sd = 0x00020001 (when inserted);
  * - objects: capture folders are associations at the root, files are their children; handles
  *   are given out on first sight and kept for the object's life;
@@ -235,7 +235,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       accessCapability: AccessCapability.ReadOnlyWithDelete,
       maxCapacity: BigInt(m.capacityBytes),
       freeSpaceInBytes: BigInt(m.freeBytes),
-      // About 11.6 MB per capture (spec/sequoia.md).
+      // About 11.6 MB per capture (docs/sequoia.md).
       freeSpaceInImages: Math.floor(m.freeBytes / 11_600_000),
       storageDescription: name,
       volumeLabel: name,

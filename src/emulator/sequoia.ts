@@ -13,6 +13,7 @@ import { defaultDataDir } from './data-dir.js';
 import { NO_LINK_LIMITS, validateLink, type LinkOptions } from './link.js';
 import { sequoiaControlRoutes, type LinkHolder } from './sequoia-controls.js';
 
+/** Options of {@link startSequoiaEmulator}. */
 export interface SequoiaEmulatorOptions extends Omit<SequoiaDeviceOptions, 'dataDir'> {
   /** Media and settings directory. Default: a per-user directory (see data-dir.ts). */
   dataDir?: string;
@@ -31,6 +32,7 @@ export interface SequoiaEmulatorOptions extends Omit<SequoiaDeviceOptions, 'data
   maxBodyBytes?: number;
 }
 
+/** A running emulated Sequoia. */
 export interface RunningSequoiaEmulator {
   /** `http://host:port` of the HTTP face. */
   url: string;
@@ -39,6 +41,7 @@ export interface RunningSequoiaEmulator {
   device: SequoiaDevice;
   http: SequoiaHttpFace;
   dataDir: string;
+  /** Stops serving and closes the device (settings and media stay in `dataDir`). */
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Starts an emulated Parrot Sequoia on 127.0.0.1 (unless `host` says otherwise): its HTTP + WebSocket API, and PTP/IP with `ptpipPort`. */
 export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {}): Promise<RunningSequoiaEmulator> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? defaultDataDir('sequoia');

@@ -1,11 +1,11 @@
 /**
  * The emulated THETA S's PTP/IP face: a {@link PtpResponderBackend} over the same
  * {@link ThetaDevice} the OSC face drives, with RICOH's extension (VendorExtensionID 0x6,
- * spec/osc.md "USB (PTP) on the THETA"), served by the generic {@link PtpIpResponder}. The real S
+ * docs/osc.md "USB (PTP) on the THETA"), served by the generic {@link PtpIpResponder}. The real S
  * speaks PTP over USB only; over IP it lets gphoto2 and `camctl --camera ptpip://` reach the
  * emulator the same way they reach the Sequoia.
  *
- * Mapping (DESIGN.md rule 1 — this file knows both sides, the device knows no PTP):
+ * Mapping (docs/architecture.md rule 1 — this file knows both sides, the device knows no PTP):
  * - DeviceInfo as a real THETA S answers it (its `ptpcam -R 0x1001`): standard 100, vendor 0x6
  *   version 110, functional mode 0x8001, "Ricoh Company, Ltd.", its event list, its formats, its
  *   29 properties in its order (theta-ptp-props.ts); its operations minus the ones whose meaning
@@ -398,7 +398,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     });
   }
 
-  /** A snapshot; DeviceBusy unless StillCaptureMode is single (spec/osc.md). */
+  /** A snapshot; DeviceBusy unless StillCaptureMode is single (docs/osc.md). */
   async initiateCapture(storageId: number, _format: number, ctx: PtpCallContext): Promise<void> {
     if (storageId !== 0) this.checkStorage(storageId);
     if (this.currentStillMode() !== RicohCaptureMode.Single) throw new PtpDeviceError(Resp.DeviceBusy, 'StillCaptureMode is not single');

@@ -17,6 +17,7 @@ import { defaultDataDir } from './data-dir.js';
 import type { RunningPtpIpFace } from './ptpip-face.js';
 import { thetaControlRoutes } from './theta-controls.js';
 
+/** Options of {@link startThetaEmulator}. */
 export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort' | 'extraRoutes'> {
   /** Media directory. Default: a per-user directory ($XDG_DATA_HOME/camctl/theta). */
   dataDir?: string;
@@ -31,6 +32,7 @@ export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir'
   clock?: Clock;
 }
 
+/** A running emulated THETA S. */
 export interface RunningThetaEmulator {
   /** `http://host:port` of the OSC face. */
   url: string;
@@ -41,6 +43,7 @@ export interface RunningThetaEmulator {
   /** The PTP/IP face, when started: switched off by PowerDown, on again by `POST /_emulator/power`. */
   ptpipFace?: RunningPtpIpFace;
   dataDir: string;
+  /** Stops serving and closes the device (media stay in `dataDir`). */
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Starts an emulated RICOH THETA S on 127.0.0.1 (unless `host` says otherwise): its OSC API, and PTP/IP with `ptpipPort`. */
 export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Promise<RunningThetaEmulator> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? defaultDataDir('theta');

@@ -32,6 +32,7 @@ import type { CheckForUpdatesReply, CommandResponse, ListReply, OscFileEntry, Os
 
 const log = debuglog('camctl:osc');
 
+/** How {@link OscClient} reaches the camera. */
 export interface OscClientOptions {
   /** `http://host[:port]` of the camera (the real one is http://192.168.1.1). */
   baseUrl: string;
@@ -47,10 +48,12 @@ export interface OscClientOptions {
   apiVersion?: 1 | 2;
 }
 
+/** What every {@link OscClient} request takes. */
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Options of commands that may stay `inProgress` (followed until done). */
 export interface CommandOptions extends RequestOptions {
   /** Overall timeout for this command, ms. */
   timeoutMs?: number;
@@ -58,14 +61,17 @@ export interface CommandOptions extends RequestOptions {
   onProgress?: (reply: CommandResponse) => void;
 }
 
+/** Options of {@link OscClient.download}. */
 export interface DownloadOptions extends RequestOptions {
   /** First byte to fetch (v2.1 only: HTTP Range). */
   start?: number;
   /** Thumbnail instead of the file. */
   thumb?: boolean;
+  /** Called as bytes arrive, with the total when the camera says it. */
   onProgress?: (p: { bytes: number; total?: number }) => void;
 }
 
+/** Options of {@link OscClient.listFiles}. */
 export interface FileListOptions extends RequestOptions {
   type?: 'all' | 'image' | 'video';
   count?: number;
@@ -93,6 +99,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A client of the Open Spherical Camera API as the RICOH THETA speaks it (v2.0 with sessions, v2.1 without); see the module's description. */
 export class OscClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
@@ -238,6 +245,7 @@ export class OscClient {
 
   // ------------------------------------------------------------------ protocol endpoints
 
+  /** `GET /osc/info`: model, firmware, serial, API levels. */
   async info(opts: RequestOptions = {}): Promise<OscInfo> {
     const res = await this.http('GET', '/osc/info', undefined, opts);
     const v = await this.json(res, opts, '/osc/info');
@@ -247,6 +255,7 @@ export class OscClient {
     return this.infoCache;
   }
 
+  /** `POST /osc/state`: battery, capture status, latest file, API version, and the state fingerprint. */
   async state(opts: RequestOptions = {}): Promise<OscState> {
     const res = await this.http('POST', '/osc/state', undefined, opts);
     const v = await this.json(res, opts, '/osc/state');
@@ -289,6 +298,7 @@ export class OscClient {
     return this.parseCommand(await this.json(res, opts, name), res.status, name);
   }
 
+  /** `POST /osc/commands/status` of a command that answered `inProgress`. */
   async commandStatus(id: string, opts: RequestOptions = {}): Promise<CommandResponse> {
     const res = await this.http('POST', '/osc/commands/status', { id }, opts);
     return this.parseCommand(await this.json(res, opts, 'commands/status'), res.status, 'commands/status');
@@ -403,6 +413,7 @@ export class OscClient {
     this.sessionId = undefined;
   }
 
+  /** Ends the session (v2.0 closeSession; nothing to do in v2.1). */
   async close(opts: RequestOptions = {}): Promise<void> {
     if (this.api === 1 && this.sessionId) {
       await this.command('camera.closeSession', { sessionId: this.sessionId }, opts).catch(() => undefined);
@@ -412,11 +423,13 @@ export class OscClient {
 
   // ------------------------------------------------------------------ camera operations
 
+  /** `camera.getOptions`: the named options' current values. */
   async getOptions(names: string[], opts: RequestOptions = {}): Promise<Record<string, unknown>> {
     const r = await this.sessionCommand('camera.getOptions', { optionNames: names }, opts);
     return isObject(r['options']) ? r['options'] : {};
   }
 
+  /** `camera.setOptions`; an invalid value is an {@link OscClientError} with the camera's error code. */
   async setOptions(options: Record<string, unknown>, opts: RequestOptions = {}): Promise<void> {
     await this.sessionCommand('camera.setOptions', { options }, opts);
   }
@@ -429,11 +442,13 @@ export class OscClient {
     return ref;
   }
 
+  /** Starts interval, composite or bracket shooting, or video in video mode (`_startCapture` / `startCapture`); resolves with the files made, if any. */
   async startCapture(mode?: 'interval' | 'composite' | 'bracket', opts: CommandOptions = {}): Promise<string[]> {
     const r = this.api === 2 ? await this.command('camera.startCapture', mode ? { _mode: mode } : {}, opts) : await this.sessionCommand('camera._startCapture', mode ? { mode } : {}, opts);
     return stringList(r['fileUrls'] ?? r['_fileUrls']);
   }
 
+  /** Stops interval shooting or video; resolves with the files written. */
   async stopCapture(opts: CommandOptions = {}): Promise<string[]> {
     const r = this.api === 2 ? await this.command('camera.stopCapture', {}, opts) : await this.sessionCommand('camera._stopCapture', {}, opts);
     return stringList(r['fileUrls'] ?? r['_fileUrls']);
@@ -476,6 +491,7 @@ export class OscClient {
     }
   }
 
+  /** Deletes files by URL (v2.1) or URI (v2.0). */
   async delete(refs: string[], opts: RequestOptions = {}): Promise<void> {
     if (this.api === 2) {
       await this.command('camera.delete', { fileUrls: refs }, opts);
@@ -484,6 +500,7 @@ export class OscClient {
     for (const fileUri of refs) await this.command('camera.delete', { fileUri }, opts);
   }
 
+  /** `camera.getMetadata`: a picture's EXIF and XMP as the camera reads them. */
   async metadata(ref: string, opts: RequestOptions = {}): Promise<{ exif: Record<string, unknown>; xmp: Record<string, unknown> }> {
     const r = this.api === 2 ? await this.command('camera._getMetadata', { fileUrl: ref }, opts) : await this.command('camera.getMetadata', { fileUri: ref }, opts);
     return { exif: isObject(r['exif']) ? r['exif'] : {}, xmp: isObject(r['xmp']) ? r['xmp'] : {} };

@@ -22,6 +22,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../util/clock.js';
 
+/** User and password for HTTP Digest authentication (THETA V and later in client mode). */
 export interface DigestCredentials {
   user: string;
   password: string;

@@ -18,6 +18,7 @@ export type OscClientErrorCode =
   /** An HTTP error without an OSC body. */
   | 'HTTP';
 
+/** An error of the OSC client with a stable `code`; the camera's own OSC error code and HTTP status where it sent one. */
 export class OscClientError extends Error {
   constructor(
     readonly code: OscClientErrorCode,

@@ -3,7 +3,7 @@
  * as they arrive, get whole JPEG frames back. Pure: no sockets.
  *
  * Cameras disagree with RFC 2046: the THETA S writes the bare boundary line `---osclivepreview---`
- * with no leading `--` (spec/osc.md "Live preview"), others write `--boundary`; both are accepted.
+ * with no leading `--` (docs/osc.md "Live preview"), others write `--boundary`; both are accepted.
  * Parts with `Content-Length` are cut by length; parts without one end at the JPEG's EOI marker.
  * The blank line after a part's headers may be missing (RICOH's recorded dummy streams).
  *
@@ -14,6 +14,7 @@
 
 const EOI = Buffer.from([0xff, 0xd9]);
 
+/** Splits the camera's multipart live-preview stream into JPEG frames, whatever the chunking. */
 export class LivePreviewParser {
   private buf: Buffer = Buffer.alloc(0);
   private state: 'boundary' | 'headers' | 'body' = 'boundary';

@@ -3,7 +3,7 @@
  * `/osc/commands/execute`, `/osc/commands/status`, v2.1's `/files/<storageId>/…` downloads with
  * Range, and the live-preview multipart stream — over a {@link ThetaDevice}.
  *
- * Wire facts (spec/osc.md): JSON replies carry exactly `application/json; charset=utf-8`; errors are
+ * Wire facts (docs/osc.md): JSON replies carry exactly `application/json; charset=utf-8`; errors are
  * `{name, state: "error", error: {code, message}}` with the statuses of RICOH's errors.md; the
  * camera sends no CORS headers. Limits are options: body size (413 with an OSC error), preview
  * streams (503 serviceUnavailable). Optional Digest auth as THETA V/Z1 in client mode.

@@ -1,9 +1,9 @@
 /**
  * Open Spherical Camera (OSC) API shapes shared by the client (client.ts) and the emulator's server
- * face (server.ts), so the two cannot drift apart (DESIGN.md rule 2).
+ * face (server.ts), so the two cannot drift apart (docs/architecture.md rule 2).
  *
- * Facts: shared/spec/osc.md; RICOH's THETA API v2.0 / v2.1 reference (ricohapi/theta-api-specs,
- * protocols/*.md); the recorded replies in shared/fixtures/theta-real/.
+ * Facts: docs/osc.md; RICOH's THETA API v2.0 / v2.1 reference (ricohapi/theta-api-specs,
+ * protocols/*.md); replies recorded from real cameras (test/fixtures/theta-real/).
  */
 
 /**
@@ -12,7 +12,7 @@
  */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** Boundary of the live-preview multipart stream as the THETA S sends it (spec/osc.md "Live preview"). */
+/** Boundary of the live-preview multipart stream as the THETA S sends it (docs/osc.md "Live preview"). */
 export const LIVE_PREVIEW_BOUNDARY = '---osclivepreview---';
 
 /** The five protocol paths of `/osc/info.api`. */
@@ -37,8 +37,10 @@ export const OSC_ERROR_STATUS = {
   notFound: 404,
 } as const;
 
+/** An OSC error code the THETA uses (see {@link OSC_ERROR_STATUS}). */
 export type OscErrorCode = keyof typeof OSC_ERROR_STATUS;
 
+/** Whether `code` is one of the OSC error codes the THETA uses. */
 export function isOscErrorCode(code: string): code is OscErrorCode {
   return Object.prototype.hasOwnProperty.call(OSC_ERROR_STATUS, code);
 }
@@ -48,11 +50,13 @@ export function statusForOscError(code: string): number {
   return isOscErrorCode(code) ? OSC_ERROR_STATUS[code] : 503;
 }
 
+/** The `error` object of a failed command. */
 export interface OscErrorBody {
   code: string;
   message: string;
 }
 
+/** A command's state in its reply. */
 export type CommandState = 'done' | 'inProgress' | 'error';
 
 /** Reply of `/osc/commands/execute` and `/osc/commands/status`. */
@@ -65,6 +69,7 @@ export interface CommandResponse<R = Record<string, unknown>> {
   progress?: { completion: number };
 }
 
+/** The body of `POST /osc/commands/execute`. */
 export interface CommandRequest {
   name: string;
   parameters?: Record<string, unknown>;
@@ -87,7 +92,9 @@ export interface OscInfo {
   [extra: string]: unknown;
 }
 
+/** `_captureStatus` in `/osc/state`; other values pass through. */
 export type CaptureStatus = 'idle' | 'shooting' | 'self-timer countdown' | 'bracket shooting' | (string & {});
+/** `_batteryState` in `/osc/state`; other values pass through. */
 export type BatteryState = 'charging' | 'charged' | 'disconnect' | (string & {});
 
 /** `POST /osc/state` → state, the union of the v2.0 and v2.1 fields (state_s_api1/2.json). */
@@ -110,11 +117,13 @@ export interface OscStateBody {
   [extra: string]: unknown;
 }
 
+/** Reply of `POST /osc/state`. */
 export interface OscState {
   fingerprint: string;
   state: OscStateBody;
 }
 
+/** Reply of `POST /osc/checkForUpdates`. */
 export interface CheckForUpdatesReply {
   stateFingerprint: string;
   throttleTimeout: number;
@@ -144,6 +153,7 @@ export interface OscFileEntry {
   [extra: string]: unknown;
 }
 
+/** Reply of `camera.listFiles` (v2.1) / `camera._listAll` (v2.0). */
 export interface ListReply {
   entries: OscFileEntry[];
   totalEntries: number;
@@ -158,6 +168,7 @@ export interface FileFormat {
   [extra: string]: unknown;
 }
 
+/** `previewFormat` (v2.1): the live preview's size and frame rate. */
 export interface PreviewFormat {
   width: number;
   height: number;
@@ -216,7 +227,7 @@ export const COMMANDS_V21 = [
  */
 export const MAX_DELETE_URLS = 128;
 
-/** Defaults of the server face's limits (DESIGN.md: "Limits are options with safe defaults"). */
+/** Defaults of the server face's limits (docs/architecture.md: "Limits are options with safe defaults"). */
 export const OSC_LIMITS = {
   /** Largest accepted request body; a THETA command is a few hundred bytes. */
   maxBodyBytes: 64 * 1024,

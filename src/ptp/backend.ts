@@ -1,5 +1,5 @@
 /**
- * What a PTP responder needs from a device (DESIGN.md rule 1: protocol code knows nothing of
+ * What a PTP responder needs from a device (docs/architecture.md rule 1: protocol code knows nothing of
  * emulation). An emulator implements this over its device model; {@link PtpResponderCore}
  * turns it into PTP operations, and a transport (PTP/IP, in-memory) carries them.
  *
@@ -50,7 +50,7 @@ export interface PtpResponderBackend {
   storageIds(): Promise<number[]>;
   storageInfo(storageId: number): Promise<StorageInfo>;
   /**
-   * Handles per GetObjectHandles semantics (ptp.md): storage 0xFFFFFFFF = all storages,
+   * Handles per GetObjectHandles semantics (docs/ptp.md): storage 0xFFFFFFFF = all storages,
    * format 0 = any, parent 0xFFFFFFFF = root only, 0 = every object. Handles must stay stable
    * for an object's life; folders are associations.
    */

@@ -18,10 +18,12 @@ import { FileSink } from './file-sink.js';
 import { PtpSession, type PtpSessionOptions, type TransactionResult } from './session.js';
 import type { PtpContainer, PtpTransport } from './transport.js';
 
+/** What every PtpClient operation takes. */
 export interface CallOpts {
   signal?: AbortSignal;
 }
 
+/** Options of {@link PtpClient.downloadObject}. */
 export interface DownloadOptions extends CallOpts {
   /** Continue a partial file: request only the missing bytes with GetPartialObject. */
   resume?: boolean;
@@ -29,6 +31,7 @@ export interface DownloadOptions extends CallOpts {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Typed PTP operations (ISO 15740 §10.5) over an open {@link PtpSession}; {@link PtpIpClient} and {@link PtpUsbClient} connect one. Operations reject with {@link PtpResponseError} when the device answers other than OK. */
 export class PtpClient {
   deviceInfo: DeviceInfo | undefined;
 
@@ -40,18 +43,22 @@ export class PtpClient {
     return r.data;
   }
 
+  /** GetDeviceInfo; also kept in {@link PtpClient.deviceInfo} and used to name vendor codes. */
   async getDeviceInfo(opts: CallOpts = {}): Promise<DeviceInfo> {
     const info = decodeDeviceInfo(await this.data(Op.GetDeviceInfo, [], opts));
     this.deviceInfo = info;
     this.session.vendorExtensionId = info.vendorExtensionId;
     return info;
   }
+  /** GetStorageIDs: the ids of the device's storages (media). */
   async getStorageIds(opts: CallOpts = {}): Promise<number[]> {
     return decodeU32Array(await this.data(Op.GetStorageIDs, [], opts));
   }
+  /** GetStorageInfo of one storage: type, capacity, free space, description. */
   async getStorageInfo(storageId: number, opts: CallOpts = {}): Promise<StorageInfo> {
     return decodeStorageInfo(await this.data(Op.GetStorageInfo, [storageId], opts));
   }
+  /** GetNumObjects: how many objects GetObjectHandles with the same arguments would list. */
   async getNumObjects(storageId = ALL, format = 0, parent = 0, opts: CallOpts = {}): Promise<number> {
     const r = await this.session.transaction(Op.GetNumObjects, [storageId, format, parent], opts.signal ? { signal: opts.signal } : {});
     return r.response.params[0] ?? 0;
@@ -60,6 +67,7 @@ export class PtpClient {
   async getObjectHandles(storageId = ALL, format = 0, parent = 0, opts: CallOpts = {}): Promise<number[]> {
     return decodeU32Array(await this.data(Op.GetObjectHandles, [storageId, format, parent], opts));
   }
+  /** GetObjectInfo of a file or folder. */
   async getObjectInfo(handle: number, opts: CallOpts = {}): Promise<ObjectInfo> {
     return decodeObjectInfo(await this.data(Op.GetObjectInfo, [handle], opts));
   }
@@ -67,31 +75,40 @@ export class PtpClient {
   async getObject(handle: number, opts: CallOpts = {}): Promise<Uint8Array> {
     return this.data(Op.GetObject, [handle], opts);
   }
+  /** GetThumb: the object's thumbnail (a small JPEG). */
   async getThumb(handle: number, opts: CallOpts = {}): Promise<Uint8Array> {
     return this.data(Op.GetThumb, [handle], opts);
   }
+  /** GetPartialObject: `maxBytes` bytes from `offset` (0xFFFFFFFF = to the end). */
   async getPartialObject(handle: number, offset: number, maxBytes: number, opts: CallOpts = {}): Promise<Uint8Array> {
     const r = await this.session.transaction(Op.GetPartialObject, [handle, offset, maxBytes], { dataIn: 'buffer', ...(opts.signal ? { signal: opts.signal } : {}) });
     return r.data ?? new Uint8Array(0);
   }
+  /** DeleteObject: a file, or a folder with what it holds. */
   async deleteObject(handle: number, opts: CallOpts = {}): Promise<void> {
     await this.session.transaction(Op.DeleteObject, [handle, 0], opts.signal ? { signal: opts.signal } : {});
   }
+  /** GetDevicePropDesc: a property's type, access, current value and allowed values. */
   async getDevicePropDesc(code: number, opts: CallOpts = {}): Promise<DevicePropDesc> {
     return decodeDevicePropDesc(await this.data(Op.GetDevicePropDesc, [code], opts));
   }
+  /** GetDevicePropValue, decoded as `dataType` (see the codes' DataType and the vendor *_PROP_TYPES tables). */
   async getDevicePropValue(code: number, dataType: number, opts: CallOpts = {}): Promise<PtpValue> {
     return decodeValue(dataType, await this.data(Op.GetDevicePropValue, [code], opts));
   }
+  /** SetDevicePropValue, encoded as `dataType`; an invalid value is a {@link PtpResponseError} (InvalidDevicePropValue). */
   async setDevicePropValue(code: number, dataType: number, value: PtpValue, opts: CallOpts = {}): Promise<void> {
     await this.session.transaction(Op.SetDevicePropValue, [code], { dataOut: encodeValue(dataType, value), ...(opts.signal ? { signal: opts.signal } : {}) });
   }
+  /** InitiateCapture: one shot; the device announces the new objects with ObjectAdded events and CaptureComplete. */
   async initiateCapture(storageId = 0, format = 0, opts: CallOpts = {}): Promise<void> {
     await this.session.transaction(Op.InitiateCapture, [storageId, format], opts.signal ? { signal: opts.signal } : {});
   }
+  /** InitiateOpenCapture: starts a continuous capture (timelapse, interval, video) until TerminateOpenCapture. */
   async initiateOpenCapture(storageId = 0, format = 0, opts: CallOpts = {}): Promise<void> {
     await this.session.transaction(Op.InitiateOpenCapture, [storageId, format], opts.signal ? { signal: opts.signal } : {});
   }
+  /** TerminateOpenCapture: stops what InitiateOpenCapture started. */
   async terminateOpenCapture(transactionId = ALL, opts: CallOpts = {}): Promise<void> {
     await this.session.transaction(Op.TerminateOpenCapture, [transactionId], opts.signal ? { signal: opts.signal } : {});
   }
@@ -104,6 +121,7 @@ export class PtpClient {
     });
   }
 
+  /** The device's events (ObjectAdded, CaptureComplete, vendor events…) as they arrive, until `signal` aborts or the session closes. */
   events(signal?: AbortSignal): AsyncGenerator<PtpContainer> {
     return this.session.events(signal);
   }

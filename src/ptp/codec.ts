@@ -1,7 +1,7 @@
 /**
- * PTP primitives and datasets as pure functions over Uint8Array (DESIGN.md: codecs never touch a
+ * PTP primitives and datasets as pure functions over Uint8Array (docs/architecture.md: codecs never touch a
  * socket). Little-endian everywhere (ISO 15740 §5.3); strings are a u8 count of UCS-2 code units
- * including the terminating NUL, the empty string is the single byte 0x00 (ptp.md "Encoding").
+ * including the terminating NUL, the empty string is the single byte 0x00 (docs/ptp.md "Encoding").
  *
  * Decoding is lenient where cameras are sloppy (a string without its NUL, trailing bytes after a
  * dataset — the THETA S pads some answers) and strict where a lie would make us read garbage
@@ -14,6 +14,7 @@
  */
 import { DataType, type DataTypeCode } from './codes.js';
 
+/** Bytes that do not decode as the PTP dataset or value expected (truncated, malformed); `offset` is where. */
 export class PtpDecodeError extends Error {
   readonly code = 'PTP_DECODE';
   constructor(
@@ -25,6 +26,7 @@ export class PtpDecodeError extends Error {
   }
 }
 
+/** A value that cannot be encoded as the PTP type asked for (out of range, too long a string). */
 export class PtpEncodeError extends Error {
   readonly code = 'PTP_ENCODE';
   constructor(message: string) {
@@ -35,6 +37,7 @@ export class PtpEncodeError extends Error {
 
 /** A property or parameter value: 8–32-bit integers as numbers, 64/128-bit as bigints. */
 export type PtpScalar = number | bigint;
+/** Any PTP value: an integer, a string, or an array of integers (data types `| 0x4000`). */
 export type PtpValue = PtpScalar | string | readonly PtpScalar[];
 
 /** Appends little-endian fields into a growing buffer. */
@@ -64,42 +67,49 @@ export class PtpWriter {
     return at;
   }
 
+  /** Appends an unsigned 8-bit integer. */
   u8(v: number): this {
     checkInt(v, 0, 0xff, 'u8');
     const at = this.room(1);
     this.buf[at] = v;
     return this;
   }
+  /** Appends a signed 8-bit integer. */
   i8(v: number): this {
     checkInt(v, -0x80, 0x7f, 'i8');
     const at = this.room(1);
     this.view.setInt8(at, v);
     return this;
   }
+  /** Appends an unsigned 16-bit integer. */
   u16(v: number): this {
     checkInt(v, 0, 0xffff, 'u16');
     const at = this.room(2);
     this.view.setUint16(at, v, true);
     return this;
   }
+  /** Appends a signed 16-bit integer. */
   i16(v: number): this {
     checkInt(v, -0x8000, 0x7fff, 'i16');
     const at = this.room(2);
     this.view.setInt16(at, v, true);
     return this;
   }
+  /** Appends an unsigned 32-bit integer. */
   u32(v: number): this {
     checkInt(v, 0, 0xffffffff, 'u32');
     const at = this.room(4);
     this.view.setUint32(at, v, true);
     return this;
   }
+  /** Appends a signed 32-bit integer. */
   i32(v: number): this {
     checkInt(v, -0x80000000, 0x7fffffff, 'i32');
     const at = this.room(4);
     this.view.setInt32(at, v, true);
     return this;
   }
+  /** Appends an unsigned 64-bit integer. */
   u64(v: bigint | number): this {
     const b = BigInt(v);
     if (b < 0n || b > 0xffffffffffffffffn) throw new PtpEncodeError(`u64 out of range: ${b}`);
@@ -107,6 +117,7 @@ export class PtpWriter {
     this.view.setBigUint64(at, b, true);
     return this;
   }
+  /** Appends a signed 64-bit integer. */
   i64(v: bigint | number): this {
     const b = BigInt(v);
     if (b < -(1n << 63n) || b >= 1n << 63n) throw new PtpEncodeError(`i64 out of range: ${b}`);
@@ -114,17 +125,20 @@ export class PtpWriter {
     this.view.setBigInt64(at, b, true);
     return this;
   }
+  /** Appends an unsigned 128-bit integer. */
   u128(v: bigint | number): this {
     const b = BigInt(v);
     if (b < 0n || b >= 1n << 128n) throw new PtpEncodeError(`u128 out of range: ${b}`);
     this.u64(b & 0xffffffffffffffffn).u64(b >> 64n);
     return this;
   }
+  /** Appends a signed 128-bit integer. */
   i128(v: bigint | number): this {
     const b = BigInt(v);
     if (b < -(1n << 127n) || b >= 1n << 127n) throw new PtpEncodeError(`i128 out of range: ${b}`);
     return this.u128(BigInt.asUintN(128, b));
   }
+  /** Appends raw bytes. */
   bytes(b: Uint8Array): this {
     const at = this.room(b.length);
     this.buf.set(b, at);
@@ -140,17 +154,19 @@ export class PtpWriter {
     this.view.setUint16(at + s.length * 2, 0, true);
     return this;
   }
+  /** Appends a PTP array of u16: a u32 count, then the elements. */
   u16array(a: readonly number[]): this {
     this.u32(a.length);
     for (const v of a) this.u16(v);
     return this;
   }
+  /** Appends a PTP array of u32: a u32 count, then the elements. */
   u32array(a: readonly number[]): this {
     this.u32(a.length);
     for (const v of a) this.u32(v);
     return this;
   }
-  /** A value of the given PTP data type (ptp.md "Data type codes"). */
+  /** A value of the given PTP data type (docs/ptp.md "Data type codes"). */
   value(type: number, v: PtpValue): this {
     if (type === DataType.STR) {
       if (typeof v !== 'string') throw new PtpEncodeError(`type STR needs a string, got ${typeof v}`);
@@ -220,26 +236,39 @@ export class PtpReader {
     return at;
   }
 
+  /** Reads an unsigned 8-bit integer. */
   u8(): number { return this.view.getUint8(this.take(1, 'u8')); }
+  /** Reads a signed 8-bit integer. */
   i8(): number { return this.view.getInt8(this.take(1, 'i8')); }
+  /** Reads an unsigned 16-bit integer. */
   u16(): number { return this.view.getUint16(this.take(2, 'u16'), true); }
+  /** Reads a signed 16-bit integer. */
   i16(): number { return this.view.getInt16(this.take(2, 'i16'), true); }
+  /** Reads an unsigned 32-bit integer. */
   u32(): number { return this.view.getUint32(this.take(4, 'u32'), true); }
+  /** Reads a signed 32-bit integer. */
   i32(): number { return this.view.getInt32(this.take(4, 'i32'), true); }
+  /** Reads an unsigned 64-bit integer. */
   u64(): bigint { return this.view.getBigUint64(this.take(8, 'u64'), true); }
+  /** Reads a signed 64-bit integer. */
   i64(): bigint { return this.view.getBigInt64(this.take(8, 'i64'), true); }
+  /** Reads an unsigned 128-bit integer. */
   u128(): bigint {
     const lo = this.u64();
     return (this.u64() << 64n) | lo;
   }
+  /** Reads a signed 128-bit integer. */
   i128(): bigint { return BigInt.asIntN(128, this.u128()); }
+  /** Reads the next `n` bytes (a view, not a copy). */
   bytesOf(n: number): Uint8Array {
     const at = this.take(n, `${n} bytes`);
     return this.bytes.subarray(at, at + n);
   }
+  /** Reads everything left (a view, not a copy). */
   rest(): Uint8Array {
     return this.bytesOf(this.remaining);
   }
+  /** Reads a PTP string: a u8 count of UCS-2 units including the terminating 0, then UCS-2LE. */
   str(): string {
     const units = this.u8();
     if (units === 0) return '';
@@ -260,18 +289,21 @@ export class PtpReader {
     }
     return n;
   }
+  /** Reads a PTP array of u16. */
   u16array(): number[] {
     const n = this.count(2);
     const out = new Array<number>(n);
     for (let i = 0; i < n; i++) out[i] = this.u16();
     return out;
   }
+  /** Reads a PTP array of u32. */
   u32array(): number[] {
     const n = this.count(4);
     const out = new Array<number>(n);
     for (let i = 0; i < n; i++) out[i] = this.u32();
     return out;
   }
+  /** Reads a value of PTP data type `type` (DataType codes, arrays as `type | 0x4000`, strings 0xFFFF). */
   value(type: number): PtpValue {
     if (type === DataType.STR) return this.str();
     if (type & 0x4000) {
@@ -322,16 +354,19 @@ export function valueFitsType(type: number, v: PtpValue): boolean {
   }
 }
 
+/** Encodes one value of PTP data type `type`. */
 export function encodeValue(type: number, v: PtpValue): Uint8Array {
   return new PtpWriter(16).value(type, v).finish();
 }
+/** Decodes one value of PTP data type `type` (the whole of `bytes`). */
 export function decodeValue(type: number, bytes: Uint8Array): PtpValue {
   return new PtpReader(bytes).value(type);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Datasets (ISO 15740 §5.5, ptp.md).
+// Datasets (ISO 15740 §5.5, docs/ptp.md).
 
+/** The DeviceInfo dataset (ISO 15740 §5.5.1): what GetDeviceInfo answers. */
 export interface DeviceInfo {
   standardVersion: number;
   vendorExtensionId: number;
@@ -349,6 +384,7 @@ export interface DeviceInfo {
   serialNumber: string;
 }
 
+/** Encodes a DeviceInfo dataset. */
 export function encodeDeviceInfo(d: DeviceInfo): Uint8Array {
   return new PtpWriter(512)
     .u16(d.standardVersion).u32(d.vendorExtensionId).u16(d.vendorExtensionVersion).str(d.vendorExtensionDesc)
@@ -358,6 +394,7 @@ export function encodeDeviceInfo(d: DeviceInfo): Uint8Array {
     .finish();
 }
 
+/** Decodes a DeviceInfo dataset. */
 export function decodeDeviceInfo(bytes: Uint8Array): DeviceInfo {
   const r = new PtpReader(bytes);
   return {
@@ -378,6 +415,7 @@ export function decodeDeviceInfo(bytes: Uint8Array): DeviceInfo {
   };
 }
 
+/** The StorageInfo dataset (ISO 15740 §5.5.3): what GetStorageInfo answers. */
 export interface StorageInfo {
   storageType: number;
   filesystemType: number;
@@ -389,6 +427,7 @@ export interface StorageInfo {
   volumeLabel: string;
 }
 
+/** Encodes a StorageInfo dataset. */
 export function encodeStorageInfo(s: StorageInfo): Uint8Array {
   return new PtpWriter(64)
     .u16(s.storageType).u16(s.filesystemType).u16(s.accessCapability)
@@ -397,6 +436,7 @@ export function encodeStorageInfo(s: StorageInfo): Uint8Array {
     .finish();
 }
 
+/** Decodes a StorageInfo dataset. */
 export function decodeStorageInfo(bytes: Uint8Array): StorageInfo {
   const r = new PtpReader(bytes);
   return {
@@ -411,6 +451,7 @@ export function decodeStorageInfo(bytes: Uint8Array): StorageInfo {
   };
 }
 
+/** The ObjectInfo dataset (ISO 15740 §5.5.2): what GetObjectInfo answers for a file or folder. */
 export interface ObjectInfo {
   storageId: number;
   objectFormat: number;
@@ -434,6 +475,7 @@ export interface ObjectInfo {
   keywords: string;
 }
 
+/** Encodes an ObjectInfo dataset. */
 export function encodeObjectInfo(o: ObjectInfo): Uint8Array {
   return new PtpWriter(160)
     .u32(o.storageId).u16(o.objectFormat).u16(o.protectionStatus).u32(o.compressedSize)
@@ -444,6 +486,7 @@ export function encodeObjectInfo(o: ObjectInfo): Uint8Array {
     .finish();
 }
 
+/** Decodes an ObjectInfo dataset. */
 export function decodeObjectInfo(bytes: Uint8Array): ObjectInfo {
   const r = new PtpReader(bytes);
   return {
@@ -470,11 +513,13 @@ export function decodeObjectInfo(bytes: Uint8Array): ObjectInfo {
   };
 }
 
+/** The allowed values of a device property: any, a range with a step, or a list. */
 export type PropForm =
   | { kind: 'none' }
   | { kind: 'range'; min: PtpValue; max: PtpValue; step: PtpValue }
   | { kind: 'enum'; values: PtpValue[] };
 
+/** The DevicePropDesc dataset (ISO 15740 §5.5.4): a property's type, access, default, current value and form. */
 export interface DevicePropDesc {
   code: number;
   dataType: DataTypeCode | number;
@@ -485,6 +530,7 @@ export interface DevicePropDesc {
   form: PropForm;
 }
 
+/** Encodes a DevicePropDesc dataset. */
 export function encodeDevicePropDesc(d: DevicePropDesc): Uint8Array {
   const w = new PtpWriter(64).u16(d.code).u16(d.dataType).u8(d.getSet).value(d.dataType, d.factoryDefault).value(d.dataType, d.current);
   switch (d.form.kind) {
@@ -503,6 +549,7 @@ export function encodeDevicePropDesc(d: DevicePropDesc): Uint8Array {
   return w.finish();
 }
 
+/** Decodes a DevicePropDesc dataset. */
 export function decodeDevicePropDesc(bytes: Uint8Array): DevicePropDesc {
   const r = new PtpReader(bytes);
   const code = r.u16();
@@ -530,6 +577,7 @@ export function decodeDevicePropDesc(bytes: Uint8Array): DevicePropDesc {
 export function encodeU32Array(a: readonly number[]): Uint8Array {
   return new PtpWriter(4 + a.length * 4).u32array(a).finish();
 }
+/** Decodes a PTP array of u32 (GetStorageIDs and GetObjectHandles answer one). */
 export function decodeU32Array(bytes: Uint8Array): number[] {
   return new PtpReader(bytes).u32array();
 }
@@ -550,6 +598,7 @@ export function valueAllowed(desc: DevicePropDesc, v: PtpValue): boolean {
   return true;
 }
 
+/** Whether two PTP values are equal (numbers and bigints compared by value, arrays element by element). */
 export function valuesEqual(a: PtpValue, b: PtpValue): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => BigInt(x) === BigInt(b[i] as PtpScalar));
   if (typeof a === 'string' || typeof b === 'string') return a === b;

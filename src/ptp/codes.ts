@@ -39,6 +39,7 @@ export const Op = {
   InitiateOpenCapture: 0x101c,
 } as const;
 
+/** PTP response codes (ISO 15740 §11): OK 0x2001, DeviceBusy 0x2019, … */
 export const Resp = {
   Undefined: 0x2000,
   OK: 0x2001,
@@ -75,6 +76,7 @@ export const Resp = {
   SpecificationOfDestinationUnsupported: 0x2020,
 } as const;
 
+/** PTP event codes (ISO 15740 §12): ObjectAdded 0x4002, CaptureComplete 0x400D, … */
 export const Ev = {
   CancelTransaction: 0x4001,
   ObjectAdded: 0x4002,
@@ -92,6 +94,7 @@ export const Ev = {
   UnreportedStatus: 0x400e,
 } as const;
 
+/** Standard device property codes (ISO 15740 §13): BatteryLevel 0x5001, StillCaptureMode 0x5013, … */
 export const Prop = {
   BatteryLevel: 0x5001,
   FunctionalMode: 0x5002,
@@ -126,6 +129,7 @@ export const Prop = {
   CopyrightInfo: 0x501f,
 } as const;
 
+/** Object format codes (ISO 15740 §6): Association (folder) 0x3001, EXIF/JPEG 0x3801, TIFF 0x380D, … */
 export const Format = {
   Undefined: 0x3000,
   Association: 0x3001,
@@ -159,7 +163,7 @@ export const Format = {
   MP4: 0xb982,
 } as const;
 
-/** Data type codes of DevicePropDesc and property values (ptp.md "Encoding"). */
+/** Data type codes of DevicePropDesc and property values (docs/ptp.md "Encoding"). */
 export const DataType = {
   UNDEF: 0x0000,
   INT8: 0x0001,
@@ -184,16 +188,22 @@ export const DataType = {
   AUINT128: 0x400a,
   STR: 0xffff,
 } as const;
+/** One of the {@link DataType} codes. */
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
+/** StorageInfo's StorageType values. */
 export const StorageType = { FixedROM: 1, RemovableROM: 2, FixedRAM: 3, RemovableRAM: 4 } as const;
+/** StorageInfo's FilesystemType values. */
 export const FilesystemType = { GenericFlat: 1, GenericHierarchical: 2, DCF: 3 } as const;
+/** StorageInfo's AccessCapability values. */
 export const AccessCapability = { ReadWrite: 0, ReadOnly: 1, ReadOnlyWithDelete: 2 } as const;
+/** ObjectInfo's AssociationType values (a folder is a generic folder association). */
 export const AssociationType = { GenericFolder: 1 } as const;
 
 /** Parameter of GetObjectHandles / GetNumObjects meaning "every storage" or "root only". */
 export const ALL = 0xffffffff;
 
+/** The code tables {@link codeName}, {@link lookupName} and {@link parseCode} look in. */
 export type CodeKind = 'operation' | 'response' | 'event' | 'property' | 'format' | 'datatype';
 
 /** A vendor's additions, registered by the modules in `vendors/`. */
@@ -266,9 +276,11 @@ export function parseCode(kind: CodeKind, text: string, vendorExtensionId?: numb
   return undefined;
 }
 
+/** `0x` and four hex digits, for 16-bit codes in messages. */
 export function hex16(n: number): string {
   return `0x${n.toString(16).padStart(4, '0')}`;
 }
+/** `0x` and eight hex digits, for 32-bit ids and handles in messages. */
 export function hex32(n: number): string {
   return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 }

@@ -1,5 +1,5 @@
 /**
- * PTP error classes. Each has a stable `code` (DESIGN.md "Errors are classes with a stable code");
+ * PTP error classes. Each has a stable `code` (docs/architecture.md "Errors are classes with a stable code");
  * the device's own response code travels in `responseCode`, the wrapped error in `cause`.
  *
  * @example
@@ -22,6 +22,7 @@ export class PtpResponseError extends Error {
   }
 }
 
+/** The phase of a PTP exchange an error belongs to. */
 export type PtpPhase = 'connect' | 'init' | 'command' | 'data' | 'close';
 
 /** A phase did not finish in time. */
@@ -83,6 +84,7 @@ export class PtpIpInitError extends Error {
 
 const INIT_FAIL_NAMES: Record<number, string> = { 1: 'rejected initiator', 2: 'busy', 3: 'unspecified' };
 
+/** The {@link PtpAbortError} for an aborted signal, with the signal's reason as its cause. */
 export function abortError(signal: AbortSignal): PtpAbortError {
   return new PtpAbortError({ cause: signal.reason });
 }

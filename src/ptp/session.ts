@@ -21,6 +21,7 @@ import type { PtpContainer, PtpTransport, PtpTransportReceiver } from './transpo
 
 const debug = debuglog('camctl:ptp');
 
+/** Timeouts and limits of a {@link PtpSession}. */
 export interface PtpSessionOptions {
   /** Time from sending a command to the first reply (data or response), ms. Default 10 000. */
   commandTimeoutMs?: number;
@@ -34,10 +35,13 @@ export interface PtpSessionOptions {
 
 /** Receives an incoming data phase. Returning a promise applies backpressure. */
 export interface PtpDataSink {
+  /** Called once with the announced length before the first chunk. */
   start?(totalLength: bigint): void | Promise<void>;
+  /** Called with each chunk in order. */
   write(chunk: Uint8Array): void | Promise<void>;
 }
 
+/** Options of one {@link PtpSession.transaction}. */
 export interface TransactionOptions {
   /** 'buffer' collects incoming data into `result.data`; a sink receives it as it arrives. */
   dataIn?: 'buffer' | PtpDataSink;
@@ -49,6 +53,7 @@ export interface TransactionOptions {
   commandTimeoutMs?: number;
 }
 
+/** What a transaction brought back: the response, and the data phase's bytes when collected in memory. */
 export interface TransactionResult {
   response: PtpContainer;
   data?: Uint8Array;
@@ -73,6 +78,7 @@ interface Pending {
   reject(e: unknown): void;
 }
 
+/** A PTP session over a {@link PtpTransport}: transaction ids, data phases in both directions with backpressure, a timeout per phase, events. One transaction at a time, as PTP requires; later calls queue. */
 export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [Error | undefined] }> {
   readonly options: Required<Omit<PtpSessionOptions, 'vendorExtensionId'>> & { vendorExtensionId: number | undefined };
   private nextTid = 0;
@@ -110,6 +116,7 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
     this.sessionId = sessionId;
   }
 
+  /** CloseSession; the transport stays open. */
   async closeSession(signal?: AbortSignal): Promise<void> {
     if (!this.isOpen) return;
     try {

@@ -1,5 +1,5 @@
 /**
- * What a {@link PtpSession} needs from a transport (DESIGN.md: transports own sockets, sessions own
+ * What a {@link PtpSession} needs from a transport (docs/architecture.md: transports own sockets, sessions own
  * transactions). PTP/IP, PTP over USB and the in-memory pair used by tests all implement it, so one
  * session — and one client test suite — runs over each.
  */
@@ -7,6 +7,7 @@
 /** PTP/IP data-phase field: 1 = no data or device→host, 2 = host→device. */
 export type DataDirection = 'none-or-in' | 'out';
 
+/** An operation request as a transport sends it. */
 export interface PtpCommand {
   code: number;
   transactionId: number;
@@ -26,10 +27,15 @@ export interface PtpContainer {
  * the receiver (they are never reused by the transport).
  */
 export interface PtpTransportReceiver {
+  /** A data phase begins (`totalLength` bytes, when the transport knows it). */
   dataStart(transactionId: number, totalLength: bigint): void;
+  /** A chunk of the data phase. */
   data(transactionId: number, chunk: Uint8Array): void;
+  /** The data phase is complete. */
   dataEnd(transactionId: number): void;
+  /** The operation's response. */
   response(response: PtpContainer): void;
+  /** An event from the device. */
   event(event: PtpContainer): void;
   /**
    * The transaction failed in the transport but the transport is still usable (PTP over USB: an
@@ -41,8 +47,11 @@ export interface PtpTransportReceiver {
   closed(error?: Error): void;
 }
 
+/** What moves PTP packets between a {@link PtpSession} and a device: PTP/IP over TCP, PTP over USB, or an in-memory pair in tests. */
 export interface PtpTransport {
+  /** Where incoming data, responses and events go (the session). */
   setReceiver(receiver: PtpTransportReceiver): void;
+  /** Sends an operation request. */
   sendCommand(command: PtpCommand): Promise<void>;
   /** Sends a whole host→device data phase of exactly `totalLength` bytes. */
   sendData(transactionId: number, totalLength: bigint, source: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void>;
@@ -50,6 +59,8 @@ export interface PtpTransport {
   cancel(transactionId: number): Promise<void>;
   /** Stops delivering incoming bytes until resume() (backpressure from a slow data sink). */
   pause(): void;
+  /** Resumes reading after {@link PtpTransport.pause}. */
   resume(): void;
+  /** Closes the connection(s); pending transactions fail. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * JSON as the Sequoia writes it. The camera's firmware types some values as doubles and prints
  * them with a decimal point even when whole (`"gps_param": 25.0`, `"total": 59272328.0`), while
  * `JSON.stringify` prints `25`. Values wrapped in {@link Float} keep their decimal point, so the
- * emulator answers in exactly the shape of the seed's examples; parsers treat both the same.
+ * emulator answers in exactly the shape of the API reference's examples; parsers treat both the same.
  */
 export class Float {
   constructor(readonly value: number) {}

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { SequoiaError } from './client-errors.js';
 import type { HttpReply } from './client-http.js';
 
+/** Progress of a {@link SequoiaClient.download}. */
 export interface DownloadProgress {
   /** Bytes at the destination, resumed prefix included. */
   bytes: number;
@@ -16,15 +17,18 @@ export interface DownloadProgress {
   resumedFrom: number;
 }
 
+/** Options of {@link SequoiaClient.download}. */
 export interface SequoiaDownloadOptions {
   signal?: AbortSignal;
   /** For file destinations: continue from the file's current size with a Range request. */
   resume?: boolean;
+  /** Called as bytes arrive. */
   onProgress?: (progress: DownloadProgress) => void;
   /** Size expected from a listing; a different final size is `SIZE_MISMATCH`. */
   expectedSize?: number;
 }
 
+/** What {@link SequoiaClient.download} wrote. */
 export interface SequoiaDownloadResult {
   size: number;
   transferred: number;

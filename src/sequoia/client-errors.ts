@@ -1,7 +1,7 @@
 /**
  * Errors of the Sequoia client, each with a stable `code`; the camera's own text (its `error` or
  * `status` field, a rejected setting's answer) in `deviceMessage`, the HTTP status in `httpStatus`,
- * the socket error in `cause` (DESIGN.md: errors are classes with a stable code).
+ * the socket error in `cause` (docs/architecture.md: errors are classes with a stable code).
  */
 
 export type SequoiaErrorCode =
@@ -27,9 +27,10 @@ export type SequoiaErrorCode =
   | 'BAD_ARGUMENT'
   | 'CLOSED';
 
-/** The phase of a request a timeout or failure belongs to (DESIGN.md: a timeout per phase). */
+/** The phase of a request a timeout or failure belongs to (docs/architecture.md: a timeout per phase). */
 export type RequestPhase = 'connect' | 'reply' | 'body';
 
+/** An error of the Sequoia client, with a stable `code`, the request phase, the camera's own error text when it sent one, and the socket error in `cause`. */
 export class SequoiaError extends Error {
   readonly code: SequoiaErrorCode;
   readonly httpStatus: number | undefined;

@@ -11,6 +11,7 @@ import { SequoiaError, type RequestPhase } from './client-errors.js';
 
 const debug = debuglog('camctl:sequoia');
 
+/** Timeouts of the phases of one request, ms. */
 export interface PhaseTimeouts {
   /** TCP connect, ms. */
   connectMs: number;

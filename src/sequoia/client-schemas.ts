@@ -1,9 +1,9 @@
 /**
- * Lenient validation of the camera's replies (DESIGN.md): unknown fields and unknown enum values
+ * Lenient validation of the camera's replies (docs/architecture.md): unknown fields and unknown enum values
  * pass through untouched; a missing or mistyped required field is a `BAD_REPLY` naming the field.
  *
  * Hand-written rather than zod: the checks are few and flat, and the CLI's start-up time is
- * measured (issue 3) — this costs nothing to load.
+ * measured (bench/coldstart.bench.ts) — this costs nothing to load.
  */
 import { SequoiaError } from './client-errors.js';
 import type {
@@ -201,7 +201,7 @@ export function parseManualMode(v: unknown, path: string): ManualModeReply {
     checkShape(mono, { mode: str }, 'monochrome.', p);
     if (!isObject(mono)) return;
     for (const band of ['green', 'red', 'red_edge'] as const) checkShape(mono[band], shapes.exposure, `monochrome.${band}.`, p);
-    // The seed's GET example says `near_ir`, the firmware `near_infrared` (spec/sequoia.md): accept both.
+    // The API reference's GET example says `near_ir`, the firmware `near_infrared` (docs/sequoia.md): accept both.
     if (mono.near_infrared === undefined && mono.near_ir !== undefined) mono.near_infrared = mono.near_ir;
     checkShape(mono.near_infrared, shapes.exposure, 'monochrome.near_infrared.', p);
   });

@@ -1,6 +1,6 @@
 /**
- * Client of the Parrot Sequoia HTTP API: one typed method per endpoint of the seed
- * (`shared/seeds/000_…txt`) and spec/sequoia.md, sharing its reply types with the emulator's
+ * Client of the Parrot Sequoia HTTP API: one typed method per endpoint of Parrot's Sequoia API
+ * reference and docs/sequoia.md, sharing its reply types with the emulator's
  * server face (`types.ts`).
  *
  * - Replies are validated leniently (`client-schemas.ts`).
@@ -80,6 +80,7 @@ export interface SequoiaClientOptions {
   maxReplyBytes?: number;
 }
 
+/** What every {@link SequoiaClient} call takes. */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
@@ -89,10 +90,11 @@ export interface SequoiaFile {
   /** `/internal/0002/IMG_160629_123655_0000_RGB.JPG`. */
   path: string;
   name: string;
-  /** Bytes; a file being written may read 0 (spec/sequoia.md). */
+  /** Bytes; a file being written may read 0 (docs/sequoia.md). */
   size: number;
 }
 
+/** A folder on a medium, with how many pictures it holds. */
 export interface SequoiaFolder {
   /** `/internal/0002`. */
   path: string;
@@ -101,11 +103,13 @@ export interface SequoiaFolder {
   pictures: number;
 }
 
+/** Starting or stopping a calibration. */
 export type CalibrationAction = 'start' | 'stop';
 
 /** Path segments the camera uses; anything else (`..`, separators, NUL) is refused before sending. */
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
+/** The Parrot Sequoia's HTTP API, one typed method per endpoint; {@link SequoiaClient.events} follows its WebSocket notifications. Errors are {@link SequoiaError}s with a stable `code`. */
 export class SequoiaClient {
   readonly host: string;
   readonly port: number;
@@ -156,7 +160,7 @@ export class SequoiaClient {
 
   /**
    * `GET /capture/start`. The reply is undocumented; the camera's UI treats a status other than
-   * "… running" as an error text (spec/sequoia.md), so that is a `CAMERA_ERROR` here.
+   * "… running" as an error text (docs/sequoia.md), so that is a `CAMERA_ERROR` here.
    */
   async startCapture(options?: CallOptions): Promise<CaptureCommandReply> {
     const path = '/capture/start';
@@ -176,6 +180,7 @@ export class SequoiaClient {
 
   // ---- config ----------------------------------------------------------------------------------
 
+  /** `GET /config`: every setting. */
   async getConfig(options?: CallOptions): Promise<ConfigReply> {
     return parseConfig(await this.getJson('/config', options), '/config');
   }
@@ -190,6 +195,7 @@ export class SequoiaClient {
 
   // ---- status ----------------------------------------------------------------------------------
 
+  /** `GET /status`: sunshine sensor, temperatures, GPS, instruments. */
   async getStatus(options?: CallOptions): Promise<StatusReply> {
     return parseStatus(await this.getJson('/status', options), '/status', STATUS_PARTS);
   }
@@ -203,6 +209,7 @@ export class SequoiaClient {
 
   // ---- calibration -----------------------------------------------------------------------------
 
+  /** `GET /calibration`: the body's and the sunshine sensor's calibration state. */
   async getCalibration(options?: CallOptions): Promise<CalibrationReply> {
     return parseCalibration(await this.getJson('/calibration', options), '/calibration');
   }
@@ -227,6 +234,7 @@ export class SequoiaClient {
 
   // ---- storage and files -----------------------------------------------------------------------
 
+  /** `GET /storage`: capacity and free space of each medium, and the one selected. */
   async getStorage(options?: CallOptions): Promise<StorageReply> {
     return parseStorage(await this.getJson('/storage', options), '/storage');
   }
@@ -307,10 +315,12 @@ export class SequoiaClient {
 
   // ---- device ----------------------------------------------------------------------------------
 
+  /** `GET /version`: firmware version and serial numbers. */
   async getVersion(options?: CallOptions): Promise<VersionReply> {
     return parseVersion(await this.getJson('/version', options), '/version');
   }
 
+  /** `GET /wifi`: the access point's SSID and state. */
   async getWifi(options?: CallOptions): Promise<WifiReply> {
     return parseWifi(await this.getJson('/wifi', options), '/wifi');
   }
@@ -324,6 +334,7 @@ export class SequoiaClient {
     return this.postSettings('/wifi', values, options);
   }
 
+  /** `GET /manualmode`: exposure mode and settings per band. */
   async getManualMode(options?: CallOptions): Promise<ManualModeReply> {
     return parseManualMode(await this.getJson('/manualmode', options), '/manualmode');
   }
@@ -375,7 +386,7 @@ export class SequoiaClient {
 
   /**
    * One JSON exchange. `echoOnError`: the camera answers a rejected POST with an error status but
-   * the same per-key echo as a success (spec/sequoia.md), and a refused `/capture/start` or
+   * the same per-key echo as a success (docs/sequoia.md), and a refused `/capture/start` or
    * calibration command with its status text; such bodies are returned with their HTTP status for
    * the caller to interpret instead of becoming a bare HTTP error.
    */
@@ -418,7 +429,8 @@ export class SequoiaClient {
   }
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+/** `T` with every property optional, at every depth (a partial `/manualmode` update). */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 /** Splits and checks a camera path: `/internal/0002/x.TIF` → ['internal', '0002', 'x.TIF']. */
 export function cameraSegments(cameraPath: string): string[] {

@@ -1,7 +1,7 @@
 /**
  * Sequoia WebSocket notifications (`ws://camera/websocket`) as an async iterable.
  *
- * - Answers the camera's `{"status":"ping"}` with the text `pong` (seed, "PING"): a client that
+ * - Answers the camera's `{"status":"ping"}` with the text `pong` (Parrot's Sequoia API reference, "PING"): a client that
  *   does not is dropped by the camera.
  * - When the link drops, reconnects with exponential backoff (with jitter, capped), and after
  *   reconnecting re-reads the camera's state over HTTP and emits a synthetic `change`
@@ -23,9 +23,10 @@ import type { CalibrationReply, CaptureStatusReply, ChangeNotification, ConfigRe
 
 const debug = debuglog('camctl:sequoia-ws');
 
-/** A notification of the seed's list, or any other JSON object the camera sent (passed through). */
+/** A notification of the API reference's list, or any other JSON object the camera sent (passed through). */
 export type NotificationMessage = ChangeNotification | (Record<string, unknown> & { status: string });
 
+/** What {@link SequoiaEvents} yields: a notification from the camera, or a change of the connection's state. */
 export type SequoiaEventItem =
   | {
       kind: 'notification';
@@ -37,12 +38,17 @@ export type SequoiaEventItem =
 
 /** What the events need of the HTTP client to re-read state (kept narrow to avoid a cycle). */
 export interface StateReader {
+  /** `GET /capture`. */
   getCaptureStatus(o?: { signal?: AbortSignal }): Promise<CaptureStatusReply>;
+  /** `GET /config`. */
   getConfig(o?: { signal?: AbortSignal }): Promise<ConfigReply>;
+  /** `GET /calibration`. */
   getCalibration(o?: { signal?: AbortSignal }): Promise<CalibrationReply>;
+  /** `GET /storage`. */
   getStorage(o?: { signal?: AbortSignal }): Promise<StorageReply>;
 }
 
+/** Options of {@link SequoiaClient.events}. */
 export interface SequoiaEventOptions {
   url: string;
   /** Used to re-read state after a reconnect; without it no resync notifications are made. */
@@ -90,14 +96,16 @@ class Queue<T> {
   }
 }
 
-/** `{"status":"ping"}` with any spacing (the seed's camera sends exactly this object). */
+/** `{"status":"ping"}` with any spacing (the camera sends exactly this object). */
 const PING = /^\s*\{\s*"status"\s*:\s*"ping"\s*\}\s*$/;
 
 type LinkEvent = { type: 'message'; data: string } | { type: 'closed'; error?: string };
 
+/** The camera's WebSocket notifications as an async iterable (see the module's description). */
 export class SequoiaEvents implements AsyncIterable<SequoiaEventItem> {
   constructor(private readonly options: SequoiaEventOptions) {}
 
+  /** Iterates the notifications; each instance is iterated once. */
   async *[Symbol.asyncIterator](): AsyncGenerator<SequoiaEventItem, void, undefined> {
     const o = this.options;
     const stop = new AbortController();

@@ -1,6 +1,6 @@
 /**
- * The Sequoia's HTTP + WebSocket face over a {@link SequoiaDevice}: every endpoint of the seed
- * (`shared/seeds/000_749476dc3e4c844e.txt`) with the reply shapes of src/sequoia/types.ts.
+ * The Sequoia's HTTP + WebSocket face over a {@link SequoiaDevice}: every endpoint of Parrot's
+ * Sequoia API reference (docs/sequoia.md) with the reply shapes of src/sequoia/types.ts.
  *
  * The face only translates: requests become device calls, device events become WebSocket
  * notifications. Paths from the network reach files only through the device's confined storage.
@@ -146,7 +146,7 @@ export class SequoiaHttpFace {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('message', (data, isBinary) => {
-        // The seed's client answers each ping with the text "pong".
+        // The API reference's client answers each ping with the text "pong".
         if (!isBinary && data.toString().trim() === 'pong') this.awaitingPong.delete(ws);
       });
       ws.on('close', () => this.awaitingPong.delete(ws));
@@ -467,7 +467,7 @@ export class SequoiaHttpFace {
       storage_selected: this.device.getConfig().storage_selected,
       internal: this.mediumInfo('internal'),
     };
-    // The `sd` key is absent when no card is inserted (spec/sequoia.md).
+    // The `sd` key is absent when no card is inserted (docs/sequoia.md).
     if (this.device.sdPresent) body.sd = this.mediumInfo('sd');
     return body;
   }

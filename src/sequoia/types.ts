@@ -2,17 +2,20 @@
  * The Parrot Sequoia HTTP + WebSocket API: request and reply shapes shared by the client
  * (`client.ts`) and the emulator's server face (`server.ts`), so the two cannot drift apart.
  *
- * Shapes follow the seed (`shared/seeds/000_749476dc3e4c844e.txt`) and `shared/spec/sequoia.md`.
- * Where they disagree the spec (the firmware's behaviour) wins; each such place says so.
+ * Shapes follow Parrot's Sequoia API reference and docs/sequoia.md. Where they disagree the
+ * firmware's observed behaviour (docs/sequoia.md) wins; each such place says so.
  */
 
 export const CAPTURE_MODES = ['single', 'timelapse', 'gps_position', 'auto', 'radiometric'] as const;
+/** One of {@link CAPTURE_MODES}: single shot, timelapse, GPS distance, automatic overlap, radiometric calibration. */
 export type CaptureMode = (typeof CAPTURE_MODES)[number];
 
+/** The Sequoia's media: internal memory and the SD card. */
 export const MEDIA = ['internal', 'sd'] as const;
+/** One of {@link MEDIA}. */
 export type MediumName = (typeof MEDIA)[number];
 
-/** `sensors_mask` bits (spec/sequoia.md): RGB 1, Green 2, Red 4, Red-edge 8, NIR 16. */
+/** `sensors_mask` bits (docs/sequoia.md): RGB 1, Green 2, Red 4, Red-edge 8, NIR 16. */
 export const BANDS = [
   { bit: 1, suffix: 'RGB', ext: 'JPG', name: 'rgb' },
   { bit: 2, suffix: 'GRE', ext: 'TIF', name: 'green' },
@@ -20,11 +23,13 @@ export const BANDS = [
   { bit: 8, suffix: 'REG', ext: 'TIF', name: 'red_edge' },
   { bit: 16, suffix: 'NIR', ext: 'TIF', name: 'near_infrared' },
 ] as const;
+/** One of {@link BANDS}. */
 export type Band = (typeof BANDS)[number];
+/** A band's file-name suffix: RGB, GRE, RED, REG, NIR. */
 export type BandSuffix = Band['suffix'];
 
 /**
- * Limits and defaults from the camera's settings file (spec/sequoia.md). `step` is the finest
+ * Limits and defaults from the camera's settings file (docs/sequoia.md). `step` is the finest
  * value the camera keeps, as its PTP properties carry it: the timelapse period in whole
  * milliseconds (TimelapseInterval, UINT32 ms), the GPS distance in whole centimetres (GPSInterval,
  * UINT32 cm), the overlap in whole percent (OverlapRate, UINT8; Parrot's Sequoia API reference
@@ -54,9 +59,12 @@ export function onStep(n: number, step: number): boolean {
   return Math.abs(steps - Math.round(steps)) < 1e-6;
 }
 
+/** RGB JPEG sizes (width, height) by `resolution_rgb` in megapixels. */
 export const RGB_SIZES = { 16: [4608, 3456], 12: [4000, 3000] } as const;
+/** Monochrome TIFF sizes (width, height) by `resolution_mono` in megapixels. */
 export const MONO_SIZES = { '1.2': [1280, 960], '0.3': [640, 480] } as const;
 
+/** The `status` texts of `GET /capture` the firmware uses. */
 export const CAPTURE_STATUSES = [
   'Ready',
   'Calibration running',
@@ -68,8 +76,10 @@ export const CAPTURE_STATUSES = [
   'Not available',
   'Capture is not running',
 ] as const;
+/** One of {@link CAPTURE_STATUSES}. */
 export type CaptureStatusText = (typeof CAPTURE_STATUSES)[number];
 
+/** Reply of `GET /capture`. */
 export interface CaptureStatusReply {
   request: 'capture_status';
   status: CaptureStatusText | string;
@@ -77,13 +87,14 @@ export interface CaptureStatusReply {
   path?: string;
 }
 
-/** Reply of `/capture/start` and `/capture/stop` (undocumented; firmware strings, spec/sequoia.md). */
+/** Reply of `/capture/start` and `/capture/stop` (undocumented; firmware strings, docs/sequoia.md). */
 export interface CaptureCommandReply {
   request: 'capture_start' | 'capture_stop';
   status: string;
   path?: string;
 }
 
+/** The settings of `GET /config` / `POST /config`. */
 export interface SequoiaConfig {
   capture_mode: CaptureMode;
   timelapse_param: number;
@@ -96,7 +107,9 @@ export interface SequoiaConfig {
   storage_selected: MediumName;
   auto_select: 'on' | 'off';
 }
+/** A key of {@link SequoiaConfig}. */
 export type ConfigKey = keyof SequoiaConfig;
+/** Every key of {@link SequoiaConfig}, in the camera's order. */
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   'capture_mode',
   'timelapse_param',
@@ -110,6 +123,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   'auto_select',
 ];
 
+/** The settings of a camera fresh from the factory. */
 export const DEFAULT_CONFIG: SequoiaConfig = {
   capture_mode: 'single',
   timelapse_param: LIMITS.timelapse.default,
@@ -138,7 +152,7 @@ export interface ConfigReply {
   auto_select: 'on' | 'off' | string;
 }
 
-/** Error texts the firmware uses for rejected settings (spec/sequoia.md). */
+/** Error texts the firmware uses for rejected settings (docs/sequoia.md). */
 export const CONFIG_ERRORS = {
   badValue: 'Bad value',
   invalidResolution: 'Invalid resolution',
@@ -152,6 +166,7 @@ export const CONFIG_ERRORS = {
 /** POST /config: every sent key echoed as "Ok" or an error text. */
 export type SetConfigReply = { request: 'set_config' } & Record<string, string>;
 
+/** The sunshine (irradiance) sensor in `GET /status`: per-band readings and its angles. */
 export interface SunshineStatus {
   green_0: number;
   red_0: number;
@@ -164,6 +179,7 @@ export interface SunshineStatus {
   status: string;
 }
 
+/** Temperatures in `GET /status`. */
 export interface TemperatureStatus {
   body_p7: number;
   body_p7mu: number;
@@ -174,13 +190,14 @@ export interface TemperatureStatus {
   status: string;
 }
 
+/** The GPS in `GET /status`; position fields only with a fix. */
 export interface GpsStatus {
   satellite_number: number;
   precision: number;
   speed: number;
   fix: number;
   status: string;
-  // With a fix (spec/sequoia.md, French spelling "degres" as the firmware writes it):
+  // With a fix (docs/sequoia.md, French spelling "degres" as the firmware writes it):
   degres_lat?: number;
   minutes_lat?: number;
   seconds_lat?: number;
@@ -190,6 +207,7 @@ export interface GpsStatus {
   altitude?: number;
 }
 
+/** Body and sunshine-sensor orientation in `GET /status`. */
 export interface InstrumentsStatus {
   body_yaw: number;
   body_pitch: number;
@@ -201,6 +219,7 @@ export interface InstrumentsStatus {
   status: string;
 }
 
+/** Reply of `GET /status`: all four parts. */
 export interface StatusReply {
   request: 'get_status';
   sunshine: SunshineStatus;
@@ -209,27 +228,36 @@ export interface StatusReply {
   instruments: InstrumentsStatus;
 }
 
+/** The parts of `GET /status/<part>`. */
 export const STATUS_PARTS = ['gps', 'instruments', 'sunshine', 'temperature'] as const;
+/** One of {@link STATUS_PARTS}. */
 export type StatusPart = (typeof STATUS_PARTS)[number];
+/** Reply of `GET /status/<part>`. */
 export type StatusPartReply<P extends StatusPart> = { request: `get_${P}` } & Pick<StatusReply, P>;
 
+/** The calibration states of `GET /calibration` (Psi = yaw, Theta = pitch, Phi = roll). */
 export const CALIBRATION_STATES = ['None', 'Ok', 'Running', 'Psi pending', 'Theta pending', 'Phi pending', 'Failed', 'Aborted'] as const;
+/** One of {@link CALIBRATION_STATES}. */
 export type CalibrationState = (typeof CALIBRATION_STATES)[number];
+/** What `/calibration/<target>/start` calibrates. */
 export type CalibrationTarget = 'body' | 'sunshine' | 'radiometric';
 
+/** Reply of `GET /calibration`. */
 export interface CalibrationReply {
   request: 'get_calibration';
   body: CalibrationState | string;
   sunshine: CalibrationState | string;
 }
 
+/** Reply of `/calibration/<target>/start` and `stop`. */
 export interface CalibrationCommandReply {
   request: string;
   status: string;
 }
 
+/** One medium in `GET /storage`. */
 export interface MediumInfo {
-  /** KiB (spec/sequoia.md). */
+  /** KiB (docs/sequoia.md). */
   total: number;
   /** KiB. */
   free: number;
@@ -238,6 +266,7 @@ export interface MediumInfo {
   corrupted: 'yes' | 'no';
 }
 
+/** Reply of `GET /storage`; `sd` is absent without a card. */
 export interface StorageReply {
   request: 'get_storage';
   storage_selected: MediumName | string;
@@ -252,6 +281,7 @@ export type FileInfoReply = { request: 'file_info' } & Record<string, number>;
 /** `/delete/...`: `{"/internal/0002":"deleted"}` keyed by the deleted path. */
 export type DeleteReply = Record<string, string>;
 
+/** Reply of `GET /version`. */
 export interface VersionReply {
   request: 'get_version';
   version: string;
@@ -259,25 +289,32 @@ export interface VersionReply {
   sunshine_serial_number?: string;
 }
 
+/** Reply of `GET /wifi`. */
 export interface WifiReply {
   request: 'get_wifi';
   ssid: string;
   status: 'on' | 'off';
 }
+/** Reply of `POST /wifi`: each posted key with "Ok" or an error text. */
 export type SetWifiReply = { request: 'set_wifi' } & Record<string, string>;
 
+/** A manual exposure: time in µs and ISO (gain × 100). */
 export interface ExposureSetting {
   exp_us: number;
   /** Gain × 100. */
   iso: number;
 }
+/** The monochrome bands as `/manualmode` names them. */
 export const MONO_BANDS = ['green', 'red', 'red_edge', 'near_infrared'] as const;
+/** One of {@link MONO_BANDS}. */
 export type MonoBand = (typeof MONO_BANDS)[number];
 
+/** The exposure settings of `/manualmode`: per monochrome band and for RGB. */
 export interface ManualMode {
   monochrome: { mode: 'auto' | 'manual' } & Record<MonoBand, ExposureSetting>;
   rgb: { mode: 'auto' | 'manual' } & ExposureSetting;
 }
+/** Reply of `GET /manualmode`. */
 export type ManualModeReply = { request: 'get_manualmode' } & ManualMode;
 /** POST /manualmode echoes the posted structure with "Ok" or an error text per leaf. */
 export interface SetManualModeReply {
@@ -294,13 +331,15 @@ export interface ErrorReply {
 
 // ---- WebSocket ---------------------------------------------------------------------------------
 
+/** The camera's keep-alive on the WebSocket; the client answers the text `pong`. */
 export interface PingMessage {
   status: 'ping';
 }
 
+/** A medium's state in a `storage_status` notification. */
 export type StorageState = 'connected' | 'disconnected' | 'full' | 'no_longer_full' | 'error';
 
-/** Notifications listed in the seed; each is `{"status":"change", ...}`. */
+/** Notifications listed in Parrot's Sequoia API reference; each is `{"status":"change", ...}`. */
 export type ChangeNotification =
   | { status: 'change'; capture: 'ready' | 'running' }
   | { status: 'change'; sunshine: 'connected' | 'disconnected' }
@@ -317,6 +356,7 @@ export type ChangeNotification =
   | { status: 'change'; bit_depth: number }
   | { status: 'change'; fix: 'yes' | 'no' };
 
+/** Anything the camera sends on its WebSocket. */
 export type WebSocketMessage = PingMessage | ChangeNotification;
 
 /** File name as the camera writes it: `IMG_YYMMDD_HHMMSS_NNNN_<BAND>.<EXT>`, always 30 characters. */

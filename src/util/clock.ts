@@ -1,5 +1,5 @@
 /**
- * Injected time for device models (DESIGN.md: "Time is injected").
+ * Injected time for device models (docs/architecture.md: "Time is injected").
  *
  * Device models never call `Date.now()` or `setTimeout` directly; they take a {@link Clock}.
  * - {@link RealClock} runs at wall-clock pace, optionally sped up (`--speed 10` makes a 10 s
@@ -19,11 +19,13 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle;
   /** Calls `fn` every `ms` simulated milliseconds until cleared. */
   setInterval(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer; undefined or an already fired timer is fine. */
   clearTimer(handle: TimerHandle | undefined): void;
   /** Resolves after `ms` simulated milliseconds (rejects with the signal's reason if aborted). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** A timer of a {@link Clock}, for {@link Clock.clearTimer}. */
 export interface TimerHandle {
   readonly id: number;
 }
@@ -63,6 +65,7 @@ export class RealClock implements Clock {
     return { id };
   }
 
+  /** Cancels a timer; undefined or an already fired timer is fine. */
   clearTimer(handle: TimerHandle | undefined): void {
     if (!handle) return;
     const t = this.timers.get(handle.id);
@@ -110,6 +113,7 @@ export class ManualClock implements Clock {
     return { id: timer.id };
   }
 
+  /** Cancels a timer; undefined or an already fired timer is fine. */
   clearTimer(handle: TimerHandle | undefined): void {
     if (!handle) return;
     this.timers = this.timers.filter((t) => t.id !== handle.id);

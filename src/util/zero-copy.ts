@@ -1,13 +1,14 @@
 /**
  * Zero-copy file → socket transfer with sendfile(2), through the small native addon in
- * src/native/sendfile.c (built into dist/native/ by scripts/build-native.mjs during `npm ci`).
+ * src/native/sendfile.c: built by node-gyp (binding.gyp, scripts/build-native.mjs) into build/Release
+ * in a checkout, shipped prebuilt under prebuilds/ in the npm package, found by node-gyp-build.
  *
  * Node copies every byte of a download through a JavaScript buffer; nginx hands the kernel the
  * file's pages. On loopback that difference alone kept the emulators at ≈ 0.75× nginx's
  * throughput with ≈ 3.5× its CPU per GiB (bench/sequoia-download.bench.ts). With sendfile the
  * emulator does what the camera's own HTTP server does.
  *
- * The addon is optional: where it could not be built (no compiler, another OS) or when
+ * The addon is optional: where it could not be built or loaded (no compiler, another OS) or when
  * `CAMCTL_SENDFILE=0` is set, {@link canSendFileToSocket} says no and callers stream through
  * src/sequoia/send-file.ts instead — slower, same bytes.
  */
@@ -41,14 +42,11 @@ export class ZeroCopyError extends Error {
   }
 }
 
-/** The addon sits in `<package root>/dist/native/`, whether this module runs from src/ (tests) or dist/. */
-function addonPath(): string | undefined {
+/** The package root (the folder with package.json), whether this module runs from src/ (tests) or dist/. */
+function packageRoot(): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) {
-      const file = path.join(dir, 'dist', 'native', 'camctl_sendfile.node');
-      return existsSync(file) ? file : undefined;
-    }
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
     const up = path.dirname(dir);
     if (up === dir) return undefined;
     dir = up;
@@ -58,12 +56,14 @@ function addonPath(): string | undefined {
 function load(): { native?: NativeSendfile; reason?: string } {
   if (process.env['CAMCTL_SENDFILE'] === '0') return { reason: 'disabled by CAMCTL_SENDFILE=0' };
   if (process.platform !== 'linux') return { reason: `sendfile addon is Linux-only (this is ${process.platform})` };
-  const file = addonPath();
-  if (!file) return { reason: 'dist/native/camctl_sendfile.node was not built (npm run build needs gcc and node headers)' };
+  const root = packageRoot();
+  if (!root) return { reason: 'the camctl package folder was not found' };
   try {
-    return { native: createRequire(import.meta.url)(file) as NativeSendfile };
+    // build/Release (built in this checkout or at install) first, then prebuilds/<platform>-<arch>.
+    const nodeGypBuild = createRequire(import.meta.url)('node-gyp-build') as (dir: string) => NativeSendfile;
+    return { native: nodeGypBuild(root) };
   } catch (err) {
-    return { reason: `cannot load ${file}: ${(err as Error).message}` };
+    return { reason: `the sendfile addon is not available (${(err as Error).message.split('\n')[0]}; npm run build needs a C compiler and node headers)` };
   }
 }
 

@@ -1,4 +1,4 @@
-/** One table for the error codes crossing the Camera layer (DESIGN.md: errors are classes with a stable code). */
+/** One table for the error codes crossing the Camera layer (docs/architecture.md: errors are classes with a stable code). */
 import { describe, expect, it } from 'vitest';
 import { CameraError, CameraSettingError } from '../../src/camera/errors.js';
 import { ptpToCameraError } from '../../src/camera/ptp-errors.js';

@@ -1,5 +1,5 @@
 /**
- * One table for the PTP errors crossing into the Camera layer, over either link (DESIGN.md: errors
+ * One table for the PTP errors crossing into the Camera layer, over either link (docs/architecture.md: errors
  * are classes with a stable code): what `camctl … --json` reports for ptpip:// and usb: alike.
  * (Camera and foreign errors passing through unchanged: errors.test.ts.)
  */

@@ -24,7 +24,7 @@ describe('camctl detect', () => {
   it('lists the PTP cameras on USB with the address to pass, as a table and as JSON', async () => {
     const seq = await startEmu();
     plugUsbCamera(new SequoiaPtpBackend(seq.emu.device), { vendorId: 0x19cf, bus: '001', address: 4 });
-    // The THETA S as lsusb and ptpcam showed it in seed 001 (`Bus 003 Device 009: ID 05ca:0366`, serial 00010093).
+    // The THETA S as lsusb and ptpcam showed it in the THETA community guide (`Bus 003 Device 009: ID 05ca:0366`, serial 00010093).
     const theta = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-'), httpPort: 0, serialNumber: '00010093' });
     onCleanup(() => theta.close());
     plugUsbCamera(new ThetaPtpBackend(theta.device), { vendorId: 0x05ca, productId: 0x0366, bus: '003', address: 9 });

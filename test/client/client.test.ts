@@ -63,7 +63,7 @@ async function shoot(emu: RunningSequoiaEmulator): Promise<void> {
 }
 
 describe('SequoiaClient endpoints against the emulator', () => {
-  it('reads every endpoint of the seed with typed, validated replies', async () => {
+  it('reads every endpoint of the API reference with typed, validated replies', async () => {
     const { client } = await emulator();
     expect(await client.getCaptureStatus()).toEqual({ request: 'capture_status', status: 'Ready' });
     const config = await client.getConfig();
@@ -85,7 +85,7 @@ describe('SequoiaClient endpoints against the emulator', () => {
   it('sets config, wifi and manual mode, and reports rejected keys with the camera text', async () => {
     const { client } = await emulator();
     expect(await client.setConfig({ capture_mode: 'timelapse', timelapse_param: 2 })).toEqual({ capture_mode: 'Ok', timelapse_param: 'Ok' });
-    // With RGB on the camera refuses periods under 1 s (spec/sequoia.md); the other key is applied.
+    // With RGB on the camera refuses periods under 1 s (docs/sequoia.md); the other key is applied.
     const err = await client.setConfig({ timelapse_param: 0.5, gps_param: 40 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SequoiaSettingError);
     expect((err as SequoiaSettingError).answers).toEqual({ timelapse_param: 'Bad value', gps_param: 'Ok' });
@@ -189,7 +189,7 @@ describe('SequoiaClient against faulty servers', () => {
     expect(err.message).toBe('unexpected reply to /version: version: expected a string, got 141; serial_number: missing');
     body = [1];
     expect(await codeOf(client.getConfig())).toBe('BAD_REPLY');
-    // The seed's GET /manualmode example says `near_ir`; the firmware `near_infrared`: both read.
+    // The API reference's GET /manualmode example says `near_ir`; the firmware `near_infrared`: both read.
     const exp = { exp_us: 800, iso: 800 };
     body = { request: 'get_manualmode', monochrome: { mode: 'manual', green: exp, red: exp, red_edge: exp, near_ir: exp }, rgb: { mode: 'auto', ...exp } };
     expect((await client.getManualMode()).monochrome.near_infrared).toEqual(exp);

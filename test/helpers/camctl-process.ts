@@ -12,9 +12,12 @@ export interface CamctlProcess {
   stderr: () => string;
 }
 
-/** Spawns `camctl ARGS…` and resolves once it has printed its first stdout line. */
-export function spawnCamctl(args: string[], timeoutMs = 30_000): Promise<CamctlProcess> {
-  const child = spawn(process.execPath, [CAMCTL_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Spawns `camctl ARGS…` and resolves once it has printed its first stdout line. `bin` is another
+ * camctl entry script (an installed package's `bin/camctl.js`); default this checkout's.
+ */
+export function spawnCamctl(args: string[], timeoutMs = 30_000, bin = CAMCTL_BIN): Promise<CamctlProcess> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

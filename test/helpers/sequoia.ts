@@ -48,7 +48,7 @@ export async function startTestSequoia(opts: Partial<SequoiaEmulatorOptions> = {
   });
 }
 
-/** Collects WebSocket messages from the emulator, answering pings as the seed's client does (unless `answerPings` is false). */
+/** Collects WebSocket messages from the emulator, answering pings as the API reference's client does (unless `answerPings` is false). */
 export async function openWs(url: string, answerPings = true): Promise<{ ws: WebSocket; messages: any[]; next: (pred: (m: any) => boolean, timeoutMs?: number) => Promise<any>; close: () => void }> {
   const ws = new WebSocket(url.replace(/^http/, 'ws') + '/websocket');
   const messages: any[] = [];

@@ -4,7 +4,6 @@
  * exiftool access, and a baseline request.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,9 +12,8 @@ import type { SequoiaImageRequest } from '../../src/devices/images/sequoia.js';
 const run = promisify(execFile);
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
-/** The real capture, when the shared fixtures are checked out beside the repository. */
-export const FIXTURE_DIR = path.resolve(HERE, '../../../shared/fixtures/sequoia-real/0077');
-export const FIXTURE_PRESENT = existsSync(path.join(FIXTURE_DIR, 'IMG_180413_080658_0000_NIR.TIF'));
+/** The real capture (test/fixtures/README.md says where it comes from). */
+export const FIXTURE_DIR = path.resolve(HERE, '../fixtures/sequoia-real/0077');
 export const REFERENCE_JSON = path.join(HERE, 'fixtures/sequoia-0077-tags.json');
 export const FIXTURE_FILES = {
   GRE: 'IMG_180413_080658_0000_GRE.TIF',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeIrradianceList, encodeIrradianceList } from '../../src/devices/images/sequoia.js';
 import { decodeImuList, encodeImuList } from '../../src/devices/images/sequoia-records.js';
 
-/** IMG_180413_080658_0000_NIR.TIF's IrradianceList (fixtures/sequoia-real/0077). */
+/** IMG_180413_080658_0000_NIR.TIF's IrradianceList (test/fixtures/sequoia-real/0077). */
 const FIXTURE_NIR =
   'ITbVCAAAAAAOAAcAAQBkAMqhzsIrNQy8/EwAwT1F2AgAAAAADgAHAAEAZADS5c7C+srWPYYfAMGsTNsIAAAAAA4ABwABAGQA5f3Owhdro70vigHB51veCAAAAAAOAAcAAQBkAPoTz8KjTry9CmUCwdxp4QgAAAAADgAHAAEAZAAmD8/C/QwaPeq//8BmeOQIAAAAAA4ABwABAGQAAlDPws4SAb1phwDBgIbnCAAAAAAOAAcAAQBkAIGZz8I8mpG+SDICwe+S6ggAAAAADgAHAAEAZADLiM/Ci79RvnWCAcGdoO0IAAAAAA4ABwABAGQAjYHPwlz8NL4+DQHBWK3wCAAAAAAOAAcAAQBkAP2gz8IgMPq9WGYBwQ==';
 

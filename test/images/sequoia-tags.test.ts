@@ -1,9 +1,9 @@
 /**
- * The emulated Sequoia's files against the real camera's (fixtures/sequoia-real/0077): the same
+ * The emulated Sequoia's files against the real camera's (test/fixtures/sequoia-real/0077): the same
  * EXIF directories with the same tag types, the same XMP Camera: properties in the same order, and
- * — with exiftool — the same tag list as exiftool reads it. The reference is kept in
- * fixtures/sequoia-0077-tags.json so the suite runs without the 11 MB of pictures; when the shared
- * fixtures are present, the reference is checked against them (CAMCTL_UPDATE_REFERENCE=1 rewrites it).
+ * — with exiftool — the same tag list as exiftool reads it. What the real files contain is digested
+ * in fixtures/sequoia-0077-tags.json, and the digest is checked against the real files in
+ * test/fixtures/sequoia-real/0077 on every run (CAMCTL_UPDATE_REFERENCE=1 rewrites it).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -14,7 +14,6 @@ import { renderSequoiaImage, sequoiaFileName, type SequoiaBandSuffix } from '../
 import {
   FIXTURE_DIR,
   FIXTURE_FILES,
-  FIXTURE_PRESENT,
   REFERENCE_JSON,
   entryKey,
   exiftoolAvailable,
@@ -60,7 +59,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe.runIf(FIXTURE_PRESENT)('the committed reference', () => {
+describe('the committed reference', () => {
   it('matches the real capture', async () => {
     const fresh = {} as Reference;
     for (const band of BANDS) {

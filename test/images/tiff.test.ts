@@ -20,7 +20,7 @@ import { apexAperture, apexShutter } from '../../src/devices/images/sequoia-meta
 import { readTiffDirs } from './helpers.js';
 
 describe('floatRational: the camera’s encoding of floats', () => {
-  // [value, numerator, denominator] as found in fixtures/sequoia-real/0077.
+  // [value, numerator, denominator] as found in test/fixtures/sequoia-real/0077.
   it.each([
     ['ExposureTime 1/333 s', 0.003, 6442451, 2147483647],
     ['FNumber 2.2', 2.2, 2147483647, 976128896],

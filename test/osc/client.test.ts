@@ -12,7 +12,7 @@ import { OscClient } from '../../src/osc/client.js';
 import { OscClientError } from '../../src/osc/errors.js';
 import { LivePreviewParser, boundaryOf } from '../../src/osc/live-preview.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/theta-real');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/theta-real');
 
 let dir: string;
 let cam: RunningThetaEmulator;

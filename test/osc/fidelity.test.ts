@@ -1,6 +1,6 @@
 /**
  * Where RICOH's THETA API reference (ricohapi/theta-api-specs) or the recorded replies of a real
- * THETA S (shared/fixtures/theta-real) say what the camera answers, the emulator answers the same:
+ * THETA S (test/fixtures/theta-real) say what the camera answers, the emulator answers the same:
  * over real HTTP on loopback, port 0.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { startThetaEmulator } from '../../src/emulator/theta.js';
 import { ManualClock } from '../../src/util/clock.js';
 import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/theta-real');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/theta-real');
 
 let dir: string;
 let cam: RunningThetaEmulator;

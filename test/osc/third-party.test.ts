@@ -1,8 +1,8 @@
 /**
  * Real third-party clients against the THETA emulator on loopback:
- * - the npm `osc-client` package (the library of the seed's Node example), unmodified: the seed's
+ * - the npm `osc-client` package (the library of the THETA community guide's Node example), unmodified: the guide's
  *   script itself, and its Osc2Client flows;
- * - the seed's Python examples with Debian's python3 + python3-requests.
+ * - the guide's Python examples with Debian's python3 + python3-requests.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -57,18 +57,18 @@ async function idle(): Promise<void> {
 }
 
 describe('npm osc-client against the emulator', () => {
-  it('uses osc-client 1.1.0 for the seed example and 2.x for Osc2Client', () => {
+  it('uses osc-client 1.1.0 for the guide example and 2.x for Osc2Client', () => {
     expect((require('osc-client-v1/package.json') as { version: string }).version).toBe('1.1.0');
     expect((require('osc-client/package.json') as { version: string }).version).toMatch(/^2\./);
   });
 
-  it("runs the seed's Node example unmodified but host and port: startSession → takePicture → getImage → closeSession", async () => {
+  it("runs the guide's Node example unmodified but host and port: startSession → takePicture → getImage → closeSession", async () => {
     const work = await mkdtemp(path.join(dir, 'node-'));
     const src = await readFile(path.join(SEED, 'node-take-picture.js'), 'utf8');
     const script = src.replace("var domain = '192.168.1.1';", "var domain = '127.0.0.1';").replace("var port = '80';", `var port = '${port}';`);
     expect(script).not.toBe(src);
     await writeFile(path.join(work, 'main.js'), script);
-    // The seed dates from Node 4–6, where fs.writeFile without a callback only warned; Node ≥ 10
+    // The guide dates from Node 4–6, where fs.writeFile without a callback only warned; Node ≥ 10
     // throws. This preload restores that old runtime behaviour — the script itself is untouched.
     await writeFile(
       path.join(work, 'node6-fs.cjs'),
@@ -152,7 +152,7 @@ describe('npm osc-client against the emulator', () => {
   });
 });
 
-describe("the seed's Python examples (Debian python3-requests)", () => {
+describe("the THETA guide's Python examples (Debian python3-requests)", () => {
   const python = '/usr/bin/python3';
   const has = existsSync(python) && existsSync('/usr/lib/python3/dist-packages/requests/__init__.py');
   it('state, info, startSession, takePicture, _listAll and getImage into output.jpg', async (ctx) => {

@@ -1,5 +1,5 @@
 /**
- * Backpressure over PTP/IP (DESIGN.md "Backpressure both ways"): while the data sink is busy the
+ * Backpressure over PTP/IP (docs/architecture.md "Backpressure both ways"): while the data sink is busy the
  * initiator stops reading the socket, so a 64 MiB GetObject into a stalled sink delivers only a
  * few MiB (what one socket read and the kernel buffers hold), and finishes byte-exact once the
  * sink drains.

@@ -1,5 +1,5 @@
 /**
- * One client test suite, run over every transport (DESIGN.md "Tests"): PTP/IP over real loopback
+ * One client test suite, run over every transport (docs/architecture.md "Tests"): PTP/IP over real loopback
  * sockets to the emulated Sequoia's responder, and the in-memory pair straight into the same
  * responder core. Both drive a real SequoiaDevice writing real files.
  */

@@ -13,7 +13,7 @@ import { PARROT_VENDOR_ID, decodeStatusMask, encodeStatusMask, decodeTemperature
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
-describe('golden: RICOH THETA S answers from the seed', () => {
+describe('golden: RICOH THETA S answers (ptpcam dumps of the THETA community guide)', () => {
   it('GetDeviceInfo decodes to what ptpcam -i / -o / -p printed', () => {
     const info = decodeDeviceInfo(dump.GET_DEVICE_INFO);
     expect(info).toMatchObject({

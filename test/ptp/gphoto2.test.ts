@@ -1,6 +1,5 @@
 /**
- * Debian's gphoto2 against the emulated Sequoia's PTP/IP face (issue 4 "gphoto2 works against the
- * emulator"), on 127.0.0.1 with a port picked by the OS. gphoto2 is a real third-party initiator:
+ * Debian's gphoto2 against the emulated Sequoia's PTP/IP face, on 127.0.0.1 with a port picked by the OS. gphoto2 is a real third-party initiator:
  * nothing here is mocked. Skips with a reason when gphoto2 is missing, except on CI.
  */
 import { execFile } from 'node:child_process';

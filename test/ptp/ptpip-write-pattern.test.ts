@@ -1,5 +1,5 @@
 /**
- * How the PTP/IP responder's packets reach the socket (issue 4 "Performance"): a data phase and
+ * How the PTP/IP responder's packets reach the socket (for throughput): a data phase and
  * the CmdResponse written right after it leave in ONE writev, and the hold never outlives the
  * current tick — a response that comes later does not delay the data.
  */

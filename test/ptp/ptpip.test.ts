@@ -1,6 +1,6 @@
 /**
  * PTP/IP packet codec, incremental parser (split at every offset, fast-check), and the responder
- * under bad input over real loopback sockets (issue 4 "Bad input"): the responder answers InitFail
+ * under bad input over real loopback sockets: the responder answers InitFail
  * or closes, stays up, and other initiators' sessions carry on.
  */
 import { connect, type Socket } from 'node:net';

@@ -1,6 +1,6 @@
 /**
- * PTP over USB bulk containers: a ptpcam session with the THETA S of seed 001 as it crosses the
- * bulk pipes (its answers are the seed's hex dumps, in the containers the USB class wraps them
+ * PTP over USB bulk containers: a ptpcam session with the THETA S of the THETA community guide as it crosses the
+ * bulk pipes (its answers are the guide's hex dumps, in the containers the USB class wraps them
  * in), encoders byte for byte, the incremental parser split at every offset and at random
  * (fast-check), random bytes, lying lengths, and data containers longer than a u32.
  */

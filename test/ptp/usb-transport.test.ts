@@ -1,5 +1,5 @@
 /**
- * PtpUsbTransport one layer above the bus (issue 7 "Testing without a USB bus"): the in-memory USB
+ * PtpUsbTransport one layer above the bus (testing without a USB bus): the in-memory USB
  * camera (real packet sizes, short packets and ZLPs, class requests, node-usb-rs's failures) with
  * the emulated Sequoia and THETA behind it. Data phases ending exactly on a packet boundary in both
  * directions, data split over many transfers, backpressure, events on the interrupt pipe, Cancel

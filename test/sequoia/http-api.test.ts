@@ -1,5 +1,5 @@
 /**
- * The emulated Sequoia's HTTP API against the seed's examples: every endpoint's keys, value types
+ * The emulated Sequoia's HTTP API against the examples of Parrot's Sequoia API reference: every endpoint's keys, value types
  * and units, over real HTTP on 127.0.0.1 port 0 and real files in a temp dir.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ describe('reply shapes (seed examples)', () => {
     expect(r.body).toEqual({ request: 'capture_status', status: 'Ready' });
   });
 
-  it('GET /config has every key with the seed types; doubles keep their decimal point', async () => {
+  it('GET /config has every key with the API reference types; doubles keep their decimal point', async () => {
     const r = await cam.get('/config');
     expect(Object.keys(r.body)).toEqual([
       'request', 'capture_mode', 'timelapse_param', 'gps_param', 'overlap_param', 'resolution_rgb',
@@ -33,7 +33,7 @@ describe('reply shapes (seed examples)', () => {
     expect(r.text).toContain('"overlap_param":80.0');
   });
 
-  it('POST /config with the seed payload echoes Ok for every key and applies it', async () => {
+  it('POST /config with the API reference payload echoes Ok for every key and applies it', async () => {
     const payload = {
       capture_mode: 'single', timelapse_param: 2.5, gps_param: 25.0, overlap_param: 80.0, resolution_rgb: 12,
       resolution_mono: 1.2, bit_depth: 10, sensors_mask: 31, storage_selected: 'internal', auto_select: 'off',
@@ -46,7 +46,7 @@ describe('reply shapes (seed examples)', () => {
     expect(g.body.resolution_rgb).toBe(12);
   });
 
-  it('GET /status has the four parts with the seed keys', async () => {
+  it('GET /status has the four parts with the API reference keys', async () => {
     const r = await cam.get('/status');
     expect(r.body.request).toBe('get_status');
     expect(Object.keys(r.body.sunshine).sort()).toEqual(
@@ -109,7 +109,7 @@ describe('reply shapes (seed examples)', () => {
     expect(bad.body.ssid).toBe('Bad value');
   });
 
-  it('POST then GET /manualmode as in the seed (near_infrared, the firmware key)', async () => {
+  it('POST then GET /manualmode as in the API reference (near_infrared, the firmware key)', async () => {
     const payload = {
       monochrome: {
         mode: 'manual',

@@ -1,7 +1,7 @@
 /**
- * The seed's own Python examples (test/sequoia/python/, changed only in host/port and Python 3
+ * The Python examples of Parrot's Sequoia API reference (test/sequoia/python/, changed only in host/port and Python 3
  * print syntax) run with Debian's /usr/bin/python3 + python3-requests + python3-websocket against
- * the emulator. Their printed JSON must have the seed's shapes.
+ * the emulator. Their printed JSON must have the reference's shapes.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
@@ -43,7 +43,7 @@ function documents(out: string): any[] {
   return docs;
 }
 
-describe.skipIf(!enabled)('the seed Python examples against the emulator', () => {
+describe.skipIf(!enabled)('the Sequoia API reference Python examples against the emulator', () => {
   beforeAll(async () => {
     cam = await startTestSequoia({ clock: new RealClock(), pingIntervalMs: 500 });
     host = new URL(cam.url).host;
@@ -68,7 +68,7 @@ describe.skipIf(!enabled)('the seed Python examples against the emulator', () =>
     expect(documents(await py('version.py'))[0].request).toBe('get_version');
   });
 
-  it('config get and post print the seed shapes', async () => {
+  it('config get and post print the reference shapes', async () => {
     const [get, post] = documents(await py('config.py'));
     expect(get.request).toBe('get_config');
     expect(Object.values(post).filter((v) => v !== 'Ok')).toEqual(['set_config']);

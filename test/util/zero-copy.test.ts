@@ -1,7 +1,7 @@
 /**
  * The sendfile(2) addon over real loopback sockets: exact bytes for ranges and for data queued
  * before it, a file shorter than asked, a client that leaves mid-transfer, and cancel. Under
- * CI=true the addon must have been built (`npm ci` → prepare → scripts/build-native.mjs).
+ * CI=true the addon must have been built (`npm ci` → the install script → scripts/build-native.mjs, node-gyp).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { open, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * The binary record lists the Sequoia embeds in XMP as base64 (spec/sequoia.md "Files the camera
+ * The binary record lists the Sequoia embeds in XMP as base64 (docs/sequoia.md "Files the camera
  * writes"): the sunshine sensor's IrradianceList (mono bands) and the gyro's IMUAngularVelocity
  * (RGB). Both are little-endian, fixed-size records, oldest first.
  */

@@ -135,7 +135,7 @@ function checkRequest(req: SequoiaImageRequest): void {
 
 /**
  * The camera's file name for this request: IMG_YYMMDD_HHMMSS_NNNN_<BAND>.<TIF|JPG>, always 30
- * characters (spec/sequoia.md "Files the camera writes").
+ * characters (docs/sequoia.md "Files the camera writes").
  */
 export function sequoiaFileName(req: Pick<SequoiaImageRequest, 'band' | 'captureTimeMs' | 'pictureIndex'>): string {
   const d = new Date(req.captureTimeMs);

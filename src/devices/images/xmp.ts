@@ -1,5 +1,5 @@
 /**
- * The XMP packet of Sequoia files, written the way the camera writes it (fixtures 0077): one
+ * The XMP packet of Sequoia files, written the way the camera writes it (test/fixtures/sequoia-real/0077): one
  * rdf:Description in the `Camera` namespace (http://pix4d.com/camera/1.0/, the rig description
  * Pix4D and OpenDroneMap read), simple values as attributes, list values as one-item rdf:Seq,
  * binary blobs (IrradianceList, IMUAngularVelocity) as element text on their own line, then space

@@ -1,6 +1,6 @@
 /**
  * The emulated Parrot Sequoia: one device model that every protocol face (HTTP + WebSocket,
- * PTP/IP) drives and observes. It knows nothing of wire formats (DESIGN.md rule 1): faces call its
+ * PTP/IP) drives and observes. It knows nothing of wire formats (docs/architecture.md rule 1): faces call its
  * methods and listen to its events, so a capture started through one face is listed, downloadable
  * and announced through all of them, as on the real multi-client camera.
  *
@@ -83,7 +83,7 @@ export interface FileEvent {
 }
 
 export interface SequoiaDeviceEvents {
-  /** A WebSocket-style change notification (the seed's list). */
+  /** A WebSocket-style change notification (the list in Parrot's Sequoia API reference). */
   notification: [ChangeNotification];
   'file-added': [FileEvent];
   'file-removed': [{ medium: MediumName; folder: string; name: string }];

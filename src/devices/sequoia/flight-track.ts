@@ -4,11 +4,13 @@
  * flown — which drives `gps_position` and `auto` captures — all come from here.
  */
 
+/** A point of the flight track. */
 export interface Waypoint {
   lat: number;
   lon: number;
 }
 
+/** The flight the emulated Sequoia simulates (for GPS, GPS-distance and overlap capture modes). */
 export interface FlightTrackOptions {
   waypoints: Waypoint[];
   /** Ground speed in m/s (0 = hovering). */

@@ -1,6 +1,6 @@
 /**
  * Validation of the Sequoia's settings as the firmware does it: each field on its own, accepted
- * or rejected with the firmware's error text (spec/sequoia.md), so a POST with one bad field still
+ * or rejected with the firmware's error text (docs/sequoia.md), so a POST with one bad field still
  * applies the others. The camera's own web UI sends numbers as strings and `bit_depth` as
  * `"10bits"`; both forms are accepted.
  */
@@ -184,8 +184,8 @@ function validateMode(v: unknown): FieldResult<'auto' | 'manual'> {
 
 /**
  * Applies a POSTed manual-mode object onto a copy of `current`. The reply mirrors the posted
- * structure with "Ok" or an error text at each leaf. The seed's GET example says `near_ir`; the
- * firmware only knows `near_infrared` (spec/sequoia.md) — we accept `near_ir` on input as an alias
+ * structure with "Ok" or an error text at each leaf. The API reference's GET example says `near_ir`; the
+ * firmware only knows `near_infrared` (docs/sequoia.md) — we accept `near_ir` on input as an alias
  * and always answer `near_infrared`.
  */
 export function applyManualMode(body: Record<string, unknown>, current: ManualMode): { next: ManualMode; reply: Record<string, unknown>; applied: boolean } {

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../../util/clock.js';
 
+/** What powers the emulated THETA: its battery, or a charger (the battery charges). */
 export type PowerSource = 'battery' | 'charger';
 
 export class ThetaBattery {

@@ -1,6 +1,6 @@
 /**
  * The emulated RICOH THETA S: its state machine, sessions, API level, options, battery, capture
- * pipeline and files. It knows nothing of HTTP or JSON on the wire (DESIGN.md rule 1); the OSC
+ * pipeline and files. It knows nothing of HTTP or JSON on the wire (docs/architecture.md rule 1); the OSC
  * server face (src/osc/server.ts) and a PTP face call these methods.
  *
  * Behaviour follows the camera as RICOH documents it and as the recorded replies show:

@@ -1,8 +1,8 @@
 /**
  * The THETA S's shooting and camera options: current values, their `…Support` values, validation
  * and the rules that tie them together (fileFormat follows captureMode, the shortest interval
- * depends on the image size). Facts: shared/spec/osc.md "Options on the THETA S" and RICOH's
- * theta-web-api-v2.0/options/*.md.
+ * depends on the image size). Facts: docs/osc.md "Options on the THETA S" and RICOH's
+ * theta-api-specs (theta-web-api-v2.0/options/*.md).
  *
  * Names are the API's; the API level changes a few spellings (`_video` in v2.0 is `video` in v2.1,
  * v2.1 adds `previewFormat` and the un-prefixed interval options).

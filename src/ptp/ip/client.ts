@@ -14,6 +14,7 @@ import { PtpIpTransport, type PtpIpConnectOptions } from './transport.js';
 
 export interface PtpIpClientOptions extends PtpIpConnectOptions, PtpClientStartOptions {}
 
+/** A PTP client over PTP/IP (CIPA DC-005): the command and event TCP connections to a camera (port 15740) or an emulator. */
 export class PtpIpClient extends PtpClient {
   private constructor(
     session: PtpSession,
@@ -22,11 +23,13 @@ export class PtpIpClient extends PtpClient {
     super(session);
   }
 
+  /** Connects both connections, opens a session and reads DeviceInfo. */
   static async connect(opts: PtpIpClientOptions): Promise<PtpIpClient> {
     const transport = await PtpIpTransport.connect(opts);
     return startPtpClient(transport, opts, (session) => new PtpIpClient(session, transport));
   }
 
+  /** CloseSession (best effort) and closes both connections. */
   close(): Promise<void> {
     return this.session.close();
   }

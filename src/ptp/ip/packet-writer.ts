@@ -1,7 +1,7 @@
 /**
- * Writes PTP/IP packets to a socket with backpressure (DESIGN.md: wait for `drain`), and sends a
+ * Writes PTP/IP packets to a socket with backpressure (docs/architecture.md: wait for `drain`), and sends a
  * whole data phase as StartData, Data…, EndData. Small phases go out in a single write so a
- * transaction costs one segment per direction even where Nagle is on (ptp.md "Nagle").
+ * transaction costs one segment per direction even where Nagle is on (docs/ptp.md "Nagle").
  *
  * With `coalesceResponse` (the responder's command connection) the last packet of a data phase
  * is held corked until the current run of promise continuations is over, so the CmdResponse the
@@ -66,7 +66,7 @@ export class PacketWriter {
    * `maxChunk`); the last one goes as EndData. A source that yields more or fewer bytes than
    * announced is a bug of the caller and rejects (the connection must then be dropped).
    *
-   * Write pattern (issue 4 "Performance"): StartData goes out together with the first packet, and
+   * Write pattern (for throughput, bench/ptp.bench.ts): StartData goes out together with the first packet, and
    * a phase that fits one packet is a single write of StartData + EndData + payload — gphoto2
    * fetches large files as 1 MiB GetPartialObject transactions, so per-transaction writes and
    * wake-ups, not bandwidth, bound its throughput. The last write does not wait for `drain`: the

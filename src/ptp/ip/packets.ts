@@ -1,5 +1,5 @@
 /**
- * PTP/IP packets (CIPA DC-005; ptp.md "PTP/IP"): every packet is u32 length (including the
+ * PTP/IP packets (CIPA DC-005; docs/ptp.md "PTP/IP"): every packet is u32 length (including the
  * 8-byte header), u32 type, payload. Pure encoders and a decoder of whole control packets; data
  * packets (Data, EndData) are streamed by the parser and never assembled here.
  */
@@ -104,7 +104,7 @@ export function encodeCmdResponse(code: number, transactionId: number, params: r
     for (const p of params) w.u32(p);
   });
 }
-/** Events always carry three parameters: gphoto2 reads them regardless of the length (ptp.md). */
+/** Events always carry three parameters: gphoto2 reads them regardless of the length (docs/ptp.md). */
 export function encodeEvent(code: number, transactionId: number, params: readonly number[]): Uint8Array {
   if (params.length > 3) throw new RangeError('events take at most 3 parameters');
   return packet(PacketType.Event, (w) => {

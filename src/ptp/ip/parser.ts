@@ -1,5 +1,5 @@
 /**
- * Incremental PTP/IP parser (DESIGN.md: `push(chunk)` emits whole packets and keeps the rest).
+ * Incremental PTP/IP parser (docs/architecture.md: `push(chunk)` emits whole packets and keeps the rest).
  *
  * Control packets are at most `maxPacketSize` bytes and are assembled (concatenating only their
  * own few chunks). Data and EndData payloads are not assembled: their bytes are passed on as

@@ -19,10 +19,10 @@
  * Commands that arrive before the event connection wait for it (libgphoto2 and camctl never send
  * any, but the spec does not forbid it).
  *
- * Bad input never takes the server down (issue 4 "Bad input"): before the init handshake a
+ * Bad input never takes the server down: before the init handshake a
  * malformed or unexpected packet is answered with InitFail and the socket closed; after it, the
  * initiator's two connections are closed. Other initiators carry on. TCP_NODELAY is set on every
- * socket (ptp.md "Nagle": gphoto2 otherwise stalls ≈ 44 ms per transaction).
+ * socket (docs/ptp.md "Nagle": gphoto2 otherwise stalls ≈ 44 ms per transaction).
  *
  * @example
  * const responder = new PtpIpResponder({ backend });

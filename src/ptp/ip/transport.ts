@@ -1,7 +1,7 @@
 /**
  * PTP/IP initiator transport: opens the command connection, performs the init handshake
  * (GUID, friendly name, version), then opens the event connection — the order gphoto2 uses
- * (ptp.md "Connect order") — and carries a {@link PtpSession}'s packets.
+ * (docs/ptp.md "Connect order") — and carries a {@link PtpSession}'s packets.
  *
  * @example
  * const transport = await PtpIpTransport.connect({ host: '127.0.0.1', port, signal });
@@ -29,6 +29,7 @@ const readers = new WeakMap<Socket, (chunk: Buffer) => void>();
 /** Sockets in a device→host data phase, which read in large buffers. */
 const inDataPhase = new WeakSet<Socket>();
 
+/** Where and how {@link PtpIpClient.connect} connects. */
 export interface PtpIpConnectOptions {
   host: string;
   /** Command port. Default 15740. */

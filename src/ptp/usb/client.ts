@@ -16,6 +16,7 @@ import { PtpUsbTransport, type PtpUsbOpenOptions } from './transport.js';
 
 export interface PtpUsbClientOptions extends PtpUsbOpenOptions, PtpClientStartOptions {}
 
+/** A PTP client over USB: the camera's PTP interface claimed through the `usb` package (find one with {@link findPtpUsbCameras}). */
 export class PtpUsbClient extends PtpClient {
   private constructor(
     session: PtpSession,
@@ -24,11 +25,13 @@ export class PtpUsbClient extends PtpClient {
     super(session);
   }
 
+  /** Claims the PTP interface, opens a session and reads DeviceInfo. */
   static async open(device: UsbDeviceLike, opts: PtpUsbClientOptions = {}): Promise<PtpUsbClient> {
     const transport = await PtpUsbTransport.open(device, opts);
     return startPtpClient(transport, opts, (session) => new PtpUsbClient(session, transport));
   }
 
+  /** CloseSession (best effort) and releases the interface. */
   close(): Promise<void> {
     return this.session.close();
   }

@@ -1,11 +1,11 @@
 /**
- * PTP over USB bulk containers (ptp.md "PTP over USB"; USB Still Image Capture Device Definition
+ * PTP over USB bulk containers (docs/ptp.md "PTP over USB"; USB Still Image Capture Device Definition
  * §7): u32 length (header included), u16 type (1 command, 2 data, 3 response, 4 event),
  * u16 code (operation / response / event; a data container repeats its operation's code),
  * u32 transaction id, then up to five u32 parameters (events: three) or the data payload.
  *
  * Pure encoders, a decoder of whole non-data containers, and {@link PtpUsbParser}, an incremental
- * parser that accepts the byte stream cut anywhere (DESIGN.md: `push(chunk)` emits whole packets
+ * parser that accepts the byte stream cut anywhere (docs/architecture.md: `push(chunk)` emits whole packets
  * and keeps the rest). Data payloads are never assembled: they pass on as subarrays of the incoming
  * transfers, so a 512 MiB GetObject flows through without a copy.
  *

@@ -99,12 +99,12 @@ export interface UsbDeviceLike {
   detachKernelDriver?(interfaceNumber: number): Promise<void>;
 }
 
-/** USB interface class / subclass / protocol of a PTP (Still Image Capture) interface (ptp.md). */
+/** USB interface class / subclass / protocol of a PTP (Still Image Capture) interface (docs/ptp.md). */
 export const PTP_INTERFACE = { class: 6, subclass: 1, protocol: 1 } as const;
 
 export function isPtpInterface(alt: UsbAlternateInterfaceLike): boolean {
   return alt.interfaceClass === PTP_INTERFACE.class && alt.interfaceSubclass === PTP_INTERFACE.subclass && alt.interfaceProtocol === PTP_INTERFACE.protocol;
 }
 
-/** Class-specific requests of the USB still-image class (ptp.md "PTP over USB"). */
+/** Class-specific requests of the USB still-image class (docs/ptp.md "PTP over USB"). */
 export const UsbPtpRequest = { Cancel: 0x64, GetExtendedEventData: 0x65, DeviceReset: 0x66, GetDeviceStatus: 0x67 } as const;

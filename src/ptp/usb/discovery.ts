@@ -1,7 +1,7 @@
 /// <reference types="w3c-web-usb" />
 /**
  * Finding PTP cameras on USB: every device with an interface of class 6, subclass 1, protocol 1
- * (ptp.md "PTP over USB"), whatever its vendor — the Sequoia (0x19cf), the THETA (05ca:0366 S,
+ * (docs/ptp.md "PTP over USB"), whatever its vendor — the Sequoia (0x19cf), the THETA (05ca:0366 S,
  * 0367 SC, 0368 V, 036d Z1), any other PTP camera. Only descriptors are read; nothing is opened.
  *
  * The device list comes from the `usb` package, loaded here and only here, lazily: a machine
@@ -19,6 +19,7 @@ export { PtpUsbUnavailableError } from './errors.js';
 
 const debug = debuglog('camctl:ptpusb');
 
+/** A PTP camera found on the USB bus, with what lsusb would show. */
 export interface PtpUsbCandidate {
   device: UsbDeviceLike;
   /** Bus number as lsusb prints it (`Bus 003`); NaN when the platform's bus id is not a number. */
@@ -90,7 +91,7 @@ export async function findPtpUsbCameras(list?: () => Promise<UsbDeviceLike[]>): 
   return found;
 }
 
-/** Cameras known to speak PTP on USB, by vendor (and product): ptp.md, issue 7. */
+/** Cameras known to speak PTP on USB, by vendor (and product): docs/sequoia.md, docs/osc.md. */
 const KNOWN_PTP_CAMERAS: ReadonlyArray<readonly [number, number | undefined]> = [
   [0x19cf, undefined], // Parrot (Sequoia)
   [0x05ca, 0x0366], [0x05ca, 0x0367], [0x05ca, 0x0368], [0x05ca, 0x036d], // RICOH THETA S, SC, V, Z1

@@ -1,5 +1,5 @@
 /**
- * Errors of PTP over USB, each with a stable `code` (DESIGN.md "Errors are classes with a stable
+ * Errors of PTP over USB, each with a stable `code` (docs/architecture.md "Errors are classes with a stable
  * code"), plus {@link usbFailureKind}, which reads what a USB library's error means. node-usb-rs
  * rejects with plain Errors whose messages carry nusb's error names ("transferIn error: Stall",
  * "claimInterface error: interface is busy (os error 16)"), so the message is all there is to read.

@@ -39,6 +39,7 @@ const debug = debuglog('camctl:ptpusb');
 /** The event code a Cancel request carries (§5.2.1). */
 const CANCEL_CODE = 0x4001;
 
+/** How {@link PtpUsbClient.open} claims the camera. */
 export interface PtpUsbOpenOptions {
   /** The PTP interface to claim. Default: the first interface of class 6/1/1. */
   interfaceNumber?: number;

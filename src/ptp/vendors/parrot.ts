@@ -1,7 +1,7 @@
 /**
  * Parrot's PTP extension (VendorExtensionID 0x1B, "parrot.com: 1.0;"), as spoken by the Sequoia
  * over USB and PTP/IP. Codes and data layouts follow Parrot's "PTP Parrot Extension" manual as
- * used by Parrot-Developers/sequoia-ptpy, and spec/sequoia.md.
+ * used by Parrot-Developers/sequoia-ptpy, and docs/sequoia.md.
  *
  * @example
  * const temps = decodeTemperatureValues(data); // { P7: 41250, ... } in milli-°C
@@ -9,9 +9,12 @@
 import { DataType, registerVendor } from '../codes.js';
 import { PtpReader, PtpWriter } from '../codec.js';
 
+/** The Sequoia's VendorExtensionID in DeviceInfo. */
 export const PARROT_VENDOR_ID = 0x1b;
+/** The Sequoia's VendorExtensionDesc in DeviceInfo. */
 export const PARROT_EXTENSION_DESC = 'parrot.com: 1.0;';
 
+/** Parrot's vendor operations on the Sequoia (sensors, IMU, status, calibration, storage). */
 export const ParrotOp = {
   GetSunshineValues: 0x9201,
   GetTemperatureValues: 0x9202,
@@ -29,11 +32,13 @@ export const ParrotOp = {
   SendFirmwareUpdate: 0x9213,
 } as const;
 
+/** Parrot's vendor events: Status (the status mask changed) and MagnetoCalibrationStatus. */
 export const ParrotEv = {
   Status: 0xc201,
   MagnetoCalibrationStatus: 0xc202,
 } as const;
 
+/** Parrot's vendor properties on the Sequoia (sensors mask, resolutions, bit depths, Wi-Fi, GPS interval, overlap, storage). */
 export const ParrotProp = {
   PhotoSensorEnableMask: 0xd201,
   PhotoSensorsKeepOn: 0xd202,
@@ -65,7 +70,7 @@ export const ParrotProp = {
   XMPTag: 0xd224,
 } as const;
 
-/** StillCaptureMode (0x5013) values on the Sequoia (spec/sequoia.md). */
+/** StillCaptureMode (0x5013) values on the Sequoia (docs/sequoia.md). */
 export const ParrotCaptureMode = {
   Single: 0x0001,
   Timelapse: 0x0003,
@@ -91,8 +96,10 @@ export const PARROT_STATUS_BITS = [
   'AuxiliarySensorsInitDone',
   'CameraRunning',
 ] as const;
+/** One flag of the status mask. */
 export type ParrotStatusFlag = (typeof PARROT_STATUS_BITS)[number];
 
+/** MagnetoCalibStatus values by number (0 None … 7 Aborted). */
 export const MAGNETO_CALIB_STATUS = ['None', 'Ok', 'Running', 'RollPending', 'PitchPending', 'YawPending', 'Failed', 'Aborted'] as const;
 
 /** Data types the Sequoia uses for its properties, for `camctl ptp prop set` and the emulator. */
@@ -135,6 +142,7 @@ function need(a: number[], n: number, what: string): number[] {
 }
 const at = (a: number[], i: number): number => a[i] as number;
 
+/** One value per multispectral band. */
 export interface Bands<T> {
   Green: T;
   Red: T;
@@ -146,10 +154,12 @@ export function decodeSunshineValues(data: Uint8Array): Bands<[number, number]> 
   const a = need(u32s(data), 8, 'sunshine');
   return { Green: [at(a, 0), at(a, 4)], Red: [at(a, 1), at(a, 5)], RedEdge: [at(a, 2), at(a, 6)], NIR: [at(a, 3), at(a, 7)] };
 }
+/** Encodes GetSunshineValues data (the emulator's side of {@link decodeSunshineValues}). */
 export function encodeSunshineValues(v: Bands<[number, number]>): Uint8Array {
   return new PtpWriter().u32array([v.Green[0], v.Red[0], v.RedEdge[0], v.NIR[0], v.Green[1], v.Red[1], v.RedEdge[1], v.NIR[1]]).finish();
 }
 
+/** The Sequoia's temperatures in °C. */
 export interface Temperatures {
   P7: number;
   P7MU: number;
@@ -163,17 +173,20 @@ export function decodeTemperatureValues(data: Uint8Array): Temperatures {
   const a = need(i32s(data), 6, 'temperatures');
   return { P7: at(a, 0), P7MU: at(a, 1), DDR: at(a, 2), WiFi: at(a, 3), IMU: at(a, 4), IMUSunshine: at(a, 5) };
 }
+/** Encodes GetTemperatureValues data (the emulator's side of {@link decodeTemperatureValues}). */
 export function encodeTemperatureValues(t: Temperatures): Uint8Array {
   const w = new PtpWriter().u32(6);
   for (const v of [t.P7, t.P7MU, t.DDR, t.WiFi, t.IMU, t.IMUSunshine]) w.i32(v);
   return w.finish();
 }
 
+/** Orientation in degrees. */
 export interface Angles {
   Yaw: number;
   Pitch: number;
   Roll: number;
 }
+/** A three-axis reading (gyroscope µrad/s, accelerometer µm/s², magnetometer nT). */
 export interface Xyz {
   X: number;
   Y: number;
@@ -184,16 +197,19 @@ export function decodeAngleValues(data: Uint8Array): Angles {
   const a = need(i32s(data), 3, 'angles');
   return { Yaw: at(a, 0), Pitch: at(a, 1), Roll: at(a, 2) };
 }
+/** Decodes a three-axis reading (array of 3 i32). */
 export function decodeXyz(data: Uint8Array): Xyz {
   const a = need(i32s(data), 3, 'vector');
   return { X: at(a, 0), Y: at(a, 1), Z: at(a, 2) };
 }
+/** Encodes an array of i32 (the emulator's side of the sensor decoders). */
 export function encodeI32Array(values: readonly number[]): Uint8Array {
   const w = new PtpWriter().u32(values.length);
   for (const v of values) w.i32(v);
   return w.finish();
 }
 
+/** A GPS position in degrees, minutes, seconds, and the altitude. */
 export interface GpsValues {
   Longitude: { Deg: number; Min: number; Sec: number };
   Latitude: { Deg: number; Min: number; Sec: number };
@@ -209,12 +225,14 @@ export function decodeGpsValues(data: Uint8Array): GpsValues {
   };
 }
 
+/** All IMU readings at once. */
 export interface ImuValues {
   Gyroscope: Xyz;
   Accelerometer: Xyz;
   Magnetometer: Xyz;
   Angle: Angles;
 }
+/** GetImuValues: gyroscope, accelerometer, magnetometer, angles — array of 12 i32. */
 export function decodeImuValues(data: Uint8Array): ImuValues {
   const a = need(i32s(data), 12, 'imu');
   return {
@@ -231,6 +249,7 @@ export function decodeStatusMask(mask: number): Record<ParrotStatusFlag, boolean
   PARROT_STATUS_BITS.forEach((name, i) => (out[name] = ((mask >>> i) & 1) === 1));
   return out;
 }
+/** The status mask for these flags (absent flags are off). */
 export function encodeStatusMask(flags: Partial<Record<ParrotStatusFlag, boolean>>): number {
   let m = 0;
   PARROT_STATUS_BITS.forEach((name, i) => {

@@ -1,5 +1,5 @@
 /**
- * RICOH THETA PTP extension. The THETA reports VendorExtensionID 0x6 (spec/osc.md "USB"); codes
+ * RICOH THETA PTP extension. The THETA reports VendorExtensionID 0x6 (docs/osc.md "USB"); codes
  * and types follow RICOH's THETA USB API reference (ricohapi/theta-api-specs, theta-usb-api/).
  *
  * @example
@@ -7,12 +7,15 @@
  */
 import { DataType, registerVendor } from '../codes.js';
 
+/** The THETA's VendorExtensionID in DeviceInfo. */
 export const RICOH_VENDOR_ID = 0x6;
 
+/** Ricoh's vendor operations the emulator answers (the THETA's StopSelfTimer). */
 export const RicohOp = {
   StopSelfTimer: 0x99a2,
 } as const;
 
+/** Ricoh's vendor properties on the THETA (shutter speed, power-off and sleep delays, capture status, …). */
 export const RicohProp = {
   AudioVolume: 0x502c,
   ErrorInfo: 0xd006,
@@ -43,7 +46,7 @@ export const RicohProp = {
   ColorTemperature: 0xd813,
 } as const;
 
-/** StillCaptureMode (0x5013) on the THETA (spec/osc.md "USB"). */
+/** StillCaptureMode (0x5013) on the THETA (docs/osc.md "USB"). */
 export const RicohCaptureMode = {
   Single: 0x0001,
   Interval: 0x0003,
@@ -61,6 +64,7 @@ export const RICOH_CAPTURE_STATUS = ['Idle', 'Shooting', 'SelfTimerCountdown', '
  */
 export const RICOH_SLEEP_NEVER = 65534;
 
+/** Data types of the THETA's vendor properties, for `camctl ptp prop set` and the emulator. */
 export const RICOH_PROP_TYPES: Readonly<Record<number, number>> = {
   [RicohProp.AudioVolume]: DataType.UINT32,
   [RicohProp.ShutterSpeed]: DataType.UINT64,
@@ -87,6 +91,7 @@ export function decodeShutterSpeed(v: bigint): { numerator: number; denominator:
   if (v === 0n) return 'auto';
   return { numerator: Number(v >> 32n), denominator: Number(v & 0xffffffffn) };
 }
+/** Encodes a ShutterSpeed rational (see {@link decodeShutterSpeed}). */
 export function encodeShutterSpeed(numerator: number, denominator: number): bigint {
   return (BigInt(numerator) << 32n) | BigInt(denominator);
 }

@@ -1,5 +1,5 @@
-// The seed's Node example (shared/seeds/001, section 2.2), unmodified; the test only rewrites domain and port.
-/* eslint-disable -- third-party example code, kept as the seed prints it */
+// The Node example of the THETA community guide to the THETA S API (section 2.2), unmodified; the test only rewrites domain and port.
+/* eslint-disable -- third-party example code, kept as the guide prints it */
 var fs = require('fs');
 var OscClientClass = require('osc-client').OscClient;
 

@@ -1,4 +1,4 @@
-# Seed section 7.3: list, then transfer the latest file to output.jpg.
+# The THETA community guide, section 7.3: list, then transfer the latest file to output.jpg.
 from thetaPythonTest import listAll, latestFileUri, getImage
 
 entries = listAll()["results"]["entries"]

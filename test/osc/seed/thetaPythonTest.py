@@ -1,6 +1,6 @@
-# The seed's Python examples (shared/seeds/001, sections 2.1, 7.2 and 7.3): basic_info, startSession,
+# The Python examples of the THETA community guide to the THETA S API (sections 2.1, 7.2 and 7.3): basic_info, startSession,
 # takePicture, state/latestFileUri, getImage into output.jpg, as printed there; print() for Python 3.
-# listAll follows thetapylib's documented signature (the seed shows its doc, not its body).
+# listAll follows thetapylib's documented signature (the guide shows its doc, not its body).
 import requests, json, pprint
 
 def request(url_request):

@@ -1,0 +1,21 @@
+/**
+ * camctl: one {@link Camera} interface over every protocol the Parrot Sequoia and the RICOH THETA
+ * speak — the Sequoia HTTP API (`sequoia://host`), the Open Spherical Camera API
+ * (`theta://host`), PTP over IP (`ptpip://host`) and PTP over USB (`usb:`, `usb:BUS:DEV`).
+ *
+ * The protocol clients themselves are in `camctl/sequoia`, `camctl/osc` and `camctl/ptp`; the
+ * emulated cameras in `camctl/emulator`.
+ *
+ * @example
+ * ```ts
+ * import { openCamera } from 'camctl';
+ * const camera = await openCamera('sequoia://192.168.47.1');
+ * console.log(await camera.status());
+ * await camera.close();
+ * ```
+ * @packageDocumentation
+ */
+export { openCamera, registerCameraScheme, unregisterCameraScheme, BUILTIN_SCHEMES, type OpenCameraOptions, type CameraFactory } from './camera/open.js';
+export type * from './camera/types.js';
+export { CameraError, CameraSettingError, type CameraErrorCode } from './camera/errors.js';
+export { parseCameraAddress, DEFAULT_PORTS, type CameraAddress, type NetworkAddress, type UsbAddress } from './camera/address.js';
