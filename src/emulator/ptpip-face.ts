@@ -15,9 +15,11 @@ export interface PtpIpFaceOptions extends Omit<PtpIpResponderOptions, 'backend'>
   port: number;
 }
 
+/** An emulated camera's PTP/IP face, running: its address, and its power switch. */
 export interface RunningPtpIpFace {
   /** `host:port` (IPv6 hosts in brackets), as the emulators' ready line prints it. */
   address: string;
+  /** The port it listens on (the one picked when 0 was asked for). */
   port: number;
   /** False while switched off. */
   readonly on: boolean;
@@ -25,6 +27,7 @@ export interface RunningPtpIpFace {
   switchOff(): Promise<void>;
   /** Switches the face on again on the same port. Idempotent. */
   switchOn(): Promise<void>;
+  /** Stops listening and closes every connection. */
   close(): Promise<void>;
 }
 
