@@ -27,10 +27,17 @@ import { ImageCache, isImageName } from './images.js';
 import { streamLivePreview } from './live-preview.js';
 import { RequestGuard, SECURITY_HEADERS, isStateChanging } from './security.js';
 import { StaticFiles, defaultAssetsDir } from './static.js';
+import { createServerWithTimeouts, type HttpTimeoutOptions } from '../util/http-timeouts.js';
+import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
 
 const debug = debuglog('camctl:dashboard');
 
-export interface DashboardOptions extends CameraHubOptions {
+/**
+ * Past its limits the dashboard answers: 413 BODY_TOO_LARGE and a closed connection for a body over
+ * `maxBodyBytes`; 408 and a closed connection for a request not received within its timeouts
+ * (node:http; replies — downloads, the live preview, `/api/live` — are not bounded by them).
+ */
+export interface DashboardOptions extends CameraHubOptions, HttpTimeoutOptions {
   /** Address to bind. Default 127.0.0.1; anything else exposes camera control to that network. */
   host?: string;
   /** Port; 0 picks a free one. Default 0. */
@@ -79,7 +86,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   // Known once the port is bound (port 0 → the real port); no request is served before that.
   const bound: { guard?: RequestGuard } = {};
 
-  const server = http.createServer((req, res) => {
+  const server = createServerWithTimeouts(options, (req, res) => {
     const ac = new AbortController();
     active.add(ac);
     res.on('close', () => {
@@ -88,8 +95,6 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     });
     handle(req, res, ac.signal).catch((err: unknown) => sendError(res, err));
   });
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 0; // downloads and the live preview run for as long as they run
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: true });
   server.on('upgrade', (req, socket, head) => {
@@ -350,6 +355,11 @@ function sendFile(res: http.ServerResponse, file: string, type: string): void {
 }
 
 function sendError(res: http.ServerResponse, err: unknown): void {
+  if (err instanceof BodyIncompleteError) {
+    // The client left mid-body: nobody to answer.
+    res.destroy();
+    return;
+  }
   const status = httpStatusOf(err);
   const message = err instanceof Error ? err.message : String(err);
   if (status >= 500) debug('error %s', err instanceof Error ? (err.stack ?? message) : message);
@@ -357,6 +367,8 @@ function sendError(res: http.ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
+  // The body was not read to its end: this reply is the connection's last.
+  if (err instanceof DashboardError && err.code === 'BODY_TOO_LARGE') refuseConnectionReuse(res);
   const body: ApiError = { error: { code: errorCode(err), message } };
   if (err instanceof FieldError) body.error.fields = { [err.field]: message };
   if (err instanceof CameraSettingError) {
@@ -369,15 +381,15 @@ async function readJson(req: http.IncomingMessage, max: number): Promise<unknown
   const type = String(req.headers['content-type'] ?? '');
   // Demanding JSON also means a cross-site <form> cannot even reach the handler (forms cannot send it).
   if (!/^application\/json\b/i.test(type)) throw new DashboardError('UNSUPPORTED_MEDIA_TYPE', 'send Content-Type: application/json');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new DashboardError('BODY_TOO_LARGE', `request body over ${max} bytes`);
-    chunks.push(chunk);
+  let body: Buffer;
+  try {
+    body = await readBody(req, max);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new DashboardError('BODY_TOO_LARGE', `request body over ${max} bytes`, { cause: err });
+    throw err;
   }
   try {
-    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const v: unknown = JSON.parse(body.toString('utf8') || '{}');
     if (typeof v !== 'object' || v === null) throw new Error('not an object');
     return v;
   } catch (cause) {

@@ -251,3 +251,29 @@ function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
     });
   });
 }
+
+describe("dashboard passing on a camera's refusal", () => {
+  it('answers a camera’s 4xx with that status and the camera’s words; a camera’s 5xx stays 502', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-refusal-'));
+    // A camera that takes at most 16 bytes of request body: it answers any setting change 413.
+    const cam = await startSequoiaEmulator({ dataDir: path.join(tmp, 'seq'), maxBodyBytes: 16 });
+    const dash = await startDashboard({ cameras: [cam.url.replace('http:', 'sequoia:')], cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'no-ui') });
+    try {
+      const id = dash.hub.list()[0]!.id;
+      for (let i = 0; i < 300 && dash.hub.view(id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
+      const refused = await request(dash.port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"bit_depth":8,"timelapse_param":2}}');
+      expect(refused.status).toBe(413);
+      expect(json(refused).error).toMatchObject({ code: 'CAMERA_ERROR', message: expect.stringContaining('Request body larger than 16 bytes') });
+
+      // A full medium: the camera answers capture/start 507, its own failure, so the gateway's 502.
+      expect((await fetch(`${cam.url}/_emulator/fill`, { method: 'POST', body: '{"medium":"internal","free":0}' })).status).toBe(200);
+      const full = await request(dash.port, 'POST', `/api/cameras/${id}/capture`);
+      expect(full.status).toBe(502);
+    } finally {
+      await dash.close();
+      await cam.close();
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
