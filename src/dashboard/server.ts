@@ -52,6 +52,11 @@ export interface DashboardOptions extends CameraHubOptions, HttpTimeoutOptions {
   maxBodyBytes?: number;
   /** Most pages connected to `/api/live` at once. Default 32. */
   maxLiveClients?: number;
+  /**
+   * Most bytes queued for one page on `/api/live` (ws's `bufferedAmount`). Past 1 MiB a page skips
+   * status updates; past this bound it is dropped with close code 1008. Default 4 MiB.
+   */
+  maxLiveQueueBytes?: number;
 }
 
 export interface RunningDashboard {
@@ -69,6 +74,8 @@ export interface RunningDashboard {
 /** Messages a slow page may skip (the next one supersedes them); logs and removals never are. */
 const SKIPPABLE = new Set<ServerMessage['type']>(['camera', 'download']);
 const SLOW_CLIENT_BYTES = 1 << 20;
+/** 1008 Policy Violation (RFC 6455 §7.4.1): the close code of a page dropped for not keeping up. */
+const CLOSE_TOO_SLOW = 1008;
 
 export function defaultCacheDir(): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : os.userInfo().username;
@@ -79,6 +86,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   const host = options.host ?? '127.0.0.1';
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
   const maxLive = options.maxLiveClients ?? 32;
+  const maxLiveQueue = options.maxLiveQueueBytes ?? 4 * 1024 * 1024;
   const hub = new CameraHub(options);
   const images = new ImageCache({ dir: options.cacheDir ?? defaultCacheDir() });
   const files = new StaticFiles(options.assetsDir ?? defaultAssetsDir());
@@ -119,6 +127,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     if (ws.readyState !== ws.OPEN) return;
     if (SKIPPABLE.has(m.type) && ws.bufferedAmount > SLOW_CLIENT_BYTES) return;
     ws.send(JSON.stringify(m));
+    // Log entries and removals are never skipped; a page that does not read them at all would make
+    // the server queue them without bound. It is dropped instead (it reconnects and gets `hello`).
+    if (ws.bufferedAmount > maxLiveQueue) {
+      const reason = `page too slow: ${ws.bufferedAmount} bytes unread`;
+      debug('live page dropped: %s', reason);
+      ws.close(CLOSE_TOO_SLOW, reason);
+    }
   }
   hub.on('message', (m) => {
     for (const ws of wss.clients) send(ws, m);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import type { RemoteEntry, ServerMessage } from '../../src/dashboard/api-types.js';
+import { nonReadingClient } from '../helpers/websocket.js';
 
 interface Reply {
   status: number;
@@ -272,6 +273,29 @@ describe("dashboard passing on a camera's refusal", () => {
     } finally {
       await dash.close();
       await cam.close();
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('dashboard live socket and a page that stops reading', () => {
+  it('drops the page with close 1008 once its queue passes the bound, instead of queueing every log entry', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-slow-'));
+    const dash = await startDashboard({ cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'no-ui'), maxLiveQueueBytes: 256 * 1024 });
+    try {
+      const page = await nonReadingClient(`${dash.url}api/live`);
+      // Log entries are never skipped for a slow page. 30,000 of ~250 bytes (7 MB) overflow the
+      // kernel's socket buffers and the bound; a server that queues without bound sends them all.
+      for (let i = 0; i < 30_000; i++) {
+        dash.hub.log('cam', 'action', `entry ${i} ${'x'.repeat(160)}`);
+        if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+      }
+      const close = await page.readRest();
+      expect(close.readUInt16BE(0)).toBe(1008);
+      expect(close.subarray(2).toString('utf8')).toMatch(/too slow/);
+      page.socket.destroy();
+    } finally {
+      await dash.close();
       await rm(tmp, { recursive: true, force: true });
     }
   });

@@ -5,83 +5,13 @@
  * once, delivers notifications to all of them, and answers the next one 503.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import * as net from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnCamctl, type CamctlProcess } from '../helpers/camctl-process.js';
 import { openWs, startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** A WebSocket client on a raw socket that, once the handshake is done, never reads again. */
-async function nonReadingClient(url: string): Promise<{ socket: net.Socket; readRest(): Promise<Buffer> }> {
-  const { hostname, port } = new URL(url);
-  const socket = net.connect(Number(port), hostname);
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  socket.write(
-    `GET /websocket HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
-  let head = Buffer.alloc(0);
-  await new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      head = Buffer.concat([head, d]);
-      if (head.includes('\r\n\r\n')) {
-        socket.off('data', onData);
-        socket.pause();
-        resolve();
-      }
-    };
-    socket.on('data', onData);
-    socket.once('error', reject);
-  });
-  expect(head.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
-  const afterHead = head.subarray(head.indexOf('\r\n\r\n') + 4);
-  return {
-    socket,
-    /** Reads what the server queued, up to and including its close frame; returns the close frame's payload. */
-    readRest: () =>
-      new Promise((resolve, reject) => {
-        let buf = afterHead;
-        const scan = () => {
-          // Server frames are unmasked: opcode byte, length byte (126 → 16-bit, 127 → 64-bit length).
-          let at = 0;
-          while (buf.length - at >= 2) {
-            const opcode = buf[at]! & 0x0f;
-            let len = buf[at + 1]! & 0x7f;
-            let headLen = 2;
-            if (len === 126) {
-              if (buf.length - at < 4) break;
-              len = buf.readUInt16BE(at + 2);
-              headLen = 4;
-            } else if (len === 127) {
-              if (buf.length - at < 10) break;
-              len = Number(buf.readBigUInt64BE(at + 2));
-              headLen = 10;
-            }
-            if (buf.length - at < headLen + len) break;
-            if (opcode === 0x8) {
-              socket.off('data', onData);
-              resolve(buf.subarray(at + headLen, at + headLen + len));
-              return;
-            }
-            at += headLen + len;
-          }
-          buf = buf.subarray(at);
-        };
-        const onData = (d: Buffer) => {
-          buf = Buffer.concat([buf, d]);
-          scan();
-        };
-        socket.on('data', onData);
-        socket.once('error', reject);
-        socket.once('end', () => reject(new Error('connection ended without a close frame')));
-        socket.resume();
-        scan();
-      }),
-  };
-}
+import { nonReadingClient } from '../helpers/websocket.js';
 
 let cam: TestSequoia | undefined;
 let emulator: CamctlProcess | undefined;
@@ -99,7 +29,7 @@ describe('Sequoia WebSocket limits', () => {
     const maxQueue = 64 * 1024;
     cam = await startTestSequoia({ maxWebSocketQueueBytes: maxQueue });
     const fast = await openWs(cam.url);
-    const slow = await nonReadingClient(cam.url);
+    const slow = await nonReadingClient(`${cam.url}/websocket`);
     const dropped: Array<{ reason: string }> = [];
     cam.http.on('websocket-dropped', (d: { reason: string }) => dropped.push(d));
     expect(cam.http.webSocketClients).toBe(2);
