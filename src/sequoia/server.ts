@@ -210,8 +210,8 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
   }
 
   /**
-   * Sends a text message unless the client is already too far behind. A client that does not read
-   * would otherwise make the server queue every notification for it, without bound. Skipping
+   * Sends a text message, then drops the client if that leaves it too far behind. A client that
+   * does not read would otherwise make the server queue every notification for it, without bound. Skipping
    * messages would silently lose notifications, so the client is dropped instead: close 1008
    * after what was already queued (a client that reads again learns why), no further sends, and
    * ws destroys the socket if the close handshake does not finish within its 30 s. Memory per
