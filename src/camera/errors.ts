@@ -47,17 +47,23 @@ export class CameraError extends Error {
   readonly deviceCode: string | number | undefined;
   /** The camera's own error text ("Bad value", "Not available"…). */
   readonly deviceMessage: string | undefined;
+  /**
+   * The HTTP status the camera answered with, for cameras that speak HTTP (Sequoia, OSC): whether
+   * the camera refused the request (4xx) or failed at it (5xx).
+   */
+  readonly deviceHttpStatus: number | undefined;
 
   constructor(
     code: CameraErrorCode,
     message: string,
-    options: { cause?: unknown; deviceCode?: string | number; deviceMessage?: string } = {},
+    options: { cause?: unknown; deviceCode?: string | number; deviceMessage?: string; deviceHttpStatus?: number } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CameraError';
     this.code = code;
     this.deviceCode = options.deviceCode;
     this.deviceMessage = options.deviceMessage;
+    this.deviceHttpStatus = options.deviceHttpStatus;
   }
 }
 

@@ -397,8 +397,11 @@ export function toCameraError(err: unknown): Error {
   if (!(err instanceof SequoiaError)) return err instanceof Error ? err : new Error(String(err));
   let code = CODE_MAP[err.code] ?? 'CAMERA_ERROR';
   if (err.httpStatus === 409) code = 'BUSY';
-  const o: { cause: unknown; deviceCode?: number; deviceMessage?: string } = { cause: err };
-  if (err.httpStatus !== undefined) o.deviceCode = err.httpStatus;
+  const o: { cause: unknown; deviceCode?: number; deviceMessage?: string; deviceHttpStatus?: number } = { cause: err };
+  if (err.httpStatus !== undefined) {
+    o.deviceCode = err.httpStatus;
+    o.deviceHttpStatus = err.httpStatus;
+  }
   if (err.deviceMessage !== undefined) o.deviceMessage = err.deviceMessage;
   return new CameraError(code, err.message, o);
 }

@@ -498,8 +498,9 @@ export function toCameraError(err: unknown): Error {
     default:
       code = 'PROTOCOL';
   }
-  const o: { cause: unknown; deviceCode?: string; deviceMessage?: string } = { cause: err };
+  const o: { cause: unknown; deviceCode?: string; deviceMessage?: string; deviceHttpStatus?: number } = { cause: err };
   if (err.oscCode !== undefined) o.deviceCode = err.oscCode;
+  if (err.status !== undefined) o.deviceHttpStatus = err.status;
   return new CameraError(code, err.message, o);
 }
 

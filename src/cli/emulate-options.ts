@@ -19,6 +19,15 @@ export function parseNumberOption(value: string, flag: string, range: { min: num
   return n;
 }
 
+/** A whole number in `range`, e.g. a client count. */
+export function parseCount(value: string, flag: string, range: { min: number; max: number }): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < range.min || n > range.max) {
+    throw new CliError(`${flag} must be a whole number between ${range.min} and ${range.max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
 const UNITS: Record<string, number> = { '': 1, B: 1, K: 1e3, KB: 1e3, KIB: 1024, M: 1e6, MB: 1e6, MIB: 1024 ** 2, G: 1e9, GB: 1e9, GIB: 1024 ** 3, T: 1e12, TB: 1e12 };
 
 /** `3MB`, `8GB`, `512MiB`, `1000000` → bytes (SI units as storage vendors count, binary with `i`). */

@@ -3,7 +3,8 @@
  * Prints exactly one JSON line on stdout once listening, then logs to stderr.
  */
 import type { Command } from 'commander';
-import { closeOnSignal, listenError, parseBytes, parseNumberOption, parsePort } from './emulate-options.js';
+import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../sequoia/websocket-limits.js';
+import { closeOnSignal, listenError, parseBytes, parseCount, parseNumberOption, parsePort } from './emulate-options.js';
 
 interface SequoiaEmulateFlags {
   host: string;
@@ -18,6 +19,7 @@ interface SequoiaEmulateFlags {
   sd: boolean;
   sunshine: boolean;
   gpsFixAfter: string;
+  maxWsClients: string;
 }
 
 export function registerSequoia(emulate: Command): void {
@@ -36,6 +38,7 @@ export function registerSequoia(emulate: Command): void {
     .option('--no-sd', 'start without an SD card')
     .option('--no-sunshine', 'start without the sunshine sensor')
     .option('--gps-fix-after <seconds>', 'simulated seconds until the GPS gets a fix', '30')
+    .option('--max-ws-clients <n>', 'most WebSocket clients at once; the next gets 503', String(DEFAULT_MAX_WEBSOCKET_CLIENTS))
     .addHelpText(
       'after',
       `
@@ -59,6 +62,7 @@ Examples:
         sdPresent: flags.sd,
         sunshineConnected: flags.sunshine,
         gpsFixAfterMs: parseNumberOption(flags.gpsFixAfter, '--gps-fix-after', { min: 0, max: 1e7 }) * 1000,
+        maxWebSocketClients: parseCount(flags.maxWsClients, '--max-ws-clients', { min: 1, max: 1_000_000 }),
         ...(flags.ptpipPort !== undefined ? { ptpipPort: parsePort(flags.ptpipPort, '--ptpip-port') } : {}),
         ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
         ...(flags.bandwidth !== undefined ? { bandwidthBytesPerSec: parseBytes(flags.bandwidth, '--bandwidth') } : {}),
@@ -85,6 +89,7 @@ Examples:
         ].join('\n'),
       );
       cam.device.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
+      cam.http.on('websocket-dropped', (d) => process.stderr.write(`websocket client ${d.peer} dropped: ${d.reason}\n`));
       cam.device.on('file-added', (f) => process.stderr.write(`wrote /${f.medium}/${f.folder}/${f.name} (${f.size} bytes)\n`));
       await closeOnSignal(() => cam.close());
     });

@@ -68,11 +68,26 @@ export function httpStatusOf(err: unknown): number {
       case 'CONNECTION_LOST':
       case 'CLOSED':
         return 503;
+      case 'CAMERA_ERROR':
+        return cameraRefusalStatus(err.deviceHttpStatus);
       default:
         return 502;
     }
   }
   return 500;
+}
+
+/**
+ * A camera error in the camera's own terms: when the camera refused the request (a 4xx), the
+ * dashboard's client made a request the camera will not take, so the answer keeps that status
+ * (and the camera's words in the message). A camera failing (5xx, or no HTTP status) is a bad
+ * gateway. Authentication (401, 407) is between the dashboard and the camera, not the page's
+ * business: 502; a camera's 408 means it timed out waiting for us: 504.
+ */
+function cameraRefusalStatus(status: number | undefined): number {
+  if (status === undefined || status < 400 || status > 499 || status === 401 || status === 407) return 502;
+  if (status === 408) return 504;
+  return status;
 }
 
 export function errorCode(err: unknown): string {

@@ -28,10 +28,17 @@ import { ImageCache, isImageName } from './images.js';
 import { streamLivePreview } from './live-preview.js';
 import { RequestGuard, SECURITY_HEADERS, isStateChanging } from './security.js';
 import { StaticFiles, defaultAssetsDir } from './static.js';
+import { createServerWithTimeouts, type HttpTimeoutOptions } from '../util/http-timeouts.js';
+import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
 
 const debug = debuglog('camctl:dashboard');
 
-export interface DashboardOptions extends CameraHubOptions {
+/**
+ * Past its limits the dashboard answers: 413 BODY_TOO_LARGE and a closed connection for a body over
+ * `maxBodyBytes`; 408 and a closed connection for a request not received within its timeouts
+ * (node:http; replies — downloads, the live preview, `/api/live` — are not bounded by them).
+ */
+export interface DashboardOptions extends CameraHubOptions, HttpTimeoutOptions {
   /** Address to bind. Default 127.0.0.1; anything else exposes camera control to that network. */
   host?: string;
   /** Port; 0 picks a free one. Default 0. */
@@ -46,6 +53,11 @@ export interface DashboardOptions extends CameraHubOptions {
   maxBodyBytes?: number;
   /** Most pages connected to `/api/live` at once. Default 32. */
   maxLiveClients?: number;
+  /**
+   * Most bytes queued for one page on `/api/live` (ws's `bufferedAmount`). Past 1 MiB a page skips
+   * status updates; past this bound it is dropped with close code 1008. Default 4 MiB.
+   */
+  maxLiveQueueBytes?: number;
 }
 
 export interface RunningDashboard {
@@ -63,6 +75,8 @@ export interface RunningDashboard {
 /** Messages a slow page may skip (the next one supersedes them); logs and removals never are. */
 const SKIPPABLE = new Set<ServerMessage['type']>(['camera', 'download']);
 const SLOW_CLIENT_BYTES = 1 << 20;
+/** 1008 Policy Violation (RFC 6455 §7.4.1): the close code of a page dropped for not keeping up. */
+const CLOSE_TOO_SLOW = 1008;
 
 export function defaultCacheDir(): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : os.userInfo().username;
@@ -73,6 +87,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   const host = options.host ?? '127.0.0.1';
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
   const maxLive = options.maxLiveClients ?? 32;
+  const maxLiveQueue = options.maxLiveQueueBytes ?? 4 * 1024 * 1024;
   const hub = new CameraHub(options);
   const images = new ImageCache({ dir: options.cacheDir ?? defaultCacheDir() });
   const files = new StaticFiles(options.assetsDir ?? defaultAssetsDir());
@@ -80,7 +95,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   // Known once the port is bound (port 0 → the real port); no request is served before that.
   const bound: { guard?: RequestGuard } = {};
 
-  const server = http.createServer((req, res) => {
+  const server = createServerWithTimeouts(options, (req, res) => {
     const ac = new AbortController();
     active.add(ac);
     res.on('close', () => {
@@ -89,8 +104,6 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     });
     handle(req, res, ac.signal).catch((err: unknown) => sendError(res, err));
   });
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 0; // downloads and the live preview run for as long as they run
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: true });
   server.on('upgrade', (req, socket, head) => {
@@ -115,6 +128,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     if (ws.readyState !== ws.OPEN) return;
     if (SKIPPABLE.has(m.type) && ws.bufferedAmount > SLOW_CLIENT_BYTES) return;
     ws.send(JSON.stringify(m));
+    // Log entries and removals are never skipped; a page that does not read them at all would make
+    // the server queue them without bound. It is dropped instead (it reconnects and gets `hello`).
+    if (ws.bufferedAmount > maxLiveQueue) {
+      const reason = `page too slow: ${ws.bufferedAmount} bytes unread`;
+      debug('live page dropped: %s', reason);
+      ws.close(CLOSE_TOO_SLOW, reason);
+    }
   }
   hub.on('message', (m) => {
     for (const ws of wss.clients) send(ws, m);
@@ -360,6 +380,11 @@ function sendFile(res: http.ServerResponse, file: string, type: string): void {
 }
 
 function sendError(res: http.ServerResponse, err: unknown): void {
+  if (err instanceof BodyIncompleteError) {
+    // The client left mid-body: nobody to answer.
+    res.destroy();
+    return;
+  }
   const status = httpStatusOf(err);
   const message = err instanceof Error ? err.message : String(err);
   if (status >= 500) debug('error %s', err instanceof Error ? (err.stack ?? message) : message);
@@ -367,6 +392,8 @@ function sendError(res: http.ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
+  // The body was not read to its end: this reply is the connection's last.
+  if (err instanceof DashboardError && err.code === 'BODY_TOO_LARGE') refuseConnectionReuse(res);
   const body: ApiError = { error: { code: errorCode(err), message } };
   if (err instanceof FieldError) body.error.fields = { [err.field]: message };
   if (err instanceof CameraSettingError) {
@@ -379,15 +406,15 @@ async function readJson(req: http.IncomingMessage, max: number): Promise<unknown
   const type = String(req.headers['content-type'] ?? '');
   // Demanding JSON also means a cross-site <form> cannot even reach the handler (forms cannot send it).
   if (!/^application\/json\b/i.test(type)) throw new DashboardError('UNSUPPORTED_MEDIA_TYPE', 'send Content-Type: application/json');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new DashboardError('BODY_TOO_LARGE', `request body over ${max} bytes`);
-    chunks.push(chunk);
+  let body: Buffer;
+  try {
+    body = await readBody(req, max);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new DashboardError('BODY_TOO_LARGE', `request body over ${max} bytes`, { cause: err });
+    throw err;
   }
   try {
-    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const v: unknown = JSON.parse(body.toString('utf8') || '{}');
     if (typeof v !== 'object' || v === null) throw new Error('not an object');
     return v;
   } catch (cause) {

@@ -15,7 +15,7 @@
  */
 import type * as http from 'node:http';
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
-import { readBody } from '../sequoia/http-util.js';
+import { BodyIncompleteError, BodyTooLargeError, readBody } from '../util/read-body.js';
 import { validateLink, type LinkOptions } from './link.js';
 
 export interface LinkHolder {
@@ -70,7 +70,9 @@ export function sequoiaControlRoutes(device: SequoiaDevice, holder: LinkHolder) 
       const parsed: unknown = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       body = parsed as Record<string, unknown>;
-    } catch {
+    } catch (err) {
+      // The camera face answers these (413 and a closed connection; nothing for a client that left).
+      if (err instanceof BodyTooLargeError || err instanceof BodyIncompleteError) throw err;
       send(res, 400, { request, error: 'Unable to parse json' });
       return true;
     }

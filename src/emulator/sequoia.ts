@@ -8,13 +8,15 @@
  * await cam.close();
  */
 import { SequoiaDevice, type SequoiaDeviceOptions } from '../devices/sequoia/device.js';
-import { SequoiaHttpFace } from '../sequoia/server.js';
+import { SequoiaHttpFace, type SequoiaServerOptions } from '../sequoia/server.js';
 import { defaultDataDir } from './data-dir.js';
 import { NO_LINK_LIMITS, validateLink, type LinkOptions } from './link.js';
 import { sequoiaControlRoutes, type LinkHolder } from './sequoia-controls.js';
 
 /** Options of {@link startSequoiaEmulator}. */
-export interface SequoiaEmulatorOptions extends Omit<SequoiaDeviceOptions, 'dataDir'> {
+export interface SequoiaEmulatorOptions
+  extends Omit<SequoiaDeviceOptions, 'dataDir'>,
+    Pick<SequoiaServerOptions, 'maxWebSocketClients' | 'maxWebSocketQueueBytes' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'> {
   /** Media and settings directory. Default: a per-user directory (see data-dir.ts). */
   dataDir?: string;
   /** Address to bind. Default 127.0.0.1 — never a public interface unless asked. */
@@ -57,12 +59,17 @@ export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {})
     link: validateLink({ latencyMs: options.latencyMs, bandwidthBytesPerSec: options.bandwidthBytesPerSec }, NO_LINK_LIMITS),
   };
   const device = await SequoiaDevice.open({ ...options, dataDir });
-  const httpFace = new SequoiaHttpFace(device, {
-    link: (): LinkOptions => holder.link,
-    extraRoutes: sequoiaControlRoutes(device, holder),
-    ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
-    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-  });
+  const faceOptions: SequoiaServerOptions = { link: (): LinkOptions => holder.link, extraRoutes: sequoiaControlRoutes(device, holder) };
+  for (const k of ['pingIntervalMs', 'maxBodyBytes', 'maxWebSocketClients', 'maxWebSocketQueueBytes', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'] as const) {
+    if (options[k] !== undefined) faceOptions[k] = options[k];
+  }
+  let httpFace: SequoiaHttpFace;
+  try {
+    httpFace = new SequoiaHttpFace(device, faceOptions);
+  } catch (err) {
+    await device.close();
+    throw err;
+  }
   const closers: Array<() => Promise<void>> = [];
   try {
     const { port } = await httpFace.listen(options.httpPort ?? 0, host);

@@ -13,7 +13,7 @@
  */
 import type * as http from 'node:http';
 import type { ThetaDevice } from '../devices/theta/device.js';
-import { readBody } from '../sequoia/http-util.js';
+import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
 
 /** The emulator's power switch (the PTP/IP face's, when it has one). */
 export interface ThetaPowerSwitch {
@@ -64,7 +64,16 @@ export function thetaControlRoutes(device: ThetaDevice, power: () => ThetaPowerS
       const parsed: unknown = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       on = (parsed as Record<string, unknown>)['on'];
-    } catch {
+    } catch (err) {
+      if (err instanceof BodyIncompleteError) {
+        res.destroy(); // the client left mid-body: nobody to answer
+        return true;
+      }
+      if (err instanceof BodyTooLargeError) {
+        refuseConnectionReuse(res);
+        send(res, 413, { request, error: err.message });
+        return true;
+      }
       send(res, 400, { request, error: 'Unable to parse json' });
       return true;
     }

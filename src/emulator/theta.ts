@@ -66,6 +66,9 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   if (options.maxBodyBytes !== undefined) faceOpts.maxBodyBytes = options.maxBodyBytes;
   if (options.maxPreviewStreams !== undefined) faceOpts.maxPreviewStreams = options.maxPreviewStreams;
   if (options.maxWaitTimeoutS !== undefined) faceOpts.maxWaitTimeoutS = options.maxWaitTimeoutS;
+  for (const k of ['headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'] as const) {
+    if (options[k] !== undefined) faceOpts[k] = options[k];
+  }
   if (options.auth !== undefined) faceOpts.auth = options.auth;
   if (options.authPolicy !== undefined) faceOpts.authPolicy = options.authPolicy;
   if (options.advertisedHost !== undefined) faceOpts.advertisedHost = options.advertisedHost;

@@ -12,7 +12,6 @@
  * const face = new OscServerFace(device);
  * const { port } = await face.listen(0, '127.0.0.1');
  */
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { debuglog } from 'node:util';
@@ -22,6 +21,8 @@ import type { ThetaFile } from '../devices/theta/catalog.js';
 import { ThetaError } from '../devices/theta/errors.js';
 import { openFileToSend, responseSocket, sendFileBody, type FileToSend, type ReadableFile } from '../util/send-file.js';
 import { canSendFileToSocket } from '../util/zero-copy.js';
+import { createServerWithTimeouts, type HttpTimeoutOptions } from '../util/http-timeouts.js';
+import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
 import { executeCommand, fileUrl, jobResponse } from './commands.js';
 import type { CommandContext } from './commands.js';
 import { isAuthority } from './camera-url.js';
@@ -32,7 +33,11 @@ import type { OscInfo, OscStateBody } from './types.js';
 
 const log = debuglog('camctl:osc');
 
-export interface OscServerOptions {
+/**
+ * Limits of the face. Past them: a body over `maxBodyBytes` gets 413 with an OSC error and a closed
+ * connection; a request not received within its timeout gets 408 and a closed connection (node:http).
+ */
+export interface OscServerOptions extends HttpTimeoutOptions {
   /** Largest request body in bytes. Default 64 KiB. */
   maxBodyBytes?: number;
   /** Live-preview streams at once. Default 4. */
@@ -92,7 +97,7 @@ export class OscServerFace {
     }
     if (opts.advertisedHost !== undefined && !isAuthority(opts.advertisedHost)) throw new RangeError(`advertisedHost must be host[:port], got ${JSON.stringify(opts.advertisedHost)}`);
     this.digest = opts.auth ? new DigestVerifier(opts.auth, opts.authPolicy) : undefined;
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServerWithTimeouts(opts, (req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -141,34 +146,15 @@ export class OscServerFace {
     this.sendJson(res, status, { name, state: 'error', error: { code, message } });
   }
 
-  private readBody(req: IncomingMessage): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > this.maxBody) {
-        reject(new HttpProblem(413, 'invalidParameterValue', `request body exceeds ${this.maxBody} bytes`));
-        req.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > this.maxBody) {
-          reject(new HttpProblem(413, 'invalidParameterValue', `request body exceeds ${this.maxBody} bytes`));
-          req.removeAllListeners('data');
-          req.resume();
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks)));
-      req.on('error', reject);
-    });
-  }
-
   /** Parses a JSON object body; an empty body is `{}` (clients POST /osc/state without one). */
   private async jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-    const raw = await this.readBody(req);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, this.maxBody);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) throw new HttpProblem(413, 'invalidParameterValue', `request body exceeds ${this.maxBody} bytes`);
+      throw err;
+    }
     if (raw.length === 0 || raw.toString('utf8').trim() === '') return {};
     let v: unknown;
     try {
@@ -236,7 +222,10 @@ export class OscServerFace {
           throw new HttpProblem(404, 'unknownCommand', `no endpoint ${pathname}`);
       }
     } catch (err) {
-      if (err instanceof HttpProblem) this.sendError(res, nameFor, err.oscCode, err.message, err.status);
+      // The body was not read to its end: this reply is the connection's last.
+      if (err instanceof HttpProblem && err.status === 413) refuseConnectionReuse(res);
+      if (err instanceof BodyIncompleteError) res.destroy();
+      else if (err instanceof HttpProblem) this.sendError(res, nameFor, err.oscCode, err.message, err.status);
       else if (err instanceof ThetaError) this.sendError(res, nameFor, err.deviceCode, err.message);
       else {
         log('unexpected: %s', err instanceof Error ? err.stack : err);

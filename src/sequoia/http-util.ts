@@ -1,35 +1,7 @@
 /**
- * Small HTTP helpers shared by the emulators' faces: bounded body reading, JSON replies,
- * and Range header parsing (RFC 9110 §14.2) for resumable downloads.
+ * Range header parsing (RFC 9110 §14.2) for the emulated Sequoia's resumable downloads. Request
+ * bodies are read by src/util/read-body.ts.
  */
-import type { IncomingMessage } from 'node:http';
-
-export class BodyTooLargeError extends Error {
-  readonly code = 'BODY_TOO_LARGE';
-  constructor(readonly limit: number) {
-    super(`request body over ${limit} bytes`);
-  }
-}
-
-/** Reads a request body up to `limit` bytes; past it, stops reading and throws BodyTooLargeError. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    throw new BodyTooLargeError(limit);
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
-      req.resume();
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 export type ByteRange = { start: number; end: number };
 

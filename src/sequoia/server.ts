@@ -5,6 +5,7 @@
  * The face only translates: requests become device calls, device events become WebSocket
  * notifications. Paths from the network reach files only through the device's confined storage.
  */
+import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
 import type { Duplex, Writable } from 'node:stream';
@@ -14,9 +15,12 @@ import type { SequoiaDevice } from '../devices/sequoia/device.js';
 import { StorageError, checkName } from '../devices/storage.js';
 import { delay, Throttle, type LinkOptions } from '../emulator/link.js';
 import { cameraJson, float } from './camera-json.js';
-import { BodyTooLargeError, parseRange, readBody } from './http-util.js';
+import { parseRange } from './http-util.js';
+import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
+import { createServerWithTimeouts, DEFAULT_HTTP_TIMEOUTS, type HttpTimeoutOptions } from '../util/http-timeouts.js';
 import { openFileToSend, responseSocket, sendFileBody, type FileToSend } from '../util/send-file.js';
 import { canSendFileToSocket } from '../util/zero-copy.js';
+import { CLOSE_TOO_SLOW, DEFAULT_MAX_WEBSOCKET_CLIENTS, DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES } from './websocket-limits.js';
 import { storedZipSize, writeStoredZip, type ZipEntry } from './zip-store.js';
 import {
   CONFIG_ERRORS,
@@ -29,13 +33,22 @@ import {
 
 const log = debuglog('camctl:sequoia-http');
 
-export interface SequoiaServerOptions {
+/**
+ * Limits of the face. Past them: a body over `maxBodyBytes` gets 413 and a closed connection, a
+ * request not received within its timeout gets 408 and a closed connection (node:http).
+ */
+export interface SequoiaServerOptions extends HttpTimeoutOptions {
   /** Largest accepted POST body. Default 64 KiB. */
   maxBodyBytes?: number;
   /** WebSocket ping period (device clock ms). Default 5000. */
   pingIntervalMs?: number;
-  /** Most simultaneous WebSocket clients. Default 32. */
+  /** Most simultaneous WebSocket clients; the next one is answered 503. Default 1024. */
   maxWebSocketClients?: number;
+  /**
+   * Most bytes queued for one WebSocket client (ws's `bufferedAmount`, on top of what the kernel's
+   * socket buffers hold). A client further behind is dropped with close code 1008. Default 64 KiB.
+   */
+  maxWebSocketQueueBytes?: number;
   /** Link emulation, read on every request so it can change at run time. */
   link?: () => LinkOptions;
   /**
@@ -104,26 +117,44 @@ function asMedium(name: string | undefined, request: string): MediumName {
   return name as MediumName;
 }
 
-export class SequoiaHttpFace {
+/** Why a WebSocket client was dropped, as given to `websocket-dropped` listeners. */
+export interface WebSocketDrop {
+  /** `address:port` of the client. */
+  peer: string;
+  reason: string;
+}
+
+/**
+ * Emits `websocket-dropped` ({@link WebSocketDrop}) when it drops a WebSocket client (too slow to
+ * read its notifications, or silent to pings).
+ */
+export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSocketDrop] }> {
   readonly server: http.Server;
   private readonly wss: WebSocketServer;
   private readonly maxBody: number;
   private readonly pingIntervalMs: number;
   private readonly maxClients: number;
+  private readonly maxQueue: number;
   private readonly sockets = new Set<Duplex>();
   private readonly onNotification: (n: ChangeNotification) => void;
   private pingTimer?: ReturnType<SequoiaDevice['clock']['setInterval']>;
   private readonly awaitingPong = new Set<WebSocket>();
+  /** Each client's `address:port`, for the log. */
+  private readonly peers = new WeakMap<WebSocket, string>();
 
   constructor(
     readonly device: SequoiaDevice,
     private readonly opts: SequoiaServerOptions = {},
   ) {
+    super();
     this.maxBody = opts.maxBodyBytes ?? 64 * 1024;
     this.pingIntervalMs = opts.pingIntervalMs ?? 5000;
-    this.maxClients = opts.maxWebSocketClients ?? 32;
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 10_000;
+    this.maxClients = opts.maxWebSocketClients ?? DEFAULT_MAX_WEBSOCKET_CLIENTS;
+    this.maxQueue = opts.maxWebSocketQueueBytes ?? DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES;
+    for (const [k, v] of Object.entries({ maxWebSocketClients: this.maxClients, maxWebSocketQueueBytes: this.maxQueue })) {
+      if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${v}`);
+    }
+    this.server = createServerWithTimeouts(opts, (req, res) => void this.handle(req, res), { ...DEFAULT_HTTP_TIMEOUTS, keepAliveTimeoutMs: 10_000 });
     this.server.on('connection', (socket) => {
       socket.setNoDelay(true);
       this.sockets.add(socket);
@@ -144,7 +175,9 @@ export class SequoiaHttpFace {
       socket.end(`HTTP/1.1 ${path !== '/websocket' ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.peers.set(ws, peer);
       ws.on('message', (data, isBinary) => {
         // The API reference's client answers each ping with the text "pong".
         if (!isBinary && data.toString().trim() === 'pong') this.awaitingPong.delete(ws);
@@ -156,20 +189,47 @@ export class SequoiaHttpFace {
 
   /** Pings every client; one that did not answer the previous ping is dropped, as the camera does. */
   private ping(): void {
+    const ping = Buffer.from(cameraJson({ status: 'ping' }));
     for (const ws of this.wss.clients) {
+      if (ws.readyState !== ws.OPEN) continue;
       if (this.awaitingPong.has(ws)) {
-        log('websocket client did not answer ping: dropped');
         this.awaitingPong.delete(ws);
+        this.dropped(ws, 'did not answer ping');
         ws.terminate();
         continue;
       }
       this.awaitingPong.add(ws);
-      ws.send(cameraJson({ status: 'ping' }));
+      this.sendBounded(ws, ping);
     }
   }
 
   private broadcast(text: string): void {
-    for (const ws of this.wss.clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    // Encoded once for all clients: ws frames a Buffer without copying it.
+    const data = Buffer.from(text);
+    for (const ws of this.wss.clients) if (ws.readyState === ws.OPEN) this.sendBounded(ws, data);
+  }
+
+  /**
+   * Sends a text message, then drops the client if that leaves it too far behind. A client that
+   * does not read would otherwise make the server queue every notification for it, without bound. Skipping
+   * messages would silently lose notifications, so the client is dropped instead: close 1008
+   * after what was already queued (a client that reads again learns why), no further sends, and
+   * ws destroys the socket if the close handshake does not finish within its 30 s. Memory per
+   * client stays under `maxWebSocketQueueBytes` plus one message.
+   */
+  private sendBounded(ws: WebSocket, data: Buffer): void {
+    ws.send(data, { binary: false });
+    if (ws.bufferedAmount > this.maxQueue) {
+      const reason = `client too slow: ${ws.bufferedAmount} bytes unread`;
+      this.dropped(ws, reason);
+      ws.close(CLOSE_TOO_SLOW, reason.slice(0, 123));
+    }
+  }
+
+  private dropped(ws: WebSocket, reason: string): void {
+    const peer = this.peers.get(ws) ?? 'unknown';
+    log('websocket client %s dropped: %s', peer, reason);
+    this.emit('websocket-dropped', { peer, reason });
   }
 
   get webSocketClients(): number {
@@ -193,7 +253,10 @@ export class SequoiaHttpFace {
       if (err instanceof HttpReply) {
         this.json(res, err.status, err.body, err.headers);
       } else if (err instanceof BodyTooLargeError) {
-        this.json(res, 413, { request: 'error', error: `Request body larger than ${err.limit} bytes` }, { Connection: 'close' });
+        refuseConnectionReuse(res);
+        this.json(res, 413, { request: 'error', error: `Request body larger than ${err.limit} bytes` });
+      } else if (err instanceof BodyIncompleteError) {
+        res.destroy();
       } else {
         log('internal error on %s: %o', rawPath, err);
         this.json(res, 500, { request: 'error', error: 'Internal error' });

@@ -53,3 +53,21 @@ describe('Sequoia errors become Camera errors', () => {
     expect(c.deviceMessage).toBe('Bad value');
   });
 });
+
+describe('the dashboard answers a camera error with the camera’s status class', () => {
+  it.each<[number, number]>([
+    [400, 400], // "Invalid path"
+    [404, 404],
+    [413, 413],
+    [401, 502], // the dashboard's credentials to the camera are not the page's business
+    [408, 504],
+    [500, 502],
+    [507, 502],
+  ])('camera HTTP %s → dashboard %s, keeping the camera’s words', async (camera, dashboard) => {
+    const { httpStatusOf } = await import('../../src/dashboard/errors.js');
+    const mapped = toCameraError(new SequoiaError('HTTP_STATUS', 'GET /file/internal/x: Invalid path', { httpStatus: camera, deviceMessage: 'Invalid path' })) as CameraError;
+    expect(mapped.deviceHttpStatus).toBe(camera);
+    expect(httpStatusOf(mapped)).toBe(dashboard);
+    expect(mapped.message).toContain('Invalid path');
+  });
+});

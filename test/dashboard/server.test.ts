@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import type { RemoteEntry, ServerMessage } from '../../src/dashboard/api-types.js';
+import { nonReadingClient } from '../helpers/websocket.js';
 
 interface Reply {
   status: number;
@@ -271,3 +272,52 @@ function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
     });
   });
 }
+
+describe("dashboard passing on a camera's refusal", () => {
+  it('answers a camera’s 4xx with that status and the camera’s words; a camera’s 5xx stays 502', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-refusal-'));
+    // A camera that takes at most 16 bytes of request body: it answers any setting change 413.
+    const cam = await startSequoiaEmulator({ dataDir: path.join(tmp, 'seq'), maxBodyBytes: 16 });
+    const dash = await startDashboard({ cameras: [cam.url.replace('http:', 'sequoia:')], cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'no-ui') });
+    try {
+      const id = dash.hub.list()[0]!.id;
+      for (let i = 0; i < 300 && dash.hub.view(id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
+      const refused = await request(dash.port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"bit_depth":8,"timelapse_param":2}}');
+      expect(refused.status).toBe(413);
+      expect(json(refused).error).toMatchObject({ code: 'CAMERA_ERROR', message: expect.stringContaining('Request body larger than 16 bytes') });
+
+      // A full medium: the camera answers capture/start 507, its own failure, so the gateway's 502.
+      expect((await fetch(`${cam.url}/_emulator/fill`, { method: 'POST', body: '{"medium":"internal","free":0}' })).status).toBe(200);
+      const full = await request(dash.port, 'POST', `/api/cameras/${id}/capture`);
+      expect(full.status).toBe(502);
+    } finally {
+      await dash.close();
+      await cam.close();
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('dashboard live socket and a page that stops reading', () => {
+  it('drops the page with close 1008 once its queue passes the bound, instead of queueing every log entry', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-slow-'));
+    const dash = await startDashboard({ cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'no-ui'), maxLiveQueueBytes: 256 * 1024 });
+    try {
+      const page = await nonReadingClient(`${dash.url}api/live`);
+      // Log entries are never skipped for a slow page. 30,000 of ~250 bytes (7 MB) overflow the
+      // kernel's socket buffers and the bound; a server that queues without bound sends them all.
+      for (let i = 0; i < 30_000; i++) {
+        dash.hub.log('cam', 'action', `entry ${i} ${'x'.repeat(160)}`);
+        if (i % 500 === 0) await new Promise((r) => setImmediate(r));
+      }
+      const close = await page.readRest();
+      expect(close.readUInt16BE(0)).toBe(1008);
+      expect(close.subarray(2).toString('utf8')).toMatch(/too slow/);
+      page.socket.destroy();
+    } finally {
+      await dash.close();
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -1,0 +1,248 @@
+/**
+ * The emulated Sequoia's WebSocket under clients that do not keep up, and under many clients.
+ *
+ * - Memory: 32 clients that answer pings but never read, one client that reads, 60,000
+ *   notifications (sunshine sensor unplugged / plugged through the emulator controls). Reported:
+ *   the emulator's RSS before, at its peak and once the slow clients are gone, the kernel send
+ *   queues toward the slow clients (/proc/net/tcp), and that the reading client got all 60,000.
+ *   Target: RSS back within 40 MB of where it started (before bounded queues it grew ≈ 100 MB and
+ *   stayed there, with ≈ 50 MB more in kernel send queues).
+ * - Clients held: as many WebSocket clients as the default limit allows, each receiving a
+ *   notification; the next one must be refused (503). Target: ≥ 1,000.
+ *
+ * The emulator runs as a child process (`camctl emulate sequoia`), so its RSS is its own.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocket } from 'ws';
+import type { Benchmark, BenchContext, BenchRow } from './run.js';
+import { startSequoiaChild } from './peers/sequoia-emulator.js';
+import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../src/sequoia/websocket-limits.js';
+
+const SLOW_CLIENTS = 32;
+const NOTIFICATIONS = 60_000;
+const RSS_GROWTH_LIMIT_MB = 40;
+
+/** A WebSocket client that completes the handshake, then never reads; it sends "pong" every 2 s, as the camera's clients answer pings. */
+async function slowClient(url: string): Promise<net.Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.on('error', () => undefined);
+  socket.write(
+    `GET /websocket HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    let head = '';
+    const onData = (d: Buffer) => {
+      head += d.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      socket.pause();
+      if (head.startsWith('HTTP/1.1 101')) resolve();
+      else reject(new Error(`handshake refused: ${head.split('\r\n')[0]}`));
+    };
+    socket.on('data', onData);
+  });
+  const pong = (): void => {
+    // A masked client text frame "pong" (RFC 6455 §5.3).
+    const mask = randomBytes(4);
+    const payload = Buffer.from('pong').map((b, i) => b ^ mask[i % 4]!);
+    socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload]));
+  };
+  const timer = setInterval(pong, 2000);
+  socket.once('close', () => clearInterval(timer));
+  return socket;
+}
+
+/** Bytes queued in the kernel for sending from local port `port` (tx_queue of /proc/net/tcp). */
+function kernelSendQueueBytes(port: number): number | undefined {
+  try {
+    let total = 0;
+    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 5) continue;
+      if (parseInt(f[1]!.split(':')[1]!, 16) !== port) continue;
+      total += parseInt(f[4]!.split(':')[0]!, 16);
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * POSTs `count` JSON bodies to `/_emulator/sunshine`, pipelined on one kept-alive connection in
+ * batches, each batch after the previous one's answers (all 200).
+ */
+async function postPipelined(url: string, count: number, body: (i: number) => unknown, onBatch: (sent: number) => void): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  try {
+    let pending = '';
+    let answered = 0;
+    let wake: (() => void) | undefined;
+    let failure: Error | undefined;
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => {
+      pending += d;
+      for (let at = pending.indexOf('HTTP/1.1 '); at >= 0 && pending.length >= at + 12; at = pending.indexOf('HTTP/1.1 ')) {
+        const status = pending.slice(at + 9, at + 12);
+        if (status !== '200') failure ??= new Error(`emulator answered ${status}`);
+        answered++;
+        pending = pending.slice(at + 12);
+      }
+      wake?.();
+    });
+    socket.once('close', () => {
+      failure ??= new Error('the emulator closed the connection');
+      wake?.();
+    });
+    const batch = 500;
+    for (let sent = 0; sent < count; ) {
+      const n = Math.min(batch, count - sent);
+      let requests = '';
+      for (let i = sent; i < sent + n; i++) {
+        const text = JSON.stringify(body(i));
+        requests += `POST /_emulator/sunshine HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${text.length}\r\n\r\n${text}`;
+      }
+      socket.write(requests);
+      sent += n;
+      while (answered < sent && !failure) await new Promise<void>((r) => (wake = r));
+      if (failure) throw failure;
+      if (sent % 10_000 === 0) onBatch(sent);
+    }
+  } finally {
+    socket.destroy();
+  }
+}
+
+const mb = (bytes: number | undefined): number => Math.round(((bytes ?? NaN) / 1e6) * 10) / 10;
+
+async function memory(ctx: BenchContext): Promise<BenchRow[]> {
+  const emu = await startSequoiaChild({ repoRoot: ctx.repoRoot, dataDir: path.join(ctx.tmpDir, 'data'), signal: ctx.signal });
+  ctx.defer(() => emu.stop());
+  const port = Number(new URL(emu.url).port);
+  await fetch(`${emu.url}/status`, { signal: ctx.signal });
+  await sleep(500, undefined, { signal: ctx.signal });
+  const before = emu.child.rssBytes();
+
+  const reader = new WebSocket(`${emu.url.replace('http', 'ws')}/websocket`);
+  ctx.defer(() => reader.terminate());
+  let received = 0;
+  let allReceived!: () => void;
+  const done = new Promise<void>((r) => (allReceived = r));
+  reader.on('message', (d) => {
+    if (d.toString().includes('"ping"')) reader.send('pong');
+    else if (d.toString().includes('"sunshine"') && ++received === NOTIFICATIONS) allReceived();
+  });
+  await new Promise((r, j) => reader.once('open', r).once('error', j));
+  reader.once('close', (code, reason) => ctx.log(`the reading client was closed: ${code} ${reason.toString()}`));
+  const slow = await Promise.all(Array.from({ length: SLOW_CLIENTS }, () => slowClient(emu.url)));
+  ctx.defer(() => slow.forEach((s) => s.destroy()));
+
+  // 60,000 notifications: the sensor unplugged and plugged again, by POSTs pipelined on one
+  // connection (node:http answers them in order, so every POST changes the state and notifies).
+  const started = Date.now();
+  let maxSendQueue = 0;
+  await postPipelined(emu.url, NOTIFICATIONS, (i) => ({ connected: i % 2 === 1 }), (sent) => {
+    maxSendQueue = Math.max(maxSendQueue, kernelSendQueueBytes(port) ?? 0);
+    ctx.log(`${sent} notifications sent, reading client has ${received}`);
+  });
+  await done;
+  ctx.log(`${NOTIFICATIONS} notifications in ${((Date.now() - started) / 1000).toFixed(1)} s; reading client got ${received}`);
+  const peak = emu.child.peakRssBytes();
+  const atEnd = emu.child.rssBytes();
+  const sendQueue = kernelSendQueueBytes(port);
+  // ws gives a dropped client 30 s to finish the close handshake before it destroys the socket.
+  await sleep(32_000, undefined, { signal: ctx.signal });
+  const after = emu.child.rssBytes();
+  // Reading at last, each slow client finds its queue, the close frame and the end of the connection.
+  const ended = await Promise.all(
+    slow.map((s) => new Promise<boolean>((resolve) => {
+      s.once('close', () => resolve(true));
+      s.resume();
+      setTimeout(() => resolve(false), 5000).unref();
+    })),
+  );
+  const stillOpen = ended.filter((e) => !e).length;
+  return [
+    {
+      name: `sequoia websocket RSS growth, ${SLOW_CLIENTS} non-reading clients, ${NOTIFICATIONS / 1000}k notifications`,
+      ours: { value: mb((after ?? NaN) - (before ?? NaN)), unit: 'MB', label: 'camctl emulator' },
+      target: { kind: 'at-most', value: RSS_GROWTH_LIMIT_MB, unit: 'MB' },
+      note:
+        `RSS before ${mb(before)} MB, peak ${mb(peak)} MB, right after ${mb(atEnd)} MB, 32 s later ${mb(after)} MB; ` +
+        `kernel send queues peak ${mb(maxSendQueue)} MB, at end ${mb(sendQueue)} MB; reading client got ${received}/${NOTIFICATIONS}; ` +
+        `slow clients still connected after the drop: ${stillOpen}`,
+    },
+  ];
+}
+
+async function clientsHeld(ctx: BenchContext): Promise<BenchRow[]> {
+  const emu = await startSequoiaChild({ repoRoot: ctx.repoRoot, dataDir: path.join(ctx.tmpDir, 'data'), signal: ctx.signal });
+  ctx.defer(() => emu.stop());
+  const wsUrl = `${emu.url.replace('http', 'ws')}/websocket`;
+  const open: WebSocket[] = [];
+  ctx.defer(() => open.forEach((ws) => ws.terminate()));
+  const counts = new Map<WebSocket, number>();
+  let refused = 0;
+  // Connect in batches until the emulator says no (503) or the default limit is reached.
+  while (open.length < DEFAULT_MAX_WEBSOCKET_CLIENTS + 1 && refused === 0) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, DEFAULT_MAX_WEBSOCKET_CLIENTS + 1 - open.length) }, () => {
+        const ws = new WebSocket(wsUrl);
+        return new Promise<WebSocket | undefined>((resolve) => {
+          ws.once('open', () => resolve(ws));
+          ws.once('unexpected-response', (_req, res) => {
+            if (res.statusCode === 503) refused++;
+            resolve(undefined);
+          });
+          ws.once('error', () => resolve(undefined));
+        });
+      }),
+    );
+    for (const ws of batch) {
+      if (!ws) continue;
+      open.push(ws);
+      counts.set(ws, 0);
+      ws.on('message', (d) => {
+        if (d.toString().includes('"ping"')) ws.send('pong');
+        else counts.set(ws, counts.get(ws)! + 1);
+      });
+    }
+  }
+  const all = Promise.all(open.map((ws) => new Promise<void>((r) => ws.once('message', () => r()))));
+  await fetch(`${emu.url}/_emulator/sunshine`, { method: 'POST', body: '{"connected":false}', signal: ctx.signal });
+  await all;
+  const notified = [...counts.values()].filter((c) => c >= 1).length;
+  return [
+    {
+      name: 'sequoia websocket clients held at once, each notified',
+      ours: { value: notified, unit: 'clients', label: 'camctl emulator (default limit)' },
+      target: { kind: 'at-least', value: 1000, unit: 'clients' },
+      note: `${open.length} connected, ${notified} got the notification, ${refused} refused with 503 past the limit of ${DEFAULT_MAX_WEBSOCKET_CLIENTS}`,
+    },
+  ];
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'sequoia-websocket-memory',
+    description: `emulated Sequoia RSS under ${SLOW_CLIENTS} WebSocket clients that never read and ${NOTIFICATIONS} notifications`,
+    // 60,000 HTTP requests and a 32 s wait: about 2 minutes on a quiet machine.
+    timeoutMs: 10 * 60_000,
+    run: memory,
+  },
+  {
+    name: 'sequoia-websocket-clients',
+    description: 'emulated Sequoia: WebSocket clients held at once with the default limit, each notified',
+    timeoutMs: 3 * 60_000,
+    run: clientsHeld,
+  },
+];
