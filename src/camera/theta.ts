@@ -172,7 +172,9 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   async getConfig(keys?: readonly string[], options?: CallOptions): Promise<Setting[]> {
     this.check();
-    const all = describeTheta(await wrap(this.client.getOptions(optionQuery(), options)));
+    // Asked by the names of the API level in use; options this camera lacks are left out.
+    const { options: values } = await wrap(this.client.getAvailableOptions(optionQuery(this.client.api), options));
+    const all = describeTheta(values, this.client.api);
     if (!keys || keys.length === 0) return all;
     return keys.map((k) => {
       const s = all.find((d) => d.key === k);

@@ -417,6 +417,42 @@ export class OscClient {
     return isObject(r['options']) ? r['options'] : {};
   }
 
+  /**
+   * getOptions that one unknown option cannot fail: a camera refuses the whole request with
+   * invalidParameterName when it does not know one name (another model, another firmware, another
+   * API level). The names its message mentions are dropped and the rest asked again; when it names
+   * none, each is asked alone. Returns the values and the names the camera does not have.
+   */
+  async getAvailableOptions(names: string[], opts: RequestOptions = {}): Promise<{ options: Record<string, unknown>; unavailable: string[] }> {
+    let asked = [...new Set(names)];
+    const unavailable: string[] = [];
+    const unknownName = (err: unknown): err is OscClientError => err instanceof OscClientError && err.oscCode === 'invalidParameterName';
+    while (asked.length > 0) {
+      try {
+        return { options: await this.getOptions(asked, opts), unavailable };
+      } catch (err) {
+        if (!unknownName(err)) throw err;
+        const named = asked.filter((n) => mentions(err.message, n));
+        if (named.length === 0 || asked.length === 1) {
+          const options: Record<string, unknown> = {};
+          for (const n of asked) {
+            try {
+              Object.assign(options, await this.getOptions([n], opts));
+            } catch (e) {
+              if (!unknownName(e)) throw e;
+              unavailable.push(n);
+            }
+          }
+          return { options, unavailable };
+        }
+        log('getOptions: camera does not know %s', named.join(', '));
+        unavailable.push(...named);
+        asked = asked.filter((n) => !named.includes(n));
+      }
+    }
+    return { options: {}, unavailable };
+  }
+
   async setOptions(options: Record<string, unknown>, opts: RequestOptions = {}): Promise<void> {
     await this.sessionCommand('camera.setOptions', { options }, opts);
   }
@@ -553,6 +589,14 @@ export class OscClient {
     }
     return res;
   }
+}
+
+/** Whether an error message names an option (as a whole word: `iso` is not in `isoSupport`). */
+function mentions(message: string, name: string): boolean {
+  const i = message.indexOf(name);
+  if (i < 0) return false;
+  const word = /[A-Za-z0-9_]/;
+  return !word.test(message[i - 1] ?? '') && !word.test(message[i + name.length] ?? '') ? true : mentions(message.slice(i + name.length), name);
 }
 
 function stringList(v: unknown): string[] {

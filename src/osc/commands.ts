@@ -218,7 +218,7 @@ function entry(device: ThetaDevice, ctx: CommandContext, f: ThetaFile, detail: b
   if (device.api === 2) {
     e.isProcessed = true;
     e.previewUrl = '';
-    e._projectionType = 'Equirectangular';
+    // No _projectionType: listFiles gives it for THETA V and later only.
   }
   return e;
 }

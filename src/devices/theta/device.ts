@@ -338,9 +338,9 @@ export class ThetaDevice extends EventEmitter {
 
   // ---------------------------------------------------------------- options
 
-  private context(): OptionContext {
+  private context(api: ApiVersion = this.apiLevel): OptionContext {
     return {
-      api: this.apiLevel,
+      api,
       remainingPictures: this.remainingPictures(),
       remainingSpace: this.medium.freeBytes,
       totalSpace: this.medium.capacityBytes,
@@ -363,13 +363,17 @@ export class ThetaDevice extends EventEmitter {
     return this.options.captureMode;
   }
 
-  getOptions(names: string[]): Record<string, unknown> {
-    return readOptions(this.options, names, this.context());
+  /**
+   * Options by the names of an API level: the OSC face's current one by default; the PTP face
+   * passes 1, as its properties map to the v2.0 names whatever level the OSC client chose.
+   */
+  getOptions(names: string[], api: ApiVersion = this.apiLevel): Record<string, unknown> {
+    return readOptions(this.options, names, this.context(api));
   }
 
-  setOptions(changes: Record<string, unknown>): void {
+  setOptions(changes: Record<string, unknown>, api: ApiVersion = this.apiLevel): void {
     this.assertPowered();
-    const ctx = this.context();
+    const ctx = this.context(api);
     const next = writeOptions(this.options, changes, ctx);
     const modeChanged = next.captureMode !== this.options.captureMode;
     this.options = next;

@@ -408,13 +408,17 @@ const DEFS: Record<string, OptionDef> = {
     support: () => ({ minSleepDelay: 30, maxSleepDelay: 1800 }),
     set: (o, v) => void (o.sleepDelay = intRange('sleepDelay', v, 30, 1800, [NEVER])),
   },
+  // v2.0 names; v2.1 calls them captureInterval / captureNumber (theta-web-api-v2.1/options.md)
+  // and the S in v2.1 answers the old names with invalidParameterName.
   _captureInterval: {
+    api: [1],
     get: (o) => o.captureInterval,
     support: (o) => ({ minInterval: minInterval(o), maxInterval: 3600 }),
     shooting: true,
     set: (o, v) => void (o.captureInterval = intRange('_captureInterval', v, minInterval(o), 3600)),
   },
   _captureNumber: {
+    api: [1],
     get: (o) => o.captureNumber,
     support: () => ({ minNumber: 2, maxNumber: 9999 }),
     shooting: true,
