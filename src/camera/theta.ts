@@ -74,6 +74,12 @@ export class ThetaCamera implements Camera<ThetaSettings> {
   };
   private storageUri = '';
   private closed = false;
+  /**
+   * The camera's own fileUrl / fileUri of the files it named (listed, or returned by a shot): a
+   * download asks by that, whatever storageUri says (the X's listing drops the storage id from its
+   * URLs, and a fresh shot may not be listed yet).
+   */
+  private readonly refs = new Map<string, string>();
 
   constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2 } = {}) {
     this.address = address.href;
@@ -112,6 +118,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   private toRemote(e: OscFileEntry): RemoteFile {
     const f: RemoteFile = { kind: 'file', path: this.pathOf(e), name: e.name, size: e.size };
+    const ref = e.fileUrl ?? e.uri;
+    if (typeof ref === 'string' && ref) this.refs.set(f.path, ref);
     const t = parseDateTime(e.dateTimeZone ?? e.dateTime);
     if (t !== undefined) f.time = t;
     return f;
@@ -124,6 +132,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
       throw new CameraError('BAD_PATH', `invalid THETA file path ${path}: expected /${MEDIUM}/<folder>/<file>`);
     }
     const rel = `${parts[1]}/${parts[2]}`;
+    const known = this.refs.get(`/${parts.join('/')}`);
+    if (known !== undefined && (this.client.api === 2) === isCameraUrl(known)) return known;
     if (this.client.api === 1) return rel;
     const base = this.storageUri || `${this.client.baseUrl}/files/`;
     return `${base.replace(/\/?$/, '/')}${rel}`;
@@ -237,13 +247,31 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     return { folder: file.path.split('/').slice(0, -1).join('/'), files: [file] };
   }
 
-  /** The listing entry of a fileUrl/fileUri (the newest files first, so this is quick after a shot). */
+  /**
+   * The listing entry of a fileUrl/fileUri (the newest files first, so this is quick after a shot).
+   * A camera may answer the shot before its listing shows it (RICOH's recordings of takePicture and
+   * listFiles disagree so): the picture was taken all the same, so it is described from its URL and
+   * its size asked of the file itself.
+   */
   private async findEntry(ref: string, options: CallOptions): Promise<RemoteFile> {
     const name = ref.split('/').pop() ?? '';
-    const page = await wrap(this.client.listFiles({ count: 20, ...(options.signal ? { signal: options.signal } : {}) }));
+    const signal = options.signal ? { signal: options.signal } : {};
+    const page = await wrap(this.client.listFiles({ count: 20, ...signal }));
     const hit = page.entries.find((e) => e.name === name) ?? (await this.allEntries(options)).find((e) => e.name === name);
-    if (!hit) throw new CameraError('NOT_FOUND', `${ref} is not listed by the camera`);
-    return this.toRemote(hit);
+    if (hit) return this.toRemote(hit);
+    const folder = ref.split('/').slice(-2)[0] ?? '100RICOH';
+    if (!name || !/^[A-Za-z0-9_.-]+$/.test(name) || !/^[A-Za-z0-9_.-]+$/.test(folder)) throw new CameraError('PROTOCOL', `the camera named its picture ${JSON.stringify(ref)}, which is no file path`);
+    const path = `/${MEDIUM}/${folder}/${name}`;
+    this.refs.set(path, ref);
+    const size = (await wrap(this.client.fileSize(ref, signal))) ?? (await this.countBytes(ref, options));
+    return { kind: 'file', path, name, size };
+  }
+
+  /** Size of a v2.0 file, which has no URL to ask: streamed through getImage and counted. */
+  private async countBytes(ref: string, options: CallOptions): Promise<number> {
+    const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
+    const r = await wrap(this.client.download(ref, sink, options.signal ? { signal: options.signal } : {}));
+    return r.bytes;
   }
 
   private async allEntries(options: CallOptions): Promise<OscFileEntry[]> {

@@ -559,6 +559,26 @@ export class OscClient {
     return total === undefined ? { bytes } : { bytes, total };
   }
 
+  /**
+   * Size of a file the camera serves over HTTP (a v2.1 fileUrl), from one byte asked with HTTP Range
+   * (the reply's Content-Range gives the total) or a whole reply's Content-Length; undefined for a
+   * v2.0 fileUri, which only getImage streams.
+   */
+  async fileSize(ref: string, opts: RequestOptions = {}): Promise<number | undefined> {
+    if (this.api !== 2 && !/^https?:/.test(ref)) return undefined;
+    const res = await this.http('GET', ref, undefined, { ...opts, headers: { Range: 'bytes=0-0' } });
+    const type = res.headers.get('content-type') ?? '';
+    if (!res.ok || type.startsWith('application/json')) {
+      const v = await this.json(res, opts, 'file size');
+      throw this.errorFrom(v, res.status, 'file size');
+    }
+    await res.body?.cancel();
+    const total = res.status === 206 ? /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '')?.[1] : res.headers.get('content-length');
+    const n = Number(total ?? NaN);
+    if (!Number.isSafeInteger(n) || n < 0) throw new OscClientError('PROTOCOL', `file size: ${ref} came without its length`);
+    return n;
+  }
+
   /** Live-preview JPEG frames until the signal aborts, the iterator is returned, or the camera ends it. */
   async *livePreview(opts: RequestOptions = {}): AsyncGenerator<Buffer> {
     let res: Response;
