@@ -38,9 +38,11 @@ export function register(program: Command): void {
         for (const n of wanted) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new CliError(`invalid option name ${JSON.stringify(n)}`, 2);
         // One option this camera lacks does not fail the others: it is shown as unavailable.
         const { options: got, unavailable } = await theta.client.getAvailableOptions(wanted);
+        // A name the camera refused or left out of its answer has no value on this camera.
+        const missing = (k: string): boolean => unavailable.includes(k) || !(k in got);
         const values: Record<string, unknown> = {};
-        for (const n of wanted) values[n] = unavailable.includes(n) ? null : got[n];
-        output(g, values, () => pairs(wanted.map((k) => [k, unavailable.includes(k) ? '(unavailable on this camera)' : typeof values[k] === 'string' ? (values[k] as string) : JSON.stringify(values[k])] as const)));
+        for (const n of wanted) values[n] = missing(n) ? null : got[n];
+        output(g, values, () => pairs(wanted.map((k) => [k, missing(k) ? '(unavailable on this camera)' : typeof values[k] === 'string' ? (values[k] as string) : JSON.stringify(values[k])] as const)));
       });
     });
   options
