@@ -55,7 +55,11 @@ const DEPENDENT_SETTINGS: Record<string, string[]> = {
 
 export const openCamera: CameraFactory = async (address, options) => {
   if (address.kind !== 'network') throw new CameraError('BAD_ADDRESS', 'theta:// needs a host');
-  const cam = new ThetaCamera(address, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const o: ConstructorParameters<typeof ThetaCamera>[1] = {};
+  if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
+  // A level asked for explicitly is required: the camera is not used at another one.
+  if (options.oscApi !== undefined) Object.assign(o, { apiVersion: options.oscApi === '2.1' ? 2 : 1, requireApiVersion: true });
+  const cam = new ThetaCamera(address, o);
   await cam.connect(options.signal ? { signal: options.signal } : {});
   return cam;
 };
@@ -81,12 +85,13 @@ export class ThetaCamera implements Camera<ThetaSettings> {
    */
   private readonly refs = new Map<string, string>();
 
-  constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2 } = {}) {
+  constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2; requireApiVersion?: boolean } = {}) {
     this.address = address.href;
     const host = address.host.includes(':') ? `[${address.host}]` : address.host;
     const o: ConstructorParameters<typeof OscClient>[0] = { baseUrl: `http://${host}:${address.port}` };
     if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
     if (options.apiVersion !== undefined) o.apiVersion = options.apiVersion;
+    if (options.requireApiVersion !== undefined) o.requireApiVersion = options.requireApiVersion;
     if (address.username !== undefined) o.auth = { user: address.username, password: address.password ?? '' };
     this.client = new OscClient(o);
   }
@@ -524,6 +529,9 @@ export function toCameraError(err: unknown): Error {
       break;
     case 'AUTH':
       code = 'CAMERA_ERROR';
+      break;
+    case 'UNSUPPORTED':
+      code = 'UNSUPPORTED';
       break;
     default:
       code = 'PROTOCOL';

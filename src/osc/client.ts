@@ -45,6 +45,11 @@ export interface OscClientOptions {
   auth?: DigestCredentials;
   /** API level to use: 2 (default; switches an S) or 1 (stay in v2.0 with a session). */
   apiVersion?: 1 | 2;
+  /**
+   * The level asked for is required: a camera without v2.1 is an UNSUPPORTED error instead of being
+   * used in v2.0 (early S firmware, before 01.62, has v2.0 only).
+   */
+  requireApiVersion?: boolean;
 }
 
 export interface RequestOptions {
@@ -355,6 +360,10 @@ export class OscClient {
     const levels = Array.isArray(info.apiLevel) ? info.apiLevel : [1];
     const current = st.state._apiVersion === 2 ? 2 : 1;
     const want = this.options.apiVersion ?? 2;
+    if (want === 2 && current !== 2 && !levels.includes(2) && this.options.requireApiVersion) {
+      const fw = info.firmwareVersion ? ` firmware ${info.firmwareVersion}` : '';
+      throw new OscClientError('UNSUPPORTED', `${info.model}${fw} speaks API v2.0 only (on the S, v2.1 comes with firmware 01.62): update the camera's firmware, or use API v2.0`);
+    }
     if (current === 2 && want === 2) {
       this.api = 2;
     } else if (want === 2 && levels.includes(2)) {
