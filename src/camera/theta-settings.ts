@@ -103,13 +103,17 @@ function isScalar(v: unknown): v is SettingValue {
 
 /**
  * Settings from a getOptions answer at an API level (unknown shapes are shown as text, read-only;
- * options the camera did not answer are left out).
+ * options the camera did not answer are shown unavailable: no value, read-only).
  */
 export function describeTheta(options: Record<string, unknown>, api: 1 | 2): Setting[] {
   const out: Setting[] = [];
   for (const key of thetaSettingKeys(api)) {
-    if (!(key in options)) continue;
     const [label, unit] = LABELS[key] ?? [key];
+    if (!(key in options)) {
+      // Another model, firmware or API level: shown, so a missing setting is not a silent gap.
+      out.push({ key, label, type: 'string', value: null, writable: false, description: `${label}: unavailable on this camera` });
+      continue;
+    }
     const raw = options[key];
     const support = options[`${key}Support`];
     const s: Setting = { key, label, type: 'string', value: null, writable: !READ_ONLY.has(key) };

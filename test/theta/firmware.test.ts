@@ -91,6 +91,9 @@ describe('an S on firmware 01.42 speaks API v2.0 only', () => {
     expect(JSON.parse(opts.stdout)).toMatchObject({ _captureInterval: expect.any(Number), exposureDelay: 0, clientVersion: null });
     const config = await startCamctlInProcess(['-c', camera(old), '--json', 'config']).done;
     expect([config.code, config.stderr]).toEqual([0, '']);
+    const settings = (JSON.parse(config.stdout) as { settings: Array<{ key: string; value: unknown; writable: boolean; description?: string }> }).settings;
+    expect(settings.find((s) => s.key === 'clientVersion')).toMatchObject({ value: null, writable: false, description: expect.stringMatching(/unavailable/) });
+    expect(settings.find((s) => s.key === '_captureInterval')).toMatchObject({ value: 8, writable: true });
     const shot = await startCamctlInProcess(['-c', camera(old), '--json', 'capture']).done;
     expect([shot.code, shot.stderr]).toEqual([0, '']);
   });
