@@ -441,8 +441,8 @@ export class OscClient {
         return { options: await this.getOptions(asked, opts), unavailable };
       } catch (err) {
         if (!unknownName(err)) throw err;
-        const named = asked.filter((n) => mentions(err.message, n));
-        if (named.length === 0 || asked.length === 1) {
+        const named = asked.length === 1 ? asked : asked.filter((n) => mentions(err.message, n));
+        if (named.length === 0) {
           const options: Record<string, unknown> = {};
           for (const n of asked) {
             try {
