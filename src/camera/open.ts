@@ -24,6 +24,8 @@ export interface OpenCameraOptions {
   timeoutMs?: number;
   /** Most connections the adapter may open at once (parallel downloads). Adapter default when omitted. */
   maxConnections?: number;
+  /** OSC API level to use on an OSC camera (THETA), required when given; the camera's best by default. */
+  oscApi?: '2.0' | '2.1';
   signal?: AbortSignal;
 }
 

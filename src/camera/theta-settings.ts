@@ -5,7 +5,7 @@
  */
 import type { Setting, SettingValue } from './types.js';
 
-/** Options described, in display order, with what to ask the camera for. */
+/** Options described, in display order, with what to ask the camera for (v2.0 names). */
 export const THETA_SETTING_KEYS = [
   'captureMode',
   'fileFormat',
@@ -31,6 +31,23 @@ export const THETA_SETTING_KEYS = [
 
 export type ThetaSettings = Record<string, SettingValue>;
 
+/**
+ * Options v2.1 renamed (theta-web-api-v2.1/options.md): a camera in v2.1 answers the v2.0 name with
+ * invalidParameterName, and the other way round.
+ */
+const V21_NAMES: Record<string, string> = { _captureInterval: 'captureInterval', _captureNumber: 'captureNumber' };
+
+/** The name of an option at an API level (1 = v2.0, 2 = v2.1); either spelling may be given. */
+export function optionNameAt(name: string, api: 1 | 2): string {
+  if (api === 2) return V21_NAMES[name] ?? name;
+  return Object.entries(V21_NAMES).find(([, v21]) => v21 === name)?.[0] ?? name;
+}
+
+/** The described options, named as the camera names them at an API level. */
+export function thetaSettingKeys(api: 1 | 2): string[] {
+  return THETA_SETTING_KEYS.map((k) => optionNameAt(k, api));
+}
+
 const LABELS: Record<string, [string, string?]> = {
   captureMode: ['Capture mode'],
   fileFormat: ['File format'],
@@ -44,6 +61,8 @@ const LABELS: Record<string, [string, string?]> = {
   exposureDelay: ['Self-timer', 's'],
   _captureInterval: ['Interval', 's'],
   _captureNumber: ['Interval shots (0 = until stopped)'],
+  captureInterval: ['Interval', 's'],
+  captureNumber: ['Interval shots (0 = until stopped)'],
   _shutterVolume: ['Shutter volume', '%'],
   offDelay: ['Power off after (65535 = never)', 's'],
   sleepDelay: ['Sleep after (65535 = never)', 's'],
@@ -68,10 +87,10 @@ export function parseFileFormat(text: string): { type: string; width: number; he
   return m ? { type: m[1]!, width: Number(m[2]), height: Number(m[3]) } : undefined;
 }
 
-/** Names to ask getOptions for: each key and, where it has one, its `…Support`. */
-export function optionQuery(): string[] {
+/** Names to ask getOptions for at an API level: each key and, where it has one, its `…Support`. */
+export function optionQuery(api: 1 | 2): string[] {
   const out: string[] = [];
-  for (const k of THETA_SETTING_KEYS) {
+  for (const k of thetaSettingKeys(api)) {
     out.push(k);
     if (!READ_ONLY.has(k) && k !== 'dateTimeZone') out.push(`${k}Support`);
   }
@@ -82,12 +101,19 @@ function isScalar(v: unknown): v is SettingValue {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** Settings from a getOptions answer (unknown shapes are shown as text, read-only). */
-export function describeTheta(options: Record<string, unknown>): Setting[] {
+/**
+ * Settings from a getOptions answer at an API level (unknown shapes are shown as text, read-only;
+ * options the camera did not answer are shown unavailable: no value, read-only).
+ */
+export function describeTheta(options: Record<string, unknown>, api: 1 | 2): Setting[] {
   const out: Setting[] = [];
-  for (const key of THETA_SETTING_KEYS) {
-    if (!(key in options)) continue;
+  for (const key of thetaSettingKeys(api)) {
     const [label, unit] = LABELS[key] ?? [key];
+    if (!(key in options)) {
+      // Another model, firmware or API level: shown, so a missing setting is not a silent gap.
+      out.push({ key, label, type: 'string', value: null, writable: false, description: `${label}: unavailable on this camera` });
+      continue;
+    }
     const raw = options[key];
     const support = options[`${key}Support`];
     const s: Setting = { key, label, type: 'string', value: null, writable: !READ_ONLY.has(key) };

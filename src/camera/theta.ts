@@ -55,7 +55,11 @@ const DEPENDENT_SETTINGS: Record<string, string[]> = {
 
 export const openCamera: CameraFactory = async (address, options) => {
   if (address.kind !== 'network') throw new CameraError('BAD_ADDRESS', 'theta:// needs a host');
-  const cam = new ThetaCamera(address, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const o: ConstructorParameters<typeof ThetaCamera>[1] = {};
+  if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
+  // A level asked for explicitly is required: the camera is not used at another one.
+  if (options.oscApi !== undefined) Object.assign(o, { apiVersion: options.oscApi === '2.1' ? 2 : 1, requireApiVersion: true });
+  const cam = new ThetaCamera(address, o);
   await cam.connect(options.signal ? { signal: options.signal } : {});
   return cam;
 };
@@ -74,13 +78,20 @@ export class ThetaCamera implements Camera<ThetaSettings> {
   };
   private storageUri = '';
   private closed = false;
+  /**
+   * The camera's own fileUrl / fileUri of the files it named (listed, or returned by a shot): a
+   * download asks by that, whatever storageUri says (the X's listing drops the storage id from its
+   * URLs, and a fresh shot may not be listed yet).
+   */
+  private readonly refs = new Map<string, string>();
 
-  constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2 } = {}) {
+  constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2; requireApiVersion?: boolean } = {}) {
     this.address = address.href;
     const host = address.host.includes(':') ? `[${address.host}]` : address.host;
     const o: ConstructorParameters<typeof OscClient>[0] = { baseUrl: `http://${host}:${address.port}` };
     if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
     if (options.apiVersion !== undefined) o.apiVersion = options.apiVersion;
+    if (options.requireApiVersion !== undefined) o.requireApiVersion = options.requireApiVersion;
     if (address.username !== undefined) o.auth = { user: address.username, password: address.password ?? '' };
     this.client = new OscClient(o);
   }
@@ -112,6 +123,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   private toRemote(e: OscFileEntry): RemoteFile {
     const f: RemoteFile = { kind: 'file', path: this.pathOf(e), name: e.name, size: e.size };
+    const ref = e.fileUrl ?? e.uri;
+    if (typeof ref === 'string' && ref) this.refs.set(f.path, ref);
     const t = parseDateTime(e.dateTimeZone ?? e.dateTime);
     if (t !== undefined) f.time = t;
     return f;
@@ -124,6 +137,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
       throw new CameraError('BAD_PATH', `invalid THETA file path ${path}: expected /${MEDIUM}/<folder>/<file>`);
     }
     const rel = `${parts[1]}/${parts[2]}`;
+    const known = this.refs.get(`/${parts.join('/')}`);
+    if (known !== undefined && (this.client.api === 2) === isCameraUrl(known)) return known;
     if (this.client.api === 1) return rel;
     const base = this.storageUri || `${this.client.baseUrl}/files/`;
     return `${base.replace(/\/?$/, '/')}${rel}`;
@@ -172,7 +187,9 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   async getConfig(keys?: readonly string[], options?: CallOptions): Promise<Setting[]> {
     this.check();
-    const all = describeTheta(await wrap(this.client.getOptions(optionQuery(), options)));
+    // Asked by the names of the API level in use; options this camera lacks are left out.
+    const { options: values } = await wrap(this.client.getAvailableOptions(optionQuery(this.client.api), options));
+    const all = describeTheta(values, this.client.api);
     if (!keys || keys.length === 0) return all;
     return keys.map((k) => {
       const s = all.find((d) => d.key === k);
@@ -235,13 +252,31 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     return { folder: file.path.split('/').slice(0, -1).join('/'), files: [file] };
   }
 
-  /** The listing entry of a fileUrl/fileUri (the newest files first, so this is quick after a shot). */
+  /**
+   * The listing entry of a fileUrl/fileUri (the newest files first, so this is quick after a shot).
+   * A camera may answer the shot before its listing shows it (RICOH's recordings of takePicture and
+   * listFiles disagree so): the picture was taken all the same, so it is described from its URL and
+   * its size asked of the file itself.
+   */
   private async findEntry(ref: string, options: CallOptions): Promise<RemoteFile> {
     const name = ref.split('/').pop() ?? '';
-    const page = await wrap(this.client.listFiles({ count: 20, ...(options.signal ? { signal: options.signal } : {}) }));
+    const signal = options.signal ? { signal: options.signal } : {};
+    const page = await wrap(this.client.listFiles({ count: 20, ...signal }));
     const hit = page.entries.find((e) => e.name === name) ?? (await this.allEntries(options)).find((e) => e.name === name);
-    if (!hit) throw new CameraError('NOT_FOUND', `${ref} is not listed by the camera`);
-    return this.toRemote(hit);
+    if (hit) return this.toRemote(hit);
+    const folder = ref.split('/').slice(-2)[0] ?? '100RICOH';
+    if (!name || !/^[A-Za-z0-9_.-]+$/.test(name) || !/^[A-Za-z0-9_.-]+$/.test(folder)) throw new CameraError('PROTOCOL', `the camera named its picture ${JSON.stringify(ref)}, which is no file path`);
+    const path = `/${MEDIUM}/${folder}/${name}`;
+    this.refs.set(path, ref);
+    const size = (await wrap(this.client.fileSize(ref, signal))) ?? (await this.countBytes(ref, options));
+    return { kind: 'file', path, name, size };
+  }
+
+  /** Size of a v2.0 file, which has no URL to ask: streamed through getImage and counted. */
+  private async countBytes(ref: string, options: CallOptions): Promise<number> {
+    const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
+    const r = await wrap(this.client.download(ref, sink, options.signal ? { signal: options.signal } : {}));
+    return r.bytes;
   }
 
   private async allEntries(options: CallOptions): Promise<OscFileEntry[]> {
@@ -494,6 +529,9 @@ export function toCameraError(err: unknown): Error {
       break;
     case 'AUTH':
       code = 'CAMERA_ERROR';
+      break;
+    case 'UNSUPPORTED':
+      code = 'UNSUPPORTED';
       break;
     default:
       code = 'PROTOCOL';

@@ -16,6 +16,8 @@ export interface GlobalOptions {
   timeoutMs: number;
   quiet: boolean;
   verbose: boolean;
+  /** `--osc-api`: the OSC API level a THETA must be used at. */
+  oscApi?: '2.0' | '2.1';
 }
 
 export const NO_CAMERA_MESSAGE =
@@ -25,12 +27,15 @@ export const NO_CAMERA_MESSAGE =
 const USAGE_CODES = new Set(['BAD_ADDRESS', 'UNKNOWN_SCHEME', 'UNKNOWN_SETTING', 'BAD_VALUE', 'BAD_PATH', 'BAD_ARGUMENT', 'UNSUPPORTED']);
 
 export function globals(cmd: Command): GlobalOptions {
-  const o = cmd.optsWithGlobals<{ camera?: string; json?: boolean; timeout?: string; quiet?: boolean; verbose?: boolean }>();
+  const o = cmd.optsWithGlobals<{ camera?: string; json?: boolean; timeout?: string; quiet?: boolean; verbose?: boolean; oscApi?: string }>();
   const timeoutText = o.timeout ?? '10';
   const seconds = Number(timeoutText);
   if (!(Number.isFinite(seconds) && seconds > 0)) throw new CliError(`--timeout must be a positive number of seconds, got ${JSON.stringify(timeoutText)}`, 2);
   const camera = o.camera ?? (process.env.CAMCTL_CAMERA || undefined);
-  return { camera, json: !!o.json, timeoutMs: Math.round(seconds * 1000), quiet: !!o.quiet, verbose: !!o.verbose };
+  if (o.oscApi !== undefined && o.oscApi !== '2.0' && o.oscApi !== '2.1') throw new CliError(`--osc-api must be 2.0 or 2.1, got ${JSON.stringify(o.oscApi)}`, 2);
+  const g: GlobalOptions = { camera, json: !!o.json, timeoutMs: Math.round(seconds * 1000), quiet: !!o.quiet, verbose: !!o.verbose };
+  if (o.oscApi !== undefined) g.oscApi = o.oscApi;
+  return g;
 }
 
 /** Opens the camera, runs `fn`, closes the camera; coded errors become one-line CliErrors. */
@@ -43,7 +48,7 @@ export async function withCamera<T>(
   return reportErrors(g, async () => {
     if (!g.camera) throw new CliError(NO_CAMERA_MESSAGE, 2);
     const { openCamera } = await import('../camera/open.js');
-    const camera = await openCamera(g.camera, { timeoutMs: g.timeoutMs, ...open });
+    const camera = await openCamera(g.camera, { timeoutMs: g.timeoutMs, ...(g.oscApi ? { oscApi: g.oscApi } : {}), ...open });
     try {
       return await fn(camera, g);
     } finally {

@@ -17,6 +17,7 @@ interface ThetaEmulateFlags {
   user?: string;
   password?: string;
   serial?: string;
+  firmware?: string;
   capacity?: string;
   battery: string;
   charging?: boolean;
@@ -36,6 +37,7 @@ export function registerTheta(emulate: Command): void {
     .option('--user <name>', 'user name for --auth digest (the camera uses its SSID, e.g. THETAYL00105377)')
     .option('--password <password>', 'password for --auth digest')
     .option('--serial <digits>', 'serial number, 8 digits', '00301770')
+    .option('--firmware <version>', 'S firmware to emulate, 01.11 or later (before 01.62: API v2.0 only; before 01.42: no self-timer)', '01.90')
     .option('--capacity <size>', 'storage size, e.g. 8GB')
     .option('--battery <level>', 'initial battery charge 0…1', '1')
     .option('--charging', 'run on the charger (batteryState charging/charged)')
@@ -45,13 +47,15 @@ export function registerTheta(emulate: Command): void {
       `
 The emulator prints one line once listening, e.g.
   {"event":"listening","model":"theta","http":"http://127.0.0.1:40123"}
-then logs to stderr. It boots in API v2.0 (sessions); setOptions {clientVersion: 2} switches to v2.1.
+then logs to stderr. It boots in API v2.0 (sessions); setOptions {clientVersion: 2} switches to v2.1
+(firmware 01.62 and later; --firmware 01.42 emulates an S that has v2.0 only).
 The real camera answers at http://192.168.1.1 (port 80) on its own Wi-Fi.
 After a PTP PowerDown, POST /_emulator/power {"on": true} switches it on again (see the README).
 
 Examples:
   camctl emulate theta --http-port 8080
   camctl emulate theta --data-dir /tmp/theta --speed 10
+  camctl emulate theta --firmware 01.42          an early S: API v2.0 only
   camctl emulate theta --auth digest --user THETAYL00105377 --password 00105377`,
     )
     .action(async (flags: ThetaEmulateFlags) => {
@@ -65,6 +69,14 @@ Examples:
       }
       if (flags.advertisedHost !== undefined && !isAuthority(flags.advertisedHost)) throw new CliError(`--advertised-host must be host or host:port, got ${JSON.stringify(flags.advertisedHost)}`);
       if (flags.serial !== undefined && !/^\d{8}$/.test(flags.serial)) throw new CliError(`--serial must be 8 digits, got ${JSON.stringify(flags.serial)}`);
+      if (flags.firmware !== undefined) {
+        const { firmwareLevel } = await import('../devices/theta/firmware.js');
+        try {
+          firmwareLevel(flags.firmware);
+        } catch (err) {
+          throw new CliError(`--${(err as Error).message}`);
+        }
+      }
       const { startThetaEmulator } = await import('../emulator/theta.js');
       const options = {
         host: flags.host,
@@ -74,6 +86,7 @@ Examples:
         battery: parseNumberOption(flags.battery, '--battery', { min: 0, max: 1 }),
         power: flags.charging ? ('charger' as const) : ('battery' as const),
         ...(flags.serial !== undefined ? { serialNumber: flags.serial } : {}),
+        ...(flags.firmware !== undefined ? { firmware: flags.firmware } : {}),
         ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
         ...(flags.capacity !== undefined ? { capacityBytes: parseBytes(flags.capacity, '--capacity') } : {}),
         ...(auth ? { auth } : {}),
@@ -83,7 +96,7 @@ Examples:
         throw listenError(err);
       });
       process.stdout.write(`${JSON.stringify({ event: 'listening', model: 'theta', http: cam.url, ...(cam.ptpip ? { ptpip: cam.ptpip } : {}) })}\n`);
-      process.stderr.write(`emulated RICOH THETA S ${cam.device.serialNumber} listening on ${cam.url}, data in ${cam.dataDir}\n`);
+      process.stderr.write(`emulated RICOH THETA S ${cam.device.serialNumber} (firmware ${cam.device.firmwareVersion}) listening on ${cam.url}, data in ${cam.dataDir}\n`);
       const host = cam.url.replace(/^http:\/\//, '');
       process.stderr.write(
         [

@@ -29,7 +29,9 @@ export function register(program: Command): void {
         const client = thetaOf(camera, 'interval').client;
         if (action === 'start') {
           const mode = await client.getOptions(['captureMode']);
-          const set: Record<string, unknown> = { ...changes };
+          // By the names of the API level in use (v2.1 calls them captureInterval / captureNumber).
+          const { optionNameAt } = await import('../camera/theta-settings.js');
+          const set: Record<string, unknown> = Object.fromEntries(Object.entries(changes).map(([k, v]) => [optionNameAt(k, client.api), v]));
           if (mode['captureMode'] !== 'image') set['captureMode'] = 'image';
           if (Object.keys(set).length) await client.setOptions(set);
           // v2.1 keeps a counted run in progress until its last shot: do not wait for it here.

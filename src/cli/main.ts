@@ -57,6 +57,7 @@ export function buildProgram(): Command {
     .option('-c, --camera <url>', 'camera address, e.g. sequoia://192.168.47.1 (or CAMCTL_CAMERA)')
     .option('--json', 'machine-readable output')
     .option('--timeout <seconds>', 'timeout for each phase of a request', '10')
+    .option('--osc-api <level>', 'THETA: use OSC API 2.0 or 2.1 (default: 2.1 where the camera has it)')
     .option('-q, --quiet', 'print less')
     .option('-v, --verbose', 'print more')
     .configureOutput({ outputError: () => undefined }) // printed by main() as one line

@@ -31,12 +31,18 @@ export function register(program: Command): void {
     .action(async (names: string[], _o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const { thetaOf } = await import('../camera/theta.js');
-        const { THETA_SETTING_KEYS } = await import('../camera/theta-settings.js');
+        const { thetaSettingKeys } = await import('../camera/theta-settings.js');
         const theta = thetaOf(camera, 'options');
-        const wanted = names.length ? names : [...THETA_SETTING_KEYS];
+        // The common ones by the names of the camera's API level (v2.1 renamed some).
+        const wanted = names.length ? names : thetaSettingKeys(theta.client.api);
         for (const n of wanted) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new CliError(`invalid option name ${JSON.stringify(n)}`, 2);
-        const values = await theta.client.getOptions(wanted);
-        output(g, values, () => pairs(Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)));
+        // One option this camera lacks does not fail the others: it is shown as unavailable.
+        const { options: got, unavailable } = await theta.client.getAvailableOptions(wanted);
+        // A name the camera refused or left out of its answer has no value on this camera.
+        const missing = (k: string): boolean => unavailable.includes(k) || !(k in got);
+        const values: Record<string, unknown> = {};
+        for (const n of wanted) values[n] = missing(n) ? null : got[n];
+        output(g, values, () => pairs(wanted.map((k) => [k, missing(k) ? '(unavailable on this camera)' : typeof values[k] === 'string' ? (values[k] as string) : JSON.stringify(values[k])] as const)));
       });
     });
   options

@@ -135,7 +135,8 @@ function zoneMinutes(text: string, withColon: boolean): number {
 
 /** The properties, keyed by code, in the order the S's DeviceInfo lists them. */
 export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<number, ThetaPtpProp> {
-  const option = <T>(name: string): T => d.getOptions([name])[name] as T;
+  // The v2.0 names, whatever API level the OSC face is at.
+  const option = <T>(name: string): T => d.getOptions([name], 1)[name] as T;
   const still = (): boolean => d.captureMode === 'image';
   /** Passphrase of the direct-mode Wi-Fi: the S ships with the digits of its serial number (passphrase.md). */
   let passphrase = d.serialNumber;

@@ -376,7 +376,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   private applyProps(values: ReadonlyArray<readonly [ThetaPtpProp, PtpValue]>): void {
     try {
       const changes = Object.assign({}, ...values.map(([spec, v]) => spec.toOptions?.(v) ?? {})) as Record<string, unknown>;
-      if (Object.keys(changes).length > 0) this.device.setOptions(changes);
+      if (Object.keys(changes).length > 0) this.device.setOptions(changes, 1);
       for (const [spec, v] of values) spec.apply?.(v);
     } catch (e) {
       deviceFault(e);

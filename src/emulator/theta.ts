@@ -27,6 +27,11 @@ export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir'
   httpPort?: number;
   /** PTP/IP port (Ricoh extension, theta-ptp.ts); 0 picks a free one; undefined = no PTP/IP face. */
   ptpipPort?: number;
+  /**
+   * THETA S firmware to emulate, e.g. `01.42` (the same as `firmwareVersion`): before 01.62 the S
+   * speaks API v2.0 only; devices/theta/firmware.ts lists what each level brought. Default 01.90.
+   */
+  firmware?: string;
   /** Simulated time runs this many times faster (ignored when `clock` is given). Default 1. */
   speed?: number;
   clock?: Clock;
@@ -60,6 +65,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   for (const k of ['serialNumber', 'firmwareVersion', 'capacityBytes', 'battery', 'power', 'shotProcessingMs', 'fileCacheBytes', 'thumbCacheBytes'] as const) {
     if (options[k] !== undefined) (deviceOpts as unknown as Record<string, unknown>)[k] = options[k];
   }
+  if (options.firmware !== undefined) deviceOpts.firmwareVersion = options.firmware;
   const device = await ThetaDevice.open(deviceOpts);
   let ptp: RunningPtpIpFace | undefined;
   const faceOpts: OscServerOptions = { extraRoutes: thetaControlRoutes(device, () => ptp) };

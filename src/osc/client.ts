@@ -46,6 +46,11 @@ export interface OscClientOptions {
   auth?: DigestCredentials;
   /** API level to use: 2 (default; switches an S) or 1 (stay in v2.0 with a session). */
   apiVersion?: 1 | 2;
+  /**
+   * The level asked for is required: a camera without v2.1 is an UNSUPPORTED error instead of being
+   * used in v2.0 (early S firmware, before 01.62, has v2.0 only).
+   */
+  requireApiVersion?: boolean;
 }
 
 /** What every {@link OscClient} request takes. */
@@ -365,6 +370,10 @@ export class OscClient {
     const levels = Array.isArray(info.apiLevel) ? info.apiLevel : [1];
     const current = st.state._apiVersion === 2 ? 2 : 1;
     const want = this.options.apiVersion ?? 2;
+    if (want === 2 && current !== 2 && !levels.includes(2) && this.options.requireApiVersion) {
+      const fw = info.firmwareVersion ? ` firmware ${info.firmwareVersion}` : '';
+      throw new OscClientError('UNSUPPORTED', `${info.model}${fw} speaks API v2.0 only (on the S, v2.1 comes with firmware 01.62): update the camera's firmware, or use API v2.0`);
+    }
     if (current === 2 && want === 2) {
       this.api = 2;
     } else if (want === 2 && levels.includes(2)) {
@@ -427,6 +436,42 @@ export class OscClient {
   async getOptions(names: string[], opts: RequestOptions = {}): Promise<Record<string, unknown>> {
     const r = await this.sessionCommand('camera.getOptions', { optionNames: names }, opts);
     return isObject(r['options']) ? r['options'] : {};
+  }
+
+  /**
+   * getOptions that one unknown option cannot fail: a camera refuses the whole request with
+   * invalidParameterName when it does not know one name (another model, another firmware, another
+   * API level). The names its message mentions are dropped and the rest asked again; when it names
+   * none, each is asked alone. Returns the values and the names the camera does not have.
+   */
+  async getAvailableOptions(names: string[], opts: RequestOptions = {}): Promise<{ options: Record<string, unknown>; unavailable: string[] }> {
+    let asked = [...new Set(names)];
+    const unavailable: string[] = [];
+    const unknownName = (err: unknown): err is OscClientError => err instanceof OscClientError && err.oscCode === 'invalidParameterName';
+    while (asked.length > 0) {
+      try {
+        return { options: await this.getOptions(asked, opts), unavailable };
+      } catch (err) {
+        if (!unknownName(err)) throw err;
+        const named = asked.length === 1 ? asked : asked.filter((n) => mentions(err.message, n));
+        if (named.length === 0) {
+          const options: Record<string, unknown> = {};
+          for (const n of asked) {
+            try {
+              Object.assign(options, await this.getOptions([n], opts));
+            } catch (e) {
+              if (!unknownName(e)) throw e;
+              unavailable.push(n);
+            }
+          }
+          return { options, unavailable };
+        }
+        log('getOptions: camera does not know %s', named.join(', '));
+        unavailable.push(...named);
+        asked = asked.filter((n) => !named.includes(n));
+      }
+    }
+    return { options: {}, unavailable };
   }
 
   /** `camera.setOptions`; an invalid value is an {@link OscClientError} with the camera's error code. */
@@ -540,6 +585,26 @@ export class OscClient {
     return total === undefined ? { bytes } : { bytes, total };
   }
 
+  /**
+   * Size of a file the camera serves over HTTP (a v2.1 fileUrl), from one byte asked with HTTP Range
+   * (the reply's Content-Range gives the total) or a whole reply's Content-Length; undefined for a
+   * v2.0 fileUri, which only getImage streams.
+   */
+  async fileSize(ref: string, opts: RequestOptions = {}): Promise<number | undefined> {
+    if (this.api !== 2 && !/^https?:/.test(ref)) return undefined;
+    const res = await this.http('GET', ref, undefined, { ...opts, headers: { Range: 'bytes=0-0' } });
+    const type = res.headers.get('content-type') ?? '';
+    if (!res.ok || type.startsWith('application/json')) {
+      const v = await this.json(res, opts, 'file size');
+      throw this.errorFrom(v, res.status, 'file size');
+    }
+    await res.body?.cancel();
+    const total = res.status === 206 ? /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '')?.[1] : res.headers.get('content-length');
+    const n = Number(total ?? NaN);
+    if (!Number.isSafeInteger(n) || n < 0) throw new OscClientError('PROTOCOL', `file size: ${ref} came without its length`);
+    return n;
+  }
+
   /** Live-preview JPEG frames until the signal aborts, the iterator is returned, or the camera ends it. */
   async *livePreview(opts: RequestOptions = {}): AsyncGenerator<Buffer> {
     let res: Response;
@@ -570,6 +635,14 @@ export class OscClient {
     }
     return res;
   }
+}
+
+/** Whether an error message names an option (as a whole word: `iso` is not in `isoSupport`). */
+function mentions(message: string, name: string): boolean {
+  const i = message.indexOf(name);
+  if (i < 0) return false;
+  const word = /[A-Za-z0-9_]/;
+  return !word.test(message[i - 1] ?? '') && !word.test(message[i + name.length] ?? '') ? true : mentions(message.slice(i + name.length), name);
 }
 
 function stringList(v: unknown): string[] {

@@ -16,6 +16,7 @@ import type { ThetaFile } from '../devices/theta/catalog.js';
 import { relPath } from '../devices/theta/catalog.js';
 import { ThetaError } from '../devices/theta/errors.js';
 import { formatDateTimeZone } from '../devices/theta/options.js';
+import type { SINCE } from '../devices/theta/firmware.js';
 import { COMMANDS_V20, COMMANDS_V21, MAX_DELETE_URLS } from './types.js';
 import type { CommandResponse, OscFileEntry } from './types.js';
 
@@ -218,7 +219,7 @@ function entry(device: ThetaDevice, ctx: CommandContext, f: ThetaFile, detail: b
   if (device.api === 2) {
     e.isProcessed = true;
     e.previewUrl = '';
-    e._projectionType = 'Equirectangular';
+    // No _projectionType: listFiles gives it for THETA V and later only.
   }
   return e;
 }
@@ -254,6 +255,13 @@ export function jobResponse(device: ThetaDevice, ctx: CommandContext, job: Theta
   return { name: job.name, state: 'done', results };
 }
 
+/** Commands that came with a firmware feature (devices/theta/firmware.ts): older firmware answers unknownCommand. */
+const COMMAND_SINCE: Record<string, keyof typeof SINCE> = {
+  'camera._stopSelfTimer': 'selfTimer',
+  'camera._getMySetting': 'mySettings',
+  'camera._setMySetting': 'mySettings',
+};
+
 /** Runs one command. Throws ThetaError for OSC errors (the caller shapes them). */
 export async function executeCommand(device: ThetaDevice, ctx: CommandContext, name: string, params: Record<string, unknown>): Promise<CommandOutcome> {
   const table: Record<string, CommandSpec> = device.api === 1 ? V20 : V21;
@@ -263,6 +271,8 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
     if (name in other) fail('unknownCommand', `${name} is not available in API v${device.api === 1 ? '2.0' : '2.1'}`);
     fail('unknownCommand', `unknown command ${JSON.stringify(name)}`);
   }
+  const since = COMMAND_SINCE[name];
+  if (since && !device.has(since)) fail('unknownCommand', `${name} needs a newer firmware than ${device.firmwareVersion}`);
   checkParams(spec, params);
   if (spec['sessionId']?.required) device.useSession(params['sessionId'] as string);
   if (device.capturing && device.captureMode === 'video' && NOT_WHILE_RECORDING.has(name)) fail('disabledCommand', `${name} cannot run while a video is recording`);

@@ -16,7 +16,9 @@ export type OscClientErrorCode =
   /** The reply cannot be understood (not JSON, required field missing or mistyped). */
   | 'PROTOCOL'
   /** An HTTP error without an OSC body. */
-  | 'HTTP';
+  | 'HTTP'
+  /** The camera cannot do what was asked of the client (an API level its firmware lacks). */
+  | 'UNSUPPORTED';
 
 /** An error of the OSC client with a stable `code`; the camera's own OSC error code and HTTP status where it sent one. */
 export class OscClientError extends Error {

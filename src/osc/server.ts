@@ -242,7 +242,8 @@ export class OscServerFace {
       serialNumber: this.device.serialNumber,
       firmwareVersion: this.device.firmwareVersion,
       supportUrl: 'https://theta360.com/en/support/',
-      apiLevel: [1, 2],
+      // apiLevel came with v2.1 (S firmware 01.62): earlier firmware does not send it.
+      ...(this.device.has('apiV21') ? { apiLevel: [1, 2] } : {}),
       endpoints: { httpPort: port, httpUpdatesPort: port },
       gps: false,
       gyro: false,
@@ -288,6 +289,8 @@ export class OscServerFace {
       };
     }
     if (s.cameraError.length > 0) state._cameraError = s.cameraError;
+    // _apiVersion came with v2.1 (S firmware 01.62).
+    if (!this.device.has('apiV21')) delete state._apiVersion;
     this.device.acknowledgeStorageChanged();
     return { fingerprint, state };
   }

@@ -117,7 +117,7 @@ describe('npm osc-client against the emulator', () => {
     expect(Buffer.from(list.results.entries[0].thumbnail, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
 
     // Interval shooting: every 5 s of camera time (10× faster here), stopped by the client.
-    await c.setOptions(undefined, { _captureInterval: 5, _captureNumber: 0 });
+    await c.setOptions(undefined, { captureInterval: 5, captureNumber: 0 }); // v2.1 names (theta-web-api-v2.1/options.md)
     const before = cam.device.catalog.count;
     const started = await c.startCapture();
     expect(started.state).toBe('done');

@@ -55,6 +55,20 @@ describe('camctl emulate theta', () => {
     }
   });
 
+  it('--firmware 01.42: an S that speaks API v2.0 only (no apiLevel in its info)', async () => {
+    const tmp = await tempDir();
+    try {
+      const emu = await startEmulator(['--data-dir', tmp.dir, '--firmware', '01.42']);
+      running = emu.child;
+      const info = (await (await fetch(`${emu.ready.http}/osc/info`)).json()) as Record<string, unknown>;
+      expect(info).toMatchObject({ model: 'RICOH THETA S', firmwareVersion: '01.42' });
+      expect(info).not.toHaveProperty('apiLevel');
+      expect(emu.stderr()).toContain('firmware 01.42');
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
   it('refuses bad flags with one line and a non-zero exit, no stack trace', () => {
     for (const [args, msg] of [
       [['--http-port', '70000'], /--http-port must be a port number/],
@@ -62,6 +76,7 @@ describe('camctl emulate theta', () => {
       [['--auth', 'digest'], /needs --user and --password/],
       [['--serial', '12'], /--serial must be 8 digits/],
       [['--advertised-host', 'http://x/'], /--advertised-host must be host or host:port/],
+      [['--firmware', '2.0'], /--firmware must read like 01\.62/],
     ] as const) {
       const r = spawnSync(process.execPath, [BIN, 'emulate', 'theta', ...args], { encoding: 'utf8' });
       expect(r.status).not.toBe(0);

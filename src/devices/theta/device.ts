@@ -40,6 +40,8 @@ import { FOLDER, ThetaCatalog, relPath } from './catalog.js';
 import type { ThetaFile } from './catalog.js';
 import { ThetaError } from './errors.js';
 import { ByteCache } from './byte-cache.js';
+import { firmwareLevel, hasFeature } from './firmware.js';
+import type { SINCE } from './firmware.js';
 import { PREVIEW_FORMAT, defaultMySettings, defaultOptions, mySettingsFromSaved, readMySettings, readOptions, writeMySettings, writeOptions } from './options.js';
 import type { ApiVersion, MySettings, OptionContext, OptionValues } from './options.js';
 
@@ -140,6 +142,8 @@ const VIDEO_BYTES_PER_S = { 1920: 2 * MB, 1280: 1 * MB } as Record<number, numbe
 export class ThetaDevice extends EventEmitter {
   readonly serialNumber: string;
   readonly firmwareVersion: string;
+  /** Firmware level in hundredths (01.62 → 162): what this firmware can do (firmware.ts). */
+  readonly firmware: number;
   /** Storage id of v2.1's `/files/<storageId>/` URLs. */
   readonly storageId: string;
   readonly clock: Clock;
@@ -187,6 +191,7 @@ export class ThetaDevice extends EventEmitter {
     this.serialNumber = opts.serialNumber ?? '00301770';
     if (!/^\d{8}$/.test(this.serialNumber)) throw new RangeError(`serialNumber must be 8 digits, got ${JSON.stringify(this.serialNumber)}`);
     this.firmwareVersion = opts.firmwareVersion ?? '01.90';
+    this.firmware = firmwareLevel(this.firmwareVersion);
     this.storageId = `744a605553442020${Buffer.from(this.serialNumber, 'latin1').toString('hex').slice(0, 16)}`;
     this.battery = new ThetaBattery(this.clock, opts.battery ?? 1, opts.power ?? 'battery');
     this.bootedAt = this.clock.now();
@@ -229,6 +234,11 @@ export class ThetaDevice extends EventEmitter {
 
   get api(): ApiVersion {
     return this.apiLevel;
+  }
+
+  /** Whether this firmware has a feature (firmware.ts): older S firmware lacks v2.1, the self-timer… */
+  has(feature: keyof typeof SINCE): boolean {
+    return hasFeature(this.firmware, feature);
   }
 
   /** Seconds since power-on. */
@@ -338,9 +348,10 @@ export class ThetaDevice extends EventEmitter {
 
   // ---------------------------------------------------------------- options
 
-  private context(): OptionContext {
+  private context(api: ApiVersion = this.apiLevel): OptionContext {
     return {
-      api: this.apiLevel,
+      api,
+      firmware: this.firmware,
       remainingPictures: this.remainingPictures(),
       remainingSpace: this.medium.freeBytes,
       totalSpace: this.medium.capacityBytes,
@@ -363,13 +374,17 @@ export class ThetaDevice extends EventEmitter {
     return this.options.captureMode;
   }
 
-  getOptions(names: string[]): Record<string, unknown> {
-    return readOptions(this.options, names, this.context());
+  /**
+   * Options by the names of an API level: the OSC face's current one by default; the PTP face
+   * passes 1, as its properties map to the v2.0 names whatever level the OSC client chose.
+   */
+  getOptions(names: string[], api: ApiVersion = this.apiLevel): Record<string, unknown> {
+    return readOptions(this.options, names, this.context(api));
   }
 
-  setOptions(changes: Record<string, unknown>): void {
+  setOptions(changes: Record<string, unknown>, api: ApiVersion = this.apiLevel): void {
     this.assertPowered();
-    const ctx = this.context();
+    const ctx = this.context(api);
     const next = writeOptions(this.options, changes, ctx);
     const modeChanged = next.captureMode !== this.options.captureMode;
     this.options = next;

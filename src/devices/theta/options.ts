@@ -8,6 +8,8 @@
  * v2.1 adds `previewFormat` and the un-prefixed interval options).
  */
 import { ThetaError } from './errors.js';
+import { hasFeature } from './firmware.js';
+import type { SINCE } from './firmware.js';
 
 export type ApiVersion = 1 | 2;
 
@@ -186,6 +188,8 @@ export interface OptionContext {
   nowMs: number;
   /** Whether a capture is running (options that change shooting are refused then). */
   busy: boolean;
+  /** Firmware level in hundredths (01.62 → 162, firmware.ts); absent: the newest. */
+  firmware?: number;
 }
 
 function bad(name: string, value: unknown, why: string): ThetaError {
@@ -275,6 +279,8 @@ interface OptionDef {
   api?: ApiVersion[];
   /** Refused while shooting. */
   shooting?: boolean;
+  /** Firmware feature the option came with (firmware.ts); older firmware does not know it. */
+  since?: keyof typeof SINCE;
 }
 
 const captureModeName = (mode: 'image' | 'video', api: ApiVersion) => (mode === 'image' ? 'image' : api === 1 ? '_video' : 'video');
@@ -325,6 +331,7 @@ const DEFS: Record<string, OptionDef> = {
     set: (o, v) => void (o.whiteBalance = oneOf('whiteBalance', v, WB_SUPPORT)),
   },
   _colorTemperature: {
+    since: 'mySettings',
     get: (o) => o.colorTemperature,
     support: () => ({ maxTemperature: 10000, minTemperature: 2500, stepSize: 100 }),
     shooting: true,
@@ -354,6 +361,7 @@ const DEFS: Record<string, OptionDef> = {
     },
   },
   exposureDelay: {
+    since: 'selfTimer',
     // Kept for image mode; video mode has no self-timer.
     get: (o) => (o.captureMode === 'image' ? o.exposureDelay : 0),
     support: (o) => delaySupport(o),
@@ -363,10 +371,11 @@ const DEFS: Record<string, OptionDef> = {
       if (o.exposureDelay > 0) o.latestEnabledExposureDelay = o.exposureDelay;
     },
   },
-  _latestEnabledExposureDelayTime: { get: (o) => o.latestEnabledExposureDelay },
+  _latestEnabledExposureDelayTime: { since: 'selfTimer', get: (o) => o.latestEnabledExposureDelay },
   // _auto_bracket.md (S firmware 01.82 and later): 2 to 13 shots, each with iso, shutterSpeed and
   // _colorTemperature, all given; only _bracketNumber has a support value.
   _autoBracket: {
+    since: 'mySettings',
     get: (o) => ({
       _bracketNumber: o.autoBracket.length,
       _bracketParameters: o.autoBracket.map((b) => ({ shutterSpeed: b.shutterSpeed, iso: b.iso, _colorTemperature: b.colorTemperature })),
@@ -387,12 +396,14 @@ const DEFS: Record<string, OptionDef> = {
     set: (o, v) => void (o.wlanChannel = oneOf('_wlanChannel', v, WLAN_CHANNELS)),
   },
   _compositeShootingTime: {
+    since: 'mySettings',
     get: (o) => o.compositeShootingTime,
     support: () => ({ maxTime: 86400, minTime: 600, stepSize: 600 }),
     shooting: true,
     set: (o, v) => void (o.compositeShootingTime = stepped('_compositeShootingTime', v, 600, 86400, 600)),
   },
   _compositeShootingOutputInterval: {
+    since: 'mySettings',
     get: (o) => o.compositeShootingOutputInterval,
     support: () => ({ maxInterval: 600, minInterval: 0, stepSize: 60 }),
     shooting: true,
@@ -408,13 +419,17 @@ const DEFS: Record<string, OptionDef> = {
     support: () => ({ minSleepDelay: 30, maxSleepDelay: 1800 }),
     set: (o, v) => void (o.sleepDelay = intRange('sleepDelay', v, 30, 1800, [NEVER])),
   },
+  // v2.0 names; v2.1 calls them captureInterval / captureNumber (theta-web-api-v2.1/options.md)
+  // and the S in v2.1 answers the old names with invalidParameterName.
   _captureInterval: {
+    api: [1],
     get: (o) => o.captureInterval,
     support: (o) => ({ minInterval: minInterval(o), maxInterval: 3600 }),
     shooting: true,
     set: (o, v) => void (o.captureInterval = intRange('_captureInterval', v, minInterval(o), 3600)),
   },
   _captureNumber: {
+    api: [1],
     get: (o) => o.captureNumber,
     support: () => ({ minNumber: 2, maxNumber: 9999 }),
     shooting: true,
@@ -472,6 +487,7 @@ const DEFS: Record<string, OptionDef> = {
     },
   },
   clientVersion: {
+    since: 'apiV21',
     get: (_o, c) => c.api,
     // Applied by the device (it changes the API level); validated here.
     set: (_o, v) => void oneOf('clientVersion', v, [1, 2]),
@@ -492,12 +508,13 @@ const DEFS: Record<string, OptionDef> = {
   totalSpace: { get: (_o, c) => c.totalSpace },
 };
 
-function lookup(name: string, api: ApiVersion): { def: OptionDef; support: boolean } {
+function lookup(name: string, c: Pick<OptionContext, 'api' | 'firmware'>): { def: OptionDef; support: boolean } {
+  const known = (d: OptionDef | undefined): d is OptionDef => !!d && (!d.api || d.api.includes(c.api)) && (!d.since || c.firmware === undefined || hasFeature(c.firmware, d.since));
   let def = DEFS[name];
-  if (def && (!def.api || def.api.includes(api))) return { def, support: false };
+  if (known(def)) return { def, support: false };
   if (name.endsWith('Support')) {
     def = DEFS[name.slice(0, -'Support'.length)];
-    if (def?.support && (!def.api || def.api.includes(api))) return { def, support: true };
+    if (known(def) && def.support) return { def, support: true };
   }
   throw new ThetaError('invalidParameterName', `unknown option ${JSON.stringify(name)}`);
 }
@@ -513,7 +530,7 @@ export function optionNames(api: ApiVersion): string[] {
 export function readOptions(o: OptionValues, names: string[], c: OptionContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of names) {
-    const { def, support } = lookup(name, c.api);
+    const { def, support } = lookup(name, c);
     out[name] = support ? def.support!(o, c) : def.get(o, c);
   }
   return out;
@@ -530,7 +547,7 @@ export function writeOptions(o: OptionValues, changes: Record<string, unknown>, 
   const first = (n: string) => (n === 'captureMode' ? 0 : n === 'exposureProgram' ? 1 : 2);
   const names = Object.keys(changes).sort((a, b) => first(a) - first(b));
   for (const name of names) {
-    const { def, support } = lookup(name, c.api);
+    const { def, support } = lookup(name, c);
     if (support || !def.set) throw new ThetaError('invalidParameterName', `option ${JSON.stringify(name)} cannot be set`);
     if (def.shooting && c.busy) throw new ThetaError('disabledCommand', `${name} cannot be changed while shooting`);
     def.set(next, changes[name], c);
