@@ -25,12 +25,20 @@ export async function startCephForTests(): Promise<RunningCeph | undefined> {
   return startCeph();
 }
 
-/** Environment for a camctl child talking to `ceph` with the given keys; `dir` holds the AWS files. */
-export function s3Env(ceph: RunningCeph, dir: string, keys: { accessKeyId?: string; secretAccessKey?: string } = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
+/**
+ * Removes every AWS_* variable from this process (children inherit it) and turns off the
+ * instance-metadata credential source, so no test can reach beyond loopback through the SDK.
+ */
+export function isolateAwsEnvironment(): void {
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  process.env.AWS_CONFIG_FILE = '/nonexistent/camctl-test-aws-config';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/camctl-test-aws-credentials';
+}
+
+/** Variables for a camctl child talking to `ceph` with the given keys; `dir` holds the AWS files. */
+export function s3Env(ceph: RunningCeph, dir: string, keys: { accessKeyId?: string; secretAccessKey?: string } = {}): Record<string, string> {
   return {
-    ...env,
     AWS_ACCESS_KEY_ID: keys.accessKeyId ?? ceph.accessKeyId,
     AWS_SECRET_ACCESS_KEY: keys.secretAccessKey ?? ceph.secretAccessKey,
     AWS_REGION: 'us-east-1',
