@@ -21,12 +21,15 @@
  *   completion and stamping: the camera's bytes are hashed again and compared with its ETag.
  */
 import { hostname } from 'node:os';
+import { debuglog } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Camera, RemoteFile } from '../camera/types.js';
 import type { ByteBudget } from './byte-budget.js';
 import { PartStream, partCount, type Part, type PartDigests } from './part-stream.js';
 import { objectMetadata, type PictureFacts } from './s3-keys.js';
 import { S3SyncError, storeErrorOf, toS3SyncError } from './s3-errors.js';
+
+const debug = debuglog('camctl:s3sync');
 
 /** S3's smallest part (except the last) is 5 MiB and a file takes at most 10,000 parts. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -178,11 +181,11 @@ export class ObjectUploader {
     });
     const digests = await this.stream(req, parts);
     const head = await this.head(req.key);
-    if (!head) throw new S3SyncError('S3_ERROR', `${req.key} is missing right after it was written`);
+    if (!head) throw new S3SyncError('STORE_ERROR', `${req.key} is missing right after it was written`);
     if (outcome === 'raced') {
       if (head.metadata.sha256 !== digests.sha256 || head.size !== req.file.size) throw conflict(req, head);
     } else if (head.etag !== digests.etag) {
-      throw new S3SyncError('S3_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
+      throw new S3SyncError('STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
     }
     return { status: outcome, sha256: digests.sha256, sentBytes: outcome === 'uploaded' ? req.file.size : 0, partsSent: 1, partsReused: 0, verifiedAgainstCamera: true };
   }
@@ -194,6 +197,7 @@ export class ObjectUploader {
     if ('present' in claim) return this.settleExisting(req, claim.present);
     const { uploadId, joined } = claim;
     const listed = await this.listParts(req.key, uploadId);
+    debug('%s: upload %s (%s), %d parts already there', req.key, uploadId, joined ? 'joined' : 'new', listed.size);
     let sentBytes = 0;
     let partsSent = 0;
     let partsReused = 0;
@@ -205,6 +209,7 @@ export class ObjectUploader {
       signal: this.ctx.signal,
       onPart: async (part) => {
         const there = listed.get(part.number);
+        debug('%s part %d: md5 %s, %d bytes; in the store: %o', req.key, part.number, part.md5, part.body.length, there);
         if (there && there.etag === part.md5 && there.size === part.body.length) {
           partsReused++;
           etags.set(part.number, there.etag);
@@ -221,7 +226,7 @@ export class ObjectUploader {
             ContentMD5: Buffer.from(part.md5, 'hex').toString('base64'),
           }),
         );
-        if (unquote(r.ETag) !== part.md5) throw new S3SyncError('S3_CHECKSUM', `${req.key} part ${part.number}: the store reports ETag ${unquote(r.ETag)}, the bytes give ${part.md5}`);
+        if (unquote(r.ETag) !== part.md5) throw new S3SyncError('STORE_CHECKSUM', `${req.key} part ${part.number}: the store reports ETag ${unquote(r.ETag)}, the bytes give ${part.md5}`);
         etags.set(part.number, part.md5);
         sentBytes += part.body.length;
         partsSent++;
@@ -244,9 +249,9 @@ export class ObjectUploader {
       raced = true;
     }
     const head = await this.head(req.key);
-    if (!head) throw new S3SyncError('S3_ERROR', `${req.key} is missing right after its upload was completed`);
+    if (!head) throw new S3SyncError('STORE_ERROR', `${req.key} is missing right after its upload was completed`);
     if (head.etag !== digests.etag || head.size !== req.file.size) {
-      throw raced ? conflict(req, head) : new S3SyncError('S3_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
+      throw raced ? conflict(req, head) : new S3SyncError('STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
     }
     if (head.metadata.sha256 !== digests.sha256) await this.stamp(req, digests.sha256, partSize);
     await this.deleteObject(req.claimKey);
@@ -275,7 +280,7 @@ export class ObjectUploader {
       }),
     );
     const mine = created.UploadId;
-    if (!mine) throw new S3SyncError('S3_ERROR', `the store gave no upload id for ${req.key}`);
+    if (!mine) throw new S3SyncError('STORE_ERROR', `the store gave no upload id for ${req.key}`);
     let uploadId = mine;
     let joined = false;
     try {
@@ -302,7 +307,7 @@ export class ObjectUploader {
     }
     if (joined && !(await this.uploadExists(req.key, uploadId))) {
       // The claimed upload is gone and no object was made: the claim is stale. Drop it, start over.
-      if (attempt >= 2) throw new S3SyncError('S3_ERROR', `the upload claimed in ${req.claimKey} keeps vanishing; remove that object if no other station is syncing this camera`);
+      if (attempt >= 2) throw new S3SyncError('STORE_ERROR', `the upload claimed in ${req.claimKey} keeps vanishing; remove that object if no other station is syncing this camera`);
       await this.deleteObject(req.claimKey);
       return this.claimUpload(req, partSize, attempt + 1);
     }
@@ -463,7 +468,7 @@ export class ObjectUploader {
 
 function conflict(req: UploadRequest, head: Head): S3SyncError {
   return new S3SyncError(
-    'S3_CONFLICT',
+    'STORE_CONFLICT',
     `${req.key} already holds other content (${head.size} bytes, ETag ${head.etag}) than ${req.file.path} on the camera (${req.file.size} bytes); it is left as it is`,
   );
 }

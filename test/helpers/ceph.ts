@@ -32,6 +32,7 @@ export async function startCephForTests(): Promise<RunningCeph | undefined> {
 export function isolateAwsEnvironment(): void {
   for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.AWS_CONFIG_FILE = '/nonexistent/camctl-test-aws-config';
   process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/camctl-test-aws-credentials';
 }
