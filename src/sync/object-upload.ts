@@ -124,7 +124,21 @@ export class ObjectUploader {
     const existing = await this.head(req.key);
     if (existing) return this.settleExisting(req, existing);
     const partSize = partSizeFor(req.file.size, this.ctx.basePartSize);
-    return partCount(req.file.size, partSize) === 1 ? this.putWhole(req, partSize) : this.putInParts(req, partSize);
+    if (partCount(req.file.size, partSize) === 1) return this.putWhole(req, partSize);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.putInParts(req, partSize);
+      } catch (err) {
+        // The joined upload was completed (or given up) by another writer while we sent parts.
+        if (!uploadGone(err) || attempt >= 2) throw err;
+        const head = await this.head(req.key);
+        debug('%s: the upload ended under us; the object is %s', req.key, head ? 'there' : 'not there: claiming again');
+        if (head) {
+          const settled = await this.settleExisting(req, head);
+          return { ...settled, status: 'raced' };
+        }
+      }
+    }
   }
 
   /** Streams the camera file into a PartStream and returns its digests. */
@@ -245,7 +259,7 @@ export class ObjectUploader {
       );
     } catch (err) {
       // Another writer in the same upload completed it first.
-      if (!(err instanceof S3SyncError && err.storeCode === 'NoSuchUpload')) throw err;
+      if (!uploadGone(err)) throw err;
       raced = true;
     }
     const head = await this.head(req.key);
@@ -311,7 +325,9 @@ export class ObjectUploader {
       await this.deleteObject(req.claimKey);
       return this.claimUpload(req, partSize, attempt + 1);
     }
-    await this.abortOthers(req.key, uploadId);
+    // Other uploads of this key (a run killed before it could claim, a writer that lost the
+    // claim) are not aborted here: one may belong to a writer about to join this one. The sweep
+    // after the run aborts whatever is left once the object exists.
     return { uploadId, joined };
   }
 
@@ -328,39 +344,16 @@ export class ObjectUploader {
     }
   }
 
-  /** The in-progress uploads of exactly this key. */
-  private async uploadsOf(key: string): Promise<string[]> {
-    const { ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
-    const ids: string[] = [];
-    let keyMarker: string | undefined;
-    let idMarker: string | undefined;
-    for (;;) {
-      const r = await this.send<{ Uploads?: Array<{ Key?: string; UploadId?: string }>; IsTruncated?: boolean; NextKeyMarker?: string; NextUploadIdMarker?: string }>(
-        new ListMultipartUploadsCommand({ Bucket: this.ctx.bucket, Prefix: key, ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(idMarker ? { UploadIdMarker: idMarker } : {}) }),
-      );
-      for (const u of r.Uploads ?? []) if (u.Key === key && u.UploadId) ids.push(u.UploadId);
-      if (!r.IsTruncated) return ids;
-      keyMarker = r.NextKeyMarker;
-      idMarker = r.NextUploadIdMarker;
-    }
-  }
-
+  /** Asks for the upload itself (a listing of uploads may lag behind). */
   private async uploadExists(key: string, uploadId: string): Promise<boolean> {
-    return uploadId !== '' && (await this.uploadsOf(key)).includes(uploadId);
-  }
-
-  /**
-   * Aborts the key's other uploads: left by a run killed before it could claim, or started by a
-   * writer that lost the claim (who then joins the claimed one). None of them can ever complete.
-   */
-  async abortOthers(key: string, keep?: string): Promise<number> {
-    let n = 0;
-    for (const id of await this.uploadsOf(key)) {
-      if (id === keep) continue;
-      await this.abort(key, id);
-      n++;
+    if (uploadId === '') return false;
+    try {
+      await this.listParts(key, uploadId);
+      return true;
+    } catch (err) {
+      if (uploadGone(err)) return false;
+      throw err;
     }
-    return n;
   }
 
   /**
@@ -471,6 +464,14 @@ function conflict(req: UploadRequest, head: Head): S3SyncError {
     'STORE_CONFLICT',
     `${req.key} already holds other content (${head.size} bytes, ETag ${head.etag}) than ${req.file.path} on the camera (${req.file.size} bytes); it is left as it is`,
   );
+}
+
+/**
+ * The multipart upload no longer exists: another writer completed or aborted it. Ceph's gateway
+ * answers NoSuchKey rather than NoSuchUpload for an upload completed a moment ago.
+ */
+function uploadGone(err: unknown): boolean {
+  return err instanceof S3SyncError && (err.storeCode === 'NoSuchUpload' || err.storeCode === 'NoSuchKey');
 }
 
 function isPreconditionFailed(err: unknown): boolean {

@@ -52,9 +52,12 @@ export function claimKey(target: S3Target, camera: string, remotePath: string): 
   return join(target.prefix, '.camctl', 'claims', camera, ...remotePath.split('/').filter(Boolean));
 }
 
-/** `PREFIX/<model>-<serial>/manifests/<time>.json`; the time sorts as text. */
-export function manifestKey(target: S3Target, camera: string, finished: Date): string {
-  return join(target.prefix, camera, 'manifests', `${finished.toISOString().replace(/[:]/g, '-')}.json`);
+/**
+ * `PREFIX/<model>-<serial>/manifests/<time>-<tag>.json`: the time sorts as text; the tag (a few
+ * random hex digits) keeps two stations finishing in the same millisecond apart.
+ */
+export function manifestKey(target: S3Target, camera: string, finished: Date, tag: string): string {
+  return join(target.prefix, camera, 'manifests', `${finished.toISOString().replace(/[:]/g, '-')}-${tag}.json`);
 }
 
 /** The bands of the Sequoia's file names (`IMG_…_GRE.TIF`), as people name them. */

@@ -15,6 +15,7 @@
  * const client = await createS3Client({ endpoint: 'http://127.0.0.1:7480' });
  * const summary = await syncCameraToS3(camera, { client, target: parseS3Url('s3://survey/2026'), endpoint: 'http://127.0.0.1:7480' });
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { debuglog } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -222,7 +223,7 @@ async function writeManifest(
 ): Promise<string> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   const finished = new Date();
-  const key = manifestKey(options.target, dir, finished);
+  const key = manifestKey(options.target, dir, finished, randomBytes(3).toString('hex'));
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const body = JSON.stringify(
     {
