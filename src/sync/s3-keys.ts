@@ -2,7 +2,7 @@
  * The bucket's layout, which says what each picture is without opening it:
  *
  *   PREFIX/<model>-<serial>/<medium>/<folder>/<name>      the picture, byte for byte
- *   PREFIX/<model>-<serial>/manifests/<time>.json         one per completed run, written last
+ *   PREFIX/<model>-<serial>/manifests/<time>-<tag>.json   one per completed run, written last
  *   PREFIX/.camctl/claims/<model>-<serial>/<medium>/…     while a large picture is being uploaded
  *
  * and the object metadata (x-amz-meta-*) every picture carries: the camera (model, serial,
