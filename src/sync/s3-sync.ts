@@ -15,7 +15,7 @@
  * const client = await createS3Client({ endpoint: 'http://127.0.0.1:7480' });
  * const summary = await syncCameraToS3(camera, { client, target: parseS3Url('s3://survey/2026'), endpoint: 'http://127.0.0.1:7480' });
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import { debuglog } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -157,7 +157,9 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
   const deletedFiles: RemoteFile[] = [];
   let fatal: S3SyncError | undefined;
 
-  await mapLimit(files, parallel, async (file) => {
+  // In an order of its own: stations syncing the same camera then mostly work on different files
+  // (each finds the others' objects already there) instead of racing for the same ones.
+  await mapLimit(shuffled(files), parallel, async (file) => {
     // Once the store is unreachable or refuses us, the other files would only fail the same way.
     if (fatal) return;
     const key = objectKey(options.target, dir, file.path);
@@ -210,6 +212,15 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
   summary.seconds = (performance.now() - started) / 1000;
   summary.bytesPerSecond = summary.seconds > 0 ? summary.sentBytes / summary.seconds : 0;
   return summary;
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 /** The run's manifest, created (never replaced) once every file is in the bucket. */
