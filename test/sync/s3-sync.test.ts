@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
-import { cleanup, closedPort, collect, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from '../cli/helpers.js';
+import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { cleanup, closedPort, collect, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from '../cli/helpers.js';
 import { isolateAwsEnvironment, s3Env, startCephForTests, type RunningCeph } from '../helpers/ceph.js';
 
 isolateAwsEnvironment();
@@ -301,5 +302,35 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
     expect([...left.keys()]).toEqual([tampered]);
     expect((await getObject(bucket, `d/${dir}/${tampered}`)).body.equals(other)).toBe(true);
     expect(json.manifest).toBeUndefined();
+  });
+
+  runs()('several cameras from one station at once (a Sequoia and a THETA), each under its own <model>-<serial>', async () => {
+    const sequoia = await startEmu();
+    await capture(sequoia.emu, 1, 'internal');
+    const thetaDir = await tempDir('camctl-theta-');
+    const pictures = path.join(thetaDir, 'internal', '100RICOH');
+    await mkdir(pictures, { recursive: true });
+    const thetaFiles = new Map<string, Buffer>();
+    for (const name of ['R0010001.JPG', 'R0010002.JPG']) {
+      const bytes = Buffer.concat([Buffer.from([0xff, 0xd8]), randomBytes(300_000), Buffer.from([0xff, 0xd9])]);
+      await writeFile(path.join(pictures, name), bytes);
+      thetaFiles.set(`internal/100RICOH/${name}`, bytes);
+    }
+    const theta = await startThetaEmulator({ dataDir: thetaDir, httpPort: 0 });
+    onCleanup(() => theta.close());
+    const thetaAddress = `theta://${new URL(theta.url).host}`;
+    const bucket = await newBucket();
+    const { result, json } = await runJson<{ cameras: Array<Summary & { camera: { address: string } }> }>(
+      ['--camera', sequoia.camera, '--camera', thetaAddress, 'sync', '--to', `s3://${bucket}/fleet`, '--endpoint', ceph!.endpoint],
+      await env(),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(json.cameras.map((c) => c.camera.address).sort()).toEqual([sequoia.camera, thetaAddress].sort());
+    for (const [address, files] of [[sequoia.camera, await cameraFiles(sequoia.dataDir)], [thetaAddress, thetaFiles]] as const) {
+      const summary = json.cameras.find((c) => c.camera.address === address)!;
+      expect(summary).toMatchObject({ files: files.size, uploaded: files.size, failed: 0 });
+      await expectMirrored(bucket, 'fleet', files, summary);
+    }
+    expect(json.cameras.find((c) => c.camera.address === thetaAddress)!.camera.dir).toMatch(/^RICOH-THETA-S-/);
   });
 });
