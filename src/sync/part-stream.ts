@@ -114,7 +114,8 @@ export class PartStream extends Writable {
   private async flushPart(): Promise<void> {
     const md5 = this.partHash.digest();
     this.partMd5.push(md5);
-    const last = this.received === this.opts.size;
+    // By part number: a chunk may span several parts, and `received` already counts all of it.
+    const last = this.partNumber === partCount(this.opts.size, this.opts.partSize);
     const part: Part = { number: this.partNumber, body: this.buffer ?? Buffer.alloc(0), md5: md5.toString('hex'), last };
     if (last) part.sha256 = this.sha.copy().digest('hex');
     const reserved = this.reserved;

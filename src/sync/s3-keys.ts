@@ -15,7 +15,8 @@ import type { S3Target } from './s3-target.js';
 
 /** A key part made only of characters that need no escaping anywhere: letters, digits, `._-`. */
 export function keySafe(text: string): string {
-  const s = text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  // NFKD splits "é" into "e" and a combining accent, which is dropped rather than replaced.
+  const s = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
   return s || 'unknown';
 }
 
