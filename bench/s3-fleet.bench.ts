@@ -1,7 +1,7 @@
 /**
  * `camctl sync --to s3://…` at fleet scale, into Ceph's RADOS Gateway on loopback (bench/peers/ceph.ts):
  *
- * 1. Eight emulated Sequoias, each behind its own emulated radio link (the emulator's link control,
+ * 1. Eight emulated Sequoias (each with its own serial, as real cameras), each behind its own emulated radio link (the emulator's link control,
  *    `--bandwidth`), synced at once by one camctl: aggregate throughput against the sum of the
  *    links' capacities (target ≥ 0.9×), and camctl's peak RSS (target < 300 MB). Each camera is
  *    read over one connection (`-j 1`), so its capacity is the link's rate whether the emulator
@@ -13,12 +13,13 @@
  * (default 3000000) bytes/s per link, as the Sequoia's 802.11g.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Child } from './peers/child.js';
 import { CEPH_PACKAGES, missingCephTools, startCeph, type RunningCeph } from './peers/ceph.js';
 import { writeRandomFile } from './peers/files.js';
 import { startSequoiaChild } from './peers/sequoia-emulator.js';
+import { startSequoiaEmulator } from '../src/emulator/sequoia.js';
 import { BenchSkip, type Benchmark, type BenchContext, type BenchRow } from './run.js';
 
 const CAMERAS = 8;
@@ -30,7 +31,16 @@ async function fillCard(dataDir: string, count: number, salt: number, signal: Ab
   await mkdir(folder, { recursive: true });
   for (let i = 0; i < count; i++) {
     const name = `IMG_260601_1200${String(i % 60).padStart(2, '0')}_${String(i).padStart(4, '0')}_RGB.JPG`;
-    await writeRandomFile(path.join(folder, name), PICTURE, signal, salt * 1000 + i);
+    const file = path.join(folder, name);
+    await writeRandomFile(file, PICTURE, signal, salt * 1000 + i);
+    // JPEG markers at both ends: the local sync checks them (fetch.ts).
+    const fh = await open(file, 'r+');
+    try {
+      await fh.write(Buffer.from([0xff, 0xd8]), 0, 2, 0);
+      await fh.write(Buffer.from([0xff, 0xd9]), 0, 2, PICTURE - 2);
+    } finally {
+      await fh.close();
+    }
   }
 }
 
@@ -70,7 +80,7 @@ async function camctl(ctx: BenchContext, args: string[], env: NodeJS.ProcessEnv)
   const exit = await child.exited;
   clearInterval(timer);
   await collect;
-  if (exit.code !== 0) throw new Error(`camctl ${args.join(' ')} exited ${exit.code}: ${child.stderrTail}`);
+  if (exit.code !== 0) throw new Error(`camctl ${args.join(' ')} exited ${exit.code}: ${child.stderrTail} ${lines.join('\n').slice(0, 2000)}`);
   return { seconds: (performance.now() - t0) / 1000, peakRss, cpu, stdout: lines.join('\n') };
 }
 
@@ -96,8 +106,9 @@ async function benchFleet(ctx: BenchContext): Promise<BenchRow[]> {
   for (let c = 0; c < CAMERAS; c++) {
     const dataDir = path.join(ctx.tmpDir, `camera-${c}`);
     await fillCard(dataDir, pictures, c, ctx.signal);
-    const emu = await startSequoiaChild({ repoRoot: ctx.repoRoot, dataDir, extraArgs: ['--bandwidth', String(link)], signal: ctx.signal });
-    ctx.defer(() => emu.stop());
+    // In this process (camctl is the one measured), each with a serial of its own as real cameras.
+    const emu = await startSequoiaEmulator({ dataDir, httpPort: 0, bandwidthBytesPerSec: link, serialNumber: `PI0403BENCH${String(c).padStart(7, '0')}` });
+    ctx.defer(() => emu.close());
     addresses.push(`sequoia://${new URL(emu.url).host}`);
   }
   const total = CAMERAS * pictures * PICTURE;

@@ -3,6 +3,7 @@
  * into an object store at once (src/sync/s3-sync.ts), sharing one S3 client and one memory budget,
  * each camera's link used by its own parallel downloads, one progress line per camera.
  */
+import { setMaxListeners } from 'node:events';
 import type { Camera } from '../camera/types.js';
 import type { S3SyncSummary } from '../sync/s3-sync.js';
 import { createCameraProgress } from './camera-progress.js';
@@ -34,6 +35,8 @@ export async function runS3Sync(g: GlobalOptions, addresses: readonly string[], 
     const endpoint = endpointLabel(clientOptions);
     const client = await createS3Client(clientOptions);
     const { signal, dispose } = interruptSignal();
+    // Every request and every waiting part buffer listens to this one signal.
+    setMaxListeners(0, signal);
     const progress = await createCameraProgress(g);
     const cameras: Camera[] = [];
     try {
