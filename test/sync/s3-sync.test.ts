@@ -247,7 +247,7 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
     await expectMirrored(bucket, 'gw', files, json);
   }, 180_000);
 
-  runs()('wrong credentials, a missing bucket and an unreachable endpoint each get one clear line, before the camera is read', async () => {
+  runs()('wrong credentials, a missing bucket and an unreachable endpoint each get one clear line; a profile of the credentials file works', async () => {
     const { camera } = await startEmu();
     const bucket = await newBucket();
     const base = ['--camera', camera, 'sync', '--to'];
