@@ -184,7 +184,7 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
  * folders — but only if they are still empty when looked at again (a capture may be writing into
  * one; the camera then refuses, which is fine: it stays).
  */
-async function removeEmptiedFolders(camera: Camera, files: readonly RemoteFile[], signal: AbortSignal | undefined): Promise<number> {
+export async function removeEmptiedFolders(camera: Camera, files: readonly RemoteFile[], signal: AbortSignal | undefined): Promise<number> {
   const folders = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))];
   let removed = 0;
   for (const folder of folders) {

@@ -3,23 +3,35 @@
  * in parallel, resumable and safe to kill at any moment (see src/camera/sync.ts).
  */
 import type { Command } from 'commander';
-import { interruptSignal, output, withCamera } from './context.js';
+import { globals, interruptSignal, output, withCamera } from './context.js';
 import { addDownloadChoices, CONFLICT_HINT, DOWNLOAD_CHOICES_HELP, downloadChoices, failOnConflicts, type DownloadChoiceOptions } from './download-choices.js';
+import { CliError } from './errors.js';
 import { humanDuration, humanRate, humanSize, pairs } from './format.js';
 import { createProgress } from './progress.js';
 
 interface SyncCliOptions extends DownloadChoiceOptions {
   parallel: string;
   deleteAfter?: boolean;
+  to?: string;
+  endpoint?: string;
+  profile?: string;
+  region?: string;
 }
 
 export function register(program: Command): void {
+  // `--camera` is the root program's option; with --to it may repeat (several cameras at once).
+  const cameraFlags: string[] = [];
+  program.on('option:camera', (value: string) => cameraFlags.push(value));
   const sync = program
     .command('sync')
-    .description('mirror every picture on the camera into DIR/<medium>/<folder>/ (resumable)')
-    .argument('<dir>', 'local directory')
-    .option('-j, --parallel <n>', 'downloads at once', '4')
-    .option('--delete-after', 'delete each file on the camera once its local copy is verified');
+    .description('mirror every picture on the camera into DIR/<medium>/<folder>/, or into S3 with --to (resumable)')
+    .argument('[dir]', 'local directory (or --to s3://BUCKET/PREFIX)')
+    .option('-j, --parallel <n>', 'downloads at once (per camera)', '4')
+    .option('--delete-after', 'delete each file on the camera once its copy is verified')
+    .option('--to <s3-url>', 'stream into an S3-compatible object store: s3://BUCKET/PREFIX')
+    .option('--endpoint <url>', 'with --to: the store, e.g. http://127.0.0.1:7480 (Ceph, MinIO, Garage); default AWS S3')
+    .option('--profile <name>', 'with --to: the credentials profile (~/.aws/credentials)')
+    .option('--region <name>', 'with --to: the bucket\'s region (default AWS_REGION, the profile\'s, or us-east-1 with --endpoint)');
   addDownloadChoices(sync)
     .addHelpText(
       'after',
@@ -30,13 +42,41 @@ is finished by running it again: nothing lost, duplicated or corrupt.
 ${DOWNLOAD_CHOICES_HELP}
 With --delete-after a file is deleted on the camera only when its local copy is that file.
 
+With --to, every picture goes to s3://BUCKET/PREFIX/<model>-<serial>/<medium>/<folder>/<name>,
+streamed (nothing staged on disk), created only where the key is free (If-None-Match), its
+SHA-256 in the object's metadata, with a manifest written last. Credentials come from the AWS
+chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, --profile. --camera may repeat.
+
 Examples:
   camctl sync ./flight-1
   camctl sync ./flight-1 -j 8 --delete-after
-  camctl sync ./flight-1 --json      summary as JSON`,
+  camctl sync ./flight-1 --json      summary as JSON
+  camctl sync --to s3://survey/2026-06 --endpoint http://127.0.0.1:7480
+  camctl sync --to s3://survey/field-a --camera sequoia://10.1.1.2 --camera theta://192.168.1.1`,
     )
-    .action(async (dir: string, opts: SyncCliOptions, cmd: Command) => {
+    .action(async (dir: string | undefined, opts: SyncCliOptions, cmd: Command) => {
       const parallel = Number(opts.parallel);
+      if (opts.to !== undefined || dir === undefined) {
+        const g = globals(cmd);
+        if (opts.to === undefined) throw new CliError('sync needs a directory, or --to s3://BUCKET/PREFIX', 2);
+        if (dir !== undefined) throw new CliError('sync takes a directory or --to s3://…, not both', 2);
+        if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 64)) throw new CliError(`--parallel must be 1-64, got ${opts.parallel}`, 2);
+        const cameras = cameraFlags.length > 0 ? [...new Set(cameraFlags)] : g.camera ? [g.camera] : [];
+        const { runS3Sync } = await import('./sync-s3.js');
+        await runS3Sync(g, cameras, {
+          to: opts.to,
+          parallel,
+          deleteAfter: !!opts.deleteAfter,
+          ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          ...(opts.region !== undefined ? { region: opts.region } : {}),
+        });
+        return;
+      }
+      if (cameraFlags.length > 1) throw new CliError('several cameras sync only into an object store (--to s3://…); give one --camera for a directory', 2);
+      if (opts.endpoint !== undefined || opts.profile !== undefined || opts.region !== undefined) {
+        throw new CliError('--endpoint, --profile and --region go with --to s3://…', 2);
+      }
       const choices = downloadChoices(opts);
       await withCamera(
         cmd,
@@ -89,14 +129,12 @@ Examples:
                   ]),
             );
             if (summary.failed > 0) {
-              const { CliError } = await import('./errors.js');
               throw new CliError(`${summary.failed} of ${summary.files} files failed; run the same command again to retry`);
             }
             failOnConflicts(g, summary.conflicts, summary.files);
           } catch (err) {
             if (!signal.aborted) throw err;
             progress.stop();
-            const { CliError } = await import('./errors.js');
             // Partial files stay under their temporary names; the next run resumes them.
             throw new CliError('interrupted; run the same command again to resume', 130, { cause: err });
           } finally {

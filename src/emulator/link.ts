@@ -37,6 +37,10 @@ export function delay(ms: number): Promise<void> {
 /**
  * Passes bytes through at no more than `bytesPerSec`, in slices of at most 16 KiB so the rate is
  * smooth rather than bursty. Backpressure is kept: a chunk is acknowledged only once it has gone.
+ *
+ * "Gone" means handed downstream, where the socket may still queue it; the writer (send-file.ts)
+ * reuses its read buffer as soon as the chunk is acknowledged. So each slice is copied: at link
+ * speeds (a few MB/s) the copy costs nothing, and no queued byte can be overwritten.
  */
 export class Throttle extends Transform {
   private sent = 0;
@@ -59,7 +63,7 @@ export class Throttle extends Transform {
       const wait = due - Date.now();
       if (wait > 0) await delay(wait);
       if (this.destroyed) return;
-      this.push(part);
+      this.push(Buffer.from(part));
     }
   }
 }

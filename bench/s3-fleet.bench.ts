@@ -1,0 +1,168 @@
+/**
+ * `camctl sync --to s3://…` at fleet scale, into Ceph's RADOS Gateway on loopback (bench/peers/ceph.ts):
+ *
+ * 1. Eight emulated Sequoias (each with its own serial, as real cameras), each behind its own emulated radio link (the emulator's link control,
+ *    `--bandwidth`), synced at once by one camctl: aggregate throughput against the sum of the
+ *    links' capacities (target ≥ 0.9×), and camctl's peak RSS (target < 300 MB). Each camera is
+ *    read over one connection (`-j 1`), so its capacity is the link's rate whether the emulator
+ *    limits each connection or the camera as a whole.
+ * 2. The same flight from one unthrottled camera synced to a local folder and to the gateway: the
+ *    S3 path against the local one (target ≥ 0.9×).
+ *
+ * Sizes: CAMCTL_BENCH_S3_MB (default 48) MB per camera in 4 MB pictures, CAMCTL_BENCH_S3_LINK
+ * (default 3000000) bytes/s per link, as the Sequoia's 802.11g.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { Child } from './peers/child.js';
+import { CEPH_PACKAGES, missingCephTools, startCeph, type RunningCeph } from './peers/ceph.js';
+import { writeRandomFile } from './peers/files.js';
+import { startSequoiaChild } from './peers/sequoia-emulator.js';
+import { startSequoiaEmulator } from '../src/emulator/sequoia.js';
+import { BenchSkip, type Benchmark, type BenchContext, type BenchRow } from './run.js';
+
+const CAMERAS = 8;
+const PICTURE = 4_000_000;
+
+/** A camera's card: `count` pictures of PICTURE bytes with Sequoia names. */
+async function fillCard(dataDir: string, count: number, salt: number, signal: AbortSignal): Promise<void> {
+  const folder = path.join(dataDir, 'media', 'internal', '0001');
+  await mkdir(folder, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const name = `IMG_260601_1200${String(i % 60).padStart(2, '0')}_${String(i).padStart(4, '0')}_RGB.JPG`;
+    const file = path.join(folder, name);
+    await writeRandomFile(file, PICTURE, signal, salt * 1000 + i);
+    // JPEG markers at both ends: the local sync checks them (fetch.ts).
+    const fh = await open(file, 'r+');
+    try {
+      await fh.write(Buffer.from([0xff, 0xd8]), 0, 2, 0);
+      await fh.write(Buffer.from([0xff, 0xd9]), 0, 2, PICTURE - 2);
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function createBucket(ceph: RunningCeph, bucket: string): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const s3 = new S3Client({ endpoint: ceph.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ceph.accessKeyId, secretAccessKey: ceph.secretAccessKey } });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** Runs camctl with ARGS, sampling its peak RSS; returns wall seconds, peak RSS, CPU and stdout. */
+async function camctl(ctx: BenchContext, args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRss: number; cpu: number; stdout: string }> {
+  const t0 = performance.now();
+  const child = await Child.spawn(process.execPath, [path.join(ctx.repoRoot, 'bin', 'camctl.js'), ...args], { env, label: 'camctl sync' });
+  let peakRss = 0;
+  let cpu = 0;
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, child.peakRssBytes() ?? 0);
+    cpu = Math.max(cpu, child.cpuSeconds() ?? 0);
+  }, 100);
+  const lines: string[] = [];
+  const collect = child.waitForLine((l) => void lines.push(l), { timeoutMs: 30 * 60_000, signal: ctx.signal }).catch(() => undefined);
+  const exit = await child.exited;
+  clearInterval(timer);
+  await collect;
+  if (exit.code !== 0) throw new Error(`camctl ${args.join(' ')} exited ${exit.code}: ${child.stderrTail} ${lines.join('\n').slice(0, 2000)}`);
+  return { seconds: (performance.now() - t0) / 1000, peakRss, cpu, stdout: lines.join('\n') };
+}
+
+async function benchFleet(ctx: BenchContext): Promise<BenchRow[]> {
+  const missing = await missingCephTools();
+  if (missing.length) throw new BenchSkip(`${missing.join(', ')} not installed (Debian: apt-get install -y ${CEPH_PACKAGES})`);
+  const mbPerCamera = Number(process.env.CAMCTL_BENCH_S3_MB ?? 48);
+  const link = Number(process.env.CAMCTL_BENCH_S3_LINK ?? 3_000_000);
+  const pictures = Math.max(1, Math.round((mbPerCamera * 1e6) / PICTURE));
+  ctx.log(`starting Ceph; ${CAMERAS} cameras × ${pictures} pictures of 4 MB, links of ${link / 1e6} MB/s`);
+  const ceph = await startCeph({ tmpDir: ctx.tmpDir, signal: ctx.signal });
+  ctx.defer(() => ceph.stop());
+  await createBucket(ceph, 'fleet');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: ceph.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ceph.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: path.join(ctx.tmpDir, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(ctx.tmpDir, 'none'),
+  };
+  const addresses: string[] = [];
+  for (let c = 0; c < CAMERAS; c++) {
+    const dataDir = path.join(ctx.tmpDir, `camera-${c}`);
+    await fillCard(dataDir, pictures, c, ctx.signal);
+    // In this process (camctl is the one measured), each with a serial of its own as real cameras.
+    const emu = await startSequoiaEmulator({ dataDir, httpPort: 0, bandwidthBytesPerSec: link, serialNumber: `PI0403BENCH${String(c).padStart(7, '0')}` });
+    ctx.defer(() => emu.close());
+    addresses.push(`sequoia://${new URL(emu.url).host}`);
+  }
+  const total = CAMERAS * pictures * PICTURE;
+  const gatewayCpu0 = ceph.pids().reduce((n, p) => n + cpuOf(p), 0);
+  const fleet = await camctl(ctx, [...addresses.flatMap((a) => ['--camera', a]), 'sync', '--to', 's3://fleet/bench', '--endpoint', ceph.endpoint, '-j', '1', '--json'], env);
+  const storeCpu = ceph.pids().reduce((n, p) => n + cpuOf(p), 0) - gatewayCpu0;
+  const summary = JSON.parse(fleet.stdout) as { cameras: Array<{ sentBytes: number; failed: number }> };
+  const sent = summary.cameras.reduce((n, c) => n + c.sentBytes, 0);
+  if (sent !== total || summary.cameras.some((c) => c.failed > 0)) throw new Error(`the fleet sync sent ${sent} of ${total} bytes`);
+  const aggregate = total / fleet.seconds / 1e6;
+  const capacity = (CAMERAS * link) / 1e6;
+  const bottleneck = aggregate >= 0.9 * capacity ? 'the cameras\' links' : fleet.cpu > storeCpu ? 'camctl\'s CPU' : 'the gateway\'s CPU';
+  ctx.log(`fleet: ${aggregate.toFixed(1)} MB/s of ${capacity} MB/s, peak RSS ${(fleet.peakRss / 1e6).toFixed(0)} MB`);
+
+  // The same kind of flight from one camera without a link limit: to a folder, then to the gateway.
+  const flightDir = path.join(ctx.tmpDir, 'flight');
+  await fillCard(flightDir, pictures * 2, 99, ctx.signal);
+  const emu = await startSequoiaChild({ repoRoot: ctx.repoRoot, dataDir: flightDir, signal: ctx.signal });
+  ctx.defer(() => emu.stop());
+  const camera = `sequoia://${new URL(emu.url).host}`;
+  const bytes = pictures * 2 * PICTURE;
+  const local = await camctl(ctx, ['--camera', camera, 'sync', path.join(ctx.tmpDir, 'local'), '-j', '4', '--json'], env);
+  await rm(path.join(ctx.tmpDir, 'local'), { recursive: true, force: true });
+  const s3 = await camctl(ctx, ['--camera', camera, 'sync', '--to', 's3://fleet/one', '--endpoint', ceph.endpoint, '-j', '4', '--json'], env);
+  const mbps = (s: number) => bytes / 1e6 / s;
+  return [
+    {
+      name: `s3 sync: ${CAMERAS} cameras at once into the RADOS Gateway`,
+      ours: { value: aggregate, unit: 'MB/s', label: 'camctl sync --to s3:// (8 × --camera, -j 1)', samples: [fleet.seconds] },
+      peer: { value: capacity, unit: 'MB/s', label: `sum of ${CAMERAS} links of ${link / 1e6} MB/s` },
+      target: { kind: 'ratio-at-least', ratio: 0.9 },
+      note: `${(total / 1e6).toFixed(0)} MB in ${fleet.seconds.toFixed(1)} s incl. process start; bottleneck: ${bottleneck}; CPU camctl ${fleet.cpu.toFixed(1)} s, Ceph ${storeCpu.toFixed(1)} s`,
+    },
+    {
+      name: `s3 sync: camctl peak RSS, ${CAMERAS} cameras`,
+      ours: { value: fleet.peakRss / 1e6, unit: 'MB', label: 'camctl (VmHWM)' },
+      target: { kind: 'at-most', value: 300, unit: 'MB' },
+    },
+    {
+      name: 'sync one flight: to the RADOS Gateway vs to a local folder',
+      ours: { value: mbps(s3.seconds), unit: 'MB/s', label: 'camctl sync --to s3:// -j 4', samples: [s3.seconds] },
+      peer: { value: mbps(local.seconds), unit: 'MB/s', label: 'camctl sync DIR -j 4', samples: [local.seconds] },
+      target: { kind: 'ratio-at-least', ratio: 0.9 },
+      note: `${(bytes / 1e6).toFixed(0)} MB in 4 MB pictures, no link limit (loopback); wall time incl. process start`,
+    },
+  ];
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 's3-fleet',
+    description: 'sync --to s3:// of 8 link-limited cameras at once into a local Ceph RADOS Gateway; S3 vs local folder',
+    timeoutMs: 20 * 60_000,
+    run: benchFleet,
+  },
+];
+
