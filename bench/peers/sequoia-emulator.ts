@@ -23,11 +23,13 @@ export async function startSequoiaChild(opts: {
   repoRoot: string;
   dataDir: string;
   extraArgs?: readonly string[];
+  /** Options for node itself, before the script (e.g. `--expose-gc`). */
+  nodeArgs?: readonly string[];
   signal?: AbortSignal;
 }): Promise<EmulatorChild> {
   const child = await Child.spawn(
     process.execPath,
-    [path.join(opts.repoRoot, 'bin', 'camctl.js'), 'emulate', 'sequoia', '--host', '127.0.0.1', '--http-port', '0', '--data-dir', opts.dataDir, ...(opts.extraArgs ?? [])],
+    [...(opts.nodeArgs ?? []), path.join(opts.repoRoot, 'bin', 'camctl.js'), 'emulate', 'sequoia', '--host', '127.0.0.1', '--http-port', '0', '--data-dir', opts.dataDir, ...(opts.extraArgs ?? [])],
     { cwd: opts.repoRoot, label: 'camctl emulate sequoia' },
   );
   try {

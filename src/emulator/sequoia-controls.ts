@@ -2,7 +2,8 @@
  * Emulator controls for tests and demos, under `/_emulator/` on the emulated Sequoia's HTTP port
  * (not part of the camera's API; a real camera answers 404 there):
  *
- *   GET  /_emulator                       state of the simulation (media, sensors, link, track)
+ *   GET  /_emulator                       state of the simulation (media, sensors, link, track),
+ *                                         and the emulator process's memory (process.memoryUsage())
  *   POST /_emulator/sd        {"present": false}            remove / insert the SD card
  *   POST /_emulator/fill      {"medium": "sd", "free": 0}   fill a medium, leaving `free` bytes
  *                             {"medium": "sd", "free": null} empty the simulated filler again
@@ -10,6 +11,8 @@
  *   POST /_emulator/gps       {"fix": true|false|null}      force the GPS fix (null: simulated)
  *   POST /_emulator/track     {"waypoints": [{"lat","lon"}…], "speed": 12, "altitude": 100}
  *   POST /_emulator/link      {"latencyMs": 20, "bandwidthBytesPerSec": 3000000}
+ *   POST /_emulator/gc        {}                            run a full garbage collection, then
+ *                             answer the memory figures (only when node runs with --expose-gc)
  *
  * Replies are JSON `{"request":"emulator_…","status":"Ok"}` or 400 with an `error` text.
  */
@@ -44,7 +47,17 @@ export function emulatorState(device: SequoiaDevice, holder: LinkHolder) {
     track: device.trackOptions(),
     link: holder.link,
     capture: device.captureStatus(),
+    memory: processMemory(),
   };
+}
+
+/**
+ * The emulator process's memory, so a benchmark can tell a leak (the V8 heap or the buffers it
+ * holds stay up once clients are gone) from memory the allocator keeps for reuse (only RSS stays up).
+ */
+function processMemory() {
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapTotal, heapUsed, external, arrayBuffers };
 }
 
 export function sequoiaControlRoutes(device: SequoiaDevice, holder: LinkHolder) {
@@ -55,7 +68,7 @@ export function sequoiaControlRoutes(device: SequoiaDevice, holder: LinkHolder) 
       return true;
     }
     const request = `emulator_${name}`;
-    const known = ['sd', 'fill', 'sunshine', 'gps', 'track', 'link'];
+    const known = ['sd', 'fill', 'sunshine', 'gps', 'track', 'link', 'gc'];
     if (!known.includes(name)) {
       send(res, 404, { request, error: 'Unknown emulator control' });
       return true;
@@ -63,6 +76,18 @@ export function sequoiaControlRoutes(device: SequoiaDevice, holder: LinkHolder) 
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       send(res, 405, { request, error: 'Use POST' });
+      return true;
+    }
+    if (name === 'gc') {
+      // `gc` exists only under `node --expose-gc`: a debugging aid, never needed to run the camera.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) {
+        send(res, 409, { request, error: 'Garbage collection is not exposed: start the emulator with node --expose-gc' });
+        return true;
+      }
+      req.resume();
+      gc();
+      send(res, 200, { request, status: 'Ok', memory: processMemory() });
       return true;
     }
     let body: Record<string, unknown>;

@@ -11,6 +11,11 @@
  * (the flag belongs to the shared open file description); on EAGAIN the thread poll()s for
  * POLLOUT in 100 ms slices so cancel() is seen promptly.
  *
+ * setSendBuffer() sets SO_SNDBUF, which node has no setter for: it fixes the size of the kernel's
+ * send queue for that socket (Linux doubles the figure for its bookkeeping and stops autotuning
+ * it), so a server can tell a client that stopped reading by its own queue rather than after the
+ * kernel has taken megabytes for it.
+ *
  * Before any thread, trySend() sends on the calling thread what the socket takes at once, as
  * nginx does from its event loop: a picture of a few MB often fits the socket buffer whole, and a
  * thread's start-up and hand-back would be most of its transfer time.
@@ -19,6 +24,7 @@
  *   trySend(socketFd, fileFd, offset, length) -> [bytesSent, errno] (errno 0: done or socket full)
  *   start(socketFd, fileFd, offset, length, callback(errno, bytesSent)) -> job
  *   cancel(job)
+ *   setSendBuffer(socketFd, bytes) -> errno
  * errno is 0 on success, -1 when the file ended before `length` bytes, else a positive errno.
  */
 #define NAPI_VERSION 8
@@ -33,6 +39,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define FILE_ENDED (-1)
@@ -228,13 +235,28 @@ static napi_value cancel(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value set_send_buffer(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd, bytes;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &bytes) != napi_ok || fd < 0 || bytes < 1)
+    return throw_error(env, "setSendBuffer(socketFd, bytes)");
+  int value = bytes;
+  int error = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &value, sizeof value) == 0 ? 0 : errno;
+  napi_value result;
+  napi_create_int32(env, error, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"trySend", NULL, try_send, NULL, NULL, NULL, napi_default, NULL},
       {"start", NULL, start, NULL, NULL, NULL, napi_default, NULL},
       {"cancel", NULL, cancel, NULL, NULL, NULL, napi_default, NULL},
+      {"setSendBuffer", NULL, set_send_buffer, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 4, props);
   return exports;
 }
 

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -19,7 +20,7 @@ import { parseRange } from './http-util.js';
 import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
 import { createServerWithTimeouts, DEFAULT_HTTP_TIMEOUTS, type HttpTimeoutOptions } from '../util/http-timeouts.js';
 import { openFileToSend, responseSocket, sendFileBody, type FileToSend } from '../util/send-file.js';
-import { canSendFileToSocket } from '../util/zero-copy.js';
+import { canSendFileToSocket, setSocketSendBuffer } from '../util/zero-copy.js';
 import { CLOSE_TOO_SLOW, DEFAULT_MAX_WEBSOCKET_CLIENTS, DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES } from './websocket-limits.js';
 import { storedZipSize, writeStoredZip, type ZipEntry } from './zip-store.js';
 import {
@@ -177,6 +178,11 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     }
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // The kernel's send queue is kept as small as ours (Linux doubles SO_SNDBUF), instead of the
+      // megabytes it would autotune to: a client that stops reading then passes
+      // `maxWebSocketQueueBytes` after some 200 KB (on loopback, plus its own receive buffer), and
+      // each one costs the machine that much at most. Without the native addon the kernel decides.
+      if (socket instanceof Socket) setSocketSendBuffer(socket, this.maxQueue);
       this.peers.set(ws, peer);
       ws.on('message', (data, isBinary) => {
         // The API reference's client answers each ping with the text "pong".

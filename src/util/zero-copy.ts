@@ -26,6 +26,8 @@ interface NativeSendfile {
   trySend(socketFd: number, fileFd: number, offset: number, length: number): [number, number];
   start(socketFd: number, fileFd: number, offset: number, length: number, done: (errno: number, sent: number) => void): object;
   cancel(job: object): void;
+  /** SO_SNDBUF: 0 or an errno. */
+  setSendBuffer(socketFd: number, bytes: number): number;
 }
 
 export class ZeroCopyError extends Error {
@@ -122,4 +124,19 @@ export async function sendFileToSocket(socket: Socket, file: { readonly fd: numb
 /** Whether {@link sendFileToSocket} can serve this socket. */
 export function canSendFileToSocket(socket: Socket | null | undefined): socket is Socket {
   return loaded.native !== undefined && !!socket && socketFd(socket) !== undefined;
+}
+
+/**
+ * Fixes the kernel's send buffer of `socket` at `bytes` (SO_SNDBUF, through the same addon; node
+ * has no setter). Linux otherwise autotunes it per connection up to 4 MB (`net.ipv4.tcp_wmem`),
+ * so a peer that stopped reading costs the machine megabytes before the process even sees its own
+ * queue grow. False, and nothing changed, where the addon is not available or the socket has no
+ * plain descriptor.
+ */
+export function setSocketSendBuffer(socket: Socket, bytes: number): boolean {
+  const fd = socketFd(socket);
+  if (!loaded.native || fd === undefined) return false;
+  const errno = loaded.native.setSendBuffer(fd, bytes);
+  if (errno !== 0) debug('SO_SNDBUF %d refused: %s', bytes, getSystemErrorName(-errno));
+  return errno === 0;
 }

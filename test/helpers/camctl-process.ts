@@ -14,10 +14,11 @@ export interface CamctlProcess {
 
 /**
  * Spawns `camctl ARGS…` and resolves once it has printed its first stdout line. `bin` is another
- * camctl entry script (an installed package's `bin/camctl.js`); default this checkout's.
+ * camctl entry script (an installed package's `bin/camctl.js`); default this checkout's. `nodeArgs`
+ * go to node itself, before the script (e.g. `--expose-gc`).
  */
-export function spawnCamctl(args: string[], timeoutMs = 30_000, bin = CAMCTL_BIN): Promise<CamctlProcess> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCamctl(args: string[], timeoutMs = 30_000, bin = CAMCTL_BIN, nodeArgs: readonly string[] = []): Promise<CamctlProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

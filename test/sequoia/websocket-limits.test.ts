@@ -5,13 +5,27 @@
  * once, delivers notifications to all of them, and answers the next one 503.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnCamctl, type CamctlProcess } from '../helpers/camctl-process.js';
 import { openWs, startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';
-import { tempDir } from '../helpers/tmp.js';
+import { requireTool, tempDir } from '../helpers/tmp.js';
+import { zeroCopyUnavailableReason } from '../../src/util/zero-copy.js';
 import { nonReadingClient } from '../helpers/websocket.js';
+
+const addon = requireTool(zeroCopyUnavailableReason === undefined, `the native addon (${zeroCopyUnavailableReason ?? ''})`);
+
+/** Bytes the kernel holds to send from local port `from` to port `to` (tx_queue of /proc/net/tcp). */
+function kernelSendQueue(from: number, to: number): number {
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5) continue;
+    if (parseInt(f[1]!.split(':')[1]!, 16) === from && parseInt(f[2]!.split(':')[1]!, 16) === to) return parseInt(f[4]!.split(':')[0]!, 16);
+  }
+  throw new Error(`no connection ${from} → ${to} in /proc/net/tcp`);
+}
 
 let cam: TestSequoia | undefined;
 let emulator: CamctlProcess | undefined;
@@ -115,4 +129,25 @@ describe('Sequoia WebSocket limits', () => {
     expect([...counts.values()].every((c) => c === notifications)).toBe(true);
     expect(open.every((ws) => ws.readyState === WebSocket.OPEN)).toBe(true);
   });
+
+  it.runIf(addon && process.platform === 'linux')('keeps the kernel send queue toward a client that stops reading near the queue bound, not megabytes', async () => {
+    const maxQueue = 64 * 1024;
+    cam = await startTestSequoia({ maxWebSocketQueueBytes: maxQueue });
+    const slow = await nonReadingClient(`${cam.url}/websocket`);
+    const serverPort = Number(new URL(cam.url).port);
+    const clientPort = slow.socket.localPort!;
+    let atDrop: number | undefined;
+    // Read at the moment of the drop, before the socket is closed.
+    cam.http.on('websocket-dropped', () => (atDrop ??= kernelSendQueue(serverPort, clientPort)));
+    let sent = 0;
+    while (atDrop === undefined && sent < 200_000) {
+      for (let i = 0; i < 200; i++, sent++) cam.device.setSunshineConnected(sent % 2 === 1);
+      await nextTurn();
+    }
+    expect(atDrop).toBeDefined();
+    // SO_SNDBUF = the queue bound, which Linux doubles; autotuned, it grows to megabytes.
+    expect(atDrop!).toBeLessThanOrEqual(2 * maxQueue + 16 * 1024);
+    slow.socket.destroy();
+  });
 });
+
