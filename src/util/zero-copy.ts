@@ -135,7 +135,8 @@ export function canSendFileToSocket(socket: Socket | null | undefined): socket i
  */
 export function setSocketSendBuffer(socket: Socket, bytes: number): boolean {
   const fd = socketFd(socket);
-  if (!loaded.native || fd === undefined) return false;
+  // An addon built before setSendBuffer existed (a stale build/ or prebuild) lacks it: no bound, no crash.
+  if (!loaded.native || fd === undefined || typeof loaded.native.setSendBuffer !== 'function') return false;
   const errno = loaded.native.setSendBuffer(fd, bytes);
   if (errno !== 0) debug('SO_SNDBUF %d refused: %s', bytes, getSystemErrorName(-errno));
   return errno === 0;
