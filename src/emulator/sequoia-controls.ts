@@ -1,6 +1,6 @@
 /**
- * Emulator controls for tests and demos, under `/_emulator/` on the emulated Sequoia's HTTP port
- * (not part of the camera's API; a real camera answers 404 there):
+ * The emulated Sequoia's controls, for tests and demos, under `/_emulator/` on its HTTP port
+ * (routing and reply shapes in controls.ts):
  *
  *   GET  /_emulator                       state of the simulation (media, sensors, link, track)
  *   POST /_emulator/sd        {"present": false}            remove / insert the SD card
@@ -9,32 +9,19 @@
  *   POST /_emulator/sunshine  {"connected": false}          unplug / plug the sunshine sensor
  *   POST /_emulator/gps       {"fix": true|false|null}      force the GPS fix (null: simulated)
  *   POST /_emulator/track     {"waypoints": [{"lat","lon"}…], "speed": 12, "altitude": 100}
- *   POST /_emulator/link      {"latencyMs": 20, "bandwidthBytesPerSec": 3000000}
- *
- * Replies are JSON `{"request":"emulator_…","status":"Ok"}` or 400 with an `error` text.
+ *   POST /_emulator/link      {"latencyMs": 20, "bandwidthBytesPerSec": 3000000,
+ *                              "perConnectionBytesPerSec": 0}  the radio link (link.ts)
  */
-import type * as http from 'node:http';
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
-import { readBody } from '../sequoia/http-util.js';
-import { validateLink, type LinkOptions } from './link.js';
+import { emulatorControlRoutes, linkControl } from './controls.js';
+import type { EmulatedLink } from './link.js';
 
-export interface LinkHolder {
-  link: LinkOptions;
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  const buf = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': buf.length });
-  res.end(buf);
-}
-
-export function emulatorState(device: SequoiaDevice, holder: LinkHolder) {
+export function emulatorState(device: SequoiaDevice, link: EmulatedLink) {
   const media: Record<string, unknown> = {};
   for (const [name, m] of device.storage.media) {
     media[name] = { present: m.present, capacityBytes: m.capacityBytes, usedBytes: m.usedBytes, freeBytes: m.freeBytes, full: device.isFull(name as 'internal' | 'sd') };
   }
   return {
-    request: 'emulator_state',
     model: 'sequoia',
     time: new Date(device.clock.now()).toISOString(),
     media,
@@ -42,50 +29,20 @@ export function emulatorState(device: SequoiaDevice, holder: LinkHolder) {
     gpsFix: device.hasGpsFix(),
     position: device.position(),
     track: device.trackOptions(),
-    link: holder.link,
+    link: link.options,
     capture: device.captureStatus(),
   };
 }
 
-export function sequoiaControlRoutes(device: SequoiaDevice, holder: LinkHolder) {
-  return async (req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> => {
-    const name = path.replace(/^\/_emulator\/?/, '').replace(/\/$/, '');
-    if (name === '' && (req.method === 'GET' || req.method === 'HEAD')) {
-      send(res, 200, emulatorState(device, holder));
-      return true;
-    }
-    const request = `emulator_${name}`;
-    const known = ['sd', 'fill', 'sunshine', 'gps', 'track', 'link'];
-    if (!known.includes(name)) {
-      send(res, 404, { request, error: 'Unknown emulator control' });
-      return true;
-    }
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      send(res, 405, { request, error: 'Use POST' });
-      return true;
-    }
-    let body: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed as Record<string, unknown>;
-    } catch {
-      send(res, 400, { request, error: 'Unable to parse json' });
-      return true;
-    }
-    try {
-      apply(device, holder, name, body);
-    } catch (err) {
-      send(res, 400, { request, error: err instanceof Error ? err.message : String(err) });
-      return true;
-    }
-    send(res, 200, { request, status: 'Ok' });
-    return true;
-  };
+export function sequoiaControlRoutes(device: SequoiaDevice, link: EmulatedLink) {
+  const action = (name: string) => (body: Record<string, unknown>) => apply(device, name, body);
+  return emulatorControlRoutes({
+    state: () => emulatorState(device, link),
+    controls: { sd: action('sd'), fill: action('fill'), sunshine: action('sunshine'), gps: action('gps'), track: action('track'), link: linkControl(link) },
+  });
 }
 
-function apply(device: SequoiaDevice, holder: LinkHolder, name: string, body: Record<string, unknown>): void {
+function apply(device: SequoiaDevice, name: string, body: Record<string, unknown>): void {
   const medium = (v: unknown) => {
     if (v !== 'internal' && v !== 'sd') throw new Error('medium must be "internal" or "sd"');
     return v;
@@ -125,8 +82,5 @@ function apply(device: SequoiaDevice, holder: LinkHolder, name: string, body: Re
       });
       return;
     }
-    case 'link':
-      holder.link = validateLink(body, holder.link);
-      return;
   }
 }

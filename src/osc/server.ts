@@ -51,6 +51,16 @@ export interface OscServerOptions {
    * whatever name it was reached under; this reproduces that (clients must not follow it).
    */
   advertisedHost?: string;
+  /**
+   * Awaited once before every request is served: the emulated link's round trip (its bandwidth
+   * is applied to the sockets themselves, see src/emulator/link.ts).
+   */
+  roundTrip?: () => Promise<void>;
+  /**
+   * Routes handled before the camera's own, for paths under `/_emulator` (the emulator controls,
+   * which need no Digest auth). Resolve true when handled.
+   */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 }
 
 class HttpProblem extends Error {
@@ -180,6 +190,8 @@ export class OscServerFace {
     const pathname = url.split('?')[0] ?? '/';
     const nameFor = pathname === '/osc/commands/execute' ? 'camera.execute' : pathname.replace(/^\/osc\//, '');
     try {
+      if (this.opts.roundTrip) await this.opts.roundTrip();
+      if (this.opts.extraRoutes && pathname.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, pathname))) return;
       if (this.digest) {
         const verdict = this.digest.verify(req.method ?? 'GET', url, req.headers.authorization);
         if (verdict === 'wrong-uri') {
