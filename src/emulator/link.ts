@@ -65,6 +65,7 @@ function asBuffer(chunk: unknown, encoding: string): Buffer {
 export class EmulatedLink {
   private current: LinkOptions;
   private readonly air: FairTokenBucket;
+  private blocked = 0;
 
   constructor(
     options: { [K in keyof LinkOptions]?: number | undefined } = {},
@@ -94,6 +95,11 @@ export class EmulatedLink {
   /** Bytes the shared budget has let through so far (all connections). */
   get sentBytes(): number {
     return this.air.granted;
+  }
+
+  /** Connections waiting now for their turn on the air (so a test on a ManualClock knows all are). */
+  get waitingConnections(): number {
+    return this.blocked;
   }
 
   /** One round trip: awaited once per request before it is served. */
@@ -126,14 +132,19 @@ export class EmulatedLink {
       ownFlow?.close();
     });
     const slice = async (bytes: number): Promise<void> => {
-      const perConnection = this.current.perConnectionBytesPerSec;
-      if (perConnection > 0) {
-        own ??= new FairTokenBucket(this.clock, perConnection);
-        own.setRate(perConnection);
-        ownFlow ??= own.flow();
-        await ownFlow.take(bytes);
+      this.blocked++;
+      try {
+        const perConnection = this.current.perConnectionBytesPerSec;
+        if (perConnection > 0) {
+          own ??= new FairTokenBucket(this.clock, perConnection);
+          own.setRate(perConnection);
+          ownFlow ??= own.flow();
+          await ownFlow.take(bytes);
+        }
+        await flow.take(bytes);
+      } finally {
+        this.blocked--;
       }
-      await flow.take(bytes);
     };
     const send = (buffers: Buffer[], cb: WriteCallback): void => {
       void (async () => {
