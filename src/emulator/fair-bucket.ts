@@ -1,11 +1,16 @@
 /**
  * A token bucket shared fairly between flows: the air time of one radio link.
  *
- * Tokens (bytes) accrue at `rate` bytes per second up to `burst`; a flow asks for bytes with
+ * Tokens (bytes) accrue at `rate` bytes per second; a flow asks for bytes with
  * {@link FairTokenBucket.take} and is let through once there are tokens for them. Flows waiting at
  * the same time are served round-robin, at most {@link SLICE_BYTES} per turn, so a flow with a
  * megabyte to send cannot make another wait for more than one slice per busy flow — as an access
  * point shares the air between stations rather than finishing one frame train first.
+ *
+ * Air that nobody uses is lost, as on a radio: after an idle spell (nobody waiting) at most one
+ * slice of tokens is saved up, so a client that leaves the link idle for a round trip per request
+ * does not get that time back later. While flows are waiting, up to `burst` (50 ms of the rate) is
+ * kept, so a timer that fires late does not cost the backlog its share.
  *
  * Time comes from an injected {@link Clock}: with a ManualClock the accounting is exact and
  * testable (`granted` never exceeds `burst + rate × elapsed`).
@@ -21,7 +26,7 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 /** The most one flow is granted per turn. */
 export const SLICE_BYTES = 16 * 1024;
 
-/** Tokens saved up while idle: 50 ms of the rate, at least one slice. */
+/** Most tokens ever held (while flows wait): 50 ms of the rate, at least one slice. */
 export function burstFor(rate: number): number {
   return Math.max(SLICE_BYTES, Math.round(rate * 0.05));
 }
@@ -56,7 +61,7 @@ export class FairTokenBucket {
   ) {
     checkRate(rate);
     this.rateBytesPerSec = rate;
-    this.tokens = burstFor(rate);
+    this.tokens = Math.min(SLICE_BYTES, burstFor(rate));
     this.last = clock.now();
   }
 
@@ -104,6 +109,8 @@ export class FairTokenBucket {
       this.granted += bytes;
       return Promise.resolve();
     }
+    // Nobody waiting until now: the air was idle, and idle air is not saved up.
+    if (this.queues.size === 0) this.refill(true);
     return new Promise((resolve) => {
       const q = this.queues.get(key);
       if (q) q.push({ remaining: bytes, resolve });
@@ -112,10 +119,12 @@ export class FairTokenBucket {
     });
   }
 
-  private refill(): void {
+  /** Adds the tokens accrued since the last refill; `idle`: nobody waited meanwhile. */
+  private refill(idle = false): void {
     const now = this.clock.now();
-    if (now > this.last && this.rateBytesPerSec > 0) {
-      this.tokens = Math.min(burstFor(this.rateBytesPerSec), this.tokens + ((now - this.last) * this.rateBytesPerSec) / 1000);
+    if (this.rateBytesPerSec > 0) {
+      const cap = idle ? Math.min(SLICE_BYTES, burstFor(this.rateBytesPerSec)) : burstFor(this.rateBytesPerSec);
+      this.tokens = Math.min(Math.max(cap, 0), this.tokens + (Math.max(0, now - this.last) * this.rateBytesPerSec) / 1000);
     }
     this.last = now;
   }

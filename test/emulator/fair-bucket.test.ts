@@ -76,6 +76,21 @@ describe('FairTokenBucket', () => {
     small.close();
   });
 
+  it('does not save idle air: after a second of silence a 200 kB send still needs its air time', async () => {
+    const clock = new ManualClock();
+    const rate = 1_000_000;
+    const bucket = new FairTokenBucket(clock, rate);
+    const flow = bucket.flow();
+    await clock.advance(1_000);
+    let done = false;
+    void flow.take(200_000).then(() => (done = true));
+    // At most one slice was saved up: the rest goes at the rate, from now.
+    await clock.advance(Math.floor(((200_000 - SLICE_BYTES) / rate) * 1000) - 2);
+    expect(done).toBe(false);
+    await clock.advance(5);
+    expect(done).toBe(true);
+  });
+
   it('passes everything at once when unlimited, and a rate change applies to those already waiting', async () => {
     const clock = new ManualClock();
     const bucket = new FairTokenBucket(clock, 0);
