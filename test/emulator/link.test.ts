@@ -138,6 +138,35 @@ describe('the emulated link', () => {
     expect(elapsed).toBeGreaterThanOrEqual(((2 * FILE_BYTES - burstFor(rate)) / rate) * 1000);
   });
 
+  it('adds its latency once per request: per HTTP request and per PTP operation', async () => {
+    const clock = new ManualClock();
+    const cam = await sequoia(clock, {});
+    cam.link.set({ latencyMs: 50 });
+    /** Resolves `p` by moving the link's clock one round trip at a time; how many it took. */
+    const roundTrips = async <T>(p: Promise<T>): Promise<{ value: T; trips: number }> => {
+      let settled = false;
+      const done = p.finally(() => (settled = true));
+      let trips = 0;
+      for (;;) {
+        await settle(() => settled || clock.pending > 0, 'a request waiting its round trip');
+        if (settled) return { value: await done, trips };
+        // Half a round trip is not enough.
+        await clock.advance(25);
+        expect(settled).toBe(false);
+        await clock.advance(25);
+        trips++;
+      }
+    };
+    expect((await roundTrips(fetch(`${cam.url}/status`).then((r) => r.json()))).trips).toBe(1);
+    // PTP/IP: the init handshake is not an operation; connecting runs OpenSession and GetDeviceInfo.
+    const connected = await roundTrips(PtpIpClient.connect({ host: '127.0.0.1', port: Number(cam.ptpip!.split(':')[1]) }));
+    expect(connected.trips).toBe(2);
+    const handles = await roundTrips(connected.value.getObjectHandles());
+    expect(handles.value.length).toBeGreaterThan(0);
+    expect(handles.trips).toBe(1);
+    expect((await roundTrips(connected.value.close())).trips).toBe(1); // CloseSession
+  });
+
   it('sends WebSocket notifications through the same budget', async () => {
     const clock = new ManualClock();
     const cam = await sequoia(clock, { bandwidthBytesPerSec: 100_000_000 });
