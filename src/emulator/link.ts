@@ -125,9 +125,9 @@ export class EmulatedLink {
     const flow = this.air.flow();
     let own: FairTokenBucket | undefined;
     let ownFlow: BucketFlow | undefined;
-    const closed = { value: false };
+    let closed = false;
     socket.once('close', () => {
-      closed.value = true;
+      closed = true;
       flow.close();
       ownFlow?.close();
     });
@@ -151,7 +151,7 @@ export class EmulatedLink {
         for (const buf of buffers) {
           for (let at = 0; at < buf.length; at += SLICE_BYTES) {
             const part = buf.subarray(at, at + SLICE_BYTES);
-            if (!closed.value && this.paced) await slice(part.length);
+            if (!closed && this.paced) await slice(part.length);
             // After a close the socket's own _write reports the error; no further waiting.
             const err = await new Promise<Error | null | undefined>((r) => write(part, 'buffer', r));
             if (err) return cb(err);
