@@ -1,8 +1,9 @@
 /**
  * What the long-running commands (`camctl emulate …`, `camctl ui`) share: parsing ports, numbers
- * and byte sizes, turning a refused listen into a one-line error, and closing cleanly on
+ * and byte sizes, the emulated link's flags, turning a refused listen into a one-line error, and closing cleanly on
  * SIGINT/SIGTERM.
  */
+import type { Command } from 'commander';
 import { CliError } from './errors.js';
 
 export function parsePort(value: string, flag: string): number {
@@ -36,6 +37,28 @@ export function parseBytes(value: string, flag: string): number {
   const unit = m ? UNITS[m[2]!.toUpperCase()] : undefined;
   if (!m || unit === undefined) throw new CliError(`${flag} must be a size like 3MB, 8GB or 1048576, got ${JSON.stringify(value)}`);
   return Math.round(Number(m[1]) * unit);
+}
+
+/** The emulated radio link's flags, as both emulators take them (src/emulator/link.ts). */
+export interface LinkFlags {
+  latency: string;
+  bandwidth?: string;
+  perConnectionBandwidth?: string;
+}
+
+export function addLinkOptions(command: Command): Command {
+  return command
+    .option('--latency <ms>', 'round-trip time added to every request (HTTP request, PTP operation)', '0')
+    .option('--bandwidth <rate>', 'bandwidth of the link, shared by all connections and faces, e.g. 3MB (bytes/s)')
+    .option('--per-connection-bandwidth <rate>', 'also cap each connection at this rate, e.g. 1MB (bytes/s)');
+}
+
+export function linkOptionsFrom(flags: LinkFlags): { latencyMs: number; bandwidthBytesPerSec?: number; perConnectionBytesPerSec?: number } {
+  return {
+    latencyMs: parseNumberOption(flags.latency, '--latency', { min: 0, max: 60_000 }),
+    ...(flags.bandwidth !== undefined ? { bandwidthBytesPerSec: parseBytes(flags.bandwidth, '--bandwidth') } : {}),
+    ...(flags.perConnectionBandwidth !== undefined ? { perConnectionBytesPerSec: parseBytes(flags.perConnectionBandwidth, '--per-connection-bandwidth') } : {}),
+  };
 }
 
 /** A listen the system refused (port taken, address not ours, privileged port): a CLI error, no stack. */

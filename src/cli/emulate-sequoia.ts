@@ -4,16 +4,14 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../sequoia/websocket-limits.js';
-import { closeOnSignal, listenError, parseBytes, parseCount, parseNumberOption, parsePort } from './emulate-options.js';
+import { addLinkOptions, closeOnSignal, linkOptionsFrom, listenError, parseBytes, parseCount, parseNumberOption, parsePort, type LinkFlags } from './emulate-options.js';
 
-interface SequoiaEmulateFlags {
+interface SequoiaEmulateFlags extends LinkFlags {
   host: string;
   httpPort: string;
   ptpipPort?: string;
   dataDir?: string;
   speed: string;
-  latency: string;
-  bandwidth?: string;
   internalCapacity?: string;
   sdCapacity?: string;
   sd: boolean;
@@ -23,16 +21,15 @@ interface SequoiaEmulateFlags {
 }
 
 export function registerSequoia(emulate: Command): void {
-  emulate
+  const command = emulate
     .command('sequoia')
     .description('emulated Parrot Sequoia: HTTP + WebSocket API (and PTP/IP with --ptpip-port) over real files')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--http-port <n>', 'HTTP port (0 = any free port; the camera uses 80)', '0')
     .option('--ptpip-port <n>', 'also serve PTP/IP on this port (0 = any free port; the camera uses 15740)')
     .option('--data-dir <dir>', 'media and settings directory (default: ~/.local/share/camctl/sequoia)')
-    .option('--speed <x>', 'run simulated time x times faster than real time', '1')
-    .option('--latency <ms>', 'round-trip time added to every HTTP request', '0')
-    .option('--bandwidth <rate>', 'per-connection bandwidth limit, e.g. 3MB (bytes/s)')
+    .option('--speed <x>', 'run simulated time x times faster than real time', '1');
+  addLinkOptions(command)
     .option('--internal-capacity <size>', 'internal memory size, e.g. 64GB')
     .option('--sd-capacity <size>', 'SD card size, e.g. 8GB')
     .option('--no-sd', 'start without an SD card')
@@ -50,7 +47,7 @@ then logs to stderr. Emulator controls (SD card, fill, sunshine, GPS, track, lin
 Examples:
   camctl emulate sequoia --http-port 8080
   camctl emulate sequoia --data-dir /tmp/seq --ptpip-port 15740 --speed 10
-  camctl emulate sequoia --latency 20 --bandwidth 3MB   # like the camera's 802.11g link`,
+  camctl emulate sequoia --latency 20 --bandwidth 3MB   # like the camera's 802.11g link (shared by all connections)`,
     )
     .action(async (flags: SequoiaEmulateFlags) => {
       const { startSequoiaEmulator } = await import('../emulator/sequoia.js');
@@ -58,14 +55,13 @@ Examples:
         host: flags.host,
         httpPort: parsePort(flags.httpPort, '--http-port'),
         speed: parseNumberOption(flags.speed, '--speed', { min: 0.001, max: 100_000 }),
-        latencyMs: parseNumberOption(flags.latency, '--latency', { min: 0, max: 60_000 }),
+        ...linkOptionsFrom(flags),
         sdPresent: flags.sd,
         sunshineConnected: flags.sunshine,
         gpsFixAfterMs: parseNumberOption(flags.gpsFixAfter, '--gps-fix-after', { min: 0, max: 1e7 }) * 1000,
         maxWebSocketClients: parseCount(flags.maxWsClients, '--max-ws-clients', { min: 1, max: 1_000_000 }),
         ...(flags.ptpipPort !== undefined ? { ptpipPort: parsePort(flags.ptpipPort, '--ptpip-port') } : {}),
         ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
-        ...(flags.bandwidth !== undefined ? { bandwidthBytesPerSec: parseBytes(flags.bandwidth, '--bandwidth') } : {}),
         ...(flags.internalCapacity !== undefined ? { internalCapacityBytes: parseBytes(flags.internalCapacity, '--internal-capacity') } : {}),
         ...(flags.sdCapacity !== undefined ? { sdCapacityBytes: parseBytes(flags.sdCapacity, '--sd-capacity') } : {}),
       };

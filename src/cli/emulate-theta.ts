@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
 import { isAuthority } from '../osc/camera-url.js';
-import { closeOnSignal, listenError, parseBytes, parseNumberOption, parsePort } from './emulate-options.js';
+import { addLinkOptions, closeOnSignal, linkOptionsFrom, listenError, parseBytes, parseNumberOption, parsePort, type LinkFlags } from './emulate-options.js';
 
-interface ThetaEmulateFlags {
+interface ThetaEmulateFlags extends LinkFlags {
   host: string;
   httpPort: string;
   ptpipPort?: string;
@@ -25,14 +25,15 @@ interface ThetaEmulateFlags {
 }
 
 export function registerTheta(emulate: Command): void {
-  emulate
+  const command = emulate
     .command('theta')
     .description('emulated RICOH THETA S: OSC API v2.0 and v2.1 (sessions, capture, files, live preview) over real files')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--http-port <n>', 'HTTP port (0 = any free port; the camera uses 80)', '0')
     .option('--ptpip-port <n>', 'also serve PTP/IP with the Ricoh extension on this port (0 = any free port)')
     .option('--data-dir <dir>', 'media directory (default: ~/.local/share/camctl/theta)')
-    .option('--speed <x>', 'run simulated time x times faster than real time', '1')
+    .option('--speed <x>', 'run simulated time x times faster than real time', '1');
+  addLinkOptions(command)
     .option('--auth <scheme>', 'require HTTP authentication: digest (as THETA V/Z1 in client mode)')
     .option('--user <name>', 'user name for --auth digest (the camera uses its SSID, e.g. THETAYL00105377)')
     .option('--password <password>', 'password for --auth digest')
@@ -49,14 +50,16 @@ The emulator prints one line once listening, e.g.
   {"event":"listening","model":"theta","http":"http://127.0.0.1:40123"}
 then logs to stderr. It boots in API v2.0 (sessions); setOptions {clientVersion: 2} switches to v2.1
 (firmware 01.62 and later; --firmware 01.42 emulates an S that has v2.0 only).
-The real camera answers at http://192.168.1.1 (port 80) on its own Wi-Fi.
-After a PTP PowerDown, POST /_emulator/power {"on": true} switches it on again (see the README).
+The real camera answers at http://192.168.1.1 (port 80) on its own Wi-Fi. The emulated link
+(latency, bandwidth) can be changed at run time with POST /_emulator/link, and after a PTP
+PowerDown, POST /_emulator/power {"on": true} switches it on again — see the README.
 
 Examples:
   camctl emulate theta --http-port 8080
   camctl emulate theta --data-dir /tmp/theta --speed 10
   camctl emulate theta --firmware 01.42          an early S: API v2.0 only
-  camctl emulate theta --auth digest --user THETAYL00105377 --password 00105377`,
+  camctl emulate theta --auth digest --user THETAYL00105377 --password 00105377
+  camctl emulate theta --latency 10 --bandwidth 2MB   # a Wi-Fi link, shared by all connections`,
     )
     .action(async (flags: ThetaEmulateFlags) => {
       let auth: { user: string; password: string } | undefined;
@@ -83,6 +86,7 @@ Examples:
         httpPort: parsePort(flags.httpPort, '--http-port'),
         ...(flags.ptpipPort !== undefined ? { ptpipPort: parsePort(flags.ptpipPort, '--ptpip-port') } : {}),
         speed: parseNumberOption(flags.speed, '--speed', { min: 0.001, max: 100_000 }),
+        ...linkOptionsFrom(flags),
         battery: parseNumberOption(flags.battery, '--battery', { min: 0, max: 1 }),
         power: flags.charging ? ('charger' as const) : ('battery' as const),
         ...(flags.serial !== undefined ? { serialNumber: flags.serial } : {}),

@@ -1,6 +1,6 @@
 /**
- * Emulator controls for tests and demos, under `/_emulator/` on the emulated Sequoia's HTTP port
- * (not part of the camera's API; a real camera answers 404 there):
+ * The emulated Sequoia's controls, for tests and demos, under `/_emulator/` on its HTTP port
+ * (routing and reply shapes in controls.ts):
  *
  *   GET  /_emulator                       state of the simulation (media, sensors, link, track),
  *                                         and the emulator process's memory (process.memoryUsage())
@@ -10,34 +10,21 @@
  *   POST /_emulator/sunshine  {"connected": false}          unplug / plug the sunshine sensor
  *   POST /_emulator/gps       {"fix": true|false|null}      force the GPS fix (null: simulated)
  *   POST /_emulator/track     {"waypoints": [{"lat","lon"}…], "speed": 12, "altitude": 100}
- *   POST /_emulator/link      {"latencyMs": 20, "bandwidthBytesPerSec": 3000000}
+ *   POST /_emulator/link      {"latencyMs": 20, "bandwidthBytesPerSec": 3000000,
+ *                              "perConnectionBytesPerSec": 0}  the radio link (link.ts)
  *   POST /_emulator/gc        {}                            run a full garbage collection, then
  *                             answer the memory figures (only when node runs with --expose-gc)
- *
- * Replies are JSON `{"request":"emulator_…","status":"Ok"}` or 400 with an `error` text.
  */
-import type * as http from 'node:http';
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
-import { BodyIncompleteError, BodyTooLargeError, readBody } from '../util/read-body.js';
-import { validateLink, type LinkOptions } from './link.js';
+import { ControlUnavailable, emulatorControlRoutes, linkControl } from './controls.js';
+import type { EmulatedLink } from './link.js';
 
-export interface LinkHolder {
-  link: LinkOptions;
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  const buf = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': buf.length });
-  res.end(buf);
-}
-
-export function emulatorState(device: SequoiaDevice, holder: LinkHolder) {
+export function emulatorState(device: SequoiaDevice, link: EmulatedLink) {
   const media: Record<string, unknown> = {};
   for (const [name, m] of device.storage.media) {
     media[name] = { present: m.present, capacityBytes: m.capacityBytes, usedBytes: m.usedBytes, freeBytes: m.freeBytes, full: device.isFull(name as 'internal' | 'sd') };
   }
   return {
-    request: 'emulator_state',
     model: 'sequoia',
     time: new Date(device.clock.now()).toISOString(),
     media,
@@ -45,7 +32,7 @@ export function emulatorState(device: SequoiaDevice, holder: LinkHolder) {
     gpsFix: device.hasGpsFix(),
     position: device.position(),
     track: device.trackOptions(),
-    link: holder.link,
+    link: link.options,
     capture: device.captureStatus(),
     memory: processMemory(),
   };
@@ -60,59 +47,23 @@ function processMemory() {
   return { rss, heapTotal, heapUsed, external, arrayBuffers };
 }
 
-export function sequoiaControlRoutes(device: SequoiaDevice, holder: LinkHolder) {
-  return async (req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> => {
-    const name = path.replace(/^\/_emulator\/?/, '').replace(/\/$/, '');
-    if (name === '' && (req.method === 'GET' || req.method === 'HEAD')) {
-      send(res, 200, emulatorState(device, holder));
-      return true;
-    }
-    const request = `emulator_${name}`;
-    const known = ['sd', 'fill', 'sunshine', 'gps', 'track', 'link', 'gc'];
-    if (!known.includes(name)) {
-      send(res, 404, { request, error: 'Unknown emulator control' });
-      return true;
-    }
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      send(res, 405, { request, error: 'Use POST' });
-      return true;
-    }
-    if (name === 'gc') {
-      // `gc` exists only under `node --expose-gc`: a debugging aid, never needed to run the camera.
-      const gc = (globalThis as { gc?: () => void }).gc;
-      if (!gc) {
-        send(res, 409, { request, error: 'Garbage collection is not exposed: start the emulator with node --expose-gc' });
-        return true;
-      }
-      req.resume();
-      gc();
-      send(res, 200, { request, status: 'Ok', memory: processMemory() });
-      return true;
-    }
-    let body: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed as Record<string, unknown>;
-    } catch (err) {
-      // The camera face answers these (413 and a closed connection; nothing for a client that left).
-      if (err instanceof BodyTooLargeError || err instanceof BodyIncompleteError) throw err;
-      send(res, 400, { request, error: 'Unable to parse json' });
-      return true;
-    }
-    try {
-      apply(device, holder, name, body);
-    } catch (err) {
-      send(res, 400, { request, error: err instanceof Error ? err.message : String(err) });
-      return true;
-    }
-    send(res, 200, { request, status: 'Ok' });
-    return true;
-  };
+export function sequoiaControlRoutes(device: SequoiaDevice, link: EmulatedLink) {
+  const action = (name: string) => (body: Record<string, unknown>) => apply(device, name, body);
+  return emulatorControlRoutes({
+    state: () => emulatorState(device, link),
+    controls: { sd: action('sd'), fill: action('fill'), sunshine: action('sunshine'), gps: action('gps'), track: action('track'), link: linkControl(link), gc: collectGarbage },
+  });
 }
 
-function apply(device: SequoiaDevice, holder: LinkHolder, name: string, body: Record<string, unknown>): void {
+/** `gc` exists only under `node --expose-gc`: a debugging aid for memory figures, never needed to run the camera. */
+function collectGarbage(): Record<string, unknown> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new ControlUnavailable('Garbage collection is not exposed: start the emulator with node --expose-gc');
+  gc();
+  return { memory: processMemory() };
+}
+
+function apply(device: SequoiaDevice, name: string, body: Record<string, unknown>): void {
   const medium = (v: unknown) => {
     if (v !== 'internal' && v !== 'sd') throw new Error('medium must be "internal" or "sd"');
     return v;
@@ -152,8 +103,5 @@ function apply(device: SequoiaDevice, holder: LinkHolder, name: string, body: Re
       });
       return;
     }
-    case 'link':
-      holder.link = validateLink(body, holder.link);
-      return;
   }
 }

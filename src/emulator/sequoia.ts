@@ -1,6 +1,7 @@
 /**
  * The emulated Parrot Sequoia: a {@link SequoiaDevice} with its protocol faces bolted on — HTTP +
- * WebSocket always, PTP/IP when `ptpipPort` is given — and the emulator controls.
+ * WebSocket always, PTP/IP when `ptpipPort` is given — and the emulator controls. Every face
+ * goes through one emulated radio link (link.ts): its bandwidth is shared by all of them.
  *
  * @example
  * const cam = await startSequoiaEmulator({ dataDir: '/tmp/seq', httpPort: 0 });
@@ -10,8 +11,9 @@
 import { SequoiaDevice, type SequoiaDeviceOptions } from '../devices/sequoia/device.js';
 import { SequoiaHttpFace, type SequoiaServerOptions } from '../sequoia/server.js';
 import { defaultDataDir } from './data-dir.js';
-import { NO_LINK_LIMITS, validateLink, type LinkOptions } from './link.js';
-import { sequoiaControlRoutes, type LinkHolder } from './sequoia-controls.js';
+import type { Clock } from '../util/clock.js';
+import { EmulatedLink } from './link.js';
+import { sequoiaControlRoutes } from './sequoia-controls.js';
 
 /** Options of {@link startSequoiaEmulator}. */
 export interface SequoiaEmulatorOptions
@@ -25,9 +27,14 @@ export interface SequoiaEmulatorOptions
   httpPort?: number;
   /** PTP/IP port; 0 picks a free one; undefined = no PTP/IP face. */
   ptpipPort?: number;
-  /** Link emulation at start (changeable at run time via /_emulator/link). */
+  /** Link emulation at start (changeable at run time via /_emulator/link; see link.ts). */
   latencyMs?: number;
+  /** Bandwidth of the whole link, shared by every connection and face. */
   bandwidthBytesPerSec?: number;
+  /** Most one connection may use of it. */
+  perConnectionBytesPerSec?: number;
+  /** The link's clock (default real time, whatever the device's `speed`); a ManualClock for tests. */
+  linkClock?: Clock;
   /** WebSocket ping period in device-clock ms. Default 5000. */
   pingIntervalMs?: number;
   /** Largest POST body. Default 64 KiB. */
@@ -42,6 +49,8 @@ export interface RunningSequoiaEmulator {
   ptpip?: string;
   device: SequoiaDevice;
   http: SequoiaHttpFace;
+  /** The radio link every face goes through. */
+  link: EmulatedLink;
   dataDir: string;
   /** Stops serving and closes the device (settings and media stay in `dataDir`). */
   close(): Promise<void>;
@@ -55,11 +64,12 @@ function urlHost(host: string): string {
 export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {}): Promise<RunningSequoiaEmulator> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? defaultDataDir('sequoia');
-  const holder: LinkHolder = {
-    link: validateLink({ latencyMs: options.latencyMs, bandwidthBytesPerSec: options.bandwidthBytesPerSec }, NO_LINK_LIMITS),
-  };
+  const link = new EmulatedLink(
+    { latencyMs: options.latencyMs, bandwidthBytesPerSec: options.bandwidthBytesPerSec, perConnectionBytesPerSec: options.perConnectionBytesPerSec },
+    options.linkClock,
+  );
   const device = await SequoiaDevice.open({ ...options, dataDir });
-  const faceOptions: SequoiaServerOptions = { link: (): LinkOptions => holder.link, extraRoutes: sequoiaControlRoutes(device, holder) };
+  const faceOptions: SequoiaServerOptions = { roundTrip: () => link.roundTrip(), extraRoutes: sequoiaControlRoutes(device, link) };
   for (const k of ['pingIntervalMs', 'maxBodyBytes', 'maxWebSocketClients', 'maxWebSocketQueueBytes', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'] as const) {
     if (options[k] !== undefined) faceOptions[k] = options[k];
   }
@@ -71,6 +81,7 @@ export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {})
     throw err;
   }
   const closers: Array<() => Promise<void>> = [];
+  httpFace.server.on('connection', (socket) => link.shape(socket));
   try {
     const { port } = await httpFace.listen(options.httpPort ?? 0, host);
     closers.push(() => httpFace.close());
@@ -78,6 +89,7 @@ export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {})
       url: `http://${urlHost(host)}:${port}`,
       device,
       http: httpFace,
+      link,
       dataDir,
       async close() {
         for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -86,7 +98,7 @@ export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {})
     };
     if (options.ptpipPort !== undefined) {
       const { startSequoiaPtpIp } = await import('./sequoia-ptp.js');
-      const ptp = await startSequoiaPtpIp(device, { host, port: options.ptpipPort });
+      const ptp = await startSequoiaPtpIp(device, { host, port: options.ptpipPort, ...link.ptpipOptions() });
       closers.push(() => ptp.close());
       running.ptpip = ptp.address;
     }

@@ -1,6 +1,8 @@
 /**
  * The emulated RICOH THETA S: a {@link ThetaDevice} with its OSC server face bolted on, and the
- * PTP/IP face (Ricoh extension) over the same device when `ptpipPort` is given.
+ * PTP/IP face (Ricoh extension) over the same device when `ptpipPort` is given. Both faces go
+ * through one emulated radio link (link.ts), set at start or at run time with
+ * `POST /_emulator/link` (controls.ts; `GET /_emulator` shows it).
  *
  * @example
  * const cam = await startThetaEmulator({ dataDir: '/tmp/theta' });
@@ -14,11 +16,13 @@ import type { ThetaDeviceOptions } from '../devices/theta/device.js';
 import { OscServerFace } from '../osc/server.js';
 import type { OscServerOptions } from '../osc/server.js';
 import { defaultDataDir } from './data-dir.js';
+import { emulatorControlRoutes, linkControl } from './controls.js';
+import { EmulatedLink } from './link.js';
 import type { RunningPtpIpFace } from './ptpip-face.js';
-import { thetaControlRoutes } from './theta-controls.js';
+import { thetaEmulatorState, thetaPowerControl } from './theta-controls.js';
 
 /** Options of {@link startThetaEmulator}. */
-export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort' | 'extraRoutes'> {
+export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort' | 'roundTrip' | 'extraRoutes'> {
   /** Media directory. Default: a per-user directory ($XDG_DATA_HOME/camctl/theta). */
   dataDir?: string;
   /** Address to bind. Default 127.0.0.1. */
@@ -35,6 +39,14 @@ export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir'
   /** Simulated time runs this many times faster (ignored when `clock` is given). Default 1. */
   speed?: number;
   clock?: Clock;
+  /** Link emulation at start (changeable at run time via /_emulator/link; see link.ts). */
+  latencyMs?: number;
+  /** Bandwidth of the whole link, shared by every connection and face. */
+  bandwidthBytesPerSec?: number;
+  /** Most one connection may use of it. */
+  perConnectionBytesPerSec?: number;
+  /** The link's clock (default real time, whatever `speed` is); a ManualClock for tests. */
+  linkClock?: Clock;
 }
 
 /** A running emulated THETA S. */
@@ -43,6 +55,8 @@ export interface RunningThetaEmulator {
   url: string;
   device: ThetaDevice;
   osc: OscServerFace;
+  /** The radio link every face goes through. */
+  link: EmulatedLink;
   /** `host:port` of the PTP/IP face, when started. */
   ptpip?: string;
   /** The PTP/IP face, when started: switched off by PowerDown, on again by `POST /_emulator/power`. */
@@ -66,9 +80,19 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
     if (options[k] !== undefined) (deviceOpts as unknown as Record<string, unknown>)[k] = options[k];
   }
   if (options.firmware !== undefined) deviceOpts.firmwareVersion = options.firmware;
+  const link = new EmulatedLink(
+    { latencyMs: options.latencyMs, bandwidthBytesPerSec: options.bandwidthBytesPerSec, perConnectionBytesPerSec: options.perConnectionBytesPerSec },
+    options.linkClock,
+  );
   const device = await ThetaDevice.open(deviceOpts);
   let ptp: RunningPtpIpFace | undefined;
-  const faceOpts: OscServerOptions = { extraRoutes: thetaControlRoutes(device, () => ptp) };
+  const faceOpts: OscServerOptions = {
+    roundTrip: () => link.roundTrip(),
+    extraRoutes: emulatorControlRoutes({
+      state: () => thetaEmulatorState(device, ptp, link),
+      controls: { link: linkControl(link), power: thetaPowerControl(() => ptp) },
+    }),
+  };
   if (options.maxBodyBytes !== undefined) faceOpts.maxBodyBytes = options.maxBodyBytes;
   if (options.maxPreviewStreams !== undefined) faceOpts.maxPreviewStreams = options.maxPreviewStreams;
   if (options.maxWaitTimeoutS !== undefined) faceOpts.maxWaitTimeoutS = options.maxWaitTimeoutS;
@@ -81,10 +105,11 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   let osc: OscServerFace;
   try {
     osc = new OscServerFace(device, faceOpts);
+    osc.server.on('connection', (socket) => link.shape(socket));
     const { port } = await osc.listen(options.httpPort ?? 0, host);
     if (options.ptpipPort !== undefined) {
       const { startThetaPtpIp } = await import('./theta-ptp.js');
-      ptp = await startThetaPtpIp(device, { host, port: options.ptpipPort }).catch(async (err: unknown) => {
+      ptp = await startThetaPtpIp(device, { host, port: options.ptpipPort, ...link.ptpipOptions() }).catch(async (err: unknown) => {
         await osc.close().catch(() => undefined);
         throw err;
       });
@@ -93,6 +118,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
       url: `http://${urlHost(host)}:${port}`,
       device,
       osc,
+      link,
       dataDir,
       async close() {
         await ptp?.close().catch(() => undefined);

@@ -57,8 +57,13 @@ export interface OscServerOptions extends HttpTimeoutOptions {
    */
   advertisedHost?: string;
   /**
-   * Extra routes handled before the camera's own (emulator controls under `/_emulator/`); true
-   * when the request was answered.
+   * Awaited once before every request is served: the emulated link's round trip (its bandwidth
+   * is applied to the sockets themselves, see src/emulator/link.ts).
+   */
+  roundTrip?: () => Promise<void>;
+  /**
+   * Routes handled before the camera's own, for paths under `/_emulator` (the emulator controls,
+   * which need no Digest auth). Resolve true when handled.
    */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 }
@@ -171,6 +176,7 @@ export class OscServerFace {
     const pathname = url.split('?')[0] ?? '/';
     const nameFor = pathname === '/osc/commands/execute' ? 'camera.execute' : pathname.replace(/^\/osc\//, '');
     try {
+      if (this.opts.roundTrip) await this.opts.roundTrip();
       // Emulator controls are no part of the camera: no authentication, no wake-up.
       if (this.opts.extraRoutes && pathname.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, pathname))) return;
       if (this.digest) {

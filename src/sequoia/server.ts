@@ -9,12 +9,11 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
 import { Socket } from 'node:net';
-import type { Duplex, Writable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { debuglog } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
 import { StorageError, checkName } from '../devices/storage.js';
-import { delay, Throttle, type LinkOptions } from '../emulator/link.js';
 import { cameraJson, float } from './camera-json.js';
 import { parseRange } from './http-util.js';
 import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
@@ -50,8 +49,11 @@ export interface SequoiaServerOptions extends HttpTimeoutOptions {
    * socket buffers hold). A client further behind is dropped with close code 1008. Default 64 KiB.
    */
   maxWebSocketQueueBytes?: number;
-  /** Link emulation, read on every request so it can change at run time. */
-  link?: () => LinkOptions;
+  /**
+   * Awaited once before every request is served: the emulated link's round trip (its bandwidth
+   * is applied to the sockets themselves, see src/emulator/link.ts).
+   */
+  roundTrip?: () => Promise<void>;
   /**
    * Extra routes handled before the camera's own (emulator controls under `/_emulator/`).
    * Return true when handled.
@@ -247,8 +249,7 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     try {
-      const link = this.opts.link?.();
-      if (link && link.latencyMs > 0) await delay(link.latencyMs);
+      if (this.opts.roundTrip) await this.opts.roundTrip();
       if (this.opts.extraRoutes && rawPath.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, rawPath))) return;
       await this.route(req, res, rawPath);
     } catch (err) {
@@ -277,15 +278,8 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
   private sendJsonText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
     const length = Buffer.byteLength(text);
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': length, ...headers });
-    const link = this.opts.link?.();
-    if (link && link.bandwidthBytesPerSec > 0 && length > 16 * 1024) {
-      const t = new Throttle(link.bandwidthBytesPerSec);
-      t.pipe(res);
-      t.end(text);
-    } else {
-      // A string (not a Buffer) lets node send headers and body in one write instead of a writev.
-      res.end(text);
-    }
+    // A string (not a Buffer) lets node send headers and body in one write instead of a writev.
+    res.end(text);
   }
 
   private method(req: http.IncomingMessage, allowed: string[]): void {
@@ -626,7 +620,7 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
         return;
       }
       try {
-        await sendFileBody(res, file, start, end, this.output(res));
+        await sendFileBody(res, file, start, end);
       } catch (err) {
         // The client went away mid-download: nothing to answer.
         log('download ended early: %s', (err as Error).message);
@@ -635,18 +629,6 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     } finally {
       file.close();
     }
-  }
-
-  /** Where a body goes: the response itself, or the link's throttle in front of it. */
-  private output(res: http.ServerResponse): Writable {
-    const link = this.opts.link?.();
-    if (!link || link.bandwidthBytesPerSec <= 0) return res;
-    const t = new Throttle(link.bandwidthBytesPerSec);
-    t.pipe(res);
-    // .pipe() does not tell the throttle that the client left; without this its writer would wait
-    // for a drain that never comes.
-    res.once('close', () => t.destroy());
-    return t;
   }
 
   /** A folder as a zip streamed straight from disk (stored, not deflated: the images are already compressed). */
@@ -678,9 +660,8 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
       return;
     }
     try {
-      const out = this.output(res);
-      const socket = out === res ? await responseSocket(res) : undefined;
-      await writeStoredZip(entries, out, {
+      const socket = await responseSocket(res);
+      await writeStoredZip(entries, res, {
         ...(canSendFileToSocket(socket) ? { zeroCopySocket: socket } : {}),
         onCrc32: (e, crc) => {
           const st = stats.get(e);

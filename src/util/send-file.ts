@@ -107,20 +107,20 @@ export async function sendFileRange(handle: ReadableFile, start: number, end: nu
 
 /**
  * Sends bytes `start`..`end` (inclusive) of `handle` as the body of `res`, whose headers (with the
- * Content-Length) are set, then ends it. `out` is where the body goes when something sits in front
- * of the socket (the emulated link's throttle); then, or without the sendfile addon, the bytes are
- * streamed through JavaScript. Rejects when the client goes away; does not close `handle`.
+ * Content-Length) are set, then ends it: with sendfile(2) when the socket allows it (not while the
+ * emulated link paces it), else streamed through JavaScript. Rejects when the client goes away;
+ * does not close `handle`.
  */
-export async function sendFileBody(res: ServerResponse, handle: ReadableFile, start: number, end: number, out: Writable = res): Promise<void> {
-  const socket = out === res ? await responseSocket(res) : undefined;
+export async function sendFileBody(res: ServerResponse, handle: ReadableFile, start: number, end: number): Promise<void> {
+  const socket = await responseSocket(res);
   if (canSendFileToSocket(socket)) {
     res.flushHeaders();
     await sendFileToSocket(socket, handle, start, end - start + 1);
     res.end();
     return;
   }
-  await sendFileRange(handle, start, end, out);
-  out.end();
+  await sendFileRange(handle, start, end, res);
+  res.end();
 }
 
 /**

@@ -121,9 +121,20 @@ export async function sendFileToSocket(socket: Socket, file: { readonly fd: numb
   });
 }
 
+/** Sockets whose writes something paces (the emulated radio link), and when it does. */
+const paced = new WeakMap<Socket, () => boolean>();
+
+/**
+ * Keeps {@link canSendFileToSocket} saying no for `socket` while `pacing()` is true: sendfile(2)
+ * writes to the descriptor directly and would bypass whatever paces the socket's writes.
+ */
+export function pauseZeroCopyWhile(socket: Socket, pacing: () => boolean): void {
+  paced.set(socket, pacing);
+}
+
 /** Whether {@link sendFileToSocket} can serve this socket. */
 export function canSendFileToSocket(socket: Socket | null | undefined): socket is Socket {
-  return loaded.native !== undefined && !!socket && socketFd(socket) !== undefined;
+  return loaded.native !== undefined && !!socket && socketFd(socket) !== undefined && !paced.get(socket)?.();
 }
 
 /**

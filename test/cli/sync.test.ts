@@ -50,7 +50,7 @@ async function cameraTree(dataDir: string): Promise<Map<string, Buffer>> {
 
 describe('camctl sync', () => {
   it('survives kill -9 mid-run: the rerun finishes with nothing lost, duplicated or corrupt', async () => {
-    // 3 MB/s per connection, as the camera's Wi-Fi: the first run is slow enough to be killed mid-way.
+    // 3 MB/s shared by all connections, as the camera's Wi-Fi: the first run is slow enough to be killed mid-way.
     const { emu, camera, dataDir } = await startEmu({ bandwidthBytesPerSec: 3_000_000 });
     await capture(emu, 4, 'internal');
     await capture(emu, 2, 'sd');

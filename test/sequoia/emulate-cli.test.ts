@@ -47,6 +47,9 @@ describe('camctl emulate sequoia', () => {
     const b = spawnSync(process.execPath, [BIN, 'emulate', 'sequoia', '--bandwidth', 'fast'], { encoding: 'utf8' });
     expect(b.stderr).toMatch(/--bandwidth must be a size/);
     expect(b.stderr).not.toMatch(/at .*\.js:\d+/);
+    const p = spawnSync(process.execPath, [BIN, 'emulate', 'sequoia', '--per-connection-bandwidth', 'lots'], { encoding: 'utf8' });
+    expect(p.stderr.trim().split('\n')).toHaveLength(1);
+    expect(p.stderr).toMatch(/--per-connection-bandwidth must be a size/);
   });
 
   it('a port in use is a one-line error', async () => {

@@ -69,6 +69,21 @@ describe('camctl emulate theta', () => {
     }
   });
 
+  it('--latency, --bandwidth, --per-connection-bandwidth: the emulated link, shown and changed under /_emulator', async () => {
+    const tmp = await tempDir();
+    try {
+      const emu = await startEmulator(['--data-dir', tmp.dir, '--latency', '2', '--bandwidth', '3MB', '--per-connection-bandwidth', '1MB']);
+      running = emu.child;
+      const state = async () => ((await (await fetch(`${emu.ready.http}/_emulator`)).json()) as { link: unknown }).link;
+      expect(await state()).toEqual({ latencyMs: 2, bandwidthBytesPerSec: 3_000_000, perConnectionBytesPerSec: 1_000_000 });
+      const r = await fetch(`${emu.ready.http}/_emulator/link`, { method: 'POST', body: JSON.stringify({ perConnectionBytesPerSec: 0 }) });
+      expect(await r.json()).toEqual({ request: 'emulator_link', status: 'Ok' });
+      expect(await state()).toEqual({ latencyMs: 2, bandwidthBytesPerSec: 3_000_000, perConnectionBytesPerSec: 0 });
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
   it('refuses bad flags with one line and a non-zero exit, no stack trace', () => {
     for (const [args, msg] of [
       [['--http-port', '70000'], /--http-port must be a port number/],
@@ -77,6 +92,9 @@ describe('camctl emulate theta', () => {
       [['--serial', '12'], /--serial must be 8 digits/],
       [['--advertised-host', 'http://x/'], /--advertised-host must be host or host:port/],
       [['--firmware', '2.0'], /--firmware must read like 01\.62/],
+      [['--bandwidth', 'fast'], /--bandwidth must be a size/],
+      [['--per-connection-bandwidth', '-1'], /--per-connection-bandwidth must be a size/],
+      [['--latency', '-5'], /--latency must be a number between 0 and 60000/],
     ] as const) {
       const r = spawnSync(process.execPath, [BIN, 'emulate', 'theta', ...args], { encoding: 'utf8' });
       expect(r.status).not.toBe(0);

@@ -74,6 +74,13 @@ export interface PtpIpResponderOptions {
   handshakeTimeoutMs?: number;
   /** Payload bytes per Data packet sent. Default 1 MiB. */
   dataChunkSize?: number;
+  /**
+   * Called with every accepted connection before anything is read from or written to it (the
+   * emulators put it on their emulated radio link).
+   */
+  onConnection?: (socket: Socket) => void;
+  /** Awaited before each operation is handled (the emulated link's round trip). */
+  beforeOperation?: () => Promise<void>;
 }
 
 /** An initiator between InitCommandAck and InitEventAck. */
@@ -109,6 +116,7 @@ export class PtpIpResponder {
   private readonly maxDataOut: number;
   private readonly handshakeTimeoutMs: number;
   private readonly dataChunkSize: number;
+  private readonly beforeOperation: (() => Promise<void>) | undefined;
   /** Sessions, by connection number. */
   private readonly initiators = new Map<number, Initiator>();
   /** Half-open initiators, by connection number, oldest first. */
@@ -127,7 +135,12 @@ export class PtpIpResponder {
     this.maxDataOut = intOption(options.maxDataOut, 16 * 1024 * 1024, 0, 'maxDataOut');
     this.handshakeTimeoutMs = intOption(options.handshakeTimeoutMs, 5_000, 1, 'handshakeTimeoutMs');
     this.dataChunkSize = intOption(options.dataChunkSize, 1024 * 1024, 1, 'dataChunkSize');
-    this.server = createServer({ noDelay: true }, (s) => this.accept(s));
+    this.beforeOperation = options.beforeOperation;
+    const onConnection = options.onConnection;
+    this.server = createServer({ noDelay: true }, (s) => {
+      onConnection?.(s);
+      this.accept(s);
+    });
   }
 
   /** Listens on host:port (port 0 = a free port) and resolves with the bound address. */
@@ -379,8 +392,9 @@ export class PtpIpResponder {
   }
 
   private run(init: Initiator, cmd: PtpCommand, dataOut: Uint8Array | undefined): void {
+    const before = this.beforeOperation;
     init.queue = init.queue.then(() =>
-      init.core.handle(cmd, dataOut).catch((e: unknown) => {
+      (before ? before().then(() => init.core.handle(cmd, dataOut)) : init.core.handle(cmd, dataOut)).catch((e: unknown) => {
         // A write failed mid-phase (initiator gone, or a source broke its length): drop it.
         this.drop(init, `operation 0x${cmd.code.toString(16)} aborted: ${e instanceof Error ? e.message : String(e)}`);
       }),
