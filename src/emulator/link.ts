@@ -19,6 +19,7 @@ import { RealClock, type Clock } from '../util/clock.js';
 import { pauseZeroCopyWhile } from '../util/zero-copy.js';
 import { FairTokenBucket, SLICE_BYTES, type BucketFlow } from './fair-bucket.js';
 
+/** An emulated radio link's settings, as `POST /_emulator/link` takes them (any subset). */
 export interface LinkOptions {
   /** Round-trip time added to every request, in ms. 0 = none. */
   latencyMs: number;
@@ -26,6 +27,14 @@ export interface LinkOptions {
   bandwidthBytesPerSec: number;
   /** Bytes per second one connection may use at most (within the shared budget). 0 = unlimited. */
   perConnectionBytesPerSec: number;
+}
+
+/** What a PTP/IP responder needs to put its connections on a link. */
+export interface LinkPtpIpHooks {
+  /** Shapes each accepted connection's writes (the shared air). */
+  onConnection: (socket: Socket) => void;
+  /** Awaited before each operation is served (one round trip). */
+  beforeOperation: () => Promise<void>;
 }
 
 export const NO_LINK_LIMITS: LinkOptions = { latencyMs: 0, bandwidthBytesPerSec: 0, perConnectionBytesPerSec: 0 };
@@ -109,7 +118,7 @@ export class EmulatedLink {
   }
 
   /** What a PTP/IP responder needs to put its connections on this link (ptpip-face.ts). */
-  ptpipOptions(): { onConnection: (socket: Socket) => void; beforeOperation: () => Promise<void> } {
+  ptpipOptions(): LinkPtpIpHooks {
     return { onConnection: (socket) => this.shape(socket), beforeOperation: () => this.roundTrip() };
   }
 
