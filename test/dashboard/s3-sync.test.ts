@@ -18,8 +18,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { hasChromium, launchChromium } from '../../bench/dashboard-browser.js';
-import type { S3SyncState } from '../../src/dashboard/api-types.js';
+import type { S3SyncState, ServerMessage } from '../../src/dashboard/api-types.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
 import { isolateAwsEnvironment, startCephForTests, type RunningCeph } from '../helpers/ceph.js';
@@ -137,11 +138,28 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
   it('syncs every picture of the camera into the bucket and ends with the manifest key', async () => {
     expect((await request(port, 'GET', `/api/cameras/${id}/s3-sync`)).status).toBe(404);
     const bucket = await newBucket();
+    // What the pages are told: the live socket's s3-sync messages.
+    const live = new WebSocket(`ws://127.0.0.1:${port}/api/live`);
+    const pushed: S3SyncState[] = [];
+    live.on('message', (data) => {
+      const m = JSON.parse(String(data)) as ServerMessage;
+      if (m.type === 's3-sync') pushed.push(m.sync);
+    });
+    await new Promise((resolve, reject) => live.once('open', resolve).once('error', reject));
     const start = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: `s3://${bucket}/survey`, endpoint: ceph!.endpoint });
     expect(start.status).toBe(202);
     expect(start.body.state).toBe('running');
     const done = await ended();
+    await expect.poll(() => pushed.at(-1)?.state).toBe('finished');
+    live.close();
     const files = await cameraFiles();
+    // The plan (files and bytes to sync) is pushed while running, and the counts only grow.
+    expect(pushed.some((p) => p.state === 'running' && p.files === files.size)).toBe(true);
+    for (let i = 1; i < pushed.length; i++) {
+      expect(pushed[i]!.filesDone).toBeGreaterThanOrEqual(pushed[i - 1]!.filesDone);
+      expect(pushed[i]!.bytesDone).toBeGreaterThanOrEqual(pushed[i - 1]!.bytesDone);
+    }
+    expect(pushed.at(-1)).toEqual(done);
     expect(done).toMatchObject({ state: 'finished', files: files.size, filesDone: files.size, errors: 0, to: `s3://${bucket}/survey` });
     expect(done.bytesDone).toBe([...files.values()].reduce((n, b) => n + b.length, 0));
     expect(done.manifest).toMatch(/^survey\/.+\.json$/);
