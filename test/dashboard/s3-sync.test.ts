@@ -199,6 +199,32 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
     }
   });
 
+  it('stops a camera’s sync when the camera is removed from the dashboard', async () => {
+    const silent = http.createServer(() => undefined);
+    const sockets = new Set<Socket>();
+    silent.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const other = await startSequoiaEmulator({ dataDir: path.join(tmp, 'seq2') });
+    try {
+      const view = (await request(port, 'POST', '/api/cameras', { address: other.url.replace('http:', 'sequoia:') })).body as { id: string };
+      await expect.poll(() => dash.hub.view(view.id).state, { timeout: 15_000 }).toBe('online');
+      const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      expect((await request(port, 'POST', `/api/cameras/${view.id}/s3-sync`, { to: 's3://silent-bucket/x', endpoint })).status).toBe(202);
+      await expect.poll(() => sockets.size).toBeGreaterThan(0);
+      expect((await request(port, 'DELETE', `/api/cameras/${view.id}`)).status).toBe(200);
+      expect((await request(port, 'GET', `/api/cameras/${view.id}/s3-sync`)).status).toBe(404);
+      // The sync's requests to the store were given up, not left hanging.
+      await expect.poll(() => sockets.size).toBe(0);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+      await other.close();
+    }
+  });
+
   it('says in the store’s words when the bucket does not exist, and refuses a bad address with 400', async () => {
     const bad = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 'survey/2026', endpoint: ceph!.endpoint });
     expect(bad.status).toBe(400);
