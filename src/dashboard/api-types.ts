@@ -19,6 +19,9 @@
  *   GET    /api/cameras/:id/preview?path=…        image/jpeg            large preview (bands, 360° viewer)
  *   GET    /api/cameras/:id/ndvi?red=…&nir=…      image/jpeg            NDVI false colour
  *   GET    /api/cameras/:id/live                  multipart/x-mixed-replace MJPEG (cameras with livePreview)
+ *   GET    /api/cameras/:id/s3-sync               S3SyncState           404 NO_SYNC before the first one
+ *   POST   /api/cameras/:id/s3-sync {to,endpoint?,profile?}  S3SyncState  202 started; 409 SYNC_RUNNING while one runs
+ *   POST   /api/cameras/:id/s3-sync/stop          S3SyncState           stops it (what is in the bucket is kept)
  *   WS     /api/live                              ServerMessage stream
  */
 import type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetOutcome, SetResult, Setting } from '../camera/types.js';
@@ -97,9 +100,53 @@ export interface DownloadProgressMessage {
   error?: string;
 }
 
+/**
+ * What the page sends to start `sync --to s3://…` of one camera. Credentials are never part of
+ * it: the server uses its own standard AWS credential chain (environment, ~/.aws, `profile`).
+ */
+export interface S3SyncRequest {
+  /** `s3://BUCKET/PREFIX` */
+  to: string;
+  /** e.g. `http://127.0.0.1:7480` for Ceph's RADOS Gateway, MinIO, Garage; default AWS S3. */
+  endpoint?: string;
+  /** A profile of the server's ~/.aws/credentials and ~/.aws/config. */
+  profile?: string;
+}
+
+/**
+ * One camera's latest sync into an object store. `running` until it ends as `finished` (every
+ * file is in the bucket; `manifest` is the manifest's key), `failed` (`error` says why, in the
+ * camera's or the store's words, and what to do next) or `stopped` (by the page).
+ */
+export interface S3SyncState {
+  cameraId: string;
+  state: 'running' | 'finished' | 'failed' | 'stopped';
+  to: string;
+  /** How the endpoint is named in messages (`AWS S3` when none was given). */
+  endpoint: string;
+  /** Server time, epoch ms. */
+  startedAt: number;
+  endedAt?: number;
+  /** `<model>-<serial>` folder under the prefix, once the camera answered. */
+  cameraDir?: string;
+  /** Files and bytes to sync, once the camera's listing is known. */
+  files?: number;
+  bytes?: number;
+  filesDone: number;
+  /** Bytes read from the camera and sent, or found already in the bucket. */
+  bytesDone: number;
+  /** Files that could not be synced this run. */
+  errors: number;
+  /** The last few of them (path and why). */
+  failures: Array<{ path: string; code: string; message: string }>;
+  manifest?: string;
+  error?: { code: string; message: string };
+}
+
 /** Messages the server pushes over `/api/live`. */
 export type ServerMessage =
-  | { type: 'hello'; cameras: CameraView[]; log: LogEntry[] }
+  | { type: 'hello'; cameras: CameraView[]; log: LogEntry[]; syncs: S3SyncState[] }
+  | { type: 's3-sync'; sync: S3SyncState }
   | { type: 'camera'; camera: CameraView }
   | { type: 'camera-removed'; id: string }
   | { type: 'log'; entry: LogEntry }

@@ -3,6 +3,7 @@
  * and the HTTP status it is answered with. Camera errors are mapped in {@link httpStatusOf}.
  */
 import { CameraError } from '../camera/errors.js';
+import { S3SyncError } from '../sync/s3-errors.js';
 
 export type DashboardErrorCode =
   /** The Host header is not the address the dashboard is bound to (DNS rebinding). */
@@ -17,7 +18,13 @@ export type DashboardErrorCode =
   /** The camera exists but the dashboard has no working link to it right now. */
   | 'CAMERA_OFFLINE'
   /** The UI was not built (`npm run build`). */
-  | 'UI_MISSING';
+  | 'UI_MISSING'
+  /** The camera has had no S3 sync since the dashboard started. */
+  | 'NO_SYNC'
+  /** A second S3 sync of a camera while one runs. */
+  | 'SYNC_RUNNING'
+  /** Stopping an S3 sync when none runs. */
+  | 'SYNC_NOT_RUNNING';
 
 const STATUS: Record<DashboardErrorCode, number> = {
   // 421 Misdirected Request: the request was not meant for this server (RFC 9110 §15.5.20).
@@ -30,6 +37,9 @@ const STATUS: Record<DashboardErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   CAMERA_OFFLINE: 503,
   UI_MISSING: 500,
+  NO_SYNC: 404,
+  SYNC_RUNNING: 409,
+  SYNC_NOT_RUNNING: 409,
 };
 
 export class DashboardError extends Error {
@@ -46,6 +56,9 @@ export class DashboardError extends Error {
 /** HTTP status for any error reaching the API's error handler. */
 export function httpStatusOf(err: unknown): number {
   if (err instanceof DashboardError) return err.status;
+  // Only the request's own mistakes reach the API (bucket URL, endpoint); the store's answers go
+  // into the sync's state, read by the page.
+  if (err instanceof S3SyncError) return err.code === 'BAD_ARGUMENT' ? 400 : 502;
   if (err instanceof CameraError) {
     switch (err.code) {
       case 'BAD_ADDRESS':

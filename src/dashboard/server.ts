@@ -20,12 +20,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CameraError, CameraSettingError } from '../camera/errors.js';
 import { setOutcome } from '../camera/settings.js';
 import type { Camera, RemoteFile, SetResult, SettingValue } from '../camera/types.js';
-import type { ApiError, CaptureReply, ContinuousReply, DeleteReply, DownloadProgressMessage, ServerMessage, SetConfigReply } from './api-types.js';
+import type { ApiError, CaptureReply, ContinuousReply, DeleteReply, DownloadProgressMessage, S3SyncRequest, ServerMessage, SetConfigReply } from './api-types.js';
 import { planDownload, sendDownload } from './downloads.js';
 import { DashboardError, errorCode, httpStatusOf } from './errors.js';
 import { CameraHub, type CameraHubOptions } from './hub.js';
 import { ImageCache, isImageName } from './images.js';
 import { streamLivePreview } from './live-preview.js';
+import { S3Syncs } from './s3-syncs.js';
 import { RequestGuard, SECURITY_HEADERS, isStateChanging } from './security.js';
 import { StaticFiles, defaultAssetsDir } from './static.js';
 import { createServerWithTimeouts, type HttpTimeoutOptions } from '../util/http-timeouts.js';
@@ -92,6 +93,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   const images = new ImageCache({ dir: options.cacheDir ?? defaultCacheDir() });
   const files = new StaticFiles(options.assetsDir ?? defaultAssetsDir());
   const active = new Set<AbortController>();
+  const syncs = new S3Syncs({ emit: (sync) => hub.broadcast({ type: 's3-sync', sync }), log: (id, kind, text) => hub.log(id, kind, text) });
   // Known once the port is bound (port 0 → the real port); no request is served before that.
   const bound: { guard?: RequestGuard } = {};
 
@@ -120,7 +122,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   });
 
   function onLive(ws: WebSocket): void {
-    send(ws, { type: 'hello', cameras: hub.list(), log: hub.logEntries() });
+    send(ws, { type: 'hello', cameras: hub.list(), log: hub.logEntries(), syncs: syncs.list() });
     ws.on('error', () => ws.terminate());
     // The page only listens; anything it sends is ignored (maxPayload bounds it).
   }
@@ -172,14 +174,19 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     if (action === '') {
       if (method === 'GET') return json(res, 200, hub.view(id));
       if (method === 'DELETE') {
+        hub.view(id); // NOT_FOUND
+        await syncs.forget(id);
         await hub.remove(id);
         return json(res, 200, { ok: true });
       }
       throw notAllowed(method, p);
     }
     hub.view(id); // NOT_FOUND before CAMERA_OFFLINE
-    const camera = hub.camera(id);
     const get = method === 'GET' || method === 'HEAD';
+    // A sync's state is there (and can be stopped) while the camera is offline.
+    if (action === 's3-sync' && get) return json(res, 200, syncs.get(id));
+    if (action === 's3-sync/stop' && method === 'POST') return json(res, 200, await syncs.stop(id));
+    const camera = hub.camera(id);
     switch (`${get ? 'GET' : method} ${action}`) {
       case 'GET config':
         return json(res, 200, await camera.getConfig(undefined, { signal }));
@@ -232,6 +239,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       }
       case 'GET live':
         return streamLivePreview(camera, res, SECURITY_HEADERS, signal);
+      case 'POST s3-sync':
+        return json(res, 202, await syncs.start(id, camera, s3SyncRequest(await readJson(req, maxBody))));
       default:
         throw new DashboardError('NOT_FOUND', `no API route ${method} ${p}`);
     }
@@ -337,6 +346,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       for (const ac of active) ac.abort();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
+      await syncs.close();
       await hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -362,6 +372,19 @@ async function findFile(camera: Camera, p: string | null, signal: AbortSignal): 
   if (!file || file.kind !== 'file' || file.size === undefined) throw new CameraError('NOT_FOUND', `no such file ${p}`);
   if (!isImageName(file.name)) throw new CameraError('UNSUPPORTED', `${file.name} is not a picture`);
   return file as RemoteFile;
+}
+
+/** `{to, endpoint?, profile?}`; no credentials (see s3-syncs.ts for why). */
+function s3SyncRequest(body: unknown): S3SyncRequest {
+  const { to, endpoint, profile } = body as Record<string, unknown>;
+  const optional = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
+  if (typeof to !== 'string' || !optional(endpoint) || !optional(profile)) {
+    throw new DashboardError('BAD_REQUEST', 'give {"to": "s3://BUCKET/PREFIX", "endpoint"?: "http://HOST:PORT", "profile"?: "NAME"}');
+  }
+  const r: S3SyncRequest = { to: to.trim() };
+  if (endpoint?.trim()) r.endpoint = endpoint.trim();
+  if (profile?.trim()) r.profile = profile.trim();
+  return r;
 }
 
 function notAllowed(method: string, p: string): DashboardError {

@@ -1,6 +1,6 @@
 /**
  * The dashboard page: the cameras on the left (a strip on top on a phone), the chosen camera's
- * tabs on the right — overview (status, capture, live preview), files, settings, event log.
+ * tabs on the right — overview (status, capture, live preview), files, settings, S3 sync, event log.
  */
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -8,6 +8,7 @@ import type { CameraView } from '../api-types.js';
 import { api, ApiCallError } from './api.js';
 import { FileBrowser } from './files.js';
 import { Downloads, EventLog } from './log.js';
+import { S3Sync } from './s3-sync.js';
 import { ConfigForm } from './settings.js';
 import { Overview } from './status.js';
 import { connectLive, upsertCamera, useStore } from './store.js';
@@ -17,6 +18,7 @@ const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'files', label: 'Files' },
   { id: 'settings', label: 'Settings' },
+  { id: 'sync', label: 'S3 sync' },
   { id: 'log', label: 'Event log' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -197,6 +199,7 @@ function CameraPanel({ camera }: { camera: CameraView }) {
         {tab === 'overview' && <Overview camera={camera} />}
         {tab === 'files' && <FileBrowser camera={camera} />}
         {tab === 'settings' && <ConfigForm camera={camera} />}
+        {tab === 'sync' && <S3Sync camera={camera} />}
         {tab === 'log' && <EventLog cameraId={camera.id} />}
       </div>
     </section>

@@ -4,7 +4,7 @@
  * (subscribe + snapshot) instead of a state library: the page has one source of updates.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { CameraView, DownloadProgressMessage, LogEntry, ServerMessage } from '../api-types.js';
+import type { CameraView, DownloadProgressMessage, LogEntry, S3SyncState, ServerMessage } from '../api-types.js';
 
 /** A log entry plus when this page received it (Date.now(); the notification-latency figure). */
 export type PageLogEntry = LogEntry & { receivedAt: number };
@@ -22,11 +22,13 @@ export interface State {
   filesVersion: Record<string, number>;
   /** The changed path of the last bump, so only affected listings reload. */
   filesChangedPath: Record<string, string>;
+  /** Each camera's latest S3 sync, by camera id. */
+  syncs: Record<string, S3SyncState>;
 }
 
 const LOG_MAX = 500;
 
-let state: State = { connected: false, cameras: [], log: [], downloads: {}, filesVersion: {}, filesChangedPath: {} };
+let state: State = { connected: false, cameras: [], log: [], downloads: {}, filesVersion: {}, filesChangedPath: {}, syncs: {} };
 const listeners = new Set<() => void>();
 
 export function getState(): State {
@@ -59,6 +61,13 @@ export function dismissDownload(id: string): void {
   setState({ downloads: rest });
 }
 
+export function setSync(sync: S3SyncState): void {
+  const known = state.syncs[sync.cameraId];
+  // A reply to this page's start can arrive after the live socket already pushed newer progress.
+  if (known && known.startedAt === sync.startedAt && known.state !== 'running' && sync.state === 'running') return;
+  setState({ syncs: { ...state.syncs, [sync.cameraId]: sync } });
+}
+
 export function upsertCamera(camera: CameraView): void {
   const i = state.cameras.findIndex((c) => c.id === camera.id);
   const cameras = i < 0 ? [...state.cameras, camera] : state.cameras.map((c) => (c.id === camera.id ? camera : c));
@@ -69,7 +78,7 @@ function apply(m: ServerMessage, receivedAt: number): void {
   switch (m.type) {
     case 'hello': {
       const log = m.log.map((e) => ({ ...e, receivedAt }));
-      setState({ cameras: m.cameras, log: log.slice(-LOG_MAX) });
+      setState({ cameras: m.cameras, log: log.slice(-LOG_MAX), syncs: Object.fromEntries(m.syncs.map((x) => [x.cameraId, x])) });
       return;
     }
     case 'camera':
@@ -88,6 +97,9 @@ function apply(m: ServerMessage, receivedAt: number): void {
         filesVersion: { ...state.filesVersion, [m.cameraId]: (state.filesVersion[m.cameraId] ?? 0) + 1 },
         filesChangedPath: { ...state.filesChangedPath, [m.cameraId]: m.path },
       });
+      return;
+    case 's3-sync':
+      setSync(m.sync);
       return;
     case 'download': {
       const known = state.downloads[m.id];
