@@ -3,11 +3,16 @@
  * (not part of the camera's API; a real camera answers 404 there):
  *
  *   GET  /_emulator                        state of the simulation (power, model, API level)
- *   POST /_emulator/power {"on": true}     switch the camera on again after a PTP PowerDown
- *                         {"on": false}    switch it off, as its power button would
+ *   POST /_emulator/power {"on": true}     switch the camera on (after PowerDown, offDelay, or asleep)
+ *                         {"on": false}    switch it off, as holding its power button would
+ *   POST /_emulator/wake                   a short press of the power button: an asleep camera wakes
+ *   POST /_emulator/sleep                  put it to sleep now, as sleepDelay running out would
  *
- * Power concerns the PTP/IP face: off, its connections drop and it answers no more (as the S
- * over USB once PowerDown is done); the OSC face stays up, since these controls live on its port.
+ * Asleep or off, the camera answers nothing on either face: the PTP/IP face drops its connections
+ * and refuses new ones, the OSC face closes every connection and each new camera request without
+ * an answer (as a camera whose Wi-Fi is down). These controls live on the OSC port and keep
+ * answering whatever the power, so a test or demo can always wake the camera; they are no use of
+ * the camera (they do not restart its idle count).
  * Replies are JSON `{"request":"emulator_…","status":"Ok"}` or 400/404/405 with an `error` text,
  * as the Sequoia emulator's controls answer.
  */
@@ -15,11 +20,11 @@ import type * as http from 'node:http';
 import type { ThetaDevice } from '../devices/theta/device.js';
 import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
 
-/** The emulator's power switch (the PTP/IP face's, when it has one). */
-export interface ThetaPowerSwitch {
+/** The PTP/IP face, when the emulator serves one: whether it answers. */
+export interface ThetaPtpIpPresence {
   readonly on: boolean;
-  switchOff(): Promise<void>;
-  switchOn(): Promise<void>;
+  /** Settles once the face has followed the camera's last power change. */
+  settled(): Promise<void>;
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
@@ -28,27 +33,28 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(buf);
 }
 
-export function thetaEmulatorState(device: ThetaDevice, power: ThetaPowerSwitch | undefined) {
+export function thetaEmulatorState(device: ThetaDevice, ptpip: ThetaPtpIpPresence | undefined) {
   return {
     request: 'emulator_state',
     model: 'theta',
     time: new Date(device.cameraNow()).toISOString(),
     api: device.api,
-    ptpip: power ? (power.on ? 'on' : 'off') : 'absent',
+    power: device.power,
+    ptpip: ptpip ? (ptpip.on ? 'on' : 'off') : 'absent',
   };
 }
 
-/** Routes for {@link OscServerOptions.extraRoutes}; `power` is undefined without a PTP/IP face. */
-export function thetaControlRoutes(device: ThetaDevice, power: () => ThetaPowerSwitch | undefined) {
+/** Routes for {@link OscServerOptions.extraRoutes}; `ptpip` is undefined without a PTP/IP face. */
+export function thetaControlRoutes(device: ThetaDevice, ptpip: () => ThetaPtpIpPresence | undefined) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> => {
     const name = path.replace(/^\/_emulator\/?/, '').replace(/\/$/, '');
     if (name === '' && (req.method === 'GET' || req.method === 'HEAD')) {
       req.resume();
-      send(res, 200, thetaEmulatorState(device, power()));
+      send(res, 200, thetaEmulatorState(device, ptpip()));
       return true;
     }
     const request = `emulator_${name}`;
-    if (name !== 'power') {
+    if (name !== 'power' && name !== 'wake' && name !== 'sleep') {
       req.resume();
       send(res, 404, { request, error: 'Unknown emulator control' });
       return true;
@@ -57,6 +63,19 @@ export function thetaControlRoutes(device: ThetaDevice, power: () => ThetaPowerS
       req.resume();
       res.setHeader('Allow', 'POST');
       send(res, 405, { request, error: 'Use POST' });
+      return true;
+    }
+    if (name !== 'power') {
+      req.resume();
+      try {
+        if (name === 'wake') device.wake();
+        else device.sleep();
+        await ptpip()?.settled();
+      } catch (err) {
+        send(res, 400, { request, error: err instanceof Error ? err.message : String(err) });
+        return true;
+      }
+      send(res, 200, { request, status: 'Ok' });
       return true;
     }
     let on: unknown;
@@ -81,13 +100,10 @@ export function thetaControlRoutes(device: ThetaDevice, power: () => ThetaPowerS
       send(res, 400, { request, error: 'on must be true or false' });
       return true;
     }
-    const sw = power();
-    if (!sw) {
-      send(res, 400, { request, error: 'this emulator serves no PTP/IP face to switch (start it with --ptpip-port)' });
-      return true;
-    }
     try {
-      await (on ? sw.switchOn() : sw.switchOff());
+      if (on) device.switchOn();
+      else await device.switchOff();
+      await ptpip()?.settled();
     } catch (err) {
       send(res, 400, { request, error: err instanceof Error ? err.message : String(err) });
       return true;

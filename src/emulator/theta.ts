@@ -14,7 +14,7 @@ import type { ThetaDeviceOptions } from '../devices/theta/device.js';
 import { OscServerFace } from '../osc/server.js';
 import type { OscServerOptions } from '../osc/server.js';
 import { defaultDataDir } from './data-dir.js';
-import type { RunningPtpIpFace } from './ptpip-face.js';
+import type { RunningThetaPtpIp } from './theta-ptp.js';
 import { thetaControlRoutes } from './theta-controls.js';
 
 /** Options of {@link startThetaEmulator}. */
@@ -45,8 +45,8 @@ export interface RunningThetaEmulator {
   osc: OscServerFace;
   /** `host:port` of the PTP/IP face, when started. */
   ptpip?: string;
-  /** The PTP/IP face, when started: switched off by PowerDown, on again by `POST /_emulator/power`. */
-  ptpipFace?: RunningPtpIpFace;
+  /** The PTP/IP face, when started: it follows the camera's power (asleep or off it answers nothing). */
+  ptpipFace?: RunningThetaPtpIp;
   dataDir: string;
   /** Stops serving and closes the device (media stay in `dataDir`). */
   close(): Promise<void>;
@@ -67,7 +67,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   }
   if (options.firmware !== undefined) deviceOpts.firmwareVersion = options.firmware;
   const device = await ThetaDevice.open(deviceOpts);
-  let ptp: RunningPtpIpFace | undefined;
+  let ptp: RunningThetaPtpIp | undefined;
   const faceOpts: OscServerOptions = { extraRoutes: thetaControlRoutes(device, () => ptp) };
   if (options.maxBodyBytes !== undefined) faceOpts.maxBodyBytes = options.maxBodyBytes;
   if (options.maxPreviewStreams !== undefined) faceOpts.maxPreviewStreams = options.maxPreviewStreams;
