@@ -13,6 +13,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCameraAddress, type NetworkAddress } from '../../src/camera/address.js';
 import { ThetaCamera } from '../../src/camera/theta.js';
 import type { CameraEvent } from '../../src/camera/types.js';
+import type { CameraView } from '../../src/dashboard/api-types.js';
+import { CameraHub } from '../../src/dashboard/hub.js';
 import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
 import { Op } from '../../src/ptp/codes.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
@@ -182,5 +184,35 @@ describe('camctl and a THETA that went to sleep', () => {
     expect(await next()).toMatchObject({ type: 'connection', state: 'restored' });
     ac.abort();
     await events.return?.();
+  });
+
+  it('the dashboard shows the THETA offline while it sleeps and online again once woken', async () => {
+    const { emu } = await camera();
+    const hub = new CameraHub({ pollIntervalMs: 50, maxRetryMs: 100, timeoutMs: 2000 });
+    try {
+      const states: string[] = [];
+      const reached = (state: CameraView['state']): Promise<void> =>
+        new Promise((resolve) => {
+          const on = (m: { type: string; camera?: CameraView }): void => {
+            if (m.type !== 'camera' || m.camera?.state !== state) return;
+            hub.off('message', on);
+            resolve();
+          };
+          hub.on('message', on);
+        });
+      hub.on('message', (m) => void (m.type === 'camera' && states.push(m.camera.state)));
+      const online = reached('online');
+      hub.add(`theta://127.0.0.1:${new URL(emu.url).port}`);
+      await online;
+      const offline = reached('offline');
+      expect((await post(emu, 'sleep')).status).toBe(200);
+      await offline;
+      const back = reached('online');
+      await post(emu, 'wake');
+      await back;
+      expect(states.filter((x, i) => x !== states[i - 1])).toEqual(['connecting', 'online', 'offline', 'online']);
+    } finally {
+      await hub.close();
+    }
   });
 });
