@@ -214,6 +214,8 @@ export class OscServerFace {
         }
       }
       this.device.touch();
+      // Until the reply has gone the camera is in use: a long poll or download keeps it awake.
+      res.once('close', this.device.inUse());
       log('%s %s', req.method, url);
       if (pathname.startsWith('/files/')) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'unknownCommand', `${req.method} is not allowed on /files/`);

@@ -75,9 +75,18 @@ describe('THETA S sleep and auto power-off', () => {
   it('switches itself off after offDelay seconds; asleep does not stop that count; power on brings it back', async () => {
     const { emu, clock } = await camera();
     await setOptions(emu, { sleepDelay: 60, offDelay: 120 });
-    await clock.advance(61_000);
+    // A long poll open as it falls asleep: its connection drops, which is no use of the camera.
+    const fingerprint = ((await (await fetch(`${emu.url}/osc/state`, { method: 'POST', body: '{}' })).json()) as { fingerprint: string }).fingerprint;
+    await clock.advance(1_000);
+    const poll = fetch(`${emu.url}/osc/checkForUpdates`, { method: 'POST', body: JSON.stringify({ stateFingerprint: fingerprint, waitTimeout: 30 }) }).catch(() => 'dropped');
+    await clock.advance(1_000);
+    expect(await post(emu, 'sleep').then((r) => r.status)).toBe(200);
+    expect(await poll).toBe('dropped');
     expect(await controls(emu)).toMatchObject({ power: 'asleep' });
-    await clock.advance(60_000);
+    // In use until it fell asleep: offDelay counts from then.
+    await clock.advance(119_000);
+    expect(await controls(emu)).toMatchObject({ power: 'asleep' });
+    await clock.advance(2_000);
     expect(await controls(emu)).toMatchObject({ power: 'off' });
     await expect(info(emu)).rejects.toThrow();
     // A short press does not start a camera that is off.
@@ -95,6 +104,20 @@ describe('THETA S sleep and auto power-off', () => {
     await clock.advance(2 * 3600_000);
     expect(await controls(emu)).toMatchObject({ power: 'on' });
     expect((await info(emu)).status).toBe(200);
+  });
+
+  it('a request still being answered (a long poll) is use: the camera does not sleep under it', async () => {
+    const { emu, clock } = await camera();
+    const fingerprint = ((await (await fetch(`${emu.url}/osc/state`, { method: 'POST', body: '{}' })).json()) as { fingerprint: string }).fingerprint;
+    const poll = fetch(`${emu.url}/osc/checkForUpdates`, { method: 'POST', body: JSON.stringify({ stateFingerprint: fingerprint, waitTimeout: 1 }) });
+    await clock.advance(400_000);
+    expect(await controls(emu)).toMatchObject({ power: 'on' });
+    expect((await poll).status).toBe(200);
+    // Idle from the reply on.
+    await clock.advance(299_000);
+    expect(await controls(emu)).toMatchObject({ power: 'on' });
+    await clock.advance(2_000);
+    expect(await controls(emu)).toMatchObject({ power: 'asleep' });
   });
 
   it('does not count time spent recording or shooting an interval run as idle', async () => {

@@ -182,6 +182,10 @@ export class ThetaDevice extends EventEmitter {
   private offTimer: TimerHandle | undefined;
   /** Whether the idle count was last seen stopped by a capture (to restart it when it ends). */
   private idleCountStopped = false;
+  /** Requests being answered now (a long poll, a download): the camera is in use meanwhile. */
+  private requestsInProgress = 0;
+  /** Bumped when the camera sleeps or switches off: the requests of before are gone with its link. */
+  private linkGeneration = 0;
   private previewGeneration = 0;
   private previewStreams = 0;
   private counter: number;
@@ -286,16 +290,36 @@ export class ThetaDevice extends EventEmitter {
    * still switches off once offDelay has passed. Nothing counts while the camera shoots.
    */
   activity(): void {
+    // Asleep, the offDelay count goes on: a connection closing as the camera fell asleep is no use.
+    if (this.powerState !== 'on') return;
     this.clock.clearTimer(this.sleepTimer);
     this.clock.clearTimer(this.offTimer);
     this.sleepTimer = this.offTimer = undefined;
-    this.idleCountStopped = this.busy;
-    if (this.closed || this.powerState === 'off' || this.idleCountStopped) return;
+    this.idleCountStopped = this.busy || this.requestsInProgress > 0;
+    if (this.closed || this.idleCountStopped) return;
     const { sleepDelay, offDelay } = this.options;
-    if (this.powerState === 'on' && sleepDelay !== NEVER_DELAY && sleepDelay < offDelay) {
+    if (sleepDelay !== NEVER_DELAY && sleepDelay < offDelay) {
       this.sleepTimer = this.clock.setTimeout(() => this.setPower('asleep', `no use for sleepDelay ${sleepDelay} s`), sleepDelay * 1000);
     }
     if (offDelay !== NEVER_DELAY) this.offTimer = this.clock.setTimeout(() => this.setPower('off', `no use for offDelay ${offDelay} s`), offDelay * 1000);
+  }
+
+  /**
+   * A request is being answered: no idle time passes until the returned function is called (when
+   * the reply has gone), so a long poll or a long download does not let the camera fall asleep
+   * under it.
+   */
+  inUse(): () => void {
+    this.requestsInProgress++;
+    this.activity();
+    const generation = this.linkGeneration;
+    let done = false;
+    return () => {
+      if (done || generation !== this.linkGeneration) return;
+      done = true;
+      this.requestsInProgress--;
+      this.activity();
+    };
   }
 
   /** Shooting, recording, an interval run or a self-timer countdown: time that is not idle. */
@@ -341,6 +365,9 @@ export class ThetaDevice extends EventEmitter {
     const was = this.powerState;
     this.powerState = state;
     if (state !== 'on') {
+      // Its link is down: the requests in progress are over, and with them their use of the camera.
+      this.linkGeneration++;
+      this.requestsInProgress = 0;
       this.stopPreview();
       if (was === 'on') {
         this.clock.clearTimer(this.linkTimer);
@@ -350,6 +377,10 @@ export class ThetaDevice extends EventEmitter {
     if (state === 'off') {
       this.clock.clearTimer(this.sleepTimer);
       this.clock.clearTimer(this.offTimer);
+    } else if (state === 'asleep' && this.offTimer === undefined && this.options.offDelay !== NEVER_DELAY) {
+      // Put to sleep while in use (the count was held): offDelay counts from now, the last use.
+      const offDelay = this.options.offDelay;
+      this.offTimer = this.clock.setTimeout(() => this.setPower('off', `no use for offDelay ${offDelay} s`), offDelay * 1000);
     } else if (state === 'on') {
       this.activity();
     }
@@ -433,7 +464,7 @@ export class ThetaDevice extends EventEmitter {
   private notify(): void {
     if (this.closed) return;
     // The idle count stops while the camera shoots, and starts from the end of the shooting.
-    if (this.busy !== this.idleCountStopped) this.activity();
+    if ((this.busy || this.requestsInProgress > 0) !== this.idleCountStopped) this.activity();
     const key = this.stateKey();
     if (key === this.lastStateKey) return;
     this.lastStateKey = key;
