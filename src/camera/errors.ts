@@ -27,6 +27,10 @@ export type CameraErrorCode =
   | 'UNREACHABLE'
   /** The link broke in the middle of an exchange. */
   | 'CONNECTION_LOST'
+  /** The camera went to sleep after its sleep delay without use (a THETA's sleepDelay): wake it. */
+  | 'ASLEEP'
+  /** The camera switched itself off after its auto power-off delay (a THETA's offDelay). */
+  | 'POWERED_OFF'
   /** A camera path that cannot exist (`..`, wrong depth). */
   | 'BAD_PATH'
   /** The camera answered something this client cannot understand. */

@@ -16,6 +16,8 @@ import { Writable } from 'node:stream';
 import { isCameraUrl } from '../osc/camera-url.js';
 import { OscClient } from '../osc/client.js';
 import { OscClientError } from '../osc/errors.js';
+import { RealClock } from '../util/clock.js';
+import type { Clock } from '../util/clock.js';
 import type { OscFileEntry, OscStateBody } from '../osc/types.js';
 import type { NetworkAddress } from './address.js';
 import { CameraError, CameraSettingError } from './errors.js';
@@ -46,6 +48,8 @@ import type {
 } from './types.js';
 
 const MEDIUM = 'internal';
+/** offDelay / sleepDelay: never. */
+const NEVER = 65535;
 
 /** Settings whose allowed values depend on another one (file_format.md, iso.md, shutter_speed.md…). */
 const DEPENDENT_SETTINGS: Record<string, string[]> = {
@@ -84,11 +88,18 @@ export class ThetaCamera implements Camera<ThetaSettings> {
    * URLs, and a fresh shot may not be listed yet).
    */
   private readonly refs = new Map<string, string>();
+  /** Time of the camera's last answer, by {@link clock}: a THETA counts its idle time from there. */
+  private lastReply: number;
+  /** The camera's sleepDelay and offDelay (s, 65535 = never), when it has them. */
+  private delays: { sleepDelay?: number; offDelay?: number } = {};
+  private readonly clock: Clock;
 
-  constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2; requireApiVersion?: boolean } = {}) {
+  constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2; requireApiVersion?: boolean; clock?: Clock } = {}) {
     this.address = address.href;
+    this.clock = options.clock ?? new RealClock();
+    this.lastReply = this.clock.now();
     const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-    const o: ConstructorParameters<typeof OscClient>[0] = { baseUrl: `http://${host}:${address.port}` };
+    const o: ConstructorParameters<typeof OscClient>[0] = { baseUrl: `http://${host}:${address.port}`, onReply: () => void (this.lastReply = this.clock.now()) };
     if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
     if (options.apiVersion !== undefined) o.apiVersion = options.apiVersion;
     if (options.requireApiVersion !== undefined) o.requireApiVersion = options.requireApiVersion;
@@ -98,13 +109,50 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   /** Detects the API level (switching an S to v2.1) and remembers the storage URI. */
   async connect(options: CallOptions = {}): Promise<void> {
-    await wrap(this.client.connect(options));
+    await this.wrap(this.client.connect(options));
     if (this.client.api === 2) {
-      const st = await wrap(this.client.state(options));
+      const st = await this.wrap(this.client.state(options));
       this.storageUri = typeof st.state.storageUri === 'string' ? st.state.storageUri : '';
     }
     // v2.0 downloads go through getImage, which has no Range.
     this.capabilities.resumableDownload = this.client.api === 2;
+    await this.readDelays(options);
+  }
+
+  /** Reads sleepDelay and offDelay, to tell a camera that slept or switched off from a lost link. */
+  private async readDelays(options: CallOptions = {}): Promise<void> {
+    const { options: v } = await this.wrap(this.client.getAvailableOptions(['sleepDelay', 'offDelay'], options));
+    this.delays = {};
+    if (typeof v['sleepDelay'] === 'number') this.delays.sleepDelay = v['sleepDelay'];
+    if (typeof v['offDelay'] === 'number') this.delays.offDelay = v['offDelay'];
+  }
+
+  private async wrap<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (err) {
+      throw this.explain(err);
+    }
+  }
+
+  /**
+   * The Camera error of a failed request. A camera that stopped answering after it had been left
+   * alone for its offDelay or sleepDelay (off_delay.md, sleep_delay.md) switched itself off or went
+   * to sleep: said so, with what to do, rather than "cannot reach".
+   */
+  private explain(err: unknown): Error {
+    const e = toCameraError(err);
+    if (!(e instanceof CameraError) || (e.code !== 'UNREACHABLE' && e.code !== 'TIMEOUT')) return e;
+    const idle = (this.clock.now() - this.lastReply) / 1000;
+    const { sleepDelay, offDelay } = this.delays;
+    const o = { cause: e, ...(e.deviceHttpStatus !== undefined ? { deviceHttpStatus: e.deviceHttpStatus } : {}) };
+    if (offDelay !== undefined && offDelay !== NEVER && idle >= offDelay) {
+      return new CameraError('POWERED_OFF', `the THETA switched itself off (offDelay ${offDelay} s): press its power button to switch it on; set offDelay to 65535 (never) to keep it on for long sessions`, o);
+    }
+    if (sleepDelay !== undefined && sleepDelay !== NEVER && idle >= sleepDelay) {
+      return new CameraError('ASLEEP', `the THETA went to sleep (sleepDelay ${sleepDelay} s): press its power button to wake it; set sleepDelay to 65535 (never) to keep it awake for long sessions`, o);
+    }
+    return e;
   }
 
   private check(): void {
@@ -148,7 +196,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   async info(options?: CallOptions): Promise<CameraInfo> {
     this.check();
-    const i = await wrap(this.client.info(options));
+    const i = await this.wrap(this.client.info(options));
     return {
       protocol: this.protocol,
       address: this.address,
@@ -162,8 +210,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   async status(options?: CallOptions): Promise<CameraStatus> {
     this.check();
-    const st = await wrap(this.client.state(options));
-    const space = await wrap(this.client.getOptions(['remainingSpace', 'totalSpace'], options)).catch(() => ({}) as Record<string, unknown>);
+    const st = await this.wrap(this.client.state(options));
+    const space = await this.wrap(this.client.getOptions(['remainingSpace', 'totalSpace'], options)).catch(() => ({}) as Record<string, unknown>);
     const s = st.state;
     const out: CameraStatus = {
       capture: { state: captureState(s), text: String(s._captureStatus ?? 'idle') },
@@ -188,7 +236,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
   async getConfig(keys?: readonly string[], options?: CallOptions): Promise<Setting[]> {
     this.check();
     // Asked by the names of the API level in use; options this camera lacks are left out.
-    const { options: values } = await wrap(this.client.getAvailableOptions(optionQuery(this.client.api), options));
+    const { options: values } = await this.wrap(this.client.getAvailableOptions(optionQuery(this.client.api), options));
     const all = describeTheta(values, this.client.api);
     if (!keys || keys.length === 0) return all;
     return keys.map((k) => {
@@ -233,8 +281,9 @@ export class ThetaCamera implements Camera<ThetaSettings> {
           { cause: err },
         );
       }
-      throw toCameraError(err);
+      throw this.explain(err);
     }
+    if ('sleepDelay' in wire || 'offDelay' in wire) await this.readDelays(options);
     return Object.keys(wire).map((key) => ({ key, ok: true, message: 'done' }));
   }
 
@@ -242,11 +291,11 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 
   async capture(options: CaptureOptions = {}): Promise<CaptureResult> {
     this.check();
-    const mode = await wrap(this.client.getOptions(['captureMode'], options));
+    const mode = await this.wrap(this.client.getOptions(['captureMode'], options));
     if (mode['captureMode'] !== 'image') throw new CameraError('BUSY', `camera is in ${String(mode['captureMode'])} mode: use "video start" / "video stop", or set captureMode=image`);
     const o: Parameters<OscClient['takePicture']>[0] = { timeoutMs: options.timeoutMs ?? 60_000 };
     if (options.signal) o.signal = options.signal;
-    const ref = await wrap(this.client.takePicture(o));
+    const ref = await this.wrap(this.client.takePicture(o));
     const file = await this.findEntry(ref, options);
     options.onFile?.(file);
     return { folder: file.path.split('/').slice(0, -1).join('/'), files: [file] };
@@ -261,38 +310,38 @@ export class ThetaCamera implements Camera<ThetaSettings> {
   private async findEntry(ref: string, options: CallOptions): Promise<RemoteFile> {
     const name = ref.split('/').pop() ?? '';
     const signal = options.signal ? { signal: options.signal } : {};
-    const page = await wrap(this.client.listFiles({ count: 20, ...signal }));
+    const page = await this.wrap(this.client.listFiles({ count: 20, ...signal }));
     const hit = page.entries.find((e) => e.name === name) ?? (await this.allEntries(options)).find((e) => e.name === name);
     if (hit) return this.toRemote(hit);
     const folder = ref.split('/').slice(-2)[0] ?? '100RICOH';
     if (!name || !/^[A-Za-z0-9_.-]+$/.test(name) || !/^[A-Za-z0-9_.-]+$/.test(folder)) throw new CameraError('PROTOCOL', `the camera named its picture ${JSON.stringify(ref)}, which is no file path`);
     const path = `/${MEDIUM}/${folder}/${name}`;
     this.refs.set(path, ref);
-    const size = (await wrap(this.client.fileSize(ref, signal))) ?? (await this.countBytes(ref, options));
+    const size = (await this.wrap(this.client.fileSize(ref, signal))) ?? (await this.countBytes(ref, options));
     return { kind: 'file', path, name, size };
   }
 
   /** Size of a v2.0 file, which has no URL to ask: streamed through getImage and counted. */
   private async countBytes(ref: string, options: CallOptions): Promise<number> {
     const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
-    const r = await wrap(this.client.download(ref, sink, options.signal ? { signal: options.signal } : {}));
+    const r = await this.wrap(this.client.download(ref, sink, options.signal ? { signal: options.signal } : {}));
     return r.bytes;
   }
 
   private async allEntries(options: CallOptions): Promise<OscFileEntry[]> {
-    return wrap(this.client.listAllFiles(options.signal ? { signal: options.signal } : {}));
+    return this.wrap(this.client.listAllFiles(options.signal ? { signal: options.signal } : {}));
   }
 
   async startCapture(options?: CallOptions): Promise<ContinuousCapture> {
     this.check();
-    const mode = await wrap(this.client.getOptions(['captureMode'], options));
-    await wrap(this.client.startCapture(undefined, options));
+    const mode = await this.wrap(this.client.getOptions(['captureMode'], options));
+    await this.wrap(this.client.startCapture(undefined, options));
     return { text: mode['captureMode'] === 'image' ? 'interval shooting' : 'video recording', folder: `/${MEDIUM}/100RICOH` };
   }
 
   async stopCapture(options?: CallOptions): Promise<ContinuousCapture> {
     this.check();
-    const files = await wrap(this.client.stopCapture(options));
+    const files = await this.wrap(this.client.stopCapture(options));
     return { text: files.length ? `stopped: ${files.map((f) => f.split('/').pop()).join(', ')}` : 'stopped' };
   }
 
@@ -351,7 +400,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
       if (options.signal) o.signal = options.signal;
       const onProgress = options.onProgress;
       if (onProgress) o.onProgress = (p) => onProgress({ path, bytes: p.bytes, resumedFrom, ...(p.total !== undefined ? { total: p.total } : {}) });
-      const r = await wrap(this.client.download(ref, dest, o));
+      const r = await this.wrap(this.client.download(ref, dest, o));
       if (ownStream) await new Promise<void>((res, rej) => dest.end((err?: Error | null) => (err ? rej(err) : res())));
       if (options.expectedSize !== undefined && r.bytes !== options.expectedSize) {
         throw new CameraError('SIZE_MISMATCH', `${path}: got ${r.bytes} bytes, the listing said ${options.expectedSize}`);
@@ -361,7 +410,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
       return out;
     } catch (err) {
       if (ownStream) dest.destroy();
-      throw toCameraError(err);
+      throw this.explain(err);
     }
   }
 
@@ -369,12 +418,12 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     this.check();
     const parts = path.split('/').filter(Boolean);
     if (parts.length === 3) {
-      await this.missingIsNotFound(path, wrap(this.client.delete([this.refOf(path)], options)));
+      await this.missingIsNotFound(path, this.wrap(this.client.delete([this.refOf(path)], options)));
       return [`/${parts.join('/')}`];
     }
     if (parts.length === 2 && parts[0] === MEDIUM && !parts.includes('..')) {
       const files = (await this.list(path, options)) as RemoteFile[];
-      if (files.length) await wrap(this.client.delete(files.map((f) => this.refOf(f.path)), options));
+      if (files.length) await this.wrap(this.client.delete(files.map((f) => this.refOf(f.path)), options));
       return files.map((f) => f.path);
     }
     throw new CameraError('BAD_PATH', `cannot delete ${path}: give /${MEDIUM}/<folder> or a file`);
@@ -389,7 +438,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
         cb();
       },
     });
-    await this.missingIsNotFound(path, wrap(this.client.download(this.refOf(path), sink, { thumb: true, ...(options.signal ? { signal: options.signal } : {}) })));
+    await this.missingIsNotFound(path, this.wrap(this.client.download(this.refOf(path), sink, { thumb: true, ...(options.signal ? { signal: options.signal } : {}) })));
     return Buffer.concat(chunks);
   }
 
@@ -417,7 +466,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     try {
       yield* this.client.livePreview(options);
     } catch (err) {
-      throw toCameraError(err);
+      throw this.explain(err);
     }
   }
 
@@ -463,7 +512,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
         prev = next;
       } catch (err) {
         if (signal?.aborted || this.closed) return;
-        const e = toCameraError(err);
+        const e = this.explain(err);
         if (!reconnect || (e instanceof CameraError && (e.code === 'ABORTED' || e.code === 'CLOSED'))) throw e;
         attempt++;
         if (!lost) yield { type: 'connection', state: 'lost', attempt, error: e.message };
@@ -497,13 +546,6 @@ function parseDateTime(text: string | undefined): number | undefined {
   return Date.UTC(n[0]!, n[1]! - 1, n[2]!, n[3]!, n[4]!, n[5]!) - off * 60_000;
 }
 
-async function wrap<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    throw toCameraError(err);
-  }
-}
 
 const OSC_MAP: Record<string, CameraErrorCode> = {
   notFound: 'NOT_FOUND',

@@ -66,7 +66,9 @@ export function emulatorControlRoutes(emulator: EmulatorControls) {
     }
     let body: Record<string, unknown>;
     try {
-      const parsed: unknown = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
+      const text = (await readBody(req, 64 * 1024)).toString('utf8');
+      // A control that takes nothing may be POSTed with no body at all (`curl -X POST …/wake`).
+      const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       body = parsed as Record<string, unknown>;
     } catch (err) {

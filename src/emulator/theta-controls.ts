@@ -3,42 +3,58 @@
  * and the `link` control), under `/_emulator/` on its HTTP port (not part of the camera's API; a
  * real camera answers 404 there):
  *
- *   GET  /_emulator                        state of the simulation (API level, PTP/IP power, link)
- *   POST /_emulator/power {"on": true}     switch the camera on again after a PTP PowerDown
- *                         {"on": false}    switch it off, as its power button would
+ *   GET  /_emulator                        state of the simulation (power, API level, PTP/IP, link)
+ *   POST /_emulator/power {"on": true}     switch the camera on (after PowerDown, offDelay, or asleep)
+ *                         {"on": false}    switch it off, as holding its power button would
+ *   POST /_emulator/wake                   a short press of the power button: an asleep camera wakes
+ *   POST /_emulator/sleep                  put it to sleep now, as sleepDelay running out would
  *
- * Power concerns the PTP/IP face: off, its connections drop and it answers no more (as the S
- * over USB once PowerDown is done); the OSC face stays up, since these controls live on its port.
+ * Asleep or off, the camera answers nothing on either face: the PTP/IP face drops its connections
+ * and refuses new ones, the OSC face closes every connection and each new camera request without
+ * an answer (as a camera whose Wi-Fi is down). These controls live on the OSC port and keep
+ * answering whatever the power, so a test or demo can always wake the camera; they are no use of
+ * the camera (they do not restart its idle count).
  */
 import type { ThetaDevice } from '../devices/theta/device.js';
-import { ControlUnavailable, type ControlAction } from './controls.js';
+import type { ControlAction } from './controls.js';
 import type { EmulatedLink } from './link.js';
 
-/** The emulator's power switch (the PTP/IP face's, when it has one). */
-export interface ThetaPowerSwitch {
+/** The PTP/IP face, when the emulator serves one: whether it answers. */
+export interface ThetaPtpIpPresence {
   readonly on: boolean;
-  switchOff(): Promise<void>;
-  switchOn(): Promise<void>;
+  /** Settles once the face has followed the camera's last power change. */
+  settled(): Promise<void>;
 }
 
-/** The body of `GET /_emulator`; `power` is undefined without a PTP/IP face. */
-export function thetaEmulatorState(device: ThetaDevice, power: ThetaPowerSwitch | undefined, link: EmulatedLink): Record<string, unknown> {
+/** The body of `GET /_emulator`; `ptpip` is undefined without a PTP/IP face. */
+export function thetaEmulatorState(device: ThetaDevice, ptpip: ThetaPtpIpPresence | undefined, link: EmulatedLink): Record<string, unknown> {
   return {
     model: 'theta',
     time: new Date(device.cameraNow()).toISOString(),
     api: device.api,
-    ptpip: power ? (power.on ? 'on' : 'off') : 'absent',
+    power: device.power,
+    ptpip: ptpip ? (ptpip.on ? 'on' : 'off') : 'absent',
     link: link.options,
   };
 }
 
-/** `POST /_emulator/power {"on": boolean}`; `power` is undefined without a PTP/IP face. */
-export function thetaPowerControl(power: () => ThetaPowerSwitch | undefined): ControlAction {
-  return async (body) => {
-    const on = body['on'];
-    if (typeof on !== 'boolean') throw new Error('on must be true or false');
-    const sw = power();
-    if (!sw) throw new ControlUnavailable('this emulator serves no PTP/IP face to switch (start it with --ptpip-port)');
-    await (on ? sw.switchOn() : sw.switchOff());
+/** `power`, `wake` and `sleep`, each settled on the PTP/IP face (when there is one) before the reply. */
+export function thetaPowerControls(device: ThetaDevice, ptpip: () => ThetaPtpIpPresence | undefined): Record<string, ControlAction> {
+  return {
+    power: async (body) => {
+      const on = body['on'];
+      if (typeof on !== 'boolean') throw new Error('on must be true or false');
+      if (on) device.switchOn();
+      else await device.switchOff();
+      await ptpip()?.settled();
+    },
+    wake: async () => {
+      device.wake();
+      await ptpip()?.settled();
+    },
+    sleep: async () => {
+      device.sleep();
+      await ptpip()?.settled();
+    },
   };
 }

@@ -17,7 +17,8 @@
  * - Properties are views of the OSC options, so a change through either face is seen by the other;
  *   every change (and CaptureStatus) is announced as DevicePropChanged.
  * - PowerDown switches the camera off: the answer goes out, then the connections drop and the face
- *   stops answering until the emulator switches the camera on (`POST /_emulator/power`).
+ *   stops answering until the emulator switches the camera on (`POST /_emulator/power`). The face
+ *   follows the camera's power whatever turned it off or put it to sleep (sleepDelay, offDelay).
  * - StillCaptureMode single/interval/composite/bracket is this face's own state (OSC picks those
  *   per command); video is the device's captureMode. InitiateCapture needs single, as on the S;
  *   InitiateOpenCapture starts interval, composite, bracket or video; TerminateOpenCapture stops.
@@ -487,9 +488,56 @@ export type ThetaPtpIpOptions = PtpIpFaceOptions;
  * Serves the device over PTP/IP on host:port (port 0 = a free port). PowerDown switches the face
  * off; `switchOn()` (the emulator's `POST /_emulator/power {"on": true}`) brings it back.
  */
-export async function startThetaPtpIp(device: ThetaDevice, opts: ThetaPtpIpOptions): Promise<RunningPtpIpFace> {
+/** The THETA's PTP/IP face, running; it follows the camera's power. */
+export interface RunningThetaPtpIp extends RunningPtpIpFace {
+  /** Settles once the face has followed the last change of the camera's power. */
+  settled(): Promise<void>;
+}
+
+export async function startThetaPtpIp(device: ThetaDevice, opts: ThetaPtpIpOptions): Promise<RunningThetaPtpIp> {
   const backend = new ThetaPtpBackend(device);
-  const face = await startPtpIpFace(backend, 'RICOH THETA S', opts);
-  backend.onPowerDown(() => void face.switchOff());
-  return face;
+  const face = await startPtpIpFace(usedByOperations(backend, device), 'RICOH THETA S', opts);
+  // PowerDown switches the whole camera off (its Wi-Fi too); the face follows the camera's power:
+  // asleep or off it drops its connections and refuses new ones, on it answers again.
+  backend.onPowerDown(() => void device.switchOff());
+  let following: Promise<void> = Promise.resolve();
+  const onPower = (state: string): void => {
+    following = (state === 'on' ? face.switchOn() : face.switchOff()).catch(() => undefined);
+  };
+  device.on('power', onPower);
+  if (device.power !== 'on') await face.switchOff();
+  return {
+    settled: () => following,
+    address: face.address,
+    port: face.port,
+    get on() {
+      return face.on;
+    },
+    switchOff: () => face.switchOff(),
+    switchOn: () => face.switchOn(),
+    async close() {
+      device.off('power', onPower);
+      await face.close();
+    },
+  };
+}
+
+/** Backend calls that are no operation of an initiator (subscriptions, the transport's own checks). */
+const NOT_OPERATIONS = new Set<PropertyKey>(['onEvent', 'close', 'acceptsDataOut', 'onPowerDown']);
+
+/**
+ * The backend, with every operation an initiator sends counted as use of the camera: over USB the
+ * S stays awake while a computer talks to it, as over Wi-Fi (sleep_delay.md counts standby time).
+ */
+function usedByOperations(backend: ThetaPtpBackend, device: ThetaDevice): ThetaPtpBackend {
+  return new Proxy(backend, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || NOT_OPERATIONS.has(key)) return value;
+      return (...args: unknown[]) => {
+        device.activity();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }

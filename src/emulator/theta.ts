@@ -18,8 +18,8 @@ import type { OscServerOptions } from '../osc/server.js';
 import { defaultDataDir } from './data-dir.js';
 import { emulatorControlRoutes, linkControl } from './controls.js';
 import { EmulatedLink } from './link.js';
-import type { RunningPtpIpFace } from './ptpip-face.js';
-import { thetaEmulatorState, thetaPowerControl } from './theta-controls.js';
+import { thetaEmulatorState, thetaPowerControls } from './theta-controls.js';
+import type { RunningThetaPtpIp } from './theta-ptp.js';
 
 /** Options of {@link startThetaEmulator}. */
 export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort' | 'roundTrip' | 'extraRoutes'> {
@@ -59,8 +59,8 @@ export interface RunningThetaEmulator {
   link: EmulatedLink;
   /** `host:port` of the PTP/IP face, when started. */
   ptpip?: string;
-  /** The PTP/IP face, when started: switched off by PowerDown, on again by `POST /_emulator/power`. */
-  ptpipFace?: RunningPtpIpFace;
+  /** The PTP/IP face, when started: it follows the camera's power (asleep or off it answers nothing). */
+  ptpipFace?: RunningThetaPtpIp;
   dataDir: string;
   /** Stops serving and closes the device (media stay in `dataDir`). */
   close(): Promise<void>;
@@ -85,12 +85,12 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
     options.linkClock,
   );
   const device = await ThetaDevice.open(deviceOpts);
-  let ptp: RunningPtpIpFace | undefined;
+  let ptp: RunningThetaPtpIp | undefined;
   const faceOpts: OscServerOptions = {
     roundTrip: () => link.roundTrip(),
     extraRoutes: emulatorControlRoutes({
       state: () => thetaEmulatorState(device, ptp, link),
-      controls: { link: linkControl(link), power: thetaPowerControl(() => ptp) },
+      controls: { link: linkControl(link), ...thetaPowerControls(device, () => ptp) },
     }),
   };
   if (options.maxBodyBytes !== undefined) faceOpts.maxBodyBytes = options.maxBodyBytes;

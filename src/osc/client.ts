@@ -51,6 +51,11 @@ export interface OscClientOptions {
    * used in v2.0 (early S firmware, before 01.62, has v2.0 only).
    */
   requireApiVersion?: boolean;
+  /**
+   * Called whenever the camera answers (any HTTP reply): a THETA counts its sleepDelay and
+   * offDelay from the last request, so a caller can tell a camera that slept from a lost link.
+   */
+  onReply?: () => void;
 }
 
 /** What every {@link OscClient} request takes. */
@@ -181,6 +186,7 @@ export class OscClient {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
       }
+      this.options.onReply?.();
       if (res.status === 401 && this.options.auth) {
         const www = res.headers.get('www-authenticate');
         await res.body?.cancel();

@@ -89,6 +89,11 @@ export class OscServerFace {
   private port = 0;
   private readonly sockets = new Set<Socket>();
   private readonly aborts = new Set<AbortController>();
+  /** Connections carrying an emulator control right now: kept when the camera sleeps. */
+  private readonly controlSockets = new Set<Socket>();
+  private readonly onPower = (state: string): void => {
+    if (state !== 'on') this.dropCameraConnections();
+  };
 
   constructor(
     readonly device: ThetaDevice,
@@ -107,6 +112,16 @@ export class OscServerFace {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
+    device.on('power', this.onPower);
+  }
+
+  /**
+   * Asleep or off, the camera's Wi-Fi is down: every connection drops (long polls and live
+   * previews included), save the one carrying the emulator control that asked for it.
+   */
+  private dropCameraConnections(): void {
+    for (const a of this.aborts) a.abort();
+    for (const s of this.sockets) if (!this.controlSockets.has(s)) s.destroy();
   }
 
   listen(port: number, host: string): Promise<{ port: number; host: string }> {
@@ -121,6 +136,7 @@ export class OscServerFace {
   }
 
   async close(): Promise<void> {
+    this.device.off('power', this.onPower);
     for (const a of this.aborts) a.abort();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -178,7 +194,17 @@ export class OscServerFace {
     try {
       if (this.opts.roundTrip) await this.opts.roundTrip();
       // Emulator controls are no part of the camera: no authentication, no wake-up.
-      if (this.opts.extraRoutes && pathname.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, pathname))) return;
+      if (this.opts.extraRoutes && pathname.startsWith('/_emulator')) {
+        const socket = req.socket;
+        this.controlSockets.add(socket);
+        res.once('close', () => this.controlSockets.delete(socket));
+        if (await this.opts.extraRoutes(req, res, pathname)) return;
+      }
+      // Asleep or off, the camera answers nothing: the connection closes without a reply.
+      if (this.device.power !== 'on') {
+        req.socket.destroy();
+        return;
+      }
       if (this.digest) {
         const verdict = this.digest.verify(req.method ?? 'GET', url, req.headers.authorization);
         if (verdict === 'wrong-uri') {
@@ -194,6 +220,8 @@ export class OscServerFace {
         }
       }
       this.device.touch();
+      // Until the reply has gone the camera is in use: a long poll or download keeps it awake.
+      res.once('close', this.device.inUse());
       log('%s %s', req.method, url);
       if (pathname.startsWith('/files/')) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'unknownCommand', `${req.method} is not allowed on /files/`);

@@ -74,6 +74,15 @@ export interface ThetaDeviceOptions {
 
 export type CaptureStatus = 'idle' | 'shooting' | 'self-timer countdown' | 'bracket shooting';
 
+/**
+ * The camera's power: on; asleep (sleepDelay ran out: Wi-Fi and USB answer nothing until the power
+ * button is pressed); off (offDelay ran out, PowerDown, or the power button held).
+ */
+export type ThetaPowerState = 'on' | 'asleep' | 'off';
+
+/** offDelay / sleepDelay value meaning "never" (off_delay.md, sleep_delay.md). */
+const NEVER_DELAY = 65535;
+
 /** A command that runs longer than its HTTP request (OSC "inProgress"). */
 export interface ThetaJob {
   readonly id: string;
@@ -167,6 +176,16 @@ export class ThetaDevice extends EventEmitter {
   private lastStateKey = '';
   private linkTimer: TimerHandle | undefined;
   private tick: TimerHandle | undefined;
+  private powerState: ThetaPowerState = 'on';
+  /** Timers of the idle count (sleepDelay, offDelay); cleared while the camera shoots. */
+  private sleepTimer: TimerHandle | undefined;
+  private offTimer: TimerHandle | undefined;
+  /** Whether the idle count was last seen stopped by a capture (to restart it when it ends). */
+  private idleCountStopped = false;
+  /** Requests being answered now (a long poll, a download): the camera is in use meanwhile. */
+  private requestsInProgress = 0;
+  /** Bumped when the camera sleeps or switches off: the requests of before are gone with its link. */
+  private linkGeneration = 0;
   private previewGeneration = 0;
   private previewStreams = 0;
   private counter: number;
@@ -203,6 +222,7 @@ export class ThetaDevice extends EventEmitter {
     this.tick = this.clock.setInterval(() => this.notify(), 1000);
     this.lastStateKey = this.stateKey();
     this.fingerprintCounter = 1;
+    this.activity();
   }
 
   /** Opens (creating if needed) the camera's storage under `dataDir` and boots in API v2.0. */
@@ -253,6 +273,118 @@ export class ThetaDevice extends EventEmitter {
   touch(): void {
     this.clock.clearTimer(this.linkTimer);
     this.linkTimer = this.clock.setTimeout(() => this.linkDropped(), SESSION_TIMEOUT_S * 1000);
+    this.activity();
+  }
+
+  // ---------------------------------------------------------------- power: sleep, auto power-off
+
+  /** On, asleep or off (see {@link ThetaPowerState}). */
+  get power(): ThetaPowerState {
+    return this.powerState;
+  }
+
+  /**
+   * Something used the camera (a request on any face): the idle count for sleepDelay and offDelay
+   * starts again (sleep_delay.md: "standby time until sleep"; off_delay.md: "standby time until
+   * the power automatically turns OFF"). Both count from the last use, so a camera left asleep
+   * still switches off once offDelay has passed. Nothing counts while the camera shoots.
+   */
+  activity(): void {
+    // Asleep, the offDelay count goes on: a connection closing as the camera fell asleep is no use.
+    if (this.powerState !== 'on') return;
+    this.clock.clearTimer(this.sleepTimer);
+    this.clock.clearTimer(this.offTimer);
+    this.sleepTimer = this.offTimer = undefined;
+    this.idleCountStopped = this.busy || this.requestsInProgress > 0;
+    if (this.closed || this.idleCountStopped) return;
+    const { sleepDelay, offDelay } = this.options;
+    if (sleepDelay !== NEVER_DELAY && sleepDelay < offDelay) {
+      this.sleepTimer = this.clock.setTimeout(() => this.setPower('asleep', `no use for sleepDelay ${sleepDelay} s`), sleepDelay * 1000);
+    }
+    if (offDelay !== NEVER_DELAY) this.offTimer = this.clock.setTimeout(() => this.setPower('off', `no use for offDelay ${offDelay} s`), offDelay * 1000);
+  }
+
+  /**
+   * A request is being answered: no idle time passes until the returned function is called (when
+   * the reply has gone), so a long poll or a long download does not let the camera fall asleep
+   * under it.
+   */
+  inUse(): () => void {
+    this.requestsInProgress++;
+    this.activity();
+    const generation = this.linkGeneration;
+    let done = false;
+    return () => {
+      if (done || generation !== this.linkGeneration) return;
+      done = true;
+      this.requestsInProgress--;
+      this.activity();
+    };
+  }
+
+  /** Shooting, recording, an interval run or a self-timer countdown: time that is not idle. */
+  private get busy(): boolean {
+    return this.capture !== undefined || this.status !== 'idle' || this.selfTimer !== undefined;
+  }
+
+  /** The power button pressed briefly: an asleep camera wakes (Wi-Fi and USB answer again). */
+  wake(): void {
+    if (this.powerState === 'off') throw new ThetaError('powerOffSequenceRunning', 'the camera is off: switch it on with its power button');
+    if (this.powerState === 'asleep') this.setPower('on', 'woken by the power button');
+    else this.activity();
+  }
+
+  /** Puts the camera to sleep now, as sleepDelay running out would (refused while it shoots). */
+  sleep(): void {
+    if (this.powerState === 'off') throw new ThetaError('powerOffSequenceRunning', 'the camera is off');
+    if (this.busy) throw new ThetaError('disabledCommand', `the camera is busy (${this.status})`);
+    if (this.powerState === 'on') this.setPower('asleep', 'put to sleep');
+  }
+
+  /** The power button held, or PowerDown: a running capture is stopped and kept first, then off. */
+  async switchOff(): Promise<void> {
+    if (this.capture || this.selfTimer) await this.stopCapture().catch(() => undefined);
+    if (this.powerState !== 'off') this.setPower('off', 'switched off');
+  }
+
+  /** The power button pressed on a camera that is off or asleep: it is on again. */
+  switchOn(): void {
+    if (this.closed) throw new ThetaError('powerOffSequenceRunning', 'the camera is closed');
+    if (this.powerState !== 'on') this.setPower('on', 'switched on');
+    else this.activity();
+  }
+
+  /**
+   * Changes the power state and tells the faces (`power` event): asleep or off they drop their
+   * connections and stop answering; on they answer again. Sleep and power-off end the Wi-Fi link,
+   * hence the session and the v2.1 switch (client_version.md).
+   */
+  private setPower(state: ThetaPowerState, why: string): void {
+    if (this.closed || state === this.powerState) return;
+    log('power %s → %s: %s', this.powerState, state, why);
+    const was = this.powerState;
+    this.powerState = state;
+    if (state !== 'on') {
+      // Its link is down: the requests in progress are over, and with them their use of the camera.
+      this.linkGeneration++;
+      this.requestsInProgress = 0;
+      this.stopPreview();
+      if (was === 'on') {
+        this.clock.clearTimer(this.linkTimer);
+        this.linkDropped(why);
+      }
+    }
+    if (state === 'off') {
+      this.clock.clearTimer(this.sleepTimer);
+      this.clock.clearTimer(this.offTimer);
+    } else if (state === 'asleep' && this.offTimer === undefined && this.options.offDelay !== NEVER_DELAY) {
+      // Put to sleep while in use (the count was held): offDelay counts from now, the last use.
+      const offDelay = this.options.offDelay;
+      this.offTimer = this.clock.setTimeout(() => this.setPower('off', `no use for offDelay ${offDelay} s`), offDelay * 1000);
+    } else if (state === 'on') {
+      this.activity();
+    }
+    this.emit('power', state);
   }
 
   private linkDropped(why = `link idle for ${SESSION_TIMEOUT_S} s`): void {
@@ -331,6 +463,8 @@ export class ThetaDevice extends EventEmitter {
   /** Recomputes the state; a change bumps the fingerprint and emits `state`. */
   private notify(): void {
     if (this.closed) return;
+    // The idle count stops while the camera shoots, and starts from the end of the shooting.
+    if ((this.busy || this.requestsInProgress > 0) !== this.idleCountStopped) this.activity();
     const key = this.stateKey();
     if (key === this.lastStateKey) return;
     this.lastStateKey = key;
@@ -388,6 +522,8 @@ export class ThetaDevice extends EventEmitter {
     const next = writeOptions(this.options, changes, ctx);
     const modeChanged = next.captureMode !== this.options.captureMode;
     this.options = next;
+    // New delays count from now.
+    if ('sleepDelay' in changes || 'offDelay' in changes) this.activity();
     if ('clientVersion' in changes) {
       const v = changes['clientVersion'] as ApiVersion;
       if (v !== this.apiLevel) {
@@ -453,7 +589,8 @@ export class ThetaDevice extends EventEmitter {
   // ---------------------------------------------------------------- capture
 
   private assertPowered(): void {
-    if (this.closed || this.battery.empty) throw new ThetaError('powerOffSequenceRunning', 'the camera is powering off');
+    if (this.powerState === 'asleep') throw new ThetaError('powerOffSequenceRunning', 'the camera is asleep');
+    if (this.closed || this.battery.empty || this.powerState === 'off') throw new ThetaError('powerOffSequenceRunning', 'the camera is powering off');
   }
 
   private remainingPictures(): number {
@@ -1070,6 +1207,8 @@ export class ThetaDevice extends EventEmitter {
     if (this.closed) return;
     this.clock.clearTimer(this.linkTimer);
     this.clock.clearTimer(this.tick);
+    this.clock.clearTimer(this.sleepTimer);
+    this.clock.clearTimer(this.offTimer);
     this.clock.clearTimer(this.selfTimer?.timer);
     if (this.capture) {
       await this.stopCapture().catch(() => undefined);
