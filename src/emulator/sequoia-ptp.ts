@@ -176,7 +176,16 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       for (const [code, spec] of this.props) if (spec.keys.some((k) => keys.includes(k))) this.events.emit(Ev.DevicePropChanged, [code]);
     });
     on('notification', (n: { capture?: string }) => {
-      if (n.capture === 'running') this.startHeartbeat();
+      if (n.capture === 'running') {
+        this.events.emit(ParrotEv.Status, [this.statusMask()]);
+        this.startHeartbeat();
+      }
+      // A continuous capture stopped between two pictures ends without a CaptureComplete: the
+      // status mask is what tells an initiator the camera is ready again.
+      if (n.capture === 'ready') {
+        this.stopHeartbeat();
+        this.events.emit(ParrotEv.Status, [this.statusMask()]);
+      }
     });
     on('storage-changed', (e: { medium: MediumName }) => this.events.emit(Ev.StorageInfoChanged, [STORAGE_IDS[e.medium]]));
   }

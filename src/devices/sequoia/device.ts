@@ -581,8 +581,11 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       return;
     }
     s.writing = this.writeCapture(s)
-      .catch((err: unknown) => this.onCaptureError(s, err))
-      .finally(() => {
+      .catch((err: unknown) => {
+        this.onCaptureError(s, err);
+        return undefined;
+      })
+      .then((written) => {
         s.writing = undefined;
         if (s.mode === 'single' || s.mode === 'radiometric') {
           this.endSession(s);
@@ -592,6 +595,10 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
         } else if (s.stopped) {
           this.endSession(s);
         }
+        // Announced once the camera's own state is settled: after the last capture of a session
+        // it already reads Ready, so every face's last word on the capture is the camera's
+        // (a PTP initiator reads the status mask right after CaptureComplete).
+        if (written) this.emit('capture-complete', written);
       });
   }
 
@@ -607,7 +614,8 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     this.clock.clearTimer(s.timer);
   }
 
-  private async writeCapture(s: CaptureSession): Promise<void> {
+  /** Writes one capture's files; what was written, for `capture-complete`. */
+  private async writeCapture(s: CaptureSession): Promise<{ medium: MediumName; folder: string; files: string[] }> {
     const estimate = estimateCaptureBytes(s.config);
     if (s.medium.freeBytes < estimate) throw new StorageError('FULL', `${s.mediumName} is full`);
     const now = this.clock.now();
@@ -630,12 +638,12 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       this.emit('file-added', { medium: s.mediumName, folder: s.folder, name, size });
     }
     this.emit('storage-changed', { medium: s.mediumName });
-    this.emit('capture-complete', { medium: s.mediumName, folder: s.folder, files });
     if (s.medium.freeBytes < estimate) {
       this.markFull(s.mediumName);
       s.stopped = true;
       this.clock.clearTimer(s.timer);
     }
+    return { medium: s.mediumName, folder: s.folder, files };
   }
 
   private imageBase(config: SequoiaConfig, now: number, index: number) {
