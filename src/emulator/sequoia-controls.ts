@@ -6,6 +6,8 @@
  *   POST /_emulator/sd        {"present": false}            remove / insert the SD card
  *   POST /_emulator/fill      {"medium": "sd", "free": 0}   fill a medium, leaving `free` bytes
  *                             {"medium": "sd", "free": null} empty the simulated filler again
+ *   POST /_emulator/storage   {"medium": "sd", "state": "read-only"}  a medium's condition: "ok",
+ *                             "read-only", "corrupted" (files unreadable) or "error" (failed)
  *   POST /_emulator/sunshine  {"connected": false}          unplug / plug the sunshine sensor
  *   POST /_emulator/gps       {"fix": true|false|null}      force the GPS fix (null: simulated)
  *   POST /_emulator/track     {"waypoints": [{"lat","lon"}…], "speed": 12, "altitude": 100}
@@ -16,6 +18,7 @@
 import type * as http from 'node:http';
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
 import { BodyIncompleteError, BodyTooLargeError, readBody } from '../util/read-body.js';
+import { MEDIUM_CONDITIONS, type MediumCondition } from '../sequoia/types.js';
 import { validateLink, type LinkOptions } from './link.js';
 
 export interface LinkHolder {
@@ -31,7 +34,7 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 export function emulatorState(device: SequoiaDevice, holder: LinkHolder) {
   const media: Record<string, unknown> = {};
   for (const [name, m] of device.storage.media) {
-    media[name] = { present: m.present, capacityBytes: m.capacityBytes, usedBytes: m.usedBytes, freeBytes: m.freeBytes, full: device.isFull(name as 'internal' | 'sd') };
+    media[name] = { present: m.present, capacityBytes: m.capacityBytes, usedBytes: m.usedBytes, freeBytes: m.freeBytes, full: device.isFull(name as 'internal' | 'sd'), state: device.mediumCondition(name as 'internal' | 'sd') };
   }
   return {
     request: 'emulator_state',
@@ -55,7 +58,7 @@ export function sequoiaControlRoutes(device: SequoiaDevice, holder: LinkHolder) 
       return true;
     }
     const request = `emulator_${name}`;
-    const known = ['sd', 'fill', 'sunshine', 'gps', 'track', 'link'];
+    const known = ['sd', 'fill', 'storage', 'sunshine', 'gps', 'track', 'link'];
     if (!known.includes(name)) {
       send(res, 404, { request, error: 'Unknown emulator control' });
       return true;
@@ -103,6 +106,15 @@ function apply(device: SequoiaDevice, holder: LinkHolder, name: string, body: Re
       const free = body.free ?? 0;
       if (typeof free !== 'number' || !(free >= 0)) throw new Error('free must be a number of bytes ≥ 0, or null');
       device.fillMedium(m, free);
+      return;
+    }
+    case 'storage': {
+      const m = medium(body.medium);
+      const state = body.state;
+      if (typeof state !== 'string' || !(MEDIUM_CONDITIONS as readonly string[]).includes(state)) {
+        throw new Error(`state must be one of ${MEDIUM_CONDITIONS.map((c) => `"${c}"`).join(', ')}`);
+      }
+      device.setMediumCondition(m, state as MediumCondition);
       return;
     }
     case 'sunshine':
