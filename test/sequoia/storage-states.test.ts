@@ -7,6 +7,8 @@
  * walk-through's "Running" notification.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { openCamera } from '../../src/camera/open.js';
+import { CameraError } from '../../src/camera/errors.js';
 import { AccessCapability, Ev, Resp } from '../../src/ptp/codes.js';
 import { PtpResponseError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
@@ -111,6 +113,25 @@ describe('storage states (emulator control /_emulator/storage)', () => {
     const err = await c.initiateCapture().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(PtpResponseError);
     expect((err as PtpResponseError).responseCode).toBe(Resp.StoreReadOnly);
+  });
+});
+
+describe('what camctl says about a refused capture', () => {
+  it('names the medium and its condition, and what to do next', async () => {
+    cam = await startTestSequoia();
+    const camera = await openCamera(`sequoia://${cam.url.replace(/^http:\/\//, '')}`);
+    try {
+      expect((await cam.post('/_emulator/storage', { medium: 'internal', state: 'read-only' })).status).toBe(200);
+      const err = await camera.capture().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(CameraError);
+      expect((err as CameraError).message).toMatch(/internal memory is read-only.*storage_selected=sd/);
+      expect((err as CameraError).deviceMessage).toBe('Not available');
+      expect((await cam.post('/_emulator/storage', { medium: 'internal', state: 'corrupted' })).status).toBe(200);
+      const again = await camera.startCapture().then(() => undefined, (e: unknown) => e);
+      expect((again as CameraError).message).toMatch(/internal memory is corrupted/);
+    } finally {
+      await camera.close();
+    }
   });
 });
 
