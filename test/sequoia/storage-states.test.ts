@@ -135,6 +135,22 @@ describe('what camctl says about a refused capture', () => {
   });
 });
 
+describe('what camctl says about a capture refused over PTP/IP', () => {
+  it('says the storage is read-only and what to do, keeping the response code for --json', async () => {
+    cam = await startTestSequoia({ ptpipPort: 0 });
+    const camera = await openCamera(`ptpip://${cam.ptpip as string}`);
+    try {
+      expect((await cam.post('/_emulator/storage', { medium: 'internal', state: 'read-only' })).status).toBe(200);
+      const err = await camera.capture().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(CameraError);
+      expect((err as CameraError).message).toMatch(/^capture not started: the camera's storage is read-only; select another medium/);
+      expect((err as CameraError).deviceMessage).toBe('StoreReadOnly');
+    } finally {
+      await camera.close();
+    }
+  });
+});
+
 describe('calibration walk-through', () => {
   it('announces "Running" when it starts, before the first axis it waits for', async () => {
     cam = await startTestSequoia({ calibrationStepMs: 4000 });
