@@ -438,7 +438,20 @@ export function toCameraError(err: unknown): Error {
     o.deviceHttpStatus = err.httpStatus;
   }
   if (err.deviceMessage !== undefined) o.deviceMessage = err.deviceMessage;
-  return new CameraError(code, err.message, o);
+  return new CameraError(code, unreadableMedium(err) ?? err.message, o);
+}
+
+/** The emulator's (and a failing camera's) texts for a medium whose files cannot be read. */
+const UNREADABLE = new Set(['Storage is corrupted', 'Storage error']);
+
+/** A listing or download refused because the medium cannot be read, said in camera terms. */
+function unreadableMedium(err: SequoiaError): string | undefined {
+  if (err.deviceMessage === undefined || !UNREADABLE.has(err.deviceMessage)) return undefined;
+  const medium = err.path?.split('/').filter(Boolean)[1];
+  if (medium !== 'internal' && medium !== 'sd') return undefined;
+  const where = medium === 'sd' ? 'SD card' : 'internal memory';
+  const other = medium === 'sd' ? 'internal' : 'sd';
+  return `the ${where} cannot be read (the camera says "${err.deviceMessage}"); save new pictures to the other medium: camctl config set storage_selected=${other}`;
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

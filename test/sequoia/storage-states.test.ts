@@ -129,6 +129,9 @@ describe('what camctl says about a refused capture', () => {
       expect((await cam.post('/_emulator/storage', { medium: 'internal', state: 'corrupted' })).status).toBe(200);
       const again = await camera.startCapture().then(() => undefined, (e: unknown) => e);
       expect((again as CameraError).message).toMatch(/internal memory is corrupted/);
+      const listing = await camera.list('/internal').then(() => undefined, (e: unknown) => e);
+      expect((listing as CameraError).message).toBe('the internal memory cannot be read (the camera says "Storage is corrupted"); save new pictures to the other medium: camctl config set storage_selected=sd');
+      expect((listing as CameraError).deviceHttpStatus).toBe(503);
     } finally {
       await camera.close();
     }
