@@ -91,6 +91,20 @@ describe('storage states (emulator control /_emulator/storage)', () => {
     ws.close();
   });
 
+  it('a bad card put back is still bad: "connected", then "error"', async () => {
+    cam = await startTestSequoia();
+    const ws = await openWs(cam.url);
+    expect((await cam.post('/_emulator/storage', { medium: 'sd', state: 'corrupted' })).status).toBe(200);
+    expect((await cam.post('/_emulator/sd', { present: false })).status).toBe(200);
+    expect((await cam.post('/_emulator/sd', { present: true })).status).toBe(200);
+    await ws.next((m) => m.storage_status === 'sd' && m.state === 'connected');
+    const states = () => ws.messages.filter((m) => m.storage_status === 'sd').map((m) => m.state);
+    await ws.next((m) => m.storage_status === 'sd' && m.state === 'error' && states().length === 4);
+    expect(states()).toEqual(['error', 'disconnected', 'connected', 'error']);
+    expect((await cam.get('/storage')).body.sd).toMatchObject({ corrupted: 'yes' });
+    ws.close();
+  });
+
   it('bad control input gets a 400 with the reason', async () => {
     cam = await startTestSequoia();
     expect((await cam.post('/_emulator/storage', { medium: 'usb', state: 'ok' })).status).toBe(400);

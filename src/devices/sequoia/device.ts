@@ -893,6 +893,8 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     }
     sd.present = present;
     this.notify({ status: 'change', storage_status: 'sd', state: present ? 'connected' : 'disconnected' });
+    // A card that went bad stays bad when it is put back.
+    if (present && this.conditions.has('sd')) this.notify({ status: 'change', storage_status: 'sd', state: 'error' });
     const cfg = this.state.config;
     const select = (name: MediumName) => {
       if (cfg.storage_selected === name) return;
