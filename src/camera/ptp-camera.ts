@@ -311,7 +311,9 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     const files: RemoteFile[] = [];
     let folder: string | undefined;
     try {
-      const r = await this.call((c) => c.session.transaction(Op.InitiateCapture, [0, 0], opts(options)));
+      const r = await this.client.session.transaction(Op.InitiateCapture, [0, 0], opts(options)).catch((err: unknown) => {
+        throw captureRefusal(err);
+      });
       const tid = r.response.transactionId;
       for (;;) {
         const ev = queue.shift();
@@ -715,6 +717,24 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     this.closed = true;
     await this.clientValue?.close().catch(() => undefined);
   }
+}
+
+/** What a person is told when the camera refuses InitiateCapture for its storage (the response code stays for --json). */
+const STORAGE_REFUSALS: Readonly<Record<number, string>> = {
+  [Resp.StoreReadOnly]: "the camera's storage is read-only; select another medium, or unlock the card",
+  [Resp.StoreNotAvailable]: "the camera's storage is not available (missing, corrupted or failed); check the card, or select another medium",
+  [Resp.StoreFull]: "the camera's storage is full; delete pictures (camctl rm) or select another medium",
+};
+
+function captureRefusal(err: unknown): Error {
+  const e = ptpToCameraError(err);
+  const why = err instanceof PtpResponseError ? STORAGE_REFUSALS[err.responseCode] : undefined;
+  if (!(e instanceof CameraError) || why === undefined) return e;
+  return new CameraError(e.code, `capture not started: ${why}`, {
+    cause: err,
+    ...(e.deviceCode !== undefined ? { deviceCode: e.deviceCode } : {}),
+    ...(e.deviceMessage !== undefined ? { deviceMessage: e.deviceMessage } : {}),
+  });
 }
 
 function opts(o: CallOptions): { signal?: AbortSignal } {

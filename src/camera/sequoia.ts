@@ -8,7 +8,7 @@
  */
 import { SequoiaClient, SequoiaError, SequoiaSettingError } from '../sequoia/client.js';
 import type { SequoiaEventItem } from '../sequoia/events-client.js';
-import { BANDS, FILE_NAME_PATTERN, type ChangeNotification } from '../sequoia/types.js';
+import { BANDS, FILE_NAME_PATTERN, type ChangeNotification, type StorageReply } from '../sequoia/types.js';
 import type { NetworkAddress } from './address.js';
 import { CameraError, CameraSettingError, type CameraErrorCode } from './errors.js';
 import type { CameraFactory } from './open.js';
@@ -163,7 +163,7 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
     try {
       started = await this.client.startCapture({ signal });
     } catch (err) {
-      throw toCameraError(err);
+      throw await this.refusal(err, signal);
     }
     const folder = started.path ?? (await wrap(this.client.getCaptureStatus({ signal }))).path;
     if (!folder) throw new CameraError('PROTOCOL', 'camera did not say where the capture goes');
@@ -192,8 +192,43 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
   }
 
   async startCapture(options?: CallOptions): Promise<ContinuousCapture> {
-    const r = await wrap(this.client.startCapture(options));
+    let r;
+    try {
+      r = await this.client.startCapture(options);
+    } catch (err) {
+      throw await this.refusal(err, options?.signal);
+    }
     return r.path ? { text: r.status, folder: r.path } : { text: r.status };
+  }
+
+  /**
+   * A refused `/capture/start` says only "Not available". When the selected medium is why —
+   * read-only or corrupted, as `/storage` tells — say so, and what to do next.
+   */
+  private async refusal(err: unknown, signal?: AbortSignal): Promise<Error> {
+    const base = toCameraError(err);
+    if (!(base instanceof CameraError) || base.deviceMessage !== 'Not available') return base;
+    let storage: StorageReply;
+    try {
+      storage = await this.client.getStorage(signal ? { signal } : {});
+    } catch {
+      return base;
+    }
+    const selected = storage.storage_selected === 'sd' ? 'sd' : 'internal';
+    const m = storage[selected];
+    const condition = m?.read_only === 'yes' ? 'read-only' : m?.corrupted === 'yes' ? 'corrupted' : undefined;
+    if (!condition) return base;
+    const other = selected === 'sd' ? 'internal' : 'sd';
+    const where = selected === 'sd' ? 'SD card' : 'internal memory';
+    const select = `camctl config set storage_selected=${other}`;
+    const next = storage[other] ? `save to the other medium: ${select}` : `insert an SD card and save there: ${select}`;
+    const fix = condition === 'corrupted' ? ', or format it' : selected === 'sd' ? ', or unlock the card' : '';
+    return new CameraError(base.code, `capture not started: the ${where} is ${condition}; ${next}${fix}`, {
+      cause: err,
+      ...(base.deviceCode !== undefined ? { deviceCode: base.deviceCode } : {}),
+      ...(base.deviceHttpStatus !== undefined ? { deviceHttpStatus: base.deviceHttpStatus } : {}),
+      deviceMessage: base.deviceMessage,
+    });
   }
 
   async stopCapture(options?: CallOptions): Promise<ContinuousCapture> {
@@ -403,7 +438,20 @@ export function toCameraError(err: unknown): Error {
     o.deviceHttpStatus = err.httpStatus;
   }
   if (err.deviceMessage !== undefined) o.deviceMessage = err.deviceMessage;
-  return new CameraError(code, err.message, o);
+  return new CameraError(code, unreadableMedium(err) ?? err.message, o);
+}
+
+/** The emulator's (and a failing camera's) texts for a medium whose files cannot be read. */
+const UNREADABLE = new Set(['Storage is corrupted', 'Storage error']);
+
+/** A listing or download refused because the medium cannot be read, said in camera terms. */
+function unreadableMedium(err: SequoiaError): string | undefined {
+  if (err.deviceMessage === undefined || !UNREADABLE.has(err.deviceMessage)) return undefined;
+  const medium = err.path?.split('/').filter(Boolean)[1];
+  if (medium !== 'internal' && medium !== 'sd') return undefined;
+  const where = medium === 'sd' ? 'SD card' : 'internal memory';
+  const other = medium === 'sd' ? 'internal' : 'sd';
+  return `the ${where} cannot be read (the camera says "${err.deviceMessage}"); save new pictures to the other medium: camctl config set storage_selected=${other}`;
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -23,7 +23,8 @@ import type { Readable } from 'node:stream';
 /** Names the cameras use and nothing else: letters, digits, `_`, `-`, `.` (not first). */
 const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
-export type StorageErrorCode = 'BAD_PATH' | 'NOT_FOUND' | 'FULL' | 'NOT_PRESENT' | 'BUSY' | 'EXISTS';
+/** READ_ONLY: the medium takes no writes or deletions; FAULT: it cannot be read (corrupted, failed). */
+export type StorageErrorCode = 'BAD_PATH' | 'NOT_FOUND' | 'FULL' | 'NOT_PRESENT' | 'BUSY' | 'EXISTS' | 'READ_ONLY' | 'FAULT';
 
 export class StorageError extends Error {
   constructor(

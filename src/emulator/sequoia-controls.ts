@@ -7,6 +7,8 @@
  *   POST /_emulator/sd        {"present": false}            remove / insert the SD card
  *   POST /_emulator/fill      {"medium": "sd", "free": 0}   fill a medium, leaving `free` bytes
  *                             {"medium": "sd", "free": null} empty the simulated filler again
+ *   POST /_emulator/storage   {"medium": "sd", "state": "read-only"}  a medium's condition: "ok",
+ *                             "read-only", "corrupted" (files unreadable) or "error" (failed)
  *   POST /_emulator/sunshine  {"connected": false}          unplug / plug the sunshine sensor
  *   POST /_emulator/gps       {"fix": true|false|null}      force the GPS fix (null: simulated)
  *   POST /_emulator/track     {"waypoints": [{"lat","lon"}…], "speed": 12, "altitude": 100}
@@ -16,13 +18,14 @@
  *                             answer the memory figures (only when node runs with --expose-gc)
  */
 import type { SequoiaDevice } from '../devices/sequoia/device.js';
+import { MEDIUM_CONDITIONS, type MediumCondition } from '../sequoia/types.js';
 import { ControlUnavailable, emulatorControlRoutes, linkControl } from './controls.js';
 import type { EmulatedLink } from './link.js';
 
 export function emulatorState(device: SequoiaDevice, link: EmulatedLink) {
   const media: Record<string, unknown> = {};
   for (const [name, m] of device.storage.media) {
-    media[name] = { present: m.present, capacityBytes: m.capacityBytes, usedBytes: m.usedBytes, freeBytes: m.freeBytes, full: device.isFull(name as 'internal' | 'sd') };
+    media[name] = { present: m.present, capacityBytes: m.capacityBytes, usedBytes: m.usedBytes, freeBytes: m.freeBytes, full: device.isFull(name as 'internal' | 'sd'), state: device.mediumCondition(name as 'internal' | 'sd') };
   }
   return {
     model: 'sequoia',
@@ -51,7 +54,7 @@ export function sequoiaControlRoutes(device: SequoiaDevice, link: EmulatedLink) 
   const action = (name: string) => (body: Record<string, unknown>) => apply(device, name, body);
   return emulatorControlRoutes({
     state: () => emulatorState(device, link),
-    controls: { sd: action('sd'), fill: action('fill'), sunshine: action('sunshine'), gps: action('gps'), track: action('track'), link: linkControl(link), gc: collectGarbage },
+    controls: { sd: action('sd'), fill: action('fill'), storage: action('storage'), sunshine: action('sunshine'), gps: action('gps'), track: action('track'), link: linkControl(link), gc: collectGarbage },
   });
 }
 
@@ -79,6 +82,15 @@ function apply(device: SequoiaDevice, name: string, body: Record<string, unknown
       const free = body.free ?? 0;
       if (typeof free !== 'number' || !(free >= 0)) throw new Error('free must be a number of bytes ≥ 0, or null');
       device.fillMedium(m, free);
+      return;
+    }
+    case 'storage': {
+      const m = medium(body.medium);
+      const state = body.state;
+      if (typeof state !== 'string' || !(MEDIUM_CONDITIONS as readonly string[]).includes(state)) {
+        throw new Error(`state must be one of ${MEDIUM_CONDITIONS.map((c) => `"${c}"`).join(', ')}`);
+      }
+      device.setMediumCondition(m, state as MediumCondition);
       return;
     }
     case 'sunshine':

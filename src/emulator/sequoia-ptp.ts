@@ -109,6 +109,8 @@ function storageFault(e: unknown): never {
       case 'NOT_PRESENT': throw new PtpDeviceError(Resp.StoreNotAvailable, e.message);
       case 'BUSY': throw new PtpDeviceError(Resp.DeviceBusy, e.message);
       case 'FULL': throw new PtpDeviceError(Resp.StoreFull, e.message);
+      case 'READ_ONLY': throw new PtpDeviceError(Resp.StoreReadOnly, e.message);
+      case 'FAULT': throw new PtpDeviceError(Resp.StoreNotAvailable, e.message);
       default: break;
     }
   }
@@ -176,7 +178,16 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       for (const [code, spec] of this.props) if (spec.keys.some((k) => keys.includes(k))) this.events.emit(Ev.DevicePropChanged, [code]);
     });
     on('notification', (n: { capture?: string }) => {
-      if (n.capture === 'running') this.startHeartbeat();
+      if (n.capture === 'running') {
+        this.events.emit(ParrotEv.Status, [this.statusMask()]);
+        this.startHeartbeat();
+      }
+      // A continuous capture stopped between two pictures ends without a CaptureComplete: the
+      // status mask is what tells an initiator the camera is ready again.
+      if (n.capture === 'ready') {
+        this.stopHeartbeat();
+        this.events.emit(ParrotEv.Status, [this.statusMask()]);
+      }
     });
     on('storage-changed', (e: { medium: MediumName }) => this.events.emit(Ev.StorageInfoChanged, [STORAGE_IDS[e.medium]]));
   }
@@ -228,11 +239,13 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
 
   async storageInfo(storageId: number): Promise<StorageInfo> {
     const name = this.mediumFor(storageId);
-    const m = this.device.medium(name);
+    // Capacity is known whatever the medium's condition; only its files may be out of reach.
+    const m = this.device.storage.get(name);
     return {
       storageType: name === 'sd' ? StorageType.RemovableRAM : StorageType.FixedRAM,
       filesystemType: FilesystemType.GenericHierarchical,
-      accessCapability: AccessCapability.ReadOnlyWithDelete,
+      // The host may delete pictures, never write; a medium in a bad condition takes no deletion.
+      accessCapability: this.device.mediumCondition(name) === 'ok' ? AccessCapability.ReadOnlyWithDelete : AccessCapability.ReadOnly,
       maxCapacity: BigInt(m.capacityBytes),
       freeSpaceInBytes: BigInt(m.freeBytes),
       // About 11.6 MB per capture (docs/sequoia.md).
@@ -382,7 +395,8 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
   private async start(ctx: PtpCallContext): Promise<void> {
     const r = await this.device.startCapture();
     if (!r.ok) {
-      throw new PtpDeviceError(r.reason === 'full' ? Resp.StoreFull : r.reason === 'unavailable' ? Resp.StoreNotAvailable : Resp.DeviceBusy, r.status);
+      const code = { full: Resp.StoreFull, unavailable: Resp.StoreNotAvailable, 'read-only': Resp.StoreReadOnly, busy: Resp.DeviceBusy }[r.reason];
+      throw new PtpDeviceError(code, r.status);
     }
     this.lastCaptureTid = ctx.transactionId;
     this.startHeartbeat();

@@ -98,6 +98,11 @@ function storageReply(err: unknown, request: string, key?: string): HttpReply {
         return make(404, 'No such file or directory');
       case 'BUSY':
         return make(409, CONFIG_ERRORS.storageBusy);
+      case 'READ_ONLY':
+        return make(403, 'Storage is read-only');
+      case 'FAULT':
+        // "Storage is corrupted" or "Storage error": the medium cannot be read.
+        return make(503, err.message);
       default:
         return make(500, err.message);
     }
@@ -519,8 +524,8 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
       total: float(Math.floor(m.capacityBytes / 1024)),
       free: float(Math.floor(m.freeBytes / 1024)),
       path: `/${name}`,
-      read_only: 'no',
-      corrupted: 'no',
+      read_only: this.device.mediumCondition(name) === 'read-only' ? 'yes' : 'no',
+      corrupted: this.device.mediumCondition(name) === 'corrupted' ? 'yes' : 'no',
     };
   }
 

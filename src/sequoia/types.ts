@@ -266,6 +266,15 @@ export interface MediumInfo {
   corrupted: 'yes' | 'no';
 }
 
+/**
+ * Condition of a medium, as far as `/storage` and the storage notifications tell it (Parrot's
+ * Sequoia API reference): `read-only` reads `"read_only":"yes"`, `corrupted` reads
+ * `"corrupted":"yes"`, and a medium that failed (`error`) reads neither; entering any of the three
+ * is announced with the storage state "error".
+ */
+export type MediumCondition = 'ok' | 'read-only' | 'corrupted' | 'error';
+export const MEDIUM_CONDITIONS: readonly MediumCondition[] = ['ok', 'read-only', 'corrupted', 'error'];
+
 /** Reply of `GET /storage`; `sd` is absent without a card. */
 export interface StorageReply {
   request: 'get_storage';

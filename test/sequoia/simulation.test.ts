@@ -72,7 +72,7 @@ describe('calibration', () => {
     await cam.clock.advance(4000);
     expect((await cam.get('/calibration')).body.body).toBe('Ok');
     const states = events.messages.filter((m) => m.calibration === 'body').map((m) => m.state);
-    expect(states).toEqual(['Psi pending', 'Theta pending', 'Phi pending', 'Ok']);
+    expect(states).toEqual(['Running', 'Psi pending', 'Theta pending', 'Phi pending', 'Ok']);
     expect((await cam.get('/capture')).body.status).toBe('Ready');
     events.close();
   });

@@ -40,6 +40,8 @@ export class Calibration {
       return;
     }
     this.started[target] = this.clock.now();
+    // The firmware first says the walk-through runs, then which axis it waits for.
+    this.set(target, 'Running');
     this.set(target, SEQUENCE[0]!);
     const step = (i: number) => {
       this.timers[target] = this.clock.setTimeout(() => {

@@ -22,6 +22,7 @@ import {
   type CalibrationState,
   type ChangeNotification,
   type ManualMode,
+  type MediumCondition,
   type MediumName,
   type SequoiaConfig,
   type StorageState,
@@ -95,7 +96,7 @@ export interface SequoiaDeviceEvents {
 
 export type CaptureStartResult =
   | { ok: true; status: string; path: string }
-  | { ok: false; status: string; reason: 'busy' | 'full' | 'unavailable' };
+  | { ok: false; status: string; reason: 'busy' | 'full' | 'unavailable' | 'read-only' };
 
 interface CaptureSession {
   medium: Medium;
@@ -161,6 +162,8 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   private stopWhenStarted = false;
   private radiometric?: { timer: TimerHandle; opening?: Promise<void> } | undefined;
   private readonly fullMedia = new Set<MediumName>();
+  /** Media that went read-only, corrupted or failed (emulator control); absent = ok. */
+  private readonly conditions = new Map<MediumName, Exclude<MediumCondition, 'ok'>>();
   private flightUuid = uuidHex();
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
@@ -454,7 +457,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     const order: MediumName[] = cfg.storage_selected === 'sd' ? ['sd', 'internal'] : ['internal', 'sd'];
     for (const name of cfg.auto_select === 'on' ? order : [cfg.storage_selected]) {
       const m = this.storage.media.get(name);
-      if (m && m.present && m.freeBytes >= estimate) {
+      if (m && m.present && !this.conditions.has(name) && m.freeBytes >= estimate) {
         if (name !== cfg.storage_selected) {
           cfg.storage_selected = name;
           this.persist();
@@ -482,6 +485,8 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     if (!target) {
       const selected = this.storage.media.get(config.storage_selected);
       if (!selected?.present) return { ok: false, status: 'Not available', reason: 'unavailable' };
+      const refused = this.refusalFor(config.storage_selected);
+      if (refused) return refused;
       this.markFull(config.storage_selected);
       return { ok: false, status: 'Storage full', reason: 'full' };
     }
@@ -581,8 +586,11 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
       return;
     }
     s.writing = this.writeCapture(s)
-      .catch((err: unknown) => this.onCaptureError(s, err))
-      .finally(() => {
+      .catch((err: unknown) => {
+        this.onCaptureError(s, err);
+        return undefined;
+      })
+      .then((written) => {
         s.writing = undefined;
         if (s.mode === 'single' || s.mode === 'radiometric') {
           this.endSession(s);
@@ -592,6 +600,10 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
         } else if (s.stopped) {
           this.endSession(s);
         }
+        // Announced once the camera's own state is settled: after the last capture of a session
+        // it already reads Ready, so every face's last word on the capture is the camera's
+        // (a PTP initiator reads the status mask right after CaptureComplete).
+        if (written) this.emit('capture-complete', written);
       });
   }
 
@@ -607,7 +619,9 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     this.clock.clearTimer(s.timer);
   }
 
-  private async writeCapture(s: CaptureSession): Promise<void> {
+  /** Writes one capture's files; what was written, for `capture-complete`. */
+  private async writeCapture(s: CaptureSession): Promise<{ medium: MediumName; folder: string; files: string[] }> {
+    this.assertWritable(s.mediumName);
     const estimate = estimateCaptureBytes(s.config);
     if (s.medium.freeBytes < estimate) throw new StorageError('FULL', `${s.mediumName} is full`);
     const now = this.clock.now();
@@ -623,19 +637,19 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     for (const r of rendered) {
       const { band, image, thumb } = await r;
       const name = captureFileName(now, index, band);
-      if (s.stopped && s.medium.present === false) break;
+      if (s.stopped && (s.medium.present === false || this.conditions.has(s.mediumName))) break;
       const size = await s.medium.writeFile(s.folder, name, image, { mtimeMs: now });
       await s.medium.writeFile(s.folder, thumbnailName(name), thumb, { subdir: '.thumb', mtimeMs: now });
       files.push(name);
       this.emit('file-added', { medium: s.mediumName, folder: s.folder, name, size });
     }
     this.emit('storage-changed', { medium: s.mediumName });
-    this.emit('capture-complete', { medium: s.mediumName, folder: s.folder, files });
     if (s.medium.freeBytes < estimate) {
       this.markFull(s.mediumName);
       s.stopped = true;
       this.clock.clearTimer(s.timer);
     }
+    return { medium: s.mediumName, folder: s.folder, files };
   }
 
   private imageBase(config: SequoiaConfig, now: number, index: number) {
@@ -783,7 +797,10 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     if (this.busyCapturing) return { ok: false, status: 'Not available', reason: 'busy' };
     const config = { ...this.getConfig(), capture_mode: 'radiometric' as const };
     const target = this.selectMediumForCapture(estimateCaptureBytes(config));
-    if (!target) return { ok: false, status: 'Storage full', reason: 'full' };
+    if (!target) {
+      if (!this.storage.media.get(config.storage_selected)?.present) return { ok: false, status: 'Not available', reason: 'unavailable' };
+      return this.refusalFor(config.storage_selected) ?? { ok: false, status: 'Storage full', reason: 'full' };
+    }
     return this.startRadiometric(target.medium, target.name, config);
   }
 
@@ -799,11 +816,35 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     return out;
   }
 
+  /** A medium to read from; a corrupted or failed one refuses (StorageError FAULT). */
   medium(name: string): Medium {
-    return this.storage.get(name);
+    const m = this.storage.get(name);
+    const condition = this.conditions.get(name as MediumName);
+    if (condition === 'corrupted' || condition === 'error') throw mediumFault(name, condition);
+    return m;
+  }
+
+  /** `ok`, or what went wrong with the medium (see {@link MediumCondition}). */
+  mediumCondition(name: MediumName): MediumCondition {
+    return this.conditions.get(name) ?? 'ok';
+  }
+
+  /** Throws what the camera says when it cannot write to (or delete from) a medium. */
+  private assertWritable(name: MediumName): void {
+    const condition = this.conditions.get(name);
+    if (condition === 'read-only') throw new StorageError('READ_ONLY', `/${name} is read-only`);
+    if (condition) throw mediumFault(name, condition);
+  }
+
+  /** The camera's refusal of a capture onto a medium that cannot take it (none when it can). */
+  private refusalFor(name: MediumName): CaptureStartResult | undefined {
+    const condition = this.conditions.get(name);
+    if (!condition) return undefined;
+    return { ok: false, status: 'Not available', reason: condition === 'read-only' ? 'read-only' : 'unavailable' };
   }
 
   async deleteFile(mediumName: MediumName, folder: string, name: string): Promise<void> {
+    this.assertWritable(mediumName);
     const m = this.storage.get(mediumName);
     if (this.session && this.session.medium === m && this.session.folder === folder) {
       throw new StorageError('BUSY', `/${mediumName}/${folder} is being written`);
@@ -814,6 +855,7 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
   }
 
   async deleteFolder(mediumName: MediumName, folder: string): Promise<void> {
+    this.assertWritable(mediumName);
     const m = this.storage.get(mediumName);
     await m.deleteFolder(folder);
     this.emit('folder-removed', { medium: mediumName, folder });
@@ -851,6 +893,8 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     }
     sd.present = present;
     this.notify({ status: 'change', storage_status: 'sd', state: present ? 'connected' : 'disconnected' });
+    // A card that went bad stays bad when it is put back.
+    if (present && this.conditions.has('sd')) this.notify({ status: 'change', storage_status: 'sd', state: 'error' });
     const cfg = this.state.config;
     const select = (name: MediumName) => {
       if (cfg.storage_selected === name) return;
@@ -861,6 +905,31 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     if (!present && cfg.storage_selected === 'sd') select('internal');
     if (present && cfg.auto_select === 'on' && !this.busyCapturing) select('sd');
     this.emit('storage-changed', { medium: 'sd' });
+  }
+
+  /**
+   * Makes a medium read-only, corrupted or failed (`error`), or well again (`ok`). Entering a bad
+   * condition is announced as the storage state "error" (the only failure state Parrot's Sequoia
+   * API reference lists), recovering as "connected"; a capture writing to it stops.
+   */
+  setMediumCondition(name: MediumName, condition: MediumCondition): void {
+    if (!this.storage.media.has(name)) throw new StorageError('NOT_FOUND', `no medium ${name}`);
+    const before = this.mediumCondition(name);
+    if (before === condition) return;
+    if (condition === 'ok') this.conditions.delete(name);
+    else this.conditions.set(name, condition);
+    const s = this.session;
+    if (condition !== 'ok' && s?.mediumName === name) {
+      s.stopped = true;
+      this.clock.clearTimer(s.timer);
+      if (!s.writing) this.endSession(s);
+    }
+    this.revision++;
+    if (this.storage.media.get(name)?.present) {
+      if (before === 'ok') this.notify({ status: 'change', storage_status: name, state: 'error' });
+      else if (condition === 'ok') this.notify({ status: 'change', storage_status: name, state: 'connected' });
+    }
+    this.emit('storage-changed', { medium: name });
   }
 
   /** Fills a medium with simulated data (`bytes` = 'full', or how many free bytes to leave). */
@@ -938,6 +1007,10 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     this.calibration.close();
     await this.saving;
   }
+}
+
+function mediumFault(name: string, condition: MediumCondition): StorageError {
+  return new StorageError('FAULT', condition === 'corrupted' ? 'Storage is corrupted' : 'Storage error', { cause: `/${name} is ${condition}` });
 }
 
 /** Where a picture's thumbnail is kept: `.thumb/<stem>.jpg` in its folder. */
