@@ -20,4 +20,5 @@ export type { FlightTrackOptions, Waypoint } from '../devices/sequoia/flight-tra
 export type { PowerSource } from '../devices/theta/battery.js';
 export type { DigestCredentials, DigestPolicy } from '../osc/digest.js';
 export type { RunningPtpIpFace } from './ptpip-face.js';
+export type { RunningThetaPtpIp } from './theta-ptp.js';
 export type { EmulatedLink, LinkOptions, LinkPtpIpHooks } from './link.js';

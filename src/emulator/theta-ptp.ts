@@ -484,16 +484,17 @@ function bufferContent(b: Uint8Array): PtpObjectContent {
 
 export type ThetaPtpIpOptions = PtpIpFaceOptions;
 
-/**
- * Serves the device over PTP/IP on host:port (port 0 = a free port). PowerDown switches the face
- * off; `switchOn()` (the emulator's `POST /_emulator/power {"on": true}`) brings it back.
- */
 /** The THETA's PTP/IP face, running; it follows the camera's power. */
 export interface RunningThetaPtpIp extends RunningPtpIpFace {
   /** Settles once the face has followed the last change of the camera's power. */
   settled(): Promise<void>;
 }
 
+/**
+ * Serves the device over PTP/IP on host:port (port 0 = a free port). The face follows the camera's
+ * power: PowerDown, sleep or offDelay switch it off; `POST /_emulator/power {"on": true}` (or
+ * `wake`) brings it back.
+ */
 export async function startThetaPtpIp(device: ThetaDevice, opts: ThetaPtpIpOptions): Promise<RunningThetaPtpIp> {
   const backend = new ThetaPtpBackend(device);
   const face = await startPtpIpFace(usedByOperations(backend, device), 'RICOH THETA S', opts);

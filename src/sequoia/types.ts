@@ -273,6 +273,7 @@ export interface MediumInfo {
  * is announced with the storage state "error".
  */
 export type MediumCondition = 'ok' | 'read-only' | 'corrupted' | 'error';
+/** Every {@link MediumCondition}, for checking input. */
 export const MEDIUM_CONDITIONS: readonly MediumCondition[] = ['ok', 'read-only', 'corrupted', 'error'];
 
 /** Reply of `GET /storage`; `sd` is absent without a card. */
