@@ -92,8 +92,11 @@ describe('camctl sync', () => {
     expect(second.json.files).toBe(30);
     expect(second.json.failed).toBe(0);
     expect(second.json.skipped).toBe(between.size - partial.length);
-    // Every non-empty temporary file is continued where it stopped (an empty one starts over).
-    expect(second.json.resumed).toBe(partial.filter((k) => between.get(k)!.length > 0).length);
+    // Every non-empty temporary file is continued where it stopped (an empty one starts over) —
+    // unless the kill came between linking it to its final name and removing it: that file is
+    // already complete under its final name and counts as skipped.
+    const finalName = (k: string): string => path.join(path.dirname(k), path.basename(k).replace(/^\.(.*)\.part$/, '$1'));
+    expect(second.json.resumed).toBe(partial.filter((k) => between.get(k)!.length > 0 && !between.has(finalName(k))).length);
     expect(second.json.downloaded + second.json.resumed + second.json.skipped).toBe(30);
     expect(second.json.transferredBytes).toBeLessThan(second.json.bytes);
 
