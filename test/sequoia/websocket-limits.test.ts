@@ -145,8 +145,9 @@ describe('Sequoia WebSocket limits', () => {
       await nextTurn();
     }
     expect(atDrop).toBeDefined();
-    // SO_SNDBUF = the queue bound, which Linux doubles; autotuned, it grows to megabytes.
-    expect(atDrop!).toBeLessThanOrEqual(2 * maxQueue + 16 * 1024);
+    // SO_SNDBUF = the queue bound, which Linux doubles (and a segment or so more can be in flight:
+    // 150 KB seen at 64 KiB); autotuned, it grows to megabytes (3.9 MB before the bound).
+    expect(atDrop!).toBeLessThanOrEqual(2 * maxQueue + 64 * 1024);
     slow.socket.destroy();
   });
 });
