@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as os from 'node:os';
@@ -23,6 +23,7 @@ import { hasChromium, launchChromium } from '../../bench/dashboard-browser.js';
 import type { S3SyncState, ServerMessage } from '../../src/dashboard/api-types.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { cameraFiles } from '../helpers/camera-files.js';
 import { isolateAwsEnvironment, startCephForTests, type RunningCeph } from '../helpers/ceph.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -83,19 +84,6 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
     return Buffer.from(await r.Body!.transformToByteArray());
   }
 
-  /** The camera's files as the emulator stores them: `<medium>/<folder>/<name>` → bytes. */
-  async function cameraFiles(): Promise<Map<string, Buffer>> {
-    const root = path.join(cam.dataDir, 'media');
-    const out = new Map<string, Buffer>();
-    for (const e of await readdir(root, { recursive: true, withFileTypes: true })) {
-      if (!e.isFile()) continue;
-      const rel = path.relative(root, path.join(e.parentPath, e.name));
-      if (rel.split(path.sep).some((p) => p.startsWith('.'))) continue;
-      out.set(rel.split(path.sep).join('/'), await readFile(path.join(e.parentPath, e.name)));
-    }
-    return out;
-  }
-
   /** Waits (on the API, not a clock) until the camera's sync is no longer running. */
   async function ended(): Promise<S3SyncState> {
     await expect.poll(async () => (await request(port, 'GET', `/api/cameras/${id}/s3-sync`)).body.state, { timeout: 60_000, interval: 100 }).not.toBe('running');
@@ -152,7 +140,7 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
     const done = await ended();
     await expect.poll(() => pushed.at(-1)?.state).toBe('finished');
     live.close();
-    const files = await cameraFiles();
+    const files = await cameraFiles(cam.dataDir);
     // The plan (files and bytes to sync) is pushed while running, and the counts only grow.
     expect(pushed.some((p) => p.state === 'running' && p.files === files.size)).toBe(true);
     for (let i = 1; i < pushed.length; i++) {
@@ -261,7 +249,7 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
       await page.getByRole('button', { name: 'Start sync', exact: true }).click();
       await expect.poll(() => page.getAttribute('[data-testid="s3-sync"]', 'data-state'), { timeout: 60_000 }).toBe('finished');
       const text = (await page.textContent('[data-testid="s3-sync"]'))!;
-      const files = await cameraFiles();
+      const files = await cameraFiles(cam.dataDir);
       expect(text).toContain(`${files.size} of ${files.size} files`);
       const manifest = (await keys(bucket)).find((k) => k.endsWith('.json'));
       expect(manifest).toBeDefined();

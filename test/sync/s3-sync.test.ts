@@ -4,7 +4,7 @@
  * what is in the store object by object against the emulated camera's files.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   CreateBucketCommand,
@@ -18,6 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
 import { cleanup, closedPort, collect, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from '../cli/helpers.js';
+import { cameraFiles } from '../helpers/camera-files.js';
 import { isolateAwsEnvironment, s3Env, startCephForTests, type RunningCeph } from '../helpers/ceph.js';
 
 isolateAwsEnvironment();
@@ -71,19 +72,6 @@ async function bigFile(dataDir: string, name: string, size: number): Promise<str
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, name), randomBytes(size));
   return `internal/0900/${name}`;
-}
-
-/** The camera's files as the emulator stores them: `<medium>/<folder>/<name>` → bytes. */
-async function cameraFiles(dataDir: string): Promise<Map<string, Buffer>> {
-  const root = path.join(dataDir, 'media');
-  const out = new Map<string, Buffer>();
-  for (const e of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    const rel = path.relative(root, path.join(e.parentPath, e.name));
-    if (rel.split(path.sep).some((p) => p.startsWith('.'))) continue;
-    out.set(rel.split(path.sep).join('/'), await readFile(path.join(e.parentPath, e.name)));
-  }
-  return out;
 }
 
 async function keys(bucket: string, prefix = ''): Promise<string[]> {
