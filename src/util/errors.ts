@@ -1,0 +1,16 @@
+/**
+ * The root of every error camctl throws on purpose. Each layer extends it with its own class and a
+ * stable `code` (the way undici names its errors `UND_ERR_*`), so a caller can tell errors apart
+ * with `err instanceof CamctlError && err.code === '…'` without parsing messages; the lower-level
+ * error, when there is one, is kept in `cause`.
+ */
+export class CamctlError extends Error {
+  /** A stable, machine-readable code: it does not change when the message is reworded. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
