@@ -14,3 +14,17 @@ export class CamctlError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * An option passed to a camctl function or constructor is out of its range or of the wrong kind.
+ * It names the option, so the caller knows which argument to fix.
+ */
+export class InvalidOptionError extends CamctlError {
+  /** The option's name as the caller spelled it (`maxPacketBytes`, `port`…). */
+  readonly option: string;
+
+  constructor(option: string, message: string, options: { cause?: unknown } = {}) {
+    super('ERR_CAMCTL_INVALID_OPTION', `${option}: ${message}`, options);
+    this.option = option;
+  }
+}
