@@ -32,7 +32,7 @@ function script(repoRoot: string, dataDir: string, outFile: string, link: Link, 
   const mod = (p: string): string => JSON.stringify(path.join(repoRoot, 'dist', 'src', p));
   return `
     const { SequoiaDevice } = await import(${mod('devices/sequoia/device.js')});
-    const { SequoiaPtpBackend, startSequoiaPtpIp } = await import(${mod('emulator/sequoia-ptp.js')});
+    const { SequoiaPtpBackend, startSequoiaPtpIp } = await import(${mod('emulator/sequoia/ptp-face.js')});
     const device = await SequoiaDevice.open({ dataDir: ${JSON.stringify(dataDir)} });
     let client, stop;
     if (${JSON.stringify(link)} === 'usb') {

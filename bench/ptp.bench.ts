@@ -44,7 +44,7 @@ import { gphoto2Get, startMemoryResponder, type GphotoRun } from './peers/gphoto
 import { startNginx } from './peers/nginx.js';
 import { requireTool } from './peers/tools.js';
 import { SequoiaDevice } from '../src/devices/sequoia/device.js';
-import { startSequoiaPtpIp } from '../src/emulator/sequoia-ptp.js';
+import { startSequoiaPtpIp } from '../src/emulator/sequoia/ptp-face.js';
 
 const run = promisify(execFile);
 const SIZE = 512 * MiB;

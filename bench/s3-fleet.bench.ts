@@ -19,7 +19,7 @@ import { Child } from './peers/child.js';
 import { CEPH_PACKAGES, missingCephTools, startCeph, type RunningCeph } from './peers/ceph.js';
 import { writeRandomFile } from './peers/files.js';
 import { startSequoiaChild } from './peers/sequoia-emulator.js';
-import { startSequoiaEmulator } from '../src/emulator/sequoia.js';
+import { startSequoiaEmulator } from '../src/emulator/sequoia/emulator.js';
 import { BenchSkip, type Benchmark, type BenchContext, type BenchRow } from './run.js';
 
 const CAMERAS = 8;

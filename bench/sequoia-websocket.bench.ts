@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import type { Benchmark, BenchContext, BenchRow } from './run.js';
 import { startSequoiaChild } from './peers/sequoia-emulator.js';
-import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../src/sequoia/websocket-limits.js';
+import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../src/emulator/sequoia/websocket-limits.js';
 
 const SLOW_CLIENTS = 32;
 const NOTIFICATIONS = 60_000;

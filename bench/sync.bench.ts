@@ -25,7 +25,7 @@ import { link, mkdir, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { BenchSkip, type Benchmark, type BenchContext, type BenchRow } from './run.js';
 import { startSequoiaChild } from './peers/sequoia-emulator.js';
-import { startSequoiaEmulator } from '../src/emulator/sequoia.js';
+import { startSequoiaEmulator } from '../src/emulator/sequoia/emulator.js';
 
 const LATENCY_MS = 20;
 const BANDWIDTH = 3_000_000;

@@ -3,7 +3,7 @@
  * Prints exactly one JSON line on stdout once listening, then logs to stderr.
  */
 import type { Command } from 'commander';
-import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../sequoia/websocket-limits.js';
+import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../emulator/sequoia/websocket-limits.js';
 import { addLinkOptions, closeOnSignal, linkOptionsFrom, listenError, parseBytes, parseCount, parseNumberOption, parsePort, type LinkFlags } from './emulate-options.js';
 
 interface SequoiaEmulateFlags extends LinkFlags {
@@ -50,7 +50,7 @@ Examples:
   camctl emulate sequoia --latency 20 --bandwidth 3MB   # like the camera's 802.11g link (shared by all connections)`,
     )
     .action(async (flags: SequoiaEmulateFlags) => {
-      const { startSequoiaEmulator } = await import('../emulator/sequoia.js');
+      const { startSequoiaEmulator } = await import('../emulator/sequoia/emulator.js');
       const options = {
         host: flags.host,
         httpPort: parsePort(flags.httpPort, '--http-port'),

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { defaultDataDir } from '../emulator/data-dir.js';
-import { startSequoiaEmulator } from '../emulator/sequoia.js';
+import { startSequoiaEmulator } from '../emulator/sequoia/emulator.js';
 
 const debug = debuglog('camctl:dashboard');
 
@@ -61,7 +61,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const skipped: string[] = [];
   const ptpAdapter = hasModule('../camera/ptpip.js');
   try {
-    const withPtp = hasModule('../emulator/sequoia-ptp.js');
+    const withPtp = hasModule('../emulator/sequoia/ptp-face.js');
     const seq = await startSequoiaEmulator({
       dataDir: path.join(root, 'sequoia'),
       host: '127.0.0.1',

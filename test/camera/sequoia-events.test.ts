@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCamera } from '../../src/camera/open.js';
 import type { CameraEvent } from '../../src/camera/types.js';
-import { startSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { startSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {

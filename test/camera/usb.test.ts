@@ -10,7 +10,7 @@ import type { CameraError } from '../../src/camera/errors.js';
 import { openCamera } from '../../src/camera/open.js';
 import { detectUsbCameras, setUsbDeviceSource } from '../../src/camera/usb.js';
 import type { Camera } from '../../src/camera/types.js';
-import { SequoiaPtpBackend } from '../../src/emulator/sequoia-ptp.js';
+import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
 import { ThetaPtpBackend } from '../../src/emulator/theta-ptp.js';
 import { PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setUsbDeviceSource } from '../../src/camera/usb.js';
-import { SequoiaPtpBackend } from '../../src/emulator/sequoia-ptp.js';
+import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
 import { ThetaPtpBackend } from '../../src/emulator/theta-ptp.js';
 import { PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';

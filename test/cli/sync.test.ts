@@ -6,7 +6,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_NAME } from '../../src/camera/download-record.js';
-import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { cleanup, collect, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from './helpers.js';
 
 beforeAll(requireBuild);

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SequoiaClient, SequoiaError, SequoiaSettingError } from '../../src/sequoia/client.js';
-import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 
 const PYTHON = '/usr/bin/python3';
 const cleanups: Array<() => Promise<unknown> | unknown> = [];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { startSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { startSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { SequoiaClient } from '../../src/sequoia/client.js';
 import { SequoiaEvents, type SequoiaEventItem } from '../../src/sequoia/events-client.js';
 

@@ -22,7 +22,7 @@ import { WebSocket } from 'ws';
 import { hasChromium, launchChromium } from '../../bench/dashboard-browser.js';
 import type { S3SyncState, ServerMessage } from '../../src/dashboard/api-types.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
-import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { cameraFiles } from '../helpers/camera-files.js';
 import { isolateAwsEnvironment, startCephForTests, type RunningCeph } from '../helpers/ceph.js';
 

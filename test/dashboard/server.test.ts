@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import yauzl from 'yauzl';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import type { RemoteEntry, ServerMessage } from '../../src/dashboard/api-types.js';
 import { nonReadingClient } from '../helpers/websocket.js';

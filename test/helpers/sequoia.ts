@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { ManualClock } from '../../src/util/clock.js';
-import { startSequoiaEmulator, type RunningSequoiaEmulator, type SequoiaEmulatorOptions } from '../../src/emulator/sequoia.js';
+import { startSequoiaEmulator, type RunningSequoiaEmulator, type SequoiaEmulatorOptions } from '../../src/emulator/sequoia/emulator.js';
 import { tempDir } from './tmp.js';
 
 export interface TestSequoia extends RunningSequoiaEmulator {

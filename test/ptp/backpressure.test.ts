@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
-import { startSequoiaPtpIp } from '../../src/emulator/sequoia-ptp.js';
+import { startSequoiaPtpIp } from '../../src/emulator/sequoia/ptp-face.js';
 import { Format, Op } from '../../src/ptp/codes.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
-import { SequoiaPtpBackend, startSequoiaPtpIp } from '../../src/emulator/sequoia-ptp.js';
+import { SequoiaPtpBackend, startSequoiaPtpIp } from '../../src/emulator/sequoia/ptp-face.js';
 import { camctlInProcess } from '../helpers/camctl-in-process.js';
 import { plugUsbCamera, unplugAllUsbCameras } from '../helpers/usb-cameras.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
-import { SequoiaPtpBackend, startSequoiaPtpIp } from '../../src/emulator/sequoia-ptp.js';
+import { SequoiaPtpBackend, startSequoiaPtpIp } from '../../src/emulator/sequoia/ptp-face.js';
 import { PtpClient } from '../../src/ptp/client.js';
 import { Ev, Format, Op, Prop, Resp } from '../../src/ptp/codes.js';
 import { DataType } from '../../src/ptp/codes.js';

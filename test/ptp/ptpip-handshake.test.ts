@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
-import { startSequoiaPtpIp } from '../../src/emulator/sequoia-ptp.js';
+import { startSequoiaPtpIp } from '../../src/emulator/sequoia/ptp-face.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import {
   InitFailReason, PacketType, encodeCmdRequest, encodeInitCommandRequest, encodeInitEventRequest, type ControlPacket,

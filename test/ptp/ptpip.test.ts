@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
-import { startSequoiaPtpIp } from '../../src/emulator/sequoia-ptp.js';
+import { startSequoiaPtpIp } from '../../src/emulator/sequoia/ptp-face.js';
 import { PtpIpInitError, PtpLimitError, PtpProtocolError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import {

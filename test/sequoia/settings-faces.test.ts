@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SequoiaPtpBackend } from '../../src/emulator/sequoia-ptp.js';
+import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { startPtpIpFace } from '../../src/emulator/ptpip-face.js';
 import { PtpDeviceError } from '../../src/ptp/backend.js';
 import { DataType, Prop, Resp } from '../../src/ptp/codes.js';

@@ -15,7 +15,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
 import { cleanup, closedPort, collect, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from '../cli/helpers.js';
 import { cameraFiles } from '../helpers/camera-files.js';

@@ -12,14 +12,14 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { debuglog } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { SequoiaDevice } from '../devices/sequoia/device.js';
-import { StorageError, checkName } from '../devices/storage.js';
+import type { SequoiaDevice } from '../../devices/sequoia/device.js';
+import { StorageError, checkName } from '../../devices/storage.js';
 import { cameraJson, float } from './camera-json.js';
-import { parseRange } from './http-util.js';
-import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
-import { createServerWithTimeouts, DEFAULT_HTTP_TIMEOUTS, type HttpTimeoutOptions } from '../util/http-timeouts.js';
-import { openFileToSend, responseSocket, sendFileBody, type FileToSend } from '../util/send-file.js';
-import { canSendFileToSocket, setSocketSendBuffer } from '../util/zero-copy.js';
+import { parseRange } from './byte-range.js';
+import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../../util/read-body.js';
+import { createServerWithTimeouts, DEFAULT_HTTP_TIMEOUTS, type HttpTimeoutOptions } from '../../util/http-timeouts.js';
+import { openFileToSend, responseSocket, sendFileBody, type FileToSend } from '../../util/send-file.js';
+import { canSendFileToSocket, setSocketSendBuffer } from '../../util/zero-copy.js';
 import { CLOSE_TOO_SLOW, DEFAULT_MAX_WEBSOCKET_CLIENTS, DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES } from './websocket-limits.js';
 import { storedZipSize, writeStoredZip, type ZipEntry } from './zip-store.js';
 import {
@@ -29,7 +29,7 @@ import {
   type ChangeNotification,
   type MediumName,
   type StatusPart,
-} from './types.js';
+} from '../../sequoia/types.js';
 
 const log = debuglog('camctl:sequoia-http');
 

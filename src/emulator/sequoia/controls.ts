@@ -17,10 +17,10 @@
  *   POST /_emulator/gc        {}                            run a full garbage collection, then
  *                             answer the memory figures (only when node runs with --expose-gc)
  */
-import type { SequoiaDevice } from '../devices/sequoia/device.js';
-import { MEDIUM_CONDITIONS, type MediumCondition } from '../sequoia/types.js';
-import { ControlUnavailable, emulatorControlRoutes, linkControl } from './controls.js';
-import type { EmulatedLink } from './link.js';
+import type { SequoiaDevice } from '../../devices/sequoia/device.js';
+import { MEDIUM_CONDITIONS, type MediumCondition } from '../../sequoia/types.js';
+import { ControlUnavailable, emulatorControlRoutes, linkControl } from '../controls.js';
+import type { EmulatedLink } from '../link.js';
 
 export function emulatorState(device: SequoiaDevice, link: EmulatedLink) {
   const media: Record<string, unknown> = {};

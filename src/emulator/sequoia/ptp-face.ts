@@ -17,20 +17,20 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { SequoiaDevice } from '../devices/sequoia/device.js';
-import { StorageError } from '../devices/storage.js';
-import { LIMITS, timelapseMin, type MediumName, type SequoiaConfig } from '../sequoia/types.js';
-import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
-import { PtpEventFanout } from '../ptp/event-fanout.js';
-import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
-import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Prop, Resp, StorageType } from '../ptp/codes.js';
-import { formatPtpDate, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
-import { PtpFileReader } from './files-ptp.js';
-import { STANDARD_OPERATIONS } from '../ptp/responder.js';
+import type { SequoiaDevice } from '../../devices/sequoia/device.js';
+import { StorageError } from '../../devices/storage.js';
+import { LIMITS, timelapseMin, type MediumName, type SequoiaConfig } from '../../sequoia/types.js';
+import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../../ptp/backend.js';
+import { PtpEventFanout } from '../../ptp/event-fanout.js';
+import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from '../ptpip-face.js';
+import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Prop, Resp, StorageType } from '../../ptp/codes.js';
+import { formatPtpDate, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../../ptp/codec.js';
+import { PtpFileReader } from '../files-ptp.js';
+import { STANDARD_OPERATIONS } from '../../ptp/responder.js';
 import {
   PARROT_EXTENSION_DESC, PARROT_VENDOR_ID, ParrotCaptureMode, ParrotEv, ParrotOp, ParrotProp, encodeI32Array, encodeStatusMask,
   encodeSunshineValues, encodeTemperatureValues,
-} from '../ptp/vendors/parrot.js';
+} from '../../ptp/vendors/parrot.js';
 
 const STORAGE_IDS: Record<MediumName, number> = { internal: 0x00010001, sd: 0x00020001 };
 const MEDIUM_OF = new Map<number, MediumName>([[0x00010001, 'internal'], [0x00020001, 'sd']]);

@@ -16,9 +16,9 @@ import { crc32 } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { finished } from 'node:stream/promises';
-import { BufferPool } from '../util/buffer-pool.js';
-import { openFileToSend, READ_BUFFERS, READ_CHUNK_BYTES, type ReadableFile } from '../util/send-file.js';
-import { sendFileToSocket } from '../util/zero-copy.js';
+import { BufferPool } from '../../util/buffer-pool.js';
+import { openFileToSend, READ_BUFFERS, READ_CHUNK_BYTES, type ReadableFile } from '../../util/send-file.js';
+import { sendFileToSocket } from '../../util/zero-copy.js';
 
 export interface ZipEntry {
   /** Name inside the archive, e.g. `0001/IMG_180413_080000_0000_RGB.JPG` (UTF-8). */

@@ -8,12 +8,12 @@
  * const r = await fetch(`${cam.url}/capture`); // {"request":"capture_status","status":"Ready"}
  * await cam.close();
  */
-import { SequoiaDevice, type SequoiaDeviceOptions } from '../devices/sequoia/device.js';
-import { SequoiaHttpFace, type SequoiaServerOptions } from '../sequoia/server.js';
-import { defaultDataDir } from './data-dir.js';
-import type { Clock } from '../util/clock.js';
-import { EmulatedLink } from './link.js';
-import { sequoiaControlRoutes } from './sequoia-controls.js';
+import { SequoiaDevice, type SequoiaDeviceOptions } from '../../devices/sequoia/device.js';
+import { SequoiaHttpFace, type SequoiaServerOptions } from './http-face.js';
+import { defaultDataDir } from '../data-dir.js';
+import type { Clock } from '../../util/clock.js';
+import { EmulatedLink } from '../link.js';
+import { sequoiaControlRoutes } from './controls.js';
 
 /** Options of {@link startSequoiaEmulator}. */
 export interface SequoiaEmulatorOptions
@@ -97,7 +97,7 @@ export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {})
       },
     };
     if (options.ptpipPort !== undefined) {
-      const { startSequoiaPtpIp } = await import('./sequoia-ptp.js');
+      const { startSequoiaPtpIp } = await import('./ptp-face.js');
       const ptp = await startSequoiaPtpIp(device, { host, port: options.ptpipPort, ...link.ptpipOptions() });
       closers.push(() => ptp.close());
       running.ptpip = ptp.address;
