@@ -52,7 +52,7 @@ async function makeCaptures(ctx: BenchContext, dataDir: string, captures: number
   try {
     emu.device.setConfig({ capture_mode: 'single', resolution_rgb: 12, resolution_mono: 0.3, sensors_mask: sensorsMask });
     const r = await emu.device.startCapture();
-    if (!r.ok) throw new Error(`seed capture failed: ${r.status}`);
+    if (!r.ok) throw new Error(`seed capture failed: ${r.reason}`);
     await emu.device.whenSessionEnds();
   } finally {
     await emu.close();

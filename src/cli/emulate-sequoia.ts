@@ -84,7 +84,7 @@ Examples:
           '',
         ].join('\n'),
       );
-      cam.device.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
+      cam.http.websocket.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
       cam.http.on('websocket-dropped', (d) => process.stderr.write(`websocket client ${d.peer} dropped: ${d.reason}\n`));
       cam.device.on('file-added', (f) => process.stderr.write(`wrote /${f.medium}/${f.folder}/${f.name} (${f.size} bytes)\n`));
       await closeOnSignal(() => cam.close());

@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { CamctlError } from '../util/errors.js';
 
 /** Names the cameras use and nothing else: letters, digits, `_`, `-`, `.` (not first). */
 const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
@@ -26,14 +27,12 @@ const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 /** READ_ONLY: the medium takes no writes or deletions; FAULT: it cannot be read (corrupted, failed). */
 export type StorageErrorCode = 'BAD_PATH' | 'NOT_FOUND' | 'FULL' | 'NOT_PRESENT' | 'BUSY' | 'EXISTS' | 'READ_ONLY' | 'FAULT';
 
-export class StorageError extends Error {
-  constructor(
-    readonly code: StorageErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StorageError';
+/** A medium refused an operation; `code` says why (a {@link StorageErrorCode}, stable). */
+export class StorageError extends CamctlError {
+  declare readonly code: StorageErrorCode;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * The Parrot Sequoia HTTP + WebSocket API: request and reply shapes shared by the client
- * (`client.ts`) and the emulator's server face (`server.ts`), so the two cannot drift apart.
+ * (`client.ts`) and the emulator's HTTP and WebSocket faces (src/emulator/sequoia/), so the two
+ * cannot drift apart. The emulated device keeps its own vocabulary (src/devices/sequoia/types.ts);
+ * the faces translate.
  *
  * Shapes follow Parrot's Sequoia API reference and docs/sequoia.md. Where they disagree the
  * firmware's observed behaviour (docs/sequoia.md) wins; each such place says so.

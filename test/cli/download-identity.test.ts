@@ -57,7 +57,8 @@ async function shoot(emu: Emu): Promise<{ folder: string; names: string[] }> {
   const r = await emu.emu.device.startCapture();
   expect(r.ok).toBe(true);
   await emu.emu.device.whenSessionEnds();
-  const folder = (r as { path: string }).path;
+  if (!r.ok || r.folder === undefined) throw new Error('the capture did not start');
+  const folder = `/${r.medium}/${r.folder}`;
   const names = (await readdir(path.join(emu.dataDir, 'media', ...folder.split('/').filter(Boolean)))).filter((n) => !n.startsWith('.')).sort();
   return { folder, names };
 }

@@ -63,7 +63,7 @@ describe.each(['sequoia://', 'ptpip://'])('camctl watch --json over %s, one sing
     const started = await fetch(`${emu.url}/capture/start`);
     expect(started.status).toBe(200);
     await emu.device.whenSessionEnds();
-    expect(emu.device.captureStatus().status).toBe('Ready');
+    expect(emu.device.captureActivity()).toEqual({ kind: 'idle' });
     await until(() => lines().some((l) => l.type === 'capture' && l.state === 'capturing'), 'the capturing line');
 
     // Events arrive in order: once a later change is seen, everything the capture sent is too.

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Format, Resp } from '../../src/ptp/codes.js';
 import { PtpResponseError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
+import { captureStartReply } from '../../src/emulator/sequoia/replies.js';
 import { openWs, startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';
 
 let cam: TestSequoia | undefined;
@@ -100,8 +101,10 @@ describe('concurrent capture starts', () => {
     expect((await cam.post('/config', { ...SMALL, capture_mode: 'timelapse', timelapse_param: 10 })).status).toBe(200);
     // The start is acknowledged once its folder is open; the stop comes in between.
     const starting = cam.device.startCapture();
-    expect(cam.device.stopCapture()).toEqual({ ok: true, status: 'Ready' });
-    expect(await starting).toEqual({ ok: true, status: 'Timelapse running', path: '/internal/0000' });
+    expect(cam.device.stopCapture()).toEqual({ ok: true });
+    const started = await starting;
+    expect(started).toEqual({ ok: true, activity: { kind: 'series', medium: 'internal', folder: '0000' }, medium: 'internal', folder: '0000' });
+    expect(captureStartReply(started)).toEqual({ httpStatus: 200, status: 'Timelapse running', path: '/internal/0000' });
     await cam.device.whenSessionEnds();
     expect((await cam.get('/capture')).body).toEqual({ request: 'capture_status', status: 'Ready' });
     // It took its first picture, as a timelapse stopped right after its start does.

@@ -5,9 +5,9 @@
  * `stepMs` of simulated time while the attitude visibly rotates about that axis.
  */
 import type { Clock, TimerHandle } from '../../util/clock.js';
-import type { CalibrationState } from '../../sequoia/types.js';
+import type { CalibrationState, CalibrationTargetName } from './types.js';
 
-export type CalibrationTargetName = 'body' | 'sunshine';
+export type { CalibrationTargetName };
 
 const SEQUENCE: CalibrationState[] = ['Psi pending', 'Theta pending', 'Phi pending', 'Ok'];
 

@@ -3,6 +3,7 @@
  * looping back to the start. GPS position, heading (the body's yaw), ground speed and distance
  * flown — which drives `gps_position` and `auto` captures — all come from here.
  */
+import { InvalidOptionError } from '../../util/errors.js';
 
 /** A point of the flight track. */
 export interface Waypoint {
@@ -80,12 +81,12 @@ export class FlightTrack {
   private readonly loopLength: number;
 
   constructor(opts: FlightTrackOptions) {
-    if (!Array.isArray(opts.waypoints) || opts.waypoints.length < 1) throw new RangeError('a track needs at least one waypoint');
+    if (!Array.isArray(opts.waypoints) || opts.waypoints.length < 1) throw new InvalidOptionError('waypoints', 'a track needs at least one waypoint');
     for (const w of opts.waypoints) {
-      if (!(Math.abs(w.lat) <= 90 && Math.abs(w.lon) <= 180)) throw new RangeError(`invalid waypoint ${JSON.stringify(w)}`);
+      if (!(Math.abs(w.lat) <= 90 && Math.abs(w.lon) <= 180)) throw new InvalidOptionError('waypoints', `invalid waypoint ${JSON.stringify(w)}`);
     }
-    if (!(opts.speed >= 0 && opts.speed < 200)) throw new RangeError('speed must be between 0 and 200 m/s');
-    if (!(opts.altitude >= 0 && opts.altitude < 10_000)) throw new RangeError('altitude must be between 0 and 10000 m');
+    if (!(opts.speed >= 0 && opts.speed < 200)) throw new InvalidOptionError('speed', 'must be between 0 and 200 m/s');
+    if (!(opts.altitude >= 0 && opts.altitude < 10_000)) throw new InvalidOptionError('altitude', 'must be between 0 and 10000 m');
     this.waypoints = opts.waypoints.map((w) => ({ lat: w.lat, lon: w.lon }));
     this.speed = opts.speed;
     this.altitude = opts.altitude;

@@ -6,11 +6,11 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEFAULT_CONFIG, type ManualMode, type SequoiaConfig } from '../../sequoia/types.js';
+import { DEFAULT_CONFIG, type DeviceConfig, type ManualMode } from './types.js';
 import { DEFAULT_MANUAL_MODE, validateConfigPatch } from './settings.js';
 
 export interface PersistedState {
-  config: SequoiaConfig;
+  config: DeviceConfig;
   /** Next folder number to open (0000, 0001, …), shared by both media as on the camera. */
   nextFolder: number;
   ssid: string;

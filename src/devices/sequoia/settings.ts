@@ -1,39 +1,33 @@
 /**
- * Validation of the Sequoia's settings as the firmware does it: each field on its own, accepted
- * or rejected with the firmware's error text (docs/sequoia.md), so a POST with one bad field still
- * applies the others. The camera's own web UI sends numbers as strings and `bit_depth` as
- * `"10bits"`; both forms are accepted.
+ * Validation of the Sequoia's settings as the firmware does it: each field on its own, applied or
+ * refused with a {@link SettingRefusal}, so a change with one bad field still applies the others.
+ * Values arrive typed (numbers as numbers); reading the camera's web-UI forms ("10bits", numbers
+ * as strings) is the HTTP face's business.
  */
 import {
   CAPTURE_MODES,
-  CONFIG_ERRORS,
-  LIMITS,
   MONO_BANDS,
-  type CaptureMode,
+  SETTING_LIMITS,
+  type DeviceConfig,
   type ExposureSetting,
   type ManualMode,
-  type MediumName,
-  type SequoiaConfig,
   onStep,
   timelapseMin,
-} from '../../sequoia/types.js';
+} from './types.js';
+import type { OutcomeTree, SettingOutcome, SettingRefusal, SettingsOutcome } from './outcomes.js';
 
-export type FieldResult<T> = { ok: true; value: T } | { ok: false; error: string };
+type FieldResult<T> = { ok: true; value: T } | { ok: false; reason: SettingRefusal };
 
 function ok<T>(value: T): FieldResult<T> {
   return { ok: true, value };
 }
-function bad(error: string): FieldResult<never> {
-  return { ok: false, error };
+const outOfRange: FieldResult<never> = { ok: false, reason: 'out-of-range' };
+
+function isNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** A number, or a string that is exactly a decimal number (the UI's form values). */
-export function looseNumber(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
-  return undefined;
-}
-
+/** What a setting's acceptance depends on besides its value. */
 export interface ConfigContext {
   /** Whether a capture is running (storage cannot change then). */
   capturing: boolean;
@@ -44,91 +38,66 @@ export interface ConfigContext {
 
 /** A number within [min, max] that is a whole number of `step`s (what the camera can keep). */
 function stepped(v: unknown, min: number, max: number, step: number): FieldResult<number> {
-  const n = looseNumber(v);
-  if (n === undefined || n < min || n > max || !onStep(n, step)) return bad(CONFIG_ERRORS.badValue);
+  if (!isNumber(v) || v < min || v > max || !onStep(v, step)) return outOfRange;
   // Stored on the step exactly (2.675 s, not 2.67499…), so every face reads the same number.
-  return ok(Number((Math.round(n / step) * step).toFixed(6)));
+  return ok(Number((Math.round(v / step) * step).toFixed(6)));
 }
 
-type Validators = { [K in keyof SequoiaConfig]: (v: unknown, ctx: ConfigContext) => FieldResult<SequoiaConfig[K]> };
+type Validators = { [K in keyof DeviceConfig]: (v: unknown, ctx: ConfigContext) => FieldResult<DeviceConfig[K]> };
 
+const L = SETTING_LIMITS;
 const validators: Validators = {
-  capture_mode(v) {
-    return typeof v === 'string' && (CAPTURE_MODES as readonly string[]).includes(v) ? ok(v as CaptureMode) : bad(CONFIG_ERRORS.badValue);
-  },
-  timelapse_param(v, ctx) {
-    // At most one frame per second with the RGB sensor on: the minimum follows the sensors.
-    return stepped(v, timelapseMin(ctx.sensorsMask), LIMITS.timelapse.max, LIMITS.timelapse.step);
-  },
-  gps_param(v) {
-    return stepped(v, LIMITS.gps.min, LIMITS.gps.max, LIMITS.gps.step);
-  },
-  overlap_param(v) {
-    return stepped(v, LIMITS.overlap.min, LIMITS.overlap.max, LIMITS.overlap.step);
-  },
-  resolution_rgb(v) {
-    const n = looseNumber(v);
-    return n === 12 || n === 16 ? ok(n) : bad(CONFIG_ERRORS.invalidResolution);
-  },
-  resolution_mono(v) {
-    const n = looseNumber(v);
-    return n === 0.3 || n === 1.2 ? ok(n) : bad(CONFIG_ERRORS.invalidResolution);
-  },
-  bit_depth(v) {
-    const text = typeof v === 'string' ? v.replace(/\s*bits?$/i, '') : v;
-    const n = looseNumber(text);
-    return n === 8 || n === 10 ? ok(n) : bad(CONFIG_ERRORS.invalidBitDepth);
-  },
-  sensors_mask(v) {
-    const n = looseNumber(v);
-    return n !== undefined && Number.isInteger(n) && n >= LIMITS.sensorsMask.min && n <= LIMITS.sensorsMask.max
-      ? ok(n)
-      : bad(CONFIG_ERRORS.invalidMask);
-  },
+  capture_mode: (v) => (typeof v === 'string' && (CAPTURE_MODES as readonly string[]).includes(v) ? ok(v as DeviceConfig['capture_mode']) : outOfRange),
+  // At most one frame per second with the RGB sensor on: the minimum follows the sensors.
+  timelapse_param: (v, ctx) => stepped(v, timelapseMin(ctx.sensorsMask), L.timelapse.max, L.timelapse.step),
+  gps_param: (v) => stepped(v, L.gps.min, L.gps.max, L.gps.step),
+  overlap_param: (v) => stepped(v, L.overlap.min, L.overlap.max, L.overlap.step),
+  resolution_rgb: (v) => (v === 12 || v === 16 ? ok(v) : outOfRange),
+  resolution_mono: (v) => (v === 0.3 || v === 1.2 ? ok(v) : outOfRange),
+  bit_depth: (v) => (v === 8 || v === 10 ? ok(v) : outOfRange),
+  sensors_mask: (v) => (isNumber(v) && Number.isInteger(v) && v >= L.sensorsMask.min && v <= L.sensorsMask.max ? ok(v) : outOfRange),
   storage_selected(v, ctx) {
-    if (v !== 'internal' && v !== 'sd') return bad(CONFIG_ERRORS.badValue);
-    if (ctx.capturing) return bad(CONFIG_ERRORS.storageBusy);
-    if (v === 'sd' && !ctx.sdPresent) return bad(CONFIG_ERRORS.badValue);
-    return ok(v as MediumName);
+    if (v !== 'internal' && v !== 'sd') return outOfRange;
+    if (ctx.capturing) return { ok: false, reason: 'busy' };
+    if (v === 'sd' && !ctx.sdPresent) return { ok: false, reason: 'no-medium' };
+    return ok(v);
   },
-  auto_select(v) {
-    return v === 'on' || v === 'off' ? ok(v) : bad(CONFIG_ERRORS.badValue);
-  },
+  auto_select: (v) => (v === 'on' || v === 'off' ? ok(v) : outOfRange),
 };
 
-export function isConfigKey(key: string): key is keyof SequoiaConfig {
+/** Whether `key` names one of the camera's settings. */
+export function isConfigKey(key: string): key is keyof DeviceConfig {
   return Object.prototype.hasOwnProperty.call(validators, key);
 }
 
 /**
- * Validates a POSTed config object field by field. Returns the accepted values and a reply entry
- * ("Ok" or the error text) for every key that was sent, in the order sent.
+ * Validates a settings change field by field. Returns the accepted values and an outcome for
+ * every key that was sent, in the order sent.
  */
 export function validateConfigPatch(
-  body: Record<string, unknown>,
-  current: SequoiaConfig,
+  patch: Readonly<Record<string, unknown>>,
+  current: DeviceConfig,
   ctx: Omit<ConfigContext, 'sensorsMask'>,
-): { accepted: Partial<SequoiaConfig>; replies: Record<string, string> } {
-  const accepted: Partial<SequoiaConfig> = {};
-  const replies: Record<string, string> = {};
-  // The mask decides the timelapse limit; judge the period against the mask this POST sets.
-  const maskResult = 'sensors_mask' in body ? validators.sensors_mask(body.sensors_mask, { ...ctx, sensorsMask: 0 }) : undefined;
+): { accepted: Partial<DeviceConfig>; outcomes: Record<string, SettingOutcome> } {
+  const accepted: Partial<DeviceConfig> = {};
+  const outcomes: Record<string, SettingOutcome> = {};
+  // The mask decides the timelapse limit; judge the period against the mask this change sets.
+  const maskResult = 'sensors_mask' in patch ? validators.sensors_mask(patch.sensors_mask, { ...ctx, sensorsMask: 0 }) : undefined;
   const sensorsMask = maskResult?.ok ? maskResult.value : current.sensors_mask;
-  for (const [key, value] of Object.entries(body)) {
-    if (key === 'request') continue;
+  for (const [key, value] of Object.entries(patch)) {
     if (!isConfigKey(key)) {
-      replies[key] = CONFIG_ERRORS.unknownSetting;
+      outcomes[key] = { ok: false, reason: 'unknown-setting' };
       continue;
     }
     const result = (validators[key] as (v: unknown, c: ConfigContext) => FieldResult<unknown>)(value, { ...ctx, sensorsMask });
     if (result.ok) {
       (accepted as Record<string, unknown>)[key] = result.value;
-      replies[key] = 'Ok';
+      outcomes[key] = { ok: true };
     } else {
-      replies[key] = result.error;
+      outcomes[key] = { ok: false, reason: result.reason };
     }
   }
-  return { accepted, replies };
+  return { accepted, outcomes };
 }
 
 // ---- Manual mode ----------------------------------------------------------------------------
@@ -139,6 +108,7 @@ export const EXPOSURE_LIMITS = {
   rgb: { expUs: { min: 10, max: 1_000_000 }, iso: { min: 100, max: 3200 } },
 } as const;
 
+/** Auto exposure everywhere, with the firmware's manual defaults kept for when it is switched. */
 export const DEFAULT_MANUAL_MODE: ManualMode = {
   monochrome: {
     mode: 'auto',
@@ -152,96 +122,91 @@ export const DEFAULT_MANUAL_MODE: ManualMode = {
 
 type Limits = { expUs: { min: number; max: number }; iso: { min: number; max: number } };
 
-function validateExposure(
-  raw: unknown,
-  target: ExposureSetting,
-  limits: Limits,
-): { reply: Record<string, string> | string; applied: boolean } {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { reply: CONFIG_ERRORS.badValue, applied: false };
-  const reply: Record<string, string> = {};
+const REFUSED_VALUE: SettingOutcome = { ok: false, reason: 'out-of-range' };
+const UNKNOWN: SettingOutcome = { ok: false, reason: 'unknown-setting' };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Applies `exp_us` / `iso` entries onto `target`. */
+function applyExposure(raw: Record<string, unknown>, target: ExposureSetting, limits: Limits): SettingsOutcome<OutcomeTree> {
+  const outcomes: OutcomeTree = {};
   let applied = false;
   for (const [key, value] of Object.entries(raw)) {
     if (key !== 'exp_us' && key !== 'iso') {
-      reply[key] = CONFIG_ERRORS.unknownSetting;
+      outcomes[key] = UNKNOWN;
       continue;
     }
-    const n = looseNumber(value);
     const range = key === 'exp_us' ? limits.expUs : limits.iso;
-    if (n === undefined || !Number.isInteger(n) || n < range.min || n > range.max) {
-      reply[key] = CONFIG_ERRORS.badValue;
+    if (!isNumber(value) || !Number.isInteger(value) || value < range.min || value > range.max) {
+      outcomes[key] = REFUSED_VALUE;
     } else {
-      target[key] = n;
-      reply[key] = 'Ok';
+      target[key] = value;
+      outcomes[key] = { ok: true };
       applied = true;
     }
   }
-  return { reply, applied };
+  return { outcomes, applied };
 }
 
-function validateMode(v: unknown): FieldResult<'auto' | 'manual'> {
-  return v === 'auto' || v === 'manual' ? ok(v) : bad(CONFIG_ERRORS.badValue);
+function isMode(v: unknown): v is 'auto' | 'manual' {
+  return v === 'auto' || v === 'manual';
 }
 
 /**
- * Applies a POSTed manual-mode object onto a copy of `current`. The reply mirrors the posted
- * structure with "Ok" or an error text at each leaf. The API reference's GET example says `near_ir`; the
- * firmware only knows `near_infrared` (docs/sequoia.md) — we accept `near_ir` on input as an alias
- * and always answer `near_infrared`.
+ * Applies an exposure-settings change onto a copy of `current`. The outcomes mirror the change's
+ * structure with an outcome at each leaf; a section that is not an object is refused whole.
  */
-export function applyManualMode(body: Record<string, unknown>, current: ManualMode): { next: ManualMode; reply: Record<string, unknown>; applied: boolean } {
+export function applyManualMode(
+  patch: Readonly<Record<string, unknown>>,
+  current: ManualMode,
+): { next: ManualMode } & SettingsOutcome<Record<string, SettingOutcome | OutcomeTree>> {
   const next: ManualMode = structuredClone(current);
-  const reply: Record<string, unknown> = {};
+  const outcomes: Record<string, SettingOutcome | OutcomeTree> = {};
   let applied = false;
-  for (const [section, value] of Object.entries(body)) {
-    if (section === 'request') continue;
+  for (const [section, value] of Object.entries(patch)) {
+    if (section !== 'rgb' && section !== 'monochrome') {
+      outcomes[section] = UNKNOWN;
+      continue;
+    }
+    if (!isRecord(value)) {
+      outcomes[section] = REFUSED_VALUE;
+      continue;
+    }
+    const tree: OutcomeTree = {};
     if (section === 'rgb') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        reply.rgb = CONFIG_ERRORS.badValue;
-        continue;
-      }
-      const r: Record<string, string> = {};
-      const { mode, ...exposure } = value as Record<string, unknown>;
+      const { mode, ...exposure } = value;
       if (mode !== undefined) {
-        const m = validateMode(mode);
-        r.mode = m.ok ? 'Ok' : m.error;
-        if (m.ok) {
-          next.rgb.mode = m.value;
+        tree.mode = isMode(mode) ? { ok: true } : REFUSED_VALUE;
+        if (isMode(mode)) {
+          next.rgb.mode = mode;
           applied = true;
         }
       }
-      const e = validateExposure(exposure, next.rgb, EXPOSURE_LIMITS.rgb);
-      Object.assign(r, e.reply);
+      const e = applyExposure(exposure, next.rgb, EXPOSURE_LIMITS.rgb);
+      Object.assign(tree, e.outcomes);
       applied ||= e.applied;
-      reply.rgb = r;
-    } else if (section === 'monochrome') {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        reply.monochrome = CONFIG_ERRORS.badValue;
-        continue;
-      }
-      const r: Record<string, unknown> = {};
-      for (const [key, sub] of Object.entries(value as Record<string, unknown>)) {
+    } else {
+      for (const [key, sub] of Object.entries(value)) {
         if (key === 'mode') {
-          const m = validateMode(sub);
-          r.mode = m.ok ? 'Ok' : m.error;
-          if (m.ok) {
-            next.monochrome.mode = m.value;
+          tree.mode = isMode(sub) ? { ok: true } : REFUSED_VALUE;
+          if (isMode(sub)) {
+            next.monochrome.mode = sub;
             applied = true;
           }
-          continue;
+        } else if (!(MONO_BANDS as readonly string[]).includes(key)) {
+          tree[key] = UNKNOWN;
+        } else if (!isRecord(sub)) {
+          tree[key] = REFUSED_VALUE;
+        } else {
+          const e = applyExposure(sub, next.monochrome[key as (typeof MONO_BANDS)[number]], EXPOSURE_LIMITS.mono);
+          tree[key] = e.outcomes;
+          applied ||= e.applied;
         }
-        const band = key === 'near_ir' ? 'near_infrared' : key;
-        if (!(MONO_BANDS as readonly string[]).includes(band)) {
-          r[key] = CONFIG_ERRORS.unknownSetting;
-          continue;
-        }
-        const e = validateExposure(sub, next.monochrome[band as (typeof MONO_BANDS)[number]], EXPOSURE_LIMITS.mono);
-        r[key] = e.reply;
-        applied ||= e.applied;
       }
-      reply.monochrome = r;
-    } else {
-      reply[section] = CONFIG_ERRORS.unknownSetting;
     }
+    outcomes[section] = tree;
   }
-  return { next, reply, applied };
+  return { next, outcomes, applied };
 }

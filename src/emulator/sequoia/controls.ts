@@ -18,7 +18,9 @@
  *                             answer the memory figures (only when node runs with --expose-gc)
  */
 import type { SequoiaDevice } from '../../devices/sequoia/device.js';
-import { MEDIUM_CONDITIONS, type MediumCondition } from '../../sequoia/types.js';
+import { MEDIUM_CONDITIONS, type MediumCondition } from '../../devices/sequoia/types.js';
+import { InvalidOptionError } from '../../util/errors.js';
+import { captureStatus } from './replies.js';
 import { ControlUnavailable, emulatorControlRoutes, linkControl } from '../controls.js';
 import type { EmulatedLink } from '../link.js';
 
@@ -36,7 +38,7 @@ export function emulatorState(device: SequoiaDevice, link: EmulatedLink) {
     position: device.position(),
     track: device.trackOptions(),
     link: link.options,
-    capture: device.captureStatus(),
+    capture: captureStatus(device.captureActivity()),
     memory: processMemory(),
   };
 }
@@ -68,19 +70,19 @@ function collectGarbage(): Record<string, unknown> {
 
 function apply(device: SequoiaDevice, name: string, body: Record<string, unknown>): void {
   const medium = (v: unknown) => {
-    if (v !== 'internal' && v !== 'sd') throw new Error('medium must be "internal" or "sd"');
+    if (v !== 'internal' && v !== 'sd') throw new InvalidOptionError('medium', 'must be "internal" or "sd"');
     return v;
   };
   switch (name) {
     case 'sd':
-      if (typeof body.present !== 'boolean') throw new Error('present must be true or false');
+      if (typeof body.present !== 'boolean') throw new InvalidOptionError('present', 'must be true or false');
       device.setSdPresent(body.present);
       return;
     case 'fill': {
       const m = medium(body.medium);
       if (body.free === null) return device.unfillMedium(m);
       const free = body.free ?? 0;
-      if (typeof free !== 'number' || !(free >= 0)) throw new Error('free must be a number of bytes ≥ 0, or null');
+      if (typeof free !== 'number' || !(free >= 0)) throw new InvalidOptionError('free', 'must be a number of bytes ≥ 0, or null');
       device.fillMedium(m, free);
       return;
     }
@@ -88,23 +90,23 @@ function apply(device: SequoiaDevice, name: string, body: Record<string, unknown
       const m = medium(body.medium);
       const state = body.state;
       if (typeof state !== 'string' || !(MEDIUM_CONDITIONS as readonly string[]).includes(state)) {
-        throw new Error(`state must be one of ${MEDIUM_CONDITIONS.map((c) => `"${c}"`).join(', ')}`);
+        throw new InvalidOptionError('state', `must be one of ${MEDIUM_CONDITIONS.map((c) => `"${c}"`).join(', ')}`);
       }
       device.setMediumCondition(m, state as MediumCondition);
       return;
     }
     case 'sunshine':
-      if (typeof body.connected !== 'boolean') throw new Error('connected must be true or false');
+      if (typeof body.connected !== 'boolean') throw new InvalidOptionError('connected', 'must be true or false');
       device.setSunshineConnected(body.connected);
       return;
     case 'gps':
-      if (body.fix !== null && typeof body.fix !== 'boolean') throw new Error('fix must be true, false or null');
+      if (body.fix !== null && typeof body.fix !== 'boolean') throw new InvalidOptionError('fix', 'must be true, false or null');
       device.setGpsFix(body.fix === null ? undefined : body.fix);
       return;
     case 'track': {
       const waypoints = body.waypoints;
       if (!Array.isArray(waypoints) || waypoints.some((w) => typeof w?.lat !== 'number' || typeof w?.lon !== 'number')) {
-        throw new Error('waypoints must be a list of {lat, lon}');
+        throw new InvalidOptionError('waypoints', 'must be a list of {lat, lon}');
       }
       const current = device.trackOptions();
       device.setTrack({

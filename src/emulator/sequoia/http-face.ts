@@ -1,17 +1,17 @@
 /**
- * The Sequoia's HTTP + WebSocket face over a {@link SequoiaDevice}: every endpoint of Parrot's
- * Sequoia API reference (docs/sequoia.md) with the reply shapes of src/sequoia/types.ts.
+ * The Sequoia's HTTP face over a {@link SequoiaDevice}: every endpoint of Parrot's Sequoia API
+ * reference (docs/sequoia.md) with the reply shapes of src/sequoia/types.ts; its `/websocket`
+ * upgrade is the WebSocket face's (websocket-face.ts).
  *
- * The face only translates: requests become device calls, device events become WebSocket
- * notifications. Paths from the network reach files only through the device's confined storage.
+ * The face only translates: requests become device calls (form-values.ts), the device's typed
+ * outcomes become the firmware's texts and HTTP statuses (replies.ts). Paths from the network
+ * reach files only through the device's confined storage.
  */
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
-import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { debuglog } from 'node:util';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { SequoiaDevice } from '../../devices/sequoia/device.js';
 import { StorageError, checkName } from '../../devices/storage.js';
 import { cameraJson, float } from './camera-json.js';
@@ -19,14 +19,16 @@ import { parseRange } from './byte-range.js';
 import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../../util/read-body.js';
 import { createServerWithTimeouts, DEFAULT_HTTP_TIMEOUTS, type HttpTimeoutOptions } from '../../util/http-timeouts.js';
 import { openFileToSend, responseSocket, sendFileBody, type FileToSend } from '../../util/send-file.js';
-import { canSendFileToSocket, setSocketSendBuffer } from '../../util/zero-copy.js';
-import { CLOSE_TOO_SLOW, DEFAULT_MAX_WEBSOCKET_CLIENTS, DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES } from './websocket-limits.js';
+import { canSendFileToSocket } from '../../util/zero-copy.js';
+import { CamctlError } from '../../util/errors.js';
+import { SequoiaWebSocketFace, type SequoiaWebSocketOptions, type WebSocketDrop } from './websocket-face.js';
+import { configFromForm, manualModeFromForm, nearIrReply, wifiFromForm } from './form-values.js';
+import { captureStartReply, captureStatus, outcomeTreeTexts, settingTexts, settingsStatus } from './replies.js';
 import { storedZipSize, writeStoredZip, type ZipEntry } from './zip-store.js';
 import {
   CONFIG_ERRORS,
   MEDIA,
   STATUS_PARTS,
-  type ChangeNotification,
   type MediumName,
   type StatusPart,
 } from '../../sequoia/types.js';
@@ -37,18 +39,9 @@ const log = debuglog('camctl:sequoia-http');
  * Limits of the face. Past them: a body over `maxBodyBytes` gets 413 and a closed connection, a
  * request not received within its timeout gets 408 and a closed connection (node:http).
  */
-export interface SequoiaServerOptions extends HttpTimeoutOptions {
+export interface SequoiaServerOptions extends HttpTimeoutOptions, SequoiaWebSocketOptions {
   /** Largest accepted POST body. Default 64 KiB. */
   maxBodyBytes?: number;
-  /** WebSocket ping period (device clock ms). Default 5000. */
-  pingIntervalMs?: number;
-  /** Most simultaneous WebSocket clients; the next one is answered 503. Default 1024. */
-  maxWebSocketClients?: number;
-  /**
-   * Most bytes queued for one WebSocket client (ws's `bufferedAmount`, on top of what the kernel's
-   * socket buffers hold). A client further behind is dropped with close code 1008. Default 64 KiB.
-   */
-  maxWebSocketQueueBytes?: number;
   /**
    * Awaited once before every request is served: the emulated link's round trip (its bandwidth
    * is applied to the sockets themselves, see src/emulator/link.ts).
@@ -61,14 +54,16 @@ export interface SequoiaServerOptions extends HttpTimeoutOptions {
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => Promise<boolean>;
 }
 
-/** An error reply: HTTP status + the camera-shaped JSON body. */
-class HttpReply extends Error {
+export type { WebSocketDrop };
+
+/** An error reply on its way out: HTTP status + the camera-shaped JSON body. */
+class HttpReply extends CamctlError {
   constructor(
     readonly status: number,
     readonly body: Record<string, unknown>,
     readonly headers: Record<string, string> = {},
   ) {
-    super(String(body.error ?? body.status ?? status));
+    super('ERR_SEQUOIA_HTTP_REPLY', String(body.error ?? body.status ?? status));
   }
 }
 
@@ -125,30 +120,17 @@ function asMedium(name: string | undefined, request: string): MediumName {
   return name as MediumName;
 }
 
-/** Why a WebSocket client was dropped, as given to `websocket-dropped` listeners. */
-export interface WebSocketDrop {
-  /** `address:port` of the client. */
-  peer: string;
-  reason: string;
-}
-
 /**
- * Emits `websocket-dropped` ({@link WebSocketDrop}) when it drops a WebSocket client (too slow to
- * read its notifications, or silent to pings).
+ * The HTTP face, with the WebSocket face ({@link SequoiaWebSocketFace}) on its `/websocket`
+ * upgrade. Emits `websocket-dropped` ({@link WebSocketDrop}) when the WebSocket face drops a
+ * client (too slow to read its notifications, or silent to pings).
  */
 export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSocketDrop] }> {
   readonly server: http.Server;
-  private readonly wss: WebSocketServer;
+  /** The notifications and pings of `/websocket`. */
+  readonly websocket: SequoiaWebSocketFace;
   private readonly maxBody: number;
-  private readonly pingIntervalMs: number;
-  private readonly maxClients: number;
-  private readonly maxQueue: number;
   private readonly sockets = new Set<Duplex>();
-  private readonly onNotification: (n: ChangeNotification) => void;
-  private pingTimer?: ReturnType<SequoiaDevice['clock']['setInterval']>;
-  private readonly awaitingPong = new Set<WebSocket>();
-  /** Each client's `address:port`, for the log. */
-  private readonly peers = new WeakMap<WebSocket, string>();
 
   constructor(
     readonly device: SequoiaDevice,
@@ -156,97 +138,20 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
   ) {
     super();
     this.maxBody = opts.maxBodyBytes ?? 64 * 1024;
-    this.pingIntervalMs = opts.pingIntervalMs ?? 5000;
-    this.maxClients = opts.maxWebSocketClients ?? DEFAULT_MAX_WEBSOCKET_CLIENTS;
-    this.maxQueue = opts.maxWebSocketQueueBytes ?? DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES;
-    for (const [k, v] of Object.entries({ maxWebSocketClients: this.maxClients, maxWebSocketQueueBytes: this.maxQueue })) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${v}`);
-    }
+    this.websocket = new SequoiaWebSocketFace(device, opts);
+    this.websocket.on('websocket-dropped', (d) => this.emit('websocket-dropped', d));
     this.server = createServerWithTimeouts(opts, (req, res) => void this.handle(req, res), { ...DEFAULT_HTTP_TIMEOUTS, keepAliveTimeoutMs: 10_000 });
     this.server.on('connection', (socket) => {
       socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
-    this.onNotification = (n) => this.broadcast(cameraJson(n));
-    device.on('notification', this.onNotification);
-    this.pingTimer = device.clock.setInterval(() => this.ping(), this.pingIntervalMs);
+    this.server.on('upgrade', (req, socket, head) => this.websocket.upgrade(req, socket, head));
   }
 
-  // ---- WebSocket -------------------------------------------------------------------------------
-
-  private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/websocket' || this.wss.clients.size >= this.maxClients) {
-      socket.end(`HTTP/1.1 ${path !== '/websocket' ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      // The kernel's send queue is kept as small as ours (Linux doubles SO_SNDBUF), instead of the
-      // megabytes it would autotune to: a client that stops reading then passes
-      // `maxWebSocketQueueBytes` after some 200 KB (on loopback, plus its own receive buffer), and
-      // each one costs the machine that much at most. Without the native addon the kernel decides.
-      if (socket instanceof Socket) setSocketSendBuffer(socket, this.maxQueue);
-      this.peers.set(ws, peer);
-      ws.on('message', (data, isBinary) => {
-        // The API reference's client answers each ping with the text "pong".
-        if (!isBinary && data.toString().trim() === 'pong') this.awaitingPong.delete(ws);
-      });
-      ws.on('close', () => this.awaitingPong.delete(ws));
-      ws.on('error', () => ws.terminate());
-    });
-  }
-
-  /** Pings every client; one that did not answer the previous ping is dropped, as the camera does. */
-  private ping(): void {
-    const ping = Buffer.from(cameraJson({ status: 'ping' }));
-    for (const ws of this.wss.clients) {
-      if (ws.readyState !== ws.OPEN) continue;
-      if (this.awaitingPong.has(ws)) {
-        this.awaitingPong.delete(ws);
-        this.dropped(ws, 'did not answer ping');
-        ws.terminate();
-        continue;
-      }
-      this.awaitingPong.add(ws);
-      this.sendBounded(ws, ping);
-    }
-  }
-
-  private broadcast(text: string): void {
-    // Encoded once for all clients: ws frames a Buffer without copying it.
-    const data = Buffer.from(text);
-    for (const ws of this.wss.clients) if (ws.readyState === ws.OPEN) this.sendBounded(ws, data);
-  }
-
-  /**
-   * Sends a text message, then drops the client if that leaves it too far behind. A client that
-   * does not read would otherwise make the server queue every notification for it, without bound. Skipping
-   * messages would silently lose notifications, so the client is dropped instead: close 1008
-   * after what was already queued (a client that reads again learns why), no further sends, and
-   * ws destroys the socket if the close handshake does not finish within its 30 s. Memory per
-   * client stays under `maxWebSocketQueueBytes` plus one message.
-   */
-  private sendBounded(ws: WebSocket, data: Buffer): void {
-    ws.send(data, { binary: false });
-    if (ws.bufferedAmount > this.maxQueue) {
-      const reason = `client too slow: ${ws.bufferedAmount} bytes unread`;
-      this.dropped(ws, reason);
-      ws.close(CLOSE_TOO_SLOW, reason.slice(0, 123));
-    }
-  }
-
-  private dropped(ws: WebSocket, reason: string): void {
-    const peer = this.peers.get(ws) ?? 'unknown';
-    log('websocket client %s dropped: %s', peer, reason);
-    this.emit('websocket-dropped', { peer, reason });
-  }
-
+  /** WebSocket clients connected now. */
   get webSocketClients(): number {
-    return this.wss.clients.size;
+    return this.websocket.clients;
   }
 
   // ---- HTTP --------------------------------------------------------------------------------------
@@ -351,17 +256,16 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
   private async capture(req: http.IncomingMessage, res: http.ServerResponse, rest: string[]): Promise<void> {
     this.method(req, ['GET']);
     if (rest.length === 0) {
-      const s = this.device.captureStatus();
+      const s = captureStatus(this.device.captureActivity());
       return this.json(res, 200, { request: 'capture_status', status: s.status, path: s.path });
     }
     if (rest.length === 1 && rest[0] === 'start') {
-      const r = await this.device.startCapture();
-      const status = r.ok ? 200 : r.reason === 'busy' ? 409 : r.reason === 'full' ? 507 : 503;
-      return this.json(res, status, { request: 'capture_start', status: r.status, path: r.ok ? r.path : undefined });
+      const r = captureStartReply(await this.device.startCapture());
+      return this.json(res, r.httpStatus, { request: 'capture_start', status: r.status, path: r.path });
     }
     if (rest.length === 1 && rest[0] === 'stop') {
       const r = this.device.stopCapture();
-      return this.json(res, r.ok ? 200 : 409, { request: 'capture_stop', status: r.status });
+      return this.json(res, r.ok ? 200 : 409, { request: 'capture_stop', status: r.ok ? 'Ready' : 'Capture is not running' });
     }
     throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
   }
@@ -388,9 +292,8 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     if (rest.length) throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
     if (req.method === 'POST') {
       const body = await this.jsonBody(req, 'set_config');
-      const { replies, applied } = this.device.setConfig(body);
-      const anyRejected = Object.values(replies).some((v) => v !== 'Ok');
-      return this.json(res, !applied && anyRejected ? 400 : 200, { request: 'set_config', ...replies });
+      const { outcomes, applied } = this.device.setConfig(configFromForm(body));
+      return this.json(res, settingsStatus(outcomes, applied), { request: 'set_config', ...settingTexts(outcomes) });
     }
     return this.json(res, 200, this.configBody());
   }
@@ -507,15 +410,19 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     const request = ['calibration', target, action].filter(Boolean).join('_');
     if (target === 'radiometric') {
       if (action === 'start') {
-        const r = await this.device.startRadiometricCalibration();
-        return this.json(res, r.ok ? 200 : r.reason === 'full' ? 507 : 409, { request, status: r.status });
+        const r = captureStartReply(await this.device.startRadiometricCalibration(), true);
+        return this.json(res, r.httpStatus, { request, status: r.status });
       }
-      const r = this.device.captureStatus().status === 'Radiometric Calibration Running' ? this.device.stopCapture() : { ok: false, status: 'Calibration is not running' };
-      return this.json(res, r.ok ? 200 : 409, { request, status: r.status });
+      const stopped = this.device.captureActivity().kind === 'radiometric' && this.device.stopCapture().ok;
+      return this.json(res, stopped ? 200 : 409, { request, status: stopped ? 'Ready' : 'Calibration is not running' });
     }
-    const targets = target ? [target as 'body' | 'sunshine'] : (['body', 'sunshine'] as const).slice();
-    const r = action === 'start' ? this.device.startCalibration(targets) : this.device.stopCalibration(targets);
-    return this.json(res, r.ok ? 200 : 409, { request, status: r.status });
+    const targets = target ? [target as 'body' | 'sunshine'] : (['body', 'sunshine'] as const);
+    if (action === 'start') {
+      const r = this.device.startCalibration(targets);
+      return this.json(res, r.ok ? 200 : 409, { request, status: r.ok ? 'Calibration running' : 'Not available' });
+    }
+    const r = this.device.stopCalibration(targets);
+    return this.json(res, r.ok ? 200 : 409, { request, status: r.ok ? 'Ready' : 'Calibration is not running' });
   }
 
   private mediumInfo(name: MediumName) {
@@ -714,8 +621,8 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     if (rest.length) throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
     if (req.method === 'POST') {
       const body = await this.jsonBody(req, 'set_wifi');
-      const { replies, applied } = this.device.setWifi(body);
-      return this.json(res, applied || Object.keys(replies).length === 0 ? 200 : 400, { request: 'set_wifi', ...replies });
+      const { outcomes, applied } = this.device.setWifi(wifiFromForm(body));
+      return this.json(res, settingsStatus(outcomes, applied), { request: 'set_wifi', ...settingTexts(outcomes) });
     }
     const w = this.device.getWifi();
     return this.json(res, 200, { request: 'get_wifi', ssid: w.ssid, status: w.status });
@@ -726,9 +633,10 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     if (rest.length) throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
     if (req.method === 'POST') {
       const body = await this.jsonBody(req, 'set_manualmode');
-      const { reply, applied } = this.device.setManualMode(body);
-      const anyRejected = hasRejection(reply);
-      return this.json(res, !applied && anyRejected ? 400 : 200, { request: 'set_manualmode', ...reply });
+      const { patch, nearIrAlias } = manualModeFromForm(body);
+      const { outcomes, applied } = this.device.setManualMode(patch);
+      const reply = outcomeTreeTexts(outcomes);
+      return this.json(res, settingsStatus(outcomes, applied), { request: 'set_manualmode', ...(nearIrAlias ? nearIrReply(reply) : reply) });
     }
     return this.json(res, 200, { request: 'get_manualmode', ...this.device.getManualMode() });
   }
@@ -747,10 +655,7 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
   }
 
   async close(): Promise<void> {
-    this.device.off('notification', this.onNotification);
-    this.device.clock.clearTimer(this.pingTimer);
-    for (const ws of this.wss.clients) ws.terminate();
-    this.wss.close();
+    this.websocket.close();
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     for (const s of this.sockets) s.destroy();
     await closed;
@@ -768,13 +673,6 @@ function ifRangeMatches(header: string | undefined, etag: string, mtime: Date): 
   if (v.startsWith('"') || v.startsWith('W/')) return v === etag;
   const date = Date.parse(v);
   return Number.isFinite(date) && Math.floor(mtime.getTime() / 1000) === Math.floor(date / 1000);
-}
-
-/** Whether a reply tree holds any leaf other than "Ok" (a rejected field). */
-function hasRejection(reply: unknown): boolean {
-  if (typeof reply === 'string') return reply !== 'Ok';
-  if (typeof reply === 'object' && reply !== null) return Object.values(reply).some(hasRejection);
-  return false;
 }
 
 function round6(v: number): number {

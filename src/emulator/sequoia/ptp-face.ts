@@ -18,8 +18,10 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SequoiaDevice } from '../../devices/sequoia/device.js';
+import type { DeviceChange } from '../../devices/sequoia/events.js';
 import { StorageError } from '../../devices/storage.js';
-import { LIMITS, timelapseMin, type MediumName, type SequoiaConfig } from '../../sequoia/types.js';
+import type { CaptureRefusal, SettingRefusal } from '../../devices/sequoia/outcomes.js';
+import { SETTING_LIMITS, timelapseMin, type DeviceConfig, type MediumName } from '../../devices/sequoia/types.js';
 import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../../ptp/backend.js';
 import { PtpEventFanout } from '../../ptp/event-fanout.js';
 import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from '../ptpip-face.js';
@@ -35,23 +37,23 @@ import {
 const STORAGE_IDS: Record<MediumName, number> = { internal: 0x00010001, sd: 0x00020001 };
 const MEDIUM_OF = new Map<number, MediumName>([[0x00010001, 'internal'], [0x00020001, 'sd']]);
 
-const MODE_TO_PTP: Record<SequoiaConfig['capture_mode'], number> = {
+const MODE_TO_PTP: Record<DeviceConfig['capture_mode'], number> = {
   single: ParrotCaptureMode.Single,
   timelapse: ParrotCaptureMode.Timelapse,
   gps_position: ParrotCaptureMode.GpsPosition,
   auto: ParrotCaptureMode.AutomaticOverlap,
   radiometric: ParrotCaptureMode.RadiometricCalibration,
 };
-const PTP_TO_MODE = new Map(Object.entries(MODE_TO_PTP).map(([k, v]) => [v, k as SequoiaConfig['capture_mode']]));
+const PTP_TO_MODE = new Map(Object.entries(MODE_TO_PTP).map(([k, v]) => [v, k as DeviceConfig['capture_mode']]));
 const RGB_SIZE_TEXT = { 16: '4608 x 3456', 12: '4000 x 3000' } as const;
 const MONO_SIZE_TEXT = { '1.2': '1280 x 960', '0.3': '640 x 480' } as const;
 
 interface PropSpec {
-  desc(c: SequoiaConfig): Omit<DevicePropDesc, 'code'>;
+  desc(c: DeviceConfig): Omit<DevicePropDesc, 'code'>;
   /** The `/config` patch for a value, or undefined for a property that is not a config field. */
   toConfig?(v: PtpValue): Record<string, unknown>;
   /** Config keys whose change changes this property. */
-  keys: Array<keyof SequoiaConfig>;
+  keys: Array<keyof DeviceConfig>;
 }
 
 type Obj = { kind: 'folder'; medium: MediumName; folder: string } | { kind: 'file'; medium: MediumName; folder: string; name: string };
@@ -173,18 +175,18 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       this.events.emit(ParrotEv.Status, [this.statusMask()]);
       if (!this.device.isCapturing) this.stopHeartbeat();
     });
-    on('config-changed', (changed: Partial<SequoiaConfig>) => {
-      const keys = Object.keys(changed) as Array<keyof SequoiaConfig>;
+    on('config-changed', (changed: Partial<DeviceConfig>) => {
+      const keys = Object.keys(changed) as Array<keyof DeviceConfig>;
       for (const [code, spec] of this.props) if (spec.keys.some((k) => keys.includes(k))) this.events.emit(Ev.DevicePropChanged, [code]);
     });
-    on('notification', (n: { capture?: string }) => {
-      if (n.capture === 'running') {
+    on('change', (c: DeviceChange) => {
+      if (c.kind !== 'capture') return;
+      if (c.running) {
         this.events.emit(ParrotEv.Status, [this.statusMask()]);
         this.startHeartbeat();
-      }
-      // A continuous capture stopped between two pictures ends without a CaptureComplete: the
-      // status mask is what tells an initiator the camera is ready again.
-      if (n.capture === 'ready') {
+      } else {
+        // A continuous capture stopped between two pictures ends without a CaptureComplete: the
+        // status mask is what tells an initiator the camera is ready again.
         this.stopHeartbeat();
         this.events.emit(ParrotEv.Status, [this.statusMask()]);
       }
@@ -383,21 +385,15 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     const spec = this.props.get(code);
     const patch = spec?.toConfig?.(value);
     if (!patch) throw new PtpDeviceError(Resp.AccessDenied);
-    const { replies } = this.device.setConfig(patch);
-    for (const [key, reply] of Object.entries(replies)) {
-      if (key in patch && reply !== 'Ok') {
-        // "Storage is busy" while capturing; everything else is a value the camera refuses.
-        throw new PtpDeviceError(/busy/i.test(reply) ? Resp.DeviceBusy : Resp.InvalidDevicePropValue, reply);
-      }
+    const { outcomes } = this.device.setConfig(patch);
+    for (const [key, outcome] of Object.entries(outcomes)) {
+      if (!outcome.ok) throw new PtpDeviceError(SETTING_RESPONSE[outcome.reason], `${key}: ${outcome.reason}`);
     }
   }
 
   private async start(ctx: PtpCallContext): Promise<void> {
     const r = await this.device.startCapture();
-    if (!r.ok) {
-      const code = { full: Resp.StoreFull, unavailable: Resp.StoreNotAvailable, 'read-only': Resp.StoreReadOnly, busy: Resp.DeviceBusy }[r.reason];
-      throw new PtpDeviceError(code, r.status);
-    }
+    if (!r.ok) throw new PtpDeviceError(CAPTURE_RESPONSE[r.reason], `capture refused: ${r.reason}`);
     this.lastCaptureTid = ctx.transactionId;
     this.startHeartbeat();
   }
@@ -417,7 +413,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
 
   async terminateOpenCapture(): Promise<void> {
     const r = this.device.stopCapture();
-    if (!r.ok) throw new PtpDeviceError(Resp.CaptureAlreadyTerminated, r.status);
+    if (!r.ok) throw new PtpDeviceError(Resp.CaptureAlreadyTerminated, 'no capture is running');
   }
 
   async vendorOperation(code: number, params: readonly number[]): Promise<PtpVendorResult | undefined> {
@@ -461,7 +457,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       }
       case ParrotOp.StartMagnetoCalib: {
         const r = d.startCalibration([params[0] === 1 ? 'sunshine' : 'body']);
-        if (!r.ok) throw new PtpDeviceError(Resp.DeviceBusy, r.status);
+        if (!r.ok) throw new PtpDeviceError(Resp.DeviceBusy, 'a capture is running');
         return {};
       }
       case ParrotOp.StopMagnetoCalib:
@@ -509,7 +505,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     m.set(Prop.ImageSize, {
       keys: ['resolution_rgb'],
       desc: (c) => ({ dataType: DataType.STR, getSet: 1, factoryDefault: RGB_SIZE_TEXT[16], current: RGB_SIZE_TEXT[c.resolution_rgb], form: { kind: 'enum', values: [RGB_SIZE_TEXT[16], RGB_SIZE_TEXT[12]] } }),
-      toConfig: (v) => ({ resolution_rgb: v === RGB_SIZE_TEXT[12] ? 12 : 16 }),
+      toConfig: (v) => ({ resolution_rgb: v === RGB_SIZE_TEXT[12] ? 12 : v === RGB_SIZE_TEXT[16] ? 16 : v }),
     });
     m.set(Prop.StillCaptureMode, {
       keys: ['capture_mode'],
@@ -520,8 +516,8 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       keys: ['timelapse_param'],
       // Whole milliseconds, the shortest period following the sensors, as the model accepts them.
       desc: (c) => ({
-        dataType: DataType.UINT32, getSet: 1, factoryDefault: LIMITS.timelapse.default * 1000, current: Math.round(c.timelapse_param * 1000),
-        form: { kind: 'range', min: timelapseMin(c.sensors_mask) * 1000, max: LIMITS.timelapse.max * 1000, step: 1 },
+        dataType: DataType.UINT32, getSet: 1, factoryDefault: SETTING_LIMITS.timelapse.default * 1000, current: Math.round(c.timelapse_param * 1000),
+        form: { kind: 'range', min: timelapseMin(c.sensors_mask) * 1000, max: SETTING_LIMITS.timelapse.max * 1000, step: 1 },
       }),
       toConfig: (v) => ({ timelapse_param: Number(v) / 1000 }),
     });
@@ -533,7 +529,7 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     m.set(ParrotProp.MultispectralImageSize, {
       keys: ['resolution_mono'],
       desc: (c) => ({ dataType: DataType.STR, getSet: 1, factoryDefault: MONO_SIZE_TEXT['1.2'], current: MONO_SIZE_TEXT[String(c.resolution_mono) as '1.2' | '0.3'], form: { kind: 'enum', values: Object.values(MONO_SIZE_TEXT) } }),
-      toConfig: (v) => ({ resolution_mono: v === MONO_SIZE_TEXT['0.3'] ? 0.3 : 1.2 }),
+      toConfig: (v) => ({ resolution_mono: v === MONO_SIZE_TEXT['0.3'] ? 0.3 : v === MONO_SIZE_TEXT['1.2'] ? 1.2 : v }),
     });
     m.set(ParrotProp.MainBitDepth, ro(DataType.UINT8, () => 8, { kind: 'enum', values: [8] }));
     m.set(ParrotProp.MultispectralBitDepth, {
@@ -544,14 +540,14 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     m.set(ParrotProp.GPSInterval, {
       keys: ['gps_param'],
       desc: (c) => ({
-        dataType: DataType.UINT32, getSet: 1, factoryDefault: LIMITS.gps.default * 100, current: Math.round(c.gps_param * 100),
-        form: { kind: 'range', min: LIMITS.gps.min * 100, max: LIMITS.gps.max * 100, step: 1 },
+        dataType: DataType.UINT32, getSet: 1, factoryDefault: SETTING_LIMITS.gps.default * 100, current: Math.round(c.gps_param * 100),
+        form: { kind: 'range', min: SETTING_LIMITS.gps.min * 100, max: SETTING_LIMITS.gps.max * 100, step: 1 },
       }),
       toConfig: (v) => ({ gps_param: Number(v) / 100 }),
     });
     m.set(ParrotProp.OverlapRate, {
       keys: ['overlap_param'],
-      desc: (c) => ({ dataType: DataType.UINT8, getSet: 1, factoryDefault: LIMITS.overlap.default, current: c.overlap_param, form: { kind: 'range', min: LIMITS.overlap.min, max: LIMITS.overlap.max, step: 1 } }),
+      desc: (c) => ({ dataType: DataType.UINT8, getSet: 1, factoryDefault: SETTING_LIMITS.overlap.default, current: c.overlap_param, form: { kind: 'range', min: SETTING_LIMITS.overlap.min, max: SETTING_LIMITS.overlap.max, step: 1 } }),
       toConfig: (v) => ({ overlap_param: Number(v) }),
     });
     m.set(ParrotProp.SelectedStorage, {
@@ -564,6 +560,24 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     return m;
   }
 }
+
+/** A refused setting: busy while capturing, anything else a value the camera does not take. */
+const SETTING_RESPONSE: Record<SettingRefusal, number> = {
+  busy: Resp.DeviceBusy,
+  'out-of-range': Resp.InvalidDevicePropValue,
+  'no-medium': Resp.InvalidDevicePropValue,
+  'unknown-setting': Resp.DevicePropNotSupported,
+};
+
+/** A refused capture. */
+const CAPTURE_RESPONSE: Record<CaptureRefusal, number> = {
+  busy: Resp.DeviceBusy,
+  calibrating: Resp.DeviceBusy,
+  full: Resp.StoreFull,
+  'no-medium': Resp.StoreNotAvailable,
+  'medium-fault': Resp.StoreNotAvailable,
+  'read-only': Resp.StoreReadOnly,
+};
 
 const CALIB_STATUS: Record<string, number> = {
   None: 0, Ok: 1, Running: 2, 'Phi pending': 3, 'Theta pending': 4, 'Psi pending': 5, Failed: 6, Aborted: 7,

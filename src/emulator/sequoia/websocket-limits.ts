@@ -1,5 +1,5 @@
 /**
- * The emulated Sequoia's WebSocket limits (src/sequoia/server.ts), in a file of their own so the
+ * The emulated Sequoia's WebSocket limits (websocket-face.ts), in a file of their own so the
  * CLI can show the defaults without loading the server.
  *
  * The camera is an embedded device on a Wi-Fi link; its notifications are small JSON texts (about
