@@ -32,7 +32,6 @@ import { SettingsStore, type WifiSettings } from './settings-store.js';
 import type { CalibrationState, CalibrationTargetName, DeviceConfig, ManualMode, MediumCondition, MediumName } from './types.js';
 
 export type { FileEvent, SequoiaDeviceEvents, DeviceChange } from './events.js';
-export { captureFileName, thumbnailName } from './capture-pictures.js';
 
 /** Options of the emulated Sequoia. Every field has a safe default. */
 export interface SequoiaDeviceOptions {
