@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { ManualClock } from '../../src/util/clock.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/theta-real');
 

@@ -7,8 +7,8 @@ import type { NetworkAddress } from '../../src/camera/address.js';
 import { openCamera } from '../../src/camera/open.js';
 import { ThetaCamera } from '../../src/camera/theta.js';
 import type { Camera, CameraEvent } from '../../src/camera/types.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 
 let dir: string;
 let emu: RunningThetaEmulator;

@@ -15,9 +15,9 @@
  * answering whatever the power, so a test or demo can always wake the camera; they are no use of
  * the camera (they do not restart its idle count).
  */
-import type { ThetaDevice } from '../devices/theta/device.js';
-import type { ControlAction } from './controls.js';
-import type { EmulatedLink } from './link.js';
+import type { ThetaDevice } from '../../devices/theta/device.js';
+import type { ControlAction } from '../controls.js';
+import type { EmulatedLink } from '../link.js';
 
 /** The PTP/IP face, when the emulator serves one: whether it answers. */
 export interface ThetaPtpIpPresence {

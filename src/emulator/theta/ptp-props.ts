@@ -13,11 +13,11 @@
  * const props = thetaPtpProps(device, face);
  * props.get(0x500e)?.current(); // 2 (normal program)
  */
-import type { ThetaDevice } from '../devices/theta/device.js';
-import { PtpDeviceError } from '../ptp/backend.js';
-import { DataType, Prop, Resp } from '../ptp/codes.js';
-import { formatPtpDate, parsePtpDate, type PropForm, type PtpValue } from '../ptp/codec.js';
-import { RicohCaptureMode, RicohProp, decodeShutterSpeed, encodeShutterSpeed } from '../ptp/vendors/ricoh.js';
+import type { ThetaDevice } from '../../devices/theta/device.js';
+import { PtpDeviceError } from '../../ptp/backend.js';
+import { DataType, Prop, Resp } from '../../ptp/codes.js';
+import { formatPtpDate, parsePtpDate, type PropForm, type PtpValue } from '../../ptp/codec.js';
+import { RicohCaptureMode, RicohProp, decodeShutterSpeed, encodeShutterSpeed } from '../../ptp/vendors/ricoh.js';
 
 export type StillMode = (typeof RicohCaptureMode)[keyof typeof RicohCaptureMode];
 

@@ -8,7 +8,7 @@
  * Mapping (docs/architecture.md rule 1 — this file knows both sides, the device knows no PTP):
  * - DeviceInfo as a real THETA S answers it (its `ptpcam -R 0x1001`): standard 100, vendor 0x6
  *   version 110, functional mode 0x8001, "Ricoh Company, Ltd.", its event list, its formats, its
- *   29 properties in its order (theta-ptp-props.ts); its operations minus the ones whose meaning
+ *   29 properties in its order (ptp-props.ts); its operations minus the ones whose meaning
  *   RICOH does not publish (0x9001, 0x999x), which this emulator cannot answer truthfully, plus
  *   PowerDown and ResetDevicePropValue, which RICOH's USB API reference lists for the S.
  * - One storage 0x00010001 (`internal`, as the theta:// adapter names it); handles as the S gives
@@ -27,17 +27,17 @@
  * const ptp = await startThetaPtpIp(device, { host: '127.0.0.1', port: 0 });
  * // gphoto2 --port ptpip:127.0.0.1:PORT:PORT --summary
  */
-import type { ThetaDevice } from '../devices/theta/device.js';
-import { FOLDER, jpegDimensions, type ThetaFile } from '../devices/theta/catalog.js';
-import { ThetaError } from '../devices/theta/errors.js';
-import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
-import { PtpEventFanout } from '../ptp/event-fanout.js';
-import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
-import { AccessCapability, ALL, AssociationType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../ptp/codes.js';
-import { formatPtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
-import { PtpFileReader } from './files-ptp.js';
-import { RICOH_VENDOR_ID, RicohCaptureMode, RicohOp } from '../ptp/vendors/ricoh.js';
-import { thetaPtpProps, type StillMode, type ThetaPtpProp } from './theta-ptp-props.js';
+import type { ThetaDevice } from '../../devices/theta/device.js';
+import { FOLDER, jpegDimensions, type ThetaFile } from '../../devices/theta/catalog.js';
+import { ThetaError } from '../../devices/theta/errors.js';
+import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../../ptp/backend.js';
+import { PtpEventFanout } from '../../ptp/event-fanout.js';
+import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from '../ptpip-face.js';
+import { AccessCapability, ALL, AssociationType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../../ptp/codes.js';
+import { formatPtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../../ptp/codec.js';
+import { PtpFileReader } from '../files-ptp.js';
+import { RICOH_VENDOR_ID, RicohCaptureMode, RicohOp } from '../../ptp/vendors/ricoh.js';
+import { thetaPtpProps, type StillMode, type ThetaPtpProp } from './ptp-props.js';
 
 const STORAGE_ID = 0x00010001;
 const DCIM_HANDLE = 0x80000000;

@@ -11,14 +11,14 @@
  * has no notFound in v2.0, and in v2.1 keeps it for addresses — `/files/…` — not parameters); more
  * than 128 fileUrls in one v2.1 delete is `tooManyParameters` (403).
  */
-import type { ThetaDevice, ThetaJob } from '../devices/theta/device.js';
-import type { ThetaFile } from '../devices/theta/catalog.js';
-import { relPath } from '../devices/theta/catalog.js';
-import { ThetaError } from '../devices/theta/errors.js';
-import { formatDateTimeZone } from '../devices/theta/options.js';
-import type { SINCE } from '../devices/theta/firmware.js';
-import { COMMANDS_V20, COMMANDS_V21, MAX_DELETE_URLS } from './types.js';
-import type { CommandResponse, OscFileEntry } from './types.js';
+import type { ThetaDevice, ThetaJob } from '../../devices/theta/device.js';
+import type { ThetaFile } from '../../devices/theta/catalog.js';
+import { relPath } from '../../devices/theta/catalog.js';
+import { ThetaError } from '../../devices/theta/errors.js';
+import { formatDateTimeZone } from '../../devices/theta/options.js';
+import type { SINCE } from '../../devices/theta/firmware.js';
+import { COMMANDS_V20, COMMANDS_V21, MAX_DELETE_URLS } from '../../osc/types.js';
+import type { CommandResponse, OscFileEntry } from '../../osc/types.js';
 
 type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
 interface ParamSpec {
