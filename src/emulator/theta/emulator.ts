@@ -89,7 +89,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   const faceOpts: OscServerOptions = {
     roundTrip: () => link.roundTrip(),
     extraRoutes: emulatorControlRoutes({
-      state: () => thetaEmulatorState(device, ptp, link),
+      state: () => thetaEmulatorState(device, osc.sessions, ptp, link),
       controls: { link: linkControl(link), ...thetaPowerControls(device, () => ptp) },
     }),
   };
