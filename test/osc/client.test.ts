@@ -75,7 +75,7 @@ describe('OscClient against the emulator', () => {
     const c = new OscClient({ baseUrl: cam.url, apiVersion: 1, pollIntervalMs: 50 });
     expect((await c.connect()).api).toBe(1);
     expect(c.sessionId).toMatch(/^SID_/);
-    cam.device.startSession(); // another client takes the session
+    cam.osc.sessions.start(); // another client takes the session
     await c.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
     const uri = await c.takePicture();
     expect(uri).toMatch(/^100RICOH\/R\d{7}\.JPG$/);
@@ -88,10 +88,10 @@ describe('OscClient against the emulator', () => {
   });
 
   it('never starts a session in v2.1: switches once, reuses a camera already in v2.1, goes back to v2.0 when asked', async () => {
-    const device = cam.device;
-    const original = device.startSession.bind(device);
+    const sessions = cam.osc.sessions;
+    const original = sessions.start.bind(sessions);
     let started = 0;
-    device.startSession = () => {
+    sessions.start = () => {
       started++;
       return original();
     };
@@ -112,7 +112,7 @@ describe('OscClient against the emulator', () => {
       expect(await c.getOptions(['clientVersion'])).toEqual({ clientVersion: 1 });
       await c.close();
     } finally {
-      device.startSession = original;
+      sessions.start = original;
     }
   });
 

@@ -131,7 +131,7 @@ describe('API v2.1 has no sessions (theta-web-api-v2.1 lists no session command)
     // Still in v2.1, no session was issued.
     const st = (await state())['state'];
     expect(st._apiVersion).toBe(2);
-    expect(cam.device.snapshot().sessionId).toBeUndefined();
+    expect(cam.osc.sessions.current).toBeUndefined();
     const withSid = await exec('camera.getOptions', { sessionId: 'SID_0001', optionNames: ['iso'] });
     expect([withSid.status, withSid.json['error'].code]).toEqual([400, 'invalidParameterName']);
     await exec('camera._finishWlan');

@@ -58,10 +58,10 @@ function idle(e: RunningThetaEmulator): Promise<void> {
   return new Promise((resolve) => {
     const on = (): void => {
       if (e.device.snapshot().captureStatus !== 'idle') return;
-      e.device.off('state', on);
+      e.device.off('status', on);
       resolve();
     };
-    e.device.on('state', on);
+    e.device.on('status', on);
   });
 }
 
