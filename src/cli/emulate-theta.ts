@@ -80,7 +80,7 @@ Examples:
           throw new CliError(`--${(err as Error).message}`);
         }
       }
-      const { startThetaEmulator } = await import('../emulator/theta.js');
+      const { startThetaEmulator } = await import('../emulator/theta/emulator.js');
       const options = {
         host: flags.host,
         httpPort: parsePort(flags.httpPort, '--http-port'),

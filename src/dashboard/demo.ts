@@ -39,7 +39,7 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
-/** The subset of `src/emulator/theta.ts` the demo uses (loaded only when present). */
+/** The subset of `src/emulator/theta/emulator.ts` the demo uses (loaded only when present). */
 interface ThetaEmulatorModule {
   startThetaEmulator(options: { dataDir?: string; host?: string; httpPort?: number; ptpipPort?: number }): Promise<{
     url: string;
@@ -75,10 +75,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
     let thetaUrl: string | undefined;
     if (options.theta !== false) {
-      if (!hasModule('../emulator/theta.js')) skipped.push('THETA: its emulator is not in this build');
+      if (!hasModule('../emulator/theta/emulator.js')) skipped.push('THETA: its emulator is not in this build');
       else {
         // A variable specifier: the THETA emulator is optional and type-checked on its own.
-        const spec = '../emulator/theta.js';
+        const spec = '../emulator/theta/emulator.js';
         const mod = (await import(spec)) as ThetaEmulatorModule;
         const theta = await mod.startThetaEmulator({ dataDir: path.join(root, 'theta'), host: '127.0.0.1', httpPort: 0, ptpipPort: 0 });
         closers.push(() => theta.close());

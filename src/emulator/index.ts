@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 export { startSequoiaEmulator, type SequoiaEmulatorOptions, type RunningSequoiaEmulator } from './sequoia/emulator.js';
-export { startThetaEmulator, type ThetaEmulatorOptions, type RunningThetaEmulator } from './theta.js';
+export { startThetaEmulator, type ThetaEmulatorOptions, type RunningThetaEmulator } from './theta/emulator.js';
 export { ManualClock, RealClock, type Clock, type TimerHandle } from '../util/clock.js';
 export type { FlightTrackOptions, Waypoint } from '../devices/sequoia/flight-track.js';
 export type { PowerSource } from '../devices/theta/battery.js';

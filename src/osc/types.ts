@@ -1,6 +1,6 @@
 /**
  * Open Spherical Camera (OSC) API shapes shared by the client (client.ts) and the emulator's server
- * face (server.ts), so the two cannot drift apart (docs/architecture.md rule 2).
+ * face (src/emulator/theta/osc-server.ts), so the two cannot drift apart (docs/architecture.md rule 2).
  *
  * Facts: docs/osc.md; RICOH's THETA API v2.0 / v2.1 reference (ricohapi/theta-api-specs,
  * protocols/*.md); replies recorded from real cameras (test/fixtures/theta-real/).

@@ -6,7 +6,7 @@
  * period it would refuse is refused before anything is sent.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { cleanup, onCleanup, requireBuild, runCli, runJson, startEmu, tempDir } from './helpers.js';
 
 beforeAll(requireBuild);

@@ -9,7 +9,7 @@
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { camctlInProcess, startCamctlInProcess } from '../helpers/camctl-in-process.js';
 import { cleanup, onCleanup, startEmu, tempDir, until, type Emu } from './helpers.js';

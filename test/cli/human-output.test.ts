@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { renderStatus } from '../../src/cli/status.js';
 import { camctlInProcess } from '../helpers/camctl-in-process.js';
 import { cleanup, startEmu, tempDir } from './helpers.js';

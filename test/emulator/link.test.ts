@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { burstFor } from '../../src/emulator/fair-bucket.js';
 import type { EmulatedLink } from '../../src/emulator/link.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { openWs, startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { OscClient } from '../../src/osc/client.js';
 import { OscClientError } from '../../src/osc/errors.js';
 import { LivePreviewParser, boundaryOf } from '../../src/osc/live-preview.js';
@@ -75,7 +75,7 @@ describe('OscClient against the emulator', () => {
     const c = new OscClient({ baseUrl: cam.url, apiVersion: 1, pollIntervalMs: 50 });
     expect((await c.connect()).api).toBe(1);
     expect(c.sessionId).toMatch(/^SID_/);
-    cam.device.startSession(); // another client takes the session
+    cam.osc.sessions.start(); // another client takes the session
     await c.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
     const uri = await c.takePicture();
     expect(uri).toMatch(/^100RICOH\/R\d{7}\.JPG$/);
@@ -88,10 +88,10 @@ describe('OscClient against the emulator', () => {
   });
 
   it('never starts a session in v2.1: switches once, reuses a camera already in v2.1, goes back to v2.0 when asked', async () => {
-    const device = cam.device;
-    const original = device.startSession.bind(device);
+    const sessions = cam.osc.sessions;
+    const original = sessions.start.bind(sessions);
     let started = 0;
-    device.startSession = () => {
+    sessions.start = () => {
       started++;
       return original();
     };
@@ -112,7 +112,7 @@ describe('OscClient against the emulator', () => {
       expect(await c.getOptions(['clientVersion'])).toEqual({ clientVersion: 1 });
       await c.close();
     } finally {
-      device.startSession = original;
+      sessions.start = original;
     }
   });
 

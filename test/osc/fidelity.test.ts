@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { ManualClock } from '../../src/util/clock.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/theta-real');
 
@@ -131,7 +131,7 @@ describe('API v2.1 has no sessions (theta-web-api-v2.1 lists no session command)
     // Still in v2.1, no session was issued.
     const st = (await state())['state'];
     expect(st._apiVersion).toBe(2);
-    expect(cam.device.snapshot().sessionId).toBeUndefined();
+    expect(cam.osc.sessions.current).toBeUndefined();
     const withSid = await exec('camera.getOptions', { sessionId: 'SID_0001', optionNames: ['iso'] });
     expect([withSid.status, withSid.json['error'].code]).toEqual([400, 'invalidParameterName']);
     await exec('camera._finishWlan');

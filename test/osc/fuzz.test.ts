@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { COMMANDS_V20, OSC_ERROR_STATUS, statusForOscError } from '../../src/osc/types.js';
 import { OscClientError } from '../../src/osc/errors.js';
 import type { OscClientErrorCode } from '../../src/osc/errors.js';
-import { ThetaError } from '../../src/devices/theta/errors.js';
+import { ThetaDeviceError } from '../../src/devices/theta/errors.js';
+import { OscCommandError } from '../../src/emulator/theta/osc-errors.js';
+import { CamctlError } from '../../src/util/errors.js';
 
 let dir: string;
 let cam: RunningThetaEmulator;
@@ -120,8 +122,12 @@ describe('error codes', () => {
     expect(e.cause).toBe(cause);
   });
 
-  it('ThetaError has a stable code and the camera code apart', () => {
-    const e = new ThetaError('canceledShooting', 'shooting is canceled.');
-    expect([e.code, e.deviceCode, e.name]).toEqual(['THETA_DEVICE', 'canceledShooting', 'ThetaError']);
+  it('the device refusal and the OSC error each have a stable code, the reason or camera code apart', () => {
+    const e = new ThetaDeviceError('canceled', 'shooting is canceled.');
+    expect(e).toBeInstanceOf(CamctlError);
+    expect([e.code, e.reason, e.name]).toEqual(['ERR_THETA_DEVICE', 'canceled', 'ThetaDeviceError']);
+    const o = new OscCommandError('canceledShooting', 'shooting is canceled.');
+    expect(o).toBeInstanceOf(CamctlError);
+    expect([o.code, o.oscCode, o.name]).toEqual(['ERR_OSC_COMMAND', 'canceledShooting', 'OscCommandError']);
   });
 });

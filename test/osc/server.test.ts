@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { digestAuthorization } from '../../src/osc/digest.js';
 
 let dir: string;

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExifReader from 'exifreader';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { requireTool } from '../helpers/tmp.js';
 
 const SEED = path.resolve(import.meta.dirname, 'seed');
@@ -91,7 +91,7 @@ describe('npm osc-client against the emulator', () => {
     const onCamera = await readFile(await cam.device.filePath(cam.device.findFile(m![1]!)));
     expect(jpeg.equals(onCamera)).toBe(true);
     // closeSession ran: the session is gone.
-    expect(cam.device.snapshot().sessionId).toBeUndefined();
+    expect(cam.osc.sessions.current).toBeUndefined();
   });
 
   it('runs Osc2Client flows after the switch to v2.1: takePicture, listFiles, startCapture/stopCapture, delete2, reset', async () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { decodeDeviceInfo, valueAllowed, type DevicePropDesc, type PropForm, type PtpValue } from '../../src/ptp/codec.js';
 import { ALL, DataType, Ev, Op, Prop, Resp } from '../../src/ptp/codes.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
@@ -261,7 +261,7 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
       expect(list).toContain('/main/imgsettings/whitebalance');
       expect(list).toContain('/main/actions/powerdown');
 
-      const videoSeconds = Object.values(emu.device.getOptions([emu.device.api === 1 ? '_remainingVideos' : 'remainingVideoSeconds']))[0] as number;
+      const videoSeconds = Object.values(emu.device.getOptions(['remainingVideoSeconds']))[0] as number;
       const expected: Record<string, string> = {
         '5005': 'Current: 2', '500e': 'Current: 2', 'd00f': 'Current: 0', d407: 'Current: 1', d801: 'Current: ', d802: 'Current: 10', d803: 'Current: 300',
         d805: `Current: THETAXS${emu.device.serialNumber}.OSC`, d806: `Current: ${emu.device.serialNumber}`, d807: 'Current: 0', d80b: 'Current: 0', d80c: 'Current: 0',

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { decodeDeviceInfo } from '../../src/ptp/codec.js';
 import { DataType, Ev, Op, Prop, Resp } from '../../src/ptp/codes.js';
 import { PtpResponseError } from '../../src/ptp/errors.js';

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { cleanup, closedPort, collect, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from '../cli/helpers.js';
 import { cameraFiles } from '../helpers/camera-files.js';
 import { isolateAwsEnvironment, s3Env, startCephForTests, type RunningCeph } from '../helpers/ceph.js';

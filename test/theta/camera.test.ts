@@ -7,8 +7,8 @@ import type { NetworkAddress } from '../../src/camera/address.js';
 import { openCamera } from '../../src/camera/open.js';
 import { ThetaCamera } from '../../src/camera/theta.js';
 import type { Camera, CameraEvent } from '../../src/camera/types.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 
 let dir: string;
 let emu: RunningThetaEmulator;
@@ -130,7 +130,7 @@ describe('theta:// Camera adapter', () => {
     }
     // The shared adapter switches the camera back to v2.1 by itself.
     expect(await cam.list('/internal')).toBeInstanceOf(Array);
-    expect(emu.device.api).toBe(2);
+    expect(emu.osc.sessions.api).toBe(2);
   });
 
   it('opens theta://user:password@host with digest authentication', async () => {
@@ -163,9 +163,9 @@ describe('theta:// Camera adapter', () => {
       second = await startThetaEmulator({ dataDir: path.join(dir, 'restart'), speed: 20, httpPort: port });
       await expect.poll(() => events.some((e) => e.type === 'connection' && e.state === 'restored'), { timeout: 30_000 }).toBe(true);
       // The restarted S is back in v2.0; the client switches it to v2.1 again on its own.
-      expect(second.device.api).toBe(1);
+      expect(second.osc.sessions.api).toBe(1);
       expect(await c.list('/')).toEqual([{ kind: 'medium', path: '/internal', name: 'internal', count: 0 }]);
-      expect(second.device.api).toBe(2);
+      expect(second.osc.sessions.api).toBe(2);
     } finally {
       ac.abort();
       await watching;

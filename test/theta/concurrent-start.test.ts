@@ -7,7 +7,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { Format, Resp } from '../../src/ptp/codes.js';
 import { PtpResponseError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
@@ -58,10 +58,10 @@ function idle(e: RunningThetaEmulator): Promise<void> {
   return new Promise((resolve) => {
     const on = (): void => {
       if (e.device.snapshot().captureStatus !== 'idle') return;
-      e.device.off('state', on);
+      e.device.off('status', on);
       resolve();
     };
-    e.device.on('state', on);
+    e.device.on('status', on);
   });
 }
 

@@ -5,17 +5,31 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ExifReader from 'exifreader';
 import { ManualClock } from '../../src/util/clock.js';
 import { ThetaDevice } from '../../src/devices/theta/device.js';
-import { ThetaError } from '../../src/devices/theta/errors.js';
+import { OscSessions } from '../../src/emulator/theta/osc-sessions.js';
+import { OscState } from '../../src/emulator/theta/osc-state.js';
+import { getOptions, setOptions } from '../../src/emulator/theta/osc-options.js';
+import { toOscError } from '../../src/emulator/theta/osc-errors.js';
 import { mp4DurationSeconds, mp4Dimensions } from '../../src/devices/images/theta-mp4.js';
 
 let dir: string;
 let clock: ManualClock;
 let theta: ThetaDevice;
+// The device through the OSC face's eyes (no HTTP): sessions, API level, option names per level,
+// the state fingerprint and OSC error codes are the face's.
+let sessions: OscSessions;
+let state: OscState;
+
+function attach(): void {
+  sessions = new OscSessions(theta, () => state.check());
+  state = new OscState(theta, () => sessions);
+  state.start();
+}
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'camctl-theta-dev-'));
   clock = new ManualClock(Date.UTC(2016, 6, 1, 14, 28, 45));
   theta = await ThetaDevice.open({ dataDir: dir, clock });
+  attach();
 });
 
 afterEach(async () => {
@@ -27,7 +41,8 @@ function code(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ThetaError) return err.deviceCode;
+    const osc = toOscError(err);
+    if (osc) return osc.oscCode;
     throw err;
   }
   return undefined;
@@ -35,60 +50,60 @@ function code(fn: () => unknown): string | undefined {
 
 describe('THETA device model', () => {
   it('issues sessions; only the last id is valid; sessions expire after 180 s', async () => {
-    const a = theta.startSession();
+    const a = sessions.start();
     expect(a).toEqual({ sessionId: 'SID_0001', timeout: 180 });
-    const b = theta.startSession();
+    const b = sessions.start();
     expect(b.sessionId).toBe('SID_0002');
-    expect(code(() => theta.useSession('SID_0001'))).toBe('invalidSessionId');
-    expect(code(() => theta.useSession('SID_0002'))).toBeUndefined();
+    expect(code(() => sessions.use('SID_0001'))).toBe('invalidSessionId');
+    expect(code(() => sessions.use('SID_0002'))).toBeUndefined();
     await clock.advance(181_000);
-    expect(code(() => theta.useSession('SID_0002'))).toBe('invalidSessionId');
+    expect(code(() => sessions.use('SID_0002'))).toBe('invalidSessionId');
   });
 
   it('switches to v2.1 with clientVersion 2 and falls back to v2.0 when the link goes idle', async () => {
-    theta.startSession();
+    sessions.start();
     theta.touch();
-    expect(theta.api).toBe(1);
-    theta.setOptions({ clientVersion: 2 });
-    expect(theta.api).toBe(2);
-    expect(theta.getOptions(['clientVersion', 'captureMode', 'captureModeSupport'])).toEqual({
+    expect(sessions.api).toBe(1);
+    setOptions(theta, sessions, { clientVersion: 2 });
+    expect(sessions.api).toBe(2);
+    expect(getOptions(theta, sessions, ['clientVersion', 'captureMode', 'captureModeSupport'])).toEqual({
       clientVersion: 2,
       captureMode: 'image',
       captureModeSupport: ['image', 'video'],
     });
     theta.touch();
     await clock.advance(179_000);
-    expect(theta.api).toBe(2);
+    expect(sessions.api).toBe(2);
     await clock.advance(2_000);
-    expect(theta.api).toBe(1);
-    expect(theta.getOptions(['captureModeSupport'])).toEqual({ captureModeSupport: ['image', '_video'] });
+    expect(sessions.api).toBe(1);
+    expect(getOptions(theta, sessions, ['captureModeSupport'])).toEqual({ captureModeSupport: ['image', '_video'] });
   });
 
   it('validates options and applies none of a refused request', () => {
-    expect(code(() => theta.setOptions({ iso: 123 }))).toBe('invalidParameterValue');
-    expect(code(() => theta.setOptions({ exposureDelay: 3, nonsense: 1 }))).toBe('invalidParameterName');
-    expect(theta.getOptions(['exposureDelay'])).toEqual({ exposureDelay: 0 });
-    expect(code(() => theta.setOptions({ remainingPictures: 3 }))).toBe('invalidParameterName');
-    expect(code(() => theta.setOptions({ fileFormat: { type: 'mp4', width: 1920, height: 1080 } }))).toBe('invalidParameterValue');
-    theta.setOptions({ captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
-    expect(theta.getOptions(['fileFormat'])).toEqual({ fileFormat: { type: 'mp4', width: 1280, height: 720 } });
-    theta.setOptions({ captureMode: 'image' });
-    expect(theta.getOptions(['fileFormat'])).toEqual({ fileFormat: { type: 'jpeg', width: 5376, height: 2688 } });
-    theta.setOptions({ dateTimeZone: '2020:01:02 03:04:05+09:00' });
-    expect(String(theta.getOptions(['dateTimeZone'])['dateTimeZone'])).toMatch(/^2020:01:02 03:04:0\d\+09:00$/);
-    expect(code(() => theta.setOptions({ dateTimeZone: '2020-01-02T03:04:05Z' }))).toBe('invalidParameterValue');
-    expect(theta.getOptions(['_captureIntervalSupport'])).toEqual({ _captureIntervalSupport: { minInterval: 8, maxInterval: 3600 } });
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
-    expect(theta.getOptions(['_captureIntervalSupport'])).toEqual({ _captureIntervalSupport: { minInterval: 5, maxInterval: 3600 } });
+    expect(code(() => setOptions(theta, sessions, { iso: 123 }))).toBe('invalidParameterValue');
+    expect(code(() => setOptions(theta, sessions, { exposureDelay: 3, nonsense: 1 }))).toBe('invalidParameterName');
+    expect(getOptions(theta, sessions, ['exposureDelay'])).toEqual({ exposureDelay: 0 });
+    expect(code(() => setOptions(theta, sessions, { remainingPictures: 3 }))).toBe('invalidParameterName');
+    expect(code(() => setOptions(theta, sessions, { fileFormat: { type: 'mp4', width: 1920, height: 1080 } }))).toBe('invalidParameterValue');
+    setOptions(theta, sessions, { captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    expect(getOptions(theta, sessions, ['fileFormat'])).toEqual({ fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    setOptions(theta, sessions, { captureMode: 'image' });
+    expect(getOptions(theta, sessions, ['fileFormat'])).toEqual({ fileFormat: { type: 'jpeg', width: 5376, height: 2688 } });
+    setOptions(theta, sessions, { dateTimeZone: '2020:01:02 03:04:05+09:00' });
+    expect(String(getOptions(theta, sessions, ['dateTimeZone'])['dateTimeZone'])).toMatch(/^2020:01:02 03:04:0\d\+09:00$/);
+    expect(code(() => setOptions(theta, sessions, { dateTimeZone: '2020-01-02T03:04:05Z' }))).toBe('invalidParameterValue');
+    expect(getOptions(theta, sessions, ['_captureIntervalSupport'])).toEqual({ _captureIntervalSupport: { minInterval: 8, maxInterval: 3600 } });
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    expect(getOptions(theta, sessions, ['_captureIntervalSupport'])).toEqual({ _captureIntervalSupport: { minInterval: 5, maxInterval: 3600 } });
   });
 
   it('takes a picture: in progress while stitching, then a real equirectangular JPEG', async () => {
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
-    const fp0 = theta.fingerprint;
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    const fp0 = state.fingerprint;
     const job = theta.takePicture();
-    expect(job.state).toBe('inProgress');
+    expect(job.state).toBe('running');
     expect(theta.snapshot().captureStatus).toBe('shooting');
-    expect(theta.fingerprint).not.toBe(fp0);
+    expect(state.fingerprint).not.toBe(fp0);
     expect(code(() => theta.takePicture())).toBe('disabledCommand');
     await clock.advance(1000);
     expect(job.completion()).toBeGreaterThan(0);
@@ -116,20 +131,21 @@ describe('THETA device model', () => {
   });
 
   it('self-timer counts down and _stopSelfTimer cancels with canceledShooting', async () => {
-    theta.setOptions({ exposureDelay: 5 });
+    setOptions(theta, sessions, { exposureDelay: 5 });
     const job = theta.takePicture();
     expect(theta.snapshot().captureStatus).toBe('self-timer countdown');
     await clock.advance(2000);
     theta.stopSelfTimer();
     await job.finished;
-    expect(job.state).toBe('error');
-    expect(job.error?.deviceCode).toBe('canceledShooting');
+    expect(job.state).toBe('failed');
+    expect(toOscError(job.error)?.oscCode).toBe('canceledShooting');
+    expect(job.error?.reason).toBe('canceled');
     expect(theta.snapshot().captureStatus).toBe('idle');
     expect(theta.catalog.count).toBe(0);
   });
 
   it('interval shooting writes pictures at the interval and stops at _captureNumber', async () => {
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _captureInterval: 10, _captureNumber: 3 });
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _captureInterval: 10, _captureNumber: 3 });
     theta.startCapture();
     expect(theta.snapshot().captureStatus).toBe('shooting');
     expect(code(() => theta.takePicture())).toBe('disabledCommand');
@@ -145,7 +161,7 @@ describe('THETA device model', () => {
   });
 
   it('records a video into a playable MJPEG MP4 with the recorded duration', async () => {
-    theta.setOptions({ captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    setOptions(theta, sessions, { captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
     expect(theta.snapshot().recordableTime).toBeGreaterThan(0);
     theta.startCapture();
     await clock.advance(3000);
@@ -165,7 +181,7 @@ describe('THETA device model', () => {
     expect(code(() => theta.findFile('../etc/passwd'))).toBe('invalidParameterValue');
     expect(code(() => theta.findFile('100RICOH/../../x'))).toBe('invalidParameterValue');
     expect(code(() => theta.findFile('100RICOH/R0019999.JPG'))).toBe('notFound');
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
     const job = theta.takePicture();
     await clock.advance(3000);
     await job.finished;
@@ -175,13 +191,14 @@ describe('THETA device model', () => {
   });
 
   it('keeps the counter across restarts and reads the catalog back from disk', async () => {
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
     const job = theta.takePicture();
     await clock.advance(3000);
     await job.finished;
     await theta.close();
     theta = await ThetaDevice.open({ dataDir: dir, clock });
-    expect(theta.api).toBe(1);
+  attach();
+    expect(sessions.api).toBe(1);
     const [f] = theta.listFiles('all', 'newest', 0, 1).entries;
     expect(f).toMatchObject({ name: 'R0010001.JPG', width: 2048, height: 1024, kind: 'image' });
     await theta.deleteFiles('all');
@@ -205,17 +222,17 @@ describe('THETA device model', () => {
   });
 
   it('answers cameraInExclusiveUse to a new session while another client records', async () => {
-    theta.startSession();
-    theta.setOptions({ captureMode: '_video' });
+    sessions.start();
+    setOptions(theta, sessions, { captureMode: '_video' });
     theta.startCapture();
-    expect(code(() => theta.startSession())).toBe('cameraInExclusiveUse');
+    expect(code(() => sessions.start())).toBe('cameraInExclusiveUse');
     await clock.advance(1000);
     await theta.stopCapture();
-    expect(theta.startSession().sessionId).toBe('SID_0002');
+    expect(sessions.start().sessionId).toBe('SID_0002');
   });
 
   it('bracket shooting writes three exposures; composite writes one picture at the end', async () => {
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
     theta.startCapture('bracket');
     expect(theta.snapshot().captureStatus).toBe('bracket shooting');
     // Each exposure is written for real, then the camera waits a second of device time.
@@ -236,11 +253,11 @@ describe('THETA device model', () => {
   });
 
   it('interval composite shooting runs for _compositeShootingTime, saving every _compositeShootingOutputInterval', async () => {
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _compositeShootingTime: 1200, _compositeShootingOutputInterval: 300 });
-    expect(theta.getOptions(['_compositeShootingTime', '_compositeShootingOutputInterval'])).toEqual({ _compositeShootingTime: 1200, _compositeShootingOutputInterval: 300 });
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _compositeShootingTime: 1200, _compositeShootingOutputInterval: 300 });
+    expect(getOptions(theta, sessions, ['_compositeShootingTime', '_compositeShootingOutputInterval'])).toEqual({ _compositeShootingTime: 1200, _compositeShootingOutputInterval: 300 });
     // Out of the documented steps: 600 … 86400 by 600, and 0 or 60 … 600 by 60.
     for (const bad of [{ _compositeShootingTime: 900 }, { _compositeShootingTime: 0 }, { _compositeShootingOutputInterval: 30 }, { _compositeShootingOutputInterval: 660 }]) {
-      expect(code(() => theta.setOptions(bad))).toBe('invalidParameterValue');
+      expect(code(() => setOptions(theta, sessions, bad))).toBe('invalidParameterValue');
     }
     const run = theta.startCapture('composite');
     expect(run.limited).toBe(true);
@@ -262,42 +279,42 @@ describe('THETA device model', () => {
   });
 
   it('answers the S options the reference lists: _latestEnabledExposureDelayTime, _HDMIreso, _wlanChannel, remaining video time', () => {
-    expect(theta.getOptions(['_HDMIresoSupport', '_compositeShootingTimeSupport', '_compositeShootingOutputIntervalSupport'])).toEqual({
+    expect(getOptions(theta, sessions, ['_HDMIresoSupport', '_compositeShootingTimeSupport', '_compositeShootingOutputIntervalSupport'])).toEqual({
       _HDMIresoSupport: ['Auto', 'L', 'M', 'S'],
       _compositeShootingTimeSupport: { maxTime: 86400, minTime: 600, stepSize: 600 },
       _compositeShootingOutputIntervalSupport: { maxInterval: 600, minInterval: 0, stepSize: 60 },
     });
-    theta.setOptions({ _HDMIreso: 'M', _wlanChannel: 6 });
-    expect(theta.getOptions(['_HDMIreso', '_wlanChannel'])).toEqual({ _HDMIreso: 'M', _wlanChannel: 6 });
-    expect(code(() => theta.setOptions({ _wlanChannel: 3 }))).toBe('invalidParameterValue');
+    setOptions(theta, sessions, { _HDMIreso: 'M', _wlanChannel: 6 });
+    expect(getOptions(theta, sessions, ['_HDMIreso', '_wlanChannel'])).toEqual({ _HDMIreso: 'M', _wlanChannel: 6 });
+    expect(code(() => setOptions(theta, sessions, { _wlanChannel: 3 }))).toBe('invalidParameterValue');
     // Options the reference gives no support value have no …Support name.
     for (const name of ['_wlanChannelSupport', 'clientVersionSupport', 'gpsInfoSupport', 'dateTimeZoneSupport', 'remainingPicturesSupport']) {
-      expect(code(() => theta.getOptions([name]))).toBe('invalidParameterName');
+      expect(code(() => getOptions(theta, sessions, [name]))).toBe('invalidParameterName');
     }
-    expect(code(() => theta.setOptions({ _latestEnabledExposureDelayTime: 5 }))).toBe('invalidParameterName');
+    expect(code(() => setOptions(theta, sessions, { _latestEnabledExposureDelayTime: 5 }))).toBe('invalidParameterName');
     // The last self-timer that was on, kept when the timer is switched off.
-    theta.setOptions({ exposureDelay: 4 });
-    theta.setOptions({ exposureDelay: 0 });
-    expect(theta.getOptions(['exposureDelay', '_latestEnabledExposureDelayTime'])).toEqual({ exposureDelay: 0, _latestEnabledExposureDelayTime: 4 });
+    setOptions(theta, sessions, { exposureDelay: 4 });
+    setOptions(theta, sessions, { exposureDelay: 0 });
+    expect(getOptions(theta, sessions, ['exposureDelay', '_latestEnabledExposureDelayTime'])).toEqual({ exposureDelay: 0, _latestEnabledExposureDelayTime: 4 });
     // v2.0 calls the remaining video time _remainingVideos, v2.1 remainingVideoSeconds.
-    const v20 = theta.getOptions(['_remainingVideos'])['_remainingVideos'] as number;
+    const v20 = getOptions(theta, sessions, ['_remainingVideos'])['_remainingVideos'] as number;
     expect(v20).toBeGreaterThan(0);
-    expect(code(() => theta.getOptions(['remainingVideoSeconds']))).toBe('invalidParameterName');
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
-    theta.startSession();
-    theta.setOptions({ clientVersion: 2 });
-    expect(theta.getOptions(['remainingVideoSeconds'])).toEqual({ remainingVideoSeconds: v20 });
-    expect(code(() => theta.getOptions(['_remainingVideos']))).toBe('invalidParameterName');
+    expect(code(() => getOptions(theta, sessions, ['remainingVideoSeconds']))).toBe('invalidParameterName');
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    sessions.start();
+    setOptions(theta, sessions, { clientVersion: 2 });
+    expect(getOptions(theta, sessions, ['remainingVideoSeconds'])).toEqual({ remainingVideoSeconds: v20 });
+    expect(code(() => getOptions(theta, sessions, ['_remainingVideos']))).toBe('invalidParameterName');
     // A smaller video format holds more seconds.
-    theta.setOptions({ captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
-    expect(theta.getOptions(['remainingVideoSeconds'])['remainingVideoSeconds']).toBeGreaterThan(v20);
+    setOptions(theta, sessions, { captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    expect(getOptions(theta, sessions, ['remainingVideoSeconds'])['remainingVideoSeconds']).toBeGreaterThan(v20);
   });
 
   it('_autoBracket (S firmware 01.82+): 2 to 13 exposures of iso, shutterSpeed and _colorTemperature, all given', async () => {
-    expect(theta.getOptions(['_autoBracketSupport'])).toEqual({ _autoBracketSupport: { _bracketNumber: 13 } });
+    expect(getOptions(theta, sessions, ['_autoBracketSupport'])).toEqual({ _autoBracketSupport: { _bracketNumber: 13 } });
     const two = { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 400, _colorTemperature: 5100 }, { shutterSpeed: 0.01, iso: 1600, _colorTemperature: 3000 }] };
-    theta.setOptions({ _autoBracket: two, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
-    expect(theta.getOptions(['_autoBracket'])).toEqual({ _autoBracket: two });
+    setOptions(theta, sessions, { _autoBracket: two, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    expect(getOptions(theta, sessions, ['_autoBracket'])).toEqual({ _autoBracket: two });
     for (const bad of [
       { _bracketNumber: 1, _bracketParameters: [two._bracketParameters[0]] },
       { _bracketNumber: 14, _bracketParameters: Array.from({ length: 14 }, () => two._bracketParameters[0]) },
@@ -306,9 +323,9 @@ describe('THETA device model', () => {
       { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 2500, _colorTemperature: 5000 }, two._bracketParameters[1]] },
       { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 400, _colorTemperature: 5050 }, two._bracketParameters[1]] },
     ]) {
-      expect(code(() => theta.setOptions({ _autoBracket: bad }))).toBe('invalidParameterValue');
+      expect(code(() => setOptions(theta, sessions, { _autoBracket: bad }))).toBe('invalidParameterValue');
     }
-    expect(theta.getOptions(['_autoBracket'])).toEqual({ _autoBracket: two });
+    expect(getOptions(theta, sessions, ['_autoBracket'])).toEqual({ _autoBracket: two });
     const run = theta.startCapture('bracket');
     let files: string[] | undefined;
     void run.finished.then((f) => (files = f));
@@ -327,10 +344,11 @@ describe('THETA device model', () => {
     await theta.close();
     await writeFile(path.join(dir, 'internal', '100RICOH', 'R0010042.JPG'), 'not a jpeg at all');
     theta = await ThetaDevice.open({ dataDir: dir, clock });
+  attach();
     const f = theta.findFile('100RICOH/R0010042.JPG');
-    await expect(theta.metadata(f)).rejects.toMatchObject({ deviceCode: 'corruptedFile' });
+    await expect(theta.metadata(f)).rejects.toMatchObject({ reason: 'corrupted-file' });
     // The counter continues after the highest number on the card.
-    theta.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
+    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
     const job = theta.takePicture();
     await clock.advance(2500);
     await job.finished;

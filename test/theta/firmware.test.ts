@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThetaDevice } from '../../src/devices/theta/device.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
-import type { RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { OscClient } from '../../src/osc/client.js';
 import { startCamctlInProcess } from '../helpers/camctl-in-process.js';
 
@@ -59,7 +59,7 @@ describe('an S on firmware 01.42 speaks API v2.0 only', () => {
   it('before 01.42 there is no self-timer', async () => {
     const first = await ThetaDevice.open({ dataDir: path.join(dir, 'first'), firmwareVersion: '01.11' });
     try {
-      expect(() => first.getOptions(['exposureDelay'])).toThrow(expect.objectContaining({ deviceCode: 'invalidParameterName' }));
+      expect(() => first.getOptions(['exposureDelay'])).toThrow(expect.objectContaining({ reason: 'unknown-setting' }));
       expect(first.getOptions(['iso'])).toEqual({ iso: 0 });
     } finally {
       await first.close();

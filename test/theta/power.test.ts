@@ -15,7 +15,7 @@ import { ThetaCamera } from '../../src/camera/theta.js';
 import type { CameraEvent } from '../../src/camera/types.js';
 import type { CameraView } from '../../src/dashboard/api-types.js';
 import { CameraHub } from '../../src/dashboard/hub.js';
-import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { Op } from '../../src/ptp/codes.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import { ManualClock } from '../../src/util/clock.js';

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { startDashboard } from '../../src/dashboard/server.js';
 import { ManualClock } from '../../src/util/clock.js';
 

@@ -4,14 +4,16 @@
  * depends on the image size). Facts: docs/osc.md "Options on the THETA S" and RICOH's
  * theta-api-specs (theta-web-api-v2.0/options/*.md).
  *
- * Names are the API's; the API level changes a few spellings (`_video` in v2.0 is `video` in v2.1,
- * v2.1 adds `previewFormat` and the un-prefixed interval options).
+ * Names are the camera's own, as RICOH's theta-api-specs spell them in API v2.1 (`captureInterval`,
+ * `remainingVideoSeconds`, captureMode `video`): one vocabulary for every face. The v2.0 spellings
+ * (`_captureInterval`, `_video`…), which options exist at which API level, and `clientVersion`
+ * are the OSC face's business (src/emulator/theta/osc-options.ts). A value out of range is an
+ * InvalidOptionError naming the option; an unknown name a ThetaDeviceError `unknown-setting`.
  */
-import { ThetaError } from './errors.js';
+import { InvalidOptionError } from '../../util/errors.js';
+import { ThetaDeviceError } from './errors.js';
 import { hasFeature } from './firmware.js';
 import type { SINCE } from './firmware.js';
-
-export type ApiVersion = 1 | 2;
 
 export interface ImageFormat {
   type: 'jpeg';
@@ -178,7 +180,6 @@ export function defaultOptions(): OptionValues {
 
 /** Read-only facts the option layer needs from the device. */
 export interface OptionContext {
-  api: ApiVersion;
   remainingPictures: number;
   remainingSpace: number;
   totalSpace: number;
@@ -192,8 +193,8 @@ export interface OptionContext {
   firmware?: number;
 }
 
-function bad(name: string, value: unknown, why: string): ThetaError {
-  return new ThetaError('invalidParameterValue', `${name}: ${JSON.stringify(value)} ${why}`);
+function bad(name: string, value: unknown, why: string): InvalidOptionError {
+  return new InvalidOptionError(name, `${JSON.stringify(value)} ${why}`);
 }
 
 function isInt(v: unknown): v is number {
@@ -275,25 +276,20 @@ interface OptionDef {
   get: Getter;
   set?: Setter;
   support?: Getter;
-  /** API levels where the option exists (default both). */
-  api?: ApiVersion[];
   /** Refused while shooting. */
   shooting?: boolean;
   /** Firmware feature the option came with (firmware.ts); older firmware does not know it. */
   since?: keyof typeof SINCE;
 }
 
-const captureModeName = (mode: 'image' | 'video', api: ApiVersion) => (mode === 'image' ? 'image' : api === 1 ? '_video' : 'video');
+const CAPTURE_MODES = ['image', 'video'] as const;
 
 const DEFS: Record<string, OptionDef> = {
   captureMode: {
-    get: (o, c) => captureModeName(o.captureMode, c.api),
-    support: (_o, c) => ['image', c.api === 1 ? '_video' : 'video'],
+    get: (o) => o.captureMode,
+    support: () => [...CAPTURE_MODES],
     shooting: true,
-    set: (o, v, c) => {
-      const m = oneOf('captureMode', v, ['image', c.api === 1 ? '_video' : 'video']);
-      o.captureMode = m === 'image' ? 'image' : 'video';
-    },
+    set: (o, v) => void (o.captureMode = oneOf('captureMode', v, CAPTURE_MODES)),
   },
   exposureProgram: {
     get: (o) => o.exposureProgram,
@@ -419,31 +415,14 @@ const DEFS: Record<string, OptionDef> = {
     support: () => ({ minSleepDelay: 30, maxSleepDelay: 1800 }),
     set: (o, v) => void (o.sleepDelay = intRange('sleepDelay', v, 30, 1800, [NEVER])),
   },
-  // v2.0 names; v2.1 calls them captureInterval / captureNumber (theta-web-api-v2.1/options.md)
-  // and the S in v2.1 answers the old names with invalidParameterName.
-  _captureInterval: {
-    api: [1],
-    get: (o) => o.captureInterval,
-    support: (o) => ({ minInterval: minInterval(o), maxInterval: 3600 }),
-    shooting: true,
-    set: (o, v) => void (o.captureInterval = intRange('_captureInterval', v, minInterval(o), 3600)),
-  },
-  _captureNumber: {
-    api: [1],
-    get: (o) => o.captureNumber,
-    support: () => ({ minNumber: 2, maxNumber: 9999 }),
-    shooting: true,
-    set: (o, v) => void (o.captureNumber = intRange('_captureNumber', v, 2, 9999, [0])),
-  },
+  // v2.0 calls these two _captureInterval / _captureNumber (theta-web-api-v2.1/options.md).
   captureInterval: {
-    api: [2],
     get: (o) => o.captureInterval,
     support: (o) => ({ minInterval: minInterval(o), maxInterval: 3600 }),
     shooting: true,
     set: (o, v) => void (o.captureInterval = intRange('captureInterval', v, minInterval(o), 3600)),
   },
   captureNumber: {
-    api: [2],
     get: (o) => o.captureNumber,
     support: () => ({ minNumber: 2, maxNumber: 9999 }),
     shooting: true,
@@ -486,14 +465,8 @@ const DEFS: Record<string, OptionDef> = {
       o.utcOffsetMinutes = offsetMinutes;
     },
   },
-  clientVersion: {
-    since: 'apiV21',
-    get: (_o, c) => c.api,
-    // Applied by the device (it changes the API level); validated here.
-    set: (_o, v) => void oneOf('clientVersion', v, [1, 2]),
-  },
+  // v2.1's option; the S streams this format at every API level.
   previewFormat: {
-    api: [2],
     get: () => ({ ...PREVIEW_FORMAT }),
     support: () => [{ ...PREVIEW_FORMAT }],
     set: (_o, v) => {
@@ -502,31 +475,29 @@ const DEFS: Record<string, OptionDef> = {
     },
   },
   remainingPictures: { get: (_o, c) => c.remainingPictures },
-  _remainingVideos: { api: [1], get: (_o, c) => c.remainingVideoSeconds },
-  remainingVideoSeconds: { api: [2], get: (_o, c) => c.remainingVideoSeconds },
+  // `_remainingVideos` in v2.0.
+  remainingVideoSeconds: { get: (_o, c) => c.remainingVideoSeconds },
   remainingSpace: { get: (_o, c) => c.remainingSpace },
   totalSpace: { get: (_o, c) => c.totalSpace },
 };
 
-function lookup(name: string, c: Pick<OptionContext, 'api' | 'firmware'>): { def: OptionDef; support: boolean } {
-  const known = (d: OptionDef | undefined): d is OptionDef => !!d && (!d.api || d.api.includes(c.api)) && (!d.since || c.firmware === undefined || hasFeature(c.firmware, d.since));
+function lookup(name: string, c: Pick<OptionContext, 'firmware'>): { def: OptionDef; support: boolean } {
+  const known = (d: OptionDef | undefined): d is OptionDef => !!d && (!d.since || c.firmware === undefined || hasFeature(c.firmware, d.since));
   let def = DEFS[name];
   if (known(def)) return { def, support: false };
   if (name.endsWith('Support')) {
     def = DEFS[name.slice(0, -'Support'.length)];
     if (known(def) && def.support) return { def, support: true };
   }
-  throw new ThetaError('invalidParameterName', `unknown option ${JSON.stringify(name)}`);
+  throw new ThetaDeviceError('unknown-setting', `unknown option ${JSON.stringify(name)}`);
 }
 
-/** Names of every option (not the `…Support` ones) at an API level. */
-export function optionNames(api: ApiVersion): string[] {
-  return Object.entries(DEFS)
-    .filter(([, d]) => !d.api || d.api.includes(api))
-    .map(([n]) => n);
+/** Names of every option (not the `…Support` ones), in the camera's own vocabulary. */
+export function optionNames(): string[] {
+  return Object.keys(DEFS);
 }
 
-/** Values of the named options (or their `…Support` values). Unknown name → invalidParameterName. */
+/** Values of the named options (or their `…Support` values). Unknown name → `unknown-setting`. */
 export function readOptions(o: OptionValues, names: string[], c: OptionContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of names) {
@@ -548,8 +519,8 @@ export function writeOptions(o: OptionValues, changes: Record<string, unknown>, 
   const names = Object.keys(changes).sort((a, b) => first(a) - first(b));
   for (const name of names) {
     const { def, support } = lookup(name, c);
-    if (support || !def.set) throw new ThetaError('invalidParameterName', `option ${JSON.stringify(name)} cannot be set`);
-    if (def.shooting && c.busy) throw new ThetaError('disabledCommand', `${name} cannot be changed while shooting`);
+    if (support || !def.set) throw new ThetaDeviceError('read-only-setting', `option ${JSON.stringify(name)} cannot be set`);
+    if (def.shooting && c.busy) throw new ThetaDeviceError('busy', `${name} cannot be changed while shooting`);
     def.set(next, changes[name], c);
   }
   if (next.captureInterval < minInterval(next)) next.captureInterval = minInterval(next);
@@ -588,7 +559,7 @@ export function pickMySettings(o: OptionValues): MySettings {
 
 function checkMySettingNames(names: string[]): void {
   for (const n of names) {
-    if (!(MY_SETTING_OPTIONS as readonly string[]).includes(n)) throw new ThetaError('invalidParameterName', `${JSON.stringify(n)} is not a My Settings option (${MY_SETTING_OPTIONS.join(', ')})`);
+    if (!(MY_SETTING_OPTIONS as readonly string[]).includes(n)) throw new ThetaDeviceError('unknown-setting', `${JSON.stringify(n)} is not a My Settings option (${MY_SETTING_OPTIONS.join(', ')})`);
   }
 }
 
@@ -608,7 +579,7 @@ export function writeMySettings(my: MySettings, changes: Record<string, unknown>
 export function mySettingsFromSaved(saved: unknown): MySettings {
   if (typeof saved !== 'object' || saved === null) return defaultMySettings();
   const m = saved as Partial<MySettings>;
-  const ctx: OptionContext = { api: 1, remainingPictures: 0, remainingSpace: 0, totalSpace: 0, remainingVideoSeconds: 0, nowMs: 0, busy: false };
+  const ctx: OptionContext = { remainingPictures: 0, remainingSpace: 0, totalSpace: 0, remainingVideoSeconds: 0, nowMs: 0, busy: false };
   try {
     return writeMySettings(defaultMySettings(), {
       exposureProgram: m.exposureProgram,

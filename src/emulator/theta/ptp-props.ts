@@ -13,11 +13,11 @@
  * const props = thetaPtpProps(device, face);
  * props.get(0x500e)?.current(); // 2 (normal program)
  */
-import type { ThetaDevice } from '../devices/theta/device.js';
-import { PtpDeviceError } from '../ptp/backend.js';
-import { DataType, Prop, Resp } from '../ptp/codes.js';
-import { formatPtpDate, parsePtpDate, type PropForm, type PtpValue } from '../ptp/codec.js';
-import { RicohCaptureMode, RicohProp, decodeShutterSpeed, encodeShutterSpeed } from '../ptp/vendors/ricoh.js';
+import type { ThetaDevice } from '../../devices/theta/device.js';
+import { PtpDeviceError } from '../../ptp/backend.js';
+import { DataType, Prop, Resp } from '../../ptp/codes.js';
+import { formatPtpDate, parsePtpDate, type PropForm, type PtpValue } from '../../ptp/codec.js';
+import { RicohCaptureMode, RicohProp, decodeShutterSpeed, encodeShutterSpeed } from '../../ptp/vendors/ricoh.js';
 
 export type StillMode = (typeof RicohCaptureMode)[keyof typeof RicohCaptureMode];
 
@@ -136,7 +136,7 @@ function zoneMinutes(text: string, withColon: boolean): number {
 /** The properties, keyed by code, in the order the S's DeviceInfo lists them. */
 export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<number, ThetaPtpProp> {
   // The v2.0 names, whatever API level the OSC face is at.
-  const option = <T>(name: string): T => d.getOptions([name], 1)[name] as T;
+  const option = <T>(name: string): T => d.getOptions([name])[name] as T;
   const still = (): boolean => d.captureMode === 'image';
   /** Passphrase of the direct-mode Wi-Fi: the S ships with the digits of its serial number (passphrase.md). */
   let passphrase = d.serialNumber;
@@ -212,23 +212,22 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
     toOptions: (v) => {
       if (d.capturing) throw new PtpDeviceError(Resp.DeviceBusy, 'a capture is running');
       const want = Number(v) === RicohCaptureMode.Video ? 'video' : 'image';
-      // The option's spelling follows the API level the OSC face is in (`_video` in v2.0).
-      return d.captureMode === want ? {} : { captureMode: want === 'video' && d.api === 1 ? '_video' : want };
+      return d.captureMode === want ? {} : { captureMode: want };
     },
     apply: (v) => {
       if (Number(v) !== RicohCaptureMode.Video) face.setStillMode(Number(v) as StillMode);
     },
   }));
-  m.set(Prop.TimelapseNumber, rw(DataType.UINT16, () => 0, () => option<number>('_captureNumber'), range(0, 9999, 1), {
-    toOptions: (v) => ({ _captureNumber: Number(v) }),
+  m.set(Prop.TimelapseNumber, rw(DataType.UINT16, () => 0, () => option<number>('captureNumber'), range(0, 9999, 1), {
+    toOptions: (v) => ({ captureNumber: Number(v) }),
   }));
   // The shortest interval, and the default, follow the image size: 8 s at 5376×2688, 5 s at
   // 2048×1024 (timelapse_interval.md).
-  const minIntervalMs = (): number => option<{ minInterval: number }>('_captureIntervalSupport').minInterval * 1000;
-  m.set(Prop.TimelapseInterval, rw(DataType.UINT32, (factory) => (factory ? 8000 : minIntervalMs()), () => option<number>('_captureInterval') * 1000, () => ({
+  const minIntervalMs = (): number => option<{ minInterval: number }>('captureIntervalSupport').minInterval * 1000;
+  m.set(Prop.TimelapseInterval, rw(DataType.UINT32, (factory) => (factory ? 8000 : minIntervalMs()), () => option<number>('captureInterval') * 1000, () => ({
     kind: 'range', min: minIntervalMs(), max: 3_600_000, step: 1000,
   }), {
-    toOptions: (v) => ({ _captureInterval: Number(v) / 1000 }),
+    toOptions: (v) => ({ captureInterval: Number(v) / 1000 }),
   }));
   m.set(RicohProp.AudioVolume, rw(DataType.UINT32, () => 100, () => option<number>('_shutterVolume'), range(0, 100, 1), {
     toOptions: (v) => ({ _shutterVolume: Number(v) }),
@@ -279,7 +278,7 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
   }));
   m.set(RicohProp.BatteryStatus, ro(DataType.UINT8, 0, () => BATTERY_STATUS[d.battery.state], oneOf(() => [0, 1, 2])));
   // The seconds of video the free space holds (remaining_videos.md), as OSC's remainingVideoSeconds.
-  m.set(RicohProp.RemainingVideos, ro(DataType.UINT16, 0, () => Math.min(0xffff, option<number>(d.api === 1 ? '_remainingVideos' : 'remainingVideoSeconds'))));
+  m.set(RicohProp.RemainingVideos, ro(DataType.UINT16, 0, () => Math.min(0xffff, option<number>('remainingVideoSeconds'))));
   m.set(RicohProp.SleepMode, rw(DataType.UINT8, () => 0, () => sleepMode, () => ({ kind: 'none' }), {
     apply: (v) => {
       if (v !== 0 && v !== 1) throw invalid('SleepMode is 0 (awake) or 1 (asleep)');

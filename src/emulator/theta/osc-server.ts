@@ -3,6 +3,11 @@
  * `/osc/commands/execute`, `/osc/commands/status`, v2.1's `/files/<storageId>/…` downloads with
  * Range, and the live-preview multipart stream — over a {@link ThetaDevice}.
  *
+ * This file routes requests (and answers errors); the rest of the face is one concept per file:
+ * osc-commands.ts (execute), osc-sessions.ts (sessions, API level), osc-options.ts (option names
+ * per level), osc-state.ts (state, fingerprint), osc-jobs.ts (status), osc-files.ts (downloads),
+ * osc-live-preview.ts, osc-errors.ts (device refusals → OSC errors), digest-verifier.ts.
+ *
  * Wire facts (docs/osc.md): JSON replies carry exactly `application/json; charset=utf-8`; errors are
  * `{name, state: "error", error: {code, message}}` with the statuses of RICOH's errors.md; the
  * camera sends no CORS headers. Limits are options: body size (413 with an OSC error), preview
@@ -15,21 +20,24 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { debuglog } from 'node:util';
-import sharp from 'sharp';
-import type { ThetaDevice } from '../devices/theta/device.js';
-import type { ThetaFile } from '../devices/theta/catalog.js';
-import { ThetaError } from '../devices/theta/errors.js';
-import { openFileToSend, responseSocket, sendFileBody, type FileToSend, type ReadableFile } from '../util/send-file.js';
-import { canSendFileToSocket } from '../util/zero-copy.js';
-import { createServerWithTimeouts, type HttpTimeoutOptions } from '../util/http-timeouts.js';
-import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
-import { executeCommand, fileUrl, jobResponse } from './commands.js';
-import type { CommandContext } from './commands.js';
-import { isAuthority } from './camera-url.js';
-import { DigestVerifier } from './digest.js';
-import type { DigestCredentials, DigestPolicy } from './digest.js';
-import { JSON_CONTENT_TYPE, LIVE_PREVIEW_BOUNDARY, OSC_LIMITS, OSC_PATHS, statusForOscError } from './types.js';
-import type { OscInfo, OscStateBody } from './types.js';
+import type { ThetaDevice } from '../../devices/theta/device.js';
+import { InvalidOptionError } from '../../util/errors.js';
+import { createServerWithTimeouts, type HttpTimeoutOptions } from '../../util/http-timeouts.js';
+import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../../util/read-body.js';
+import { commandJobResponse, executeCommand, fileUrl } from './osc-commands.js';
+import type { CommandContext } from './osc-commands.js';
+import { OscCommandError, toOscError } from './osc-errors.js';
+import { HttpProblem, sendFile, serveFileUrl } from './osc-files.js';
+import { OscJobs } from './osc-jobs.js';
+import { OscLivePreviews } from './osc-live-preview.js';
+import { OscSessions } from './osc-sessions.js';
+import { OscState } from './osc-state.js';
+import { isAuthority } from '../../osc/camera-url.js';
+import { DigestVerifier } from './digest-verifier.js';
+import type { DigestCredentials } from '../../osc/digest.js';
+import type { DigestPolicy } from './digest-verifier.js';
+import { JSON_CONTENT_TYPE, OSC_LIMITS, OSC_PATHS, statusForOscError } from '../../osc/types.js';
+import type { OscInfo, OscStateBody } from '../../osc/types.js';
 
 const log = debuglog('camctl:osc');
 
@@ -68,16 +76,6 @@ export interface OscServerOptions extends HttpTimeoutOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 }
 
-class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly oscCode: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class OscServerFace {
   readonly server: Server;
   private readonly maxBody: number;
@@ -85,7 +83,12 @@ export class OscServerFace {
   private readonly maxWaitS: number;
   /** The Digest verifier when `auth` is set (read-only view for tests and diagnostics). */
   readonly digest: DigestVerifier | undefined;
-  private previews = 0;
+  /** The API level and v2.0 sessions (protocol state: the device knows nothing of them). */
+  readonly sessions: OscSessions;
+  /** `/osc/state` and its fingerprint. */
+  readonly state: OscState;
+  private readonly jobs = new OscJobs();
+  private readonly previews: OscLivePreviews;
   private port = 0;
   private readonly sockets = new Set<Socket>();
   private readonly aborts = new Set<AbortController>();
@@ -103,9 +106,13 @@ export class OscServerFace {
     this.maxPreview = opts.maxPreviewStreams ?? OSC_LIMITS.maxPreviewStreams;
     this.maxWaitS = opts.maxWaitTimeoutS ?? OSC_LIMITS.maxWaitTimeoutS;
     for (const [k, v] of Object.entries({ maxBodyBytes: this.maxBody, maxPreviewStreams: this.maxPreview, maxWaitTimeoutS: this.maxWaitS })) {
-      if (!Number.isInteger(v) || v < 0) throw new RangeError(`${k} must be a non-negative integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 0) throw new InvalidOptionError(k, `must be a non-negative integer, got ${v}`);
     }
-    if (opts.advertisedHost !== undefined && !isAuthority(opts.advertisedHost)) throw new RangeError(`advertisedHost must be host[:port], got ${JSON.stringify(opts.advertisedHost)}`);
+    if (opts.advertisedHost !== undefined && !isAuthority(opts.advertisedHost)) throw new InvalidOptionError('advertisedHost', `must be host[:port], got ${JSON.stringify(opts.advertisedHost)}`);
+    this.state = new OscState(device, () => this.sessions);
+    this.sessions = new OscSessions(device, () => this.state.check());
+    this.state.start();
+    this.previews = new OscLivePreviews(device, this.maxPreview, (res, name, code, message) => this.sendError(res, name, code, message), this.aborts);
     this.digest = opts.auth ? new DigestVerifier(opts.auth, opts.authPolicy) : undefined;
     this.server = createServerWithTimeouts(opts, (req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
@@ -137,6 +144,8 @@ export class OscServerFace {
 
   async close(): Promise<void> {
     this.device.off('power', this.onPower);
+    this.sessions.detach();
+    this.state.detach();
     for (const a of this.aborts) a.abort();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -225,7 +234,7 @@ export class OscServerFace {
       log('%s %s', req.method, url);
       if (pathname.startsWith('/files/')) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'unknownCommand', `${req.method} is not allowed on /files/`);
-        await this.serveFileUrl(req, res, pathname, url);
+        await serveFileUrl(this.device, req, res, pathname, url);
         return;
       }
       switch (pathname) {
@@ -237,7 +246,7 @@ export class OscServerFace {
         case '/osc/state':
           if (req.method !== 'POST') throw new HttpProblem(405, 'unknownCommand', 'use POST /osc/state');
           await this.jsonBody(req);
-          this.sendJson(res, 200, this.state(req));
+          this.sendJson(res, 200, this.readState(req));
           return;
         case '/osc/checkForUpdates':
           if (req.method !== 'POST') throw new HttpProblem(405, 'unknownCommand', 'use POST /osc/checkForUpdates');
@@ -260,8 +269,10 @@ export class OscServerFace {
       if (err instanceof HttpProblem && err.status === 413) refuseConnectionReuse(res);
       if (err instanceof BodyIncompleteError) res.destroy();
       else if (err instanceof HttpProblem) this.sendError(res, nameFor, err.oscCode, err.message, err.status);
-      else if (err instanceof ThetaError) this.sendError(res, nameFor, err.deviceCode, err.message);
-      else {
+      else if (toOscError(err)) {
+        const osc = toOscError(err)!;
+        this.sendError(res, nameFor, osc.oscCode, osc.message);
+      } else {
         log('unexpected: %s', err instanceof Error ? err.stack : err);
         this.sendError(res, nameFor, 'unexpected', err instanceof Error ? err.message : String(err));
       }
@@ -286,60 +297,27 @@ export class OscServerFace {
     };
   }
 
-  /**
-   * The state object in the THETA S's own field order (fixtures state_s_api1.json / state_s_api2.json,
-   * recorded from an S in v2.0 and v2.1). The S sends no `_cameraError` while it has none; it is
-   * added only when the camera reports one.
-   */
-  private state(req: IncomingMessage): { fingerprint: string; state: OscStateBody } {
-    const s = this.device.snapshot();
-    const fingerprint = this.device.fingerprint;
-    const shooting = {
-      _captureStatus: s.captureStatus,
-      _recordedTime: s.recordedTime,
-      _recordableTime: s.recordableTime,
-      _compositeShootingElapsedTime: s.compositeShootingElapsedTime,
-    };
-    let state: OscStateBody;
-    if (s.api === 1) {
-      state = {
-        sessionId: s.sessionId ?? '',
-        batteryLevel: s.batteryLevel,
-        storageChanged: s.storageChanged,
-        ...shooting,
-        _latestFileUri: s.latestFile,
-        _batteryState: s.batteryState,
-        _apiVersion: 1,
-      };
-    } else {
-      const ctx: CommandContext = { origin: this.origin(req) };
-      state = {
-        batteryLevel: s.batteryLevel,
-        storageUri: `${ctx.origin}/files/${this.device.storageId}/`,
-        ...shooting,
-        _latestFileUrl: s.latestFile ? fileUrl(this.device, ctx, s.latestFile) : '',
-        _batteryState: s.batteryState,
-        _apiVersion: 2,
-      };
-    }
-    if (s.cameraError.length > 0) state._cameraError = s.cameraError;
-    // _apiVersion came with v2.1 (S firmware 01.62).
-    if (!this.device.has('apiV21')) delete state._apiVersion;
-    this.device.acknowledgeStorageChanged();
-    return { fingerprint, state };
+  /** `/osc/state` (osc-state.ts), its v2.1 URLs under the origin the client used. */
+  private readState(req: IncomingMessage): { fingerprint: string; state: OscStateBody } {
+    const ctx = this.context(req);
+    return this.state.read(`${ctx.origin}/files/${this.device.storageId}/`, (rel) => fileUrl(this.device, ctx, rel));
+  }
+
+  private context(req: IncomingMessage): CommandContext {
+    return { sessions: this.sessions, jobs: this.jobs, origin: this.origin(req) };
   }
 
   private async checkForUpdates(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await this.jsonBody(req);
     const fp = body['stateFingerprint'];
     const wait = body['waitTimeout'];
-    if (fp === undefined) throw new ThetaError('missingParameter', 'stateFingerprint is required');
-    if (typeof fp !== 'string') throw new ThetaError('invalidParameterValue', 'stateFingerprint must be a string');
-    if (wait !== undefined && (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0)) throw new ThetaError('invalidParameterValue', 'waitTimeout must be a non-negative number of seconds');
+    if (fp === undefined) throw new OscCommandError('missingParameter', 'stateFingerprint is required');
+    if (typeof fp !== 'string') throw new OscCommandError('invalidParameterValue', 'stateFingerprint must be a string');
+    if (wait !== undefined && (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0)) throw new OscCommandError('invalidParameterValue', 'waitTimeout must be a non-negative number of seconds');
     for (const k of Object.keys(body)) {
-      if (k !== 'stateFingerprint' && k !== 'waitTimeout') throw new ThetaError('invalidParameterName', `unknown parameter ${JSON.stringify(k)}`);
+      if (k !== 'stateFingerprint' && k !== 'waitTimeout') throw new OscCommandError('invalidParameterName', `unknown parameter ${JSON.stringify(k)}`);
     }
-    let current = this.device.fingerprint;
+    let current = this.state.fingerprint;
     const waitMs = Math.min(typeof wait === 'number' ? wait : 0, this.maxWaitS) * 1000;
     if (current === fp && waitMs > 0) {
       // Long poll: answer at the first state change or when waitTimeout runs out (real time: it is
@@ -349,18 +327,18 @@ export class OscServerFace {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
-          this.device.off('state', done);
+          this.state.off('changed', done);
           req.socket.off('close', done);
           ac.signal.removeEventListener('abort', done);
           resolve();
         };
         const timer = setTimeout(done, waitMs);
-        this.device.on('state', done);
+        this.state.on('changed', done);
         req.socket.on('close', done);
         ac.signal.addEventListener('abort', done);
       });
       this.aborts.delete(ac);
-      current = this.device.fingerprint;
+      current = this.state.fingerprint;
     }
     if (res.destroyed) return;
     this.sendJson(res, 200, { stateFingerprint: current, throttleTimeout: 10 });
@@ -369,8 +347,8 @@ export class OscServerFace {
   private async execute(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await this.jsonBody(req);
     const name = body['name'];
-    if (name === undefined) throw new ThetaError('missingParameter', 'command name is required');
-    if (typeof name !== 'string') throw new ThetaError('invalidParameterValue', 'command name must be a string');
+    if (name === undefined) throw new OscCommandError('missingParameter', 'command name is required');
+    if (typeof name !== 'string') throw new OscCommandError('invalidParameterValue', 'command name must be a string');
     const params = body['parameters'] ?? {};
     for (const k of Object.keys(body)) {
       if (k !== 'name' && k !== 'parameters') {
@@ -382,13 +360,14 @@ export class OscServerFace {
       this.sendError(res, name, 'invalidParameterValue', 'parameters must be an object');
       return;
     }
-    const ctx: CommandContext = { origin: this.origin(req) };
+    const ctx = this.context(req);
     let outcome;
     try {
       outcome = await executeCommand(this.device, ctx, name, params as Record<string, unknown>);
     } catch (err) {
-      if (err instanceof ThetaError) {
-        this.sendError(res, name, err.deviceCode, err.message);
+      const osc = toOscError(err);
+      if (osc) {
+        this.sendError(res, name, osc.oscCode, osc.message);
         return;
       }
       throw err;
@@ -403,160 +382,19 @@ export class OscServerFace {
       for (const part of outcome.parts) res.write(part);
       res.end();
     } else if (outcome.kind === 'file') {
-      await this.sendFile(req, res, outcome.file, outcome.thumb, outcome.maxSize, false);
+      await sendFile(this.device, req, res, outcome.file, outcome.thumb, outcome.maxSize, false);
     } else {
-      await this.livePreview(req, res, name);
+      await this.previews.serve(res, name);
     }
   }
 
   private async status(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await this.jsonBody(req);
     const id = body['id'];
-    if (id === undefined) throw new ThetaError('missingParameter', 'id is required');
-    if (typeof id !== 'string' && typeof id !== 'number') throw new ThetaError('invalidParameterValue', 'id must be a string');
-    const job = this.device.job(String(id));
-    if (!job) throw new ThetaError('invalidParameterValue', `no command with id ${JSON.stringify(id)}`);
-    this.sendJson(res, 200, jobResponse(this.device, { origin: this.origin(req) }, job));
-  }
-
-  /** GET /files/<storageId>/<folder>/<name>[?type=thumb] */
-  private async serveFileUrl(req: IncomingMessage, res: ServerResponse, pathname: string, url: string): Promise<void> {
-    req.resume();
-    const parts = pathname.split('/');
-    let file: ThetaFile;
-    try {
-      if (parts.length !== 5 || parts[2] !== this.device.storageId) throw new ThetaError('notFound', 'no such file');
-      file = this.device.findFile(`${decodeURIComponent(parts[3]!)}/${decodeURIComponent(parts[4]!)}`);
-    } catch (err) {
-      // Traversal attempts and unknown names look the same from outside: not found.
-      throw new HttpProblem(404, 'notFound', `no file ${pathname}${err instanceof Error ? '' : ''}`);
-    }
-    const thumb = new URLSearchParams(url.split('?')[1] ?? '').get('type') === 'thumb';
-    await this.sendFile(req, res, file, thumb, undefined, true);
-  }
-
-  private async sendFile(req: IncomingMessage, res: ServerResponse, file: ThetaFile, thumb: boolean, maxSize: number | undefined, ranges: boolean): Promise<void> {
-    const type = thumb || file.kind === 'image' ? 'image/jpeg' : 'video/mp4';
-    if (thumb || (maxSize !== undefined && maxSize < file.width)) {
-      const data = thumb ? await this.device.thumbnail(file) : await sharp(await this.device.filePath(file)).resize(maxSize, undefined, { fit: 'inside' }).jpeg({ quality: 85 }).toBuffer();
-      res.writeHead(200, { 'Content-Type': type, 'Content-Length': data.length });
-      res.end(req.method === 'HEAD' ? undefined : data);
-      return;
-    }
-    // With the sendfile addon every file goes from the page cache straight to the socket, as the
-    // camera's own server does. Without it, pictures come from the device's memory cache when they
-    // fit (one write) and larger files (videos) are streamed from disk.
-    const cached = canSendFileToSocket(await responseSocket(res)) ? undefined : await this.device.fileBytes(file);
-    let handle: FileToSend | undefined;
-    let size: number;
-    let mtime: Date;
-    if (cached) {
-      size = cached.length;
-      mtime = new Date(file.timeMs);
-    } else {
-      handle = openFileToSend(await this.device.filePath(file));
-      size = handle.stats.size;
-      mtime = handle.stats.mtime;
-    }
-    try {
-      await this.sendBody(req, res, type, size, mtime, cached ?? handle!, ranges);
-    } finally {
-      handle?.close();
-    }
-  }
-
-  /** Headers, Range and the body of a file download, from memory or from an open file. */
-  private async sendBody(req: IncomingMessage, res: ServerResponse, type: string, size: number, mtime: Date, body: Buffer | ReadableFile, ranges: boolean): Promise<void> {
-    const headers: Record<string, string | number> = { 'Content-Type': type, 'Last-Modified': mtime.toUTCString() };
-    let start = 0;
-    let end = size - 1;
-    let status = 200;
-    if (ranges) {
-      headers['Accept-Ranges'] = 'bytes';
-      const range = req.headers.range;
-      if (range) {
-        const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
-        if (!m || (m[1] === '' && m[2] === '')) {
-          res.writeHead(416, { 'Content-Range': `bytes */${size}` });
-          res.end();
-          return;
-        }
-        if (m[1] === '') {
-          start = Math.max(0, size - Number(m[2]));
-        } else {
-          start = Number(m[1]);
-          if (m[2] !== '') end = Math.min(end, Number(m[2]));
-        }
-        if (start >= size || start > end) {
-          res.writeHead(416, { 'Content-Range': `bytes */${size}` });
-          res.end();
-          return;
-        }
-        status = 206;
-        headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-      }
-    }
-    headers['Content-Length'] = end - start + 1;
-    res.writeHead(status, headers);
-    if (req.method === 'HEAD' || size === 0) {
-      res.end();
-      return;
-    }
-    if (Buffer.isBuffer(body)) {
-      res.end(body.subarray(start, end + 1));
-      return;
-    }
-    try {
-      await sendFileBody(res, body, start, end);
-    } catch (err) {
-      log('download aborted: %s', err instanceof Error ? err.message : err);
-      res.destroy();
-    }
-  }
-
-  private async livePreview(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
-    if (this.previews >= this.maxPreview) {
-      this.sendError(res, name, 'serviceUnavailable', `at most ${this.maxPreview} live previews at once`);
-      return;
-    }
-    this.previews++;
-    const ac = new AbortController();
-    this.aborts.add(ac);
-    const onClose = () => ac.abort();
-    res.on('close', onClose);
-    try {
-      const frames = this.device.livePreview(ac.signal);
-      let first = true;
-      for await (const jpeg of frames) {
-        if (first) {
-          res.writeHead(200, { 'Content-Type': `multipart/x-mixed-replace; boundary="${LIVE_PREVIEW_BOUNDARY}"`, 'Cache-Control': 'no-cache' });
-          first = false;
-        }
-        const head = `${LIVE_PREVIEW_BOUNDARY}\r\nContent-type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`;
-        const ok = res.write(head) && res.write(jpeg) && res.write('\r\n');
-        if (!ok && !ac.signal.aborted) {
-          // Backpressure: a slow client gets fewer frames, not a growing buffer.
-          await new Promise<void>((r) => {
-            const done = () => {
-              res.off('drain', done);
-              ac.signal.removeEventListener('abort', done);
-              r();
-            };
-            res.on('drain', done);
-            ac.signal.addEventListener('abort', done);
-          });
-        }
-        if (ac.signal.aborted) break;
-      }
-      if (first) this.sendError(res, name, 'disabledCommand', 'live preview ended');
-      else res.end();
-    } catch (err) {
-      if (err instanceof ThetaError) this.sendError(res, name, err.deviceCode, err.message);
-      else throw err;
-    } finally {
-      this.previews--;
-      this.aborts.delete(ac);
-      res.off('close', onClose);
-    }
+    if (id === undefined) throw new OscCommandError('missingParameter', 'id is required');
+    if (typeof id !== 'string' && typeof id !== 'number') throw new OscCommandError('invalidParameterValue', 'id must be a string');
+    const job = this.jobs.get(String(id));
+    if (!job) throw new OscCommandError('invalidParameterValue', `no command with id ${JSON.stringify(id)}`);
+    this.sendJson(res, 200, commandJobResponse(this.device, this.context(req), job));
   }
 }

@@ -8,7 +8,7 @@
  * Mapping (docs/architecture.md rule 1 — this file knows both sides, the device knows no PTP):
  * - DeviceInfo as a real THETA S answers it (its `ptpcam -R 0x1001`): standard 100, vendor 0x6
  *   version 110, functional mode 0x8001, "Ricoh Company, Ltd.", its event list, its formats, its
- *   29 properties in its order (theta-ptp-props.ts); its operations minus the ones whose meaning
+ *   29 properties in its order (ptp-props.ts); its operations minus the ones whose meaning
  *   RICOH does not publish (0x9001, 0x999x), which this emulator cannot answer truthfully, plus
  *   PowerDown and ResetDevicePropValue, which RICOH's USB API reference lists for the S.
  * - One storage 0x00010001 (`internal`, as the theta:// adapter names it); handles as the S gives
@@ -27,17 +27,19 @@
  * const ptp = await startThetaPtpIp(device, { host: '127.0.0.1', port: 0 });
  * // gphoto2 --port ptpip:127.0.0.1:PORT:PORT --summary
  */
-import type { ThetaDevice } from '../devices/theta/device.js';
-import { FOLDER, jpegDimensions, type ThetaFile } from '../devices/theta/catalog.js';
-import { ThetaError } from '../devices/theta/errors.js';
-import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../ptp/backend.js';
-import { PtpEventFanout } from '../ptp/event-fanout.js';
-import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from './ptpip-face.js';
-import { AccessCapability, ALL, AssociationType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../ptp/codes.js';
-import { formatPtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../ptp/codec.js';
-import { PtpFileReader } from './files-ptp.js';
-import { RICOH_VENDOR_ID, RicohCaptureMode, RicohOp } from '../ptp/vendors/ricoh.js';
-import { thetaPtpProps, type StillMode, type ThetaPtpProp } from './theta-ptp-props.js';
+import type { ThetaDevice } from '../../devices/theta/device.js';
+import { FOLDER, jpegDimensions, type ThetaFile } from '../../devices/theta/catalog.js';
+import { ThetaDeviceError } from '../../devices/theta/errors.js';
+import type { ThetaRefusal } from '../../devices/theta/errors.js';
+import { InvalidOptionError } from '../../util/errors.js';
+import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../../ptp/backend.js';
+import { PtpEventFanout } from '../../ptp/event-fanout.js';
+import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from '../ptpip-face.js';
+import { AccessCapability, ALL, AssociationType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../../ptp/codes.js';
+import { formatPtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../../ptp/codec.js';
+import { PtpFileReader } from '../files-ptp.js';
+import { RICOH_VENDOR_ID, RicohCaptureMode, RicohOp } from '../../ptp/vendors/ricoh.js';
+import { thetaPtpProps, type StillMode, type ThetaPtpProp } from './ptp-props.js';
 
 const STORAGE_ID = 0x00010001;
 const DCIM_HANDLE = 0x80000000;
@@ -53,17 +55,27 @@ function fileNumber(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * PTP response codes of the device's refusals (ISO 15740 §10.5): a file it does not have is
+ * InvalidObjectHandle, a name it could not have made or a setting's bad value
+ * InvalidDevicePropValue, a full medium StoreFull; anything else that stops it now is DeviceBusy.
+ */
+const PTP_RESPONSE: Partial<Record<ThetaRefusal, number>> = {
+  'no-such-file': Resp.InvalidObjectHandle,
+  'bad-file-name': Resp.InvalidDevicePropValue,
+  'storage-full': Resp.StoreFull,
+};
+
+/** The PTP response of a device refusal (DeviceBusy unless {@link PTP_RESPONSE} says otherwise). */
+export function ptpResponseOf(reason: ThetaRefusal): number {
+  return PTP_RESPONSE[reason] ?? Resp.DeviceBusy;
+}
+
 /** Translates the device's refusals into PTP response codes. */
 function deviceFault(e: unknown): never {
   if (e instanceof PtpDeviceError) throw e;
-  if (e instanceof ThetaError) {
-    switch (e.deviceCode) {
-      case 'notFound': throw new PtpDeviceError(Resp.InvalidObjectHandle, e.message);
-      case 'invalidParameterValue': throw new PtpDeviceError(Resp.InvalidDevicePropValue, e.message);
-      case 'disabledCommand': throw new PtpDeviceError(/full/i.test(e.message) ? Resp.StoreFull : Resp.DeviceBusy, e.message);
-      default: throw new PtpDeviceError(Resp.DeviceBusy, e.message);
-    }
-  }
+  if (e instanceof InvalidOptionError) throw new PtpDeviceError(Resp.InvalidDevicePropValue, e.message);
+  if (e instanceof ThetaDeviceError) throw new PtpDeviceError(ptpResponseOf(e.reason), e.message);
   throw e;
 }
 
@@ -131,9 +143,9 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     };
     const onOptions = (): void => this.announceChanges();
     this.device.on('file', onFile);
-    this.device.on('state', onState);
-    this.device.on('options', onOptions);
-    this.detach.push(() => this.device.off('file', onFile), () => this.device.off('state', onState), () => this.device.off('options', onOptions));
+    this.device.on('status', onState);
+    this.device.on('settings', onOptions);
+    this.detach.push(() => this.device.off('file', onFile), () => this.device.off('status', onState), () => this.device.off('settings', onOptions));
   }
 
   /** DevicePropChanged for every property whose value differs from the last one announced. */
@@ -377,7 +389,7 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   private applyProps(values: ReadonlyArray<readonly [ThetaPtpProp, PtpValue]>): void {
     try {
       const changes = Object.assign({}, ...values.map(([spec, v]) => spec.toOptions?.(v) ?? {})) as Record<string, unknown>;
-      if (Object.keys(changes).length > 0) this.device.setOptions(changes, 1);
+      if (Object.keys(changes).length > 0) this.device.setOptions(changes);
       for (const [spec, v] of values) spec.apply?.(v);
     } catch (e) {
       deviceFault(e);
@@ -460,11 +472,8 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   async vendorOperation(code: number): Promise<PtpVendorResult | undefined> {
     if (code === Op.PowerDown) return this.powerDown();
     if (code !== RicohOp.StopSelfTimer) return undefined;
-    try {
-      this.device.stopSelfTimer();
-    } catch (e) {
-      deviceFault(e);
-    }
+    // With no countdown running there is nothing to stop: answered OK, as OSC v2.0 answers done.
+    this.device.stopSelfTimer();
     return {};
   }
 }

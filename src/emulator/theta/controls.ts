@@ -15,9 +15,10 @@
  * answering whatever the power, so a test or demo can always wake the camera; they are no use of
  * the camera (they do not restart its idle count).
  */
-import type { ThetaDevice } from '../devices/theta/device.js';
-import type { ControlAction } from './controls.js';
-import type { EmulatedLink } from './link.js';
+import type { ThetaDevice } from '../../devices/theta/device.js';
+import type { ControlAction } from '../controls.js';
+import type { EmulatedLink } from '../link.js';
+import type { OscSessions } from './osc-sessions.js';
 
 /** The PTP/IP face, when the emulator serves one: whether it answers. */
 export interface ThetaPtpIpPresence {
@@ -26,12 +27,12 @@ export interface ThetaPtpIpPresence {
   settled(): Promise<void>;
 }
 
-/** The body of `GET /_emulator`; `ptpip` is undefined without a PTP/IP face. */
-export function thetaEmulatorState(device: ThetaDevice, ptpip: ThetaPtpIpPresence | undefined, link: EmulatedLink): Record<string, unknown> {
+/** The body of `GET /_emulator` (`api`: the OSC face's level); `ptpip` is undefined without a PTP/IP face. */
+export function thetaEmulatorState(device: ThetaDevice, osc: Pick<OscSessions, 'api'>, ptpip: ThetaPtpIpPresence | undefined, link: EmulatedLink): Record<string, unknown> {
   return {
     model: 'theta',
     time: new Date(device.cameraNow()).toISOString(),
-    api: device.api,
+    api: osc.api,
     power: device.power,
     ptpip: ptpip ? (ptpip.on ? 'on' : 'off') : 'absent',
     link: link.options,

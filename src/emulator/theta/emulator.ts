@@ -9,17 +9,17 @@
  * const info = await (await fetch(`${cam.url}/osc/info`)).json(); // {"model":"RICOH THETA S",…}
  * await cam.close();
  */
-import { RealClock } from '../util/clock.js';
-import type { Clock } from '../util/clock.js';
-import { ThetaDevice } from '../devices/theta/device.js';
-import type { ThetaDeviceOptions } from '../devices/theta/device.js';
-import { OscServerFace } from '../osc/server.js';
-import type { OscServerOptions } from '../osc/server.js';
-import { defaultDataDir } from './data-dir.js';
-import { emulatorControlRoutes, linkControl } from './controls.js';
-import { EmulatedLink } from './link.js';
-import { thetaEmulatorState, thetaPowerControls } from './theta-controls.js';
-import type { RunningThetaPtpIp } from './theta-ptp.js';
+import { RealClock } from '../../util/clock.js';
+import type { Clock } from '../../util/clock.js';
+import { ThetaDevice } from '../../devices/theta/device.js';
+import type { ThetaDeviceOptions } from '../../devices/theta/device.js';
+import { OscServerFace } from './osc-server.js';
+import type { OscServerOptions } from './osc-server.js';
+import { defaultDataDir } from '../data-dir.js';
+import { emulatorControlRoutes, linkControl } from '../controls.js';
+import { EmulatedLink } from '../link.js';
+import { thetaEmulatorState, thetaPowerControls } from './controls.js';
+import type { RunningThetaPtpIp } from './ptp.js';
 
 /** Options of {@link startThetaEmulator}. */
 export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort' | 'roundTrip' | 'extraRoutes'> {
@@ -29,7 +29,7 @@ export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir'
   host?: string;
   /** HTTP port; 0 picks a free one. Default 0. */
   httpPort?: number;
-  /** PTP/IP port (Ricoh extension, theta-ptp.ts); 0 picks a free one; undefined = no PTP/IP face. */
+  /** PTP/IP port (Ricoh extension, ptp.ts); 0 picks a free one; undefined = no PTP/IP face. */
   ptpipPort?: number;
   /**
    * THETA S firmware to emulate, e.g. `01.42` (the same as `firmwareVersion`): before 01.62 the S
@@ -89,7 +89,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   const faceOpts: OscServerOptions = {
     roundTrip: () => link.roundTrip(),
     extraRoutes: emulatorControlRoutes({
-      state: () => thetaEmulatorState(device, ptp, link),
+      state: () => thetaEmulatorState(device, osc.sessions, ptp, link),
       controls: { link: linkControl(link), ...thetaPowerControls(device, () => ptp) },
     }),
   };
@@ -108,7 +108,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
     osc.server.on('connection', (socket) => link.shape(socket));
     const { port } = await osc.listen(options.httpPort ?? 0, host);
     if (options.ptpipPort !== undefined) {
-      const { startThetaPtpIp } = await import('./theta-ptp.js');
+      const { startThetaPtpIp } = await import('./ptp.js');
       ptp = await startThetaPtpIp(device, { host, port: options.ptpipPort, ...link.ptpipOptions() }).catch(async (err: unknown) => {
         await osc.close().catch(() => undefined);
         throw err;

@@ -11,14 +11,19 @@
  * has no notFound in v2.0, and in v2.1 keeps it for addresses — `/files/…` — not parameters); more
  * than 128 fileUrls in one v2.1 delete is `tooManyParameters` (403).
  */
-import type { ThetaDevice, ThetaJob } from '../devices/theta/device.js';
-import type { ThetaFile } from '../devices/theta/catalog.js';
-import { relPath } from '../devices/theta/catalog.js';
-import { ThetaError } from '../devices/theta/errors.js';
-import { formatDateTimeZone } from '../devices/theta/options.js';
-import type { SINCE } from '../devices/theta/firmware.js';
-import { COMMANDS_V20, COMMANDS_V21, MAX_DELETE_URLS } from './types.js';
-import type { CommandResponse, OscFileEntry } from './types.js';
+import type { ThetaDevice } from '../../devices/theta/device.js';
+import type { ThetaFile } from '../../devices/theta/catalog.js';
+import { relPath } from '../../devices/theta/catalog.js';
+import { ThetaDeviceError } from '../../devices/theta/errors.js';
+import { formatDateTimeZone } from '../../devices/theta/options.js';
+import type { SINCE } from '../../devices/theta/firmware.js';
+import { COMMANDS_V20, COMMANDS_V21, MAX_DELETE_URLS } from '../../osc/types.js';
+import type { CommandResponse, OscErrorCode, OscFileEntry } from '../../osc/types.js';
+import { OscCommandError } from './osc-errors.js';
+import { jobResponse } from './osc-jobs.js';
+import type { OscJob, OscJobs } from './osc-jobs.js';
+import { getOptions, setOptions } from './osc-options.js';
+import type { OscSessions } from './osc-sessions.js';
 
 type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
 interface ParamSpec {
@@ -100,23 +105,18 @@ export type CommandOutcome =
   | { kind: 'file'; name: string; file: ThetaFile; thumb: boolean; maxSize?: number }
   | { kind: 'preview'; name: string };
 
+/** The OSC face's state a command runs against. */
 export interface CommandContext {
+  /** The API level and v2.0 sessions. */
+  sessions: OscSessions;
+  /** Commands in progress, for `/osc/commands/status`. */
+  jobs: OscJobs;
   /** `http://host:port` as the client addressed the camera, for fileUrl / storageUri. */
   origin: string;
 }
 
-export class CommandError extends Error {
-  constructor(
-    readonly commandName: string,
-    readonly error: ThetaError,
-  ) {
-    super(error.message);
-    this.name = 'CommandError';
-  }
-}
-
-function fail(code: ThetaError['deviceCode'], message: string): never {
-  throw new ThetaError(code, message);
+function fail(code: OscErrorCode, message: string): never {
+  throw new OscCommandError(code, message);
 }
 
 function typeOk(v: unknown, t: ParamType): boolean {
@@ -155,7 +155,7 @@ function paramFile(device: ThetaDevice, rel: string): ThetaFile {
   try {
     return device.findFile(rel);
   } catch (err) {
-    if (err instanceof ThetaError && err.deviceCode === 'notFound') throw new ThetaError('invalidParameterValue', err.message, { cause: err });
+    if (err instanceof ThetaDeviceError && err.reason === 'no-such-file') throw new OscCommandError('invalidParameterValue', err.message, { cause: err });
     throw err;
   }
 }
@@ -196,7 +196,7 @@ function dateTime(f: ThetaFile): string {
 
 function entry(device: ThetaDevice, ctx: CommandContext, f: ThetaFile, detail: boolean): OscFileEntry {
   const e: OscFileEntry = { name: f.name, size: f.size };
-  if (device.api === 1) e.uri = relPath(f);
+  if (ctx.sessions.api === 1) e.uri = relPath(f);
   else e.fileUrl = fileUrl(device, ctx, f);
   if (!detail) {
     e.dateTime = dateTime(f);
@@ -210,13 +210,13 @@ function entry(device: ThetaDevice, ctx: CommandContext, f: ThetaFile, detail: b
     e.lng = f.lng;
   }
   if (f.kind === 'video') {
-    if (device.api === 1) e.recordTime = f.recordTime ?? 0;
+    if (ctx.sessions.api === 1) e.recordTime = f.recordTime ?? 0;
     else e._recordTime = f.recordTime ?? 0;
   }
   if (f.intervalCaptureGroupId) e._intervalCaptureGroupId = f.intervalCaptureGroupId;
   if (f.compositeShootingGroupId) e._compositeShootingGroupId = f.compositeShootingGroupId;
   if (f.autoBracketGroupId) e._autoBracketGroupId = f.autoBracketGroupId;
-  if (device.api === 2) {
+  if (ctx.sessions.api === 2) {
     e.isProcessed = true;
     e.previewUrl = '';
     // No _projectionType: listFiles gives it for THETA V and later only.
@@ -237,22 +237,9 @@ function entryCount(v: unknown): number {
   return n;
 }
 
-/** Job → command reply (execute and status). */
-export function jobResponse(device: ThetaDevice, ctx: CommandContext, job: ThetaJob): CommandResponse {
-  if (job.state === 'inProgress') return { name: job.name, state: 'inProgress', id: job.id, progress: { completion: job.completion() } };
-  if (job.state === 'error') {
-    const e = job.error ?? new ThetaError('unexpected', 'failed');
-    return { name: job.name, state: 'error', error: { code: e.deviceCode, message: e.message } };
-  }
-  if (job.resultless) return { name: job.name, state: 'done' };
-  const results: Record<string, unknown> = {};
-  if (job.name === 'camera.takePicture') {
-    if (device.api === 1) results['fileUri'] = job.files[0] ?? '';
-    else results['fileUrl'] = job.files[0] ? fileUrl(device, ctx, job.files[0]) : '';
-  } else {
-    results['fileUrls'] = job.files.map((f) => fileUrl(device, ctx, f));
-  }
-  return { name: job.name, state: 'done', results };
+/** A command job's reply (execute and status), its files named as the client's level names them. */
+export function commandJobResponse(device: ThetaDevice, ctx: CommandContext, job: OscJob): CommandResponse {
+  return jobResponse(job, { api: ctx.sessions.api, url: (rel) => fileUrl(device, ctx, rel) });
 }
 
 /** Commands that came with a firmware feature (devices/theta/firmware.ts): older firmware answers unknownCommand. */
@@ -262,50 +249,53 @@ const COMMAND_SINCE: Record<string, keyof typeof SINCE> = {
   'camera._setMySetting': 'mySettings',
 };
 
-/** Runs one command. Throws ThetaError for OSC errors (the caller shapes them). */
+/**
+ * Runs one command. Throws OscCommandError for OSC errors, and lets the device's refusals through
+ * (the caller shapes both with toOscError, osc-errors.ts).
+ */
 export async function executeCommand(device: ThetaDevice, ctx: CommandContext, name: string, params: Record<string, unknown>): Promise<CommandOutcome> {
-  const table: Record<string, CommandSpec> = device.api === 1 ? V20 : V21;
+  const table: Record<string, CommandSpec> = ctx.sessions.api === 1 ? V20 : V21;
   const spec = table[name];
   if (!spec) {
-    const other = device.api === 1 ? V21 : V20;
-    if (name in other) fail('unknownCommand', `${name} is not available in API v${device.api === 1 ? '2.0' : '2.1'}`);
+    const other = ctx.sessions.api === 1 ? V21 : V20;
+    if (name in other) fail('unknownCommand', `${name} is not available in API v${ctx.sessions.api === 1 ? '2.0' : '2.1'}`);
     fail('unknownCommand', `unknown command ${JSON.stringify(name)}`);
   }
   const since = COMMAND_SINCE[name];
   if (since && !device.has(since)) fail('unknownCommand', `${name} needs a newer firmware than ${device.firmwareVersion}`);
   checkParams(spec, params);
-  if (spec['sessionId']?.required) device.useSession(params['sessionId'] as string);
+  if (spec['sessionId']?.required) ctx.sessions.use(params['sessionId'] as string);
   if (device.capturing && device.captureMode === 'video' && NOT_WHILE_RECORDING.has(name)) fail('disabledCommand', `${name} cannot run while a video is recording`);
   const done = (results?: Record<string, unknown>): CommandOutcome => ({ kind: 'json', body: results ? { name, state: 'done', results } : { name, state: 'done' } });
 
   switch (name) {
     case 'camera.startSession':
-      return done(device.startSession());
+      return done(ctx.sessions.start());
     case 'camera.updateSession':
-      return done(device.updateSession(params['sessionId'] as string));
+      return done(ctx.sessions.update(params['sessionId'] as string));
     case 'camera.closeSession':
-      device.closeSession(params['sessionId'] as string);
+      ctx.sessions.close(params['sessionId'] as string);
       return done();
     case 'camera.takePicture': {
-      const job = device.takePicture();
-      return { kind: 'json', body: jobResponse(device, ctx, job) };
+      const job = ctx.jobs.add(name, device.takePicture());
+      return { kind: 'json', body: commandJobResponse(device, ctx, job) };
     }
     case 'camera._startCapture':
     case 'camera.startCapture': {
       const mode = (params['mode'] ?? params['_mode'] ?? 'interval') as string;
       if (!['interval', 'composite', 'bracket'].includes(mode)) fail('invalidParameterValue', `mode must be interval, composite or bracket`);
       const run = device.startCapture(mode as 'interval' | 'composite' | 'bracket');
-      if (device.api === 2 && (run.limited || run.countdown)) {
+      if (ctx.sessions.api === 2 && (run.limited || run.countdown)) {
         // OSC v2.1: a capture that ends by itself, or waits for the self-timer, stays in progress
         // (start_capture.md) and ends with its fileUrls, or canceledShooting.
-        return { kind: 'json', body: jobResponse(device, ctx, device.followCapture(name, run)) };
+        return { kind: 'json', body: commandJobResponse(device, ctx, ctx.jobs.add(name, device.followCapture(run))) };
       }
       return done();
     }
     case 'camera._stopCapture':
     case 'camera.stopCapture': {
       const files = await device.stopCapture();
-      return device.api === 1 ? done() : done({ fileUrls: files.map((f) => fileUrl(device, ctx, f)) });
+      return ctx.sessions.api === 1 ? done() : done({ fileUrls: files.map((f) => fileUrl(device, ctx, f)) });
     }
     case 'camera._listAll': {
       const start = parseToken(params['continuationToken']);
@@ -362,7 +352,7 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       return { kind: 'raw-json', parts };
     }
     case 'camera.delete': {
-      if (device.api === 1) {
+      if (ctx.sessions.api === 1) {
         await device.deleteFiles([paramFile(device, params['fileUri'] as string)]);
         return done();
       }
@@ -413,10 +403,10 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
     case 'camera.getOptions': {
       const names = params['optionNames'] as unknown[];
       if (names.some((n) => typeof n !== 'string')) fail('invalidParameterValue', 'optionNames must hold strings');
-      return done({ options: device.getOptions(names as string[]) });
+      return done({ options: getOptions(device, ctx.sessions, names as string[]) });
     }
     case 'camera.setOptions':
-      device.setOptions(params['options'] as Record<string, unknown>);
+      setOptions(device, ctx.sessions, params['options'] as Record<string, unknown>);
       return done();
     case 'camera._getMySetting': {
       const names = params['optionNames'] as unknown[];
@@ -430,7 +420,8 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       device.reset();
       return done();
     case 'camera._stopSelfTimer':
-      device.stopSelfTimer();
+      // v2.0 answers done even when no timer runs; v2.1 refuses.
+      if (!device.stopSelfTimer() && ctx.sessions.api !== 1) fail('disabledCommand', 'no self-timer is running');
       return done();
     case 'camera._finishWlan':
       device.finishWlan();
