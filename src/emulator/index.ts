@@ -18,7 +18,8 @@ export { startThetaEmulator, type ThetaEmulatorOptions, type RunningThetaEmulato
 export { ManualClock, RealClock, type Clock, type TimerHandle } from '../util/clock.js';
 export type { FlightTrackOptions, Waypoint } from '../devices/sequoia/flight-track.js';
 export type { PowerSource } from '../devices/theta/battery.js';
-export type { DigestCredentials, DigestPolicy } from '../osc/digest.js';
+export type { DigestCredentials } from '../osc/digest.js';
+export type { DigestPolicy } from './theta/digest-verifier.js';
 export type { RunningPtpIpFace } from './ptpip-face.js';
-export type { RunningThetaPtpIp } from './theta-ptp.js';
+export type { RunningThetaPtpIp } from './theta/ptp.js';
 export type { EmulatedLink, LinkOptions, LinkPtpIpHooks } from './link.js';
