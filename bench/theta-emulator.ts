@@ -41,7 +41,7 @@ export async function startThetaChild(opts: { repoRoot: string; dataDir: string;
   }
 }
 
-/** Folder of the pictures inside an emulator data dir (src/devices/theta/device.ts). */
+/** Folder of the pictures inside an emulator data dir (src/devices/theta/catalog.ts FOLDER). */
 export function pictureFolder(dataDir: string): string {
   return path.join(dataDir, 'internal', '100RICOH');
 }

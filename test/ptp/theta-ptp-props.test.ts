@@ -113,7 +113,7 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     const small = await desc(Prop.TimelapseInterval);
     expect({ min: small.form.kind === 'range' ? small.form.min : undefined, default: small.factoryDefault }).toEqual({ min: 5000, default: 5000 });
     await c.setDevicePropValue(Prop.TimelapseInterval, DataType.UINT32, 5000);
-    expect(emu.device.getOptions(['_captureInterval'])).toEqual({ _captureInterval: 5 });
+    expect(emu.device.getOptions(['captureInterval'])).toEqual({ captureInterval: 5 }); // the device's own name (OSC v2.0: _captureInterval)
     await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '5376x2688');
     expect(await c.getDevicePropValue(Prop.TimelapseInterval, DataType.UINT32)).toBe(8000);
 

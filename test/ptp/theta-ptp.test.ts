@@ -113,7 +113,7 @@ describe('THETA PTP/IP face', () => {
     expect(emu.device.getOptions(['sleepDelay'])).toEqual({ sleepDelay: 65535 });
 
     const modeChanged = nextEvent(c, (e) => e.code === Ev.DevicePropChanged && e.params[0] === Prop.StillCaptureMode);
-    emu.device.setOptions({ captureMode: '_video' }); // the API v2.0 spelling the emulator boots in
+    emu.device.setOptions({ captureMode: 'video' }); // the device's own spelling (OSC v2.0 says _video)
     await modeChanged;
     expect(await c.getDevicePropValue(Prop.StillCaptureMode, DataType.UINT16)).toBe(RicohCaptureMode.Video);
     await c.setDevicePropValue(Prop.StillCaptureMode, DataType.UINT16, RicohCaptureMode.Single);
