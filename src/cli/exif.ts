@@ -106,7 +106,8 @@ function describe(m: PictureMetadata): string {
   const add = (k: string, v: string | undefined): void => {
     if (v !== undefined) rows.push([k, v]);
   };
-  add('Camera', [m.make, m.model].filter(Boolean).join(' ') || undefined);
+  // RICOH writes Make RICOH and Model "RICOH THETA S": the make once.
+  add('Camera', m.make && m.model?.startsWith(m.make) ? m.model : [m.make, m.model].filter(Boolean).join(' ') || undefined);
   add('Serial', m.serialNumber);
   add('Firmware', m.software);
   add('Size', m.width && m.height ? `${m.width}×${m.height}` : undefined);
