@@ -43,11 +43,16 @@ export class HookScript {
 
   /** Runs the script for one written file (queued behind earlier runs); resolves once it has run. */
   downloaded(localFile: string, cameraPath: string): Promise<void> {
+    // Never rejects: a script that fails (or could not be started) is reported, the downloads go on.
     const next = this.queue.then(async () => {
-      const code = await this.run({ ACTION: 'download', ARGUMENT: path.resolve(localFile), CAMCTL_CAMERA_PATH: cameraPath });
-      if (code !== 0) process.stderr.write(`camctl: the hook script ${path.basename(this.file)} exited ${code} for ${localFile}\n`);
+      try {
+        const code = await this.run({ ACTION: 'download', ARGUMENT: path.resolve(localFile), CAMCTL_CAMERA_PATH: cameraPath });
+        if (code !== 0) process.stderr.write(`camctl: the hook script ${path.basename(this.file)} exited ${code} for ${localFile}\n`);
+      } catch (err) {
+        process.stderr.write(`camctl: ${(err as Error).message}\n`);
+      }
     });
-    this.queue = next.catch(() => undefined);
+    this.queue = next;
     return next;
   }
 

@@ -166,6 +166,23 @@ describe('camctl get: choosing files as in gphoto2', () => {
     expect(missing.stderr).toMatch(/--hook-script .*nope\.sh: no such file/);
   });
 
+  it('sync DIR --hook-script runs the script for every file it writes', async () => {
+    const { emu, camera, dataDir } = await startEmu();
+    await capture(emu, 1);
+    const onCamera = await cameraFiles(dataDir);
+    const work = await tempDir();
+    const out = path.join(work, 'out');
+    const hook = await hookScript(work);
+    const r = await runCli(['--camera', camera, 'sync', out, '--hook-script', hook.script, '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = await hook.lines();
+    expect(lines.filter((l) => l.startsWith('download ')).sort()).toEqual([...onCamera.keys()].map((k) => `download ${path.join(out, k)} /${k}`).sort());
+    expect(lines.at(-1)?.trim()).toBe('stop');
+    const s3 = await runCli(['--camera', camera, 'sync', '--to', 's3://bucket/x', '--hook-script', hook.script]);
+    expect(s3.code).toBe(2);
+    expect(s3.stderr).toMatch(/--hook-script goes with a directory/);
+  });
+
   it('--thumbnail saves the THETA\'s own thumbnails as thumb_NAME.jpg, recorded like any download; the Sequoia says it has none', async () => {
     const dataDir = await tempDir('camctl-theta-');
     const theta = await startThetaEmulator({ dataDir, speed: 20 });
