@@ -80,7 +80,6 @@ export const MAX_PICTURE_BYTES = 64 * 1024 * 1024;
 
 const PARSE_OPTIONS = {
   tiff: true,
-  ifd0: true,
   exif: true,
   gps: true,
   xmp: true,
