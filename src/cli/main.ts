@@ -14,6 +14,7 @@ import { register as registerConfig } from './config.js';
 import { register as registerCapture } from './capture.js';
 import { register as registerLs } from './ls.js';
 import { register as registerGet } from './get.js';
+import { register as registerExif } from './exif.js';
 import { register as registerRm } from './rm.js';
 import { register as registerWatch } from './watch.js';
 import { register as registerSync } from './sync.js';
@@ -34,6 +35,7 @@ const registrations: Array<(program: Command) => void> = [
   registerCapture,
   registerLs,
   registerGet,
+  registerExif,
   registerRm,
   registerWatch,
   registerSync,

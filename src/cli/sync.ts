@@ -16,6 +16,7 @@ interface SyncCliOptions extends DownloadChoiceOptions {
   endpoint?: string;
   profile?: string;
   region?: string;
+  hookScript?: string;
 }
 
 export function register(program: Command): void {
@@ -31,7 +32,8 @@ export function register(program: Command): void {
     .option('--to <s3-url>', 'stream into an S3-compatible object store: s3://BUCKET/PREFIX')
     .option('--endpoint <url>', 'with --to: the store, e.g. http://127.0.0.1:7480 (Ceph, MinIO, Garage); default AWS S3')
     .option('--profile <name>', 'with --to: the credentials profile (~/.aws/credentials)')
-    .option('--region <name>', 'with --to: the bucket\'s region (default AWS_REGION, the profile\'s, or us-east-1 with --endpoint)');
+    .option('--region <name>', 'with --to: the bucket\'s region (default AWS_REGION, the profile\'s, or us-east-1 with --endpoint)')
+    .option('--hook-script <file>', 'into a directory: run FILE after each file is written, as gphoto2 does (ACTION=download, ARGUMENT=local path)');
   addDownloadChoices(sync)
     .addHelpText(
       'after',
@@ -50,6 +52,7 @@ chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, --profile. -
 Examples:
   camctl sync ./flight-1
   camctl sync ./flight-1 -j 8 --delete-after
+  camctl sync ./flight-1 --hook-script ./process.sh
   camctl sync ./flight-1 --json      summary as JSON
   camctl sync --to s3://survey/2026-06 --endpoint http://127.0.0.1:7480
   camctl sync --to s3://survey/field-a --camera sequoia://10.1.1.2 --camera theta://192.168.1.1`,
@@ -60,6 +63,7 @@ Examples:
         const g = globals(cmd);
         if (opts.to === undefined) throw new CliError('sync needs a directory, or --to s3://BUCKET/PREFIX', 2);
         if (dir !== undefined) throw new CliError('sync takes a directory or --to s3://…, not both', 2);
+        if (opts.hookScript !== undefined) throw new CliError('--hook-script goes with a directory, not --to s3://…', 2);
         if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 64)) throw new CliError(`--parallel must be 1-64, got ${opts.parallel}`, 2);
         const cameras = cameraFlags.length > 0 ? [...new Set(cameraFlags)] : g.camera ? [g.camera] : [];
         const { runS3Sync } = await import('./sync-s3.js');
@@ -82,6 +86,8 @@ Examples:
         cmd,
         async (camera, g) => {
           const { syncCamera } = await import('../camera/sync.js');
+          const { HookScript } = await import('./hook-script.js');
+          const hook = opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
           const { signal, dispose } = interruptSignal();
           const progress = await createProgress(g, 'sync');
           const bars = new Map<string, { update(b: number): void; done(): void; last: number }>();
@@ -105,6 +111,7 @@ Examples:
                 bars.get(f.path)?.done();
                 bars.delete(f.path);
                 if (r.status === 'skipped') progress.add(r.size);
+                if (r.status === 'downloaded' || r.status === 'resumed') void hook?.downloaded(r.local, f.path);
                 if (r.status === 'failed' && !g.json) process.stderr.write(`camctl: ${f.path}: ${r.error?.message}\n`);
                 else if (r.reason === 'conflict' && !g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
                 else if (g.verbose && !g.json) process.stderr.write(`${r.status} ${r.local}\n`);
@@ -140,6 +147,7 @@ Examples:
           } finally {
             progress.stop();
             dispose();
+            await hook?.stop();
           }
         },
         { maxConnections: Number.isInteger(parallel) && parallel > 0 ? parallel : 4 },

@@ -26,7 +26,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Camera, RemoteFile } from '../camera/types.js';
 import type { ByteBudget } from './byte-budget.js';
 import { PartStream, partCount, type Part, type PartDigests } from './part-stream.js';
-import { objectMetadata, type PictureFacts } from './s3-keys.js';
+import type { PictureGps } from '../camera/picture-metadata.js';
+import { positionOf } from './picture-position.js';
+import { gpsFromMetadata, objectMetadata, type PictureFacts } from './s3-keys.js';
 import { S3SyncError, storeErrorOf, toS3SyncError } from './s3-errors.js';
 
 const debug = debuglog('camctl:s3sync');
@@ -69,6 +71,8 @@ export interface UploadResult {
   partsReused: number;
   /** The camera's bytes were read and matched against the object (needed before deleting). */
   verifiedAgainstCamera: boolean;
+  /** Where the picture was taken, from its first bytes (or from the object's metadata when it was there). */
+  gps?: PictureGps;
 }
 
 export interface UploadRequest {
@@ -168,12 +172,15 @@ export class ObjectUploader {
   private async putWhole(req: UploadRequest, partSize: number): Promise<UploadResult> {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     let outcome = 'uploaded' as 'uploaded' | 'raced';
+    let gps: PictureGps | undefined;
     const parts = new PartStream({
       size: req.file.size,
       partSize,
       budget: this.ctx.budget,
       signal: this.ctx.signal,
       onPart: async (part: Part) => {
+        // The whole picture is in this one part: its position goes into the metadata of the PUT.
+        gps = await positionOf(req.file.name, part.body);
         try {
           await this.send(
             new PutObjectCommand({
@@ -184,7 +191,7 @@ export class ObjectUploader {
               ContentMD5: Buffer.from(part.md5, 'hex').toString('base64'),
               ContentType: contentType(req.file.name),
               IfNoneMatch: '*',
-              Metadata: objectMetadata(req.facts, part.sha256),
+              Metadata: objectMetadata(withGps(req.facts, gps), part.sha256),
             }),
           );
         } catch (err) {
@@ -201,7 +208,10 @@ export class ObjectUploader {
     } else if (head.etag !== digests.etag) {
       throw new S3SyncError('STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
     }
-    return { status: outcome, sha256: digests.sha256, sentBytes: outcome === 'uploaded' ? req.file.size : 0, partsSent: 1, partsReused: 0, verifiedAgainstCamera: true };
+    return withPosition(
+      { status: outcome, sha256: digests.sha256, sentBytes: outcome === 'uploaded' ? req.file.size : 0, partsSent: 1, partsReused: 0, verifiedAgainstCamera: true },
+      outcome === 'raced' ? gpsFromMetadata(head.metadata) : gps,
+    );
   }
 
   /** Claims (or joins) the multipart upload of the key, fills in the parts it lacks, completes it. */
@@ -216,12 +226,15 @@ export class ObjectUploader {
     let partsSent = 0;
     let partsReused = 0;
     const etags = new Map<number, string>();
+    let gps: PictureGps | undefined;
     const parts = new PartStream({
       size: req.file.size,
       partSize,
       budget: this.ctx.budget,
       signal: this.ctx.signal,
       onPart: async (part) => {
+        // The position is read from the first part (sent or not): it is stamped on with the SHA-256.
+        if (part.number === 1) gps = await positionOf(req.file.name, part.body);
         const there = listed.get(part.number);
         debug('%s part %d: md5 %s, %d bytes; in the store: %o', req.key, part.number, part.md5, part.body.length, there);
         if (there && there.etag === part.md5 && there.size === part.body.length) {
@@ -267,16 +280,19 @@ export class ObjectUploader {
     if (head.etag !== digests.etag || head.size !== req.file.size) {
       throw raced ? conflict(req, head) : new S3SyncError('STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
     }
-    if (head.metadata.sha256 !== digests.sha256) await this.stamp(req, digests.sha256, partSize);
+    if (head.metadata.sha256 !== digests.sha256) await this.stamp(req, digests.sha256, partSize, gps);
     await this.deleteObject(req.claimKey);
-    return {
-      status: raced ? 'raced' : joined || partsReused > 0 ? 'resumed' : 'uploaded',
-      sha256: digests.sha256,
-      sentBytes,
-      partsSent,
-      partsReused,
-      verifiedAgainstCamera: true,
-    };
+    return withPosition(
+      {
+        status: raced ? 'raced' : joined || partsReused > 0 ? 'resumed' : 'uploaded',
+        sha256: digests.sha256,
+        sentBytes,
+        partsSent,
+        partsReused,
+        verifiedAgainstCamera: true,
+      },
+      gps,
+    );
   }
 
   /**
@@ -428,7 +444,7 @@ export class ObjectUploader {
   }
 
   /** Adds the verified SHA-256 to the object's metadata: a copy onto itself, data untouched. */
-  private async stamp(req: UploadRequest, sha256: string, partSize: number): Promise<void> {
+  private async stamp(req: UploadRequest, sha256: string, partSize: number, gps: PictureGps | undefined): Promise<void> {
     const { CopyObjectCommand } = await import('@aws-sdk/client-s3');
     await this.send(
       new CopyObjectCommand({
@@ -437,7 +453,7 @@ export class ObjectUploader {
         CopySource: `${this.ctx.bucket}/${req.key.split('/').map(encodeURIComponent).join('/')}`,
         MetadataDirective: 'REPLACE',
         ContentType: contentType(req.file.name),
-        Metadata: { ...objectMetadata(req.facts, sha256), 'part-size': String(partSize) },
+        Metadata: { ...objectMetadata(withGps(req.facts, gps), sha256), 'part-size': String(partSize) },
       }),
     );
   }
@@ -446,17 +462,35 @@ export class ObjectUploader {
   private async settleExisting(req: UploadRequest, head: Head): Promise<UploadResult> {
     if (head.size !== req.file.size) throw conflict(req, head);
     const stamped = head.metadata.sha256;
+    const known = gpsFromMetadata(head.metadata);
     if (stamped && !req.verifyPresent) {
-      return { status: 'present', sha256: stamped, sentBytes: 0, partsSent: 0, partsReused: 0, verifiedAgainstCamera: false };
+      return withPosition({ status: 'present', sha256: stamped, sentBytes: 0, partsSent: 0, partsReused: 0, verifiedAgainstCamera: false }, known);
     }
-    // Hash the camera's bytes the way the object was cut, and compare.
+    // Hash the camera's bytes the way the object was cut, and compare. An object never stamped
+    // also gets its position then, read from the first part as it goes by.
     const partSize = Number(head.metadata['part-size']) || partSizeFor(req.file.size, this.ctx.basePartSize);
-    const digests = await this.stream(req, new PartStream({ size: req.file.size, partSize, signal: this.ctx.signal }));
+    let gps = known;
+    const firstPart = async (part: Part): Promise<void> => {
+      if (part.number === 1) gps = await positionOf(req.file.name, part.body);
+    };
+    const digests = await this.stream(
+      req,
+      new PartStream({ size: req.file.size, partSize, signal: this.ctx.signal, ...(stamped ? {} : { onPart: firstPart, budget: this.ctx.budget }) }),
+    );
     if (stamped ? stamped !== digests.sha256 : head.etag !== digests.etag) throw conflict(req, head);
-    if (!stamped) await this.stamp(req, digests.sha256, partSize);
+    if (!stamped) await this.stamp(req, digests.sha256, partSize, gps);
     await this.deleteObject(req.claimKey).catch(() => undefined);
-    return { status: 'present', sha256: digests.sha256, sentBytes: 0, partsSent: 0, partsReused: 0, verifiedAgainstCamera: true };
+    return withPosition({ status: 'present', sha256: digests.sha256, sentBytes: 0, partsSent: 0, partsReused: 0, verifiedAgainstCamera: true }, gps);
   }
+}
+
+function withGps(facts: PictureFacts, gps: PictureGps | undefined): PictureFacts {
+  return gps ? { ...facts, gps } : facts;
+}
+
+function withPosition(result: UploadResult, gps: PictureGps | undefined): UploadResult {
+  if (gps) result.gps = gps;
+  return result;
 }
 
 function conflict(req: UploadRequest, head: Head): S3SyncError {

@@ -6,9 +6,11 @@
  *   PREFIX/.camctl/claims/<model>-<serial>/<medium>/…     while a large picture is being uploaded
  *
  * and the object metadata (x-amz-meta-*) every picture carries: the camera (model, serial,
- * firmware), where it was on the camera, the capture time, the band (Sequoia) and the SHA-256 of
- * the content. Header values must be ASCII, so anything else is percent-encoded.
+ * firmware), where it was on the camera, the capture time, the band (Sequoia), the GPS position
+ * where the picture has one (`gps-lat`, `gps-lon` in decimal degrees, `gps-alt` in metres) and the
+ * SHA-256 of the content. Header values must be ASCII, so anything else is percent-encoded.
  */
+import type { PictureGps } from '../camera/picture-metadata.js';
 import type { CameraInfo, RemoteFile } from '../camera/types.js';
 import { S3SyncError } from './s3-errors.js';
 import type { S3Target } from './s3-target.js';
@@ -86,6 +88,8 @@ export interface PictureFacts {
   /** ISO 8601, when the camera gives a time. */
   captureTime?: string;
   band?: string;
+  /** Where the picture was taken, read from its first bytes as they are uploaded (picture-position.ts). */
+  gps?: PictureGps;
 }
 
 export function pictureFacts(info: CameraInfo, file: RemoteFile): PictureFacts {
@@ -112,6 +116,22 @@ export function objectMetadata(facts: PictureFacts, sha256?: string): Record<str
   };
   if (facts.captureTime) m['capture-time'] = facts.captureTime;
   if (facts.band) m.band = facts.band;
+  if (facts.gps) {
+    m['gps-lat'] = String(facts.gps.lat);
+    m['gps-lon'] = String(facts.gps.lon);
+    if (facts.gps.alt !== undefined) m['gps-alt'] = String(facts.gps.alt);
+  }
   if (sha256) m.sha256 = sha256;
   return m;
+}
+
+/** The position an object's metadata carries (as {@link objectMetadata} writes it), if any. */
+export function gpsFromMetadata(m: Record<string, string>): PictureGps | undefined {
+  const lat = Number(m['gps-lat']);
+  const lon = Number(m['gps-lon']);
+  if (m['gps-lat'] === undefined || m['gps-lon'] === undefined || !Number.isFinite(lat) || !Number.isFinite(lon)) return undefined;
+  const gps: PictureGps = { lat, lon };
+  const alt = Number(m['gps-alt']);
+  if (m['gps-alt'] !== undefined && Number.isFinite(alt)) gps.alt = alt;
+  return gps;
 }

@@ -21,6 +21,7 @@ import { debuglog } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CameraError } from '../camera/errors.js';
 import { listAllFiles, mapLimit, removeEmptiedFolders } from '../camera/sync.js';
+import type { PictureGps } from '../camera/picture-metadata.js';
 import type { Camera, CameraInfo, RemoteFile } from '../camera/types.js';
 import { ByteBudget } from './byte-budget.js';
 import { ObjectUploader, type UploadStatus } from './object-upload.js';
@@ -73,6 +74,8 @@ export interface ManifestEntry {
   sha256: string;
   captureTime?: string;
   band?: string;
+  /** Where the picture was taken, when it carries a position (as in its object metadata). */
+  gps?: PictureGps;
 }
 
 export interface S3SyncSummary {
@@ -183,6 +186,7 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
       const entry: ManifestEntry = { key, path: file.path, size: file.size, sha256: r.sha256 };
       if (facts.captureTime) entry.captureTime = facts.captureTime;
       if (facts.band) entry.band = facts.band;
+      if (r.gps) entry.gps = r.gps;
       entries.push(entry);
       if (options.deleteAfter && r.verifiedAgainstCamera) {
         await camera.delete(file.path, { signal: options.signal });

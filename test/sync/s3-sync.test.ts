@@ -156,6 +156,46 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
     await expectMirrored(bucket, 'flights', files, again.json);
   });
 
+  runs()('pictures with a GPS fix carry their position in the object metadata and the manifest, read while streaming (one PUT and multipart alike)', async () => {
+    // Hovering over one point: every picture of the flight has exactly this position.
+    const track = { waypoints: [{ lat: 46.5197123, lon: 6.6323456 }], speed: 0, altitude: 60, groundElevation: 372 };
+    const { emu, camera, dataDir } = await startEmu({ gpsFixAfterMs: 0, track });
+    await capture(emu, 1, 'internal');
+    // A JPEG larger than one part (padded after its end marker): its position is read from the
+    // start of the first part and stamped on when the multipart upload is complete.
+    const rgb = [...(await cameraFiles(dataDir)).entries()].find(([k]) => k.endsWith('_RGB.JPG'))!;
+    const dir = path.join(dataDir, 'media', 'internal', '0901');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'PANO_0001.JPG'), Buffer.concat([rgb[1], randomBytes(9 * 1024 * 1024)]));
+    await bigFile(dataDir, 'VIDEO_0009.MP4', 6 * 1024 * 1024);
+    const files = await cameraFiles(dataDir);
+    const bucket = await newBucket();
+    const { result, json } = await runJson<Summary>(['--camera', camera, 'sync', '--to', `s3://${bucket}/gps`, '--endpoint', ceph!.endpoint], await env());
+    expect(result.code, result.stderr).toBe(0);
+    expect(json).toMatchObject({ files: files.size, uploaded: files.size, failed: 0 });
+    await expectMirrored(bucket, 'gps', files, json);
+    for (const rel of files.keys()) {
+      const { metadata } = await getObject(bucket, `gps/${json.camera.dir}/${rel}`);
+      if (rel.endsWith('.MP4')) {
+        expect(metadata['gps-lat'], rel).toBeUndefined();
+        continue;
+      }
+      expect(Number(metadata['gps-lat']), rel).toBeCloseTo(46.5197123, 5);
+      expect(Number(metadata['gps-lon']), rel).toBeCloseTo(6.6323456, 5);
+      expect(Number(metadata['gps-alt']), rel).toBeCloseTo(432, 1);
+    }
+    const manifest = JSON.parse((await getObject(bucket, json.manifest!)).body.toString('utf8')) as { files: Array<{ path: string; gps?: { lat: number; lon: number; alt?: number } }> };
+    for (const f of manifest.files) {
+      if (f.path.endsWith('.MP4')) expect(f.gps).toBeUndefined();
+      else expect(f.gps, f.path).toEqual({ lat: expect.closeTo(46.5197123, 5), lon: expect.closeTo(6.6323456, 5), alt: expect.closeTo(432, 1) });
+    }
+    // A second run finds every object there and still lists the positions (from the objects' metadata).
+    const again = await runJson<Summary>(['--camera', camera, 'sync', '--to', `s3://${bucket}/gps`, '--endpoint', ceph!.endpoint], await env());
+    expect(again.json).toMatchObject({ present: files.size, sentBytes: 0 });
+    const second = JSON.parse((await getObject(bucket, again.json.manifest!)).body.toString('utf8')) as typeof manifest;
+    expect(second.files.filter((f) => f.gps).length).toBe(files.size - 1);
+  });
+
   runs()('killed with kill -9 in the middle of a multipart upload, the next run continues that upload without sending its parts again', async () => {
     // 4 MB/s from the camera: the 30 MiB file takes several seconds, parts land one by one.
     const { camera, dataDir } = await startEmu({ bandwidthBytesPerSec: 4_000_000 });
