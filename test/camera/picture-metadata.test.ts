@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openCamera } from '../../src/camera/open.js';
 import { readCameraPictureMetadata, readPictureMetadata } from '../../src/camera/picture-metadata.js';
 import type { Camera, RemoteFile } from '../../src/camera/types.js';
-import { startSequoiaEmulator } from '../../src/emulator/sequoia.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const REAL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sequoia-real/0077');

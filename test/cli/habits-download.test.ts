@@ -7,8 +7,8 @@ import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openCamera } from '../../src/camera/open.js';
-import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { cameraFiles } from '../helpers/camera-files.js';
 import { cleanup, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from './helpers.js';
 

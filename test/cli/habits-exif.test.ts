@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { cleanup, onCleanup, REPO, requireBuild, runCli, runJson, startEmu, tempDir } from './helpers.js';
 
 beforeAll(requireBuild);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCamera } from '../../src/camera/open.js';
 import type { RemoteFile } from '../../src/camera/types.js';
-import { startSequoiaEmulator } from '../../src/emulator/sequoia.js';
+import { startSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { positionOf, POSITION_PREFIX_BYTES } from '../../src/sync/picture-position.js';
 import { gpsFromMetadata, objectMetadata, pictureFacts } from '../../src/sync/s3-keys.js';
 import { tempDir } from '../helpers/tmp.js';
