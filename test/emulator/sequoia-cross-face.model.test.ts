@@ -566,4 +566,9 @@ describe('one Sequoia, every face', () => {
       { numRuns: Number(process.env.CROSS_FACE_RUNS ?? 150) },
     );
   });
+
+  it('pulling the card out during a timelapse onto it stops the timelapse: every face says Ready', { timeout: 60_000 }, async () => {
+    await onFreshCamera([new SetConfigHttp('storage_selected', 'sd'), new SetConfigPtp('StillCaptureMode', ParrotCaptureMode.Timelapse), new StartCapture('ptp-open'), new Sd(false, 'http')]);
+    await onFreshCamera([new SetConfigPtp('SelectedStorage', STORAGE_ID.sd), new SetConfigHttp('capture_mode', 'gps_position'), new StartCapture('http'), new Sd(false, 'ptp')]);
+  });
 });

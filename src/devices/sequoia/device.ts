@@ -888,8 +888,12 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     const sd = this.storage.media.get('sd');
     if (!sd || sd.present === present) return;
     if (!present && this.session?.mediumName === 'sd') {
-      this.session.stopped = true;
-      this.clock.clearTimer(this.session.timer);
+      const s = this.session;
+      s.stopped = true;
+      this.clock.clearTimer(s.timer);
+      // Between two pictures nothing is left to finish: the session ends now (a picture being
+      // written ends it when done), so no face goes on saying "Timelapse running" on a missing card.
+      if (!s.writing) this.endSession(s);
     }
     sd.present = present;
     this.notify({ status: 'change', storage_status: 'sd', state: present ? 'connected' : 'disconnected' });
