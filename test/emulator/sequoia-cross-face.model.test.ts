@@ -205,7 +205,7 @@ class StartCapture extends Cmd {
   }
   async act(m: SequoiaModel, r: Real): Promise<void> {
     if (this.face === 'ptp-snapshot' && m.config.capture_mode !== 'single' && m.config.capture_mode !== 'radiometric') {
-      // InitiateCapture is a snapshot: other modes use open capture (docs/sequoia.md, "PTP").
+      // InitiateCapture is a snapshot; the continuous modes are started with InitiateOpenCapture.
       expect(respName(await ptpResponse(r.ptp.initiateCapture()))).toBe('DeviceBusy');
       return;
     }
@@ -245,7 +245,7 @@ class StopCapture extends Cmd {
 class Tick extends Cmd {
   async act(m: SequoiaModel, r: Real): Promise<void> {
     const ms = Math.ceil(m.tickMs());
-    m.tick();
+    m.tick(ms);
     await r.clock.advance(ms);
   }
   toString(): string {

@@ -12,7 +12,7 @@ import { BANDS, CAPTURE_MODES, CONFIG_ERRORS, DEFAULT_CONFIG, type MediumName, t
 
 /** What a capture session is doing, as the model sees it. */
 export type ModelSession =
-  | { kind: 'timelapse'; medium: MediumName; folder: number; config: SequoiaConfig; index: number; periodMs: number }
+  | { kind: 'timelapse'; medium: MediumName; folder: number; config: SequoiaConfig; index: number; periodMs: number; startMs: number }
   | { kind: 'distance'; medium: MediumName; folder: number; config: SequoiaConfig }
   | { kind: 'countdown'; medium: MediumName; config: SequoiaConfig; remainingMs: number };
 
@@ -35,14 +35,9 @@ export type StartOutcome =
   | { ok: true; status: string; path: string }
   | { ok: false; status: 'Not available' | 'Storage full'; reason: 'busy' | 'unavailable' | 'full' };
 
-/** Sets of the Sequoia's settings through HTTP (`POST /config`): the reply text per key. */
-export type HttpConfigOutcome = { reply: string };
-/** Sets of the Sequoia's settings through PTP: the response the camera answers. */
-export type PtpConfigOutcome = 'OK' | 'InvalidDevicePropValue' | 'DeviceBusy';
-
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-/** `IMG_YYMMDD_HHMMSS_NNNN_BAND.EXT`, the camera's UTC clock (docs/sequoia.md, "File names"). */
+/** `IMG_YYMMDD_HHMMSS_NNNN_BAND.EXT` on the camera's (UTC) clock (docs/sequoia.md, "Files"). */
 export function expectedFileName(timeMs: number, index: number, band: (typeof BANDS)[number]): string {
   const d = new Date(timeMs);
   const date = `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
@@ -185,12 +180,12 @@ export class SequoiaModel {
     return n;
   }
 
-  /** One capture of `config`'s bands into a folder, at the model's clock. */
-  private capture(medium: MediumName, folder: number, config: SequoiaConfig, index: number): void {
+  /** One capture of `config`'s bands into a folder, taken at `timeMs`. */
+  private capture(medium: MediumName, folder: number, config: SequoiaConfig, index: number, timeMs = this.now): void {
     const files = this.media[medium].get(folder)!;
     for (const band of BANDS) {
       if ((config.sensors_mask & band.bit) === 0) continue;
-      files.add(expectedFileName(this.now, index, band));
+      files.add(expectedFileName(timeMs, index, band));
       this.counters.objectAdded++;
     }
     this.counters.captureComplete++;
@@ -229,7 +224,7 @@ export class SequoiaModel {
       case 'timelapse': {
         const folder = this.newFolder(t);
         this.capture(t, folder, config, 0);
-        this.session = { kind: 'timelapse', medium: t, folder, config, index: 1, periodMs: Math.round(config.timelapse_param * 1000) };
+        this.session = { kind: 'timelapse', medium: t, folder, config, index: 1, periodMs: config.timelapse_param * 1000, startMs: this.now };
         return { ok: true, status: 'Timelapse running', path: `/${t}/${pad(folder, 4)}` };
       }
       case 'gps_position':
@@ -252,7 +247,7 @@ export class SequoiaModel {
     return true;
   }
 
-  /** How far the test moves the clock for a tick: to the next timelapse picture or the end of the countdown. */
+  /** How far the test moves the clock for a tick (at least): to the next timelapse picture or the end of the countdown. */
   tickMs(): number {
     const s = this.session;
     if (s?.kind === 'timelapse') return s.periodMs;
@@ -260,17 +255,19 @@ export class SequoiaModel {
     return 1000;
   }
 
-  /** The clock moved by {@link tickMs}. */
-  tick(): void {
+  /** The clock moved by `ms` (whole milliseconds, {@link tickMs} rounded up: one timelapse period at most). */
+  tick(ms: number): void {
     const s = this.session;
-    this.now += this.tickMs();
+    this.now += ms;
     if (s?.kind === 'timelapse') {
       if (this.filled[s.medium] || (s.medium === 'sd' && !this.sdPresent)) {
         // The picture cannot be written: the session ends without it.
         this.stop();
         return;
       }
-      this.capture(s.medium, s.folder, s.config, s.index++);
+      // On the session's own schedule: start + index × period.
+      this.capture(s.medium, s.folder, s.config, s.index, s.startMs + s.index * s.periodMs);
+      s.index++;
     } else if (s?.kind === 'countdown') {
       this.session = undefined;
       if (s.medium === 'sd' && !this.sdPresent) {
