@@ -97,6 +97,8 @@ class EventWatch {
   objectAdded = 0;
   objectRemoved = 0;
   ptpCapturing = false;
+  /** What the first Status after each CaptureComplete said (undefined until one came). */
+  readonly statusAfterComplete: Array<boolean | undefined> = [];
   readonly log: string[] = [];
   private wake: (() => void) | undefined;
 
@@ -118,10 +120,17 @@ class EventWatch {
   }
 
   ptp(e: PtpContainer): void {
-    if (e.code === Ev.CaptureComplete) this.captureComplete++;
+    if (e.code === Ev.CaptureComplete) {
+      this.captureComplete++;
+      this.statusAfterComplete.push(undefined);
+    }
     if (e.code === Ev.ObjectAdded) this.objectAdded++;
     if (e.code === Ev.ObjectRemoved) this.objectRemoved++;
-    if (e.code === ParrotEv.Status) this.ptpCapturing = decodeStatusMask(e.params[0] ?? 0).SnapshotRequested;
+    if (e.code === ParrotEv.Status) {
+      this.ptpCapturing = decodeStatusMask(e.params[0] ?? 0).SnapshotRequested;
+      const last = this.statusAfterComplete.length - 1;
+      if (last >= 0 && this.statusAfterComplete[last] === undefined) this.statusAfterComplete[last] = this.ptpCapturing;
+    }
     this.log.push(`ptp 0x${e.code.toString(16)} ${e.code === ParrotEv.Status ? (this.ptpCapturing ? 'capturing' : 'idle') : ''}`);
     this.poke();
   }
@@ -423,6 +432,10 @@ async function agree(m: SequoiaModel, r: Real): Promise<void> {
     const capture = m.capturing ? 'running' : 'ready';
     if (w.wsCapture !== capture) d.push(`WebSocket says capture ${w.wsCapture}, camera is ${capture}`);
     if (w.ptpCapturing !== m.capturing) d.push(`PTP Status says ${w.ptpCapturing ? 'capturing' : 'idle'}, camera is ${capture}`);
+    // An initiator that stops listening at CaptureComplete keeps the Status that follows it.
+    const after = w.statusAfterComplete.map((x) => (x === undefined ? 'none yet' : x ? 'capturing' : 'idle'));
+    const want = m.capturingAfterComplete.map((x) => (x ? 'capturing' : 'idle'));
+    if (after.join() !== want.join()) d.push(`first Status after each CaptureComplete: ${after.join(', ')}; expected ${want.join(', ')}`);
     for (const [k, v] of Object.entries(w.wsConfig)) if (v !== m.config[k as keyof SequoiaConfig]) d.push(`WebSocket ${k}=${String(v)}, camera ${String(m.config[k as keyof SequoiaConfig])}`);
     if ((w.wsSd === 'connected') !== m.sdPresent) d.push(`WebSocket says the card is ${w.wsSd}`);
     for (const k of ['internal', 'sd'] as const) if (w.wsFull[k] !== m.filled[k]) d.push(`WebSocket says ${k} ${w.wsFull[k] ? 'full' : 'not full'}`);

@@ -78,6 +78,11 @@ export class SequoiaModel {
   media: Record<MediumName, Map<number, Set<string>>> = { internal: new Map(), sd: new Map() };
   session: ModelSession | undefined;
   counters: ModelCounters = { running: 0, ready: 0, captureComplete: 0, objectAdded: 0, objectRemoved: 0 };
+  /**
+   * For each CaptureComplete, whether the camera is still capturing then: a PTP initiator reads the
+   * status right after it (the first Status event that follows must say so).
+   */
+  capturingAfterComplete: boolean[] = [];
   /** Highest folder number the camera has used: a new one is always higher (never reused). */
   lastFolder = -1;
   /** The camera's clock, ms (the test's ManualClock). */
@@ -180,8 +185,11 @@ export class SequoiaModel {
     return n;
   }
 
-  /** One capture of `config`'s bands into a folder, taken at `timeMs`. */
-  private capture(medium: MediumName, folder: number, config: SequoiaConfig, index: number, timeMs = this.now): void {
+  /**
+   * One capture of `config`'s bands into a folder, taken at `timeMs`; `continues` says whether the
+   * session goes on after it (what the first Status after its CaptureComplete must say).
+   */
+  private capture(medium: MediumName, folder: number, config: SequoiaConfig, continues: boolean, index: number, timeMs = this.now): void {
     const files = this.media[medium].get(folder)!;
     for (const band of BANDS) {
       if ((config.sensors_mask & band.bit) === 0) continue;
@@ -189,6 +197,7 @@ export class SequoiaModel {
       this.counters.objectAdded++;
     }
     this.counters.captureComplete++;
+    this.capturingAfterComplete.push(continues);
   }
 
   /** The medium a capture goes to (switching the selection with auto-select), or why none. */
@@ -217,13 +226,13 @@ export class SequoiaModel {
     switch (config.capture_mode) {
       case 'single': {
         const folder = this.newFolder(t);
-        this.capture(t, folder, config, 0);
+        this.capture(t, folder, config, false, 0);
         this.counters.ready++;
         return { ok: true, status: 'Snapshot running', path: `/${t}/${pad(folder, 4)}` };
       }
       case 'timelapse': {
         const folder = this.newFolder(t);
-        this.capture(t, folder, config, 0);
+        this.capture(t, folder, config, true, 0);
         this.session = { kind: 'timelapse', medium: t, folder, config, index: 1, periodMs: config.timelapse_param * 1000, startMs: this.now };
         return { ok: true, status: 'Timelapse running', path: `/${t}/${pad(folder, 4)}` };
       }
@@ -266,7 +275,7 @@ export class SequoiaModel {
         return;
       }
       // On the session's own schedule: start + index × period.
-      this.capture(s.medium, s.folder, s.config, s.index, s.startMs + s.index * s.periodMs);
+      this.capture(s.medium, s.folder, s.config, true, s.index, s.startMs + s.index * s.periodMs);
       s.index++;
     } else if (s?.kind === 'countdown') {
       this.session = undefined;
@@ -275,7 +284,7 @@ export class SequoiaModel {
         return;
       }
       const folder = this.newFolder(s.medium);
-      this.capture(s.medium, folder, s.config, 0);
+      this.capture(s.medium, folder, s.config, false, 0);
       this.counters.ready++;
     }
   }
