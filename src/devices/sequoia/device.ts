@@ -333,11 +333,15 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     }
   }
 
-  /** Removes or inserts the SD card. Removing it while writing to it stops the capture. */
+  /**
+   * Removes or inserts the SD card. Removing it stops a capture onto it: between two pictures the
+   * session ends at once (no face goes on saying "Timelapse running" on a missing card); a picture
+   * being written ends it when done.
+   */
   setSdPresent(present: boolean): void {
     const sd = this.storage.media.get('sd');
     if (!sd || sd.present === present) return;
-    if (!present) this.capture.stopOnMedium('sd', false);
+    if (!present) this.capture.stopOnMedium('sd', true);
     sd.present = present;
     this.announce({ kind: 'medium-state', medium: 'sd', state: present ? 'connected' : 'disconnected' });
     // A card that went bad stays bad when it is put back.
