@@ -192,10 +192,10 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await openTab('Overview');
     await page.selectOption('#capture-mode', 'timelapse');
     await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('timelapse');
-    await page.getByRole('button', { name: 'Start continuous' }).click();
+    await page.getByRole('button', { name: 'Start timelapse' }).click();
     await expect.poll(() => page.textContent('[data-testid="capture-state"]'), { timeout: 15_000 }).toBe('capturing');
     await page.screenshot({ path: path.join(ARTIFACTS, 'timelapse.png') });
-    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByRole('button', { name: 'Stop timelapse' }).click();
     await expect.poll(() => page.textContent('[data-testid="capture-state"]'), { timeout: 15_000 }).toBe('idle');
     await page.selectOption('#capture-mode', 'single');
     await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('single');
