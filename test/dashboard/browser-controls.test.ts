@@ -269,7 +269,10 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         .poll(
           () => {
             const now = dash.hub.view(thetaId).statusAt ?? 0;
-            if (now !== last) (updates++, (last = now));
+            if (now !== last) {
+              updates++;
+              last = now;
+            }
             return updates;
           },
           { timeout: 20_000, interval: 50 },
