@@ -41,8 +41,8 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-ctl-'));
     execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-ui.mjs'), '--quiet', '--out', path.join(tmp, 'ui')]);
-    // A quick walk-through: each axis of the calibration completes after 600 ms.
-    seq = await startSequoiaEmulator({ dataDir: path.join(tmp, 'sequoia'), host: '127.0.0.1', httpPort: 0, calibrationStepMs: 600 });
+    // A short walk-through: each axis of the calibration completes after 2 s (still several status polls).
+    seq = await startSequoiaEmulator({ dataDir: path.join(tmp, 'sequoia'), host: '127.0.0.1', httpPort: 0, calibrationStepMs: 2000 });
     theta = await startThetaEmulator({ dataDir: path.join(tmp, 'theta'), host: '127.0.0.1', httpPort: 0 });
     dash = await startDashboard({
       cameras: [seq.url.replace(/^http:/, 'sequoia:'), theta.url.replace(/^http:/, 'theta:')],
@@ -171,7 +171,10 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
           fetch(`${dash.url}api/cameras/${seqId}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: dash.url.slice(0, -1) }, body: JSON.stringify(body ?? {}) });
         await api('config', { values: { capture_mode: 'timelapse', timelapse_param: 1 } });
         const { folder } = (await (await api('capture/start')).json()) as { folder: string };
-        const count = async (): Promise<number> => ((await (await fetch(`${dash.url}api/cameras/${seqId}/files?path=${folder}`)).json()) as unknown[]).length;
+        const count = async (): Promise<number> => {
+          const list: unknown = await (await fetch(`${dash.url}api/cameras/${seqId}/files?path=${folder}`)).json();
+          return Array.isArray(list) ? list.length : 0; // the folder may not be listed yet
+        };
         await expect.poll(count, { timeout: 30_000 }).toBeGreaterThanOrEqual(10);
         await api('capture/stop');
         await api('config', { values: { capture_mode: 'single' } });
@@ -215,18 +218,18 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         const state = p.locator('[data-testid="capture-state"]');
         await p.getByRole('button', { name: 'Start video recording' }).click();
         await expect.poll(() => p.textContent('[data-testid="theta-message"]'), { timeout: 15_000 }).toBe('Video recording started.');
-        await expect.poll(() => state.textContent(), { timeout: 15_000 }).toBe('capturing');
+        await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('capturing');
         await p.getByRole('button', { name: 'Stop video recording' }).click();
-        await expect.poll(() => state.textContent(), { timeout: 15_000 }).toBe('idle');
+        await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('idle');
 
         await p.fill('#interval-every', '9');
         const start = p.getByRole('button', { name: /^Start interval shooting/ });
         expect(await start.textContent()).toMatch(/every 9 s, until stopped/);
         await start.click();
         await expect.poll(() => p.textContent('[data-testid="theta-message"]'), { timeout: 15_000 }).toBe('Interval shooting started.');
-        await expect.poll(() => state.textContent(), { timeout: 15_000 }).toBe('capturing');
+        await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('capturing');
         await p.getByRole('button', { name: 'Stop interval shooting' }).click();
-        await expect.poll(() => state.textContent(), { timeout: 15_000 }).toBe('idle');
+        await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('idle');
         const cfg = await (await fetch(`${dash.url}api/cameras/${thetaId}/config`)).json() as Array<{ key: string; value: unknown }>;
         expect(cfg.find((s) => /captureInterval$/.test(s.key))?.value).toBe(9);
 
