@@ -210,6 +210,9 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         expect((await readFile(saved)).equals(original)).toBe(true);
         await p.keyboard.press('Escape');
         await p.waitForSelector('dialog.viewer', { state: 'detached' });
+        // The finished download's row is put away, as a person would (on a phone it covers the page's foot).
+        await expect.poll(() => p.getAttribute('.downloads li', 'data-state')).toBe('done');
+        await p.getByRole('button', { name: /dismiss/ }).click();
       }, 120_000);
 
       it('starts and stops THETA video and interval shooting by name, and sets its clock', async () => {

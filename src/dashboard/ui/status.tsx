@@ -4,7 +4,7 @@
  * cameras that have one, the live preview; the Sequoia's calibration, Wi-Fi and exposure, and the
  * THETA's video, interval shooting and clock.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CameraView, CaptureReply, ContinuousReply, MediumStatus, SetConfigReply, Setting } from './types.js';
 import { api, ApiCallError, cameraPath, formatBytes } from './api.js';
 import { useStore } from './store.js';
@@ -23,6 +23,8 @@ const MODE_KEY = /^capture_?mode$/i;
 function useSettings(camera: CameraView): [Setting[] | undefined, (s: Setting[]) => void] {
   const [settings, setSettings] = useState<Setting[] | undefined>();
   const [tick, setTick] = useState(0);
+  // Bumped by every newer answer (a change's reply): a read started before it must not overwrite it.
+  const version = useRef(0);
   const lastEvent = useStore((s) => {
     for (let i = s.log.length - 1; i >= 0; i--) {
       const e = s.log[i]!;
@@ -38,15 +40,20 @@ function useSettings(camera: CameraView): [Setting[] | undefined, (s: Setting[])
   useEffect(() => {
     if (camera.state !== 'online') return;
     let live = true;
+    const asked = version.current;
     api<Setting[]>('GET', cameraPath(camera.id, 'config')).then(
-      (s) => live && setSettings(s),
+      (s) => live && asked === version.current && setSettings(s),
       () => undefined,
     );
     return () => {
       live = false;
     };
   }, [camera.id, camera.state, lastEvent, captureState, tick]);
-  return [settings, setSettings];
+  const fromChange = (s: Setting[]): void => {
+    version.current++;
+    setSettings(s);
+  };
+  return [settings, fromChange];
 }
 
 export function Overview({ camera }: { camera: CameraView }) {

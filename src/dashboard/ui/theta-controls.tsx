@@ -22,12 +22,16 @@ export function ThetaShooting({ camera, settings, onSettings }: { camera: Camera
   const [countText, setCountText] = useState<string | undefined>();
   const online = camera.state === 'online';
   const capturing = camera.status?.capture.state === 'capturing';
-  const recording = capturing && mode?.value === 'video';
-  const shooting = capturing && mode?.value !== 'video';
+  // What runs: what this page started, else what the capture mode says (started elsewhere).
+  const [started, setStarted] = useState<'video' | 'interval' | undefined>();
+  const running = started ?? (mode?.value === 'video' ? 'video' : 'interval');
+  const recording = capturing && running === 'video';
+  const shooting = capturing && running === 'interval';
   const videoValue = mode?.allowed?.find((v) => /video/i.test(String(v)));
   const imageValue = mode?.allowed?.find((v) => /^image$/i.test(String(v))) ?? 'image';
 
   const start = async (values: Record<string, SettingValue>, what: string): Promise<void> => {
+    setStarted(what === 'Video recording' ? 'video' : 'interval');
     setBusy(true);
     setMessage(undefined);
     try {
@@ -50,6 +54,7 @@ export function ThetaShooting({ camera, settings, onSettings }: { camera: Camera
     setMessage(undefined);
     try {
       const r = await api<ContinuousReply>('POST', cameraPath(camera.id, 'capture/stop'));
+      setStarted(undefined);
       setMessage({ text: `${what} ${r.text}.`, error: false });
     } catch (err) {
       setMessage({ text: errorText(err), error: true });
