@@ -18,7 +18,14 @@
  *   GET    /api/cameras/:id/thumb?path=…          image/jpeg            small preview, cached on disk
  *   GET    /api/cameras/:id/preview?path=…        image/jpeg            large preview (bands, 360° viewer)
  *   GET    /api/cameras/:id/ndvi?red=…&nir=…      image/jpeg            NDVI false colour
+ *   GET    /api/cameras/:id/metadata?path=…       PictureMetadata       EXIF, GPS and band of a picture
  *   GET    /api/cameras/:id/live                  multipart/x-mixed-replace MJPEG (cameras with livePreview)
+ *   GET    /api/cameras/:id/sequoia/calibration   SequoiaCalibration    body and sunshine sensor state (Sequoia only)
+ *   POST   /api/cameras/:id/sequoia/calibration/start|stop {target?}  SequoiaAnswer  body | sunshine | radiometric; none = both
+ *   GET    /api/cameras/:id/sequoia/wifi          SequoiaWifi
+ *   POST   /api/cameras/:id/sequoia/wifi {ssid?, status?}  SequoiaAnswer
+ *   GET    /api/cameras/:id/sequoia/manual        SequoiaManual         exposure per sensor
+ *   POST   /api/cameras/:id/sequoia/manual {values}  SequoiaAnswer      any part of SequoiaManual
  *   GET    /api/cameras/:id/s3-sync               S3SyncState           404 NO_SYNC before the first one
  *   POST   /api/cameras/:id/s3-sync {to,endpoint?,profile?}  S3SyncState  202 started; 409 SYNC_RUNNING while one runs
  *   POST   /api/cameras/:id/s3-sync/stop          S3SyncState           stops it (what is in the bucket is kept)
@@ -141,6 +148,57 @@ export interface S3SyncState {
   failures: Array<{ path: string; code: string; message: string }>;
   manifest?: string;
   error?: { code: string; message: string };
+}
+
+/** What a picture's metadata says, for the viewer's panel; absent fields are not in the file. */
+export interface PictureMetadata {
+  path: string;
+  make?: string;
+  model?: string;
+  /** When it was taken, ISO 8601 as the file says it (camera clock). */
+  taken?: string;
+  width?: number;
+  height?: number;
+  /** Seconds. */
+  exposureTime?: number;
+  fNumber?: number;
+  iso?: number;
+  /** mm. */
+  focalLength?: number;
+  gps?: { latitude: number; longitude: number; altitude?: number };
+  /** Sequoia: the band this file holds (`NIR`, `Red edge`…, or `RGB`) and its wavelength. */
+  band?: { name: string; centralWavelengthNm?: number; fwhmNm?: number };
+  /** Attitude when it was taken, degrees (Sequoia XMP). */
+  attitude?: { yaw: number; pitch: number; roll: number };
+}
+
+/** The Sequoia's magnetometer calibration, per device (None, Psi/Theta/Phi pending, Ok, Failed…). */
+export interface SequoiaCalibration {
+  body: string;
+  sunshine: string;
+}
+
+/** The Sequoia's Wi-Fi access point. */
+export interface SequoiaWifi {
+  ssid: string;
+  status: 'on' | 'off';
+}
+
+/** Exposure of one sensor: time in µs and ISO (gain × 100). */
+export interface SequoiaExposure {
+  exp_us: number;
+  iso: number;
+}
+
+/** The Sequoia's manual exposure: RGB and each monochrome band. */
+export interface SequoiaManual {
+  rgb: { mode: 'auto' | 'manual' } & SequoiaExposure;
+  monochrome: { mode: 'auto' | 'manual'; green: SequoiaExposure; red: SequoiaExposure; red_edge: SequoiaExposure; near_infrared: SequoiaExposure };
+}
+
+/** The Sequoia's answer to a change: each key it was sent with its own word ("Ok" or why not). */
+export interface SequoiaAnswer {
+  results: Record<string, string>;
 }
 
 /** Messages the server pushes over `/api/live`. */

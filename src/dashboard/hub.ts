@@ -113,7 +113,7 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
     const entry = this.#entry(id);
     if (!entry.camera || entry.view.state !== 'online') {
       const why = entry.view.error ? `: ${entry.view.error.message}` : '';
-      throw new DashboardError('CAMERA_OFFLINE', `camera ${id} (${entry.view.address}) is ${entry.view.state}${why}`);
+      throw new DashboardError('CAMERA_OFFLINE', `the camera at ${entry.view.address} is ${entry.view.state}${why}`);
     }
     return entry.camera;
   }

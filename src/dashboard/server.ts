@@ -26,6 +26,8 @@ import { DashboardError, errorCode, httpStatusOf } from './errors.js';
 import { CameraHub, type CameraHubOptions } from './hub.js';
 import { ImageCache, isImageName } from './images.js';
 import { streamLivePreview } from './live-preview.js';
+import { pictureMetadata } from './picture-metadata.js';
+import { sequoiaControl } from './sequoia-controls.js';
 import { S3Syncs } from './s3-syncs.js';
 import { RequestGuard, SECURITY_HEADERS, isStateChanging } from './security.js';
 import { StaticFiles, defaultAssetsDir } from './static.js';
@@ -187,6 +189,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     if (action === 's3-sync' && get) return json(res, 200, syncs.get(id));
     if (action === 's3-sync/stop' && method === 'POST') return json(res, 200, await syncs.stop(id));
     const camera = hub.camera(id);
+    if (action.startsWith('sequoia/')) {
+      const control = action.slice('sequoia/'.length);
+      if (method !== 'POST' && !get) throw notAllowed(method, p);
+      const reply = await sequoiaControl(camera, get ? 'GET' : method, control, () => readJson(req, maxBody), signal);
+      if (!get) {
+        hub.log(id, 'action', `${control.replace('/', ' ')}: ${Object.entries((reply as { results?: Record<string, string> }).results ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        hub.refresh(id);
+      }
+      return json(res, 200, reply);
+    }
     switch (`${get ? 'GET' : method} ${action}`) {
       case 'GET config':
         return json(res, 200, await camera.getConfig(undefined, { signal }));
@@ -228,6 +240,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
         if (!Number.isFinite(width) || width < 16) throw new DashboardError('BAD_REQUEST', 'w must be a width in pixels');
         return sendFile(res, await images.render(camera, file, width, signal), 'image/jpeg');
       }
+      case 'GET metadata':
+        return json(res, 200, await pictureMetadata(images, camera, await findFile(camera, url.searchParams.get('path'), signal), signal));
       case 'GET ndvi': {
         const [red, nir] = await Promise.all([
           findFile(camera, url.searchParams.get('red'), signal),

@@ -131,7 +131,7 @@ export function FileBrowser({ camera }: { camera: CameraView }) {
               <button type="button" class="link-button entry-open" data-path={e.path} onClick={() => go(e.path)}>
                 <span aria-hidden="true">{e.kind === 'medium' ? '💾' : '📁'}</span> {e.name}
               </button>
-              <span class="muted">{e.count !== undefined ? `${e.count} picture${e.count === 1 ? '' : 's'}` : ''}</span>
+              <span class="muted" data-testid="entry-count">{countText(e)}</span>
             </li>
           ))}
         </ul>
@@ -144,6 +144,26 @@ export function FileBrowser({ camera }: { camera: CameraView }) {
   );
 }
 
+/**
+ * What a medium or folder holds, counted as files: a Sequoia shot is five files (RGB and four
+ * bands), so "5 pictures" for one shot would mislead.
+ */
+function countText(e: RemoteEntry): string {
+  if (e.count === undefined) return '';
+  return `${e.count} file${e.count === 1 ? '' : 's'}`;
+}
+
+/** The shots of a folder: Sequoia files grouped by picture index (one group per shot), others one per file. */
+export function shotsOf(entries: RemoteEntry[]): Array<[string, RemoteEntry[]]> {
+  const groups = new Map<string, RemoteEntry[]>();
+  for (const e of entries) {
+    const m = SEQUOIA_NAME.exec(e.name);
+    const key = m ? `shot ${m[3]}` : e.path;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  return [...groups];
+}
+
 function FileGrid(props: {
   camera: CameraView;
   entries: RemoteEntry[];
@@ -152,21 +172,16 @@ function FileGrid(props: {
   open: (t: ViewerTarget) => void;
 }) {
   const { camera, entries, selected, toggle, open } = props;
-  // Sequoia: one group per picture index (a shot of up to five bands); others: one group per file.
-  const groups = new Map<string, RemoteEntry[]>();
-  for (const e of entries) {
-    const m = SEQUOIA_NAME.exec(e.name);
-    const key = m ? `shot ${m[3]}` : e.path;
-    groups.set(key, [...(groups.get(key) ?? []), e]);
-  }
+  const groups = shotsOf(entries);
+  const shots = groups.map(([, files]) => files);
   return (
     <ul class="groups">
-      {[...groups].map(([key, files]) => (
+      {groups.map(([key, files], shot) => (
         <li key={key} class="group" data-group={key}>
           {files.length > 1 && (
             <div class="group-head">
               <span>{key}</span>
-              <button type="button" class="link-button" onClick={() => open({ files, index: 0 })}>
+              <button type="button" class="link-button" onClick={() => open({ shots, shot, index: 0 })}>
                 Open bands{files.some((f) => f.name.includes('_RED.')) && files.some((f) => f.name.includes('_NIR.')) ? ' + NDVI' : ''}
               </button>
             </div>
@@ -178,7 +193,7 @@ function FileGrid(props: {
                   <input type="checkbox" checked={selected.has(f.path)} onChange={() => toggle(f.path)} />
                   <span class="sr-only">select {f.name}</span>
                 </label>
-                <button type="button" class="tile-open" onClick={() => open({ files, index: i })} aria-label={`open ${f.name}`} disabled={!IMAGE.test(f.name)}>
+                <button type="button" class="tile-open" onClick={() => open({ shots, shot, index: i })} aria-label={`open ${f.name}`} disabled={!IMAGE.test(f.name)}>
                   {IMAGE.test(f.name) && (f.size ?? 0) > 0 ? (
                     <img src={fileUrl(camera.id, 'thumb', f.path, { s: String(f.size ?? 0) })} alt="" loading="lazy" width={160} height={120} />
                   ) : (

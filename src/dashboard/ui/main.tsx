@@ -55,7 +55,7 @@ function App() {
                   <span class={`dot ${c.state}`} aria-hidden="true" />
                   <span class="name">{cameraName(c)}</span>
                   <span class="state">{c.state}</span>
-                  <span class="addr">{c.address}</span>
+                  {c.info && <span class="addr">{c.address}</span>}
                 </button>
               </li>
             ))}
@@ -78,19 +78,38 @@ async function forget(camera: CameraView): Promise<void> {
   }
 }
 
-/** "Parrot Sequoia", "RICOH THETA S" (whose model already starts with the maker's name). */
+/**
+ * "Parrot Sequoia", "RICOH THETA S" (whose model already starts with the maker's name); a camera
+ * that never answered is named by its address, the only thing known about it.
+ */
 function cameraName(c: CameraView): string {
-  if (!c.info) return c.protocol.toUpperCase();
+  if (!c.info) return c.address;
   const { manufacturer, model } = c.info;
   // PTP says "Ricoh Company, Ltd." where OSC says "RICOH": compare the maker's first word.
   const maker = (manufacturer.split(/[\s,]+/)[0] ?? '').toLowerCase();
   return maker && model.toLowerCase().startsWith(maker) ? model : `${manufacturer} ${model}`;
 }
 
+/** Why the first connection to a camera just added failed, and what to do about it. */
+export function unreachableText(c: CameraView): string {
+  return `No camera answers at ${c.address}: ${c.error?.message ?? 'no answer'}. Check the address, that the camera is on, and that this computer is on its Wi-Fi or cable. It stays in the list and is tried again.`;
+}
+
 function AddCamera({ onAdded }: { onAdded: (c: CameraView) => void }) {
   const [address, setAddress] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  // The camera just added: its first connection's outcome is said here, beside the field.
+  const [pending, setPending] = useState<string | undefined>();
+  const added = useStore((s) => s.cameras.find((c) => c.id === pending));
+  useEffect(() => {
+    if (!pending) return;
+    if (!added || added.state === 'online') setPending(undefined);
+    else if (added.state === 'offline') {
+      setError(unreachableText(added));
+      setPending(undefined);
+    }
+  }, [pending, added?.state]);
   return (
     <form
       class="add-camera"
@@ -103,6 +122,8 @@ function AddCamera({ onAdded }: { onAdded: (c: CameraView) => void }) {
           upsertCamera(c);
           onAdded(c);
           setAddress('');
+          if (c.state === 'offline') setError(unreachableText(c));
+          else if (c.state === 'connecting') setPending(c.id);
         } catch (err) {
           setError(err instanceof ApiCallError ? err.message : String(err));
         } finally {

@@ -74,7 +74,9 @@ export function ConfigForm({ camera }: { camera: CameraView }) {
     } catch (err) {
       if (err instanceof ApiCallError) {
         setErrors(err.fields);
-        setMessage({ text: err.message, error: true });
+        // The reason is shown once, beside its field; the form's message only points there.
+        const marked = Object.keys(err.fields).length;
+        setMessage({ text: marked > 0 ? `Nothing was changed: correct the field${marked === 1 ? '' : 's'} marked above.` : err.message, error: true });
         // Accepted keys stay set on the camera: show what it has now.
         if (err.code === 'REJECTED') void load();
       } else setMessage({ text: String(err), error: true });

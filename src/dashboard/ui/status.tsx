@@ -1,12 +1,16 @@
 /**
  * The overview of one camera: live status (Sequoia sensors; THETA battery and remaining
  * pictures; anything else as the camera reports it), storage bars, capture controls and, for
- * cameras that have one, the live preview.
+ * cameras that have one, the live preview; the Sequoia's calibration, Wi-Fi and exposure, and the
+ * THETA's video, interval shooting and clock.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CameraView, CaptureReply, ContinuousReply, MediumStatus, SetConfigReply, Setting } from './types.js';
 import { api, ApiCallError, cameraPath, formatBytes } from './api.js';
 import { useStore } from './store.js';
+import { CalibrationCard, ManualExposureCard, WifiCard } from './sequoia-controls.js';
+import { CameraClock, ThetaShooting } from './theta-controls.js';
+import { batteryText, calibrationText, captureHint, genericStatusRows, MODE_NAMES, thetaStatusRows } from './words.js';
 
 /** The setting that picks single / continuous modes (Sequoia `capture_mode`, THETA `captureMode`). */
 const MODE_KEY = /^capture_?mode$/i;
@@ -19,6 +23,8 @@ const MODE_KEY = /^capture_?mode$/i;
 function useSettings(camera: CameraView): [Setting[] | undefined, (s: Setting[]) => void] {
   const [settings, setSettings] = useState<Setting[] | undefined>();
   const [tick, setTick] = useState(0);
+  // Bumped by every newer answer (a change's reply): a read started before it must not overwrite it.
+  const version = useRef(0);
   const lastEvent = useStore((s) => {
     for (let i = s.log.length - 1; i >= 0; i--) {
       const e = s.log[i]!;
@@ -34,24 +40,32 @@ function useSettings(camera: CameraView): [Setting[] | undefined, (s: Setting[])
   useEffect(() => {
     if (camera.state !== 'online') return;
     let live = true;
+    const asked = version.current;
     api<Setting[]>('GET', cameraPath(camera.id, 'config')).then(
-      (s) => live && setSettings(s),
+      (s) => live && asked === version.current && setSettings(s),
       () => undefined,
     );
     return () => {
       live = false;
     };
   }, [camera.id, camera.state, lastEvent, captureState, tick]);
-  return [settings, setSettings];
+  const fromChange = (s: Setting[]): void => {
+    version.current++;
+    setSettings(s);
+  };
+  return [settings, fromChange];
 }
 
 export function Overview({ camera }: { camera: CameraView }) {
   const status = camera.status;
   const [settings, setSettings] = useSettings(camera);
   const readings = (settings ?? []).filter((x) => !x.writable && x.value !== null);
+  const clock = settings?.find((x) => x.key === 'dateTimeZone');
+  const sequoia = camera.protocol === 'sequoia';
   return (
     <div class="overview">
       <CaptureControls camera={camera} settings={settings} onSettings={setSettings} />
+      {camera.protocol === 'theta' && <ThetaShooting camera={camera} settings={settings} onSettings={setSettings} />}
       {camera.livePreview && <LivePreview camera={camera} />}
       {!status ? (
         <p class="muted">{camera.state === 'online' ? 'Reading status…' : 'No status: the camera is not reachable.'}</p>
@@ -70,7 +84,7 @@ export function Overview({ camera }: { camera: CameraView }) {
               <p>
                 Battery{' '}
                 <meter min={0} max={1} low={0.2} high={0.5} optimum={1} value={status.battery.level} aria-label="battery level" />{' '}
-                {Math.round(status.battery.level * 100)} %{status.battery.charging ? ' (charging)' : ''}
+                <span data-testid="battery">{batteryText(status)}</span>
               </p>
             )}
           </section>
@@ -88,9 +102,17 @@ export function Overview({ camera }: { camera: CameraView }) {
             </section>
           )}
           <StorageBars media={status.media} />
-          {camera.protocol === 'sequoia' ? <SequoiaStatus details={status.details} /> : <GenericDetails details={status.details} />}
+          {sequoia ? <SequoiaStatus details={status.details} /> : <GenericDetails rows={camera.protocol === 'theta' ? thetaStatusRows(status.details) : genericStatusRows(status.details)} />}
         </>
       )}
+      {sequoia && status && (
+        <div class="grid wide">
+          <CalibrationCard camera={camera} />
+          <WifiCard camera={camera} />
+        </div>
+      )}
+      {sequoia && status && <ManualExposureCard camera={camera} />}
+      {clock && <CameraClock camera={camera} setting={clock} onSettings={setSettings} />}
     </div>
   );
 }
@@ -115,6 +137,9 @@ function CaptureControls({ camera, settings, onSettings }: { camera: CameraView;
   const [message, setMessage] = useState<{ text: string; error: boolean } | undefined>();
   const caps = camera.capabilities;
   const online = camera.state === 'online';
+  const theta = camera.protocol === 'theta';
+  // "Start timelapse": the button says what it starts (the mode chosen above).
+  const modeName = mode?.value !== null && mode?.value !== undefined ? MODE_NAMES[String(mode.value)] : undefined;
   const run = async (label: string, action: string): Promise<void> => {
     setBusy(label);
     setMessage(undefined);
@@ -152,14 +177,20 @@ function CaptureControls({ camera, settings, onSettings }: { camera: CameraView;
         <button type="button" class="primary" disabled={!online || !caps?.capture || busy !== ''} onClick={() => run('capture', 'capture')}>
           {busy === 'capture' ? 'Capturing…' : 'Capture'}
         </button>
-        <button type="button" disabled={!online || !caps?.continuousCapture || busy !== ''} onClick={() => run('start', 'capture/start')}>
-          Start continuous
-        </button>
-        <button type="button" disabled={!online || !caps?.continuousCapture || busy !== ''} onClick={() => run('stop', 'capture/stop')}>
-          Stop
-        </button>
+        {!theta && caps?.continuousCapture && (
+          <>
+            <button type="button" disabled={!online || busy !== ''} onClick={() => run('start', 'capture/start')}>
+              {modeName ? `Start ${modeName}` : 'Start continuous'}
+            </button>
+            <button type="button" disabled={!online || busy !== ''} onClick={() => run('stop', 'capture/stop')}>
+              {modeName ? `Stop ${modeName}` : 'Stop'}
+            </button>
+          </>
+        )}
       </div>
-      <p class="hint">Capture takes one picture in single mode; Start/Stop run the continuous mode (timelapse, interval, GPS distance, video). Its period and other parameters are in Settings.</p>
+      <p class="hint" data-testid="capture-hint">
+        {captureHint(camera.protocol, !theta && caps?.continuousCapture === true, mode)}
+      </p>
       {message && (
         <p class={message.error ? 'error' : 'ok'} role={message.error ? 'alert' : 'status'} data-testid="capture-message">
           {message.text}
@@ -170,17 +201,21 @@ function CaptureControls({ camera, settings, onSettings }: { camera: CameraView;
 }
 
 function LivePreview({ camera }: { camera: CameraView }) {
-  const [on, setOn] = useState(false);
+  // The stream's URL is fixed when it is switched on: a new one (at each status update) would make
+  // the browser drop the stream and open another, several times a second.
+  const [src, setSrc] = useState<string | undefined>();
   return (
     <section aria-labelledby="live-title" class="card live">
       <h3 id="live-title">Live preview</h3>
-      <button type="button" aria-pressed={on} onClick={() => setOn(!on)} disabled={camera.state !== 'online'}>
-        {on ? 'Stop live preview' : 'Start live preview'}
+      <button type="button" aria-pressed={src !== undefined} onClick={() => setSrc(src ? undefined : `${cameraPath(camera.id, 'live')}?t=${Date.now()}`)} disabled={camera.state !== 'online'}>
+        {src ? 'Stop live preview' : 'Start live preview'}
       </button>
-      {on && <img class="live-img" src={`${cameraPath(camera.id, 'live')}?t=${Date.now()}`} alt="Live preview from the camera" />}
+      {src && <img class="live-img" src={src} alt="Live preview from the camera" />}
     </section>
   );
 }
+
+const MEDIUM_NAMES: Record<string, string> = { internal: 'Internal memory', sd: 'SD card' };
 
 export function StorageBars({ media }: { media: MediumStatus[] }) {
   return (
@@ -193,20 +228,20 @@ export function StorageBars({ media }: { media: MediumStatus[] }) {
           return (
             <li key={m.id}>
               <span class="medium-name">
-                {m.id}
-                {m.selected && ' (selected)'}
+                {MEDIUM_NAMES[m.id] ?? m.id}
+                {m.selected && <span class="muted"> · in use</span>}
               </span>
               {m.present ? (
                 <>
                   <meter min={0} max={total || 1} high={total * 0.9} value={used} aria-label={`${m.id} used`} />
-                  <span class="muted">
+                  <span class="muted figures">
                     {formatBytes(m.freeBytes ?? 0)} free of {formatBytes(total)}
                     {m.readOnly && ' · read-only'}
                     {m.problem && ` · ${m.problem}`}
                   </span>
                 </>
               ) : (
-                <span class="muted">not present</span>
+                <span class="muted not-present">not present</span>
               )}
             </li>
           );
@@ -299,17 +334,17 @@ function SequoiaStatus({ details }: { details: Dict }) {
             ))}
           </tbody>
         </table>
-        <p class="muted">
-          Calibration: body {String(cal.body ?? '–')}, sunshine {String(cal.sunshine ?? '–')}
+        <p class="muted" data-testid="calibration-summary">
+          Calibration — body: {calibrationText(cal.body === undefined ? undefined : String(cal.body))}; sunshine sensor:{' '}
+          {calibrationText(cal.sunshine === undefined ? undefined : String(cal.sunshine))}
         </p>
       </section>
     </div>
   );
 }
 
-/** THETA and other cameras: their status details as they report them (remaining pictures…). */
-function GenericDetails({ details }: { details: Dict }) {
-  const rows = Object.entries(details).filter(([, v]) => v !== undefined);
+/** THETA and other cameras: what their status says, in people's words (see words.ts). */
+function GenericDetails({ rows }: { rows: Array<[string, string]> }) {
   if (rows.length === 0) return null;
   return (
     <section aria-labelledby="st-details" class="card">
@@ -317,8 +352,8 @@ function GenericDetails({ details }: { details: Dict }) {
       <dl>
         {rows.map(([k, v]) => (
           <>
-            <dt>{k.replace(/^_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}</dt>
-            <dd data-key={k}>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
           </>
         ))}
       </dl>
