@@ -16,8 +16,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, waitForExpression } from '../../bench/dashboard-browser.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
-import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const missing = !hasChromium();

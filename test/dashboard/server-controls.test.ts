@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, CaptureReply, PictureMetadata, SequoiaAnswer, SequoiaManual, SequoiaWifi } from '../../src/dashboard/api-types.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
-import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia.js';
-import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
+import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 
 describe('dashboard camera controls API', () => {
   let tmp: string;
