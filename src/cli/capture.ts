@@ -85,7 +85,7 @@ Examples:
                 if (r.reason === 'conflict') {
                   conflicts++;
                   if (!g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
-                } else if (!g.json) process.stdout.write(`${r.reason === null ? r.file : humanLine(r)}\n`);
+                } else if (!g.json) progress.print(r.reason === null ? r.file : humanLine(r));
                 return fileReport(f.path, r);
               })();
               // Awaited below with the others; until then a failure must not count as unhandled.

@@ -6,6 +6,7 @@
  * Heavy modules (the camera adapters, ws, cli-progress) are imported lazily so `camctl --help`
  * and friends start fast.
  */
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import type { Camera } from '../camera/types.js';
 import { CliError } from './errors.js';
@@ -139,6 +140,9 @@ export async function sequoiaClientOf(camera: Camera, command: string): Promise<
 /** Aborts on the first SIGINT/SIGTERM (a second one exits at once, as people expect). */
 export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
+  // One signal for every concurrent operation of the command (get -j 8: each download, its
+  // requests and its file writes listen to it): many listeners are by design, not a leak.
+  setMaxListeners(0, ac.signal);
   let count = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     count++;
