@@ -111,6 +111,7 @@ Examples:
   capture
     .command('start')
     .description('start the continuous capture mode the camera is set to')
+    .addHelpText('after', '\nExamples:\n  camctl config set capture_mode=timelapse timelapse_param=2 && camctl capture start\n  camctl capture start --json')
     .action(async (_o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         let r;
@@ -133,6 +134,7 @@ Examples:
   capture
     .command('stop')
     .description('stop a continuous capture')
+    .addHelpText('after', '\nExamples:\n  camctl capture stop\n  camctl capture stop --json')
     .action(async (_o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         let r;

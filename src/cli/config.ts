@@ -31,11 +31,13 @@ its own, PTP sets one property at a time, the RICOH THETA applies all or nothing
   config
     .command('get')
     .description('show settings (all when no KEY is given)')
+    .addHelpText('after', '\nExamples:\n  camctl config get\n  camctl config get capture_mode timelapse_param\n  camctl config get --json')
     .argument('[keys...]', 'setting keys')
     .action(async (keys: string[], _opts, cmd: Command) => get(cmd, keys));
   config
     .command('set')
     .description('change settings: KEY=VALUE …')
+    .addHelpText('after', '\nExamples:\n  camctl config set capture_mode=timelapse timelapse_param=2\n  camctl config set storage_selected=sd\n  camctl -c theta://192.168.1.1 config set exposureDelay=5')
     .argument('<assignments...>', 'KEY=VALUE pairs')
     .action(async (assignments: string[], _opts, cmd: Command) => set(cmd, assignments));
 }

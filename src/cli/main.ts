@@ -60,6 +60,8 @@ export function buildProgram(): Command {
     .option('--osc-api <level>', 'THETA: use OSC API 2.0 or 2.1 (default: 2.1 where the camera has it)')
     .option('-q, --quiet', 'print less')
     .option('-v, --verbose', 'print more')
+    // Every command's --help lists --camera, --json, --timeout… too (subcommands inherit this).
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ outputError: () => undefined }) // printed by main() as one line
     .exitOverride();
   for (const register of registrations) register(program);
