@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CameraEvent } from '../camera/types.js';
-import { interruptSignal, printJson, withCamera } from './context.js';
+import { interruptSignal, note, printJson, withCamera } from './context.js';
 import { describeEvent } from '../camera/describe-event.js';
 
 export function register(program: Command): void {
@@ -18,6 +18,9 @@ export function register(program: Command): void {
       await withCamera(cmd, async (camera, g) => {
         const { signal, dispose } = interruptSignal();
         try {
+          // Said once the camera answered, so silence afterwards means "no news", not "no camera".
+          const info = await camera.info({ signal });
+          note(g, `connected to ${info.model} at ${camera.address}; watching (Ctrl-C to stop)`);
           for await (const ev of camera.events({ signal, reconnect: opts.reconnect })) {
             if (g.json) printJson(jsonLine(ev, !!opts.raw));
             else process.stdout.write(`${clock()} ${describeEvent(ev)}\n`);

@@ -1,10 +1,15 @@
 /**
- * One shape for every command's help: each command's --help lists the global options (--camera,
- * --json, --timeout) and shows at least one example. Read from the commander program in-process.
+ * One shape: each command's --help lists the global options (--camera, --json, --timeout) and shows
+ * at least one example (read from the commander program in-process); `watch` says when it is
+ * connected; THETA `video stop` / `interval stop` give camera paths like every other command.
  */
 import type { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
+import { startThetaEmulator } from '../../src/emulator/theta.js';
+import { cleanup, onCleanup, requireBuild, runJson, startCli, startEmu, tempDir, until } from './helpers.js';
+
+afterEach(cleanup);
 
 /** Every command below the program, with its full name (`ptp prop get`). */
 function commands(cmd: Command, prefix: string[] = []): Array<[string, Command]> {
@@ -38,4 +43,38 @@ describe('per-command --help', () => {
     for (const option of ['--camera', '--json', '--timeout']) expect(help).toContain(option);
     expect(help).toMatch(/Examples?:\n {2}camctl /);
   });
+});
+
+describe('watch', () => {
+  it('says on stderr once it is connected (and stays quiet with -q)', async () => {
+    requireBuild();
+    const { camera } = await startEmu();
+    const child = startCli(['--camera', camera, 'watch']);
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    await until(() => /connected to Sequoia at sequoia:\/\/127\.0\.0\.1:\d+; watching \(Ctrl-C to stop\)/.test(stderr), 'the connected line');
+    child.kill('SIGINT');
+  });
+});
+
+describe('THETA video stop and interval stop', () => {
+  it('give camera paths in files (the URLs on the given address in urls)', async () => {
+    requireBuild();
+    const emu = await startThetaEmulator({ dataDir: await tempDir('camctl-shape-theta-'), httpPort: 0, speed: 20 });
+    onCleanup(() => emu.close());
+    const camera = `theta://${new URL(emu.url).host}`;
+    expect((await runJson(['-c', camera, 'video', 'start'])).result.code).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    const video = await runJson<{ recording: boolean; files: string[]; urls: string[] }>(['-c', camera, '--timeout', '60', 'video', 'stop']);
+    expect(video.result.code).toBe(0);
+    expect(video.json.recording).toBe(false);
+    expect(video.json.files.length).toBeGreaterThan(0);
+    for (const f of video.json.files) expect(f).toMatch(/^\/internal\/\w+\/[^/]+\.MP4$/);
+    for (const u of video.json.urls) expect(u.startsWith(`${emu.url}/files/`)).toBe(true);
+    expect((await runJson(['-c', camera, 'interval', 'start', '--every', '8'])).result.code).toBe(0);
+    await until(() => emu.device.catalog.count >= 2, 'an interval shot');
+    const interval = await runJson<{ shooting: boolean; files: string[] }>(['-c', camera, 'interval', 'stop']);
+    expect(interval.result.code).toBe(0);
+    for (const f of interval.json.files) expect(f).toMatch(/^\/internal\/\w+\/[^/]+\.JPG$/);
+  }, 180_000);
 });
