@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Camera, SetOutcome, Setting, SettingValue } from '../camera/types.js';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
-import { table } from './format.js';
+import { fittedTable, table } from './format.js';
 
 export function register(program: Command): void {
   const config = program
@@ -108,10 +108,11 @@ function render(settings: Setting[], verbose: boolean): string {
     const value = s.value === null ? '-' : `${String(s.value)}${unit}`;
     let allowed = '';
     if (s.allowed) allowed = s.allowed.map(String).join(' | ');
-    else if (s.range) allowed = `${s.range.min} … ${s.range.max}${unit}`;
+    else if (s.range) allowed = [...(s.also ?? []).map(String), `${s.range.min} … ${s.range.max}${unit}`].join(' | ');
     else if (s.maxBytes !== undefined) allowed = `text ≤ ${s.maxBytes} bytes`;
     if (!s.writable) allowed = 'read-only';
     rows.push([s.key, value, allowed, s.description ?? s.label]);
   }
-  return table(rows);
+  // Long lists of allowed values and descriptions wrap to the terminal (100 columns when piped).
+  return fittedTable(rows, Math.max(60, process.stdout.columns ?? 100), [2, 3]);
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { startThetaEmulator } from '../../src/emulator/theta.js';
-import { cleanup, onCleanup, requireBuild, runJson, startCli, startEmu, tempDir, until } from './helpers.js';
+import { cleanup, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -46,7 +46,7 @@ describe('per-command --help', () => {
 });
 
 describe('watch', () => {
-  it('says on stderr once it is connected (and stays quiet with -q)', async () => {
+  it('says on stderr once it is connected', async () => {
     requireBuild();
     const { camera } = await startEmu();
     const child = startCli(['--camera', camera, 'watch']);
@@ -77,4 +77,25 @@ describe('THETA video stop and interval stop', () => {
     expect(interval.result.code).toBe(0);
     for (const f of interval.json.files) expect(f).toMatch(/^\/internal\/\w+\/[^/]+\.JPG$/);
   }, 180_000);
+});
+
+describe('THETA config', () => {
+  it('fits a 100-column terminal, and interval shots show 0 (until stopped) among the values the camera accepts', async () => {
+    requireBuild();
+    const emu = await startThetaEmulator({ dataDir: await tempDir('camctl-shape-config-'), httpPort: 0 });
+    onCleanup(() => emu.close());
+    const camera = `theta://${new URL(emu.url).host}`;
+    const shown = await runCli(['-c', camera, 'config']);
+    expect(shown.code).toBe(0);
+    for (const line of shown.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(100);
+    // Every allowed white balance is still listed, wrapped rather than cut.
+    for (const v of ['daylight |', 'cloudy-daylight |', '_warmWhiteFluorescent |', '_colorTemperature']) expect(shown.stdout).toContain(v);
+    expect(shown.stdout).toMatch(/captureNumber +\d+ +0 \| 2 … 9999 /);
+    const json = await runJson<{ settings: Array<{ key: string; range?: unknown; also?: unknown }> }>(['-c', camera, 'config', 'get', 'captureNumber']);
+    expect(json.json.settings[0]).toMatchObject({ key: 'captureNumber', range: { min: 2, max: 9999 }, also: [0] });
+    expect((await runCli(['-c', camera, 'config', 'set', 'captureNumber=0'])).code).toBe(0);
+    const one = await runCli(['-c', camera, 'config', 'set', 'captureNumber=1']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('captureNumber must be 0 or between 2 and 9999, got 1');
+  });
 });
