@@ -17,10 +17,13 @@ export function thetaCameraPath(ref: string): string {
   return `/${MEDIUM}/${folder}/${name}`;
 }
 
-/** Camera paths of the files the camera named, and their URLs on the given address. */
+/**
+ * Camera paths of the files the camera named, and the URLs among them (v2.1 fileUrls; a v2.0
+ * fileUri is no URL) on the given address.
+ */
 export function thetaFiles(client: OscClient, refs: readonly string[]): { files: string[]; urls: string[] } {
   return {
     files: refs.map(thetaCameraPath),
-    urls: refs.map((f) => (isCameraUrl(f) ? client.rebase(f) : f)),
+    urls: refs.filter(isCameraUrl).map((f) => client.rebase(f)),
   };
 }

@@ -70,7 +70,7 @@ describe('THETA video stop and interval stop', () => {
     expect(video.json.recording).toBe(false);
     expect(video.json.files.length).toBeGreaterThan(0);
     for (const f of video.json.files) expect(f).toMatch(/^\/internal\/\w+\/[^/]+\.MP4$/);
-    for (const u of video.json.urls) expect(u.startsWith(`${emu.url}/files/`)).toBe(true);
+    for (const u of video.json.urls) expect(u.startsWith(`${emu.url}/files/`), `${u} on ${emu.url}`).toBe(true);
     expect((await runJson(['-c', camera, 'interval', 'start', '--every', '8'])).result.code).toBe(0);
     await until(() => emu.device.catalog.count >= 2, 'an interval shot');
     const interval = await runJson<{ shooting: boolean; files: string[] }>(['-c', camera, 'interval', 'stop']);
