@@ -66,10 +66,11 @@ export function checkSettingValue(setting: Setting, value: unknown): SettingValu
         throw badValue(setting, `${setting.key} must be one of ${allowedText}, got ${value}`);
       }
       const r = setting.range;
-      if (r && (value < r.min || value > r.max)) {
+      if (r && (value < r.min || value > r.max) && !setting.also?.includes(value)) {
         // The description says what the range depends on (the Sequoia's sensors for its timelapse period).
         const why = setting.description ? ` (${setting.description})` : '';
-        throw badValue(setting, `${setting.key} must be between ${r.min} and ${r.max}${setting.unit ? ` ${setting.unit}` : ''}, got ${value}${why}`);
+        const besides = setting.also?.length ? `${setting.also.map(String).join(', ')} or ` : '';
+        throw badValue(setting, `${setting.key} must be ${besides}between ${r.min} and ${r.max}${setting.unit ? ` ${setting.unit}` : ''}, got ${value}${why}`);
       }
       return value;
     }

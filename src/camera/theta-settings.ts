@@ -136,6 +136,8 @@ export function describeTheta(options: Record<string, unknown>, api: 1 | 2): Set
       if (typeof min === 'number' && typeof max === 'number') {
         s.range = { min, max: key === 'offDelay' || key === 'sleepDelay' ? 65535 : max };
         if (typeof step === 'number') s.range.step = step;
+        // 0 shots is "until stopped", accepted although the camera's range starts at 2.
+        if (key === '_captureNumber' || key === 'captureNumber') s.also = [0];
       }
       s.value = typeof raw === 'number' ? raw : null;
     } else if (typeof raw === 'number') {

@@ -43,6 +43,8 @@ export interface Setting<K extends string = string, V extends SettingValue = Set
   allowed?: readonly V[];
   /** Inclusive range for `number`/`integer` settings. */
   range?: { min: number; max: number; step?: number };
+  /** Values accepted besides `range`, each with a meaning of its own (a THETA's interval shots: 0 = until stopped). */
+  also?: readonly V[];
   /** For `string` settings: the longest accepted value in UTF-8 bytes. */
   maxBytes?: number;
   /** Unit for display, e.g. "s", "m", "%", "MP", "bit". */

@@ -37,6 +37,7 @@ Examples:
     calibrate
       .command(action)
       .description(`${action} calibration`)
+      .addHelpText('after', `\nExamples:\n  camctl calibrate ${action} body\n  camctl calibrate ${action} sunshine --json`)
       .argument('[target]', TARGETS.join(' | '))
       .action(async (target: string | undefined, _o, cmd: Command) => {
         if (target !== undefined && !(TARGETS as readonly string[]).includes(target)) {

@@ -5,7 +5,8 @@
  * `camctl capture start|stop` drives the continuous modes (timelapse, GPS distance, overlap).
  */
 import type { Command } from 'commander';
-import type { RemoteFile } from '../camera/types.js';
+import type { Camera, RemoteFile } from '../camera/types.js';
+import { CliError } from './errors.js';
 import { interruptSignal, output, withCamera } from './context.js';
 import {
   addDownloadChoices,
@@ -20,6 +21,19 @@ import {
 } from './download-choices.js';
 import { humanSize, table } from './format.js';
 import { createProgress } from './progress.js';
+
+/** The Sequoia's answer to a stop with nothing running, used for every camera. */
+const NOT_RUNNING = 'Capture is not running';
+
+/** The camera's words for the capture it is running, or `undefined` when none runs (or it cannot tell). */
+async function runningCapture(camera: Camera): Promise<string | undefined> {
+  try {
+    const { capture } = await camera.status();
+    return capture.state === 'capturing' ? capture.text : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function register(program: Command): void {
   const capture = program
@@ -71,7 +85,7 @@ Examples:
                 if (r.reason === 'conflict') {
                   conflicts++;
                   if (!g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
-                } else if (!g.json) process.stdout.write(`${r.reason === null ? r.file : humanLine(r)}\n`);
+                } else if (!g.json) progress.print(r.reason === null ? r.file : humanLine(r));
                 return fileReport(f.path, r);
               })();
               // Awaited below with the others; until then a failure must not count as unhandled.
@@ -97,18 +111,41 @@ Examples:
   capture
     .command('start')
     .description('start the continuous capture mode the camera is set to')
+    .addHelpText('after', '\nExamples:\n  camctl config set capture_mode=timelapse timelapse_param=2 && camctl capture start\n  camctl capture start --json')
     .action(async (_o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
-        const r = await camera.startCapture();
+        let r;
+        try {
+          r = await camera.startCapture();
+        } catch (err) {
+          // Every camera refuses a second start in its own terms ("Not available", DeviceBusy,
+          // disabledCommand): when one is running, say so and how to end it.
+          const running = await runningCapture(camera);
+          if (running !== undefined) throw new CliError(`a capture is already running (${running}); stop it first: camctl capture stop`, 1, { cause: err });
+          // Nothing runs and the camera is not busy otherwise: it refuses because it is set to single shots (a THETA over PTP).
+          if ((err as { code?: unknown }).code === 'BUSY') {
+            throw new CliError('the camera did not start a continuous capture: it is set to single pictures (camctl capture takes one); choose a continuous mode first, see camctl config', 1, { cause: err });
+          }
+          throw err;
+        }
         output(g, r, () => (r.folder ? `${r.text} (${r.folder})` : r.text));
       });
     });
   capture
     .command('stop')
     .description('stop a continuous capture')
+    .addHelpText('after', '\nExamples:\n  camctl capture stop\n  camctl capture stop --json')
     .action(async (_o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
-        const r = await camera.stopCapture();
+        let r;
+        try {
+          r = await camera.stopCapture();
+        } catch (err) {
+          // Nothing to stop is what the Sequoia answers with success; the others refuse
+          // (CaptureAlreadyTerminated, disabledCommand): the same answer for every camera.
+          if ((await runningCapture(camera)) !== undefined) throw err;
+          r = { text: NOT_RUNNING };
+        }
         output(g, r, () => r.text);
       });
     });

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Camera, SetOutcome, Setting, SettingValue } from '../camera/types.js';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
-import { table } from './format.js';
+import { fittedTable, table } from './format.js';
 
 export function register(program: Command): void {
   const config = program
@@ -31,11 +31,13 @@ its own, PTP sets one property at a time, the RICOH THETA applies all or nothing
   config
     .command('get')
     .description('show settings (all when no KEY is given)')
+    .addHelpText('after', '\nExamples:\n  camctl config get\n  camctl config get capture_mode timelapse_param\n  camctl config get --json')
     .argument('[keys...]', 'setting keys')
     .action(async (keys: string[], _opts, cmd: Command) => get(cmd, keys));
   config
     .command('set')
     .description('change settings: KEY=VALUE …')
+    .addHelpText('after', '\nExamples:\n  camctl config set capture_mode=timelapse timelapse_param=2\n  camctl config set storage_selected=sd\n  camctl -c theta://192.168.1.1 config set exposureDelay=5')
     .argument('<assignments...>', 'KEY=VALUE pairs')
     .action(async (assignments: string[], _opts, cmd: Command) => set(cmd, assignments));
 }
@@ -106,10 +108,11 @@ function render(settings: Setting[], verbose: boolean): string {
     const value = s.value === null ? '-' : `${String(s.value)}${unit}`;
     let allowed = '';
     if (s.allowed) allowed = s.allowed.map(String).join(' | ');
-    else if (s.range) allowed = `${s.range.min} … ${s.range.max}${unit}`;
+    else if (s.range) allowed = [...(s.also ?? []).map(String), `${s.range.min} … ${s.range.max}${unit}`].join(' | ');
     else if (s.maxBytes !== undefined) allowed = `text ≤ ${s.maxBytes} bytes`;
     if (!s.writable) allowed = 'read-only';
     rows.push([s.key, value, allowed, s.description ?? s.label]);
   }
-  return table(rows);
+  // Long lists of allowed values and descriptions wrap to the terminal (100 columns when piped).
+  return fittedTable(rows, Math.max(60, process.stdout.columns ?? 100), [2, 3]);
 }

@@ -6,6 +6,7 @@
  * Heavy modules (the camera adapters, ws, cli-progress) are imported lazily so `camctl --help`
  * and friends start fast.
  */
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import type { Camera } from '../camera/types.js';
 import { CliError } from './errors.js';
@@ -45,41 +46,60 @@ export async function withCamera<T>(
   open: { maxConnections?: number } = {},
 ): Promise<T> {
   const g = globals(cmd);
+  let opening = true;
   return reportErrors(g, async () => {
     if (!g.camera) throw new CliError(NO_CAMERA_MESSAGE, 2);
     const { openCamera } = await import('../camera/open.js');
     const camera = await openCamera(g.camera, { timeoutMs: g.timeoutMs, ...(g.oscApi ? { oscApi: g.oscApi } : {}), ...open });
+    opening = false;
     try {
       return await fn(camera, g);
     } finally {
       await camera.close();
     }
-  });
+  }, () => opening);
 }
 
-/** Runs `fn`; an error with a stable `code` is printed as one line (and as JSON with `--json`). */
-export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn`; an error with a stable `code` is printed as one line in the user's words
+ * (error-words.ts), and as JSON with `--json` (`message` in those words, the protocol's own text
+ * in `detail`); `-v` prints that detail as a second line.
+ *
+ * @param opening tells whether the error came while connecting (a wrong kind of camera answers then).
+ */
+export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>, opening: () => boolean = () => false): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof CliError) {
       if (g.json && !err.reported) {
-        const code = err.exitCode === 2 ? 'USAGE' : err.exitCode === 130 ? 'INTERRUPTED' : 'FAILED';
-        printJson({ error: { code, message: err.message } });
+        // A CliError over a coded error keeps that code and its protocol text for scripts.
+        const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
+        const causeCode = typeof cause?.code === 'string' && /^[A-Z_]+$/.test(cause.code) ? cause.code : undefined;
+        const code = causeCode ?? (err.exitCode === 2 ? 'USAGE' : err.exitCode === 130 ? 'INTERRUPTED' : 'FAILED');
+        printJson({ error: { code, message: err.message, ...(causeCode && typeof cause?.message === 'string' ? { detail: cause.message } : {}) } });
       }
       throw err;
     }
     const e = err as { code?: unknown; message?: unknown; deviceMessage?: unknown };
     if (err instanceof Error && typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) {
+      const { inUserWords } = await import('./error-words.js');
+      const words = inUserWords(err, {
+        camera: g.camera,
+        timeoutMs: g.timeoutMs,
+        opening: opening(),
+      });
+      const message = words ?? err.message;
       if (g.json) {
-        const body: Record<string, unknown> = { code: e.code, message: err.message };
+        const body: Record<string, unknown> = { code: e.code, message };
+        if (words !== undefined) body.detail = err.message;
         if (typeof e.deviceMessage === 'string' && e.deviceMessage) body.deviceMessage = e.deviceMessage;
         // A partly rejected `config set`: every key's answer (the accepted ones did change).
         const results = (err as { results?: unknown }).results;
         if (Array.isArray(results)) body.results = results;
         printJson({ error: body });
       }
-      throw new CliError(err.message, USAGE_CODES.has(e.code) ? 2 : 1, { cause: err });
+      throw new CliError(message, USAGE_CODES.has(e.code) ? 2 : 1, { cause: err });
     }
     throw err;
   }
@@ -120,6 +140,9 @@ export async function sequoiaClientOf(camera: Camera, command: string): Promise<
 /** Aborts on the first SIGINT/SIGTERM (a second one exits at once, as people expect). */
 export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
+  // One signal for every concurrent operation of the command (get -j 8: each download, its
+  // requests and its file writes listen to it): many listeners are by design, not a leak.
+  setMaxListeners(0, ac.signal);
   let count = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     count++;

@@ -9,7 +9,8 @@ import { registerTheta } from './emulate-theta.js';
 export function register(program: Command): void {
   const emulate = program
     .command('emulate')
-    .description('run an emulated camera on this machine (binds 127.0.0.1 unless --host is given)');
+    .description('run an emulated camera on this machine (binds 127.0.0.1 unless --host is given)')
+    .addHelpText('after', '\nExamples:\n  camctl emulate sequoia --http-port 8080\n  camctl emulate theta --ptpip-port 0');
   registerSequoia(emulate);
   registerTheta(emulate);
 }

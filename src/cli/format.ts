@@ -67,3 +67,49 @@ export function table(rows: readonly (readonly string[])[], align: readonly Alig
 export function pairs(entries: readonly (readonly [string, string])[]): string {
   return table(entries.map(([k, v]) => [`${k}:`, v]));
 }
+
+/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  // A `|` between allowed values stays at the end of its line, never starts one.
+  const words = text.split(' ').reduce<string[]>((acc, w) => {
+    if (w === '|' && acc.length) acc[acc.length - 1] += ' |';
+    else acc.push(w);
+    return acc;
+  }, []);
+  for (const word of words) {
+    if (line && [...line].length + 1 + [...word].length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * {@link table} within `maxWidth` columns: the columns in `wrap` are narrowed (the last first
+ * takes what is left) and their cells continue on the lines below, the other cells left blank.
+ */
+export function fittedTable(rows: readonly (readonly string[])[], maxWidth: number, wrap: readonly number[]): string {
+  const natural: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (natural[i] = Math.max(natural[i] ?? 0, [...cell].length)));
+  const gaps = 2 * (natural.length - 1);
+  const fixed = natural.reduce((n, w, i) => (wrap.includes(i) ? n : n + w), 0);
+  let room = maxWidth - gaps - fixed;
+  const widths = [...natural];
+  // Each wrapped column gets an even share of the room left, at least 12 characters.
+  wrap.forEach((col, k) => {
+    const share = Math.max(12, Math.floor(room / (wrap.length - k)));
+    widths[col] = Math.min(natural[col] ?? 0, share);
+    room -= widths[col] ?? 0;
+  });
+  const out: string[][] = [];
+  for (const row of rows) {
+    const cells = row.map((cell, i) => (wrap.includes(i) ? wrapText(cell, widths[i] ?? cell.length) : [cell]));
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let l = 0; l < height; l++) out.push(cells.map((c) => c[l] ?? ''));
+  }
+  return table(out);
+}

@@ -128,7 +128,7 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
         if (r.reason === 'conflict') {
           conflicts++;
           if (!g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
-        } else if (!g.json && !g.quiet) process.stdout.write(`${humanLine(r)}\n`);
+        } else if (!g.json && !g.quiet) progress.print(humanLine(r));
         if (!r.skipped) await hook?.downloaded(r.file, p);
         zips.push(fileReport(p, r));
         continue;
@@ -162,23 +162,30 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
       } else {
         const bar = progress.file(remote.name, remote.size);
         let last = 0;
+        let resumed = 0;
         r = await fetchVerified(camera, remote, local, {
           ledger: ledger!,
           ...choices,
           signal,
           onProgress: (x) => {
+            if (x.resumedFrom > resumed) {
+              progress.have(x.resumedFrom - resumed);
+              resumed = x.resumedFrom;
+            }
             bar.update(x.bytes);
             progress.add(x.bytes - x.resumedFrom - last);
             last = x.bytes - x.resumedFrom;
           },
         });
         bar.done();
+        // A file found complete (or resumed) counts as done: the total reaches 100 % when all are there.
+        progress.have(Math.max(0, remote.size - resumed - last));
       }
       if (r.reason === 'conflict') {
         conflicts++;
         if (!g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
       }
-      if (!g.json && !g.quiet && r.reason !== 'conflict') process.stdout.write(`${humanLine(r)}\n`);
+      if (!g.json && !g.quiet && r.reason !== 'conflict') progress.print(humanLine(r));
       if (!r.skipped) await hook?.downloaded(r.file, remote.path);
       return fileReport(remote.path, r);
     });

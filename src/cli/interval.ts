@@ -1,6 +1,5 @@
 /** `camctl interval start [--every S] [--count N] | stop`: THETA interval shooting. */
 import type { Command } from 'commander';
-import { isCameraUrl } from '../osc/camera-url.js';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
 
@@ -38,9 +37,9 @@ export function register(program: Command): void {
           const reply = await client.execute(client.api === 2 ? 'camera.startCapture' : 'camera._startCapture', client.api === 2 ? {} : { sessionId: client.sessionId });
           output(g, { shooting: true, state: reply.state }, () => 'interval shooting started');
         } else {
-          // Shown on the address camctl was given, not the one the camera writes into its URLs.
-          const files = (await client.stopCapture()).map((f) => (isCameraUrl(f) ? client.rebase(f) : f));
-          output(g, { shooting: false, files }, () => (files.length ? `stopped after ${files.length} pictures` : 'stopped'));
+          const { thetaFiles } = await import('./theta-files.js');
+          const { files, urls } = thetaFiles(client, await client.stopCapture());
+          output(g, { shooting: false, files, urls }, () => (files.length ? `stopped after ${files.length} pictures` : 'stopped'));
         }
       });
     });

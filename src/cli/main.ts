@@ -62,6 +62,8 @@ export function buildProgram(): Command {
     .option('--osc-api <level>', 'THETA: use OSC API 2.0 or 2.1 (default: 2.1 where the camera has it)')
     .option('-q, --quiet', 'print less')
     .option('-v, --verbose', 'print more')
+    // Every command's --help lists --camera, --json, --timeout… too (subcommands inherit this).
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ outputError: () => undefined }) // printed by main() as one line
     .exitOverride();
   for (const register of registrations) register(program);
@@ -109,6 +111,21 @@ function commandPath(program: Command, argv: readonly string[]): string {
   return names.join(' ');
 }
 
+/** `  NOT_FOUND: GET /file/nope: No such file or directory` and a line per cause below it. */
+function protocolDetail(cause: unknown): string {
+  let text = '';
+  let previous = '';
+  for (let e = cause, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    // A wrapper that repeats what it wraps (CameraError over SequoiaError) adds nothing.
+    if (e.message === previous) continue;
+    previous = e.message;
+    const code = (e as { code?: unknown }).code;
+    const said = (e as { deviceMessage?: unknown }).deviceMessage;
+    text += `  ${typeof code === 'string' || typeof code === 'number' ? `${code}: ` : ''}${e.message}${typeof said === 'string' && said && !e.message.includes(said) ? ` (camera: ${said})` : ''}\n`;
+  }
+  return text;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
@@ -125,6 +142,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (err instanceof CliError) {
       process.stderr.write(`camctl: ${err.message}\n`);
+      // -v: the protocol's own words under the user's (code, message, the camera's text, each cause).
+      if (program.opts<{ verbose?: boolean }>().verbose) process.stderr.write(protocolDetail(err.cause));
       process.exitCode = err.exitCode;
       return;
     }

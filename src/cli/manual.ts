@@ -34,11 +34,13 @@ Examples:
   manual
     .command('set')
     .description('set KEY=VALUE …')
+    .addHelpText('after', '\nExamples:\n  camctl manual set rgb.iso=200\n  camctl manual set rgb.mode=manual rgb.exp_us=2530')
     .argument('<assignments...>', 'e.g. rgb.iso=200')
     .action(async (assignments: string[], _o, cmd: Command) => set(cmd, parseAssignments(assignments)));
   manual
     .command('auto')
     .description('automatic exposure for every sensor')
+    .addHelpText('after', '\nExamples:\n  camctl manual auto')
     .action(async (_o, cmd: Command) => set(cmd, { rgb: { mode: 'auto' }, monochrome: { mode: 'auto' } }));
 }
 

@@ -22,7 +22,10 @@ function parseAssignment(text: string): [string, unknown] {
 }
 
 export function register(program: Command): void {
-  const options = program.command('options').description('THETA only: read or change OSC options by their camera names');
+  const options = program
+    .command('options')
+    .description('THETA only: read or change OSC options by their camera names')
+    .addHelpText('after', '\nExamples:\n  camctl -c theta://192.168.1.1 options get iso isoSupport\n  camctl -c theta://192.168.1.1 options set exposureDelay=5');
   options
     .command('get')
     .argument('[names...]', 'option names, e.g. iso fileFormat isoSupport (default: the common ones)')

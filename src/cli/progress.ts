@@ -8,12 +8,19 @@ import { wantsProgress } from './context.js';
 import { humanSize } from './format.js';
 
 export interface Progress {
-  /** Starts a per-file bar; returns its updater. */
+  /**
+   * A per-file bar; returns its updater. The bar appears with the first bytes, so a file that is
+   * complete already (skipped) never shows as a bar stuck at 0 %.
+   */
   file(name: string, total: number | undefined): { update(bytes: number): void; done(): void };
   /** Total bytes across files (grows as files are discovered). */
   total(bytes: number): void;
-  /** Bytes transferred overall. */
+  /** Bytes transferred overall (they count for the rate too). */
   add(bytes: number): void;
+  /** Bytes that were there already (a resumed prefix, a complete file): done, but not transferred now. */
+  have(bytes: number): void;
+  /** A result line for stdout, printed above the bars rather than through them. */
+  print(line: string): void;
   stop(): void;
 }
 
@@ -21,6 +28,10 @@ const NOOP: Progress = {
   file: () => ({ update() {}, done() {} }),
   total() {},
   add() {},
+  have() {},
+  print(line) {
+    process.stdout.write(`${line}\n`);
+  },
   stop() {},
 };
 
@@ -41,32 +52,51 @@ export async function createProgress(g: GlobalOptions, label: string): Promise<P
     cliProgress.Presets.shades_classic,
   );
   const started = Date.now();
-  let done = 0;
+  let transferred = 0;
+  let had = 0;
   let totalBytes = 0;
-  const rate = () => `${humanSize(done / Math.max(0.001, (Date.now() - started) / 1000))}/s`;
+  const rate = () => `${humanSize(transferred / Math.max(0.001, (Date.now() - started) / 1000))}/s`;
   const overall = multi.create(1, 0, { name: label.padEnd(32).slice(0, 32), rate: rate() });
+  const render = () => overall.update(Math.min(transferred + had, Math.max(1, totalBytes)), { rate: rate() });
+  // Lines to a stdout that is this terminal too go through the bars' own log, so a bar is never
+  // left half-drawn under them (stacked total lines); piped stdout gets them directly.
+  const sameTerminal = process.stdout.isTTY === true;
   return {
     file(name, total) {
-      const bar = multi.create(total ?? 0, 0, { name: name.padEnd(32).slice(0, 32), rate: '' });
+      let bar: ReturnType<typeof multi.create> | undefined;
       const t0 = Date.now();
       return {
         update(bytes) {
+          bar ??= multi.create(total ?? 0, 0, { name: name.padEnd(32).slice(0, 32), rate: '' });
           bar.update(bytes, { rate: `${humanSize(bytes / Math.max(0.001, (Date.now() - t0) / 1000))}/s` });
         },
         done() {
-          multi.remove(bar);
+          if (bar) multi.remove(bar);
+          bar = undefined;
         },
       };
     },
     total(bytes) {
       totalBytes = bytes;
       overall.setTotal(Math.max(1, totalBytes));
+      render();
     },
     add(bytes) {
-      done += bytes;
-      overall.update(done, { rate: rate() });
+      transferred += bytes;
+      render();
+    },
+    have(bytes) {
+      had += bytes;
+      render();
+    },
+    print(line) {
+      if (sameTerminal) multi.log(`${line}\n`);
+      else process.stdout.write(`${line}\n`);
     },
     stop() {
+      // The last state is drawn before the bars go: a run of files all there already ends at 100 %.
+      render();
+      multi.update();
       multi.stop();
     },
   };

@@ -77,7 +77,10 @@ export function register(program: Command): void {
     .description('raw PTP over PTP/IP or USB: device info, storages, properties, any operation')
     .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp info\n  camctl -c usb: ptp storage\n  camctl -c ptpip://127.0.0.1:15740 ptp props\n  camctl -c ptpip://127.0.0.1:15740 ptp prop set 0x5003 "4000 x 3000"\n  camctl -c ptpip://127.0.0.1:15740 ptp op 0x9202');
 
-  ptp.command('info').description('DeviceInfo: model, extension, supported operations/events/properties').option('--hex', 'also print the raw dataset').action(async (opts: { hex?: boolean }, cmd: Command) => {
+  ptp
+    .command('info')
+    .description('DeviceInfo: model, extension, supported operations/events/properties')
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp info\n  camctl -c usb: ptp info --hex').option('--hex', 'also print the raw dataset').action(async (opts: { hex?: boolean }, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
       const info = c.deviceInfo!;
       const raw = opts.hex ? Buffer.from((await c.operation(0x1001)).data ?? []).toString('hex') : undefined;
@@ -85,7 +88,10 @@ export function register(program: Command): void {
     });
   });
 
-  ptp.command('storage').description('storage ids and StorageInfo').action(async (_o, cmd: Command) => {
+  ptp
+    .command('storage')
+    .description('storage ids and StorageInfo')
+    .addHelpText('after', '\nExamples:\n  camctl -c usb: ptp storage\n  camctl -c ptpip://192.168.47.1 ptp storage --json').action(async (_o, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
       const rows: Array<{ id: number } & import('../ptp/codec.js').StorageInfo> = [];
       for (const id of await c.getStorageIds()) rows.push({ id, ...(await c.getStorageInfo(id)) });
@@ -98,7 +104,10 @@ export function register(program: Command): void {
     });
   });
 
-  ptp.command('props').description('every property with its type, value and allowed values').action(async (_o, cmd: Command) => {
+  ptp
+    .command('props')
+    .description('every property with its type, value and allowed values')
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp props\n  camctl -c usb: ptp props --json').action(async (_o, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
       const { codeName } = await codeNames();
       const v = c.deviceInfo!.vendorExtensionId;
@@ -113,15 +122,24 @@ export function register(program: Command): void {
     });
   });
 
-  const prop = ptp.command('prop').description('read or write one property');
-  prop.command('get').argument('<code>', 'property code or name (0x5001, BatteryLevel)').option('--hex', 'print the raw value bytes').action(async (codeText: string, opts: { hex?: boolean }, cmd: Command) => {
+  const prop = ptp
+    .command('prop')
+    .description('read or write one property')
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop get BatteryLevel\n  camctl -c ptpip://192.168.47.1 ptp prop set 0x5003 "4000 x 3000"');
+  prop
+    .command('get')
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop get BatteryLevel\n  camctl -c usb: ptp prop get 0x5003 --hex')
+    .argument('<code>', 'property code or name (0x5001, BatteryLevel)').option('--hex', 'print the raw value bytes').action(async (codeText: string, opts: { hex?: boolean }, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
       const { name, desc: d } = await describeProperty(c, codeText);
       const raw = opts.hex ? Buffer.from((await c.operation(0x1015, [d.code])).data ?? []).toString('hex') : undefined;
       output(g, jsonSafe({ ...d, name, ...(raw ? { hex: raw } : {}) }), () => [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join('\n'));
     });
   });
-  prop.command('set').argument('<code>', 'property code or name').argument('<value>', 'new value (numbers: decimal or 0x…; arrays: a,b,c)').action(async (codeText: string, valueText: string, _o, cmd: Command) => {
+  prop
+    .command('set')
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop set 0x5003 "4000 x 3000"\n  camctl -c ptpip://192.168.47.1 ptp prop set TimelapseInterval 2000')
+    .argument('<code>', 'property code or name').argument('<value>', 'new value (numbers: decimal or 0x…; arrays: a,b,c)').action(async (codeText: string, valueText: string, _o, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
       const { code, name, desc: d } = await describeProperty(c, codeText);
       const value = parseValue(valueText, d.dataType);
@@ -131,7 +149,10 @@ export function register(program: Command): void {
     });
   });
 
-  ptp.command('op').argument('<code>', 'operation code or name (0x9202, GetTemperatureValues)').argument('[params...]', 'up to 5 u32 parameters').option('--hex', 'also print incoming data as hex (standard datasets are decoded)').action(async (codeText: string, params: string[], opts: { hex?: boolean }, cmd: Command) => {
+  ptp
+    .command('op')
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp op GetTemperatureValues\n  camctl -c ptpip://192.168.47.1 ptp op 0x1007 0x00010001 --hex')
+    .argument('<code>', 'operation code or name (0x9202, GetTemperatureValues)').argument('[params...]', 'up to 5 u32 parameters').option('--hex', 'also print incoming data as hex (standard datasets are decoded)').action(async (codeText: string, params: string[], opts: { hex?: boolean }, cmd: Command) => {
     await withPtp(cmd, async (c, g) => {
       const { parseCode, codeName } = await codeNames();
       const v = c.deviceInfo!.vendorExtensionId;

@@ -103,14 +103,18 @@ Examples:
               onFileProgress: (f, bytes) => {
                 const b = bars.get(f.path);
                 if (!b) return;
+                // The first report is the resumed prefix: there already, not transferred now.
                 if (b.last >= 0) progress.add(bytes - b.last);
+                else progress.have(bytes);
                 b.last = bytes;
                 b.update(bytes);
               },
               onFileDone: (f, r) => {
-                bars.get(f.path)?.done();
+                const b = bars.get(f.path);
+                b?.done();
                 bars.delete(f.path);
-                if (r.status === 'skipped') progress.add(r.size);
+                // A complete file (skipped) or the end of a resumed one counts as done.
+                if (r.status !== 'failed') progress.have(Math.max(0, r.size - Math.max(0, b?.last ?? 0)));
                 if (r.status === 'downloaded' || r.status === 'resumed') void hook?.downloaded(r.local, f.path);
                 if (r.status === 'failed' && !g.json) process.stderr.write(`camctl: ${f.path}: ${r.error?.message}\n`);
                 else if (r.reason === 'conflict' && !g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);

@@ -68,18 +68,22 @@ Examples:
       }
       const base = { host: flags.host, cameras, ...(flags.cacheDir !== undefined ? { cacheDir: flags.cacheDir } : {}) };
       let dash;
+      let fellBack = false;
       try {
         try {
           dash = await startDashboard({ ...base, port: explicitPort ?? PREFERRED_PORT });
         } catch (err) {
           if (explicitPort !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
           dash = await startDashboard({ ...base, port: 0 });
+          fellBack = true;
         }
       } catch (err) {
         await demo?.close();
         throw listenError(err);
       }
       process.stdout.write(`camctl dashboard: ${dash.url}\n`);
+      // A bookmark of :8787 would not find it: say why it is elsewhere.
+      if (fellBack) process.stderr.write(`port ${PREFERRED_PORT} is in use (another dashboard?), so the dashboard took ${new URL(dash.url).port}; --port chooses one\n`);
       if (!dash.uiBuilt) process.stderr.write('warning: the page is not built, only the API answers: run `npm run build`\n');
       if (demo) {
         for (const c of demo.cameras) process.stderr.write(`demo camera: ${c.address}\n`);

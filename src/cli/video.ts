@@ -1,6 +1,5 @@
 /** `camctl video start|stop`: THETA video recording (switches captureMode to video first). */
 import type { Command } from 'commander';
-import { isCameraUrl } from '../osc/camera-url.js';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
 
@@ -24,9 +23,9 @@ export function register(program: Command): void {
           const files = await client.stopCapture();
           const st = await client.state();
           const latest = st.state._latestFileUrl ?? st.state._latestFileUri ?? '';
-          // Shown on the address camctl was given, not the one the camera writes into its URLs.
-          const out = (files.length ? files : latest ? [latest] : []).map((f) => (isCameraUrl(f) ? client.rebase(f) : f));
-          output(g, { recording: false, files: out }, () => (out.length ? `stopped: ${out.join(' ')}` : 'stopped'));
+          const { thetaFiles } = await import('./theta-files.js');
+          const { files: paths, urls } = thetaFiles(client, files.length ? files : latest ? [latest] : []);
+          output(g, { recording: false, files: paths, urls }, () => (paths.length ? `stopped: ${paths.join(' ')}` : 'stopped'));
         }
       });
     });

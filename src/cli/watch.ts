@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CameraEvent } from '../camera/types.js';
-import { interruptSignal, printJson, withCamera } from './context.js';
+import { interruptSignal, note, printJson, withCamera } from './context.js';
 import { describeEvent } from '../camera/describe-event.js';
 import { addDownloadChoices, DOWNLOAD_CHOICES_HELP, downloadChoices, type DownloadChoiceOptions } from './download-choices.js';
 import { addFileSelection, FILE_SELECTION_HELP, type FileSelectionOptions } from './file-selection.js';
@@ -62,6 +62,9 @@ Examples:
         let downloader: import('./watch-download.js').WatchDownloader | undefined;
         let hook: import('./hook-script.js').HookScript | undefined;
         try {
+          // Said once the camera answered, so silence afterwards means "no news", not "no camera".
+          const info = await camera.info({ signal });
+          note(g, `connected to ${info.model} at ${camera.address}; watching (Ctrl-C to stop)`);
           if (opts.download !== undefined) {
             const { HookScript } = await import('./hook-script.js');
             const { WatchDownloader } = await import('./watch-download.js');

@@ -26,12 +26,14 @@ Examples:
   wifi
     .command('ssid')
     .description('rename the access point')
+    .addHelpText('after', '\nExamples:\n  camctl wifi ssid Sequoia_field2')
     .argument('<name>', 'new SSID, 1 to 32 bytes')
     .action(async (name: string, _o, cmd: Command) => set(cmd, { ssid: name }));
   for (const status of ['on', 'off'] as const) {
     wifi
       .command(status)
       .description(`switch the access point ${status}`)
+      .addHelpText('after', `\nExamples:\n  camctl wifi ${status}\n  camctl wifi ${status} --json`)
       .action(async (_o, cmd: Command) => set(cmd, { status }));
   }
 }

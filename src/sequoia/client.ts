@@ -413,7 +413,10 @@ export class SequoiaClient {
       let text = body.toString('utf8').slice(0, 200);
       if (isObject(json)) {
         const first = Object.entries(json).find(([k, v]) => k !== 'request' && typeof v === 'string')?.[1];
-        text = String(json.error ?? first ?? json.status ?? '');
+        // Another kind of camera at the address answers `{"error":{"code","message"}}` (OSC): its words, not "[object Object]".
+        const error = isObject(json.error) ? (json.error.message ?? json.error.code) : json.error;
+        const said = error ?? first ?? json.status;
+        text = said === undefined || said === null ? '' : typeof said === 'string' ? said : JSON.stringify(said);
       }
       const code = reply.status === 404 ? 'NOT_FOUND' : 'HTTP_STATUS';
       throw new SequoiaError(code, `${call.method} ${call.path}: ${text || `HTTP ${reply.status}`}`, {

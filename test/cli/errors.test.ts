@@ -36,7 +36,10 @@ describe('unreachable or bad addresses', () => {
     const port = await closedPort();
     const r = await runCli(['--camera', `sequoia://127.0.0.1:${port}`, '--timeout', '2', 'status']);
     expect(r.code).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(/unreachable at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    // In camera words; the socket's own (ECONNREFUSED) is the detail -v prints.
+    expect(oneLine(r.stderr)).toMatch(/unreachable at 127\.0\.0\.1:\d+: nothing answers there/);
+    const verbose = await runCli(['--camera', `sequoia://127.0.0.1:${port}`, '--timeout', '2', '-v', 'status']);
+    expect(verbose.stderr).toMatch(/unreachable at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });
 
   it('reports it as JSON with --json', async () => {
@@ -72,7 +75,10 @@ describe('unreachable or bad addresses', () => {
       const port = (server.address() as import('node:net').AddressInfo).port;
       const r = await runCli(['--camera', `sequoia://127.0.0.1:${port}`, '--timeout', '0.5', 'info']);
       expect(r.code).toBe(1);
-      expect(oneLine(r.stderr)).toContain('reply timeout after 500 ms (GET /version)');
+      expect(oneLine(r.stderr)).toContain('did not answer within 0.5 s');
+      // The phase and the request are the protocol detail -v prints.
+      const verbose = await runCli(['--camera', `sequoia://127.0.0.1:${port}`, '--timeout', '0.5', '-v', 'info']);
+      expect(verbose.stderr).toContain('reply timeout after 500 ms (GET /version)');
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));
@@ -83,7 +89,7 @@ describe('unreachable or bad addresses', () => {
     const port = await closedPort();
     const r = await runCli(['--camera', `sequoia://127.0.0.1:${port}`, 'watch']);
     expect(r.code).toBe(1);
-    expect(oneLine(r.stderr)).toContain('ECONNREFUSED');
+    expect(oneLine(r.stderr)).toContain('nothing answers there');
   });
 });
 
