@@ -21,5 +21,5 @@ export type { PowerSource } from '../devices/theta/battery.js';
 export type { DigestCredentials } from '../osc/digest.js';
 export type { DigestPolicy } from './theta/digest-verifier.js';
 export type { RunningPtpIpFace } from './ptpip-face.js';
-export type { RunningThetaPtpIp } from './theta/ptp.js';
+export type { RunningThetaPtpIp } from './theta/ptp-face.js';
 export type { EmulatedLink, LinkOptions, LinkPtpIpHooks } from './link.js';

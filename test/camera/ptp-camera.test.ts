@@ -14,7 +14,7 @@ import { openCamera } from '../../src/camera/open.js';
 import type { RunningSequoiaEmulator, SequoiaEmulatorOptions } from '../../src/emulator/sequoia/emulator.js';
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
-import { ThetaPtpBackend } from '../../src/emulator/theta/ptp.js';
+import { ThetaPtpBackend } from '../../src/emulator/theta/ptp-face.js';
 import type { MemoryUsbDevice } from '../../src/ptp/usb/memory-device.js';
 import { cleanup, closedPort, onCleanup, requireBuild, runJson, startCli, startEmu, tempDir, until, type Emu } from '../cli/helpers.js';
 import { camctlInProcess, startCamctlInProcess } from '../helpers/camctl-in-process.js';

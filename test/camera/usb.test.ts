@@ -12,7 +12,7 @@ import { detectUsbCameras, setUsbDeviceSource } from '../../src/camera/usb.js';
 import type { Camera } from '../../src/camera/types.js';
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
-import { ThetaPtpBackend } from '../../src/emulator/theta/ptp.js';
+import { ThetaPtpBackend } from '../../src/emulator/theta/ptp-face.js';
 import { PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
 import { cleanup, onCleanup, startEmu, tempDir } from '../cli/helpers.js';
 import { emptyUsbBus, plugUsbCamera, unplugAllUsbCameras, unplugUsbCamera } from '../helpers/usb-cameras.js';

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setUsbDeviceSource } from '../../src/camera/usb.js';
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
-import { ThetaPtpBackend } from '../../src/emulator/theta/ptp.js';
+import { ThetaPtpBackend } from '../../src/emulator/theta/ptp-face.js';
 import { PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
 import { camctlInProcess } from '../helpers/camctl-in-process.js';
 import { emptyUsbBus, plugUsbCamera, unplugAllUsbCameras } from '../helpers/usb-cameras.js';

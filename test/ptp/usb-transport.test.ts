@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
 import { ThetaDevice } from '../../src/devices/theta/device.js';
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
-import { ThetaPtpBackend } from '../../src/emulator/theta/ptp.js';
+import { ThetaPtpBackend } from '../../src/emulator/theta/ptp-face.js';
 import type { PtpResponderBackend } from '../../src/ptp/backend.js';
 import { Ev, Op, Resp } from '../../src/ptp/codes.js';
 import { PtpAbortError, PtpClosedError } from '../../src/ptp/errors.js';

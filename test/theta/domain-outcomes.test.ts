@@ -17,7 +17,7 @@ import type { ThetaFile } from '../../src/devices/theta/catalog.js';
 import { OscCommandError, oscCodeOf, toOscError } from '../../src/emulator/theta/osc-errors.js';
 import { deviceOptionName, getOptions, setOptions } from '../../src/emulator/theta/osc-options.js';
 import { OscSessions } from '../../src/emulator/theta/osc-sessions.js';
-import { ptpResponseOf } from '../../src/emulator/theta/ptp.js';
+import { ptpResponseOf } from '../../src/emulator/theta/ptp-face.js';
 import { statusForOscError } from '../../src/osc/types.js';
 import { Resp } from '../../src/ptp/codes.js';
 

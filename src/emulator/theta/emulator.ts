@@ -19,7 +19,7 @@ import { defaultDataDir } from '../data-dir.js';
 import { emulatorControlRoutes, linkControl } from '../controls.js';
 import { EmulatedLink } from '../link.js';
 import { thetaEmulatorState, thetaPowerControls } from './controls.js';
-import type { RunningThetaPtpIp } from './ptp.js';
+import type { RunningThetaPtpIp } from './ptp-face.js';
 
 /** Options of {@link startThetaEmulator}. */
 export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort' | 'roundTrip' | 'extraRoutes'> {
@@ -108,7 +108,7 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
     osc.server.on('connection', (socket) => link.shape(socket));
     const { port } = await osc.listen(options.httpPort ?? 0, host);
     if (options.ptpipPort !== undefined) {
-      const { startThetaPtpIp } = await import('./ptp.js');
+      const { startThetaPtpIp } = await import('./ptp-face.js');
       ptp = await startThetaPtpIp(device, { host, port: options.ptpipPort, ...link.ptpipOptions() }).catch(async (err: unknown) => {
         await osc.close().catch(() => undefined);
         throw err;
