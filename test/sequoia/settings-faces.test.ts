@@ -162,6 +162,10 @@ describe('camctl config over ptpip://', () => {
     expect(row).not.toMatch(/GeneralError/);
     expect(human.stdout).toMatch(/^PhotoSensorEnableMask\s+31/m);
     const verbose = await runCli(['--camera', camera, 'config', '-v']);
-    expect(verbose.stdout.split('\n').find((l) => l.startsWith('OverlapRate'))).toMatch(/GeneralError/);
+    // The table wraps long reasons onto indented continuation lines: the row is its first line and those.
+    const lines = verbose.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('OverlapRate'));
+    const rowLines = [lines[at], ...lines.slice(at + 1).filter((_, i, rest) => rest.slice(0, i + 1).every((l) => /^\s/.test(l)))];
+    expect(rowLines.join(' ')).toMatch(/GeneralError/);
   });
 });
