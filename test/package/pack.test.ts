@@ -170,5 +170,5 @@ describe.concurrent('the installed library', () => {
         expect(stdout.length, `examples/${f} printed nothing`).toBeGreaterThan(0);
       }),
     );
-  });
+  }, 180_000); // tsc over the package's .d.ts files, then five examples, beside the other checks
 });
