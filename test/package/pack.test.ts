@@ -159,16 +159,21 @@ describe.concurrent('the installed library', () => {
     });
     const imports = (await Promise.all(examples.map((f) => readFile(path.join(src, f), 'utf8')))).join('\n');
     for (const entry of ['camctl', 'camctl/sequoia', 'camctl/osc', 'camctl/ptp', 'camctl/emulator']) expect(imports).toContain(`from '${entry}'`);
-    // Each example starts its own emulators on port 0 in its own temp dir: they can run side by side.
+    // Each example starts its own emulators on port 0 in its own temp dir: they can run side by
+    // side — two at a time, as the machine may have two cores and the examples keep their own timeouts.
+    const queue = [...examples];
     await Promise.all(
-      examples.map(async (f) => {
-        const js = path.join(project, 'out', f.replace(/\.ts$/, '.js'));
-        expect((await stat(js)).size).toBeGreaterThan(0);
-        const { stdout } = await run(process.execPath, [js], { cwd: project, timeout: 120_000 }).catch((err: { stderr?: string }) => {
-          throw new Error(`examples/${f} failed:\n${err.stderr ?? String(err)}`);
-        });
-        expect(stdout.length, `examples/${f} printed nothing`).toBeGreaterThan(0);
+      [0, 1].map(async () => {
+        for (let f = queue.shift(); f; f = queue.shift()) await runExample(f);
       }),
     );
+    async function runExample(f: string): Promise<void> {
+      const js = path.join(project, 'out', f.replace(/\.ts$/, '.js'));
+      expect((await stat(js)).size).toBeGreaterThan(0);
+      const { stdout } = await run(process.execPath, [js], { cwd: project, timeout: 120_000 }).catch((err: { stderr?: string }) => {
+        throw new Error(`examples/${f} failed:\n${err.stderr ?? String(err)}`);
+      });
+      expect(stdout.length, `examples/${f} printed nothing`).toBeGreaterThan(0);
+    }
   }, 180_000); // tsc over the package's .d.ts files, then five examples, beside the other checks
 });
