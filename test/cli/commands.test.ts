@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, requireBuild, runCli, runJson, startEmu, tempDir } from './helpers.js';
+import { cleanup, closedPort, requireBuild, runCli, runCliProcess, runJson, startEmu, tempDir } from './helpers.js';
 
 beforeAll(requireBuild);
 afterEach(cleanup);
@@ -185,6 +185,21 @@ describe('camera commands against the emulator', () => {
     expect(manual.json.monochrome.green.iso).toBe(800);
     const auto = await runJson(['--camera', camera, 'manual', 'auto']);
     expect({ code: auto.result.code, json: auto.json }).toMatchObject({ code: 0 });
+  });
+
+  it('the built CLI as a process: exit status and output streams are the ones main() sets', async () => {
+    // Everything else here runs main() in this process; this is the boundary a shell sees.
+    const help = await runCliProcess(['info', '--help']);
+    expect([help.code, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toContain('Examples:');
+    const { camera } = await startEmu();
+    const status = await runCliProcess(['--camera', camera, 'status', '--json']);
+    expect([status.code, status.stderr]).toEqual([0, '']);
+    expect((JSON.parse(status.stdout) as { capture: { state: string } }).capture.state).toBe('idle');
+    const down = await runCliProcess(['--camera', `sequoia://127.0.0.1:${await closedPort()}`, 'info']);
+    expect(down.code).not.toBe(0);
+    expect(down.stdout).toBe('');
+    expect(down.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('every command has --help with examples', async () => {

@@ -1,6 +1,8 @@
 /**
- * Helpers for CLI tests: the real emulator in-process on 127.0.0.1 port 0, the built CLI spawned
- * as a child process (`node bin/camctl.js …`), temp dirs removed after each test.
+ * Helpers for CLI tests: the real emulator in-process on 127.0.0.1 port 0, camctl run to the end
+ * inside the test process (runCli, runJson: `main()` with stdout and stderr captured) or the built
+ * CLI spawned as a child process (startCli, runCliProcess: `node bin/camctl.js …`, for what only a
+ * process shows — signals, a command that runs until stopped), temp dirs removed after each test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSequoiaEmulator, type RunningSequoiaEmulator, type SequoiaEmulatorOptions } from '../../src/emulator/sequoia/emulator.js';
+import { runCamctlInProcess } from '../helpers/camctl-in-process.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'bin', 'camctl.js');
@@ -94,7 +97,19 @@ export function collect(child: ChildProcess): Promise<CliResult> {
   });
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * Runs `camctl ARGS…` to the end in this process, with the environment of cliEnv() (`env` added,
+ * CAMCTL_CAMERA and NODE_DEBUG unset unless given). Runs take turns (they share stdout).
+ */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const unset: Record<string, undefined> = { NODE_DEBUG: undefined };
+  if (!('CAMCTL_CAMERA' in env)) unset.CAMCTL_CAMERA = undefined;
+  const r = await runCamctlInProcess(args, { env: { ...unset, ...env } });
+  return { code: r.code, signal: null, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** runCli through the built CLI in a child process, where the process itself is under test. */
+export function runCliProcess(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return collect(startCli(args, env));
 }
 

@@ -3,10 +3,19 @@
  * and data dir, reporting what changed while the link was down.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, closedPort, requireBuild, startCli, startEmu, until } from './helpers.js';
+import { ManualClock } from '../../src/util/clock.js';
+import { cleanup, closedPort, requireBuild, startCli, startEmu, until, type Emu } from './helpers.js';
 
 beforeAll(requireBuild);
 afterEach(cleanup);
+
+/**
+ * Clients that have not answered the last ping yet, as the camera counts them: the answer
+ * ("pong") is a masked frame from the watching process, seen nowhere else.
+ */
+function unansweredPings(emu: Emu['emu']): number {
+  return emu.http.websocket.unansweredPings;
+}
 
 async function postConfig(url: string, body: Record<string, unknown>): Promise<void> {
   const r = await fetch(`${url}/config`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -15,7 +24,9 @@ async function postConfig(url: string, body: Record<string, unknown>): Promise<v
 
 describe('camctl watch', () => {
   it('prints NDJSON and survives an emulator restart (same port, same data dir)', async () => {
-    const first = await startEmu({ pingIntervalMs: 1000 });
+    // The first camera's time (and so its pings) moves only when the test moves it.
+    const clock = new ManualClock();
+    const first = await startEmu({ pingIntervalMs: 1000, clock });
     const { port, dataDir } = first;
     const child = startCli(['--camera', first.camera, 'watch', '--json']);
     let stdout = '';
@@ -33,8 +44,15 @@ describe('camctl watch', () => {
     await until(() => first.emu.http.webSocketClients === 1, 'the watch to connect');
     await postConfig(first.emu.url, { capture_mode: 'timelapse' });
     await until(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'timelapse'), 'a capture_mode event');
-    // Pings every second are answered: after two and a half the client is still there.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Pings are answered: the camera drops a client that has not answered the previous ping when
+    // it sends the next one. Three pings, each answered before the next; the client is still there.
+    const dropped: unknown[] = [];
+    first.emu.http.on('websocket-dropped', (e: unknown) => dropped.push(e));
+    for (let ping = 1; ping <= 3; ping++) {
+      await clock.advance(1000);
+      await until(() => unansweredPings(first.emu) === 0, `the answer to ping ${ping}`);
+    }
+    expect(dropped).toEqual([]);
     expect(first.emu.http.webSocketClients).toBe(1);
     expect(lines().some((l) => l.type === 'connection')).toBe(false);
 

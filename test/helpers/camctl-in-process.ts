@@ -1,8 +1,12 @@
 /**
- * camctl run inside the test process through `main()`, for cameras a child process cannot reach:
- * in-memory USB devices with the emulated cameras behind them (camera/usb.ts's
- * setUsbDeviceSource). stdout and stderr are captured while it runs; since that replaces the
- * process's own writers, one run at a time.
+ * camctl run inside the test process through `main()`, where the process boundary is not what a
+ * test is about: it skips starting Node and loading the CLI for every command (a second or more
+ * each on a busy machine). Also for cameras a child process cannot reach: in-memory USB devices
+ * with the emulated cameras behind them (camera/usb.ts's setUsbDeviceSource).
+ *
+ * While a run lasts, stdout and stderr are captured (never a TTY, as for a child with pipes) and
+ * `env` is applied to process.env; since both are the process's own, runs take turns:
+ * camctlInProcess() waits for the one before, startCamctlInProcess() refuses to overlap.
  */
 import { main } from '../../src/cli/main.js';
 
@@ -20,9 +24,15 @@ export interface InProcessCamctl {
   done: Promise<InProcessResult>;
 }
 
-let running = false;
+export interface InProcessOptions {
+  /** Variables set (a string) or removed (undefined) in process.env for the run, restored after. */
+  env?: Record<string, string | undefined>;
+}
 
-export function startCamctlInProcess(args: readonly string[]): InProcessCamctl {
+let running = false;
+let queue: Promise<unknown> = Promise.resolve();
+
+export function startCamctlInProcess(args: readonly string[], options: InProcessOptions = {}): InProcessCamctl {
   if (running) throw new Error('one in-process camctl at a time: they share process.stdout');
   running = true;
   let out = '';
@@ -32,18 +42,24 @@ export function startCamctlInProcess(args: readonly string[]): InProcessCamctl {
   const writeErr = process.stderr.write.bind(process.stderr);
   process.stdout.write = ((c: string | Uint8Array) => ((out += text(c)), true)) as typeof process.stdout.write;
   process.stderr.write = ((c: string | Uint8Array) => ((err += text(c)), true)) as typeof process.stderr.write;
+  const restoreTty = [notATty(process.stdout), notATty(process.stderr)];
+  const restoreEnv = applyEnv(options.env ?? {});
   const sigintBefore = new Set(process.listeners('SIGINT'));
   const exitCodeBefore = process.exitCode;
   process.exitCode = 0;
-  const done = main(['node', 'camctl', ...args]).finally(() => {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-    running = false;
-  }).then(() => {
-    const code = Number(process.exitCode ?? 0);
-    process.exitCode = exitCodeBefore;
-    return { code, stdout: out, stderr: err };
-  });
+  const done = main(['node', 'camctl', ...args])
+    .finally(() => {
+      process.stdout.write = writeOut;
+      process.stderr.write = writeErr;
+      for (const restore of restoreTty) restore();
+      restoreEnv();
+      running = false;
+    })
+    .then(() => {
+      const code = Number(process.exitCode ?? 0);
+      process.exitCode = exitCodeBefore;
+      return { code, stdout: out, stderr: err };
+    });
   return {
     stdout: () => out,
     stderr: () => err,
@@ -54,6 +70,38 @@ export function startCamctlInProcess(args: readonly string[]): InProcessCamctl {
   };
 }
 
+/** Runs `camctl ARGS…` to the end, after any in-process run still going. */
 export function camctlInProcess(...args: string[]): Promise<InProcessResult> {
-  return startCamctlInProcess(args).done;
+  return runCamctlInProcess(args);
+}
+
+/** camctlInProcess with options (environment). */
+export function runCamctlInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
+  const result = queue.then(() => startCamctlInProcess(args, options).done);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
+/** Makes `stream.isTTY` false (a child's piped stdio) until the returned function restores it. */
+function notATty(stream: NodeJS.WriteStream): () => void {
+  const own = Object.getOwnPropertyDescriptor(stream, 'isTTY');
+  Object.defineProperty(stream, 'isTTY', { value: false, configurable: true, writable: true });
+  return () => {
+    if (own) Object.defineProperty(stream, 'isTTY', own);
+    else delete (stream as { isTTY?: boolean }).isTTY;
+  };
+}
+
+function applyEnv(env: Record<string, string | undefined>): () => void {
+  const before = Object.entries(env).map(([k]) => [k, process.env[k]] as const);
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  return () => {
+    for (const [k, v] of before) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
 }

@@ -7,13 +7,17 @@
  * the sendfile addon, and the README's library examples (examples/*.ts) type-checked against the
  * package's own .d.ts files under `"moduleResolution": "nodenext"` and run against the emulators.
  * Prints the tarball's size and the install times.
+ *
+ * Most of the time here is npm and Node starting up, so whatever does not depend on something
+ * else runs at the same time: the two installs, and every test (each suite is concurrent; the
+ * examples run side by side). Each still checks the same things.
  */
 import { execFile, spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { spawnCamctl, type CamctlProcess } from '../helpers/camctl-process.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -55,14 +59,18 @@ beforeAll(async () => {
   project = path.join(work.dir, 'project');
   await mkdir(project);
   await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
-  let t = performance.now();
-  await npm(['install', tarball, `typescript@${await installedVersion('typescript')}`, `@types/node@${await installedVersion('@types/node')}`], project);
-  console.log(`npm install ./${info.filename} (with typescript and @types/node) into an empty project: ${((performance.now() - t) / 1000).toFixed(1)} s`);
-
   globalPrefix = path.join(work.dir, 'global');
-  t = performance.now();
-  await npm(['install', '--global', '--prefix', globalPrefix, tarball], work.dir);
-  console.log(`npm install -g ./${info.filename}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const timed = async (what: string, install: Promise<unknown>) => {
+    const t = performance.now();
+    await install;
+    console.log(`${what}: ${((performance.now() - t) / 1000).toFixed(1)} s (both installs at once)`);
+  };
+  // Independent installs (own folders; npm's cache is safe to share), so at the same time.
+  const typeDeps = [`typescript@${await installedVersion('typescript')}`, `@types/node@${await installedVersion('@types/node')}`];
+  await Promise.all([
+    timed(`npm install ./${info.filename} (with typescript and @types/node) into an empty project`, npm(['install', tarball, ...typeDeps], project)),
+    timed(`npm install -g ./${info.filename}`, npm(['install', '--global', '--prefix', globalPrefix, tarball], work.dir)),
+  ]);
 }, 600_000);
 
 afterAll(async () => {
@@ -70,8 +78,8 @@ afterAll(async () => {
   await work?.cleanup();
 });
 
-describe('the packed tarball', () => {
-  it('holds the compiled JavaScript, its .d.ts files and the sendfile prebuild, and no tests or TypeScript sources', async () => {
+describe.concurrent('the packed tarball', () => {
+  it('holds the compiled JavaScript, its .d.ts files and the sendfile prebuild, and no tests or TypeScript sources', async ({ expect }) => {
     const { stdout } = await run('tar', ['-tzf', tarball], { maxBuffer: 16 << 20 });
     const files = stdout.split('\n').filter(Boolean);
     for (const f of ['package/bin/camctl.js', 'package/dist/src/index.js', 'package/dist/src/index.d.ts', 'package/dist/src/emulator/index.d.ts', 'package/LICENSE', 'package/binding.gyp']) {
@@ -83,13 +91,13 @@ describe('the packed tarball', () => {
   });
 });
 
-describe.each(['project', 'global'] as const)('installed (%s)', (where) => {
-  it('camctl --version prints the package version', async () => {
+describe.concurrent.each(['project', 'global'] as const)('installed (%s)', (where) => {
+  it('camctl --version prints the package version', async ({ expect }) => {
     const { stdout } = await run(process.execPath, [bins()[where], '--version']);
     expect(stdout.trim()).toBe(pkg.version);
   });
 
-  it('camctl emulate sequoia, then camctl --camera sequoia://… status --json through it', async () => {
+  it('camctl emulate sequoia, then camctl --camera sequoia://… status --json through it', async ({ expect }) => {
     const emulator = await spawnCamctl(['emulate', 'sequoia', '--http-port', '0', '--data-dir', path.join(work.dir, `sequoia-${where}`)], 60_000, bins()[where]);
     running.push(emulator);
     const ready = JSON.parse(emulator.firstLine) as { event: string; http: string };
@@ -102,7 +110,7 @@ describe.each(['project', 'global'] as const)('installed (%s)', (where) => {
     emulator.child.kill('SIGTERM');
   });
 
-  it('camctl ui --demo serves the dashboard page', async () => {
+  it('camctl ui --demo serves the dashboard page', async ({ expect }) => {
     const args = ['ui', '--demo', '--port', '0', '--data-dir', path.join(work.dir, `demo-${where}`), '--cache-dir', path.join(work.dir, `cache-${where}`)];
     const ui = await spawnCamctl(args, 60_000, bins()[where]);
     running.push(ui);
@@ -115,8 +123,8 @@ describe.each(['project', 'global'] as const)('installed (%s)', (where) => {
   });
 });
 
-describe('the installed library', () => {
-  it('loads the sendfile addon whether or not npm ran the install script (NODE_DEBUG=camctl:sendfile says which path)', async () => {
+describe.concurrent('the installed library', () => {
+  it('loads the sendfile addon whether or not npm ran the install script (NODE_DEBUG=camctl:sendfile says which path)', async ({ expect }) => {
     const installed = path.join(project, 'node_modules', 'camctl');
     const ranInstallScript = existsSync(path.join(installed, 'build', 'Release', 'camctl_sendfile.node'));
     console.log(`npm ${ranInstallScript ? 'ran' : 'did not run'} camctl's install script; the prebuilt addon serves either way`);
@@ -134,7 +142,7 @@ describe('the installed library', () => {
     expect(r).toContain('zero-copy downloads on: sendfile(2)');
   });
 
-  it('the README examples type-check against the package under nodenext and run against the emulators', async () => {
+  it('the README examples type-check against the package under nodenext and run against the emulators', async ({ expect }) => {
     const src = path.join(project, 'src');
     await mkdir(src);
     const examples = (await readdir(EXAMPLES)).filter((f) => f.endsWith('.ts'));
@@ -151,7 +159,15 @@ describe('the installed library', () => {
     });
     const imports = (await Promise.all(examples.map((f) => readFile(path.join(src, f), 'utf8')))).join('\n');
     for (const entry of ['camctl', 'camctl/sequoia', 'camctl/osc', 'camctl/ptp', 'camctl/emulator']) expect(imports).toContain(`from '${entry}'`);
-    for (const f of examples) {
+    // Each example starts its own emulators on port 0 in its own temp dir: they can run side by
+    // side — two at a time, as the machine may have two cores and the examples keep their own timeouts.
+    const queue = [...examples];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let f = queue.shift(); f; f = queue.shift()) await runExample(f);
+      }),
+    );
+    async function runExample(f: string): Promise<void> {
       const js = path.join(project, 'out', f.replace(/\.ts$/, '.js'));
       expect((await stat(js)).size).toBeGreaterThan(0);
       const { stdout } = await run(process.execPath, [js], { cwd: project, timeout: 120_000 }).catch((err: { stderr?: string }) => {
@@ -159,5 +175,5 @@ describe('the installed library', () => {
       });
       expect(stdout.length, `examples/${f} printed nothing`).toBeGreaterThan(0);
     }
-  });
+  }, 180_000); // tsc over the package's .d.ts files, then five examples, beside the other checks
 });

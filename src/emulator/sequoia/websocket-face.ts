@@ -161,6 +161,11 @@ export class SequoiaWebSocketFace extends EventEmitter<SequoiaWebSocketEvents> {
     return this.wss.clients.size;
   }
 
+  /** Clients that have not answered the last ping yet (the camera drops them at the next one). */
+  get unansweredPings(): number {
+    return this.awaitingPong.size;
+  }
+
   close(): void {
     this.device.off('change', this.onChange);
     this.device.off('config-changed', this.onConfig);
