@@ -163,10 +163,10 @@ export class OscClient {
     // Up to: no credentials yet → challenge; credentials on a nonce that went stale → new nonce;
     // once more if that one was forgotten meanwhile by a busy camera.
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (opts.signal?.aborted) throw new OscClientError('ABORTED', 'aborted', { cause: opts.signal.reason });
+      if (opts.signal?.aborted) throw new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: opts.signal.reason });
       const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(new OscClientError('TIMEOUT', `no reply from ${u.host} within ${phaseMs} ms`)), phaseMs);
-      const onAbort = () => ac.abort(new OscClientError('ABORTED', 'aborted', { cause: opts.signal?.reason }));
+      const timer = setTimeout(() => ac.abort(new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `no reply from ${u.host} within ${phaseMs} ms`)), phaseMs);
+      const onAbort = () => ac.abort(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: opts.signal?.reason }));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       let res: Response;
       const auth = this.authHeader(method, u.pathname + u.search);
@@ -181,7 +181,7 @@ export class OscClient {
       } catch (err) {
         const reason = ac.signal.reason as unknown;
         if (reason instanceof OscClientError) throw reason;
-        throw new OscClientError('UNREACHABLE', `cannot reach ${u.host}: ${(err as Error).message}`, { cause: err });
+        throw new OscClientError('ERR_CAMCTL_OSC_UNREACHABLE', `cannot reach ${u.host}: ${(err as Error).message}`, { cause: err });
       } finally {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -190,9 +190,9 @@ export class OscClient {
       if (res.status === 401 && this.options.auth) {
         const www = res.headers.get('www-authenticate');
         await res.body?.cancel();
-        if (!www || !/^Digest/i.test(www)) throw new OscClientError('AUTH', `${u.host} asks for an unsupported authentication`, { status: 401 });
+        if (!www || !/^Digest/i.test(www)) throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} asks for an unsupported authentication`, { status: 401 });
         const stale = /stale\s*=\s*"?true/i.test(www);
-        if (auth.Authorization !== undefined && !stale) throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+        if (auth.Authorization !== undefined && !stale) throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} refused the credentials`, { status: 401 });
         // A new nonce starts its own count; every challenge carries a fresh nonce, so requests
         // still in flight on the previous one keep their distinct counts.
         this.challenge = www;
@@ -201,11 +201,11 @@ export class OscClient {
       }
       if (res.status === 401) {
         await res.body?.cancel();
-        throw new OscClientError('AUTH', `${u.host} requires authentication`, { status: 401 });
+        throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} requires authentication`, { status: 401 });
       }
       return res;
     }
-    throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+    throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} refused the credentials`, { status: 401 });
   }
 
   /** Reads a body with an idle timeout per chunk. */
@@ -223,8 +223,8 @@ export class OscClient {
         let timer: NodeJS.Timeout | undefined;
         let onAbort: (() => void) | undefined;
         const stop = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new OscClientError('TIMEOUT', `reply body stalled for ${this.timeoutMs} ms`)), this.timeoutMs);
-          onAbort = () => reject(new OscClientError('ABORTED', 'aborted', { cause: opts.signal?.reason }));
+          timer = setTimeout(() => reject(new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `reply body stalled for ${this.timeoutMs} ms`)), this.timeoutMs);
+          onAbort = () => reject(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: opts.signal?.reason }));
           if (opts.signal?.aborted) onAbort();
           else opts.signal?.addEventListener('abort', onAbort, { once: true });
         });
@@ -248,9 +248,9 @@ export class OscClient {
     try {
       v = JSON.parse(raw.toString('utf8'));
     } catch (err) {
-      throw new OscClientError(res.ok ? 'PROTOCOL' : 'HTTP', `${what}: HTTP ${res.status} with a body that is not JSON`, { status: res.status, cause: err });
+      throw new OscClientError(res.ok ? 'ERR_CAMCTL_OSC_PROTOCOL' : 'ERR_CAMCTL_OSC_HTTP', `${what}: HTTP ${res.status} with a body that is not JSON`, { status: res.status, cause: err });
     }
-    if (!isObject(v)) throw new OscClientError('PROTOCOL', `${what}: reply is not a JSON object`, { status: res.status });
+    if (!isObject(v)) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${what}: reply is not a JSON object`, { status: res.status });
     return v;
   }
 
@@ -261,7 +261,7 @@ export class OscClient {
     const res = await this.http('GET', '/osc/info', undefined, opts);
     const v = await this.json(res, opts, '/osc/info');
     if (!res.ok) throw this.errorFrom(v, res.status, 'info');
-    if (typeof v['model'] !== 'string' || typeof v['manufacturer'] !== 'string') throw new OscClientError('PROTOCOL', '/osc/info: manufacturer and model are required');
+    if (typeof v['model'] !== 'string' || typeof v['manufacturer'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', '/osc/info: manufacturer and model are required');
     this.infoCache = v as unknown as OscInfo;
     return this.infoCache;
   }
@@ -271,7 +271,7 @@ export class OscClient {
     const res = await this.http('POST', '/osc/state', undefined, opts);
     const v = await this.json(res, opts, '/osc/state');
     if (!res.ok) throw this.errorFrom(v, res.status, 'state');
-    if (typeof v['fingerprint'] !== 'string' || !isObject(v['state'])) throw new OscClientError('PROTOCOL', '/osc/state: fingerprint and state are required');
+    if (typeof v['fingerprint'] !== 'string' || !isObject(v['state'])) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', '/osc/state: fingerprint and state are required');
     return v as unknown as OscState;
   }
 
@@ -283,7 +283,7 @@ export class OscClient {
     const res = await this.http('POST', '/osc/checkForUpdates', body, { ...opts, timeoutMs: this.timeoutMs + (waitTimeoutS ?? 0) * 1000 });
     const v = await this.json(res, opts, '/osc/checkForUpdates');
     if (!res.ok) throw this.errorFrom(v, res.status, 'checkForUpdates');
-    if (typeof v['stateFingerprint'] !== 'string') throw new OscClientError('PROTOCOL', 'checkForUpdates: stateFingerprint is required');
+    if (typeof v['stateFingerprint'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'checkForUpdates: stateFingerprint is required');
     return { stateFingerprint: v['stateFingerprint'], throttleTimeout: typeof v['throttleTimeout'] === 'number' ? v['throttleTimeout'] : 0 };
   }
 
@@ -291,15 +291,15 @@ export class OscClient {
     const e = isObject(v['error']) ? v['error'] : undefined;
     const code = typeof e?.['code'] === 'string' ? e['code'] : undefined;
     const message = typeof e?.['message'] === 'string' ? e['message'] : `HTTP ${status}`;
-    if (code) return new OscClientError('OSC_ERROR', `${command}: ${code}: ${message}`, { oscCode: code, status, command });
-    return new OscClientError('HTTP', `${command}: HTTP ${status}`, { status, command });
+    if (code) return new OscClientError('ERR_CAMCTL_OSC_CAMERA_ERROR', `${command}: ${code}: ${message}`, { oscCode: code, status, command });
+    return new OscClientError('ERR_CAMCTL_OSC_HTTP', `${command}: HTTP ${status}`, { status, command });
   }
 
   private parseCommand(v: Record<string, unknown>, status: number, name: string): CommandResponse {
     if (v['state'] === 'error' || (status >= 400 && isObject(v['error']))) throw this.errorFrom(v, status, String(v['name'] ?? name));
-    if (typeof v['state'] !== 'string') throw new OscClientError('PROTOCOL', `${name}: reply has no state`, { status, command: name });
-    if (status >= 400) throw new OscClientError('HTTP', `${name}: HTTP ${status}`, { status, command: name });
-    if (v['state'] === 'inProgress' && typeof v['id'] !== 'string' && typeof v['id'] !== 'number') throw new OscClientError('PROTOCOL', `${name}: inProgress without an id`);
+    if (typeof v['state'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${name}: reply has no state`, { status, command: name });
+    if (status >= 400) throw new OscClientError('ERR_CAMCTL_OSC_HTTP', `${name}: HTTP ${status}`, { status, command: name });
+    if (v['state'] === 'inProgress' && typeof v['id'] !== 'string' && typeof v['id'] !== 'number') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${name}: inProgress without an id`);
     return { ...(v as unknown as CommandResponse), name: typeof v['name'] === 'string' ? v['name'] : name };
   }
 
@@ -354,7 +354,7 @@ export class OscClient {
     let reply = await this.execute(name, parameters, opts);
     while (reply.state === 'inProgress') {
       opts.onProgress?.(reply);
-      if (Date.now() >= deadline) throw new OscClientError('TIMEOUT', `${name} did not finish within ${opts.timeoutMs ?? this.commandTimeoutMs} ms`, { command: name });
+      if (Date.now() >= deadline) throw new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `${name} did not finish within ${opts.timeoutMs ?? this.commandTimeoutMs} ms`, { command: name });
       await sleep(Math.min(this.pollMs, Math.max(0, deadline - Date.now())), opts.signal);
       reply = await this.commandStatus(String(reply.id), opts);
     }
@@ -378,7 +378,7 @@ export class OscClient {
     const want = this.options.apiVersion ?? 2;
     if (want === 2 && current !== 2 && !levels.includes(2) && this.options.requireApiVersion) {
       const fw = info.firmwareVersion ? ` firmware ${info.firmwareVersion}` : '';
-      throw new OscClientError('UNSUPPORTED', `${info.model}${fw} speaks API v2.0 only (on the S, v2.1 comes with firmware 01.62): update the camera's firmware, or use API v2.0`);
+      throw new OscClientError('ERR_CAMCTL_OSC_UNSUPPORTED', `${info.model}${fw} speaks API v2.0 only (on the S, v2.1 comes with firmware 01.62): update the camera's firmware, or use API v2.0`);
     }
     if (current === 2 && want === 2) {
       this.api = 2;
@@ -390,7 +390,7 @@ export class OscClient {
       }
       this.api = 1;
       const s = await this.command('camera.startSession', {}, opts);
-      if (typeof s['sessionId'] !== 'string') throw new OscClientError('PROTOCOL', 'startSession: sessionId missing');
+      if (typeof s['sessionId'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'startSession: sessionId missing');
       this.sessionId = s['sessionId'];
     }
     log('connected to %s %s, API v2.%d', info.manufacturer, info.model, this.api - 1);
@@ -414,7 +414,7 @@ export class OscClient {
 
   private async renewSession(opts: RequestOptions): Promise<void> {
     const s = await this.command('camera.startSession', {}, opts);
-    if (typeof s['sessionId'] !== 'string') throw new OscClientError('PROTOCOL', 'startSession: sessionId missing');
+    if (typeof s['sessionId'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'startSession: sessionId missing');
     this.sessionId = s['sessionId'];
   }
 
@@ -423,7 +423,7 @@ export class OscClient {
    * S or SC back in v2.0 without a session; the next command switches it to v2.1 again.
    */
   async reset(opts: CommandOptions = {}): Promise<void> {
-    if (this.api !== 2) throw new OscClientError('PROTOCOL', 'camera.reset exists only in API v2.1', { command: 'camera.reset' });
+    if (this.api !== 2) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'camera.reset exists only in API v2.1', { command: 'camera.reset' });
     await this.command('camera.reset', {}, opts);
     this.sessionId = undefined;
   }
@@ -489,7 +489,7 @@ export class OscClient {
   async takePicture(opts: CommandOptions = {}): Promise<string> {
     const r = await this.sessionCommand('camera.takePicture', {}, opts);
     const ref = r['fileUrl'] ?? r['fileUri'];
-    if (typeof ref !== 'string') throw new OscClientError('PROTOCOL', 'takePicture: no fileUrl/fileUri in the results');
+    if (typeof ref !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'takePicture: no fileUrl/fileUri in the results');
     return ref;
   }
 
@@ -522,9 +522,9 @@ export class OscClient {
       r = await this.command('camera._listAll', p, o);
       if (o.type && o.type !== 'all') r['entries'] = (Array.isArray(r['entries']) ? r['entries'] : []).filter((e: OscFileEntry) => (o.type === 'video') === /\.MP4$/i.test(String(e.name)));
     }
-    if (!Array.isArray(r['entries'])) throw new OscClientError('PROTOCOL', 'file list: entries missing');
+    if (!Array.isArray(r['entries'])) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'file list: entries missing');
     const entries = (r['entries'] as unknown[]).filter(isObject).map((e) => {
-      if (typeof e['name'] !== 'string' || typeof e['size'] !== 'number') throw new OscClientError('PROTOCOL', 'file list: entry without name or size');
+      if (typeof e['name'] !== 'string' || typeof e['size'] !== 'number') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'file list: entry without name or size');
       return e as OscFileEntry;
     });
     const out: ListReply = { entries, totalEntries: typeof r['totalEntries'] === 'number' ? r['totalEntries'] : entries.length };
@@ -568,7 +568,7 @@ export class OscClient {
       if (o.start) headers['Range'] = `bytes=${o.start}-`;
       res = await this.http('GET', `${ref}${o.thumb ? '?type=thumb' : ''}`, undefined, { ...o, headers });
     } else {
-      if (o.start) throw new OscClientError('PROTOCOL', 'API v2.0 downloads cannot resume (no Range on getImage)');
+      if (o.start) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'API v2.0 downloads cannot resume (no Range on getImage)');
       const video = /\.MP4$/i.test(ref);
       const params = video ? { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' } : { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' };
       res = await this.http('POST', '/osc/commands/execute', { name: video ? 'camera._getVideo' : 'camera.getImage', parameters: params }, o);
@@ -578,7 +578,7 @@ export class OscClient {
       const v = await this.json(res, o, 'download');
       throw this.errorFrom(v, res.status, 'download');
     }
-    if (o.start && res.status !== 206) throw new OscClientError('PROTOCOL', `download: asked for a range, got HTTP ${res.status}`);
+    if (o.start && res.status !== 206) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `download: asked for a range, got HTTP ${res.status}`);
     const len = Number(res.headers.get('content-length') ?? NaN);
     const total = Number.isFinite(len) ? len + (o.start ?? 0) : undefined;
     let bytes = o.start ?? 0;
@@ -587,7 +587,7 @@ export class OscClient {
       if (!dest.write(chunk)) await once(dest, 'drain', o.signal ? { signal: o.signal } : {});
       o.onProgress?.(total === undefined ? { bytes } : { bytes, total });
     }
-    if (total !== undefined && bytes !== total) throw new OscClientError('PROTOCOL', `download: got ${bytes} of ${total} bytes`);
+    if (total !== undefined && bytes !== total) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `download: got ${bytes} of ${total} bytes`);
     return total === undefined ? { bytes } : { bytes, total };
   }
 
@@ -607,7 +607,7 @@ export class OscClient {
     await res.body?.cancel();
     const total = res.status === 206 ? /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '')?.[1] : res.headers.get('content-length');
     const n = Number(total ?? NaN);
-    if (!Number.isSafeInteger(n) || n < 0) throw new OscClientError('PROTOCOL', `file size: ${ref} came without its length`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `file size: ${ref} came without its length`);
     return n;
   }
 
@@ -658,12 +658,12 @@ function stringList(v: unknown): string[] {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new OscClientError('ABORTED', 'aborted', { cause: signal.reason }));
+      reject(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: signal.reason }));
       return;
     }
     const onAbort = () => {
       clearTimeout(t);
-      reject(new OscClientError('ABORTED', 'aborted', { cause: signal?.reason }));
+      reject(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: signal?.reason }));
     };
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

@@ -93,7 +93,7 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
       clearTimeout(timer);
       phase = p;
       timer = setTimeout(() => {
-        fail(new SequoiaError('TIMEOUT', `${p} timeout after ${ms} ms (${call.method} ${call.path})`, { phase: p, path: call.path }));
+        fail(new SequoiaError('ERR_CAMCTL_SEQUOIA_TIMEOUT', `${p} timeout after ${ms} ms (${call.method} ${call.path})`, { phase: p, path: call.path }));
       }, ms);
     };
     const cleanup = (): void => {
@@ -133,13 +133,13 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
       let mapped: SequoiaError;
       if (err instanceof SequoiaError) mapped = err;
       else if (UNREACHABLE_CODES.has(code) || (phase === 'connect' && code !== 'ECONNRESET')) {
-        mapped = new SequoiaError('UNREACHABLE', `camera unreachable at ${target.host}:${target.port} (${code || err.message})`, {
+        mapped = new SequoiaError('ERR_CAMCTL_SEQUOIA_UNREACHABLE', `camera unreachable at ${target.host}:${target.port} (${code || err.message})`, {
           cause: err,
           phase: 'connect',
           path: call.path,
         });
       } else {
-        mapped = new SequoiaError('CONNECTION_LOST', `connection lost during ${call.method} ${call.path} (${code || err.message})`, {
+        mapped = new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost during ${call.method} ${call.path} (${code || err.message})`, {
           cause: err,
           phase,
           path: call.path,
@@ -173,7 +173,7 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
           guard.destroy(
             response.errored instanceof SequoiaError
               ? response.errored
-              : new SequoiaError('CONNECTION_LOST', `connection lost while reading ${call.path}`, { phase: 'body', path: call.path }),
+              : new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while reading ${call.path}`, { phase: 'body', path: call.path }),
           );
         }
         cleanup();
@@ -190,7 +190,7 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
 }
 
 function abortError(path: string, reason: unknown): SequoiaError {
-  return new SequoiaError('ABORTED', `request ${path} aborted`, { cause: reason, path });
+  return new SequoiaError('ERR_CAMCTL_SEQUOIA_ABORTED', `request ${path} aborted`, { cause: reason, path });
 }
 
 /** Reads a whole (small) body, bounded by `maxBytes`. */
@@ -198,7 +198,7 @@ export async function readBody(reply: HttpReply, maxBytes: number, path: string)
   const declared = Number(reply.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     reply.body.destroy();
-    throw new SequoiaError('REPLY_TOO_LARGE', `reply to ${path} is ${declared} bytes (limit ${maxBytes})`, { path });
+    throw new SequoiaError('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE', `reply to ${path} is ${declared} bytes (limit ${maxBytes})`, { path });
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -206,7 +206,7 @@ export async function readBody(reply: HttpReply, maxBytes: number, path: string)
     total += chunk.length;
     if (total > maxBytes) {
       reply.body.destroy();
-      throw new SequoiaError('REPLY_TOO_LARGE', `reply to ${path} exceeds ${maxBytes} bytes`, { path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE', `reply to ${path} exceeds ${maxBytes} bytes`, { path });
     }
     chunks.push(chunk);
   }

@@ -167,7 +167,7 @@ export class SequoiaClient {
     const { status, json } = await this.exchange({ method: 'GET', path, signal: options?.signal }, true);
     const reply = parseCaptureCommand(json, path);
     if (status >= 400 || !/running$/i.test(reply.status)) {
-      throw new SequoiaError('CAMERA_ERROR', `capture not started: ${reply.status}`, { httpStatus: status, deviceMessage: reply.status, path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `capture not started: ${reply.status}`, { httpStatus: status, deviceMessage: reply.status, path });
     }
     return reply;
   }
@@ -228,7 +228,7 @@ export class SequoiaClient {
     const { status, json } = await this.exchange({ method: 'GET', path, signal: options?.signal }, true);
     const reply = parseEcho(json, path);
     const text = typeof reply.status === 'string' ? reply.status : '';
-    if (status >= 400) throw new SequoiaError('CAMERA_ERROR', `calibration ${action} refused: ${text}`, { httpStatus: status, deviceMessage: text, path });
+    if (status >= 400) throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `calibration ${action} refused: ${text}`, { httpStatus: status, deviceMessage: text, path });
     return { ...reply, request: String(reply.request), status: text };
   }
 
@@ -299,7 +299,7 @@ export class SequoiaClient {
     if (segments.length < 2 || segments.length > 3) throw badArgument(`delete needs /<medium>/<folder>[/<file>], got ${cameraPath}`);
     const path = `/delete/${segments.map(encodeURIComponent).join('/')}`;
     const reply = await this.getJson(path, options);
-    if (!isObject(reply)) throw new SequoiaError('BAD_REPLY', `unexpected reply to ${path}: expected an object`, { path });
+    if (!isObject(reply)) throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `unexpected reply to ${path}: expected an object`, { path });
     const deleted: string[] = [];
     const failed: string[] = [];
     for (const [k, v] of Object.entries(reply)) {
@@ -308,7 +308,7 @@ export class SequoiaClient {
       else failed.push(`${k}: ${String(v)}`);
     }
     if (failed.length > 0) {
-      throw new SequoiaError('CAMERA_ERROR', `delete failed: ${failed.join(', ')}`, { deviceMessage: failed.join('; '), path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `delete failed: ${failed.join(', ')}`, { deviceMessage: failed.join('; '), path });
     }
     return deleted;
   }
@@ -365,7 +365,7 @@ export class SequoiaClient {
   // ---- plumbing --------------------------------------------------------------------------------
 
   private checkOpen(): void {
-    if (this.closed) throw new SequoiaError('CLOSED', 'client is closed');
+    if (this.closed) throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CLOSED', 'client is closed');
   }
 
   private async postSettings(path: string, values: object, options?: CallOptions): Promise<Record<string, string>> {
@@ -398,7 +398,7 @@ export class SequoiaClient {
       body = await readBody(reply, this.maxReplyBytes, call.path);
     } catch (err) {
       if (err instanceof SequoiaError) throw err;
-      throw new SequoiaError('CONNECTION_LOST', `connection lost while reading ${call.path}`, { cause: err, path: call.path, phase: 'body' });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while reading ${call.path}`, { cause: err, path: call.path, phase: 'body' });
     }
     let json: unknown;
     let parseError: unknown;
@@ -415,7 +415,7 @@ export class SequoiaClient {
         const first = Object.entries(json).find(([k, v]) => k !== 'request' && typeof v === 'string')?.[1];
         text = String(json.error ?? first ?? json.status ?? '');
       }
-      const code = reply.status === 404 ? 'NOT_FOUND' : 'HTTP_STATUS';
+      const code = reply.status === 404 ? 'ERR_CAMCTL_SEQUOIA_NOT_FOUND' : 'ERR_CAMCTL_SEQUOIA_HTTP_STATUS';
       throw new SequoiaError(code, `${call.method} ${call.path}: ${text || `HTTP ${reply.status}`}`, {
         httpStatus: reply.status,
         deviceMessage: text,
@@ -423,7 +423,7 @@ export class SequoiaClient {
       });
     }
     if (parseError !== undefined) {
-      throw new SequoiaError('BAD_REPLY', `reply to ${call.path} is not JSON`, { cause: parseError, path: call.path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `reply to ${call.path} is not JSON`, { cause: parseError, path: call.path });
     }
     return { status: reply.status, json };
   }
@@ -448,9 +448,9 @@ function segment(name: string): string {
 }
 
 function badOption(message: string): SequoiaError {
-  return new SequoiaError('BAD_ARGUMENT', `SequoiaClient: ${message}`);
+  return new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', `SequoiaClient: ${message}`);
 }
 
 function badArgument(message: string): SequoiaError {
-  return new SequoiaError('BAD_ARGUMENT', message);
+  return new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', message);
 }

@@ -220,7 +220,7 @@ function connect(
     const ws = new WS(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
     const onAbort = (): void => {
       ws.terminate();
-      reject(new SequoiaError('ABORTED', 'websocket connect aborted'));
+      reject(new SequoiaError('ERR_CAMCTL_SEQUOIA_ABORTED', 'websocket connect aborted'));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     ws.once('open', () => {
@@ -242,7 +242,7 @@ function connect(
       signal.removeEventListener('abort', onAbort);
       const timeout = /timed out|timeout/i.test(err.message);
       reject(
-        new SequoiaError(timeout ? 'TIMEOUT' : 'UNREACHABLE', `websocket ${url}: ${err.code ?? err.message}`, {
+        new SequoiaError(timeout ? 'ERR_CAMCTL_SEQUOIA_TIMEOUT' : 'ERR_CAMCTL_SEQUOIA_UNREACHABLE', `websocket ${url}: ${err.code ?? err.message}`, {
           cause: err,
           phase: 'connect',
         }),

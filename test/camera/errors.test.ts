@@ -65,7 +65,7 @@ describe('the dashboard answers a camera error with the camera’s status class'
     [507, 502],
   ])('camera HTTP %s → dashboard %s, keeping the camera’s words', async (camera, dashboard) => {
     const { httpStatusOf } = await import('../../src/dashboard/errors.js');
-    const mapped = toCameraError(new SequoiaError('HTTP_STATUS', 'GET /file/internal/x: Invalid path', { httpStatus: camera, deviceMessage: 'Invalid path' })) as CameraError;
+    const mapped = toCameraError(new SequoiaError('ERR_CAMCTL_SEQUOIA_HTTP_STATUS', 'GET /file/internal/x: Invalid path', { httpStatus: camera, deviceMessage: 'Invalid path' })) as CameraError;
     expect(mapped.deviceHttpStatus).toBe(camera);
     expect(httpStatusOf(mapped)).toBe(dashboard);
     expect(mapped.message).toContain('Invalid path');
