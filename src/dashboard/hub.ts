@@ -20,6 +20,7 @@ import type { Camera, CameraEvent } from '../camera/types.js';
 import type { CameraView, LogEntry, ServerMessage } from './api-types.js';
 import { DashboardError, errorCode } from './errors.js';
 import { describeEvent } from '../camera/describe-event.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 const debug = debuglog('camctl:dashboard');
 
@@ -262,6 +263,6 @@ function parentOf(path: string): string {
 }
 
 function positive(n: number, name: string): number {
-  if (!Number.isFinite(n) || n <= 0) throw new TypeError(`${name} must be a positive number, got ${n}`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidOptionError(name, `must be a positive number, got ${n}`);
   return n;
 }

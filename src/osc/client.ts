@@ -29,6 +29,7 @@ import { OscClientError } from './errors.js';
 import { LivePreviewParser, boundaryOf } from './live-preview.js';
 import { JSON_CONTENT_TYPE } from './types.js';
 import type { CheckForUpdatesReply, CommandResponse, ListReply, OscFileEntry, OscInfo, OscState } from './types.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 const log = debuglog('camctl:osc');
 
@@ -95,14 +96,14 @@ function checkOptions(o: OscClientOptions): void {
   try {
     u = new URL(o.baseUrl);
   } catch {
-    throw new TypeError(`baseUrl must be an http URL, got ${JSON.stringify(o.baseUrl)}`);
+    throw new InvalidOptionError('baseUrl', `must be an http URL, got ${JSON.stringify(o.baseUrl)}`);
   }
-  if (u.protocol !== 'http:') throw new TypeError(`baseUrl must be http://, got ${JSON.stringify(o.baseUrl)}`);
+  if (u.protocol !== 'http:') throw new InvalidOptionError('baseUrl', `must be http://, got ${JSON.stringify(o.baseUrl)}`);
   for (const k of ['timeoutMs', 'commandTimeoutMs', 'pollIntervalMs'] as const) {
     const v = o[k];
-    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new TypeError(`${k} must be a positive number, got ${v}`);
+    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new InvalidOptionError(k, `must be a positive number, got ${v}`);
   }
-  if (o.apiVersion !== undefined && o.apiVersion !== 1 && o.apiVersion !== 2) throw new TypeError(`apiVersion must be 1 or 2, got ${String(o.apiVersion)}`);
+  if (o.apiVersion !== undefined && o.apiVersion !== 1 && o.apiVersion !== 2) throw new InvalidOptionError('apiVersion', `must be 1 or 2, got ${String(o.apiVersion)}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -21,6 +21,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../util/clock.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 /** User and password for HTTP Digest authentication (THETA V and later in client mode). */
 export interface DigestCredentials {
@@ -104,8 +105,8 @@ export class DigestVerifier {
     this.ttlMs = policy.nonceTtlMs ?? 300_000;
     this.maxTracked = policy.maxTrackedNonces ?? 256;
     this.clock = policy.clock ?? { now: () => Date.now() };
-    if (!(this.ttlMs > 0)) throw new RangeError(`nonceTtlMs must be positive, got ${this.ttlMs}`);
-    if (!Number.isInteger(this.maxTracked) || this.maxTracked < 1) throw new RangeError(`maxTrackedNonces must be a positive integer, got ${this.maxTracked}`);
+    if (!(this.ttlMs > 0)) throw new InvalidOptionError('nonceTtlMs', `must be positive, got ${this.ttlMs}`);
+    if (!Number.isInteger(this.maxTracked) || this.maxTracked < 1) throw new InvalidOptionError('maxTrackedNonces', `must be a positive integer, got ${this.maxTracked}`);
     this.opaque = md5(this.realm);
   }
 

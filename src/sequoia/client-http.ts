@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { SequoiaError, type RequestPhase } from './client-errors.js';
+import { CamctlError } from '../util/errors.js';
 
 const debug = debuglog('camctl:sequoia');
 
@@ -58,9 +59,10 @@ export async function send(target: HttpTarget, call: HttpCall): Promise<HttpRepl
   }
 }
 
-class StaleSocketError extends Error {
+/** A kept-alive socket the server had closed: retried once for a GET, else `wrapped` is thrown. */
+class StaleSocketError extends CamctlError {
   constructor(readonly wrapped: SequoiaError) {
-    super(wrapped.message);
+    super('ERR_CAMCTL_SEQUOIA_STALE_SOCKET', wrapped.message, { cause: wrapped });
   }
 }
 

@@ -5,12 +5,13 @@
  * are served in order. An upload that holds a reservation can always finish its part, so nobody
  * waits on someone who waits on them.
  */
+import { InvalidOptionError } from '../util/errors.js';
 export class ByteBudget {
   private free: number;
   private readonly waiters: Array<{ bytes: number; resolve: () => void; reject: (err: unknown) => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
 
   constructor(readonly limit: number) {
-    if (!(limit > 0)) throw new RangeError(`a byte budget needs a positive limit, got ${limit}`);
+    if (!(limit > 0)) throw new InvalidOptionError('limit', `a byte budget needs a positive limit, got ${limit}`);
     this.free = limit;
   }
 

@@ -12,6 +12,7 @@
  * clock.setTimeout(() => console.log('fired'), 60_000);
  * await clock.advance(60_000); // prints "fired"
  */
+import { InvalidOptionError } from './errors.js';
 export interface Clock {
   /** Simulated epoch milliseconds. */
   now(): number;
@@ -38,7 +39,7 @@ export class RealClock implements Clock {
   private readonly timers = new Map<number, NodeJS.Timeout>();
 
   constructor(private readonly speed = 1) {
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new InvalidOptionError('speed', `must be a positive number, got ${speed}`);
   }
 
   now(): number {

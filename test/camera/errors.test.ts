@@ -1,25 +1,24 @@
 /** One table for the error codes crossing the Camera layer (docs/architecture.md: errors are classes with a stable code). */
 import { describe, expect, it } from 'vitest';
 import { CameraError, CameraSettingError } from '../../src/camera/errors.js';
-import { ptpToCameraError } from '../../src/camera/ptp-errors.js';
-import { toCameraError } from '../../src/camera/sequoia.js';
+import { toCameraError } from '../../src/camera/to-camera-error.js';
 import { SequoiaError, SequoiaSettingError, type SequoiaErrorCode } from '../../src/sequoia/client-errors.js';
 
 describe('Sequoia errors become Camera errors', () => {
   it.each<[SequoiaErrorCode, number | undefined, string]>([
-    ['UNREACHABLE', undefined, 'UNREACHABLE'],
-    ['TIMEOUT', undefined, 'TIMEOUT'],
-    ['ABORTED', undefined, 'ABORTED'],
-    ['CONNECTION_LOST', undefined, 'CONNECTION_LOST'],
-    ['NOT_FOUND', 404, 'NOT_FOUND'],
-    ['BAD_REPLY', undefined, 'PROTOCOL'],
-    ['REPLY_TOO_LARGE', undefined, 'PROTOCOL'],
-    ['CAMERA_ERROR', undefined, 'CAMERA_ERROR'],
-    ['CAMERA_ERROR', 409, 'BUSY'],
-    ['HTTP_STATUS', 500, 'CAMERA_ERROR'],
-    ['SIZE_MISMATCH', undefined, 'SIZE_MISMATCH'],
-    ['BAD_ARGUMENT', undefined, 'BAD_PATH'],
-    ['CLOSED', undefined, 'CLOSED'],
+    ['ERR_CAMCTL_SEQUOIA_UNREACHABLE', undefined, 'UNREACHABLE'],
+    ['ERR_CAMCTL_SEQUOIA_TIMEOUT', undefined, 'TIMEOUT'],
+    ['ERR_CAMCTL_SEQUOIA_ABORTED', undefined, 'ABORTED'],
+    ['ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', undefined, 'CONNECTION_LOST'],
+    ['ERR_CAMCTL_SEQUOIA_NOT_FOUND', 404, 'NOT_FOUND'],
+    ['ERR_CAMCTL_SEQUOIA_BAD_REPLY', undefined, 'PROTOCOL'],
+    ['ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE', undefined, 'PROTOCOL'],
+    ['ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', undefined, 'CAMERA_ERROR'],
+    ['ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', 409, 'BUSY'],
+    ['ERR_CAMCTL_SEQUOIA_HTTP_STATUS', 500, 'CAMERA_ERROR'],
+    ['ERR_CAMCTL_SEQUOIA_SIZE_MISMATCH', undefined, 'SIZE_MISMATCH'],
+    ['ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', undefined, 'BAD_PATH'],
+    ['ERR_CAMCTL_SEQUOIA_CLOSED', undefined, 'CLOSED'],
   ])('%s (HTTP %s) → %s, keeping text and cause', (code, httpStatus, expected) => {
     const original = new SequoiaError(code, `msg ${code}`, { deviceMessage: 'Not available', ...(httpStatus ? { httpStatus } : {}) });
     const mapped = toCameraError(original) as CameraError;
@@ -31,14 +30,11 @@ describe('Sequoia errors become Camera errors', () => {
     expect(mapped.cause).toBe(original);
   });
 
-  it.each([
-    ['Sequoia', toCameraError],
-    ['PTP', ptpToCameraError],
-  ])('%s: keeps Camera errors and foreign errors as they are', (_protocol, map) => {
+  it('keeps Camera errors and foreign errors as they are', () => {
     const c = new CameraError('BUSY', 'x');
-    expect(map(c)).toBe(c);
+    expect(toCameraError(c)).toBe(c);
     const e = new RangeError('y');
-    expect(map(e)).toBe(e);
+    expect(toCameraError(e)).toBe(e);
   });
 
   it('setting errors list every key', () => {

@@ -15,7 +15,7 @@ import type { RunningSequoiaEmulator, SequoiaEmulatorOptions } from '../../src/e
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia-ptp.js';
 import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta.js';
 import { ThetaPtpBackend } from '../../src/emulator/theta-ptp.js';
-import type { MemoryUsbDevice } from '../../src/ptp/usb/memory-device.js';
+import type { MemoryUsbDevice } from '../../src/emulator/usb/memory-device.js';
 import { cleanup, closedPort, onCleanup, requireBuild, runJson, startCli, startEmu, tempDir, until, type Emu } from '../cli/helpers.js';
 import { camctlInProcess, startCamctlInProcess } from '../helpers/camctl-in-process.js';
 import { emptyUsbBus, plugUsbCamera, unplugAllUsbCameras, unplugUsbCamera } from '../helpers/usb-cameras.js';

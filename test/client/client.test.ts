@@ -92,7 +92,7 @@ describe('SequoiaClient endpoints against the emulator', () => {
     expect((err as SequoiaSettingError).code).toBe('CAMERA_ERROR');
     expect((await client.getConfig()).gps_param).toBe(40);
     expect(await client.setWifi({ ssid: 'Field' })).toEqual({ ssid: 'Ok' });
-    expect(await codeOf(client.setWifi({ ssid: '' }))).toBe('BAD_ARGUMENT');
+    expect(await codeOf(client.setWifi({ ssid: '' }))).toBe('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT');
     expect(await client.setManualMode({ rgb: { mode: 'manual', iso: 200 } })).toEqual({ 'rgb.mode': 'Ok', 'rgb.iso': 'Ok' });
   });
 
@@ -162,9 +162,9 @@ describe('SequoiaClient endpoints against the emulator', () => {
     const client = new SequoiaClient({ host: '127.0.0.1', port: 9 });
     cleanups.push(() => client.close());
     for (const p of ['/internal/../etc', '/internal', '/a/b/c/d', '/internal/0000/a%2fb']) {
-      expect(await codeOf(client.download(p, '/dev/null')), p).toBe('BAD_ARGUMENT');
+      expect(await codeOf(client.download(p, '/dev/null')), p).toBe('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT');
     }
-    expect(await codeOf(client.listFiles('internal', '..'))).toBe('BAD_ARGUMENT');
+    expect(await codeOf(client.listFiles('internal', '..'))).toBe('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT');
   });
 
   it('checks its options at construction', () => {
@@ -185,10 +185,10 @@ describe('SequoiaClient against faulty servers', () => {
     expect((await client.getCaptureStatus()).status).toBe('Some future status');
     body = { request: 'get_version', version: 141 };
     const err = (await client.getVersion().catch((e: unknown) => e)) as SequoiaError;
-    expect(err.code).toBe('BAD_REPLY');
+    expect(err.code).toBe('ERR_CAMCTL_SEQUOIA_BAD_REPLY');
     expect(err.message).toBe('unexpected reply to /version: version: expected a string, got 141; serial_number: missing');
     body = [1];
-    expect(await codeOf(client.getConfig())).toBe('BAD_REPLY');
+    expect(await codeOf(client.getConfig())).toBe('ERR_CAMCTL_SEQUOIA_BAD_REPLY');
     // The API reference's GET /manualmode example says `near_ir`; the firmware `near_infrared`: both read.
     const exp = { exp_us: 800, iso: 800 };
     body = { request: 'get_manualmode', monochrome: { mode: 'manual', green: exp, red: exp, red_edge: exp, near_ir: exp }, rgb: { mode: 'auto', ...exp } };
@@ -234,7 +234,7 @@ describe('SequoiaClient against faulty servers', () => {
       res.end(JSON.stringify({ request: 'x', pad: 'x'.repeat(2 * 1024 * 1024) }));
     });
     expect(await codeOf(client.getConfig())).toBe('CONNECTION_LOST');
-    expect(await codeOf(client.getVersion())).toBe('REPLY_TOO_LARGE');
+    expect(await codeOf(client.getVersion())).toBe('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE');
   });
 
   it('starts over when a server ignores Range, and reports a body cut short', async () => {

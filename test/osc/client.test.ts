@@ -67,7 +67,7 @@ describe('OscClient against the emulator', () => {
     }
     expect(frames.map((f) => f.subarray(0, 2).toString('hex'))).toEqual(['ffd8', 'ffd8', 'ffd8']);
     await c.delete([url]);
-    await expect(c.download(url, sink().stream)).rejects.toMatchObject({ code: 'OSC_ERROR', oscCode: 'notFound', status: 404 });
+    await expect(c.download(url, sink().stream)).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_CAMERA_ERROR', oscCode: 'notFound', status: 404 });
     cam.device.finishWlan();
   });
 
@@ -164,7 +164,7 @@ describe('OscClient against the emulator', () => {
     const c = new OscClient({ baseUrl: cam.url });
     const err = await c.execute('camera.fly').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OscClientError);
-    expect(err).toMatchObject({ code: 'OSC_ERROR', oscCode: 'unknownCommand', status: 400 });
+    expect(err).toMatchObject({ code: 'ERR_CAMCTL_OSC_CAMERA_ERROR', oscCode: 'unknownCommand', status: 400 });
     expect(() => new OscClient({ baseUrl: 'ftp://x' })).toThrow(/http/);
     expect(() => new OscClient({ baseUrl: 'http://x', timeoutMs: -1 })).toThrow(/timeoutMs/);
   });

@@ -103,7 +103,7 @@ describe('error codes', () => {
   });
 
   it.each([
-    ['OSC_ERROR', { oscCode: 'invalidSessionId', status: 403 }],
+    ['ERR_CAMCTL_OSC_CAMERA_ERROR', { oscCode: 'invalidSessionId', status: 403 }],
     ['TIMEOUT', {}],
     ['ABORTED', {}],
     ['UNREACHABLE', {}],

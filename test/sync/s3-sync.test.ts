@@ -246,7 +246,7 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
     expect(badKey.stderr).toMatch(/refused the credentials \(InvalidAccessKeyId\)/);
     const noBucket = await runJson([...base, 's3://no-such-bucket-here/x', '--endpoint', ceph!.endpoint], await env());
     expect(noBucket.result.code).toBe(1);
-    expect(noBucket.json).toMatchObject({ error: { code: 'NO_BUCKET' } });
+    expect(noBucket.json).toMatchObject({ error: { code: 'ERR_CAMCTL_S3_NO_BUCKET' } });
     expect(noBucket.result.stderr).toMatch(/there is no bucket "no-such-bucket-here"/);
     const port = await closedPort();
     const unreachable = await runCli([...base, `s3://${bucket}/x`, '--endpoint', `http://127.0.0.1:${port}`], await env());

@@ -33,6 +33,7 @@ import {
 } from './container.js';
 import { UsbPtpRequest, isPtpInterface, type UsbDeviceLike, type UsbEndpointLike, type UsbInResult, type UsbInterfaceLike, type UsbOutResult } from './device.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError, UDEV_HINT, usbFailureKind } from './errors.js';
+import { InvalidOptionError } from '../../util/errors.js';
 
 const debug = debuglog('camctl:ptpusb');
 
@@ -119,7 +120,7 @@ export class PtpUsbTransport implements PtpTransport {
   static async open(device: UsbDeviceLike, opts: PtpUsbOpenOptions = {}): Promise<PtpUsbTransport> {
     for (const key of ['timeoutMs', 'eventPollMs', 'readSize', 'writeSize'] as const) {
       const v = opts[key];
-      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new RangeError(`${key} must be a positive number, got ${v}`);
+      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new InvalidOptionError(key, `must be a positive number, got ${v}`);
     }
     const timeoutMs = opts.timeoutMs ?? 5_000;
     const eventPollMs = opts.eventPollMs ?? 500;
@@ -226,10 +227,10 @@ export class PtpUsbTransport implements PtpTransport {
     for await (const chunk of chunks) {
       if (signal?.aborted || this.cancelledTid === transactionId) throw new PtpAbortError({ cause: signal?.reason });
       sent += BigInt(chunk.length);
-      if (sent > totalLength) throw new RangeError(`data phase announced ${totalLength} bytes, source gave more`);
+      if (sent > totalLength) throw new InvalidOptionError('data', `data phase announced ${totalLength} bytes, source gave more`);
       await put(chunk);
     }
-    if (sent !== totalLength) throw new RangeError(`data phase announced ${totalLength} bytes, source gave ${sent}`);
+    if (sent !== totalLength) throw new InvalidOptionError('data', `data phase announced ${totalLength} bytes, source gave ${sent}`);
     // Ends on a packet boundary: only a zero-length packet tells the device the container is whole.
     if (containerLength % packet === 0) await this.write(new Uint8Array(0));
     this.startReading(transactionId);
