@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CameraError, CameraSettingError } from '../../src/camera/errors.js';
 import { toCameraError } from '../../src/camera/to-camera-error.js';
+import { OscClientError, type OscClientErrorCode } from '../../src/osc/errors.js';
 import { SequoiaError, SequoiaSettingError, type SequoiaErrorCode } from '../../src/sequoia/client-errors.js';
 
 describe('Sequoia errors become Camera errors', () => {
@@ -47,6 +48,30 @@ describe('Sequoia errors become Camera errors', () => {
     expect(c.code).toBe('REJECTED');
     expect(c.message).toBe('camera rejected b (Bad value)');
     expect(c.deviceMessage).toBe('Bad value');
+  });
+});
+
+describe('OSC errors become Camera errors', () => {
+  it.each<[OscClientErrorCode, string | undefined, string]>([
+    ['ERR_CAMCTL_OSC_CAMERA_ERROR', 'disabledCommand', 'BUSY'],
+    ['ERR_CAMCTL_OSC_CAMERA_ERROR', 'invalidParameterValue', 'BAD_VALUE'],
+    ['ERR_CAMCTL_OSC_CAMERA_ERROR', 'unknownCommand', 'CAMERA_ERROR'],
+    ['ERR_CAMCTL_OSC_TIMEOUT', undefined, 'TIMEOUT'],
+    ['ERR_CAMCTL_OSC_ABORTED', undefined, 'ABORTED'],
+    ['ERR_CAMCTL_OSC_UNREACHABLE', undefined, 'UNREACHABLE'],
+    ['ERR_CAMCTL_OSC_AUTH', undefined, 'CAMERA_ERROR'],
+    ['ERR_CAMCTL_OSC_UNSUPPORTED', undefined, 'UNSUPPORTED'],
+    ['ERR_CAMCTL_OSC_PROTOCOL', undefined, 'PROTOCOL'],
+    ['ERR_CAMCTL_OSC_HTTP', undefined, 'PROTOCOL'],
+  ])('%s (%s) → %s, keeping the camera’s code, status and the cause', (code, oscCode, expected) => {
+    const original = new OscClientError(code, `msg ${code}`, { status: 400, ...(oscCode ? { oscCode } : {}) });
+    const mapped = toCameraError(original) as CameraError;
+    expect(mapped).toBeInstanceOf(CameraError);
+    expect(mapped.code).toBe(expected);
+    expect(mapped.message).toBe(`msg ${code}`);
+    expect(mapped.deviceCode).toBe(oscCode);
+    expect(mapped.deviceHttpStatus).toBe(400);
+    expect(mapped.cause).toBe(original);
   });
 });
 
