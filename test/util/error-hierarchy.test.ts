@@ -4,6 +4,9 @@
  * published code). The modules are found by walking the folders, so a class added later is
  * checked without being listed here.
  */
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CameraError } from '../../src/camera/errors.js';
 import { CamctlError } from '../../src/util/errors.js';
@@ -11,22 +14,27 @@ import { CamctlError } from '../../src/util/errors.js';
 // The protocol clients, the Camera layer, the CLI, the dashboard server, sync, the shared
 // utilities and the emulated USB camera. (The emulator faces and device models are walked by
 // their own tests once they join the hierarchy.)
-const modules = {
-  ...import.meta.glob('../../src/{ptp,camera,cli,sync,util}/**/*.ts'),
-  ...import.meta.glob('../../src/dashboard/*.ts'),
-  ...import.meta.glob('../../src/emulator/usb/*.ts'),
-  ...import.meta.glob('../../src/sequoia/{client,client-*,events-client,http-util,types,index}.ts'),
-  ...import.meta.glob('../../src/osc/{client,errors,digest,live-preview,camera-url,types}.ts'),
-};
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const WALKED = [
+  /^(ptp|camera|cli|sync|util)\//,
+  /^dashboard\/[^/]+\.ts$/,
+  /^emulator\/usb\//,
+  /^sequoia\/(client|client-[a-z-]+|events-client|http-util|types|index)\.ts$/,
+  /^osc\/(client|errors|digest|live-preview|camera-url|types)\.ts$/,
+];
+const modules = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+  .map((f) => f.split(path.sep).join('/'))
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && WALKED.some((re) => re.test(f)))
+  .sort();
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 async function exportedErrorClasses(): Promise<Array<[string, ErrorClass]>> {
   const found = new Map<ErrorClass, string>();
-  for (const [file, load] of Object.entries(modules)) {
-    const exports = (await load()) as Record<string, unknown>;
+  for (const file of modules) {
+    const exports = (await import(pathToFileURL(path.join(SRC, file)).href)) as Record<string, unknown>;
     for (const [name, value] of Object.entries(exports)) {
-      if (typeof value === 'function' && value.prototype instanceof Error) found.set(value as ErrorClass, `${file.replace('../../', '')}: ${name}`);
+      if (typeof value === 'function' && value.prototype instanceof Error) found.set(value as ErrorClass, `src/${file}: ${name}`);
     }
   }
   return [...found].map(([cls, where]) => [where, cls]);
