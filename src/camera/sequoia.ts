@@ -37,6 +37,7 @@ import type {
   SetResult,
   Setting,
 } from './types.js';
+import { wallClock } from '../util/clock.js';
 
 export const openCamera: CameraFactory = async (address, options) => {
   if (address.kind !== 'network') throw new CameraError('BAD_ADDRESS', 'sequoia:// needs a host');
@@ -412,17 +413,9 @@ async function wrap<T>(p: Promise<T>): Promise<T> {
   }
 }
 
+/** A pause between polls, on the wall clock; an abort is the Camera layer's ABORTED error. */
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CameraError('ABORTED', 'aborted', { cause: signal.reason }));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new CameraError('ABORTED', 'aborted', { cause: signal?.reason }));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return wallClock.sleep(ms, signal).catch((reason: unknown) => {
+    throw new CameraError('ABORTED', 'aborted', { cause: reason });
   });
 }

@@ -16,7 +16,7 @@ import { Writable } from 'node:stream';
 import { isCameraUrl } from '../osc/camera-url.js';
 import { OscClient } from '../osc/client.js';
 import { OscClientError } from '../osc/errors.js';
-import { RealClock } from '../util/clock.js';
+import { RealClock, wallClock } from '../util/clock.js';
 import type { Clock } from '../util/clock.js';
 import type { OscFileEntry, OscStateBody } from '../osc/types.js';
 import type { NetworkAddress } from './address.js';
@@ -519,7 +519,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
         if (!lost) yield { type: 'connection', state: 'lost', attempt, error: e.message };
         lost = true;
         prev = undefined;
-        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
+        // Backing off on the wall clock: the injected clock models the camera's idle time, not the network's.
+        await wallClock.sleep(Math.min(5000, 250 * 2 ** Math.min(attempt, 5)));
       }
     }
   }

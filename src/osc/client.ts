@@ -30,6 +30,7 @@ import { LivePreviewParser, boundaryOf } from './live-preview.js';
 import { JSON_CONTENT_TYPE } from './types.js';
 import type { CheckForUpdatesReply, CommandResponse, ListReply, OscFileEntry, OscInfo, OscState } from './types.js';
 import { InvalidOptionError } from '../util/errors.js';
+import { wallClock } from '../util/clock.js';
 
 const log = debuglog('camctl:osc');
 
@@ -656,20 +657,9 @@ function stringList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** A pause between polls, on the wall clock; an abort is the client's ABORTED error. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: signal.reason }));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: signal?.reason }));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return wallClock.sleep(ms, signal).catch((reason: unknown) => {
+    throw new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: reason });
   });
 }

@@ -20,6 +20,7 @@ import type WebSocket from 'ws';
 import { SequoiaError } from './client-errors.js';
 import { isObject } from './client-schemas.js';
 import type { CalibrationReply, CaptureStatusReply, ChangeNotification, ConfigReply, StorageReply } from './types.js';
+import { wallClock } from '../util/clock.js';
 
 const debug = debuglog('camctl:sequoia-ws');
 
@@ -259,17 +260,9 @@ function backoff(failures: number, o: SequoiaEventOptions): number {
   return ms * (0.75 + Math.random() * 0.5);
 }
 
+/** The backoff pause: on the wall clock, cut short (not failed) by an abort. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return wallClock.sleep(ms, signal).catch(() => undefined);
 }
 
 // ---- state re-read ---------------------------------------------------------------------------

@@ -76,10 +76,34 @@ export class RealClock implements Clock {
     }
   }
 
+  /**
+   * Unlike the other timers, a sleep keeps the process alive: someone awaits it (a client polling
+   * a camera, a retry backing off), and the process must not exit under them.
+   */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return sleepOn(this, ms, signal);
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      const t = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms / this.speed),
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }
+
+/** The wall clock at real pace, for code that is given no clock. */
+export const wallClock: Clock = new RealClock();
 
 interface ManualTimer {
   id: number;

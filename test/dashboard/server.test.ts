@@ -131,7 +131,7 @@ describe('dashboard server', () => {
   });
 
   it('answers errors in its own shape', async () => {
-    expect(json(await request(port, 'GET', '/api/cameras/nope/files')).error.code).toBe('NOT_FOUND');
+    expect(json(await request(port, 'GET', '/api/cameras/nope/files')).error.code).toBe('ERR_CAMCTL_DASHBOARD_NOT_FOUND');
     const bad = await request(port, 'POST', '/api/cameras', { 'content-type': 'application/json' }, '{"address":"sequoia//x"}');
     expect(bad.status).toBe(400);
     expect(json(bad).error.code).toBe('BAD_ADDRESS');

@@ -252,7 +252,7 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
 
   it('a transaction that times out is cancelled; the device winds it down and the next one works', async () => {
     const c = await usbClient();
-    await expect(c.session.transaction(SLOW, [600], { commandTimeoutMs: 150 })).rejects.toMatchObject({ code: 'TIMEOUT', phase: 'command' });
+    await expect(c.session.transaction(SLOW, [600], { commandTimeoutMs: 150 })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_TIMEOUT', phase: 'command' });
     expect(c.usb.stats.requests).toContain(0x64);
     expect(await c.getStorageIds()).toEqual([0x00010001, 0x00020001]);
     expect(same(await c.getObject(handle('ODD.TIF')), 'ODD.TIF')).toBe(true);

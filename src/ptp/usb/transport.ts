@@ -34,6 +34,7 @@ import {
 import { UsbPtpRequest, isPtpInterface, type UsbDeviceLike, type UsbEndpointLike, type UsbInResult, type UsbInterfaceLike, type UsbOutResult } from './device.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError, UDEV_HINT, usbFailureKind } from './errors.js';
 import { InvalidOptionError } from '../../util/errors.js';
+import { wallClock } from '../../util/clock.js';
 
 const debug = debuglog('camctl:ptpusb');
 
@@ -459,7 +460,7 @@ export class PtpUsbTransport implements PtpTransport {
 
   /** GetDeviceStatus until OK, clearing the halts reported; bounded by `timeoutMs`. */
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = wallClock.now() + this.timeoutMs;
     for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       let status: UsbDeviceStatus;
       try {
@@ -473,8 +474,8 @@ export class PtpUsbTransport implements PtpTransport {
       debug('device status 0x%s %o', status.code.toString(16), status.params);
       for (const a of status.params) await this.clearHalt(a);
       if (status.code === Resp.OK) return;
-      if (Date.now() > deadline) throw new PtpTimeoutError('command', this.timeoutMs);
-      await new Promise((r) => setTimeout(r, delay));
+      if (wallClock.now() > deadline) throw new PtpTimeoutError('command', this.timeoutMs);
+      await wallClock.sleep(delay);
     }
   }
 
