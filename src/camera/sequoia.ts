@@ -6,7 +6,7 @@
  * const cam = await openCamera('sequoia://127.0.0.1:8080');
  * const { files } = await cam.capture();
  */
-import { SequoiaClient, SequoiaError, SequoiaSettingError } from '../sequoia/client.js';
+import { SequoiaClient, SequoiaSettingError } from '../sequoia/client.js';
 import type { SequoiaEventItem } from '../sequoia/events-client.js';
 import { BANDS, FILE_NAME_PATTERN, type ChangeNotification, type StorageReply } from '../sequoia/types.js';
 import type { NetworkAddress } from './address.js';

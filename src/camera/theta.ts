@@ -21,7 +21,6 @@ import type { Clock } from '../util/clock.js';
 import type { OscFileEntry, OscStateBody } from '../osc/types.js';
 import type { NetworkAddress } from './address.js';
 import { CameraError, CameraSettingError } from './errors.js';
-import type { CameraErrorCode } from './errors.js';
 import type { CameraFactory } from './open.js';
 import { toCameraError } from './to-camera-error.js';
 import { checkSettings } from './settings.js';
