@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SequoiaError } from './client-errors.js';
-import type { HttpReply } from './client-http.js';
+import type { HttpReply } from '../util/http-client.js';
 
 /** Progress of a {@link SequoiaClient.download}. */
 export interface DownloadProgress {

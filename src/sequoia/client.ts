@@ -19,8 +19,8 @@
  * client.close();
  */
 import * as http from 'node:http';
-import { SequoiaError, SequoiaSettingError } from './client-errors.js';
-import { send, readBody, type HttpCall, type HttpTarget, type PhaseTimeouts } from './client-http.js';
+import { SequoiaError, SequoiaSettingError, type SequoiaErrorCode } from './client-errors.js';
+import { send, readReplyBody, type HttpCall, type HttpFailure, type HttpTarget, type PhaseTimeouts } from '../util/http-client.js';
 import {
   downloadToFile,
   downloadToStream,
@@ -142,7 +142,7 @@ export class SequoiaClient {
     this.timeouts = timeouts;
     this.maxReplyBytes = maxReplyBytes;
     this.agent = new http.Agent({ keepAlive: true, maxSockets, scheduling: 'fifo' });
-    this.target = { host: this.host, port, agent: this.agent, timeouts };
+    this.target = { host: this.host, port, agent: this.agent, timeouts, errorOf: sequoiaErrorOf };
   }
 
   /** `http://host:port`, for messages. */
@@ -395,7 +395,7 @@ export class SequoiaClient {
     const reply = await send(this.target, call);
     let body: Buffer;
     try {
-      body = await readBody(reply, this.maxReplyBytes, call.path);
+      body = await readReplyBody(reply, this.maxReplyBytes, (what) => new SequoiaError('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE', `reply to ${call.path} ${what}`, { path: call.path }));
     } catch (err) {
       if (err instanceof SequoiaError) throw err;
       throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while reading ${call.path}`, { cause: err, path: call.path, phase: 'body' });
@@ -453,4 +453,18 @@ function badOption(message: string): SequoiaError {
 
 function badArgument(message: string): SequoiaError {
   return new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', message);
+}
+
+const FAILURE_CODES: Readonly<Record<HttpFailure['kind'], SequoiaErrorCode>> = {
+  unreachable: 'ERR_CAMCTL_SEQUOIA_UNREACHABLE',
+  timeout: 'ERR_CAMCTL_SEQUOIA_TIMEOUT',
+  aborted: 'ERR_CAMCTL_SEQUOIA_ABORTED',
+  'connection-lost': 'ERR_CAMCTL_SEQUOIA_CONNECTION_LOST',
+};
+
+/** A failure of the HTTP exchange as a {@link SequoiaError}, with its phase and request path. */
+function sequoiaErrorOf(f: HttpFailure): SequoiaError {
+  // An abort is the caller's, not a phase of the camera's.
+  const phase = f.kind === 'aborted' ? {} : { phase: f.phase };
+  return new SequoiaError(FAILURE_CODES[f.kind], f.message, { ...(f.cause === undefined ? {} : { cause: f.cause }), ...phase, path: f.path });
 }
