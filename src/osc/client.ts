@@ -6,7 +6,8 @@
  *   `apiVersion: 1` is asked; a camera without v2.1 is used in v2.0 with a session.
  * - `command()` follows `inProgress` replies by polling `/osc/commands/status` until done or error,
  *   with an overall timeout, and honours an AbortSignal throughout.
- * - Every request has its own timeout per phase (reply headers, then each body chunk).
+ * - Every request has its own timeout per phase (connect, reply headers, then each body chunk), on
+ *   camctl's one HTTP client stack (src/util/http-client.ts, node:http) like the Sequoia client's.
  * - Downloads stream to a Writable with progress (v2.1 with HTTP Range, so they can resume).
  * - Replies are parsed leniently: unknown fields, options and enum values pass through; only a
  *   missing or mistyped field the client needs is a PROTOCOL error.
@@ -20,6 +21,8 @@
  * await theta.download(url, fs.createWriteStream('R0010001.JPG'), { onProgress: console.log });
  */
 import { once } from 'node:events';
+import * as http from 'node:http';
+import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { isCameraUrl, rebaseCameraUrl } from './camera-url.js';
@@ -31,6 +34,7 @@ import { JSON_CONTENT_TYPE } from './types.js';
 import type { CheckForUpdatesReply, CommandResponse, ListReply, OscFileEntry, OscInfo, OscState } from './types.js';
 import { InvalidOptionError } from '../util/errors.js';
 import { wallClock } from '../util/clock.js';
+import { send, type HttpFailure, type HttpReply } from '../util/http-client.js';
 
 const log = debuglog('camctl:osc');
 
@@ -124,6 +128,12 @@ export class OscClient {
   /** v2.0 session id. */
   sessionId: string | undefined;
   infoCache: OscInfo | undefined;
+  /**
+   * Kept-alive sockets to the camera, reused across requests (idle ones do not hold the process).
+   * An idle socket is dropped after 4 s, or sooner when the camera's `Keep-Alive: timeout=` says
+   * so, before the camera drops it: a request is then never sent on a socket closing under it.
+   */
+  private readonly agent = new http.Agent({ keepAlive: true, timeout: 4_000, scheduling: 'fifo' });
 
   constructor(private readonly options: OscClientOptions) {
     checkOptions(options);
@@ -165,29 +175,21 @@ export class OscClient {
     // Up to: no credentials yet → challenge; credentials on a nonce that went stale → new nonce;
     // once more if that one was forgotten meanwhile by a busy camera.
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (opts.signal?.aborted) throw new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: opts.signal.reason });
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `no reply from ${u.host} within ${phaseMs} ms`)), phaseMs);
-      const onAbort = () => ac.abort(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: opts.signal?.reason }));
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      let res: Response;
       const auth = this.authHeader(method, u.pathname + u.search);
-      try {
-        const headers: Record<string, string> = { ...opts.headers, ...auth };
-        const init: RequestInit = { method, headers, signal: ac.signal };
-        if (method === 'POST') {
-          headers['Content-Type'] = JSON_CONTENT_TYPE;
-          init.body = JSON.stringify(body ?? {});
-        }
-        res = await fetch(url, init);
-      } catch (err) {
-        const reason = ac.signal.reason as unknown;
-        if (reason instanceof OscClientError) throw reason;
-        throw new OscClientError('ERR_CAMCTL_OSC_UNREACHABLE', `cannot reach ${u.host}: ${(err as Error).message}`, { cause: err });
-      } finally {
-        clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-      }
+      const headers: Record<string, string> = { ...opts.headers, ...auth };
+      if (method === 'POST') headers['Content-Type'] = JSON_CONTENT_TYPE;
+      const reply = await send(
+        {
+          // The URL's hostname keeps an IPv6 address in brackets; a socket wants it bare.
+          host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: Number(u.port || 80),
+          agent: this.agent,
+          timeouts: { connectMs: phaseMs, replyMs: phaseMs, bodyMs: this.timeoutMs },
+          errorOf: (f) => oscErrorOf(f, u.host),
+        },
+        { method, path: u.pathname + u.search, headers, ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}), signal: opts.signal },
+      );
+      const res = toResponse(reply);
       this.options.onReply?.();
       if (res.status === 401 && this.options.auth) {
         const www = res.headers.get('www-authenticate');
@@ -430,12 +432,13 @@ export class OscClient {
     this.sessionId = undefined;
   }
 
-  /** Ends the session (v2.0 closeSession; nothing to do in v2.1). */
+  /** Ends the session (v2.0 closeSession; nothing to do in v2.1) and closes the idle sockets. */
   async close(opts: RequestOptions = {}): Promise<void> {
     if (this.api === 1 && this.sessionId) {
       await this.command('camera.closeSession', { sessionId: this.sessionId }, opts).catch(() => undefined);
       this.sessionId = undefined;
     }
+    this.agent.destroy();
   }
 
   // ------------------------------------------------------------------ camera operations
@@ -662,4 +665,37 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return wallClock.sleep(ms, signal).catch((reason: unknown) => {
     throw new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: reason });
   });
+}
+
+/** A failure of the HTTP exchange as an {@link OscClientError}, in the words the client always used. */
+function oscErrorOf(f: HttpFailure, host: string): OscClientError {
+  switch (f.kind) {
+    case 'aborted':
+      return new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: f.cause });
+    case 'timeout':
+      return f.phase === 'body'
+        ? new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `reply body stalled for ${f.timeoutMs} ms`)
+        : new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `no reply from ${host} within ${f.timeoutMs} ms`);
+    default:
+      // Refused, reset or cut: the camera is not (or no longer) there to answer.
+      return new OscClientError('ERR_CAMCTL_OSC_UNREACHABLE', `cannot reach ${host}: ${f.message}`, { cause: f.cause });
+  }
+}
+
+/**
+ * The reply as a WHATWG Response (status, headers, a web stream over the guarded body), the shape
+ * the rest of the client reads; cancelling its body closes the exchange.
+ */
+function toResponse(reply: HttpReply): Response {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(reply.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  // A Response of these statuses may not have a body (Fetch standard, "null body status").
+  if (reply.status === 204 || reply.status === 205 || reply.status === 304) {
+    reply.body.resume();
+    return new Response(null, { status: reply.status, headers });
+  }
+  return new Response(Readable.toWeb(reply.body) as ReadableStream<Uint8Array>, { status: reply.status, headers });
 }
