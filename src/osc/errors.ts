@@ -1,8 +1,9 @@
+import { CamctlError } from '../util/errors.js';
+
 /**
  * Errors of the OSC client. `code` is stable for programs; the camera's own error code (e.g.
  * `invalidSessionId`) is in `oscCode`, the HTTP status in `status`, the lower error in `cause`.
  */
-import { CamctlError } from '../util/errors.js';
 export type OscClientErrorCode =
   /** The camera answered `state: "error"` (see `oscCode`). */
   | 'ERR_CAMCTL_OSC_CAMERA_ERROR'

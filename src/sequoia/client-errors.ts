@@ -1,10 +1,12 @@
+import { CamctlError } from '../util/errors.js';
+
 /**
  * Errors of the Sequoia client, each with a stable `code`; the camera's own text (its `error` or
  * `status` field, a rejected setting's answer) in `deviceMessage`, the HTTP status in `httpStatus`,
  * the socket error in `cause` (docs/architecture.md: errors are classes with a stable code).
  */
-import { CamctlError } from '../util/errors.js';
 
+/** The stable codes of {@link SequoiaError}. */
 export type SequoiaErrorCode =
   /** Nothing listens at the address (connection refused, host unreachable, DNS failure). */
   | 'ERR_CAMCTL_SEQUOIA_UNREACHABLE'

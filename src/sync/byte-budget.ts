@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../util/errors.js';
+
 /**
  * A shared allowance of memory for part buffers, so that any number of cameras syncing at once
  * stays within a fixed footprint: each upload reserves the bytes of the part it is about to fill
@@ -5,7 +7,6 @@
  * are served in order. An upload that holds a reservation can always finish its part, so nobody
  * waits on someone who waits on them.
  */
-import { InvalidOptionError } from '../util/errors.js';
 export class ByteBudget {
   private free: number;
   private readonly waiters: Array<{ bytes: number; resolve: () => void; reject: (err: unknown) => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];

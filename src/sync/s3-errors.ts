@@ -1,9 +1,10 @@
+import { CamctlError } from '../util/errors.js';
+
 /**
  * Errors of the object-store side of `sync --to s3://…`, each with a stable code like the camera
  * layer's, and a message that says what to do next. The store's own error name and HTTP status go
  * in `storeCode`/`status` (shown with -v / --json), the SDK's error in `cause`.
  */
-import { CamctlError } from '../util/errors.js';
 export type S3SyncErrorCode =
   /** `s3://BUCKET/PREFIX` cannot be parsed, or an option is out of range. */
   | 'ERR_CAMCTL_S3_BAD_ARGUMENT'

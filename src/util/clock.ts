@@ -1,3 +1,5 @@
+import { InvalidOptionError } from './errors.js';
+
 /**
  * Injected time for device models (docs/architecture.md: "Time is injected").
  *
@@ -12,7 +14,6 @@
  * clock.setTimeout(() => console.log('fired'), 60_000);
  * await clock.advance(60_000); // prints "fired"
  */
-import { InvalidOptionError } from './errors.js';
 export interface Clock {
   /** Simulated epoch milliseconds. */
   now(): number;
