@@ -68,6 +68,7 @@ const PROBE_CODE = 'ERR_CAMCTL_PROBE';
 const STRUCTURED_ARGS: Record<string, unknown[]> = {
   CameraSettingError: [[{ key: 'iso', ok: false, message: 'Bad value' }]],
   SequoiaSettingError: [{ iso: 'Bad value' }, '/config'],
+  HttpClientError: [{ kind: 'timeout', phase: 'reply', message: 'probe', method: 'GET', path: '/', host: '127.0.0.1', port: 80, timeoutMs: 1 }],
 };
 
 describe('one error hierarchy', () => {
