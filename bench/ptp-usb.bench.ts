@@ -1,7 +1,7 @@
 /**
  * Target: PTP over USB must never be the bottleneck on a real cable (USB 2.0 high
  * speed moves at most ≈ 40 MB/s of payload). Over the in-memory USB pair (512-byte packets, 1 MiB
- * bulk reads, the device's 2 MiB buffer, ZLPs — src/ptp/usb/memory-device.ts), GetObject of a
+ * bulk reads, the device's 2 MiB buffer, ZLPs — src/emulator/usb/memory-device.ts), GetObject of a
  * 512 MiB object must reach ≥ 0.9× the throughput of the same session over PTP/IP on loopback,
  * both served by the emulated Sequoia from the same file.
  *
@@ -36,7 +36,7 @@ function script(repoRoot: string, dataDir: string, outFile: string, link: Link, 
     const device = await SequoiaDevice.open({ dataDir: ${JSON.stringify(dataDir)} });
     let client, stop;
     if (${JSON.stringify(link)} === 'usb') {
-      const { createMemoryUsbDevice } = await import(${mod('ptp/usb/memory-device.js')});
+      const { createMemoryUsbDevice } = await import(${mod('emulator/usb/memory-device.js')});
       const { PtpUsbClient } = await import(${mod('ptp/usb/client.js')});
       const backend = new SequoiaPtpBackend(device);
       client = await PtpUsbClient.open(createMemoryUsbDevice(backend, { vendorId: 0x19cf, productId: 0x0001 }));

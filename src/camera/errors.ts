@@ -4,6 +4,7 @@
  * (docs/architecture.md: errors are classes with a stable code).
  */
 import type { SetResult } from './types.js';
+import { CamctlError } from '../util/errors.js';
 
 /** The stable codes of {@link CameraError}, for scripts and the CLI's exit status. */
 export type CameraErrorCode =
@@ -45,8 +46,14 @@ export type CameraErrorCode =
   | 'CLOSED';
 
 /** An error of the Camera layer, whatever the protocol: a stable `code`, a message in camera language, the protocol's own error in `cause`. */
-export class CameraError extends Error {
-  readonly code: CameraErrorCode;
+export class CameraError extends CamctlError {
+  /**
+   * Short codes (`BUSY`, not `ERR_CAMCTL_CAMERA_BUSY`): they were published before the
+   * `ERR_CAMCTL_*` scheme, `camctl … --json` prints them and scripts compare them, so they stay as
+   * they are. Read them as the Camera layer's namespace of that scheme with the prefix left off;
+   * the class tells a CameraError apart from the other layers' errors.
+   */
+  declare readonly code: CameraErrorCode;
   /** The camera's own error code (PTP response code, OSC error code…), when it has one. */
   readonly deviceCode: string | number | undefined;
   /** The camera's own error text ("Bad value", "Not available"…). */
@@ -62,9 +69,7 @@ export class CameraError extends Error {
     message: string,
     options: { cause?: unknown; deviceCode?: string | number; deviceMessage?: string; deviceHttpStatus?: number } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'CameraError';
-    this.code = code;
+    super(code, message, options);
     this.deviceCode = options.deviceCode;
     this.deviceMessage = options.deviceMessage;
     this.deviceHttpStatus = options.deviceHttpStatus;
@@ -82,6 +87,5 @@ export class CameraSettingError extends CameraError {
       ...options,
       deviceMessage: bad.map((r) => r.message).join('; '),
     });
-    this.name = 'CameraSettingError';
   }
 }

@@ -15,6 +15,7 @@ import { debuglog } from 'node:util';
 import { parseCameraAddress, type CameraAddress } from './address.js';
 import { CameraError } from './errors.js';
 import type { Camera } from './types.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 const debug = debuglog('camctl:camera');
 
@@ -36,7 +37,7 @@ const registry = new Map<string, CameraFactory>();
 
 /** Makes `scheme://…` addresses open through `factory` (replacing any earlier one). */
 export function registerCameraScheme(scheme: string, factory: CameraFactory): void {
-  if (!/^[a-z][a-z0-9]*$/.test(scheme)) throw new TypeError(`invalid scheme name ${JSON.stringify(scheme)}`);
+  if (!/^[a-z][a-z0-9]*$/.test(scheme)) throw new InvalidOptionError('scheme', `invalid scheme name ${JSON.stringify(scheme)}`);
   registry.set(scheme, factory);
 }
 

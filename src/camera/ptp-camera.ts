@@ -40,7 +40,7 @@ import { PARROT_VENDOR_ID, ParrotEv, ParrotOp, ParrotProp, decodeStatusMask } fr
 import { RICOH_VENDOR_ID, RicohProp } from '../ptp/vendors/ricoh.js';
 import { CameraError, CameraSettingError } from './errors.js';
 import { mediumNames, splitPath, storeName } from './ptp-paths.js';
-import { ptpToCameraError } from './ptp-errors.js';
+import { toCameraError } from './to-camera-error.js';
 import { checkSettings } from './settings.js';
 import type {
   CallOptions, Camera, CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, CaptureOptions, CaptureResult,
@@ -138,7 +138,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     try {
       this.clientValue = await this.options.connect(signal);
     } catch (err) {
-      throw ptpToCameraError(err, true);
+      throw toCameraError(err, { connecting: true });
     }
     this.storageCache = undefined;
     this.folders.clear();
@@ -150,7 +150,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     try {
       return await fn(this.client);
     } catch (err) {
-      throw ptpToCameraError(err);
+      throw toCameraError(err);
     }
   }
 
@@ -266,8 +266,8 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       } catch (err) {
         // The camera refusing one property's description must not hide the others: that row says
         // why it could not be read. A broken link, a timeout or an abort still ends the listing.
-        if (!(err instanceof PtpResponseError)) throw ptpToCameraError(err);
-        out.push(unreadable(this.settingKey(code), code, ptpToCameraError(err) as CameraError));
+        if (!(err instanceof PtpResponseError)) throw toCameraError(err);
+        out.push(unreadable(this.settingKey(code), code, toCameraError(err) as CameraError));
       }
     }
     return out;
@@ -285,7 +285,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
         await this.client.setDevicePropValue(code, desc.dataType, toPtpValue(desc.dataType, values[key] as SettingValue), opts(options));
         results.push({ key, ok: true, message: 'OK' });
       } catch (err) {
-        if (!(err instanceof PtpResponseError)) throw ptpToCameraError(err);
+        if (!(err instanceof PtpResponseError)) throw toCameraError(err);
         results.push({ key, ok: false, message: codeName('response', err.responseCode) });
       }
     }
@@ -395,7 +395,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
         this.folders.delete(`/${medium}/${folder}`);
         return this.listFiles(medium, folder, options);
       }
-      throw ptpToCameraError(err);
+      throw toCameraError(err);
     }
     const out: RemoteFile[] = [];
     for (const h of handles) {
@@ -435,7 +435,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
         const info = await this.client.getObjectInfo(known, opts(options));
         if (info.filename === parts[2]) return { handle: known, info };
       } catch (err) {
-        if (!(err instanceof PtpResponseError && err.responseCode === Resp.InvalidObjectHandle)) throw ptpToCameraError(err);
+        if (!(err instanceof PtpResponseError && err.responseCode === Resp.InvalidObjectHandle)) throw toCameraError(err);
       }
       this.files.delete(path);
     }
@@ -489,7 +489,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       }
       await fileSink?.finish();
     } catch (err) {
-      failed = ptpToCameraError(err);
+      failed = toCameraError(err);
     } finally {
       await fileSink?.settle();
       await fh?.close();
@@ -523,7 +523,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       await this.client.deleteObject(ref.handle, opts(options));
     } catch (err) {
       // Cameras that cannot delete an association: delete its files one by one.
-      if (!(err instanceof PtpResponseError) || err.responseCode === Resp.DeviceBusy) throw ptpToCameraError(err);
+      if (!(err instanceof PtpResponseError) || err.responseCode === Resp.DeviceBusy) throw toCameraError(err);
       for (const f of files) await this.call((c) => c.deleteObject(this.files.get(f.path) as number, opts(options)));
       return files.map((f) => f.path);
     }
@@ -539,7 +539,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       info = await this.client.getObjectInfo(handle, opts(options));
     } catch (err) {
       if (err instanceof PtpResponseError && err.responseCode === Resp.InvalidObjectHandle) return undefined; // gone already
-      throw ptpToCameraError(err);
+      throw toCameraError(err);
     }
     const storage = (await this.storages(options)).find((s) => s.id === info.storageId) ?? (this.storageCache = undefined, (await this.storages(options)).find((s) => s.id === info.storageId));
     if (!storage) return undefined;
@@ -679,7 +679,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
           desc = await this.client.getDevicePropDesc(p0, opts(options));
         } catch (err) {
           if (err instanceof PtpResponseError) return yield { type: 'other', raw };
-          throw ptpToCameraError(err);
+          throw toCameraError(err);
         }
         const value = settingValue(desc.current);
         if (value === null) yield { type: 'other', raw };
@@ -727,7 +727,7 @@ const STORAGE_REFUSALS: Readonly<Record<number, string>> = {
 };
 
 function captureRefusal(err: unknown): Error {
-  const e = ptpToCameraError(err);
+  const e = toCameraError(err);
   const why = err instanceof PtpResponseError ? STORAGE_REFUSALS[err.responseCode] : undefined;
   if (!(e instanceof CameraError) || why === undefined) return e;
   return new CameraError(e.code, `capture not started: ${why}`, {

@@ -6,13 +6,14 @@
  * const cam = await openCamera('sequoia://127.0.0.1:8080');
  * const { files } = await cam.capture();
  */
-import { SequoiaClient, SequoiaError, SequoiaSettingError } from '../sequoia/client.js';
+import { SequoiaClient, SequoiaSettingError } from '../sequoia/client.js';
 import type { SequoiaEventItem } from '../sequoia/events-client.js';
 import { BANDS, FILE_NAME_PATTERN, type ChangeNotification, type StorageReply } from '../sequoia/types.js';
 import type { NetworkAddress } from './address.js';
-import { CameraError, CameraSettingError, type CameraErrorCode } from './errors.js';
+import { CameraError, CameraSettingError } from './errors.js';
 import type { CameraFactory } from './open.js';
 import { CaptureFileWatcher } from './sequoia-files.js';
+import { toCameraError } from './to-camera-error.js';
 import { describeConfig, type SequoiaSettings } from './sequoia-settings.js';
 import { checkSettings } from './settings.js';
 import type {
@@ -36,6 +37,7 @@ import type {
   SetResult,
   Setting,
 } from './types.js';
+import { wallClock } from '../util/clock.js';
 
 export const openCamera: CameraFactory = async (address, options) => {
   if (address.kind !== 'network') throw new CameraError('BAD_ADDRESS', 'sequoia:// needs a host');
@@ -411,60 +413,9 @@ async function wrap<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-const CODE_MAP: Record<string, CameraErrorCode> = {
-  UNREACHABLE: 'UNREACHABLE',
-  TIMEOUT: 'TIMEOUT',
-  ABORTED: 'ABORTED',
-  CONNECTION_LOST: 'CONNECTION_LOST',
-  NOT_FOUND: 'NOT_FOUND',
-  BAD_REPLY: 'PROTOCOL',
-  REPLY_TOO_LARGE: 'PROTOCOL',
-  CAMERA_ERROR: 'CAMERA_ERROR',
-  SIZE_MISMATCH: 'SIZE_MISMATCH',
-  BAD_ARGUMENT: 'BAD_PATH',
-  CLOSED: 'CLOSED',
-  HTTP_STATUS: 'CAMERA_ERROR',
-};
-
-/** Sequoia client errors → Camera errors, keeping the camera's text and the original as cause. */
-export function toCameraError(err: unknown): Error {
-  if (err instanceof CameraError) return err;
-  if (!(err instanceof SequoiaError)) return err instanceof Error ? err : new Error(String(err));
-  let code = CODE_MAP[err.code] ?? 'CAMERA_ERROR';
-  if (err.httpStatus === 409) code = 'BUSY';
-  const o: { cause: unknown; deviceCode?: number; deviceMessage?: string; deviceHttpStatus?: number } = { cause: err };
-  if (err.httpStatus !== undefined) {
-    o.deviceCode = err.httpStatus;
-    o.deviceHttpStatus = err.httpStatus;
-  }
-  if (err.deviceMessage !== undefined) o.deviceMessage = err.deviceMessage;
-  return new CameraError(code, unreadableMedium(err) ?? err.message, o);
-}
-
-/** The emulator's (and a failing camera's) texts for a medium whose files cannot be read. */
-const UNREADABLE = new Set(['Storage is corrupted', 'Storage error']);
-
-/** A listing or download refused because the medium cannot be read, said in camera terms. */
-function unreadableMedium(err: SequoiaError): string | undefined {
-  if (err.deviceMessage === undefined || !UNREADABLE.has(err.deviceMessage)) return undefined;
-  const medium = err.path?.split('/').filter(Boolean)[1];
-  if (medium !== 'internal' && medium !== 'sd') return undefined;
-  const where = medium === 'sd' ? 'SD card' : 'internal memory';
-  const other = medium === 'sd' ? 'internal' : 'sd';
-  return `the ${where} cannot be read (the camera says "${err.deviceMessage}"); save new pictures to the other medium: camctl config set storage_selected=${other}`;
-}
-
+/** A pause between polls, on the wall clock; an abort is the Camera layer's ABORTED error. */
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CameraError('ABORTED', 'aborted', { cause: signal.reason }));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new CameraError('ABORTED', 'aborted', { cause: signal?.reason }));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return wallClock.sleep(ms, signal).catch((reason: unknown) => {
+    throw new CameraError('ABORTED', 'aborted', { cause: reason });
   });
 }

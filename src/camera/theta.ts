@@ -16,13 +16,13 @@ import { Writable } from 'node:stream';
 import { isCameraUrl } from '../osc/camera-url.js';
 import { OscClient } from '../osc/client.js';
 import { OscClientError } from '../osc/errors.js';
-import { RealClock } from '../util/clock.js';
+import { RealClock, wallClock } from '../util/clock.js';
 import type { Clock } from '../util/clock.js';
 import type { OscFileEntry, OscStateBody } from '../osc/types.js';
 import type { NetworkAddress } from './address.js';
 import { CameraError, CameraSettingError } from './errors.js';
-import type { CameraErrorCode } from './errors.js';
 import type { CameraFactory } from './open.js';
+import { toCameraError } from './to-camera-error.js';
 import { checkSettings } from './settings.js';
 import { describeTheta, optionQuery, parseFileFormat } from './theta-settings.js';
 import type { ThetaSettings } from './theta-settings.js';
@@ -275,7 +275,7 @@ export class ThetaCamera implements Camera<ThetaSettings> {
       await this.client.setOptions(wire, options);
     } catch (err) {
       // The THETA applies all or nothing: every key shares the camera's answer.
-      if (err instanceof OscClientError && err.code === 'OSC_ERROR') {
+      if (err instanceof OscClientError && err.code === 'ERR_CAMCTL_OSC_CAMERA_ERROR') {
         throw new CameraSettingError(
           Object.keys(wire).map((key) => ({ key, ok: false, message: `${err.oscCode}: ${err.message}` })),
           { cause: err },
@@ -518,7 +518,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
         if (!lost) yield { type: 'connection', state: 'lost', attempt, error: e.message };
         lost = true;
         prev = undefined;
-        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
+        // Backing off on the wall clock: the injected clock models the camera's idle time, not the network's.
+        await wallClock.sleep(Math.min(5000, 250 * 2 ** Math.min(attempt, 5)));
       }
     }
   }
@@ -546,43 +547,6 @@ function parseDateTime(text: string | undefined): number | undefined {
   return Date.UTC(n[0]!, n[1]! - 1, n[2]!, n[3]!, n[4]!, n[5]!) - off * 60_000;
 }
 
-
-const OSC_MAP: Record<string, CameraErrorCode> = {
-  notFound: 'NOT_FOUND',
-  disabledCommand: 'BUSY',
-  cameraInExclusiveUse: 'BUSY',
-  invalidParameterValue: 'BAD_VALUE',
-  invalidParameterName: 'UNKNOWN_SETTING',
-};
-
-/** OSC client errors → Camera errors, keeping the camera's code. */
-export function toCameraError(err: unknown): Error {
-  if (err instanceof CameraError) return err;
-  if (!(err instanceof OscClientError)) return err instanceof Error ? err : new Error(String(err));
-  let code: CameraErrorCode;
-  switch (err.code) {
-    case 'OSC_ERROR':
-      code = OSC_MAP[err.oscCode ?? ''] ?? 'CAMERA_ERROR';
-      break;
-    case 'TIMEOUT':
-    case 'ABORTED':
-    case 'UNREACHABLE':
-      code = err.code;
-      break;
-    case 'AUTH':
-      code = 'CAMERA_ERROR';
-      break;
-    case 'UNSUPPORTED':
-      code = 'UNSUPPORTED';
-      break;
-    default:
-      code = 'PROTOCOL';
-  }
-  const o: { cause: unknown; deviceCode?: string; deviceMessage?: string; deviceHttpStatus?: number } = { cause: err };
-  if (err.oscCode !== undefined) o.deviceCode = err.oscCode;
-  if (err.status !== undefined) o.deviceHttpStatus = err.status;
-  return new CameraError(code, err.message, o);
-}
 
 /** The THETA behind a Camera, for the THETA-only commands; UNSUPPORTED for other cameras. */
 export function thetaOf(camera: Camera, command: string): ThetaCamera {

@@ -23,7 +23,7 @@ import type { UsbAddress } from './address.js';
 import { CameraError } from './errors.js';
 import type { CameraFactory } from './open.js';
 import { PtpCamera } from './ptp-camera.js';
-import { ptpToCameraError } from './ptp-errors.js';
+import { toCameraError } from './to-camera-error.js';
 
 /** Lists the USB devices present (any class; PTP interfaces are picked out by discovery). */
 export type UsbDeviceSource = () => Promise<UsbDeviceLike[]>;
@@ -84,7 +84,7 @@ export async function detectUsbCameras(): Promise<UsbDetection> {
     found = await find();
   } catch (err) {
     if (err instanceof PtpUsbUnavailableError && err.reason === 'no-bus') return { unavailable: err.message, cameras: [] };
-    throw ptpToCameraError(err, true);
+    throw toCameraError(err, { connecting: true });
   }
   return {
     cameras: found.map((c) => ({

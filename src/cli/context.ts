@@ -24,8 +24,11 @@ export interface GlobalOptions {
 export const NO_CAMERA_MESSAGE =
   'no camera given: use --camera sequoia://192.168.47.1 (or set CAMCTL_CAMERA); camctl never picks an address on its own';
 
-/** Codes that mean the user asked for something impossible (exit 2) rather than a camera failure (exit 1). */
-const USAGE_CODES = new Set(['BAD_ADDRESS', 'UNKNOWN_SCHEME', 'UNKNOWN_SETTING', 'BAD_VALUE', 'BAD_PATH', 'BAD_ARGUMENT', 'UNSUPPORTED']);
+/**
+ * Codes that mean the user asked for something impossible (exit 2) rather than a camera failure
+ * (exit 1): the Camera layer's, a bad `s3://` target, a bad option.
+ */
+const USAGE_CODES = new Set(['BAD_ADDRESS', 'UNKNOWN_SCHEME', 'UNKNOWN_SETTING', 'BAD_VALUE', 'BAD_PATH', 'UNSUPPORTED', 'ERR_CAMCTL_S3_BAD_ARGUMENT', 'ERR_CAMCTL_INVALID_OPTION']);
 
 export function globals(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals<{ camera?: string; json?: boolean; timeout?: string; quiet?: boolean; verbose?: boolean; oscApi?: string }>();

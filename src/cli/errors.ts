@@ -1,9 +1,11 @@
+import { CamctlError } from '../util/errors.js';
+
 /**
  * A mistake of the user's or an expected failure (camera unreachable, bad value): printed as one
  * clear line without a stack trace, exit code `exitCode` (docs/architecture.md: "The CLI is thin").
  */
-export class CliError extends Error {
-  readonly code = 'CLI_ERROR';
+export class CliError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_CLI';
   /** The command already printed its result (e.g. `config set` listing refused keys): no JSON error document on top. */
   readonly reported: boolean;
   constructor(
@@ -11,8 +13,7 @@ export class CliError extends Error {
     readonly exitCode = 1,
     options?: { cause?: unknown; reported?: boolean },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'CliError';
+    super('ERR_CAMCTL_CLI', message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.reported = options?.reported ?? false;
   }
 }

@@ -4,51 +4,50 @@
  */
 import { CameraError } from '../camera/errors.js';
 import { S3SyncError } from '../sync/s3-errors.js';
+import { CamctlError } from '../util/errors.js';
 
 export type DashboardErrorCode =
   /** The Host header is not the address the dashboard is bound to (DNS rebinding). */
-  | 'FORBIDDEN_HOST'
+  | 'ERR_CAMCTL_DASHBOARD_FORBIDDEN_HOST'
   /** A state-changing request or WebSocket from another origin (CSRF, cross-site WebSocket). */
-  | 'FORBIDDEN_ORIGIN'
-  | 'BAD_REQUEST'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'BODY_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_CAMCTL_DASHBOARD_FORBIDDEN_ORIGIN'
+  | 'ERR_CAMCTL_DASHBOARD_BAD_REQUEST'
+  | 'ERR_CAMCTL_DASHBOARD_NOT_FOUND'
+  | 'ERR_CAMCTL_DASHBOARD_METHOD_NOT_ALLOWED'
+  | 'ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE'
+  | 'ERR_CAMCTL_DASHBOARD_UNSUPPORTED_MEDIA_TYPE'
   /** The camera exists but the dashboard has no working link to it right now. */
-  | 'CAMERA_OFFLINE'
+  | 'ERR_CAMCTL_DASHBOARD_CAMERA_OFFLINE'
   /** The UI was not built (`npm run build`). */
-  | 'UI_MISSING'
+  | 'ERR_CAMCTL_DASHBOARD_UI_MISSING'
   /** The camera has had no S3 sync since the dashboard started. */
-  | 'NO_SYNC'
+  | 'ERR_CAMCTL_DASHBOARD_NO_SYNC'
   /** A second S3 sync of a camera while one runs. */
-  | 'SYNC_RUNNING'
+  | 'ERR_CAMCTL_DASHBOARD_SYNC_RUNNING'
   /** Stopping an S3 sync when none runs. */
-  | 'SYNC_NOT_RUNNING';
+  | 'ERR_CAMCTL_DASHBOARD_SYNC_NOT_RUNNING';
 
 const STATUS: Record<DashboardErrorCode, number> = {
   // 421 Misdirected Request: the request was not meant for this server (RFC 9110 §15.5.20).
-  FORBIDDEN_HOST: 421,
-  FORBIDDEN_ORIGIN: 403,
-  BAD_REQUEST: 400,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  BODY_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  CAMERA_OFFLINE: 503,
-  UI_MISSING: 500,
-  NO_SYNC: 404,
-  SYNC_RUNNING: 409,
-  SYNC_NOT_RUNNING: 409,
+  ERR_CAMCTL_DASHBOARD_FORBIDDEN_HOST: 421,
+  ERR_CAMCTL_DASHBOARD_FORBIDDEN_ORIGIN: 403,
+  ERR_CAMCTL_DASHBOARD_BAD_REQUEST: 400,
+  ERR_CAMCTL_DASHBOARD_NOT_FOUND: 404,
+  ERR_CAMCTL_DASHBOARD_METHOD_NOT_ALLOWED: 405,
+  ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE: 413,
+  ERR_CAMCTL_DASHBOARD_UNSUPPORTED_MEDIA_TYPE: 415,
+  ERR_CAMCTL_DASHBOARD_CAMERA_OFFLINE: 503,
+  ERR_CAMCTL_DASHBOARD_UI_MISSING: 500,
+  ERR_CAMCTL_DASHBOARD_NO_SYNC: 404,
+  ERR_CAMCTL_DASHBOARD_SYNC_RUNNING: 409,
+  ERR_CAMCTL_DASHBOARD_SYNC_NOT_RUNNING: 409,
 };
 
-export class DashboardError extends Error {
-  readonly code: DashboardErrorCode;
+export class DashboardError extends CamctlError {
+  declare readonly code: DashboardErrorCode;
   readonly status: number;
   constructor(code: DashboardErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'DashboardError';
-    this.code = code;
+    super(code, message, options);
     this.status = STATUS[code];
   }
 }
@@ -58,7 +57,7 @@ export function httpStatusOf(err: unknown): number {
   if (err instanceof DashboardError) return err.status;
   // Only the request's own mistakes reach the API (bucket URL, endpoint); the store's answers go
   // into the sync's state, read by the page.
-  if (err instanceof S3SyncError) return err.code === 'BAD_ARGUMENT' ? 400 : 502;
+  if (err instanceof S3SyncError) return err.code === 'ERR_CAMCTL_S3_BAD_ARGUMENT' ? 400 : 502;
   if (err instanceof CameraError) {
     switch (err.code) {
       case 'BAD_ADDRESS':

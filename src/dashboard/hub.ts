@@ -20,6 +20,7 @@ import type { Camera, CameraEvent } from '../camera/types.js';
 import type { CameraView, LogEntry, ServerMessage } from './api-types.js';
 import { DashboardError, errorCode } from './errors.js';
 import { describeEvent } from '../camera/describe-event.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 const debug = debuglog('camctl:dashboard');
 
@@ -71,11 +72,11 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
 
   /** Adds a camera by address (or returns the one already there) and starts connecting to it. */
   add(address: string): CameraView {
-    if (this.#closed) throw new DashboardError('BAD_REQUEST', 'the dashboard is shutting down');
+    if (this.#closed) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'the dashboard is shutting down');
     const parsed = parseCameraAddress(address); // BAD_ADDRESS before anything is opened
     for (const e of this.#entries.values()) if (e.view.address === parsed.href) return e.view;
     if (this.#entries.size >= this.#maxCameras) {
-      throw new DashboardError('BAD_REQUEST', `at most ${this.#maxCameras} cameras; remove one first`);
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', `at most ${this.#maxCameras} cameras; remove one first`);
     }
     const id = `c${this.#nextId++}`;
     const entry: Entry = {
@@ -113,7 +114,7 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
     const entry = this.#entry(id);
     if (!entry.camera || entry.view.state !== 'online') {
       const why = entry.view.error ? `: ${entry.view.error.message}` : '';
-      throw new DashboardError('CAMERA_OFFLINE', `the camera at ${entry.view.address} is ${entry.view.state}${why}`);
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_CAMERA_OFFLINE', `the camera at ${entry.view.address} is ${entry.view.state}${why}`);
     }
     return entry.camera;
   }
@@ -159,7 +160,7 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
 
   #entry(id: string): Entry {
     const entry = this.#entries.get(id);
-    if (!entry) throw new DashboardError('NOT_FOUND', `no camera ${JSON.stringify(id)}`);
+    if (!entry) throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', `no camera ${JSON.stringify(id)}`);
     return entry;
   }
 
@@ -262,6 +263,6 @@ function parentOf(path: string): string {
 }
 
 function positive(n: number, name: string): number {
-  if (!Number.isFinite(n) || n <= 0) throw new TypeError(`${name} must be a positive number, got ${n}`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidOptionError(name, `must be a positive number, got ${n}`);
   return n;
 }

@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { CameraError } from '../camera/errors.js';
 import type { Camera, RemoteFile } from '../camera/types.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 export interface ImageCacheOptions {
   /** Cache directory (created 0700). */
@@ -56,7 +57,7 @@ export class ImageCache {
     this.dir = path.resolve(options.dir);
     this.#maxOriginalBytes = options.maxOriginalBytes ?? 1024 ** 3;
     this.#concurrency = options.concurrency ?? 2;
-    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new TypeError('concurrency must be a positive integer');
+    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new InvalidOptionError('concurrency', 'must be a positive integer');
   }
 
   /** A JPEG of `file` at most `width` pixels wide (never upscaled). Returns its path in the cache. */

@@ -57,7 +57,7 @@ export class S3Syncs {
   /** The camera's latest sync; NO_SYNC (404) when it never had one. */
   get(cameraId: string): S3SyncState {
     const run = this.#runs.get(cameraId);
-    if (!run) throw new DashboardError('NO_SYNC', `camera ${cameraId} has not been synced to S3 since the dashboard started`);
+    if (!run) throw new DashboardError('ERR_CAMCTL_DASHBOARD_NO_SYNC', `camera ${cameraId} has not been synced to S3 since the dashboard started`);
     return run.state;
   }
 
@@ -68,7 +68,7 @@ export class S3Syncs {
   async start(cameraId: string, camera: Camera, request: S3SyncStart): Promise<S3SyncState> {
     const running = this.#runs.get(cameraId);
     if (running?.state.state === 'running') {
-      throw new DashboardError('SYNC_RUNNING', `camera ${cameraId} is already syncing to ${running.state.to}: stop that sync first, or wait for it to end`);
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_SYNC_RUNNING', `camera ${cameraId} is already syncing to ${running.state.to}: stop that sync first, or wait for it to end`);
     }
     const { parseS3Url, createS3Client, endpointLabel } = await import('../sync/s3-target.js');
     const target = parseS3Url(request.to);
@@ -78,7 +78,7 @@ export class S3Syncs {
     // Checked again: another start of this camera may have been accepted while the SDK loaded.
     if (this.#runs.get(cameraId)?.state.state === 'running') {
       client.destroy();
-      throw new DashboardError('SYNC_RUNNING', `camera ${cameraId} is already syncing: stop that sync first, or wait for it to end`);
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_SYNC_RUNNING', `camera ${cameraId} is already syncing: stop that sync first, or wait for it to end`);
     }
     const abort = new AbortController();
     // Every request and every waiting part buffer listens to this one signal.
@@ -146,7 +146,7 @@ export class S3Syncs {
   /** Stops the camera's running sync; SYNC_NOT_RUNNING (409) when none runs. */
   async stop(cameraId: string): Promise<S3SyncState> {
     const run = this.#runs.get(cameraId);
-    if (!run || run.state.state !== 'running') throw new DashboardError('SYNC_NOT_RUNNING', `camera ${cameraId} has no sync running`);
+    if (!run || run.state.state !== 'running') throw new DashboardError('ERR_CAMCTL_DASHBOARD_SYNC_NOT_RUNNING', `camera ${cameraId} has no sync running`);
     this.#log(cameraId, 'action', `stop sync to ${run.state.to}`);
     run.abort.abort();
     await run.done;

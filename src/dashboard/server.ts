@@ -113,8 +113,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   server.on('upgrade', (req, socket, head) => {
     try {
       bound.guard!.check(req, true);
-      if (new URL(req.url ?? '/', 'http://x').pathname !== '/api/live') throw new DashboardError('NOT_FOUND', 'no WebSocket here');
-      if (wss.clients.size >= maxLive) throw new DashboardError('BAD_REQUEST', 'too many live pages');
+      if (new URL(req.url ?? '/', 'http://x').pathname !== '/api/live') throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', 'no WebSocket here');
+      if (wss.clients.size >= maxLive) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'too many live pages');
     } catch (err) {
       const status = httpStatusOf(err);
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
@@ -149,7 +149,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     const url = new URL(req.url ?? '/', 'http://dashboard');
     const p = url.pathname;
     if (!p.startsWith('/api/')) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new DashboardError('METHOD_NOT_ALLOWED', `${req.method} not allowed here`);
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new DashboardError('ERR_CAMCTL_DASHBOARD_METHOD_NOT_ALLOWED', `${req.method} not allowed here`);
       await files.serve(req, res, p, SECURITY_HEADERS);
       return;
     }
@@ -157,16 +157,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     try {
       parts = p.split('/').slice(2).map(decodeURIComponent);
     } catch (cause) {
-      throw new DashboardError('BAD_REQUEST', `malformed path ${p}`, { cause });
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', `malformed path ${p}`, { cause });
     }
     const method = req.method ?? 'GET';
-    if (parts[0] !== 'cameras') throw new DashboardError('NOT_FOUND', `no API route ${p}`);
+    if (parts[0] !== 'cameras') throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', `no API route ${p}`);
     if (parts.length === 1) {
       if (method === 'GET') return json(res, 200, hub.list());
       if (method === 'POST') {
         const body = await readJson(req, maxBody);
         const address = (body as { address?: unknown }).address;
-        if (typeof address !== 'string' || address.trim() === '') throw new DashboardError('BAD_REQUEST', 'give {"address": "sequoia://HOST[:PORT]"}');
+        if (typeof address !== 'string' || address.trim() === '') throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give {"address": "sequoia://HOST[:PORT]"}');
         return json(res, 201, hub.add(address));
       }
       throw notAllowed(method, p);
@@ -237,7 +237,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       case 'GET preview': {
         const file = await findFile(camera, url.searchParams.get('path'), signal);
         const width = action === 'thumb' ? 320 : Number(url.searchParams.get('w') ?? 1280);
-        if (!Number.isFinite(width) || width < 16) throw new DashboardError('BAD_REQUEST', 'w must be a width in pixels');
+        if (!Number.isFinite(width) || width < 16) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'w must be a width in pixels');
         return sendFile(res, await images.render(camera, file, width, signal), 'image/jpeg');
       }
       case 'GET metadata':
@@ -248,7 +248,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
           findFile(camera, url.searchParams.get('nir'), signal),
         ]);
         const width = Number(url.searchParams.get('w') ?? 1280);
-        if (!Number.isFinite(width) || width < 16) throw new DashboardError('BAD_REQUEST', 'w must be a width in pixels');
+        if (!Number.isFinite(width) || width < 16) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'w must be a width in pixels');
         return sendFile(res, await images.ndvi(camera, red, nir, width, signal), 'image/jpeg');
       }
       case 'GET live':
@@ -256,14 +256,14 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       case 'POST s3-sync':
         return json(res, 202, await syncs.start(id, camera, s3SyncRequest(await readJson(req, maxBody))));
       default:
-        throw new DashboardError('NOT_FOUND', `no API route ${method} ${p}`);
+        throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', `no API route ${method} ${p}`);
     }
   }
 
   async function setConfig(id: string, camera: Camera, body: unknown, signal: AbortSignal): Promise<SetConfigReply> {
     const values = (body as { values?: unknown }).values;
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      throw new DashboardError('BAD_REQUEST', 'give {"values": {"key": value, …}}');
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give {"values": {"key": value, …}}');
     }
     for (const [k, v] of Object.entries(values)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
@@ -293,7 +293,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   async function deletePaths(id: string, camera: Camera, body: unknown, signal: AbortSignal): Promise<DeleteReply> {
     const paths = (body as { paths?: unknown }).paths;
     if (!Array.isArray(paths) || paths.length === 0 || paths.length > 1000 || !paths.every((x) => typeof x === 'string')) {
-      throw new DashboardError('BAD_REQUEST', 'give {"paths": ["/internal/0001", …]} (1 to 1000 paths)');
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give {"paths": ["/internal/0001", …]} (1 to 1000 paths)');
     }
     const deleted: string[] = [];
     for (const p of paths as string[]) {
@@ -375,12 +375,12 @@ class FieldError extends DashboardError {
     message: string,
     cause?: unknown,
   ) {
-    super('BAD_REQUEST', message, { cause });
+    super('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', message, { cause });
   }
 }
 
 async function findFile(camera: Camera, p: string | null, signal: AbortSignal): Promise<RemoteFile> {
-  if (!p) throw new DashboardError('BAD_REQUEST', 'give path=/medium/folder/file');
+  if (!p) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give path=/medium/folder/file');
   const entries = await camera.list(p, { signal });
   const file = entries.find((e) => e.kind === 'file' && e.path === p) ?? (entries.length === 1 ? entries[0] : undefined);
   if (!file || file.kind !== 'file' || file.size === undefined) throw new CameraError('NOT_FOUND', `no such file ${p}`);
@@ -393,7 +393,7 @@ function s3SyncRequest(body: unknown): S3SyncRequest {
   const { to, endpoint, profile } = body as Record<string, unknown>;
   const optional = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
   if (typeof to !== 'string' || !optional(endpoint) || !optional(profile)) {
-    throw new DashboardError('BAD_REQUEST', 'give {"to": "s3://BUCKET/PREFIX", "endpoint"?: "http://HOST:PORT", "profile"?: "NAME"}');
+    throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give {"to": "s3://BUCKET/PREFIX", "endpoint"?: "http://HOST:PORT", "profile"?: "NAME"}');
   }
   const r: S3SyncRequest = { to: to.trim() };
   if (endpoint?.trim()) r.endpoint = endpoint.trim();
@@ -402,7 +402,7 @@ function s3SyncRequest(body: unknown): S3SyncRequest {
 }
 
 function notAllowed(method: string, p: string): DashboardError {
-  return new DashboardError('METHOD_NOT_ALLOWED', `${method} not allowed on ${p}`);
+  return new DashboardError('ERR_CAMCTL_DASHBOARD_METHOD_NOT_ALLOWED', `${method} not allowed on ${p}`);
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
@@ -430,7 +430,7 @@ function sendError(res: http.ServerResponse, err: unknown): void {
     return;
   }
   // The body was not read to its end: this reply is the connection's last.
-  if (err instanceof DashboardError && err.code === 'BODY_TOO_LARGE') refuseConnectionReuse(res);
+  if (err instanceof DashboardError && err.code === 'ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE') refuseConnectionReuse(res);
   const body: ApiError = { error: { code: errorCode(err), message } };
   if (err instanceof FieldError) body.error.fields = { [err.field]: message };
   if (err instanceof CameraSettingError) {
@@ -442,12 +442,12 @@ function sendError(res: http.ServerResponse, err: unknown): void {
 async function readJson(req: http.IncomingMessage, max: number): Promise<unknown> {
   const type = String(req.headers['content-type'] ?? '');
   // Demanding JSON also means a cross-site <form> cannot even reach the handler (forms cannot send it).
-  if (!/^application\/json\b/i.test(type)) throw new DashboardError('UNSUPPORTED_MEDIA_TYPE', 'send Content-Type: application/json');
+  if (!/^application\/json\b/i.test(type)) throw new DashboardError('ERR_CAMCTL_DASHBOARD_UNSUPPORTED_MEDIA_TYPE', 'send Content-Type: application/json');
   let body: Buffer;
   try {
     body = await readBody(req, max);
   } catch (err) {
-    if (err instanceof BodyTooLargeError) throw new DashboardError('BODY_TOO_LARGE', `request body over ${max} bytes`, { cause: err });
+    if (err instanceof BodyTooLargeError) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE', `request body over ${max} bytes`, { cause: err });
     throw err;
   }
   try {
@@ -455,6 +455,6 @@ async function readJson(req: http.IncomingMessage, max: number): Promise<unknown
     if (typeof v !== 'object' || v === null) throw new Error('not an object');
     return v;
   } catch (cause) {
-    throw new DashboardError('BAD_REQUEST', 'the body is not a JSON object', { cause });
+    throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'the body is not a JSON object', { cause });
   }
 }

@@ -55,12 +55,12 @@ export class StaticFiles {
     if (!path.extname(rel)) rel = 'index.html';
     const file = path.resolve(this.root, rel);
     if (!file.startsWith(this.root + path.sep) || rel.split('/').some((p) => p.startsWith('.'))) {
-      throw new DashboardError('NOT_FOUND', `no such file ${urlPath}`);
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', `no such file ${urlPath}`);
     }
     const st = await stat(file).catch(() => undefined);
     if (!st?.isFile()) {
-      if (rel === 'index.html') throw new DashboardError('UI_MISSING', 'the dashboard page is not built: run `npm run build`');
-      throw new DashboardError('NOT_FOUND', `no such file ${urlPath}`);
+      if (rel === 'index.html') throw new DashboardError('ERR_CAMCTL_DASHBOARD_UI_MISSING', 'the dashboard page is not built: run `npm run build`');
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', `no such file ${urlPath}`);
     }
     const ext = path.extname(file);
     const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? await stat(`${file}.gz`).catch(() => undefined) : undefined;

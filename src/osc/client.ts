@@ -6,7 +6,8 @@
  *   `apiVersion: 1` is asked; a camera without v2.1 is used in v2.0 with a session.
  * - `command()` follows `inProgress` replies by polling `/osc/commands/status` until done or error,
  *   with an overall timeout, and honours an AbortSignal throughout.
- * - Every request has its own timeout per phase (reply headers, then each body chunk).
+ * - Every request has its own timeout per phase (connect, reply headers, then each body chunk), on
+ *   camctl's one HTTP client stack (src/util/http-client.ts, node:http) like the Sequoia client's.
  * - Downloads stream to a Writable with progress (v2.1 with HTTP Range, so they can resume).
  * - Replies are parsed leniently: unknown fields, options and enum values pass through; only a
  *   missing or mistyped field the client needs is a PROTOCOL error.
@@ -20,6 +21,8 @@
  * await theta.download(url, fs.createWriteStream('R0010001.JPG'), { onProgress: console.log });
  */
 import { once } from 'node:events';
+import * as http from 'node:http';
+import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { debuglog } from 'node:util';
 import { isCameraUrl, rebaseCameraUrl } from './camera-url.js';
@@ -29,6 +32,9 @@ import { OscClientError } from './errors.js';
 import { LivePreviewParser, boundaryOf } from './live-preview.js';
 import { JSON_CONTENT_TYPE } from './types.js';
 import type { CheckForUpdatesReply, CommandResponse, ListReply, OscFileEntry, OscInfo, OscState } from './types.js';
+import { InvalidOptionError } from '../util/errors.js';
+import { wallClock } from '../util/clock.js';
+import { send, type HttpFailure, type HttpReply } from '../util/http-client.js';
 
 const log = debuglog('camctl:osc');
 
@@ -95,14 +101,14 @@ function checkOptions(o: OscClientOptions): void {
   try {
     u = new URL(o.baseUrl);
   } catch {
-    throw new TypeError(`baseUrl must be an http URL, got ${JSON.stringify(o.baseUrl)}`);
+    throw new InvalidOptionError('baseUrl', `must be an http URL, got ${JSON.stringify(o.baseUrl)}`);
   }
-  if (u.protocol !== 'http:') throw new TypeError(`baseUrl must be http://, got ${JSON.stringify(o.baseUrl)}`);
+  if (u.protocol !== 'http:') throw new InvalidOptionError('baseUrl', `must be http://, got ${JSON.stringify(o.baseUrl)}`);
   for (const k of ['timeoutMs', 'commandTimeoutMs', 'pollIntervalMs'] as const) {
     const v = o[k];
-    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new TypeError(`${k} must be a positive number, got ${v}`);
+    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new InvalidOptionError(k, `must be a positive number, got ${v}`);
   }
-  if (o.apiVersion !== undefined && o.apiVersion !== 1 && o.apiVersion !== 2) throw new TypeError(`apiVersion must be 1 or 2, got ${String(o.apiVersion)}`);
+  if (o.apiVersion !== undefined && o.apiVersion !== 1 && o.apiVersion !== 2) throw new InvalidOptionError('apiVersion', `must be 1 or 2, got ${String(o.apiVersion)}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -122,6 +128,12 @@ export class OscClient {
   /** v2.0 session id. */
   sessionId: string | undefined;
   infoCache: OscInfo | undefined;
+  /**
+   * Kept-alive sockets to the camera, reused across requests (idle ones do not hold the process).
+   * An idle socket is dropped after 4 s, or sooner when the camera's `Keep-Alive: timeout=` says
+   * so, before the camera drops it: a request is then never sent on a socket closing under it.
+   */
+  private readonly agent = new http.Agent({ keepAlive: true, timeout: 4_000, scheduling: 'fifo' });
 
   constructor(private readonly options: OscClientOptions) {
     checkOptions(options);
@@ -163,36 +175,28 @@ export class OscClient {
     // Up to: no credentials yet → challenge; credentials on a nonce that went stale → new nonce;
     // once more if that one was forgotten meanwhile by a busy camera.
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (opts.signal?.aborted) throw new OscClientError('ABORTED', 'aborted', { cause: opts.signal.reason });
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(new OscClientError('TIMEOUT', `no reply from ${u.host} within ${phaseMs} ms`)), phaseMs);
-      const onAbort = () => ac.abort(new OscClientError('ABORTED', 'aborted', { cause: opts.signal?.reason }));
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      let res: Response;
       const auth = this.authHeader(method, u.pathname + u.search);
-      try {
-        const headers: Record<string, string> = { ...opts.headers, ...auth };
-        const init: RequestInit = { method, headers, signal: ac.signal };
-        if (method === 'POST') {
-          headers['Content-Type'] = JSON_CONTENT_TYPE;
-          init.body = JSON.stringify(body ?? {});
-        }
-        res = await fetch(url, init);
-      } catch (err) {
-        const reason = ac.signal.reason as unknown;
-        if (reason instanceof OscClientError) throw reason;
-        throw new OscClientError('UNREACHABLE', `cannot reach ${u.host}: ${(err as Error).message}`, { cause: err });
-      } finally {
-        clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-      }
+      const headers: Record<string, string> = { ...opts.headers, ...auth };
+      if (method === 'POST') headers['Content-Type'] = JSON_CONTENT_TYPE;
+      const reply = await send(
+        {
+          // The URL's hostname keeps an IPv6 address in brackets; a socket wants it bare.
+          host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: Number(u.port || 80),
+          agent: this.agent,
+          timeouts: { connectMs: phaseMs, replyMs: phaseMs, bodyMs: this.timeoutMs },
+          errorOf: (f) => oscErrorOf(f, u.host),
+        },
+        { method, path: u.pathname + u.search, headers, ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}), signal: opts.signal },
+      );
+      const res = toResponse(reply);
       this.options.onReply?.();
       if (res.status === 401 && this.options.auth) {
         const www = res.headers.get('www-authenticate');
         await res.body?.cancel();
-        if (!www || !/^Digest/i.test(www)) throw new OscClientError('AUTH', `${u.host} asks for an unsupported authentication`, { status: 401 });
+        if (!www || !/^Digest/i.test(www)) throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} asks for an unsupported authentication`, { status: 401 });
         const stale = /stale\s*=\s*"?true/i.test(www);
-        if (auth.Authorization !== undefined && !stale) throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+        if (auth.Authorization !== undefined && !stale) throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} refused the credentials`, { status: 401 });
         // A new nonce starts its own count; every challenge carries a fresh nonce, so requests
         // still in flight on the previous one keep their distinct counts.
         this.challenge = www;
@@ -201,11 +205,11 @@ export class OscClient {
       }
       if (res.status === 401) {
         await res.body?.cancel();
-        throw new OscClientError('AUTH', `${u.host} requires authentication`, { status: 401 });
+        throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} requires authentication`, { status: 401 });
       }
       return res;
     }
-    throw new OscClientError('AUTH', `${u.host} refused the credentials`, { status: 401 });
+    throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} refused the credentials`, { status: 401 });
   }
 
   /** Reads a body with an idle timeout per chunk. */
@@ -223,8 +227,8 @@ export class OscClient {
         let timer: NodeJS.Timeout | undefined;
         let onAbort: (() => void) | undefined;
         const stop = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new OscClientError('TIMEOUT', `reply body stalled for ${this.timeoutMs} ms`)), this.timeoutMs);
-          onAbort = () => reject(new OscClientError('ABORTED', 'aborted', { cause: opts.signal?.reason }));
+          timer = setTimeout(() => reject(new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `reply body stalled for ${this.timeoutMs} ms`)), this.timeoutMs);
+          onAbort = () => reject(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: opts.signal?.reason }));
           if (opts.signal?.aborted) onAbort();
           else opts.signal?.addEventListener('abort', onAbort, { once: true });
         });
@@ -248,9 +252,9 @@ export class OscClient {
     try {
       v = JSON.parse(raw.toString('utf8'));
     } catch (err) {
-      throw new OscClientError(res.ok ? 'PROTOCOL' : 'HTTP', `${what}: HTTP ${res.status} with a body that is not JSON`, { status: res.status, cause: err });
+      throw new OscClientError(res.ok ? 'ERR_CAMCTL_OSC_PROTOCOL' : 'ERR_CAMCTL_OSC_HTTP', `${what}: HTTP ${res.status} with a body that is not JSON`, { status: res.status, cause: err });
     }
-    if (!isObject(v)) throw new OscClientError('PROTOCOL', `${what}: reply is not a JSON object`, { status: res.status });
+    if (!isObject(v)) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${what}: reply is not a JSON object`, { status: res.status });
     return v;
   }
 
@@ -261,7 +265,7 @@ export class OscClient {
     const res = await this.http('GET', '/osc/info', undefined, opts);
     const v = await this.json(res, opts, '/osc/info');
     if (!res.ok) throw this.errorFrom(v, res.status, 'info');
-    if (typeof v['model'] !== 'string' || typeof v['manufacturer'] !== 'string') throw new OscClientError('PROTOCOL', '/osc/info: manufacturer and model are required');
+    if (typeof v['model'] !== 'string' || typeof v['manufacturer'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', '/osc/info: manufacturer and model are required');
     this.infoCache = v as unknown as OscInfo;
     return this.infoCache;
   }
@@ -271,7 +275,7 @@ export class OscClient {
     const res = await this.http('POST', '/osc/state', undefined, opts);
     const v = await this.json(res, opts, '/osc/state');
     if (!res.ok) throw this.errorFrom(v, res.status, 'state');
-    if (typeof v['fingerprint'] !== 'string' || !isObject(v['state'])) throw new OscClientError('PROTOCOL', '/osc/state: fingerprint and state are required');
+    if (typeof v['fingerprint'] !== 'string' || !isObject(v['state'])) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', '/osc/state: fingerprint and state are required');
     return v as unknown as OscState;
   }
 
@@ -283,7 +287,7 @@ export class OscClient {
     const res = await this.http('POST', '/osc/checkForUpdates', body, { ...opts, timeoutMs: this.timeoutMs + (waitTimeoutS ?? 0) * 1000 });
     const v = await this.json(res, opts, '/osc/checkForUpdates');
     if (!res.ok) throw this.errorFrom(v, res.status, 'checkForUpdates');
-    if (typeof v['stateFingerprint'] !== 'string') throw new OscClientError('PROTOCOL', 'checkForUpdates: stateFingerprint is required');
+    if (typeof v['stateFingerprint'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'checkForUpdates: stateFingerprint is required');
     return { stateFingerprint: v['stateFingerprint'], throttleTimeout: typeof v['throttleTimeout'] === 'number' ? v['throttleTimeout'] : 0 };
   }
 
@@ -291,15 +295,15 @@ export class OscClient {
     const e = isObject(v['error']) ? v['error'] : undefined;
     const code = typeof e?.['code'] === 'string' ? e['code'] : undefined;
     const message = typeof e?.['message'] === 'string' ? e['message'] : `HTTP ${status}`;
-    if (code) return new OscClientError('OSC_ERROR', `${command}: ${code}: ${message}`, { oscCode: code, status, command });
-    return new OscClientError('HTTP', `${command}: HTTP ${status}`, { status, command });
+    if (code) return new OscClientError('ERR_CAMCTL_OSC_CAMERA_ERROR', `${command}: ${code}: ${message}`, { oscCode: code, status, command });
+    return new OscClientError('ERR_CAMCTL_OSC_HTTP', `${command}: HTTP ${status}`, { status, command });
   }
 
   private parseCommand(v: Record<string, unknown>, status: number, name: string): CommandResponse {
     if (v['state'] === 'error' || (status >= 400 && isObject(v['error']))) throw this.errorFrom(v, status, String(v['name'] ?? name));
-    if (typeof v['state'] !== 'string') throw new OscClientError('PROTOCOL', `${name}: reply has no state`, { status, command: name });
-    if (status >= 400) throw new OscClientError('HTTP', `${name}: HTTP ${status}`, { status, command: name });
-    if (v['state'] === 'inProgress' && typeof v['id'] !== 'string' && typeof v['id'] !== 'number') throw new OscClientError('PROTOCOL', `${name}: inProgress without an id`);
+    if (typeof v['state'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${name}: reply has no state`, { status, command: name });
+    if (status >= 400) throw new OscClientError('ERR_CAMCTL_OSC_HTTP', `${name}: HTTP ${status}`, { status, command: name });
+    if (v['state'] === 'inProgress' && typeof v['id'] !== 'string' && typeof v['id'] !== 'number') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${name}: inProgress without an id`);
     return { ...(v as unknown as CommandResponse), name: typeof v['name'] === 'string' ? v['name'] : name };
   }
 
@@ -354,7 +358,7 @@ export class OscClient {
     let reply = await this.execute(name, parameters, opts);
     while (reply.state === 'inProgress') {
       opts.onProgress?.(reply);
-      if (Date.now() >= deadline) throw new OscClientError('TIMEOUT', `${name} did not finish within ${opts.timeoutMs ?? this.commandTimeoutMs} ms`, { command: name });
+      if (Date.now() >= deadline) throw new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `${name} did not finish within ${opts.timeoutMs ?? this.commandTimeoutMs} ms`, { command: name });
       await sleep(Math.min(this.pollMs, Math.max(0, deadline - Date.now())), opts.signal);
       reply = await this.commandStatus(String(reply.id), opts);
     }
@@ -378,7 +382,7 @@ export class OscClient {
     const want = this.options.apiVersion ?? 2;
     if (want === 2 && current !== 2 && !levels.includes(2) && this.options.requireApiVersion) {
       const fw = info.firmwareVersion ? ` firmware ${info.firmwareVersion}` : '';
-      throw new OscClientError('UNSUPPORTED', `${info.model}${fw} speaks API v2.0 only (on the S, v2.1 comes with firmware 01.62): update the camera's firmware, or use API v2.0`);
+      throw new OscClientError('ERR_CAMCTL_OSC_UNSUPPORTED', `${info.model}${fw} speaks API v2.0 only (on the S, v2.1 comes with firmware 01.62): update the camera's firmware, or use API v2.0`);
     }
     if (current === 2 && want === 2) {
       this.api = 2;
@@ -390,7 +394,7 @@ export class OscClient {
       }
       this.api = 1;
       const s = await this.command('camera.startSession', {}, opts);
-      if (typeof s['sessionId'] !== 'string') throw new OscClientError('PROTOCOL', 'startSession: sessionId missing');
+      if (typeof s['sessionId'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'startSession: sessionId missing');
       this.sessionId = s['sessionId'];
     }
     log('connected to %s %s, API v2.%d', info.manufacturer, info.model, this.api - 1);
@@ -414,7 +418,7 @@ export class OscClient {
 
   private async renewSession(opts: RequestOptions): Promise<void> {
     const s = await this.command('camera.startSession', {}, opts);
-    if (typeof s['sessionId'] !== 'string') throw new OscClientError('PROTOCOL', 'startSession: sessionId missing');
+    if (typeof s['sessionId'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'startSession: sessionId missing');
     this.sessionId = s['sessionId'];
   }
 
@@ -423,17 +427,18 @@ export class OscClient {
    * S or SC back in v2.0 without a session; the next command switches it to v2.1 again.
    */
   async reset(opts: CommandOptions = {}): Promise<void> {
-    if (this.api !== 2) throw new OscClientError('PROTOCOL', 'camera.reset exists only in API v2.1', { command: 'camera.reset' });
+    if (this.api !== 2) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'camera.reset exists only in API v2.1', { command: 'camera.reset' });
     await this.command('camera.reset', {}, opts);
     this.sessionId = undefined;
   }
 
-  /** Ends the session (v2.0 closeSession; nothing to do in v2.1). */
+  /** Ends the session (v2.0 closeSession; nothing to do in v2.1) and closes the idle sockets. */
   async close(opts: RequestOptions = {}): Promise<void> {
     if (this.api === 1 && this.sessionId) {
       await this.command('camera.closeSession', { sessionId: this.sessionId }, opts).catch(() => undefined);
       this.sessionId = undefined;
     }
+    this.agent.destroy();
   }
 
   // ------------------------------------------------------------------ camera operations
@@ -489,7 +494,7 @@ export class OscClient {
   async takePicture(opts: CommandOptions = {}): Promise<string> {
     const r = await this.sessionCommand('camera.takePicture', {}, opts);
     const ref = r['fileUrl'] ?? r['fileUri'];
-    if (typeof ref !== 'string') throw new OscClientError('PROTOCOL', 'takePicture: no fileUrl/fileUri in the results');
+    if (typeof ref !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'takePicture: no fileUrl/fileUri in the results');
     return ref;
   }
 
@@ -522,9 +527,9 @@ export class OscClient {
       r = await this.command('camera._listAll', p, o);
       if (o.type && o.type !== 'all') r['entries'] = (Array.isArray(r['entries']) ? r['entries'] : []).filter((e: OscFileEntry) => (o.type === 'video') === /\.MP4$/i.test(String(e.name)));
     }
-    if (!Array.isArray(r['entries'])) throw new OscClientError('PROTOCOL', 'file list: entries missing');
+    if (!Array.isArray(r['entries'])) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'file list: entries missing');
     const entries = (r['entries'] as unknown[]).filter(isObject).map((e) => {
-      if (typeof e['name'] !== 'string' || typeof e['size'] !== 'number') throw new OscClientError('PROTOCOL', 'file list: entry without name or size');
+      if (typeof e['name'] !== 'string' || typeof e['size'] !== 'number') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'file list: entry without name or size');
       return e as OscFileEntry;
     });
     const out: ListReply = { entries, totalEntries: typeof r['totalEntries'] === 'number' ? r['totalEntries'] : entries.length };
@@ -568,7 +573,7 @@ export class OscClient {
       if (o.start) headers['Range'] = `bytes=${o.start}-`;
       res = await this.http('GET', `${ref}${o.thumb ? '?type=thumb' : ''}`, undefined, { ...o, headers });
     } else {
-      if (o.start) throw new OscClientError('PROTOCOL', 'API v2.0 downloads cannot resume (no Range on getImage)');
+      if (o.start) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'API v2.0 downloads cannot resume (no Range on getImage)');
       const video = /\.MP4$/i.test(ref);
       const params = video ? { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' } : { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' };
       res = await this.http('POST', '/osc/commands/execute', { name: video ? 'camera._getVideo' : 'camera.getImage', parameters: params }, o);
@@ -578,7 +583,7 @@ export class OscClient {
       const v = await this.json(res, o, 'download');
       throw this.errorFrom(v, res.status, 'download');
     }
-    if (o.start && res.status !== 206) throw new OscClientError('PROTOCOL', `download: asked for a range, got HTTP ${res.status}`);
+    if (o.start && res.status !== 206) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `download: asked for a range, got HTTP ${res.status}`);
     const len = Number(res.headers.get('content-length') ?? NaN);
     const total = Number.isFinite(len) ? len + (o.start ?? 0) : undefined;
     let bytes = o.start ?? 0;
@@ -587,7 +592,7 @@ export class OscClient {
       if (!dest.write(chunk)) await once(dest, 'drain', o.signal ? { signal: o.signal } : {});
       o.onProgress?.(total === undefined ? { bytes } : { bytes, total });
     }
-    if (total !== undefined && bytes !== total) throw new OscClientError('PROTOCOL', `download: got ${bytes} of ${total} bytes`);
+    if (total !== undefined && bytes !== total) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `download: got ${bytes} of ${total} bytes`);
     return total === undefined ? { bytes } : { bytes, total };
   }
 
@@ -607,7 +612,7 @@ export class OscClient {
     await res.body?.cancel();
     const total = res.status === 206 ? /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '')?.[1] : res.headers.get('content-length');
     const n = Number(total ?? NaN);
-    if (!Number.isSafeInteger(n) || n < 0) throw new OscClientError('PROTOCOL', `file size: ${ref} came without its length`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `file size: ${ref} came without its length`);
     return n;
   }
 
@@ -655,20 +660,42 @@ function stringList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** A pause between polls, on the wall clock; an abort is the client's ABORTED error. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new OscClientError('ABORTED', 'aborted', { cause: signal.reason }));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new OscClientError('ABORTED', 'aborted', { cause: signal?.reason }));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return wallClock.sleep(ms, signal).catch((reason: unknown) => {
+    throw new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: reason });
   });
+}
+
+/** A failure of the HTTP exchange as an {@link OscClientError}, in the words the client always used. */
+function oscErrorOf(f: HttpFailure, host: string): OscClientError {
+  switch (f.kind) {
+    case 'aborted':
+      return new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: f.cause });
+    case 'timeout':
+      return f.phase === 'body'
+        ? new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `reply body stalled for ${f.timeoutMs} ms`)
+        : new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `no reply from ${host} within ${f.timeoutMs} ms`);
+    default:
+      // Refused, reset or cut: the camera is not (or no longer) there to answer.
+      return new OscClientError('ERR_CAMCTL_OSC_UNREACHABLE', `cannot reach ${host}: ${f.message}`, { cause: f.cause });
+  }
+}
+
+/**
+ * The reply as a WHATWG Response (status, headers, a web stream over the guarded body), the shape
+ * the rest of the client reads; cancelling its body closes the exchange.
+ */
+function toResponse(reply: HttpReply): Response {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(reply.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  // A Response of these statuses may not have a body (Fetch standard, "null body status").
+  if (reply.status === 204 || reply.status === 205 || reply.status === 304) {
+    reply.body.resume();
+    return new Response(null, { status: reply.status, headers });
+  }
+  return new Response(Readable.toWeb(reply.body) as ReadableStream<Uint8Array>, { status: reply.status, headers });
 }

@@ -1,34 +1,36 @@
+import { CamctlError } from '../util/errors.js';
+
 /**
  * Errors of the OSC client. `code` is stable for programs; the camera's own error code (e.g.
  * `invalidSessionId`) is in `oscCode`, the HTTP status in `status`, the lower error in `cause`.
  */
 export type OscClientErrorCode =
   /** The camera answered `state: "error"` (see `oscCode`). */
-  | 'OSC_ERROR'
+  | 'ERR_CAMCTL_OSC_CAMERA_ERROR'
   /** A phase (connect, reply, body) or the whole command took longer than allowed. */
-  | 'TIMEOUT'
+  | 'ERR_CAMCTL_OSC_TIMEOUT'
   /** The caller's AbortSignal fired. */
-  | 'ABORTED'
+  | 'ERR_CAMCTL_OSC_ABORTED'
   /** Nothing answers at the address. */
-  | 'UNREACHABLE'
+  | 'ERR_CAMCTL_OSC_UNREACHABLE'
   /** Digest authentication failed. */
-  | 'AUTH'
+  | 'ERR_CAMCTL_OSC_AUTH'
   /** The reply cannot be understood (not JSON, required field missing or mistyped). */
-  | 'PROTOCOL'
+  | 'ERR_CAMCTL_OSC_PROTOCOL'
   /** An HTTP error without an OSC body. */
-  | 'HTTP'
+  | 'ERR_CAMCTL_OSC_HTTP'
   /** The camera cannot do what was asked of the client (an API level its firmware lacks). */
-  | 'UNSUPPORTED';
+  | 'ERR_CAMCTL_OSC_UNSUPPORTED';
 
 /** An error of the OSC client with a stable `code`; the camera's own OSC error code and HTTP status where it sent one. */
-export class OscClientError extends Error {
+export class OscClientError extends CamctlError {
+  declare readonly code: OscClientErrorCode;
   constructor(
-    readonly code: OscClientErrorCode,
+    code: OscClientErrorCode,
     message: string,
     readonly details: { oscCode?: string; status?: number; command?: string; cause?: unknown } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'OscClientError';
+    super(code, message, details);
   }
 
   get oscCode(): string | undefined {

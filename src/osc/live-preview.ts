@@ -11,6 +11,7 @@
  * const parser = new LivePreviewParser('---osclivepreview---');
  * for await (const chunk of response.body) for (const jpeg of parser.push(chunk)) show(jpeg);
  */
+import { OscClientError } from './errors.js';
 
 const EOI = Buffer.from([0xff, 0xd9]);
 
@@ -47,7 +48,7 @@ export class LivePreviewParser {
       if (this.state === 'boundary' || this.state === 'headers') {
         const nl = this.buf.indexOf(0x0a);
         if (nl === -1) {
-          if (this.buf.length > 8192) throw new RangeError('live preview: header line too long');
+          if (this.buf.length > 8192) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'live preview: header line too long');
           break;
         }
         const line = this.buf.toString('latin1', 0, nl).replace(/\r$/, '');
@@ -71,7 +72,7 @@ export class LivePreviewParser {
         const m = /^content-length\s*:\s*(\d+)\s*$/i.exec(line);
         if (m) {
           this.length = Number(m[1]);
-          if (this.length > this.maxFrameBytes) throw new RangeError(`live preview: frame of ${this.length} bytes exceeds ${this.maxFrameBytes}`);
+          if (this.length > this.maxFrameBytes) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `live preview: frame of ${this.length} bytes exceeds ${this.maxFrameBytes}`);
         }
         continue;
       }
@@ -83,7 +84,7 @@ export class LivePreviewParser {
       } else {
         const end = this.buf.indexOf(EOI);
         if (end === -1) {
-          if (this.buf.length > this.maxFrameBytes) throw new RangeError(`live preview: frame exceeds ${this.maxFrameBytes} bytes`);
+          if (this.buf.length > this.maxFrameBytes) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `live preview: frame exceeds ${this.maxFrameBytes} bytes`);
           break;
         }
         frames.push(Buffer.from(this.buf.subarray(0, end + 2)));

@@ -8,17 +8,17 @@
  */
 import type { DeviceInfo, DevicePropDesc, ObjectInfo, PtpValue, StorageInfo } from './codec.js';
 import { codeName } from './codes.js';
+import { CamctlError } from '../util/errors.js';
 
-export class PtpDeviceError extends Error {
-  readonly code = 'PTP_DEVICE';
+export class PtpDeviceError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_DEVICE';
   constructor(
     readonly responseCode: number,
     message?: string,
     /** Response parameters (e.g. the open session id with SessionAlreadyOpen). */
     readonly params: readonly number[] = [],
   ) {
-    super(message ?? codeName('response', responseCode));
-    this.name = 'PtpDeviceError';
+    super('ERR_CAMCTL_PTP_DEVICE', message ?? codeName('response', responseCode));
   }
 }
 

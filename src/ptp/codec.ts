@@ -13,25 +13,24 @@
  * decodeDeviceInfo(encodeDeviceInfo(info)); // deep-equal to info
  */
 import { DataType, type DataTypeCode } from './codes.js';
+import { CamctlError } from '../util/errors.js';
 
 /** Bytes that do not decode as the PTP dataset or value expected (truncated, malformed); `offset` is where. */
-export class PtpDecodeError extends Error {
-  readonly code = 'PTP_DECODE';
+export class PtpDecodeError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_DECODE';
   constructor(
     message: string,
     readonly offset: number,
   ) {
-    super(message);
-    this.name = 'PtpDecodeError';
+    super('ERR_CAMCTL_PTP_DECODE', message);
   }
 }
 
 /** A value that cannot be encoded as the PTP type asked for (out of range, too long a string). */
-export class PtpEncodeError extends Error {
-  readonly code = 'PTP_ENCODE';
+export class PtpEncodeError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_ENCODE';
   constructor(message: string) {
-    super(message);
-    this.name = 'PtpEncodeError';
+    super('ERR_CAMCTL_PTP_ENCODE', message);
   }
 }
 

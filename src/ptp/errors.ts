@@ -7,18 +7,18 @@
  * catch (e) { if (e instanceof PtpResponseError && e.responseCode === Resp.InvalidObjectHandle) … }
  */
 import { codeName, hex16 } from './codes.js';
+import { CamctlError } from '../util/errors.js';
 
 /** The device answered with a response code other than OK. */
-export class PtpResponseError extends Error {
-  readonly code = 'PTP_RESPONSE';
+export class PtpResponseError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_RESPONSE';
   constructor(
     readonly responseCode: number,
     readonly operationCode: number,
     readonly params: readonly number[] = [],
     vendorExtensionId?: number,
   ) {
-    super(`${codeName('operation', operationCode, vendorExtensionId)} failed: ${codeName('response', responseCode)} (${hex16(responseCode)})`);
-    this.name = 'PtpResponseError';
+    super('ERR_CAMCTL_PTP_RESPONSE', `${codeName('operation', operationCode, vendorExtensionId)} failed: ${codeName('response', responseCode)} (${hex16(responseCode)})`);
   }
 }
 
@@ -26,59 +26,53 @@ export class PtpResponseError extends Error {
 export type PtpPhase = 'connect' | 'init' | 'command' | 'data' | 'close';
 
 /** A phase did not finish in time. */
-export class PtpTimeoutError extends Error {
-  readonly code = 'TIMEOUT';
+export class PtpTimeoutError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_TIMEOUT';
   constructor(
     readonly phase: PtpPhase,
     readonly timeoutMs: number,
   ) {
-    super(`PTP ${phase} timed out after ${timeoutMs} ms`);
-    this.name = 'PtpTimeoutError';
+    super('ERR_CAMCTL_PTP_TIMEOUT', `PTP ${phase} timed out after ${timeoutMs} ms`);
   }
 }
 
 /** The caller's AbortSignal fired. */
-export class PtpAbortError extends Error {
-  readonly code = 'ABORTED';
+export class PtpAbortError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_ABORTED';
   constructor(options?: { cause?: unknown }) {
-    super('PTP operation aborted', options);
-    this.name = 'PtpAbortError';
+    super('ERR_CAMCTL_PTP_ABORTED', 'PTP operation aborted', options);
   }
 }
 
 /** The peer broke the protocol (bad packet, wrong order, lying length). */
-export class PtpProtocolError extends Error {
-  readonly code = 'PTP_PROTOCOL';
+export class PtpProtocolError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_PROTOCOL';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PtpProtocolError';
+    super('ERR_CAMCTL_PTP_PROTOCOL', message, options);
   }
 }
 
 /** The connection is gone (closed by either side, or reset). */
-export class PtpClosedError extends Error {
-  readonly code = 'PTP_CLOSED';
+export class PtpClosedError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_CLOSED';
   constructor(message = 'PTP connection closed', options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PtpClosedError';
+    super('ERR_CAMCTL_PTP_CLOSED', message, options);
   }
 }
 
 /** A configured limit was exceeded (packet size, data size, connections). */
-export class PtpLimitError extends Error {
-  readonly code = 'PTP_LIMIT';
+export class PtpLimitError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_LIMIT';
   constructor(message: string) {
-    super(message);
-    this.name = 'PtpLimitError';
+    super('ERR_CAMCTL_PTP_LIMIT', message);
   }
 }
 
 /** The responder refused the PTP/IP init handshake (InitFail). */
-export class PtpIpInitError extends Error {
-  readonly code = 'PTPIP_INIT_FAIL';
+export class PtpIpInitError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTPIP_INIT_FAIL';
   constructor(readonly reason: number) {
-    super(`PTP/IP responder refused the connection (InitFail reason ${reason}${INIT_FAIL_NAMES[reason] ? `: ${INIT_FAIL_NAMES[reason]}` : ''})`);
-    this.name = 'PtpIpInitError';
+    super('ERR_CAMCTL_PTPIP_INIT_FAIL', `PTP/IP responder refused the connection (InitFail reason ${reason}${INIT_FAIL_NAMES[reason] ? `: ${INIT_FAIL_NAMES[reason]}` : ''})`);
   }
 }
 

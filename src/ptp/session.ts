@@ -18,6 +18,7 @@ import { debuglog } from 'node:util';
 import { Op, Resp } from './codes.js';
 import { PtpClosedError, PtpLimitError, PtpProtocolError, PtpResponseError, PtpTimeoutError, abortError, type PtpPhase } from './errors.js';
 import type { PtpContainer, PtpTransport, PtpTransportReceiver } from './transport.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 const debug = debuglog('camctl:ptp');
 
@@ -152,8 +153,8 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
 
   /** Runs one transaction; queued behind any running one. */
   transaction(code: number, params: readonly number[] = [], opts: TransactionOptions = {}): Promise<TransactionResult> {
-    if (params.length > 5) return Promise.reject(new RangeError('PTP operations take at most 5 parameters'));
-    for (const p of params) if (!Number.isInteger(p) || p < 0 || p > 0xffffffff) return Promise.reject(new RangeError(`parameter out of u32 range: ${p}`));
+    if (params.length > 5) return Promise.reject(new InvalidOptionError('params', 'PTP operations take at most 5 parameters'));
+    for (const p of params) if (!Number.isInteger(p) || p < 0 || p > 0xffffffff) return Promise.reject(new InvalidOptionError('params', `parameter out of u32 range: ${p}`));
     const run = this.queue.then(() => this.run(code, params, opts));
     this.queue = run.catch(() => undefined);
     return run;
@@ -356,7 +357,7 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 
 function positive(v: number | undefined, dflt: number, name: string): number {
   if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name} must be a positive number, got ${v}`);
+  if (!Number.isFinite(v) || v <= 0) throw new InvalidOptionError(name, `must be a positive number, got ${v}`);
   return v;
 }
 

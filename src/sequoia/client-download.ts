@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SequoiaError } from './client-errors.js';
-import type { HttpReply } from './client-http.js';
+import type { HttpReply } from '../util/http-client.js';
 
 /** Progress of a {@link SequoiaClient.download}. */
 export interface DownloadProgress {
@@ -95,10 +95,10 @@ async function streamInto(
 
 export function mapStreamError(err: unknown, path: string, signal?: AbortSignal): Error {
   if (err instanceof SequoiaError) return err;
-  if (signal?.aborted) return new SequoiaError('ABORTED', `download of ${path} aborted`, { cause: err, path });
+  if (signal?.aborted) return new SequoiaError('ERR_CAMCTL_SEQUOIA_ABORTED', `download of ${path} aborted`, { cause: err, path });
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
-    return new SequoiaError('CONNECTION_LOST', `connection lost while downloading ${path}`, { cause: err, path, phase: 'body' });
+    return new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while downloading ${path}`, { cause: err, path, phase: 'body' });
   }
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -106,7 +106,7 @@ export function mapStreamError(err: unknown, path: string, signal?: AbortSignal)
 function checkStatus(reply: HttpReply, path: string): void {
   if (reply.status === 200 || reply.status === 206) return;
   reply.body.resume();
-  const code = reply.status === 404 ? 'NOT_FOUND' : 'HTTP_STATUS';
+  const code = reply.status === 404 ? 'ERR_CAMCTL_SEQUOIA_NOT_FOUND' : 'ERR_CAMCTL_SEQUOIA_HTTP_STATUS';
   throw new SequoiaError(code, `download of ${path} failed: HTTP ${reply.status}`, { httpStatus: reply.status, path });
 }
 
@@ -149,7 +149,7 @@ export async function downloadToFile(
     const range = parseContentRange(header(reply, 'content-range'));
     if (range?.start !== have) {
       reply.body.destroy();
-      throw new SequoiaError('BAD_REPLY', `download of ${path}: asked from byte ${have}, got ${header(reply, 'content-range')}`, { path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `download of ${path}: asked from byte ${have}, got ${header(reply, 'content-range')}`, { path });
     }
     start = have;
     total = range.total;
@@ -180,10 +180,10 @@ export async function downloadToStream(
 
 function checkSize(size: number, total: number | undefined, expected: number | undefined, path: string): void {
   if (total !== undefined && size !== total) {
-    throw new SequoiaError('SIZE_MISMATCH', `download of ${path} ended at ${size} of ${total} bytes`, { path });
+    throw new SequoiaError('ERR_CAMCTL_SEQUOIA_SIZE_MISMATCH', `download of ${path} ended at ${size} of ${total} bytes`, { path });
   }
   if (expected !== undefined && size !== expected) {
-    throw new SequoiaError('SIZE_MISMATCH', `download of ${path} is ${size} bytes, the listing said ${expected}`, { path });
+    throw new SequoiaError('ERR_CAMCTL_SEQUOIA_SIZE_MISMATCH', `download of ${path} is ${size} bytes, the listing said ${expected}`, { path });
   }
 }
 

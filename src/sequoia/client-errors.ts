@@ -1,38 +1,41 @@
+import { CamctlError } from '../util/errors.js';
+
 /**
  * Errors of the Sequoia client, each with a stable `code`; the camera's own text (its `error` or
  * `status` field, a rejected setting's answer) in `deviceMessage`, the HTTP status in `httpStatus`,
  * the socket error in `cause` (docs/architecture.md: errors are classes with a stable code).
  */
 
+/** The stable codes of {@link SequoiaError}. */
 export type SequoiaErrorCode =
   /** Nothing listens at the address (connection refused, host unreachable, DNS failure). */
-  | 'UNREACHABLE'
+  | 'ERR_CAMCTL_SEQUOIA_UNREACHABLE'
   /** A phase took longer than its timeout; `phase` says which. */
-  | 'TIMEOUT'
-  | 'ABORTED'
+  | 'ERR_CAMCTL_SEQUOIA_TIMEOUT'
+  | 'ERR_CAMCTL_SEQUOIA_ABORTED'
   /** The link broke in the middle of a reply. */
-  | 'CONNECTION_LOST'
+  | 'ERR_CAMCTL_SEQUOIA_CONNECTION_LOST'
   /** A non-2xx reply; `httpStatus` and the camera's text are kept. */
-  | 'HTTP_STATUS'
-  | 'NOT_FOUND'
+  | 'ERR_CAMCTL_SEQUOIA_HTTP_STATUS'
+  | 'ERR_CAMCTL_SEQUOIA_NOT_FOUND'
   /** A reply that is not the JSON the API documents (missing or mistyped required field). */
-  | 'BAD_REPLY'
+  | 'ERR_CAMCTL_SEQUOIA_BAD_REPLY'
   /** The camera answered with an error text in a 200 reply (capture "Not available", setting "Bad value"). */
-  | 'CAMERA_ERROR'
+  | 'ERR_CAMCTL_SEQUOIA_CAMERA_ERROR'
   /** A download ended with another size than announced. */
-  | 'SIZE_MISMATCH'
+  | 'ERR_CAMCTL_SEQUOIA_SIZE_MISMATCH'
   /** A reply body exceeded `maxReplyBytes`. */
-  | 'REPLY_TOO_LARGE'
+  | 'ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE'
   /** Bad argument given to the client (path with `..`, bad option). */
-  | 'BAD_ARGUMENT'
-  | 'CLOSED';
+  | 'ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT'
+  | 'ERR_CAMCTL_SEQUOIA_CLOSED';
 
 /** The phase of a request a timeout or failure belongs to (docs/architecture.md: a timeout per phase). */
 export type RequestPhase = 'connect' | 'reply' | 'body';
 
 /** An error of the Sequoia client, with a stable `code`, the request phase, the camera's own error text when it sent one, and the socket error in `cause`. */
-export class SequoiaError extends Error {
-  readonly code: SequoiaErrorCode;
+export class SequoiaError extends CamctlError {
+  declare readonly code: SequoiaErrorCode;
   readonly httpStatus: number | undefined;
   readonly deviceMessage: string | undefined;
   readonly phase: RequestPhase | undefined;
@@ -44,9 +47,7 @@ export class SequoiaError extends Error {
     message: string,
     options: { cause?: unknown; httpStatus?: number; deviceMessage?: string; phase?: RequestPhase; path?: string } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'SequoiaError';
-    this.code = code;
+    super(code, message, options);
     this.httpStatus = options.httpStatus;
     this.deviceMessage = options.deviceMessage;
     this.phase = options.phase;
@@ -61,10 +62,9 @@ export class SequoiaSettingError extends SequoiaError {
     path: string,
   ) {
     const bad = Object.entries(answers).filter(([, v]) => v !== 'Ok');
-    super('CAMERA_ERROR', `camera rejected ${bad.map(([k, v]) => `${k} (${v})`).join(', ')}`, {
+    super('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `camera rejected ${bad.map(([k, v]) => `${k} (${v})`).join(', ')}`, {
       deviceMessage: bad.map(([, v]) => v).join('; '),
       path,
     });
-    this.name = 'SequoiaSettingError';
   }
 }

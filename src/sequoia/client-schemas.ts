@@ -67,7 +67,7 @@ function validate<T>(value: unknown, path: string, check: (v: unknown, problems:
   const problems: string[] = [];
   check(value, problems);
   if (problems.length > 0) {
-    throw new SequoiaError('BAD_REPLY', `unexpected reply to ${path}: ${problems.join('; ')}`, { path });
+    throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `unexpected reply to ${path}: ${problems.join('; ')}`, { path });
   }
   return value as T;
 }

@@ -19,8 +19,8 @@
  * client.close();
  */
 import * as http from 'node:http';
-import { SequoiaError, SequoiaSettingError } from './client-errors.js';
-import { send, readBody, type HttpCall, type HttpTarget, type PhaseTimeouts } from './client-http.js';
+import { SequoiaError, SequoiaSettingError, type SequoiaErrorCode } from './client-errors.js';
+import { send, readReplyBody, type HttpCall, type HttpFailure, type HttpTarget, type PhaseTimeouts } from '../util/http-client.js';
 import {
   downloadToFile,
   downloadToStream,
@@ -142,7 +142,7 @@ export class SequoiaClient {
     this.timeouts = timeouts;
     this.maxReplyBytes = maxReplyBytes;
     this.agent = new http.Agent({ keepAlive: true, maxSockets, scheduling: 'fifo' });
-    this.target = { host: this.host, port, agent: this.agent, timeouts };
+    this.target = { host: this.host, port, agent: this.agent, timeouts, errorOf: sequoiaErrorOf };
   }
 
   /** `http://host:port`, for messages. */
@@ -167,7 +167,7 @@ export class SequoiaClient {
     const { status, json } = await this.exchange({ method: 'GET', path, signal: options?.signal }, true);
     const reply = parseCaptureCommand(json, path);
     if (status >= 400 || !/running$/i.test(reply.status)) {
-      throw new SequoiaError('CAMERA_ERROR', `capture not started: ${reply.status}`, { httpStatus: status, deviceMessage: reply.status, path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `capture not started: ${reply.status}`, { httpStatus: status, deviceMessage: reply.status, path });
     }
     return reply;
   }
@@ -228,7 +228,7 @@ export class SequoiaClient {
     const { status, json } = await this.exchange({ method: 'GET', path, signal: options?.signal }, true);
     const reply = parseEcho(json, path);
     const text = typeof reply.status === 'string' ? reply.status : '';
-    if (status >= 400) throw new SequoiaError('CAMERA_ERROR', `calibration ${action} refused: ${text}`, { httpStatus: status, deviceMessage: text, path });
+    if (status >= 400) throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `calibration ${action} refused: ${text}`, { httpStatus: status, deviceMessage: text, path });
     return { ...reply, request: String(reply.request), status: text };
   }
 
@@ -299,7 +299,7 @@ export class SequoiaClient {
     if (segments.length < 2 || segments.length > 3) throw badArgument(`delete needs /<medium>/<folder>[/<file>], got ${cameraPath}`);
     const path = `/delete/${segments.map(encodeURIComponent).join('/')}`;
     const reply = await this.getJson(path, options);
-    if (!isObject(reply)) throw new SequoiaError('BAD_REPLY', `unexpected reply to ${path}: expected an object`, { path });
+    if (!isObject(reply)) throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `unexpected reply to ${path}: expected an object`, { path });
     const deleted: string[] = [];
     const failed: string[] = [];
     for (const [k, v] of Object.entries(reply)) {
@@ -308,7 +308,7 @@ export class SequoiaClient {
       else failed.push(`${k}: ${String(v)}`);
     }
     if (failed.length > 0) {
-      throw new SequoiaError('CAMERA_ERROR', `delete failed: ${failed.join(', ')}`, { deviceMessage: failed.join('; '), path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `delete failed: ${failed.join(', ')}`, { deviceMessage: failed.join('; '), path });
     }
     return deleted;
   }
@@ -365,7 +365,7 @@ export class SequoiaClient {
   // ---- plumbing --------------------------------------------------------------------------------
 
   private checkOpen(): void {
-    if (this.closed) throw new SequoiaError('CLOSED', 'client is closed');
+    if (this.closed) throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CLOSED', 'client is closed');
   }
 
   private async postSettings(path: string, values: object, options?: CallOptions): Promise<Record<string, string>> {
@@ -395,10 +395,10 @@ export class SequoiaClient {
     const reply = await send(this.target, call);
     let body: Buffer;
     try {
-      body = await readBody(reply, this.maxReplyBytes, call.path);
+      body = await readReplyBody(reply, this.maxReplyBytes, (what) => new SequoiaError('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE', `reply to ${call.path} ${what}`, { path: call.path }));
     } catch (err) {
       if (err instanceof SequoiaError) throw err;
-      throw new SequoiaError('CONNECTION_LOST', `connection lost while reading ${call.path}`, { cause: err, path: call.path, phase: 'body' });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while reading ${call.path}`, { cause: err, path: call.path, phase: 'body' });
     }
     let json: unknown;
     let parseError: unknown;
@@ -418,7 +418,7 @@ export class SequoiaClient {
         const said = error ?? first ?? json.status;
         text = said === undefined || said === null ? '' : typeof said === 'string' ? said : JSON.stringify(said);
       }
-      const code = reply.status === 404 ? 'NOT_FOUND' : 'HTTP_STATUS';
+      const code = reply.status === 404 ? 'ERR_CAMCTL_SEQUOIA_NOT_FOUND' : 'ERR_CAMCTL_SEQUOIA_HTTP_STATUS';
       throw new SequoiaError(code, `${call.method} ${call.path}: ${text || `HTTP ${reply.status}`}`, {
         httpStatus: reply.status,
         deviceMessage: text,
@@ -426,7 +426,7 @@ export class SequoiaClient {
       });
     }
     if (parseError !== undefined) {
-      throw new SequoiaError('BAD_REPLY', `reply to ${call.path} is not JSON`, { cause: parseError, path: call.path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `reply to ${call.path} is not JSON`, { cause: parseError, path: call.path });
     }
     return { status: reply.status, json };
   }
@@ -451,9 +451,23 @@ function segment(name: string): string {
 }
 
 function badOption(message: string): SequoiaError {
-  return new SequoiaError('BAD_ARGUMENT', `SequoiaClient: ${message}`);
+  return new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', `SequoiaClient: ${message}`);
 }
 
 function badArgument(message: string): SequoiaError {
-  return new SequoiaError('BAD_ARGUMENT', message);
+  return new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', message);
+}
+
+const FAILURE_CODES: Readonly<Record<HttpFailure['kind'], SequoiaErrorCode>> = {
+  unreachable: 'ERR_CAMCTL_SEQUOIA_UNREACHABLE',
+  timeout: 'ERR_CAMCTL_SEQUOIA_TIMEOUT',
+  aborted: 'ERR_CAMCTL_SEQUOIA_ABORTED',
+  'connection-lost': 'ERR_CAMCTL_SEQUOIA_CONNECTION_LOST',
+};
+
+/** A failure of the HTTP exchange as a {@link SequoiaError}, with its phase and request path. */
+function sequoiaErrorOf(f: HttpFailure): SequoiaError {
+  // An abort is the caller's, not a phase of the camera's.
+  const phase = f.kind === 'aborted' ? {} : { phase: f.phase };
+  return new SequoiaError(FAILURE_CODES[f.kind], f.message, { ...(f.cause === undefined ? {} : { cause: f.cause }), ...phase, path: f.path });
 }

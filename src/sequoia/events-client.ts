@@ -20,6 +20,7 @@ import type WebSocket from 'ws';
 import { SequoiaError } from './client-errors.js';
 import { isObject } from './client-schemas.js';
 import type { CalibrationReply, CaptureStatusReply, ChangeNotification, ConfigReply, StorageReply } from './types.js';
+import { wallClock } from '../util/clock.js';
 
 const debug = debuglog('camctl:sequoia-ws');
 
@@ -220,7 +221,7 @@ function connect(
     const ws = new WS(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
     const onAbort = (): void => {
       ws.terminate();
-      reject(new SequoiaError('ABORTED', 'websocket connect aborted'));
+      reject(new SequoiaError('ERR_CAMCTL_SEQUOIA_ABORTED', 'websocket connect aborted'));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     ws.once('open', () => {
@@ -242,7 +243,7 @@ function connect(
       signal.removeEventListener('abort', onAbort);
       const timeout = /timed out|timeout/i.test(err.message);
       reject(
-        new SequoiaError(timeout ? 'TIMEOUT' : 'UNREACHABLE', `websocket ${url}: ${err.code ?? err.message}`, {
+        new SequoiaError(timeout ? 'ERR_CAMCTL_SEQUOIA_TIMEOUT' : 'ERR_CAMCTL_SEQUOIA_UNREACHABLE', `websocket ${url}: ${err.code ?? err.message}`, {
           cause: err,
           phase: 'connect',
         }),
@@ -259,17 +260,9 @@ function backoff(failures: number, o: SequoiaEventOptions): number {
   return ms * (0.75 + Math.random() * 0.5);
 }
 
+/** The backoff pause: on the wall clock, cut short (not failed) by an abort. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return wallClock.sleep(ms, signal).catch(() => undefined);
 }
 
 // ---- state re-read ---------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../util/errors.js';
+
 /**
  * A shared allowance of memory for part buffers, so that any number of cameras syncing at once
  * stays within a fixed footprint: each upload reserves the bytes of the part it is about to fill
@@ -10,7 +12,7 @@ export class ByteBudget {
   private readonly waiters: Array<{ bytes: number; resolve: () => void; reject: (err: unknown) => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
 
   constructor(readonly limit: number) {
-    if (!(limit > 0)) throw new RangeError(`a byte budget needs a positive limit, got ${limit}`);
+    if (!(limit > 0)) throw new InvalidOptionError('limit', `a byte budget needs a positive limit, got ${limit}`);
     this.free = limit;
   }
 

@@ -202,11 +202,11 @@ export class ObjectUploader {
     });
     const digests = await this.stream(req, parts);
     const head = await this.head(req.key);
-    if (!head) throw new S3SyncError('STORE_ERROR', `${req.key} is missing right after it was written`);
+    if (!head) throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `${req.key} is missing right after it was written`);
     if (outcome === 'raced') {
       if (head.metadata.sha256 !== digests.sha256 || head.size !== req.file.size) throw conflict(req, head);
     } else if (head.etag !== digests.etag) {
-      throw new S3SyncError('STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
+      throw new S3SyncError('ERR_CAMCTL_S3_STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
     }
     return withPosition(
       { status: outcome, sha256: digests.sha256, sentBytes: outcome === 'uploaded' ? req.file.size : 0, partsSent: 1, partsReused: 0, verifiedAgainstCamera: true },
@@ -253,7 +253,7 @@ export class ObjectUploader {
             ContentMD5: Buffer.from(part.md5, 'hex').toString('base64'),
           }),
         );
-        if (unquote(r.ETag) !== part.md5) throw new S3SyncError('STORE_CHECKSUM', `${req.key} part ${part.number}: the store reports ETag ${unquote(r.ETag)}, the bytes give ${part.md5}`);
+        if (unquote(r.ETag) !== part.md5) throw new S3SyncError('ERR_CAMCTL_S3_STORE_CHECKSUM', `${req.key} part ${part.number}: the store reports ETag ${unquote(r.ETag)}, the bytes give ${part.md5}`);
         etags.set(part.number, part.md5);
         sentBytes += part.body.length;
         partsSent++;
@@ -276,9 +276,9 @@ export class ObjectUploader {
       raced = true;
     }
     const head = await this.head(req.key);
-    if (!head) throw new S3SyncError('STORE_ERROR', `${req.key} is missing right after its upload was completed`);
+    if (!head) throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `${req.key} is missing right after its upload was completed`);
     if (head.etag !== digests.etag || head.size !== req.file.size) {
-      throw raced ? conflict(req, head) : new S3SyncError('STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
+      throw raced ? conflict(req, head) : new S3SyncError('ERR_CAMCTL_S3_STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
     }
     if (head.metadata.sha256 !== digests.sha256) await this.stamp(req, digests.sha256, partSize, gps);
     await this.deleteObject(req.claimKey);
@@ -310,7 +310,7 @@ export class ObjectUploader {
       }),
     );
     const mine = created.UploadId;
-    if (!mine) throw new S3SyncError('STORE_ERROR', `the store gave no upload id for ${req.key}`);
+    if (!mine) throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `the store gave no upload id for ${req.key}`);
     let uploadId = mine;
     let joined = false;
     try {
@@ -337,7 +337,7 @@ export class ObjectUploader {
     }
     if (joined && !(await this.uploadExists(req.key, uploadId))) {
       // The claimed upload is gone and no object was made: the claim is stale. Drop it, start over.
-      if (attempt >= 2) throw new S3SyncError('STORE_ERROR', `the upload claimed in ${req.claimKey} keeps vanishing; remove that object if no other station is syncing this camera`);
+      if (attempt >= 2) throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `the upload claimed in ${req.claimKey} keeps vanishing; remove that object if no other station is syncing this camera`);
       await this.deleteObject(req.claimKey);
       return this.claimUpload(req, partSize, attempt + 1);
     }
@@ -495,7 +495,7 @@ function withPosition(result: UploadResult, gps: PictureGps | undefined): Upload
 
 function conflict(req: UploadRequest, head: Head): S3SyncError {
   return new S3SyncError(
-    'STORE_CONFLICT',
+    'ERR_CAMCTL_S3_STORE_CONFLICT',
     `${req.key} already holds other content (${head.size} bytes, ETag ${head.etag}) than ${req.file.path} on the camera (${req.file.size} bytes); it is left as it is`,
   );
 }

@@ -35,7 +35,7 @@ function join(...parts: string[]): string {
 export function objectKey(target: S3Target, camera: string, remotePath: string): string {
   const parts = remotePath.split('/').filter(Boolean);
   if (parts.length === 0 || parts.some((p) => p === '.' || p === '..' || p.includes('\\'))) {
-    throw new S3SyncError('BAD_ARGUMENT', `refusing to store camera path ${remotePath}`);
+    throw new S3SyncError('ERR_CAMCTL_S3_BAD_ARGUMENT', `refusing to store camera path ${remotePath}`);
   }
   return join(target.prefix, camera, ...parts);
 }

@@ -1,3 +1,5 @@
+import { InvalidOptionError } from './errors.js';
+
 /**
  * Injected time for device models (docs/architecture.md: "Time is injected").
  *
@@ -38,7 +40,7 @@ export class RealClock implements Clock {
   private readonly timers = new Map<number, NodeJS.Timeout>();
 
   constructor(private readonly speed = 1) {
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new InvalidOptionError('speed', `must be a positive number, got ${speed}`);
   }
 
   now(): number {
@@ -75,10 +77,34 @@ export class RealClock implements Clock {
     }
   }
 
+  /**
+   * Unlike the other timers, a sleep keeps the process alive: someone awaits it (a client polling
+   * a camera, a retry backing off), and the process must not exit under them.
+   */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return sleepOn(this, ms, signal);
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      const t = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms / this.speed),
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }
+
+/** The wall clock at real pace, for code that is given no clock. */
+export const wallClock: Clock = new RealClock();
 
 interface ManualTimer {
   id: number;

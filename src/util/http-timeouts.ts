@@ -14,6 +14,7 @@
  * const server = createServerWithTimeouts({ requestTimeoutMs: 5000 }, (req, res) => res.end('ok'));
  */
 import * as http from 'node:http';
+import { InvalidOptionError } from './errors.js';
 
 export interface HttpTimeoutOptions {
   /** Longest time to receive a request's headers, ms. Default 10 s (at most `requestTimeoutMs`). */
@@ -31,7 +32,7 @@ export const DEFAULT_HTTP_TIMEOUTS: Readonly<Required<HttpTimeoutOptions>> = {
 };
 
 function positive(name: string, v: number): number {
-  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name} must be a positive number of milliseconds, got ${v}`);
+  if (!Number.isFinite(v) || v <= 0) throw new InvalidOptionError(name, `must be a positive number of milliseconds, got ${v}`);
   return v;
 }
 
@@ -41,7 +42,7 @@ export function timeoutServerOptions(options: HttpTimeoutOptions = {}, defaults:
   const headersTimeout = positive('headersTimeoutMs', options.headersTimeoutMs ?? Math.min(defaults.headersTimeoutMs, requestTimeout));
   const keepAliveTimeout = positive('keepAliveTimeoutMs', options.keepAliveTimeoutMs ?? defaults.keepAliveTimeoutMs);
   if (headersTimeout > requestTimeout) {
-    throw new RangeError(`headersTimeoutMs (${headersTimeout}) must not be longer than requestTimeoutMs (${requestTimeout})`);
+    throw new InvalidOptionError('headersTimeoutMs', `${headersTimeout} must not be longer than requestTimeoutMs (${requestTimeout})`);
   }
   return {
     headersTimeout,

@@ -14,25 +14,24 @@
  * }
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CamctlError } from './errors.js';
 
-export class BodyTooLargeError extends Error {
-  readonly code = 'BODY_TOO_LARGE';
+export class BodyTooLargeError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_BODY_TOO_LARGE';
   constructor(
     readonly limit: number,
     /** The Content-Length the client announced, when it announced one. */
     readonly declared?: number,
   ) {
-    super(`request body larger than ${limit} bytes`);
-    this.name = 'BodyTooLargeError';
+    super('ERR_CAMCTL_BODY_TOO_LARGE', `request body larger than ${limit} bytes`);
   }
 }
 
 /** The client went away (or the connection broke) before its body was complete. */
-export class BodyIncompleteError extends Error {
-  readonly code = 'BODY_INCOMPLETE';
+export class BodyIncompleteError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_BODY_INCOMPLETE';
   constructor(options?: { cause?: unknown }) {
-    super('the client closed the connection before the request body was complete', options);
-    this.name = 'BodyIncompleteError';
+    super('ERR_CAMCTL_BODY_INCOMPLETE', 'the client closed the connection before the request body was complete', options);
   }
 }
 

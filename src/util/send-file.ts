@@ -16,6 +16,7 @@ import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { BufferPool } from './buffer-pool.js';
 import { canSendFileToSocket, sendFileToSocket } from './zero-copy.js';
+import { CamctlError } from './errors.js';
 
 /**
  * 2 MiB reads, 8 in flight (16 MiB per download): on loopback against nginx's sendfile, 1 MiB × 4
@@ -75,11 +76,10 @@ export function openFileToSend(path: string): FileToSend {
   };
 }
 
-export class SendFileError extends Error {
-  readonly code = 'SEND_FILE';
+export class SendFileError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_SEND_FILE';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SendFileError';
+    super('ERR_CAMCTL_SEND_FILE', message, options);
   }
 }
 

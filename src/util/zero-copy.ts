@@ -18,6 +18,7 @@ import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debuglog, getSystemErrorName } from 'node:util';
+import { CamctlError } from './errors.js';
 
 const debug = debuglog('camctl:sendfile');
 
@@ -30,8 +31,8 @@ interface NativeSendfile {
   setSendBuffer(socketFd: number, bytes: number): number;
 }
 
-export class ZeroCopyError extends Error {
-  readonly code = 'ZERO_COPY';
+export class ZeroCopyError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_ZERO_COPY';
   constructor(
     message: string,
     /** Bytes that reached the socket before the failure. */
@@ -39,8 +40,7 @@ export class ZeroCopyError extends Error {
     /** The errno name (EPIPE, ECONNRESET…), or FILE_ENDED when the file was shorter than asked. */
     readonly reason: string,
   ) {
-    super(message);
-    this.name = 'ZeroCopyError';
+    super('ERR_CAMCTL_ZERO_COPY', message);
   }
 }
 

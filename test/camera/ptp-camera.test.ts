@@ -15,10 +15,11 @@ import type { RunningSequoiaEmulator, SequoiaEmulatorOptions } from '../../src/e
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { ThetaPtpBackend } from '../../src/emulator/theta/ptp-face.js';
-import type { MemoryUsbDevice } from '../../src/ptp/usb/memory-device.js';
-import { cleanup, closedPort, onCleanup, requireBuild, runJson, startCli, startEmu, tempDir, until, type Emu } from '../cli/helpers.js';
+import type { MemoryUsbDevice } from '../../src/emulator/usb/memory-device.js';
+import { cleanup, closedPort, onCleanup, requireBuild, runJson, startCli, startEmu, tempDir, type Emu } from '../cli/helpers.js';
 import { camctlInProcess, startCamctlInProcess } from '../helpers/camctl-in-process.js';
 import { emptyUsbBus, plugUsbCamera, unplugAllUsbCameras, unplugUsbCamera } from '../helpers/usb-cameras.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 beforeAll(requireBuild);
 // Sessions and emulators first, then the bus goes back to its real source.
@@ -290,7 +291,7 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
 
     // Ready once a change made now is reported (the watcher lists the card before listening).
     let mask = 1;
-    await until(() => {
+    await waitFor(() => {
       emu.device.setConfig({ sensors_mask: (mask = mask === 1 ? 3 : 1) });
       return lines().some((l) => l.type === 'setting' && l.key === 'PhotoSensorEnableMask');
     }, 'the watcher to report a setting');
@@ -298,21 +299,21 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     emu.device.setConfig({ sensors_mask: 31 });
     const r = await emu.device.startCapture();
     expect(r.ok).toBe(true);
-    await until(has((l) => l.type === 'capture' && l.state === 'idle'), 'capture complete');
+    await waitFor(has((l) => l.type === 'capture' && l.state === 'idle'), 'capture complete');
     expect(lines().filter((l) => l.type === 'file-added')).toHaveLength(5);
     expect(lines().some((l) => l.type === 'capture' && l.state === 'capturing')).toBe(true);
 
     expect((await fetch(`${emu.url}/delete${victim}`)).status).toBe(200);
-    await until(has((l) => l.type === 'file-removed' && l.path === victim), 'file-removed with its path');
+    await waitFor(has((l) => l.type === 'file-removed' && l.path === victim), 'file-removed with its path');
 
     // The camera goes away and comes back (same port; over USB, a new device number): the watcher
     // says so and carries on.
     const restarted = link.restart(emu, dataDir);
-    await until(has((l) => l.type === 'connection' && l.state === 'lost'), 'the link-lost line');
+    await waitFor(has((l) => l.type === 'connection' && l.state === 'lost'), 'the link-lost line');
     const again = await restarted;
-    await until(has((l) => l.type === 'connection' && l.state === 'restored'), 'the link-restored line');
+    await waitFor(has((l) => l.type === 'connection' && l.state === 'restored'), 'the link-restored line');
     let other = 1;
-    await until(() => {
+    await waitFor(() => {
       again.emu.device.setConfig({ overlap_param: (other = other === 1 ? 2 : 1) });
       return lines().some((l) => l.type === 'setting' && l.key === 'OverlapRate');
     }, 'a setting after the restart');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CameraError } from '../../src/camera/errors.js';
-import { ptpToCameraError } from '../../src/camera/ptp-errors.js';
+import { toCameraError } from '../../src/camera/to-camera-error.js';
 import { Op, Resp } from '../../src/ptp/codes.js';
 import { PtpAbortError, PtpClosedError, PtpIpInitError, PtpLimitError, PtpProtocolError, PtpResponseError, PtpTimeoutError } from '../../src/ptp/errors.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
@@ -29,7 +29,7 @@ describe('PTP errors become Camera errors', () => {
     ['USB: stall with a device status', new PtpUsbStallError(0x81, Resp.DeviceBusy), false, 'CAMERA_ERROR', '0x2019', 'DeviceBusy'],
     ['USB: stall without one', new PtpUsbStallError(0x02, undefined), false, 'CAMERA_ERROR', undefined, undefined],
   ])('%s', (_what, original, connecting, code, deviceCode, deviceMessage) => {
-    const mapped = ptpToCameraError(original, connecting) as CameraError;
+    const mapped = toCameraError(original, { connecting }) as CameraError;
     expect(mapped).toBeInstanceOf(CameraError);
     expect(mapped.code).toBe(code);
     expect(mapped.message).toBe(original.message);
@@ -39,6 +39,6 @@ describe('PTP errors become Camera errors', () => {
   });
 
   it('the gvfs message says how to release the camera', () => {
-    expect(ptpToCameraError(new PtpUsbBusyError(0), true).message).toMatch(/gio mount -s gphoto2/);
+    expect(toCameraError(new PtpUsbBusyError(0), { connecting: true }).message).toMatch(/gio mount -s gphoto2/);
   });
 });

@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { camctlInProcess, startCamctlInProcess } from '../helpers/camctl-in-process.js';
-import { cleanup, onCleanup, startEmu, tempDir, until, type Emu } from './helpers.js';
+import { cleanup, onCleanup, startEmu, tempDir, type Emu } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 afterEach(cleanup);
 
@@ -215,7 +216,7 @@ describe('two captures with the same file names in different folders (sequoia://
     const part = path.join(dir, `.${nir}.part`);
 
     const run = startCamctlInProcess(['-c', emu.camera, 'get', remote, '-o', out]);
-    await until(async () => ((await stat(part).catch(() => undefined))?.size ?? 0) > 0, 'the first bytes of the download');
+    await waitFor(async () => ((await stat(part).catch(() => undefined))?.size ?? 0) > 0, 'the first bytes of the download');
     run.interrupt();
     expect((await run.done).code).toBe(130);
     // Never under its final name while incomplete.

@@ -10,7 +10,8 @@ import { openCamera } from '../../src/camera/open.js';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { cameraFiles } from '../helpers/camera-files.js';
-import { cleanup, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from './helpers.js';
+import { cleanup, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 beforeAll(requireBuild);
 afterEach(cleanup);
@@ -233,16 +234,16 @@ describe('camctl watch --download', () => {
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-    await until(() => emu.http.webSocketClients === 1, 'the watch to connect');
+    await waitFor(() => emu.http.webSocketClients === 1, 'the watch to connect');
 
     emu.device.setConfig({ capture_mode: 'timelapse', timelapse_param: 1 });
     expect((await emu.device.startCapture()).ok).toBe(true);
-    await until(() => lines().filter((l) => l.type === 'download').length >= 4, 'four downloads', 60_000);
+    await waitFor(() => lines().filter((l) => l.type === 'download').length >= 4, 'four downloads', 60_000);
     await emu.device.stopCapture();
     await emu.device.whenSessionEnds();
     // Every NIR and RGB picture of the timelapse, and nothing else, arrives.
     const taken = [...(await cameraFiles(dataDir)).entries()].filter(([k]) => !before.has(k) && /_(NIR|RGB)\./.test(k));
-    await until(() => lines().filter((l) => l.type === 'download').length === taken.length, 'the last pictures', 30_000);
+    await waitFor(() => lines().filter((l) => l.type === 'download').length === taken.length, 'the last pictures', 30_000);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
     expect(code, stderr).toBe(0);

@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
-import { cleanup, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from './helpers.js';
+import { cleanup, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 afterEach(cleanup);
 
@@ -52,7 +53,7 @@ describe('watch', () => {
     const child = startCli(['--camera', camera, 'watch']);
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    await until(() => /connected to Sequoia at sequoia:\/\/127\.0\.0\.1:\d+; watching \(Ctrl-C to stop\)/.test(stderr), 'the connected line');
+    await waitFor(() => /connected to Sequoia at sequoia:\/\/127\.0\.0\.1:\d+; watching \(Ctrl-C to stop\)/.test(stderr), 'the connected line');
     child.kill('SIGINT');
   });
 });
@@ -72,7 +73,7 @@ describe('THETA video stop and interval stop', () => {
     for (const f of video.json.files) expect(f).toMatch(/^\/internal\/\w+\/[^/]+\.MP4$/);
     for (const u of video.json.urls) expect(u.startsWith(`${emu.url}/files/`), `${u} on ${emu.url}`).toBe(true);
     expect((await runJson(['-c', camera, 'interval', 'start', '--every', '8'])).result.code).toBe(0);
-    await until(() => emu.device.catalog.count >= 2, 'an interval shot');
+    await waitFor(() => emu.device.catalog.count >= 2, 'an interval shot');
     const interval = await runJson<{ shooting: boolean; files: string[] }>(['-c', camera, 'interval', 'stop']);
     expect(interval.result.code).toBe(0);
     for (const f of interval.json.files) expect(f).toMatch(/^\/internal\/\w+\/[^/]+\.JPG$/);

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_NAME } from '../../src/camera/download-record.js';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
-import { cleanup, collect, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from './helpers.js';
+import { cleanup, collect, requireBuild, runCli, runJson, startCli, startEmu, tempDir } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 beforeAll(requireBuild);
 afterEach(cleanup);
@@ -61,7 +62,7 @@ describe('camctl sync', () => {
     const first = startCli(['--camera', camera, 'sync', out, '-j', '3']);
     const firstDone = collect(first);
     // Kill once some files are complete and others are still partial.
-    await until(async () => {
+    await waitFor(async () => {
       const keys = await names(out);
       const parts = keys.filter((k) => path.basename(k).endsWith('.part'));
       const sizes = await Promise.all(parts.map((k) => stat(path.join(out, k)).then((st) => st.size, () => 0)));
@@ -133,7 +134,7 @@ describe('camctl sync', () => {
     const out = await tempDir();
     const child = startCli(['--camera', camera, 'sync', out]);
     const done = collect(child);
-    await until(async () => (await names(out)).length > 0, 'the first bytes');
+    await waitFor(async () => (await names(out)).length > 0, 'the first bytes');
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(130);

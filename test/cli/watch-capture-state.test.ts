@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emulator/index.js';
 import { startCamctlInProcess, type InProcessCamctl } from '../helpers/camctl-in-process.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let emu: RunningSequoiaEmulator | undefined;
 let dir: string | undefined;
@@ -24,11 +25,6 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 });
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!cond()) throw new Error(`timed out waiting for ${what}`);
-}
 
 async function postConfig(url: string, body: Record<string, unknown>): Promise<void> {
   const r = await fetch(`${url}/config`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -64,12 +60,12 @@ describe.each(['sequoia://', 'ptpip://'])('camctl watch --json over %s, one sing
     expect(started.status).toBe(200);
     await emu.device.whenSessionEnds();
     expect(emu.device.captureActivity()).toEqual({ kind: 'idle' });
-    await until(() => lines().some((l) => l.type === 'capture' && l.state === 'capturing'), 'the capturing line');
+    await waitFor(() => lines().some((l) => l.type === 'capture' && l.state === 'capturing'), 'the capturing line');
 
     // Events arrive in order: once a later change is seen, everything the capture sent is too.
     const seen = lines().length;
     await postConfig(emu.url, { bit_depth: 8 });
-    await until(() => lines().slice(seen).some((l) => isDepth(l) && l.value === 8), 'a change after the capture');
+    await waitFor(() => lines().slice(seen).some((l) => isDepth(l) && l.value === 8), 'a change after the capture');
     const states = lines().filter((l) => l.type === 'capture').map((l) => l.state);
     expect(states.at(-1), w.stdout()).toBe('idle');
   });

@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/util/clock.js';
-import { cleanup, closedPort, requireBuild, startCli, startEmu, until, type Emu } from './helpers.js';
+import { cleanup, closedPort, requireBuild, startCli, startEmu, type Emu } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 beforeAll(requireBuild);
 afterEach(cleanup);
@@ -41,16 +42,16 @@ describe('camctl watch', () => {
     const has = (pred: (l: Record<string, unknown>) => boolean) => () => lines().some(pred);
 
     // The watcher is connected once the emulator counts a WebSocket client.
-    await until(() => first.emu.http.webSocketClients === 1, 'the watch to connect');
+    await waitFor(() => first.emu.http.webSocketClients === 1, 'the watch to connect');
     await postConfig(first.emu.url, { capture_mode: 'timelapse' });
-    await until(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'timelapse'), 'a capture_mode event');
+    await waitFor(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'timelapse'), 'a capture_mode event');
     // Pings are answered: the camera drops a client that has not answered the previous ping when
     // it sends the next one. Three pings, each answered before the next; the client is still there.
     const dropped: unknown[] = [];
     first.emu.http.on('websocket-dropped', (e: unknown) => dropped.push(e));
     for (let ping = 1; ping <= 3; ping++) {
       await clock.advance(1000);
-      await until(() => unansweredPings(first.emu) === 0, `the answer to ping ${ping}`);
+      await waitFor(() => unansweredPings(first.emu) === 0, `the answer to ping ${ping}`);
     }
     expect(dropped).toEqual([]);
     expect(first.emu.http.webSocketClients).toBe(1);
@@ -58,7 +59,7 @@ describe('camctl watch', () => {
 
     const beforeRestart = lines().length;
     await first.emu.close();
-    await until(() => lines().slice(beforeRestart).some((l) => l.type === 'connection' && l.state === 'lost'), 'the link-lost line');
+    await waitFor(() => lines().slice(beforeRestart).some((l) => l.type === 'connection' && l.state === 'lost'), 'the link-lost line');
 
     // While the watcher is away the camera changes: a second emulator on another port edits the
     // persisted settings, then the camera comes back on the original port with the same data dir.
@@ -70,7 +71,7 @@ describe('camctl watch', () => {
     await meanwhile.emu.close();
     const again = await startEmu({ dataDir, httpPort: port, pingIntervalMs: 1000 });
 
-    await until(() => lines().slice(beforeRestart).some((l) => l.type === 'connection' && l.state === 'restored'), 'the link-restored line', 30_000);
+    await waitFor(() => lines().slice(beforeRestart).some((l) => l.type === 'connection' && l.state === 'restored'), 'the link-restored line', 30_000);
     const all = lines().slice(beforeRestart);
     const restoredAt = all.findIndex((l) => l.type === 'connection' && l.state === 'restored');
     const resynced = all.slice(0, restoredAt);
@@ -82,7 +83,7 @@ describe('camctl watch', () => {
     );
 
     await postConfig(again.emu.url, { capture_mode: 'single' });
-    await until(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'single'), 'an event after the restart');
+    await waitFor(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'single'), 'an event after the restart');
     for (const l of lines()) expect(typeof l.time).toBe('string');
     expect(stderr).toBe('');
 
@@ -96,9 +97,9 @@ describe('camctl watch', () => {
     const child = startCli(['--camera', camera, 'watch']);
     let stdout = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    await until(() => emu.http.webSocketClients === 1, 'the watch to connect');
+    await waitFor(() => emu.http.webSocketClients === 1, 'the watch to connect');
     await postConfig(emu.url, { bit_depth: 8 });
-    await until(() => /^\d\d:\d\d:\d\d setting bit_depth = 8$/m.test(stdout), 'a human line');
+    await waitFor(() => /^\d\d:\d\d:\d\d setting bit_depth = 8$/m.test(stdout), 'a human line');
     child.kill('SIGTERM');
   });
 });

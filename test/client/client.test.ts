@@ -89,10 +89,10 @@ describe('SequoiaClient endpoints against the emulator', () => {
     const err = await client.setConfig({ timelapse_param: 0.5, gps_param: 40 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SequoiaSettingError);
     expect((err as SequoiaSettingError).answers).toEqual({ timelapse_param: 'Bad value', gps_param: 'Ok' });
-    expect((err as SequoiaSettingError).code).toBe('CAMERA_ERROR');
+    expect((err as SequoiaSettingError).code).toBe('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR');
     expect((await client.getConfig()).gps_param).toBe(40);
     expect(await client.setWifi({ ssid: 'Field' })).toEqual({ ssid: 'Ok' });
-    expect(await codeOf(client.setWifi({ ssid: '' }))).toBe('BAD_ARGUMENT');
+    expect(await codeOf(client.setWifi({ ssid: '' }))).toBe('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT');
     expect(await client.setManualMode({ rgb: { mode: 'manual', iso: 200 } })).toEqual({ 'rgb.mode': 'Ok', 'rgb.iso': 'Ok' });
   });
 
@@ -102,7 +102,7 @@ describe('SequoiaClient endpoints against the emulator', () => {
     const started = await client.startCapture();
     expect(started).toMatchObject({ request: 'capture_start', status: 'Timelapse running', path: '/internal/0000' });
     const again = (await client.startCapture().catch((e: unknown) => e)) as SequoiaError;
-    expect(again).toMatchObject({ code: 'CAMERA_ERROR', deviceMessage: 'Not available', httpStatus: 409 });
+    expect(again).toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', deviceMessage: 'Not available', httpStatus: 409 });
     expect(await client.stopCapture()).toMatchObject({ status: 'Ready' });
     await emu.device.whenSessionEnds();
   });
@@ -142,9 +142,9 @@ describe('SequoiaClient endpoints against the emulator', () => {
     expect((await stat(path.join(dir, 'z.zip'))).size).toBeGreaterThan(files.reduce((n, x) => n + x.size, 0));
 
     expect(await client.delete(f.path)).toEqual([f.path]);
-    expect(await codeOf(client.download(f.path, path.join(dir, 'c')))).toBe('NOT_FOUND');
+    expect(await codeOf(client.download(f.path, path.join(dir, 'c')))).toBe('ERR_CAMCTL_SEQUOIA_NOT_FOUND');
     expect(await client.delete('/internal/0000')).toEqual(['/internal/0000']);
-    expect(await codeOf(client.listFiles('internal', '0000'))).toBe('NOT_FOUND');
+    expect(await codeOf(client.listFiles('internal', '0000'))).toBe('ERR_CAMCTL_SEQUOIA_NOT_FOUND');
   });
 
   it('aborts a download through its signal', async () => {
@@ -154,17 +154,17 @@ describe('SequoiaClient endpoints against the emulator', () => {
     const ac = new AbortController();
     const dir = await tmp();
     const p = client.download(f!.path, path.join(dir, 'x'), { signal: ac.signal, onProgress: () => ac.abort() });
-    expect(await codeOf(p)).toBe('ABORTED');
-    expect(await codeOf(client.getConfig({ signal: AbortSignal.abort() }))).toBe('ABORTED');
+    expect(await codeOf(p)).toBe('ERR_CAMCTL_SEQUOIA_ABORTED');
+    expect(await codeOf(client.getConfig({ signal: AbortSignal.abort() }))).toBe('ERR_CAMCTL_SEQUOIA_ABORTED');
   });
 
   it('refuses paths that could leave the camera tree before sending anything', async () => {
     const client = new SequoiaClient({ host: '127.0.0.1', port: 9 });
     cleanups.push(() => client.close());
     for (const p of ['/internal/../etc', '/internal', '/a/b/c/d', '/internal/0000/a%2fb']) {
-      expect(await codeOf(client.download(p, '/dev/null')), p).toBe('BAD_ARGUMENT');
+      expect(await codeOf(client.download(p, '/dev/null')), p).toBe('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT');
     }
-    expect(await codeOf(client.listFiles('internal', '..'))).toBe('BAD_ARGUMENT');
+    expect(await codeOf(client.listFiles('internal', '..'))).toBe('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT');
   });
 
   it('checks its options at construction', () => {
@@ -185,10 +185,10 @@ describe('SequoiaClient against faulty servers', () => {
     expect((await client.getCaptureStatus()).status).toBe('Some future status');
     body = { request: 'get_version', version: 141 };
     const err = (await client.getVersion().catch((e: unknown) => e)) as SequoiaError;
-    expect(err.code).toBe('BAD_REPLY');
+    expect(err.code).toBe('ERR_CAMCTL_SEQUOIA_BAD_REPLY');
     expect(err.message).toBe('unexpected reply to /version: version: expected a string, got 141; serial_number: missing');
     body = [1];
-    expect(await codeOf(client.getConfig())).toBe('BAD_REPLY');
+    expect(await codeOf(client.getConfig())).toBe('ERR_CAMCTL_SEQUOIA_BAD_REPLY');
     // The API reference's GET /manualmode example says `near_ir`; the firmware `near_infrared`: both read.
     const exp = { exp_us: 800, iso: 800 };
     body = { request: 'get_manualmode', monochrome: { mode: 'manual', green: exp, red: exp, red_edge: exp, near_ir: exp }, rgb: { mode: 'auto', ...exp } };
@@ -217,9 +217,9 @@ describe('SequoiaClient against faulty servers', () => {
       res.write('{"request":'); // then stalls
     });
     const e1 = (await client.getVersion().catch((e: unknown) => e)) as SequoiaError;
-    expect(e1).toMatchObject({ code: 'TIMEOUT', phase: 'reply' });
+    expect(e1).toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_TIMEOUT', phase: 'reply' });
     const e2 = (await client.getConfig().catch((e: unknown) => e)) as SequoiaError;
-    expect(e2).toMatchObject({ code: 'TIMEOUT', phase: 'body' });
+    expect(e2).toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_TIMEOUT', phase: 'body' });
     expect(e2.message).toContain('body timeout after 300 ms');
   });
 
@@ -233,8 +233,8 @@ describe('SequoiaClient against faulty servers', () => {
       }
       res.end(JSON.stringify({ request: 'x', pad: 'x'.repeat(2 * 1024 * 1024) }));
     });
-    expect(await codeOf(client.getConfig())).toBe('CONNECTION_LOST');
-    expect(await codeOf(client.getVersion())).toBe('REPLY_TOO_LARGE');
+    expect(await codeOf(client.getConfig())).toBe('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST');
+    expect(await codeOf(client.getVersion())).toBe('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE');
   });
 
   it('starts over when a server ignores Range, and reports a body cut short', async () => {
@@ -256,7 +256,7 @@ describe('SequoiaClient against faulty servers', () => {
     expect(r).toMatchObject({ size: content.length, resumedFrom: 0 });
     expect(createHash('sha1').update(await readFile(file)).digest('hex')).toBe(createHash('sha1').update(content).digest('hex'));
     short = true;
-    expect(await codeOf(client.download('/internal/0000/F.TIF', path.join(dir, 'g')))).toBe('CONNECTION_LOST');
+    expect(await codeOf(client.download('/internal/0000/F.TIF', path.join(dir, 'g')))).toBe('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST');
   });
 
   // A listener with a full accept queue that never accepts: the kernel drops further SYNs, so the
@@ -271,7 +271,7 @@ describe('SequoiaClient against faulty servers', () => {
     const client = new SequoiaClient({ host: '127.0.0.1', port, timeouts: { connectMs: 300, replyMs: 5000, bodyMs: 5000 } });
     cleanups.push(() => client.close());
     const e = (await client.getVersion().catch((x: unknown) => x)) as SequoiaError;
-    expect(e).toMatchObject({ code: 'TIMEOUT', phase: 'connect' });
+    expect(e).toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_TIMEOUT', phase: 'connect' });
     expect(e.message).toBe('connect timeout after 300 ms (GET /version)');
   });
 
@@ -283,8 +283,8 @@ describe('SequoiaClient against faulty servers', () => {
     const client = new SequoiaClient({ host: '127.0.0.1', port });
     cleanups.push(() => client.close());
     const e = (await client.getVersion().catch((x: unknown) => x)) as SequoiaError;
-    expect(e).toMatchObject({ code: 'UNREACHABLE', phase: 'connect' });
+    expect(e).toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_UNREACHABLE', phase: 'connect' });
     client.close();
-    expect(await codeOf(client.getVersion())).toBe('CLOSED');
+    expect(await codeOf(client.getVersion())).toBe('ERR_CAMCTL_SEQUOIA_CLOSED');
   });
 });

@@ -87,7 +87,7 @@ describe('SequoiaClient.events', () => {
     await take(iter, 1); // lost again (idle)
     for (const c of wss.clients) c.terminate();
     await new Promise((r) => wss.close(r));
-    await expect(take(iter, 5)).rejects.toMatchObject({ code: 'UNREACHABLE' });
+    await expect(take(iter, 5)).rejects.toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_UNREACHABLE' });
   });
 
   it('a first connection that fails is an error, not an endless retry', async () => {
@@ -96,6 +96,6 @@ describe('SequoiaClient.events', () => {
     const port = (wss.address() as { port: number }).port;
     await new Promise((r) => wss.close(r));
     const iter = new SequoiaEvents({ url: `ws://127.0.0.1:${port}/websocket` })[Symbol.asyncIterator]();
-    await expect(iter.next()).rejects.toMatchObject({ code: 'UNREACHABLE', phase: 'connect' });
+    await expect(iter.next()).rejects.toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_UNREACHABLE', phase: 'connect' });
   });
 });

@@ -27,7 +27,7 @@ describe('reply validation (property)', () => {
           parse(v);
         } catch (err) {
           expect(err).toBeInstanceOf(SequoiaError);
-          expect((err as SequoiaError).code).toBe('BAD_REPLY');
+          expect((err as SequoiaError).code).toBe('ERR_CAMCTL_SEQUOIA_BAD_REPLY');
         }
       }),
       { numRuns: 300 },

@@ -174,7 +174,7 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
       expect(first.status).toBe(202);
       const second = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 's3://silent-bucket/x', endpoint });
       expect(second.status).toBe(409);
-      expect(second.body.error.code).toBe('SYNC_RUNNING');
+      expect(second.body.error.code).toBe('ERR_CAMCTL_DASHBOARD_SYNC_RUNNING');
       expect(second.body.error.message).toMatch(/already syncing/);
       const stopped = await request(port, 'POST', `/api/cameras/${id}/s3-sync/stop`, {});
       expect(stopped.status).toBe(200);
@@ -223,14 +223,14 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
     expect(start.status).toBe(202);
     const failed = await ended();
     expect(failed.state).toBe('failed');
-    expect(failed.error).toMatchObject({ code: 'NO_BUCKET' });
+    expect(failed.error).toMatchObject({ code: 'ERR_CAMCTL_S3_NO_BUCKET' });
     expect(failed.error!.message).toMatch(/there is no bucket "no-such-bucket-here"/);
   });
 
   it('refuses a start from another origin (403) and an unknown camera (404)', async () => {
     const r = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 's3://x-bucket/y', endpoint: ceph!.endpoint }, { origin: 'http://evil.example' });
     expect(r.status).toBe(403);
-    expect(r.body.error.code).toBe('FORBIDDEN_ORIGIN');
+    expect(r.body.error.code).toBe('ERR_CAMCTL_DASHBOARD_FORBIDDEN_ORIGIN');
     expect((await request(port, 'POST', '/api/cameras/c99/s3-sync', { to: 's3://x-bucket/y' })).status).toBe(404);
   });
 

@@ -62,7 +62,7 @@ describe('dashboard camera controls API', () => {
     expect((await call<SequoiaWifi>('GET', seqId, 'sequoia/wifi')).body).toEqual({ ssid: 'Field_7', status: 'on' });
     const long = await call<ApiError>('POST', seqId, 'sequoia/wifi', { ssid: 'x'.repeat(33) });
     expect(long.status).toBe(400);
-    expect(long.body.error.code).toBe('BAD_REQUEST');
+    expect(long.body.error.code).toBe('ERR_CAMCTL_DASHBOARD_BAD_REQUEST');
     expect((await call<SequoiaWifi>('GET', seqId, 'sequoia/wifi')).body.ssid).toBe('Field_7');
   });
 

@@ -71,7 +71,7 @@ describe('dashboard server', () => {
   ])('refuses %s in the Host header with 421 (DNS rebinding)', async (_what, host) => {
     const r = await request(port, 'GET', '/api/cameras', { host: host.replace('PORT', String(port)) });
     expect(r.status).toBe(421);
-    expect(json(r).error.code).toBe('FORBIDDEN_HOST');
+    expect(json(r).error.code).toBe('ERR_CAMCTL_DASHBOARD_FORBIDDEN_HOST');
   });
 
   it('refuses a request without Host (node:http answers 400 before the dashboard sees it)', async () => {
@@ -91,7 +91,7 @@ describe('dashboard server', () => {
     for (const origin of ['http://evil.example', `http://localhost:${port + 1}`, 'null']) {
       const r = await request(port, 'POST', `/api/cameras/${id}/capture`, { origin });
       expect(r.status).toBe(403);
-      expect(json(r).error.code).toBe('FORBIDDEN_ORIGIN');
+      expect(json(r).error.code).toBe('ERR_CAMCTL_DASHBOARD_FORBIDDEN_ORIGIN');
     }
     expect(await (await fetch(`${cam.url}/file/internal`)).json()).toEqual(before);
   });
@@ -131,7 +131,7 @@ describe('dashboard server', () => {
   });
 
   it('answers errors in its own shape', async () => {
-    expect(json(await request(port, 'GET', '/api/cameras/nope/files')).error.code).toBe('NOT_FOUND');
+    expect(json(await request(port, 'GET', '/api/cameras/nope/files')).error.code).toBe('ERR_CAMCTL_DASHBOARD_NOT_FOUND');
     const bad = await request(port, 'POST', '/api/cameras', { 'content-type': 'application/json' }, '{"address":"sequoia//x"}');
     expect(bad.status).toBe(400);
     expect(json(bad).error.code).toBe('BAD_ADDRESS');
@@ -238,7 +238,7 @@ describe('dashboard server', () => {
     expect(dash.hub.view(view.id)).toMatchObject({ state: 'offline', error: { code: 'UNREACHABLE' } });
     const offline = await request(port, 'GET', `/api/cameras/${view.id}/files`);
     expect(offline.status).toBe(503);
-    expect(json(offline).error.code).toBe('CAMERA_OFFLINE');
+    expect(json(offline).error.code).toBe('ERR_CAMCTL_DASHBOARD_CAMERA_OFFLINE');
     const back = await startSequoiaEmulator({ dataDir: path.join(tmp, 'later'), httpPort: laterPort });
     try {
       for (let i = 0; i < 400 && dash.hub.view(view.id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));

@@ -1,11 +1,11 @@
 /**
  * A pretend USB bus for the Camera layer's tests: the emulated cameras' PTP responders behind
- * in-memory USB devices (src/ptp/usb/memory-device.ts), handed to `usb:` addresses and
+ * in-memory USB devices (src/emulator/usb/memory-device.ts), handed to `usb:` addresses and
  * `camctl detect` through camera/usb.ts's setUsbDeviceSource. This machine and CI have no USB bus;
  * everything above the device's endpoints is the code a real camera would meet.
  */
 import type { PtpResponderBackend } from '../../src/ptp/backend.js';
-import { createMemoryUsbDevice, type MemoryUsbDevice, type MemoryUsbDeviceOptions } from '../../src/ptp/usb/memory-device.js';
+import { createMemoryUsbDevice, type MemoryUsbDevice, type MemoryUsbDeviceOptions } from '../../src/emulator/usb/memory-device.js';
 import { setUsbDeviceSource } from '../../src/camera/usb.js';
 
 interface Plugged {

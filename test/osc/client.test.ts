@@ -67,7 +67,7 @@ describe('OscClient against the emulator', () => {
     }
     expect(frames.map((f) => f.subarray(0, 2).toString('hex'))).toEqual(['ffd8', 'ffd8', 'ffd8']);
     await c.delete([url]);
-    await expect(c.download(url, sink().stream)).rejects.toMatchObject({ code: 'OSC_ERROR', oscCode: 'notFound', status: 404 });
+    await expect(c.download(url, sink().stream)).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_CAMERA_ERROR', oscCode: 'notFound', status: 404 });
     cam.device.finishWlan();
   });
 
@@ -135,7 +135,7 @@ describe('OscClient against the emulator', () => {
     expect((await c.state()).state._apiVersion).toBe(2);
     const v20 = new OscClient({ baseUrl: cam.url, apiVersion: 1 });
     await v20.connect();
-    await expect(v20.reset()).rejects.toMatchObject({ code: 'PROTOCOL' });
+    await expect(v20.reset()).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_PROTOCOL' });
     await v20.close();
   });
 
@@ -144,12 +144,12 @@ describe('OscClient against the emulator', () => {
     await c.connect();
     await c.setOptions({ exposureDelay: 10 });
     // 10 s self-timer at 20× = 500 ms real: a 100 ms budget cannot make it.
-    await expect(c.takePicture({ timeoutMs: 100 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(c.takePicture({ timeoutMs: 100 })).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_TIMEOUT' });
     await expect.poll(() => cam.device.snapshot().captureStatus, { timeout: 10_000 }).toBe('idle');
     const ac = new AbortController();
     const p = c.takePicture({ signal: ac.signal });
     setTimeout(() => ac.abort(), 50);
-    await expect(p).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(p).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_ABORTED' });
     await expect.poll(() => cam.device.snapshot().captureStatus, { timeout: 10_000 }).toBe('idle');
     await c.setOptions({ exposureDelay: 0 });
     await c.close();
@@ -160,11 +160,11 @@ describe('OscClient against the emulator', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const port = (srv.address() as AddressInfo).port;
     await new Promise<void>((r) => srv.close(() => r()));
-    await expect(new OscClient({ baseUrl: `http://127.0.0.1:${port}` }).info()).rejects.toMatchObject({ code: 'UNREACHABLE' });
+    await expect(new OscClient({ baseUrl: `http://127.0.0.1:${port}` }).info()).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_UNREACHABLE' });
     const c = new OscClient({ baseUrl: cam.url });
     const err = await c.execute('camera.fly').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OscClientError);
-    expect(err).toMatchObject({ code: 'OSC_ERROR', oscCode: 'unknownCommand', status: 400 });
+    expect(err).toMatchObject({ code: 'ERR_CAMCTL_OSC_CAMERA_ERROR', oscCode: 'unknownCommand', status: 400 });
     expect(() => new OscClient({ baseUrl: 'ftp://x' })).toThrow(/http/);
     expect(() => new OscClient({ baseUrl: 'http://x', timeoutMs: -1 })).toThrow(/timeoutMs/);
   });
@@ -175,8 +175,8 @@ describe('OscClient against the emulator', () => {
       const ok = new OscClient({ baseUrl: authed.url, auth: { user: 'THETAYL00105377', password: '00105377' } });
       expect((await ok.info()).model).toBe('RICOH THETA S');
       expect((await ok.state()).fingerprint).toMatch(/^FIG_/);
-      await expect(new OscClient({ baseUrl: authed.url, auth: { user: 'THETAYL00105377', password: 'nope' } }).info()).rejects.toMatchObject({ code: 'AUTH' });
-      await expect(new OscClient({ baseUrl: authed.url }).info()).rejects.toMatchObject({ code: 'AUTH' });
+      await expect(new OscClient({ baseUrl: authed.url, auth: { user: 'THETAYL00105377', password: 'nope' } }).info()).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_AUTH' });
+      await expect(new OscClient({ baseUrl: authed.url }).info()).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_AUTH' });
     } finally {
       await authed.close();
     }
@@ -207,7 +207,7 @@ describe('OscClient parses leniently (recorded replies of newer THETAs)', () => 
       const list = await c.listFiles({ count: 50 });
       expect(list.entries.length).toBeGreaterThan(0);
       expect(list.totalEntries).toBeGreaterThan(0);
-      await expect(c.commandStatus('1')).rejects.toMatchObject({ code: 'PROTOCOL' });
+      await expect(c.commandStatus('1')).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_PROTOCOL' });
     } finally {
       await new Promise<void>((r) => srv.close(() => r()));
     }
@@ -247,14 +247,15 @@ describe('LivePreviewParser', () => {
     }
   });
 
-  it('never throws anything but RangeError on random input (fuzz)', () => {
+  it('never throws anything but an OSC protocol error on random input (fuzz)', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }), (chunks) => {
         const p = new LivePreviewParser(undefined, 4096);
         try {
           for (const c of chunks) p.push(c);
         } catch (err) {
-          expect(err).toBeInstanceOf(RangeError);
+          expect(err).toBeInstanceOf(OscClientError);
+          expect(err).toMatchObject({ code: 'ERR_CAMCTL_OSC_PROTOCOL' });
         }
       }),
     );

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { ManualClock } from '../../src/util/clock.js';
 import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import { commandOutcome } from '../helpers/osc-commands.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/theta-real');
 
@@ -26,14 +27,6 @@ async function post(base: string, p: string, body?: unknown): Promise<{ status: 
 const exec = (name: string, parameters?: Record<string, unknown>) => post(cam.url, '/osc/commands/execute', parameters === undefined ? { name } : { name, parameters });
 const state = async () => (await post(cam.url, '/osc/state')).json;
 
-async function until(id: string): Promise<Record<string, any>> {
-  for (;;) {
-    const r = await post(cam.url, '/osc/commands/status', { id });
-    if (r.json['state'] !== 'inProgress') return r.json;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
-
 async function fixture(rel: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(path.join(FIXTURES, rel), 'utf8')) as Record<string, any>;
 }
@@ -47,7 +40,7 @@ async function toV21(): Promise<void> {
 
 async function shoot(): Promise<string> {
   const t = await exec('camera.takePicture');
-  return (await until(t.json['id']))['results'].fileUrl as string;
+  return (await commandOutcome(cam.url, t.json['id']))['results'].fileUrl as string;
 }
 
 beforeAll(async () => {
@@ -80,7 +73,7 @@ describe('replies shaped as the recorded THETA S replies', () => {
     const t = await exec('camera.takePicture');
     expect(t.json['state']).toBe('inProgress');
     expect((await exec('camera._stopSelfTimer')).json).toEqual(await fixture('stopSelfTimer/stop_selftimer_done.json'));
-    const ended = await until(t.json['id']);
+    const ended = await commandOutcome(cam.url, t.json['id']);
     expect(ended).toEqual(await fixture('PhotoCapture/takepicture_cancel.json'));
     await exec('camera.setOptions', { options: { exposureDelay: 0 } });
     await exec('camera._finishWlan');
@@ -97,7 +90,7 @@ describe('startCapture with the self-timer on (start_capture.md, _stop_self_time
     expect((await state())['state']._captureStatus).toBe('self-timer countdown');
     expect(cam.device.catalog.count).toBe(before);
     // An open-ended interval run: done, without results, once the countdown has ended.
-    expect(await until(start.json['id'])).toEqual({ name: 'camera.startCapture', state: 'done' });
+    expect(await commandOutcome(cam.url, start.json['id'])).toEqual({ name: 'camera.startCapture', state: 'done' });
     expect((await state())['state']._captureStatus).toBe('shooting');
     const stopped = await exec('camera.stopCapture');
     expect(stopped.json['results'].fileUrls.length).toBeGreaterThanOrEqual(1);
@@ -107,7 +100,7 @@ describe('startCapture with the self-timer on (start_capture.md, _stop_self_time
     expect(again.json['state']).toBe('inProgress');
     const count = cam.device.catalog.count;
     expect((await exec('camera._stopSelfTimer')).json).toEqual({ name: 'camera._stopSelfTimer', state: 'done' });
-    expect(await until(again.json['id'])).toEqual({ name: 'camera.startCapture', state: 'error', error: { code: 'canceledShooting', message: expect.any(String) } });
+    expect(await commandOutcome(cam.url, again.json['id'])).toEqual({ name: 'camera.startCapture', state: 'error', error: { code: 'canceledShooting', message: expect.any(String) } });
     expect((await state())['state']._captureStatus).toBe('idle');
     expect(cam.device.catalog.count).toBe(count);
     await exec('camera.setOptions', { options: { exposureDelay: 0 } });

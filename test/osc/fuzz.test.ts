@@ -105,13 +105,13 @@ describe('error codes', () => {
   });
 
   it.each([
-    ['OSC_ERROR', { oscCode: 'invalidSessionId', status: 403 }],
-    ['TIMEOUT', {}],
-    ['ABORTED', {}],
-    ['UNREACHABLE', {}],
-    ['AUTH', { status: 401 }],
-    ['PROTOCOL', {}],
-    ['HTTP', { status: 500 }],
+    ['ERR_CAMCTL_OSC_CAMERA_ERROR', { oscCode: 'invalidSessionId', status: 403 }],
+    ['ERR_CAMCTL_OSC_TIMEOUT', {}],
+    ['ERR_CAMCTL_OSC_ABORTED', {}],
+    ['ERR_CAMCTL_OSC_UNREACHABLE', {}],
+    ['ERR_CAMCTL_OSC_AUTH', { status: 401 }],
+    ['ERR_CAMCTL_OSC_PROTOCOL', {}],
+    ['ERR_CAMCTL_OSC_HTTP', { status: 500 }],
   ] as Array<[OscClientErrorCode, { oscCode?: string; status?: number }]>)('OscClientError %s keeps its code and details', (code, details) => {
     const cause = new Error('lower');
     const e = new OscClientError(code, 'msg', { ...details, cause });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { digestAuthorization } from '../../src/osc/digest.js';
+import { commandOutcome } from '../helpers/osc-commands.js';
 
 let dir: string;
 let cam: RunningThetaEmulator;
@@ -20,14 +21,6 @@ async function post(p: string, body?: unknown, raw?: string): Promise<{ status: 
 }
 
 const exec = (name: string, parameters?: Record<string, unknown>) => post('/osc/commands/execute', parameters === undefined ? { name } : { name, parameters });
-
-async function until(id: string): Promise<Record<string, any>> {
-  for (;;) {
-    const r = await post('/osc/commands/status', { id });
-    if (r.json['state'] !== 'inProgress') return r.json;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'camctl-osc-'));
@@ -74,7 +67,7 @@ describe('OSC server face (API v2.0)', () => {
     await exec('camera.setOptions', { sessionId: sid, options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
     const t = await exec('camera.takePicture', { sessionId: sid });
     expect(t.json).toMatchObject({ name: 'camera.takePicture', state: 'inProgress', progress: { completion: expect.any(Number) } });
-    const done = await until(t.json['id']);
+    const done = await commandOutcome(cam.url, t.json['id']);
     expect(done).toEqual({ name: 'camera.takePicture', state: 'done', results: { fileUri: expect.stringMatching(/^100RICOH\/R\d{7}\.JPG$/) } });
     const uri = done['results'].fileUri as string;
     const img = await exec('camera.getImage', { fileUri: uri, _type: 'image' });
@@ -178,7 +171,7 @@ describe('OSC server face: paging, preview end, counted interval', () => {
   it('pages _listAll with continuationToken and sort; ends the live preview when a shot starts', async () => {
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
     await exec('camera.setOptions', { sessionId: sid, options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
-    for (let i = 0; i < 2; i++) await until((await exec('camera.takePicture', { sessionId: sid })).json['id']);
+    for (let i = 0; i < 2; i++) await commandOutcome(cam.url, (await exec('camera.takePicture', { sessionId: sid })).json['id']);
     const total = cam.device.catalog.count;
     expect(total).toBeGreaterThanOrEqual(3);
     const p1 = await exec('camera._listAll', { entryCount: 2, sort: 'oldest', detail: false });
@@ -210,7 +203,7 @@ describe('OSC server face: paging, preview end, counted interval', () => {
     await exec('camera.setOptions', { options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, captureInterval: 5, captureNumber: 2 } });
     const start = await exec('camera.startCapture');
     expect(start.json).toMatchObject({ name: 'camera.startCapture', state: 'inProgress' });
-    const done = await until(start.json['id']);
+    const done = await commandOutcome(cam.url, start.json['id']);
     expect(done['results'].fileUrls).toHaveLength(2);
     await exec('camera.setOptions', { options: { captureNumber: 0 } });
     await exec('camera._finishWlan');
@@ -252,7 +245,7 @@ describe('OSC server face: GPS, resized getImage, delete all', () => {
   it('records gpsInfo in EXIF and listings, resizes getImage to maxSize, deletes everything with ["all"]', async () => {
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
     await exec('camera.setOptions', { sessionId: sid, options: { gpsInfo: { lat: 35.4836, lng: 134.234 }, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
-    const uri = (await until((await exec('camera.takePicture', { sessionId: sid })).json['id']))['results'].fileUri as string;
+    const uri = (await commandOutcome(cam.url, (await exec('camera.takePicture', { sessionId: sid })).json['id']))['results'].fileUri as string;
     const listed = (await exec('camera._listAll', { entryCount: 1 })).json['results'].entries[0];
     expect(listed).toMatchObject({ uri, lat: 35.4836, lng: 134.234 });
     const exif = (await exec('camera.getMetadata', { fileUri: uri })).json['results'].exif;
@@ -281,7 +274,7 @@ describe('OSC server face (API v2.1)', () => {
     expect(st.json['state'].sessionId).toBeUndefined();
     expect((await exec('camera.takePicture', { sessionId: sid })).json['error'].code).toBe('invalidParameterName');
     const t = await exec('camera.takePicture');
-    const done = await until(t.json['id']);
+    const done = await commandOutcome(cam.url, t.json['id']);
     const url = done['results'].fileUrl as string;
     expect(url).toMatch(new RegExp(`^${cam.url}/files/${cam.device.storageId}/100RICOH/R\\d{7}\\.JPG$`));
     const files = await exec('camera.listFiles', { fileType: 'image', entryCount: 2, maxThumbSize: 640 });

@@ -14,10 +14,10 @@ import { Ev, Format, Op, Prop, Resp } from '../../src/ptp/codes.js';
 import { DataType } from '../../src/ptp/codes.js';
 import { PtpAbortError, PtpResponseError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
-import { createMemoryTransport } from '../../src/ptp/memory-transport.js';
+import { createMemoryTransport } from '../helpers/memory-transport.js';
 import { PtpSession } from '../../src/ptp/session.js';
 import { PtpUsbClient } from '../../src/ptp/usb/client.js';
-import { createMemoryUsbDevice } from '../../src/ptp/usb/memory-device.js';
+import { createMemoryUsbDevice } from '../../src/emulator/usb/memory-device.js';
 import type { PtpContainer } from '../../src/ptp/transport.js';
 import { ParrotOp, decodeTemperatureValues, PARROT_VENDOR_ID } from '../../src/ptp/vendors/parrot.js';
 
@@ -85,7 +85,7 @@ for (const [name, make] of Object.entries(transports)) {
       const si = await h.client.getStorageInfo(0x00010001);
       expect(si.storageDescription).toBe('internal');
       expect(si.maxCapacity).toBe(59_272_328n * 1024n);
-      await expect(h.client.getStorageInfo(0x00030001)).rejects.toMatchObject({ code: 'PTP_RESPONSE', responseCode: Resp.InvalidStorageID });
+      await expect(h.client.getStorageInfo(0x00030001)).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_RESPONSE', responseCode: Resp.InvalidStorageID });
     });
 
     it('captures: ObjectAdded per file, then CaptureComplete; folders are associations', async () => {

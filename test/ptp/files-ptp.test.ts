@@ -71,7 +71,7 @@ describe('PtpFileReader', () => {
           ac.abort();
         }
       })(),
-    ).rejects.toMatchObject({ code: 'ABORTED' });
+    ).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_ABORTED' });
     expect(got).toBe(1024 * 1024);
     reader.close();
   });

@@ -7,6 +7,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PacketWriter } from '../../src/ptp/ip/packet-writer.js';
 import { PacketType, encodeCmdResponse, encodeDataHeader, encodeStartData } from '../../src/ptp/ip/packets.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 interface Pair {
   server: Server;
@@ -57,11 +58,6 @@ async function pair(): Promise<Pair> {
   return open;
 }
 
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(cond()).toBe(true);
-}
-
 describe('PacketWriter write pattern', () => {
   it('with coalesceResponse, a data phase and the response written after it leave in one writev', async () => {
     const p = await pair();
@@ -75,7 +71,7 @@ describe('PacketWriter write pattern', () => {
       await w.write(response);
     })();
     const expected = Buffer.concat([encodeStartData(5, payload.length), encodeDataHeader(PacketType.EndData, 5, payload.length), payload, response]);
-    await until(() => p.received().length === expected.length);
+    await waitFor(() => p.received().length === expected.length, 'every packet');
     expect(p.received().equals(expected)).toBe(true);
     expect(p.calls).toEqual([[20, 12, 3000, response.length]]);
   });
@@ -90,7 +86,7 @@ describe('PacketWriter write pattern', () => {
     const later = encodeCmdResponse(0x2001, 9, []);
     await new Promise((r) => setTimeout(r, 20));
     await w.write(later);
-    await until(() => p.received().length === 20 + 12 + 100 + later.length);
+    await waitFor(() => p.received().length === 20 + 12 + 100 + later.length, 'the later packets');
     expect(p.calls).toEqual([[20, 12, 100], [later.length]]);
   });
 
@@ -101,7 +97,7 @@ describe('PacketWriter write pattern', () => {
     const response = encodeCmdResponse(0x2001, 3, []);
     await w.writeDataPhase(3, payload.length, payload, 1000);
     await w.write(response);
-    await until(() => p.received().length === 20 + 3 * 12 + 2500 + response.length);
+    await waitFor(() => p.received().length === 20 + 3 * 12 + 2500 + response.length, 'the response');
     expect(p.calls.at(-1)).toEqual([12, 500, response.length]);
   });
 

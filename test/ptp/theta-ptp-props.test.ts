@@ -228,7 +228,7 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     const r = await c.operation(Op.PowerDown);
     expect(r.response.code).toBe(Resp.OK);
     await dropped;
-    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'PTP_CLOSED', message: expect.stringMatching(/cannot connect/) });
+    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_CLOSED', message: expect.stringMatching(/cannot connect/) });
     expect(await (await fetch(`${emu.url}/_emulator`)).json()).toMatchObject({ model: 'theta', ptpip: 'off' });
 
     const power = (body: string): Promise<Response> => fetch(`${emu.url}/_emulator/power`, { method: 'POST', body });
@@ -244,7 +244,7 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     expect(again.deviceInfo!.model).toBe('RICOH THETA S');
     // Switched off by the control too, as by the power button.
     expect((await power('{"on": false}')).status).toBe(200);
-    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'PTP_CLOSED', message: expect.stringMatching(/cannot connect/) });
+    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_CLOSED', message: expect.stringMatching(/cannot connect/) });
     await power('{"on": true}');
   });
 

@@ -13,6 +13,7 @@ import {
   PtpUsbParser, UNKNOWN_LENGTH, decodeContainer, encodeCommandContainer, encodeDataHeader, encodeEventContainer, encodeResponseContainer,
   type UsbParsedItem,
 } from '../../src/ptp/usb/container.js';
+import { InvalidOptionError } from '../../src/util/errors.js';
 import { splitAt } from './split.js';
 import * as dump from './theta-s-dumps.js';
 
@@ -154,8 +155,8 @@ describe('PTP over USB containers', () => {
     expect(() => p.push(encodeResponseContainer(0x2001, 1, []))).toThrow(PtpProtocolError); // refuses further input
     expect(() => decodeContainer(Buffer.concat([encodeResponseContainer(0x2001, 1, []), Buffer.alloc(4)]))).toThrow(PtpProtocolError);
     expect(() => decodeContainer(encodeDataHeader(0x1009, 1, 0))).toThrow(PtpProtocolError);
-    expect(() => encodeEventContainer(0x4002, 1, [1, 2, 3, 4])).toThrow(RangeError);
-    expect(() => encodeCommandContainer(0x1001, 1, [1, 2, 3, 4, 5, 6])).toThrow(RangeError);
+    expect(() => encodeEventContainer(0x4002, 1, [1, 2, 3, 4])).toThrow(InvalidOptionError);
+    expect(() => encodeCommandContainer(0x1001, 1, [1, 2, 3, 4, 5, 6])).toThrow(InvalidOptionError);
   });
 
   it('a data container longer than a u32 says 0xFFFFFFFF and ends with the transfer', () => {

@@ -24,7 +24,7 @@ import { PtpUsbClient, type PtpUsbClientOptions } from '../../src/ptp/usb/client
 import type { UsbDeviceLike } from '../../src/ptp/usb/device.js';
 import { findPtpUsbCameras, parseBusId } from '../../src/ptp/usb/discovery.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
-import { createMemoryUsbDevice, type MemoryUsbDevice, type MemoryUsbDeviceOptions } from '../../src/ptp/usb/memory-device.js';
+import { createMemoryUsbDevice, type MemoryUsbDevice, type MemoryUsbDeviceOptions } from '../../src/emulator/usb/memory-device.js';
 import { nextEvent } from './next-event.js';
 
 // The `usb` package's device is a UsbDeviceLike as it is, without a cast (checked by tsc; a type
@@ -252,7 +252,7 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
 
   it('a transaction that times out is cancelled; the device winds it down and the next one works', async () => {
     const c = await usbClient();
-    await expect(c.session.transaction(SLOW, [600], { commandTimeoutMs: 150 })).rejects.toMatchObject({ code: 'TIMEOUT', phase: 'command' });
+    await expect(c.session.transaction(SLOW, [600], { commandTimeoutMs: 150 })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_TIMEOUT', phase: 'command' });
     expect(c.usb.stats.requests).toContain(0x64);
     expect(await c.getStorageIds()).toEqual([0x00010001, 0x00020001]);
     expect(same(await c.getObject(handle('ODD.TIF')), 'ODD.TIF')).toBe(true);
@@ -283,7 +283,7 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
       c.usb.stall('bulk-in', { afterBytes: 3 * MiB });
       const err = await c.getObject(handle('BIG.TIF')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PtpUsbStallError);
-      expect(err).toMatchObject({ code: 'PTP_USB_STALL', endpoint: 0x81, deviceStatus: Resp.IncompleteTransfer });
+      expect(err).toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_STALL', endpoint: 0x81, deviceStatus: Resp.IncompleteTransfer });
       expect((err as Error).message).toMatch(/stalled USB endpoint 0x81 .*IncompleteTransfer/);
       expect(c.usb.stats.clearedHalts).toContain(0x81);
       expect(c.usb.halted).toEqual([]);
@@ -295,7 +295,7 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
   it('a bulk OUT stall fails the command; an interrupt stall is cleared and events flow again', async () => {
     const c = await usbClient();
     c.usb.stall('bulk-out', { status: Resp.GeneralError });
-    await expect(c.getStorageIds()).rejects.toMatchObject({ code: 'PTP_USB_STALL', endpoint: 0x02, deviceStatus: Resp.GeneralError });
+    await expect(c.getStorageIds()).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_STALL', endpoint: 0x02, deviceStatus: Resp.GeneralError });
     expect(await c.getStorageIds()).toEqual([0x00010001, 0x00020001]);
     c.usb.stall('interrupt');
     const added = nextEvent(c, (e) => e.code === Ev.ObjectAdded);
@@ -341,7 +341,7 @@ describe('PTP over USB: opening and discovery', () => {
     usb.holdInterface(true);
     const err = await PtpUsbClient.open(usb).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PtpUsbBusyError);
-    expect(err).toMatchObject({ code: 'PTP_USB_BUSY', interfaceNumber: 0 });
+    expect(err).toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_BUSY', interfaceNumber: 0 });
     expect((err as Error).message).toContain('gio mount -s gphoto2');
     expect((err as Error).message).toContain('gvfs-gphoto2-volume-monitor');
     expect(((err as Error).cause as Error).message).toMatch(/interface is busy/);
@@ -368,7 +368,7 @@ describe('PTP over USB: opening and discovery', () => {
     const usb = createMemoryUsbDevice(testBackend);
     usb.denyOpen(true);
     const err = await PtpUsbClient.open(usb).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'PTP_USB_UNAVAILABLE', reason: 'permission' });
+    expect(err).toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_UNAVAILABLE', reason: 'permission' });
     expect((err as Error).message).toContain('ID_USB_INTERFACES');
   });
 
@@ -395,7 +395,7 @@ describe('PTP over USB: opening and discovery', () => {
   it.skipIf(existsSync('/sys/bus/usb/devices'))('without a USB bus the default list says so (the usb package, loaded lazily)', async () => {
     const err = await findPtpUsbCameras().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PtpUsbUnavailableError);
-    expect(err).toMatchObject({ code: 'PTP_USB_UNAVAILABLE', reason: 'no-bus' });
+    expect(err).toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_UNAVAILABLE', reason: 'no-bus' });
     expect((err as Error).message).toMatch(/no USB bus.*\/sys\/bus\/usb\/devices/);
   });
 });

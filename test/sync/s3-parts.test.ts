@@ -17,7 +17,7 @@ describe('parseS3Url', () => {
     expect(parseS3Url('s3://survey')).toEqual({ bucket: 'survey', prefix: '' });
   });
   it.each(['http://survey/x', 's3://', 's3://UPPER/x', 's3://ab/x', 's3://survey/a/../b', 's3://survey/a//b'])('refuses %s with BAD_ARGUMENT', (url) => {
-    expect(() => parseS3Url(url)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+    expect(() => parseS3Url(url)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_S3_BAD_ARGUMENT' }));
   });
 });
 
@@ -32,7 +32,7 @@ describe('key layout and metadata', () => {
     expect(objectKey({ bucket: 'b', prefix: '' }, 'Sequoia-X', '/sd/0001/a.JPG')).toBe('Sequoia-X/sd/0001/a.JPG');
     expect(claimKey(target, 'Sequoia-X', '/internal/0002/V.MP4')).toBe('fleet/.camctl/claims/Sequoia-X/internal/0002/V.MP4');
     expect(manifestKey(target, 'Sequoia-X', new Date(Date.UTC(2026, 5, 1, 12, 0, 0)), 'abc123')).toBe('fleet/Sequoia-X/manifests/2026-06-01T12-00-00.000Z-abc123.json');
-    expect(() => objectKey(target, 'S', '/internal/../x')).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+    expect(() => objectKey(target, 'S', '/internal/../x')).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_S3_BAD_ARGUMENT' }));
   });
   it('reads the Sequoia band from the file name and keeps header values ASCII', () => {
     expect(bandOf('IMG_160629_123655_0000_REG.TIF')).toBe('red-edge');

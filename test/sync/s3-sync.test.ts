@@ -17,9 +17,10 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
-import { cleanup, closedPort, collect, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir, until } from '../cli/helpers.js';
+import { cleanup, closedPort, collect, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir } from '../cli/helpers.js';
 import { cameraFiles } from '../helpers/camera-files.js';
 import { isolateAwsEnvironment, s3Env, startCephForTests, type RunningCeph } from '../helpers/ceph.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 isolateAwsEnvironment();
 // Started while the file is collected, so that tests can be skipped visibly when Ceph is missing.
@@ -207,7 +208,7 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
     const first = startCli(args, await env());
     const firstDone = collect(first);
     let partsBefore = 0;
-    await until(async () => {
+    await waitFor(async () => {
       const up = (await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? [];
       if (up.length === 0) return false;
       const parts = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: up[0]!.Key!, UploadId: up[0]!.UploadId! }));
@@ -257,7 +258,7 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
     const args = ['--camera', camera, 'sync', '--to', `s3://${bucket}/gw`, '--endpoint', ceph!.endpoint, '-j', '2'];
     const first = startCli(args, await env());
     const firstDone = collect(first);
-    await until(async () => (await keys(bucket, 'gw/')).length >= 2, 'a few objects in the store', 60_000);
+    await waitFor(async () => (await keys(bucket, 'gw/')).length >= 2, 'a few objects in the store', 60_000);
     await ceph!.stopGateway();
     let r: Awaited<typeof firstDone>;
     try {
@@ -286,7 +287,7 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
     expect(badKey.stderr).toMatch(/refused the credentials \(InvalidAccessKeyId\)/);
     const noBucket = await runJson([...base, 's3://no-such-bucket-here/x', '--endpoint', ceph!.endpoint], await env());
     expect(noBucket.result.code).toBe(1);
-    expect(noBucket.json).toMatchObject({ error: { code: 'NO_BUCKET' } });
+    expect(noBucket.json).toMatchObject({ error: { code: 'ERR_CAMCTL_S3_NO_BUCKET' } });
     expect(noBucket.result.stderr).toMatch(/there is no bucket "no-such-bucket-here"/);
     const port = await closedPort();
     const unreachable = await runCli([...base, `s3://${bucket}/x`, '--endpoint', `http://127.0.0.1:${port}`], await env());

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import type { RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
-import { cleanup, requireBuild, runCli, runJson, tempDir, until } from '../cli/helpers.js';
+import { cleanup, requireBuild, runCli, runJson, tempDir } from '../cli/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let emu: RunningThetaEmulator;
 let camera: string;
@@ -82,7 +83,7 @@ describe('camctl on a THETA', () => {
     const start = await runCli(['-c', camera, 'interval', 'start', '--every', '5']);
     expect([start.code, start.stderr]).toEqual([0, '']);
     // Two shots of the run are on the card (device time runs 20× faster; the machine may be slow).
-    await until(() => emu.device.catalog.count >= before + 2, 'two interval shots');
+    await waitFor(() => emu.device.catalog.count >= before + 2, 'two interval shots');
     const st = await runJson<{ files: string[] }>(['-c', camera, 'interval', 'stop']);
     expect(st.json.files.length).toBeGreaterThanOrEqual(2);
     expect(st.json.files.every((f) => f.endsWith('.JPG'))).toBe(true);

@@ -147,7 +147,7 @@ describe('THETA S sleep and auto power-off', () => {
     await clock.advance(2_000);
     await dropped;
     expect(await controls(emu)).toMatchObject({ power: 'asleep', ptpip: 'off' });
-    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'PTP_CLOSED' });
+    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_CLOSED' });
     await post(emu, 'wake');
     const again = await PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' });
     clients.push(again);

@@ -76,7 +76,7 @@ describe('every recorded reply parses through OscClient', () => {
         // A recorded error is the camera's error, never a protocol failure of the client.
         const err = await client.execute(String(reply['name'])).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(OscClientError);
-        expect((err as OscClientError).code).toBe('OSC_ERROR');
+        expect((err as OscClientError).code).toBe('ERR_CAMCTL_OSC_CAMERA_ERROR');
         expect((err as OscClientError).oscCode).toBe(reply['error'].code);
       } else if (rel.startsWith('listFiles/')) {
         const page = await client.listFiles({ count: 50 });

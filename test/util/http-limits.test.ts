@@ -65,7 +65,7 @@ beforeAll(async () => {
     port: dash.port,
     post: '/api/cameras',
     headers: 'Content-Type: application/json\r\n',
-    errorShape: (b) => expect(b).toEqual({ error: { code: 'BODY_TOO_LARGE', message: expect.stringContaining(`${MAX_BODY} bytes`) } }),
+    errorShape: (b) => expect(b).toEqual({ error: { code: 'ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE', message: expect.stringContaining(`${MAX_BODY} bytes`) } }),
     close: () => dash.close(),
   });
 });

@@ -12,6 +12,7 @@
 import type { Socket } from 'node:net';
 import { PtpAbortError, PtpClosedError } from '../errors.js';
 import { PacketType, encodeDataHeader, encodeStartData } from './packets.js';
+import { InvalidOptionError } from '../../util/errors.js';
 
 export interface PacketWriterOptions {
   /** Hold a data phase's last packet until the response written after it (see above). */
@@ -76,7 +77,7 @@ export class PacketWriter {
     const start = encodeStartData(transactionId, total);
     const expected = BigInt(total);
     if (source instanceof Uint8Array) {
-      if (BigInt(source.length) !== expected) throw new RangeError(`data phase announced ${total} bytes, has ${source.length}`);
+      if (BigInt(source.length) !== expected) throw new InvalidOptionError('data', `data phase announced ${total} bytes, has ${source.length}`);
       if (source.length <= maxChunk) {
         this.writeNoWait(start, encodeDataHeader(PacketType.EndData, transactionId, source.length), source);
         return;
@@ -100,7 +101,7 @@ export class PacketWriter {
         sent += BigInt(piece.length);
       }
     }
-    if (sent !== expected) throw new RangeError(`data phase announced ${total} bytes, source gave ${sent}`);
+    if (sent !== expected) throw new InvalidOptionError('data', `data phase announced ${total} bytes, source gave ${sent}`);
     const last = held ?? new Uint8Array(0);
     const parts = [encodeDataHeader(PacketType.EndData, transactionId, last.length), last];
     this.writeNoWait(...(pendingStart ? [pendingStart, ...parts] : parts));

@@ -5,6 +5,7 @@
  */
 import { PtpReader, PtpWriter } from '../codec.js';
 import { PtpProtocolError } from '../errors.js';
+import { InvalidOptionError } from '../../util/errors.js';
 
 export const PacketType = {
   InitCommandRequest: 1,
@@ -91,14 +92,14 @@ export const encodeProbeResponse = (): Uint8Array => packet(PacketType.ProbeResp
 export const encodeCancel = (transactionId: number): Uint8Array => packet(PacketType.Cancel, (w) => w.u32(transactionId));
 
 export function encodeCmdRequest(direction: number, code: number, transactionId: number, params: readonly number[]): Uint8Array {
-  if (params.length > 5) throw new RangeError('at most 5 parameters');
+  if (params.length > 5) throw new InvalidOptionError('params', 'at most 5 parameters');
   return packet(PacketType.CmdRequest, (w) => {
     w.u32(direction).u16(code).u32(transactionId);
     for (const p of params) w.u32(p);
   });
 }
 export function encodeCmdResponse(code: number, transactionId: number, params: readonly number[]): Uint8Array {
-  if (params.length > 5) throw new RangeError('at most 5 parameters');
+  if (params.length > 5) throw new InvalidOptionError('params', 'at most 5 parameters');
   return packet(PacketType.CmdResponse, (w) => {
     w.u16(code).u32(transactionId);
     for (const p of params) w.u32(p);
@@ -106,7 +107,7 @@ export function encodeCmdResponse(code: number, transactionId: number, params: r
 }
 /** Events always carry three parameters: gphoto2 reads them regardless of the length (docs/ptp.md). */
 export function encodeEvent(code: number, transactionId: number, params: readonly number[]): Uint8Array {
-  if (params.length > 3) throw new RangeError('events take at most 3 parameters');
+  if (params.length > 3) throw new InvalidOptionError('params', 'events take at most 3 parameters');
   return packet(PacketType.Event, (w) => {
     w.u16(code).u32(transactionId);
     for (let i = 0; i < 3; i++) w.u32(params[i] ?? 0);
@@ -126,7 +127,7 @@ export function encodeDataHeader(type: 10 | 12, transactionId: number, payloadLe
 }
 
 function checkGuid(guid: Uint8Array): void {
-  if (guid.length !== 16) throw new RangeError(`GUID must be 16 bytes, got ${guid.length}`);
+  if (guid.length !== 16) throw new InvalidOptionError('guid', `must be 16 bytes, got ${guid.length}`);
 }
 
 /** Smallest valid total length of each packet type (header included). */

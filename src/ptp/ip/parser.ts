@@ -10,6 +10,7 @@
 import { PtpProtocolError, PtpLimitError } from '../errors.js';
 import { IncrementalParser } from '../incremental-parser.js';
 import { MIN_LENGTH, PacketType, decodeControlPacket, type ControlPacket } from './packets.js';
+import { InvalidOptionError } from '../../util/errors.js';
 
 export type ParsedItem =
   | { kind: 'packet'; packet: ControlPacket }
@@ -43,7 +44,7 @@ export class PtpIpParser extends IncrementalParser {
     super();
     this.maxPacketSize = options.maxPacketSize ?? 64 * 1024;
     this.maxDataPacketSize = options.maxDataPacketSize ?? 0xffffffff;
-    if (!(this.maxPacketSize >= 64)) throw new RangeError('maxPacketSize must be at least 64');
+    if (!(this.maxPacketSize >= 64)) throw new InvalidOptionError('maxPacketSize', 'must be at least 64');
   }
 
   /** Whether the parser is between packets (nothing buffered, no data payload pending). */

@@ -42,6 +42,7 @@ import {
 } from './packets.js';
 import { PacketWriter } from './packet-writer.js';
 import { PtpIpParser, type ParsedItem } from './parser.js';
+import { InvalidOptionError } from '../../util/errors.js';
 
 const debug = debuglog('camctl:ptpip');
 
@@ -124,10 +125,10 @@ export class PtpIpResponder {
   private readonly sockets = new Set<Socket>();
 
   constructor(options: PtpIpResponderOptions) {
-    if (!options || typeof options.backend !== 'object') throw new TypeError('PtpIpResponder needs a backend');
+    if (!options || typeof options.backend !== 'object') throw new InvalidOptionError('backend', 'PtpIpResponder needs a backend');
     this.backend = options.backend;
     this.guid = options.guid ?? randomBytes(16);
-    if (this.guid.length !== 16) throw new RangeError('guid must be 16 bytes');
+    if (this.guid.length !== 16) throw new InvalidOptionError('guid', 'must be 16 bytes');
     this.name = options.name ?? this.backend.deviceInfo().model;
     this.maxInitiators = intOption(options.maxInitiators, 8, 1, 'maxInitiators');
     this.maxHandshakes = intOption(options.maxHandshakes, 16, 1, 'maxHandshakes');
@@ -404,6 +405,6 @@ export class PtpIpResponder {
 
 function intOption(v: number | undefined, dflt: number, min: number, name: string): number {
   if (v === undefined) return dflt;
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer ≥ ${min}, got ${v}`);
+  if (!Number.isInteger(v) || v < min) throw new InvalidOptionError(name, `must be an integer ≥ ${min}, got ${v}`);
   return v;
 }

@@ -18,6 +18,7 @@ import {
 } from './packets.js';
 import { PacketWriter } from './packet-writer.js';
 import { PtpIpParser, type ParsedItem } from './parser.js';
+import { InvalidOptionError } from '../../util/errors.js';
 
 const debug = debuglog('camctl:ptpip');
 
@@ -69,7 +70,7 @@ export class PtpIpTransport implements PtpTransport {
   }
 
   static async connect(opts: PtpIpConnectOptions): Promise<PtpIpTransport> {
-    if (!opts || typeof opts.host !== 'string' || opts.host === '') throw new TypeError('PtpIpTransport.connect needs a host');
+    if (!opts || typeof opts.host !== 'string' || opts.host === '') throw new InvalidOptionError('host', 'PtpIpTransport.connect needs a host');
     const port = opts.port ?? PTPIP_DEFAULT_PORT;
     const eventPort = opts.eventPort ?? port;
     const guid = opts.guid ?? randomBytes(16);

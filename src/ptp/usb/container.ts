@@ -19,6 +19,7 @@
 import { PtpReader, PtpWriter } from '../codec.js';
 import { PtpLimitError, PtpProtocolError } from '../errors.js';
 import { IncrementalParser } from '../incremental-parser.js';
+import { InvalidOptionError } from '../../util/errors.js';
 
 export const ContainerType = { Command: 1, Data: 2, Response: 3, Event: 4 } as const;
 export type NonDataContainerType = 1 | 3 | 4;
@@ -40,7 +41,7 @@ export interface UsbContainer {
 
 function encode(type: NonDataContainerType, code: number, transactionId: number, params: readonly number[]): Uint8Array {
   const max = MAX_PARAMS[type] as number;
-  if (params.length > max) throw new RangeError(`a type ${type} container carries at most ${max} parameters`);
+  if (params.length > max) throw new InvalidOptionError('params', `a type ${type} container carries at most ${max} parameters`);
   const length = CONTAINER_HEADER_SIZE + 4 * params.length;
   const w = new PtpWriter(length).u32(length).u16(type).u16(code).u32(transactionId);
   for (const p of params) w.u32(p);
@@ -57,7 +58,7 @@ export const encodeEventContainer = (code: number, transactionId: number, params
 /** The 12-byte header of a data container carrying `payloadLength` bytes after it. */
 export function encodeDataHeader(code: number, transactionId: number, payloadLength: number | bigint): Uint8Array {
   const total = BigInt(payloadLength) + BigInt(CONTAINER_HEADER_SIZE);
-  if (total < BigInt(CONTAINER_HEADER_SIZE)) throw new RangeError(`negative data length ${payloadLength}`);
+  if (total < BigInt(CONTAINER_HEADER_SIZE)) throw new InvalidOptionError('payloadLength', `negative data length ${payloadLength}`);
   const length = total >= BigInt(UNKNOWN_LENGTH) ? UNKNOWN_LENGTH : Number(total);
   return new PtpWriter(CONTAINER_HEADER_SIZE).u32(length).u16(ContainerType.Data).u16(code).u32(transactionId).finish();
 }

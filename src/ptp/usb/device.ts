@@ -1,7 +1,7 @@
 /**
  * The part of a USB device that PTP over USB needs, as a structural type. The `usb` npm package's
  * `UsbDevice` (a W3C WebUSB `USBDevice` plus `bus`, `address`, `detachKernelDriver`…) satisfies it
- * without a cast, and so does the in-memory device of the tests (`memory-device.ts`): nothing in
+ * without a cast, and so does the emulated USB camera (src/emulator/usb): nothing in
  * src/ptp/usb imports the package except the discovery module, which loads it lazily.
  *
  * Facts about node-usb-rs 3.1.0 (read from its source, src/webusb_device.rs) that shape the code:

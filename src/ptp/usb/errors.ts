@@ -5,15 +5,16 @@
  * "claimInterface error: interface is busy (os error 16)"), so the message is all there is to read.
  */
 import { codeName, hex16 } from '../codes.js';
+import { CamctlError } from '../../util/errors.js';
 
 /** Another program holds the camera's PTP interface (seed 001, "Could not open session"). */
-export class PtpUsbBusyError extends Error {
-  readonly code = 'PTP_USB_BUSY';
+export class PtpUsbBusyError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_USB_BUSY';
   constructor(
     readonly interfaceNumber: number,
     options?: { cause?: unknown },
   ) {
-    super(
+    super('ERR_CAMCTL_PTP_USB_BUSY', 
       `the camera's PTP interface ${interfaceNumber} is held by another program. On a Linux desktop that is ` +
         `usually gvfs, which mounts cameras as they are plugged in (gvfs-gphoto2-volume-monitor / gvfsd-gphoto2): ` +
         `unmount the camera with \`gio mount -s gphoto2\` (or eject it in the file manager), or stop the monitor with ` +
@@ -21,20 +22,18 @@ export class PtpUsbBusyError extends Error {
         `also close gphoto2, Shotwell, digiKam or darktable if they are running, then try again`,
       options,
     );
-    this.name = 'PtpUsbBusyError';
   }
 }
 
 /** No USB access at all: no bus, no permission, or the `usb` package cannot load. */
-export class PtpUsbUnavailableError extends Error {
-  readonly code = 'PTP_USB_UNAVAILABLE';
+export class PtpUsbUnavailableError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_USB_UNAVAILABLE';
   constructor(
     readonly reason: 'no-bus' | 'permission' | 'module-missing' | 'other',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'PtpUsbUnavailableError';
+    super('ERR_CAMCTL_PTP_USB_UNAVAILABLE', message, options);
   }
 }
 
@@ -49,8 +48,8 @@ export const UDEV_HINT =
  * signals a failed transfer with STALL). The halt has been cleared and the session can go on;
  * this transaction is lost.
  */
-export class PtpUsbStallError extends Error {
-  readonly code = 'PTP_USB_STALL';
+export class PtpUsbStallError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_PTP_USB_STALL';
   constructor(
     /** The endpoint address that stalled (0x81 = IN 1, 0x02 = OUT 2). */
     readonly endpoint: number,
@@ -58,13 +57,12 @@ export class PtpUsbStallError extends Error {
     readonly deviceStatus: number | undefined,
     options?: { cause?: unknown },
   ) {
-    super(
+    super('ERR_CAMCTL_PTP_USB_STALL', 
       `the camera stalled USB endpoint 0x${endpoint.toString(16).padStart(2, '0')}` +
         (deviceStatus === undefined ? '' : ` (device status ${codeName('response', deviceStatus)}, ${hex16(deviceStatus)})`) +
         '; the halt was cleared, this transaction is lost, the session carries on',
       options,
     );
-    this.name = 'PtpUsbStallError';
   }
 }
 

@@ -33,6 +33,8 @@ import {
 } from './container.js';
 import { UsbPtpRequest, isPtpInterface, type UsbDeviceLike, type UsbEndpointLike, type UsbInResult, type UsbInterfaceLike, type UsbOutResult } from './device.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError, UDEV_HINT, usbFailureKind } from './errors.js';
+import { InvalidOptionError } from '../../util/errors.js';
+import { wallClock } from '../../util/clock.js';
 
 const debug = debuglog('camctl:ptpusb');
 
@@ -119,7 +121,7 @@ export class PtpUsbTransport implements PtpTransport {
   static async open(device: UsbDeviceLike, opts: PtpUsbOpenOptions = {}): Promise<PtpUsbTransport> {
     for (const key of ['timeoutMs', 'eventPollMs', 'readSize', 'writeSize'] as const) {
       const v = opts[key];
-      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new RangeError(`${key} must be a positive number, got ${v}`);
+      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new InvalidOptionError(key, `must be a positive number, got ${v}`);
     }
     const timeoutMs = opts.timeoutMs ?? 5_000;
     const eventPollMs = opts.eventPollMs ?? 500;
@@ -226,10 +228,10 @@ export class PtpUsbTransport implements PtpTransport {
     for await (const chunk of chunks) {
       if (signal?.aborted || this.cancelledTid === transactionId) throw new PtpAbortError({ cause: signal?.reason });
       sent += BigInt(chunk.length);
-      if (sent > totalLength) throw new RangeError(`data phase announced ${totalLength} bytes, source gave more`);
+      if (sent > totalLength) throw new InvalidOptionError('data', `data phase announced ${totalLength} bytes, source gave more`);
       await put(chunk);
     }
-    if (sent !== totalLength) throw new RangeError(`data phase announced ${totalLength} bytes, source gave ${sent}`);
+    if (sent !== totalLength) throw new InvalidOptionError('data', `data phase announced ${totalLength} bytes, source gave ${sent}`);
     // Ends on a packet boundary: only a zero-length packet tells the device the container is whole.
     if (containerLength % packet === 0) await this.write(new Uint8Array(0));
     this.startReading(transactionId);
@@ -458,7 +460,7 @@ export class PtpUsbTransport implements PtpTransport {
 
   /** GetDeviceStatus until OK, clearing the halts reported; bounded by `timeoutMs`. */
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = wallClock.now() + this.timeoutMs;
     for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       let status: UsbDeviceStatus;
       try {
@@ -472,8 +474,8 @@ export class PtpUsbTransport implements PtpTransport {
       debug('device status 0x%s %o', status.code.toString(16), status.params);
       for (const a of status.params) await this.clearHalt(a);
       if (status.code === Resp.OK) return;
-      if (Date.now() > deadline) throw new PtpTimeoutError('command', this.timeoutMs);
-      await new Promise((r) => setTimeout(r, delay));
+      if (wallClock.now() > deadline) throw new PtpTimeoutError('command', this.timeoutMs);
+      await wallClock.sleep(delay);
     }
   }
 

@@ -7,7 +7,7 @@
  * const temps = decodeTemperatureValues(data); // { P7: 41250, ... } in milli-°C
  */
 import { DataType, registerVendor } from '../codes.js';
-import { PtpReader, PtpWriter } from '../codec.js';
+import { PtpDecodeError, PtpReader, PtpWriter } from '../codec.js';
 
 /** The Sequoia's VendorExtensionID in DeviceInfo. */
 export const PARROT_VENDOR_ID = 0x1b;
@@ -137,7 +137,7 @@ function i32s(data: Uint8Array): number[] {
   return out;
 }
 function need(a: number[], n: number, what: string): number[] {
-  if (a.length < n) throw new RangeError(`${what}: expected ${n} values, got ${a.length}`);
+  if (a.length < n) throw new PtpDecodeError(`${what}: expected ${n} values, got ${a.length}`, 4 + 4 * a.length);
   return a;
 }
 const at = (a: number[], i: number): number => a[i] as number;

@@ -15,7 +15,7 @@
  * Bytes are handed to the host without copying when a read takes them from one write, else copied
  * once into a fresh buffer; a buffer handed over is never written again.
  */
-import type { UsbInResult } from './device.js';
+import type { UsbInResult } from '../../ptp/usb/device.js';
 
 /** How a stalled transfer is reported: node-usb-rs rejects, WebUSB resolves with status 'stall'. */
 export type StallStyle = 'reject' | 'status';

@@ -1,16 +1,17 @@
 /**
  * An in-memory {@link PtpTransport} wired straight to a {@link PtpResponderCore}: the same session
- * and client code as over PTP/IP, without sockets. Used by the shared client test suite and by
- * anything that wants to talk PTP to a backend in-process.
+ * and client code as over PTP/IP, without sockets. Used by the shared client test suite (it lives
+ * with the test helpers: nothing shipped needs it).
  *
  * @example
  * const { transport } = createMemoryTransport(backend);
  * const session = new PtpSession(transport);
  */
-import type { PtpResponderBackend } from './backend.js';
-import { PtpClosedError } from './errors.js';
-import { PtpResponderCore } from './responder.js';
-import type { PtpCommand, PtpTransport, PtpTransportReceiver } from './transport.js';
+import type { PtpResponderBackend } from '../../src/ptp/backend.js';
+import { PtpClosedError } from '../../src/ptp/errors.js';
+import { PtpResponderCore } from '../../src/ptp/responder.js';
+import { InvalidOptionError } from '../../src/util/errors.js';
+import type { PtpCommand, PtpTransport, PtpTransportReceiver } from '../../src/ptp/transport.js';
 
 export function createMemoryTransport(backend: PtpResponderBackend): { transport: PtpTransport; core: PtpResponderCore } {
   let receiver: PtpTransportReceiver | undefined;
@@ -69,7 +70,7 @@ export function createMemoryTransport(backend: PtpResponderBackend): { transport
         for await (const c of source) parts.push(c);
         bytes = Buffer.concat(parts);
       }
-      if (BigInt(bytes.length) !== total) throw new RangeError(`data phase announced ${total} bytes, has ${bytes.length}`);
+      if (BigInt(bytes.length) !== total) throw new InvalidOptionError('data', `data phase announced ${total} bytes, has ${bytes.length}`);
       void core.handle(cmd, bytes);
     },
     async cancel(tid) {

@@ -1,15 +1,58 @@
 /**
- * The HTTP exchange under the Sequoia client: one request with a timeout per phase (connect,
- * reply headers, body idle), cancellation by AbortSignal, and socket errors mapped to
- * {@link SequoiaError} codes. Node's `http` is used rather than `fetch` because it exposes the
- * phases (socket connect vs. response headers) that users of camera tools most want bounded.
+ * The one HTTP client stack of camctl, under both cameras' clients (the Sequoia's HTTP API and
+ * the THETA's OSC API): one request with a timeout per phase (connect, reply headers, body
+ * idle), cancellation by AbortSignal, a kept-alive socket the camera closed meanwhile retried
+ * once for a GET, and every failure reported through the caller's own error shape
+ * ({@link HttpTarget.errorOf}), also when it happens while the caller reads the body.
+ *
+ * node:http rather than fetch (undici): it exposes the phases — socket connected vs. reply
+ * headers vs. a body gone silent — that users of camera tools most want bounded separately (a
+ * THETA thinks for seconds before it answers a takePicture; a Sequoia on a drone drops off Wi-Fi
+ * mid-download); the body is a Node stream that pipes into a file without a web-stream bridge;
+ * and the keep-alive agent is the caller's, so one client's sockets are its own to reuse and
+ * to close. fetch hides the connect phase and the socket, and its errors are one opaque
+ * "fetch failed".
  */
 import * as http from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { debuglog } from 'node:util';
-import { SequoiaError, type RequestPhase } from './client-errors.js';
+import { CamctlError } from './errors.js';
 
-const debug = debuglog('camctl:sequoia');
+const debug = debuglog('camctl:http');
+
+/** The phase of a request a timeout or failure belongs to. */
+export type RequestPhase = 'connect' | 'reply' | 'body';
+
+/** What went wrong with a request, for {@link HttpTarget.errorOf} to put in its protocol's shape. */
+export interface HttpFailure {
+  /**
+   * `unreachable`: nothing answers (refused, no route, DNS); `timeout`: `phase` took longer than
+   * its limit; `aborted`: the caller's signal fired; `connection-lost`: the link broke mid-exchange.
+   */
+  kind: 'unreachable' | 'timeout' | 'aborted' | 'connection-lost';
+  phase: RequestPhase;
+  /** What happened, in words (`connect timeout after 300 ms (GET /version)`). */
+  message: string;
+  method: string;
+  path: string;
+  host: string;
+  port: number;
+  /** The limit that was exceeded, for a timeout. */
+  timeoutMs?: number;
+  /** The socket error, or the signal's reason. */
+  cause?: unknown;
+}
+
+/** A failure of the HTTP stack itself, for callers that have no error shape of their own. */
+export class HttpClientError extends CamctlError {
+  declare readonly code: 'ERR_CAMCTL_HTTP_UNREACHABLE' | 'ERR_CAMCTL_HTTP_TIMEOUT' | 'ERR_CAMCTL_HTTP_ABORTED' | 'ERR_CAMCTL_HTTP_CONNECTION_LOST';
+  readonly phase: RequestPhase;
+  constructor(failure: HttpFailure) {
+    const code = `ERR_CAMCTL_HTTP_${failure.kind.toUpperCase().replace('-', '_')}` as HttpClientError['code'];
+    super(code, failure.message, { cause: failure.cause });
+    this.phase = failure.phase;
+  }
+}
 
 /** Timeouts of the phases of one request, ms. */
 export interface PhaseTimeouts {
@@ -26,6 +69,8 @@ export interface HttpTarget {
   port: number;
   agent: http.Agent;
   timeouts: PhaseTimeouts;
+  /** The caller's error for a failure (default: an {@link HttpClientError}). */
+  errorOf?: (failure: HttpFailure) => Error;
 }
 
 export interface HttpCall {
@@ -58,15 +103,26 @@ export async function send(target: HttpTarget, call: HttpCall): Promise<HttpRepl
   }
 }
 
-class StaleSocketError extends Error {
-  constructor(readonly wrapped: SequoiaError) {
-    super(wrapped.message);
+/** A kept-alive socket the server had closed: retried once for a GET, else `wrapped` is thrown. */
+class StaleSocketError extends CamctlError {
+  constructor(readonly wrapped: Error) {
+    super('ERR_CAMCTL_HTTP_STALE_SOCKET', wrapped.message, { cause: wrapped });
   }
 }
 
+/** Errors this module made, told apart from the sockets' own (they pass through unchanged). */
+const made = new WeakSet<Error>();
+
 function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
   const { signal } = call;
-  if (signal?.aborted) return Promise.reject(abortError(call.path, signal.reason));
+  const failure = (kind: HttpFailure['kind'], phase: RequestPhase, message: string, extra: { cause?: unknown; timeoutMs?: number } = {}): Error => {
+    const f: HttpFailure = { kind, phase, message, method: call.method, path: call.path, host: target.host, port: target.port, ...extra };
+    const err = target.errorOf ? target.errorOf(f) : new HttpClientError(f);
+    made.add(err);
+    return err;
+  };
+  const abortError = (phase: RequestPhase, reason: unknown): Error => failure('aborted', phase, `request ${call.path} aborted`, { cause: reason });
+  if (signal?.aborted) return Promise.reject(abortError('connect', signal.reason));
   return new Promise<HttpReply>((resolve, reject) => {
     let phase: RequestPhase = 'connect';
     let timer: NodeJS.Timeout | undefined;
@@ -93,7 +149,7 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
       clearTimeout(timer);
       phase = p;
       timer = setTimeout(() => {
-        fail(new SequoiaError('TIMEOUT', `${p} timeout after ${ms} ms (${call.method} ${call.path})`, { phase: p, path: call.path }));
+        fail(failure('timeout', p, `${p} timeout after ${ms} ms (${call.method} ${call.path})`, { timeoutMs: ms }));
       }, ms);
     };
     const cleanup = (): void => {
@@ -114,7 +170,7 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
       res?.destroy(err);
       req.destroy();
     };
-    const onAbort = (): void => fail(abortError(call.path, signal?.reason));
+    const onAbort = (): void => fail(abortError(phase, signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
 
     req.on('socket', (socket) => {
@@ -130,20 +186,12 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
     req.on('error', (err: NodeJS.ErrnoException) => {
       if (settled && res) return; // reported through the body
       const code = err.code ?? '';
-      let mapped: SequoiaError;
-      if (err instanceof SequoiaError) mapped = err;
+      let mapped: Error;
+      if (made.has(err)) mapped = err;
       else if (UNREACHABLE_CODES.has(code) || (phase === 'connect' && code !== 'ECONNRESET')) {
-        mapped = new SequoiaError('UNREACHABLE', `camera unreachable at ${target.host}:${target.port} (${code || err.message})`, {
-          cause: err,
-          phase: 'connect',
-          path: call.path,
-        });
+        mapped = failure('unreachable', 'connect', `camera unreachable at ${target.host}:${target.port} (${code || err.message})`, { cause: err });
       } else {
-        mapped = new SequoiaError('CONNECTION_LOST', `connection lost during ${call.method} ${call.path} (${code || err.message})`, {
-          cause: err,
-          phase,
-          path: call.path,
-        });
+        mapped = failure('connection-lost', phase, `connection lost during ${call.method} ${call.path} (${code || err.message})`, { cause: err });
         if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') && !settled) {
           settled = true;
           cleanup();
@@ -171,9 +219,7 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
       response.on('close', () => {
         if (!response.complete && !guard.destroyed) {
           guard.destroy(
-            response.errored instanceof SequoiaError
-              ? response.errored
-              : new SequoiaError('CONNECTION_LOST', `connection lost while reading ${call.path}`, { phase: 'body', path: call.path }),
+            response.errored && made.has(response.errored) ? response.errored : failure('connection-lost', 'body', `connection lost while reading ${call.path}`),
           );
         }
         cleanup();
@@ -189,16 +235,15 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
   });
 }
 
-function abortError(path: string, reason: unknown): SequoiaError {
-  return new SequoiaError('ABORTED', `request ${path} aborted`, { cause: reason, path });
-}
-
-/** Reads a whole (small) body, bounded by `maxBytes`. */
-export async function readBody(reply: HttpReply, maxBytes: number, path: string): Promise<Buffer> {
+/**
+ * Reads a whole (small) reply body, bounded by `maxBytes`: over it, the body is dropped and
+ * `tooLarge(message)` thrown, before reading when Content-Length says so.
+ */
+export async function readReplyBody(reply: HttpReply, maxBytes: number, tooLarge: (message: string) => Error): Promise<Buffer> {
   const declared = Number(reply.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     reply.body.destroy();
-    throw new SequoiaError('REPLY_TOO_LARGE', `reply to ${path} is ${declared} bytes (limit ${maxBytes})`, { path });
+    throw tooLarge(`is ${declared} bytes (limit ${maxBytes})`);
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -206,7 +251,7 @@ export async function readBody(reply: HttpReply, maxBytes: number, path: string)
     total += chunk.length;
     if (total > maxBytes) {
       reply.body.destroy();
-      throw new SequoiaError('REPLY_TOO_LARGE', `reply to ${path} exceeds ${maxBytes} bytes`, { path });
+      throw tooLarge(`exceeds ${maxBytes} bytes`);
     }
     chunks.push(chunk);
   }

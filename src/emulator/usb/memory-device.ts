@@ -1,7 +1,7 @@
 /**
- * An in-memory USB PTP camera: a {@link UsbDeviceLike} whose device side is a
+ * An emulated USB PTP camera, in memory: a {@link UsbDeviceLike} whose device side is a
  * {@link PtpResponderCore} over a {@link PtpResponderBackend} (the emulated Sequoia or THETA), as
- * src/ptp/memory-transport.ts wires it, but through the bus the way a camera sees it: one PTP
+ * the tests' in-memory transport wires it, but through the bus the way a camera sees it: one PTP
  * interface (class 6/1/1) with bulk IN, bulk OUT and interrupt IN endpoints of real packet sizes,
  * transfers that end with a short or zero-length packet (memory-pipe.ts), the class requests
  * (Cancel, GetDeviceStatus, DeviceReset), and failures shaped as node-usb-rs reports them. This
@@ -30,14 +30,14 @@
  * const device = createMemoryUsbDevice(new SequoiaPtpBackend(seq), { vendorId: 0x19cf, productId: 0x0001 });
  * const client = await PtpUsbClient.open(device);
  */
-import { Resp } from '../codes.js';
-import { PtpReader, PtpWriter } from '../codec.js';
-import { PtpAbortError } from '../errors.js';
-import type { PtpResponderBackend } from '../backend.js';
-import { PtpResponderCore } from '../responder.js';
-import type { PtpCommand } from '../transport.js';
-import { PtpUsbParser, encodeDataHeader, encodeEventContainer, encodeResponseContainer, type UsbParsedItem } from './container.js';
-import { PTP_INTERFACE, UsbPtpRequest, type UsbConfigurationLike, type UsbControlSetup, type UsbDeviceLike, type UsbDirection, type UsbEndpointLike, type UsbInResult, type UsbOutResult } from './device.js';
+import { Resp } from '../../ptp/codes.js';
+import { PtpReader, PtpWriter } from '../../ptp/codec.js';
+import { PtpAbortError } from '../../ptp/errors.js';
+import type { PtpResponderBackend } from '../../ptp/backend.js';
+import { PtpResponderCore } from '../../ptp/responder.js';
+import type { PtpCommand } from '../../ptp/transport.js';
+import { PtpUsbParser, encodeDataHeader, encodeEventContainer, encodeResponseContainer, type UsbParsedItem } from '../../ptp/usb/container.js';
+import { PTP_INTERFACE, UsbPtpRequest, type UsbConfigurationLike, type UsbControlSetup, type UsbDeviceLike, type UsbDirection, type UsbEndpointLike, type UsbInResult, type UsbOutResult } from '../../ptp/usb/device.js';
 import { MemoryInPipe, type StallStyle } from './memory-pipe.js';
 
 export interface MemoryUsbDeviceOptions {
