@@ -1,44 +1,13 @@
 /**
  * Import rules per folder of src/ (docs/architecture.md, "Rules" and "The layers"), checked by
- * `npm run lint:layers` (part of `npm test`). The rules describe the target shape; imports that
- * today's tree still has and the rules already forbid are listed, pair by pair, in
- * KNOWN_LAYER_VIOLATIONS below — the only exceptions there are.
+ * `npm run lint:layers` (part of `npm test`), which also refuses import cycles between the
+ * top-level folders (scripts/check-layers.mjs).
  *
  * Type-only imports count (tsPreCompilationDeps): a layer that names another's types depends on it.
  */
 
 /** Folders whose code may wire devices, protocol faces and cameras together. */
 const WIRING = 'emulator|cli|dashboard';
-
-/**
- * Imports that break a rule below and are known to exist in today's tree: exact from → to file
- * pairs, each with the rule it breaks. They are reported as ignored, not as errors. The emulator
- * redesign (the Sequoia and THETA protocol faces moving from src/sequoia and src/osc into
- * src/emulator/{sequoia,theta}/, device models losing their wire-format types) removes them; once
- * it has, this list is empty and stays empty. Never add a pair to make a new import pass: fix the
- * import.
- */
-const KNOWN_LAYER_VIOLATIONS = [
-  // The Sequoia HTTP + WebSocket face still lives in src/sequoia/ and talks to the device model.
-  ['wire-format-imports-only-itself-ptp-util', 'src/sequoia/server.ts', 'src/devices/sequoia/device.ts'],
-  ['wire-format-imports-only-itself-ptp-util', 'src/sequoia/server.ts', 'src/devices/storage.ts'],
-  // The THETA OSC face still lives in src/osc/ and talks to the device model.
-  ['wire-format-imports-only-itself-ptp-util', 'src/osc/server.ts', 'src/devices/theta/catalog.ts'],
-  ['wire-format-imports-only-itself-ptp-util', 'src/osc/server.ts', 'src/devices/theta/device.ts'],
-  ['wire-format-imports-only-itself-ptp-util', 'src/osc/server.ts', 'src/devices/theta/errors.ts'],
-  ['wire-format-imports-only-itself-ptp-util', 'src/osc/commands.ts', 'src/devices/theta/catalog.ts'],
-  ['wire-format-imports-only-itself-ptp-util', 'src/osc/commands.ts', 'src/devices/theta/device.ts'],
-  ['wire-format-imports-only-itself-ptp-util', 'src/osc/commands.ts', 'src/devices/theta/errors.ts'],
-  ['wire-format-imports-only-itself-ptp-util', 'src/osc/commands.ts', 'src/devices/theta/firmware.ts'],
-  ['wire-format-imports-only-itself-ptp-util', 'src/osc/commands.ts', 'src/devices/theta/options.ts'],
-  // The Sequoia device model still speaks in the HTTP API's types.
-  ['devices-import-no-wire-format-no-emulator', 'src/devices/sequoia/calibration.ts', 'src/sequoia/types.ts'],
-  ['devices-import-no-wire-format-no-emulator', 'src/devices/sequoia/device.ts', 'src/sequoia/types.ts'],
-  ['devices-import-no-wire-format-no-emulator', 'src/devices/sequoia/persisted-state.ts', 'src/sequoia/types.ts'],
-  ['devices-import-no-wire-format-no-emulator', 'src/devices/sequoia/settings.ts', 'src/sequoia/types.ts'],
-  // A type-only cycle: CameraError names SetResult, and Camera's types name CameraErrorCode.
-  ['no-module-cycles', 'src/camera/errors.ts', 'src/camera/types.ts'],
-];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -113,9 +82,7 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
-    // Cycles between folders are checked by scripts/check-layers.mjs over the same cruise, with the
-    // known violations above left out: dependency-cruiser does not apply known violations to
-    // folder-scoped rules, and today's known violations alone form the folder cycles there are.
+    // Cycles between folders are checked by scripts/check-layers.mjs over the same cruise.
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
@@ -124,13 +91,5 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
-    knownViolations: KNOWN_LAYER_VIOLATIONS.map(([name, from, to]) => ({
-      type: name === 'no-module-cycles' ? 'cycle' : 'dependency',
-      from,
-      to,
-      rule: { name, severity: 'error' },
-      // dependency-cruiser matches a known cycle by the modules in it: here a cycle of two.
-      ...(name === 'no-module-cycles' ? { cycle: [{ name: to, dependencyTypes: [] }, { name: from, dependencyTypes: [] }] } : {}),
-    })),
   },
 };

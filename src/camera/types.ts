@@ -21,6 +21,7 @@
  *   await camera.close();
  * }
  */
+import type { CameraErrorCode } from './error-codes.js';
 
 /** A setting's value as it crosses the interface. */
 export type SettingValue = string | number | boolean;
@@ -304,6 +305,3 @@ export interface Camera<S extends SettingsMap = SettingsMap> {
   /** Closes connections and stops event streams. */
   close(): Promise<void>;
 }
-
-import type { CameraErrorCode } from './errors.js';
-export { CameraError, CameraSettingError, type CameraErrorCode } from './errors.js';

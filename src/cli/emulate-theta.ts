@@ -77,7 +77,8 @@ Examples:
         try {
           firmwareLevel(flags.firmware);
         } catch (err) {
-          throw new CliError(`--${(err as Error).message}`);
+          // "firmware: must read like 01.62 …" → "--firmware must read like 01.62 …"
+          throw new CliError(`--${(err as Error).message.replace(/^firmware: /, 'firmware ')}`);
         }
       }
       const { startThetaEmulator } = await import('../emulator/theta/emulator.js');

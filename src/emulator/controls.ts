@@ -14,6 +14,7 @@
 import type * as http from 'node:http';
 import { BodyIncompleteError, BodyTooLargeError, readBody, refuseConnectionReuse } from '../util/read-body.js';
 import type { EmulatedLink } from './link.js';
+import { CamctlError } from '../util/errors.js';
 
 /**
  * Applies a control's body; throws (any Error) to answer 400 with its message. What it returns is
@@ -22,8 +23,10 @@ import type { EmulatedLink } from './link.js';
 export type ControlAction = (body: Record<string, unknown>) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
 
 /** Thrown by a control that cannot act in this emulator's state: answered 409 with its message. */
-export class ControlUnavailable extends Error {
-  override readonly name = 'ControlUnavailable';
+export class ControlUnavailable extends CamctlError {
+  constructor(message: string) {
+    super('ERR_CAMCTL_EMULATOR_CONTROL_UNAVAILABLE', message);
+  }
 }
 
 export interface EmulatorControls {

@@ -22,6 +22,7 @@
  * flow.close();
  */
 import type { Clock, TimerHandle } from '../util/clock.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 /** The most one flow is granted per turn. */
 export const SLICE_BYTES = 16 * 1024;
@@ -103,7 +104,7 @@ export class FairTokenBucket {
   }
 
   private take(key: object, bytes: number): Promise<void> {
-    if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new RangeError(`bytes must be a number ≥ 0, got ${bytes}`);
+    if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new InvalidOptionError('bytes', `must be a number ≥ 0, got ${bytes}`);
     if (bytes === 0) return Promise.resolve();
     if (this.rateBytesPerSec === 0) {
       this.granted += bytes;
@@ -167,5 +168,5 @@ export class FairTokenBucket {
 }
 
 function checkRate(rate: number): void {
-  if (!(rate >= 0) || !Number.isFinite(rate)) throw new RangeError(`rate must be a number of bytes per second ≥ 0, got ${rate}`);
+  if (!(rate >= 0) || !Number.isFinite(rate)) throw new InvalidOptionError('rate', `must be a number of bytes per second ≥ 0, got ${rate}`);
 }

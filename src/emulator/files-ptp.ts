@@ -16,7 +16,8 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { statSync, type Stats } from 'node:fs';
 import { PtpAbortError } from '../ptp/errors.js';
-import type { PtpObjectContent } from '../ptp/backend.js';
+import { PtpDeviceError, type PtpObjectContent } from '../ptp/backend.js';
+import { Resp } from '../ptp/codes.js';
 
 /** Bytes per read; also the Data packet size the responder sends (1 MiB, gphoto2's blob size). */
 const BLOCK = 1024 * 1024;
@@ -131,7 +132,8 @@ export class PtpFileReader {
     let got = 0;
     while (got < n) {
       const { bytesRead } = await entry.fh.read(buf, got, n - got, pos + got);
-      if (bytesRead === 0) throw new RangeError(`file ended ${n - got} bytes early`);
+      // The file shrank under the transfer (deleted or rewritten meanwhile): the transfer cannot complete.
+      if (bytesRead === 0) throw new PtpDeviceError(Resp.IncompleteTransfer, `file ended ${n - got} bytes early`);
       got += bytesRead;
     }
     return buf;

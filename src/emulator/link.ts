@@ -18,6 +18,7 @@ import type { Socket } from 'node:net';
 import { RealClock, type Clock } from '../util/clock.js';
 import { pauseZeroCopyWhile } from '../util/zero-copy.js';
 import { FairTokenBucket, SLICE_BYTES, type BucketFlow } from './fair-bucket.js';
+import { InvalidOptionError } from '../util/errors.js';
 
 /** An emulated radio link's settings, as `POST /_emulator/link` takes them (any subset). */
 export interface LinkOptions {
@@ -45,13 +46,13 @@ const LINK_KEYS = ['latencyMs', 'bandwidthBytesPerSec', 'perConnectionBytesPerSe
 export function validateLink(input: Record<string, unknown>, current: LinkOptions): LinkOptions {
   const next = { ...current };
   for (const key of Object.keys(input)) {
-    if (!(LINK_KEYS as readonly string[]).includes(key) && input[key] !== undefined) throw new RangeError(`unknown link setting ${JSON.stringify(key)} (known: ${LINK_KEYS.join(', ')})`);
+    if (!(LINK_KEYS as readonly string[]).includes(key) && input[key] !== undefined) throw new InvalidOptionError(key, `unknown link setting (known: ${LINK_KEYS.join(', ')})`);
   }
   for (const key of LINK_KEYS) {
     const v = input[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${key} must be a number ≥ 0`);
-    if (key === 'latencyMs' && v > 60_000) throw new RangeError('latencyMs must be at most 60000');
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InvalidOptionError(key, 'must be a number ≥ 0');
+    if (key === 'latencyMs' && v > 60_000) throw new InvalidOptionError('latencyMs', 'must be at most 60000');
     next[key] = v;
   }
   return next;

@@ -92,21 +92,21 @@ describe('PannableJpeg', () => {
   it('a shorter frame height crops the last MCU row (4000×3000 from a 3008-high tile)', async () => {
     const out = panned(pan444, 1, 1, H - 5);
     expect((await sharp(out).metadata()).height).toBe(H - 5);
-    expect(() => pan444.headerSegments(H - 8)).toThrow(expect.objectContaining({ code: 'IMAGE_BAD_REQUEST' }));
-    expect(() => pan444.headerSegments(H + 1)).toThrow(expect.objectContaining({ code: 'IMAGE_BAD_REQUEST' }));
+    expect(() => pan444.headerSegments(H - 8)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST' }));
+    expect(() => pan444.headerSegments(H + 1)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST' }));
   });
 
   it('serializes and comes back identical; corrupt bytes are refused', () => {
     const bytes = pan444.serialize();
     const back = PannableJpeg.deserialize(bytes);
     expect(back.assemble(2, 3).equals(pan444.assemble(2, 3))).toBe(true);
-    expect(() => PannableJpeg.deserialize(bytes.subarray(0, bytes.length - 1))).toThrow(expect.objectContaining({ code: 'IMAGE_JPEG_FORMAT' }));
-    expect(() => PannableJpeg.deserialize(Buffer.from('not a tile at all'))).toThrow(expect.objectContaining({ code: 'IMAGE_JPEG_FORMAT' }));
+    expect(() => PannableJpeg.deserialize(bytes.subarray(0, bytes.length - 1))).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
+    expect(() => PannableJpeg.deserialize(Buffer.from('not a tile at all'))).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
   });
 
   it('refuses progressive JPEGs and files that already have restart intervals', async () => {
     const progressive = await sharp(testPicture(), { raw: { width: W, height: H, channels: 3 } }).jpeg({ progressive: true }).toBuffer();
-    expect(() => PannableJpeg.fromJpeg(progressive)).toThrow(expect.objectContaining({ code: 'IMAGE_JPEG_FORMAT' }));
+    expect(() => PannableJpeg.fromJpeg(progressive)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
     expect(() => PannableJpeg.fromJpeg(panned(pan444, 0, 0))).toThrow(/restart interval/);
   });
 });
@@ -127,8 +127,8 @@ describe('JPEG segments', () => {
     ['truncated header', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00])],
     ['segment overrunning the file', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x10, 0x00, 0x01])],
     ['no scan', Buffer.from([0xff, 0xd8, 0xff, 0xd9])],
-  ])('%s → IMAGE_JPEG_FORMAT', (_, bytes) => {
-    expect(() => parseJpeg(bytes)).toThrow(expect.objectContaining({ code: 'IMAGE_JPEG_FORMAT' }));
+  ])('%s → ERR_CAMCTL_IMAGE_JPEG_FORMAT', (_, bytes) => {
+    expect(() => parseJpeg(bytes)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
   });
 
   it('a scan with no EOI is refused', () => {
@@ -136,6 +136,6 @@ describe('JPEG segments', () => {
   });
 
   it('segments over 64 KiB are refused', () => {
-    expect(() => encodeSegment(0xe1, new Uint8Array(70_000))).toThrow(expect.objectContaining({ code: 'IMAGE_JPEG_FORMAT' }));
+    expect(() => encodeSegment(0xe1, new Uint8Array(70_000))).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
   });
 });

@@ -49,12 +49,12 @@ describe('IrradianceList', () => {
     ['not base64', '!!!!'],
     ['not whole records', Buffer.alloc(27).toString('base64')],
   ])('%s → IMAGE_BAD_RECORDS', (_, text) => {
-    expect(() => decodeIrradianceList(text)).toThrow(expect.objectContaining({ code: 'IMAGE_BAD_RECORDS' }));
+    expect(() => decodeIrradianceList(text)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_RECORDS' }));
   });
 
   it('refuses values a record cannot hold', () => {
     const ok = { timestampUs: 1n, ch0: 1, ch1: 1, gainIndex: 1, integrationMs: 100, yaw: 0, pitch: 0, roll: 0 };
-    expect(() => encodeIrradianceList([{ ...ok, ch0: 65536 }])).toThrow(expect.objectContaining({ code: 'IMAGE_BAD_RECORDS' }));
+    expect(() => encodeIrradianceList([{ ...ok, ch0: 65536 }])).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_RECORDS' }));
     expect(() => encodeIrradianceList([{ ...ok, integrationMs: 1.5 }])).toThrow(/integrationMs/);
     expect(() => encodeIrradianceList([{ ...ok, timestampUs: -1n }])).toThrow(/timestamp/);
   });

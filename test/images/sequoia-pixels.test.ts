@@ -224,9 +224,9 @@ describe('bad requests', () => {
     ['a latitude of 91°', { gps: { fix: true, lat: 91, lon: 0, altitude: 0 } }],
     ['a non-ASCII serial', { serialNumber: 'PI04ö' }],
   ];
-  it.each(cases)('%s → ImageError IMAGE_BAD_REQUEST', async (_, override) => {
+  it.each(cases)('%s → ImageError ERR_CAMCTL_IMAGE_BAD_REQUEST', async (_, override) => {
     const req = { ...fixtureLikeRequest(override.band ?? 'NIR'), ...override };
-    await expect(renderSequoiaImage(req)).rejects.toMatchObject({ name: 'ImageError', code: 'IMAGE_BAD_REQUEST' });
+    await expect(renderSequoiaImage(req)).rejects.toMatchObject({ name: 'ImageError', code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST' });
     await expect(renderSequoiaThumbnail(req)).rejects.toBeInstanceOf(ImageError);
   });
 });

@@ -116,7 +116,7 @@ describe('encodeTiffStructure', () => {
 
   it('refuses what cannot be encoded', () => {
     expect(() => encodeTiffStructure([{ tag: 1, value: short(70000) }], { littleEndian: true })).toThrow(
-      expect.objectContaining({ code: 'IMAGE_TIFF_ENCODE' }),
+      expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_TIFF_ENCODE' }),
     );
     expect(() => encodeTiffStructure([{ tag: 1, value: short(1) }, { tag: 1, value: short(2) }], { littleEndian: true })).toThrow(/duplicate/);
     expect(() => encodeTiffStructure([{ tag: 1, value: srational([2 ** 31, 1]) }], { littleEndian: false })).toThrow(/SRATIONAL/);

@@ -125,9 +125,9 @@ describe('error codes', () => {
   it('the device refusal and the OSC error each have a stable code, the reason or camera code apart', () => {
     const e = new ThetaDeviceError('canceled', 'shooting is canceled.');
     expect(e).toBeInstanceOf(CamctlError);
-    expect([e.code, e.reason, e.name]).toEqual(['ERR_THETA_DEVICE', 'canceled', 'ThetaDeviceError']);
+    expect([e.code, e.reason, e.name]).toEqual(['ERR_CAMCTL_THETA_DEVICE', 'canceled', 'ThetaDeviceError']);
     const o = new OscCommandError('canceledShooting', 'shooting is canceled.');
     expect(o).toBeInstanceOf(CamctlError);
-    expect([o.code, o.oscCode, o.name]).toEqual(['ERR_OSC_COMMAND', 'canceledShooting', 'OscCommandError']);
+    expect([o.code, o.oscCode, o.name]).toEqual(['ERR_CAMCTL_OSC_COMMAND', 'canceledShooting', 'OscCommandError']);
   });
 });

@@ -60,7 +60,7 @@ describe('THETA device refusals', () => {
     await job.finished;
     expect(job.state).toBe('failed');
     expect(job.error).toBeInstanceOf(CamctlError);
-    expect([job.error?.code, job.error?.reason]).toEqual(['ERR_THETA_DEVICE', 'canceled']);
+    expect([job.error?.code, job.error?.reason]).toEqual(['ERR_CAMCTL_THETA_DEVICE', 'canceled']);
     // Nothing runs now: stopping is a refusal, a self-timer stop an outcome the faces judge.
     expect(theta.stopSelfTimer()).toBe(false);
     expect(await refusal(() => theta.stopCapture())).toBe('nothing-running');

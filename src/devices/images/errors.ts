@@ -1,24 +1,22 @@
+import { CamctlError } from '../../util/errors.js';
 /**
  * Errors of the image writers. Bad requests (a resolution the camera does not have, a truncated
  * IrradianceList) and malformed inputs to our own codecs end here, with a stable `code`.
  */
 export type ImageErrorCode =
   /** A request field out of the camera's range (resolution, bit depth, band). */
-  | 'IMAGE_BAD_REQUEST'
+  | 'ERR_CAMCTL_IMAGE_BAD_REQUEST'
   /** A TIFF structure that cannot be encoded (value too large, unknown type). */
-  | 'IMAGE_TIFF_ENCODE'
+  | 'ERR_CAMCTL_IMAGE_TIFF_ENCODE'
   /** JPEG bytes our segment parser or scan transcoder cannot read. */
-  | 'IMAGE_JPEG_FORMAT'
+  | 'ERR_CAMCTL_IMAGE_JPEG_FORMAT'
   /** An IrradianceList / IMU blob that is not whole records of base64. */
-  | 'IMAGE_BAD_RECORDS';
+  | 'ERR_CAMCTL_IMAGE_BAD_RECORDS';
 
-export class ImageError extends Error {
-  constructor(
-    readonly code: ImageErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ImageError';
+export class ImageError extends CamctlError {
+  declare readonly code: ImageErrorCode;
+
+  constructor(code: ImageErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
   }
 }

@@ -40,7 +40,7 @@ interface HuffTable {
 const SERIAL_MAGIC = Buffer.from('CAMPJPG1', 'latin1');
 
 function fail(message: string): never {
-  throw new ImageError('IMAGE_JPEG_FORMAT', message);
+  throw new ImageError('ERR_CAMCTL_IMAGE_JPEG_FORMAT', message);
 }
 
 function parseHuffmanTables(segments: readonly JpegSegment[]): Map<number, HuffTable> {
@@ -341,7 +341,7 @@ export class PannableJpeg {
     return Buffer.concat([SERIAL_MAGIC, lengths, header, offsets, this.data]);
   }
 
-  /** Inverse of serialize(); checks the structure and throws IMAGE_JPEG_FORMAT when it is off. */
+  /** Inverse of serialize(); checks the structure and throws ERR_CAMCTL_IMAGE_JPEG_FORMAT when it is off. */
   static deserialize(buf: Buffer): PannableJpeg {
     if (buf.length < 16 || !buf.subarray(0, 8).equals(SERIAL_MAGIC)) fail('not a serialized PannableJpeg');
     const headerLength = buf.readUInt32LE(8);
@@ -362,7 +362,7 @@ export class PannableJpeg {
     try {
       h = JSON.parse(buf.subarray(16, 16 + headerLength).toString('utf8')) as typeof h;
     } catch (cause) {
-      throw new ImageError('IMAGE_JPEG_FORMAT', 'corrupt PannableJpeg header', { cause });
+      throw new ImageError('ERR_CAMCTL_IMAGE_JPEG_FORMAT', 'corrupt PannableJpeg header', { cause });
     }
     const offsets = new Uint32Array(count);
     for (let i = 0; i < count; i++) offsets[i] = buf.readUInt32LE(16 + headerLength + 4 * i);
@@ -382,7 +382,7 @@ export class PannableJpeg {
    */
   headerSegments(height = this.height): { tables: JpegSegment[]; sos: JpegSegment } {
     if (height > this.mcuRows * this.mcuHeight || height <= (this.mcuRows - 1) * this.mcuHeight) {
-      throw new ImageError('IMAGE_BAD_REQUEST', `height ${height} does not fit ${this.mcuRows} MCU rows`);
+      throw new ImageError('ERR_CAMCTL_IMAGE_BAD_REQUEST', `height ${height} does not fit ${this.mcuRows} MCU rows`);
     }
     const tables = this.tables.map((s) => {
       if (s.marker !== SOF0) return s;

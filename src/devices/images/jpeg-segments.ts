@@ -43,7 +43,7 @@ export interface ParsedJpeg {
 }
 
 function fail(message: string): never {
-  throw new ImageError('IMAGE_JPEG_FORMAT', message);
+  throw new ImageError('ERR_CAMCTL_IMAGE_JPEG_FORMAT', message);
 }
 
 /** Splits a single-scan JPEG. Progressive files (several scans) are refused. */

@@ -35,13 +35,13 @@ export const IMU_RECORD_SIZE = 24;
 
 function checkU16(n: number, what: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 0xffff) {
-    throw new ImageError('IMAGE_BAD_RECORDS', `${what} must be an integer 0..65535, got ${n}`);
+    throw new ImageError('ERR_CAMCTL_IMAGE_BAD_RECORDS', `${what} must be an integer 0..65535, got ${n}`);
   }
   return n;
 }
 
 function checkTimestamp(t: bigint): bigint {
-  if (t < 0n || t > 0xffffffffffffffffn) throw new ImageError('IMAGE_BAD_RECORDS', `timestamp ${t} out of u64 range`);
+  if (t < 0n || t > 0xffffffffffffffffn) throw new ImageError('ERR_CAMCTL_IMAGE_BAD_RECORDS', `timestamp ${t} out of u64 range`);
   return t;
 }
 
@@ -74,11 +74,11 @@ function decodeBase64Records(b64: string, size: number, what: string): Buffer {
   // surrounding newlines; whitespace is not part of the data.
   const text = b64.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
-    throw new ImageError('IMAGE_BAD_RECORDS', `${what} is not base64`);
+    throw new ImageError('ERR_CAMCTL_IMAGE_BAD_RECORDS', `${what} is not base64`);
   }
   const b = Buffer.from(text, 'base64');
   if (b.length % size !== 0) {
-    throw new ImageError('IMAGE_BAD_RECORDS', `${what} holds ${b.length} bytes, not whole ${size}-byte records`);
+    throw new ImageError('ERR_CAMCTL_IMAGE_BAD_RECORDS', `${what} holds ${b.length} bytes, not whole ${size}-byte records`);
   }
   return b;
 }

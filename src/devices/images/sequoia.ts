@@ -96,7 +96,7 @@ const MONO_BANDS: readonly string[] = ['GRE', 'RED', 'REG', 'NIR'];
 export const THUMBNAIL_SIZE = { width: 160, height: 120 } as const;
 
 function bad(message: string): never {
-  throw new ImageError('IMAGE_BAD_REQUEST', message);
+  throw new ImageError('ERR_CAMCTL_IMAGE_BAD_REQUEST', message);
 }
 
 function checkRequest(req: SequoiaImageRequest): void {
@@ -389,7 +389,7 @@ async function renderRgb(req: SequoiaImageRequest): Promise<Buffer> {
 
 /**
  * The whole file for one band of one capture: a 16-bit TIFF for GRE/RED/REG/NIR, a JPEG for RGB.
- * Throws ImageError IMAGE_BAD_REQUEST for a resolution, bit depth or field the camera cannot have.
+ * Throws ImageError ERR_CAMCTL_IMAGE_BAD_REQUEST for a resolution, bit depth or field the camera cannot have.
  */
 export async function renderSequoiaImage(req: SequoiaImageRequest): Promise<Buffer> {
   checkRequest(req);

@@ -59,7 +59,7 @@ export interface ThetaGps {
 
 /** An exposure time as the camera writes it: 1/n below a second, tenths above. */
 function exposureRational(t: number): readonly [number, number] {
-  if (!(t > 0)) throw new ImageError('IMAGE_BAD_REQUEST', `exposure time must be positive, got ${t}`);
+  if (!(t > 0)) throw new ImageError('ERR_CAMCTL_IMAGE_BAD_REQUEST', `exposure time must be positive, got ${t}`);
   return t < 1 ? [1, Math.round(1 / t)] : [Math.round(t * 10), 10];
 }
 

@@ -10,6 +10,7 @@
  * with all samples in a single chunk. The file is produced as a stream, never held in memory.
  */
 import { Readable } from 'node:stream';
+import { InvalidOptionError } from '../../util/errors.js';
 
 export interface Mp4VideoOptions {
   width: number;
@@ -136,8 +137,8 @@ function header(o: Mp4VideoOptions, sizes: number[], mdatPayload: number): { hea
  *   timescale: 30000, frameDuration: 1001, frameCount: 300, frames }));
  */
 export function mjpegMp4(o: Mp4VideoOptions): Readable {
-  if (o.frames.length === 0) throw new RangeError('an MP4 needs at least one distinct frame');
-  if (!(o.frameCount > 0)) throw new RangeError('an MP4 needs at least one frame');
+  if (o.frames.length === 0) throw new InvalidOptionError('frames', 'an MP4 needs at least one distinct frame');
+  if (!(o.frameCount > 0)) throw new InvalidOptionError('frameCount', 'an MP4 needs at least one frame');
   const sizes = Array.from({ length: o.frameCount }, (_, i) => o.frames[i % o.frames.length]!.length);
   const payload = sizes.reduce((a, b) => a + b, 0);
   const { head, mdatHeader } = header(o, sizes, payload);

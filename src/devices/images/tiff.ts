@@ -130,7 +130,7 @@ function sorted(ifd: TiffIfd): TiffEntry[] {
   const out = [...ifd].sort((a, b) => a.tag - b.tag);
   for (let i = 1; i < out.length; i++) {
     if (out[i]!.tag === out[i - 1]!.tag) {
-      throw new ImageError('IMAGE_TIFF_ENCODE', `duplicate TIFF tag 0x${out[i]!.tag.toString(16)}`);
+      throw new ImageError('ERR_CAMCTL_IMAGE_TIFF_ENCODE', `duplicate TIFF tag 0x${out[i]!.tag.toString(16)}`);
     }
   }
   return out;
@@ -150,7 +150,7 @@ function measure(ifd: TiffIfd): number {
 
 function checkWord(n: number, max: number, what: string): void {
   if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new ImageError('IMAGE_TIFF_ENCODE', `${what} value ${n} out of range`);
+    throw new ImageError('ERR_CAMCTL_IMAGE_TIFF_ENCODE', `${what} value ${n} out of range`);
   }
 }
 
@@ -217,7 +217,7 @@ function writeValue(dv: OffsetView, at: number, v: PlainValue, le: boolean): voi
     case 'srational':
       v.values.forEach(([n, d], i) => {
         if (!Number.isInteger(n) || !Number.isInteger(d) || Math.abs(n) > 0x7fffffff || Math.abs(d) > 0x7fffffff) {
-          throw new ImageError('IMAGE_TIFF_ENCODE', `SRATIONAL value ${n}/${d} out of range`);
+          throw new ImageError('ERR_CAMCTL_IMAGE_TIFF_ENCODE', `SRATIONAL value ${n}/${d} out of range`);
         }
         dv.setInt32(at + 8 * i, n, le);
         dv.setInt32(at + 8 * i + 4, d, le);
@@ -272,7 +272,7 @@ function writeIfd(dv: OffsetView, offset: number, ifd: TiffIfd, le: boolean, nex
       dv.setUint32(at + 8, data, le);
       copyBytes(dv, data, v.header);
       // The header keeps the directory on a word boundary only if it is of even length.
-      if (v.header.length & 1) throw new ImageError('IMAGE_TIFF_ENCODE', 'maker note header must be of even length');
+      if (v.header.length & 1) throw new ImageError('ERR_CAMCTL_IMAGE_TIFF_ENCODE', 'maker note header must be of even length');
       writeIfd(dv, data + v.header.length, v.ifd, le);
       data += even(size);
       return;
@@ -298,7 +298,7 @@ function writeIfd(dv: OffsetView, offset: number, ifd: TiffIfd, le: boolean, nex
  * (e.g. after the image strip). Returns only the bytes from `ifdOffset` on.
  */
 export function encodeIfdBlock(ifd0: TiffIfd, ifdOffset: number, options: TiffEncodeOptions): Buffer {
-  if (ifdOffset % 2 !== 0) throw new ImageError('IMAGE_TIFF_ENCODE', 'IFD offset must be even');
+  if (ifdOffset % 2 !== 0) throw new ImageError('ERR_CAMCTL_IMAGE_TIFF_ENCODE', 'IFD offset must be even');
   // Offsets inside a TIFF count from its header; this block starts at ifdOffset, so the view is
   // told where it sits and subtracts that on every write.
   const out = Buffer.alloc(even(measure(ifd0)));

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../../util/errors.js';
 /**
  * A least-recently-used cache of file bytes with a byte budget. The THETA's files never change once
  * written (the storage renames complete files into place), so a cached copy is valid until the file
@@ -14,7 +15,7 @@ export class ByteCache {
     /** Larger items are not cached. */
     readonly maxItemBytes: number,
   ) {
-    if (!(maxBytes >= 0) || !(maxItemBytes >= 0)) throw new RangeError('cache sizes must be non-negative');
+    if (!(maxBytes >= 0) || !(maxItemBytes >= 0)) throw new InvalidOptionError(maxBytes >= 0 ? 'maxItemBytes' : 'maxBytes', 'cache sizes must be non-negative');
   }
 
   get(key: string): Buffer | undefined {

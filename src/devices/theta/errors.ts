@@ -43,6 +43,6 @@ export class ThetaDeviceError extends CamctlError {
     message: string,
     options: { cause?: unknown } = {},
   ) {
-    super('ERR_THETA_DEVICE', message, options);
+    super('ERR_CAMCTL_THETA_DEVICE', message, options);
   }
 }

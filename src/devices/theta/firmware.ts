@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../../util/errors.js';
 /**
  * What a THETA S firmware version can do, as RICOH's theta-api-specs date the S's features
  * (theta-web-api-v2.0/options.md, protocols/info.md, protocols/state.md, commands/*.md):
@@ -21,7 +22,7 @@ export function firmwareLevel(version: string): number {
   const m = /^(\d{2})\.(\d{2})$/.exec(version);
   const level = m ? Number(m[1]) * 100 + Number(m[2]) : NaN;
   if (!(level >= 111)) {
-    throw new RangeError(`firmware must read like 01.62 (${OLDEST_FIRMWARE} or later), got ${JSON.stringify(version)}`);
+    throw new InvalidOptionError('firmware', `must read like 01.62 (${OLDEST_FIRMWARE} or later), got ${JSON.stringify(version)}`);
   }
   return level;
 }

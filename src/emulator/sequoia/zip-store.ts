@@ -19,6 +19,7 @@ import { finished } from 'node:stream/promises';
 import { BufferPool } from '../../util/buffer-pool.js';
 import { openFileToSend, READ_BUFFERS, READ_CHUNK_BYTES, type ReadableFile } from '../../util/send-file.js';
 import { sendFileToSocket } from '../../util/zero-copy.js';
+import { CamctlError } from '../../util/errors.js';
 
 export interface ZipEntry {
   /** Name inside the archive, e.g. `0001/IMG_180413_080000_0000_RGB.JPG` (UTF-8). */
@@ -31,11 +32,10 @@ export interface ZipEntry {
   crc32?: number;
 }
 
-export class ZipStreamError extends Error {
-  readonly code = 'ZIP_STREAM';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ZipStreamError';
+/** A folder could not be streamed as a zip (a file changed or vanished under it). */
+export class ZipStreamError extends CamctlError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('ERR_CAMCTL_EMULATOR_ZIP_STREAM', message, options);
   }
 }
 

@@ -15,7 +15,7 @@ export class OscCommandError extends CamctlError {
     message: string,
     options: { cause?: unknown } = {},
   ) {
-    super('ERR_OSC_COMMAND', message, options);
+    super('ERR_CAMCTL_OSC_COMMAND', message, options);
   }
 }
 
