@@ -1,13 +1,14 @@
 /**
  * What a picture says about itself: the EXIF, GPS and XMP a Sequoia or a THETA writes into its
  * files, read with exifr into one typed object — capture time, position, exposure, the Sequoia's
- * band and sunshine-sensor irradiance, the THETA's GPano (photo sphere) fields. One reader for
- * every caller: `camctl exif` (a local file or a camera file), and `camctl sync --to s3://`, which
- * reads the first bytes of a file while streaming it (see {@link readPictureMetadata}).
+ * band, attitude and sunshine-sensor irradiance, the THETA's GPano (photo sphere) fields. One
+ * reader for every caller: `camctl exif` (a local file or a camera file), `camctl sync --to s3://`,
+ * which reads the first bytes of a file while streaming it (see {@link readPictureMetadata}), and
+ * the dashboard viewer's details panel, which reads the copy its image cache already holds.
  *
  * Where the tags come from: EXIF 2.3 (CIPA DC-008) for IFD0, the EXIF and GPS directories;
  * Parrot's Sequoia documentation for the XMP `Camera:` namespace (BandName, CentralWavelength,
- * IrradianceList — 28-byte little-endian records of the sunshine sensor); Google's Photo Sphere
+ * WavelengthFWHM, Yaw/Pitch/Roll, IrradianceList — 28-byte little-endian records of the sunshine sensor); Google's Photo Sphere
  * XMP metadata for `GPano:`.
  *
  * @example
@@ -23,6 +24,13 @@ export interface PictureGps {
   lat: number;
   lon: number;
   alt?: number;
+}
+
+/** Which way the imager pointed when the picture was taken, degrees (Sequoia XMP `Camera:Yaw/Pitch/Roll`). */
+export interface PictureAttitude {
+  yaw: number;
+  pitch: number;
+  roll: number;
 }
 
 /** The Sequoia's sunshine sensor around a mono band's exposure: its last sample, raw counts. */
@@ -68,6 +76,9 @@ export interface PictureMetadata {
   band?: string;
   /** Sequoia mono bands: centre of the band's filter, nm. */
   centralWavelength?: number;
+  /** Sequoia mono bands: width of the band's filter at half its maximum (FWHM), nm. */
+  wavelengthFwhm?: number;
+  attitude?: PictureAttitude;
   irradiance?: PictureIrradiance;
   /** THETA: the photo-sphere fields of the GPano XMP namespace, by their names (ProjectionType, PoseHeadingDegrees…). */
   panorama?: Record<string, string | number | boolean>;
@@ -184,6 +195,9 @@ export function pictureMetadataOf(s: Segments): PictureMetadata {
   if (Array.isArray(band)) set('band', band.length === 3 ? 'RGB' : band.join(','));
   else set('band', text(band));
   set('centralWavelength', num(cam.CentralWavelength));
+  set('wavelengthFwhm', num(cam.WavelengthFWHM));
+  const [yaw, pitch, roll] = [num(cam.Yaw), num(cam.Pitch), num(cam.Roll)];
+  if (yaw !== undefined && pitch !== undefined && roll !== undefined) m.attitude = { yaw, pitch, roll };
   set('irradiance', irradianceOf(cam));
   const panorama: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(pano)) {

@@ -1,13 +1,15 @@
 /**
  * `camctl capture [--download DIR]` takes one picture (single mode) and, with --download, fetches
  * each of its files as soon as the camera has written it into DIR/<medium>/<folder>/, printing
- * local paths (a same-named local file is never taken for it — see download-choices.ts).
+ * local paths (a same-named local file is never taken for it — see download-choices.ts), with the
+ * choices of `camctl get` and `camctl watch --download`: --band/--type (file-selection.ts),
+ * --filename (filename-pattern.ts), --hook-script (hook-script.ts), --new/--skip-existing/--overwrite.
  * `camctl capture start|stop` drives the continuous modes (timelapse, GPS distance, overlap).
  */
 import type { Command } from 'commander';
 import type { Camera, RemoteFile } from '../camera/types.js';
 import { CliError } from './errors.js';
-import { interruptSignal, output, withCamera } from './context.js';
+import { interruptSignal, note, output, withCamera } from './context.js';
 import {
   addDownloadChoices,
   CONFLICT_HINT,
@@ -19,8 +21,10 @@ import {
   type DownloadChoiceOptions,
   type FileReport,
 } from './download-choices.js';
+import { addFileSelection, BAND_TYPE_HELP, type FileSelectionOptions } from './file-selection.js';
+import { FILENAME_HELP } from './filename-pattern.js';
 import { humanSize, table } from './format.js';
-import { createProgress } from './progress.js';
+import { createProgress, fileProgress } from './progress.js';
 
 /** The Sequoia's answer to a stop with nothing running, used for every camera. */
 const NOT_RUNNING = 'Capture is not running';
@@ -35,32 +39,53 @@ async function runningCapture(camera: Camera): Promise<string | undefined> {
   }
 }
 
+interface CaptureOptions extends DownloadChoiceOptions, FileSelectionOptions {
+  download?: string;
+  wait: string;
+  filename?: string;
+  hookScript?: string;
+}
+
 export function register(program: Command): void {
   const capture = program
     .command('capture')
     .description('take a picture (single mode); "capture start|stop" for timelapse/GPS/overlap modes')
     .option('-d, --download <dir>', 'download the picture\'s files into DIR/<medium>/<folder>/ as they appear')
-    .option('--wait <seconds>', 'longest wait for the picture to be written', '60');
-  addDownloadChoices(capture)
+    .option('--wait <seconds>', 'longest wait for the picture to be written', '60')
+    .option('--filename <pattern>', 'with --download: local names under DIR, gphoto2\'s patterns (%f %C %n %F %Y%m%d-%H%M%S)')
+    .option('--hook-script <file>', 'with --download: run FILE after each file is written (ACTION=download, ARGUMENT=local path)');
+  addFileSelection(addDownloadChoices(capture), { range: false })
     .addHelpText(
       'after',
       `
 With --download:${DOWNLOAD_CHOICES_HELP.replace(/^\n/, '\n')}
+${BAND_TYPE_HELP}
+${FILENAME_HELP}
 
 Examples:
   camctl capture                               one shot, prints the files
   camctl capture --download ./shots            one shot, files downloaded as they are written
                                                (./shots/internal/0003/IMG_…_RGB.JPG)
+  camctl capture --download ./shots --band nir,red --filename '%Y%m%d/%H%M%S_%f.%C'
+  camctl capture --download ./shots --hook-script ./process.sh   runs ./process.sh for every file
   camctl config set capture_mode=timelapse timelapse_param=2 && camctl capture start
   camctl capture stop`,
     )
-    .action(async (opts: { download?: string; wait: string } & DownloadChoiceOptions, cmd: Command) => {
+    .action(async (opts: CaptureOptions, cmd: Command) => {
       const waitS = Number(opts.wait);
+      if (opts.download === undefined && (opts.filename !== undefined || opts.hookScript !== undefined || opts.band !== undefined || opts.type !== undefined || opts.new || opts.skipExisting || opts.overwrite)) {
+        throw new CliError('--filename, --hook-script, --band, --type, --new, --skip-existing and --overwrite go with --download DIR', 2);
+      }
       await withCamera(cmd, async (camera, g) => {
         const { CameraError } = await import('../camera/errors.js');
         if (!(waitS > 0)) throw new CameraError('BAD_VALUE', `--wait must be a positive number of seconds`);
         const choices = downloadChoices(opts);
+        const { FileSelection } = await import('./file-selection.js');
+        const { FilenamePattern } = await import('./filename-pattern.js');
+        const selection = new FileSelection(opts);
+        const pattern = opts.filename !== undefined ? new FilenamePattern(opts.filename) : undefined;
         const { signal, dispose } = interruptSignal();
+        let hook: import('./hook-script.js').HookScript | undefined;
         try {
           const downloads: Array<Promise<FileReport>> = [];
           const progress = await createProgress(g, 'capture');
@@ -72,20 +97,39 @@ Examples:
             const { fetchVerified } = await import('../camera/fetch.js');
             const { cameraIdentity, DownloadLedger } = await import('../camera/download-record.js');
             const { localPathFor } = await import('../camera/sync.js');
+            const { HookScript } = await import('./hook-script.js');
+            // Before the shot: a hook script whose init fails stops camctl before a picture is taken.
+            hook = opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
             // Asked before the shot: the record names the camera each file came from.
             const ledger = new DownloadLedger(await cameraIdentity(camera, signal));
+            /** Camera file → the local file it is written to (two files of the shot never share one). */
+            const seen = new Map<string, string>();
+            const localFor = async (f: RemoteFile): Promise<string> => {
+              if (!pattern) return localPathFor(dir, f.path);
+              // %n is the file's number in its folder, as camctl get and gphoto2 count it.
+              const folder = f.path.slice(0, f.path.lastIndexOf('/'));
+              const at = pattern.usesNumber ? (await camera.list(folder, { signal })).filter((e) => e.kind === 'file').findIndex((e) => e.path === f.path) : -1;
+              return pattern.localPath(dir, { path: f.path, name: f.name, number: at >= 0 ? at + 1 : undefined, time: f.time });
+            };
             onFile = (f: RemoteFile): void => {
-              const bar = progress.file(f.name, f.size);
+              if (!selection.matches(f, undefined)) return;
               totalBytes += f.size;
               progress.total(totalBytes);
               const download = (async () => {
-                const r = await fetchVerified(camera, f, localPathFor(dir, f.path), { ledger, ...choices, signal, onProgress: (p) => bar.update(p.bytes) });
+                const local = await localFor(f);
+                const before = seen.get(local);
+                if (before !== undefined) {
+                  throw new CliError(`--filename ${JSON.stringify(opts.filename)} gives ${local} for both ${before} and ${f.path}; add %f or %n to tell them apart (${f.path} was not downloaded)`, 2);
+                }
+                seen.set(local, f.path);
+                const bar = fileProgress(progress, f.name, f.size);
+                const r = await fetchVerified(camera, f, local, { ledger, ...choices, signal, onProgress: bar.onProgress });
                 bar.done();
-                progress.add(r.transferred);
                 if (r.reason === 'conflict') {
                   conflicts++;
                   if (!g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
                 } else if (!g.json) progress.print(r.reason === null ? r.file : humanLine(r));
+                if (!r.skipped) await hook?.downloaded(r.file, f.path);
                 return fileReport(f.path, r);
               })();
               // Awaited below with the others; until then a failure must not count as unhandled.
@@ -94,17 +138,24 @@ Examples:
             };
           }
           const shot = await camera.capture({ signal, timeoutMs: waitS * 1000, ...(onFile ? { onFile } : {}) });
-          // capture() has reported every file of the shot through onFile before it returns.
-          const fetched = await Promise.all(downloads);
+          // capture() has reported every file of the shot through onFile before it returns. Every
+          // download ends (written or left as a partial file) before a failure is reported.
+          const settled = await Promise.allSettled(downloads);
           progress.stop();
+          const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+          if (failed) throw failed.reason;
+          const fetched = settled.map((r) => (r as PromiseFulfilledResult<FileReport>).value);
           if (g.json) {
             output(g, { folder: shot.folder, files: shot.files, downloaded: fetched }, () => '');
           } else if (dir === undefined) {
             output(g, null, () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']));
+          } else if (fetched.length === 0) {
+            note(g, `no file of the picture matches --band and --type; nothing downloaded (the picture is in ${shot.folder ?? 'the camera'})`);
           }
           failOnConflicts(g, conflicts, fetched.length);
         } finally {
           dispose();
+          await hook?.stop();
         }
       });
     });

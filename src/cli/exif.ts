@@ -118,6 +118,7 @@ function describe(m: PictureMetadata): string {
   add('Aperture', m.fNumber !== undefined ? `f/${round(m.fNumber, 1)}` : undefined);
   add('Focal length', m.focalLength !== undefined ? `${round(m.focalLength, 2)} mm` : undefined);
   add('Band', m.band !== undefined ? `${m.band}${m.centralWavelength ? ` (${m.centralWavelength} nm)` : ''}` : undefined);
+  add('Attitude', m.attitude ? `yaw ${round(m.attitude.yaw, 1)}°, pitch ${round(m.attitude.pitch, 1)}°, roll ${round(m.attitude.roll, 1)}°` : undefined);
   if (m.irradiance) {
     const r = m.irradiance;
     add('Irradiance', `CH0 ${r.ch0}, CH1 ${r.ch1}, gain index ${r.gainIndex}, ${r.integrationMs} ms (last of ${r.samples} sunshine samples)`);

@@ -16,17 +16,24 @@ export interface FileSelectionOptions {
   range?: string;
 }
 
-export function addFileSelection(cmd: Command): Command {
-  return cmd
+/** --band, --type and --range; `{ range: false }` where files have no number to choose by (a capture's own files). */
+export function addFileSelection(cmd: Command, { range = true }: { range?: boolean } = {}): Command {
+  cmd
     .option('--band <bands>', 'Sequoia: only these bands, e.g. nir,red-edge or NIR,REG (green, red, red-edge, nir, rgb)')
-    .option('--type <types>', 'only these file types, e.g. jpg,tif (by the name\'s suffix)')
-    .option('--range <range>', 'only these file numbers in each folder, gphoto2\'s RANGE: 1-5,7 (from 1, in listing order)');
+    .option('--type <types>', 'only these file types, e.g. jpg,tif (by the name\'s suffix)');
+  return range ? cmd.option('--range <range>', 'only these file numbers in each folder, gphoto2\'s RANGE: 1-5,7 (from 1, in listing order)') : cmd;
 }
 
+const BAND_TYPE = `--band nir,red-edge (Sequoia bands: green, red, red-edge, nir, rgb, or the file
+names' GRE, RED, REG, NIR, RGB), --type jpg,tif`;
+
 export const FILE_SELECTION_HELP = `
-Choosing files: --band nir,red-edge (Sequoia bands: green, red, red-edge, nir, rgb, or the file
-names' GRE, RED, REG, NIR, RGB), --type jpg,tif, --range 1-5,7 (numbers in each folder from 1,
+Choosing files: ${BAND_TYPE}, --range 1-5,7 (numbers in each folder from 1,
 in the camera's listing order; as in gphoto2 a number named twice is left out), --new.`;
+
+/** The same for a command without --range (`camctl capture --download`). */
+export const BAND_TYPE_HELP = `
+Choosing files: ${BAND_TYPE}, --new.`;
 
 /** Band names people type → the names bandOf() gives. */
 const BAND_NAMES: Record<string, string> = {

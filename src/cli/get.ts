@@ -21,7 +21,7 @@ import {
 } from './download-choices.js';
 import { addFileSelection, FILE_SELECTION_HELP, type FileSelectionOptions } from './file-selection.js';
 import { FILENAME_HELP } from './filename-pattern.js';
-import { createProgress, type Progress } from './progress.js';
+import { createProgress, fileProgress, type Progress } from './progress.js';
 
 interface GetOptions extends DownloadChoiceOptions, FileSelectionOptions {
   output: string;
@@ -160,26 +160,9 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
       if (opts.thumbnail) {
         r = await fetchThumbnail(camera, remote, local, { ledger: ledger!, ...choices, signal });
       } else {
-        const bar = progress.file(remote.name, remote.size);
-        let last = 0;
-        let resumed = 0;
-        r = await fetchVerified(camera, remote, local, {
-          ledger: ledger!,
-          ...choices,
-          signal,
-          onProgress: (x) => {
-            if (x.resumedFrom > resumed) {
-              progress.have(x.resumedFrom - resumed);
-              resumed = x.resumedFrom;
-            }
-            bar.update(x.bytes);
-            progress.add(x.bytes - x.resumedFrom - last);
-            last = x.bytes - x.resumedFrom;
-          },
-        });
+        const bar = fileProgress(progress, remote.name, remote.size);
+        r = await fetchVerified(camera, remote, local, { ledger: ledger!, ...choices, signal, onProgress: bar.onProgress });
         bar.done();
-        // A file found complete (or resumed) counts as done: the total reaches 100 % when all are there.
-        progress.have(Math.max(0, remote.size - resumed - last));
       }
       if (r.reason === 'conflict') {
         conflicts++;

@@ -35,6 +35,32 @@ const NOOP: Progress = {
   stop() {},
 };
 
+/**
+ * One camera file's download on the bars: its own bar, transferred bytes counted for the rate, a
+ * resumed prefix and a file found complete counted as done, so the total reaches 100 % when all
+ * files are there. Give `onProgress` to the download and call `done` once it has ended.
+ */
+export function fileProgress(progress: Progress, name: string, size: number): { onProgress: (x: { bytes: number; resumedFrom: number }) => void; done: () => void } {
+  const bar = progress.file(name, size);
+  let last = 0;
+  let resumed = 0;
+  return {
+    onProgress: (x) => {
+      if (x.resumedFrom > resumed) {
+        progress.have(x.resumedFrom - resumed);
+        resumed = x.resumedFrom;
+      }
+      bar.update(x.bytes);
+      progress.add(x.bytes - x.resumedFrom - last);
+      last = x.bytes - x.resumedFrom;
+    },
+    done: () => {
+      bar.done();
+      progress.have(Math.max(0, size - resumed - last));
+    },
+  };
+}
+
 export async function createProgress(g: GlobalOptions, label: string): Promise<Progress> {
   if (!wantsProgress(g)) return NOOP;
   const cliProgress = await import('cli-progress');

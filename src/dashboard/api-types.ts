@@ -31,6 +31,7 @@
  *   POST   /api/cameras/:id/s3-sync/stop          S3SyncState           stops it (what is in the bucket is kept)
  *   WS     /api/live                              ServerMessage stream
  */
+import type { PictureMetadata as CameraPictureMetadata } from '../camera/picture-metadata.js';
 import type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetOutcome, SetResult, Setting } from '../camera/types.js';
 
 export type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetOutcome, SetResult, Setting };
@@ -150,27 +151,11 @@ export interface S3SyncState {
   error?: { code: string; message: string };
 }
 
-/** What a picture's metadata says, for the viewer's panel; absent fields are not in the file. */
-export interface PictureMetadata {
-  path: string;
-  make?: string;
-  model?: string;
-  /** When it was taken, ISO 8601 as the file says it (camera clock). */
-  taken?: string;
-  width?: number;
-  height?: number;
-  /** Seconds. */
-  exposureTime?: number;
-  fNumber?: number;
-  iso?: number;
-  /** mm. */
-  focalLength?: number;
-  gps?: { latitude: number; longitude: number; altitude?: number };
-  /** Sequoia: the band this file holds (`NIR`, `Red edge`…, or `RGB`) and its wavelength. */
-  band?: { name: string; centralWavelengthNm?: number; fwhmNm?: number };
-  /** Attitude when it was taken, degrees (Sequoia XMP). */
-  attitude?: { yaw: number; pitch: number; roll: number };
-}
+/**
+ * A picture's EXIF, GPS, band and attitude as the one camera-layer reader gives them
+ * (`src/camera/picture-metadata.ts`), with the camera path the panel asked for.
+ */
+export type PictureMetadata = CameraPictureMetadata & { path: string };
 
 /** The Sequoia's magnetometer calibration, per device (None, Psi/Theta/Phi pending, Ok, Failed…). */
 export interface SequoiaCalibration {

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { debuglog } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CameraError, CameraSettingError } from '../camera/errors.js';
+import { readPictureMetadata } from '../camera/picture-metadata.js';
 import { setOutcome } from '../camera/settings.js';
 import type { Camera, RemoteFile, SetResult, SettingValue } from '../camera/types.js';
 import type { ApiError, CaptureReply, ContinuousReply, DeleteReply, DownloadProgressMessage, S3SyncRequest, ServerMessage, SetConfigReply } from './api-types.js';
@@ -26,7 +27,6 @@ import { DashboardError, errorCode, httpStatusOf } from './errors.js';
 import { CameraHub, type CameraHubOptions } from './hub.js';
 import { ImageCache, isImageName } from './images.js';
 import { streamLivePreview } from './live-preview.js';
-import { pictureMetadata } from './picture-metadata.js';
 import { sequoiaControl } from './sequoia-controls.js';
 import { S3Syncs } from './s3-syncs.js';
 import { RequestGuard, SECURITY_HEADERS, isStateChanging } from './security.js';
@@ -240,8 +240,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
         if (!Number.isFinite(width) || width < 16) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'w must be a width in pixels');
         return sendFile(res, await images.render(camera, file, width, signal), 'image/jpeg');
       }
-      case 'GET metadata':
-        return json(res, 200, await pictureMetadata(images, camera, await findFile(camera, url.searchParams.get('path'), signal), signal));
+      case 'GET metadata': {
+        // Read from the copy the viewer's preview already brought into the cache: no second transfer.
+        const file = await findFile(camera, url.searchParams.get('path'), signal);
+        return json(res, 200, { path: file.path, ...(await readPictureMetadata(await images.original(camera, file, signal))) });
+      }
       case 'GET ndvi': {
         const [red, nir] = await Promise.all([
           findFile(camera, url.searchParams.get('red'), signal),

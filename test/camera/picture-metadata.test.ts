@@ -41,6 +41,8 @@ describe('readPictureMetadata on a real Sequoia capture', () => {
       iso: 621,
       band: 'NIR',
       centralWavelength: 790,
+      wavelengthFwhm: 40,
+      attitude: { yaw: expect.closeTo(-63.78289, 5), pitch: expect.closeTo(0.457332, 5), roll: expect.closeTo(1.283359, 5) },
     });
     expect(m.exposureTime).toBeCloseTo(0.003, 6);
     expect(m.fNumber).toBeCloseTo(2.2, 5);

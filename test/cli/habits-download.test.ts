@@ -1,7 +1,7 @@
 /**
  * gphoto2 habits in camctl's downloads, against the emulators over real sockets with the built CLI:
- * choosing files (--band, --type, --range), --filename patterns, --thumbnail, --hook-script, and
- * `watch --download` fetching a timelapse as it is written.
+ * choosing files (--band, --type, --range), --filename patterns, --thumbnail, --hook-script,
+ * `watch --download` fetching a timelapse as it is written, and `capture --download` with the same choices.
  */
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -262,5 +262,68 @@ describe('camctl watch --download', () => {
     const r = await runCli(['--camera', camera, 'watch', '--band', 'nir']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/go with --download DIR/);
+  });
+});
+
+describe('camctl capture --download', () => {
+  it('takes the choices of get: --band/--type, --filename (with %n, the number in its folder) and --hook-script', async () => {
+    const { emu, camera, dataDir } = await startEmu();
+    emu.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12, storage_selected: 'internal' });
+    const work = await tempDir();
+    const out = path.join(work, 'out');
+    const hook = await hookScript(work);
+    const shot = await runJson<{ folder: string; files: Array<{ path: string }>; downloaded: Files['files'] }>([
+      '--camera', camera, 'capture', '--download', out, '--band', 'nir,rgb', '--filename', '%F/%03n_%f.%C', '--hook-script', hook.script,
+    ]);
+    expect(shot.result.code, shot.result.stderr).toBe(0);
+    // The shot lists all five files; only the chosen bands are downloaded.
+    expect(shot.json.files).toHaveLength(5);
+    const onCamera = await cameraFiles(dataDir);
+    const folder = shot.json.folder.replace(/^\//, '');
+    const order = (await runJson<{ entries: Array<{ path: string; name: string }> }>(['--camera', camera, 'ls', `/${folder}`])).json.entries;
+    const expected = order
+      .map((e, i) => ({ ...e, local: `${folder}/${String(i + 1).padStart(3, '0')}_${e.name}` }))
+      .filter((e) => /_(NIR|RGB)\./.test(e.name));
+    expect(expected).toHaveLength(2);
+    expect(await localFiles(out)).toEqual(expected.map((e) => e.local).sort());
+    for (const e of expected) expect((await readFile(path.join(out, e.local))).equals(onCamera.get(e.path.slice(1))!), e.path).toBe(true);
+    expect(shot.json.downloaded.map((f) => f.path).sort()).toEqual(expected.map((e) => e.path).sort());
+    expect(shot.json.downloaded.every((f) => f.status === 'downloaded')).toBe(true);
+    const lines = (await hook.lines()).map((l) => l.trim());
+    expect(lines.slice(0, 2)).toEqual(['init', 'start']);
+    expect(lines.at(-1)).toBe('stop');
+    expect(lines.slice(2, -1).sort()).toEqual(expected.map((e) => `download ${path.resolve(out, e.local)} ${e.path}`).sort());
+  });
+
+  it('on a THETA --type and a folder in the pattern; a pattern giving two files of the shot one name is refused for the second; choices without --download are refused', async () => {
+    const dataDir = await tempDir('camctl-theta-');
+    const theta = await startThetaEmulator({ dataDir, speed: 20 });
+    onCleanup(() => theta.close());
+    const address = `theta://127.0.0.1:${new URL(theta.url).port}`;
+    const out = await tempDir();
+    const shot = await runJson<{ files: Array<{ path: string; name: string }>; downloaded: Files['files'] }>(['--camera', address, 'capture', '--download', out, '--type', 'jpg', '--filename', 'sphere/%f.%C'], { TZ: 'UTC' });
+    expect(shot.result.code, shot.result.stderr).toBe(0);
+    const picture = shot.json.files[0]!;
+    expect(await localFiles(out)).toEqual([`sphere/${picture.name}`]);
+    const none = await runCli(['--camera', address, 'capture', '--download', await tempDir(), '--type', 'tif']);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).toMatch(/no file of the picture matches --band and --type; nothing downloaded/);
+
+    const { emu, camera, dataDir: seqData } = await startEmu();
+    emu.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12, storage_selected: 'internal' });
+    const clashDir = await tempDir();
+    const clash = await runCli(['--camera', camera, 'capture', '--download', clashDir, '--type', 'tif', '--filename', 'one.%C']);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/--filename "one\.%C" gives .*one\.TIF for both \S+ and \S+; add %f or %n to tell them apart/);
+    // The file that took the name first is there whole; nothing else was written.
+    const [only, ...rest] = await localFiles(clashDir);
+    expect(rest).toEqual([]);
+    expect(only).toBe('one.TIF');
+    const tif = await readFile(path.join(clashDir, 'one.TIF'));
+    expect([...(await cameraFiles(seqData)).values()].some((b) => b.equals(tif))).toBe(true);
+
+    const refused = await runCli(['--camera', camera, 'capture', '--band', 'nir']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/go with --download DIR/);
   });
 });

@@ -26,6 +26,7 @@ describe('camctl exif', () => {
     expect(human.stdout).toMatch(/^ {2}GPS: +no position$/m);
     expect(human.stdout).toMatch(/^ {2}Exposure: +1\/333 s$/m);
     expect(human.stdout).toMatch(/^ {2}Band: +NIR \(790 nm\)$/m);
+    expect(human.stdout).toMatch(/^ {2}Attitude: +yaw -63\.8°, pitch 0\.5°, roll 1\.3°$/m);
     expect(human.stdout).toMatch(/^ {2}Irradiance: +CH0 \d+, CH1 \d+, gain index \d+, \d+ ms \(last of \d+ sunshine samples\)$/m);
     const { result, json } = await runJson<Report>(['exif', NIR]);
     expect(result.code).toBe(0);

@@ -192,6 +192,8 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         const dialog = p.locator('dialog.viewer');
         await expect.poll(() => dialog.locator('[data-field="Band"]').textContent(), { timeout: 30_000 }).toBe('NIR · 790 nm (40 nm wide)');
         expect(await dialog.locator('[data-field="Camera"]').textContent()).toBe('Parrot Sequoia');
+        expect(await dialog.locator('[data-field="Taken"]').textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+        expect(await dialog.locator('[data-field="Yaw / pitch / roll"]').textContent()).toMatch(/^-?\d+\.\d° \/ -?\d+\.\d° \/ -?\d+\.\d°$/);
         expect(await dialog.locator('[data-field="GPS"]').textContent()).toMatch(/^-?\d+\.\d{6}, -?\d+\.\d{6}|no position in this file/);
         expect(await p.textContent('[data-testid="viewer-position"]')).toBe(`${shots} of ${shots}`);
         await dialog.getByRole('button', { name: 'Previous picture' }).click();

@@ -90,10 +90,13 @@ describe('dashboard camera controls API', () => {
     const nir = shot.files.find((f) => f.name.endsWith('_NIR.TIF'))!;
     const m = await call<PictureMetadata>('GET', seqId, `metadata?path=${encodeURIComponent(nir.path)}`);
     expect(m.status).toBe(200);
-    expect(m.body).toMatchObject({ path: nir.path, make: 'Parrot', model: 'Sequoia', band: { name: 'NIR', centralWavelengthNm: 790, fwhmNm: 40 } });
+    expect(m.body).toMatchObject({ path: nir.path, make: 'Parrot', model: 'Sequoia', band: 'NIR', centralWavelength: 790, wavelengthFwhm: 40 });
     expect(m.body.attitude).toEqual({ yaw: expect.any(Number), pitch: expect.any(Number), roll: expect.any(Number) });
+    expect(m.body.captureTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+    expect(m.body.width).toBeGreaterThan(0);
+    expect(m.body.exposureTime).toBeGreaterThan(0);
     const rgb = shot.files.find((f) => f.name.endsWith('_RGB.JPG'))!;
-    expect((await call<PictureMetadata>('GET', seqId, `metadata?path=${encodeURIComponent(rgb.path)}`)).body.band?.name).toBe('RGB');
+    expect((await call<PictureMetadata>('GET', seqId, `metadata?path=${encodeURIComponent(rgb.path)}`)).body.band).toBe('RGB');
     expect((await call<ApiError>('GET', seqId, 'metadata?path=/internal/9999/nothing.TIF')).status).toBe(404);
   });
 });

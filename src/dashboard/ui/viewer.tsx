@@ -174,15 +174,16 @@ function MetadataPanel({ camera, file }: { camera: CameraView; file: RemoteEntry
   }, [camera.id, file.path]);
   const rows: Array<[string, string]> = [];
   if (meta) {
-    if (meta.band) rows.push(['Band', `${meta.band.name}${meta.band.centralWavelengthNm ? ` · ${meta.band.centralWavelengthNm} nm` : ''}${meta.band.fwhmNm ? ` (${meta.band.fwhmNm} nm wide)` : ''}`]);
-    if (meta.taken) rows.push(['Taken', meta.taken.replace('T', ' ').replace(/\.000Z$|Z$/, ' UTC')]);
+    if (meta.band) rows.push(['Band', `${meta.band}${meta.centralWavelength ? ` · ${meta.centralWavelength} nm` : ''}${meta.wavelengthFwhm ? ` (${meta.wavelengthFwhm} nm wide)` : ''}`]);
+    // The file's own clock; an offset only where the file writes one.
+    if (meta.captureTime) rows.push(['Taken', meta.captureTime.replace('T', ' ')]);
     if (meta.make || meta.model) rows.push(['Camera', [meta.make, meta.model].filter(Boolean).join(' ')]);
     if (meta.width && meta.height) rows.push(['Size', `${meta.width} × ${meta.height} px`]);
     if (meta.exposureTime) rows.push(['Exposure', meta.exposureTime >= 1 ? `${meta.exposureTime} s` : `1/${Math.round(1 / meta.exposureTime)} s`]);
     if (meta.fNumber) rows.push(['Aperture', `f/${meta.fNumber.toFixed(1)}`]);
     if (meta.iso) rows.push(['ISO', String(meta.iso)]);
     if (meta.focalLength) rows.push(['Focal length', `${meta.focalLength.toFixed(2)} mm`]);
-    rows.push(['GPS', meta.gps ? `${meta.gps.latitude.toFixed(6)}, ${meta.gps.longitude.toFixed(6)}${meta.gps.altitude !== undefined ? ` · ${meta.gps.altitude.toFixed(1)} m` : ''}` : 'no position in this file']);
+    rows.push(['GPS', meta.gps ? `${meta.gps.lat.toFixed(6)}, ${meta.gps.lon.toFixed(6)}${meta.gps.alt !== undefined ? ` · ${meta.gps.alt.toFixed(1)} m` : ''}` : 'no position in this file']);
     if (meta.attitude) rows.push(['Yaw / pitch / roll', `${meta.attitude.yaw.toFixed(1)}° / ${meta.attitude.pitch.toFixed(1)}° / ${meta.attitude.roll.toFixed(1)}°`]);
   }
   return (
