@@ -361,8 +361,11 @@ async function makeVideoFrames(width: number, height: number): Promise<ThetaVide
   };
   let thumb: Promise<Buffer> | undefined;
   const thumbnail = (): Promise<Buffer> => {
-    thumb ??= frame(0).then((f) => sharp(f).resize(640, 320, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer());
-    thumb.catch(() => (thumb = undefined));
+    if (!thumb) {
+      const p = frame(0).then((f) => sharp(f).resize(640, 320, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer());
+      p.catch(() => (thumb = undefined));
+      thumb = p;
+    }
     return thumb;
   };
   return { frame, thumbnail };
