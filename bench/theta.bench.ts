@@ -9,6 +9,9 @@
  *   connections (10 downloads each, as OSC clients fetch one picture after another).
  * - `camera.listFiles` over 10,000 pictures: a page of 100 with 640-px thumbnails in under 50 ms at
  *   the 99th percentile (random start positions, curl as the client, real HTTP over loopback).
+ * - `camera.stopCapture` of a 2.5-second 1080p video in under a second, the slowest of the runs
+ *   (the first included, which also waits for the frame loop's encoding): a THETA S writes the
+ *   clip while it records, so stopping only closes the file.
  *
  * The emulator runs as `camctl emulate theta` in a child process, like a user runs it.
  */
@@ -159,6 +162,39 @@ async function listFiles(ctx: BenchContext): Promise<BenchRow[]> {
   ];
 }
 
+async function videoStop(ctx: BenchContext): Promise<BenchRow[]> {
+  const reps = ctx.reps ?? 8;
+  const RECORD_MS = 2500;
+  const dataDir = path.join(ctx.tmpDir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  const emu = await startThetaChild({ repoRoot: ctx.repoRoot, dataDir, signal: ctx.signal });
+  ctx.defer(() => emu.stop());
+  const exec = `${emu.url}/osc/commands/execute`;
+  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string }).sessionId;
+  await post(exec, { name: 'camera.setOptions', parameters: { sessionId: sid, options: { clientVersion: 2 } } });
+  await post(exec, { name: 'camera.setOptions', parameters: { options: { captureMode: 'video', fileFormat: { type: 'mp4', width: 1920, height: 1080 } } } });
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    const started = await post(exec, { name: 'camera.startCapture', parameters: {} });
+    if (started['state'] !== 'done') throw new Error(`startCapture: ${JSON.stringify(started)}`);
+    await new Promise((r) => setTimeout(r, RECORD_MS));
+    const r = await curlTimed(exec, { name: 'camera.stopCapture', parameters: {} });
+    if (r.status !== 200) throw new Error(`stopCapture: HTTP ${r.status}`);
+    ms.push(r.seconds * 1000);
+  }
+  const worst = Math.max(...ms);
+  ctx.log(`video stop after ${RECORD_MS / 1000} s at 1080p: first ${ms[0]!.toFixed(0)} ms, median ${median(ms).toFixed(0)} ms, worst ${worst.toFixed(0)} ms`);
+  return [
+    {
+      name: 'theta video stop, 2.5 s 1080p clip (worst)',
+      ours: { value: worst, unit: 'ms', label: 'camctl emulator', samples: ms },
+      target: { kind: 'at-most', value: 1000, unit: 'ms' },
+      note: `${reps} clips, stopCapture timed by curl; first ${ms[0]!.toFixed(0)} ms (frame loop encoded during it), median ${median(ms).toFixed(0)} ms`,
+    },
+  ];
+}
+
 export const benchmarks: Benchmark[] = [
   {
     name: 'theta-download',
@@ -173,5 +209,12 @@ export const benchmarks: Benchmark[] = [
     requires: ['curl'],
     timeoutMs: 10 * 60_000,
     run: listFiles,
+  },
+  {
+    name: 'theta-video-stop',
+    description: 'emulated THETA: stopCapture latency of a 2.5 s 1080p video (the clip is written while recording)',
+    requires: ['curl'],
+    timeoutMs: 5 * 60_000,
+    run: videoStop,
   },
 ];

@@ -58,6 +58,21 @@ export interface MediumOptions {
   present?: boolean;
 }
 
+/** A file being written over time under a hidden name; see {@link Medium.createPartFile}. */
+export interface PartFile {
+  /** Real path of the temporary file, for the writer to open. */
+  readonly path: string;
+  /** Closes the deal: renames the (closed, complete) file to `name`; returns its size. FULL if it does not fit. */
+  commit(name: string, opts?: { mtimeMs?: number }): Promise<number>;
+  /** Removes the temporary file (an abandoned recording). */
+  discard(): Promise<void>;
+}
+
+/** A hidden name in `dir` for the bytes of `name` until they are complete (swept by init). */
+function tempName(dir: string, name: string): string {
+  return path.join(dir, `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${name}`);
+}
+
 export class Medium {
   readonly name: string;
   readonly root: string;
@@ -196,35 +211,72 @@ export class Medium {
     if (data instanceof Uint8Array && data.byteLength > this.freeBytes) {
       throw new StorageError('FULL', `${this.name} is full`);
     }
-    const tmp = path.join(dir, `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${name}`);
-    const final = path.join(dir, name);
-    let previous = 0;
-    try {
-      previous = (await fs.stat(final)).size;
-    } catch {
-      /* new file */
-    }
+    const tmp = tempName(dir, name);
     try {
       if (data instanceof Uint8Array) {
         await fs.writeFile(tmp, data);
       } else {
         await pipeline(data, createWriteStream(tmp));
       }
-      if (opts.mtimeMs !== undefined) {
-        const t = new Date(opts.mtimeMs);
-        await fs.utimes(tmp, t, t);
-      }
-      const st = await fs.stat(tmp);
-      const size = st.size;
-      if (size - previous > this.freeBytes) throw new StorageError('FULL', `${this.name} is full`);
-      await fs.rename(tmp, final);
-      this.used += size - previous;
-      if (data instanceof Uint8Array && !opts.subdir) this.rememberCrc32(final, size, st.mtimeMs, crc32(data));
+      const { size, mtimeMs } = await this.moveIntoPlace(tmp, path.join(dir, name), opts.mtimeMs);
+      if (data instanceof Uint8Array && !opts.subdir) this.rememberCrc32(path.join(dir, name), size, mtimeMs, crc32(data));
       return size;
     } catch (err) {
       await fs.rm(tmp, { force: true });
       throw err;
     }
+  }
+
+  /**
+   * A file written over time, as a video while it records: its bytes go to a hidden temporary
+   * name in `folder` (never listed, removed at start-up if left over), and only
+   * {@link PartFile.commit} gives it its final name — with the same free-space check as writeFile.
+   */
+  async createPartFile(folder: string, label: string): Promise<PartFile> {
+    this.assertPresent();
+    checkName(label);
+    const dir = await this.resolve(folder);
+    const tmp = tempName(dir, label);
+    await fs.writeFile(tmp, new Uint8Array(0), { flag: 'wx' });
+    let done = false;
+    return {
+      path: tmp,
+      commit: async (name, opts = {}) => {
+        checkName(name);
+        if (done) throw new Error(`${label} was already committed or discarded`);
+        done = true;
+        try {
+          return (await this.moveIntoPlace(tmp, path.join(dir, name), opts.mtimeMs)).size;
+        } catch (err) {
+          await fs.rm(tmp, { force: true });
+          throw err;
+        }
+      },
+      discard: async () => {
+        if (done) return;
+        done = true;
+        await fs.rm(tmp, { force: true });
+      },
+    };
+  }
+
+  /** Renames a complete temporary file to its final name, if it fits; counts its bytes as used. */
+  private async moveIntoPlace(tmp: string, final: string, mtimeMs: number | undefined): Promise<{ size: number; mtimeMs: number }> {
+    let previous = 0;
+    try {
+      previous = (await fs.stat(final)).size;
+    } catch {
+      /* new file */
+    }
+    if (mtimeMs !== undefined) {
+      const t = new Date(mtimeMs);
+      await fs.utimes(tmp, t, t);
+    }
+    const st = await fs.stat(tmp);
+    if (st.size - previous > this.freeBytes) throw new StorageError('FULL', `${this.name} is full`);
+    await fs.rename(tmp, final);
+    this.used += st.size - previous;
+    return { size: st.size, mtimeMs: st.mtimeMs };
   }
 
   /** The CRC-32 of the file at `realPath` if known for exactly this size and mtime. */

@@ -85,6 +85,29 @@ describe('Medium', () => {
     expect(await fs.readdir(path.join(tmp.dir, 'internal', '0000'))).toEqual([]);
   });
 
+  it('a part file written over time stays hidden until committed under its name, and FULL leaves nothing', async () => {
+    const s = await MediaStorage.open(tmp.dir, [{ name: 'internal', capacityBytes: 1000 }]);
+    const m = s.get('internal');
+    await m.ensureFolder('100RICOH');
+    const part = await m.createPartFile('100RICOH', 'recording.MP4');
+    await fs.appendFile(part.path, Buffer.alloc(300, 1));
+    await fs.appendFile(part.path, Buffer.alloc(300, 2));
+    expect(await m.listFiles('100RICOH')).toEqual([]);
+    expect(m.usedBytes).toBe(0);
+    expect(await part.commit('R0010001.MP4', { mtimeMs: 1_523_606_400_000 })).toBe(600);
+    expect((await m.listFiles('100RICOH')).map((f) => [f.name, f.size, f.mtimeMs])).toEqual([['R0010001.MP4', 600, 1_523_606_400_000]]);
+    expect(m.usedBytes).toBe(600);
+    // A clip that no longer fits is refused whole: no final name, no hidden leftover.
+    const big = await m.createPartFile('100RICOH', 'recording.MP4');
+    await fs.appendFile(big.path, Buffer.alloc(500));
+    await expect(big.commit('R0010002.MP4')).rejects.toMatchObject({ code: 'FULL' });
+    // An abandoned recording is removed too.
+    const gone = await m.createPartFile('100RICOH', 'recording.MP4');
+    await gone.discard();
+    expect(await fs.readdir(path.join(tmp.dir, 'internal', '100RICOH'))).toEqual(['R0010001.MP4']);
+    expect(m.usedBytes).toBe(600);
+  });
+
   it('leftovers of an interrupted write are removed and not counted at start-up', async () => {
     await fs.mkdir(path.join(tmp.dir, 'internal', '0003'), { recursive: true });
     await fs.writeFile(path.join(tmp.dir, 'internal', '0003', '.tmp-123-abc-IMG.TIF'), Buffer.alloc(4000));

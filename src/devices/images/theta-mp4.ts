@@ -6,24 +6,21 @@
  * (objectTypeIndication 0x6C in the `mp4v` sample entry's `esds`), which ffmpeg/ffprobe, VLC and
  * mpv play; each sample is a complete baseline JPEG made by sharp.
  *
- * Layout: `ftyp`, then `moov` (so players can start before the end — "fast start"), then `mdat`
- * with all samples in a single chunk. The file is produced as a stream, never held in memory.
+ * Layout, as a camera records: `ftyp`, then `mdat` with the samples appended while recording (one
+ * chunk), then `moov` written at the end, when the sample sizes are known. Until then the `mdat`
+ * header says "to the end of the file" (size 0) behind an 8-byte `free` box; at the end the 16
+ * bytes become a sized header — a 32-bit `mdat` after the `free`, or a 64-bit one over both when
+ * the samples pass 4 GiB — so the samples never move and stopping costs only the index.
  */
-import { Readable } from 'node:stream';
 import { InvalidOptionError } from '../../util/errors.js';
 
-export interface Mp4VideoOptions {
+/** What the `moov` says of the one video track. */
+export interface Mp4VideoTrack {
   width: number;
   height: number;
   /** Media timescale, e.g. 30000 for 29.97 fps with `frameDuration` 1001. */
   timescale: number;
   frameDuration: number;
-  frameCount: number;
-  /**
-   * Distinct encoded JPEG frames; sample i is `frames[i % frames.length]`, so a long recording of a
-   * slowly turning scene needs only a loop of frames encoded once.
-   */
-  frames: Buffer[];
   /** Seconds since 1904-01-01 for the boxes' creation time. */
   creationTime?: number;
 }
@@ -78,82 +75,104 @@ function esds(avgBitrate: number, maxBitrate: number, maxSample: number): Buffer
   return fullBox('esds', 0, 0, es);
 }
 
-/** Builds ftyp + moov for the given sample sizes; `mdatHeader` is 8 or 16 bytes. */
-function header(o: Mp4VideoOptions, sizes: number[], mdatPayload: number): { head: Buffer; mdatHeader: Buffer } {
-  const t = o.creationTime ?? 0;
-  const duration = o.frameCount * o.frameDuration;
-  const ftyp = box('ftyp', Buffer.from('isom', 'latin1'), u32(512), Buffer.from('isomiso2mp41', 'latin1'));
-  const big = mdatPayload + 8 > 0xffffffff;
-  const mdatHeader = big ? Buffer.concat([u32(1), Buffer.from('mdat', 'latin1'), u32(Math.floor((mdatPayload + 16) / 2 ** 32), (mdatPayload + 16) >>> 0)]) : Buffer.concat([u32(mdatPayload + 8), Buffer.from('mdat', 'latin1')]);
+const FTYP = box('ftyp', Buffer.from('isom', 'latin1'), u32(512), Buffer.from('isomiso2mp41', 'latin1'));
 
-  const build = (chunkOffset: number): Buffer => {
-    const mvhd = fullBox('mvhd', 0, 0, u32(t, t, o.timescale, duration), u32(0x00010000), u16(0x0100, 0), u32(0, 0), MATRIX, u32(0, 0, 0, 0, 0, 0), u32(2));
-    const tkhd = fullBox('tkhd', 0, 3, u32(t, t, 1, 0, duration, 0, 0), u16(0, 0, 0, 0), MATRIX, u32(o.width * 65536, o.height * 65536));
-    const mdhd = fullBox('mdhd', 0, 0, u32(t, t, o.timescale, duration), u16(0x55c4 /* 'und' */, 0));
-    const hdlr = fullBox('hdlr', 0, 0, u32(0), Buffer.from('vide', 'latin1'), u32(0, 0, 0), Buffer.from('VideoHandler\0', 'latin1'));
-    const vmhd = fullBox('vmhd', 0, 1, u16(0, 0, 0, 0));
-    const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
-    const totalBytes = sizes.reduce((a, b) => a + b, 0);
-    const seconds = duration / o.timescale || 1;
-    const avg = Math.round((totalBytes * 8) / seconds);
-    const maxSample = sizes.reduce((a, b) => Math.max(a, b), 0);
-    const compressor = Buffer.alloc(32);
-    compressor.write('\x0cMotion JPEG', 0, 'latin1');
-    const mp4v = box(
-      'mp4v',
-      Buffer.alloc(6),
-      u16(1), // data_reference_index
-      u16(0, 0),
-      u32(0, 0, 0),
-      u16(o.width, o.height),
-      u32(0x00480000, 0x00480000, 0),
-      u16(1),
-      compressor,
-      u16(0x0018, 0xffff),
-      esds(avg, Math.max(avg, Math.round(maxSample * 8 * (o.timescale / o.frameDuration))), maxSample),
-    );
-    const stsd = fullBox('stsd', 0, 0, u32(1), mp4v);
-    const stts = fullBox('stts', 0, 0, u32(1, o.frameCount, o.frameDuration));
-    const stsc = fullBox('stsc', 0, 0, u32(1, 1, o.frameCount, 1));
-    const stsz = fullBox('stsz', 0, 0, u32(0, sizes.length), u32(...sizes));
-    const stco = fullBox('stco', 0, 0, u32(1, chunkOffset));
-    const stbl = box('stbl', stsd, stts, stsc, stsz, stco);
-    const minf = box('minf', vmhd, dinf, stbl);
-    const mdia = box('mdia', mdhd, hdlr, minf);
-    const trak = box('trak', tkhd, mdia);
-    return box('moov', mvhd, trak);
-  };
-  // The chunk offset depends on moov's own size, which does not depend on the offset's value.
-  const probe = build(0);
-  const moov = build(ftyp.length + probe.length + mdatHeader.length);
-  return { head: Buffer.concat([ftyp, moov]), mdatHeader };
+/** Where the 16 bytes of `free` + `mdat` header start. */
+const MDAT_AT = FTYP.length;
+
+/** Offset of the first sample: the single chunk's offset in `stco`. */
+export const MP4_SAMPLES_OFFSET = MDAT_AT + 16;
+
+/**
+ * The bytes a recording starts with: `ftyp`, an 8-byte `free`, and an `mdat` header of size 0
+ * (to the end of the file). Samples follow at {@link MP4_SAMPLES_OFFSET}.
+ */
+export function mp4RecordingHead(): Buffer {
+  return Buffer.concat([FTYP, u32(8), Buffer.from('free', 'latin1'), u32(0), Buffer.from('mdat', 'latin1')]);
 }
 
 /**
- * Streams an MJPEG MP4. Size in bytes is known in advance (`mjpegMp4Size`).
- *
- * @example
- * await medium.writeFile('100RICOH', 'R0010001.MP4', mjpegMp4({ width: 1920, height: 1080,
- *   timescale: 30000, frameDuration: 1001, frameCount: 300, frames }));
+ * What ends a recording of samples of `sizes` bytes: the 16 bytes to write over the head's
+ * `free` + `mdat` header (at `headerOffset`), and the `moov` to append after the last sample.
  */
-export function mjpegMp4(o: Mp4VideoOptions): Readable {
-  if (o.frames.length === 0) throw new InvalidOptionError('frames', 'an MP4 needs at least one distinct frame');
-  if (!(o.frameCount > 0)) throw new InvalidOptionError('frameCount', 'an MP4 needs at least one frame');
-  const sizes = Array.from({ length: o.frameCount }, (_, i) => o.frames[i % o.frames.length]!.length);
+export function mp4RecordingEnd(track: Mp4VideoTrack, sizes: number[]): { headerOffset: number; header: Buffer; moov: Buffer } {
+  if (sizes.length === 0) throw new InvalidOptionError('sizes', 'an MP4 needs at least one frame');
   const payload = sizes.reduce((a, b) => a + b, 0);
-  const { head, mdatHeader } = header(o, sizes, payload);
-  const frames = o.frames;
-  const count = o.frameCount;
-  return Readable.from(
-    (function* () {
-      yield Buffer.concat([head, mdatHeader]);
-      for (let i = 0; i < count; i++) yield frames[i % frames.length]!;
-    })(),
-    { objectMode: false },
-  );
+  const header =
+    payload + 8 > 0xffffffff
+      ? Buffer.concat([u32(1), Buffer.from('mdat', 'latin1'), u32(Math.floor((payload + 16) / 2 ** 32), (payload + 16) >>> 0)])
+      : Buffer.concat([u32(8), Buffer.from('free', 'latin1'), u32(payload + 8), Buffer.from('mdat', 'latin1')]);
+  return { headerOffset: MDAT_AT, header, moov: movieBox(track, sizes, MP4_SAMPLES_OFFSET) };
 }
 
-/** Duration in seconds recorded in an MP4's `mvhd`, read from the file's head (moov first). */
+/** The `moov` of one MJPEG track whose samples lie in one chunk at `chunkOffset`. */
+function movieBox(o: Mp4VideoTrack, sizes: number[], chunkOffset: number): Buffer {
+  const t = o.creationTime ?? 0;
+  const frameCount = sizes.length;
+  const duration = frameCount * o.frameDuration;
+  const mvhd = fullBox('mvhd', 0, 0, u32(t, t, o.timescale, duration), u32(0x00010000), u16(0x0100, 0), u32(0, 0), MATRIX, u32(0, 0, 0, 0, 0, 0), u32(2));
+  const tkhd = fullBox('tkhd', 0, 3, u32(t, t, 1, 0, duration, 0, 0), u16(0, 0, 0, 0), MATRIX, u32(o.width * 65536, o.height * 65536));
+  const mdhd = fullBox('mdhd', 0, 0, u32(t, t, o.timescale, duration), u16(0x55c4 /* 'und' */, 0));
+  const hdlr = fullBox('hdlr', 0, 0, u32(0), Buffer.from('vide', 'latin1'), u32(0, 0, 0), Buffer.from('VideoHandler\0', 'latin1'));
+  const vmhd = fullBox('vmhd', 0, 1, u16(0, 0, 0, 0));
+  const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  const seconds = duration / o.timescale || 1;
+  const avg = Math.round((totalBytes * 8) / seconds);
+  const maxSample = sizes.reduce((a, b) => Math.max(a, b), 0);
+  const compressor = Buffer.alloc(32);
+  compressor.write('\x0cMotion JPEG', 0, 'latin1');
+  const mp4v = box(
+    'mp4v',
+    Buffer.alloc(6),
+    u16(1), // data_reference_index
+    u16(0, 0),
+    u32(0, 0, 0),
+    u16(o.width, o.height),
+    u32(0x00480000, 0x00480000, 0),
+    u16(1),
+    compressor,
+    u16(0x0018, 0xffff),
+    esds(avg, Math.max(avg, Math.round(maxSample * 8 * (o.timescale / o.frameDuration))), maxSample),
+  );
+  const stsd = fullBox('stsd', 0, 0, u32(1), mp4v);
+  const stts = fullBox('stts', 0, 0, u32(1, frameCount, o.frameDuration));
+  const stsc = fullBox('stsc', 0, 0, u32(1, 1, frameCount, 1));
+  const stsz = fullBox('stsz', 0, 0, u32(0, frameCount), u32(...sizes));
+  const stco = fullBox('stco', 0, 0, u32(1, chunkOffset));
+  const stbl = box('stbl', stsd, stts, stsc, stsz, stco);
+  const minf = box('minf', vmhd, dinf, stbl);
+  const mdia = box('mdia', mdhd, hdlr, minf);
+  const trak = box('trak', tkhd, mdia);
+  return box('moov', mvhd, trak);
+}
+
+/**
+ * The `moov` box of an MP4 file, wherever it lies (a recording writes it last, a "fast start"
+ * file first), found by walking the top-level boxes; undefined when there is none.
+ */
+export async function mp4MovieBox(read: (offset: number, length: number) => Promise<Buffer>, fileSize: number): Promise<Buffer | undefined> {
+  let at = 0;
+  while (at + 8 <= fileSize) {
+    const head = await read(at, 16);
+    if (head.length < 8) return undefined;
+    let size = head.readUInt32BE(0);
+    const type = head.toString('latin1', 4, 8);
+    if (size === 1) {
+      if (head.length < 16) return undefined;
+      size = Number(head.readBigUInt64BE(8));
+    } else if (size === 0) {
+      size = fileSize - at;
+    }
+    if (size < 8) return undefined;
+    // A moov of a 25-minute clip is a few hundred KiB; anything far bigger is not one we can use.
+    if (type === 'moov') return size <= 64 * 1024 * 1024 ? read(at, size) : undefined;
+    at += size;
+  }
+  return undefined;
+}
+
+/** Duration in seconds recorded in an MP4's `mvhd` (in its `moov`, see {@link mp4MovieBox}). */
 export function mp4DurationSeconds(head: Buffer): number | undefined {
   const at = head.indexOf('mvhd', 0, 'latin1');
   if (at < 4 || at + 24 > head.length) return undefined;

@@ -302,25 +302,71 @@ function rollLeft(raw: Buffer, width: number, height: number, shift: number): Bu
   return rolled;
 }
 
-/** Raw RGB frames of the scene at a video size, turning slowly; for the MP4 writer. */
-export async function thetaVideoFrameSource(width: number, height: number): Promise<(frame: number) => Promise<Buffer>> {
+/** Distinct frames of a video: a two-second loop (at 29.97 fps) of a slow turn. */
+export const THETA_VIDEO_LOOP_FRAMES = 60;
+
+/** A video size's frame source: encoded frames by number, and the 640×320 thumbnail of its clips. */
+export interface ThetaVideoFrames {
+  /** The JPEG of frame `n` (frames repeat every {@link THETA_VIDEO_LOOP_FRAMES}). */
+  frame(n: number): Promise<Buffer>;
+  /** The thumbnail the camera keeps for every clip of this size (its first frame, 640×320). */
+  thumbnail(): Promise<Buffer>;
+}
+
+const videoFrames = new Map<string, Promise<ThetaVideoFrames>>();
+/** The S records two sizes; a file found on disk may bring a third. */
+const MAX_VIDEO_SIZES = 3;
+
+/**
+ * Frames of the scene at a video size, turning slowly; for the MP4 writer. Encoded once per size
+ * and process: every clip of that size shows the same loop, so a recording only writes bytes.
+ */
+export function thetaVideoFrames(width: number, height: number): Promise<ThetaVideoFrames> {
+  const key = `${width}x${height}`;
+  let p = videoFrames.get(key);
+  if (p) {
+    videoFrames.delete(key);
+    videoFrames.set(key, p);
+    return p;
+  }
+  p = makeVideoFrames(width, height);
+  videoFrames.set(key, p);
+  p.catch(() => videoFrames.delete(key));
+  while (videoFrames.size > MAX_VIDEO_SIZES) {
+    const oldest = videoFrames.keys().next().value;
+    if (oldest === undefined) break;
+    videoFrames.delete(oldest);
+  }
+  return p;
+}
+
+async function makeVideoFrames(width: number, height: number): Promise<ThetaVideoFrames> {
   const raw = await sceneRaw(2048, 1024);
   const scaled = await sharp(raw, { raw: { width: 2048, height: 1024, channels: 3 } })
     .resize(width, height, { fit: 'fill' })
     .raw()
     .toBuffer();
   const cache = new Map<number, Promise<Buffer>>();
-  // 60 distinct frames make a two-second loop of a slow turn; cached, because encoding 1080p JPEGs
-  // at 30 fps for the whole recording would make stopCapture take as long as the recording.
-  const DISTINCT = 60;
-  return (frame: number) => {
-    const k = frame % DISTINCT;
+  // Encoding 1080p JPEGs at 30 fps for the whole recording would cost more than the recording.
+  const frame = (n: number): Promise<Buffer> => {
+    const k = n % THETA_VIDEO_LOOP_FRAMES;
     let p = cache.get(k);
     if (!p) {
-      const rolled = rollLeft(scaled, width, height, Math.floor((k / DISTINCT) * (width / 8)));
+      const rolled = rollLeft(scaled, width, height, Math.floor((k / THETA_VIDEO_LOOP_FRAMES) * (width / 8)));
       p = sharp(rolled, { raw: { width, height, channels: 3 } }).jpeg({ quality: 55 }).toBuffer();
       cache.set(k, p);
+      p.catch(() => cache.delete(k));
     }
     return p;
   };
+  let thumb: Promise<Buffer> | undefined;
+  const thumbnail = (): Promise<Buffer> => {
+    if (!thumb) {
+      const p = frame(0).then((f) => sharp(f).resize(640, 320, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer());
+      p.catch(() => (thumb = undefined));
+      thumb = p;
+    }
+    return thumb;
+  };
+  return { frame, thumbnail };
 }

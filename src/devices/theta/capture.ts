@@ -21,6 +21,7 @@ import { storageRefusal } from './media.js';
 import type { ThetaMedia } from './media.js';
 import type { ThetaPreview } from './preview.js';
 import type { ThetaSettings } from './settings.js';
+import type { VideoRecording } from './video-recording.js';
 
 const log = debuglog('camctl:theta');
 
@@ -52,6 +53,10 @@ interface RunningCapture {
   groupId: string;
   /** Resolves with the files when the run ends (by itself or by stopCapture). */
   ended: (files: string[]) => void;
+  /** The clip being written, in video mode. */
+  recording?: VideoRecording;
+  /** Set once stopCapture began ending the run. */
+  stopping?: Promise<string[]>;
 }
 
 /** What the pipeline needs from the rest of the camera. */
@@ -238,6 +243,7 @@ export class ThetaCapture {
       if (recordable < 1) throw new ThetaDeviceError('storage-full', 'the storage is full');
       this.capture = base;
       this.captureStatus = 'shooting';
+      base.recording = this.d.media.startVideo(this.options.videoFormat, this.d.clock, base.startedAt);
       this.d.battery.setLoad(3);
       // The S stops a clip by itself at its maximum length.
       base.timer = this.d.clock.setTimeout(() => void this.stopCapture().catch(() => undefined), recordable * 1000);
@@ -365,11 +371,17 @@ export class ThetaCapture {
       }
       throw new ThetaDeviceError('nothing-running', 'no capture is running');
     }
+    // A second stop while the first still finishes (a clip's maximum length reached as the user
+    // stops it) gets the same files, not a second clip.
+    return (c.stopping ??= this.stopRun(c));
+  }
+
+  private async stopRun(c: RunningCapture): Promise<string[]> {
     this.d.clock.clearTimer(c.timer);
-    if (c.kind === 'video') {
+    if (c.recording) {
       const seconds = Math.max(1 / 30, (this.d.clock.now() - c.startedAt) / 1000);
       try {
-        c.files.push(await this.d.media.writeVideo(this.options.videoFormat, seconds, this.writeContext()));
+        c.files.push(await this.d.media.finishVideo(c.recording, seconds, this.writeContext()));
       } catch (err) {
         this.finishCapture(c);
         throw storageRefusal(err);

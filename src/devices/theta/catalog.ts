@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import type { Medium } from '../storage.js';
 import { StorageError } from '../storage.js';
-import { mp4Dimensions, mp4DurationSeconds } from '../images/theta-mp4.js';
+import { mp4Dimensions, mp4DurationSeconds, mp4MovieBox } from '../images/theta-mp4.js';
 
 export const FOLDER = '100RICOH';
 /** `R0010015.JPG`: R, 3 digits of folder, 4 of counter (the S counts on to R001NNNN). */
@@ -59,6 +59,20 @@ export function jpegDimensions(head: Buffer): { width: number; height: number } 
   return undefined;
 }
 
+/** The `moov` of an MP4 file (at its end as recorded, or first in a "fast start" file). */
+async function readMovieBox(file: string, fileSize: number): Promise<Buffer | undefined> {
+  const fh = await open(file, 'r');
+  try {
+    return await mp4MovieBox(async (offset, length) => {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      return buf.subarray(0, bytesRead);
+    }, fileSize);
+  } finally {
+    await fh.close();
+  }
+}
+
 async function readHead(file: string, bytes: number): Promise<Buffer> {
   const fh = await open(file, 'r');
   try {
@@ -99,9 +113,9 @@ export class ThetaCatalog {
         // Our EXIF + XMP fit in a few KiB; a camera's own file carries a ~64 KiB EXIF first.
         if (kind === 'image') dims = jpegDimensions(await readHead(full, 8 * 1024)) ?? jpegDimensions(await readHead(full, 256 * 1024));
         else {
-          const head = await readHead(full, 256 * 1024);
-          dims = mp4Dimensions(head);
-          const seconds = mp4DurationSeconds(head);
+          const moov = await readMovieBox(full, e.size);
+          dims = moov && mp4Dimensions(moov);
+          const seconds = moov && mp4DurationSeconds(moov);
           recordTime = seconds === undefined ? undefined : Math.round(seconds);
         }
       } catch {

@@ -8,15 +8,16 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { MediaStorage, StorageError, checkName } from '../storage.js';
 import type { Medium } from '../storage.js';
-import { thetaPicture, thetaVideoFrameSource } from '../images/theta.js';
+import { thetaPicture, thetaVideoFrames } from '../images/theta.js';
 import type { ShotSettings } from '../images/theta.js';
-import { mjpegMp4 } from '../images/theta-mp4.js';
+import type { Clock } from '../../util/clock.js';
 import { readExif, readGpanoXmp } from '../images/theta-metadata.js';
 import { FOLDER, ThetaCatalog, relPath } from './catalog.js';
 import type { ThetaFile } from './catalog.js';
 import { ByteCache } from './byte-cache.js';
 import { ThetaDeviceError } from './errors.js';
 import type { VideoFormat } from './options.js';
+import { VideoRecording } from './video-recording.js';
 
 /** Name of the single medium under the data directory. */
 export const THETA_MEDIUM = 'internal';
@@ -175,10 +176,7 @@ export class ThetaMedia {
     try {
       return await readFile(p);
     } catch {
-      if (f.kind === 'video') {
-        const frame = await (await thetaVideoFrameSource(f.width || 1920, f.height || 1080))(0);
-        return sharp(frame).resize(640, 320, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer();
-      }
+      if (f.kind === 'video') return (await thetaVideoFrames(f.width || 1920, f.height || 1080)).thumbnail();
       const thumb = await sharp(await this.filePath(f)).resize(640, 320, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer();
       await this.medium.writeFile(f.folder, f.name, thumb, { subdir: '.thumb' }).catch(() => undefined);
       return thumb;
@@ -256,21 +254,26 @@ export class ThetaMedia {
     }
   }
 
-  /** Records `seconds` of Motion-JPEG video in `fmt`; returns its camera path. */
-  async writeVideo(fmt: VideoFormat, seconds: number, at: WriteContext): Promise<string> {
-    // The S records 1080p at 29.97 fps and 720p at 15 fps.
-    const [timescale, frameDuration] = fmt.width === 1920 ? [30000, 1001] : [15000, 1000];
-    const frameCount = Math.max(1, Math.round((seconds * timescale) / frameDuration));
-    const frameAt = await thetaVideoFrameSource(fmt.width, fmt.height);
-    const distinct = Math.min(frameCount, 60);
-    const frames = await Promise.all(Array.from({ length: distinct }, (_, i) => frameAt(i)));
-    const name = this.nextName('MP4');
+  /**
+   * Starts recording a Motion-JPEG video in `fmt`: its frames are written to a hidden part file
+   * as camera time passes on `clock`, from `startedAt`. {@link finishVideo} ends it.
+   */
+  startVideo(fmt: VideoFormat, clock: Clock, startedAt: number): VideoRecording {
+    return new VideoRecording(clock, this.medium, FOLDER, fmt, startedAt);
+  }
+
+  /**
+   * Ends a recording at `seconds` long: the clip takes the next number and appears in the
+   * catalogue only once complete under that name. Returns its camera path.
+   */
+  async finishVideo(recording: VideoRecording, seconds: number, at: WriteContext): Promise<string> {
+    const fmt = recording.fmt;
     const release = this.medium.markBusy(FOLDER);
     try {
-      const mp4 = mjpegMp4({ width: fmt.width, height: fmt.height, timescale, frameDuration, frameCount, frames, creationTime: Math.floor(at.when / 1000) + 2082844800 });
-      const size = await this.medium.writeFile(FOLDER, name, mp4, { mtimeMs: at.when });
-      const thumb = await sharp(frames[0]).resize(640, 320, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer();
-      await this.medium.writeFile(FOLDER, name, thumb, { subdir: '.thumb', mtimeMs: at.when });
+      const clip = await recording.stop(seconds, Math.floor(at.when / 1000) + 2082844800);
+      const name = this.nextName('MP4');
+      const size = await clip.part.commit(name, { mtimeMs: at.when });
+      await this.medium.writeFile(FOLDER, name, clip.thumbnail, { subdir: '.thumb', mtimeMs: at.when });
       return await this.keep({
         folder: FOLDER,
         name,
