@@ -26,9 +26,9 @@ export const NO_CAMERA_MESSAGE =
 
 /**
  * Codes that mean the user asked for something impossible (exit 2) rather than a camera failure
- * (exit 1): the Camera layer's, a bad `s3://` target, a bad option.
+ * (exit 1): the Camera layer's, a bad `s3://` target, a bad argument to the Sequoia client, a bad option.
  */
-const USAGE_CODES = new Set(['BAD_ADDRESS', 'UNKNOWN_SCHEME', 'UNKNOWN_SETTING', 'BAD_VALUE', 'BAD_PATH', 'UNSUPPORTED', 'ERR_CAMCTL_S3_BAD_ARGUMENT', 'ERR_CAMCTL_INVALID_OPTION']);
+const USAGE_CODES = new Set(['BAD_ADDRESS', 'UNKNOWN_SCHEME', 'UNKNOWN_SETTING', 'BAD_VALUE', 'BAD_PATH', 'UNSUPPORTED', 'ERR_CAMCTL_S3_BAD_ARGUMENT', 'ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', 'ERR_CAMCTL_INVALID_OPTION']);
 
 export function globals(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals<{ camera?: string; json?: boolean; timeout?: string; quiet?: boolean; verbose?: boolean; oscApi?: string }>();
@@ -78,14 +78,14 @@ export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>, op
       if (g.json && !err.reported) {
         // A CliError over a coded error keeps that code and its protocol text for scripts.
         const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
-        const causeCode = typeof cause?.code === 'string' && /^[A-Z_]+$/.test(cause.code) ? cause.code : undefined;
+        const causeCode = typeof cause?.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(cause.code) ? cause.code : undefined;
         const code = causeCode ?? (err.exitCode === 2 ? 'USAGE' : err.exitCode === 130 ? 'INTERRUPTED' : 'FAILED');
         printJson({ error: { code, message: err.message, ...(causeCode && typeof cause?.message === 'string' ? { detail: cause.message } : {}) } });
       }
       throw err;
     }
     const e = err as { code?: unknown; message?: unknown; deviceMessage?: unknown };
-    if (err instanceof Error && typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) {
+    if (err instanceof Error && typeof e.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(e.code)) {
       const { inUserWords } = await import('./error-words.js');
       const words = inUserWords(err, {
         camera: g.camera,

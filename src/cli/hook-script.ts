@@ -65,10 +65,12 @@ export class HookScript {
   /** Exit code of one run (a signal counts as 128 + its number, as shells say). */
   private run(env: Record<string, string>): Promise<number> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.file, [], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', this.json ? 2 : 1, 2],
-      });
+      // The script's output goes through camctl's own streams (under --json its stdout joins
+      // stderr, so camctl's stdout stays JSON), in order with what camctl itself prints.
+      const child = spawn(this.file, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = this.json ? process.stderr : process.stdout;
+      child.stdout.on('data', (chunk: Buffer) => out.write(chunk));
+      child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
       child.once('error', (err) => reject(new CliError(`the hook script ${this.file} could not be run: ${err.message}`, 1, { cause: err })));
       child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
     });

@@ -137,6 +137,8 @@ describe('continuous capture: the same answers on every address', () => {
       }
     } finally {
       expect((await runCli(['--camera', seqCam, 'capture', 'stop'])).code).toBe(0);
+      // A timelapse ends once the picture being written is complete: only then is none running.
+      await seq.emu.device.whenSessionEnds();
       await runCli(['--camera', seqCam, 'config', 'set', 'capture_mode=single']);
     }
     for (const camera of [seqCam, `ptpip://${at.seqPtp}`, `theta://${at.thetaHttp}`, `ptpip://${at.thetaPtp}`]) {

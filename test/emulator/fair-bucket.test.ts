@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FairTokenBucket, SLICE_BYTES, burstFor } from '../../src/emulator/fair-bucket.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { InvalidOptionError } from '../../src/util/errors.js';
 
 /** A flow that keeps asking for `size`-byte sends until stopped; counts what it was let through. */
 function greedy(bucket: FairTokenBucket, size: number): { sent: () => number; stop: () => void } {
@@ -118,8 +119,8 @@ describe('FairTokenBucket', () => {
     await clock.advance(0);
     expect(released).toBe(true);
     expect(bucket.waiting).toBe(0);
-    expect(() => bucket.setRate(-1)).toThrow(RangeError);
-    expect(() => new FairTokenBucket(clock, Number.NaN)).toThrow(RangeError);
-    expect(() => bucket.flow().take(-5)).toThrow(RangeError);
+    expect(() => bucket.setRate(-1)).toThrow(InvalidOptionError);
+    expect(() => new FairTokenBucket(clock, Number.NaN)).toThrow(InvalidOptionError);
+    expect(() => bucket.flow().take(-5)).toThrow(InvalidOptionError);
   });
 });

@@ -206,8 +206,8 @@ describe('the emulated link', () => {
     expect(cam.link.options).toEqual({ latencyMs: 0, bandwidthBytesPerSec: 3_000_000, perConnectionBytesPerSec: 1_000_000 });
     const bad = await cam.post('/_emulator/link', { bandwidthBytesPerSec: -1 });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatch(/bandwidthBytesPerSec must be a number ≥ 0/);
-    expect((await cam.post('/_emulator/link', { bandwidth: 5 })).body.error).toMatch(/unknown link setting "bandwidth"/);
+    expect(bad.body.error).toMatch(/bandwidthBytesPerSec: must be a number ≥ 0/);
+    expect((await cam.post('/_emulator/link', { bandwidth: 5 })).body.error).toMatch(/bandwidth: unknown link setting/);
     expect(cam.link.options.bandwidthBytesPerSec).toBe(3_000_000);
   });
 });
