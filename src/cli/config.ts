@@ -56,14 +56,16 @@ async function set(cmd: Command, assignments: string[]): Promise<void> {
     return [a.slice(0, i).trim(), a.slice(i + 1)] as const;
   });
   await withCamera(cmd, async (camera: Camera, g) => {
-    const { convertSettingValue, setOutcome } = await import('../camera/settings.js');
+    const { convertAliasValue, convertSettingValue, setOutcome } = await import('../camera/settings.js');
     const { CameraError } = await import('../camera/errors.js');
     const descriptions = await camera.getConfig();
     const values: Record<string, SettingValue> = {};
     for (const [key, text] of pairs) {
-      const d = descriptions.find((s) => s.key === key);
+      // A protocol's own name is an alias (a Sequoia over PTP: SelectedStorage for storage_selected),
+      // read in the protocol's values; the result is reported under the setting's own key.
+      const d = descriptions.find((s) => s.key === key) ?? descriptions.find((s) => s.raw?.name === key);
       if (!d) throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(key)} (known: ${descriptions.map((s) => s.key).join(', ')})`);
-      values[key] = convertSettingValue(d, text);
+      values[d.key] = d.key === key ? convertSettingValue(d, text) : convertAliasValue(d, text);
     }
     const { CameraSettingError } = await import('../camera/errors.js');
     let results;
@@ -111,7 +113,9 @@ function render(settings: Setting[], verbose: boolean): string {
     else if (s.range) allowed = [...(s.also ?? []).map(String), `${s.range.min} … ${s.range.max}${unit}`].join(' | ');
     else if (s.maxBytes !== undefined) allowed = `text ≤ ${s.maxBytes} bytes`;
     if (!s.writable) allowed = 'read-only';
-    rows.push([s.key, value, allowed, s.description ?? s.label]);
+    // -v names the protocol's own property and value behind a translated setting.
+    const behind = verbose && s.raw ? ` (${s.raw.name}${s.raw.code ? ` ${s.raw.code}` : ''} = ${String(s.raw.value)})` : '';
+    rows.push([s.key, value, allowed, `${s.description ?? s.label}${behind}`]);
   }
   // Long lists of allowed values and descriptions wrap to the terminal (100 columns when piped).
   return fittedTable(rows, Math.max(60, process.stdout.columns ?? 100), [2, 3]);
