@@ -98,7 +98,8 @@ Examples:
           const fetched = await Promise.all(downloads);
           progress.stop();
           if (g.json) {
-            output(g, { folder: shot.folder, files: shot.files, downloaded: fetched }, () => '');
+            // Every field present (json-shapes.ts): a camera that does not name the folder gives null.
+            output(g, { folder: shot.folder ?? null, files: shot.files, downloaded: fetched }, () => '');
           } else if (dir === undefined) {
             output(g, null, () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']));
           }
