@@ -101,7 +101,7 @@ Examples:
             // Every field present (json-shapes.ts): a camera that does not name the folder gives null.
             output(g, { folder: shot.folder ?? null, files: shot.files, downloaded: fetched }, () => '');
           } else if (dir === undefined) {
-            output(g, null, () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']));
+            output(g, null, () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']), () => shot.files.map((f) => f.path).join('\n'));
           }
           failOnConflicts(g, conflicts, fetched.length);
         } finally {

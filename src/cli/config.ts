@@ -45,7 +45,7 @@ its own, PTP sets one property at a time, the RICOH THETA applies all or nothing
 async function get(cmd: Command, keys: string[]): Promise<void> {
   await withCamera(cmd, async (camera, g) => {
     const settings = await camera.getConfig(keys);
-    output(g, { settings }, () => render(settings, g.verbose));
+    output(g, { settings }, () => render(settings, g.verbose), () => settings.map((s) => `${s.key}=${s.value === null ? '' : String(s.value)}`).join('\n'));
   });
 }
 
@@ -79,7 +79,7 @@ async function set(cmd: Command, assignments: string[]): Promise<void> {
       results = err.results;
     }
     const outcome = setOutcome(values, results);
-    output(g, outcome, () => renderOutcome(outcome));
+    output(g, outcome, () => renderOutcome(outcome), () => outcome.applied.map((a) => `${a.key}=${String(a.value)}`).join('\n'));
     if (rejected) {
       const names = outcome.refused.map((r) => r.key).join(', ');
       const what = outcome.applied.length > 0 ? `the other ${outcome.applied.length === 1 ? 'setting was' : 'settings were'} applied` : 'nothing was changed';

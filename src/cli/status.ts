@@ -13,7 +13,7 @@ export function register(program: Command): void {
       await withCamera(cmd, async (camera, g) => {
         const status = await camera.status();
         // Every field present (json-shapes.ts): a camera that reports no battery gives null.
-        output(g, { ...status, battery: status.battery ?? null }, () => renderStatus(status));
+        output(g, { ...status, battery: status.battery ?? null }, () => renderStatus(status), () => status.capture.state);
       });
     });
 }
