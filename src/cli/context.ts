@@ -53,8 +53,11 @@ export async function withCamera<T>(
     const camera = await openCamera(g.camera, { timeoutMs: g.timeoutMs, ...(g.oscApi ? { oscApi: g.oscApi } : {}), ...open });
     opening = false;
     try {
+      const result = await fn(camera, g);
+      // After the output, and only on success: a failure's first stderr line is the error itself
+      // (-v then adds the protocol's detail to it).
       if (g.verbose && !g.json) await sayProtocol(camera);
-      return await fn(camera, g);
+      return result;
     } finally {
       await camera.close();
     }
@@ -122,7 +125,7 @@ export function output(g: GlobalOptions, json: unknown, human: () => string, ter
 
 /**
  * -v: which camera answered and how it speaks (protocol, address, the protocol's own facts:
- * PTP vendor extension, OSC API level…), one line on stderr before the command's output.
+ * PTP vendor extension, OSC API level…), one line on stderr once the command has done its work.
  */
 async function sayProtocol(camera: Camera): Promise<void> {
   try {
