@@ -52,6 +52,16 @@ function urlsOutsideDetails(v: unknown, at = '$'): string[] {
   return [];
 }
 
+describe('usage errors', () => {
+  it('with --json, an unknown option gives the error shape too (code USAGE, exit 2)', async () => {
+    const r = await camctlInProcess('ls', '--bogus', '--json');
+    expect(r.code).toBe(2);
+    const json = JSON.parse(r.stdout) as unknown;
+    expect(validate(JSON_SCHEMAS.error, json)).toEqual([]);
+    expect(json).toMatchObject({ error: { code: 'USAGE', message: expect.stringMatching(/unknown option '--bogus'/) as unknown } });
+  });
+});
+
 describe('the validator', () => {
   it('reports a missing field, a wrong type, an unknown field and a value outside an enum', () => {
     expect(validate(JSON_SCHEMAS.rm, { deleted: ['/internal/0001/a.jpg'] })).toEqual([]);
