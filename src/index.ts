@@ -19,3 +19,8 @@ export { openCamera, registerCameraScheme, unregisterCameraScheme, BUILTIN_SCHEM
 export type * from './camera/types.js';
 export { CameraError, CameraSettingError, type CameraErrorCode } from './camera/errors.js';
 export { parseCameraAddress, DEFAULT_PORTS, type CameraAddress, type NetworkAddress, type UsbAddress } from './camera/address.js';
+export type * from './cli/json-shapes.js';
+export type { FileReport } from './cli/download-choices.js';
+export type { SyncSummary } from './camera/sync.js';
+export type { SkipReason } from './camera/fetch.js';
+export { JSON_SCHEMAS, type JsonSchema, type JsonCommand } from './cli/json-schemas.js';

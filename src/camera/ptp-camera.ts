@@ -7,7 +7,9 @@
  *
  * - Paths: storages are media, associations holding files are folders (see ptp-paths.ts).
  * - Settings: every property in DeviceInfo, described from its DevicePropDesc (type, enumeration
- *   or range, read-only or not), keyed by its PTP name (`StillCaptureMode`, `PhotoSensorEnableMask`).
+ *   or range, read-only or not), keyed by its PTP name (`StillCaptureMode`, `PhotoSensorEnableMask`);
+ *   on a Sequoia the properties that carry its settings show the Sequoia's own names and words
+ *   (`capture_mode` timelapse; sequoia-ptp-settings.ts), the PTP names accepted as aliases.
  * - Capture: InitiateCapture, then the ObjectAdded events of the shot until CaptureComplete.
  * - Downloads: GetObject streamed to the destination; resumed with GetPartialObject.
  * - Events: the transport's event channel (PTP/IP event connection, USB interrupt endpoint),
@@ -36,11 +38,12 @@ import { PtpResponseError } from '../ptp/errors.js';
 import { FileSink } from '../ptp/file-sink.js';
 import type { PtpDataSink } from '../ptp/session.js';
 import type { PtpContainer } from '../ptp/transport.js';
-import { PARROT_VENDOR_ID, ParrotEv, ParrotOp, ParrotProp, decodeStatusMask } from '../ptp/vendors/parrot.js';
+import { PARROT_VENDOR_ID, ParrotEv, ParrotOp, ParrotProp, decodeStatusMask, type ParrotSettingProperty } from '../ptp/vendors/parrot.js';
 import { RICOH_VENDOR_ID, RicohProp } from '../ptp/vendors/ricoh.js';
 import { CameraError, CameraSettingError } from './errors.js';
 import { mediumNames, splitPath, storeName } from './ptp-paths.js';
 import { toCameraError } from './to-camera-error.js';
+import { fromRawValue, sequoiaSettingOfProperty, sequoiaSettingOverPtp } from './sequoia-ptp-settings.js';
 import { checkSettings } from './settings.js';
 import type {
   CallOptions, Camera, CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, CaptureOptions, CaptureResult,
@@ -240,13 +243,32 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     return out;
   }
 
-  private settingKey(code: number): string {
+  /** The property's PTP name (`SelectedStorage`), or its code when the vendor's names do not know it. */
+  private ptpName(code: number): string {
     return lookupName('property', code, this.vendor) ?? hex16(code);
   }
 
+  /** The Sequoia setting a property carries (a Parrot camera only). */
+  private sequoiaSetting(code: number): ParrotSettingProperty | undefined {
+    return this.vendor === PARROT_VENDOR_ID ? sequoiaSettingOfProperty(code) : undefined;
+  }
+
+  /** The key a property is shown under: the Sequoia's own setting name where it has one, else the PTP name. */
+  private settingKey(code: number): string {
+    return this.sequoiaSetting(code)?.key ?? this.ptpName(code);
+  }
+
+  /** The property of a key: its setting name, or its PTP name as an alias. */
   private codeOfKey(key: string): number | undefined {
     const props = this.client.deviceInfo?.devicePropertiesSupported ?? [];
-    return props.find((c) => this.settingKey(c) === key);
+    return props.find((c) => this.settingKey(c) === key) ?? props.find((c) => this.ptpName(c) === key);
+  }
+
+  /** A property's description as a setting (translated for the Sequoia). */
+  private describeProperty(code: number, desc: DevicePropDesc): Setting {
+    const generic = describe(this.ptpName(code), desc);
+    const map = this.sequoiaSetting(code);
+    return map ? sequoiaSettingOverPtp(map, generic, desc) : generic;
   }
 
   async getConfig(keys?: readonly string[], options: CallOptions = {}): Promise<Setting[]> {
@@ -262,27 +284,42 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     const out: Setting[] = [];
     for (const code of wanted ? wanted.map((k) => this.codeOfKey(k) as number) : codes) {
       try {
-        out.push(describe(this.settingKey(code), await this.client.getDevicePropDesc(code, opts(options))));
+        out.push(this.describeProperty(code, await this.client.getDevicePropDesc(code, opts(options))));
       } catch (err) {
         // The camera refusing one property's description must not hide the others: that row says
         // why it could not be read. A broken link, a timeout or an abort still ends the listing.
         if (!(err instanceof PtpResponseError)) throw toCameraError(err);
-        out.push(unreadable(this.settingKey(code), code, toCameraError(err) as CameraError));
+        const row = unreadable(this.settingKey(code), code, toCameraError(err) as CameraError);
+        if (this.sequoiaSetting(code)) row.raw = { name: this.ptpName(code), code: hex16(code), value: null };
+        out.push(row);
       }
     }
     return out;
   }
 
   async setConfig(values: Partial<Record<string, SettingValue>>, options: CallOptions = {}): Promise<SetResult[]> {
-    const keys = Object.keys(values).filter((k) => values[k] !== undefined);
+    // Keys given by their PTP name (aliases) become the setting's key, their raw values its words.
+    const settings: Record<string, SettingValue> = {};
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      const code = this.codeOfKey(key);
+      const canonical = code === undefined ? key : this.settingKey(code);
+      const map = code === undefined ? undefined : this.sequoiaSetting(code);
+      settings[canonical] = map && canonical !== key ? fromRawValue(map, value) : value;
+    }
+    const keys = Object.keys(settings);
     const descriptions = await this.getConfig(keys, options);
-    checkSettings(descriptions, values);
+    checkSettings(descriptions, settings);
     const results: SetResult[] = [];
     for (const key of keys) {
       const code = this.codeOfKey(key) as number;
       const desc = await this.call((c) => c.getDevicePropDesc(code, opts(options)));
+      const value = settings[key] as SettingValue;
+      const map = this.sequoiaSetting(code);
+      const ptpValue = map ? (typeof value === 'boolean' ? undefined : map.encode(value)) : toPtpValue(desc.dataType, value);
+      if (ptpValue === undefined) throw new CameraError('BAD_VALUE', `${key}: ${String(value)} is not a value this camera takes`, { deviceCode: key });
       try {
-        await this.client.setDevicePropValue(code, desc.dataType, toPtpValue(desc.dataType, values[key] as SettingValue), opts(options));
+        await this.client.setDevicePropValue(code, desc.dataType, ptpValue, opts(options));
         results.push({ key, ok: true, message: 'OK' });
       } catch (err) {
         if (!(err instanceof PtpResponseError)) throw toCameraError(err);
@@ -681,7 +718,7 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
           if (err instanceof PtpResponseError) return yield { type: 'other', raw };
           throw toCameraError(err);
         }
-        const value = settingValue(desc.current);
+        const value = this.describeProperty(p0, desc).value;
         if (value === null) yield { type: 'other', raw };
         else yield { type: 'setting', key: this.settingKey(p0), value, raw };
         return;

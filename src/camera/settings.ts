@@ -96,6 +96,22 @@ export function checkSettingValue(setting: Setting, value: unknown): SettingValu
   }
 }
 
+/**
+ * Reads text given under a setting's alias (its protocol name, {@link Setting.raw}) in the
+ * protocol's own values — `SelectedStorage=65537`, `TimelapseInterval=2000` — as the setting's
+ * value (`internal`, 2 s); text in the setting's own words is read as {@link convertSettingValue} does.
+ */
+export function convertAliasValue(setting: Setting, text: string): SettingValue {
+  const raw = setting.raw;
+  const t = text.trim();
+  if (raw?.allowed && setting.allowed) {
+    const i = raw.allowed.findIndex((v) => String(v) === t);
+    if (i >= 0) return setting.allowed[i] as SettingValue;
+  }
+  if (raw?.scale !== undefined && t !== '' && Number.isFinite(Number(t))) return Number(t) / raw.scale;
+  return convertSettingValue(setting, text);
+}
+
 /** Checks a whole `setConfig` request against the descriptions (unknown keys included). */
 export function checkSettings(descriptions: readonly Setting[], values: Record<string, unknown>): void {
   const byKey = new Map(descriptions.map((d) => [d.key, d]));

@@ -53,6 +53,7 @@ export interface SyncFileResult {
   error?: { code: string; message: string };
 }
 
+/** What a sync did: files and bytes on the camera, how many were downloaded, resumed, skipped, failed, deleted, and how fast. */
 export interface SyncSummary {
   dir: string;
   /** Files on the camera (complete ones; files still being written are counted in `incomplete`). */

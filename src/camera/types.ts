@@ -57,6 +57,27 @@ export interface Setting<K extends string = string, V extends SettingValue = Set
    * to send): `value` is null, and the reason is here; the other settings are listed as usual.
    */
   error?: { code: CameraErrorCode; message: string; deviceMessage?: string };
+  /**
+   * The protocol's own name and value behind a translated setting (a Sequoia over PTP shows
+   * `storage_selected` internal for `SelectedStorage` 65537): shown by --json, and the name is
+   * accepted as an alias. `allowed` runs parallel to {@link Setting.allowed}; for numbers,
+   * raw value = value × `scale`.
+   */
+  raw?: SettingRaw;
+}
+
+/** The protocol's side of a translated setting (see {@link Setting.raw}). */
+export interface SettingRaw {
+  /** The protocol's name of the setting (a PTP property name: `SelectedStorage`). */
+  name: string;
+  /** The protocol's code for it, when it has one (`0xd222`). */
+  code?: string;
+  /** The value as the protocol carries it. */
+  value: SettingValue | null;
+  /** The raw values of {@link Setting.allowed}, in the same order. */
+  allowed?: readonly SettingValue[];
+  /** For numbers: raw = value × scale (milliseconds for seconds). */
+  scale?: number;
 }
 
 /** Setting values keyed by setting key; adapters narrow it (`Camera<SequoiaSettings>`). */

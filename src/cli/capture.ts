@@ -146,9 +146,10 @@ Examples:
           if (failed) throw failed.reason;
           const fetched = settled.map((r) => (r as PromiseFulfilledResult<FileReport>).value);
           if (g.json) {
-            output(g, { folder: shot.folder, files: shot.files, downloaded: fetched }, () => '');
+            // Every field present (json-shapes.ts): a camera that does not name the folder gives null.
+            output(g, { folder: shot.folder ?? null, files: shot.files, downloaded: fetched }, () => '');
           } else if (dir === undefined) {
-            output(g, null, () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']));
+            output(g, null, () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']), () => shot.files.map((f) => f.path).join('\n'));
           } else if (fetched.length === 0) {
             note(g, `no file of the picture matches --band and --type; nothing downloaded (the picture is in ${shot.folder ?? 'the camera'})`);
           }

@@ -45,7 +45,7 @@ its own, PTP sets one property at a time, the RICOH THETA applies all or nothing
 async function get(cmd: Command, keys: string[]): Promise<void> {
   await withCamera(cmd, async (camera, g) => {
     const settings = await camera.getConfig(keys);
-    output(g, { settings }, () => render(settings, g.verbose));
+    output(g, { settings }, () => render(settings, g.verbose), () => settings.map((s) => `${s.key}=${s.value === null ? '' : String(s.value)}`).join('\n'));
   });
 }
 
@@ -56,14 +56,16 @@ async function set(cmd: Command, assignments: string[]): Promise<void> {
     return [a.slice(0, i).trim(), a.slice(i + 1)] as const;
   });
   await withCamera(cmd, async (camera: Camera, g) => {
-    const { convertSettingValue, setOutcome } = await import('../camera/settings.js');
+    const { convertAliasValue, convertSettingValue, setOutcome } = await import('../camera/settings.js');
     const { CameraError } = await import('../camera/errors.js');
     const descriptions = await camera.getConfig();
     const values: Record<string, SettingValue> = {};
     for (const [key, text] of pairs) {
-      const d = descriptions.find((s) => s.key === key);
+      // A protocol's own name is an alias (a Sequoia over PTP: SelectedStorage for storage_selected),
+      // read in the protocol's values; the result is reported under the setting's own key.
+      const d = descriptions.find((s) => s.key === key) ?? descriptions.find((s) => s.raw?.name === key);
       if (!d) throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(key)} (known: ${descriptions.map((s) => s.key).join(', ')})`);
-      values[key] = convertSettingValue(d, text);
+      values[d.key] = d.key === key ? convertSettingValue(d, text) : convertAliasValue(d, text);
     }
     const { CameraSettingError } = await import('../camera/errors.js');
     let results;
@@ -77,7 +79,7 @@ async function set(cmd: Command, assignments: string[]): Promise<void> {
       results = err.results;
     }
     const outcome = setOutcome(values, results);
-    output(g, outcome, () => renderOutcome(outcome));
+    output(g, outcome, () => renderOutcome(outcome), () => outcome.applied.map((a) => `${a.key}=${String(a.value)}`).join('\n'));
     if (rejected) {
       const names = outcome.refused.map((r) => r.key).join(', ');
       const what = outcome.applied.length > 0 ? `the other ${outcome.applied.length === 1 ? 'setting was' : 'settings were'} applied` : 'nothing was changed';
@@ -111,7 +113,9 @@ function render(settings: Setting[], verbose: boolean): string {
     else if (s.range) allowed = [...(s.also ?? []).map(String), `${s.range.min} … ${s.range.max}${unit}`].join(' | ');
     else if (s.maxBytes !== undefined) allowed = `text ≤ ${s.maxBytes} bytes`;
     if (!s.writable) allowed = 'read-only';
-    rows.push([s.key, value, allowed, s.description ?? s.label]);
+    // -v names the protocol's own property and value behind a translated setting.
+    const behind = verbose && s.raw ? ` (${s.raw.name}${s.raw.code ? ` ${s.raw.code}` : ''} = ${String(s.raw.value)})` : '';
+    rows.push([s.key, value, allowed, `${s.description ?? s.label}${behind}`]);
   }
   // Long lists of allowed values and descriptions wrap to the terminal (100 columns when piped).
   return fittedTable(rows, Math.max(60, process.stdout.columns ?? 100), [2, 3]);

@@ -56,7 +56,11 @@ export async function withCamera<T>(
     const camera = await openCamera(g.camera, { timeoutMs: g.timeoutMs, ...(g.oscApi ? { oscApi: g.oscApi } : {}), ...open });
     opening = false;
     try {
-      return await fn(camera, g);
+      const result = await fn(camera, g);
+      // After the output, and only on success: a failure's first stderr line is the error itself
+      // (-v then adds the protocol's detail to it).
+      if (g.verbose && !g.json) await sayProtocol(camera);
+      return result;
     } finally {
       await camera.close();
     }
@@ -112,12 +116,28 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-/** Prints `json` with `--json`, else the human text (unless it is empty). */
-export function output(g: GlobalOptions, json: unknown, human: () => string): void {
+/** Prints `json` with `--json`, else the human text (unless it is empty); with -q the terse text where the command has one. */
+export function output(g: GlobalOptions, json: unknown, human: () => string, terse?: () => string): void {
   if (g.json) printJson(json);
   else {
-    const text = human();
+    // -q: the bare values (paths, KEY=VALUE, a state), for shell scripts that do not want JSON.
+    const text = g.quiet && terse ? terse() : human();
     if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}
+
+/**
+ * -v: which camera answered and how it speaks (protocol, address, the protocol's own facts:
+ * PTP vendor extension, OSC API level…), one line on stderr once the command has done its work.
+ */
+async function sayProtocol(camera: Camera): Promise<void> {
+  try {
+    const info = await camera.info();
+    const facts = Object.entries(info.details).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    process.stderr.write(`camctl: ${info.manufacturer} ${info.model} (firmware ${info.firmware}) at ${info.address} over ${info.protocol}${facts ? `: ${facts}` : ''}\n`);
+  } catch (err) {
+    // The command itself will say what is wrong with the camera; -v only adds the reason here.
+    process.stderr.write(`camctl: could not read what the camera is: ${(err as Error).message}\n`);
   }
 }
 

@@ -19,6 +19,7 @@ export function register(program: Command): void {
             ['Address', info.address],
             ...Object.entries(info.details).map(([k, v]) => [k, String(v)] as const),
           ]),
+          () => `${cameraName(info.manufacturer, info.model)} ${info.serialNumber}`,
         );
       });
     });

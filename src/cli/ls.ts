@@ -15,7 +15,7 @@ export function register(program: Command): void {
       await withCamera(cmd, async (camera, g) => {
         const cameraPath = p.startsWith('/') ? p : `/${p}`;
         const entries = opts.recursive ? await walk(camera, cameraPath) : await camera.list(cameraPath);
-        output(g, { path: cameraPath, entries }, () => render(entries));
+        output(g, { path: cameraPath, entries }, () => render(entries), () => entries.map((e) => e.path).join('\n'));
       });
     });
 }

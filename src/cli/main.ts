@@ -136,7 +136,10 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = err.exitCode;
         return;
       }
-      process.stderr.write(`camctl: ${usageLine(err.message)} — see ${commandPath(program, argv)} --help\n`);
+      const message = `${usageLine(err.message)} — see ${commandPath(program, argv)} --help`;
+      process.stderr.write(`camctl: ${message}\n`);
+      // A script that asked for --json gets the error in the one error shape (json-shapes.ts) too.
+      if (argv.slice(2).includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
       process.exitCode = 2;
       return;
     }

@@ -12,7 +12,8 @@ export function register(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const status = await camera.status();
-        output(g, status, () => renderStatus(status));
+        // Every field present (json-shapes.ts): a camera that reports no battery gives null.
+        output(g, { ...status, battery: status.battery ?? null }, () => renderStatus(status), () => status.capture.state);
       });
     });
 }

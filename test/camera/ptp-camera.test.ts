@@ -179,17 +179,17 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     expect(status.json.media[0]?.totalBytes).toBeGreaterThan(0);
   });
 
-  it('config lists the PTP properties; config set changes /config over HTTP; bad values are refused before sending', async () => {
+  it('config lists the Sequoia\'s settings (PTP names as aliases); config set changes /config over HTTP; bad values are refused before sending', async () => {
     const { emu, cam } = await link.sequoia();
-    const all = await runJson<{ settings: Array<{ key: string; type: string; value: unknown; writable: boolean; range?: { min: number; max: number } }> }>(['--camera', cam, 'config']);
+    const all = await runJson<{ settings: Array<{ key: string; type: string; value: unknown; writable: boolean; range?: { min: number; max: number }; raw?: unknown }> }>(['--camera', cam, 'config']);
     expect(all.result.code).toBe(0);
-    const mask = all.json.settings.find((s) => s.key === 'PhotoSensorEnableMask');
-    expect(mask).toMatchObject({ type: 'integer', value: 31, writable: true, range: { min: 1, max: 31 } });
+    const mask = all.json.settings.find((s) => s.key === 'sensors_mask');
+    expect(mask).toMatchObject({ type: 'integer', value: 31, writable: true, range: { min: 1, max: 31 }, raw: { name: 'PhotoSensorEnableMask', value: 31 } });
     expect(all.json.settings.find((s) => s.key === 'BatteryLevel')).toMatchObject({ writable: false, value: 100 });
 
-    const set = await runJson<{ applied: Array<{ key: string }>; refused: unknown[] }>(['--camera', cam, 'config', 'set', 'PhotoSensorEnableMask=3', 'ImageSize=4000 x 3000']);
+    const set = await runJson<{ applied: Array<{ key: string; value: unknown }>; refused: unknown[] }>(['--camera', cam, 'config', 'set', 'PhotoSensorEnableMask=3', 'ImageSize=4000 x 3000']);
     expect(set.result.code).toBe(0);
-    expect(set.json.applied.map((a) => a.key)).toEqual(['PhotoSensorEnableMask', 'ImageSize']);
+    expect(set.json.applied).toEqual([{ key: 'sensors_mask', value: 3 }, { key: 'resolution_rgb', value: 12 }]);
     expect(set.json.refused).toEqual([]);
     const http = (await (await fetch(`${emu.url}/config`)).json()) as { sensors_mask: number; resolution_rgb: number };
     expect(http.sensors_mask).toBe(3);
@@ -293,7 +293,7 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     let mask = 1;
     await waitFor(() => {
       emu.device.setConfig({ sensors_mask: (mask = mask === 1 ? 3 : 1) });
-      return lines().some((l) => l.type === 'setting' && l.key === 'PhotoSensorEnableMask');
+      return lines().some((l) => l.type === 'setting' && l.key === 'sensors_mask');
     }, 'the watcher to report a setting');
 
     emu.device.setConfig({ sensors_mask: 31 });
@@ -315,7 +315,7 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     let other = 1;
     await waitFor(() => {
       again.emu.device.setConfig({ overlap_param: (other = other === 1 ? 2 : 1) });
-      return lines().some((l) => l.type === 'setting' && l.key === 'OverlapRate');
+      return lines().some((l) => l.type === 'setting' && l.key === 'overlap_param');
     }, 'a setting after the restart');
     watcher.stop();
   });

@@ -68,8 +68,8 @@ describe('config set, partly refused', () => {
     const json = await runJson<SetOutcome>(['--camera', camera, 'config', 'set', 'StillCaptureMode=3', `SelectedStorage=${0x00020001}`]);
     expect(json.result.code).toBe(1);
     expect(json.json).toEqual({
-      applied: [{ key: 'StillCaptureMode', value: 3 }],
-      refused: [{ key: 'SelectedStorage', value: 0x00020001, reason: 'InvalidDevicePropValue' }],
+      applied: [{ key: 'capture_mode', value: 'timelapse' }],
+      refused: [{ key: 'storage_selected', value: 'sd', reason: 'InvalidDevicePropValue' }],
     });
     expect((await httpConfig(emu.url)).capture_mode).toBe('timelapse');
   });

@@ -30,23 +30,18 @@ import { formatPtpDate, type DeviceInfo, type DevicePropDesc, type ObjectInfo, t
 import { PtpFileReader } from '../files-ptp.js';
 import { STANDARD_OPERATIONS } from '../../ptp/responder.js';
 import {
-  PARROT_EXTENSION_DESC, PARROT_VENDOR_ID, ParrotCaptureMode, ParrotEv, ParrotOp, ParrotProp, encodeI32Array, encodeStatusMask,
+  PARROT_CAPTURE_MODE_CODES, PARROT_EXTENSION_DESC, PARROT_MONO_IMAGE_SIZES, PARROT_RGB_IMAGE_SIZES, PARROT_STORAGE_IDS, PARROT_VENDOR_ID, ParrotCaptureMode, ParrotEv, ParrotOp, ParrotProp, encodeI32Array, encodeStatusMask,
   encodeSunshineValues, encodeTemperatureValues,
 } from '../../ptp/vendors/parrot.js';
 
-const STORAGE_IDS: Record<MediumName, number> = { internal: 0x00010001, sd: 0x00020001 };
-const MEDIUM_OF = new Map<number, MediumName>([[0x00010001, 'internal'], [0x00020001, 'sd']]);
+// The vocabulary shared with the client side (src/ptp/vendors/parrot.ts), so both speak the same codes.
+const STORAGE_IDS: Record<MediumName, number> = PARROT_STORAGE_IDS;
+const MEDIUM_OF = new Map<number, MediumName>(Object.entries(PARROT_STORAGE_IDS).map(([k, v]) => [v, k as MediumName]));
 
-const MODE_TO_PTP: Record<DeviceConfig['capture_mode'], number> = {
-  single: ParrotCaptureMode.Single,
-  timelapse: ParrotCaptureMode.Timelapse,
-  gps_position: ParrotCaptureMode.GpsPosition,
-  auto: ParrotCaptureMode.AutomaticOverlap,
-  radiometric: ParrotCaptureMode.RadiometricCalibration,
-};
+const MODE_TO_PTP: Record<DeviceConfig['capture_mode'], number> = PARROT_CAPTURE_MODE_CODES;
 const PTP_TO_MODE = new Map(Object.entries(MODE_TO_PTP).map(([k, v]) => [v, k as DeviceConfig['capture_mode']]));
-const RGB_SIZE_TEXT = { 16: '4608 x 3456', 12: '4000 x 3000' } as const;
-const MONO_SIZE_TEXT = { '1.2': '1280 x 960', '0.3': '640 x 480' } as const;
+const RGB_SIZE_TEXT = PARROT_RGB_IMAGE_SIZES;
+const MONO_SIZE_TEXT = PARROT_MONO_IMAGE_SIZES;
 
 interface PropSpec {
   desc(c: DeviceConfig): Omit<DevicePropDesc, 'code'>;

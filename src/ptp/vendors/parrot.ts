@@ -6,8 +6,8 @@
  * @example
  * const temps = decodeTemperatureValues(data); // { P7: 41250, ... } in milli-°C
  */
-import { DataType, registerVendor } from '../codes.js';
-import { PtpDecodeError, PtpReader, PtpWriter } from '../codec.js';
+import { DataType, Prop, registerVendor } from '../codes.js';
+import { PtpDecodeError, PtpReader, PtpWriter, type PtpValue } from '../codec.js';
 
 /** The Sequoia's VendorExtensionID in DeviceInfo. */
 export const PARROT_VENDOR_ID = 0x1b;
@@ -78,6 +78,97 @@ export const ParrotCaptureMode = {
   AutomaticOverlap: 0x8003,
   RadiometricCalibration: 0x8004,
 } as const;
+
+/** The Sequoia's storage ids: the internal memory and the SD card (docs/sequoia.md "PTP"). */
+export const PARROT_STORAGE_IDS = { internal: 0x00010001, sd: 0x00020001 } as const;
+
+/** StillCaptureMode values by the Sequoia's own capture mode names (`capture_mode` of its HTTP API). */
+export const PARROT_CAPTURE_MODE_CODES = {
+  single: ParrotCaptureMode.Single,
+  timelapse: ParrotCaptureMode.Timelapse,
+  gps_position: ParrotCaptureMode.GpsPosition,
+  auto: ParrotCaptureMode.AutomaticOverlap,
+  radiometric: ParrotCaptureMode.RadiometricCalibration,
+} as const;
+
+/** ImageSize (0x5003) texts by RGB resolution in megapixels (`resolution_rgb`). */
+export const PARROT_RGB_IMAGE_SIZES = { 16: '4608 x 3456', 12: '4000 x 3000' } as const;
+/** MultispectralImageSize texts by mono resolution in megapixels (`resolution_mono`). */
+export const PARROT_MONO_IMAGE_SIZES = { '1.2': '1280 x 960', '0.3': '640 x 480' } as const;
+
+/**
+ * One Sequoia setting carried by a PTP property: the same camera shows the same setting names on
+ * every address, so `capture_mode` over HTTP is `capture_mode` over PTP/IP and USB too, with the
+ * property's value translated (`SelectedStorage` 65537 is `storage_selected` internal).
+ */
+export interface ParrotSettingProperty {
+  /** The setting's name in the Sequoia's HTTP API (`/config`). */
+  key: string;
+  /** The PTP property code that carries it. */
+  code: number;
+  /** The setting's value for a property value; undefined for a value the setting has no word for. */
+  decode(value: PtpValue): string | number | undefined;
+  /** The property value for a setting value; undefined for a value the property cannot carry. */
+  encode(value: string | number): PtpValue | undefined;
+  /** For numbers: property value = setting value × scale (milliseconds for seconds, centimetres for metres). */
+  scale?: number;
+}
+
+/** A table read backwards: value → key (keys as text, the way Object.entries gives them). */
+function byValue(table: Readonly<Record<string, string | number>>): Map<string | number, string> {
+  return new Map(Object.entries(table).map(([k, v]) => [v, k]));
+}
+const MODE_NAMES = byValue(PARROT_CAPTURE_MODE_CODES);
+const STORAGE_NAMES = byValue(PARROT_STORAGE_IDS);
+const RGB_MP = byValue(PARROT_RGB_IMAGE_SIZES);
+const MONO_MP = byValue(PARROT_MONO_IMAGE_SIZES);
+const lookup = <V>(table: Readonly<Record<string, V>>, k: string | number): V | undefined => (Object.hasOwn(table, String(k)) ? table[String(k)] : undefined);
+const scaled = (key: string, code: number, scale: number): ParrotSettingProperty => ({
+  key,
+  code,
+  scale,
+  decode: (v) => (typeof v === 'number' ? v / scale : undefined),
+  encode: (v) => (typeof v === 'number' ? Math.round(v * scale) : undefined),
+});
+const same = (key: string, code: number): ParrotSettingProperty => ({
+  key,
+  code,
+  decode: (v) => (typeof v === 'number' ? v : undefined),
+  encode: (v) => (typeof v === 'number' ? v : undefined),
+});
+
+/** The Sequoia's settings that PTP carries, with their properties (the `/config` field `auto_select` has none). */
+export const PARROT_SETTING_PROPERTIES: readonly ParrotSettingProperty[] = [
+  {
+    key: 'capture_mode',
+    code: Prop.StillCaptureMode,
+    decode: (v) => MODE_NAMES.get(Number(v)),
+    encode: (v) => lookup(PARROT_CAPTURE_MODE_CODES, v),
+  },
+  scaled('timelapse_param', Prop.TimelapseInterval, 1000),
+  scaled('gps_param', ParrotProp.GPSInterval, 100),
+  same('overlap_param', ParrotProp.OverlapRate),
+  {
+    key: 'resolution_rgb',
+    code: Prop.ImageSize,
+    decode: (v) => (typeof v === 'string' ? Number(RGB_MP.get(v)) || undefined : undefined),
+    encode: (v) => lookup(PARROT_RGB_IMAGE_SIZES, v),
+  },
+  {
+    key: 'resolution_mono',
+    code: ParrotProp.MultispectralImageSize,
+    decode: (v) => (typeof v === 'string' ? Number(MONO_MP.get(v)) || undefined : undefined),
+    encode: (v) => lookup(PARROT_MONO_IMAGE_SIZES, v),
+  },
+  same('bit_depth', ParrotProp.MultispectralBitDepth),
+  same('sensors_mask', ParrotProp.PhotoSensorEnableMask),
+  {
+    key: 'storage_selected',
+    code: ParrotProp.SelectedStorage,
+    decode: (v) => STORAGE_NAMES.get(Number(v)),
+    encode: (v) => lookup(PARROT_STORAGE_IDS, v),
+  },
+];
 
 /** Bits of GetStatusMask / the Status event, LSB first. */
 export const PARROT_STATUS_BITS = [
