@@ -21,14 +21,16 @@ module.exports = {
     },
     {
       name: 'wire-format-imports-only-itself-ptp-util',
-      comment: 'src/sequoia and src/osc are wire formats and their clients: they import themselves, src/ptp and src/util only (no device model, no emulator, not each other).',
+      comment:
+        'src/sequoia and src/osc are wire formats and their clients: they import themselves, src/ptp and src/util only (no device model, no emulator, not each other).',
       severity: 'error',
       from: { path: '^src/(sequoia|osc)/' },
       to: { path: '^src/', pathNot: ['^src/$1/', '^src/(ptp|util)/'] },
     },
     {
       name: 'camera-imports-no-devices-no-emulator',
-      comment: 'The Camera interface reaches cameras through the protocol clients, never through device models or emulators.',
+      comment:
+        'The Camera interface reaches cameras through the protocol clients, never through device models or emulators.',
       severity: 'error',
       from: { path: '^src/camera/' },
       to: { path: '^src/(devices|emulator)/' },
@@ -87,9 +89,12 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     includeOnly: '^src/',
-    
+
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

@@ -32,7 +32,8 @@ export async function launchChromium(userDataDir: string, extraHosts: string[] =
     '--use-gl=swiftshader',
     '--enable-unsafe-swiftshader',
   ];
-  if (extraHosts.length > 0) args.push(`--host-resolver-rules=${extraHosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`);
+  if (extraHosts.length > 0)
+    args.push(`--host-resolver-rules=${extraHosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`);
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -80,7 +81,11 @@ export async function measureNotificationLatency(page: Page, sequoiaUrl: string,
   }
   if (connected) {
     // The last step unplugged the sensor: plug it back in, as found.
-    await fetch(`${sequoiaUrl}/_emulator/sunshine`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"connected":true}' }).then((r) => r.arrayBuffer());
+    await fetch(`${sequoiaUrl}/_emulator/sunshine`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"connected":true}',
+    }).then((r) => r.arrayBuffer());
   }
   return out;
 }
@@ -95,7 +100,8 @@ export async function waitForExpression<T>(page: Page, expression: string, timeo
   for (;;) {
     const v = await page.evaluate<unknown>(expression);
     if (v) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression.slice(0, 120)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression.slice(0, 120)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

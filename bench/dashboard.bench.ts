@@ -32,7 +32,9 @@ async function start(ctx: BenchContext) {
 async function initialJs(ctx: BenchContext): Promise<BenchRow[]> {
   const { dash } = await start(ctx);
   const page = await (await fetch(dash.url, { signal: ctx.signal })).text();
-  const scripts = [...page.matchAll(/<(?:script type="module" src|link rel="modulepreload" href)="\.\/([^"]+)"/g)].map((m) => m[1]!);
+  const scripts = [...page.matchAll(/<(?:script type="module" src|link rel="modulepreload" href)="\.\/([^"]+)"/g)].map(
+    (m) => m[1]!,
+  );
   if (scripts.length === 0) throw new Error('the page names no script: is the UI built?');
   let gz = 0;
   for (const s of scripts) {

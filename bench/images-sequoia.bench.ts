@@ -68,7 +68,9 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   for (let i = 0; i < reps; i++) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     const t = performance.now();
-    const files = await Promise.all(bands.map(async (b) => Promise.all([renderSequoiaImage(request(b, i)), renderSequoiaThumbnail(request(b, i))])));
+    const files = await Promise.all(
+      bands.map(async (b) => Promise.all([renderSequoiaImage(request(b, i)), renderSequoiaThumbnail(request(b, i))])),
+    );
     capture.push(performance.now() - t);
     bytes = files.reduce((n, [image]) => n + image.length, 0);
   }
@@ -84,11 +86,16 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const codes = renderFieldCodes(1152, 864);
   const small = Buffer.alloc(1152 * 864 * 3);
   for (let i = 0; i < codes.length; i++) small.fill((codes[i]! >> 12) * 50 + 40, i * 3, i * 3 + 3);
-  const raw = await sharp(small, { raw: { width: 1152, height: 864, channels: 3 } }).resize(4608, 3456).raw().toBuffer();
+  const raw = await sharp(small, { raw: { width: 1152, height: 864, channels: 3 } })
+    .resize(4608, 3456)
+    .raw()
+    .toBuffer();
   const encode: number[] = [];
   for (let i = 0; i < Math.max(3, Math.ceil(reps / 4)); i++) {
     const t = performance.now();
-    await sharp(raw, { raw: { width: 4608, height: 3456, channels: 3 } }).jpeg({ quality: 80, optimiseCoding: false }).toBuffer();
+    await sharp(raw, { raw: { width: 4608, height: 3456, channels: 3 } })
+      .jpeg({ quality: 80, optimiseCoding: false })
+      .toBuffer();
     encode.push(performance.now() - t);
   }
 

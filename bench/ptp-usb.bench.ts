@@ -72,10 +72,19 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
   const once = async (link: Link, sink: Sink): Promise<number> => {
     // Each run writes a new file rather than truncating the last one's (whose pages may still be dirty).
     await rm(outFile, { force: true });
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script(ctx.repoRoot, dataDir, outFile, link, sink)], { signal: ctx.signal, maxBuffer: 1 << 20 });
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', script(ctx.repoRoot, dataDir, outFile, link, sink)],
+      { signal: ctx.signal, maxBuffer: 1 << 20 },
+    );
     return SIZE / MiB / (JSON.parse(stdout) as { seconds: number }).seconds;
   };
-  const samples: Record<`${Link}-${Sink}`, number[]> = { 'usb-file': [], 'ptpip-file': [], 'usb-count': [], 'ptpip-count': [] };
+  const samples: Record<`${Link}-${Sink}`, number[]> = {
+    'usb-file': [],
+    'ptpip-file': [],
+    'usb-count': [],
+    'ptpip-count': [],
+  };
   for (let i = 0; i < reps; i++) {
     for (const sink of ['file', 'count'] as const) {
       // Alternate which contender goes first, so a neighbour's load does not always hit the same one.
@@ -83,22 +92,44 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
       for (const link of order) samples[`${link}-${sink}`].push(await once(link, sink));
     }
     const last = (k: keyof typeof samples): string => samples[k].at(-1)!.toFixed(0);
-    ctx.log(`run ${i + 1}/${reps}: to file USB ${last('usb-file')} vs PTP/IP ${last('ptpip-file')} MiB/s; counting sink USB ${last('usb-count')} vs PTP/IP ${last('ptpip-count')} MiB/s`);
+    ctx.log(
+      `run ${i + 1}/${reps}: to file USB ${last('usb-file')} vs PTP/IP ${last('ptpip-file')} MiB/s; counting sink USB ${last('usb-count')} vs PTP/IP ${last('ptpip-count')} MiB/s`,
+    );
   }
   const best = (a: number[]): number => Math.max(...a);
   const note = `best of ${reps}; each run a fresh process (device + face + client), GetObject timed alone; USB 2.0 high speed carries ≤ 40 MB/s`;
   return [
     {
       name: 'GetObject 512 MiB over in-memory USB pair vs PTP/IP loopback',
-      ours: { value: best(samples['usb-file']), unit: 'MiB/s', label: 'PtpUsbClient over the in-memory USB pair, downloadObject to a file', samples: samples['usb-file'] },
-      peer: { value: best(samples['ptpip-file']), unit: 'MiB/s', label: 'PtpIpClient over loopback TCP, downloadObject to a file', samples: samples['ptpip-file'] },
+      ours: {
+        value: best(samples['usb-file']),
+        unit: 'MiB/s',
+        label: 'PtpUsbClient over the in-memory USB pair, downloadObject to a file',
+        samples: samples['usb-file'],
+      },
+      peer: {
+        value: best(samples['ptpip-file']),
+        unit: 'MiB/s',
+        label: 'PtpIpClient over loopback TCP, downloadObject to a file',
+        samples: samples['ptpip-file'],
+      },
       target: { kind: 'ratio-at-least', ratio: 0.9 },
       note,
     },
     {
       name: 'GetObject 512 MiB over in-memory USB pair vs PTP/IP loopback, counting sink',
-      ours: { value: best(samples['usb-count']), unit: 'MiB/s', label: 'PtpUsbClient, in-memory USB pair, no disk', samples: samples['usb-count'] },
-      peer: { value: best(samples['ptpip-count']), unit: 'MiB/s', label: 'PtpIpClient, loopback TCP, no disk', samples: samples['ptpip-count'] },
+      ours: {
+        value: best(samples['usb-count']),
+        unit: 'MiB/s',
+        label: 'PtpUsbClient, in-memory USB pair, no disk',
+        samples: samples['usb-count'],
+      },
+      peer: {
+        value: best(samples['ptpip-count']),
+        unit: 'MiB/s',
+        label: 'PtpIpClient, loopback TCP, no disk',
+        samples: samples['ptpip-count'],
+      },
       target: { kind: 'ratio-at-least', ratio: 0.9 },
       note: 'the transports alone: the same transaction into a sink that only counts bytes',
     },

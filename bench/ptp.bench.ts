@@ -90,7 +90,14 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
 
   const gphotoFrom = (p: string): Promise<GphotoRun> =>
     gphoto2Get({
-      python, repoRoot: ctx.repoRoot, port: p, folder: '/store_00010001/0000', index: 1, outDir: out, fileName: FILE_NAME, expectBytes: SIZE,
+      python,
+      repoRoot: ctx.repoRoot,
+      port: p,
+      folder: '/store_00010001/0000',
+      index: 1,
+      outDir: out,
+      fileName: FILE_NAME,
+      expectBytes: SIZE,
       signal: ctx.signal,
     });
   /** gphoto2 from our responder, with the responder's CPU (this process) over the run. */
@@ -163,7 +170,8 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     );
   }
   const summary: number[] = [];
-  for (let i = 0; i < Math.max(5, reps); i++) summary.push(await timed(() => run('gphoto2', ['--port', port, '--summary'], { signal: ctx.signal })));
+  for (let i = 0; i < Math.max(5, reps); i++)
+    summary.push(await timed(() => run('gphoto2', ['--port', port, '--summary'], { signal: ctx.signal })));
   const best = (a: number[]): number => Math.max(...a);
   const g = gRuns.map((r) => mibps(r.wall));
   const m = mRuns.map((r) => mibps(r.wall));
@@ -194,7 +202,12 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     },
     {
       name: "gphoto2's own ceiling (512 MiB ÷ gphoto2 CPU time) vs nginx",
-      ours: { value: best(ceiling), unit: 'MiB/s', label: 'gphoto2 with a responder that costs nothing', samples: ceiling },
+      ours: {
+        value: best(ceiling),
+        unit: 'MiB/s',
+        label: 'gphoto2 with a responder that costs nothing',
+        samples: ceiling,
+      },
       peer: { value: best(n), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile → curl`, samples: n },
       target: { kind: 'info' }, // context for the row above, which carries the target
       note:
@@ -204,16 +217,26 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
     {
       name: 'ptp responder vs in-memory minimal responder, both serving gphoto2 (run-queue wait excluded)',
       ours: { value: best(gOwn), unit: 'MiB/s', label: 'camctl responder → gphoto2', samples: gOwn },
-      peer: { value: best(mOwn), unit: 'MiB/s', label: 'ptpip_memory_responder.py (one sendmsg per transaction) → gphoto2', samples: mOwn },
+      peer: {
+        value: best(mOwn),
+        unit: 'MiB/s',
+        label: 'ptpip_memory_responder.py (one sendmsg per transaction) → gphoto2',
+        samples: mOwn,
+      },
       target: { kind: 'ratio-at-least', ratio: 0.9 },
       note:
-        "our own bar (the targets set none here): what is left to the responder, with the time gphoto2 waited for a CPU (other work on the machine) taken out. " +
+        'our own bar (the targets set none here): what is left to the responder, with the time gphoto2 waited for a CPU (other work on the machine) taken out. ' +
         `gphoto2 blocked on the socket per 512 MiB: ours ${median(gRuns.map((r) => r.blocked)).toFixed(2)} s, memory ${median(mRuns.map((r) => r.blocked)).toFixed(2)} s. ` +
         `Raw: ours ${best(g).toFixed(0)} MiB/s, memory ${best(m).toFixed(0)} MiB/s; memory responder ${split(mRuns)}, its CPU ${perGiB(mRuns.map((r) => r.serverCpu))}`,
     },
     {
       name: 'ptp responder, gphoto2 pattern (1 MiB GetPartialObject) vs nginx',
-      ours: { value: best(p), unit: 'MiB/s', label: 'camctl responder → camctl client, 1 MiB GetPartialObject loop', samples: p },
+      ours: {
+        value: best(p),
+        unit: 'MiB/s',
+        label: 'camctl responder → camctl client, 1 MiB GetPartialObject loop',
+        samples: p,
+      },
       peer: { value: best(n), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile → curl`, samples: n },
       target: { kind: 'info' }, // context for the row above, which carries the target
       note: "the responder's share of the gphoto2 row: same 512 sequential transactions, no file written, no gphoto2 in the loop",
@@ -230,7 +253,8 @@ async function bench(ctx: BenchContext): Promise<BenchRow[]> {
 export const benchmarks: Benchmark[] = [
   {
     name: 'ptp-getobject',
-    description: 'PTP/IP GetObject 512 MiB (ours vs gphoto2, responder vs nginx and vs a minimal in-memory responder, gphoto2 ceiling) and gphoto2 --summary time',
+    description:
+      'PTP/IP GetObject 512 MiB (ours vs gphoto2, responder vs nginx and vs a minimal in-memory responder, gphoto2 ceiling) and gphoto2 --summary time',
     requires: ['gphoto2', 'nginx', 'curl', 'python3'],
     timeoutMs: 10 * 60_000,
     run: bench,

@@ -144,7 +144,8 @@ export function judge(benchmark: string, row: BenchRow): RowResult {
   const withNote = row.note !== undefined ? { ...withPeer, note: row.note } : withPeer;
   const t = row.target;
   if (t.kind === 'info') {
-    const ratio = row.peer && row.peer.unit === row.ours.unit && row.peer.value > 0 ? row.ours.value / row.peer.value : undefined;
+    const ratio =
+      row.peer && row.peer.unit === row.ours.unit && row.peer.value > 0 ? row.ours.value / row.peer.value : undefined;
     return { ...withNote, ...(ratio !== undefined ? { ratio } : {}), outcome: 'info' };
   }
   if (t.kind === 'ratio-at-least' || t.kind === 'ratio-at-most') {
@@ -162,7 +163,8 @@ export function judge(benchmark: string, row: BenchRow): RowResult {
   if (t.unit !== row.ours.unit) {
     return { ...withNote, outcome: 'error', reason: `units differ: ${row.ours.unit} vs target ${t.unit}` };
   }
-  const ratio = row.peer && row.peer.unit === row.ours.unit && row.peer.value > 0 ? row.ours.value / row.peer.value : undefined;
+  const ratio =
+    row.peer && row.peer.unit === row.ours.unit && row.peer.value > 0 ? row.ours.value / row.peer.value : undefined;
   const ok = t.kind === 'at-least' ? row.ours.value >= t.value : row.ours.value <= t.value;
   return { ...withNote, ...(ratio !== undefined ? { ratio } : {}), outcome: ok ? 'pass' : 'fail' };
 }
@@ -233,7 +235,11 @@ export async function discover(dir: string): Promise<{ benchmarks: Benchmark[]; 
     try {
       mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { benchmarks?: unknown };
     } catch (err) {
-      broken.push(new BenchModuleError(file, `cannot be loaded: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+      broken.push(
+        new BenchModuleError(file, `cannot be loaded: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        }),
+      );
       continue;
     }
     if (!Array.isArray(mod.benchmarks)) {
@@ -280,12 +286,22 @@ export async function runBenchmark(b: Benchmark, opts: RunOptions): Promise<RowR
   const log = opts.log ?? (() => undefined);
   for (const tool of b.requires ?? []) {
     if (!(await findTool(tool))) {
-      return [{ benchmark: b.name, name: b.name, outcome: 'skip', reason: `${tool} not found (Debian: apt-get install -y ${debianPackage(tool)})` }];
+      return [
+        {
+          benchmark: b.name,
+          name: b.name,
+          outcome: 'skip',
+          reason: `${tool} not found (Debian: apt-get install -y ${debianPackage(tool)})`,
+        },
+      ];
     }
   }
   const controller = new AbortController();
   const timeoutMs = b.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timer = setTimeout(() => controller.abort(new Error(`benchmark ${b.name} exceeded ${timeoutMs} ms`)), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`benchmark ${b.name} exceeded ${timeoutMs} ms`)),
+    timeoutMs,
+  );
   const onOuterAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), `camctl-bench-${b.name}-`));
@@ -301,11 +317,14 @@ export async function runBenchmark(b: Benchmark, opts: RunOptions): Promise<RowR
   try {
     // Racing against the signal bounds benchmarks that forget to pass it to a wait.
     const rows = await Promise.race([b.run(ctx), rejectOnAbort(controller.signal)]);
-    if (rows.length === 0) return [{ benchmark: b.name, name: b.name, outcome: 'error', reason: 'benchmark returned no rows' }];
+    if (rows.length === 0)
+      return [{ benchmark: b.name, name: b.name, outcome: 'error', reason: 'benchmark returned no rows' }];
     return rows.map((r) => judge(b.name, r));
   } catch (err) {
     if (err instanceof BenchSkip) return [{ benchmark: b.name, name: b.name, outcome: 'skip', reason: err.reason }];
-    return [{ benchmark: b.name, name: b.name, outcome: 'error', reason: err instanceof Error ? err.message : String(err) }];
+    return [
+      { benchmark: b.name, name: b.name, outcome: 'error', reason: err instanceof Error ? err.message : String(err) },
+    ];
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onOuterAbort);
@@ -386,7 +405,12 @@ async function main(): Promise<void> {
     return;
   }
   const chosen = benchmarks.filter((b) => selected(b.name, args.filters));
-  const results: RowResult[] = broken.map((e) => ({ benchmark: e.file, name: e.file, outcome: 'error', reason: e.message }));
+  const results: RowResult[] = broken.map((e) => ({
+    benchmark: e.file,
+    name: e.file,
+    outcome: 'error',
+    reason: e.message,
+  }));
   if (chosen.length === 0 && broken.length === 0) {
     console.error(`no benchmark matches ${args.filters.join(', ')}; try --list`);
     process.exitCode = 2;
@@ -407,7 +431,14 @@ async function main(): Promise<void> {
     if (stop.signal.aborted) break;
     log(`[${b.name}] ${b.description}`);
     const started = Date.now();
-    results.push(...(await runBenchmark(b, { repoRoot, signal: stop.signal, log, ...(args.reps !== undefined ? { reps: args.reps } : {}) })));
+    results.push(
+      ...(await runBenchmark(b, {
+        repoRoot,
+        signal: stop.signal,
+        log,
+        ...(args.reps !== undefined ? { reps: args.reps } : {}),
+      })),
+    );
     log(`[${b.name}] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   process.removeListener('SIGINT', onSignal);
@@ -419,13 +450,18 @@ async function main(): Promise<void> {
   console.log(formatTable(results));
   // The harness itself, curl and wrk account for about one core's worth of load.
   if (maxLoad > cpuCount + 1) {
-    console.log(`\nnote: the machine was busy (1-min load average up to ${maxLoad.toFixed(1)} on ${cpuCount} CPUs); figures are noisy — rerun on a quiet machine.`);
+    console.log(
+      `\nnote: the machine was busy (1-min load average up to ${maxLoad.toFixed(1)} on ${cpuCount} CPUs); figures are noisy — rerun on a quiet machine.`,
+    );
   }
   const report = {
     date: new Date().toISOString(),
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    cpus: os.cpus().map((c) => c.model).filter((m, i, all) => all.indexOf(m) === i),
+    cpus: os
+      .cpus()
+      .map((c) => c.model)
+      .filter((m, i, all) => all.indexOf(m) === i),
     cpuCount,
     loadAverage: { max: maxLoad, samples: loads },
     filters: args.filters,

@@ -62,7 +62,12 @@ function cpuOf(pid: number): number {
 async function createBucket(ceph: RunningCeph, bucket: string): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
-  const s3 = new S3Client({ endpoint: ceph.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ceph.accessKeyId, secretAccessKey: ceph.secretAccessKey } });
+  const s3 = new S3Client({
+    endpoint: ceph.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: ceph.accessKeyId, secretAccessKey: ceph.secretAccessKey },
+  });
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   } finally {
@@ -71,9 +76,16 @@ async function createBucket(ceph: RunningCeph, bucket: string): Promise<void> {
 }
 
 /** Runs camctl with ARGS, sampling its peak RSS; returns wall seconds, peak RSS, CPU and stdout. */
-async function camctl(ctx: BenchContext, args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRss: number; cpu: number; stdout: string }> {
+async function camctl(
+  ctx: BenchContext,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ seconds: number; peakRss: number; cpu: number; stdout: string }> {
   const t0 = performance.now();
-  const child = await Child.spawn(process.execPath, [path.join(ctx.repoRoot, 'bin', 'camctl.js'), ...args], { env, label: 'camctl sync' });
+  const child = await Child.spawn(process.execPath, [path.join(ctx.repoRoot, 'bin', 'camctl.js'), ...args], {
+    env,
+    label: 'camctl sync',
+  });
   let peakRss = 0;
   let cpu = 0;
   const timer = setInterval(() => {
@@ -81,17 +93,23 @@ async function camctl(ctx: BenchContext, args: string[], env: NodeJS.ProcessEnv)
     cpu = Math.max(cpu, child.cpuSeconds() ?? 0);
   }, 100);
   const lines: string[] = [];
-  const collect = child.waitForLine((l) => void lines.push(l), { timeoutMs: 30 * 60_000, signal: ctx.signal }).catch(() => undefined);
+  const collect = child
+    .waitForLine((l) => void lines.push(l), { timeoutMs: 30 * 60_000, signal: ctx.signal })
+    .catch(() => undefined);
   const exit = await child.exited;
   clearInterval(timer);
   await collect;
-  if (exit.code !== 0) throw new Error(`camctl ${args.join(' ')} exited ${exit.code}: ${child.stderrTail} ${lines.join('\n').slice(0, 2000)}`);
+  if (exit.code !== 0)
+    throw new Error(
+      `camctl ${args.join(' ')} exited ${exit.code}: ${child.stderrTail} ${lines.join('\n').slice(0, 2000)}`,
+    );
   return { seconds: (performance.now() - t0) / 1000, peakRss, cpu, stdout: lines.join('\n') };
 }
 
 async function benchFleet(ctx: BenchContext): Promise<BenchRow[]> {
   const missing = await missingCephTools();
-  if (missing.length) throw new BenchSkip(`${missing.join(', ')} not installed (Debian: apt-get install -y ${CEPH_PACKAGES})`);
+  if (missing.length)
+    throw new BenchSkip(`${missing.join(', ')} not installed (Debian: apt-get install -y ${CEPH_PACKAGES})`);
   const mbPerCamera = Number(process.env.CAMCTL_BENCH_S3_MB ?? 48);
   const link = Number(process.env.CAMCTL_BENCH_S3_LINK ?? 3_000_000);
   const pictures = Math.max(1, Math.round((mbPerCamera * 1e6) / PICTURE));
@@ -112,20 +130,41 @@ async function benchFleet(ctx: BenchContext): Promise<BenchRow[]> {
     const dataDir = path.join(ctx.tmpDir, `camera-${c}`);
     await fillCard(dataDir, pictures, c, ctx.signal);
     // In this process (camctl is the one measured), each with a serial of its own as real cameras.
-    const emu = await startSequoiaEmulator({ dataDir, httpPort: 0, bandwidthBytesPerSec: link, serialNumber: `PI0403BENCH${String(c).padStart(7, '0')}` });
+    const emu = await startSequoiaEmulator({
+      dataDir,
+      httpPort: 0,
+      bandwidthBytesPerSec: link,
+      serialNumber: `PI0403BENCH${String(c).padStart(7, '0')}`,
+    });
     ctx.defer(() => emu.close());
     addresses.push(`sequoia://${new URL(emu.url).host}`);
   }
   const total = CAMERAS * pictures * PICTURE;
   const gatewayCpu0 = ceph.pids().reduce((n, p) => n + cpuOf(p), 0);
-  const fleet = await camctl(ctx, [...addresses.flatMap((a) => ['--camera', a]), 'sync', '--to', 's3://fleet/bench', '--endpoint', ceph.endpoint, '-j', '2', '--json'], env);
+  const fleet = await camctl(
+    ctx,
+    [
+      ...addresses.flatMap((a) => ['--camera', a]),
+      'sync',
+      '--to',
+      's3://fleet/bench',
+      '--endpoint',
+      ceph.endpoint,
+      '-j',
+      '2',
+      '--json',
+    ],
+    env,
+  );
   const storeCpu = ceph.pids().reduce((n, p) => n + cpuOf(p), 0) - gatewayCpu0;
   const summary = JSON.parse(fleet.stdout) as { cameras: Array<{ sentBytes: number; failed: number }> };
   const sent = summary.cameras.reduce((n, c) => n + c.sentBytes, 0);
-  if (sent !== total || summary.cameras.some((c) => c.failed > 0)) throw new Error(`the fleet sync sent ${sent} of ${total} bytes`);
+  if (sent !== total || summary.cameras.some((c) => c.failed > 0))
+    throw new Error(`the fleet sync sent ${sent} of ${total} bytes`);
   const aggregate = total / fleet.seconds / 1e6;
   const capacity = (CAMERAS * link) / 1e6;
-  const bottleneck = aggregate >= 0.9 * capacity ? 'the cameras\' links' : fleet.cpu > storeCpu ? 'camctl\'s CPU' : 'the gateway\'s CPU';
+  const bottleneck =
+    aggregate >= 0.9 * capacity ? "the cameras' links" : fleet.cpu > storeCpu ? "camctl's CPU" : "the gateway's CPU";
   ctx.log(`fleet: ${aggregate.toFixed(1)} MB/s of ${capacity} MB/s, peak RSS ${(fleet.peakRss / 1e6).toFixed(0)} MB`);
 
   // One flight, over the camera's link and then over bare loopback: to a folder, then to the gateway.
@@ -139,20 +178,42 @@ async function benchFleet(ctx: BenchContext): Promise<BenchRow[]> {
       const localDir = path.join(ctx.tmpDir, `local-${bucketPrefix}`);
       const local = await camctl(ctx, ['--camera', camera, 'sync', localDir, '-j', '4', '--json'], env);
       await rm(localDir, { recursive: true, force: true });
-      const s3 = await camctl(ctx, ['--camera', camera, 'sync', '--to', `s3://fleet/${bucketPrefix}`, '--endpoint', ceph.endpoint, '-j', '4', '--json'], env);
+      const s3 = await camctl(
+        ctx,
+        [
+          '--camera',
+          camera,
+          'sync',
+          '--to',
+          `s3://fleet/${bucketPrefix}`,
+          '--endpoint',
+          ceph.endpoint,
+          '-j',
+          '4',
+          '--json',
+        ],
+        env,
+      );
       return { local, s3 };
     } finally {
       await emu.stop();
     }
   };
   const overLink = await flight(['--bandwidth', String(link)], 'one-link');
-  ctx.log(`one flight over a ${link / 1e6} MB/s link: S3 ${overLink.s3.seconds.toFixed(1)} s, local ${overLink.local.seconds.toFixed(1)} s`);
+  ctx.log(
+    `one flight over a ${link / 1e6} MB/s link: S3 ${overLink.s3.seconds.toFixed(1)} s, local ${overLink.local.seconds.toFixed(1)} s`,
+  );
   const overLoopback = await flight([], 'one-loopback');
   const mbps = (s: number) => bytes / 1e6 / s;
   return [
     {
       name: `s3 sync: ${CAMERAS} cameras at once into the RADOS Gateway`,
-      ours: { value: aggregate, unit: 'MB/s', label: 'camctl sync --to s3:// (8 × --camera, -j 2)', samples: [fleet.seconds] },
+      ours: {
+        value: aggregate,
+        unit: 'MB/s',
+        label: 'camctl sync --to s3:// (8 × --camera, -j 2)',
+        samples: [fleet.seconds],
+      },
       peer: { value: capacity, unit: 'MB/s', label: `sum of ${CAMERAS} links of ${link / 1e6} MB/s` },
       target: { kind: 'ratio-at-least', ratio: 0.9 },
       note: `${(total / 1e6).toFixed(0)} MB in ${fleet.seconds.toFixed(1)} s incl. process start; bottleneck: ${bottleneck}; CPU camctl ${fleet.cpu.toFixed(1)} s, Ceph ${storeCpu.toFixed(1)} s`,
@@ -163,16 +224,36 @@ async function benchFleet(ctx: BenchContext): Promise<BenchRow[]> {
       target: { kind: 'at-most', value: 300, unit: 'MB' },
     },
     {
-      name: 'sync one flight over the camera\'s link: to the RADOS Gateway vs to a local folder',
-      ours: { value: mbps(overLink.s3.seconds), unit: 'MB/s', label: 'camctl sync --to s3:// -j 4', samples: [overLink.s3.seconds] },
-      peer: { value: mbps(overLink.local.seconds), unit: 'MB/s', label: 'camctl sync DIR -j 4', samples: [overLink.local.seconds] },
+      name: "sync one flight over the camera's link: to the RADOS Gateway vs to a local folder",
+      ours: {
+        value: mbps(overLink.s3.seconds),
+        unit: 'MB/s',
+        label: 'camctl sync --to s3:// -j 4',
+        samples: [overLink.s3.seconds],
+      },
+      peer: {
+        value: mbps(overLink.local.seconds),
+        unit: 'MB/s',
+        label: 'camctl sync DIR -j 4',
+        samples: [overLink.local.seconds],
+      },
       target: { kind: 'ratio-at-least', ratio: 0.9 },
       note: `${(bytes / 1e6).toFixed(0)} MB in 4 MB pictures over a ${link / 1e6} MB/s link; wall time incl. process start`,
     },
     {
       name: 'sync one flight over loopback (no link limit): to the RADOS Gateway vs to a local folder',
-      ours: { value: mbps(overLoopback.s3.seconds), unit: 'MB/s', label: 'camctl sync --to s3:// -j 4', samples: [overLoopback.s3.seconds] },
-      peer: { value: mbps(overLoopback.local.seconds), unit: 'MB/s', label: 'camctl sync DIR -j 4', samples: [overLoopback.local.seconds] },
+      ours: {
+        value: mbps(overLoopback.s3.seconds),
+        unit: 'MB/s',
+        label: 'camctl sync --to s3:// -j 4',
+        samples: [overLoopback.s3.seconds],
+      },
+      peer: {
+        value: mbps(overLoopback.local.seconds),
+        unit: 'MB/s',
+        label: 'camctl sync DIR -j 4',
+        samples: [overLoopback.local.seconds],
+      },
       target: { kind: 'info' },
       note: `context, no target: Ceph's monitor, OSD and gateway run on the same cores as camctl and the emulator here`,
     },
@@ -182,9 +263,9 @@ async function benchFleet(ctx: BenchContext): Promise<BenchRow[]> {
 export const benchmarks: Benchmark[] = [
   {
     name: 's3-fleet',
-    description: 'sync --to s3:// of 8 link-limited cameras at once into a local Ceph RADOS Gateway; S3 vs local folder',
+    description:
+      'sync --to s3:// of 8 link-limited cameras at once into a local Ceph RADOS Gateway; S3 vs local folder',
     timeoutMs: 20 * 60_000,
     run: benchFleet,
   },
 ];
-

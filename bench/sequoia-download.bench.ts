@@ -93,7 +93,9 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   for (let i = 0; i < reps; i++) {
     nginxRuns.push(await timed(nginx.child, () => get(nginxUrl)));
     oursRuns.push(await timed(emu.child, () => get(oursUrl)));
-    ctx.log(`file run ${i + 1}/${reps}: nginx ${nginxRuns.at(-1)?.mibps.toFixed(0)} MiB/s, emulator ${oursRuns.at(-1)?.mibps.toFixed(0)} MiB/s`);
+    ctx.log(
+      `file run ${i + 1}/${reps}: nginx ${nginxRuns.at(-1)?.mibps.toFixed(0)} MiB/s, emulator ${oursRuns.at(-1)?.mibps.toFixed(0)} MiB/s`,
+    );
   }
   const fileRssMB = (emu.child.peakRssBytes() ?? NaN) / 1e6;
   await emu.stop();
@@ -115,12 +117,19 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
         return d;
       }),
     );
-    ctx.log(`zip run ${i + 1}/${reps}: emulator ${zipRuns.at(-1)?.mibps.toFixed(0)} MiB/s, peak RSS ${((zipEmu.child.peakRssBytes() ?? NaN) / 1e6).toFixed(0)} MB`);
+    ctx.log(
+      `zip run ${i + 1}/${reps}: emulator ${zipRuns.at(-1)?.mibps.toFixed(0)} MiB/s, peak RSS ${((zipEmu.child.peakRssBytes() ?? NaN) / 1e6).toFixed(0)} MB`,
+    );
   }
   const peakRss = zipEmu.child.peakRssBytes();
   const speeds = (runs: Run[]) => runs.map((r) => r.mibps);
   const cpu = (runs: Run[]) => `${least(runs.map((r) => r.cpuPerGiB)).toFixed(2)} s`;
-  const nginxFigure = { value: best(speeds(nginxRuns)), unit: 'MiB/s', label: `nginx ${nginx.version} sendfile`, samples: speeds(nginxRuns) };
+  const nginxFigure = {
+    value: best(speeds(nginxRuns)),
+    unit: 'MiB/s',
+    label: `nginx ${nginx.version} sendfile`,
+    samples: speeds(nginxRuns),
+  };
   const rows: BenchRow[] = [
     {
       name: 'sequoia download 1 GiB file',

@@ -19,7 +19,11 @@ const BARE_SERVER = fileURLToPath(new URL('./peers/bare-status-server.js', impor
 
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const reps = ctx.reps ?? DEFAULT_REPS;
-  const emu = await startSequoiaChild({ repoRoot: ctx.repoRoot, dataDir: path.join(ctx.tmpDir, 'data'), signal: ctx.signal });
+  const emu = await startSequoiaChild({
+    repoRoot: ctx.repoRoot,
+    dataDir: path.join(ctx.tmpDir, 'data'),
+    signal: ctx.signal,
+  });
   ctx.defer(() => emu.stop());
 
   const res = await fetch(`${emu.url}/status`, { signal: ctx.signal });
@@ -30,9 +34,12 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
 
   const bare = await Child.spawn(process.execPath, [BARE_SERVER, jsonFile, '/status'], { label: 'bare node:http' });
   ctx.defer(() => bare.stop());
-  const bareUrl = await bare.waitForLine((l) => (l.startsWith('{') ? (JSON.parse(l) as { http?: string }).http : undefined), {
-    signal: ctx.signal,
-  });
+  const bareUrl = await bare.waitForLine(
+    (l) => (l.startsWith('{') ? (JSON.parse(l) as { http?: string }).http : undefined),
+    {
+      signal: ctx.signal,
+    },
+  );
 
   const settings: WrkSettings = DEFAULT_WRK;
   /** Requests/s under wrk, and the server's CPU microseconds per request over the run. */
@@ -49,7 +56,9 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   for (let i = 0; i < reps; i++) {
     ours.push(await wrk(emu.child, emu.url));
     peer.push(await wrk(bare, bareUrl));
-    ctx.log(`run ${i + 1}/${reps}: emulator ${ours.at(-1)?.rps.toFixed(0)} req/s, bare node:http ${peer.at(-1)?.rps.toFixed(0)} req/s`);
+    ctx.log(
+      `run ${i + 1}/${reps}: emulator ${ours.at(-1)?.rps.toFixed(0)} req/s, bare node:http ${peer.at(-1)?.rps.toFixed(0)} req/s`,
+    );
   }
   const rps = (xs: typeof ours) => xs.map((x) => x.rps);
   const cpuUs = (xs: typeof ours) => Math.min(...xs.map((x) => x.cpuUs)).toFixed(0);

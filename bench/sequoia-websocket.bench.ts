@@ -113,7 +113,12 @@ function kernelSendQueueBytes(port: number): number | undefined {
  * POSTs `count` JSON bodies to `/_emulator/sunshine`, pipelined on one kept-alive connection in
  * batches, each batch after the previous one's answers (all 200).
  */
-async function postPipelined(url: string, count: number, body: (i: number) => unknown, onBatch: (sent: number) => void): Promise<void> {
+async function postPipelined(
+  url: string,
+  count: number,
+  body: (i: number) => unknown,
+  onBatch: (sent: number) => void,
+): Promise<void> {
   const { hostname, port } = new URL(url);
   const socket = net.connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
@@ -125,7 +130,11 @@ async function postPipelined(url: string, count: number, body: (i: number) => un
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => {
       pending += d;
-      for (let at = pending.indexOf('HTTP/1.1 '); at >= 0 && pending.length >= at + 12; at = pending.indexOf('HTTP/1.1 ')) {
+      for (
+        let at = pending.indexOf('HTTP/1.1 ');
+        at >= 0 && pending.length >= at + 12;
+        at = pending.indexOf('HTTP/1.1 ')
+      ) {
         const status = pending.slice(at + 9, at + 12);
         if (status !== '200') failure ??= new Error(`emulator answered ${status}`);
         answered++;
@@ -138,7 +147,7 @@ async function postPipelined(url: string, count: number, body: (i: number) => un
       wake?.();
     });
     const batch = 500;
-    for (let sent = 0; sent < count; ) {
+    for (let sent = 0; sent < count;) {
       const n = Math.min(batch, count - sent);
       let requests = '';
       for (let i = sent; i < sent + n; i++) {
@@ -178,7 +187,8 @@ async function collectedMemory(url: string, signal: AbortSignal): Promise<Memory
   return ((await r.json()) as { memory: Memory }).memory;
 }
 
-const show = (m: Memory): string => `heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)} (arrayBuffers ${mb(m.arrayBuffers)}), RSS ${mb(m.rss)}`;
+const show = (m: Memory): string =>
+  `heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)} (arrayBuffers ${mb(m.arrayBuffers)}), RSS ${mb(m.rss)}`;
 
 interface Round {
   before: Memory;
@@ -222,13 +232,20 @@ async function memoryRound(ctx: BenchContext, url: string, port: number): Promis
     // connection (node:http answers them in order, so every POST changes the state and notifies).
     const started = Date.now();
     let maxSendQueue = 0;
-    await postPipelined(url, NOTIFICATIONS, (i) => ({ connected: i % 2 === 1 }), (sent) => {
-      maxSendQueue = Math.max(maxSendQueue, kernelSendQueueBytes(port) ?? 0);
-      ctx.log(`${sent} notifications sent, reading client has ${received}`);
-    });
+    await postPipelined(
+      url,
+      NOTIFICATIONS,
+      (i) => ({ connected: i % 2 === 1 }),
+      (sent) => {
+        maxSendQueue = Math.max(maxSendQueue, kernelSendQueueBytes(port) ?? 0);
+        ctx.log(`${sent} notifications sent, reading client has ${received}`);
+      },
+    );
     await done;
     maxSendQueue = Math.max(maxSendQueue, kernelSendQueueBytes(port) ?? 0);
-    ctx.log(`${NOTIFICATIONS} notifications in ${((Date.now() - started) / 1000).toFixed(1)} s; reading client got ${received}`);
+    ctx.log(
+      `${NOTIFICATIONS} notifications in ${((Date.now() - started) / 1000).toFixed(1)} s; reading client got ${received}`,
+    );
     // Reading at last, each slow client finds what is left of its queue and, if the emulator
     // dropped it, the close frame 1008 (ws then waits 30 s for a close reply these clients never send).
     const dropped = await Promise.all(slow.map((s) => readUntilClose1008(s, 3000)));
@@ -250,7 +267,12 @@ async function memoryRound(ctx: BenchContext, url: string, port: number): Promis
 }
 
 async function memory(ctx: BenchContext): Promise<BenchRow[]> {
-  const emu = await startSequoiaChild({ repoRoot: ctx.repoRoot, dataDir: path.join(ctx.tmpDir, 'data'), nodeArgs: ['--expose-gc'], signal: ctx.signal });
+  const emu = await startSequoiaChild({
+    repoRoot: ctx.repoRoot,
+    dataDir: path.join(ctx.tmpDir, 'data'),
+    nodeArgs: ['--expose-gc'],
+    signal: ctx.signal,
+  });
   ctx.defer(() => emu.stop());
   const port = Number(new URL(emu.url).port);
   await fetch(`${emu.url}/status`, { signal: ctx.signal });
@@ -280,7 +302,11 @@ async function memory(ctx: BenchContext): Promise<BenchRow[]> {
 }
 
 async function clientsHeld(ctx: BenchContext): Promise<BenchRow[]> {
-  const emu = await startSequoiaChild({ repoRoot: ctx.repoRoot, dataDir: path.join(ctx.tmpDir, 'data'), signal: ctx.signal });
+  const emu = await startSequoiaChild({
+    repoRoot: ctx.repoRoot,
+    dataDir: path.join(ctx.tmpDir, 'data'),
+    signal: ctx.signal,
+  });
   ctx.defer(() => emu.stop());
   const wsUrl = `${emu.url.replace('http', 'ws')}/websocket`;
   const open: WebSocket[] = [];

@@ -32,7 +32,11 @@ const BANDWIDTH = 3_000_000;
 const PARALLEL = 8;
 const PYTHON = '/usr/bin/python3';
 
-function run(cmd: string, args: string[], signal: AbortSignal): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  signal: AbortSignal,
+): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
@@ -46,11 +50,21 @@ function run(cmd: string, args: string[], signal: AbortSignal): Promise<{ code: 
 }
 
 /** One real capture, then `captures` made of it: folders 0000…, names with their own index and time. */
-async function makeCaptures(ctx: BenchContext, dataDir: string, captures: number, sensorsMask: number): Promise<{ files: number; bytes: number }> {
+async function makeCaptures(
+  ctx: BenchContext,
+  dataDir: string,
+  captures: number,
+  sensorsMask: number,
+): Promise<{ files: number; bytes: number }> {
   const seedDir = path.join(ctx.tmpDir, 'seed');
   const emu = await startSequoiaEmulator({ dataDir: seedDir, httpPort: 0 });
   try {
-    emu.device.setConfig({ capture_mode: 'single', resolution_rgb: 12, resolution_mono: 0.3, sensors_mask: sensorsMask });
+    emu.device.setConfig({
+      capture_mode: 'single',
+      resolution_rgb: 12,
+      resolution_mono: 0.3,
+      sensors_mask: sensorsMask,
+    });
     const r = await emu.device.startCapture();
     if (!r.ok) throw new Error(`seed capture failed: ${r.reason}`);
     await emu.device.whenSessionEnds();
@@ -92,7 +106,8 @@ interface SyncJson {
 
 async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
   const probe = await run(PYTHON, ['-c', 'import requests'], ctx.signal).catch(() => undefined);
-  if (!probe || probe.code !== 0) throw new BenchSkip(`${PYTHON} with requests not found (Debian: apt-get install -y python3-requests)`);
+  if (!probe || probe.code !== 0)
+    throw new BenchSkip(`${PYTHON} with requests not found (Debian: apt-get install -y python3-requests)`);
   const captures = intEnv('CAMCTL_BENCH_SYNC_CAPTURES', 500, 1, 9999);
   const sensorsMask = intEnv('CAMCTL_BENCH_SYNC_SENSORS', 31, 1, 31);
   const dataDir = path.join(ctx.tmpDir, 'camera');
@@ -111,28 +126,50 @@ async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
   const peerDir = path.join(ctx.tmpDir, 'peer');
   const camera = `sequoia://${new URL(emu.url).host}`;
   const camctlSync = async (): Promise<{ seconds: number; summary: SyncJson }> => {
-    const r = await run(process.execPath, [path.join(ctx.repoRoot, 'bin', 'camctl.js'), '--camera', camera, 'sync', oursDir, '-j', String(PARALLEL), '--json'], ctx.signal);
+    const r = await run(
+      process.execPath,
+      [
+        path.join(ctx.repoRoot, 'bin', 'camctl.js'),
+        '--camera',
+        camera,
+        'sync',
+        oursDir,
+        '-j',
+        String(PARALLEL),
+        '--json',
+      ],
+      ctx.signal,
+    );
     if (r.code !== 0) throw new Error(`camctl sync failed (${r.code}): ${r.stderr}`);
     return { seconds: r.seconds, summary: JSON.parse(r.stdout) as SyncJson };
   };
-  ctx.log(`camctl sync -j ${PARALLEL}: ${files} files, ${(bytes / 1e6).toFixed(0)} MB (≈ ${Math.round(bytes / BANDWIDTH)} s at the link's rate)`);
+  ctx.log(
+    `camctl sync -j ${PARALLEL}: ${files} files, ${(bytes / 1e6).toFixed(0)} MB (≈ ${Math.round(bytes / BANDWIDTH)} s at the link's rate)`,
+  );
   const ours = await camctlSync();
   if (ours.summary.downloaded !== files || ours.summary.transferredBytes !== bytes) {
-    throw new Error(`camctl sync moved ${ours.summary.downloaded} files / ${ours.summary.transferredBytes} bytes, expected ${files} / ${bytes}`);
+    throw new Error(
+      `camctl sync moved ${ours.summary.downloaded} files / ${ours.summary.transferredBytes} bytes, expected ${files} / ${bytes}`,
+    );
   }
   ctx.log(`camctl: ${ours.seconds.toFixed(1)} s; now the re-sync of the unchanged camera`);
   const again = await camctlSync();
   if (again.summary.skipped !== files || again.summary.transferredBytes !== 0) {
-    throw new Error(`camctl re-sync skipped ${again.summary.skipped} of ${files} files and moved ${again.summary.transferredBytes} bytes, expected all skipped, 0 bytes`);
+    throw new Error(
+      `camctl re-sync skipped ${again.summary.skipped} of ${files} files and moved ${again.summary.transferredBytes} bytes, expected all skipped, 0 bytes`,
+    );
   }
   await rm(oursDir, { recursive: true, force: true });
-  ctx.log(`re-sync: ${again.seconds.toFixed(2)} s; now Python requests, sequentially (≈ ${Math.round(bytes / BANDWIDTH)} s)`);
+  ctx.log(
+    `re-sync: ${again.seconds.toFixed(2)} s; now Python requests, sequentially (≈ ${Math.round(bytes / BANDWIDTH)} s)`,
+  );
 
   const script = path.join(ctx.repoRoot, 'bench', 'peers', 'sequoia_sync_requests.py');
   const peer = await run(PYTHON, [script, emu.url, peerDir], ctx.signal);
   if (peer.code !== 0) throw new Error(`python requests peer failed (${peer.code}): ${peer.stderr}`);
   const peerOut = JSON.parse(peer.stdout) as { files: number; bytes: number };
-  if (peerOut.files !== files || peerOut.bytes !== bytes) throw new Error(`python peer got ${peerOut.files} files / ${peerOut.bytes} bytes`);
+  if (peerOut.files !== files || peerOut.bytes !== bytes)
+    throw new Error(`python peer got ${peerOut.files} files / ${peerOut.bytes} bytes`);
   await rm(peerDir, { recursive: true, force: true });
   ctx.log(`python: ${peer.seconds.toFixed(1)} s`);
   const mbps = (s: number) => bytes / 1e6 / s;
@@ -141,14 +178,24 @@ async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
   return [
     {
       name: `sequoia sync ${flight} vs link capacity`,
-      ours: { value: mbps(ours.seconds), unit: 'MB/s', label: `camctl sync -j ${PARALLEL}`, samples: [mbps(ours.seconds)] },
-      peer: { value: BANDWIDTH / 1e6, unit: 'MB/s', label: 'the link\'s capacity' },
+      ours: {
+        value: mbps(ours.seconds),
+        unit: 'MB/s',
+        label: `camctl sync -j ${PARALLEL}`,
+        samples: [mbps(ours.seconds)],
+      },
+      peer: { value: BANDWIDTH / 1e6, unit: 'MB/s', label: "the link's capacity" },
       target: { kind: 'ratio-at-least', ratio: 0.9 },
       note: `RGB 12 MP + mono 0.3 MP, sensors_mask ${sensorsMask}; ${link}; wall time incl. process start ${ours.seconds.toFixed(1)} s`,
     },
     {
       name: `sequoia re-sync unchanged, ${files} files`,
-      ours: { value: again.seconds, unit: 's', label: `camctl sync -j ${PARALLEL}, nothing to fetch`, samples: [again.seconds] },
+      ours: {
+        value: again.seconds,
+        unit: 's',
+        label: `camctl sync -j ${PARALLEL}, nothing to fetch`,
+        samples: [again.seconds],
+      },
       target: { kind: 'at-most', value: 3, unit: 's' },
       note: `${link}; wall time incl. process start; lists ${captures} folders, downloads nothing`,
     },
@@ -167,7 +214,8 @@ async function benchSync(ctx: BenchContext): Promise<BenchRow[]> {
 export const benchmarks: Benchmark[] = [
   {
     name: 'sequoia-sync',
-    description: 'camctl sync of a 2,500-file flight over a shared 20 ms / 3 MB/s link: vs the link capacity, the re-sync, and sequential Python requests',
+    description:
+      'camctl sync of a 2,500-file flight over a shared 20 ms / 3 MB/s link: vs the link capacity, the re-sync, and sequential Python requests',
     timeoutMs: 45 * 60_000,
     run: benchSync,
   },

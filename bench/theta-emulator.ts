@@ -16,10 +16,24 @@ export interface ThetaChild {
   stop(): Promise<void>;
 }
 
-export async function startThetaChild(opts: { repoRoot: string; dataDir: string; signal?: AbortSignal }): Promise<ThetaChild> {
+export async function startThetaChild(opts: {
+  repoRoot: string;
+  dataDir: string;
+  signal?: AbortSignal;
+}): Promise<ThetaChild> {
   const child = await Child.spawn(
     process.execPath,
-    [path.join(opts.repoRoot, 'bin', 'camctl.js'), 'emulate', 'theta', '--host', '127.0.0.1', '--http-port', '0', '--data-dir', opts.dataDir],
+    [
+      path.join(opts.repoRoot, 'bin', 'camctl.js'),
+      'emulate',
+      'theta',
+      '--host',
+      '127.0.0.1',
+      '--http-port',
+      '0',
+      '--data-dir',
+      opts.dataDir,
+    ],
     { cwd: opts.repoRoot, label: 'camctl emulate theta' },
   );
   try {
@@ -50,7 +64,12 @@ export function pictureFolder(dataDir: string): string {
  * Puts `count` pictures named as the camera names them into the data dir, as hard links of one
  * picture (and its thumbnail), so ten thousand files cost no disk space.
  */
-export async function seedPictures(dataDir: string, jpeg: Uint8Array, thumb: Uint8Array, count: number): Promise<string[]> {
+export async function seedPictures(
+  dataDir: string,
+  jpeg: Uint8Array,
+  thumb: Uint8Array,
+  count: number,
+): Promise<string[]> {
   const folder = pictureFolder(dataDir);
   await mkdir(path.join(folder, '.thumb'), { recursive: true });
   const first = path.join(dataDir, 'seed.jpg');
@@ -70,13 +89,35 @@ export async function seedPictures(dataDir: string, jpeg: Uint8Array, thumb: Uin
 const execFileP = promisify(execFile);
 
 /** One curl request (POST with a JSON body when given), body to /dev/null; seconds and bytes. */
-export async function curlTimed(url: string, body?: unknown): Promise<{ seconds: number; bytes: number; status: number }> {
+export async function curlTimed(
+  url: string,
+  body?: unknown,
+): Promise<{ seconds: number; bytes: number; status: number }> {
   const bin = await requireTool('curl');
-  const args = ['--silent', '--show-error', '--noproxy', '*', '--output', '/dev/null', '--write-out', '%{http_code} %{size_download} %{time_total}\\n'];
-  if (body !== undefined) args.push('-X', 'POST', '-H', 'Content-Type: application/json; charset=utf-8', '--data-binary', JSON.stringify(body));
+  const args = [
+    '--silent',
+    '--show-error',
+    '--noproxy',
+    '*',
+    '--output',
+    '/dev/null',
+    '--write-out',
+    '%{http_code} %{size_download} %{time_total}\\n',
+  ];
+  if (body !== undefined)
+    args.push(
+      '-X',
+      'POST',
+      '-H',
+      'Content-Type: application/json; charset=utf-8',
+      '--data-binary',
+      JSON.stringify(body),
+    );
   const child = await Child.spawn(bin, [...args, url], { label: 'curl' });
   try {
-    const line = await child.waitForLine((l) => (/^\d{3} \d+ [\d.]+$/.test(l.trim()) ? l.trim() : undefined), { timeoutMs: 120_000 });
+    const line = await child.waitForLine((l) => (/^\d{3} \d+ [\d.]+$/.test(l.trim()) ? l.trim() : undefined), {
+      timeoutMs: 120_000,
+    });
     const [status, bytes, seconds] = line.split(' ').map(Number) as [number, number, number];
     return { status, bytes, seconds };
   } finally {
@@ -88,17 +129,38 @@ export async function curlTimed(url: string, body?: unknown): Promise<{ seconds:
  * `count` downloads of `url` by ONE curl over one keep-alive connection (as OSC clients fetch one
  * file after another), each transfer timed on its own: request sent → last byte.
  */
-export async function curlTimedKeepAlive(url: string, count: number, body?: unknown, signal?: AbortSignal): Promise<Array<{ seconds: number; bytes: number; status: number }>> {
+export async function curlTimedKeepAlive(
+  url: string,
+  count: number,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<Array<{ seconds: number; bytes: number; status: number }>> {
   const bin = await requireTool('curl');
-  const args = ['--silent', '--show-error', '--noproxy', '*', '--write-out', '%{http_code} %{size_download} %{time_total} %{num_connects}\n'];
-  if (body !== undefined) args.push('-X', 'POST', '-H', 'Content-Type: application/json; charset=utf-8', '--data-binary', JSON.stringify(body));
+  const args = [
+    '--silent',
+    '--show-error',
+    '--noproxy',
+    '*',
+    '--write-out',
+    '%{http_code} %{size_download} %{time_total} %{num_connects}\n',
+  ];
+  if (body !== undefined)
+    args.push(
+      '-X',
+      'POST',
+      '-H',
+      'Content-Type: application/json; charset=utf-8',
+      '--data-binary',
+      JSON.stringify(body),
+    );
   for (let i = 0; i < count; i++) args.push('--output', '/dev/null', url);
   const { stdout } = await execFileP(bin, args, { ...(signal ? { signal } : {}), maxBuffer: 1 << 20 });
   const lines = stdout.trim().split('\n');
   if (lines.length !== count) throw new Error(`curl made ${lines.length} transfers, expected ${count}`);
   // num_connects is 0 for every transfer after the first: the connection was reused.
   const reconnects = lines.slice(1).filter((l) => l.split(' ')[3] !== '0').length;
-  if (reconnects > 0) throw new Error(`curl reconnected ${reconnects} times: the server closed a keep-alive connection`);
+  if (reconnects > 0)
+    throw new Error(`curl reconnected ${reconnects} times: the server closed a keep-alive connection`);
   return lines.map((l) => {
     const [status, bytes, seconds] = l.split(' ').map(Number) as [number, number, number];
     return { status, bytes, seconds };

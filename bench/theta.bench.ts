@@ -23,7 +23,17 @@ import { thetaPicture } from '../src/devices/images/theta.js';
 import { curlTimed, curlTimedKeepAlive, pictureFolder, seedPictures, startThetaChild } from './theta-emulator.js';
 
 const MiB = 1024 * 1024;
-const FULL = { width: 5376, height: 2688, iso: 0, shutterSpeed: 0, exposureProgram: 2, exposureCompensation: 0, whiteBalance: 'auto', filter: 'off', firmwareVersion: '01.90' };
+const FULL = {
+  width: 5376,
+  height: 2688,
+  iso: 0,
+  shutterSpeed: 0,
+  exposureProgram: 2,
+  exposureCompensation: 0,
+  whiteBalance: 'auto',
+  filter: 'off',
+  firmwareVersion: '01.90',
+};
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,7 +47,11 @@ function percentile(xs: number[], p: number): number {
 }
 
 async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  });
   return (await r.json()) as Record<string, unknown>;
 }
 
@@ -47,12 +61,17 @@ async function download(ctx: BenchContext): Promise<BenchRow[]> {
   ctx.log('rendering a full-size THETA picture');
   const { jpeg, thumb } = await thetaPicture(FULL, Date.now(), 0);
   const [name] = await seedPictures(dataDir, jpeg, thumb, 1);
-  const nginx = await startNginx({ root: pictureFolder(dataDir), workDir: path.join(ctx.tmpDir, 'nginx'), signal: ctx.signal });
+  const nginx = await startNginx({
+    root: pictureFolder(dataDir),
+    workDir: path.join(ctx.tmpDir, 'nginx'),
+    signal: ctx.signal,
+  });
   ctx.defer(() => nginx.stop());
   const emu = await startThetaChild({ repoRoot: ctx.repoRoot, dataDir, signal: ctx.signal });
   ctx.defer(() => emu.stop());
   const exec = `${emu.url}/osc/commands/execute`;
-  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string }).sessionId;
+  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string })
+    .sessionId;
   // getImage is v2.0; /files/ is served at either level, its storage id read from a v2.1 state.
   await post(exec, { name: 'camera.setOptions', parameters: { sessionId: sid, options: { clientVersion: 2 } } });
   const storageUri = ((await post(`${emu.url}/osc/state`, {}))['state'] as { storageUri: string }).storageUri;
@@ -61,7 +80,8 @@ async function download(ctx: BenchContext): Promise<BenchRow[]> {
   const nginxUrl = `${nginx.url}/${name}`;
   const getImage = { name: 'camera.getImage', parameters: { fileUri: `100RICOH/${name}` } };
   const check = (what: string, r: { status: number; bytes: number }) => {
-    if (r.status !== 200 || r.bytes !== jpeg.length) throw new Error(`${what}: HTTP ${r.status}, ${r.bytes} bytes (expected ${jpeg.length})`);
+    if (r.status !== 200 || r.bytes !== jpeg.length)
+      throw new Error(`${what}: HTTP ${r.status}, ${r.bytes} bytes (expected ${jpeg.length})`);
   };
   // Warm-up: page cache, JIT, connections.
   for (let i = 0; i < 5; i++) {
@@ -78,7 +98,11 @@ async function download(ctx: BenchContext): Promise<BenchRow[]> {
   const f: number[] = [];
   for (let i = 0; i < Math.ceil(reps / PER_CONNECTION); i++) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    for (const [what, url, body, into] of [['nginx', nginxUrl, undefined, n], ['getImage', exec, getImage, g], ['/files/', fileUrl, undefined, f]] as const) {
+    for (const [what, url, body, into] of [
+      ['nginx', nginxUrl, undefined, n],
+      ['getImage', exec, getImage, g],
+      ['/files/', fileUrl, undefined, f],
+    ] as const) {
       for (const r of await curlTimedKeepAlive(url, PER_CONNECTION, body, ctx.signal)) {
         check(what, r);
         into.push(speed(r));
@@ -101,8 +125,12 @@ async function download(ctx: BenchContext): Promise<BenchRow[]> {
     gCold.push(speed(b));
     fCold.push(speed(c));
   }
-  ctx.log(`median MiB/s, keep-alive: nginx ${median(n).toFixed(0)}, getImage ${median(g).toFixed(0)}, /files/ ${median(f).toFixed(0)}`);
-  ctx.log(`median MiB/s, a connection each: nginx ${median(nCold).toFixed(0)}, getImage ${median(gCold).toFixed(0)}, /files/ ${median(fCold).toFixed(0)}`);
+  ctx.log(
+    `median MiB/s, keep-alive: nginx ${median(n).toFixed(0)}, getImage ${median(g).toFixed(0)}, /files/ ${median(f).toFixed(0)}`,
+  );
+  ctx.log(
+    `median MiB/s, a connection each: nginx ${median(nCold).toFixed(0)}, getImage ${median(gCold).toFixed(0)}, /files/ ${median(fCold).toFixed(0)}`,
+  );
   const label = `nginx ${nginx.version} sendfile`;
   const peer = { value: median(n), unit: 'MiB/s', label, samples: n };
   const peerCold = { value: median(nCold), unit: 'MiB/s', label, samples: nCold };
@@ -112,10 +140,34 @@ async function download(ctx: BenchContext): Promise<BenchRow[]> {
     `informative: ${PER_CONNECTION} downloads per keep-alive connection, median of ${n.length} per server; node's HTTP ` +
     `server sends its first byte ≈ 0.3 ms after nginx's (curl time_starttransfer), and nginx moves this file in under 1 ms`;
   return [
-    { name: 'theta getImage full-size picture', ours: { value: median(gCold), unit: 'MiB/s', label: 'camctl emulator', samples: gCold }, peer: peerCold, target: { kind: 'ratio-at-least', ratio: 0.9 }, note: coldNote },
-    { name: 'theta /files/ download', ours: { value: median(fCold), unit: 'MiB/s', label: 'camctl emulator', samples: fCold }, peer: peerCold, target: { kind: 'ratio-at-least', ratio: 0.9 }, note: coldNote },
-    { name: 'theta getImage, keep-alive', ours: { value: median(g), unit: 'MiB/s', label: 'camctl emulator', samples: g }, peer, target: { kind: 'info' }, note },
-    { name: 'theta /files/, keep-alive', ours: { value: median(f), unit: 'MiB/s', label: 'camctl emulator', samples: f }, peer, target: { kind: 'info' }, note },
+    {
+      name: 'theta getImage full-size picture',
+      ours: { value: median(gCold), unit: 'MiB/s', label: 'camctl emulator', samples: gCold },
+      peer: peerCold,
+      target: { kind: 'ratio-at-least', ratio: 0.9 },
+      note: coldNote,
+    },
+    {
+      name: 'theta /files/ download',
+      ours: { value: median(fCold), unit: 'MiB/s', label: 'camctl emulator', samples: fCold },
+      peer: peerCold,
+      target: { kind: 'ratio-at-least', ratio: 0.9 },
+      note: coldNote,
+    },
+    {
+      name: 'theta getImage, keep-alive',
+      ours: { value: median(g), unit: 'MiB/s', label: 'camctl emulator', samples: g },
+      peer,
+      target: { kind: 'info' },
+      note,
+    },
+    {
+      name: 'theta /files/, keep-alive',
+      ours: { value: median(f), unit: 'MiB/s', label: 'camctl emulator', samples: f },
+      peer,
+      target: { kind: 'info' },
+      note,
+    },
   ];
 }
 
@@ -129,9 +181,13 @@ async function listFiles(ctx: BenchContext): Promise<BenchRow[]> {
   const emu = await startThetaChild({ repoRoot: ctx.repoRoot, dataDir, signal: ctx.signal });
   ctx.defer(() => emu.stop());
   const exec = `${emu.url}/osc/commands/execute`;
-  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string }).sessionId;
+  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string })
+    .sessionId;
   await post(exec, { name: 'camera.setOptions', parameters: { sessionId: sid, options: { clientVersion: 2 } } });
-  const page = (start: number) => ({ name: 'camera.listFiles', parameters: { fileType: 'image', entryCount: 100, maxThumbSize: 640, startPosition: start } });
+  const page = (start: number) => ({
+    name: 'camera.listFiles',
+    parameters: { fileType: 'image', entryCount: 100, maxThumbSize: 640, startPosition: start },
+  });
   const first = await post(exec, page(0));
   const results = first['results'] as { totalEntries: number; entries: Array<{ thumbnail?: string }> };
   if (results.totalEntries !== 10_000 || results.entries.length !== 100 || !results.entries.every((e) => e.thumbnail)) {
@@ -170,9 +226,13 @@ async function videoStop(ctx: BenchContext): Promise<BenchRow[]> {
   const emu = await startThetaChild({ repoRoot: ctx.repoRoot, dataDir, signal: ctx.signal });
   ctx.defer(() => emu.stop());
   const exec = `${emu.url}/osc/commands/execute`;
-  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string }).sessionId;
+  const sid = ((await post(exec, { name: 'camera.startSession', parameters: {} }))['results'] as { sessionId: string })
+    .sessionId;
   await post(exec, { name: 'camera.setOptions', parameters: { sessionId: sid, options: { clientVersion: 2 } } });
-  await post(exec, { name: 'camera.setOptions', parameters: { options: { captureMode: 'video', fileFormat: { type: 'mp4', width: 1920, height: 1080 } } } });
+  await post(exec, {
+    name: 'camera.setOptions',
+    parameters: { options: { captureMode: 'video', fileFormat: { type: 'mp4', width: 1920, height: 1080 } } },
+  });
   const ms: number[] = [];
   for (let i = 0; i < reps; i++) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
@@ -184,7 +244,9 @@ async function videoStop(ctx: BenchContext): Promise<BenchRow[]> {
     ms.push(r.seconds * 1000);
   }
   const worst = Math.max(...ms);
-  ctx.log(`video stop after ${RECORD_MS / 1000} s at 1080p: first ${ms[0]!.toFixed(0)} ms, median ${median(ms).toFixed(0)} ms, worst ${worst.toFixed(0)} ms`);
+  ctx.log(
+    `video stop after ${RECORD_MS / 1000} s at 1080p: first ${ms[0]!.toFixed(0)} ms, median ${median(ms).toFixed(0)} ms, worst ${worst.toFixed(0)} ms`,
+  );
   return [
     {
       name: 'theta video stop, 2.5 s 1080p clip (worst)',

@@ -28,7 +28,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'build', 'Release', 'camctl_sendfile.node');
 const inputs = [join(root, 'src', 'native', 'sendfile.c'), join(root, 'binding.gyp')];
-const mode = process.argv.includes('--install') ? 'install' : process.argv.includes('--prebuild') ? 'prebuild' : 'build';
+const mode = process.argv.includes('--install')
+  ? 'install'
+  : process.argv.includes('--prebuild')
+    ? 'prebuild'
+    : 'build';
 const required = mode === 'prebuild' || process.argv.includes('--require');
 
 function skip(reason) {
@@ -49,13 +53,36 @@ function loadable() {
 
 /** node's headers beside this node binary (<prefix>/include/node), as node-gyp's --nodedir wants them. */
 function localNodedir() {
-  const candidates = [process.env.npm_config_nodedir, join(dirname(process.execPath), '..'), '/usr', '/usr/local'].filter(Boolean);
-  return candidates.find((dir) => existsSync(join(dir, 'include', 'node', 'common.gypi')) && existsSync(join(dir, 'include', 'node', 'node_api.h')));
+  const candidates = [
+    process.env.npm_config_nodedir,
+    join(dirname(process.execPath), '..'),
+    '/usr',
+    '/usr/local',
+  ].filter(Boolean);
+  return candidates.find(
+    (dir) =>
+      existsSync(join(dir, 'include', 'node', 'common.gypi')) && existsSync(join(dir, 'include', 'node', 'node_api.h')),
+  );
 }
 
 /** npm's own node-gyp (npm sets npm_config_node_gyp in scripts; it is bundled beside npm), else node-gyp on PATH. */
 function nodeGyp() {
-  const bundled = [process.env.npm_config_node_gyp, join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js', '/usr/share/nodejs/node-gyp/bin/node-gyp.js'];
+  const bundled = [
+    process.env.npm_config_node_gyp,
+    join(
+      dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
+    '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+    '/usr/share/nodejs/node-gyp/bin/node-gyp.js',
+  ];
   const script = bundled.find((f) => f && existsSync(f));
   return script ? { cmd: process.execPath, args: [script] } : { cmd: 'node-gyp', args: [] };
 }
@@ -79,7 +106,9 @@ if (mode === 'install' || !upToDate()) {
   if (r.error) skip(`node-gyp could not run: ${r.error.message}`);
   if (r.status !== 0) {
     process.stderr.write(r.stderr.split('\n').slice(-12).join('\n'));
-    skip(`node-gyp failed to build src/native/sendfile.c (exit ${r.status})${nodedir ? '' : ': no node headers beside node, and it could not download them'}`);
+    skip(
+      `node-gyp failed to build src/native/sendfile.c (exit ${r.status})${nodedir ? '' : ': no node headers beside node, and it could not download them'}`,
+    );
   }
 }
 

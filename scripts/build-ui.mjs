@@ -64,7 +64,10 @@ export async function buildUi({ outDir = out, quiet = false } = {}) {
 <meta name="color-scheme" content="light dark">
 <title>camctl dashboard</title>
 ${cssKey ? `<link rel="stylesheet" href="./${rel(cssKey)}">` : ''}
-${[...initial].filter((k) => k !== entryKey).map((k) => `<link rel="modulepreload" href="./${rel(k)}">`).join('\n')}
+${[...initial]
+  .filter((k) => k !== entryKey)
+  .map((k) => `<link rel="modulepreload" href="./${rel(k)}">`)
+  .join('\n')}
 <script type="module" src="./${rel(entryKey)}"></script>
 </head>
 <body>
@@ -94,7 +97,12 @@ ${[...initial].filter((k) => k !== entryKey).map((k) => `<link rel="modulepreloa
   const manifest = {
     entry: rel(entryKey),
     css: cssKey ? rel(cssKey) : null,
-    initialJs: { files: [...initial].map(rel), bytes: initialRaw, gzipBytes: initialGzip, budgetGzipBytes: INITIAL_JS_BUDGET },
+    initialJs: {
+      files: [...initial].map(rel),
+      bytes: initialRaw,
+      gzipBytes: initialGzip,
+      budgetGzipBytes: INITIAL_JS_BUDGET,
+    },
     lazyJsGzipBytes: lazyGzip,
   };
   await writeFile(path.join(outDir, 'ui-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -102,7 +110,9 @@ ${[...initial].filter((k) => k !== entryKey).map((k) => `<link rel="modulepreloa
     throw new Error(`initial JS is ${initialGzip} bytes gzipped, over the ${INITIAL_JS_BUDGET} budget`);
   }
   if (!quiet) {
-    process.stderr.write(`dashboard UI: initial JS ${(initialGzip / 1000).toFixed(1)} KB gzipped, viewer ${(lazyGzip / 1000).toFixed(1)} KB lazy\n`);
+    process.stderr.write(
+      `dashboard UI: initial JS ${(initialGzip / 1000).toFixed(1)} KB gzipped, viewer ${(lazyGzip / 1000).toFixed(1)} KB lazy\n`,
+    );
   }
   return manifest;
 }

@@ -17,9 +17,14 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export async function checkLayers({ baseDir = ROOT, configFile = path.join(ROOT, '.dependency-cruiser.cjs') } = {}) {
   const options = await extractDepcruiseOptions(configFile);
   const tsConfigFile = path.resolve(baseDir, options.tsConfig.fileName);
-  const { output: result } = await cruise(['src'], { ...options, baseDir, tsConfig: { fileName: tsConfigFile } }, undefined, {
-    tsConfig: extractTSConfig(tsConfigFile),
-  });
+  const { output: result } = await cruise(
+    ['src'],
+    { ...options, baseDir, tsConfig: { fileName: tsConfigFile } },
+    undefined,
+    {
+      tsConfig: extractTSConfig(tsConfigFile),
+    },
+  );
   const errors = result.summary.violations.filter((v) => v.rule.severity === 'error');
   const folderCycles = findFolderCycles(result.modules);
   return { errors, folderCycles, report: (await format(result, { outputType: 'err' })).output };
@@ -86,7 +91,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { errors, folderCycles, report } = await checkLayers();
   process.stdout.write(report);
   for (const c of folderCycles) {
-    process.stdout.write(`\n  error no-folder-cycles: src/{${c.folders.join(',')}} import each other:\n${c.imports.map((i) => `      ${i}\n`).join('')}`);
+    process.stdout.write(
+      `\n  error no-folder-cycles: src/{${c.folders.join(',')}} import each other:\n${c.imports.map((i) => `      ${i}\n`).join('')}`,
+    );
   }
   if (errors.length > 0 || folderCycles.length > 0) process.exitCode = 1;
 }

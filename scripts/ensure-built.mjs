@@ -22,7 +22,16 @@ function newest(path) {
   return max;
 }
 
-const inputs = ['src', 'bench', 'scripts', 'binding.gyp', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const inputs = [
+  'src',
+  'bench',
+  'scripts',
+  'binding.gyp',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
 const sourceTime = Math.max(...inputs.map((p) => newest(join(root, p))));
 let builtTime = 0;
 try {

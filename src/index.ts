@@ -15,10 +15,23 @@
  * ```
  * @packageDocumentation
  */
-export { openCamera, registerCameraScheme, unregisterCameraScheme, BUILTIN_SCHEMES, type OpenCameraOptions, type CameraFactory } from './camera/open.js';
+export {
+  openCamera,
+  registerCameraScheme,
+  unregisterCameraScheme,
+  BUILTIN_SCHEMES,
+  type OpenCameraOptions,
+  type CameraFactory,
+} from './camera/open.js';
 export type * from './camera/types.js';
 export { CameraError, CameraSettingError, type CameraErrorCode } from './camera/errors.js';
-export { parseCameraAddress, DEFAULT_PORTS, type CameraAddress, type NetworkAddress, type UsbAddress } from './camera/address.js';
+export {
+  parseCameraAddress,
+  DEFAULT_PORTS,
+  type CameraAddress,
+  type NetworkAddress,
+  type UsbAddress,
+} from './camera/address.js';
 export type * from './cli/json-shapes.js';
 export type { FileReport } from './cli/download-choices.js';
 export type { SyncSummary } from './camera/sync.js';

@@ -105,7 +105,9 @@ export class Child {
     });
     await new Promise<void>((resolve, reject) => {
       proc.once('spawn', resolve);
-      proc.once('error', (err) => reject(new ChildStartError(`${opts.label ?? command}: ${err.message}`, { cause: err })));
+      proc.once('error', (err) =>
+        reject(new ChildStartError(`${opts.label ?? command}: ${err.message}`, { cause: err })),
+      );
     });
     track(proc);
     return new Child(proc, opts.label ?? command);
@@ -126,7 +128,10 @@ export class Child {
    * Waits for the first stdout line for which `match` returns a value (e.g. the emulator's JSON
    * ready line) and returns that value. Fails if the child exits or the time runs out first.
    */
-  async waitForLine<T>(match: (line: string) => T | undefined, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+  async waitForLine<T>(
+    match: (line: string) => T | undefined,
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     let next = 0;
     for (;;) {
@@ -134,7 +139,8 @@ export class Child {
         const found = match(this.lines[next] ?? '');
         if (found !== undefined) return found;
       }
-      if (this.exitInfo) throw this.startFailure(`exited (${this.exitInfo.signal ?? `code ${this.exitInfo.code}`}) before it was ready`);
+      if (this.exitInfo)
+        throw this.startFailure(`exited (${this.exitInfo.signal ?? `code ${this.exitInfo.code}`}) before it was ready`);
       opts.signal?.throwIfAborted();
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw this.startFailure('was not ready in time');
@@ -153,7 +159,8 @@ export class Child {
   async waitForPort(port: number, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     for (;;) {
-      if (this.exitInfo) throw this.startFailure(`exited (${this.exitInfo.signal ?? `code ${this.exitInfo.code}`}) before it was ready`);
+      if (this.exitInfo)
+        throw this.startFailure(`exited (${this.exitInfo.signal ?? `code ${this.exitInfo.code}`}) before it was ready`);
       opts.signal?.throwIfAborted();
       if (await canConnect(port)) return;
       if (Date.now() > deadline) throw this.startFailure(`did not listen on 127.0.0.1:${port} in time`);

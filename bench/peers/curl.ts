@@ -28,12 +28,25 @@ export class DownloadError extends Error {
  * GETs `url` once and discards the body. Fails unless the status is 200 and, when given,
  * exactly `expectBytes` arrived (a short or wrong answer must not look fast).
  */
-export async function curlDownload(url: string, opts: { expectBytes?: number; minBytes?: number; signal?: AbortSignal } = {}): Promise<Download> {
+export async function curlDownload(
+  url: string,
+  opts: { expectBytes?: number; minBytes?: number; signal?: AbortSignal } = {},
+): Promise<Download> {
   const bin = await requireTool('curl');
   // --noproxy: a proxy from the environment must never see loopback traffic (and would skew it).
   const child = await Child.spawn(
     bin,
-    ['--silent', '--show-error', '--noproxy', '*', '--output', '/dev/null', '--write-out', '%{http_code} %{size_download} %{time_total}\\n', url],
+    [
+      '--silent',
+      '--show-error',
+      '--noproxy',
+      '*',
+      '--output',
+      '/dev/null',
+      '--write-out',
+      '%{http_code} %{size_download} %{time_total}\\n',
+      url,
+    ],
     { label: 'curl' },
   );
   const onAbort = () => void child.stop(0);

@@ -33,7 +33,10 @@ export async function writeRandomFile(file: string, bytes: number, signal?: Abor
       const n = Math.min(BLOCK, bytes - written);
       // Rotate the block per write so no two blocks of a file (or of two salted files) are identical.
       const offset = (written / BLOCK + salt * 131) % 997;
-      const chunk = offset === 0 ? data.subarray(0, n) : Buffer.concat([data.subarray(offset), data.subarray(0, offset)]).subarray(0, n);
+      const chunk =
+        offset === 0
+          ? data.subarray(0, n)
+          : Buffer.concat([data.subarray(offset), data.subarray(0, offset)]).subarray(0, n);
       await handle.write(chunk, 0, n, written);
       written += n;
     }

@@ -52,7 +52,13 @@ export async function gphoto2Get(o: GphotoGetOptions): Promise<GphotoRun> {
     { cwd: o.outDir, signal: o.signal, maxBuffer: 1 << 20 },
   );
   const r = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Partial<GphotoRun> & { code?: number };
-  if (r.code !== 0 || typeof r.wall !== 'number' || typeof r.cpu !== 'number' || typeof r.runq !== 'number' || typeof r.blocked !== 'number') {
+  if (
+    r.code !== 0 ||
+    typeof r.wall !== 'number' ||
+    typeof r.cpu !== 'number' ||
+    typeof r.runq !== 'number' ||
+    typeof r.blocked !== 'number'
+  ) {
     throw new Error(`gphoto2 --get-file failed: ${stdout.trim()}`);
   }
   const size = (await stat(saved)).size;
@@ -68,7 +74,12 @@ export interface MemoryResponder {
 }
 
 /** Starts the in-memory PTP/IP responder serving `file` as /store_00010001/0000/<name>. */
-export async function startMemoryResponder(opts: { python: string; repoRoot: string; file: string; signal?: AbortSignal }): Promise<MemoryResponder> {
+export async function startMemoryResponder(opts: {
+  python: string;
+  repoRoot: string;
+  file: string;
+  signal?: AbortSignal;
+}): Promise<MemoryResponder> {
   const script = path.join(opts.repoRoot, 'bench', 'peers', 'ptpip_memory_responder.py');
   const child = await Child.spawn(opts.python, [script, opts.file, '0'], { label: 'ptpip_memory_responder.py' });
   try {

@@ -29,7 +29,19 @@ export async function startSequoiaChild(opts: {
 }): Promise<EmulatorChild> {
   const child = await Child.spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), path.join(opts.repoRoot, 'bin', 'camctl.js'), 'emulate', 'sequoia', '--host', '127.0.0.1', '--http-port', '0', '--data-dir', opts.dataDir, ...(opts.extraArgs ?? [])],
+    [
+      ...(opts.nodeArgs ?? []),
+      path.join(opts.repoRoot, 'bin', 'camctl.js'),
+      'emulate',
+      'sequoia',
+      '--host',
+      '127.0.0.1',
+      '--http-port',
+      '0',
+      '--data-dir',
+      opts.dataDir,
+      ...(opts.extraArgs ?? []),
+    ],
     { cwd: opts.repoRoot, label: 'camctl emulate sequoia' },
   );
   try {
@@ -41,7 +53,9 @@ export async function startSequoiaChild(opts: {
         } catch {
           return undefined;
         }
-        return parsed.event === 'listening' && parsed.model === 'sequoia' && typeof parsed.http === 'string' ? parsed.http : undefined;
+        return parsed.event === 'listening' && parsed.model === 'sequoia' && typeof parsed.http === 'string'
+          ? parsed.http
+          : undefined;
       },
       { timeoutMs: 60_000, ...(opts.signal ? { signal: opts.signal } : {}) },
     );

@@ -37,7 +37,8 @@ const UNITS: Record<string, number> = { us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600
 export function parseWrk(text: string): WrkReport {
   const total = /(\d+) requests in ([\d.]+)(us|ms|s|m|h),/.exec(text);
   const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(text);
-  if (!total?.[1] || !total[2] || !total[3] || !rps?.[1]) throw new WrkError(`unrecognised wrk output:\n${text.trim()}`);
+  if (!total?.[1] || !total[2] || !total[3] || !rps?.[1])
+    throw new WrkError(`unrecognised wrk output:\n${text.trim()}`);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(text);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   return {
@@ -55,7 +56,11 @@ export function parseWrk(text: string): WrkReport {
 }
 
 /** Runs wrk against `url` and returns its parsed report; fails on any error answer. */
-export async function runWrk(url: string, settings: WrkSettings = DEFAULT_WRK, signal?: AbortSignal): Promise<WrkReport> {
+export async function runWrk(
+  url: string,
+  settings: WrkSettings = DEFAULT_WRK,
+  signal?: AbortSignal,
+): Promise<WrkReport> {
   const bin = await requireTool('wrk');
   const child = await Child.spawn(
     bin,
@@ -77,7 +82,8 @@ export async function runWrk(url: string, settings: WrkSettings = DEFAULT_WRK, s
     const { code } = await child.exited;
     if (code !== 0) throw new WrkError(`wrk exited ${code}: ${child.stderrTail || lines.join('\n')}`);
     const report = parseWrk(lines.join('\n'));
-    const errors = report.socketErrors.connect + report.socketErrors.read + report.socketErrors.write + report.socketErrors.timeout;
+    const errors =
+      report.socketErrors.connect + report.socketErrors.read + report.socketErrors.write + report.socketErrors.timeout;
     if (report.non2xx > 0) throw new WrkError(`${url}: ${report.non2xx} non-2xx answers under wrk`);
     if (errors > 0) throw new WrkError(`${url}: socket errors under wrk: ${JSON.stringify(report.socketErrors)}`);
     if (report.requests === 0) throw new WrkError(`${url}: no request completed under wrk`);

@@ -61,7 +61,12 @@ export async function cameraIdentity(camera: Camera, signal?: AbortSignal): Prom
  * from a capture notification) leave it out; the camera, path and size must always agree.
  */
 export function sameObject(a: CameraObject, b: CameraObject): boolean {
-  return a.camera === b.camera && a.path === b.path && a.size === b.size && (a.time === null || b.time === null || a.time === b.time);
+  return (
+    a.camera === b.camera &&
+    a.path === b.path &&
+    a.size === b.size &&
+    (a.time === null || b.time === null || a.time === b.time)
+  );
 }
 
 /** The records of one directory, read once per run and appended to as files are written. */
@@ -101,7 +106,15 @@ export class DirectoryRecords {
   /** `name` exists as `st` and is, as recorded, the finished copy of `object`. */
   isCompleteCopy(name: string, object: CameraObject, st: { size: number; mtimeMs: number }): boolean {
     const e = this.latest.get(name);
-    return !!e && e.state === 'complete' && !!e.local && sameObject(e.object, object) && e.local.size === st.size && e.local.mtimeMs === st.mtimeMs && st.size === object.size;
+    return (
+      !!e &&
+      e.state === 'complete' &&
+      !!e.local &&
+      sameObject(e.object, object) &&
+      e.local.size === st.size &&
+      e.local.mtimeMs === st.mtimeMs &&
+      st.size === object.size
+    );
   }
 
   /** The temporary file `name` was started by camctl for `object` (so its bytes are a prefix of it). */
@@ -127,7 +140,13 @@ export class DirectoryRecords {
   }
 
   noteComplete(name: string, object: CameraObject, st: { size: number; mtimeMs: number }): Promise<void> {
-    return this.append({ name, state: 'complete', object, local: { size: st.size, mtimeMs: st.mtimeMs }, at: Date.now() });
+    return this.append({
+      name,
+      state: 'complete',
+      object,
+      local: { size: st.size, mtimeMs: st.mtimeMs },
+      at: Date.now(),
+    });
   }
 
   private append(entry: RecordEntry): Promise<void> {
@@ -169,7 +188,8 @@ function parseEntry(line: string): RecordEntry | undefined {
       object: { camera: o.camera, path: o.path, size: o.size, time: typeof o.time === 'number' ? o.time : null },
       at: typeof e.at === 'number' ? e.at : 0,
     };
-    if (e.local && typeof e.local.size === 'number' && typeof e.local.mtimeMs === 'number') entry.local = { size: e.local.size, mtimeMs: e.local.mtimeMs };
+    if (e.local && typeof e.local.size === 'number' && typeof e.local.mtimeMs === 'number')
+      entry.local = { size: e.local.size, mtimeMs: e.local.mtimeMs };
     return entry;
   } catch {
     return undefined;
@@ -199,6 +219,11 @@ export class DownloadLedger {
   }
 
   objectOf(remote: { path: string; size: number; time?: number | undefined }): CameraObject {
-    return { camera: this.camera, path: remote.path, size: remote.size, time: typeof remote.time === 'number' ? remote.time : null };
+    return {
+      camera: this.camera,
+      path: remote.path,
+      size: remote.size,
+      time: typeof remote.time === 'number' ? remote.time : null,
+    };
   }
 }

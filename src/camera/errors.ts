@@ -9,7 +9,6 @@ import type { SetResult } from './types.js';
 export type { CameraErrorCode } from './error-codes.js';
 import { CamctlError } from '../util/errors.js';
 
-
 /** An error of the Camera layer, whatever the protocol: a stable `code`, a message in camera language, the protocol's own error in `cause`. */
 export class CameraError extends CamctlError {
   /**

@@ -24,9 +24,17 @@ export function thumbnailPath(cameraPath: string): string {
   return `${cameraPath}#thumbnail`;
 }
 
-export async function fetchThumbnail(camera: Camera, remote: { path: string; time?: number | undefined }, file: string, options: ThumbnailOptions): Promise<FetchResult> {
+export async function fetchThumbnail(
+  camera: Camera,
+  remote: { path: string; time?: number | undefined },
+  file: string,
+  options: ThumbnailOptions,
+): Promise<FetchResult> {
   if (!camera.thumbnail) {
-    throw new CameraError('UNSUPPORTED', `this camera (${camera.protocol}) sends no thumbnails of its files; download the pictures themselves (camctl get without --thumbnail)`);
+    throw new CameraError(
+      'UNSUPPORTED',
+      `this camera (${camera.protocol}) sends no thumbnails of its files; download the pictures themselves (camctl get without --thumbnail)`,
+    );
   }
   const bytes = Buffer.from(await camera.thumbnail(remote.path, { signal: options.signal }));
   const object = options.ledger.objectOf({ path: thumbnailPath(remote.path), size: bytes.length, time: remote.time });
@@ -34,7 +42,12 @@ export async function fetchThumbnail(camera: Camera, remote: { path: string; tim
   const name = path.basename(file);
   const records = await options.ledger.directory(dir);
   const policy = options.existing ?? 'keep';
-  const result = (status: FetchResult['status'], reason: FetchResult['reason'], message: string | null, overwritten = false): FetchResult => ({
+  const result = (
+    status: FetchResult['status'],
+    reason: FetchResult['reason'],
+    message: string | null,
+    overwritten = false,
+  ): FetchResult => ({
     file,
     size: bytes.length,
     status,
@@ -46,16 +59,32 @@ export async function fetchThumbnail(camera: Camera, remote: { path: string; tim
     skipped: status === 'skipped',
   });
   const existing = await fs.stat(file).catch(() => undefined);
-  if (existing?.isFile() && records.isCompleteCopy(name, object, existing)) return result('skipped', 'already-downloaded', null);
-  if (options.onlyNew && records.downloadedBefore(object)) return result('skipped', 'downloaded-before', `the thumbnail of ${remote.path} was downloaded into ${dir} before; not fetched again`);
+  if (existing?.isFile() && records.isCompleteCopy(name, object, existing))
+    return result('skipped', 'already-downloaded', null);
+  if (options.onlyNew && records.downloadedBefore(object))
+    return result(
+      'skipped',
+      'downloaded-before',
+      `the thumbnail of ${remote.path} was downloaded into ${dir} before; not fetched again`,
+    );
   if (existing) {
-    if (policy === 'skip') return result('skipped', 'exists', `${file} exists; kept it and did not save the thumbnail of ${remote.path}`);
-    if (!existing.isFile()) return result('skipped', 'conflict', `${file} exists and is not a file; the thumbnail of ${remote.path} was not saved`);
+    if (policy === 'skip')
+      return result('skipped', 'exists', `${file} exists; kept it and did not save the thumbnail of ${remote.path}`);
+    if (!existing.isFile())
+      return result(
+        'skipped',
+        'conflict',
+        `${file} exists and is not a file; the thumbnail of ${remote.path} was not saved`,
+      );
     if (policy === 'keep') {
       const there = await fs.readFile(file);
       if (!there.equals(bytes)) {
         const holds = records.describe(name);
-        return result('skipped', 'conflict', `${file} exists and is not the thumbnail of ${remote.path}${holds ? ` (it holds ${holds})` : ''}; kept it, the thumbnail was not saved`);
+        return result(
+          'skipped',
+          'conflict',
+          `${file} exists and is not the thumbnail of ${remote.path}${holds ? ` (it holds ${holds})` : ''}; kept it, the thumbnail was not saved`,
+        );
       }
       await records.noteComplete(name, object, existing);
       return result('skipped', 'identical', `${file} already holds the thumbnail of ${remote.path}; recorded it`);

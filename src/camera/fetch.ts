@@ -102,17 +102,26 @@ export async function fetchVerified(
   let compare = false;
   if (existing) {
     if (policy === 'skip') return skip('exists', `${file} exists; kept it and did not download ${remote.path}`);
-    if (!existing.isFile()) return skip('conflict', `${file} exists and is not a file; ${remote.path} was not downloaded`);
+    if (!existing.isFile())
+      return skip('conflict', `${file} exists and is not a file; ${remote.path} was not downloaded`);
     if (policy === 'keep') {
       const holds = records.describe(name);
-      const stillAsWritten = records.get(name)?.local?.size === existing.size && records.get(name)?.local?.mtimeMs === existing.mtimeMs;
+      const stillAsWritten =
+        records.get(name)?.local?.size === existing.size && records.get(name)?.local?.mtimeMs === existing.mtimeMs;
       if (holds && stillAsWritten) {
         // Same path, other size or time: the camera has a new file where an older one was (after a format).
-        const what = records.get(name)?.object.path === remote.path ? `an earlier ${holds} (other size or time)` : holds;
-        return skip('conflict', `${file} holds ${what}, not the camera's ${remote.path} now; kept it, ${remote.path} was not downloaded`);
+        const what =
+          records.get(name)?.object.path === remote.path ? `an earlier ${holds} (other size or time)` : holds;
+        return skip(
+          'conflict',
+          `${file} holds ${what}, not the camera's ${remote.path} now; kept it, ${remote.path} was not downloaded`,
+        );
       }
       if (existing.size !== remote.size) {
-        return skip('conflict', `${file} exists and is not ${remote.path} (${describeLocal(records, name)}, other size); kept it, ${remote.path} was not downloaded`);
+        return skip(
+          'conflict',
+          `${file} exists and is not ${remote.path} (${describeLocal(records, name)}, other size); kept it, ${remote.path} was not downloaded`,
+        );
       }
       // Same size, unknown origin: only the bytes can tell. Fetched into the temporary file, compared.
       compare = true;
@@ -129,11 +138,19 @@ export async function fetchVerified(
       await records.noteComplete(name, object, now);
       return skip('identical', `${file} already had the bytes of ${remote.path}; kept it`, got.transferred);
     }
-    return skip('conflict', `${file} exists and is not ${remote.path} (${describeLocal(records, name)}, other bytes); kept it, ${remote.path} was not downloaded`, got.transferred);
+    return skip(
+      'conflict',
+      `${file} exists and is not ${remote.path} (${describeLocal(records, name)}, other bytes); kept it, ${remote.path} was not downloaded`,
+      got.transferred,
+    );
   }
   if (!(await moveIntoPlace(part, file, policy === 'overwrite'))) {
     // Someone else created the file meanwhile: theirs stays; ours stays resumable under .part.
-    return skip('conflict', `${file} appeared while ${remote.path} was downloading; kept it, the download stays in ${path.basename(part)}`, got.transferred);
+    return skip(
+      'conflict',
+      `${file} appeared while ${remote.path} was downloading; kept it, the download stays in ${path.basename(part)}`,
+      got.transferred,
+    );
   }
   await records.noteComplete(name, object, await fs.stat(file));
   return {
@@ -209,7 +226,8 @@ async function moveIntoPlace(part: string, file: string, replace: boolean): Prom
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') return false;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'ENOSYS') throw err;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'ENOSYS')
+        throw err;
     }
   }
   await fs.rename(part, file);
@@ -227,7 +245,8 @@ async function sameContent(a: string, b: string): Promise<boolean> {
     const bb = Buffer.alloc(size);
     for (let pos = 0; pos < sa.size; pos += size) {
       const [ra, rb] = await Promise.all([fa.read(ba, 0, size, pos), fb.read(bb, 0, size, pos)]);
-      if (ra.bytesRead !== rb.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead))) return false;
+      if (ra.bytesRead !== rb.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead)))
+        return false;
     }
     return true;
   } finally {
@@ -257,7 +276,10 @@ export async function verifyFormat(file: string, name: string): Promise<void> {
     }
     if (!ok) {
       await fs.rm(file, { force: true });
-      throw new CameraError('CORRUPT', `downloaded ${name} is not a valid ${ext.slice(1).toUpperCase()} file; removed, it will be fetched again`);
+      throw new CameraError(
+        'CORRUPT',
+        `downloaded ${name} is not a valid ${ext.slice(1).toUpperCase()} file; removed, it will be fetched again`,
+      );
     }
   } finally {
     await fh.close().catch(() => undefined);

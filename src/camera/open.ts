@@ -37,7 +37,8 @@ const registry = new Map<string, CameraFactory>();
 
 /** Makes `scheme://…` addresses open through `factory` (replacing any earlier one). */
 export function registerCameraScheme(scheme: string, factory: CameraFactory): void {
-  if (!/^[a-z][a-z0-9]*$/.test(scheme)) throw new InvalidOptionError('scheme', `invalid scheme name ${JSON.stringify(scheme)}`);
+  if (!/^[a-z][a-z0-9]*$/.test(scheme))
+    throw new InvalidOptionError('scheme', `invalid scheme name ${JSON.stringify(scheme)}`);
   registry.set(scheme, factory);
 }
 

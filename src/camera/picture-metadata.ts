@@ -116,7 +116,10 @@ type Segments = Record<string, Record<string, unknown> | undefined>;
 export async function readPictureMetadata(source: string | Uint8Array): Promise<PictureMetadata> {
   let segments: Segments | undefined;
   try {
-    segments = (await exifr.parse(typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength), PARSE_OPTIONS)) as Segments | undefined;
+    segments = (await exifr.parse(
+      typeof source === 'string' ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength),
+      PARSE_OPTIONS,
+    )) as Segments | undefined;
   } catch (err) {
     // exifr throws for bytes that are no image format it knows: such a file simply has no metadata.
     if (typeof source === 'string' && (err as NodeJS.ErrnoException).code) throw err;
@@ -130,17 +133,29 @@ export async function readPictureMetadata(source: string | Uint8Array): Promise<
  * Reads the metadata of a file on the camera through the {@link Camera} interface: the first
  * {@link JPEG_PREFIX_BYTES} of a JPEG, the whole of anything else up to {@link MAX_PICTURE_BYTES}.
  */
-export async function readCameraPictureMetadata(camera: Camera, file: RemoteFile, options: { signal?: AbortSignal | undefined } = {}): Promise<PictureMetadata> {
+export async function readCameraPictureMetadata(
+  camera: Camera,
+  file: RemoteFile,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<PictureMetadata> {
   const jpeg = /\.jpe?g$/i.test(file.name);
   if (!jpeg && file.size > MAX_PICTURE_BYTES) {
-    throw new CameraError('UNSUPPORTED', `${file.path} is ${file.size} bytes: camctl reads the metadata of pictures up to ${MAX_PICTURE_BYTES / 1024 / 1024} MiB; download it and run camctl exif on the local file`);
+    throw new CameraError(
+      'UNSUPPORTED',
+      `${file.path} is ${file.size} bytes: camctl reads the metadata of pictures up to ${MAX_PICTURE_BYTES / 1024 / 1024} MiB; download it and run camctl exif on the local file`,
+    );
   }
   const bytes = await readCameraPrefix(camera, file, jpeg ? JPEG_PREFIX_BYTES : MAX_PICTURE_BYTES, options.signal);
   return readPictureMetadata(bytes);
 }
 
 /** The first `limit` bytes of a camera file, in memory (the download stops once they are in). */
-async function readCameraPrefix(camera: Camera, file: RemoteFile, limit: number, signal: AbortSignal | undefined): Promise<Buffer> {
+async function readCameraPrefix(
+  camera: Camera,
+  file: RemoteFile,
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<Buffer> {
   const { Writable } = await import('node:stream');
   const chunks: Buffer[] = [];
   let have = 0;
@@ -174,8 +189,14 @@ export function pictureMetadataOf(s: Segments): PictureMetadata {
   const cam = s.Camera ?? {};
   const pano = s.GPano ?? {};
   const m: PictureMetadata = {};
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v.replace(/\0+$/, '').trim() || undefined : undefined);
-  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  const text = (v: unknown): string | undefined =>
+    typeof v === 'string' ? v.replace(/\0+$/, '').trim() || undefined : undefined;
+  const num = (v: unknown): number | undefined =>
+    typeof v === 'number' && Number.isFinite(v)
+      ? v
+      : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+        ? Number(v)
+        : undefined;
   const set = <K extends keyof PictureMetadata>(k: K, v: PictureMetadata[K] | undefined): void => {
     if (v !== undefined) m[k] = v;
   };
@@ -185,7 +206,14 @@ export function pictureMetadataOf(s: Segments): PictureMetadata {
   set('software', text(ifd0.Software));
   set('width', num(exif.ExifImageWidth) ?? num(ifd0.ImageWidth));
   set('height', num(exif.ExifImageHeight) ?? num(ifd0.ImageHeight));
-  set('captureTime', exifTime(text(exif.DateTimeOriginal) ?? text(ifd0.ModifyDate), text(exif.SubSecTimeOriginal), text(exif.OffsetTimeOriginal)));
+  set(
+    'captureTime',
+    exifTime(
+      text(exif.DateTimeOriginal) ?? text(ifd0.ModifyDate),
+      text(exif.SubSecTimeOriginal),
+      text(exif.OffsetTimeOriginal),
+    ),
+  );
   set('gps', gpsOf(gps));
   set('exposureTime', num(exif.ExposureTime));
   set('iso', num(exif.ISO) ?? num(exif.ISOSpeedRatings) ?? num(exif.PhotographicSensitivity));
@@ -223,7 +251,8 @@ function exifTime(dt: string | undefined, subSec: string | undefined, offset: st
 function gpsOf(g: Record<string, unknown>): PictureGps | undefined {
   const deg = (v: unknown): number | undefined => {
     if (typeof v === 'number') return v;
-    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) return undefined;
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+      return undefined;
     const [d, m = 0, s = 0] = v as number[];
     return d! + m / 60 + s / 3600;
   };
@@ -231,8 +260,22 @@ function gpsOf(g: Record<string, unknown>): PictureGps | undefined {
   const lon = deg(g.GPSLongitude);
   if (lat === undefined || lon === undefined) return undefined;
   const out: PictureGps = {
-    lat: round(String(g.GPSLatitudeRef ?? 'N').toUpperCase().startsWith('S') ? -lat : lat, 7),
-    lon: round(String(g.GPSLongitudeRef ?? 'E').toUpperCase().startsWith('W') ? -lon : lon, 7),
+    lat: round(
+      String(g.GPSLatitudeRef ?? 'N')
+        .toUpperCase()
+        .startsWith('S')
+        ? -lat
+        : lat,
+      7,
+    ),
+    lon: round(
+      String(g.GPSLongitudeRef ?? 'E')
+        .toUpperCase()
+        .startsWith('W')
+        ? -lon
+        : lon,
+      7,
+    ),
   };
   if (typeof g.GPSAltitude === 'number' && Number.isFinite(g.GPSAltitude)) {
     // GPSAltitudeRef 1: below sea level. exifr gives the BYTE as a number (or a one-byte array).
@@ -244,7 +287,8 @@ function gpsOf(g: Record<string, unknown>): PictureGps | undefined {
 
 /** The last of the 28-byte IrradianceList records: u64 µs, u16 CH0, u16 CH1, u16 gain index, u16 ms, 3 × f32 attitude. */
 function irradianceOf(cam: Record<string, unknown>): PictureIrradiance | undefined {
-  const list = typeof cam.IrradianceList === 'string' ? Buffer.from(cam.IrradianceList.replace(/\s+/g, ''), 'base64') : undefined;
+  const list =
+    typeof cam.IrradianceList === 'string' ? Buffer.from(cam.IrradianceList.replace(/\s+/g, ''), 'base64') : undefined;
   const RECORD = 28;
   if (!list || list.length < RECORD || list.length % RECORD !== 0) return undefined;
   const o = list.length - RECORD;

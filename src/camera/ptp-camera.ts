@@ -38,7 +38,14 @@ import { PtpResponseError } from '../ptp/errors.js';
 import { FileSink } from '../ptp/file-sink.js';
 import type { PtpDataSink } from '../ptp/session.js';
 import type { PtpContainer } from '../ptp/transport.js';
-import { PARROT_VENDOR_ID, ParrotEv, ParrotOp, ParrotProp, decodeStatusMask, type ParrotSettingProperty } from '../ptp/vendors/parrot.js';
+import {
+  PARROT_VENDOR_ID,
+  ParrotEv,
+  ParrotOp,
+  ParrotProp,
+  decodeStatusMask,
+  type ParrotSettingProperty,
+} from '../ptp/vendors/parrot.js';
 import { RICOH_VENDOR_ID, RicohProp } from '../ptp/vendors/ricoh.js';
 import { CameraError, CameraSettingError } from './errors.js';
 import { mediumNames, splitPath, storeName } from './ptp-paths.js';
@@ -46,9 +53,25 @@ import { toCameraError } from './to-camera-error.js';
 import { fromRawValue, sequoiaSettingOfProperty, sequoiaSettingOverPtp } from './sequoia-ptp-settings.js';
 import { checkSettings } from './settings.js';
 import type {
-  CallOptions, Camera, CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, CaptureOptions, CaptureResult,
-  ContinuousCapture, DownloadDestination, DownloadOptions, DownloadResult, EventOptions, MediumStatus, RemoteEntry,
-  RemoteFile, SetResult, Setting, SettingValue,
+  CallOptions,
+  Camera,
+  CameraCapabilities,
+  CameraEvent,
+  CameraInfo,
+  CameraStatus,
+  CaptureOptions,
+  CaptureResult,
+  ContinuousCapture,
+  DownloadDestination,
+  DownloadOptions,
+  DownloadResult,
+  EventOptions,
+  MediumStatus,
+  RemoteEntry,
+  RemoteFile,
+  SetResult,
+  Setting,
+  SettingValue,
 } from './types.js';
 
 const debug = debuglog('camctl:camera');
@@ -108,7 +131,10 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
   }
 
   /** A camera with its session open. */
-  static async open<C extends ConnectedPtpClient>(options: PtpCameraOptions<C>, signal?: AbortSignal): Promise<PtpCamera<C>> {
+  static async open<C extends ConnectedPtpClient>(
+    options: PtpCameraOptions<C>,
+    signal?: AbortSignal,
+  ): Promise<PtpCamera<C>> {
     const cam = new PtpCamera(options);
     await cam.connect(signal);
     return cam;
@@ -182,7 +208,8 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     if (this.storageCache) return this.storageCache;
     const ids = await this.call((c) => c.getStorageIds(opts(options)));
     const infos = [];
-    for (const id of ids) infos.push({ id, description: (await this.call((c) => c.getStorageInfo(id, opts(options)))).storageDescription });
+    for (const id of ids)
+      infos.push({ id, description: (await this.call((c) => c.getStorageInfo(id, opts(options)))).storageDescription });
     const names = mediumNames(infos);
     this.storageCache = ids.map((id) => ({ id, name: names.get(id) as string }));
     return this.storageCache;
@@ -193,7 +220,11 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     if (s) return s;
     this.storageCache = undefined; // a card may have been inserted since
     const again = (await this.storages(options)).find((x) => x.name === name);
-    if (!again) throw new CameraError('NOT_FOUND', `no medium ${JSON.stringify(name)} (media: ${(await this.storages(options)).map((x) => x.name).join(', ')})`);
+    if (!again)
+      throw new CameraError(
+        'NOT_FOUND',
+        `no medium ${JSON.stringify(name)} (media: ${(await this.storages(options)).map((x) => x.name).join(', ')})`,
+      );
     return again;
   }
 
@@ -207,7 +238,9 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     const details: Record<string, unknown> = {};
     let selectedId = storages[0]?.id;
     if (this.vendor === PARROT_VENDOR_ID && this.supportsProp(ParrotProp.SelectedStorage)) {
-      selectedId = Number((await this.call((c) => c.getDevicePropDesc(ParrotProp.SelectedStorage, opts(options)))).current);
+      selectedId = Number(
+        (await this.call((c) => c.getDevicePropDesc(ParrotProp.SelectedStorage, opts(options)))).current,
+      );
     }
     const media: MediumStatus[] = [];
     for (const s of storages) {
@@ -229,7 +262,10 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       const max = desc.form.kind === 'range' ? Number(desc.form.max) : 100;
       out.battery = { level: Math.max(0, Math.min(1, Number(desc.current) / (max || 100))) };
     }
-    if (this.vendor === PARROT_VENDOR_ID && this.client.deviceInfo?.operationsSupported.includes(ParrotOp.GetStatusMask)) {
+    if (
+      this.vendor === PARROT_VENDOR_ID &&
+      this.client.deviceInfo?.operationsSupported.includes(ParrotOp.GetStatusMask)
+    ) {
       const r = await this.call((c) => c.operation(ParrotOp.GetStatusMask, [], opts(options)));
       const flags = decodeStatusMask(r.response.params[0] ?? 0);
       details.status = flags;
@@ -277,7 +313,10 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     if (wanted) {
       for (const k of wanted) {
         if (this.codeOfKey(k) === undefined) {
-          throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(k)} (known: ${codes.map((c) => this.settingKey(c)).join(', ')})`);
+          throw new CameraError(
+            'UNKNOWN_SETTING',
+            `unknown setting ${JSON.stringify(k)} (known: ${codes.map((c) => this.settingKey(c)).join(', ')})`,
+          );
         }
       }
     }
@@ -316,8 +355,15 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       const desc = await this.call((c) => c.getDevicePropDesc(code, opts(options)));
       const value = settings[key] as SettingValue;
       const map = this.sequoiaSetting(code);
-      const ptpValue = map ? (typeof value === 'boolean' ? undefined : map.encode(value)) : toPtpValue(desc.dataType, value);
-      if (ptpValue === undefined) throw new CameraError('BAD_VALUE', `${key}: ${String(value)} is not a value this camera takes`, { deviceCode: key });
+      const ptpValue = map
+        ? typeof value === 'boolean'
+          ? undefined
+          : map.encode(value)
+        : toPtpValue(desc.dataType, value);
+      if (ptpValue === undefined)
+        throw new CameraError('BAD_VALUE', `${key}: ${String(value)} is not a value this camera takes`, {
+          deviceCode: key,
+        });
       try {
         await this.client.setDevicePropValue(code, desc.dataType, ptpValue, opts(options));
         results.push({ key, ok: true, message: 'OK' });
@@ -331,7 +377,8 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
   }
 
   async capture(options: CaptureOptions = {}): Promise<CaptureResult> {
-    if (!this.capabilities.capture) throw new CameraError('UNSUPPORTED', 'this camera does not take pictures over PTP (no InitiateCapture)');
+    if (!this.capabilities.capture)
+      throw new CameraError('UNSUPPORTED', 'this camera does not take pictures over PTP (no InitiateCapture)');
     const timeoutMs = options.timeoutMs ?? 60_000;
     const session = this.client.session;
     const queue: PtpContainer[] = [];
@@ -348,9 +395,11 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     const files: RemoteFile[] = [];
     let folder: string | undefined;
     try {
-      const r = await this.client.session.transaction(Op.InitiateCapture, [0, 0], opts(options)).catch((err: unknown) => {
-        throw captureRefusal(err);
-      });
+      const r = await this.client.session
+        .transaction(Op.InitiateCapture, [0, 0], opts(options))
+        .catch((err: unknown) => {
+          throw captureRefusal(err);
+        });
       const tid = r.response.transactionId;
       for (;;) {
         const ev = queue.shift();
@@ -366,7 +415,10 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
             folder ??= entry.path.slice(0, entry.path.lastIndexOf('/'));
             if (entry.size !== undefined && entry.size > 0) options.onFile?.(entry as RemoteFile);
           }
-        } else if (ev.code === Ev.CaptureComplete && (ev.params[0] === undefined || ev.params[0] === tid || ev.params[0] === ALL)) {
+        } else if (
+          ev.code === Ev.CaptureComplete &&
+          (ev.params[0] === undefined || ev.params[0] === tid || ev.params[0] === ALL)
+        ) {
           return folder === undefined ? { files } : { folder, files };
         }
       }
@@ -377,7 +429,8 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
   }
 
   async startCapture(options: CallOptions = {}): Promise<ContinuousCapture> {
-    if (!this.capabilities.continuousCapture) throw new CameraError('UNSUPPORTED', 'this camera has no open capture over PTP (InitiateOpenCapture)');
+    if (!this.capabilities.continuousCapture)
+      throw new CameraError('UNSUPPORTED', 'this camera has no open capture over PTP (InitiateOpenCapture)');
     await this.call((c) => c.initiateOpenCapture(0, 0, opts(options)));
     return { text: 'Open capture running' };
   }
@@ -411,7 +464,11 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     return out;
   }
 
-  private async folderRef(medium: string, folder: string, options: CallOptions): Promise<{ storageId: number; handle: number }> {
+  private async folderRef(
+    medium: string,
+    folder: string,
+    options: CallOptions,
+  ): Promise<{ storageId: number; handle: number }> {
     const key = `/${medium}/${folder}`;
     const known = this.folders.get(key);
     if (known) return known;
@@ -465,14 +522,16 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
   /** Handle and fresh ObjectInfo of a file path (checked: handles of deleted files are not reused blindly). */
   private async fileRef(path: string, options: CallOptions): Promise<FileRef> {
     const parts = splitPath(path);
-    if (!parts || parts.length !== 3) throw new CameraError('BAD_PATH', `not a file path: ${path} (expected /<medium>/<folder>/<file>)`);
+    if (!parts || parts.length !== 3)
+      throw new CameraError('BAD_PATH', `not a file path: ${path} (expected /<medium>/<folder>/<file>)`);
     const known = this.files.get(path);
     if (known !== undefined) {
       try {
         const info = await this.client.getObjectInfo(known, opts(options));
         if (info.filename === parts[2]) return { handle: known, info };
       } catch (err) {
-        if (!(err instanceof PtpResponseError && err.responseCode === Resp.InvalidObjectHandle)) throw toCameraError(err);
+        if (!(err instanceof PtpResponseError && err.responseCode === Resp.InvalidObjectHandle))
+          throw toCameraError(err);
       }
       this.files.delete(path);
     }
@@ -482,15 +541,25 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     return { handle, info: await this.call((c) => c.getObjectInfo(handle, opts(options))) };
   }
 
-  async download(path: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
+  async download(
+    path: string,
+    destination: DownloadDestination,
+    options: DownloadOptions = {},
+  ): Promise<DownloadResult> {
     const { handle, info } = await this.fileRef(path, options);
     const total = info.compressedSize;
     if (options.expectedSize !== undefined && options.expectedSize !== total) {
-      throw new CameraError('SIZE_MISMATCH', `${path} is ${total} bytes on the camera, expected ${options.expectedSize}`);
+      throw new CameraError(
+        'SIZE_MISMATCH',
+        `${path} is ${total} bytes on the camera, expected ${options.expectedSize}`,
+      );
     }
     let offset = 0;
     if (typeof destination === 'string' && options.resume && this.capabilities.resumableDownload) {
-      offset = await stat(destination).then((s) => (s.isFile() ? s.size : 0), () => 0);
+      offset = await stat(destination).then(
+        (s) => (s.isFile() ? s.size : 0),
+        () => 0,
+      );
       if (offset > total) offset = 0; // not a prefix of this file: start over
     }
     let done = offset;
@@ -502,12 +571,14 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     };
     // Files get batched writev writes (file-sink.ts); a stream gets each chunk with backpressure.
     const fh = typeof destination === 'string' ? await open(destination, offset > 0 ? 'r+' : 'w') : undefined;
-    const fileSink = fh ? new FileSink(fh, offset, {
-      onProgress: (n) => {
-        done = n;
-        progress(false);
-      },
-    }) : undefined;
+    const fileSink = fh
+      ? new FileSink(fh, offset, {
+          onProgress: (n) => {
+            done = n;
+            progress(false);
+          },
+        })
+      : undefined;
     const out = typeof destination === 'string' ? undefined : destination;
     const sink: PtpDataSink = fileSink ?? {
       write: (chunk) => {
@@ -545,9 +616,11 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
   }
 
   async delete(path: string, options: CallOptions = {}): Promise<string[]> {
-    if (!this.capabilities.delete) throw new CameraError('UNSUPPORTED', 'this camera does not delete over PTP (no DeleteObject)');
+    if (!this.capabilities.delete)
+      throw new CameraError('UNSUPPORTED', 'this camera does not delete over PTP (no DeleteObject)');
     const parts = splitPath(path);
-    if (!parts || parts.length < 2) throw new CameraError('BAD_PATH', `delete needs /<medium>/<folder>[/<file>], got ${path}`);
+    if (!parts || parts.length < 2)
+      throw new CameraError('BAD_PATH', `delete needs /<medium>/<folder>[/<file>], got ${path}`);
     if (parts.length === 3) {
       const { handle } = await this.fileRef(path, options);
       await this.call((c) => c.deleteObject(handle, opts(options)));
@@ -578,7 +651,9 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       if (err instanceof PtpResponseError && err.responseCode === Resp.InvalidObjectHandle) return undefined; // gone already
       throw toCameraError(err);
     }
-    const storage = (await this.storages(options)).find((s) => s.id === info.storageId) ?? (this.storageCache = undefined, (await this.storages(options)).find((s) => s.id === info.storageId));
+    const storage =
+      (await this.storages(options)).find((s) => s.id === info.storageId) ??
+      ((this.storageCache = undefined), (await this.storages(options)).find((s) => s.id === info.storageId));
     if (!storage) return undefined;
     if (info.objectFormat === Format.Association) {
       const path = `/${storage.name}/${info.filename}`;
@@ -610,7 +685,9 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
       yield { type: 'connection', state: 'lost' };
       for (let attempt = 1; ; attempt++) {
         // An abort ends the wait early; the check below then returns.
-        await wait(Math.min(5000, 250 * 2 ** (attempt - 1)), undefined, signal ? { signal } : {}).catch(() => undefined);
+        await wait(Math.min(5000, 250 * 2 ** (attempt - 1)), undefined, signal ? { signal } : {}).catch(
+          () => undefined,
+        );
         if (signal?.aborted || this.closed) return;
         try {
           await this.connect(signal);
@@ -653,7 +730,8 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
             yield* this.mapEvent(ev, options);
           } catch (err) {
             // Naming a path needs a transaction; a drop in the middle ends this round.
-            if ((err as { code?: string }).code === 'CONNECTION_LOST' || (err as { code?: string }).code === 'CLOSED') return;
+            if ((err as { code?: string }).code === 'CONNECTION_LOST' || (err as { code?: string }).code === 'CLOSED')
+              return;
             throw err;
           }
           continue;
@@ -691,7 +769,13 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     switch (ev.code) {
       case Ev.ObjectAdded: {
         const entry = p0 === undefined ? undefined : await this.entryOfHandle(p0, options);
-        if (entry?.kind === 'file') yield { type: 'file-added', path: entry.path, ...(entry.size !== undefined ? { size: entry.size } : {}), raw };
+        if (entry?.kind === 'file')
+          yield {
+            type: 'file-added',
+            path: entry.path,
+            ...(entry.size !== undefined ? { size: entry.size } : {}),
+            raw,
+          };
         else yield { type: 'other', raw };
         return;
       }
@@ -729,7 +813,8 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
         // A removed store is no longer listed: name it from what was known before.
         let known = this.storageCache?.find((s) => s.id === p0)?.name;
         this.storageCache = undefined;
-        if (known === undefined && ev.code !== Ev.StoreRemoved) known = (await this.storages(options)).find((s) => s.id === p0)?.name;
+        if (known === undefined && ev.code !== Ev.StoreRemoved)
+          known = (await this.storages(options)).find((s) => s.id === p0)?.name;
         const state = ev.code === Ev.StoreAdded ? 'added' : ev.code === Ev.StoreRemoved ? 'removed' : 'changed';
         yield { type: 'storage', medium: known ?? (p0 === undefined ? 'unknown' : storeName(p0)), state, raw };
         return;
@@ -759,7 +844,8 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
 /** What a person is told when the camera refuses InitiateCapture for its storage (the response code stays for --json). */
 const STORAGE_REFUSALS: Readonly<Record<number, string>> = {
   [Resp.StoreReadOnly]: "the camera's storage is read-only; select another medium, or unlock the card",
-  [Resp.StoreNotAvailable]: "the camera's storage is not available (missing, corrupted or failed); check the card, or select another medium",
+  [Resp.StoreNotAvailable]:
+    "the camera's storage is not available (missing, corrupted or failed); check the card, or select another medium",
   [Resp.StoreFull]: "the camera's storage is full; delete pictures (camctl rm) or select another medium",
 };
 
@@ -779,7 +865,12 @@ function opts(o: CallOptions): { signal?: AbortSignal } {
 }
 
 function fileEntry(folderPath: string, info: ObjectInfo): RemoteFile {
-  const f: RemoteFile = { kind: 'file', path: `${folderPath}/${info.filename}`, name: info.filename, size: info.compressedSize };
+  const f: RemoteFile = {
+    kind: 'file',
+    path: `${folderPath}/${info.filename}`,
+    name: info.filename,
+    size: info.compressedSize,
+  };
   const t = parsePtpDate(info.captureDate) ?? parsePtpDate(info.modificationDate);
   if (t !== undefined) f.time = t;
   return f;
@@ -788,12 +879,20 @@ function fileEntry(folderPath: string, info: ObjectInfo): RemoteFile {
 /** A property value as a setting value; arrays and 128-bit values are shown as text. */
 function settingValue(v: PtpValue): SettingValue | null {
   if (typeof v === 'number' || typeof v === 'string') return v;
-  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (typeof v === 'bigint')
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
   return v.map(String).join(',');
 }
 
 const INTEGER_TYPES = new Set<number>([
-  DataType.INT8, DataType.UINT8, DataType.INT16, DataType.UINT16, DataType.INT32, DataType.UINT32, DataType.INT64, DataType.UINT64,
+  DataType.INT8,
+  DataType.UINT8,
+  DataType.INT16,
+  DataType.UINT16,
+  DataType.INT32,
+  DataType.UINT32,
+  DataType.INT64,
+  DataType.UINT64,
 ]);
 
 /** A DevicePropDesc as a generic setting: enumerations → enum, ranges → integer with range. */
@@ -840,7 +939,12 @@ function toPtpValue(dataType: number, v: SettingValue): PtpValue {
   return dataType === DataType.INT64 || dataType === DataType.UINT64 ? BigInt(n) : n;
 }
 
-function waitFor(arm: (wake: () => void) => void, remainingMs: number, signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
+function waitFor(
+  arm: (wake: () => void) => void,
+  remainingMs: number,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new CameraError('ABORTED', 'aborted', { cause: signal.reason }));
     if (remainingMs <= 0) return reject(new CameraError('TIMEOUT', `capture did not complete within ${timeoutMs} ms`));
@@ -852,7 +956,10 @@ function waitFor(arm: (wake: () => void) => void, remainingMs: number, signal: A
       else resolve();
     };
     const onAbort = (): void => done(new CameraError('ABORTED', 'aborted', { cause: signal?.reason }));
-    const timer = setTimeout(() => done(new CameraError('TIMEOUT', `capture did not complete within ${timeoutMs} ms`)), remainingMs);
+    const timer = setTimeout(
+      () => done(new CameraError('TIMEOUT', `capture did not complete within ${timeoutMs} ms`)),
+      remainingMs,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
     arm(() => done());
   });

@@ -47,9 +47,11 @@ export class CaptureFileWatcher {
   private schedule(ms: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.busy = this.busy.then(() => this.poll()).then(() => {
-        if (this.running && !this.signal.aborted) this.schedule(POLL_MS);
-      });
+      this.busy = this.busy
+        .then(() => this.poll())
+        .then(() => {
+          if (this.running && !this.signal.aborted) this.schedule(POLL_MS);
+        });
     }, ms);
   }
 

@@ -22,10 +22,15 @@ export function sequoiaSettingOfProperty(code: number): ParrotSettingProperty | 
  * The Sequoia setting for a property described generically (`generic`, keyed by the property's
  * PTP name): its HTTP name, label, unit and description, values translated, the property in `raw`.
  */
-export function sequoiaSettingOverPtp(map: ParrotSettingProperty, generic: Setting, desc: DevicePropDesc | undefined): Setting {
+export function sequoiaSettingOverPtp(
+  map: ParrotSettingProperty,
+  generic: Setting,
+  desc: DevicePropDesc | undefined,
+): Setting {
   const known = SEQUOIA_SETTINGS.find((s) => s.key === map.key);
   const raw: SettingRaw = { name: generic.key, code: hex16(map.code), value: generic.value };
-  const decode = (v: SettingValue | null): SettingValue | null => (v === null || typeof v === 'boolean' ? null : map.decode(v) ?? null);
+  const decode = (v: SettingValue | null): SettingValue | null =>
+    v === null || typeof v === 'boolean' ? null : (map.decode(v) ?? null);
   const out: Setting = {
     ...generic,
     ...(known ? { label: known.label, type: known.type } : {}),
@@ -39,13 +44,19 @@ export function sequoiaSettingOverPtp(map: ParrotSettingProperty, generic: Setti
   if (map.scale !== undefined) raw.scale = map.scale;
   if (generic.allowed) {
     // Enumerations: the words the setting has for each property value, both lists in one order.
-    const pairs = generic.allowed.map((v) => [v, decode(v)] as const).filter((p): p is readonly [SettingValue, SettingValue] => p[1] !== null);
+    const pairs = generic.allowed
+      .map((v) => [v, decode(v)] as const)
+      .filter((p): p is readonly [SettingValue, SettingValue] => p[1] !== null);
     out.allowed = pairs.map((p) => p[1]);
     raw.allowed = pairs.map((p) => p[0]);
   }
   if (generic.range && desc?.form.kind === 'range') {
     const scale = map.scale ?? 1;
-    out.range = { min: generic.range.min / scale, max: generic.range.max / scale, step: known?.range?.step ?? (generic.range.step ?? 1) / scale };
+    out.range = {
+      min: generic.range.min / scale,
+      max: generic.range.max / scale,
+      step: known?.range?.step ?? (generic.range.step ?? 1) / scale,
+    };
   }
   return out;
 }
@@ -56,6 +67,7 @@ export function sequoiaSettingOverPtp(map: ParrotSettingProperty, generic: Setti
  */
 export function fromRawValue(map: ParrotSettingProperty, value: SettingValue): SettingValue {
   if (typeof value === 'boolean') return value;
-  const asNumber = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  const asNumber =
+    typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
   return map.decode(asNumber) ?? map.decode(value) ?? value;
 }

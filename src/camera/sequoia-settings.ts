@@ -46,8 +46,22 @@ export const SEQUOIA_SETTINGS: readonly Described[] = [
     unit: '%',
     writable: true,
   },
-  { key: 'resolution_rgb', label: 'RGB resolution', type: 'enum', allowed: LIMITS.resolutionRgb, unit: 'MP', writable: true },
-  { key: 'resolution_mono', label: 'Mono resolution', type: 'enum', allowed: LIMITS.resolutionMono, unit: 'MP', writable: true },
+  {
+    key: 'resolution_rgb',
+    label: 'RGB resolution',
+    type: 'enum',
+    allowed: LIMITS.resolutionRgb,
+    unit: 'MP',
+    writable: true,
+  },
+  {
+    key: 'resolution_mono',
+    label: 'Mono resolution',
+    type: 'enum',
+    allowed: LIMITS.resolutionMono,
+    unit: 'MP',
+    writable: true,
+  },
   { key: 'bit_depth', label: 'Mono bit depth', type: 'enum', allowed: LIMITS.bitDepth, unit: 'bit', writable: true },
   {
     key: 'sensors_mask',
@@ -66,11 +80,16 @@ export const SEQUOIA_SETTINGS: readonly Described[] = [
  * The timelapse range is the one the camera accepts with the reply's sensors (`sensorsMask`
  * overrides them, to judge a request that changes the sensors too).
  */
-export function describeConfig(reply: ConfigReply, sensorsMask: number = reply.sensors_mask): Setting<keyof SequoiaSettings & string>[] {
+export function describeConfig(
+  reply: ConfigReply,
+  sensorsMask: number = reply.sensors_mask,
+): Setting<keyof SequoiaSettings & string>[] {
   return SEQUOIA_SETTINGS.map((d) => {
     const raw = (reply as unknown as Record<string, unknown>)[d.key];
-    const value: SettingValue | null = typeof raw === 'number' || (typeof raw === 'string' && !/^No[a-z]*param$/.test(raw)) ? raw : null;
-    if (d.key === 'timelapse_param' && d.range) return { ...d, value, range: { ...d.range, min: timelapseMin(sensorsMask) } };
+    const value: SettingValue | null =
+      typeof raw === 'number' || (typeof raw === 'string' && !/^No[a-z]*param$/.test(raw)) ? raw : null;
+    if (d.key === 'timelapse_param' && d.range)
+      return { ...d, value, range: { ...d.range, min: timelapseMin(sensorsMask) } };
     return { ...d, value };
   });
 }

@@ -96,7 +96,13 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
     for (const name of ['internal', 'sd'] as const) {
       const m = storage[name];
       if (!m) {
-        media.push({ id: name, path: `/${name}`, present: false, readOnly: false, selected: storage.storage_selected === name });
+        media.push({
+          id: name,
+          path: `/${name}`,
+          present: false,
+          readOnly: false,
+          selected: storage.storage_selected === name,
+        });
         continue;
       }
       const s: MediumStatus = {
@@ -121,25 +127,42 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
     return out;
   }
 
-  async getConfig(keys?: readonly (keyof SequoiaSettings & string)[], options?: CallOptions): Promise<Setting<keyof SequoiaSettings & string>[]> {
+  async getConfig(
+    keys?: readonly (keyof SequoiaSettings & string)[],
+    options?: CallOptions,
+  ): Promise<Setting<keyof SequoiaSettings & string>[]> {
     const all = describeConfig(await wrap(this.client.getConfig(options)));
     if (!keys || keys.length === 0) return all;
     return keys.map((k) => {
       const s = all.find((d) => d.key === k);
-      if (!s) throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(k)} (known: ${all.map((d) => d.key).join(', ')})`);
+      if (!s)
+        throw new CameraError(
+          'UNKNOWN_SETTING',
+          `unknown setting ${JSON.stringify(k)} (known: ${all.map((d) => d.key).join(', ')})`,
+        );
       return s;
     });
   }
 
-  async setConfig(values: Partial<SequoiaSettings>, options?: CallOptions): Promise<SetResult<keyof SequoiaSettings & string>[]> {
+  async setConfig(
+    values: Partial<SequoiaSettings>,
+    options?: CallOptions,
+  ): Promise<SetResult<keyof SequoiaSettings & string>[]> {
     // A period is judged against the sensors the same request sets, as the camera judges it.
-    const mask = typeof values.sensors_mask === 'number' && Number.isInteger(values.sensors_mask) ? values.sensors_mask : undefined;
+    const mask =
+      typeof values.sensors_mask === 'number' && Number.isInteger(values.sensors_mask)
+        ? values.sensors_mask
+        : undefined;
     const reply = await wrap(this.client.getConfig(options));
     const descriptions = describeConfig(reply, mask ?? reply.sensors_mask);
     checkSettings(descriptions, values);
     try {
       const answers = await this.client.setConfig(values, options);
-      return Object.entries(answers).map(([key, message]) => ({ key: key as keyof SequoiaSettings & string, ok: true, message }));
+      return Object.entries(answers).map(([key, message]) => ({
+        key: key as keyof SequoiaSettings & string,
+        ok: true,
+        message,
+      }));
     } catch (err) {
       if (err instanceof SequoiaSettingError) {
         const results = Object.entries(err.answers).map(([key, message]) => ({
@@ -158,7 +181,10 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     const config = await wrap(this.client.getConfig({ signal }));
     if (config.capture_mode !== 'single') {
-      throw new CameraError('BUSY', `camera is in ${config.capture_mode} mode: use "capture start" / "capture stop", or set capture_mode=single`);
+      throw new CameraError(
+        'BUSY',
+        `camera is in ${config.capture_mode} mode: use "capture start" / "capture stop", or set capture_mode=single`,
+      );
     }
     const expected = BANDS.filter((b) => (config.sensors_mask & b.bit) !== 0).length;
     let started;
@@ -187,7 +213,10 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
       const complete = shot.length >= expected && shot.every((f) => f.size > 0);
       if (complete && captureState(status.status) !== 'capturing') return { folder, files: shot };
       if (Date.now() > deadline) {
-        throw new CameraError('TIMEOUT', `capture did not finish within ${options.timeoutMs ?? 60_000} ms (${status.status})`);
+        throw new CameraError(
+          'TIMEOUT',
+          `capture did not finish within ${options.timeoutMs ?? 60_000} ms (${status.status})`,
+        );
       }
       await delay(POLL_MS, signal);
     }
@@ -263,7 +292,11 @@ export class SequoiaCamera implements Camera<SequoiaSettings> {
     throw new CameraError('BAD_PATH', `no such path ${path}: paths are /<medium>/<folder>/<file>`);
   }
 
-  async download(path: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
+  async download(
+    path: string,
+    destination: DownloadDestination,
+    options: DownloadOptions = {},
+  ): Promise<DownloadResult> {
     const opts: Parameters<SequoiaClient['download']>[2] = {};
     if (options.signal) opts.signal = options.signal;
     if (options.resume) opts.resume = true;
@@ -367,7 +400,8 @@ function* mapEvent(item: SequoiaEventItem): Generator<CameraEvent> {
   } else {
     const key = Object.keys(m).find((k) => k !== 'status');
     const value = key === undefined ? undefined : m[key];
-    if (key && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) yield { type: 'setting', key, value, raw };
+    if (key && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'))
+      yield { type: 'setting', key, value, raw };
     else yield { type: 'other', raw };
   }
 }

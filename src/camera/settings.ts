@@ -39,7 +39,8 @@ export function convertSettingValue(setting: Setting, text: string): SettingValu
       // Enums may have numeric members (Sequoia resolutions): match by their text form.
       const hit = setting.allowed?.find((v) => String(v) === text.trim());
       if (hit !== undefined) return hit;
-      const numeric = setting.allowed?.every((v) => typeof v === 'number') && text.trim() !== '' && Number.isFinite(Number(text));
+      const numeric =
+        setting.allowed?.every((v) => typeof v === 'number') && text.trim() !== '' && Number.isFinite(Number(text));
       return numeric ? Number(text) : text;
     }
     case 'string':
@@ -50,18 +51,24 @@ export function convertSettingValue(setting: Setting, text: string): SettingValu
 /** Checks a typed value against the description; returns it unchanged or throws `BAD_VALUE`. */
 export function checkSettingValue(setting: Setting, value: unknown): SettingValue {
   if (setting.error) {
-    throw new CameraError(setting.error.code, `${setting.key} could not be read from the camera, so it cannot be set: ${setting.error.message}`, {
-      deviceCode: setting.key,
-      ...(setting.error.deviceMessage ? { deviceMessage: setting.error.deviceMessage } : {}),
-    });
+    throw new CameraError(
+      setting.error.code,
+      `${setting.key} could not be read from the camera, so it cannot be set: ${setting.error.message}`,
+      {
+        deviceCode: setting.key,
+        ...(setting.error.deviceMessage ? { deviceMessage: setting.error.deviceMessage } : {}),
+      },
+    );
   }
   if (!setting.writable) throw badValue(setting, `${setting.key} is read-only`);
   const allowedText = setting.allowed?.map(String).join(', ');
   switch (setting.type) {
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw badValue(setting, `${setting.key} must be a number`);
-      if (setting.type === 'integer' && !Number.isInteger(value)) throw badValue(setting, `${setting.key} must be a whole number`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw badValue(setting, `${setting.key} must be a number`);
+      if (setting.type === 'integer' && !Number.isInteger(value))
+        throw badValue(setting, `${setting.key} must be a whole number`);
       if (setting.allowed && !setting.allowed.includes(value)) {
         throw badValue(setting, `${setting.key} must be one of ${allowedText}, got ${value}`);
       }
@@ -70,7 +77,10 @@ export function checkSettingValue(setting: Setting, value: unknown): SettingValu
         // The description says what the range depends on (the Sequoia's sensors for its timelapse period).
         const why = setting.description ? ` (${setting.description})` : '';
         const besides = setting.also?.length ? `${setting.also.map(String).join(', ')} or ` : '';
-        throw badValue(setting, `${setting.key} must be ${besides}between ${r.min} and ${r.max}${setting.unit ? ` ${setting.unit}` : ''}, got ${value}${why}`);
+        throw badValue(
+          setting,
+          `${setting.key} must be ${besides}between ${r.min} and ${r.max}${setting.unit ? ` ${setting.unit}` : ''}, got ${value}${why}`,
+        );
       }
       return value;
     }
@@ -119,7 +129,10 @@ export function checkSettings(descriptions: readonly Setting[], values: Record<s
     if (value === undefined) continue;
     const d = byKey.get(key);
     if (!d) {
-      throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(key)} (known: ${[...byKey.keys()].join(', ')})`);
+      throw new CameraError(
+        'UNKNOWN_SETTING',
+        `unknown setting ${JSON.stringify(key)} (known: ${[...byKey.keys()].join(', ')})`,
+      );
     }
     checkSettingValue(d, value);
   }
@@ -130,7 +143,10 @@ function badValue(setting: Setting, message: string): CameraError {
 }
 
 /** Splits a camera's per-key answers (from `setConfig` or its `CameraSettingError`) into applied and refused. */
-export function setOutcome(values: Readonly<Record<string, SettingValue | undefined>>, results: readonly SetResult[]): SetOutcome {
+export function setOutcome(
+  values: Readonly<Record<string, SettingValue | undefined>>,
+  results: readonly SetResult[],
+): SetOutcome {
   const out: SetOutcome = { applied: [], refused: [] };
   for (const r of results) {
     const value = values[r.key];

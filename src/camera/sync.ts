@@ -100,8 +100,10 @@ export function localPathFor(dir: string, remotePath: string): string {
 
 export async function syncCamera(camera: Camera, options: SyncOptions): Promise<SyncSummary> {
   const parallel = options.parallel ?? 4;
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new CameraError('BAD_VALUE', `parallel must be 1-64, got ${parallel}`);
-  if (options.deleteAfter && !camera.capabilities.delete) throw new CameraError('UNSUPPORTED', 'this camera cannot delete files');
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
+    throw new CameraError('BAD_VALUE', `parallel must be 1-64, got ${parallel}`);
+  if (options.deleteAfter && !camera.capabilities.delete)
+    throw new CameraError('UNSUPPORTED', 'this camera cannot delete files');
   const started = performance.now();
   const ledger = new DownloadLedger(await cameraIdentity(camera, options.signal));
   const all = await listAllFiles(camera, options.signal);
@@ -166,8 +168,21 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
     } catch (err) {
       if (options.signal?.aborted) throw err;
       const code = (err as { code?: unknown }).code;
-      const e = { code: typeof code === 'string' ? code : 'ERROR', message: err instanceof Error ? err.message : String(err) };
-      result = { path: file.path, local, status: 'failed', reason: null, message: e.message, overwritten: false, size: file.size, transferred: 0, error: e };
+      const e = {
+        code: typeof code === 'string' ? code : 'ERROR',
+        message: err instanceof Error ? err.message : String(err),
+      };
+      result = {
+        path: file.path,
+        local,
+        status: 'failed',
+        reason: null,
+        message: e.message,
+        overwritten: false,
+        size: file.size,
+        transferred: 0,
+        error: e,
+      };
       summary.failed++;
       summary.failures.push({ path: file.path, ...e });
     }
@@ -185,7 +200,11 @@ export async function syncCamera(camera: Camera, options: SyncOptions): Promise<
  * folders — but only if they are still empty when looked at again (a capture may be writing into
  * one; the camera then refuses, which is fine: it stays).
  */
-export async function removeEmptiedFolders(camera: Camera, files: readonly RemoteFile[], signal: AbortSignal | undefined): Promise<number> {
+export async function removeEmptiedFolders(
+  camera: Camera,
+  files: readonly RemoteFile[],
+  signal: AbortSignal | undefined,
+): Promise<number> {
   const folders = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))];
   let removed = 0;
   for (const folder of folders) {

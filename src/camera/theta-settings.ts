@@ -111,7 +111,14 @@ export function describeTheta(options: Record<string, unknown>, api: 1 | 2): Set
     const [label, unit] = LABELS[key] ?? [key];
     if (!(key in options)) {
       // Another model, firmware or API level: shown, so a missing setting is not a silent gap.
-      out.push({ key, label, type: 'string', value: null, writable: false, description: `${label}: unavailable on this camera` });
+      out.push({
+        key,
+        label,
+        type: 'string',
+        value: null,
+        writable: false,
+        description: `${label}: unavailable on this camera`,
+      });
       continue;
     }
     const raw = options[key];

@@ -62,7 +62,8 @@ export const openCamera: CameraFactory = async (address, options) => {
   const o: ConstructorParameters<typeof ThetaCamera>[1] = {};
   if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
   // A level asked for explicitly is required: the camera is not used at another one.
-  if (options.oscApi !== undefined) Object.assign(o, { apiVersion: options.oscApi === '2.1' ? 2 : 1, requireApiVersion: true });
+  if (options.oscApi !== undefined)
+    Object.assign(o, { apiVersion: options.oscApi === '2.1' ? 2 : 1, requireApiVersion: true });
   const cam = new ThetaCamera(address, o);
   await cam.connect(options.signal ? { signal: options.signal } : {});
   return cam;
@@ -94,12 +95,18 @@ export class ThetaCamera implements Camera<ThetaSettings> {
   private delays: { sleepDelay?: number; offDelay?: number } = {};
   private readonly clock: Clock;
 
-  constructor(address: NetworkAddress, options: { timeoutMs?: number; apiVersion?: 1 | 2; requireApiVersion?: boolean; clock?: Clock } = {}) {
+  constructor(
+    address: NetworkAddress,
+    options: { timeoutMs?: number; apiVersion?: 1 | 2; requireApiVersion?: boolean; clock?: Clock } = {},
+  ) {
     this.address = address.href;
     this.clock = options.clock ?? new RealClock();
     this.lastReply = this.clock.now();
     const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-    const o: ConstructorParameters<typeof OscClient>[0] = { baseUrl: `http://${host}:${address.port}`, onReply: () => void (this.lastReply = this.clock.now()) };
+    const o: ConstructorParameters<typeof OscClient>[0] = {
+      baseUrl: `http://${host}:${address.port}`,
+      onReply: () => void (this.lastReply = this.clock.now()),
+    };
     if (options.timeoutMs !== undefined) o.timeoutMs = options.timeoutMs;
     if (options.apiVersion !== undefined) o.apiVersion = options.apiVersion;
     if (options.requireApiVersion !== undefined) o.requireApiVersion = options.requireApiVersion;
@@ -147,10 +154,18 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     const { sleepDelay, offDelay } = this.delays;
     const o = { cause: e, ...(e.deviceHttpStatus !== undefined ? { deviceHttpStatus: e.deviceHttpStatus } : {}) };
     if (offDelay !== undefined && offDelay !== NEVER && idle >= offDelay) {
-      return new CameraError('POWERED_OFF', `the THETA switched itself off (offDelay ${offDelay} s): press its power button to switch it on; set offDelay to 65535 (never) to keep it on for long sessions`, o);
+      return new CameraError(
+        'POWERED_OFF',
+        `the THETA switched itself off (offDelay ${offDelay} s): press its power button to switch it on; set offDelay to 65535 (never) to keep it on for long sessions`,
+        o,
+      );
     }
     if (sleepDelay !== undefined && sleepDelay !== NEVER && idle >= sleepDelay) {
-      return new CameraError('ASLEEP', `the THETA went to sleep (sleepDelay ${sleepDelay} s): press its power button to wake it; set sleepDelay to 65535 (never) to keep it awake for long sessions`, o);
+      return new CameraError(
+        'ASLEEP',
+        `the THETA went to sleep (sleepDelay ${sleepDelay} s): press its power button to wake it; set sleepDelay to 65535 (never) to keep it awake for long sessions`,
+        o,
+      );
     }
     return e;
   }
@@ -181,7 +196,11 @@ export class ThetaCamera implements Camera<ThetaSettings> {
   /** fileUrl (v2.1) or fileUri (v2.0) of a camera path. */
   private refOf(path: string): string {
     const parts = path.split('/').filter(Boolean);
-    if (parts.length !== 3 || parts[0] !== MEDIUM || parts.some((p) => p === '..' || p === '.' || !/^[A-Za-z0-9_.-]+$/.test(p))) {
+    if (
+      parts.length !== 3 ||
+      parts[0] !== MEDIUM ||
+      parts.some((p) => p === '..' || p === '.' || !/^[A-Za-z0-9_.-]+$/.test(p))
+    ) {
       throw new CameraError('BAD_PATH', `invalid THETA file path ${path}: expected /${MEDIUM}/<folder>/<file>`);
     }
     const rel = `${parts[1]}/${parts[2]}`;
@@ -204,14 +223,22 @@ export class ThetaCamera implements Camera<ThetaSettings> {
       model: i.model,
       serialNumber: String(i.serialNumber ?? ''),
       firmware: String(i.firmwareVersion ?? ''),
-      details: { api: this.client.api === 2 ? 'v2.1' : 'v2.0', apiLevel: (i.apiLevel ?? [1]).join(','), gps: Boolean(i.gps), gyro: Boolean(i.gyro), uptime: Number(i.uptime ?? 0) },
+      details: {
+        api: this.client.api === 2 ? 'v2.1' : 'v2.0',
+        apiLevel: (i.apiLevel ?? [1]).join(','),
+        gps: Boolean(i.gps),
+        gyro: Boolean(i.gyro),
+        uptime: Number(i.uptime ?? 0),
+      },
     };
   }
 
   async status(options?: CallOptions): Promise<CameraStatus> {
     this.check();
     const st = await this.wrap(this.client.state(options));
-    const space = await this.wrap(this.client.getOptions(['remainingSpace', 'totalSpace'], options)).catch(() => ({}) as Record<string, unknown>);
+    const space = await this.wrap(this.client.getOptions(['remainingSpace', 'totalSpace'], options)).catch(
+      () => ({}) as Record<string, unknown>,
+    );
     const s = st.state;
     const out: CameraStatus = {
       capture: { state: captureState(s), text: String(s._captureStatus ?? 'idle') },
@@ -228,7 +255,12 @@ export class ThetaCamera implements Camera<ThetaSettings> {
         },
       ],
       // The camera's URLs (storageUri, _latestFileUrl) shown on the address it is reached at.
-      details: { fingerprint: st.fingerprint, ...Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === 'string' && isCameraUrl(v) ? this.client.rebase(v) : v])) },
+      details: {
+        fingerprint: st.fingerprint,
+        ...Object.fromEntries(
+          Object.entries(s).map(([k, v]) => [k, typeof v === 'string' && isCameraUrl(v) ? this.client.rebase(v) : v]),
+        ),
+      },
     };
     return out;
   }
@@ -241,7 +273,11 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     if (!keys || keys.length === 0) return all;
     return keys.map((k) => {
       const s = all.find((d) => d.key === k);
-      if (!s) throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(k)} (known: ${all.map((d) => d.key).join(', ')})`);
+      if (!s)
+        throw new CameraError(
+          'UNKNOWN_SETTING',
+          `unknown setting ${JSON.stringify(k)} (known: ${all.map((d) => d.key).join(', ')})`,
+        );
       return s;
     });
   }
@@ -269,7 +305,10 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     for (const [k, v] of Object.entries(values)) {
       if (v === undefined) continue;
       wire[k] = k === 'fileFormat' && typeof v === 'string' ? parseFileFormat(v) : v;
-      if (wire[k] === undefined) throw new CameraError('BAD_VALUE', `fileFormat must read like "mp4 1920x1080", got ${JSON.stringify(v)}`, { deviceCode: k });
+      if (wire[k] === undefined)
+        throw new CameraError('BAD_VALUE', `fileFormat must read like "mp4 1920x1080", got ${JSON.stringify(v)}`, {
+          deviceCode: k,
+        });
     }
     try {
       await this.client.setOptions(wire, options);
@@ -292,7 +331,11 @@ export class ThetaCamera implements Camera<ThetaSettings> {
   async capture(options: CaptureOptions = {}): Promise<CaptureResult> {
     this.check();
     const mode = await this.wrap(this.client.getOptions(['captureMode'], options));
-    if (mode['captureMode'] !== 'image') throw new CameraError('BUSY', `camera is in ${String(mode['captureMode'])} mode: use "video start" / "video stop", or set captureMode=image`);
+    if (mode['captureMode'] !== 'image')
+      throw new CameraError(
+        'BUSY',
+        `camera is in ${String(mode['captureMode'])} mode: use "video start" / "video stop", or set captureMode=image`,
+      );
     const o: Parameters<OscClient['takePicture']>[0] = { timeoutMs: options.timeoutMs ?? 60_000 };
     if (options.signal) o.signal = options.signal;
     const ref = await this.wrap(this.client.takePicture(o));
@@ -311,10 +354,12 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     const name = ref.split('/').pop() ?? '';
     const signal = options.signal ? { signal: options.signal } : {};
     const page = await this.wrap(this.client.listFiles({ count: 20, ...signal }));
-    const hit = page.entries.find((e) => e.name === name) ?? (await this.allEntries(options)).find((e) => e.name === name);
+    const hit =
+      page.entries.find((e) => e.name === name) ?? (await this.allEntries(options)).find((e) => e.name === name);
     if (hit) return this.toRemote(hit);
     const folder = ref.split('/').slice(-2)[0] ?? '100RICOH';
-    if (!name || !/^[A-Za-z0-9_.-]+$/.test(name) || !/^[A-Za-z0-9_.-]+$/.test(folder)) throw new CameraError('PROTOCOL', `the camera named its picture ${JSON.stringify(ref)}, which is no file path`);
+    if (!name || !/^[A-Za-z0-9_.-]+$/.test(name) || !/^[A-Za-z0-9_.-]+$/.test(folder))
+      throw new CameraError('PROTOCOL', `the camera named its picture ${JSON.stringify(ref)}, which is no file path`);
     const path = `/${MEDIUM}/${folder}/${name}`;
     this.refs.set(path, ref);
     const size = (await this.wrap(this.client.fileSize(ref, signal))) ?? (await this.countBytes(ref, options));
@@ -336,7 +381,10 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     this.check();
     const mode = await this.wrap(this.client.getOptions(['captureMode'], options));
     await this.wrap(this.client.startCapture(undefined, options));
-    return { text: mode['captureMode'] === 'image' ? 'interval shooting' : 'video recording', folder: `/${MEDIUM}/100RICOH` };
+    return {
+      text: mode['captureMode'] === 'image' ? 'interval shooting' : 'video recording',
+      folder: `/${MEDIUM}/100RICOH`,
+    };
   }
 
   async stopCapture(options?: CallOptions): Promise<ContinuousCapture> {
@@ -363,7 +411,9 @@ export class ThetaCamera implements Camera<ThetaSettings> {
         const folder = f.path.split('/')[2]!;
         folders.set(folder, (folders.get(folder) ?? 0) + 1);
       }
-      return [...folders].sort().map(([name, count]) => ({ kind: 'folder' as const, path: `/${MEDIUM}/${name}`, name, count }));
+      return [...folders]
+        .sort()
+        .map(([name, count]) => ({ kind: 'folder' as const, path: `/${MEDIUM}/${name}`, name, count }));
     }
     const inFolder = files.filter((f) => f.path.split('/')[2] === parts[1]).sort((a, b) => (a.name < b.name ? -1 : 1));
     if (parts.length === 2) return inFolder;
@@ -375,7 +425,11 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     throw new CameraError('BAD_PATH', `no such path ${path}: paths are /${MEDIUM}/<folder>/<file>`);
   }
 
-  async download(path: string, destination: DownloadDestination, options: DownloadOptions = {}): Promise<DownloadResult> {
+  async download(
+    path: string,
+    destination: DownloadDestination,
+    options: DownloadOptions = {},
+  ): Promise<DownloadResult> {
     this.check();
     const ref = this.refOf(path);
     let start = 0;
@@ -399,11 +453,16 @@ export class ThetaCamera implements Camera<ThetaSettings> {
       if (start) o.start = start;
       if (options.signal) o.signal = options.signal;
       const onProgress = options.onProgress;
-      if (onProgress) o.onProgress = (p) => onProgress({ path, bytes: p.bytes, resumedFrom, ...(p.total !== undefined ? { total: p.total } : {}) });
+      if (onProgress)
+        o.onProgress = (p) =>
+          onProgress({ path, bytes: p.bytes, resumedFrom, ...(p.total !== undefined ? { total: p.total } : {}) });
       const r = await this.wrap(this.client.download(ref, dest, o));
       if (ownStream) await new Promise<void>((res, rej) => dest.end((err?: Error | null) => (err ? rej(err) : res())));
       if (options.expectedSize !== undefined && r.bytes !== options.expectedSize) {
-        throw new CameraError('SIZE_MISMATCH', `${path}: got ${r.bytes} bytes, the listing said ${options.expectedSize}`);
+        throw new CameraError(
+          'SIZE_MISMATCH',
+          `${path}: got ${r.bytes} bytes, the listing said ${options.expectedSize}`,
+        );
       }
       const out: DownloadResult = { path, size: r.bytes, transferred: r.bytes - resumedFrom, resumedFrom };
       if (typeof destination === 'string') out.file = destination;
@@ -423,7 +482,13 @@ export class ThetaCamera implements Camera<ThetaSettings> {
     }
     if (parts.length === 2 && parts[0] === MEDIUM && !parts.includes('..')) {
       const files = (await this.list(path, options)) as RemoteFile[];
-      if (files.length) await this.wrap(this.client.delete(files.map((f) => this.refOf(f.path)), options));
+      if (files.length)
+        await this.wrap(
+          this.client.delete(
+            files.map((f) => this.refOf(f.path)),
+            options,
+          ),
+        );
       return files.map((f) => f.path);
     }
     throw new CameraError('BAD_PATH', `cannot delete ${path}: give /${MEDIUM}/<folder> or a file`);
@@ -438,7 +503,15 @@ export class ThetaCamera implements Camera<ThetaSettings> {
         cb();
       },
     });
-    await this.missingIsNotFound(path, this.wrap(this.client.download(this.refOf(path), sink, { thumb: true, ...(options.signal ? { signal: options.signal } : {}) })));
+    await this.missingIsNotFound(
+      path,
+      this.wrap(
+        this.client.download(this.refOf(path), sink, {
+          thumb: true,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      ),
+    );
     return Buffer.concat(chunks);
   }
 
@@ -455,7 +528,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
           () => true,
           (e: unknown) => !(e instanceof CameraError && e.code === 'NOT_FOUND'),
         );
-        if (!listed) throw new CameraError('NOT_FOUND', `no such file ${path}`, { cause: err, deviceCode: err.deviceCode });
+        if (!listed)
+          throw new CameraError('NOT_FOUND', `no such file ${path}`, { cause: err, deviceCode: err.deviceCode });
       }
       throw err;
     }
@@ -508,7 +582,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
           const folder = latestNext.split('/').slice(-2)[0]!;
           yield { type: 'file-added', path: `/${MEDIUM}/${folder}/${name}`, raw: st };
         }
-        if (next.batteryLevel !== prev.batteryLevel) yield { type: 'sensor', name: 'battery', state: String(next.batteryLevel), raw: st };
+        if (next.batteryLevel !== prev.batteryLevel)
+          yield { type: 'sensor', name: 'battery', state: String(next.batteryLevel), raw: st };
         prev = next;
       } catch (err) {
         if (signal?.aborted || this.closed) return;
@@ -534,7 +609,8 @@ export class ThetaCamera implements Camera<ThetaSettings> {
 function captureState(s: OscStateBody): CaptureState {
   const c = String(s._captureStatus ?? 'idle');
   if (c === 'idle') return 'idle';
-  if (c === 'shooting' || c === 'self-timer countdown' || c === 'bracket shooting' || c === 'timeShift shooting') return 'capturing';
+  if (c === 'shooting' || c === 'self-timer countdown' || c === 'bracket shooting' || c === 'timeShift shooting')
+    return 'capturing';
   return 'busy';
 }
 
@@ -547,11 +623,13 @@ function parseDateTime(text: string | undefined): number | undefined {
   return Date.UTC(n[0]!, n[1]! - 1, n[2]!, n[3]!, n[4]!, n[5]!) - off * 60_000;
 }
 
-
 /** The THETA behind a Camera, for the THETA-only commands; UNSUPPORTED for other cameras. */
 export function thetaOf(camera: Camera, command: string): ThetaCamera {
   if (!(camera instanceof ThetaCamera)) {
-    throw new CameraError('UNSUPPORTED', `"${command}" is only for RICOH THETA cameras (theta://…), not ${camera.protocol}://`);
+    throw new CameraError(
+      'UNSUPPORTED',
+      `"${command}" is only for RICOH THETA cameras (theta://…), not ${camera.protocol}://`,
+    );
   }
   return camera;
 }

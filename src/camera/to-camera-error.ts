@@ -7,7 +7,15 @@
  */
 import { OscClientError, type OscClientErrorCode } from '../osc/errors.js';
 import { codeName, hex16, Resp } from '../ptp/codes.js';
-import { PtpAbortError, PtpClosedError, PtpIpInitError, PtpLimitError, PtpProtocolError, PtpResponseError, PtpTimeoutError } from '../ptp/errors.js';
+import {
+  PtpAbortError,
+  PtpClosedError,
+  PtpIpInitError,
+  PtpLimitError,
+  PtpProtocolError,
+  PtpResponseError,
+  PtpTimeoutError,
+} from '../ptp/errors.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError } from '../ptp/usb/errors.js';
 import { SequoiaError, type SequoiaErrorCode } from '../sequoia/client-errors.js';
 import { CameraError, type CameraErrorCode } from './errors.js';
@@ -100,7 +108,10 @@ const OSC_CODES: Readonly<Record<Exclude<OscClientErrorCode, 'ERR_CAMCTL_OSC_CAM
 };
 
 function fromOsc(err: OscClientError): CameraError {
-  const code = err.code === 'ERR_CAMCTL_OSC_CAMERA_ERROR' ? (OSC_CAMERA_CODES[err.oscCode ?? ''] ?? 'CAMERA_ERROR') : OSC_CODES[err.code];
+  const code =
+    err.code === 'ERR_CAMCTL_OSC_CAMERA_ERROR'
+      ? (OSC_CAMERA_CODES[err.oscCode ?? ''] ?? 'CAMERA_ERROR')
+      : OSC_CODES[err.code];
   const o: { cause: unknown; deviceCode?: string; deviceHttpStatus?: number } = { cause: err };
   if (err.oscCode !== undefined) o.deviceCode = err.oscCode;
   if (err.status !== undefined) o.deviceHttpStatus = err.status;
@@ -131,19 +142,29 @@ function fromPtp(err: unknown, connecting: boolean): CameraError | undefined {
   if (err instanceof PtpTimeoutError) return new CameraError('TIMEOUT', err.message, { cause: err });
   if (err instanceof PtpAbortError) return new CameraError('ABORTED', err.message, { cause: err });
   if (err instanceof PtpIpInitError) {
-    return new CameraError(err.reason === 2 ? 'BUSY' : 'CAMERA_ERROR', err.message, { cause: err, deviceCode: err.reason });
+    return new CameraError(err.reason === 2 ? 'BUSY' : 'CAMERA_ERROR', err.message, {
+      cause: err,
+      deviceCode: err.reason,
+    });
   }
   // Another program (gvfs…) holds the interface: the camera is there but taken.
   if (err instanceof PtpUsbBusyError) return new CameraError('BUSY', err.message, { cause: err });
   if (err instanceof PtpUsbUnavailableError) {
     // Without the usb package's binary camctl cannot do USB at all; otherwise (no bus, no permission) nothing answers.
-    return new CameraError(err.reason === 'module-missing' ? 'UNSUPPORTED' : 'UNREACHABLE', err.message, { cause: err });
+    return new CameraError(err.reason === 'module-missing' ? 'UNSUPPORTED' : 'UNREACHABLE', err.message, {
+      cause: err,
+    });
   }
   if (err instanceof PtpUsbStallError) {
-    const status = err.deviceStatus === undefined ? {} : { deviceCode: hex16(err.deviceStatus), deviceMessage: codeName('response', err.deviceStatus) };
+    const status =
+      err.deviceStatus === undefined
+        ? {}
+        : { deviceCode: hex16(err.deviceStatus), deviceMessage: codeName('response', err.deviceStatus) };
     return new CameraError('CAMERA_ERROR', err.message, { cause: err, ...status });
   }
-  if (err instanceof PtpClosedError) return new CameraError(connecting ? 'UNREACHABLE' : 'CONNECTION_LOST', err.message, { cause: err });
-  if (err instanceof PtpProtocolError || err instanceof PtpLimitError) return new CameraError('PROTOCOL', err.message, { cause: err });
+  if (err instanceof PtpClosedError)
+    return new CameraError(connecting ? 'UNREACHABLE' : 'CONNECTION_LOST', err.message, { cause: err });
+  if (err instanceof PtpProtocolError || err instanceof PtpLimitError)
+    return new CameraError('PROTOCOL', err.message, { cause: err });
   return undefined;
 }

@@ -83,7 +83,8 @@ export async function detectUsbCameras(): Promise<UsbDetection> {
   try {
     found = await find();
   } catch (err) {
-    if (err instanceof PtpUsbUnavailableError && err.reason === 'no-bus') return { unavailable: err.message, cameras: [] };
+    if (err instanceof PtpUsbUnavailableError && err.reason === 'no-bus')
+      return { unavailable: err.message, cameras: [] };
     throw toCameraError(err, { connecting: true });
   }
   return {
@@ -118,9 +119,13 @@ function pick(address: UsbAddress, found: readonly Found[], identity: Identity |
   const again = identity ? found.find((c) => sameCamera(c, identity)) : undefined;
   if (again) return again;
   if (identity && identity.serial !== null) {
-    throw new CameraError('UNREACHABLE', `the camera (${usbId(identity.vendorId, identity.productId)}, serial ${identity.serial}) is no longer on USB`);
+    throw new CameraError(
+      'UNREACHABLE',
+      `the camera (${usbId(identity.vendorId, identity.productId)}, serial ${identity.serial}) is no longer on USB`,
+    );
   }
-  const wanted = address.bus === undefined ? found[0] : found.find((c) => c.bus === address.bus && c.address === address.device);
+  const wanted =
+    address.bus === undefined ? found[0] : found.find((c) => c.bus === address.bus && c.address === address.device);
   if (wanted) return wanted;
   if (found.length === 0) {
     throw new CameraError(
@@ -129,7 +134,10 @@ function pick(address: UsbAddress, found: readonly Found[], identity: Identity |
         'A camera you may not open is listed by `camctl detect` but fails here with a permission error.',
     );
   }
-  throw new CameraError('UNREACHABLE', `no PTP camera at ${address.href} (PTP cameras on USB: ${found.map(addressOf).join(', ')})`);
+  throw new CameraError(
+    'UNREACHABLE',
+    `no PTP camera at ${address.href} (PTP cameras on USB: ${found.map(addressOf).join(', ')})`,
+  );
 }
 
 export const openCamera: CameraFactory = async (address, options) => {

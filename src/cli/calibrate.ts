@@ -30,18 +30,29 @@ Examples:
       await withCamera(cmd, async (camera, g) => {
         const client = await sequoiaClientOf(camera, 'calibrate');
         const c = await client.getCalibration();
-        output(g, { body: c.body, sunshine: c.sunshine }, () => pairs([['Body', c.body], ['Sunshine', c.sunshine]]));
+        output(g, { body: c.body, sunshine: c.sunshine }, () =>
+          pairs([
+            ['Body', c.body],
+            ['Sunshine', c.sunshine],
+          ]),
+        );
       });
     });
   for (const action of ['start', 'stop'] as const) {
     calibrate
       .command(action)
       .description(`${action} calibration`)
-      .addHelpText('after', `\nExamples:\n  camctl calibrate ${action} body\n  camctl calibrate ${action} sunshine --json`)
+      .addHelpText(
+        'after',
+        `\nExamples:\n  camctl calibrate ${action} body\n  camctl calibrate ${action} sunshine --json`,
+      )
       .argument('[target]', TARGETS.join(' | '))
       .action(async (target: string | undefined, _o, cmd: Command) => {
         if (target !== undefined && !(TARGETS as readonly string[]).includes(target)) {
-          throw new CliError(`calibration target must be one of ${TARGETS.join(', ')}, got ${JSON.stringify(target)}`, 2);
+          throw new CliError(
+            `calibration target must be one of ${TARGETS.join(', ')}, got ${JSON.stringify(target)}`,
+            2,
+          );
         }
         await withCamera(cmd, async (camera, g) => {
           const client = await sequoiaClientOf(camera, 'calibrate');

@@ -50,10 +50,16 @@ export function register(program: Command): void {
   const capture = program
     .command('capture')
     .description('take a picture (single mode); "capture start|stop" for timelapse/GPS/overlap modes')
-    .option('-d, --download <dir>', 'download the picture\'s files into DIR/<medium>/<folder>/ as they appear')
+    .option('-d, --download <dir>', "download the picture's files into DIR/<medium>/<folder>/ as they appear")
     .option('--wait <seconds>', 'longest wait for the picture to be written', '60')
-    .option('--filename <pattern>', 'with --download: local names under DIR, gphoto2\'s patterns (%f %C %n %F %Y%m%d-%H%M%S)')
-    .option('--hook-script <file>', 'with --download: run FILE after each file is written (ACTION=download, ARGUMENT=local path)');
+    .option(
+      '--filename <pattern>',
+      "with --download: local names under DIR, gphoto2's patterns (%f %C %n %F %Y%m%d-%H%M%S)",
+    )
+    .option(
+      '--hook-script <file>',
+      'with --download: run FILE after each file is written (ACTION=download, ARGUMENT=local path)',
+    );
   addFileSelection(addDownloadChoices(capture), { range: false })
     .addHelpText(
       'after',
@@ -73,8 +79,20 @@ Examples:
     )
     .action(async (opts: CaptureOptions, cmd: Command) => {
       const waitS = Number(opts.wait);
-      if (opts.download === undefined && (opts.filename !== undefined || opts.hookScript !== undefined || opts.band !== undefined || opts.type !== undefined || opts.new || opts.skipExisting || opts.overwrite)) {
-        throw new CliError('--filename, --hook-script, --band, --type, --new, --skip-existing and --overwrite go with --download DIR', 2);
+      if (
+        opts.download === undefined &&
+        (opts.filename !== undefined ||
+          opts.hookScript !== undefined ||
+          opts.band !== undefined ||
+          opts.type !== undefined ||
+          opts.new ||
+          opts.skipExisting ||
+          opts.overwrite)
+      ) {
+        throw new CliError(
+          '--filename, --hook-script, --band, --type, --new, --skip-existing and --overwrite go with --download DIR',
+          2,
+        );
       }
       await withCamera(cmd, async (camera, g) => {
         const { CameraError } = await import('../camera/errors.js');
@@ -99,7 +117,8 @@ Examples:
             const { localPathFor } = await import('../camera/sync.js');
             const { HookScript } = await import('./hook-script.js');
             // Before the shot: a hook script whose init fails stops camctl before a picture is taken.
-            hook = opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
+            hook =
+              opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
             // Asked before the shot: the record names the camera each file came from.
             const ledger = new DownloadLedger(await cameraIdentity(camera, signal));
             /** Camera file → the local file it is written to (two files of the shot never share one). */
@@ -108,8 +127,17 @@ Examples:
               if (!pattern) return localPathFor(dir, f.path);
               // %n is the file's number in its folder, as camctl get and gphoto2 count it.
               const folder = f.path.slice(0, f.path.lastIndexOf('/'));
-              const at = pattern.usesNumber ? (await camera.list(folder, { signal })).filter((e) => e.kind === 'file').findIndex((e) => e.path === f.path) : -1;
-              return pattern.localPath(dir, { path: f.path, name: f.name, number: at >= 0 ? at + 1 : undefined, time: f.time });
+              const at = pattern.usesNumber
+                ? (await camera.list(folder, { signal }))
+                    .filter((e) => e.kind === 'file')
+                    .findIndex((e) => e.path === f.path)
+                : -1;
+              return pattern.localPath(dir, {
+                path: f.path,
+                name: f.name,
+                number: at >= 0 ? at + 1 : undefined,
+                time: f.time,
+              });
             };
             onFile = (f: RemoteFile): void => {
               if (!selection.matches(f, undefined)) return;
@@ -119,11 +147,19 @@ Examples:
                 const local = await localFor(f);
                 const before = seen.get(local);
                 if (before !== undefined) {
-                  throw new CliError(`--filename ${JSON.stringify(opts.filename)} gives ${local} for both ${before} and ${f.path}; add %f or %n to tell them apart (${f.path} was not downloaded)`, 2);
+                  throw new CliError(
+                    `--filename ${JSON.stringify(opts.filename)} gives ${local} for both ${before} and ${f.path}; add %f or %n to tell them apart (${f.path} was not downloaded)`,
+                    2,
+                  );
                 }
                 seen.set(local, f.path);
                 const bar = fileProgress(progress, f.name, f.size);
-                const r = await fetchVerified(camera, f, local, { ledger, ...choices, signal, onProgress: bar.onProgress });
+                const r = await fetchVerified(camera, f, local, {
+                  ledger,
+                  ...choices,
+                  signal,
+                  onProgress: bar.onProgress,
+                });
                 bar.done();
                 if (r.reason === 'conflict') {
                   conflicts++;
@@ -149,9 +185,17 @@ Examples:
             // Every field present (json-shapes.ts): a camera that does not name the folder gives null.
             output(g, { folder: shot.folder ?? null, files: shot.files, downloaded: fetched }, () => '');
           } else if (dir === undefined) {
-            output(g, null, () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']), () => shot.files.map((f) => f.path).join('\n'));
+            output(
+              g,
+              null,
+              () => table([['PATH', 'SIZE'], ...shot.files.map((f) => [f.path, humanSize(f.size)])], ['left', 'right']),
+              () => shot.files.map((f) => f.path).join('\n'),
+            );
           } else if (fetched.length === 0) {
-            note(g, `no file of the picture matches --band and --type; nothing downloaded (the picture is in ${shot.folder ?? 'the camera'})`);
+            note(
+              g,
+              `no file of the picture matches --band and --type; nothing downloaded (the picture is in ${shot.folder ?? 'the camera'})`,
+            );
           }
           failOnConflicts(g, conflicts, fetched.length);
         } finally {
@@ -163,7 +207,10 @@ Examples:
   capture
     .command('start')
     .description('start the continuous capture mode the camera is set to')
-    .addHelpText('after', '\nExamples:\n  camctl config set capture_mode=timelapse timelapse_param=2 && camctl capture start\n  camctl capture start --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl config set capture_mode=timelapse timelapse_param=2 && camctl capture start\n  camctl capture start --json',
+    )
     .action(async (_o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         let r;
@@ -173,10 +220,17 @@ Examples:
           // Every camera refuses a second start in its own terms ("Not available", DeviceBusy,
           // disabledCommand): when one is running, say so and how to end it.
           const running = await runningCapture(camera);
-          if (running !== undefined) throw new CliError(`a capture is already running (${running}); stop it first: camctl capture stop`, 1, { cause: err });
+          if (running !== undefined)
+            throw new CliError(`a capture is already running (${running}); stop it first: camctl capture stop`, 1, {
+              cause: err,
+            });
           // Nothing runs and the camera is not busy otherwise: it refuses because it is set to single shots (a THETA over PTP).
           if ((err as { code?: unknown }).code === 'BUSY') {
-            throw new CliError('the camera did not start a continuous capture: it is set to single pictures (camctl capture takes one); choose a continuous mode first, see camctl config', 1, { cause: err });
+            throw new CliError(
+              'the camera did not start a continuous capture: it is set to single pictures (camctl capture takes one); choose a continuous mode first, see camctl config',
+              1,
+              { cause: err },
+            );
           }
           throw err;
         }

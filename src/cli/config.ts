@@ -31,13 +31,19 @@ its own, PTP sets one property at a time, the RICOH THETA applies all or nothing
   config
     .command('get')
     .description('show settings (all when no KEY is given)')
-    .addHelpText('after', '\nExamples:\n  camctl config get\n  camctl config get capture_mode timelapse_param\n  camctl config get --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl config get\n  camctl config get capture_mode timelapse_param\n  camctl config get --json',
+    )
     .argument('[keys...]', 'setting keys')
     .action(async (keys: string[], _opts, cmd: Command) => get(cmd, keys));
   config
     .command('set')
     .description('change settings: KEY=VALUE …')
-    .addHelpText('after', '\nExamples:\n  camctl config set capture_mode=timelapse timelapse_param=2\n  camctl config set storage_selected=sd\n  camctl -c theta://192.168.1.1 config set exposureDelay=5')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl config set capture_mode=timelapse timelapse_param=2\n  camctl config set storage_selected=sd\n  camctl -c theta://192.168.1.1 config set exposureDelay=5',
+    )
     .argument('<assignments...>', 'KEY=VALUE pairs')
     .action(async (assignments: string[], _opts, cmd: Command) => set(cmd, assignments));
 }
@@ -45,7 +51,12 @@ its own, PTP sets one property at a time, the RICOH THETA applies all or nothing
 async function get(cmd: Command, keys: string[]): Promise<void> {
   await withCamera(cmd, async (camera, g) => {
     const settings = await camera.getConfig(keys);
-    output(g, { settings }, () => render(settings, g.verbose), () => settings.map((s) => `${s.key}=${s.value === null ? '' : String(s.value)}`).join('\n'));
+    output(
+      g,
+      { settings },
+      () => render(settings, g.verbose),
+      () => settings.map((s) => `${s.key}=${s.value === null ? '' : String(s.value)}`).join('\n'),
+    );
   });
 }
 
@@ -64,7 +75,11 @@ async function set(cmd: Command, assignments: string[]): Promise<void> {
       // A protocol's own name is an alias (a Sequoia over PTP: SelectedStorage for storage_selected),
       // read in the protocol's values; the result is reported under the setting's own key.
       const d = descriptions.find((s) => s.key === key) ?? descriptions.find((s) => s.raw?.name === key);
-      if (!d) throw new CameraError('UNKNOWN_SETTING', `unknown setting ${JSON.stringify(key)} (known: ${descriptions.map((s) => s.key).join(', ')})`);
+      if (!d)
+        throw new CameraError(
+          'UNKNOWN_SETTING',
+          `unknown setting ${JSON.stringify(key)} (known: ${descriptions.map((s) => s.key).join(', ')})`,
+        );
       values[d.key] = d.key === key ? convertSettingValue(d, text) : convertAliasValue(d, text);
     }
     const { CameraSettingError } = await import('../camera/errors.js');
@@ -79,10 +94,18 @@ async function set(cmd: Command, assignments: string[]): Promise<void> {
       results = err.results;
     }
     const outcome = setOutcome(values, results);
-    output(g, outcome, () => renderOutcome(outcome), () => outcome.applied.map((a) => `${a.key}=${String(a.value)}`).join('\n'));
+    output(
+      g,
+      outcome,
+      () => renderOutcome(outcome),
+      () => outcome.applied.map((a) => `${a.key}=${String(a.value)}`).join('\n'),
+    );
     if (rejected) {
       const names = outcome.refused.map((r) => r.key).join(', ');
-      const what = outcome.applied.length > 0 ? `the other ${outcome.applied.length === 1 ? 'setting was' : 'settings were'} applied` : 'nothing was changed';
+      const what =
+        outcome.applied.length > 0
+          ? `the other ${outcome.applied.length === 1 ? 'setting was' : 'settings were'} applied`
+          : 'nothing was changed';
       throw new CliError(`the camera refused ${names}; ${what}`, 1, { cause: rejected, reported: true });
     }
   });
@@ -103,7 +126,12 @@ function render(settings: Setting[], verbose: boolean): string {
     if (s.error) {
       // One property the camera would not describe; the others are still listed. The protocol's
       // reason (e.g. "GetDevicePropDesc failed: GeneralError (0x2002)") only under -v.
-      rows.push([s.key, '(could not be read)', '', verbose ? s.error.message : `${s.description ?? s.label} — -v for the camera's reason`]);
+      rows.push([
+        s.key,
+        '(could not be read)',
+        '',
+        verbose ? s.error.message : `${s.description ?? s.label} — -v for the camera's reason`,
+      ]);
       continue;
     }
     const unit = s.unit ? ` ${s.unit}` : '';
@@ -114,7 +142,8 @@ function render(settings: Setting[], verbose: boolean): string {
     else if (s.maxBytes !== undefined) allowed = `text ≤ ${s.maxBytes} bytes`;
     if (!s.writable) allowed = 'read-only';
     // -v names the protocol's own property and value behind a translated setting.
-    const behind = verbose && s.raw ? ` (${s.raw.name}${s.raw.code ? ` ${s.raw.code}` : ''} = ${String(s.raw.value)})` : '';
+    const behind =
+      verbose && s.raw ? ` (${s.raw.name}${s.raw.code ? ` ${s.raw.code}` : ''} = ${String(s.raw.value)})` : '';
     rows.push([s.key, value, allowed, `${s.description ?? s.label}${behind}`]);
   }
   // Long lists of allowed values and descriptions wrap to the terminal (100 columns when piped).

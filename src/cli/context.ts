@@ -28,16 +28,41 @@ export const NO_CAMERA_MESSAGE =
  * Codes that mean the user asked for something impossible (exit 2) rather than a camera failure
  * (exit 1): the Camera layer's, a bad `s3://` target, a bad argument to the Sequoia client, a bad option.
  */
-const USAGE_CODES = new Set(['BAD_ADDRESS', 'UNKNOWN_SCHEME', 'UNKNOWN_SETTING', 'BAD_VALUE', 'BAD_PATH', 'UNSUPPORTED', 'ERR_CAMCTL_S3_BAD_ARGUMENT', 'ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', 'ERR_CAMCTL_INVALID_OPTION']);
+const USAGE_CODES = new Set([
+  'BAD_ADDRESS',
+  'UNKNOWN_SCHEME',
+  'UNKNOWN_SETTING',
+  'BAD_VALUE',
+  'BAD_PATH',
+  'UNSUPPORTED',
+  'ERR_CAMCTL_S3_BAD_ARGUMENT',
+  'ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT',
+  'ERR_CAMCTL_INVALID_OPTION',
+]);
 
 export function globals(cmd: Command): GlobalOptions {
-  const o = cmd.optsWithGlobals<{ camera?: string; json?: boolean; timeout?: string; quiet?: boolean; verbose?: boolean; oscApi?: string }>();
+  const o = cmd.optsWithGlobals<{
+    camera?: string;
+    json?: boolean;
+    timeout?: string;
+    quiet?: boolean;
+    verbose?: boolean;
+    oscApi?: string;
+  }>();
   const timeoutText = o.timeout ?? '10';
   const seconds = Number(timeoutText);
-  if (!(Number.isFinite(seconds) && seconds > 0)) throw new CliError(`--timeout must be a positive number of seconds, got ${JSON.stringify(timeoutText)}`, 2);
+  if (!(Number.isFinite(seconds) && seconds > 0))
+    throw new CliError(`--timeout must be a positive number of seconds, got ${JSON.stringify(timeoutText)}`, 2);
   const camera = o.camera ?? (process.env.CAMCTL_CAMERA || undefined);
-  if (o.oscApi !== undefined && o.oscApi !== '2.0' && o.oscApi !== '2.1') throw new CliError(`--osc-api must be 2.0 or 2.1, got ${JSON.stringify(o.oscApi)}`, 2);
-  const g: GlobalOptions = { camera, json: !!o.json, timeoutMs: Math.round(seconds * 1000), quiet: !!o.quiet, verbose: !!o.verbose };
+  if (o.oscApi !== undefined && o.oscApi !== '2.0' && o.oscApi !== '2.1')
+    throw new CliError(`--osc-api must be 2.0 or 2.1, got ${JSON.stringify(o.oscApi)}`, 2);
+  const g: GlobalOptions = {
+    camera,
+    json: !!o.json,
+    timeoutMs: Math.round(seconds * 1000),
+    quiet: !!o.quiet,
+    verbose: !!o.verbose,
+  };
   if (o.oscApi !== undefined) g.oscApi = o.oscApi;
   return g;
 }
@@ -50,21 +75,29 @@ export async function withCamera<T>(
 ): Promise<T> {
   const g = globals(cmd);
   let opening = true;
-  return reportErrors(g, async () => {
-    if (!g.camera) throw new CliError(NO_CAMERA_MESSAGE, 2);
-    const { openCamera } = await import('../camera/open.js');
-    const camera = await openCamera(g.camera, { timeoutMs: g.timeoutMs, ...(g.oscApi ? { oscApi: g.oscApi } : {}), ...open });
-    opening = false;
-    try {
-      const result = await fn(camera, g);
-      // After the output, and only on success: a failure's first stderr line is the error itself
-      // (-v then adds the protocol's detail to it).
-      if (g.verbose && !g.json) await sayProtocol(camera);
-      return result;
-    } finally {
-      await camera.close();
-    }
-  }, () => opening);
+  return reportErrors(
+    g,
+    async () => {
+      if (!g.camera) throw new CliError(NO_CAMERA_MESSAGE, 2);
+      const { openCamera } = await import('../camera/open.js');
+      const camera = await openCamera(g.camera, {
+        timeoutMs: g.timeoutMs,
+        ...(g.oscApi ? { oscApi: g.oscApi } : {}),
+        ...open,
+      });
+      opening = false;
+      try {
+        const result = await fn(camera, g);
+        // After the output, and only on success: a failure's first stderr line is the error itself
+        // (-v then adds the protocol's detail to it).
+        if (g.verbose && !g.json) await sayProtocol(camera);
+        return result;
+      } finally {
+        await camera.close();
+      }
+    },
+    () => opening,
+  );
 }
 
 /**
@@ -74,7 +107,11 @@ export async function withCamera<T>(
  *
  * @param opening tells whether the error came while connecting (a wrong kind of camera answers then).
  */
-export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>, opening: () => boolean = () => false): Promise<T> {
+export async function reportErrors<T>(
+  g: GlobalOptions,
+  fn: () => Promise<T>,
+  opening: () => boolean = () => false,
+): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -82,9 +119,16 @@ export async function reportErrors<T>(g: GlobalOptions, fn: () => Promise<T>, op
       if (g.json && !err.reported) {
         // A CliError over a coded error keeps that code and its protocol text for scripts.
         const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
-        const causeCode = typeof cause?.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(cause.code) ? cause.code : undefined;
+        const causeCode =
+          typeof cause?.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(cause.code) ? cause.code : undefined;
         const code = causeCode ?? (err.exitCode === 2 ? 'USAGE' : err.exitCode === 130 ? 'INTERRUPTED' : 'FAILED');
-        printJson({ error: { code, message: err.message, ...(causeCode && typeof cause?.message === 'string' ? { detail: cause.message } : {}) } });
+        printJson({
+          error: {
+            code,
+            message: err.message,
+            ...(causeCode && typeof cause?.message === 'string' ? { detail: cause.message } : {}),
+          },
+        });
       }
       throw err;
     }
@@ -133,8 +177,12 @@ export function output(g: GlobalOptions, json: unknown, human: () => string, ter
 async function sayProtocol(camera: Camera): Promise<void> {
   try {
     const info = await camera.info();
-    const facts = Object.entries(info.details).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-    process.stderr.write(`camctl: ${info.manufacturer} ${info.model} (firmware ${info.firmware}) at ${info.address} over ${info.protocol}${facts ? `: ${facts}` : ''}\n`);
+    const facts = Object.entries(info.details)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ');
+    process.stderr.write(
+      `camctl: ${info.manufacturer} ${info.model} (firmware ${info.firmware}) at ${info.address} over ${info.protocol}${facts ? `: ${facts}` : ''}\n`,
+    );
   } catch (err) {
     // The command itself will say what is wrong with the camera; -v only adds the reason here.
     process.stderr.write(`camctl: could not read what the camera is: ${(err as Error).message}\n`);
@@ -152,7 +200,10 @@ export function note(g: GlobalOptions, text: string): void {
 }
 
 /** The Sequoia client behind a `sequoia://` camera, for the Sequoia-only commands. */
-export async function sequoiaClientOf(camera: Camera, command: string): Promise<import('../sequoia/client.js').SequoiaClient> {
+export async function sequoiaClientOf(
+  camera: Camera,
+  command: string,
+): Promise<import('../sequoia/client.js').SequoiaClient> {
   const { SequoiaCamera } = await import('../camera/sequoia.js');
   if (!(camera instanceof SequoiaCamera)) {
     throw new CliError(`"${command}" is only for Parrot Sequoia cameras (sequoia://…), not ${camera.protocol}://`, 2);

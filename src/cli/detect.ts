@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description('list PTP cameras on USB with their usb:BUS:DEV addresses (never probes the network)')
     .addHelpText(
       'after',
-      '\nExamples:\n  camctl detect\n  camctl detect --json | jq -r \'.[0].address\'\n  camctl --camera "$(camctl detect --json | jq -r \'.[0].address\')" info',
+      "\nExamples:\n  camctl detect\n  camctl detect --json | jq -r '.[0].address'\n  camctl --camera \"$(camctl detect --json | jq -r '.[0].address')\" info",
     )
     .action(async (_opts, cmd: Command) => {
       const g = globals(cmd);
@@ -33,9 +33,15 @@ export function register(program: Command): void {
               ]),
         );
         if (unavailable !== undefined) note(g, `camctl: ${unavailable}; no camera to detect`);
-        else if (cameras.length === 0) note(g, 'camctl: no PTP camera on USB (switched on? in PTP mode, not mass storage?)');
+        else if (cameras.length === 0)
+          note(g, 'camctl: no PTP camera on USB (switched on? in PTP mode, not mass storage?)');
         // Known cameras whose descriptors could not be read: usually permissions, which opening them explains.
-        for (const c of cameras) if (c.unreadable !== undefined) note(g, `camctl: ${c.address} (${c.usbId}) cannot be read: ${c.unreadable}; see "PTP over USB" in the README for the udev rule`);
+        for (const c of cameras)
+          if (c.unreadable !== undefined)
+            note(
+              g,
+              `camctl: ${c.address} (${c.usbId}) cannot be read: ${c.unreadable}; see "PTP over USB" in the README for the udev rule`,
+            );
         // After the table, so a person reads the hint where the list ends.
         const first = cameras[0];
         if (first) note(g, `Pass one with --camera, e.g. camctl --camera ${first.address} info`);

@@ -18,7 +18,10 @@ export interface DownloadChoiceOptions {
 
 export function addDownloadChoices(cmd: Command): Command {
   return cmd
-    .option('--skip-existing', 'keep a local file of the same name that is not known to be the camera file, and say nothing')
+    .option(
+      '--skip-existing',
+      'keep a local file of the same name that is not known to be the camera file, and say nothing',
+    )
     .option('--overwrite', 'replace a local file of the same name that is not known to be the camera file')
     .option('--new', 'only camera files never downloaded into that directory before (even if the local copy is gone)');
 }
@@ -36,7 +39,8 @@ local file of the same name that is not known to be it is kept and reported, and
 Partial downloads are resumed only when recorded as begun for that same camera file.`;
 
 export function downloadChoices(opts: DownloadChoiceOptions): { existing: ExistingPolicy; onlyNew: boolean } {
-  if (opts.skipExisting && opts.overwrite) throw new CliError('--skip-existing and --overwrite cannot be used together', 2);
+  if (opts.skipExisting && opts.overwrite)
+    throw new CliError('--skip-existing and --overwrite cannot be used together', 2);
   return { existing: opts.skipExisting ? 'skip' : opts.overwrite ? 'overwrite' : 'keep', onlyNew: !!opts.new };
 }
 

@@ -8,7 +8,8 @@ import { CliError } from './errors.js';
 
 export function parsePort(value: string, flag: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new CliError(`${flag} must be a port number 0–65535 (0 = any free port), got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new CliError(`${flag} must be a port number 0–65535 (0 = any free port), got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -24,18 +25,35 @@ export function parseNumberOption(value: string, flag: string, range: { min: num
 export function parseCount(value: string, flag: string, range: { min: number; max: number }): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < range.min || n > range.max) {
-    throw new CliError(`${flag} must be a whole number between ${range.min} and ${range.max}, got ${JSON.stringify(value)}`);
+    throw new CliError(
+      `${flag} must be a whole number between ${range.min} and ${range.max}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
 
-const UNITS: Record<string, number> = { '': 1, B: 1, K: 1e3, KB: 1e3, KIB: 1024, M: 1e6, MB: 1e6, MIB: 1024 ** 2, G: 1e9, GB: 1e9, GIB: 1024 ** 3, T: 1e12, TB: 1e12 };
+const UNITS: Record<string, number> = {
+  '': 1,
+  B: 1,
+  K: 1e3,
+  KB: 1e3,
+  KIB: 1024,
+  M: 1e6,
+  MB: 1e6,
+  MIB: 1024 ** 2,
+  G: 1e9,
+  GB: 1e9,
+  GIB: 1024 ** 3,
+  T: 1e12,
+  TB: 1e12,
+};
 
 /** `3MB`, `8GB`, `512MiB`, `1000000` → bytes (SI units as storage vendors count, binary with `i`). */
 export function parseBytes(value: string, flag: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
   const unit = m ? UNITS[m[2]!.toUpperCase()] : undefined;
-  if (!m || unit === undefined) throw new CliError(`${flag} must be a size like 3MB, 8GB or 1048576, got ${JSON.stringify(value)}`);
+  if (!m || unit === undefined)
+    throw new CliError(`${flag} must be a size like 3MB, 8GB or 1048576, got ${JSON.stringify(value)}`);
   return Math.round(Number(m[1]) * unit);
 }
 
@@ -53,18 +71,25 @@ export function addLinkOptions(command: Command): Command {
     .option('--per-connection-bandwidth <rate>', 'also cap each connection at this rate, e.g. 1MB (bytes/s)');
 }
 
-export function linkOptionsFrom(flags: LinkFlags): { latencyMs: number; bandwidthBytesPerSec?: number; perConnectionBytesPerSec?: number } {
+export function linkOptionsFrom(flags: LinkFlags): {
+  latencyMs: number;
+  bandwidthBytesPerSec?: number;
+  perConnectionBytesPerSec?: number;
+} {
   return {
     latencyMs: parseNumberOption(flags.latency, '--latency', { min: 0, max: 60_000 }),
     ...(flags.bandwidth !== undefined ? { bandwidthBytesPerSec: parseBytes(flags.bandwidth, '--bandwidth') } : {}),
-    ...(flags.perConnectionBandwidth !== undefined ? { perConnectionBytesPerSec: parseBytes(flags.perConnectionBandwidth, '--per-connection-bandwidth') } : {}),
+    ...(flags.perConnectionBandwidth !== undefined
+      ? { perConnectionBytesPerSec: parseBytes(flags.perConnectionBandwidth, '--per-connection-bandwidth') }
+      : {}),
   };
 }
 
 /** A listen the system refused (port taken, address not ours, privileged port): a CLI error, no stack. */
 export function listenError(err: unknown): unknown {
   const e = err as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') return new CliError(`cannot listen: ${e.message}`);
+  if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL')
+    return new CliError(`cannot listen: ${e.message}`);
   return err;
 }
 

@@ -4,7 +4,17 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../emulator/sequoia/websocket-limits.js';
-import { addLinkOptions, closeOnSignal, linkOptionsFrom, listenError, parseBytes, parseCount, parseNumberOption, parsePort, type LinkFlags } from './emulate-options.js';
+import {
+  addLinkOptions,
+  closeOnSignal,
+  linkOptionsFrom,
+  listenError,
+  parseBytes,
+  parseCount,
+  parseNumberOption,
+  parsePort,
+  type LinkFlags,
+} from './emulate-options.js';
 
 interface SequoiaEmulateFlags extends LinkFlags {
   host: string;
@@ -35,7 +45,11 @@ export function registerSequoia(emulate: Command): void {
     .option('--no-sd', 'start without an SD card')
     .option('--no-sunshine', 'start without the sunshine sensor')
     .option('--gps-fix-after <seconds>', 'simulated seconds until the GPS gets a fix', '30')
-    .option('--max-ws-clients <n>', 'most WebSocket clients at once; the next gets 503', String(DEFAULT_MAX_WEBSOCKET_CLIENTS))
+    .option(
+      '--max-ws-clients <n>',
+      'most WebSocket clients at once; the next gets 503',
+      String(DEFAULT_MAX_WEBSOCKET_CLIENTS),
+    )
     .addHelpText(
       'after',
       `
@@ -62,7 +76,9 @@ Examples:
         maxWebSocketClients: parseCount(flags.maxWsClients, '--max-ws-clients', { min: 1, max: 1_000_000 }),
         ...(flags.ptpipPort !== undefined ? { ptpipPort: parsePort(flags.ptpipPort, '--ptpip-port') } : {}),
         ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
-        ...(flags.internalCapacity !== undefined ? { internalCapacityBytes: parseBytes(flags.internalCapacity, '--internal-capacity') } : {}),
+        ...(flags.internalCapacity !== undefined
+          ? { internalCapacityBytes: parseBytes(flags.internalCapacity, '--internal-capacity') }
+          : {}),
         ...(flags.sdCapacity !== undefined ? { sdCapacityBytes: parseBytes(flags.sdCapacity, '--sd-capacity') } : {}),
       };
       const cam = await startSequoiaEmulator(options).catch((err: unknown) => {
@@ -71,7 +87,9 @@ Examples:
       const ready: Record<string, string> = { event: 'listening', model: 'sequoia', http: cam.url };
       if (cam.ptpip) ready.ptpip = cam.ptpip;
       process.stdout.write(`${JSON.stringify(ready)}\n`);
-      process.stderr.write(`emulated Sequoia ${cam.device.serialNumber} listening on ${cam.url}${cam.ptpip ? ` (PTP/IP ${cam.ptpip})` : ''}, data in ${cam.dataDir}\n`);
+      process.stderr.write(
+        `emulated Sequoia ${cam.device.serialNumber} listening on ${cam.url}${cam.ptpip ? ` (PTP/IP ${cam.ptpip})` : ''}, data in ${cam.dataDir}\n`,
+      );
       const host = cam.url.replace(/^http:\/\//, '');
       process.stderr.write(
         [
@@ -85,8 +103,12 @@ Examples:
         ].join('\n'),
       );
       cam.http.websocket.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
-      cam.http.on('websocket-dropped', (d) => process.stderr.write(`websocket client ${d.peer} dropped: ${d.reason}\n`));
-      cam.device.on('file-added', (f) => process.stderr.write(`wrote /${f.medium}/${f.folder}/${f.name} (${f.size} bytes)\n`));
+      cam.http.on('websocket-dropped', (d) =>
+        process.stderr.write(`websocket client ${d.peer} dropped: ${d.reason}\n`),
+      );
+      cam.device.on('file-added', (f) =>
+        process.stderr.write(`wrote /${f.medium}/${f.folder}/${f.name} (${f.size} bytes)\n`),
+      );
       await closeOnSignal(() => cam.close());
     });
 }

@@ -5,7 +5,16 @@
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
 import { isAuthority } from '../osc/camera-url.js';
-import { addLinkOptions, closeOnSignal, linkOptionsFrom, listenError, parseBytes, parseNumberOption, parsePort, type LinkFlags } from './emulate-options.js';
+import {
+  addLinkOptions,
+  closeOnSignal,
+  linkOptionsFrom,
+  listenError,
+  parseBytes,
+  parseNumberOption,
+  parsePort,
+  type LinkFlags,
+} from './emulate-options.js';
 
 interface ThetaEmulateFlags extends LinkFlags {
   host: string;
@@ -27,7 +36,9 @@ interface ThetaEmulateFlags extends LinkFlags {
 export function registerTheta(emulate: Command): void {
   const command = emulate
     .command('theta')
-    .description('emulated RICOH THETA S: OSC API v2.0 and v2.1 (sessions, capture, files, live preview) over real files')
+    .description(
+      'emulated RICOH THETA S: OSC API v2.0 and v2.1 (sessions, capture, files, live preview) over real files',
+    )
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--http-port <n>', 'HTTP port (0 = any free port; the camera uses 80)', '0')
     .option('--ptpip-port <n>', 'also serve PTP/IP with the Ricoh extension on this port (0 = any free port)')
@@ -38,11 +49,18 @@ export function registerTheta(emulate: Command): void {
     .option('--user <name>', 'user name for --auth digest (the camera uses its SSID, e.g. THETAYL00105377)')
     .option('--password <password>', 'password for --auth digest')
     .option('--serial <digits>', 'serial number, 8 digits', '00301770')
-    .option('--firmware <version>', 'S firmware to emulate, 01.11 or later (before 01.62: API v2.0 only; before 01.42: no self-timer)', '01.90')
+    .option(
+      '--firmware <version>',
+      'S firmware to emulate, 01.11 or later (before 01.62: API v2.0 only; before 01.42: no self-timer)',
+      '01.90',
+    )
     .option('--capacity <size>', 'storage size, e.g. 8GB')
     .option('--battery <level>', 'initial battery charge 0…1', '1')
     .option('--charging', 'run on the charger (batteryState charging/charged)')
-    .option('--advertised-host <host[:port]>', 'host written into the URLs it hands out (storageUri, fileUrl), as the real camera writes 192.168.1.1 (default: the address it was reached at)')
+    .option(
+      '--advertised-host <host[:port]>',
+      'host written into the URLs it hands out (storageUri, fileUrl), as the real camera writes 192.168.1.1 (default: the address it was reached at)',
+    )
     .addHelpText(
       'after',
       `
@@ -65,13 +83,16 @@ Examples:
       let auth: { user: string; password: string } | undefined;
       if (flags.auth !== undefined) {
         if (flags.auth !== 'digest') throw new CliError(`--auth must be "digest", got ${JSON.stringify(flags.auth)}`);
-        if (!flags.user || flags.password === undefined) throw new CliError('--auth digest needs --user and --password');
+        if (!flags.user || flags.password === undefined)
+          throw new CliError('--auth digest needs --user and --password');
         auth = { user: flags.user, password: flags.password };
       } else if (flags.user !== undefined || flags.password !== undefined) {
         throw new CliError('--user and --password need --auth digest');
       }
-      if (flags.advertisedHost !== undefined && !isAuthority(flags.advertisedHost)) throw new CliError(`--advertised-host must be host or host:port, got ${JSON.stringify(flags.advertisedHost)}`);
-      if (flags.serial !== undefined && !/^\d{8}$/.test(flags.serial)) throw new CliError(`--serial must be 8 digits, got ${JSON.stringify(flags.serial)}`);
+      if (flags.advertisedHost !== undefined && !isAuthority(flags.advertisedHost))
+        throw new CliError(`--advertised-host must be host or host:port, got ${JSON.stringify(flags.advertisedHost)}`);
+      if (flags.serial !== undefined && !/^\d{8}$/.test(flags.serial))
+        throw new CliError(`--serial must be 8 digits, got ${JSON.stringify(flags.serial)}`);
       if (flags.firmware !== undefined) {
         const { firmwareLevel } = await import('../devices/theta/firmware.js');
         try {
@@ -100,8 +121,12 @@ Examples:
       const cam = await startThetaEmulator(options).catch((err: unknown) => {
         throw listenError(err);
       });
-      process.stdout.write(`${JSON.stringify({ event: 'listening', model: 'theta', http: cam.url, ...(cam.ptpip ? { ptpip: cam.ptpip } : {}) })}\n`);
-      process.stderr.write(`emulated RICOH THETA S ${cam.device.serialNumber} (firmware ${cam.device.firmwareVersion}) listening on ${cam.url}, data in ${cam.dataDir}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ event: 'listening', model: 'theta', http: cam.url, ...(cam.ptpip ? { ptpip: cam.ptpip } : {}) })}\n`,
+      );
+      process.stderr.write(
+        `emulated RICOH THETA S ${cam.device.serialNumber} (firmware ${cam.device.firmwareVersion}) listening on ${cam.url}, data in ${cam.dataDir}\n`,
+      );
       const host = cam.url.replace(/^http:\/\//, '');
       process.stderr.write(
         [
@@ -112,7 +137,9 @@ Examples:
           '',
         ].join('\n'),
       );
-      cam.device.on('file', (f: { folder: string; name: string; size: number }) => process.stderr.write(`wrote ${f.folder}/${f.name} (${f.size} bytes)\n`));
+      cam.device.on('file', (f: { folder: string; name: string; size: number }) =>
+        process.stderr.write(`wrote ${f.folder}/${f.name} (${f.size} bytes)\n`),
+      );
       await closeOnSignal(() => cam.close());
     });
 }

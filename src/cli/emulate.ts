@@ -10,7 +10,10 @@ export function register(program: Command): void {
   const emulate = program
     .command('emulate')
     .description('run an emulated camera on this machine (binds 127.0.0.1 unless --host is given)')
-    .addHelpText('after', '\nExamples:\n  camctl emulate sequoia --http-port 8080\n  camctl emulate theta --ptpip-port 0');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl emulate sequoia --http-port 8080\n  camctl emulate theta --ptpip-port 0',
+    );
   registerSequoia(emulate);
   registerTheta(emulate);
 }

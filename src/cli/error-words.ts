@@ -22,7 +22,8 @@ export interface ErrorScene {
 /** The error and every `cause` below it. */
 function chain(err: unknown): unknown[] {
   const out: unknown[] = [];
-  for (let e: unknown = err; e !== undefined && e !== null && out.length < 10; e = (e as { cause?: unknown }).cause) out.push(e);
+  for (let e: unknown = err; e !== undefined && e !== null && out.length < 10; e = (e as { cause?: unknown }).cause)
+    out.push(e);
   return out;
 }
 
@@ -80,10 +81,23 @@ export function inUserWords(err: unknown, scene: ErrorScene): string | undefined
     if (scheme === 'ptpip' && err.code === 'PROTOCOL' && scene.opening) {
       return `${hp} answers, but not in PTP/IP (a web server?); try sequoia://${hp} for a Parrot Sequoia or theta://${hp} for a RICOH THETA`;
     }
-    if (scheme === 'sequoia' && causes.some((c) => field(c, 'name') === 'SequoiaError' && field(c, 'path') === '/version' && field(c, 'httpStatus') === 404)) {
+    if (
+      scheme === 'sequoia' &&
+      causes.some(
+        (c) => field(c, 'name') === 'SequoiaError' && field(c, 'path') === '/version' && field(c, 'httpStatus') === 404,
+      )
+    ) {
       return `${hp} answers in HTTP but is not a Parrot Sequoia (it has no /version); a RICOH THETA? try theta://${hp}`;
     }
-    if (scheme === 'theta' && causes.some((c) => field(c, 'name') === 'OscClientError' && field(field(c, 'details'), 'command') === 'info' && field(field(c, 'details'), 'status') === 404)) {
+    if (
+      scheme === 'theta' &&
+      causes.some(
+        (c) =>
+          field(c, 'name') === 'OscClientError' &&
+          field(field(c, 'details'), 'command') === 'info' &&
+          field(field(c, 'details'), 'status') === 404,
+      )
+    ) {
       return `${hp} answers in HTTP but not with the Open Spherical Camera API of a RICOH THETA; a Parrot Sequoia? try sequoia://${hp}`;
     }
     if (err.code === 'UNREACHABLE') {
@@ -97,7 +111,10 @@ export function inUserWords(err: unknown, scene: ErrorScene): string | undefined
   if (err.code === 'NOT_FOUND') {
     for (const c of causes) {
       const requestPath = field(c, 'path');
-      const cameraPath = typeof requestPath === 'string' && field(c, 'name') === 'SequoiaError' ? sequoiaCameraPath(requestPath) : undefined;
+      const cameraPath =
+        typeof requestPath === 'string' && field(c, 'name') === 'SequoiaError'
+          ? sequoiaCameraPath(requestPath)
+          : undefined;
       if (cameraPath !== undefined) {
         const parent = cameraPath.split('/').slice(0, -1).join('/') || '/';
         return `no ${cameraPath} on the camera; camctl ls ${parent} lists what is there`;

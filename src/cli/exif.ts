@@ -29,7 +29,7 @@ interface ExifReport {
 export function register(program: Command): void {
   program
     .command('exif')
-    .description('show a picture\'s metadata (GPS, exposure, band, irradiance, GPano) from disk or the camera')
+    .description("show a picture's metadata (GPS, exposure, band, irradiance, GPano) from disk or the camera")
     .argument('<paths...>', 'local files, or camera paths /<medium>/<folder>[/<file>]')
     .option('--local', 'the paths are local files (the default for paths that exist on disk)')
     .option('--on-camera', 'the paths are camera paths, even where a local file has the same name')
@@ -59,7 +59,8 @@ async function run(g: GlobalOptions, paths: string[], opts: ExifOptions): Promis
     paths.map(async (p) => {
       if (opts.onCamera) return 'camera' as const;
       const st = await fs.stat(p).catch(() => undefined);
-      if (st?.isDirectory()) throw new CliError(`${p} is a local folder: give the pictures in it (camctl exif ${p}/*)`, 2);
+      if (st?.isDirectory())
+        throw new CliError(`${p} is a local folder: give the pictures in it (camctl exif ${p}/*)`, 2);
       if (st) return 'local' as const;
       if (opts.local) throw new CliError(`${p}: no such local file`, 2);
       return 'camera' as const;
@@ -75,12 +76,20 @@ async function run(g: GlobalOptions, paths: string[], opts: ExifOptions): Promis
         continue;
       }
       if (!camera) {
-        if (!g.camera) throw new CliError(`${p} is not a local file, and no camera is given to read it from: use --camera (or CAMCTL_CAMERA)`, 2);
+        if (!g.camera)
+          throw new CliError(
+            `${p} is not a local file, and no camera is given to read it from: use --camera (or CAMCTL_CAMERA)`,
+            2,
+          );
         const { openCamera } = await import('../camera/open.js');
         camera = await openCamera(g.camera, { timeoutMs: g.timeoutMs, ...(g.oscApi ? { oscApi: g.oscApi } : {}) });
       }
       for (const f of await cameraFiles(camera, p, signal)) {
-        reports.push({ path: f.path, source: 'camera', metadata: await readCameraPictureMetadata(camera, f, { signal }) });
+        reports.push({
+          path: f.path,
+          source: 'camera',
+          metadata: await readCameraPictureMetadata(camera, f, { signal }),
+        });
       }
     }
   } finally {
@@ -94,9 +103,14 @@ async function run(g: GlobalOptions, paths: string[], opts: ExifOptions): Promis
 async function cameraFiles(camera: Camera, raw: string, signal: AbortSignal): Promise<RemoteFile[]> {
   const p = raw.startsWith('/') ? raw : `/${raw}`;
   const depth = p.split('/').filter(Boolean).length;
-  if (depth !== 2 && depth !== 3) throw new CliError(`${raw}: give a local file, or a camera path /<medium>/<folder>[/<file>]`, 2);
+  if (depth !== 2 && depth !== 3)
+    throw new CliError(`${raw}: give a local file, or a camera path /<medium>/<folder>[/<file>]`, 2);
   const entries = (await camera.list(p, { signal })).filter((e): e is RemoteFile => e.kind === 'file');
-  if (entries.length === 0) throw new CliError(`${p}: ${depth === 3 ? 'no such file on the camera' : 'no files in this folder on the camera'}`, 1);
+  if (entries.length === 0)
+    throw new CliError(
+      `${p}: ${depth === 3 ? 'no such file on the camera' : 'no files in this folder on the camera'}`,
+      1,
+    );
   return entries;
 }
 
@@ -107,21 +121,40 @@ function describe(m: PictureMetadata): string {
     if (v !== undefined) rows.push([k, v]);
   };
   // RICOH writes Make RICOH and Model "RICOH THETA S": the make once.
-  add('Camera', m.make && m.model?.startsWith(m.make) ? m.model : [m.make, m.model].filter(Boolean).join(' ') || undefined);
+  add(
+    'Camera',
+    m.make && m.model?.startsWith(m.make) ? m.model : [m.make, m.model].filter(Boolean).join(' ') || undefined,
+  );
   add('Serial', m.serialNumber);
   add('Firmware', m.software);
   add('Size', m.width && m.height ? `${m.width}×${m.height}` : undefined);
   add('Taken', m.captureTime?.replace('T', ' '));
-  add('GPS', m.gps ? `${m.gps.lat.toFixed(7)}, ${m.gps.lon.toFixed(7)}${m.gps.alt !== undefined ? `, ${m.gps.alt} m` : ''}` : 'no position');
+  add(
+    'GPS',
+    m.gps
+      ? `${m.gps.lat.toFixed(7)}, ${m.gps.lon.toFixed(7)}${m.gps.alt !== undefined ? `, ${m.gps.alt} m` : ''}`
+      : 'no position',
+  );
   add('Exposure', m.exposureTime !== undefined ? exposure(m.exposureTime) : undefined);
   add('ISO', m.iso?.toString());
   add('Aperture', m.fNumber !== undefined ? `f/${round(m.fNumber, 1)}` : undefined);
   add('Focal length', m.focalLength !== undefined ? `${round(m.focalLength, 2)} mm` : undefined);
-  add('Band', m.band !== undefined ? `${m.band}${m.centralWavelength ? ` (${m.centralWavelength} nm)` : ''}` : undefined);
-  add('Attitude', m.attitude ? `yaw ${round(m.attitude.yaw, 1)}°, pitch ${round(m.attitude.pitch, 1)}°, roll ${round(m.attitude.roll, 1)}°` : undefined);
+  add(
+    'Band',
+    m.band !== undefined ? `${m.band}${m.centralWavelength ? ` (${m.centralWavelength} nm)` : ''}` : undefined,
+  );
+  add(
+    'Attitude',
+    m.attitude
+      ? `yaw ${round(m.attitude.yaw, 1)}°, pitch ${round(m.attitude.pitch, 1)}°, roll ${round(m.attitude.roll, 1)}°`
+      : undefined,
+  );
   if (m.irradiance) {
     const r = m.irradiance;
-    add('Irradiance', `CH0 ${r.ch0}, CH1 ${r.ch1}, gain index ${r.gainIndex}, ${r.integrationMs} ms (last of ${r.samples} sunshine samples)`);
+    add(
+      'Irradiance',
+      `CH0 ${r.ch0}, CH1 ${r.ch1}, gain index ${r.gainIndex}, ${r.integrationMs} ms (last of ${r.samples} sunshine samples)`,
+    );
     add('Sunshine sensor', r.sensorSerial);
   }
   for (const [k, v] of Object.entries(m.panorama ?? {})) add(`GPano ${k}`, String(v));

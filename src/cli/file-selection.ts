@@ -19,9 +19,17 @@ export interface FileSelectionOptions {
 /** --band, --type and --range; `{ range: false }` where files have no number to choose by (a capture's own files). */
 export function addFileSelection(cmd: Command, { range = true }: { range?: boolean } = {}): Command {
   cmd
-    .option('--band <bands>', 'Sequoia: only these bands, e.g. nir,red-edge or NIR,REG (green, red, red-edge, nir, rgb)')
-    .option('--type <types>', 'only these file types, e.g. jpg,tif (by the name\'s suffix)');
-  return range ? cmd.option('--range <range>', 'only these file numbers in each folder, gphoto2\'s RANGE: 1-5,7 (from 1, in listing order)') : cmd;
+    .option(
+      '--band <bands>',
+      'Sequoia: only these bands, e.g. nir,red-edge or NIR,REG (green, red, red-edge, nir, rgb)',
+    )
+    .option('--type <types>', "only these file types, e.g. jpg,tif (by the name's suffix)");
+  return range
+    ? cmd.option(
+        '--range <range>',
+        "only these file numbers in each folder, gphoto2's RANGE: 1-5,7 (from 1, in listing order)",
+      )
+    : cmd;
 }
 
 const BAND_TYPE = `--band nir,red-edge (Sequoia bands: green, red, red-edge, nir, rgb, or the file
@@ -42,7 +50,7 @@ const BAND_NAMES: Record<string, string> = {
   red: 'red',
   'red-edge': 'red-edge',
   rededge: 'red-edge',
-  'red_edge': 'red-edge',
+  red_edge: 'red-edge',
   reg: 'red-edge',
   nir: 'near-infrared',
   'near-infrared': 'near-infrared',
@@ -62,13 +70,21 @@ export class FileSelection {
       this.bands = new Set(
         list(opts.band, '--band').map((b) => {
           const name = BAND_NAMES[b.toLowerCase()];
-          if (!name) throw new CliError(`--band: unknown band ${JSON.stringify(b)}; the Sequoia's bands are green, red, red-edge, nir and rgb`, 2);
+          if (!name)
+            throw new CliError(
+              `--band: unknown band ${JSON.stringify(b)}; the Sequoia's bands are green, red, red-edge, nir and rgb`,
+              2,
+            );
           return name;
         }),
       );
     }
     if (opts.type !== undefined) {
-      this.types = new Set(list(opts.type, '--type').map((t) => t.toLowerCase().replace(/^\./, '')).map((t) => TYPE_ALIASES[t] ?? t));
+      this.types = new Set(
+        list(opts.type, '--type')
+          .map((t) => t.toLowerCase().replace(/^\./, ''))
+          .map((t) => TYPE_ALIASES[t] ?? t),
+      );
     }
     if (opts.range !== undefined) this.numbers = parseRange(opts.range);
   }
@@ -103,7 +119,8 @@ function list(text: string, option: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (items.length === 0) throw new CliError(`${option} needs at least one value, e.g. ${option === '--band' ? 'nir' : 'jpg'}`, 2);
+  if (items.length === 0)
+    throw new CliError(`${option} needs at least one value, e.g. ${option === '--band' ? 'nir' : 'jpg'}`, 2);
   return items;
 }
 
@@ -114,13 +131,17 @@ function list(text: string, option: string): string[] {
 export function parseRange(text: string): Set<number> {
   const out = new Set<number>();
   const parts = text.split(',').map((s) => s.trim());
-  if (parts.length === 0 || parts.some((p) => p === '')) throw new CliError(`--range: expected numbers and spans like 1-5,7, got ${JSON.stringify(text)}`, 2);
+  if (parts.length === 0 || parts.some((p) => p === ''))
+    throw new CliError(`--range: expected numbers and spans like 1-5,7, got ${JSON.stringify(text)}`, 2);
   for (const part of parts) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     const first = m ? Number(m[1]) : NaN;
     const last = m?.[2] !== undefined ? Number(m[2]) : first;
     if (!m || first < 1 || last < first || last - first > 1_000_000) {
-      throw new CliError(`--range: ${JSON.stringify(part)} is not a number or a span first-last (numbers start at 1), in ${JSON.stringify(text)}`, 2);
+      throw new CliError(
+        `--range: ${JSON.stringify(part)} is not a number or a span first-last (numbers start at 1), in ${JSON.stringify(text)}`,
+        2,
+      );
     }
     for (let n = first; n <= last; n++) {
       if (out.has(n)) out.delete(n);

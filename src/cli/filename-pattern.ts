@@ -26,7 +26,20 @@ export interface PatternFile {
 const TIME = new Set(['Y', 'y', 'm', 'd', 'H', 'M', 'S', 'j', 'a', 'A', 'b', 'B', 'k', 'I', 'l']);
 const NAME = new Set(['f', 'C', ':', 'F', '%']);
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** One directive of a pattern: `%03n` → { pad: '0', width: 3, code: 'n' }. */
 const DIRECTIVE = /%(0?)(\d*)(.)/gs;
@@ -39,17 +52,24 @@ export class FilenamePattern {
 
   constructor(readonly pattern: string) {
     if (pattern.trim() === '') throw new CliError('--filename needs a pattern, e.g. %Y%m%d-%H%M%S_%f.%C', 2);
-    if (path.isAbsolute(pattern)) throw new CliError(`--filename is relative to the output directory (-o/--download), got ${pattern}`, 2);
+    if (path.isAbsolute(pattern))
+      throw new CliError(`--filename is relative to the output directory (-o/--download), got ${pattern}`, 2);
     let number = false;
     let time = false;
     const stripped = pattern.replace(/%%/g, '');
-    if (/%$/.test(stripped)) throw new CliError(`--filename ${JSON.stringify(pattern)} ends in a lone %; write %% for a percent sign`, 2);
+    if (/%$/.test(stripped))
+      throw new CliError(`--filename ${JSON.stringify(pattern)} ends in a lone %; write %% for a percent sign`, 2);
     for (const m of pattern.matchAll(DIRECTIVE)) {
       const [whole, , width, code] = m;
       if (code === 'n') number = true;
       else if (TIME.has(code!)) time = true;
-      else if (!NAME.has(code!)) throw new CliError(`--filename: unknown conversion ${whole} in ${JSON.stringify(pattern)}; see camctl get --help`, 2);
-      if (width && code !== 'n') throw new CliError(`--filename: only %n takes a width (as in gphoto2), got ${whole}`, 2);
+      else if (!NAME.has(code!))
+        throw new CliError(
+          `--filename: unknown conversion ${whole} in ${JSON.stringify(pattern)}; see camctl get --help`,
+          2,
+        );
+      if (width && code !== 'n')
+        throw new CliError(`--filename: only %n takes a width (as in gphoto2), got ${whole}`, 2);
     }
     this.usesNumber = number;
     this.usesTime = time;
@@ -60,7 +80,10 @@ export class FilenamePattern {
     const rel = this.expand(file);
     const parts = rel.split('/').filter((p) => p !== '');
     if (parts.length === 0 || parts.some((p) => p === '.' || p === '..' || p.startsWith('.') || p.includes('\\'))) {
-      throw new CliError(`--filename ${JSON.stringify(this.pattern)} gives ${JSON.stringify(rel)} for ${file.path}: a name must not be empty, hidden (start with a dot) or leave the output directory`, 2);
+      throw new CliError(
+        `--filename ${JSON.stringify(this.pattern)} gives ${JSON.stringify(rel)} for ${file.path}: a name must not be empty, hidden (start with a dot) or leave the output directory`,
+        2,
+      );
     }
     return path.join(dir, ...parts);
   }
@@ -84,13 +107,17 @@ export class FilenamePattern {
         case 'F':
           return folder;
         case 'n': {
-          if (file.number === undefined) throw new CliError(`--filename: %n needs the number of ${file.path} in its folder, which is not known`, 1);
+          if (file.number === undefined)
+            throw new CliError(`--filename: %n needs the number of ${file.path} in its folder, which is not known`, 1);
           const digits = String(file.number);
           return width ? digits.padStart(Number(width), pad === '0' ? '0' : ' ') : digits;
         }
       }
       if (file.time === undefined || !Number.isFinite(file.time)) {
-        throw new CliError(`--filename: the camera gives no time for ${file.path}, so %${code} cannot be filled in; use a pattern without the date and time`, 1);
+        throw new CliError(
+          `--filename: the camera gives no time for ${file.path}, so %${code} cannot be filled in; use a pattern without the date and time`,
+          1,
+        );
       }
       date ??= new Date(file.time);
       return timePart(date, code);
@@ -124,7 +151,8 @@ function timePart(d: Date, code: string): string {
       return two(d.getSeconds());
     case 'j': {
       const start = new Date(d.getFullYear(), 0, 1);
-      const day = Math.round((new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() - start.getTime()) / 86_400_000) + 1;
+      const day =
+        Math.round((new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() - start.getTime()) / 86_400_000) + 1;
       return String(day).padStart(3, '0');
     }
     case 'a':

@@ -40,9 +40,15 @@ export function register(program: Command): void {
     .option('-o, --output <dir>', 'local directory', '.')
     .option('--zip', 'download folders as one zip each (as the camera serves them)')
     .option('-j, --parallel <n>', 'downloads at once', '4')
-    .option('--filename <pattern>', 'local names under DIR, gphoto2\'s patterns: %f name, %C suffix, %n number, %F folder, %Y%m%d-%H%M%S capture time')
-    .option('--thumbnail', 'save the camera\'s thumbnails (DIR/<medium>/<folder>/thumb_NAME.jpg) instead of the files')
-    .option('--hook-script <file>', 'run FILE after each file is written, as gphoto2 does (ACTION=download, ARGUMENT=local path)');
+    .option(
+      '--filename <pattern>',
+      "local names under DIR, gphoto2's patterns: %f name, %C suffix, %n number, %F folder, %Y%m%d-%H%M%S capture time",
+    )
+    .option('--thumbnail', "save the camera's thumbnails (DIR/<medium>/<folder>/thumb_NAME.jpg) instead of the files")
+    .option(
+      '--hook-script <file>',
+      'run FILE after each file is written, as gphoto2 does (ACTION=download, ARGUMENT=local path)',
+    );
   addFileSelection(addDownloadChoices(get))
     .addHelpText(
       'after',
@@ -65,11 +71,19 @@ Examples:
     )
     .action(async (paths: string[], opts: GetOptions, cmd: Command) => {
       const parallel = Number(opts.parallel);
-      await withCamera(cmd, (camera, g) => run(camera, g, paths, opts, parallel), { maxConnections: Number.isInteger(parallel) && parallel > 0 ? parallel : 4 });
+      await withCamera(cmd, (camera, g) => run(camera, g, paths, opts, parallel), {
+        maxConnections: Number.isInteger(parallel) && parallel > 0 ? parallel : 4,
+      });
     });
 }
 
-async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetOptions, parallel: number): Promise<void> {
+async function run(
+  camera: Camera,
+  g: GlobalOptions,
+  paths: string[],
+  opts: GetOptions,
+  parallel: number,
+): Promise<void> {
   const { CameraError } = await import('../camera/errors.js');
   const { fetchVerified } = await import('../camera/fetch.js');
   const { fetchThumbnail } = await import('../camera/fetch-thumbnail.js');
@@ -78,15 +92,22 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
   const { FileSelection } = await import('./file-selection.js');
   const { FilenamePattern } = await import('./filename-pattern.js');
   const { CliError } = await import('./errors.js');
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new CameraError('BAD_VALUE', `--parallel must be 1-64`);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
+    throw new CameraError('BAD_VALUE', `--parallel must be 1-64`);
   const choices = downloadChoices(opts);
   const selection = new FileSelection(opts);
   const pattern = opts.filename !== undefined ? new FilenamePattern(opts.filename) : undefined;
   if (opts.zip && (selection.narrows || pattern || opts.thumbnail)) {
-    throw new CliError('--zip takes whole folders as the camera serves them: it goes without --band, --type, --range, --filename and --thumbnail', 2);
+    throw new CliError(
+      '--zip takes whole folders as the camera serves them: it goes without --band, --type, --range, --filename and --thumbnail',
+      2,
+    );
   }
   if (opts.thumbnail && !camera.thumbnail) {
-    throw new CameraError('UNSUPPORTED', `this camera (${camera.protocol}) sends no thumbnails of its files; download the pictures themselves (without --thumbnail)`);
+    throw new CameraError(
+      'UNSUPPORTED',
+      `this camera (${camera.protocol}) sends no thumbnails of its files; download the pictures themselves (without --thumbnail)`,
+    );
   }
   const numbered = selection.usesNumbers || !!pattern?.usesNumber;
   const { HookScript } = await import('./hook-script.js');
@@ -103,8 +124,15 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
     const localFor = (remote: RemoteFile, number: number | undefined): string => {
       const dot = remote.name.lastIndexOf('.');
       const jpg = `${dot > 0 ? remote.name.slice(0, dot) : remote.name}.jpg`;
-      if (pattern) return pattern.localPath(opts.output, { path: remote.path, name: opts.thumbnail ? jpg : remote.name, number, time: remote.time });
-      if (opts.thumbnail) return localPathFor(opts.output, `${remote.path.slice(0, remote.path.lastIndexOf('/'))}/thumb_${jpg}`);
+      if (pattern)
+        return pattern.localPath(opts.output, {
+          path: remote.path,
+          name: opts.thumbnail ? jpg : remote.name,
+          number,
+          time: remote.time,
+        });
+      if (opts.thumbnail)
+        return localPathFor(opts.output, `${remote.path.slice(0, remote.path.lastIndexOf('/'))}/thumb_${jpg}`);
       return localPathFor(opts.output, remote.path);
     };
     // The same camera file named twice (a folder and one of its files) is fetched once; two camera
@@ -115,7 +143,10 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
       const before = seen.get(local);
       if (before === remote.path) return;
       if (before !== undefined) {
-        throw new CliError(`--filename ${JSON.stringify(opts.filename)} gives ${local} for both ${before} and ${remote.path}; add %f or %n to tell them apart`, 2);
+        throw new CliError(
+          `--filename ${JSON.stringify(opts.filename)} gives ${local} for both ${before} and ${remote.path}; add %f or %n to tell them apart`,
+          2,
+        );
       }
       seen.set(local, remote.path);
       jobs.push({ remote, local });
@@ -152,7 +183,8 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
         throw new CameraError('BAD_PATH', `get needs /<medium>/<folder>[/<file>], got ${p}`);
       }
     }
-    if (jobs.length === 0 && selection.narrows && zips.length === 0) note(g, 'no camera file matches --band, --type and --range here');
+    if (jobs.length === 0 && selection.narrows && zips.length === 0)
+      note(g, 'no camera file matches --band, --type and --range here');
     const ledger = jobs.length > 0 ? new DownloadLedger(await cameraIdentity(camera, signal)) : undefined;
     progress.total(opts.thumbnail ? 0 : jobs.reduce((n, j) => n + j.remote.size, 0));
     const done = await mapLimit(jobs, parallel, async ({ remote, local }) => {
@@ -161,7 +193,12 @@ async function run(camera: Camera, g: GlobalOptions, paths: string[], opts: GetO
         r = await fetchThumbnail(camera, remote, local, { ledger: ledger!, ...choices, signal });
       } else {
         const bar = fileProgress(progress, remote.name, remote.size);
-        r = await fetchVerified(camera, remote, local, { ledger: ledger!, ...choices, signal, onProgress: bar.onProgress });
+        r = await fetchVerified(camera, remote, local, {
+          ledger: ledger!,
+          ...choices,
+          signal,
+          onProgress: bar.onProgress,
+        });
         bar.done();
       }
       if (r.reason === 'conflict') {
@@ -207,7 +244,14 @@ async function fetchZip(
   const there = await fs.stat(file).catch(() => undefined);
   if (there && existing !== 'overwrite') {
     const reason = existing === 'skip' ? 'exists' : 'conflict';
-    return { ...base, size: there.size, status: 'skipped', reason, message: `${file} exists; kept it, ${folder} was not downloaded as a zip`, skipped: true };
+    return {
+      ...base,
+      size: there.size,
+      status: 'skipped',
+      reason,
+      message: `${file} exists; kept it, ${folder} was not downloaded as a zip`,
+      skipped: true,
+    };
   }
   await fs.mkdir(dir, { recursive: true });
   const part = partName(file);
@@ -223,5 +267,14 @@ async function fetchZip(
     bar.done();
   }
   await fs.rename(part, file);
-  return { ...base, size: r.size, transferred: r.transferred, status: 'downloaded', reason: null, message: there ? `${file} replaced` : null, overwritten: !!there, skipped: false };
+  return {
+    ...base,
+    size: r.size,
+    transferred: r.transferred,
+    status: 'downloaded',
+    reason: null,
+    message: there ? `${file} replaced` : null,
+    overwritten: !!there,
+    skipped: false,
+  };
 }

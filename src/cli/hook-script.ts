@@ -46,8 +46,13 @@ export class HookScript {
     // Never rejects: a script that fails (or could not be started) is reported, the downloads go on.
     const next = this.queue.then(async () => {
       try {
-        const code = await this.run({ ACTION: 'download', ARGUMENT: path.resolve(localFile), CAMCTL_CAMERA_PATH: cameraPath });
-        if (code !== 0) process.stderr.write(`camctl: the hook script ${path.basename(this.file)} exited ${code} for ${localFile}\n`);
+        const code = await this.run({
+          ACTION: 'download',
+          ARGUMENT: path.resolve(localFile),
+          CAMCTL_CAMERA_PATH: cameraPath,
+        });
+        if (code !== 0)
+          process.stderr.write(`camctl: the hook script ${path.basename(this.file)} exited ${code} for ${localFile}\n`);
       } catch (err) {
         process.stderr.write(`camctl: ${(err as Error).message}\n`);
       }
@@ -71,7 +76,9 @@ export class HookScript {
       const out = this.json ? process.stderr : process.stdout;
       child.stdout.on('data', (chunk: Buffer) => out.write(chunk));
       child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-      child.once('error', (err) => reject(new CliError(`the hook script ${this.file} could not be run: ${err.message}`, 1, { cause: err })));
+      child.once('error', (err) =>
+        reject(new CliError(`the hook script ${this.file} could not be run: ${err.message}`, 1, { cause: err })),
+      );
       child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 1)));
     });
   }

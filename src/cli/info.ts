@@ -11,14 +11,17 @@ export function register(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const info = await camera.info();
-        output(g, info, () =>
-          pairs([
-            ['Camera', cameraName(info.manufacturer, info.model)],
-            ['Serial number', info.serialNumber],
-            ['Firmware', info.firmware],
-            ['Address', info.address],
-            ...Object.entries(info.details).map(([k, v]) => [k, String(v)] as const),
-          ]),
+        output(
+          g,
+          info,
+          () =>
+            pairs([
+              ['Camera', cameraName(info.manufacturer, info.model)],
+              ['Serial number', info.serialNumber],
+              ['Firmware', info.firmware],
+              ['Address', info.address],
+              ...Object.entries(info.details).map(([k, v]) => [k, String(v)] as const),
+            ]),
           () => `${cameraName(info.manufacturer, info.model)} ${info.serialNumber}`,
         );
       });

@@ -7,7 +7,15 @@
 
 /** The subset of JSON Schema these shapes use. */
 export interface JsonSchema {
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | Array<'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null'>;
+  type?:
+    | 'object'
+    | 'array'
+    | 'string'
+    | 'number'
+    | 'integer'
+    | 'boolean'
+    | 'null'
+    | Array<'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null'>;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   additionalProperties?: boolean | JsonSchema;
@@ -27,14 +35,26 @@ const openObject: JsonSchema = { type: 'object' };
 /** A camera path: absolute, `/`-separated — never a URL. */
 const cameraPath: JsonSchema = { type: 'string', description: 'camera path, /<medium>/<folder>/<file>' };
 
-function object(properties: Record<string, JsonSchema>, required: string[] = Object.keys(properties), description?: string): JsonSchema {
+function object(
+  properties: Record<string, JsonSchema>,
+  required: string[] = Object.keys(properties),
+  description?: string,
+): JsonSchema {
   return { type: 'object', properties, required, additionalProperties: false, ...(description ? { description } : {}) };
 }
 
 const captureState: JsonSchema = { enum: ['idle', 'capturing', 'busy', 'unavailable'] };
 
-const entry = object({ kind: { enum: ['medium', 'folder', 'file'] }, path: cameraPath, name: str, size: int, time: num, count: int }, ['kind', 'path', 'name']);
-const file = object({ kind: { enum: ['file'] }, path: cameraPath, name: str, size: int, time: num, count: int }, ['kind', 'path', 'name', 'size']);
+const entry = object(
+  { kind: { enum: ['medium', 'folder', 'file'] }, path: cameraPath, name: str, size: int, time: num, count: int },
+  ['kind', 'path', 'name'],
+);
+const file = object({ kind: { enum: ['file'] }, path: cameraPath, name: str, size: int, time: num, count: int }, [
+  'kind',
+  'path',
+  'name',
+  'size',
+]);
 
 const fileReport = object({
   path: cameraPath,
@@ -67,7 +87,13 @@ const setting = object(
     description: str,
     error: settingError,
     raw: object(
-      { name: str, code: str, value: { type: ['string', 'number', 'boolean', 'null'] }, allowed: { type: 'array', items: scalar }, scale: num },
+      {
+        name: str,
+        code: str,
+        value: { type: ['string', 'number', 'boolean', 'null'] },
+        allowed: { type: 'array', items: scalar },
+        scale: num,
+      },
       ['name', 'value'],
     ),
   },
@@ -75,27 +101,75 @@ const setting = object(
 );
 
 const medium = object(
-  { id: str, path: cameraPath, present: bool, totalBytes: int, freeBytes: int, readOnly: bool, selected: bool, problem: str },
+  {
+    id: str,
+    path: cameraPath,
+    present: bool,
+    totalBytes: int,
+    freeBytes: int,
+    readOnly: bool,
+    selected: bool,
+    problem: str,
+  },
   ['id', 'path', 'present', 'readOnly', 'selected'],
 );
 
 const event: JsonSchema = {
   anyOf: [
-    object({ time: str, type: { enum: ['capture'] }, state: captureState, folder: cameraPath, raw: anything }, ['time', 'type', 'state']),
-    object({ time: str, type: { enum: ['file-added'] }, path: cameraPath, size: int, raw: anything }, ['time', 'type', 'path']),
+    object({ time: str, type: { enum: ['capture'] }, state: captureState, folder: cameraPath, raw: anything }, [
+      'time',
+      'type',
+      'state',
+    ]),
+    object({ time: str, type: { enum: ['file-added'] }, path: cameraPath, size: int, raw: anything }, [
+      'time',
+      'type',
+      'path',
+    ]),
     object({ time: str, type: { enum: ['file-removed'] }, path: cameraPath, raw: anything }, ['time', 'type', 'path']),
-    object({ time: str, type: { enum: ['setting'] }, key: str, value: scalar, raw: anything }, ['time', 'type', 'key', 'value']),
-    object({ time: str, type: { enum: ['storage'] }, medium: str, state: str, raw: anything }, ['time', 'type', 'medium', 'state']),
-    object({ time: str, type: { enum: ['calibration'] }, target: str, state: str, raw: anything }, ['time', 'type', 'target', 'state']),
-    object({ time: str, type: { enum: ['sensor'] }, name: str, state: str, raw: anything }, ['time', 'type', 'name', 'state']),
-    object({ time: str, type: { enum: ['connection'] }, state: { enum: ['lost', 'restored'] }, attempt: int, error: str }, ['time', 'type', 'state']),
+    object({ time: str, type: { enum: ['setting'] }, key: str, value: scalar, raw: anything }, [
+      'time',
+      'type',
+      'key',
+      'value',
+    ]),
+    object({ time: str, type: { enum: ['storage'] }, medium: str, state: str, raw: anything }, [
+      'time',
+      'type',
+      'medium',
+      'state',
+    ]),
+    object({ time: str, type: { enum: ['calibration'] }, target: str, state: str, raw: anything }, [
+      'time',
+      'type',
+      'target',
+      'state',
+    ]),
+    object({ time: str, type: { enum: ['sensor'] }, name: str, state: str, raw: anything }, [
+      'time',
+      'type',
+      'name',
+      'state',
+    ]),
+    object(
+      { time: str, type: { enum: ['connection'] }, state: { enum: ['lost', 'restored'] }, attempt: int, error: str },
+      ['time', 'type', 'state'],
+    ),
     object({ time: str, type: { enum: ['other'] }, raw: anything }, ['time', 'type']),
   ],
 };
 
 /** The schema of each command's --json output, by command (see json-shapes.ts for the types). */
 export const JSON_SCHEMAS = {
-  info: object({ protocol: str, address: str, manufacturer: str, model: str, serialNumber: str, firmware: str, details: { type: 'object', additionalProperties: scalar } }),
+  info: object({
+    protocol: str,
+    address: str,
+    manufacturer: str,
+    model: str,
+    serialNumber: str,
+    firmware: str,
+    details: { type: 'object', additionalProperties: scalar },
+  }),
   status: object({
     capture: object({ state: captureState, text: str, folder: cameraPath }, ['state', 'text']),
     battery: { anyOf: [object({ level: num, charging: bool }, ['level']), { type: 'null' }] },
@@ -107,7 +181,11 @@ export const JSON_SCHEMAS = {
     applied: { type: 'array', items: object({ key: str, value: scalar }) },
     refused: { type: 'array', items: object({ key: str, value: scalar, reason: str }) },
   }),
-  capture: object({ folder: { anyOf: [cameraPath, { type: 'null' }] }, files: { type: 'array', items: file }, downloaded: { type: 'array', items: fileReport } }),
+  capture: object({
+    folder: { anyOf: [cameraPath, { type: 'null' }] },
+    files: { type: 'array', items: file },
+    downloaded: { type: 'array', items: fileReport },
+  }),
   ls: object({ path: cameraPath, entries: { type: 'array', items: entry } }),
   get: object({ files: { type: 'array', items: fileReport } }),
   sync: object({
@@ -132,7 +210,13 @@ export const JSON_SCHEMAS = {
   watch: event,
   error: object({
     error: object(
-      { code: str, message: str, detail: str, deviceMessage: str, results: { type: 'array', items: object({ key: str, ok: bool, message: str }) } },
+      {
+        code: str,
+        message: str,
+        detail: str,
+        deviceMessage: str,
+        results: { type: 'array', items: object({ key: str, ok: bool, message: str }) },
+      },
       ['code', 'message'],
     ),
   }),

@@ -10,7 +10,13 @@
  * {@link ErrorJson} instead, and exits non-zero.
  */
 import type {
-  CameraEvent, CameraInfo, CameraStatus, RemoteEntry, RemoteFile, SetOutcome, Setting,
+  CameraEvent,
+  CameraInfo,
+  CameraStatus,
+  RemoteEntry,
+  RemoteFile,
+  SetOutcome,
+  Setting,
 } from '../camera/types.js';
 import type { SyncSummary } from '../camera/sync.js';
 import type { FileReport } from './download-choices.js';

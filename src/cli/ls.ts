@@ -10,12 +10,20 @@ export function register(program: Command): void {
     .description('list media, folders or files on the camera')
     .argument('[path]', 'camera path: /, /<medium>, /<medium>/<folder>', '/')
     .option('-R, --recursive', 'list every file below PATH')
-    .addHelpText('after', '\nExamples:\n  camctl ls\n  camctl ls /internal\n  camctl ls /internal/0002 --json\n  camctl ls -R /sd')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl ls\n  camctl ls /internal\n  camctl ls /internal/0002 --json\n  camctl ls -R /sd',
+    )
     .action(async (p: string, opts: { recursive?: boolean }, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const cameraPath = p.startsWith('/') ? p : `/${p}`;
         const entries = opts.recursive ? await walk(camera, cameraPath) : await camera.list(cameraPath);
-        output(g, { path: cameraPath, entries }, () => render(entries), () => entries.map((e) => e.path).join('\n'));
+        output(
+          g,
+          { path: cameraPath, entries },
+          () => render(entries),
+          () => entries.map((e) => e.path).join('\n'),
+        );
       });
     });
 }

@@ -75,7 +75,10 @@ const VERSION = readVersion();
 function readVersion(): string {
   for (const rel of ['../../../package.json', '../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'camctl' && pkg.version) return pkg.version;
     } catch {
       /* try the next layout */
@@ -139,7 +142,8 @@ export async function main(argv: string[]): Promise<void> {
       const message = `${usageLine(err.message)} — see ${commandPath(program, argv)} --help`;
       process.stderr.write(`camctl: ${message}\n`);
       // A script that asked for --json gets the error in the one error shape (json-shapes.ts) too.
-      if (argv.slice(2).includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
+      if (argv.slice(2).includes('--json'))
+        process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message } })}\n`);
       process.exitCode = 2;
       return;
     }

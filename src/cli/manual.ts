@@ -34,7 +34,10 @@ Examples:
   manual
     .command('set')
     .description('set KEY=VALUE …')
-    .addHelpText('after', '\nExamples:\n  camctl manual set rgb.iso=200\n  camctl manual set rgb.mode=manual rgb.exp_us=2530')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl manual set rgb.iso=200\n  camctl manual set rgb.mode=manual rgb.exp_us=2530',
+    )
     .argument('<assignments...>', 'e.g. rgb.iso=200')
     .action(async (assignments: string[], _o, cmd: Command) => set(cmd, parseAssignments(assignments)));
   manual
@@ -46,7 +49,8 @@ Examples:
 
 type Tree = { [k: string]: string | number | Tree };
 
-const LEAF = /^(?:rgb\.(?:mode|exp_us|iso)|monochrome\.mode|monochrome\.(?:green|red|red_edge|near_infrared)\.(?:exp_us|iso))$/;
+const LEAF =
+  /^(?:rgb\.(?:mode|exp_us|iso)|monochrome\.mode|monochrome\.(?:green|red|red_edge|near_infrared)\.(?:exp_us|iso))$/;
 
 export function parseAssignments(assignments: string[]): Tree {
   const tree: Tree = {};
@@ -56,7 +60,10 @@ export function parseAssignments(assignments: string[]): Tree {
     const key = a.slice(0, i).trim();
     const text = a.slice(i + 1).trim();
     if (!LEAF.test(key)) {
-      throw new CliError(`unknown key ${JSON.stringify(key)}: use rgb.mode|exp_us|iso, monochrome.mode, monochrome.<${MONO_BANDS.join('|')}>.exp_us|iso`, 2);
+      throw new CliError(
+        `unknown key ${JSON.stringify(key)}: use rgb.mode|exp_us|iso, monochrome.mode, monochrome.<${MONO_BANDS.join('|')}>.exp_us|iso`,
+        2,
+      );
     }
     let value: string | number;
     if (key.endsWith('.mode')) {
@@ -64,7 +71,8 @@ export function parseAssignments(assignments: string[]): Tree {
       value = text;
     } else {
       value = Number(text);
-      if (!Number.isInteger(value) || value <= 0) throw new CliError(`${key} must be a positive whole number, got ${JSON.stringify(text)}`, 2);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new CliError(`${key} must be a positive whole number, got ${JSON.stringify(text)}`, 2);
     }
     const parts = key.split('.');
     let node = tree;

@@ -25,12 +25,18 @@ export function register(program: Command): void {
   const options = program
     .command('options')
     .description('THETA only: read or change OSC options by their camera names')
-    .addHelpText('after', '\nExamples:\n  camctl -c theta://192.168.1.1 options get iso isoSupport\n  camctl -c theta://192.168.1.1 options set exposureDelay=5');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl -c theta://192.168.1.1 options get iso isoSupport\n  camctl -c theta://192.168.1.1 options set exposureDelay=5',
+    );
   options
     .command('get')
     .argument('[names...]', 'option names, e.g. iso fileFormat isoSupport (default: the common ones)')
     .description('print option values (ask NAMESupport for the allowed values)')
-    .addHelpText('after', '\nExamples:\n  camctl options get\n  camctl options get iso isoSupport\n  camctl options get fileFormat --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl options get\n  camctl options get iso isoSupport\n  camctl options get fileFormat --json',
+    )
     .action(async (names: string[], _o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const { thetaOf } = await import('../camera/theta.js');
@@ -38,28 +44,48 @@ export function register(program: Command): void {
         const theta = thetaOf(camera, 'options');
         // The common ones by the names of the camera's API level (v2.1 renamed some).
         const wanted = names.length ? names : thetaSettingKeys(theta.client.api);
-        for (const n of wanted) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new CliError(`invalid option name ${JSON.stringify(n)}`, 2);
+        for (const n of wanted)
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new CliError(`invalid option name ${JSON.stringify(n)}`, 2);
         // One option this camera lacks does not fail the others: it is shown as unavailable.
         const { options: got, unavailable } = await theta.client.getAvailableOptions(wanted);
         // A name the camera refused or left out of its answer has no value on this camera.
         const missing = (k: string): boolean => unavailable.includes(k) || !(k in got);
         const values: Record<string, unknown> = {};
         for (const n of wanted) values[n] = missing(n) ? null : got[n];
-        output(g, values, () => pairs(wanted.map((k) => [k, missing(k) ? '(unavailable on this camera)' : typeof values[k] === 'string' ? (values[k] as string) : JSON.stringify(values[k])] as const)));
+        output(g, values, () =>
+          pairs(
+            wanted.map(
+              (k) =>
+                [
+                  k,
+                  missing(k)
+                    ? '(unavailable on this camera)'
+                    : typeof values[k] === 'string'
+                      ? (values[k] as string)
+                      : JSON.stringify(values[k]),
+                ] as const,
+            ),
+          ),
+        );
       });
     });
   options
     .command('set')
     .argument('<assignments...>', 'NAME=VALUE pairs, e.g. exposureDelay=5 captureMode=image')
     .description('change options (all at once: the camera applies all or none)')
-    .addHelpText('after', '\nExamples:\n  camctl options set exposureDelay=5\n  camctl options set \'fileFormat={"type":"jpeg","width":2048,"height":1024}\'')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl options set exposureDelay=5\n  camctl options set \'fileFormat={"type":"jpeg","width":2048,"height":1024}\'',
+    )
     .action(async (assignments: string[], _o, cmd: Command) => {
       const changes = Object.fromEntries(assignments.map(parseAssignment));
       await withCamera(cmd, async (camera, g) => {
         const { thetaOf } = await import('../camera/theta.js');
         const theta = thetaOf(camera, 'options');
         await theta.client.setOptions(changes);
-        output(g, { set: changes }, () => pairs(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)));
+        output(g, { set: changes }, () =>
+          pairs(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)),
+        );
       });
     });
 }

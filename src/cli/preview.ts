@@ -15,25 +15,38 @@ export function register(program: Command): void {
   program
     .command('preview')
     .option('--frames <n>', 'stop after N frames (default: until Ctrl-C)')
-    .option('-o, --output <path>', 'FILE.mjpeg for one MJPEG stream, or a directory for numbered JPEGs (default: stdout)')
+    .option(
+      '-o, --output <path>',
+      'FILE.mjpeg for one MJPEG stream, or a directory for numbered JPEGs (default: stdout)',
+    )
     .description('THETA only: save the live preview (640×320 JPEG frames)')
-    .addHelpText('after', '\nExamples:\n  camctl preview --frames 50 -o preview.mjpeg\n  camctl preview --frames 10 -o frames/\n  camctl preview | ffplay -f mjpeg -')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl preview --frames 50 -o preview.mjpeg\n  camctl preview --frames 10 -o frames/\n  camctl preview | ffplay -f mjpeg -',
+    )
     .action(async (o: { frames?: string; output?: string }, cmd: Command) => {
       let limit = Infinity;
       if (o.frames !== undefined) {
-        if (!/^\d+$/.test(o.frames) || Number(o.frames) < 1) throw new CliError(`--frames must be a positive whole number, got ${JSON.stringify(o.frames)}`, 2);
+        if (!/^\d+$/.test(o.frames) || Number(o.frames) < 1)
+          throw new CliError(`--frames must be a positive whole number, got ${JSON.stringify(o.frames)}`, 2);
         limit = Number(o.frames);
       }
       let dir: string | undefined;
       let sink: Writable | undefined;
       if (o.output !== undefined) {
-        const isDir = o.output.endsWith('/') || (await stat(o.output).then((s) => s.isDirectory(), () => false));
+        const isDir =
+          o.output.endsWith('/') ||
+          (await stat(o.output).then(
+            (s) => s.isDirectory(),
+            () => false,
+          ));
         if (isDir) dir = o.output;
       } else if (process.stdout.isTTY) {
         throw new CliError('preview: give -o FILE.mjpeg or -o DIR, or pipe stdout (it is a terminal)', 2);
       }
       await withCamera(cmd, async (camera, g) => {
-        if (!camera.livePreview) throw new CliError(`"preview" needs a camera with a live preview (theta://…), not ${camera.protocol}://`, 2);
+        if (!camera.livePreview)
+          throw new CliError(`"preview" needs a camera with a live preview (theta://…), not ${camera.protocol}://`, 2);
         const { thetaOf } = await import('../camera/theta.js');
         thetaOf(camera, 'preview');
         if (dir) await mkdir(dir, { recursive: true });
@@ -59,7 +72,8 @@ export function register(program: Command): void {
           if (sink) await new Promise<void>((r) => sink!.end(() => r()));
         }
         const where = dir ?? o.output ?? 'stdout';
-        if (o.output !== undefined || g.json) output(g, { frames: n, bytes, output: where }, () => `${n} frames (${bytes} bytes) → ${where}`);
+        if (o.output !== undefined || g.json)
+          output(g, { frames: n, bytes, output: where }, () => `${n} frames (${bytes} bytes) → ${where}`);
         else note(g, `${n} frames (${bytes} bytes)`);
       });
     });

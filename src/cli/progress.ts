@@ -40,7 +40,11 @@ const NOOP: Progress = {
  * resumed prefix and a file found complete counted as done, so the total reaches 100 % when all
  * files are there. Give `onProgress` to the download and call `done` once it has ended.
  */
-export function fileProgress(progress: Progress, name: string, size: number): { onProgress: (x: { bytes: number; resumedFrom: number }) => void; done: () => void } {
+export function fileProgress(
+  progress: Progress,
+  name: string,
+  size: number,
+): { onProgress: (x: { bytes: number; resumedFrom: number }) => void; done: () => void } {
   const bar = progress.file(name, size);
   let last = 0;
   let resumed = 0;
@@ -64,7 +68,8 @@ export function fileProgress(progress: Progress, name: string, size: number): { 
 export async function createProgress(g: GlobalOptions, label: string): Promise<Progress> {
   if (!wantsProgress(g)) return NOOP;
   const cliProgress = await import('cli-progress');
-  const formatValue = (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? humanSize(v) : String(v));
+  const formatValue = (v: number, _o: unknown, type: string) =>
+    type === 'value' || type === 'total' ? humanSize(v) : String(v);
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,

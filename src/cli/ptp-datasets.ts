@@ -10,14 +10,24 @@
  */
 import { Op, codeName } from '../ptp/codes.js';
 import {
-  decodeDeviceInfo, decodeDevicePropDesc, decodeObjectInfo, decodeStorageInfo, decodeU32Array, decodeValue,
-  type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo,
+  decodeDeviceInfo,
+  decodeDevicePropDesc,
+  decodeObjectInfo,
+  decodeStorageInfo,
+  decodeU32Array,
+  decodeValue,
+  type DeviceInfo,
+  type DevicePropDesc,
+  type ObjectInfo,
+  type PtpValue,
+  type StorageInfo,
 } from '../ptp/codec.js';
 import type { PtpClient } from '../ptp/client.js';
 import { humanSize, pairs } from './format.js';
 
 export const hex = (n: number, w = 4): string => `0x${n.toString(16).padStart(w, '0')}`;
-export const show = (v: PtpValue): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+export const show = (v: PtpValue): string =>
+  typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
 
 export function describeForm(d: DevicePropDesc): string {
   if (d.form.kind === 'range') return `range ${show(d.form.min)}…${show(d.form.max)} step ${show(d.form.step)}`;
@@ -82,8 +92,17 @@ function objectInfoLines(o: ObjectInfo, vendorExtensionId: number): string[] {
       ['Size', `${o.compressedSize} bytes`],
       ['Storage', hex(o.storageId, 8)],
       ['Parent', hex(o.parentObject, 8)],
-      ...(o.imagePixWidth ? [['Image', `${o.imagePixWidth}×${o.imagePixHeight}, ${o.imageBitDepth} bits`] as const] : []),
-      ...(o.thumbCompressedSize ? [['Thumbnail', `${hex(o.thumbFormat)} ${o.thumbPixWidth}×${o.thumbPixHeight}, ${o.thumbCompressedSize} bytes`] as const] : []),
+      ...(o.imagePixWidth
+        ? [['Image', `${o.imagePixWidth}×${o.imagePixHeight}, ${o.imageBitDepth} bits`] as const]
+        : []),
+      ...(o.thumbCompressedSize
+        ? [
+            [
+              'Thumbnail',
+              `${hex(o.thumbFormat)} ${o.thumbPixWidth}×${o.thumbPixHeight}, ${o.thumbCompressedSize} bytes`,
+            ] as const,
+          ]
+        : []),
       ...(o.associationType ? [['Association', `${hex(o.associationType)} (desc ${o.associationDesc})`] as const] : []),
       ['Captured', o.captureDate],
       ['Modified', o.modificationDate],
@@ -106,7 +125,13 @@ export interface DecodedDataset {
  * other operation. GetDevicePropValue asks the camera for the property's type to read the value.
  * Throws when the data does not parse as the dataset (the caller then shows it raw).
  */
-export async function decodeStandardData(c: PtpClient, code: number, params: readonly number[], data: Uint8Array, vendorExtensionId: number): Promise<DecodedDataset | undefined> {
+export async function decodeStandardData(
+  c: PtpClient,
+  code: number,
+  params: readonly number[],
+  data: Uint8Array,
+  vendorExtensionId: number,
+): Promise<DecodedDataset | undefined> {
   switch (code) {
     case Op.GetDeviceInfo: {
       const info = decodeDeviceInfo(data);
@@ -128,7 +153,16 @@ export async function decodeStandardData(c: PtpClient, code: number, params: rea
       const prop = params[0] ?? 0;
       const { dataType } = await c.getDevicePropDesc(prop);
       const value = decodeValue(dataType, data);
-      return { dataset: 'DevicePropValue', value, lines: [pairs([['Property', `${hex(prop)} ${codeName('property', prop, vendorExtensionId)}`], ['Value', show(value)]])] };
+      return {
+        dataset: 'DevicePropValue',
+        value,
+        lines: [
+          pairs([
+            ['Property', `${hex(prop)} ${codeName('property', prop, vendorExtensionId)}`],
+            ['Value', show(value)],
+          ]),
+        ],
+      };
     }
     case Op.GetStorageIDs:
     case Op.GetObjectHandles: {

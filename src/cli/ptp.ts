@@ -14,7 +14,15 @@ import { parseCameraAddress } from '../camera/address.js';
 import { CliError } from './errors.js';
 import { globals, output, reportErrors, type GlobalOptions } from './context.js';
 import { pairs, table } from './format.js';
-import { decodeStandardData, describeForm, deviceInfoLines, devicePropDescLines, hex, show, type DecodedDataset } from './ptp-datasets.js';
+import {
+  decodeStandardData,
+  describeForm,
+  deviceInfoLines,
+  devicePropDescLines,
+  hex,
+  show,
+  type DecodedDataset,
+} from './ptp-datasets.js';
 import type { PtpClient } from '../ptp/client.js';
 import type { DevicePropDesc, PtpValue } from '../ptp/codec.js';
 
@@ -24,10 +32,15 @@ const PTP_SCHEMES: ReadonlySet<string> = new Set(['ptpip', 'usb']);
 async function withPtp<T>(cmd: Command, fn: (client: PtpClient, g: GlobalOptions) => Promise<T>): Promise<T> {
   const g = globals(cmd);
   return reportErrors(g, async () => {
-    if (!g.camera) throw new CliError('no camera given: use --camera ptpip://HOST[:PORT] or --camera usb: (or set CAMCTL_CAMERA)', 2);
+    if (!g.camera)
+      throw new CliError(
+        'no camera given: use --camera ptpip://HOST[:PORT] or --camera usb: (or set CAMCTL_CAMERA)',
+        2,
+      );
     // Checked before connecting: a sequoia:// or theta:// camera has no PTP session to lend.
     const addr = parseCameraAddress(g.camera);
-    if (!PTP_SCHEMES.has(addr.scheme)) throw new CliError(`ptp needs a ptpip:// camera or a usb: one, got ${g.camera}`, 2);
+    if (!PTP_SCHEMES.has(addr.scheme))
+      throw new CliError(`ptp needs a ptpip:// camera or a usb: one, got ${g.camera}`, 2);
     await import('../ptp/vendors/parrot.js');
     await import('../ptp/vendors/ricoh.js');
     const { openCamera } = await import('../camera/open.js');
@@ -35,7 +48,8 @@ async function withPtp<T>(cmd: Command, fn: (client: PtpClient, g: GlobalOptions
     const camera = await openCamera(addr, { timeoutMs: g.timeoutMs });
     try {
       // A plugin registered over the scheme may not be PTP underneath.
-      if (!(camera instanceof PtpCamera)) throw new CliError(`the ${addr.scheme}: adapter in use is not a PTP camera`, 2);
+      if (!(camera instanceof PtpCamera))
+        throw new CliError(`the ${addr.scheme}: adapter in use is not a PTP camera`, 2);
       return await fn(camera.client, g);
     } finally {
       await camera.close();
@@ -43,14 +57,22 @@ async function withPtp<T>(cmd: Command, fn: (client: PtpClient, g: GlobalOptions
   });
 }
 
-const jsonSafe = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x)));
+const jsonSafe = (v: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(v, (_k, x: unknown) =>
+      typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x,
+    ),
+  );
 
 async function codeNames(): Promise<typeof import('../ptp/codes.js')> {
   return import('../ptp/codes.js');
 }
 
 /** A property named by code or name (0x5001, BatteryLevel), with its name and description. */
-async function describeProperty(c: PtpClient, codeText: string): Promise<{ code: number; name: string; desc: DevicePropDesc }> {
+async function describeProperty(
+  c: PtpClient,
+  codeText: string,
+): Promise<{ code: number; name: string; desc: DevicePropDesc }> {
   const { parseCode, codeName } = await codeNames();
   const v = c.deviceInfo!.vendorExtensionId;
   const code = parseCode('property', codeText, v);
@@ -67,7 +89,11 @@ function parseValue(text: string, dataType: number): PtpValue {
     const scalar = dataType & ~0x4000;
     return scalar >= 7 ? b : Number(b);
   };
-  if (dataType & 0x4000) return text.split(',').filter((x) => x.trim() !== '').map(one) as number[];
+  if (dataType & 0x4000)
+    return text
+      .split(',')
+      .filter((x) => x.trim() !== '')
+      .map(one) as number[];
   return one(text);
 }
 
@@ -75,125 +101,189 @@ export function register(program: Command): void {
   const ptp = program
     .command('ptp')
     .description('raw PTP over PTP/IP or USB: device info, storages, properties, any operation')
-    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp info\n  camctl -c usb: ptp storage\n  camctl -c ptpip://127.0.0.1:15740 ptp props\n  camctl -c ptpip://127.0.0.1:15740 ptp prop set 0x5003 "4000 x 3000"\n  camctl -c ptpip://127.0.0.1:15740 ptp op 0x9202');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp info\n  camctl -c usb: ptp storage\n  camctl -c ptpip://127.0.0.1:15740 ptp props\n  camctl -c ptpip://127.0.0.1:15740 ptp prop set 0x5003 "4000 x 3000"\n  camctl -c ptpip://127.0.0.1:15740 ptp op 0x9202',
+    );
 
   ptp
     .command('info')
     .description('DeviceInfo: model, extension, supported operations/events/properties')
-    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp info\n  camctl -c usb: ptp info --hex').option('--hex', 'also print the raw dataset').action(async (opts: { hex?: boolean }, cmd: Command) => {
-    await withPtp(cmd, async (c, g) => {
-      const info = c.deviceInfo!;
-      const raw = opts.hex ? Buffer.from((await c.operation(0x1001)).data ?? []).toString('hex') : undefined;
-      output(g, jsonSafe({ ...info, ...(raw ? { hex: raw } : {}) }), () => [...deviceInfoLines(info), ...(raw ? ['Raw:', raw] : [])].join('\n'));
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp info\n  camctl -c usb: ptp info --hex')
+    .option('--hex', 'also print the raw dataset')
+    .action(async (opts: { hex?: boolean }, cmd: Command) => {
+      await withPtp(cmd, async (c, g) => {
+        const info = c.deviceInfo!;
+        const raw = opts.hex ? Buffer.from((await c.operation(0x1001)).data ?? []).toString('hex') : undefined;
+        output(g, jsonSafe({ ...info, ...(raw ? { hex: raw } : {}) }), () =>
+          [...deviceInfoLines(info), ...(raw ? ['Raw:', raw] : [])].join('\n'),
+        );
+      });
     });
-  });
 
   ptp
     .command('storage')
     .description('storage ids and StorageInfo')
-    .addHelpText('after', '\nExamples:\n  camctl -c usb: ptp storage\n  camctl -c ptpip://192.168.47.1 ptp storage --json').action(async (_o, cmd: Command) => {
-    await withPtp(cmd, async (c, g) => {
-      const rows: Array<{ id: number } & import('../ptp/codec.js').StorageInfo> = [];
-      for (const id of await c.getStorageIds()) rows.push({ id, ...(await c.getStorageInfo(id)) });
-      output(g, jsonSafe(rows), () =>
-        table([
-          ['ID', 'Description', 'Type', 'Capacity', 'Free', 'Free images'],
-          ...rows.map((r) => [hex(r.id, 8), r.storageDescription, String(r.storageType), String(r.maxCapacity), String(r.freeSpaceInBytes), String(r.freeSpaceInImages)]),
-        ]),
-      );
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl -c usb: ptp storage\n  camctl -c ptpip://192.168.47.1 ptp storage --json',
+    )
+    .action(async (_o, cmd: Command) => {
+      await withPtp(cmd, async (c, g) => {
+        const rows: Array<{ id: number } & import('../ptp/codec.js').StorageInfo> = [];
+        for (const id of await c.getStorageIds()) rows.push({ id, ...(await c.getStorageInfo(id)) });
+        output(g, jsonSafe(rows), () =>
+          table([
+            ['ID', 'Description', 'Type', 'Capacity', 'Free', 'Free images'],
+            ...rows.map((r) => [
+              hex(r.id, 8),
+              r.storageDescription,
+              String(r.storageType),
+              String(r.maxCapacity),
+              String(r.freeSpaceInBytes),
+              String(r.freeSpaceInImages),
+            ]),
+          ]),
+        );
+      });
     });
-  });
 
   ptp
     .command('props')
     .description('every property with its type, value and allowed values')
-    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp props\n  camctl -c usb: ptp props --json').action(async (_o, cmd: Command) => {
-    await withPtp(cmd, async (c, g) => {
-      const { codeName } = await codeNames();
-      const v = c.deviceInfo!.vendorExtensionId;
-      const descs: DevicePropDesc[] = [];
-      for (const code of c.deviceInfo!.devicePropertiesSupported) descs.push(await c.getDevicePropDesc(code));
-      output(g, jsonSafe(descs.map((d) => ({ ...d, name: codeName('property', d.code, v) }))), () =>
-        table([
-          ['Code', 'Name', 'Type', 'RW', 'Value', 'Allowed'],
-          ...descs.map((d) => [hex(d.code), codeName('property', d.code, v), codeName('datatype', d.dataType), d.getSet ? 'rw' : 'r', show(d.current), describeForm(d)]),
-        ]),
-      );
+    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp props\n  camctl -c usb: ptp props --json')
+    .action(async (_o, cmd: Command) => {
+      await withPtp(cmd, async (c, g) => {
+        const { codeName } = await codeNames();
+        const v = c.deviceInfo!.vendorExtensionId;
+        const descs: DevicePropDesc[] = [];
+        for (const code of c.deviceInfo!.devicePropertiesSupported) descs.push(await c.getDevicePropDesc(code));
+        output(g, jsonSafe(descs.map((d) => ({ ...d, name: codeName('property', d.code, v) }))), () =>
+          table([
+            ['Code', 'Name', 'Type', 'RW', 'Value', 'Allowed'],
+            ...descs.map((d) => [
+              hex(d.code),
+              codeName('property', d.code, v),
+              codeName('datatype', d.dataType),
+              d.getSet ? 'rw' : 'r',
+              show(d.current),
+              describeForm(d),
+            ]),
+          ]),
+        );
+      });
     });
-  });
 
   const prop = ptp
     .command('prop')
     .description('read or write one property')
-    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop get BatteryLevel\n  camctl -c ptpip://192.168.47.1 ptp prop set 0x5003 "4000 x 3000"');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop get BatteryLevel\n  camctl -c ptpip://192.168.47.1 ptp prop set 0x5003 "4000 x 3000"',
+    );
   prop
     .command('get')
-    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop get BatteryLevel\n  camctl -c usb: ptp prop get 0x5003 --hex')
-    .argument('<code>', 'property code or name (0x5001, BatteryLevel)').option('--hex', 'print the raw value bytes').action(async (codeText: string, opts: { hex?: boolean }, cmd: Command) => {
-    await withPtp(cmd, async (c, g) => {
-      const { name, desc: d } = await describeProperty(c, codeText);
-      const raw = opts.hex ? Buffer.from((await c.operation(0x1015, [d.code])).data ?? []).toString('hex') : undefined;
-      output(g, jsonSafe({ ...d, name, ...(raw ? { hex: raw } : {}) }), () => [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join('\n'));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop get BatteryLevel\n  camctl -c usb: ptp prop get 0x5003 --hex',
+    )
+    .argument('<code>', 'property code or name (0x5001, BatteryLevel)')
+    .option('--hex', 'print the raw value bytes')
+    .action(async (codeText: string, opts: { hex?: boolean }, cmd: Command) => {
+      await withPtp(cmd, async (c, g) => {
+        const { name, desc: d } = await describeProperty(c, codeText);
+        const raw = opts.hex
+          ? Buffer.from((await c.operation(0x1015, [d.code])).data ?? []).toString('hex')
+          : undefined;
+        output(g, jsonSafe({ ...d, name, ...(raw ? { hex: raw } : {}) }), () =>
+          [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join(
+            '\n',
+          ),
+        );
+      });
     });
-  });
   prop
     .command('set')
-    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop set 0x5003 "4000 x 3000"\n  camctl -c ptpip://192.168.47.1 ptp prop set TimelapseInterval 2000')
-    .argument('<code>', 'property code or name').argument('<value>', 'new value (numbers: decimal or 0x…; arrays: a,b,c)').action(async (codeText: string, valueText: string, _o, cmd: Command) => {
-    await withPtp(cmd, async (c, g) => {
-      const { code, name, desc: d } = await describeProperty(c, codeText);
-      const value = parseValue(valueText, d.dataType);
-      await c.setDevicePropValue(code, d.dataType, value);
-      const after = await c.getDevicePropValue(code, d.dataType);
-      output(g, jsonSafe({ code, name, value: after }), () => `${name} = ${show(after)}`);
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp prop set 0x5003 "4000 x 3000"\n  camctl -c ptpip://192.168.47.1 ptp prop set TimelapseInterval 2000',
+    )
+    .argument('<code>', 'property code or name')
+    .argument('<value>', 'new value (numbers: decimal or 0x…; arrays: a,b,c)')
+    .action(async (codeText: string, valueText: string, _o, cmd: Command) => {
+      await withPtp(cmd, async (c, g) => {
+        const { code, name, desc: d } = await describeProperty(c, codeText);
+        const value = parseValue(valueText, d.dataType);
+        await c.setDevicePropValue(code, d.dataType, value);
+        const after = await c.getDevicePropValue(code, d.dataType);
+        output(g, jsonSafe({ code, name, value: after }), () => `${name} = ${show(after)}`);
+      });
     });
-  });
 
   ptp
     .command('op')
-    .addHelpText('after', '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp op GetTemperatureValues\n  camctl -c ptpip://192.168.47.1 ptp op 0x1007 0x00010001 --hex')
-    .argument('<code>', 'operation code or name (0x9202, GetTemperatureValues)').argument('[params...]', 'up to 5 u32 parameters').option('--hex', 'also print incoming data as hex (standard datasets are decoded)').action(async (codeText: string, params: string[], opts: { hex?: boolean }, cmd: Command) => {
-    await withPtp(cmd, async (c, g) => {
-      const { parseCode, codeName } = await codeNames();
-      const v = c.deviceInfo!.vendorExtensionId;
-      const code = parseCode('operation', codeText, v);
-      if (code === undefined) throw new CliError(`unknown operation ${JSON.stringify(codeText)}`, 2);
-      if (params.length > 5) throw new CliError('at most 5 parameters', 2);
-      const nums = params.map((p) => {
-        const n = Number(p);
-        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new CliError(`parameter must be a u32: ${JSON.stringify(p)}`, 2);
-        return n;
-      });
-      const r = await c.operation(code, nums);
-      const { PARROT_DATA_DECODERS, PARROT_VENDOR_ID } = await import('../ptp/vendors/parrot.js');
-      const decoder = v === PARROT_VENDOR_ID ? PARROT_DATA_DECODERS[code] : undefined;
-      // A standard dataset reads as the command made for it (ptp info, ptp storage, prop get);
-      // data that does not parse as its dataset is shown raw.
-      let standard: DecodedDataset | undefined;
-      let decoded: unknown;
-      if (r.data && r.data.length > 0) {
-        try {
-          standard = await decodeStandardData(c, code, nums, r.data, v);
-          decoded = standard ? standard.value : decoder?.(r.data);
-        } catch {
-          standard = undefined;
-          decoded = undefined;
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl -c ptpip://192.168.47.1 ptp op GetTemperatureValues\n  camctl -c ptpip://192.168.47.1 ptp op 0x1007 0x00010001 --hex',
+    )
+    .argument('<code>', 'operation code or name (0x9202, GetTemperatureValues)')
+    .argument('[params...]', 'up to 5 u32 parameters')
+    .option('--hex', 'also print incoming data as hex (standard datasets are decoded)')
+    .action(async (codeText: string, params: string[], opts: { hex?: boolean }, cmd: Command) => {
+      await withPtp(cmd, async (c, g) => {
+        const { parseCode, codeName } = await codeNames();
+        const v = c.deviceInfo!.vendorExtensionId;
+        const code = parseCode('operation', codeText, v);
+        if (code === undefined) throw new CliError(`unknown operation ${JSON.stringify(codeText)}`, 2);
+        if (params.length > 5) throw new CliError('at most 5 parameters', 2);
+        const nums = params.map((p) => {
+          const n = Number(p);
+          if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+            throw new CliError(`parameter must be a u32: ${JSON.stringify(p)}`, 2);
+          return n;
+        });
+        const r = await c.operation(code, nums);
+        const { PARROT_DATA_DECODERS, PARROT_VENDOR_ID } = await import('../ptp/vendors/parrot.js');
+        const decoder = v === PARROT_VENDOR_ID ? PARROT_DATA_DECODERS[code] : undefined;
+        // A standard dataset reads as the command made for it (ptp info, ptp storage, prop get);
+        // data that does not parse as its dataset is shown raw.
+        let standard: DecodedDataset | undefined;
+        let decoded: unknown;
+        if (r.data && r.data.length > 0) {
+          try {
+            standard = await decodeStandardData(c, code, nums, r.data, v);
+            decoded = standard ? standard.value : decoder?.(r.data);
+          } catch {
+            standard = undefined;
+            decoded = undefined;
+          }
         }
-      }
-      const dataHex = r.data ? Buffer.from(r.data).toString('hex') : undefined;
-      const showHex = dataHex !== undefined && (opts.hex || decoded === undefined);
-      output(g, jsonSafe({ operation: codeName('operation', code, v), response: codeName('response', r.response.code), params: r.response.params, ...(standard ? { dataset: standard.dataset } : {}), ...(decoded !== undefined ? { decoded } : {}), ...(showHex ? { hex: dataHex } : {}) }), () =>
-        [
-          pairs([
-            ['Operation', `${hex(code)} ${codeName('operation', code, v)}`],
-            ['Response', `${hex(r.response.code)} ${codeName('response', r.response.code)}`],
-            ...(r.response.params.length ? [['Parameters', r.response.params.map((p) => `${p} (${hex(p, 8)})`).join(', ')] as const] : []),
-            ...(decoded !== undefined && !standard ? [['Data', JSON.stringify(jsonSafe(decoded))] as const] : []),
-            ...(showHex ? [['Data (hex)', dataHex ?? ''] as const] : []),
-          ]),
-          ...(standard ? [`${standard.dataset}:`, ...standard.lines] : []),
-        ].join('\n'),
-      );
+        const dataHex = r.data ? Buffer.from(r.data).toString('hex') : undefined;
+        const showHex = dataHex !== undefined && (opts.hex || decoded === undefined);
+        output(
+          g,
+          jsonSafe({
+            operation: codeName('operation', code, v),
+            response: codeName('response', r.response.code),
+            params: r.response.params,
+            ...(standard ? { dataset: standard.dataset } : {}),
+            ...(decoded !== undefined ? { decoded } : {}),
+            ...(showHex ? { hex: dataHex } : {}),
+          }),
+          () =>
+            [
+              pairs([
+                ['Operation', `${hex(code)} ${codeName('operation', code, v)}`],
+                ['Response', `${hex(r.response.code)} ${codeName('response', r.response.code)}`],
+                ...(r.response.params.length
+                  ? [['Parameters', r.response.params.map((p) => `${p} (${hex(p, 8)})`).join(', ')] as const]
+                  : []),
+                ...(decoded !== undefined && !standard ? [['Data', JSON.stringify(jsonSafe(decoded))] as const] : []),
+                ...(showHex ? [['Data (hex)', dataHex ?? ''] as const] : []),
+              ]),
+              ...(standard ? [`${standard.dataset}:`, ...standard.lines] : []),
+            ].join('\n'),
+        );
+      });
     });
-  });
 }

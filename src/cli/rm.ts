@@ -7,7 +7,10 @@ export function register(program: Command): void {
     .command('rm')
     .description('delete files or folders on the camera')
     .argument('<paths...>', 'camera paths: /<medium>/<folder>[/<file>]')
-    .addHelpText('after', '\nExamples:\n  camctl rm /internal/0002/IMG_160629_123655_0000_RGB.JPG\n  camctl rm /internal/0000 /internal/0001')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  camctl rm /internal/0002/IMG_160629_123655_0000_RGB.JPG\n  camctl rm /internal/0000 /internal/0001',
+    )
     .action(async (paths: string[], _o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const deleted: string[] = [];

@@ -13,7 +13,12 @@ export function register(program: Command): void {
       await withCamera(cmd, async (camera, g) => {
         const status = await camera.status();
         // Every field present (json-shapes.ts): a camera that reports no battery gives null.
-        output(g, { ...status, battery: status.battery ?? null }, () => renderStatus(status), () => status.capture.state);
+        output(
+          g,
+          { ...status, battery: status.battery ?? null },
+          () => renderStatus(status),
+          () => status.capture.state,
+        );
       });
     });
 }
@@ -23,7 +28,8 @@ export function renderStatus(s: CameraStatus): string {
   const lines: string[] = [];
   const capture = s.capture.folder ? `${s.capture.text} (${s.capture.folder})` : s.capture.text;
   const head: Array<[string, string]> = [['Capture', `${s.capture.state} — ${capture}`]];
-  if (s.battery) head.push(['Battery', `${Math.round(s.battery.level * 100)} %${s.battery.charging ? ' (charging)' : ''}`]);
+  if (s.battery)
+    head.push(['Battery', `${Math.round(s.battery.level * 100)} %${s.battery.charging ? ' (charging)' : ''}`]);
   lines.push(pairs(head), '');
   const rows = [['MEDIUM', 'PRESENT', 'FREE', 'TOTAL', 'SELECTED', 'NOTE']];
   for (const m of s.media) {
@@ -51,7 +57,8 @@ export function renderStatus(s: CameraStatus): string {
  * levels deep), lists joined by commas, an empty list or value as `-`.
  */
 function flat(v: unknown, prefix = ''): string {
-  if (Array.isArray(v)) return v.length === 0 ? (prefix ? `${prefix}=-` : '-') : leaf(prefix, v.map((x) => flat(x)).join(','));
+  if (Array.isArray(v))
+    return v.length === 0 ? (prefix ? `${prefix}=-` : '-') : leaf(prefix, v.map((x) => flat(x)).join(','));
   if (v && typeof v === 'object') {
     const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) => flat(x, prefix ? `${prefix}.${k}` : k));
     return parts.length === 0 ? leaf(prefix, '-') : parts.join(' ');

@@ -42,7 +42,8 @@ export async function runS3Sync(g: GlobalOptions, addresses: readonly string[], 
     try {
       // The store first: a wrong key or a missing bucket is said before any camera is touched.
       await checkBucket(client, target, endpoint, signal);
-      for (const address of addresses) cameras.push(await openCamera(address, { timeoutMs: g.timeoutMs, maxConnections: opts.parallel }));
+      for (const address of addresses)
+        cameras.push(await openCamera(address, { timeoutMs: g.timeoutMs, maxConnections: opts.parallel }));
       const budget = new ByteBudget(DEFAULT_MEMORY_BUDGET);
       const runs = await Promise.allSettled(
         cameras.map(async (camera) => {
@@ -64,7 +65,8 @@ export async function runS3Sync(g: GlobalOptions, addresses: readonly string[], 
             onFileDone: (f, r) => {
               if (r.status === 'present') line.add(r.size);
               line.fileDone();
-              if (r.status === 'failed' && !g.json) process.stderr.write(`camctl: ${camera.address} ${f.path}: ${r.error?.message}\n`);
+              if (r.status === 'failed' && !g.json)
+                process.stderr.write(`camctl: ${camera.address} ${f.path}: ${r.error?.message}\n`);
               else if (g.verbose && !g.json) process.stderr.write(`${r.status} s3://${target.bucket}/${r.key}\n`);
             },
           });
@@ -76,7 +78,9 @@ export async function runS3Sync(g: GlobalOptions, addresses: readonly string[], 
       const summaries = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const firstError = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as unknown;
       if (firstError !== undefined && summaries.length === 0) throw firstError;
-      output(g, addresses.length === 1 ? summaries[0] : { cameras: summaries }, () => (g.quiet ? '' : summaries.map(describe).join('\n')));
+      output(g, addresses.length === 1 ? summaries[0] : { cameras: summaries }, () =>
+        g.quiet ? '' : summaries.map(describe).join('\n'),
+      );
       if (firstError !== undefined) throw firstError;
       const failed = summaries.reduce((n, s) => n + s.failed, 0);
       if (failed > 0) {
@@ -85,7 +89,9 @@ export async function runS3Sync(g: GlobalOptions, addresses: readonly string[], 
       }
     } catch (err) {
       if (!signal.aborted) throw err;
-      throw new CliError('interrupted; run the same command again to resume (uploads in progress are continued)', 130, { cause: err });
+      throw new CliError('interrupted; run the same command again to resume (uploads in progress are continued)', 130, {
+        cause: err,
+      });
     } finally {
       progress.stop();
       dispose();
@@ -100,10 +106,18 @@ function describe(s: S3SyncSummary): string {
   return pairs([
     ['Camera', `${s.camera.model} ${s.camera.serial} (${s.camera.address})`],
     ['Into', where],
-    ['Files', `${s.files} on camera: ${s.uploaded} uploaded, ${s.resumed} resumed, ${s.present + s.raced} already in the bucket, ${s.failed} failed`],
-    ['Bytes', `${humanSize(s.sentBytes)} sent of ${humanSize(s.bytes)}${s.partsReused ? ` (${s.partsReused} parts from an earlier run kept)` : ''}`],
+    [
+      'Files',
+      `${s.files} on camera: ${s.uploaded} uploaded, ${s.resumed} resumed, ${s.present + s.raced} already in the bucket, ${s.failed} failed`,
+    ],
+    [
+      'Bytes',
+      `${humanSize(s.sentBytes)} sent of ${humanSize(s.bytes)}${s.partsReused ? ` (${s.partsReused} parts from an earlier run kept)` : ''}`,
+    ],
     ['Time', `${humanDuration(s.seconds)} (${humanRate(s.bytesPerSecond)})`],
-    ...(s.deleted ? [['Deleted', `${s.deleted} files and ${s.deletedFolders} emptied folders on the camera`] as [string, string]] : []),
+    ...(s.deleted
+      ? [['Deleted', `${s.deleted} files and ${s.deletedFolders} emptied folders on the camera`] as [string, string]]
+      : []),
     ...(s.incomplete ? [['Skipped', `${s.incomplete} files still being written`] as [string, string]] : []),
     ['Manifest', s.manifest ? `s3://${s.bucket}/${s.manifest}` : 'not written (some files are not in the bucket yet)'],
   ]);

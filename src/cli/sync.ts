@@ -4,7 +4,14 @@
  */
 import type { Command } from 'commander';
 import { globals, interruptSignal, output, withCamera } from './context.js';
-import { addDownloadChoices, CONFLICT_HINT, DOWNLOAD_CHOICES_HELP, downloadChoices, failOnConflicts, type DownloadChoiceOptions } from './download-choices.js';
+import {
+  addDownloadChoices,
+  CONFLICT_HINT,
+  DOWNLOAD_CHOICES_HELP,
+  downloadChoices,
+  failOnConflicts,
+  type DownloadChoiceOptions,
+} from './download-choices.js';
 import { CliError } from './errors.js';
 import { humanDuration, humanRate, humanSize, pairs } from './format.js';
 import { createProgress } from './progress.js';
@@ -30,10 +37,19 @@ export function register(program: Command): void {
     .option('-j, --parallel <n>', 'downloads at once (per camera)', '4')
     .option('--delete-after', 'delete each file on the camera once its copy is verified')
     .option('--to <s3-url>', 'stream into an S3-compatible object store: s3://BUCKET/PREFIX')
-    .option('--endpoint <url>', 'with --to: the store, e.g. http://127.0.0.1:7480 (Ceph, MinIO, Garage); default AWS S3')
+    .option(
+      '--endpoint <url>',
+      'with --to: the store, e.g. http://127.0.0.1:7480 (Ceph, MinIO, Garage); default AWS S3',
+    )
     .option('--profile <name>', 'with --to: the credentials profile (~/.aws/credentials)')
-    .option('--region <name>', 'with --to: the bucket\'s region (default AWS_REGION, the profile\'s, or us-east-1 with --endpoint)')
-    .option('--hook-script <file>', 'into a directory: run FILE after each file is written, as gphoto2 does (ACTION=download, ARGUMENT=local path)');
+    .option(
+      '--region <name>',
+      "with --to: the bucket's region (default AWS_REGION, the profile's, or us-east-1 with --endpoint)",
+    )
+    .option(
+      '--hook-script <file>',
+      'into a directory: run FILE after each file is written, as gphoto2 does (ACTION=download, ARGUMENT=local path)',
+    );
   addDownloadChoices(sync)
     .addHelpText(
       'after',
@@ -63,8 +79,10 @@ Examples:
         const g = globals(cmd);
         if (opts.to === undefined) throw new CliError('sync needs a directory, or --to s3://BUCKET/PREFIX', 2);
         if (dir !== undefined) throw new CliError('sync takes a directory or --to s3://…, not both', 2);
-        if (opts.hookScript !== undefined) throw new CliError('--hook-script goes with a directory, not --to s3://…', 2);
-        if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 64)) throw new CliError(`--parallel must be 1-64, got ${opts.parallel}`, 2);
+        if (opts.hookScript !== undefined)
+          throw new CliError('--hook-script goes with a directory, not --to s3://…', 2);
+        if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 64))
+          throw new CliError(`--parallel must be 1-64, got ${opts.parallel}`, 2);
         const cameras = cameraFlags.length > 0 ? [...new Set(cameraFlags)] : g.camera ? [g.camera] : [];
         const { runS3Sync } = await import('./sync-s3.js');
         await runS3Sync(g, cameras, {
@@ -77,7 +95,11 @@ Examples:
         });
         return;
       }
-      if (cameraFlags.length > 1) throw new CliError('several cameras sync only into an object store (--to s3://…); give one --camera for a directory', 2);
+      if (cameraFlags.length > 1)
+        throw new CliError(
+          'several cameras sync only into an object store (--to s3://…); give one --camera for a directory',
+          2,
+        );
       if (opts.endpoint !== undefined || opts.profile !== undefined || opts.region !== undefined) {
         throw new CliError('--endpoint, --profile and --region go with --to s3://…', 2);
       }
@@ -87,7 +109,8 @@ Examples:
         async (camera, g) => {
           const { syncCamera } = await import('../camera/sync.js');
           const { HookScript } = await import('./hook-script.js');
-          const hook = opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
+          const hook =
+            opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
           const { signal, dispose } = interruptSignal();
           const progress = await createProgress(g, 'sync');
           const bars = new Map<string, { update(b: number): void; done(): void; last: number }>();
@@ -117,7 +140,8 @@ Examples:
                 if (r.status !== 'failed') progress.have(Math.max(0, r.size - Math.max(0, b?.last ?? 0)));
                 if (r.status === 'downloaded' || r.status === 'resumed') void hook?.downloaded(r.local, f.path);
                 if (r.status === 'failed' && !g.json) process.stderr.write(`camctl: ${f.path}: ${r.error?.message}\n`);
-                else if (r.reason === 'conflict' && !g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
+                else if (r.reason === 'conflict' && !g.json)
+                  process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
                 else if (g.verbose && !g.json) process.stderr.write(`${r.status} ${r.local}\n`);
               },
             });
@@ -134,13 +158,22 @@ Examples:
                     ['Bytes', `${humanSize(summary.transferredBytes)} transferred of ${humanSize(summary.bytes)}`],
                     ['Time', `${humanDuration(summary.seconds)} (${humanRate(summary.bytesPerSecond)})`],
                     ...(summary.deleted
-                      ? [['Deleted', `${summary.deleted} files and ${summary.deletedFolders} emptied folders on the camera`] as [string, string]]
+                      ? [
+                          [
+                            'Deleted',
+                            `${summary.deleted} files and ${summary.deletedFolders} emptied folders on the camera`,
+                          ] as [string, string],
+                        ]
                       : []),
-                    ...(summary.incomplete ? [['Skipped', `${summary.incomplete} files still being written`] as [string, string]] : []),
+                    ...(summary.incomplete
+                      ? [['Skipped', `${summary.incomplete} files still being written`] as [string, string]]
+                      : []),
                   ]),
             );
             if (summary.failed > 0) {
-              throw new CliError(`${summary.failed} of ${summary.files} files failed; run the same command again to retry`);
+              throw new CliError(
+                `${summary.failed} of ${summary.files} files failed; run the same command again to retry`,
+              );
             }
             failOnConflicts(g, summary.conflicts, summary.files);
           } catch (err) {

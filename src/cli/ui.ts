@@ -27,10 +27,20 @@ export function register(program: Command): void {
     .command('ui')
     .description('web dashboard for your cameras on http://127.0.0.1 (with --demo: on emulated cameras)')
     .argument('[address...]', 'more camera addresses (same as --camera)')
-    .option('--host <address>', 'address to bind; anything but loopback lets that network drive your cameras', '127.0.0.1')
-    .option('--port <n>', `port (default ${PREFERRED_PORT}, or any free port when that one is taken; 0 = any free port)`)
+    .option(
+      '--host <address>',
+      'address to bind; anything but loopback lets that network drive your cameras',
+      '127.0.0.1',
+    )
+    .option(
+      '--port <n>',
+      `port (default ${PREFERRED_PORT}, or any free port when that one is taken; 0 = any free port)`,
+    )
     .option('--demo', 'also start an emulated Sequoia and an emulated THETA in-process and show them')
-    .option('--data-dir <dir>', 'with --demo: where the emulated cameras keep their media (default ~/.local/share/camctl/demo)')
+    .option(
+      '--data-dir <dir>',
+      'with --demo: where the emulated cameras keep their media (default ~/.local/share/camctl/demo)',
+    )
     .option('--cache-dir <dir>', 'thumbnail and preview cache (default: $TMPDIR/camctl-dashboard-<uid>)')
     .addHelpText(
       'after',
@@ -83,8 +93,12 @@ Examples:
       }
       process.stdout.write(`camctl dashboard: ${dash.url}\n`);
       // A bookmark of :8787 would not find it: say why it is elsewhere.
-      if (fellBack) process.stderr.write(`port ${PREFERRED_PORT} is in use (another dashboard?), so the dashboard took ${new URL(dash.url).port}; --port chooses one\n`);
-      if (!dash.uiBuilt) process.stderr.write('warning: the page is not built, only the API answers: run `npm run build`\n');
+      if (fellBack)
+        process.stderr.write(
+          `port ${PREFERRED_PORT} is in use (another dashboard?), so the dashboard took ${new URL(dash.url).port}; --port chooses one\n`,
+        );
+      if (!dash.uiBuilt)
+        process.stderr.write('warning: the page is not built, only the API answers: run `npm run build`\n');
       if (demo) {
         for (const c of demo.cameras) process.stderr.write(`demo camera: ${c.address}\n`);
         for (const s of demo.skipped) process.stderr.write(`demo: skipped ${s}\n`);

@@ -10,13 +10,15 @@ export function register(program: Command): void {
     .description('THETA only: start or stop recording a video')
     .addHelpText('after', '\nExamples:\n  camctl video start\n  camctl video stop --json')
     .action(async (action: string, _o, cmd: Command) => {
-      if (action !== 'start' && action !== 'stop') throw new CliError(`video: expected start or stop, got ${JSON.stringify(action)}`, 2);
+      if (action !== 'start' && action !== 'stop')
+        throw new CliError(`video: expected start or stop, got ${JSON.stringify(action)}`, 2);
       await withCamera(cmd, async (camera, g) => {
         const { thetaOf } = await import('../camera/theta.js');
         const client = thetaOf(camera, 'video').client;
         if (action === 'start') {
           const mode = await client.getOptions(['captureMode']);
-          if (mode['captureMode'] === 'image') await client.setOptions({ captureMode: client.api === 2 ? 'video' : '_video' });
+          if (mode['captureMode'] === 'image')
+            await client.setOptions({ captureMode: client.api === 2 ? 'video' : '_video' });
           await client.startCapture();
           output(g, { recording: true }, () => 'recording');
         } else {
@@ -25,7 +27,9 @@ export function register(program: Command): void {
           const latest = st.state._latestFileUrl ?? st.state._latestFileUri ?? '';
           const { thetaFiles } = await import('./theta-files.js');
           const { files: paths, urls } = thetaFiles(client, files.length ? files : latest ? [latest] : []);
-          output(g, { recording: false, files: paths, urls }, () => (paths.length ? `stopped: ${paths.join(' ')}` : 'stopped'));
+          output(g, { recording: false, files: paths, urls }, () =>
+            paths.length ? `stopped: ${paths.join(' ')}` : 'stopped',
+          );
         }
       });
     });

@@ -84,15 +84,24 @@ export class WatchDownloader {
       const found = await this.settle(folder, cameraPath);
       if (!found) {
         this.counts.failed++;
-        process.stderr.write(`camctl: ${cameraPath} was announced but is not listed complete on the camera; fetch it later with camctl get ${folder} -o ${this.opts.dir}\n`);
+        process.stderr.write(
+          `camctl: ${cameraPath} was announced but is not listed complete on the camera; fetch it later with camctl get ${folder} -o ${this.opts.dir}\n`,
+        );
         return;
       }
       const { file, number } = found;
       if (!this.opts.selection.matches(file, number)) return;
       const { fetchVerified } = await import('../camera/fetch.js');
       const { localPathFor } = await import('../camera/sync.js');
-      const local = this.opts.pattern ? this.opts.pattern.localPath(this.opts.dir, { path: file.path, name: file.name, number, time: file.time }) : localPathFor(this.opts.dir, file.path);
-      const r = await fetchVerified(this.camera, file, local, { ledger: this.opts.ledger, existing: this.opts.existing, onlyNew: this.opts.onlyNew, signal });
+      const local = this.opts.pattern
+        ? this.opts.pattern.localPath(this.opts.dir, { path: file.path, name: file.name, number, time: file.time })
+        : localPathFor(this.opts.dir, file.path);
+      const r = await fetchVerified(this.camera, file, local, {
+        ledger: this.opts.ledger,
+        existing: this.opts.existing,
+        onlyNew: this.opts.onlyNew,
+        signal,
+      });
       if (r.reason === 'conflict') {
         this.counts.conflicts++;
         if (!this.g.json) process.stderr.write(`camctl: ${r.message}; ${CONFLICT_HINT}\n`);
@@ -115,7 +124,9 @@ export class WatchDownloader {
   /** The announced file in its folder's listing, complete (size > 0), with its number there. */
   private async settle(folder: string, cameraPath: string): Promise<{ file: RemoteFile; number: number } | undefined> {
     for (let i = 0; i < SETTLE_TRIES; i++) {
-      const files = (await this.camera.list(folder, { signal: this.opts.signal })).filter((e): e is RemoteFile => e.kind === 'file');
+      const files = (await this.camera.list(folder, { signal: this.opts.signal })).filter(
+        (e): e is RemoteFile => e.kind === 'file',
+      );
       const at = files.findIndex((f) => f.path === cameraPath);
       if (at >= 0 && files[at]!.size > 0) return { file: files[at]!, number: at + 1 };
       await sleep(SETTLE_MS, undefined, { signal: this.opts.signal });

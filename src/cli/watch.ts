@@ -7,7 +7,12 @@ import type { Command } from 'commander';
 import type { CameraEvent } from '../camera/types.js';
 import { interruptSignal, note, printJson, withCamera } from './context.js';
 import { describeEvent } from '../camera/describe-event.js';
-import { addDownloadChoices, DOWNLOAD_CHOICES_HELP, downloadChoices, type DownloadChoiceOptions } from './download-choices.js';
+import {
+  addDownloadChoices,
+  DOWNLOAD_CHOICES_HELP,
+  downloadChoices,
+  type DownloadChoiceOptions,
+} from './download-choices.js';
 import { addFileSelection, FILE_SELECTION_HELP, type FileSelectionOptions } from './file-selection.js';
 import { FILENAME_HELP } from './filename-pattern.js';
 import { clock } from './watch-download.js';
@@ -24,12 +29,23 @@ interface WatchOptions extends DownloadChoiceOptions, FileSelectionOptions {
 export function register(program: Command): void {
   const watch = program
     .command('watch')
-    .description('print camera notifications until interrupted (NDJSON with --json); --download fetches new pictures as they appear')
+    .description(
+      'print camera notifications until interrupted (NDJSON with --json); --download fetches new pictures as they appear',
+    )
     .option('--no-reconnect', 'exit when the link drops instead of reconnecting')
     .option('--raw', 'print the protocol messages as received (with --json)')
-    .option('-d, --download <dir>', 'fetch each new picture into DIR/<medium>/<folder>/ as it appears (gphoto2\'s --wait-event-and-download)')
-    .option('--filename <pattern>', 'with --download: local names under DIR, gphoto2\'s patterns (%f %C %n %F %Y%m%d-%H%M%S)')
-    .option('--hook-script <file>', 'with --download: run FILE after each file is written (ACTION=download, ARGUMENT=local path)')
+    .option(
+      '-d, --download <dir>',
+      "fetch each new picture into DIR/<medium>/<folder>/ as it appears (gphoto2's --wait-event-and-download)",
+    )
+    .option(
+      '--filename <pattern>',
+      "with --download: local names under DIR, gphoto2's patterns (%f %C %n %F %Y%m%d-%H%M%S)",
+    )
+    .option(
+      '--hook-script <file>',
+      'with --download: run FILE after each file is written (ACTION=download, ARGUMENT=local path)',
+    )
     .option('-j, --parallel <n>', 'with --download: downloads at once', '2');
   addFileSelection(addDownloadChoices(watch))
     .addHelpText(
@@ -47,11 +63,25 @@ Examples:
     )
     .action(async (opts: WatchOptions, cmd: Command) => {
       const { CliError } = await import('./errors.js');
-      if (opts.download === undefined && (opts.filename !== undefined || opts.hookScript !== undefined || opts.band !== undefined || opts.type !== undefined || opts.range !== undefined || opts.new || opts.skipExisting || opts.overwrite)) {
-        throw new CliError('--filename, --hook-script, --band, --type, --range, --new, --skip-existing and --overwrite go with --download DIR', 2);
+      if (
+        opts.download === undefined &&
+        (opts.filename !== undefined ||
+          opts.hookScript !== undefined ||
+          opts.band !== undefined ||
+          opts.type !== undefined ||
+          opts.range !== undefined ||
+          opts.new ||
+          opts.skipExisting ||
+          opts.overwrite)
+      ) {
+        throw new CliError(
+          '--filename, --hook-script, --band, --type, --range, --new, --skip-existing and --overwrite go with --download DIR',
+          2,
+        );
       }
       const parallel = Number(opts.parallel);
-      if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) throw new CliError(`--parallel must be 1-16, got ${opts.parallel}`, 2);
+      if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16))
+        throw new CliError(`--parallel must be 1-16, got ${opts.parallel}`, 2);
       await withCamera(cmd, async (camera, g) => {
         const choices = downloadChoices(opts);
         const { FileSelection } = await import('./file-selection.js');
@@ -69,9 +99,19 @@ Examples:
             const { HookScript } = await import('./hook-script.js');
             const { WatchDownloader } = await import('./watch-download.js');
             const { cameraIdentity, DownloadLedger } = await import('../camera/download-record.js');
-            hook = opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
+            hook =
+              opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
             const ledger = new DownloadLedger(await cameraIdentity(camera, signal));
-            downloader = new WatchDownloader(camera, g, { dir: opts.download, ...choices, selection, pattern, hook, ledger, signal, parallel });
+            downloader = new WatchDownloader(camera, g, {
+              dir: opts.download,
+              ...choices,
+              selection,
+              pattern,
+              hook,
+              ledger,
+              signal,
+              parallel,
+            });
           }
           for await (const ev of camera.events({ signal, reconnect: opts.reconnect })) {
             if (g.json) printJson(jsonLine(ev, !!opts.raw));
@@ -88,10 +128,19 @@ Examples:
           const { counts, unfinished } = downloader;
           const extra = opts.filename !== undefined ? ` --filename '${opts.filename}'` : '';
           if (counts.interrupted > 0) {
-            throw new CliError(`interrupted with ${counts.interrupted} downloads cut short (kept as partial files); finish them with ${unfinishedHint(opts.download, unfinished, extra)}`, 130);
+            throw new CliError(
+              `interrupted with ${counts.interrupted} downloads cut short (kept as partial files); finish them with ${unfinishedHint(opts.download, unfinished, extra)}`,
+              130,
+            );
           }
-          if (counts.failed > 0) throw new CliError(`${counts.failed} pictures were not downloaded (see above); fetch them with camctl get FOLDER -o ${opts.download}${extra}`);
-          if (counts.conflicts > 0) throw new CliError(`${counts.conflicts} pictures not downloaded: a local file of the same name is not known to be the camera file (kept)`);
+          if (counts.failed > 0)
+            throw new CliError(
+              `${counts.failed} pictures were not downloaded (see above); fetch them with camctl get FOLDER -o ${opts.download}${extra}`,
+            );
+          if (counts.conflicts > 0)
+            throw new CliError(
+              `${counts.conflicts} pictures not downloaded: a local file of the same name is not known to be the camera file (kept)`,
+            );
         }
       });
     });

@@ -20,7 +20,12 @@ Examples:
     .action(async (_o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const w = await (await sequoiaClientOf(camera, 'wifi')).getWifi();
-        output(g, { ssid: w.ssid, status: w.status }, () => pairs([['SSID', w.ssid], ['Status', w.status]]));
+        output(g, { ssid: w.ssid, status: w.status }, () =>
+          pairs([
+            ['SSID', w.ssid],
+            ['Status', w.status],
+          ]),
+        );
       });
     });
   wifi

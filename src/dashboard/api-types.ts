@@ -32,7 +32,16 @@
  *   WS     /api/live                              ServerMessage stream
  */
 import type { PictureMetadata as CameraPictureMetadata } from '../camera/picture-metadata.js';
-import type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetOutcome, SetResult, Setting } from '../camera/types.js';
+import type {
+  CameraCapabilities,
+  CameraEvent,
+  CameraInfo,
+  CameraStatus,
+  RemoteEntry,
+  SetOutcome,
+  SetResult,
+  Setting,
+} from '../camera/types.js';
 
 export type { CameraCapabilities, CameraEvent, CameraInfo, CameraStatus, RemoteEntry, SetOutcome, SetResult, Setting };
 
@@ -178,7 +187,13 @@ export interface SequoiaExposure {
 /** The Sequoia's manual exposure: RGB and each monochrome band. */
 export interface SequoiaManual {
   rgb: { mode: 'auto' | 'manual' } & SequoiaExposure;
-  monochrome: { mode: 'auto' | 'manual'; green: SequoiaExposure; red: SequoiaExposure; red_edge: SequoiaExposure; near_infrared: SequoiaExposure };
+  monochrome: {
+    mode: 'auto' | 'manual';
+    green: SequoiaExposure;
+    red: SequoiaExposure;
+    red_edge: SequoiaExposure;
+    near_infrared: SequoiaExposure;
+  };
 }
 
 /** The Sequoia's answer to a change: each key it was sent with its own word ("Ok" or why not). */

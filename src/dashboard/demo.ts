@@ -80,12 +80,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         // A variable specifier: the THETA emulator is optional and type-checked on its own.
         const spec = '../emulator/theta/emulator.js';
         const mod = (await import(spec)) as ThetaEmulatorModule;
-        const theta = await mod.startThetaEmulator({ dataDir: path.join(root, 'theta'), host: '127.0.0.1', httpPort: 0, ptpipPort: 0 });
+        const theta = await mod.startThetaEmulator({
+          dataDir: path.join(root, 'theta'),
+          host: '127.0.0.1',
+          httpPort: 0,
+          ptpipPort: 0,
+        });
         closers.push(() => theta.close());
         thetaUrl = theta.url;
         cameras.push({ address: theta.url.replace(/^http:/, 'theta:'), label: 'THETA (OSC)' });
         if (theta.ptpip && ptpAdapter) cameras.push({ address: `ptpip://${theta.ptpip}`, label: 'THETA (PTP/IP)' });
-        if (!hasModule('../camera/theta.js')) skipped.push('THETA: no theta:// adapter in this build yet (shown offline)');
+        if (!hasModule('../camera/theta.js'))
+          skipped.push('THETA: no theta:// adapter in this build yet (shown offline)');
       }
     }
     debug('demo cameras %o skipped %o', cameras, skipped);

@@ -28,8 +28,10 @@ export interface DownloadPlan {
 
 /** Works out what `paths` are on the camera and how to send them. Throws NOT_FOUND/BAD_PATH first. */
 export async function planDownload(camera: Camera, paths: string[], signal: AbortSignal): Promise<DownloadPlan> {
-  if (paths.length === 0) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'nothing to download: give path=…');
-  if (paths.length > 1000) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'at most 1000 paths per download');
+  if (paths.length === 0)
+    throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'nothing to download: give path=…');
+  if (paths.length > 1000)
+    throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'at most 1000 paths per download');
   const resolved = await Promise.all(paths.map((p) => resolveEntry(camera, p, signal)));
   const only = resolved[0]!;
   if (resolved.length === 1 && only.kind === 'file') {
@@ -39,7 +41,11 @@ export async function planDownload(camera: Camera, paths: string[], signal: Abor
       contentType: contentTypeOf(file.name),
       size: file.size,
       async run(sink, onBytes, sig) {
-        await camera.download(file.path, sink, { signal: sig, expectedSize: file.size, onProgress: (p) => onBytes(p.bytes) });
+        await camera.download(file.path, sink, {
+          signal: sig,
+          expectedSize: file.size,
+          onProgress: (p) => onBytes(p.bytes),
+        });
       },
     };
   }
@@ -58,13 +64,19 @@ export async function planDownload(camera: Camera, paths: string[], signal: Abor
     if (e.kind === 'file') entries.push({ file: e as RemoteFile, name: e.name });
     else if (e.kind === 'folder') {
       for (const f of await camera.list(e.path, { signal })) {
-        if (f.kind === 'file' && f.size !== undefined) entries.push({ file: f as RemoteFile, name: `${e.name}/${f.name}` });
+        if (f.kind === 'file' && f.size !== undefined)
+          entries.push({ file: f as RemoteFile, name: `${e.name}/${f.name}` });
       }
-    } else throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', `cannot download a whole medium (${e.path}); pick folders`);
+    } else
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_BAD_REQUEST',
+        `cannot download a whole medium (${e.path}); pick folders`,
+      );
   }
   const names = new Set<string>();
   for (const e of entries) {
-    if (names.has(e.name)) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', `two selected files are named ${e.name}`);
+    if (names.has(e.name))
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', `two selected files are named ${e.name}`);
     names.add(e.name);
   }
   const filename = resolved.length === 1 ? `${only.name}.zip` : `camctl-${resolved.length}-items.zip`;

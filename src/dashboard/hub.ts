@@ -76,7 +76,10 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
     const parsed = parseCameraAddress(address); // BAD_ADDRESS before anything is opened
     for (const e of this.#entries.values()) if (e.view.address === parsed.href) return e.view;
     if (this.#entries.size >= this.#maxCameras) {
-      throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', `at most ${this.#maxCameras} cameras; remove one first`);
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_BAD_REQUEST',
+        `at most ${this.#maxCameras} cameras; remove one first`,
+      );
     }
     const id = `c${this.#nextId++}`;
     const entry: Entry = {
@@ -114,7 +117,10 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
     const entry = this.#entry(id);
     if (!entry.camera || entry.view.state !== 'online') {
       const why = entry.view.error ? `: ${entry.view.error.message}` : '';
-      throw new DashboardError('ERR_CAMCTL_DASHBOARD_CAMERA_OFFLINE', `the camera at ${entry.view.address} is ${entry.view.state}${why}`);
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_CAMERA_OFFLINE',
+        `the camera at ${entry.view.address} is ${entry.view.state}${why}`,
+      );
     }
     return entry.camera;
   }
@@ -199,7 +205,12 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
         const status = await camera.status({ signal });
         const wasOnline = entry.view.state === 'online';
         this.#update(entry, { state: 'online', status, statusAt: Date.now() });
-        if (!wasOnline) this.log(entry.view.id, 'event', `online: ${entry.view.info?.model ?? camera.protocol} ${entry.view.info?.serialNumber ?? ''}`.trim());
+        if (!wasOnline)
+          this.log(
+            entry.view.id,
+            'event',
+            `online: ${entry.view.info?.model ?? camera.protocol} ${entry.view.info?.serialNumber ?? ''}`.trim(),
+          );
         failures = 0;
         if (!eventsStarted && camera.capabilities.events) {
           eventsStarted = true;
@@ -217,7 +228,8 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
         // An adapter that does not exist yet (or a bad address) will not appear by retrying fast.
         if (error.code === 'UNKNOWN_SCHEME' && entry.camera === undefined) failures = Math.max(failures, 8);
       }
-      const wait = failures === 0 ? this.#pollMs : Math.min(this.#pollMs * 2 ** Math.min(failures, 10), this.#maxRetryMs);
+      const wait =
+        failures === 0 ? this.#pollMs : Math.min(this.#pollMs * 2 ** Math.min(failures, 10), this.#maxRetryMs);
       await this.#sleep(entry, wait);
     }
   }
@@ -229,7 +241,8 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
       try {
         for await (const ev of camera.events({ signal })) {
           this.log(entry.view.id, 'event', describeEvent(ev), ev);
-          if (ev.type === 'file-added' || ev.type === 'file-removed') this.filesChanged(entry.view.id, parentOf(ev.path));
+          if (ev.type === 'file-added' || ev.type === 'file-removed')
+            this.filesChanged(entry.view.id, parentOf(ev.path));
           if (ev.type === 'capture' && ev.state !== 'capturing') this.filesChanged(entry.view.id, '/');
           if (ev.type === 'storage') this.filesChanged(entry.view.id, '/');
           entry.wake?.();
@@ -255,7 +268,6 @@ export class CameraHub extends EventEmitter<{ message: [ServerMessage] }> {
     });
   }
 }
-
 
 function parentOf(path: string): string {
   const i = path.lastIndexOf('/');

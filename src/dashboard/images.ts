@@ -57,7 +57,8 @@ export class ImageCache {
     this.dir = path.resolve(options.dir);
     this.#maxOriginalBytes = options.maxOriginalBytes ?? 1024 ** 3;
     this.#concurrency = options.concurrency ?? 2;
-    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) throw new InvalidOptionError('concurrency', 'must be a positive integer');
+    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1)
+      throw new InvalidOptionError('concurrency', 'must be a positive integer');
   }
 
   /** A JPEG of `file` at most `width` pixels wide (never upscaled). Returns its path in the cache. */
@@ -71,7 +72,12 @@ export class ImageCache {
       // The camera's own thumbnail is enough for small sizes and saves a full download.
       if (w <= 320 && typeof camera.thumbnail === 'function') {
         const own = await camera.thumbnail(file.path, { signal });
-        await this.#write(out, await this.#limit(() => sharp(own).rotate().resize({ width: w, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer()));
+        await this.#write(
+          out,
+          await this.#limit(() =>
+            sharp(own).rotate().resize({ width: w, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
+          ),
+        );
         return out;
       }
       const original = await this.original(camera, file, signal);
@@ -168,10 +174,12 @@ export class ImageCache {
     const names = await readdir(dir).catch(() => [] as string[]);
     const files = (
       await Promise.all(
-        names.filter((n) => !n.endsWith('.part')).map(async (n) => {
-          const st = await stat(path.join(dir, n)).catch(() => undefined);
-          return st ? { file: path.join(dir, n), size: st.size, mtime: st.mtimeMs } : undefined;
-        }),
+        names
+          .filter((n) => !n.endsWith('.part'))
+          .map(async (n) => {
+            const st = await stat(path.join(dir, n)).catch(() => undefined);
+            return st ? { file: path.join(dir, n), size: st.size, mtime: st.mtimeMs } : undefined;
+          }),
       )
     ).filter((f) => f !== undefined);
     let total = files.reduce((a, f) => a + f.size, 0);
@@ -192,7 +200,11 @@ async function toJpeg(file: string, name: string, width: number): Promise<Buffer
   return img.jpeg({ quality: 82 }).toBuffer();
 }
 
-async function grey16(file: string, width?: number, height?: number): Promise<{ data: Uint16Array; width: number; height: number }> {
+async function grey16(
+  file: string,
+  width?: number,
+  height?: number,
+): Promise<{ data: Uint16Array; width: number; height: number }> {
   let img = sharp(file).toColourspace('grey16');
   if (width !== undefined && height !== undefined) img = img.resize(width, height, { fit: 'fill' });
   const { data, info } = await img.raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });

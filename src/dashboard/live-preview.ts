@@ -32,7 +32,9 @@ export async function streamLivePreview(
   let busy = false;
   const write = (frame: Uint8Array): void => {
     if (busy) return;
-    const head = Buffer.from(`--${BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${frame.byteLength}\r\n\r\n`);
+    const head = Buffer.from(
+      `--${BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${frame.byteLength}\r\n\r\n`,
+    );
     res.write(head);
     busy = !res.write(frame);
     res.write('\r\n');

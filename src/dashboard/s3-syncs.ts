@@ -44,7 +44,10 @@ export class S3Syncs {
   readonly #log: (cameraId: string, kind: 'action' | 'error', text: string) => void;
   #budget: ByteBudget | undefined;
 
-  constructor(options: { emit: (sync: S3SyncState) => void; log: (cameraId: string, kind: 'action' | 'error', text: string) => void }) {
+  constructor(options: {
+    emit: (sync: S3SyncState) => void;
+    log: (cameraId: string, kind: 'action' | 'error', text: string) => void;
+  }) {
     this.#emit = options.emit;
     this.#log = options.log;
   }
@@ -57,7 +60,11 @@ export class S3Syncs {
   /** The camera's latest sync; NO_SYNC (404) when it never had one. */
   get(cameraId: string): S3SyncState {
     const run = this.#runs.get(cameraId);
-    if (!run) throw new DashboardError('ERR_CAMCTL_DASHBOARD_NO_SYNC', `camera ${cameraId} has not been synced to S3 since the dashboard started`);
+    if (!run)
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_NO_SYNC',
+        `camera ${cameraId} has not been synced to S3 since the dashboard started`,
+      );
     return run.state;
   }
 
@@ -68,7 +75,10 @@ export class S3Syncs {
   async start(cameraId: string, camera: Camera, request: S3SyncStart): Promise<S3SyncState> {
     const running = this.#runs.get(cameraId);
     if (running?.state.state === 'running') {
-      throw new DashboardError('ERR_CAMCTL_DASHBOARD_SYNC_RUNNING', `camera ${cameraId} is already syncing to ${running.state.to}: stop that sync first, or wait for it to end`);
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_SYNC_RUNNING',
+        `camera ${cameraId} is already syncing to ${running.state.to}: stop that sync first, or wait for it to end`,
+      );
     }
     const { parseS3Url, createS3Client, endpointLabel } = await import('../sync/s3-target.js');
     const target = parseS3Url(request.to);
@@ -78,12 +88,25 @@ export class S3Syncs {
     // Checked again: another start of this camera may have been accepted while the SDK loaded.
     if (this.#runs.get(cameraId)?.state.state === 'running') {
       client.destroy();
-      throw new DashboardError('ERR_CAMCTL_DASHBOARD_SYNC_RUNNING', `camera ${cameraId} is already syncing: stop that sync first, or wait for it to end`);
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_SYNC_RUNNING',
+        `camera ${cameraId} is already syncing: stop that sync first, or wait for it to end`,
+      );
     }
     const abort = new AbortController();
     // Every request and every waiting part buffer listens to this one signal.
     setMaxListeners(0, abort.signal);
-    const state: S3SyncState = { cameraId, state: 'running', to: request.to, endpoint, startedAt: Date.now(), filesDone: 0, bytesDone: 0, errors: 0, failures: [] };
+    const state: S3SyncState = {
+      cameraId,
+      state: 'running',
+      to: request.to,
+      endpoint,
+      startedAt: Date.now(),
+      filesDone: 0,
+      bytesDone: 0,
+      errors: 0,
+      failures: [],
+    };
     const run: Run = { state, abort, done: Promise.resolve() };
     this.#runs.set(cameraId, run);
     this.#log(cameraId, 'action', `sync to ${request.to}${request.endpoint ? ` at ${request.endpoint}` : ''}`);
@@ -126,7 +149,10 @@ export class S3Syncs {
             state.filesDone++;
             if (r.status === 'failed') {
               state.errors++;
-              state.failures = [...state.failures, { path: f.path, code: r.error?.code ?? 'ERROR', message: r.error?.message ?? 'failed' }].slice(-FAILURES_KEPT);
+              state.failures = [
+                ...state.failures,
+                { path: f.path, code: r.error?.code ?? 'ERROR', message: r.error?.message ?? 'failed' },
+              ].slice(-FAILURES_KEPT);
               this.#log(cameraId, 'error', `sync ${f.path}: ${r.error?.message ?? 'failed'}`);
             } else {
               bytesOfDoneFiles += r.size;
@@ -146,7 +172,8 @@ export class S3Syncs {
   /** Stops the camera's running sync; SYNC_NOT_RUNNING (409) when none runs. */
   async stop(cameraId: string): Promise<S3SyncState> {
     const run = this.#runs.get(cameraId);
-    if (!run || run.state.state !== 'running') throw new DashboardError('ERR_CAMCTL_DASHBOARD_SYNC_NOT_RUNNING', `camera ${cameraId} has no sync running`);
+    if (!run || run.state.state !== 'running')
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_SYNC_NOT_RUNNING', `camera ${cameraId} has no sync running`);
     this.#log(cameraId, 'action', `stop sync to ${run.state.to}`);
     run.abort.abort();
     await run.done;
@@ -166,13 +193,20 @@ export class S3Syncs {
     await Promise.all([...this.#runs.keys()].map((id) => this.forget(id)));
   }
 
-  async #run(run: Run, camera: Camera, sync: () => Promise<{ failed: number; files: number; manifest?: string }>): Promise<void> {
+  async #run(
+    run: Run,
+    camera: Camera,
+    sync: () => Promise<{ failed: number; files: number; manifest?: string }>,
+  ): Promise<void> {
     const { state } = run;
     try {
       const summary = await sync();
       if (summary.failed > 0) {
         state.state = 'failed';
-        state.error = { code: 'FILES_FAILED', message: `${summary.failed} of ${summary.files} files could not be synced; start the sync again to retry them` };
+        state.error = {
+          code: 'FILES_FAILED',
+          message: `${summary.failed} of ${summary.files} files could not be synced; start the sync again to retry them`,
+        };
       } else {
         state.state = 'finished';
         if (summary.manifest) state.manifest = summary.manifest;
@@ -180,7 +214,10 @@ export class S3Syncs {
     } catch (err) {
       if (run.abort.signal.aborted) {
         state.state = 'stopped';
-        state.error = { code: 'STOPPED', message: 'stopped; what is in the bucket is kept, and starting again continues where this sync left off' };
+        state.error = {
+          code: 'STOPPED',
+          message: 'stopped; what is in the bucket is kept, and starting again continues where this sync left off',
+        };
       } else {
         state.state = 'failed';
         state.error = { code: errorCode(err), message: err instanceof Error ? err.message : String(err) };
@@ -188,8 +225,14 @@ export class S3Syncs {
       }
     }
     state.endedAt = Date.now();
-    if (state.state === 'finished') this.#log(state.cameraId, 'action', `synced ${state.filesDone} files to ${state.to}; manifest ${state.manifest ?? '(none)'}`);
-    else if (state.state === 'failed') this.#log(state.cameraId, 'error', `sync to ${state.to}: ${state.error?.message}`);
+    if (state.state === 'finished')
+      this.#log(
+        state.cameraId,
+        'action',
+        `synced ${state.filesDone} files to ${state.to}; manifest ${state.manifest ?? '(none)'}`,
+      );
+    else if (state.state === 'failed')
+      this.#log(state.cameraId, 'error', `sync to ${state.to}: ${state.error?.message}`);
     this.#emit({ ...state });
   }
 }

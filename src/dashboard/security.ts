@@ -36,13 +36,19 @@ export class RequestGuard {
   check(req: http.IncomingMessage, stateChanging: boolean): void {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!this.#hosts.has(host)) {
-      throw new DashboardError('ERR_CAMCTL_DASHBOARD_FORBIDDEN_HOST', `Host ${JSON.stringify(req.headers.host ?? '')} is not this dashboard's address`);
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_FORBIDDEN_HOST',
+        `Host ${JSON.stringify(req.headers.host ?? '')} is not this dashboard's address`,
+      );
     }
     if (!stateChanging) return;
     const origin = req.headers.origin;
     if (origin === undefined) return;
     if (origin.toLowerCase() !== `http://${host}`) {
-      throw new DashboardError('ERR_CAMCTL_DASHBOARD_FORBIDDEN_ORIGIN', `requests from origin ${JSON.stringify(origin)} are not accepted`);
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_FORBIDDEN_ORIGIN',
+        `requests from origin ${JSON.stringify(origin)} are not accepted`,
+      );
     }
   }
 }

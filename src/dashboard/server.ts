@@ -21,7 +21,16 @@ import { CameraError, CameraSettingError } from '../camera/errors.js';
 import { readPictureMetadata } from '../camera/picture-metadata.js';
 import { setOutcome } from '../camera/settings.js';
 import type { Camera, RemoteFile, SetResult, SettingValue } from '../camera/types.js';
-import type { ApiError, CaptureReply, ContinuousReply, DeleteReply, DownloadProgressMessage, S3SyncRequest, ServerMessage, SetConfigReply } from './api-types.js';
+import type {
+  ApiError,
+  CaptureReply,
+  ContinuousReply,
+  DeleteReply,
+  DownloadProgressMessage,
+  S3SyncRequest,
+  ServerMessage,
+  SetConfigReply,
+} from './api-types.js';
 import { planDownload, sendDownload } from './downloads.js';
 import { DashboardError, errorCode, httpStatusOf } from './errors.js';
 import { CameraHub, type CameraHubOptions } from './hub.js';
@@ -95,7 +104,10 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   const images = new ImageCache({ dir: options.cacheDir ?? defaultCacheDir() });
   const files = new StaticFiles(options.assetsDir ?? defaultAssetsDir());
   const active = new Set<AbortController>();
-  const syncs = new S3Syncs({ emit: (sync) => hub.broadcast({ type: 's3-sync', sync }), log: (id, kind, text) => hub.log(id, kind, text) });
+  const syncs = new S3Syncs({
+    emit: (sync) => hub.broadcast({ type: 's3-sync', sync }),
+    log: (id, kind, text) => hub.log(id, kind, text),
+  });
   // Known once the port is bound (port 0 → the real port); no request is served before that.
   const bound: { guard?: RequestGuard } = {};
 
@@ -113,11 +125,15 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   server.on('upgrade', (req, socket, head) => {
     try {
       bound.guard!.check(req, true);
-      if (new URL(req.url ?? '/', 'http://x').pathname !== '/api/live') throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', 'no WebSocket here');
-      if (wss.clients.size >= maxLive) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'too many live pages');
+      if (new URL(req.url ?? '/', 'http://x').pathname !== '/api/live')
+        throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', 'no WebSocket here');
+      if (wss.clients.size >= maxLive)
+        throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'too many live pages');
     } catch (err) {
       const status = httpStatusOf(err);
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => onLive(ws));
@@ -149,7 +165,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     const url = new URL(req.url ?? '/', 'http://dashboard');
     const p = url.pathname;
     if (!p.startsWith('/api/')) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new DashboardError('ERR_CAMCTL_DASHBOARD_METHOD_NOT_ALLOWED', `${req.method} not allowed here`);
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new DashboardError('ERR_CAMCTL_DASHBOARD_METHOD_NOT_ALLOWED', `${req.method} not allowed here`);
       await files.serve(req, res, p, SECURITY_HEADERS);
       return;
     }
@@ -166,7 +183,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       if (method === 'POST') {
         const body = await readJson(req, maxBody);
         const address = (body as { address?: unknown }).address;
-        if (typeof address !== 'string' || address.trim() === '') throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give {"address": "sequoia://HOST[:PORT]"}');
+        if (typeof address !== 'string' || address.trim() === '')
+          throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give {"address": "sequoia://HOST[:PORT]"}');
         return json(res, 201, hub.add(address));
       }
       throw notAllowed(method, p);
@@ -194,7 +212,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       if (method !== 'POST' && !get) throw notAllowed(method, p);
       const reply = await sequoiaControl(camera, get ? 'GET' : method, control, () => readJson(req, maxBody), signal);
       if (!get) {
-        hub.log(id, 'action', `${control.replace('/', ' ')}: ${Object.entries((reply as { results?: Record<string, string> }).results ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        hub.log(
+          id,
+          'action',
+          `${control.replace('/', ' ')}: ${Object.entries((reply as { results?: Record<string, string> }).results ?? {})
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        );
         hub.refresh(id);
       }
       return json(res, 200, reply);
@@ -237,13 +261,17 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       case 'GET preview': {
         const file = await findFile(camera, url.searchParams.get('path'), signal);
         const width = action === 'thumb' ? 320 : Number(url.searchParams.get('w') ?? 1280);
-        if (!Number.isFinite(width) || width < 16) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'w must be a width in pixels');
+        if (!Number.isFinite(width) || width < 16)
+          throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'w must be a width in pixels');
         return sendFile(res, await images.render(camera, file, width, signal), 'image/jpeg');
       }
       case 'GET metadata': {
         // Read from the copy the viewer's preview already brought into the cache: no second transfer.
         const file = await findFile(camera, url.searchParams.get('path'), signal);
-        return json(res, 200, { path: file.path, ...(await readPictureMetadata(await images.original(camera, file, signal))) });
+        return json(res, 200, {
+          path: file.path,
+          ...(await readPictureMetadata(await images.original(camera, file, signal))),
+        });
       }
       case 'GET ndvi': {
         const [red, nir] = await Promise.all([
@@ -251,7 +279,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
           findFile(camera, url.searchParams.get('nir'), signal),
         ]);
         const width = Number(url.searchParams.get('w') ?? 1280);
-        if (!Number.isFinite(width) || width < 16) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'w must be a width in pixels');
+        if (!Number.isFinite(width) || width < 16)
+          throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'w must be a width in pixels');
         return sendFile(res, await images.ndvi(camera, red, nir, width, signal), 'image/jpeg');
       }
       case 'GET live':
@@ -273,7 +302,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
         throw new FieldError(k, `${k}: a value must be text, a number or true/false`);
       }
     }
-    hub.log(id, 'action', `set ${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    hub.log(
+      id,
+      'action',
+      `set ${Object.entries(values)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ')}`,
+    );
     let results: SetResult[];
     try {
       results = await camera.setConfig(values as Record<string, SettingValue>, { signal });
@@ -288,15 +323,27 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     hub.refresh(id);
     const outcome = setOutcome(values as Record<string, SettingValue>, results);
     if (outcome.refused.length > 0) {
-      hub.log(id, 'error', `camera refused ${outcome.refused.map((r) => `${r.key} (${r.reason})`).join(', ')}${outcome.applied.length > 0 ? `; applied ${outcome.applied.map((a) => a.key).join(', ')}` : ''}`);
+      hub.log(
+        id,
+        'error',
+        `camera refused ${outcome.refused.map((r) => `${r.key} (${r.reason})`).join(', ')}${outcome.applied.length > 0 ? `; applied ${outcome.applied.map((a) => a.key).join(', ')}` : ''}`,
+      );
     }
     return { ...outcome, results, settings: await camera.getConfig(undefined, { signal }) };
   }
 
   async function deletePaths(id: string, camera: Camera, body: unknown, signal: AbortSignal): Promise<DeleteReply> {
     const paths = (body as { paths?: unknown }).paths;
-    if (!Array.isArray(paths) || paths.length === 0 || paths.length > 1000 || !paths.every((x) => typeof x === 'string')) {
-      throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give {"paths": ["/internal/0001", …]} (1 to 1000 paths)');
+    if (
+      !Array.isArray(paths) ||
+      paths.length === 0 ||
+      paths.length > 1000 ||
+      !paths.every((x) => typeof x === 'string')
+    ) {
+      throw new DashboardError(
+        'ERR_CAMCTL_DASHBOARD_BAD_REQUEST',
+        'give {"paths": ["/internal/0001", …]} (1 to 1000 paths)',
+      );
     }
     const deleted: string[] = [];
     for (const p of paths as string[]) {
@@ -308,7 +355,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     return { deleted };
   }
 
-  async function download(id: string, camera: Camera, url: URL, res: http.ServerResponse, signal: AbortSignal): Promise<void> {
+  async function download(
+    id: string,
+    camera: Camera,
+    url: URL,
+    res: http.ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void> {
     const paths = url.searchParams.getAll('path');
     const dl = url.searchParams.get('dl');
     const plan = await planDownload(camera, paths, signal);
@@ -385,7 +438,8 @@ class FieldError extends DashboardError {
 async function findFile(camera: Camera, p: string | null, signal: AbortSignal): Promise<RemoteFile> {
   if (!p) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give path=/medium/folder/file');
   const entries = await camera.list(p, { signal });
-  const file = entries.find((e) => e.kind === 'file' && e.path === p) ?? (entries.length === 1 ? entries[0] : undefined);
+  const file =
+    entries.find((e) => e.kind === 'file' && e.path === p) ?? (entries.length === 1 ? entries[0] : undefined);
   if (!file || file.kind !== 'file' || file.size === undefined) throw new CameraError('NOT_FOUND', `no such file ${p}`);
   if (!isImageName(file.name)) throw new CameraError('UNSUPPORTED', `${file.name} is not a picture`);
   return file as RemoteFile;
@@ -396,7 +450,10 @@ function s3SyncRequest(body: unknown): S3SyncRequest {
   const { to, endpoint, profile } = body as Record<string, unknown>;
   const optional = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
   if (typeof to !== 'string' || !optional(endpoint) || !optional(profile)) {
-    throw new DashboardError('ERR_CAMCTL_DASHBOARD_BAD_REQUEST', 'give {"to": "s3://BUCKET/PREFIX", "endpoint"?: "http://HOST:PORT", "profile"?: "NAME"}');
+    throw new DashboardError(
+      'ERR_CAMCTL_DASHBOARD_BAD_REQUEST',
+      'give {"to": "s3://BUCKET/PREFIX", "endpoint"?: "http://HOST:PORT", "profile"?: "NAME"}',
+    );
   }
   const r: S3SyncRequest = { to: to.trim() };
   if (endpoint?.trim()) r.endpoint = endpoint.trim();
@@ -410,13 +467,20 @@ function notAllowed(method: string, p: string): DashboardError {
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   const buf = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': buf.length, 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': buf.length,
+    'Cache-Control': 'no-store',
+  });
   res.end(buf);
 }
 
 function sendFile(res: http.ServerResponse, file: string, type: string): void {
   res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'private, max-age=3600' });
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function sendError(res: http.ServerResponse, err: unknown): void {
@@ -445,12 +509,14 @@ function sendError(res: http.ServerResponse, err: unknown): void {
 async function readJson(req: http.IncomingMessage, max: number): Promise<unknown> {
   const type = String(req.headers['content-type'] ?? '');
   // Demanding JSON also means a cross-site <form> cannot even reach the handler (forms cannot send it).
-  if (!/^application\/json\b/i.test(type)) throw new DashboardError('ERR_CAMCTL_DASHBOARD_UNSUPPORTED_MEDIA_TYPE', 'send Content-Type: application/json');
+  if (!/^application\/json\b/i.test(type))
+    throw new DashboardError('ERR_CAMCTL_DASHBOARD_UNSUPPORTED_MEDIA_TYPE', 'send Content-Type: application/json');
   let body: Buffer;
   try {
     body = await readBody(req, max);
   } catch (err) {
-    if (err instanceof BodyTooLargeError) throw new DashboardError('ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE', `request body over ${max} bytes`, { cause: err });
+    if (err instanceof BodyTooLargeError)
+      throw new DashboardError('ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE', `request body over ${max} bytes`, { cause: err });
     throw err;
   }
   try {

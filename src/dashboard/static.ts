@@ -27,7 +27,8 @@ export function defaultAssetsDir(): string {
     const pkg = path.join(dir, 'package.json');
     if (existsSync(pkg)) {
       try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'camctl') return path.join(dir, 'dist', 'dashboard-ui');
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'camctl')
+          return path.join(dir, 'dist', 'dashboard-ui');
       } catch {
         /* not ours: keep walking up */
       }
@@ -49,7 +50,12 @@ export class StaticFiles {
     return existsSync(path.join(this.root, 'index.html'));
   }
 
-  async serve(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string, headers: Record<string, string>): Promise<void> {
+  async serve(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    urlPath: string,
+    headers: Record<string, string>,
+  ): Promise<void> {
     let rel = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath.slice(1));
     // Client-side routes (#-less deep links) fall back to the page itself.
     if (!path.extname(rel)) rel = 'index.html';
@@ -59,11 +65,17 @@ export class StaticFiles {
     }
     const st = await stat(file).catch(() => undefined);
     if (!st?.isFile()) {
-      if (rel === 'index.html') throw new DashboardError('ERR_CAMCTL_DASHBOARD_UI_MISSING', 'the dashboard page is not built: run `npm run build`');
+      if (rel === 'index.html')
+        throw new DashboardError(
+          'ERR_CAMCTL_DASHBOARD_UI_MISSING',
+          'the dashboard page is not built: run `npm run build`',
+        );
       throw new DashboardError('ERR_CAMCTL_DASHBOARD_NOT_FOUND', `no such file ${urlPath}`);
     }
     const ext = path.extname(file);
-    const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? await stat(`${file}.gz`).catch(() => undefined) : undefined;
+    const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+      ? await stat(`${file}.gz`).catch(() => undefined)
+      : undefined;
     const out: Record<string, string | number> = {
       ...headers,
       'Content-Type': TYPES[ext] ?? 'application/octet-stream',

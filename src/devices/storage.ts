@@ -25,7 +25,8 @@ import { CamctlError } from '../util/errors.js';
 const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
 /** READ_ONLY: the medium takes no writes or deletions; FAULT: it cannot be read (corrupted, failed). */
-export type StorageErrorCode = 'BAD_PATH' | 'NOT_FOUND' | 'FULL' | 'NOT_PRESENT' | 'BUSY' | 'EXISTS' | 'READ_ONLY' | 'FAULT';
+export type StorageErrorCode =
+  'BAD_PATH' | 'NOT_FOUND' | 'FULL' | 'NOT_PRESENT' | 'BUSY' | 'EXISTS' | 'READ_ONLY' | 'FAULT';
 
 /** A medium refused an operation; `code` says why (a {@link StorageErrorCode}, stable). */
 export class StorageError extends CamctlError {
@@ -200,7 +201,12 @@ export class Medium {
    * Refuses with FULL when the bytes would not fit (the camera never writes a truncated file).
    * `subdir` may be `.thumb` for thumbnails, which are stored but never listed.
    */
-  async writeFile(folder: string, name: string, data: Uint8Array | Readable, opts: { subdir?: '.thumb'; mtimeMs?: number } = {}): Promise<number> {
+  async writeFile(
+    folder: string,
+    name: string,
+    data: Uint8Array | Readable,
+    opts: { subdir?: '.thumb'; mtimeMs?: number } = {},
+  ): Promise<number> {
     this.assertPresent();
     checkName(name);
     let dir = await this.resolve(folder);
@@ -219,7 +225,8 @@ export class Medium {
         await pipeline(data, createWriteStream(tmp));
       }
       const { size, mtimeMs } = await this.moveIntoPlace(tmp, path.join(dir, name), opts.mtimeMs);
-      if (data instanceof Uint8Array && !opts.subdir) this.rememberCrc32(path.join(dir, name), size, mtimeMs, crc32(data));
+      if (data instanceof Uint8Array && !opts.subdir)
+        this.rememberCrc32(path.join(dir, name), size, mtimeMs, crc32(data));
       return size;
     } catch (err) {
       await fs.rm(tmp, { force: true });
@@ -261,7 +268,11 @@ export class Medium {
   }
 
   /** Renames a complete temporary file to its final name, if it fits; counts its bytes as used. */
-  private async moveIntoPlace(tmp: string, final: string, mtimeMs: number | undefined): Promise<{ size: number; mtimeMs: number }> {
+  private async moveIntoPlace(
+    tmp: string,
+    final: string,
+    mtimeMs: number | undefined,
+  ): Promise<{ size: number; mtimeMs: number }> {
     let previous = 0;
     try {
       previous = (await fs.stat(final)).size;
@@ -309,7 +320,10 @@ export class Medium {
     this.used -= st.size;
     // The thumbnail (`.thumb/<stem>.jpg`) goes with its picture.
     const thumb = path.join(path.dirname(file), '.thumb', `${name.replace(/\.[^.]+$/, '')}.jpg`);
-    const thumbSize = await fs.stat(thumb).then((t) => t.size, () => -1);
+    const thumbSize = await fs.stat(thumb).then(
+      (t) => t.size,
+      () => -1,
+    );
     if (thumbSize >= 0) {
       await fs.rm(thumb, { force: true });
       this.used -= thumbSize;
@@ -319,7 +333,8 @@ export class Medium {
   async deleteFolder(folder: string): Promise<void> {
     if (this.busyFolders.has(folder)) throw new StorageError('BUSY', `${this.name}/${folder} is being written`);
     const dir = await this.resolve(folder);
-    if (!(await fs.lstat(dir)).isDirectory()) throw new StorageError('NOT_FOUND', `${this.name}/${folder} is not a folder`);
+    if (!(await fs.lstat(dir)).isDirectory())
+      throw new StorageError('NOT_FOUND', `${this.name}/${folder} is not a folder`);
     const size = await this.scan(dir);
     await fs.rm(dir, { recursive: true, force: true });
     this.used -= size;

@@ -20,7 +20,9 @@ import { CamctlError } from '../util/errors.js';
  * Applies a control's body; throws (any Error) to answer 400 with its message. What it returns is
  * added to the reply (for example the figures a control measured).
  */
-export type ControlAction = (body: Record<string, unknown>) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+export type ControlAction = (
+  body: Record<string, unknown>,
+) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
 
 /** Thrown by a control that cannot act in this emulator's state: answered 409 with its message. */
 export class ControlUnavailable extends CamctlError {
@@ -91,7 +93,10 @@ export function emulatorControlRoutes(emulator: EmulatorControls) {
     try {
       extra = await action(body);
     } catch (err) {
-      send(res, err instanceof ControlUnavailable ? 409 : 400, { request, error: err instanceof Error ? err.message : String(err) });
+      send(res, err instanceof ControlUnavailable ? 409 : 400, {
+        request,
+        error: err instanceof Error ? err.message : String(err),
+      });
       return true;
     }
     send(res, 200, { request, status: 'Ok', ...(extra ?? {}) });

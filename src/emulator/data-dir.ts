@@ -7,8 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export function defaultDataDir(model: string): string {
-  const base = process.env.XDG_DATA_HOME && path.isAbsolute(process.env.XDG_DATA_HOME)
-    ? process.env.XDG_DATA_HOME
-    : path.join(os.homedir(), '.local', 'share');
+  const base =
+    process.env.XDG_DATA_HOME && path.isAbsolute(process.env.XDG_DATA_HOME)
+      ? process.env.XDG_DATA_HOME
+      : path.join(os.homedir(), '.local', 'share');
   return path.join(base, 'camctl', model);
 }

@@ -104,7 +104,8 @@ export class FairTokenBucket {
   }
 
   private take(key: object, bytes: number): Promise<void> {
-    if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new InvalidOptionError('bytes', `must be a number ≥ 0, got ${bytes}`);
+    if (!(bytes >= 0) || !Number.isFinite(bytes))
+      throw new InvalidOptionError('bytes', `must be a number ≥ 0, got ${bytes}`);
     if (bytes === 0) return Promise.resolve();
     if (this.rateBytesPerSec === 0) {
       this.granted += bytes;
@@ -125,7 +126,10 @@ export class FairTokenBucket {
     const now = this.clock.now();
     if (this.rateBytesPerSec > 0) {
       const cap = idle ? Math.min(SLICE_BYTES, burstFor(this.rateBytesPerSec)) : burstFor(this.rateBytesPerSec);
-      this.tokens = Math.min(Math.max(cap, 0), this.tokens + (Math.max(0, now - this.last) * this.rateBytesPerSec) / 1000);
+      this.tokens = Math.min(
+        Math.max(cap, 0),
+        this.tokens + (Math.max(0, now - this.last) * this.rateBytesPerSec) / 1000,
+      );
     }
     this.last = now;
   }
@@ -168,5 +172,6 @@ export class FairTokenBucket {
 }
 
 function checkRate(rate: number): void {
-  if (!(rate >= 0) || !Number.isFinite(rate)) throw new InvalidOptionError('rate', `must be a number of bytes per second ≥ 0, got ${rate}`);
+  if (!(rate >= 0) || !Number.isFinite(rate))
+    throw new InvalidOptionError('rate', `must be a number of bytes per second ≥ 0, got ${rate}`);
 }

@@ -81,7 +81,16 @@ export class PtpFileReader {
     const file = await resolve();
     const st = await stat(file);
     const fh = await open(file, 'r');
-    const entry: Entry = { fh, path: file, key: identity(st), size: st.size, users: 0, timer: undefined, closed: false, ahead: undefined };
+    const entry: Entry = {
+      fh,
+      path: file,
+      key: identity(st),
+      size: st.size,
+      users: 0,
+      timer: undefined,
+      closed: false,
+      ahead: undefined,
+    };
     const raced = this.entries.get(key);
     if (raced) this.drop(key, raced);
     this.entries.set(key, entry);

@@ -46,12 +46,14 @@ const LINK_KEYS = ['latencyMs', 'bandwidthBytesPerSec', 'perConnectionBytesPerSe
 export function validateLink(input: Record<string, unknown>, current: LinkOptions): LinkOptions {
   const next = { ...current };
   for (const key of Object.keys(input)) {
-    if (!(LINK_KEYS as readonly string[]).includes(key) && input[key] !== undefined) throw new InvalidOptionError(key, `unknown link setting (known: ${LINK_KEYS.join(', ')})`);
+    if (!(LINK_KEYS as readonly string[]).includes(key) && input[key] !== undefined)
+      throw new InvalidOptionError(key, `unknown link setting (known: ${LINK_KEYS.join(', ')})`);
   }
   for (const key of LINK_KEYS) {
     const v = input[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InvalidOptionError(key, 'must be a number ≥ 0');
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new InvalidOptionError(key, 'must be a number ≥ 0');
     if (key === 'latencyMs' && v > 60_000) throw new InvalidOptionError('latencyMs', 'must be at most 60000');
     next[key] = v;
   }

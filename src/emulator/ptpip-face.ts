@@ -31,7 +31,11 @@ export interface RunningPtpIpFace {
   close(): Promise<void>;
 }
 
-export async function startPtpIpFace(backend: PtpResponderBackend & { close(): void }, name: string, opts: PtpIpFaceOptions): Promise<RunningPtpIpFace> {
+export async function startPtpIpFace(
+  backend: PtpResponderBackend & { close(): void },
+  name: string,
+  opts: PtpIpFaceOptions,
+): Promise<RunningPtpIpFace> {
   const { host, port, ...rest } = opts;
   // One GUID for the camera's life: PTP/IP initiators recognise a responder by it.
   const guid = rest.guid ?? randomBytes(16);

@@ -103,12 +103,15 @@ function checkOptions(o: OscClientOptions): void {
   } catch {
     throw new InvalidOptionError('baseUrl', `must be an http URL, got ${JSON.stringify(o.baseUrl)}`);
   }
-  if (u.protocol !== 'http:') throw new InvalidOptionError('baseUrl', `must be http://, got ${JSON.stringify(o.baseUrl)}`);
+  if (u.protocol !== 'http:')
+    throw new InvalidOptionError('baseUrl', `must be http://, got ${JSON.stringify(o.baseUrl)}`);
   for (const k of ['timeoutMs', 'commandTimeoutMs', 'pollIntervalMs'] as const) {
     const v = o[k];
-    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) throw new InvalidOptionError(k, `must be a positive number, got ${v}`);
+    if (v !== undefined && (!Number.isFinite(v) || v <= 0))
+      throw new InvalidOptionError(k, `must be a positive number, got ${v}`);
   }
-  if (o.apiVersion !== undefined && o.apiVersion !== 1 && o.apiVersion !== 2) throw new InvalidOptionError('apiVersion', `must be 1 or 2, got ${String(o.apiVersion)}`);
+  if (o.apiVersion !== undefined && o.apiVersion !== 1 && o.apiVersion !== 2)
+    throw new InvalidOptionError('apiVersion', `must be 1 or 2, got ${String(o.apiVersion)}`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -152,7 +155,8 @@ export class OscClient {
    */
   rebase(pathOrUrl: string): string {
     const url = rebaseCameraUrl(pathOrUrl, this.baseUrl);
-    if (isCameraUrl(pathOrUrl) && !url.startsWith(`${new URL(pathOrUrl).origin}/`)) log('camera URL %s fetched from %s', pathOrUrl, this.baseUrl);
+    if (isCameraUrl(pathOrUrl) && !url.startsWith(`${new URL(pathOrUrl).origin}/`))
+      log('camera URL %s fetched from %s', pathOrUrl, this.baseUrl);
     return url;
   }
 
@@ -168,7 +172,12 @@ export class OscClient {
   }
 
   /** One HTTP exchange with phase timeouts and digest retry; returns the response with its body unread. */
-  private async http(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions & { headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Response> {
+  private async http(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    opts: RequestOptions & { headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<Response> {
     const phaseMs = opts.timeoutMs ?? this.timeoutMs;
     const url = this.rebase(path);
     const u = new URL(url);
@@ -187,16 +196,26 @@ export class OscClient {
           timeouts: { connectMs: phaseMs, replyMs: phaseMs, bodyMs: this.timeoutMs },
           errorOf: (f) => oscErrorOf(f, u.host),
         },
-        { method, path: u.pathname + u.search, headers, ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}), signal: opts.signal },
+        {
+          method,
+          path: u.pathname + u.search,
+          headers,
+          ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
+          signal: opts.signal,
+        },
       );
       const res = toResponse(reply);
       this.options.onReply?.();
       if (res.status === 401 && this.options.auth) {
         const www = res.headers.get('www-authenticate');
         await res.body?.cancel();
-        if (!www || !/^Digest/i.test(www)) throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} asks for an unsupported authentication`, { status: 401 });
+        if (!www || !/^Digest/i.test(www))
+          throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} asks for an unsupported authentication`, {
+            status: 401,
+          });
         const stale = /stale\s*=\s*"?true/i.test(www);
-        if (auth.Authorization !== undefined && !stale) throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} refused the credentials`, { status: 401 });
+        if (auth.Authorization !== undefined && !stale)
+          throw new OscClientError('ERR_CAMCTL_OSC_AUTH', `${u.host} refused the credentials`, { status: 401 });
         // A new nonce starts its own count; every challenge carries a fresh nonce, so requests
         // still in flight on the previous one keep their distinct counts.
         this.challenge = www;
@@ -227,8 +246,12 @@ export class OscClient {
         let timer: NodeJS.Timeout | undefined;
         let onAbort: (() => void) | undefined;
         const stop = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `reply body stalled for ${this.timeoutMs} ms`)), this.timeoutMs);
-          onAbort = () => reject(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: opts.signal?.reason }));
+          timer = setTimeout(
+            () => reject(new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `reply body stalled for ${this.timeoutMs} ms`)),
+            this.timeoutMs,
+          );
+          onAbort = () =>
+            reject(new OscClientError('ERR_CAMCTL_OSC_ABORTED', 'aborted', { cause: opts.signal?.reason }));
           if (opts.signal?.aborted) onAbort();
           else opts.signal?.addEventListener('abort', onAbort, { once: true });
         });
@@ -252,9 +275,16 @@ export class OscClient {
     try {
       v = JSON.parse(raw.toString('utf8'));
     } catch (err) {
-      throw new OscClientError(res.ok ? 'ERR_CAMCTL_OSC_PROTOCOL' : 'ERR_CAMCTL_OSC_HTTP', `${what}: HTTP ${res.status} with a body that is not JSON`, { status: res.status, cause: err });
+      throw new OscClientError(
+        res.ok ? 'ERR_CAMCTL_OSC_PROTOCOL' : 'ERR_CAMCTL_OSC_HTTP',
+        `${what}: HTTP ${res.status} with a body that is not JSON`,
+        { status: res.status, cause: err },
+      );
     }
-    if (!isObject(v)) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${what}: reply is not a JSON object`, { status: res.status });
+    if (!isObject(v))
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${what}: reply is not a JSON object`, {
+        status: res.status,
+      });
     return v;
   }
 
@@ -265,7 +295,8 @@ export class OscClient {
     const res = await this.http('GET', '/osc/info', undefined, opts);
     const v = await this.json(res, opts, '/osc/info');
     if (!res.ok) throw this.errorFrom(v, res.status, 'info');
-    if (typeof v['model'] !== 'string' || typeof v['manufacturer'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', '/osc/info: manufacturer and model are required');
+    if (typeof v['model'] !== 'string' || typeof v['manufacturer'] !== 'string')
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', '/osc/info: manufacturer and model are required');
     this.infoCache = v as unknown as OscInfo;
     return this.infoCache;
   }
@@ -275,40 +306,65 @@ export class OscClient {
     const res = await this.http('POST', '/osc/state', undefined, opts);
     const v = await this.json(res, opts, '/osc/state');
     if (!res.ok) throw this.errorFrom(v, res.status, 'state');
-    if (typeof v['fingerprint'] !== 'string' || !isObject(v['state'])) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', '/osc/state: fingerprint and state are required');
+    if (typeof v['fingerprint'] !== 'string' || !isObject(v['state']))
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', '/osc/state: fingerprint and state are required');
     return v as unknown as OscState;
   }
 
   /** Waits (up to `waitTimeoutS` on the camera) for the fingerprint to change. */
-  async checkForUpdates(fingerprint: string, waitTimeoutS?: number, opts: RequestOptions = {}): Promise<CheckForUpdatesReply> {
+  async checkForUpdates(
+    fingerprint: string,
+    waitTimeoutS?: number,
+    opts: RequestOptions = {},
+  ): Promise<CheckForUpdatesReply> {
     const body: Record<string, unknown> = { stateFingerprint: fingerprint };
     if (waitTimeoutS !== undefined) body['waitTimeout'] = waitTimeoutS;
     // The reply legitimately takes waitTimeout: allow for it on top of the phase timeout.
-    const res = await this.http('POST', '/osc/checkForUpdates', body, { ...opts, timeoutMs: this.timeoutMs + (waitTimeoutS ?? 0) * 1000 });
+    const res = await this.http('POST', '/osc/checkForUpdates', body, {
+      ...opts,
+      timeoutMs: this.timeoutMs + (waitTimeoutS ?? 0) * 1000,
+    });
     const v = await this.json(res, opts, '/osc/checkForUpdates');
     if (!res.ok) throw this.errorFrom(v, res.status, 'checkForUpdates');
-    if (typeof v['stateFingerprint'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'checkForUpdates: stateFingerprint is required');
-    return { stateFingerprint: v['stateFingerprint'], throttleTimeout: typeof v['throttleTimeout'] === 'number' ? v['throttleTimeout'] : 0 };
+    if (typeof v['stateFingerprint'] !== 'string')
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'checkForUpdates: stateFingerprint is required');
+    return {
+      stateFingerprint: v['stateFingerprint'],
+      throttleTimeout: typeof v['throttleTimeout'] === 'number' ? v['throttleTimeout'] : 0,
+    };
   }
 
   private errorFrom(v: Record<string, unknown>, status: number, command: string): OscClientError {
     const e = isObject(v['error']) ? v['error'] : undefined;
     const code = typeof e?.['code'] === 'string' ? e['code'] : undefined;
     const message = typeof e?.['message'] === 'string' ? e['message'] : `HTTP ${status}`;
-    if (code) return new OscClientError('ERR_CAMCTL_OSC_CAMERA_ERROR', `${command}: ${code}: ${message}`, { oscCode: code, status, command });
+    if (code)
+      return new OscClientError('ERR_CAMCTL_OSC_CAMERA_ERROR', `${command}: ${code}: ${message}`, {
+        oscCode: code,
+        status,
+        command,
+      });
     return new OscClientError('ERR_CAMCTL_OSC_HTTP', `${command}: HTTP ${status}`, { status, command });
   }
 
   private parseCommand(v: Record<string, unknown>, status: number, name: string): CommandResponse {
-    if (v['state'] === 'error' || (status >= 400 && isObject(v['error']))) throw this.errorFrom(v, status, String(v['name'] ?? name));
-    if (typeof v['state'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${name}: reply has no state`, { status, command: name });
-    if (status >= 400) throw new OscClientError('ERR_CAMCTL_OSC_HTTP', `${name}: HTTP ${status}`, { status, command: name });
-    if (v['state'] === 'inProgress' && typeof v['id'] !== 'string' && typeof v['id'] !== 'number') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${name}: inProgress without an id`);
+    if (v['state'] === 'error' || (status >= 400 && isObject(v['error'])))
+      throw this.errorFrom(v, status, String(v['name'] ?? name));
+    if (typeof v['state'] !== 'string')
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${name}: reply has no state`, { status, command: name });
+    if (status >= 400)
+      throw new OscClientError('ERR_CAMCTL_OSC_HTTP', `${name}: HTTP ${status}`, { status, command: name });
+    if (v['state'] === 'inProgress' && typeof v['id'] !== 'string' && typeof v['id'] !== 'number')
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `${name}: inProgress without an id`);
     return { ...(v as unknown as CommandResponse), name: typeof v['name'] === 'string' ? v['name'] : name };
   }
 
   /** One `/osc/commands/execute` exchange; JSON replies only. */
-  async execute(name: string, parameters: Record<string, unknown> = {}, opts: RequestOptions = {}): Promise<CommandResponse> {
+  async execute(
+    name: string,
+    parameters: Record<string, unknown> = {},
+    opts: RequestOptions = {},
+  ): Promise<CommandResponse> {
     const res = await this.http('POST', '/osc/commands/execute', { name, parameters }, opts);
     return this.parseCommand(await this.json(res, opts, name), res.status, name);
   }
@@ -325,11 +381,19 @@ export class OscClient {
    * it then refuses — unknown in v2.0, a v2.1-only parameter, or no sessionId where v2.0 needs one —
    * makes the client switch it to v2.1 again and retry once.
    */
-  async command(name: string, parameters: Record<string, unknown> = {}, opts: CommandOptions = {}): Promise<Record<string, unknown>> {
+  async command(
+    name: string,
+    parameters: Record<string, unknown> = {},
+    opts: CommandOptions = {},
+  ): Promise<Record<string, unknown>> {
     try {
       return await this.commandOnce(name, parameters, opts);
     } catch (err) {
-      const refused = err instanceof OscClientError && (err.oscCode === 'unknownCommand' || err.oscCode === 'invalidParameterName' || err.oscCode === 'missingParameter');
+      const refused =
+        err instanceof OscClientError &&
+        (err.oscCode === 'unknownCommand' ||
+          err.oscCode === 'invalidParameterName' ||
+          err.oscCode === 'missingParameter');
       if (!refused || this.api !== 2 || this.switching) throw err;
       const st = await this.state(opts);
       if (st.state._apiVersion === 2) throw err;
@@ -345,7 +409,11 @@ export class OscClient {
     this.switching = true;
     try {
       const s = await this.commandOnce('camera.startSession', {}, opts);
-      await this.commandOnce('camera.setOptions', { sessionId: String(s['sessionId'] ?? ''), options: { clientVersion: 2 } }, opts);
+      await this.commandOnce(
+        'camera.setOptions',
+        { sessionId: String(s['sessionId'] ?? ''), options: { clientVersion: 2 } },
+        opts,
+      );
       this.api = 2;
       this.sessionId = undefined;
     } finally {
@@ -353,12 +421,21 @@ export class OscClient {
     }
   }
 
-  private async commandOnce(name: string, parameters: Record<string, unknown>, opts: CommandOptions): Promise<Record<string, unknown>> {
+  private async commandOnce(
+    name: string,
+    parameters: Record<string, unknown>,
+    opts: CommandOptions,
+  ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + (opts.timeoutMs ?? this.commandTimeoutMs);
     let reply = await this.execute(name, parameters, opts);
     while (reply.state === 'inProgress') {
       opts.onProgress?.(reply);
-      if (Date.now() >= deadline) throw new OscClientError('ERR_CAMCTL_OSC_TIMEOUT', `${name} did not finish within ${opts.timeoutMs ?? this.commandTimeoutMs} ms`, { command: name });
+      if (Date.now() >= deadline)
+        throw new OscClientError(
+          'ERR_CAMCTL_OSC_TIMEOUT',
+          `${name} did not finish within ${opts.timeoutMs ?? this.commandTimeoutMs} ms`,
+          { command: name },
+        );
       await sleep(Math.min(this.pollMs, Math.max(0, deadline - Date.now())), opts.signal);
       reply = await this.commandStatus(String(reply.id), opts);
     }
@@ -382,7 +459,10 @@ export class OscClient {
     const want = this.options.apiVersion ?? 2;
     if (want === 2 && current !== 2 && !levels.includes(2) && this.options.requireApiVersion) {
       const fw = info.firmwareVersion ? ` firmware ${info.firmwareVersion}` : '';
-      throw new OscClientError('ERR_CAMCTL_OSC_UNSUPPORTED', `${info.model}${fw} speaks API v2.0 only (on the S, v2.1 comes with firmware 01.62): update the camera's firmware, or use API v2.0`);
+      throw new OscClientError(
+        'ERR_CAMCTL_OSC_UNSUPPORTED',
+        `${info.model}${fw} speaks API v2.0 only (on the S, v2.1 comes with firmware 01.62): update the camera's firmware, or use API v2.0`,
+      );
     }
     if (current === 2 && want === 2) {
       this.api = 2;
@@ -394,7 +474,8 @@ export class OscClient {
       }
       this.api = 1;
       const s = await this.command('camera.startSession', {}, opts);
-      if (typeof s['sessionId'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'startSession: sessionId missing');
+      if (typeof s['sessionId'] !== 'string')
+        throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'startSession: sessionId missing');
       this.sessionId = s['sessionId'];
     }
     log('connected to %s %s, API v2.%d', info.manufacturer, info.model, this.api - 1);
@@ -402,7 +483,11 @@ export class OscClient {
   }
 
   /** v2.0 commands need the session id; a stale one is renewed once. */
-  private async sessionCommand(name: string, params: Record<string, unknown>, opts: CommandOptions): Promise<Record<string, unknown>> {
+  private async sessionCommand(
+    name: string,
+    params: Record<string, unknown>,
+    opts: CommandOptions,
+  ): Promise<Record<string, unknown>> {
     if (this.api === 2) return this.command(name, params, opts);
     if (!this.sessionId) await this.renewSession(opts);
     try {
@@ -418,7 +503,8 @@ export class OscClient {
 
   private async renewSession(opts: RequestOptions): Promise<void> {
     const s = await this.command('camera.startSession', {}, opts);
-    if (typeof s['sessionId'] !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'startSession: sessionId missing');
+    if (typeof s['sessionId'] !== 'string')
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'startSession: sessionId missing');
     this.sessionId = s['sessionId'];
   }
 
@@ -427,7 +513,10 @@ export class OscClient {
    * S or SC back in v2.0 without a session; the next command switches it to v2.1 again.
    */
   async reset(opts: CommandOptions = {}): Promise<void> {
-    if (this.api !== 2) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'camera.reset exists only in API v2.1', { command: 'camera.reset' });
+    if (this.api !== 2)
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'camera.reset exists only in API v2.1', {
+        command: 'camera.reset',
+      });
     await this.command('camera.reset', {}, opts);
     this.sessionId = undefined;
   }
@@ -455,10 +544,14 @@ export class OscClient {
    * API level). The names its message mentions are dropped and the rest asked again; when it names
    * none, each is asked alone. Returns the values and the names the camera does not have.
    */
-  async getAvailableOptions(names: string[], opts: RequestOptions = {}): Promise<{ options: Record<string, unknown>; unavailable: string[] }> {
+  async getAvailableOptions(
+    names: string[],
+    opts: RequestOptions = {},
+  ): Promise<{ options: Record<string, unknown>; unavailable: string[] }> {
     let asked = [...new Set(names)];
     const unavailable: string[] = [];
-    const unknownName = (err: unknown): err is OscClientError => err instanceof OscClientError && err.oscCode === 'invalidParameterName';
+    const unknownName = (err: unknown): err is OscClientError =>
+      err instanceof OscClientError && err.oscCode === 'invalidParameterName';
     while (asked.length > 0) {
       try {
         return { options: await this.getOptions(asked, opts), unavailable };
@@ -494,19 +587,26 @@ export class OscClient {
   async takePicture(opts: CommandOptions = {}): Promise<string> {
     const r = await this.sessionCommand('camera.takePicture', {}, opts);
     const ref = r['fileUrl'] ?? r['fileUri'];
-    if (typeof ref !== 'string') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'takePicture: no fileUrl/fileUri in the results');
+    if (typeof ref !== 'string')
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'takePicture: no fileUrl/fileUri in the results');
     return ref;
   }
 
   /** Starts interval, composite or bracket shooting, or video in video mode (`_startCapture` / `startCapture`); resolves with the files made, if any. */
   async startCapture(mode?: 'interval' | 'composite' | 'bracket', opts: CommandOptions = {}): Promise<string[]> {
-    const r = this.api === 2 ? await this.command('camera.startCapture', mode ? { _mode: mode } : {}, opts) : await this.sessionCommand('camera._startCapture', mode ? { mode } : {}, opts);
+    const r =
+      this.api === 2
+        ? await this.command('camera.startCapture', mode ? { _mode: mode } : {}, opts)
+        : await this.sessionCommand('camera._startCapture', mode ? { mode } : {}, opts);
     return stringList(r['fileUrls'] ?? r['_fileUrls']);
   }
 
   /** Stops interval shooting or video; resolves with the files written. */
   async stopCapture(opts: CommandOptions = {}): Promise<string[]> {
-    const r = this.api === 2 ? await this.command('camera.stopCapture', {}, opts) : await this.sessionCommand('camera._stopCapture', {}, opts);
+    const r =
+      this.api === 2
+        ? await this.command('camera.stopCapture', {}, opts)
+        : await this.sessionCommand('camera._stopCapture', {}, opts);
     return stringList(r['fileUrls'] ?? r['_fileUrls']);
   }
 
@@ -516,7 +616,11 @@ export class OscClient {
     const start = o.start ?? 0;
     let r: Record<string, unknown>;
     if (this.api === 2) {
-      const p: Record<string, unknown> = { fileType: o.type ?? 'all', entryCount: count, maxThumbSize: o.thumbnails ? 640 : 0 };
+      const p: Record<string, unknown> = {
+        fileType: o.type ?? 'all',
+        entryCount: count,
+        maxThumbSize: o.thumbnails ? 640 : 0,
+      };
       if (start) p['startPosition'] = start;
       if (o.sort) p['_sort'] = o.sort;
       r = await this.command('camera.listFiles', p, o);
@@ -525,14 +629,21 @@ export class OscClient {
       if (start) p['continuationToken'] = String(start);
       if (o.sort) p['sort'] = o.sort;
       r = await this.command('camera._listAll', p, o);
-      if (o.type && o.type !== 'all') r['entries'] = (Array.isArray(r['entries']) ? r['entries'] : []).filter((e: OscFileEntry) => (o.type === 'video') === /\.MP4$/i.test(String(e.name)));
+      if (o.type && o.type !== 'all')
+        r['entries'] = (Array.isArray(r['entries']) ? r['entries'] : []).filter(
+          (e: OscFileEntry) => (o.type === 'video') === /\.MP4$/i.test(String(e.name)),
+        );
     }
     if (!Array.isArray(r['entries'])) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'file list: entries missing');
     const entries = (r['entries'] as unknown[]).filter(isObject).map((e) => {
-      if (typeof e['name'] !== 'string' || typeof e['size'] !== 'number') throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'file list: entry without name or size');
+      if (typeof e['name'] !== 'string' || typeof e['size'] !== 'number')
+        throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'file list: entry without name or size');
       return e as OscFileEntry;
     });
-    const out: ListReply = { entries, totalEntries: typeof r['totalEntries'] === 'number' ? r['totalEntries'] : entries.length };
+    const out: ListReply = {
+      entries,
+      totalEntries: typeof r['totalEntries'] === 'number' ? r['totalEntries'] : entries.length,
+    };
     if (typeof r['continuationToken'] === 'string') out.continuationToken = r['continuationToken'];
     return out;
   }
@@ -557,8 +668,14 @@ export class OscClient {
   }
 
   /** `camera.getMetadata`: a picture's EXIF and XMP as the camera reads them. */
-  async metadata(ref: string, opts: RequestOptions = {}): Promise<{ exif: Record<string, unknown>; xmp: Record<string, unknown> }> {
-    const r = this.api === 2 ? await this.command('camera._getMetadata', { fileUrl: ref }, opts) : await this.command('camera.getMetadata', { fileUri: ref }, opts);
+  async metadata(
+    ref: string,
+    opts: RequestOptions = {},
+  ): Promise<{ exif: Record<string, unknown>; xmp: Record<string, unknown> }> {
+    const r =
+      this.api === 2
+        ? await this.command('camera._getMetadata', { fileUrl: ref }, opts)
+        : await this.command('camera.getMetadata', { fileUri: ref }, opts);
     return { exif: isObject(r['exif']) ? r['exif'] : {}, xmp: isObject(r['xmp']) ? r['xmp'] : {} };
   }
 
@@ -573,17 +690,26 @@ export class OscClient {
       if (o.start) headers['Range'] = `bytes=${o.start}-`;
       res = await this.http('GET', `${ref}${o.thumb ? '?type=thumb' : ''}`, undefined, { ...o, headers });
     } else {
-      if (o.start) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'API v2.0 downloads cannot resume (no Range on getImage)');
+      if (o.start)
+        throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'API v2.0 downloads cannot resume (no Range on getImage)');
       const video = /\.MP4$/i.test(ref);
-      const params = video ? { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' } : { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' };
-      res = await this.http('POST', '/osc/commands/execute', { name: video ? 'camera._getVideo' : 'camera.getImage', parameters: params }, o);
+      const params = video
+        ? { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' }
+        : { fileUri: ref, _type: o.thumb ? 'thumb' : 'full' };
+      res = await this.http(
+        'POST',
+        '/osc/commands/execute',
+        { name: video ? 'camera._getVideo' : 'camera.getImage', parameters: params },
+        o,
+      );
     }
     const type = res.headers.get('content-type') ?? '';
     if (!res.ok || type.startsWith('application/json')) {
       const v = await this.json(res, o, 'download');
       throw this.errorFrom(v, res.status, 'download');
     }
-    if (o.start && res.status !== 206) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `download: asked for a range, got HTTP ${res.status}`);
+    if (o.start && res.status !== 206)
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `download: asked for a range, got HTTP ${res.status}`);
     const len = Number(res.headers.get('content-length') ?? NaN);
     const total = Number.isFinite(len) ? len + (o.start ?? 0) : undefined;
     let bytes = o.start ?? 0;
@@ -592,7 +718,8 @@ export class OscClient {
       if (!dest.write(chunk)) await once(dest, 'drain', o.signal ? { signal: o.signal } : {});
       o.onProgress?.(total === undefined ? { bytes } : { bytes, total });
     }
-    if (total !== undefined && bytes !== total) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `download: got ${bytes} of ${total} bytes`);
+    if (total !== undefined && bytes !== total)
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `download: got ${bytes} of ${total} bytes`);
     return total === undefined ? { bytes } : { bytes, total };
   }
 
@@ -610,9 +737,13 @@ export class OscClient {
       throw this.errorFrom(v, res.status, 'file size');
     }
     await res.body?.cancel();
-    const total = res.status === 206 ? /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '')?.[1] : res.headers.get('content-length');
+    const total =
+      res.status === 206
+        ? /\/(\d+)\s*$/.exec(res.headers.get('content-range') ?? '')?.[1]
+        : res.headers.get('content-length');
     const n = Number(total ?? NaN);
-    if (!Number.isSafeInteger(n) || n < 0) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `file size: ${ref} came without its length`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `file size: ${ref} came without its length`);
     return n;
   }
 
@@ -623,7 +754,8 @@ export class OscClient {
       res = await this.openPreview(opts);
     } catch (err) {
       // As command(): an S back in v2.0 (restart, reset, lost link) is switched again, once.
-      const refused = err instanceof OscClientError && (err.oscCode === 'unknownCommand' || err.oscCode === 'missingParameter');
+      const refused =
+        err instanceof OscClientError && (err.oscCode === 'unknownCommand' || err.oscCode === 'missingParameter');
       if (!refused || this.api !== 2 || (await this.state(opts)).state._apiVersion === 2) throw err;
       await this.switchToV21(opts);
       res = await this.openPreview(opts);
@@ -637,7 +769,10 @@ export class OscClient {
   /** The multipart reply of getLivePreview (v2.1) or _getLivePreview (v2.0); OSC errors thrown. */
   private async openPreview(opts: RequestOptions): Promise<Response> {
     if (this.api === 1 && !this.sessionId) await this.renewSession(opts);
-    const body = this.api === 2 ? { name: 'camera.getLivePreview', parameters: {} } : { name: 'camera._getLivePreview', parameters: { sessionId: this.sessionId } };
+    const body =
+      this.api === 2
+        ? { name: 'camera.getLivePreview', parameters: {} }
+        : { name: 'camera._getLivePreview', parameters: { sessionId: this.sessionId } };
     const res = await this.http('POST', '/osc/commands/execute', body, opts);
     const type = res.headers.get('content-type') ?? '';
     if (type.startsWith('application/json') || !res.ok) {
@@ -653,7 +788,9 @@ function mentions(message: string, name: string): boolean {
   const i = message.indexOf(name);
   if (i < 0) return false;
   const word = /[A-Za-z0-9_]/;
-  return !word.test(message[i - 1] ?? '') && !word.test(message[i + name.length] ?? '') ? true : mentions(message.slice(i + name.length), name);
+  return !word.test(message[i - 1] ?? '') && !word.test(message[i + name.length] ?? '')
+    ? true
+    : mentions(message.slice(i + name.length), name);
 }
 
 function stringList(v: unknown): string[] {

@@ -20,7 +20,8 @@ export function parseDigestParams(header: string): Record<string, string> {
   const out: Record<string, string> = {};
   const body = header.replace(/^\s*Digest\s+/i, '');
   const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
-  for (const m of body.matchAll(re)) out[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
+  for (const m of body.matchAll(re))
+    out[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
   return out;
 }
 
@@ -38,7 +39,13 @@ export function digestResponse(
 }
 
 /** Client side: the `Authorization` header answering a challenge. `nc` counts uses of the nonce. */
-export function digestAuthorization(creds: DigestCredentials, challenge: string, method: string, uri: string, nc: number): string {
+export function digestAuthorization(
+  creds: DigestCredentials,
+  challenge: string,
+  method: string,
+  uri: string,
+  nc: number,
+): string {
   const p = parseDigestParams(challenge);
   const realm = p['realm'] ?? '';
   const nonce = p['nonce'] ?? '';
@@ -46,8 +53,21 @@ export function digestAuthorization(creds: DigestCredentials, challenge: string,
   const cnonce = randomBytes(8).toString('hex');
   const ncHex = nc.toString(16).padStart(8, '0');
   const useQop = qops.includes('auth');
-  const response = digestResponse(creds, { realm, nonce, method, uri, ...(useQop ? { qop: { nc: ncHex, cnonce } } : {}) });
-  const parts = [`username="${creds.user}"`, `realm="${realm}"`, `nonce="${nonce}"`, `uri="${uri}"`, `response="${response}"`, 'algorithm=MD5'];
+  const response = digestResponse(creds, {
+    realm,
+    nonce,
+    method,
+    uri,
+    ...(useQop ? { qop: { nc: ncHex, cnonce } } : {}),
+  });
+  const parts = [
+    `username="${creds.user}"`,
+    `realm="${realm}"`,
+    `nonce="${nonce}"`,
+    `uri="${uri}"`,
+    `response="${response}"`,
+    'algorithm=MD5',
+  ];
   if (p['opaque'] !== undefined) parts.push(`opaque="${p['opaque']}"`);
   if (useQop) parts.push('qop=auth', `nc=${ncHex}`, `cnonce="${cnonce}"`);
   return `Digest ${parts.join(', ')}`;

@@ -11,7 +11,14 @@
  * ```
  * @packageDocumentation
  */
-export { OscClient, type OscClientOptions, type RequestOptions, type CommandOptions, type DownloadOptions, type FileListOptions } from './client.js';
+export {
+  OscClient,
+  type OscClientOptions,
+  type RequestOptions,
+  type CommandOptions,
+  type DownloadOptions,
+  type FileListOptions,
+} from './client.js';
 export { OscClientError, type OscClientErrorCode } from './errors.js';
 export type { DigestCredentials } from './digest.js';
 export { LivePreviewParser, boundaryOf } from './live-preview.js';

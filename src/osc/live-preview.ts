@@ -48,7 +48,8 @@ export class LivePreviewParser {
       if (this.state === 'boundary' || this.state === 'headers') {
         const nl = this.buf.indexOf(0x0a);
         if (nl === -1) {
-          if (this.buf.length > 8192) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'live preview: header line too long');
+          if (this.buf.length > 8192)
+            throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', 'live preview: header line too long');
           break;
         }
         const line = this.buf.toString('latin1', 0, nl).replace(/\r$/, '');
@@ -72,7 +73,11 @@ export class LivePreviewParser {
         const m = /^content-length\s*:\s*(\d+)\s*$/i.exec(line);
         if (m) {
           this.length = Number(m[1]);
-          if (this.length > this.maxFrameBytes) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `live preview: frame of ${this.length} bytes exceeds ${this.maxFrameBytes}`);
+          if (this.length > this.maxFrameBytes)
+            throw new OscClientError(
+              'ERR_CAMCTL_OSC_PROTOCOL',
+              `live preview: frame of ${this.length} bytes exceeds ${this.maxFrameBytes}`,
+            );
         }
         continue;
       }
@@ -84,7 +89,11 @@ export class LivePreviewParser {
       } else {
         const end = this.buf.indexOf(EOI);
         if (end === -1) {
-          if (this.buf.length > this.maxFrameBytes) throw new OscClientError('ERR_CAMCTL_OSC_PROTOCOL', `live preview: frame exceeds ${this.maxFrameBytes} bytes`);
+          if (this.buf.length > this.maxFrameBytes)
+            throw new OscClientError(
+              'ERR_CAMCTL_OSC_PROTOCOL',
+              `live preview: frame exceeds ${this.maxFrameBytes} bytes`,
+            );
           break;
         }
         frames.push(Buffer.from(this.buf.subarray(0, end + 2)));

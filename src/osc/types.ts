@@ -16,7 +16,13 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export const LIVE_PREVIEW_BOUNDARY = '---osclivepreview---';
 
 /** The five protocol paths of `/osc/info.api`. */
-export const OSC_PATHS = ['/osc/info', '/osc/state', '/osc/checkForUpdates', '/osc/commands/execute', '/osc/commands/status'] as const;
+export const OSC_PATHS = [
+  '/osc/info',
+  '/osc/state',
+  '/osc/checkForUpdates',
+  '/osc/commands/execute',
+  '/osc/commands/status',
+] as const;
 
 /** OSC error codes with the HTTP status the THETA answers them with (errors.md of v2.0 and v2.1). */
 export const OSC_ERROR_STATUS = {

@@ -67,7 +67,12 @@ export interface PtpResponderBackend {
   initiateOpenCapture?(storageId: number, format: number, ctx: PtpCallContext): Promise<void>;
   terminateOpenCapture?(transactionId: number, ctx: PtpCallContext): Promise<void>;
   /** Vendor operations; undefined for an unknown one (→ OperationNotSupported). */
-  vendorOperation?(code: number, params: readonly number[], dataOut: Uint8Array | undefined, ctx: PtpCallContext): Promise<PtpVendorResult | undefined>;
+  vendorOperation?(
+    code: number,
+    params: readonly number[],
+    dataOut: Uint8Array | undefined,
+    ctx: PtpCallContext,
+  ): Promise<PtpVendorResult | undefined>;
   /** Whether an operation with an outgoing data phase is accepted (SetDevicePropValue always). */
   acceptsDataOut?(code: number): boolean;
   /** Subscribes to device events for every open session; returns the unsubscribe function. */

@@ -10,8 +10,18 @@
 import { open } from 'node:fs/promises';
 import { ALL, Op, Resp } from './codes.js';
 import {
-  decodeDeviceInfo, decodeDevicePropDesc, decodeObjectInfo, decodeStorageInfo, decodeU32Array, decodeValue, encodeValue,
-  type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo,
+  decodeDeviceInfo,
+  decodeDevicePropDesc,
+  decodeObjectInfo,
+  decodeStorageInfo,
+  decodeU32Array,
+  decodeValue,
+  encodeValue,
+  type DeviceInfo,
+  type DevicePropDesc,
+  type ObjectInfo,
+  type PtpValue,
+  type StorageInfo,
 } from './codec.js';
 import { PtpProtocolError, PtpResponseError } from './errors.js';
 import { FileSink } from './file-sink.js';
@@ -31,14 +41,21 @@ export interface DownloadOptions extends CallOpts {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Typed PTP operations (ISO 15740 §10.5) over an open {@link PtpSession}; {@link PtpIpClient} and {@link PtpUsbClient} connect one. Operations reject with {@link PtpResponseError} when the device answers other than OK. */
+/**
+ * Typed PTP operations (ISO 15740 §10.5) over an open {@link PtpSession}; {@link PtpIpClient} and
+ * {@link PtpUsbClient} connect one. Operations reject with {@link PtpResponseError} when the device
+ * answers other than OK.
+ */
 export class PtpClient {
   deviceInfo: DeviceInfo | undefined;
 
   constructor(readonly session: PtpSession) {}
 
   private async data(code: number, params: number[], opts: CallOpts = {}): Promise<Uint8Array> {
-    const r = await this.session.transaction(code, params, { dataIn: 'buffer', ...(opts.signal ? { signal: opts.signal } : {}) });
+    const r = await this.session.transaction(code, params, {
+      dataIn: 'buffer',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     if (!r.data) throw new PtpProtocolError(`operation 0x${code.toString(16)} returned no data`);
     return r.data;
   }
@@ -60,7 +77,11 @@ export class PtpClient {
   }
   /** GetNumObjects: how many objects GetObjectHandles with the same arguments would list. */
   async getNumObjects(storageId = ALL, format = 0, parent = 0, opts: CallOpts = {}): Promise<number> {
-    const r = await this.session.transaction(Op.GetNumObjects, [storageId, format, parent], opts.signal ? { signal: opts.signal } : {});
+    const r = await this.session.transaction(
+      Op.GetNumObjects,
+      [storageId, format, parent],
+      opts.signal ? { signal: opts.signal } : {},
+    );
     return r.response.params[0] ?? 0;
   }
   /** Handles (parent 0xFFFFFFFF = root only, 0 = all objects). */
@@ -81,7 +102,10 @@ export class PtpClient {
   }
   /** GetPartialObject: `maxBytes` bytes from `offset` (0xFFFFFFFF = to the end). */
   async getPartialObject(handle: number, offset: number, maxBytes: number, opts: CallOpts = {}): Promise<Uint8Array> {
-    const r = await this.session.transaction(Op.GetPartialObject, [handle, offset, maxBytes], { dataIn: 'buffer', ...(opts.signal ? { signal: opts.signal } : {}) });
+    const r = await this.session.transaction(Op.GetPartialObject, [handle, offset, maxBytes], {
+      dataIn: 'buffer',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     return r.data ?? new Uint8Array(0);
   }
   /** DeleteObject: a file, or a folder with what it holds. */
@@ -98,7 +122,10 @@ export class PtpClient {
   }
   /** SetDevicePropValue, encoded as `dataType`; an invalid value is a {@link PtpResponseError} (InvalidDevicePropValue). */
   async setDevicePropValue(code: number, dataType: number, value: PtpValue, opts: CallOpts = {}): Promise<void> {
-    await this.session.transaction(Op.SetDevicePropValue, [code], { dataOut: encodeValue(dataType, value), ...(opts.signal ? { signal: opts.signal } : {}) });
+    await this.session.transaction(Op.SetDevicePropValue, [code], {
+      dataOut: encodeValue(dataType, value),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   }
   /** InitiateCapture: one shot; the device announces the new objects with ObjectAdded events and CaptureComplete. */
   async initiateCapture(storageId = 0, format = 0, opts: CallOpts = {}): Promise<void> {
@@ -106,14 +133,26 @@ export class PtpClient {
   }
   /** InitiateOpenCapture: starts a continuous capture (timelapse, interval, video) until TerminateOpenCapture. */
   async initiateOpenCapture(storageId = 0, format = 0, opts: CallOpts = {}): Promise<void> {
-    await this.session.transaction(Op.InitiateOpenCapture, [storageId, format], opts.signal ? { signal: opts.signal } : {});
+    await this.session.transaction(
+      Op.InitiateOpenCapture,
+      [storageId, format],
+      opts.signal ? { signal: opts.signal } : {},
+    );
   }
   /** TerminateOpenCapture: stops what InitiateOpenCapture started. */
   async terminateOpenCapture(transactionId = ALL, opts: CallOpts = {}): Promise<void> {
-    await this.session.transaction(Op.TerminateOpenCapture, [transactionId], opts.signal ? { signal: opts.signal } : {});
+    await this.session.transaction(
+      Op.TerminateOpenCapture,
+      [transactionId],
+      opts.signal ? { signal: opts.signal } : {},
+    );
   }
   /** Any operation, e.g. a vendor one; data (if any) is collected in memory. */
-  operation(code: number, params: number[] = [], opts: CallOpts & { dataOut?: Uint8Array } = {}): Promise<TransactionResult> {
+  operation(
+    code: number,
+    params: number[] = [],
+    opts: CallOpts & { dataOut?: Uint8Array } = {},
+  ): Promise<TransactionResult> {
     return this.session.transaction(code, params, {
       dataIn: 'buffer',
       ...(opts.dataOut ? { dataOut: opts.dataOut } : {}),
@@ -135,12 +174,19 @@ export class PtpClient {
     let offset = 0;
     if (opts.resume) {
       const { stat } = await import('node:fs/promises');
-      offset = await stat(file).then((s) => s.size, () => 0);
+      offset = await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
       if (offset > info.compressedSize) offset = 0;
     }
     const fh = await open(file, offset > 0 ? 'r+' : 'w');
     const total = info.compressedSize;
-    const sink = new FileSink(fh, offset, opts.onProgress ? { onProgress: (done) => opts.onProgress?.(done, total) } : {});
+    const sink = new FileSink(
+      fh,
+      offset,
+      opts.onProgress ? { onProgress: (done) => opts.onProgress?.(done, total) } : {},
+    );
     try {
       const common = { dataIn: sink, ...(opts.signal ? { signal: opts.signal } : {}) };
       if (offset > 0) await this.session.transaction(Op.GetPartialObject, [handle, offset, ALL], common);
@@ -166,7 +212,11 @@ export interface PtpClientStartOptions extends PtpSessionOptions {
  * Puts a session on a connected transport, opens it and reads DeviceInfo (so vendor names resolve);
  * on failure the transport is closed. The PTP/IP and USB clients are this over their transports.
  */
-export async function startPtpClient<C extends PtpClient>(transport: PtpTransport, opts: PtpClientStartOptions, make: (session: PtpSession) => C): Promise<C> {
+export async function startPtpClient<C extends PtpClient>(
+  transport: PtpTransport,
+  opts: PtpClientStartOptions,
+  make: (session: PtpSession) => C,
+): Promise<C> {
   const sessionOpts: PtpSessionOptions = {};
   if (opts.commandTimeoutMs !== undefined) sessionOpts.commandTimeoutMs = opts.commandTimeoutMs;
   if (opts.dataTimeoutMs !== undefined) sessionOpts.dataTimeoutMs = opts.dataTimeoutMs;

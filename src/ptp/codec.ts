@@ -178,29 +178,42 @@ export class PtpWriter {
       for (const x of arr) this.scalar(type & ~0x4000, x);
       return this;
     }
-    if (typeof v === 'string' || Array.isArray(v)) throw new PtpEncodeError(`type 0x${type.toString(16)} needs an integer`);
+    if (typeof v === 'string' || Array.isArray(v))
+      throw new PtpEncodeError(`type 0x${type.toString(16)} needs an integer`);
     return this.scalar(type, v as PtpScalar);
   }
   private scalar(type: number, v: PtpScalar): this {
     const n = (): number => {
       if (typeof v === 'bigint') {
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new PtpEncodeError(`value ${v} too large`);
+        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+          throw new PtpEncodeError(`value ${v} too large`);
         return Number(v);
       }
       return v;
     };
     switch (type) {
-      case DataType.INT8: return this.i8(n());
-      case DataType.UINT8: return this.u8(n());
-      case DataType.INT16: return this.i16(n());
-      case DataType.UINT16: return this.u16(n());
-      case DataType.INT32: return this.i32(n());
-      case DataType.UINT32: return this.u32(n());
-      case DataType.INT64: return this.i64(v);
-      case DataType.UINT64: return this.u64(v);
-      case DataType.INT128: return this.i128(v);
-      case DataType.UINT128: return this.u128(v);
-      default: throw new PtpEncodeError(`unknown data type 0x${type.toString(16)}`);
+      case DataType.INT8:
+        return this.i8(n());
+      case DataType.UINT8:
+        return this.u8(n());
+      case DataType.INT16:
+        return this.i16(n());
+      case DataType.UINT16:
+        return this.u16(n());
+      case DataType.INT32:
+        return this.i32(n());
+      case DataType.UINT32:
+        return this.u32(n());
+      case DataType.INT64:
+        return this.i64(v);
+      case DataType.UINT64:
+        return this.u64(v);
+      case DataType.INT128:
+        return this.i128(v);
+      case DataType.UINT128:
+        return this.u128(v);
+      default:
+        throw new PtpEncodeError(`unknown data type 0x${type.toString(16)}`);
     }
   }
   /** The written bytes (a view, not a copy). */
@@ -228,7 +241,10 @@ export class PtpReader {
 
   private take(n: number, what: string): number {
     if (this.offset + n > this.bytes.length) {
-      throw new PtpDecodeError(`truncated: ${what} needs ${n} bytes at offset ${this.offset}, ${this.remaining} left`, this.offset);
+      throw new PtpDecodeError(
+        `truncated: ${what} needs ${n} bytes at offset ${this.offset}, ${this.remaining} left`,
+        this.offset,
+      );
     }
     const at = this.offset;
     this.offset += n;
@@ -236,28 +252,46 @@ export class PtpReader {
   }
 
   /** Reads an unsigned 8-bit integer. */
-  u8(): number { return this.view.getUint8(this.take(1, 'u8')); }
+  u8(): number {
+    return this.view.getUint8(this.take(1, 'u8'));
+  }
   /** Reads a signed 8-bit integer. */
-  i8(): number { return this.view.getInt8(this.take(1, 'i8')); }
+  i8(): number {
+    return this.view.getInt8(this.take(1, 'i8'));
+  }
   /** Reads an unsigned 16-bit integer. */
-  u16(): number { return this.view.getUint16(this.take(2, 'u16'), true); }
+  u16(): number {
+    return this.view.getUint16(this.take(2, 'u16'), true);
+  }
   /** Reads a signed 16-bit integer. */
-  i16(): number { return this.view.getInt16(this.take(2, 'i16'), true); }
+  i16(): number {
+    return this.view.getInt16(this.take(2, 'i16'), true);
+  }
   /** Reads an unsigned 32-bit integer. */
-  u32(): number { return this.view.getUint32(this.take(4, 'u32'), true); }
+  u32(): number {
+    return this.view.getUint32(this.take(4, 'u32'), true);
+  }
   /** Reads a signed 32-bit integer. */
-  i32(): number { return this.view.getInt32(this.take(4, 'i32'), true); }
+  i32(): number {
+    return this.view.getInt32(this.take(4, 'i32'), true);
+  }
   /** Reads an unsigned 64-bit integer. */
-  u64(): bigint { return this.view.getBigUint64(this.take(8, 'u64'), true); }
+  u64(): bigint {
+    return this.view.getBigUint64(this.take(8, 'u64'), true);
+  }
   /** Reads a signed 64-bit integer. */
-  i64(): bigint { return this.view.getBigInt64(this.take(8, 'i64'), true); }
+  i64(): bigint {
+    return this.view.getBigInt64(this.take(8, 'i64'), true);
+  }
   /** Reads an unsigned 128-bit integer. */
   u128(): bigint {
     const lo = this.u64();
     return (this.u64() << 64n) | lo;
   }
   /** Reads a signed 128-bit integer. */
-  i128(): bigint { return BigInt.asIntN(128, this.u128()); }
+  i128(): bigint {
+    return BigInt.asIntN(128, this.u128());
+  }
   /** Reads the next `n` bytes (a view, not a copy). */
   bytesOf(n: number): Uint8Array {
     const at = this.take(n, `${n} bytes`);
@@ -284,7 +318,10 @@ export class PtpReader {
   private count(elementSize: number): number {
     const n = this.u32();
     if (n * elementSize > this.remaining) {
-      throw new PtpDecodeError(`array of ${n} × ${elementSize} bytes runs past the end (${this.remaining} left)`, this.offset - 4);
+      throw new PtpDecodeError(
+        `array of ${n} × ${elementSize} bytes runs past the end (${this.remaining} left)`,
+        this.offset - 4,
+      );
     }
     return n;
   }
@@ -316,17 +353,28 @@ export class PtpReader {
   }
   private scalar(type: number): PtpScalar {
     switch (type) {
-      case DataType.INT8: return this.i8();
-      case DataType.UINT8: return this.u8();
-      case DataType.INT16: return this.i16();
-      case DataType.UINT16: return this.u16();
-      case DataType.INT32: return this.i32();
-      case DataType.UINT32: return this.u32();
-      case DataType.INT64: return this.i64();
-      case DataType.UINT64: return this.u64();
-      case DataType.INT128: return this.i128();
-      case DataType.UINT128: return this.u128();
-      default: throw new PtpDecodeError(`unknown data type 0x${type.toString(16)}`, this.offset);
+      case DataType.INT8:
+        return this.i8();
+      case DataType.UINT8:
+        return this.u8();
+      case DataType.INT16:
+        return this.i16();
+      case DataType.UINT16:
+        return this.u16();
+      case DataType.INT32:
+        return this.i32();
+      case DataType.UINT32:
+        return this.u32();
+      case DataType.INT64:
+        return this.i64();
+      case DataType.UINT64:
+        return this.u64();
+      case DataType.INT128:
+        return this.i128();
+      case DataType.UINT128:
+        return this.u128();
+      default:
+        throw new PtpDecodeError(`unknown data type 0x${type.toString(16)}`, this.offset);
     }
   }
 }
@@ -334,12 +382,23 @@ export class PtpReader {
 /** Byte size of a scalar data type; throws for STR and unknown codes. */
 export function dataTypeSize(type: number): number {
   switch (type) {
-    case DataType.INT8: case DataType.UINT8: return 1;
-    case DataType.INT16: case DataType.UINT16: return 2;
-    case DataType.INT32: case DataType.UINT32: return 4;
-    case DataType.INT64: case DataType.UINT64: return 8;
-    case DataType.INT128: case DataType.UINT128: return 16;
-    default: throw new PtpDecodeError(`data type 0x${type.toString(16)} has no fixed size`, 0);
+    case DataType.INT8:
+    case DataType.UINT8:
+      return 1;
+    case DataType.INT16:
+    case DataType.UINT16:
+      return 2;
+    case DataType.INT32:
+    case DataType.UINT32:
+      return 4;
+    case DataType.INT64:
+    case DataType.UINT64:
+      return 8;
+    case DataType.INT128:
+    case DataType.UINT128:
+      return 16;
+    default:
+      throw new PtpDecodeError(`data type 0x${type.toString(16)} has no fixed size`, 0);
   }
 }
 
@@ -386,10 +445,20 @@ export interface DeviceInfo {
 /** Encodes a DeviceInfo dataset. */
 export function encodeDeviceInfo(d: DeviceInfo): Uint8Array {
   return new PtpWriter(512)
-    .u16(d.standardVersion).u32(d.vendorExtensionId).u16(d.vendorExtensionVersion).str(d.vendorExtensionDesc)
-    .u16(d.functionalMode).u16array(d.operationsSupported).u16array(d.eventsSupported)
-    .u16array(d.devicePropertiesSupported).u16array(d.captureFormats).u16array(d.imageFormats)
-    .str(d.manufacturer).str(d.model).str(d.deviceVersion).str(d.serialNumber)
+    .u16(d.standardVersion)
+    .u32(d.vendorExtensionId)
+    .u16(d.vendorExtensionVersion)
+    .str(d.vendorExtensionDesc)
+    .u16(d.functionalMode)
+    .u16array(d.operationsSupported)
+    .u16array(d.eventsSupported)
+    .u16array(d.devicePropertiesSupported)
+    .u16array(d.captureFormats)
+    .u16array(d.imageFormats)
+    .str(d.manufacturer)
+    .str(d.model)
+    .str(d.deviceVersion)
+    .str(d.serialNumber)
     .finish();
 }
 
@@ -429,9 +498,14 @@ export interface StorageInfo {
 /** Encodes a StorageInfo dataset. */
 export function encodeStorageInfo(s: StorageInfo): Uint8Array {
   return new PtpWriter(64)
-    .u16(s.storageType).u16(s.filesystemType).u16(s.accessCapability)
-    .u64(s.maxCapacity).u64(s.freeSpaceInBytes).u32(s.freeSpaceInImages)
-    .str(s.storageDescription).str(s.volumeLabel)
+    .u16(s.storageType)
+    .u16(s.filesystemType)
+    .u16(s.accessCapability)
+    .u64(s.maxCapacity)
+    .u64(s.freeSpaceInBytes)
+    .u32(s.freeSpaceInImages)
+    .str(s.storageDescription)
+    .str(s.volumeLabel)
     .finish();
 }
 
@@ -477,11 +551,25 @@ export interface ObjectInfo {
 /** Encodes an ObjectInfo dataset. */
 export function encodeObjectInfo(o: ObjectInfo): Uint8Array {
   return new PtpWriter(160)
-    .u32(o.storageId).u16(o.objectFormat).u16(o.protectionStatus).u32(o.compressedSize)
-    .u16(o.thumbFormat).u32(o.thumbCompressedSize).u32(o.thumbPixWidth).u32(o.thumbPixHeight)
-    .u32(o.imagePixWidth).u32(o.imagePixHeight).u32(o.imageBitDepth).u32(o.parentObject)
-    .u16(o.associationType).u32(o.associationDesc).u32(o.sequenceNumber)
-    .str(o.filename).str(o.captureDate).str(o.modificationDate).str(o.keywords)
+    .u32(o.storageId)
+    .u16(o.objectFormat)
+    .u16(o.protectionStatus)
+    .u32(o.compressedSize)
+    .u16(o.thumbFormat)
+    .u32(o.thumbCompressedSize)
+    .u32(o.thumbPixWidth)
+    .u32(o.thumbPixHeight)
+    .u32(o.imagePixWidth)
+    .u32(o.imagePixHeight)
+    .u32(o.imageBitDepth)
+    .u32(o.parentObject)
+    .u16(o.associationType)
+    .u32(o.associationDesc)
+    .u32(o.sequenceNumber)
+    .str(o.filename)
+    .str(o.captureDate)
+    .str(o.modificationDate)
+    .str(o.keywords)
     .finish();
 }
 
@@ -531,7 +619,12 @@ export interface DevicePropDesc {
 
 /** Encodes a DevicePropDesc dataset. */
 export function encodeDevicePropDesc(d: DevicePropDesc): Uint8Array {
-  const w = new PtpWriter(64).u16(d.code).u16(d.dataType).u8(d.getSet).value(d.dataType, d.factoryDefault).value(d.dataType, d.current);
+  const w = new PtpWriter(64)
+    .u16(d.code)
+    .u16(d.dataType)
+    .u8(d.getSet)
+    .value(d.dataType, d.factoryDefault)
+    .value(d.dataType, d.current);
   switch (d.form.kind) {
     case 'none':
       w.u8(0);
@@ -599,7 +692,8 @@ export function valueAllowed(desc: DevicePropDesc, v: PtpValue): boolean {
 
 /** Whether two PTP values are equal (numbers and bigints compared by value, arrays element by element). */
 export function valuesEqual(a: PtpValue, b: PtpValue): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => BigInt(x) === BigInt(b[i] as PtpScalar));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => BigInt(x) === BigInt(b[i] as PtpScalar));
   if (typeof a === 'string' || typeof b === 'string') return a === b;
   if (Array.isArray(a) || Array.isArray(b)) return false;
   return BigInt(a as PtpScalar) === BigInt(b as PtpScalar);
@@ -625,7 +719,15 @@ export function parsePtpDate(s: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.(\d))?(Z|[+-]\d{4})?$/.exec(s);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, se, tenth, zone] = m;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se), tenth ? Number(tenth) * 100 : 0);
+  let ms = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(se),
+    tenth ? Number(tenth) * 100 : 0,
+  );
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;

@@ -18,7 +18,10 @@ export class PtpResponseError extends CamctlError {
     readonly params: readonly number[] = [],
     vendorExtensionId?: number,
   ) {
-    super('ERR_CAMCTL_PTP_RESPONSE', `${codeName('operation', operationCode, vendorExtensionId)} failed: ${codeName('response', responseCode)} (${hex16(responseCode)})`);
+    super(
+      'ERR_CAMCTL_PTP_RESPONSE',
+      `${codeName('operation', operationCode, vendorExtensionId)} failed: ${codeName('response', responseCode)} (${hex16(responseCode)})`,
+    );
   }
 }
 
@@ -72,7 +75,10 @@ export class PtpLimitError extends CamctlError {
 export class PtpIpInitError extends CamctlError {
   declare readonly code: 'ERR_CAMCTL_PTPIP_INIT_FAIL';
   constructor(readonly reason: number) {
-    super('ERR_CAMCTL_PTPIP_INIT_FAIL', `PTP/IP responder refused the connection (InitFail reason ${reason}${INIT_FAIL_NAMES[reason] ? `: ${INIT_FAIL_NAMES[reason]}` : ''})`);
+    super(
+      'ERR_CAMCTL_PTPIP_INIT_FAIL',
+      `PTP/IP responder refused the connection (InitFail reason ${reason}${INIT_FAIL_NAMES[reason] ? `: ${INIT_FAIL_NAMES[reason]}` : ''})`,
+    );
   }
 }
 

@@ -62,10 +62,12 @@ export class FileSink implements PtpDataSink {
     this.position += this.batchLength;
     this.batch = [];
     this.batchLength = 0;
-    this.inflight = previous.then(() => writeAll(this.fh, buffers, at)).catch((e: unknown) => {
-      this.failed = e;
-      throw e;
-    });
+    this.inflight = previous
+      .then(() => writeAll(this.fh, buffers, at))
+      .catch((e: unknown) => {
+        this.failed = e;
+        throw e;
+      });
     this.inflight.catch(() => undefined);
     return previous;
   }

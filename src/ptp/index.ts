@@ -13,8 +13,20 @@
  * ```
  * @packageDocumentation
  */
-export { PtpClient, startPtpClient, type PtpClientStartOptions, type CallOpts, type DownloadOptions } from './client.js';
-export { PtpSession, type PtpSessionOptions, type PtpDataSink, type TransactionOptions, type TransactionResult } from './session.js';
+export {
+  PtpClient,
+  startPtpClient,
+  type PtpClientStartOptions,
+  type CallOpts,
+  type DownloadOptions,
+} from './client.js';
+export {
+  PtpSession,
+  type PtpSessionOptions,
+  type PtpDataSink,
+  type TransactionOptions,
+  type TransactionResult,
+} from './session.js';
 export type { PtpTransport, PtpTransportReceiver, PtpCommand, PtpContainer, DataDirection } from './transport.js';
 export { PtpIpClient, type PtpIpClientOptions } from './ip/client.js';
 export type { PtpIpConnectOptions } from './ip/transport.js';

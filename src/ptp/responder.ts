@@ -11,10 +11,23 @@
 import { debuglog } from 'node:util';
 import { ALL, Op, Resp } from './codes.js';
 import {
-  PtpDecodeError, PtpReader, encodeDeviceInfo, encodeDevicePropDesc, encodeObjectInfo, encodeStorageInfo, encodeU32Array,
-  encodeValue, valueAllowed,
+  PtpDecodeError,
+  PtpReader,
+  encodeDeviceInfo,
+  encodeDevicePropDesc,
+  encodeObjectInfo,
+  encodeStorageInfo,
+  encodeU32Array,
+  encodeValue,
+  valueAllowed,
 } from './codec.js';
-import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend } from './backend.js';
+import {
+  PtpDeviceError,
+  type PtpCallContext,
+  type PtpDeviceEvent,
+  type PtpObjectContent,
+  type PtpResponderBackend,
+} from './backend.js';
 import type { PtpCommand, PtpContainer } from './transport.js';
 
 const debug = debuglog('camctl:ptp-responder');
@@ -22,17 +35,37 @@ const debug = debuglog('camctl:ptp-responder');
 /** Where a core sends its answers. */
 export interface PtpReplySink {
   /** A device→host data phase of exactly `totalLength` bytes. */
-  sendData(transactionId: number, totalLength: number, chunks: Uint8Array | AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<void>;
+  sendData(
+    transactionId: number,
+    totalLength: number,
+    chunks: Uint8Array | AsyncIterable<Uint8Array>,
+    signal: AbortSignal,
+  ): Promise<void>;
   sendResponse(response: PtpContainer): Promise<void>;
   sendEvent(event: PtpContainer): void;
 }
 
 /** Operations the core implements when the backend can (used to build DeviceInfo lists). */
 export const STANDARD_OPERATIONS: readonly number[] = [
-  Op.GetDeviceInfo, Op.OpenSession, Op.CloseSession, Op.GetStorageIDs, Op.GetStorageInfo, Op.GetNumObjects,
-  Op.GetObjectHandles, Op.GetObjectInfo, Op.GetObject, Op.GetThumb, Op.DeleteObject, Op.GetDevicePropDesc,
-  Op.GetDevicePropValue, Op.SetDevicePropValue, Op.ResetDevicePropValue, Op.GetPartialObject, Op.InitiateCapture,
-  Op.InitiateOpenCapture, Op.TerminateOpenCapture,
+  Op.GetDeviceInfo,
+  Op.OpenSession,
+  Op.CloseSession,
+  Op.GetStorageIDs,
+  Op.GetStorageInfo,
+  Op.GetNumObjects,
+  Op.GetObjectHandles,
+  Op.GetObjectInfo,
+  Op.GetObject,
+  Op.GetThumb,
+  Op.DeleteObject,
+  Op.GetDevicePropDesc,
+  Op.GetDevicePropValue,
+  Op.SetDevicePropValue,
+  Op.ResetDevicePropValue,
+  Op.GetPartialObject,
+  Op.InitiateCapture,
+  Op.InitiateOpenCapture,
+  Op.TerminateOpenCapture,
 ];
 
 /** Unsolicited events carry this transaction id. */
@@ -115,7 +148,11 @@ export class PtpResponderCore {
     };
   }
 
-  private async dispatch(cmd: PtpCommand, dataOut: Uint8Array | undefined, signal: AbortSignal): Promise<number[] | void> {
+  private async dispatch(
+    cmd: PtpCommand,
+    dataOut: Uint8Array | undefined,
+    signal: AbortSignal,
+  ): Promise<number[] | void> {
     const b = this.backend;
     const p = (i: number): number => cmd.params[i] ?? 0;
     const tid = cmd.transactionId;
@@ -130,7 +167,8 @@ export class PtpResponderCore {
       }
       this.sessionId = p(0);
       this.unsubscribe = b.onEvent((ev: PtpDeviceEvent) => {
-        if (this.sessionOpen && !this.closed) this.sink.sendEvent({ code: ev.code, transactionId: NO_TRANSACTION, params: ev.params });
+        if (this.sessionOpen && !this.closed)
+          this.sink.sendEvent({ code: ev.code, transactionId: NO_TRANSACTION, params: ev.params });
       });
       return;
     }
@@ -213,7 +251,10 @@ export class PtpResponderCore {
         return;
       default: {
         const listed = b.deviceInfo().operationsSupported.includes(cmd.code);
-        const result = listed && b.vendorOperation ? await b.vendorOperation(cmd.code, cmd.params, dataOut, this.ctx(tid)) : undefined;
+        const result =
+          listed && b.vendorOperation
+            ? await b.vendorOperation(cmd.code, cmd.params, dataOut, this.ctx(tid))
+            : undefined;
         if (!result) throw new PtpDeviceError(Resp.OperationNotSupported);
         if (result.data) await send(result.data);
         return result.params ?? [];
@@ -221,4 +262,3 @@ export class PtpResponderCore {
     }
   }
 }
-

@@ -16,7 +16,15 @@
 import { EventEmitter, on } from 'node:events';
 import { debuglog } from 'node:util';
 import { Op, Resp } from './codes.js';
-import { PtpClosedError, PtpLimitError, PtpProtocolError, PtpResponseError, PtpTimeoutError, abortError, type PtpPhase } from './errors.js';
+import {
+  PtpClosedError,
+  PtpLimitError,
+  PtpProtocolError,
+  PtpResponseError,
+  PtpTimeoutError,
+  abortError,
+  type PtpPhase,
+} from './errors.js';
 import type { PtpContainer, PtpTransport, PtpTransportReceiver } from './transport.js';
 import { InvalidOptionError } from '../util/errors.js';
 
@@ -79,7 +87,11 @@ interface Pending {
   reject(e: unknown): void;
 }
 
-/** A PTP session over a {@link PtpTransport}: transaction ids, data phases in both directions with backpressure, a timeout per phase, events. One transaction at a time, as PTP requires; later calls queue. */
+/**
+ * A PTP session over a {@link PtpTransport}: transaction ids, data phases in both directions with
+ * backpressure, a timeout per phase, events. One transaction at a time, as PTP requires; later
+ * calls queue.
+ */
 export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [Error | undefined] }> {
   readonly options: Required<Omit<PtpSessionOptions, 'vendorExtensionId'>> & { vendorExtensionId: number | undefined };
   private nextTid = 0;
@@ -130,7 +142,8 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
   /** CloseSession (best effort) and close the transport. */
   async close(): Promise<void> {
     if (this.closedWith !== null) return;
-    if (this.isOpen && !this.pending) await this.closeSession().catch((e: unknown) => debug('CloseSession failed: %s', e));
+    if (this.isOpen && !this.pending)
+      await this.closeSession().catch((e: unknown) => debug('CloseSession failed: %s', e));
     await this.transport.close();
   }
 
@@ -153,8 +166,11 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
 
   /** Runs one transaction; queued behind any running one. */
   transaction(code: number, params: readonly number[] = [], opts: TransactionOptions = {}): Promise<TransactionResult> {
-    if (params.length > 5) return Promise.reject(new InvalidOptionError('params', 'PTP operations take at most 5 parameters'));
-    for (const p of params) if (!Number.isInteger(p) || p < 0 || p > 0xffffffff) return Promise.reject(new InvalidOptionError('params', `parameter out of u32 range: ${p}`));
+    if (params.length > 5)
+      return Promise.reject(new InvalidOptionError('params', 'PTP operations take at most 5 parameters'));
+    for (const p of params)
+      if (!Number.isInteger(p) || p < 0 || p > 0xffffffff)
+        return Promise.reject(new InvalidOptionError('params', `parameter out of u32 range: ${p}`));
     const run = this.queue.then(() => this.run(code, params, opts));
     this.queue = run.catch(() => undefined);
     return run;
@@ -168,10 +184,25 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
     this.nextTid = this.nextTid >= 0xfffffffe ? 1 : this.nextTid + 1;
     return new Promise<TransactionResult>((resolve, reject) => {
       const p: Pending = {
-        transactionId, code, opts, chunks: [], received: 0, total: undefined, sinkBusy: undefined, sinkError: undefined,
-        timer: undefined, phase: 'command', paused: false,
-        resolve: (r) => { this.finish(p); resolve(r); },
-        reject: (e) => { this.finish(p); reject(e); },
+        transactionId,
+        code,
+        opts,
+        chunks: [],
+        received: 0,
+        total: undefined,
+        sinkBusy: undefined,
+        sinkError: undefined,
+        timer: undefined,
+        phase: 'command',
+        paused: false,
+        resolve: (r) => {
+          this.finish(p);
+          resolve(r);
+        },
+        reject: (e) => {
+          this.finish(p);
+          reject(e);
+        },
       };
       this.pending = p;
       const onAbort = (): void => {
@@ -183,8 +214,14 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const origFinish = p.resolve;
       const origReject = p.reject;
-      p.resolve = (r) => { opts.signal?.removeEventListener('abort', onAbort); origFinish(r); };
-      p.reject = (e) => { opts.signal?.removeEventListener('abort', onAbort); origReject(e); };
+      p.resolve = (r) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        origFinish(r);
+      };
+      p.reject = (e) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        origReject(e);
+      };
       this.arm(p, opts.commandTimeoutMs ?? this.options.commandTimeoutMs, 'command');
       const direction = opts.dataOut ? 'out' : 'none-or-in';
       debug('-> %s tid=%d params=%o', code.toString(16), transactionId, params);
@@ -194,7 +231,8 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
           const out = opts.dataOut;
           if (!out || this.pending !== p) return;
           p.phase = 'data';
-          if (out instanceof Uint8Array) await this.transport.sendData(transactionId, BigInt(out.length), out, opts.signal);
+          if (out instanceof Uint8Array)
+            await this.transport.sendData(transactionId, BigInt(out.length), out, opts.signal);
           else await this.transport.sendData(transactionId, out.length, out.source, opts.signal);
           if (this.pending === p) this.arm(p, opts.commandTimeoutMs ?? this.options.commandTimeoutMs, 'command');
         })
@@ -244,7 +282,11 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
         if (sink === 'buffer' || sink === undefined) {
           if (total !== 0xffffffffffffffffn && total > BigInt(this.options.maxInMemoryData)) {
             this.transport.cancel(tid).catch(() => undefined);
-            p.reject(new PtpLimitError(`data phase of ${total} bytes exceeds maxInMemoryData (${this.options.maxInMemoryData})`));
+            p.reject(
+              new PtpLimitError(
+                `data phase of ${total} bytes exceeds maxInMemoryData (${this.options.maxInMemoryData})`,
+              ),
+            );
           }
         } else if (sink.start) {
           this.track(p, sink.start(total));
@@ -285,7 +327,8 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
             return p.reject(new PtpResponseError(r.code, p.code, r.params, this.options.vendorExtensionId));
           }
           const result: TransactionResult = { response: r, dataLength: p.received };
-          if (p.opts.dataIn === 'buffer' || (p.opts.dataIn === undefined && p.received > 0)) result.data = concat(p.chunks, p.received);
+          if (p.opts.dataIn === 'buffer' || (p.opts.dataIn === undefined && p.received > 0))
+            result.data = concat(p.chunks, p.received);
           p.resolve(result);
         };
         // Let a sink finish its last write before the call resolves.
@@ -304,7 +347,8 @@ export class PtpSession extends EventEmitter<{ event: [PtpContainer]; closed: [E
         this.closedWith = error;
         this.sessionId = 0;
         const p = this.pending;
-        if (p) p.reject(new PtpClosedError(error ? `PTP connection lost: ${error.message}` : undefined, { cause: error }));
+        if (p)
+          p.reject(new PtpClosedError(error ? `PTP connection lost: ${error.message}` : undefined, { cause: error }));
         this.emit('closed', error);
       },
     };
@@ -360,4 +404,3 @@ function positive(v: number | undefined, dflt: number, name: string): number {
   if (!Number.isFinite(v) || v <= 0) throw new InvalidOptionError(name, `must be a positive number, got ${v}`);
   return v;
 }
-

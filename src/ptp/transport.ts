@@ -54,7 +54,12 @@ export interface PtpTransport {
   /** Sends an operation request. */
   sendCommand(command: PtpCommand): Promise<void>;
   /** Sends a whole host→device data phase of exactly `totalLength` bytes. */
-  sendData(transactionId: number, totalLength: bigint, source: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void>;
+  sendData(
+    transactionId: number,
+    totalLength: bigint,
+    source: Uint8Array | AsyncIterable<Uint8Array>,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** Asks the device to cancel a transaction (PTP/IP Cancel packet, USB class request 0x64). */
   cancel(transactionId: number): Promise<void>;
   /** Stops delivering incoming bytes until resume() (backpressure from a slow data sink). */

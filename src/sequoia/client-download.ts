@@ -40,7 +40,9 @@ export interface SequoiaDownloadResult {
 const PROGRESS_STEP = 64 * 1024;
 
 // Content-Range: "bytes START-END/TOTAL", or "bytes */TOTAL" on a 416.
-export function parseContentRange(value: string | undefined): { start?: number; end?: number; total?: number } | undefined {
+export function parseContentRange(
+  value: string | undefined,
+): { start?: number; end?: number; total?: number } | undefined {
   if (!value) return undefined;
   const m = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(value.trim());
   if (!m) return undefined;
@@ -95,10 +97,15 @@ async function streamInto(
 
 export function mapStreamError(err: unknown, path: string, signal?: AbortSignal): Error {
   if (err instanceof SequoiaError) return err;
-  if (signal?.aborted) return new SequoiaError('ERR_CAMCTL_SEQUOIA_ABORTED', `download of ${path} aborted`, { cause: err, path });
+  if (signal?.aborted)
+    return new SequoiaError('ERR_CAMCTL_SEQUOIA_ABORTED', `download of ${path} aborted`, { cause: err, path });
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
-    return new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while downloading ${path}`, { cause: err, path, phase: 'body' });
+    return new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while downloading ${path}`, {
+      cause: err,
+      path,
+      phase: 'body',
+    });
   }
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -149,7 +156,11 @@ export async function downloadToFile(
     const range = parseContentRange(header(reply, 'content-range'));
     if (range?.start !== have) {
       reply.body.destroy();
-      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `download of ${path}: asked from byte ${have}, got ${header(reply, 'content-range')}`, { path });
+      throw new SequoiaError(
+        'ERR_CAMCTL_SEQUOIA_BAD_REPLY',
+        `download of ${path}: asked from byte ${have}, got ${header(reply, 'content-range')}`,
+        { path },
+      );
     }
     start = have;
     total = range.total;
@@ -180,10 +191,18 @@ export async function downloadToStream(
 
 function checkSize(size: number, total: number | undefined, expected: number | undefined, path: string): void {
   if (total !== undefined && size !== total) {
-    throw new SequoiaError('ERR_CAMCTL_SEQUOIA_SIZE_MISMATCH', `download of ${path} ended at ${size} of ${total} bytes`, { path });
+    throw new SequoiaError(
+      'ERR_CAMCTL_SEQUOIA_SIZE_MISMATCH',
+      `download of ${path} ended at ${size} of ${total} bytes`,
+      { path },
+    );
   }
   if (expected !== undefined && size !== expected) {
-    throw new SequoiaError('ERR_CAMCTL_SEQUOIA_SIZE_MISMATCH', `download of ${path} is ${size} bytes, the listing said ${expected}`, { path });
+    throw new SequoiaError(
+      'ERR_CAMCTL_SEQUOIA_SIZE_MISMATCH',
+      `download of ${path} is ${size} bytes, the listing said ${expected}`,
+      { path },
+    );
   }
 }
 

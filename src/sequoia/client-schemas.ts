@@ -22,7 +22,8 @@ import type {
 /** A check returns an error text for the value, or undefined when it is acceptable. */
 type Check = (v: unknown) => string | undefined;
 
-const num: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `expected a number, got ${show(v)}`);
+const num: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) ? undefined : `expected a number, got ${show(v)}`;
 const str: Check = (v) => (typeof v === 'string' ? undefined : `expected a string, got ${show(v)}`);
 const obj: Check = (v) => (isObject(v) ? undefined : `expected an object, got ${show(v)}`);
 /** A number, or one of the firmware's placeholder texts ("Notlparam", "none"). */
@@ -67,7 +68,9 @@ function validate<T>(value: unknown, path: string, check: (v: unknown, problems:
   const problems: string[] = [];
   check(value, problems);
   if (problems.length > 0) {
-    throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `unexpected reply to ${path}: ${problems.join('; ')}`, { path });
+    throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `unexpected reply to ${path}: ${problems.join('; ')}`, {
+      path,
+    });
   }
   return value as T;
 }
@@ -200,7 +203,8 @@ export function parseManualMode(v: unknown, path: string): ManualModeReply {
     const mono = x.monochrome;
     checkShape(mono, { mode: str }, 'monochrome.', p);
     if (!isObject(mono)) return;
-    for (const band of ['green', 'red', 'red_edge'] as const) checkShape(mono[band], shapes.exposure, `monochrome.${band}.`, p);
+    for (const band of ['green', 'red', 'red_edge'] as const)
+      checkShape(mono[band], shapes.exposure, `monochrome.${band}.`, p);
     // The API reference's GET example says `near_ir`, the firmware `near_infrared` (docs/sequoia.md): accept both.
     if (mono.near_infrared === undefined && mono.near_ir !== undefined) mono.near_infrared = mono.near_ir;
     checkShape(mono.near_infrared, shapes.exposure, 'monochrome.near_infrared.', p);

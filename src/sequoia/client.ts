@@ -20,7 +20,14 @@
  */
 import * as http from 'node:http';
 import { SequoiaError, SequoiaSettingError, type SequoiaErrorCode } from './client-errors.js';
-import { send, readReplyBody, type HttpCall, type HttpFailure, type HttpTarget, type PhaseTimeouts } from '../util/http-client.js';
+import {
+  send,
+  readReplyBody,
+  type HttpCall,
+  type HttpFailure,
+  type HttpTarget,
+  type PhaseTimeouts,
+} from '../util/http-client.js';
 import {
   downloadToFile,
   downloadToStream,
@@ -109,7 +116,10 @@ export type CalibrationAction = 'start' | 'stop';
 /** Path segments the camera uses; anything else (`..`, separators, NUL) is refused before sending. */
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
-/** The Parrot Sequoia's HTTP API, one typed method per endpoint; {@link SequoiaClient.events} follows its WebSocket notifications. Errors are {@link SequoiaError}s with a stable `code`. */
+/**
+ * The Parrot Sequoia's HTTP API, one typed method per endpoint; {@link SequoiaClient.events}
+ * follows its WebSocket notifications. Errors are {@link SequoiaError}s with a stable `code`.
+ */
 export class SequoiaClient {
   readonly host: string;
   readonly port: number;
@@ -123,7 +133,8 @@ export class SequoiaClient {
     if (!isObject(options)) throw badOption('options must be an object');
     if (typeof options.host !== 'string' || options.host === '') throw badOption('host must be a non-empty string');
     const port = options.port ?? 80;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw badOption(`port must be an integer 1-65535, got ${port}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw badOption(`port must be an integer 1-65535, got ${port}`);
     const base = options.timeoutMs ?? 10_000;
     const timeouts: PhaseTimeouts = {
       connectMs: options.timeouts?.connectMs ?? base,
@@ -131,12 +142,15 @@ export class SequoiaClient {
       bodyMs: options.timeouts?.bodyMs ?? base,
     };
     for (const [k, v] of Object.entries({ timeoutMs: base, ...timeouts })) {
-      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw badOption(`${k} must be a positive number of ms, got ${v}`);
+      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v)))
+        throw badOption(`${k} must be a positive number of ms, got ${v}`);
     }
     const maxSockets = options.maxSockets ?? 6;
-    if (!Number.isInteger(maxSockets) || maxSockets < 1) throw badOption(`maxSockets must be a positive integer, got ${maxSockets}`);
+    if (!Number.isInteger(maxSockets) || maxSockets < 1)
+      throw badOption(`maxSockets must be a positive integer, got ${maxSockets}`);
     const maxReplyBytes = options.maxReplyBytes ?? 1024 * 1024;
-    if (!Number.isInteger(maxReplyBytes) || maxReplyBytes < 1) throw badOption(`maxReplyBytes must be a positive integer`);
+    if (!Number.isInteger(maxReplyBytes) || maxReplyBytes < 1)
+      throw badOption(`maxReplyBytes must be a positive integer`);
     this.host = options.host;
     this.port = port;
     this.timeouts = timeouts;
@@ -167,7 +181,11 @@ export class SequoiaClient {
     const { status, json } = await this.exchange({ method: 'GET', path, signal: options?.signal }, true);
     const reply = parseCaptureCommand(json, path);
     if (status >= 400 || !/running$/i.test(reply.status)) {
-      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `capture not started: ${reply.status}`, { httpStatus: status, deviceMessage: reply.status, path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `capture not started: ${reply.status}`, {
+        httpStatus: status,
+        deviceMessage: reply.status,
+        path,
+      });
     }
     return reply;
   }
@@ -201,8 +219,12 @@ export class SequoiaClient {
   }
 
   /** `GET /status/<part>`: one of gps, instruments, sunshine, temperature. */
-  async getStatusPart<P extends StatusPart>(part: P, options?: CallOptions): Promise<{ request: string } & Pick<StatusReply, P>> {
-    if (!(STATUS_PARTS as readonly string[]).includes(part)) throw badArgument(`unknown status part ${JSON.stringify(part)}`);
+  async getStatusPart<P extends StatusPart>(
+    part: P,
+    options?: CallOptions,
+  ): Promise<{ request: string } & Pick<StatusReply, P>> {
+    if (!(STATUS_PARTS as readonly string[]).includes(part))
+      throw badArgument(`unknown status part ${JSON.stringify(part)}`);
     const path = `/status/${part}`;
     return parseStatus(await this.getJson(path, options), path, [part]);
   }
@@ -228,7 +250,12 @@ export class SequoiaClient {
     const { status, json } = await this.exchange({ method: 'GET', path, signal: options?.signal }, true);
     const reply = parseEcho(json, path);
     const text = typeof reply.status === 'string' ? reply.status : '';
-    if (status >= 400) throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `calibration ${action} refused: ${text}`, { httpStatus: status, deviceMessage: text, path });
+    if (status >= 400)
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `calibration ${action} refused: ${text}`, {
+        httpStatus: status,
+        deviceMessage: text,
+        path,
+      });
     return { ...reply, request: String(reply.request), status: text };
   }
 
@@ -281,7 +308,8 @@ export class SequoiaClient {
     options: SequoiaDownloadOptions = {},
   ): Promise<SequoiaDownloadResult> {
     const segments = cameraSegments(cameraPath);
-    if (segments.length < 2 || segments.length > 3) throw badArgument(`download needs /<medium>/<folder>[/<file>], got ${cameraPath}`);
+    if (segments.length < 2 || segments.length > 3)
+      throw badArgument(`download needs /<medium>/<folder>[/<file>], got ${cameraPath}`);
     const urlPath = `/download/${segments.map(encodeURIComponent).join('/')}`;
     const open = (offset: number) => {
       this.checkOpen();
@@ -296,10 +324,14 @@ export class SequoiaClient {
   /** `GET /delete/<medium>/<folder>[/<file>]`; returns the paths the camera reports deleted. */
   async delete(cameraPath: string, options?: CallOptions): Promise<string[]> {
     const segments = cameraSegments(cameraPath);
-    if (segments.length < 2 || segments.length > 3) throw badArgument(`delete needs /<medium>/<folder>[/<file>], got ${cameraPath}`);
+    if (segments.length < 2 || segments.length > 3)
+      throw badArgument(`delete needs /<medium>/<folder>[/<file>], got ${cameraPath}`);
     const path = `/delete/${segments.map(encodeURIComponent).join('/')}`;
     const reply = await this.getJson(path, options);
-    if (!isObject(reply)) throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `unexpected reply to ${path}: expected an object`, { path });
+    if (!isObject(reply))
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `unexpected reply to ${path}: expected an object`, {
+        path,
+      });
     const deleted: string[] = [];
     const failed: string[] = [];
     for (const [k, v] of Object.entries(reply)) {
@@ -308,7 +340,10 @@ export class SequoiaClient {
       else failed.push(`${k}: ${String(v)}`);
     }
     if (failed.length > 0) {
-      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `delete failed: ${failed.join(', ')}`, { deviceMessage: failed.join('; '), path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', `delete failed: ${failed.join(', ')}`, {
+        deviceMessage: failed.join('; '),
+        path,
+      });
     }
     return deleted;
   }
@@ -326,11 +361,18 @@ export class SequoiaClient {
   }
 
   /** `POST /wifi` with `{ssid}` (≤ 32 bytes) or `{status: 'on'|'off'}`. */
-  async setWifi(values: { ssid?: string; status?: 'on' | 'off' }, options?: CallOptions): Promise<Record<string, string>> {
-    if (values.ssid !== undefined && (typeof values.ssid !== 'string' || values.ssid === '' || Buffer.byteLength(values.ssid) > 32)) {
+  async setWifi(
+    values: { ssid?: string; status?: 'on' | 'off' },
+    options?: CallOptions,
+  ): Promise<Record<string, string>> {
+    if (
+      values.ssid !== undefined &&
+      (typeof values.ssid !== 'string' || values.ssid === '' || Buffer.byteLength(values.ssid) > 32)
+    ) {
       throw badArgument('ssid must be 1 to 32 bytes');
     }
-    if (values.status !== undefined && values.status !== 'on' && values.status !== 'off') throw badArgument('wifi status must be on or off');
+    if (values.status !== undefined && values.status !== 'on' && values.status !== 'off')
+      throw badArgument('wifi status must be on or off');
     return this.postSettings('/wifi', values, options);
   }
 
@@ -353,7 +395,12 @@ export class SequoiaClient {
   events(options: Omit<SequoiaEventOptions, 'url' | 'client'> = {}): SequoiaEvents {
     this.checkOpen();
     const h = this.host.includes(':') ? `[${this.host}]` : this.host;
-    return new SequoiaEvents({ ...options, url: `ws://${h}:${this.port}/websocket`, client: this, connectTimeoutMs: this.timeouts.connectMs });
+    return new SequoiaEvents({
+      ...options,
+      url: `ws://${h}:${this.port}/websocket`,
+      client: this,
+      connectTimeoutMs: this.timeouts.connectMs,
+    });
   }
 
   /** Closes pooled connections; later calls fail with `CLOSED`. */
@@ -370,7 +417,10 @@ export class SequoiaClient {
 
   private async postSettings(path: string, values: object, options?: CallOptions): Promise<Record<string, string>> {
     if (!isObject(values) || Object.keys(values).length === 0) throw badArgument(`nothing to set`);
-    const reply = parseEcho(await this.requestJson({ method: 'POST', path, body: JSON.stringify(values), signal: options?.signal }, true), path);
+    const reply = parseEcho(
+      await this.requestJson({ method: 'POST', path, body: JSON.stringify(values), signal: options?.signal }, true),
+      path,
+    );
     const answers = flattenEcho(reply);
     if (Object.values(answers).some((a) => a !== 'Ok')) throw new SequoiaSettingError(answers, path);
     return answers;
@@ -395,10 +445,19 @@ export class SequoiaClient {
     const reply = await send(this.target, call);
     let body: Buffer;
     try {
-      body = await readReplyBody(reply, this.maxReplyBytes, (what) => new SequoiaError('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE', `reply to ${call.path} ${what}`, { path: call.path }));
+      body = await readReplyBody(
+        reply,
+        this.maxReplyBytes,
+        (what) =>
+          new SequoiaError('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE', `reply to ${call.path} ${what}`, { path: call.path }),
+      );
     } catch (err) {
       if (err instanceof SequoiaError) throw err;
-      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while reading ${call.path}`, { cause: err, path: call.path, phase: 'body' });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST', `connection lost while reading ${call.path}`, {
+        cause: err,
+        path: call.path,
+        phase: 'body',
+      });
     }
     let json: unknown;
     let parseError: unknown;
@@ -407,7 +466,12 @@ export class SequoiaClient {
     } catch (err) {
       parseError = err;
     }
-    const echoed = echoOnError && reply.status >= 400 && isObject(json) && typeof json.request === 'string' && json.error === undefined;
+    const echoed =
+      echoOnError &&
+      reply.status >= 400 &&
+      isObject(json) &&
+      typeof json.request === 'string' &&
+      json.error === undefined;
     if ((reply.status < 200 || reply.status > 299) && !echoed) {
       // Errors come as JSON `{request, error}` (or `{"/path": "text"}` for /delete): keep the text.
       let text = body.toString('utf8').slice(0, 200);
@@ -426,7 +490,10 @@ export class SequoiaClient {
       });
     }
     if (parseError !== undefined) {
-      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `reply to ${call.path} is not JSON`, { cause: parseError, path: call.path });
+      throw new SequoiaError('ERR_CAMCTL_SEQUOIA_BAD_REPLY', `reply to ${call.path} is not JSON`, {
+        cause: parseError,
+        path: call.path,
+      });
     }
     return { status: reply.status, json };
   }
@@ -469,5 +536,9 @@ const FAILURE_CODES: Readonly<Record<HttpFailure['kind'], SequoiaErrorCode>> = {
 function sequoiaErrorOf(f: HttpFailure): SequoiaError {
   // An abort is the caller's, not a phase of the camera's.
   const phase = f.kind === 'aborted' ? {} : { phase: f.phase };
-  return new SequoiaError(FAILURE_CODES[f.kind], f.message, { ...(f.cause === undefined ? {} : { cause: f.cause }), ...phase, path: f.path });
+  return new SequoiaError(FAILURE_CODES[f.kind], f.message, {
+    ...(f.cause === undefined ? {} : { cause: f.cause }),
+    ...phase,
+    path: f.path,
+  });
 }

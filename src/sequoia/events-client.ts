@@ -234,7 +234,9 @@ function connect(
         if (PING.test(text) && ws.readyState === ws.OPEN) ws.send('pong');
         queue.push({ type: 'message', data: text });
       });
-      ws.on('close', (code: number, reason: Buffer) => queue.push({ type: 'closed', error: `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` }));
+      ws.on('close', (code: number, reason: Buffer) =>
+        queue.push({ type: 'closed', error: `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})` }),
+      );
       ws.on('error', (err: Error) => queue.push({ type: 'closed', error: err.message }));
       debug('open %s', url);
       resolve(ws);
@@ -243,10 +245,14 @@ function connect(
       signal.removeEventListener('abort', onAbort);
       const timeout = /timed out|timeout/i.test(err.message);
       reject(
-        new SequoiaError(timeout ? 'ERR_CAMCTL_SEQUOIA_TIMEOUT' : 'ERR_CAMCTL_SEQUOIA_UNREACHABLE', `websocket ${url}: ${err.code ?? err.message}`, {
-          cause: err,
-          phase: 'connect',
-        }),
+        new SequoiaError(
+          timeout ? 'ERR_CAMCTL_SEQUOIA_TIMEOUT' : 'ERR_CAMCTL_SEQUOIA_UNREACHABLE',
+          `websocket ${url}: ${err.code ?? err.message}`,
+          {
+            cause: err,
+            phase: 'connect',
+          },
+        ),
       );
     });
   });

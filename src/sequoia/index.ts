@@ -12,9 +12,28 @@
  * ```
  * @packageDocumentation
  */
-export { SequoiaClient, cameraSegments, type SequoiaClientOptions, type CallOptions, type SequoiaFile, type SequoiaFolder, type CalibrationAction, type DeepPartial } from './client.js';
-export type { SequoiaDownloadOptions, SequoiaDownloadResult, DownloadProgress as SequoiaDownloadProgress } from './client-download.js';
+export {
+  SequoiaClient,
+  cameraSegments,
+  type SequoiaClientOptions,
+  type CallOptions,
+  type SequoiaFile,
+  type SequoiaFolder,
+  type CalibrationAction,
+  type DeepPartial,
+} from './client.js';
+export type {
+  SequoiaDownloadOptions,
+  SequoiaDownloadResult,
+  DownloadProgress as SequoiaDownloadProgress,
+} from './client-download.js';
 export type { PhaseTimeouts } from '../util/http-client.js';
 export { SequoiaError, SequoiaSettingError, type SequoiaErrorCode, type RequestPhase } from './client-errors.js';
-export { SequoiaEvents, type SequoiaEventItem, type SequoiaEventOptions, type NotificationMessage, type StateReader } from './events-client.js';
+export {
+  SequoiaEvents,
+  type SequoiaEventItem,
+  type SequoiaEventOptions,
+  type NotificationMessage,
+  type StateReader,
+} from './events-client.js';
 export * from './types.js';

@@ -238,7 +238,16 @@ export type StatusPart = (typeof STATUS_PARTS)[number];
 export type StatusPartReply<P extends StatusPart> = { request: `get_${P}` } & Pick<StatusReply, P>;
 
 /** The calibration states of `GET /calibration` (Psi = yaw, Theta = pitch, Phi = roll). */
-export const CALIBRATION_STATES = ['None', 'Ok', 'Running', 'Psi pending', 'Theta pending', 'Phi pending', 'Failed', 'Aborted'] as const;
+export const CALIBRATION_STATES = [
+  'None',
+  'Ok',
+  'Running',
+  'Psi pending',
+  'Theta pending',
+  'Phi pending',
+  'Failed',
+  'Aborted',
+] as const;
 /** One of {@link CALIBRATION_STATES}. */
 export type CalibrationState = (typeof CALIBRATION_STATES)[number];
 /** What `/calibration/<target>/start` calibrates. */

@@ -9,7 +9,13 @@ import { InvalidOptionError } from '../util/errors.js';
  */
 export class ByteBudget {
   private free: number;
-  private readonly waiters: Array<{ bytes: number; resolve: () => void; reject: (err: unknown) => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
+  private readonly waiters: Array<{
+    bytes: number;
+    resolve: () => void;
+    reject: (err: unknown) => void;
+    signal: AbortSignal | undefined;
+    onAbort: () => void;
+  }> = [];
 
   constructor(readonly limit: number) {
     if (!(limit > 0)) throw new InvalidOptionError('limit', `a byte budget needs a positive limit, got ${limit}`);

@@ -206,10 +206,20 @@ export class ObjectUploader {
     if (outcome === 'raced') {
       if (head.metadata.sha256 !== digests.sha256 || head.size !== req.file.size) throw conflict(req, head);
     } else if (head.etag !== digests.etag) {
-      throw new S3SyncError('ERR_CAMCTL_S3_STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
+      throw new S3SyncError(
+        'ERR_CAMCTL_S3_STORE_CHECKSUM',
+        `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`,
+      );
     }
     return withPosition(
-      { status: outcome, sha256: digests.sha256, sentBytes: outcome === 'uploaded' ? req.file.size : 0, partsSent: 1, partsReused: 0, verifiedAgainstCamera: true },
+      {
+        status: outcome,
+        sha256: digests.sha256,
+        sentBytes: outcome === 'uploaded' ? req.file.size : 0,
+        partsSent: 1,
+        partsReused: 0,
+        verifiedAgainstCamera: true,
+      },
       outcome === 'raced' ? gpsFromMetadata(head.metadata) : gps,
     );
   }
@@ -236,7 +246,14 @@ export class ObjectUploader {
         // The position is read from the first part (sent or not): it is stamped on with the SHA-256.
         if (part.number === 1) gps = await positionOf(req.file.name, part.body);
         const there = listed.get(part.number);
-        debug('%s part %d: md5 %s, %d bytes; in the store: %o', req.key, part.number, part.md5, part.body.length, there);
+        debug(
+          '%s part %d: md5 %s, %d bytes; in the store: %o',
+          req.key,
+          part.number,
+          part.md5,
+          part.body.length,
+          there,
+        );
         if (there && there.etag === part.md5 && there.size === part.body.length) {
           partsReused++;
           etags.set(part.number, there.etag);
@@ -253,7 +270,11 @@ export class ObjectUploader {
             ContentMD5: Buffer.from(part.md5, 'hex').toString('base64'),
           }),
         );
-        if (unquote(r.ETag) !== part.md5) throw new S3SyncError('ERR_CAMCTL_S3_STORE_CHECKSUM', `${req.key} part ${part.number}: the store reports ETag ${unquote(r.ETag)}, the bytes give ${part.md5}`);
+        if (unquote(r.ETag) !== part.md5)
+          throw new S3SyncError(
+            'ERR_CAMCTL_S3_STORE_CHECKSUM',
+            `${req.key} part ${part.number}: the store reports ETag ${unquote(r.ETag)}, the bytes give ${part.md5}`,
+          );
         etags.set(part.number, part.md5);
         sentBytes += part.body.length;
         partsSent++;
@@ -267,7 +288,11 @@ export class ObjectUploader {
           Bucket: this.ctx.bucket,
           Key: req.key,
           UploadId: uploadId,
-          MultipartUpload: { Parts: [...etags].sort((a, b) => a[0] - b[0]).map(([PartNumber, ETag]) => ({ PartNumber, ETag: `"${ETag}"` })) },
+          MultipartUpload: {
+            Parts: [...etags]
+              .sort((a, b) => a[0] - b[0])
+              .map(([PartNumber, ETag]) => ({ PartNumber, ETag: `"${ETag}"` })),
+          },
         }),
       );
     } catch (err) {
@@ -276,9 +301,15 @@ export class ObjectUploader {
       raced = true;
     }
     const head = await this.head(req.key);
-    if (!head) throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `${req.key} is missing right after its upload was completed`);
+    if (!head)
+      throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `${req.key} is missing right after its upload was completed`);
     if (head.etag !== digests.etag || head.size !== req.file.size) {
-      throw raced ? conflict(req, head) : new S3SyncError('ERR_CAMCTL_S3_STORE_CHECKSUM', `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`);
+      throw raced
+        ? conflict(req, head)
+        : new S3SyncError(
+            'ERR_CAMCTL_S3_STORE_CHECKSUM',
+            `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`,
+          );
     }
     if (head.metadata.sha256 !== digests.sha256) await this.stamp(req, digests.sha256, partSize, gps);
     await this.deleteObject(req.claimKey);
@@ -299,7 +330,11 @@ export class ObjectUploader {
    * Finds or makes the one multipart upload for the key. Returns the object instead when it turns
    * out to exist already (a writer completed it meanwhile).
    */
-  private async claimUpload(req: UploadRequest, partSize: number, attempt = 0): Promise<{ uploadId: string; joined: boolean } | { present: Head }> {
+  private async claimUpload(
+    req: UploadRequest,
+    partSize: number,
+    attempt = 0,
+  ): Promise<{ uploadId: string; joined: boolean } | { present: Head }> {
     const s3 = await import('@aws-sdk/client-s3');
     const created = await this.send<{ UploadId?: string }>(
       new s3.CreateMultipartUploadCommand({
@@ -314,8 +349,23 @@ export class ObjectUploader {
     let uploadId = mine;
     let joined = false;
     try {
-      const body = JSON.stringify({ uploadId: mine, key: req.key, size: req.file.size, partSize, station: hostname(), started: new Date().toISOString() });
-      await this.send(new s3.PutObjectCommand({ Bucket: this.ctx.bucket, Key: req.claimKey, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }));
+      const body = JSON.stringify({
+        uploadId: mine,
+        key: req.key,
+        size: req.file.size,
+        partSize,
+        station: hostname(),
+        started: new Date().toISOString(),
+      });
+      await this.send(
+        new s3.PutObjectCommand({
+          Bucket: this.ctx.bucket,
+          Key: req.claimKey,
+          Body: body,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
     } catch (err) {
       if (!isPreconditionFailed(err)) {
         await this.abort(req.key, mine);
@@ -337,7 +387,11 @@ export class ObjectUploader {
     }
     if (joined && !(await this.uploadExists(req.key, uploadId))) {
       // The claimed upload is gone and no object was made: the claim is stale. Drop it, start over.
-      if (attempt >= 2) throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `the upload claimed in ${req.claimKey} keeps vanishing; remove that object if no other station is syncing this camera`);
+      if (attempt >= 2)
+        throw new S3SyncError(
+          'ERR_CAMCTL_S3_STORE_ERROR',
+          `the upload claimed in ${req.claimKey} keeps vanishing; remove that object if no other station is syncing this camera`,
+        );
       await this.deleteObject(req.claimKey);
       return this.claimUpload(req, partSize, attempt + 1);
     }
@@ -350,7 +404,9 @@ export class ObjectUploader {
   private async readClaim(key: string): Promise<{ uploadId: string } | undefined> {
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     try {
-      const r = await this.send<{ Body?: { transformToString(): Promise<string> } }>(new GetObjectCommand({ Bucket: this.ctx.bucket, Key: key }));
+      const r = await this.send<{ Body?: { transformToString(): Promise<string> } }>(
+        new GetObjectCommand({ Bucket: this.ctx.bucket, Key: key }),
+      );
       const parsed = JSON.parse((await r.Body?.transformToString()) ?? '{}') as { uploadId?: unknown };
       return typeof parsed.uploadId === 'string' ? { uploadId: parsed.uploadId } : undefined;
     } catch (err) {
@@ -385,8 +441,18 @@ export class ObjectUploader {
     let keyMarker: string | undefined;
     let idMarker: string | undefined;
     for (;;) {
-      const r = await this.send<{ Uploads?: Array<{ Key?: string; UploadId?: string }>; IsTruncated?: boolean; NextKeyMarker?: string; NextUploadIdMarker?: string }>(
-        new s3.ListMultipartUploadsCommand({ Bucket: this.ctx.bucket, Prefix: `${prefix}/`, ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(idMarker ? { UploadIdMarker: idMarker } : {}) }),
+      const r = await this.send<{
+        Uploads?: Array<{ Key?: string; UploadId?: string }>;
+        IsTruncated?: boolean;
+        NextKeyMarker?: string;
+        NextUploadIdMarker?: string;
+      }>(
+        new s3.ListMultipartUploadsCommand({
+          Bucket: this.ctx.bucket,
+          Prefix: `${prefix}/`,
+          ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+          ...(idMarker ? { UploadIdMarker: idMarker } : {}),
+        }),
       );
       for (const u of r.Uploads ?? []) {
         if (!u.Key || !u.UploadId || !(await this.head(u.Key))) continue;
@@ -399,8 +465,16 @@ export class ObjectUploader {
     }
     let token: string | undefined;
     for (;;) {
-      const r = await this.send<{ Contents?: Array<{ Key?: string }>; IsTruncated?: boolean; NextContinuationToken?: string }>(
-        new s3.ListObjectsV2Command({ Bucket: this.ctx.bucket, Prefix: `${claims}/`, ...(token ? { ContinuationToken: token } : {}) }),
+      const r = await this.send<{
+        Contents?: Array<{ Key?: string }>;
+        IsTruncated?: boolean;
+        NextContinuationToken?: string;
+      }>(
+        new s3.ListObjectsV2Command({
+          Bucket: this.ctx.bucket,
+          Prefix: `${claims}/`,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
       );
       for (const c of r.Contents ?? []) {
         if (!c.Key) continue;
@@ -420,10 +494,20 @@ export class ObjectUploader {
     const parts = new Map<number, { etag: string; size: number }>();
     let marker: string | undefined;
     for (;;) {
-      const r = await this.send<{ Parts?: Array<{ PartNumber?: number; ETag?: string; Size?: number }>; IsTruncated?: boolean; NextPartNumberMarker?: string }>(
-        new ListPartsCommand({ Bucket: this.ctx.bucket, Key: key, UploadId: uploadId, ...(marker ? { PartNumberMarker: marker } : {}) }),
+      const r = await this.send<{
+        Parts?: Array<{ PartNumber?: number; ETag?: string; Size?: number }>;
+        IsTruncated?: boolean;
+        NextPartNumberMarker?: string;
+      }>(
+        new ListPartsCommand({
+          Bucket: this.ctx.bucket,
+          Key: key,
+          UploadId: uploadId,
+          ...(marker ? { PartNumberMarker: marker } : {}),
+        }),
       );
-      for (const p of r.Parts ?? []) if (p.PartNumber) parts.set(p.PartNumber, { etag: unquote(p.ETag), size: p.Size ?? -1 });
+      for (const p of r.Parts ?? [])
+        if (p.PartNumber) parts.set(p.PartNumber, { etag: unquote(p.ETag), size: p.Size ?? -1 });
       if (!r.IsTruncated || !r.NextPartNumberMarker) return parts;
       marker = r.NextPartNumberMarker;
     }
@@ -444,7 +528,12 @@ export class ObjectUploader {
   }
 
   /** Adds the verified SHA-256 to the object's metadata: a copy onto itself, data untouched. */
-  private async stamp(req: UploadRequest, sha256: string, partSize: number, gps: PictureGps | undefined): Promise<void> {
+  private async stamp(
+    req: UploadRequest,
+    sha256: string,
+    partSize: number,
+    gps: PictureGps | undefined,
+  ): Promise<void> {
     const { CopyObjectCommand } = await import('@aws-sdk/client-s3');
     await this.send(
       new CopyObjectCommand({
@@ -464,7 +553,17 @@ export class ObjectUploader {
     const stamped = head.metadata.sha256;
     const known = gpsFromMetadata(head.metadata);
     if (stamped && !req.verifyPresent) {
-      return withPosition({ status: 'present', sha256: stamped, sentBytes: 0, partsSent: 0, partsReused: 0, verifiedAgainstCamera: false }, known);
+      return withPosition(
+        {
+          status: 'present',
+          sha256: stamped,
+          sentBytes: 0,
+          partsSent: 0,
+          partsReused: 0,
+          verifiedAgainstCamera: false,
+        },
+        known,
+      );
     }
     // Hash the camera's bytes the way the object was cut, and compare. An object never stamped
     // also gets its position then, read from the first part as it goes by.
@@ -475,12 +574,27 @@ export class ObjectUploader {
     };
     const digests = await this.stream(
       req,
-      new PartStream({ size: req.file.size, partSize, signal: this.ctx.signal, ...(stamped ? {} : { onPart: firstPart, budget: this.ctx.budget }) }),
+      new PartStream({
+        size: req.file.size,
+        partSize,
+        signal: this.ctx.signal,
+        ...(stamped ? {} : { onPart: firstPart, budget: this.ctx.budget }),
+      }),
     );
     if (stamped ? stamped !== digests.sha256 : head.etag !== digests.etag) throw conflict(req, head);
     if (!stamped) await this.stamp(req, digests.sha256, partSize, gps);
     await this.deleteObject(req.claimKey).catch(() => undefined);
-    return withPosition({ status: 'present', sha256: digests.sha256, sentBytes: 0, partsSent: 0, partsReused: 0, verifiedAgainstCamera: true }, gps);
+    return withPosition(
+      {
+        status: 'present',
+        sha256: digests.sha256,
+        sentBytes: 0,
+        partsSent: 0,
+        partsReused: 0,
+        verifiedAgainstCamera: true,
+      },
+      gps,
+    );
   }
 }
 
@@ -518,7 +632,15 @@ function unquote(etag: string | undefined): string {
   return (etag ?? '').replace(/^"|"$/g, '');
 }
 
-const TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', tif: 'image/tiff', tiff: 'image/tiff', mp4: 'video/mp4', dng: 'image/x-adobe-dng', json: 'application/json' };
+const TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  mp4: 'video/mp4',
+  dng: 'image/x-adobe-dng',
+  json: 'application/json',
+};
 
 function contentType(name: string): string {
   return TYPES[name.slice(name.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream';

@@ -84,13 +84,18 @@ export class PartStream extends Writable {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.take(chunk).then(() => cb(), (err: Error) => cb(err));
+    this.take(chunk).then(
+      () => cb(),
+      (err: Error) => cb(err),
+    );
   }
 
   private async take(chunk: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.received + chunk.length > this.opts.size) {
-      throw Object.assign(new Error(`the camera sent more than the ${this.opts.size} bytes it listed`), { code: 'SIZE_MISMATCH' });
+      throw Object.assign(new Error(`the camera sent more than the ${this.opts.size} bytes it listed`), {
+        code: 'SIZE_MISMATCH',
+      });
     }
     this.received += chunk.length;
     this.sha.update(chunk);
@@ -116,7 +121,12 @@ export class PartStream extends Writable {
     this.partMd5.push(md5);
     // By part number: a chunk may span several parts, and `received` already counts all of it.
     const last = this.partNumber === partCount(this.opts.size, this.opts.partSize);
-    const part: Part = { number: this.partNumber, body: this.buffer ?? Buffer.alloc(0), md5: md5.toString('hex'), last };
+    const part: Part = {
+      number: this.partNumber,
+      body: this.buffer ?? Buffer.alloc(0),
+      md5: md5.toString('hex'),
+      last,
+    };
     if (last) part.sha256 = this.sha.copy().digest('hex');
     const reserved = this.reserved;
     this.buffer = undefined;
@@ -147,7 +157,9 @@ export class PartStream extends Writable {
     await Promise.all(this.inFlight);
     if (this.failure) throw this.failure;
     if (this.received !== this.opts.size) {
-      throw Object.assign(new Error(`the camera sent ${this.received} of the ${this.opts.size} bytes it listed`), { code: 'SIZE_MISMATCH' });
+      throw Object.assign(new Error(`the camera sent ${this.received} of the ${this.opts.size} bytes it listed`), {
+        code: 'SIZE_MISMATCH',
+      });
     }
     const multipart = partCount(this.opts.size, this.opts.partSize) > 1;
     return { sha256: this.sha.digest('hex'), partMd5: this.partMd5, etag: expectedEtag(this.partMd5, multipart) };

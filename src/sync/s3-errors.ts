@@ -28,7 +28,11 @@ export class S3SyncError extends CamctlError {
   readonly storeCode: string | undefined;
   readonly status: number | undefined;
 
-  constructor(code: S3SyncErrorCode, message: string, options: { cause?: unknown; storeCode?: string; status?: number } = {}) {
+  constructor(
+    code: S3SyncErrorCode,
+    message: string,
+    options: { cause?: unknown; storeCode?: string; status?: number } = {},
+  ) {
     super(code, message, options);
     this.storeCode = options.storeCode;
     this.status = options.status;
@@ -36,7 +40,12 @@ export class S3SyncError extends CamctlError {
 
   /** Faults of the store or the way to it, after which no further object can be written this run. */
   get fatal(): boolean {
-    return this.code === 'ERR_CAMCTL_S3_STORE_CREDENTIALS' || this.code === 'ERR_CAMCTL_S3_STORE_ACCESS_DENIED' || this.code === 'ERR_CAMCTL_S3_NO_BUCKET' || this.code === 'ERR_CAMCTL_S3_STORE_UNREACHABLE';
+    return (
+      this.code === 'ERR_CAMCTL_S3_STORE_CREDENTIALS' ||
+      this.code === 'ERR_CAMCTL_S3_STORE_ACCESS_DENIED' ||
+      this.code === 'ERR_CAMCTL_S3_NO_BUCKET' ||
+      this.code === 'ERR_CAMCTL_S3_STORE_UNREACHABLE'
+    );
   }
 }
 
@@ -47,7 +56,16 @@ export function storeErrorOf(err: unknown): { name: string; status: number | und
   return { name, status: e.$metadata?.httpStatusCode, errno: typeof e.code === 'string' ? e.code : undefined };
 }
 
-const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /**
  * Maps an SDK error to an {@link S3SyncError} that speaks to the person running the sync.
@@ -59,22 +77,60 @@ export function toS3SyncError(err: unknown, where: { bucket: string; endpoint: s
   const opts = { cause: err, storeCode: name, ...(status !== undefined ? { status } : {}) };
   const message = err instanceof Error ? err.message : String(err);
   if (name === 'CredentialsProviderError' || /Could not load credentials|credential/i.test(name)) {
-    return new S3SyncError('ERR_CAMCTL_S3_STORE_CREDENTIALS', `no S3 credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile NAME with ~/.aws/credentials`, opts);
+    return new S3SyncError(
+      'ERR_CAMCTL_S3_STORE_CREDENTIALS',
+      `no S3 credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile NAME with ~/.aws/credentials`,
+      opts,
+    );
   }
-  if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'InvalidToken' || name === 'ExpiredToken') {
-    return new S3SyncError('ERR_CAMCTL_S3_STORE_CREDENTIALS', `${where.endpoint} refused the credentials (${name}): check the access key and secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or --profile)`, opts);
+  if (
+    name === 'InvalidAccessKeyId' ||
+    name === 'SignatureDoesNotMatch' ||
+    name === 'InvalidToken' ||
+    name === 'ExpiredToken'
+  ) {
+    return new S3SyncError(
+      'ERR_CAMCTL_S3_STORE_CREDENTIALS',
+      `${where.endpoint} refused the credentials (${name}): check the access key and secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or --profile)`,
+      opts,
+    );
   }
   if (name === 'NoSuchBucket' || (status === 404 && name === 'NotFound' && !message.includes('key'))) {
-    return new S3SyncError('ERR_CAMCTL_S3_NO_BUCKET', `there is no bucket "${where.bucket}" at ${where.endpoint}: create it first (aws s3 mb s3://${where.bucket}, or radosgw-admin / mc / garage)`, opts);
+    return new S3SyncError(
+      'ERR_CAMCTL_S3_NO_BUCKET',
+      `there is no bucket "${where.bucket}" at ${where.endpoint}: create it first (aws s3 mb s3://${where.bucket}, or radosgw-admin / mc / garage)`,
+      opts,
+    );
   }
   if (name === 'AccessDenied' || status === 403) {
-    return new S3SyncError('ERR_CAMCTL_S3_STORE_ACCESS_DENIED', `${where.endpoint} denies access to bucket "${where.bucket}" (${name}): these credentials need to list, read and write it`, opts);
+    return new S3SyncError(
+      'ERR_CAMCTL_S3_STORE_ACCESS_DENIED',
+      `${where.endpoint} denies access to bucket "${where.bucket}" (${name}): these credentials need to list, read and write it`,
+      opts,
+    );
   }
-  if ((errno && NETWORK_ERRNOS.has(errno)) || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up|ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(message)) {
-    return new S3SyncError('ERR_CAMCTL_S3_STORE_UNREACHABLE', `cannot reach the object store at ${where.endpoint} (${errno ?? name}); what is in the bucket is kept: run the same command again once it is back`, opts);
+  if (
+    (errno && NETWORK_ERRNOS.has(errno)) ||
+    name === 'TimeoutError' ||
+    name === 'RequestTimeout' ||
+    /socket hang up|ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(message)
+  ) {
+    return new S3SyncError(
+      'ERR_CAMCTL_S3_STORE_UNREACHABLE',
+      `cannot reach the object store at ${where.endpoint} (${errno ?? name}); what is in the bucket is kept: run the same command again once it is back`,
+      opts,
+    );
   }
   if (status !== undefined && status >= 500) {
-    return new S3SyncError('ERR_CAMCTL_S3_STORE_UNREACHABLE', `the object store at ${where.endpoint} kept failing (${status} ${name}); run the same command again later`, opts);
+    return new S3SyncError(
+      'ERR_CAMCTL_S3_STORE_UNREACHABLE',
+      `the object store at ${where.endpoint} kept failing (${status} ${name}); run the same command again later`,
+      opts,
+    );
   }
-  return new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `the object store refused a request (${name}${status ? ` ${status}` : ''}): ${message}`, opts);
+  return new S3SyncError(
+    'ERR_CAMCTL_S3_STORE_ERROR',
+    `the object store refused a request (${name}${status ? ` ${status}` : ''}): ${message}`,
+    opts,
+  );
 }

@@ -18,7 +18,11 @@ import type { S3Target } from './s3-target.js';
 /** A key part made only of characters that need no escaping anywhere: letters, digits, `._-`. */
 export function keySafe(text: string): string {
   // NFKD splits "é" into "e" and a combining accent, which is dropped rather than replaced.
-  const s = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  const s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '');
   return s || 'unknown';
 }
 
@@ -64,7 +68,13 @@ export function manifestKey(target: S3Target, camera: string, finished: Date, ta
 }
 
 /** The bands of the Sequoia's file names (`IMG_…_GRE.TIF`), as people name them. */
-const SEQUOIA_BANDS: Record<string, string> = { GRE: 'green', RED: 'red', REG: 'red-edge', NIR: 'near-infrared', RGB: 'rgb' };
+const SEQUOIA_BANDS: Record<string, string> = {
+  GRE: 'green',
+  RED: 'red',
+  REG: 'red-edge',
+  NIR: 'near-infrared',
+  RGB: 'rgb',
+};
 
 /** The Sequoia band a file holds, from its name; undefined for other cameras. */
 export function bandOf(name: string): string | undefined {
@@ -129,7 +139,8 @@ export function objectMetadata(facts: PictureFacts, sha256?: string): Record<str
 export function gpsFromMetadata(m: Record<string, string>): PictureGps | undefined {
   const lat = Number(m['gps-lat']);
   const lon = Number(m['gps-lon']);
-  if (m['gps-lat'] === undefined || m['gps-lon'] === undefined || !Number.isFinite(lat) || !Number.isFinite(lon)) return undefined;
+  if (m['gps-lat'] === undefined || m['gps-lon'] === undefined || !Number.isFinite(lat) || !Number.isFinite(lon))
+    return undefined;
   const gps: PictureGps = { lat, lon };
   const alt = Number(m['gps-alt']);
   if (m['gps-alt'] !== undefined && Number.isFinite(alt)) gps.alt = alt;

@@ -105,10 +105,22 @@ export interface S3SyncSummary {
 }
 
 /** Checks, before reading the camera, that the bucket is there and these credentials may list it. */
-export async function checkBucket(client: S3Client, target: S3Target, endpoint: string, signal?: AbortSignal): Promise<void> {
+export async function checkBucket(
+  client: S3Client,
+  target: S3Target,
+  endpoint: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   try {
-    await client.send(new ListObjectsV2Command({ Bucket: target.bucket, MaxKeys: 1, ...(target.prefix ? { Prefix: `${target.prefix}/` } : {}) }), signal ? { abortSignal: signal } : {});
+    await client.send(
+      new ListObjectsV2Command({
+        Bucket: target.bucket,
+        MaxKeys: 1,
+        ...(target.prefix ? { Prefix: `${target.prefix}/` } : {}),
+      }),
+      signal ? { abortSignal: signal } : {},
+    );
   } catch (err) {
     if (signal?.aborted) throw err;
     throw toS3SyncError(err, { bucket: target.bucket, endpoint });
@@ -117,8 +129,10 @@ export async function checkBucket(client: S3Client, target: S3Target, endpoint: 
 
 export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Promise<S3SyncSummary> {
   const parallel = options.parallel ?? 4;
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) throw new CameraError('BAD_VALUE', `parallel must be 1-64, got ${parallel}`);
-  if (options.deleteAfter && !camera.capabilities.delete) throw new CameraError('UNSUPPORTED', 'this camera cannot delete files');
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
+    throw new CameraError('BAD_VALUE', `parallel must be 1-64, got ${parallel}`);
+  if (options.deleteAfter && !camera.capabilities.delete)
+    throw new CameraError('UNSUPPORTED', 'this camera cannot delete files');
   const started = performance.now();
   const info: CameraInfo = await camera.info({ signal: options.signal });
   const dir = cameraDir(info);
@@ -146,7 +160,14 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
     failures: [],
   };
   options.onPlan?.({ camera: dir, files: files.length, bytes: summary.bytes });
-  debug('%s: %d files, %d bytes into s3://%s/%s', dir, files.length, summary.bytes, options.target.bucket, options.target.prefix);
+  debug(
+    '%s: %d files, %d bytes into s3://%s/%s',
+    dir,
+    files.length,
+    summary.bytes,
+    options.target.bucket,
+    options.target.prefix,
+  );
 
   const uploader = new ObjectUploader({
     client: options.client,
@@ -179,7 +200,15 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
         verifyPresent: !!options.deleteAfter,
         ...(options.onFileProgress ? { onProgress: (b: number) => options.onFileProgress?.(file, b) } : {}),
       });
-      result = { path: file.path, key, status: r.status, size: file.size, sha256: r.sha256, sentBytes: r.sentBytes, partsReused: r.partsReused };
+      result = {
+        path: file.path,
+        key,
+        status: r.status,
+        size: file.size,
+        sha256: r.sha256,
+        sentBytes: r.sentBytes,
+        partsReused: r.partsReused,
+      };
       summary[r.status]++;
       summary.sentBytes += r.sentBytes;
       summary.partsReused += r.partsReused;
@@ -197,7 +226,10 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
     } catch (err) {
       if (options.signal?.aborted) throw err;
       const code = (err as { code?: unknown }).code;
-      const e = { code: typeof code === 'string' ? code : 'ERROR', message: err instanceof Error ? err.message : String(err) };
+      const e = {
+        code: typeof code === 'string' ? code : 'ERROR',
+        message: err instanceof Error ? err.message : String(err),
+      };
       result = { path: file.path, key, status: 'failed', size: file.size, sentBytes: 0, partsReused: 0, error: e };
       summary.failed++;
       summary.failures.push({ path: file.path, ...e });
@@ -207,7 +239,8 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
   });
   if (fatal) throw fatal;
 
-  if (deletedFiles.length > 0) summary.deletedFolders = await removeEmptiedFolders(camera, deletedFiles, options.signal);
+  if (deletedFiles.length > 0)
+    summary.deletedFolders = await removeEmptiedFolders(camera, deletedFiles, options.signal);
   if (summary.failed === 0) {
     const swept = await uploader.sweep(cameraPrefix(options.target, dir), claimPrefix(options.target, dir));
     debug('%s: swept %d stale uploads, %d claims', dir, swept.aborted, swept.claimsRemoved);
@@ -242,13 +275,24 @@ async function writeManifest(
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const body = JSON.stringify(
     {
-      camera: { model: info.model, serial: info.serialNumber, firmware: info.firmware, manufacturer: info.manufacturer, address },
+      camera: {
+        model: info.model,
+        serial: info.serialNumber,
+        firmware: info.firmware,
+        manufacturer: info.manufacturer,
+        address,
+      },
       station: hostname(),
       finished: finished.toISOString(),
       bucket: options.target.bucket,
       prefix: options.target.prefix,
       files: entries,
-      totals: { files: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0), uploaded: summary.uploaded + summary.resumed, present: summary.present + summary.raced },
+      totals: {
+        files: entries.length,
+        bytes: entries.reduce((n, e) => n + e.size, 0),
+        uploaded: summary.uploaded + summary.resumed,
+        present: summary.present + summary.raced,
+      },
       incomplete: summary.incomplete,
     },
     null,
@@ -256,7 +300,13 @@ async function writeManifest(
   );
   try {
     await options.client.send(
-      new PutObjectCommand({ Bucket: options.target.bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }),
+      new PutObjectCommand({
+        Bucket: options.target.bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/json',
+        IfNoneMatch: '*',
+      }),
       options.signal ? { abortSignal: options.signal } : {},
     );
   } catch (err) {

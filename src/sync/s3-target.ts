@@ -31,11 +31,18 @@ export interface S3ClientOptions {
 /** Parses `s3://BUCKET[/PREFIX]`. */
 export function parseS3Url(url: string): S3Target {
   const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
-  if (!m) throw new S3SyncError('ERR_CAMCTL_S3_BAD_ARGUMENT', `not an S3 address: ${JSON.stringify(url)} (expected s3://BUCKET/PREFIX)`);
+  if (!m)
+    throw new S3SyncError(
+      'ERR_CAMCTL_S3_BAD_ARGUMENT',
+      `not an S3 address: ${JSON.stringify(url)} (expected s3://BUCKET/PREFIX)`,
+    );
   const bucket = m[1]!;
   // S3's bucket naming rules (the strict DNS-compatible set every store accepts).
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) {
-    throw new S3SyncError('ERR_CAMCTL_S3_BAD_ARGUMENT', `"${bucket}" is not a valid bucket name (3-63 lowercase letters, digits, dots and hyphens)`);
+    throw new S3SyncError(
+      'ERR_CAMCTL_S3_BAD_ARGUMENT',
+      `"${bucket}" is not a valid bucket name (3-63 lowercase letters, digits, dots and hyphens)`,
+    );
   }
   const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
   if (prefix.split('/').some((p) => p === '.' || p === '..') || /\/\//.test(prefix)) {
@@ -55,9 +62,13 @@ export async function createS3Client(options: S3ClientOptions): Promise<S3Client
     try {
       u = new URL(options.endpoint);
     } catch {
-      throw new S3SyncError('ERR_CAMCTL_S3_BAD_ARGUMENT', `--endpoint must be a URL such as http://127.0.0.1:7480, got ${JSON.stringify(options.endpoint)}`);
+      throw new S3SyncError(
+        'ERR_CAMCTL_S3_BAD_ARGUMENT',
+        `--endpoint must be a URL such as http://127.0.0.1:7480, got ${JSON.stringify(options.endpoint)}`,
+      );
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new S3SyncError('ERR_CAMCTL_S3_BAD_ARGUMENT', `--endpoint must be http:// or https://, got ${u.protocol}`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new S3SyncError('ERR_CAMCTL_S3_BAD_ARGUMENT', `--endpoint must be http:// or https://, got ${u.protocol}`);
   }
   // camctl runs on Node 20 (package.json engines); the SDK's notice about its own future releases
   // would print on every sync. The installed SDK works on Node 20.
@@ -81,7 +92,11 @@ export async function createS3Client(options: S3ClientOptions): Promise<S3Client
     try {
       await client.config.region();
     } catch (err) {
-      throw new S3SyncError('ERR_CAMCTL_S3_BAD_ARGUMENT', 'no AWS region: set AWS_REGION, --region, or a region in the profile', { cause: err });
+      throw new S3SyncError(
+        'ERR_CAMCTL_S3_BAD_ARGUMENT',
+        'no AWS region: set AWS_REGION, --region, or a region in the profile',
+        { cause: err },
+      );
     }
   }
   return client;

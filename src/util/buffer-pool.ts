@@ -56,7 +56,8 @@ export class BufferPool {
 
   /** Resolves when every buffer is back (all writes done); throws the recorded failure instead. */
   async drained(): Promise<void> {
-    while (this.free.length < this.made && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.free.length < this.made && !this.failure)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure) throw this.failure;
   }
 

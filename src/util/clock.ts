@@ -40,7 +40,8 @@ export class RealClock implements Clock {
   private readonly timers = new Map<number, NodeJS.Timeout>();
 
   constructor(private readonly speed = 1) {
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new InvalidOptionError('speed', `must be a positive number, got ${speed}`);
+    if (!(speed > 0) || !Number.isFinite(speed))
+      throw new InvalidOptionError('speed', `must be a positive number, got ${speed}`);
   }
 
   now(): number {
@@ -50,10 +51,13 @@ export class RealClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = nextTimerId++;
-    const t = setTimeout(() => {
-      this.timers.delete(id);
-      fn();
-    }, Math.max(0, ms / this.speed));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(id);
+        fn();
+      },
+      Math.max(0, ms / this.speed),
+    );
     t.unref?.();
     this.timers.set(id, t);
     return { id };

@@ -45,7 +45,11 @@ export interface HttpFailure {
 
 /** A failure of the HTTP stack itself, for callers that have no error shape of their own. */
 export class HttpClientError extends CamctlError {
-  declare readonly code: 'ERR_CAMCTL_HTTP_UNREACHABLE' | 'ERR_CAMCTL_HTTP_TIMEOUT' | 'ERR_CAMCTL_HTTP_ABORTED' | 'ERR_CAMCTL_HTTP_CONNECTION_LOST';
+  declare readonly code:
+    | 'ERR_CAMCTL_HTTP_UNREACHABLE'
+    | 'ERR_CAMCTL_HTTP_TIMEOUT'
+    | 'ERR_CAMCTL_HTTP_ABORTED'
+    | 'ERR_CAMCTL_HTTP_CONNECTION_LOST';
   readonly phase: RequestPhase;
   constructor(failure: HttpFailure) {
     const code = `ERR_CAMCTL_HTTP_${failure.kind.toUpperCase().replace('-', '_')}` as HttpClientError['code'];
@@ -88,7 +92,14 @@ export interface HttpReply {
   body: Readable;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+]);
 
 /** Sends one request and resolves at the response headers. Retries once on a stale kept-alive socket. */
 export async function send(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
@@ -115,13 +126,28 @@ const made = new WeakSet<Error>();
 
 function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
   const { signal } = call;
-  const failure = (kind: HttpFailure['kind'], phase: RequestPhase, message: string, extra: { cause?: unknown; timeoutMs?: number } = {}): Error => {
-    const f: HttpFailure = { kind, phase, message, method: call.method, path: call.path, host: target.host, port: target.port, ...extra };
+  const failure = (
+    kind: HttpFailure['kind'],
+    phase: RequestPhase,
+    message: string,
+    extra: { cause?: unknown; timeoutMs?: number } = {},
+  ): Error => {
+    const f: HttpFailure = {
+      kind,
+      phase,
+      message,
+      method: call.method,
+      path: call.path,
+      host: target.host,
+      port: target.port,
+      ...extra,
+    };
     const err = target.errorOf ? target.errorOf(f) : new HttpClientError(f);
     made.add(err);
     return err;
   };
-  const abortError = (phase: RequestPhase, reason: unknown): Error => failure('aborted', phase, `request ${call.path} aborted`, { cause: reason });
+  const abortError = (phase: RequestPhase, reason: unknown): Error =>
+    failure('aborted', phase, `request ${call.path} aborted`, { cause: reason });
   if (signal?.aborted) return Promise.reject(abortError('connect', signal.reason));
   return new Promise<HttpReply>((resolve, reject) => {
     let phase: RequestPhase = 'connect';
@@ -189,9 +215,19 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
       let mapped: Error;
       if (made.has(err)) mapped = err;
       else if (UNREACHABLE_CODES.has(code) || (phase === 'connect' && code !== 'ECONNRESET')) {
-        mapped = failure('unreachable', 'connect', `camera unreachable at ${target.host}:${target.port} (${code || err.message})`, { cause: err });
+        mapped = failure(
+          'unreachable',
+          'connect',
+          `camera unreachable at ${target.host}:${target.port} (${code || err.message})`,
+          { cause: err },
+        );
       } else {
-        mapped = failure('connection-lost', phase, `connection lost during ${call.method} ${call.path} (${code || err.message})`, { cause: err });
+        mapped = failure(
+          'connection-lost',
+          phase,
+          `connection lost during ${call.method} ${call.path} (${code || err.message})`,
+          { cause: err },
+        );
         if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') && !settled) {
           settled = true;
           cleanup();
@@ -219,7 +255,9 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
       response.on('close', () => {
         if (!response.complete && !guard.destroyed) {
           guard.destroy(
-            response.errored && made.has(response.errored) ? response.errored : failure('connection-lost', 'body', `connection lost while reading ${call.path}`),
+            response.errored && made.has(response.errored)
+              ? response.errored
+              : failure('connection-lost', 'body', `connection lost while reading ${call.path}`),
           );
         }
         cleanup();
@@ -239,7 +277,11 @@ function sendOnce(target: HttpTarget, call: HttpCall): Promise<HttpReply> {
  * Reads a whole (small) reply body, bounded by `maxBytes`: over it, the body is dropped and
  * `tooLarge(message)` thrown, before reading when Content-Length says so.
  */
-export async function readReplyBody(reply: HttpReply, maxBytes: number, tooLarge: (message: string) => Error): Promise<Buffer> {
+export async function readReplyBody(
+  reply: HttpReply,
+  maxBytes: number,
+  tooLarge: (message: string) => Error,
+): Promise<Buffer> {
   const declared = Number(reply.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     reply.body.destroy();

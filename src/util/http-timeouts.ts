@@ -32,17 +32,27 @@ export const DEFAULT_HTTP_TIMEOUTS: Readonly<Required<HttpTimeoutOptions>> = {
 };
 
 function positive(name: string, v: number): number {
-  if (!Number.isFinite(v) || v <= 0) throw new InvalidOptionError(name, `must be a positive number of milliseconds, got ${v}`);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new InvalidOptionError(name, `must be a positive number of milliseconds, got ${v}`);
   return v;
 }
 
 /** The node:http server options for these timeouts, checked; defaults from `defaults`. */
-export function timeoutServerOptions(options: HttpTimeoutOptions = {}, defaults: Required<HttpTimeoutOptions> = DEFAULT_HTTP_TIMEOUTS): http.ServerOptions {
+export function timeoutServerOptions(
+  options: HttpTimeoutOptions = {},
+  defaults: Required<HttpTimeoutOptions> = DEFAULT_HTTP_TIMEOUTS,
+): http.ServerOptions {
   const requestTimeout = positive('requestTimeoutMs', options.requestTimeoutMs ?? defaults.requestTimeoutMs);
-  const headersTimeout = positive('headersTimeoutMs', options.headersTimeoutMs ?? Math.min(defaults.headersTimeoutMs, requestTimeout));
+  const headersTimeout = positive(
+    'headersTimeoutMs',
+    options.headersTimeoutMs ?? Math.min(defaults.headersTimeoutMs, requestTimeout),
+  );
   const keepAliveTimeout = positive('keepAliveTimeoutMs', options.keepAliveTimeoutMs ?? defaults.keepAliveTimeoutMs);
   if (headersTimeout > requestTimeout) {
-    throw new InvalidOptionError('headersTimeoutMs', `${headersTimeout} must not be longer than requestTimeoutMs (${requestTimeout})`);
+    throw new InvalidOptionError(
+      'headersTimeoutMs',
+      `${headersTimeout} must not be longer than requestTimeoutMs (${requestTimeout})`,
+    );
   }
   return {
     headersTimeout,

@@ -31,7 +31,11 @@ export class BodyTooLargeError extends CamctlError {
 export class BodyIncompleteError extends CamctlError {
   declare readonly code: 'ERR_CAMCTL_BODY_INCOMPLETE';
   constructor(options?: { cause?: unknown }) {
-    super('ERR_CAMCTL_BODY_INCOMPLETE', 'the client closed the connection before the request body was complete', options);
+    super(
+      'ERR_CAMCTL_BODY_INCOMPLETE',
+      'the client closed the connection before the request body was complete',
+      options,
+    );
   }
 }
 

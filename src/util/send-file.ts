@@ -84,7 +84,13 @@ export class SendFileError extends CamctlError {
 }
 
 /** Writes bytes `start`..`end` (inclusive) of `handle` to `out`; does not end `out` or close `handle`. */
-export async function sendFileRange(handle: ReadableFile, start: number, end: number, out: Writable, opts: SendFileOptions = {}): Promise<void> {
+export async function sendFileRange(
+  handle: ReadableFile,
+  start: number,
+  end: number,
+  out: Writable,
+  opts: SendFileOptions = {},
+): Promise<void> {
   const pool = new BufferPool(opts.chunkBytes ?? READ_CHUNK_BYTES, opts.buffers ?? READ_BUFFERS);
   const onClose = () => pool.fail(new SendFileError('connection closed before the file was sent'));
   out.once('close', onClose);
@@ -96,7 +102,9 @@ export async function sendFileRange(handle: ReadableFile, start: number, end: nu
       const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end - pos + 1), pos);
       if (bytesRead === 0) throw new SendFileError(`file ended at byte ${pos}, expected ${end + 1} bytes`);
       pos += bytesRead;
-      out.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), (err) => (err ? pool.fail(err) : pool.give(buf)));
+      out.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), (err) =>
+        err ? pool.fail(err) : pool.give(buf),
+      );
     }
     // The caller closes the file next: wait until the socket has taken every buffer.
     await pool.drained();
@@ -111,7 +119,12 @@ export async function sendFileRange(handle: ReadableFile, start: number, end: nu
  * emulated link paces it), else streamed through JavaScript. Rejects when the client goes away;
  * does not close `handle`.
  */
-export async function sendFileBody(res: ServerResponse, handle: ReadableFile, start: number, end: number): Promise<void> {
+export async function sendFileBody(
+  res: ServerResponse,
+  handle: ReadableFile,
+  start: number,
+  end: number,
+): Promise<void> {
   const socket = await responseSocket(res);
   if (canSendFileToSocket(socket)) {
     res.flushHeaders();

@@ -25,7 +25,13 @@ const debug = debuglog('camctl:sendfile');
 interface NativeSendfile {
   /** Sends on this thread until done or the socket is full: [bytes sent, errno (0, -1 = file ended)]. */
   trySend(socketFd: number, fileFd: number, offset: number, length: number): [number, number];
-  start(socketFd: number, fileFd: number, offset: number, length: number, done: (errno: number, sent: number) => void): object;
+  start(
+    socketFd: number,
+    fileFd: number,
+    offset: number,
+    length: number,
+    done: (errno: number, sent: number) => void,
+  ): object;
   cancel(job: object): void;
   /** SO_SNDBUF: 0 or an errno. */
   setSendBuffer(socketFd: number, bytes: number): number;
@@ -65,7 +71,9 @@ function load(): { native?: NativeSendfile; reason?: string } {
     const nodeGypBuild = createRequire(import.meta.url)('node-gyp-build') as (dir: string) => NativeSendfile;
     return { native: nodeGypBuild(root) };
   } catch (err) {
-    return { reason: `the sendfile addon is not available (${(err as Error).message.split('\n')[0]}; npm run build needs a C compiler and node headers)` };
+    return {
+      reason: `the sendfile addon is not available (${(err as Error).message.split('\n')[0]}; npm run build needs a C compiler and node headers)`,
+    };
   }
 }
 
@@ -94,16 +102,28 @@ function flushed(socket: Socket): Promise<void> {
  * socket until the promise settles. Rejects with {@link ZeroCopyError} when the peer goes away, the
  * file is shorter than asked, or `signal` aborts; the socket is left to the caller to destroy.
  */
-export async function sendFileToSocket(socket: Socket, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<void> {
+export async function sendFileToSocket(
+  socket: Socket,
+  file: { readonly fd: number },
+  offset: number,
+  length: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const native = loaded.native;
   const fd = socketFd(socket);
-  if (!native || fd === undefined) throw new ZeroCopyError('zero-copy transfer is not available for this socket', 0, 'UNAVAILABLE');
+  if (!native || fd === undefined)
+    throw new ZeroCopyError('zero-copy transfer is not available for this socket', 0, 'UNAVAILABLE');
   if (length === 0) return;
   signal?.throwIfAborted();
   await flushed(socket);
   const fail = (errno: number, sent: number) => {
     const reason = errno === -1 ? 'FILE_ENDED' : getSystemErrorName(-errno);
-    const what = errno === -1 ? `the file ended after ${offset + sent} bytes` : reason === 'ECANCELED' ? 'cancelled' : `socket error ${reason}`;
+    const what =
+      errno === -1
+        ? `the file ended after ${offset + sent} bytes`
+        : reason === 'ECANCELED'
+          ? 'cancelled'
+          : `socket error ${reason}`;
     return new ZeroCopyError(`sendfile stopped after ${sent} of ${length} bytes: ${what}`, sent, reason);
   };
   // What the socket buffer takes now goes at once; a thread waits for room for the rest.

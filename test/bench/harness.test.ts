@@ -20,13 +20,43 @@ const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 describe('judge', () => {
   const mibs = (value: number) => ({ value, unit: 'MiB/s' });
   it.each<[string, BenchRow, string, number | undefined]>([
-    ['ratio met', { name: 'r', ours: mibs(950), peer: mibs(1000), target: { kind: 'ratio-at-least', ratio: 0.9 } }, 'pass', 0.95],
-    ['ratio missed', { name: 'r', ours: mibs(800), peer: mibs(1000), target: { kind: 'ratio-at-least', ratio: 0.9 } }, 'fail', 0.8],
-    ['ratio at most met', { name: 'r', ours: mibs(120), peer: mibs(100), target: { kind: 'ratio-at-most', ratio: 1.5 } }, 'pass', 1.2],
-    ['absolute at most', { name: 'r', ours: { value: 150, unit: 'MB' }, target: { kind: 'at-most', value: 200, unit: 'MB' } }, 'pass', undefined],
+    [
+      'ratio met',
+      { name: 'r', ours: mibs(950), peer: mibs(1000), target: { kind: 'ratio-at-least', ratio: 0.9 } },
+      'pass',
+      0.95,
+    ],
+    [
+      'ratio missed',
+      { name: 'r', ours: mibs(800), peer: mibs(1000), target: { kind: 'ratio-at-least', ratio: 0.9 } },
+      'fail',
+      0.8,
+    ],
+    [
+      'ratio at most met',
+      { name: 'r', ours: mibs(120), peer: mibs(100), target: { kind: 'ratio-at-most', ratio: 1.5 } },
+      'pass',
+      1.2,
+    ],
+    [
+      'absolute at most',
+      { name: 'r', ours: { value: 150, unit: 'MB' }, target: { kind: 'at-most', value: 200, unit: 'MB' } },
+      'pass',
+      undefined,
+    ],
     ['informative, no target', { name: 'r', ours: mibs(600), peer: mibs(1000), target: { kind: 'info' } }, 'info', 0.6],
-    ['absolute exceeded', { name: 'r', ours: { value: 250, unit: 'MB' }, target: { kind: 'at-most', value: 200, unit: 'MB' } }, 'fail', undefined],
-    ['absolute at least', { name: 'r', ours: { value: 5, unit: 'x' }, target: { kind: 'at-least', value: 6, unit: 'x' } }, 'fail', undefined],
+    [
+      'absolute exceeded',
+      { name: 'r', ours: { value: 250, unit: 'MB' }, target: { kind: 'at-most', value: 200, unit: 'MB' } },
+      'fail',
+      undefined,
+    ],
+    [
+      'absolute at least',
+      { name: 'r', ours: { value: 5, unit: 'x' }, target: { kind: 'at-least', value: 6, unit: 'x' } },
+      'fail',
+      undefined,
+    ],
   ])('%s', (_label, row, outcome, ratio) => {
     const r = judge('b', row);
     expect(r.outcome).toBe(outcome);
@@ -35,13 +65,26 @@ describe('judge', () => {
   });
 
   it('refuses to compare different units or a missing peer', () => {
-    expect(judge('b', { name: 'r', ours: mibs(1), peer: { value: 1, unit: 'req/s' }, target: { kind: 'ratio-at-least', ratio: 1 } })).toMatchObject({
+    expect(
+      judge('b', {
+        name: 'r',
+        ours: mibs(1),
+        peer: { value: 1, unit: 'req/s' },
+        target: { kind: 'ratio-at-least', ratio: 1 },
+      }),
+    ).toMatchObject({
       outcome: 'error',
       reason: expect.stringContaining('units differ'),
     });
-    expect(judge('b', { name: 'r', ours: mibs(1), target: { kind: 'ratio-at-least', ratio: 1 } })).toMatchObject({ outcome: 'error' });
-    expect(judge('b', { name: 'r', ours: mibs(1), peer: mibs(0), target: { kind: 'ratio-at-least', ratio: 1 } })).toMatchObject({ outcome: 'error' });
-    expect(judge('b', { name: 'r', ours: mibs(1), target: { kind: 'at-most', value: 1, unit: 'MB' } })).toMatchObject({ outcome: 'error' });
+    expect(judge('b', { name: 'r', ours: mibs(1), target: { kind: 'ratio-at-least', ratio: 1 } })).toMatchObject({
+      outcome: 'error',
+    });
+    expect(
+      judge('b', { name: 'r', ours: mibs(1), peer: mibs(0), target: { kind: 'ratio-at-least', ratio: 1 } }),
+    ).toMatchObject({ outcome: 'error' });
+    expect(judge('b', { name: 'r', ours: mibs(1), target: { kind: 'at-most', value: 1, unit: 'MB' } })).toMatchObject({
+      outcome: 'error',
+    });
   });
 });
 
@@ -106,7 +149,10 @@ describe('discover', () => {
   it('loads every *.bench.js and reports broken modules instead of crashing', async () => {
     const ok = `export const benchmarks = [{ name: 'a-one', description: 'one', run: async () => [] }];`;
     await writeFile(path.join(dir, 'a.bench.js'), ok);
-    await writeFile(path.join(dir, 'b.bench.js'), `export const benchmarks = [{ name: 'a-one', description: 'dup', run: async () => [] }, { name: 'b' }];`);
+    await writeFile(
+      path.join(dir, 'b.bench.js'),
+      `export const benchmarks = [{ name: 'a-one', description: 'dup', run: async () => [] }, { name: 'b' }];`,
+    );
     await writeFile(path.join(dir, 'c.bench.js'), `export const nothing = 1;`);
     await writeFile(path.join(dir, 'd.bench.js'), `throw new Error('boom');`);
     await writeFile(path.join(dir, 'helper.js'), `throw new Error('not a benchmark module, never imported');`);
@@ -160,7 +206,9 @@ describe('runBenchmark', () => {
       requires: ['camctl-no-such-tool'],
       run: async () => ((ran = true), []),
     };
-    expect(await runBenchmark(tool, { repoRoot })).toMatchObject([{ outcome: 'skip', reason: expect.stringContaining('camctl-no-such-tool not found') }]);
+    expect(await runBenchmark(tool, { repoRoot })).toMatchObject([
+      { outcome: 'skip', reason: expect.stringContaining('camctl-no-such-tool not found') },
+    ]);
     expect(ran).toBe(false);
 
     const thrower: Benchmark = { name: 'e', description: '', run: () => Promise.reject(new Error('peer crashed')) };
@@ -183,14 +231,22 @@ describe('runBenchmark', () => {
           });
         }),
     };
-    expect(await runBenchmark(slow, { repoRoot })).toMatchObject([{ outcome: 'error', reason: expect.stringContaining('exceeded 50 ms') }]);
+    expect(await runBenchmark(slow, { repoRoot })).toMatchObject([
+      { outcome: 'error', reason: expect.stringContaining('exceeded 50 ms') },
+    ]);
     expect(abortedSeen).toBe(true);
   });
 
   it('stops when the outer signal aborts (Ctrl-C)', async () => {
     const outer = new AbortController();
-    const b: Benchmark = { name: 'int', description: '', run: () => new Promise(() => outer.abort(new Error('interrupted'))) };
-    expect(await runBenchmark(b, { repoRoot, signal: outer.signal })).toMatchObject([{ outcome: 'error', reason: 'interrupted' }]);
+    const b: Benchmark = {
+      name: 'int',
+      description: '',
+      run: () => new Promise(() => outer.abort(new Error('interrupted'))),
+    };
+    expect(await runBenchmark(b, { repoRoot, signal: outer.signal })).toMatchObject([
+      { outcome: 'error', reason: 'interrupted' },
+    ]);
   });
 });
 

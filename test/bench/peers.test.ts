@@ -23,7 +23,12 @@ function needs(...names: Array<keyof typeof tools>): { title: string; skip: bool
   if (missing.length > 0 && process.env.CI === 'true') {
     throw new Error(`CI needs ${missing.join(', ')} (apt-get install -y nginx-light curl wrk)`);
   }
-  return { title: missing.length ? ` (skipped: ${missing.join(', ')} not installed; apt-get install -y nginx-light curl wrk)` : '', skip: missing.length > 0 };
+  return {
+    title: missing.length
+      ? ` (skipped: ${missing.join(', ')} not installed; apt-get install -y nginx-light curl wrk)`
+      : '',
+    skip: missing.length > 0,
+  };
 }
 
 let tmp: string;
@@ -60,7 +65,8 @@ describe('nginxConfig', () => {
     expect(conf).toContain('listen 127.0.0.1:1234;');
     expect(conf).toContain('sendfile on;');
     expect(conf).toContain('daemon off;');
-    for (const m of conf.matchAll(/(?:pid|error_log|_temp_path)\s+"([^"]+)"/g)) expect(m[1]?.startsWith('/w/')).toBe(true);
+    for (const m of conf.matchAll(/(?:pid|error_log|_temp_path)\s+"([^"]+)"/g))
+      expect(m[1]?.startsWith('/w/')).toBe(true);
     expect(conf).not.toMatch(/\/var\//);
   });
 });
@@ -82,7 +88,9 @@ describe.skipIf(ng.skip)(`nginx + curl${ng.title}`, () => {
       expect(d).toMatchObject({ bytes: size, httpCode: 200 });
       expect(d.throughput).toBeGreaterThan(0);
       // A wrong size or a 404 is an error, never a fast figure.
-      await expect(curlDownload(`${nginx.url}/0000/IMG.TIF`, { expectBytes: size + 1 })).rejects.toBeInstanceOf(DownloadError);
+      await expect(curlDownload(`${nginx.url}/0000/IMG.TIF`, { expectBytes: size + 1 })).rejects.toBeInstanceOf(
+        DownloadError,
+      );
       await expect(curlDownload(`${nginx.url}/0000/nope`)).rejects.toThrow(/HTTP 404/);
       // nginx's CPU time includes its worker (a child of the master), which did the sending.
       expect(nginx.child.cpuSeconds()).toBeGreaterThanOrEqual(0);
@@ -145,7 +153,9 @@ describe.skipIf(wk.skip)(`wrk + bare node:http peer${wk.title}`, () => {
       expect(report.requests).toBeGreaterThan(0);
       expect(report.non2xx).toBe(0);
       // wrk treats 404 as an error answer, which the runner refuses.
-      await expect(runWrk(`${url}/other`, { threads: 1, connections: 2, durationSeconds: 1 })).rejects.toThrow(/non-2xx/);
+      await expect(runWrk(`${url}/other`, { threads: 1, connections: 2, durationSeconds: 1 })).rejects.toThrow(
+        /non-2xx/,
+      );
       expect(child.peakRssBytes()).toBeGreaterThan(1024 * 1024);
       expect(child.rssBytes()).toBeGreaterThan(1024 * 1024);
       // A second of wrk load costs the server some CPU time, which /proc accounts to it.
@@ -158,7 +168,9 @@ describe.skipIf(wk.skip)(`wrk + bare node:http peer${wk.title}`, () => {
 
   it('reports a child that dies before it is ready, with its stderr', async () => {
     const child = await Child.spawn(process.execPath, [bare], { label: 'bare' });
-    await expect(child.waitForLine(() => undefined)).rejects.toThrow(/bare exited \(code 2\) before it was ready; stderr:\nusage/);
+    await expect(child.waitForLine(() => undefined)).rejects.toThrow(
+      /bare exited \(code 2\) before it was ready; stderr:\nusage/,
+    );
     expect((await stat(bare)).isFile()).toBe(true);
   });
 });

@@ -44,7 +44,13 @@ describe('parseCameraAddress', () => {
 
   it('parses usb addresses', () => {
     expect(parseCameraAddress('usb:')).toEqual({ kind: 'usb', scheme: 'usb', href: 'usb:' });
-    expect(parseCameraAddress('usb:001:004')).toEqual({ kind: 'usb', scheme: 'usb', bus: 1, device: 4, href: 'usb:001:004' });
+    expect(parseCameraAddress('usb:001:004')).toEqual({
+      kind: 'usb',
+      scheme: 'usb',
+      bus: 1,
+      device: 4,
+      href: 'usb:001:004',
+    });
   });
 
   it.each([

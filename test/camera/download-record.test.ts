@@ -11,7 +11,13 @@ import { cleanup, tempDir } from '../cli/helpers.js';
 
 afterEach(cleanup);
 
-const object = (over: Partial<CameraObject> = {}): CameraObject => ({ camera: 'Sequoia#PI040416AA6L060011', path: '/internal/0003/IMG_261207_142549_0000_NIR.TIF', size: 2_000_000, time: 1_796_653_549_000, ...over });
+const object = (over: Partial<CameraObject> = {}): CameraObject => ({
+  camera: 'Sequoia#PI040416AA6L060011',
+  path: '/internal/0003/IMG_261207_142549_0000_NIR.TIF',
+  size: 2_000_000,
+  time: 1_796_653_549_000,
+  ...over,
+});
 
 describe('download record', () => {
   it('ties a local file to one camera object: serial, path, size, and time where both sides know it', () => {

@@ -21,7 +21,10 @@ describe('Sequoia errors become Camera errors', () => {
     ['ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT', undefined, 'BAD_PATH'],
     ['ERR_CAMCTL_SEQUOIA_CLOSED', undefined, 'CLOSED'],
   ])('%s (HTTP %s) → %s, keeping text and cause', (code, httpStatus, expected) => {
-    const original = new SequoiaError(code, `msg ${code}`, { deviceMessage: 'Not available', ...(httpStatus ? { httpStatus } : {}) });
+    const original = new SequoiaError(code, `msg ${code}`, {
+      deviceMessage: 'Not available',
+      ...(httpStatus ? { httpStatus } : {}),
+    });
     const mapped = toCameraError(original) as CameraError;
     expect(mapped).toBeInstanceOf(CameraError);
     expect(mapped.code).toBe(expected);
@@ -86,7 +89,12 @@ describe('the dashboard answers a camera error with the camera’s status class'
     [507, 502],
   ])('camera HTTP %s → dashboard %s, keeping the camera’s words', async (camera, dashboard) => {
     const { httpStatusOf } = await import('../../src/dashboard/errors.js');
-    const mapped = toCameraError(new SequoiaError('ERR_CAMCTL_SEQUOIA_HTTP_STATUS', 'GET /file/internal/x: Invalid path', { httpStatus: camera, deviceMessage: 'Invalid path' })) as CameraError;
+    const mapped = toCameraError(
+      new SequoiaError('ERR_CAMCTL_SEQUOIA_HTTP_STATUS', 'GET /file/internal/x: Invalid path', {
+        httpStatus: camera,
+        deviceMessage: 'Invalid path',
+      }),
+    ) as CameraError;
     expect(mapped.deviceHttpStatus).toBe(camera);
     expect(httpStatusOf(mapped)).toBe(dashboard);
     expect(mapped.message).toContain('Invalid path');

@@ -23,7 +23,9 @@ afterEach(async () => {
 
 async function files(camera: Camera): Promise<RemoteFile[]> {
   const out: RemoteFile[] = [];
-  for (const m of await camera.list('/')) for (const f of await camera.list(m.path)) for (const e of await camera.list(f.path)) if (e.kind === 'file') out.push(e as RemoteFile);
+  for (const m of await camera.list('/'))
+    for (const f of await camera.list(m.path))
+      for (const e of await camera.list(f.path)) if (e.kind === 'file') out.push(e as RemoteFile);
   return out;
 }
 
@@ -42,7 +44,11 @@ describe('readPictureMetadata on a real Sequoia capture', () => {
       band: 'NIR',
       centralWavelength: 790,
       wavelengthFwhm: 40,
-      attitude: { yaw: expect.closeTo(-63.78289, 5), pitch: expect.closeTo(0.457332, 5), roll: expect.closeTo(1.283359, 5) },
+      attitude: {
+        yaw: expect.closeTo(-63.78289, 5),
+        pitch: expect.closeTo(0.457332, 5),
+        roll: expect.closeTo(1.283359, 5),
+      },
     });
     expect(m.exposureTime).toBeCloseTo(0.003, 6);
     expect(m.fNumber).toBeCloseTo(2.2, 5);
@@ -72,7 +78,7 @@ describe('readPictureMetadata on a real Sequoia capture', () => {
   });
 });
 
-describe('readPictureMetadata on the emulators\' pictures', () => {
+describe("readPictureMetadata on the emulators' pictures", () => {
   it('Sequoia with a GPS fix over a flight track: the position of the capture, read from the camera and from disk alike', async () => {
     const { dir, cleanup } = await tempDir('camctl-meta-sequoia-');
     cleanups.push(cleanup);
@@ -104,13 +110,25 @@ describe('readPictureMetadata on the emulators\' pictures', () => {
     cleanups.push(cleanup);
     const emu = await startThetaEmulator({ dataDir: dir, speed: 20 });
     cleanups.push(() => emu.close());
-    emu.device.setOptions({ gpsInfo: { lat: 35.6712, lng: 139.7665, _altitude: 12.5, _dateTimeZone: '2026:01:02 03:04:05+09:00', _datum: 'WGS84' } });
+    emu.device.setOptions({
+      gpsInfo: {
+        lat: 35.6712,
+        lng: 139.7665,
+        _altitude: 12.5,
+        _dateTimeZone: '2026:01:02 03:04:05+09:00',
+        _datum: 'WGS84',
+      },
+    });
     const camera = await openCamera(`theta://127.0.0.1:${new URL(emu.url).port}`);
     cleanups.push(() => camera.close());
     const shot = await camera.capture();
     const m = await readCameraPictureMetadata(camera, shot.files[0]!);
     expect(m.make).toMatch(/RICOH/);
-    expect(m.gps).toEqual({ lat: expect.closeTo(35.6712, 5), lon: expect.closeTo(139.7665, 5), alt: expect.closeTo(12.5, 2) });
+    expect(m.gps).toEqual({
+      lat: expect.closeTo(35.6712, 5),
+      lon: expect.closeTo(139.7665, 5),
+      alt: expect.closeTo(12.5, 2),
+    });
     expect(m.panorama).toMatchObject({ ProjectionType: 'equirectangular', UsePanoramaViewer: true });
     expect(m.panorama!.FullPanoWidthPixels).toBe(m.width);
     expect(m.band).toBeUndefined();

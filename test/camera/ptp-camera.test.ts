@@ -16,7 +16,17 @@ import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { ThetaPtpBackend } from '../../src/emulator/theta/ptp-face.js';
 import type { MemoryUsbDevice } from '../../src/emulator/usb/memory-device.js';
-import { cleanup, closedPort, onCleanup, requireBuild, runJson, startCli, startEmu, tempDir, type Emu } from '../cli/helpers.js';
+import {
+  cleanup,
+  closedPort,
+  onCleanup,
+  requireBuild,
+  runJson,
+  startCli,
+  startEmu,
+  tempDir,
+  type Emu,
+} from '../cli/helpers.js';
 import { camctlInProcess, startCamctlInProcess } from '../helpers/camctl-in-process.js';
 import { emptyUsbBus, plugUsbCamera, unplugAllUsbCameras, unplugUsbCamera } from '../helpers/usb-cameras.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -143,7 +153,9 @@ async function shoot(emu: RunningSequoiaEmulator): Promise<string> {
   const medium = emu.device.getConfig().storage_selected;
   const folders = (await (await fetch(`${emu.url}/file/${medium}`)).json()) as Record<string, unknown>;
   // Keys are folder paths: {"/internal/0000": 5, …}.
-  const names = Object.keys(folders).flatMap((k) => /^\/\w+\/(\d{4})$/.exec(k)?.[1] ?? []).sort();
+  const names = Object.keys(folders)
+    .flatMap((k) => /^\/\w+\/(\d{4})$/.exec(k)?.[1] ?? [])
+    .sort();
   return names.at(-1) as string;
 }
 
@@ -166,36 +178,89 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
 
   it('info and status name the camera, its extension and both media', async () => {
     const { cam } = await link.sequoia();
-    const info = await runJson<{ protocol: string; manufacturer: string; model: string; serialNumber: string; details: Record<string, unknown> }>(['--camera', cam, 'info']);
+    const info = await runJson<{
+      protocol: string;
+      manufacturer: string;
+      model: string;
+      serialNumber: string;
+      details: Record<string, unknown>;
+    }>(['--camera', cam, 'info']);
     expect(info.result.code).toBe(0);
-    expect(info.json).toMatchObject({ protocol: link.protocol, manufacturer: 'Parrot', model: 'Sequoia', serialNumber: 'PI040378AA6A000109' });
-    expect(info.json.details).toMatchObject({ vendorExtensionId: '0x001b', vendorExtensionDesc: 'parrot.com: 1.0;', ...link.linkDetails });
+    expect(info.json).toMatchObject({
+      protocol: link.protocol,
+      manufacturer: 'Parrot',
+      model: 'Sequoia',
+      serialNumber: 'PI040378AA6A000109',
+    });
+    expect(info.json.details).toMatchObject({
+      vendorExtensionId: '0x001b',
+      vendorExtensionDesc: 'parrot.com: 1.0;',
+      ...link.linkDetails,
+    });
 
-    const status = await runJson<{ capture: { state: string }; battery: { level: number }; media: Array<{ id: string; present: boolean; selected: boolean; totalBytes: number }> }>(['--camera', cam, 'status']);
+    const status = await runJson<{
+      capture: { state: string };
+      battery: { level: number };
+      media: Array<{ id: string; present: boolean; selected: boolean; totalBytes: number }>;
+    }>(['--camera', cam, 'status']);
     expect(status.result.code).toBe(0);
     expect(status.json.capture.state).toBe('idle');
     expect(status.json.battery.level).toBe(1);
-    expect(status.json.media.map((m) => [m.id, m.selected])).toEqual([['internal', true], ['sd', false]]);
+    expect(status.json.media.map((m) => [m.id, m.selected])).toEqual([
+      ['internal', true],
+      ['sd', false],
+    ]);
     expect(status.json.media[0]?.totalBytes).toBeGreaterThan(0);
   });
 
-  it('config lists the Sequoia\'s settings (PTP names as aliases); config set changes /config over HTTP; bad values are refused before sending', async () => {
+  it("config lists the Sequoia's settings (PTP names as aliases); config set changes /config over HTTP; bad values are refused before sending", async () => {
     const { emu, cam } = await link.sequoia();
-    const all = await runJson<{ settings: Array<{ key: string; type: string; value: unknown; writable: boolean; range?: { min: number; max: number }; raw?: unknown }> }>(['--camera', cam, 'config']);
+    const all = await runJson<{
+      settings: Array<{
+        key: string;
+        type: string;
+        value: unknown;
+        writable: boolean;
+        range?: { min: number; max: number };
+        raw?: unknown;
+      }>;
+    }>(['--camera', cam, 'config']);
     expect(all.result.code).toBe(0);
     const mask = all.json.settings.find((s) => s.key === 'sensors_mask');
-    expect(mask).toMatchObject({ type: 'integer', value: 31, writable: true, range: { min: 1, max: 31 }, raw: { name: 'PhotoSensorEnableMask', value: 31 } });
+    expect(mask).toMatchObject({
+      type: 'integer',
+      value: 31,
+      writable: true,
+      range: { min: 1, max: 31 },
+      raw: { name: 'PhotoSensorEnableMask', value: 31 },
+    });
     expect(all.json.settings.find((s) => s.key === 'BatteryLevel')).toMatchObject({ writable: false, value: 100 });
 
-    const set = await runJson<{ applied: Array<{ key: string; value: unknown }>; refused: unknown[] }>(['--camera', cam, 'config', 'set', 'PhotoSensorEnableMask=3', 'ImageSize=4000 x 3000']);
+    const set = await runJson<{ applied: Array<{ key: string; value: unknown }>; refused: unknown[] }>([
+      '--camera',
+      cam,
+      'config',
+      'set',
+      'PhotoSensorEnableMask=3',
+      'ImageSize=4000 x 3000',
+    ]);
     expect(set.result.code).toBe(0);
-    expect(set.json.applied).toEqual([{ key: 'sensors_mask', value: 3 }, { key: 'resolution_rgb', value: 12 }]);
+    expect(set.json.applied).toEqual([
+      { key: 'sensors_mask', value: 3 },
+      { key: 'resolution_rgb', value: 12 },
+    ]);
     expect(set.json.refused).toEqual([]);
     const http = (await (await fetch(`${emu.url}/config`)).json()) as { sensors_mask: number; resolution_rgb: number };
     expect(http.sensors_mask).toBe(3);
     expect(http.resolution_rgb).toBe(12);
 
-    const bad = await runJson<{ error: { code: string } }>(['--camera', cam, 'config', 'set', 'PhotoSensorEnableMask=99']);
+    const bad = await runJson<{ error: { code: string } }>([
+      '--camera',
+      cam,
+      'config',
+      'set',
+      'PhotoSensorEnableMask=99',
+    ]);
     expect(bad.result.code).toBe(2);
     expect(bad.json.error.code).toBe('BAD_VALUE');
     const unknown = await runJson<{ error: { code: string } }>(['--camera', cam, 'config', 'get', 'NoSuchThing']);
@@ -208,7 +273,13 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     const shot = await runJson<{ folder: string; files: Entry[] }>(['--camera', cam, 'capture']);
     expect(shot.result.code).toBe(0);
     expect(shot.json.folder).toMatch(/^\/internal\/\d{4}$/);
-    expect(shot.json.files.map((f) => f.name.slice(-7)).sort()).toEqual(['GRE.TIF', 'NIR.TIF', 'RED.TIF', 'REG.TIF', 'RGB.JPG']);
+    expect(shot.json.files.map((f) => f.name.slice(-7)).sort()).toEqual([
+      'GRE.TIF',
+      'NIR.TIF',
+      'RED.TIF',
+      'REG.TIF',
+      'RGB.JPG',
+    ]);
     for (const f of shot.json.files) expect(f.size).toBe((await httpBytes(emu, f.path)).length);
 
     emu.device.setConfig({ capture_mode: 'timelapse' });
@@ -223,10 +294,17 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     const media = await runJson<{ entries: Entry[] }>(['--camera', cam, 'ls']);
     expect(media.json.entries.map((e) => e.path)).toEqual(['/internal', '/sd']);
     const folders = await runJson<{ entries: Entry[] }>(['--camera', cam, 'ls', '/internal']);
-    expect(folders.json.entries).toEqual([expect.objectContaining({ kind: 'folder', path: `/internal/${folder}`, count: 5 })]);
+    expect(folders.json.entries).toEqual([
+      expect.objectContaining({ kind: 'folder', path: `/internal/${folder}`, count: 5 }),
+    ]);
     const files = await runJson<{ entries: Entry[] }>(['--camera', cam, 'ls', `/internal/${folder}`]);
-    const http = (await (await fetch(`${emu.url}/file/internal/${folder}`)).json()) as Record<string, { size?: number } | unknown>;
-    const httpNames = Object.keys(http).flatMap((k) => /\/(IMG_[^/]+)$/.exec(k)?.[1] ?? []).sort();
+    const http = (await (await fetch(`${emu.url}/file/internal/${folder}`)).json()) as Record<
+      string,
+      { size?: number } | unknown
+    >;
+    const httpNames = Object.keys(http)
+      .flatMap((k) => /\/(IMG_[^/]+)$/.exec(k)?.[1] ?? [])
+      .sort();
     expect(httpNames).toHaveLength(5);
     expect(files.json.entries.map((e) => e.name).sort()).toEqual(httpNames);
     const missing = await runJson<{ error: { code: string } }>(['--camera', cam, 'ls', '/internal/9999']);
@@ -239,7 +317,14 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     const { emu, cam } = await link.sequoia();
     const folder = await shoot(emu);
     const out = await tempDir();
-    const all = await runJson<{ files: Array<{ path: string; file: string; size: number; transferred: number }> }>(['--camera', cam, 'get', `/internal/${folder}`, '-o', out]);
+    const all = await runJson<{ files: Array<{ path: string; file: string; size: number; transferred: number }> }>([
+      '--camera',
+      cam,
+      'get',
+      `/internal/${folder}`,
+      '-o',
+      out,
+    ]);
     expect(all.result.code).toBe(0);
     expect(all.json.files).toHaveLength(5);
     for (const f of all.json.files) expect((await readFile(f.file)).equals(await httpBytes(emu, f.path))).toBe(true);
@@ -254,11 +339,21 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     const camera = await openCamera(cam);
     const ledger = new DownloadLedger(await cameraIdentity(camera).finally(() => camera.close()));
     const records = await ledger.directory(path.dirname(local));
-    await records.notePartial(`.${path.basename(tif.path)}.part`, ledger.objectOf({ path: tif.path, size: want.length }));
+    await records.notePartial(
+      `.${path.basename(tif.path)}.part`,
+      ledger.objectOf({ path: tif.path, size: want.length }),
+    );
     await writeFile(path.join(path.dirname(local), `.${path.basename(tif.path)}.part`), want.subarray(0, 100_000));
-    const resumed = await runJson<{ files: Array<{ file: string; size: number; transferred: number; resumedFrom: number }> }>(['--camera', cam, 'get', tif.path, '-o', dir]);
+    const resumed = await runJson<{
+      files: Array<{ file: string; size: number; transferred: number; resumedFrom: number }>;
+    }>(['--camera', cam, 'get', tif.path, '-o', dir]);
     expect(resumed.result.code).toBe(0);
-    expect(resumed.json.files[0]).toMatchObject({ status: 'resumed', resumedFrom: 100_000, transferred: want.length - 100_000, size: want.length });
+    expect(resumed.json.files[0]).toMatchObject({
+      status: 'resumed',
+      resumedFrom: 100_000,
+      transferred: want.length - 100_000,
+      size: want.length,
+    });
     expect((await readFile(local)).equals(want)).toBe(true);
   });
 
@@ -286,7 +381,12 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     const folder = await shoot(emu);
     const victim = `/internal/${folder}/${(await runJson<{ entries: Entry[] }>(['--camera', cam, 'ls', `/internal/${folder}`])).json.entries[0]?.name as string}`;
     const watcher = link.watch(['--camera', cam, 'watch', '--json']);
-    const lines = (): Array<Record<string, unknown>> => watcher.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (): Array<Record<string, unknown>> =>
+      watcher
+        .stdout()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const has = (pred: (l: Record<string, unknown>) => boolean) => (): boolean => lines().some(pred);
 
     // Ready once a change made now is reported (the watcher lists the card before listening).
@@ -299,19 +399,31 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     emu.device.setConfig({ sensors_mask: 31 });
     const r = await emu.device.startCapture();
     expect(r.ok).toBe(true);
-    await waitFor(has((l) => l.type === 'capture' && l.state === 'idle'), 'capture complete');
+    await waitFor(
+      has((l) => l.type === 'capture' && l.state === 'idle'),
+      'capture complete',
+    );
     expect(lines().filter((l) => l.type === 'file-added')).toHaveLength(5);
     expect(lines().some((l) => l.type === 'capture' && l.state === 'capturing')).toBe(true);
 
     expect((await fetch(`${emu.url}/delete${victim}`)).status).toBe(200);
-    await waitFor(has((l) => l.type === 'file-removed' && l.path === victim), 'file-removed with its path');
+    await waitFor(
+      has((l) => l.type === 'file-removed' && l.path === victim),
+      'file-removed with its path',
+    );
 
     // The camera goes away and comes back (same port; over USB, a new device number): the watcher
     // says so and carries on.
     const restarted = link.restart(emu, dataDir);
-    await waitFor(has((l) => l.type === 'connection' && l.state === 'lost'), 'the link-lost line');
+    await waitFor(
+      has((l) => l.type === 'connection' && l.state === 'lost'),
+      'the link-lost line',
+    );
     const again = await restarted;
-    await waitFor(has((l) => l.type === 'connection' && l.state === 'restored'), 'the link-restored line');
+    await waitFor(
+      has((l) => l.type === 'connection' && l.state === 'restored'),
+      'the link-restored line',
+    );
     let other = 1;
     await waitFor(() => {
       again.emu.device.setConfig({ overlap_param: (other = other === 1 ? 2 : 1) });
@@ -339,7 +451,13 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     await rm(localA);
     await writeFile(path.join(out, 'sd', sdFolder, `.${a.name}.part`), full.subarray(0, 4096));
     await rm(path.join(out, 'sd', sdFolder, b.name));
-    const second = await runJson<{ files: number; downloaded: number; resumed: number; skipped: number; transferredBytes: number }>(['--camera', cam, 'sync', out]);
+    const second = await runJson<{
+      files: number;
+      downloaded: number;
+      resumed: number;
+      skipped: number;
+      transferredBytes: number;
+    }>(['--camera', cam, 'sync', out]);
     expect(second.result.code).toBe(0);
     expect(second.json).toMatchObject({ files: 10, resumed: 1, downloaded: 1, skipped: 8 });
     expect(second.json.transferredBytes).toBe(full.length - 4096 + (b.size as number));
@@ -350,8 +468,16 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
   it(`the emulated THETA over ${link.name} lists, captures and downloads under the same paths as theta://`, async () => {
     const { theta, cam } = await link.theta(await tempDir('camctl-theta-'));
     const osc = `theta://${theta.url.replace(/^http:\/\//, '')}`;
-    const info = await runJson<{ manufacturer: string; model: string; details: Record<string, unknown> }>(['--camera', cam, 'info']);
-    expect(info.json).toMatchObject({ manufacturer: 'Ricoh Company, Ltd.', model: 'RICOH THETA S', details: { vendorExtensionId: '0x0006' } });
+    const info = await runJson<{ manufacturer: string; model: string; details: Record<string, unknown> }>([
+      '--camera',
+      cam,
+      'info',
+    ]);
+    expect(info.json).toMatchObject({
+      manufacturer: 'Ricoh Company, Ltd.',
+      model: 'RICOH THETA S',
+      details: { vendorExtensionId: '0x0006' },
+    });
     const shot = await runJson<{ folder: string; files: Entry[] }>(['--camera', cam, 'capture']);
     expect(shot.result.code).toBe(0);
     expect(shot.json.folder).toBe('/internal/100RICOH');
@@ -362,7 +488,9 @@ describe.each([ptpip, usb])('camctl over $name', (link) => {
     const out = await tempDir();
     const got = await runJson<{ files: Array<{ file: string }> }>(['--camera', cam, 'get', file.path, '-o', out]);
     expect(got.result.code).toBe(0);
-    const bytes = Buffer.from(await (await fetch(`${theta.url}/files/${theta.device.storageId}/100RICOH/${file.name}`)).arrayBuffer());
+    const bytes = Buffer.from(
+      await (await fetch(`${theta.url}/files/${theta.device.storageId}/100RICOH/${file.name}`)).arrayBuffer(),
+    );
     expect((await readFile(got.json.files[0]?.file as string)).equals(bytes)).toBe(true);
   });
 

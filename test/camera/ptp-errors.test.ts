@@ -7,14 +7,36 @@ import { describe, expect, it } from 'vitest';
 import { CameraError } from '../../src/camera/errors.js';
 import { toCameraError } from '../../src/camera/to-camera-error.js';
 import { Op, Resp } from '../../src/ptp/codes.js';
-import { PtpAbortError, PtpClosedError, PtpIpInitError, PtpLimitError, PtpProtocolError, PtpResponseError, PtpTimeoutError } from '../../src/ptp/errors.js';
+import {
+  PtpAbortError,
+  PtpClosedError,
+  PtpIpInitError,
+  PtpLimitError,
+  PtpProtocolError,
+  PtpResponseError,
+  PtpTimeoutError,
+} from '../../src/ptp/errors.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
 
 describe('PTP errors become Camera errors', () => {
   it.each<[string, Error, boolean, string, string | number | undefined, string | undefined]>([
     ['DeviceBusy', new PtpResponseError(Resp.DeviceBusy, Op.InitiateCapture), false, 'BUSY', '0x2019', 'DeviceBusy'],
-    ['InvalidObjectHandle', new PtpResponseError(Resp.InvalidObjectHandle, Op.GetObjectInfo), false, 'NOT_FOUND', '0x2009', 'InvalidObjectHandle'],
-    ['an unmapped response', new PtpResponseError(Resp.GeneralError, Op.GetObject), false, 'CAMERA_ERROR', '0x2002', 'GeneralError'],
+    [
+      'InvalidObjectHandle',
+      new PtpResponseError(Resp.InvalidObjectHandle, Op.GetObjectInfo),
+      false,
+      'NOT_FOUND',
+      '0x2009',
+      'InvalidObjectHandle',
+    ],
+    [
+      'an unmapped response',
+      new PtpResponseError(Resp.GeneralError, Op.GetObject),
+      false,
+      'CAMERA_ERROR',
+      '0x2002',
+      'GeneralError',
+    ],
     ['a phase timeout', new PtpTimeoutError('data', 10), false, 'TIMEOUT', undefined, undefined],
     ['an abort', new PtpAbortError(), false, 'ABORTED', undefined, undefined],
     ['PTP/IP InitFail busy', new PtpIpInitError(2), true, 'BUSY', 2, undefined],
@@ -24,9 +46,30 @@ describe('PTP errors become Camera errors', () => {
     ['a limit', new PtpLimitError('too big'), false, 'PROTOCOL', undefined, undefined],
     ['USB: interface held by gvfs', new PtpUsbBusyError(0), true, 'BUSY', undefined, undefined],
     ['USB: no bus', new PtpUsbUnavailableError('no-bus', 'no USB bus'), true, 'UNREACHABLE', undefined, undefined],
-    ['USB: no permission', new PtpUsbUnavailableError('permission', 'permission denied'), true, 'UNREACHABLE', undefined, undefined],
-    ['USB: no usb binary', new PtpUsbUnavailableError('module-missing', 'cannot load usb'), true, 'UNSUPPORTED', undefined, undefined],
-    ['USB: stall with a device status', new PtpUsbStallError(0x81, Resp.DeviceBusy), false, 'CAMERA_ERROR', '0x2019', 'DeviceBusy'],
+    [
+      'USB: no permission',
+      new PtpUsbUnavailableError('permission', 'permission denied'),
+      true,
+      'UNREACHABLE',
+      undefined,
+      undefined,
+    ],
+    [
+      'USB: no usb binary',
+      new PtpUsbUnavailableError('module-missing', 'cannot load usb'),
+      true,
+      'UNSUPPORTED',
+      undefined,
+      undefined,
+    ],
+    [
+      'USB: stall with a device status',
+      new PtpUsbStallError(0x81, Resp.DeviceBusy),
+      false,
+      'CAMERA_ERROR',
+      '0x2019',
+      'DeviceBusy',
+    ],
     ['USB: stall without one', new PtpUsbStallError(0x02, undefined), false, 'CAMERA_ERROR', undefined, undefined],
   ])('%s', (_what, original, connecting, code, deviceCode, deviceMessage) => {
     const mapped = toCameraError(original, { connecting }) as CameraError;

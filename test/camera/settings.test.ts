@@ -4,9 +4,31 @@ import type { Setting } from '../../src/camera/types.js';
 import { openCamera, registerCameraScheme, unregisterCameraScheme } from '../../src/camera/open.js';
 import type { Camera } from '../../src/camera/types.js';
 
-const depth: Setting = { key: 'bit_depth', label: 'Bit depth', type: 'integer', value: 10, allowed: [8, 10], writable: true };
-const period: Setting = { key: 'period', label: 'Period', type: 'number', value: 1, range: { min: 0.5, max: 3600 }, unit: 's', writable: true };
-const mode: Setting = { key: 'mode', label: 'Mode', type: 'enum', value: 'single', allowed: ['single', 'timelapse'], writable: true };
+const depth: Setting = {
+  key: 'bit_depth',
+  label: 'Bit depth',
+  type: 'integer',
+  value: 10,
+  allowed: [8, 10],
+  writable: true,
+};
+const period: Setting = {
+  key: 'period',
+  label: 'Period',
+  type: 'number',
+  value: 1,
+  range: { min: 0.5, max: 3600 },
+  unit: 's',
+  writable: true,
+};
+const mode: Setting = {
+  key: 'mode',
+  label: 'Mode',
+  type: 'enum',
+  value: 'single',
+  allowed: ['single', 'timelapse'],
+  writable: true,
+};
 const res: Setting = { key: 'res', label: 'Resolution', type: 'enum', value: 1.2, allowed: [0.3, 1.2], writable: true };
 const ssid: Setting = { key: 'ssid', label: 'SSID', type: 'string', value: 'x', maxBytes: 4, writable: true };
 const serial: Setting = { key: 'serial', label: 'Serial', type: 'string', value: 'x', writable: false };

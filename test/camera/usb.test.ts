@@ -55,7 +55,11 @@ async function twoCameras() {
   const sequoia = plugUsbCamera(new SequoiaPtpBackend(seq.emu.device), { vendorId: 0x19cf });
   const thetaEmu = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-'), httpPort: 0 });
   onCleanup(() => thetaEmu.close());
-  const theta = plugUsbCamera(new ThetaPtpBackend(thetaEmu.device), { vendorId: 0x05ca, productId: 0x0366, bus: '003' });
+  const theta = plugUsbCamera(new ThetaPtpBackend(thetaEmu.device), {
+    vendorId: 0x05ca,
+    productId: 0x0366,
+    bus: '003',
+  });
   return { sequoia, theta };
 }
 
@@ -65,7 +69,12 @@ describe('usb: addresses', () => {
     expect(await modelAt('usb:')).toBe('Sequoia');
     const thetaAddress = `usb:003:${String(theta.address).padStart(3, '0')}`;
     const info = await (await open(thetaAddress)).info();
-    expect(info).toMatchObject({ protocol: 'usb', address: thetaAddress, model: 'RICOH THETA S', details: { usb: thetaAddress, usbId: '05ca:0366' } });
+    expect(info).toMatchObject({
+      protocol: 'usb',
+      address: thetaAddress,
+      model: 'RICOH THETA S',
+      details: { usb: thetaAddress, usbId: '05ca:0366' },
+    });
     // lsusb's numbers without the zeros name the same device.
     expect(await modelAt(`usb:1:${sequoia.address}`)).toBe('Sequoia');
   });
@@ -74,7 +83,9 @@ describe('usb: addresses', () => {
     const { sequoia, theta } = await twoCameras();
     const err = await openFailure('usb:002:099');
     expect(err.code).toBe('UNREACHABLE');
-    expect(err.message).toBe(`no PTP camera at usb:002:099 (PTP cameras on USB: usb:001:${String(sequoia.address).padStart(3, '0')}, usb:003:${String(theta.address).padStart(3, '0')})`);
+    expect(err.message).toBe(
+      `no PTP camera at usb:002:099 (PTP cameras on USB: usb:001:${String(sequoia.address).padStart(3, '0')}, usb:003:${String(theta.address).padStart(3, '0')})`,
+    );
   });
 
   it('an empty bus: no PTP camera found, with what to check', async () => {
@@ -113,20 +124,25 @@ describe('usb: addresses', () => {
   });
 
   it('no USB bus: UNREACHABLE saying so, and detect lists nothing without failing', async () => {
-    setUsbDeviceSource(() => Promise.reject(new PtpUsbUnavailableError('no-bus', 'this machine has no USB bus to look at')));
+    setUsbDeviceSource(() =>
+      Promise.reject(new PtpUsbUnavailableError('no-bus', 'this machine has no USB bus to look at')),
+    );
     const err = await openFailure('usb:');
     expect(err).toMatchObject({ code: 'UNREACHABLE', message: 'this machine has no USB bus to look at' });
     expect(await detectUsbCameras()).toEqual({ unavailable: 'this machine has no USB bus to look at', cameras: [] });
   });
 
   // The machine's own bus, through the usb package: only where there is none (this machine, CI).
-  it.runIf(!existsSync('/sys/bus/usb/devices'))('on this machine without a USB bus, the usb package says so', async () => {
-    setUsbDeviceSource(undefined);
-    const err = await openFailure('usb:');
-    expect(err.code).toBe('UNREACHABLE');
-    expect(err.message).toMatch(/no USB bus/);
-    expect((await detectUsbCameras()).cameras).toEqual([]);
-  });
+  it.runIf(!existsSync('/sys/bus/usb/devices'))(
+    'on this machine without a USB bus, the usb package says so',
+    async () => {
+      setUsbDeviceSource(undefined);
+      const err = await openFailure('usb:');
+      expect(err.code).toBe('UNREACHABLE');
+      expect(err.message).toMatch(/no USB bus/);
+      expect((await detectUsbCameras()).cameras).toEqual([]);
+    },
+  );
 });
 
 describe('detectUsbCameras', () => {
@@ -136,12 +152,26 @@ describe('detectUsbCameras', () => {
     expect(await detectUsbCameras()).toEqual({
       cameras: [
         {
-          address: `usb:001:${pad(sequoia.address)}`, bus: 1, device: sequoia.address, vendorId: 0x19cf, productId: 0x0001, usbId: '19cf:0001',
-          manufacturer: 'Parrot', product: 'Sequoia', serial: 'PI040378AA6A000109',
+          address: `usb:001:${pad(sequoia.address)}`,
+          bus: 1,
+          device: sequoia.address,
+          vendorId: 0x19cf,
+          productId: 0x0001,
+          usbId: '19cf:0001',
+          manufacturer: 'Parrot',
+          product: 'Sequoia',
+          serial: 'PI040378AA6A000109',
         },
         {
-          address: `usb:003:${pad(theta.address)}`, bus: 3, device: theta.address, vendorId: 0x05ca, productId: 0x0366, usbId: '05ca:0366',
-          manufacturer: 'Ricoh Company, Ltd.', product: 'RICOH THETA S', serial: expect.any(String),
+          address: `usb:003:${pad(theta.address)}`,
+          bus: 3,
+          device: theta.address,
+          vendorId: 0x05ca,
+          productId: 0x0366,
+          usbId: '05ca:0366',
+          manufacturer: 'Ricoh Company, Ltd.',
+          product: 'RICOH THETA S',
+          serial: expect.any(String),
         },
       ],
     });

@@ -13,15 +13,22 @@ describe('camera commands against the emulator', () => {
     const { camera } = await startEmu();
     const info = await runJson(['--camera', camera, 'info']);
     expect(info.result.code).toBe(0);
-    expect(info.json).toMatchObject({ protocol: 'sequoia', manufacturer: 'Parrot', model: 'Sequoia', firmware: expect.any(String) });
-    const status = await runJson<{ capture: { state: string }; media: Array<{ id: string; present: boolean }>; details: Record<string, unknown> }>([
-      '--camera',
-      camera,
-      'status',
-    ]);
+    expect(info.json).toMatchObject({
+      protocol: 'sequoia',
+      manufacturer: 'Parrot',
+      model: 'Sequoia',
+      firmware: expect.any(String),
+    });
+    const status = await runJson<{
+      capture: { state: string };
+      media: Array<{ id: string; present: boolean }>;
+      details: Record<string, unknown>;
+    }>(['--camera', camera, 'status']);
     expect(status.json.capture.state).toBe('idle');
     expect(status.json.media.map((m) => m.id)).toEqual(['internal', 'sd']);
-    expect(Object.keys(status.json.details)).toEqual(expect.arrayContaining(['gps', 'temperature', 'sunshine', 'instruments']));
+    expect(Object.keys(status.json.details)).toEqual(
+      expect.arrayContaining(['gps', 'temperature', 'sunshine', 'instruments']),
+    );
     const human = await runCli(['--camera', camera, 'status']);
     expect(human.stdout).toMatch(/^Capture: +idle — Ready/m);
     expect(human.stdout).toMatch(/^\/internal +yes +[\d.]+ GiB/m);
@@ -29,12 +36,22 @@ describe('camera commands against the emulator', () => {
 
   it('config get and set, with allowed values', async () => {
     const { camera } = await startEmu();
-    const all = await runJson<{ settings: Array<{ key: string; value: unknown; allowed?: unknown[]; range?: unknown }> }>(['--camera', camera, 'config']);
+    const all = await runJson<{
+      settings: Array<{ key: string; value: unknown; allowed?: unknown[]; range?: unknown }>;
+    }>(['--camera', camera, 'config']);
     const byKey = new Map(all.json.settings.map((s) => [s.key, s]));
     expect(byKey.get('bit_depth')).toMatchObject({ type: 'enum', value: 10, allowed: [8, 10] });
     // With the RGB sensor on (all sensors, the default) the shortest period is 1 s.
     expect(byKey.get('timelapse_param')).toMatchObject({ type: 'number', range: { min: 1, max: 3600 } });
-    const set = await runJson(['--camera', camera, 'config', 'set', 'capture_mode=timelapse', 'timelapse_param=2.5', 'resolution_mono=0.3']);
+    const set = await runJson([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      'capture_mode=timelapse',
+      'timelapse_param=2.5',
+      'resolution_mono=0.3',
+    ]);
     expect(set.result.code).toBe(0);
     expect(set.json).toEqual({
       applied: [
@@ -44,7 +61,15 @@ describe('camera commands against the emulator', () => {
       ],
       refused: [],
     });
-    const got = await runJson<{ settings: Array<{ key: string; value: unknown }> }>(['--camera', camera, 'config', 'get', 'capture_mode', 'timelapse_param', 'resolution_mono']);
+    const got = await runJson<{ settings: Array<{ key: string; value: unknown }> }>([
+      '--camera',
+      camera,
+      'config',
+      'get',
+      'capture_mode',
+      'timelapse_param',
+      'resolution_mono',
+    ]);
     expect(got.json.settings.map((s) => [s.key, s.value])).toEqual([
       ['capture_mode', 'timelapse'],
       ['timelapse_param', 2.5],
@@ -55,7 +80,11 @@ describe('camera commands against the emulator', () => {
   it('capture, ls, get (files, resumed file, zip) and rm', async () => {
     const { camera } = await startEmu();
     await runCli(['--camera', camera, 'config', 'set', 'resolution_mono=0.3', 'resolution_rgb=12']);
-    const shot = await runJson<{ folder: string; files: Array<{ path: string; name: string; size: number }> }>(['--camera', camera, 'capture']);
+    const shot = await runJson<{ folder: string; files: Array<{ path: string; name: string; size: number }> }>([
+      '--camera',
+      camera,
+      'capture',
+    ]);
     expect(shot.result.code).toBe(0);
     expect(shot.json.folder).toBe('/internal/0000');
     expect(shot.json.files).toHaveLength(5);
@@ -71,7 +100,12 @@ describe('camera commands against the emulator', () => {
     ]);
     const folders = await runJson<{ entries: unknown[] }>(['--camera', camera, 'ls', '/internal']);
     expect(folders.json.entries).toEqual([{ kind: 'folder', path: '/internal/0000', name: '0000', count: 5 }]);
-    const files = await runJson<{ entries: Array<{ path: string; size: number; time: number }> }>(['--camera', camera, 'ls', 'internal/0000']);
+    const files = await runJson<{ entries: Array<{ path: string; size: number; time: number }> }>([
+      '--camera',
+      camera,
+      'ls',
+      'internal/0000',
+    ]);
     expect(files.json.entries.map((e) => e.path).sort()).toEqual(shot.json.files.map((f) => f.path).sort());
     const human = await runCli(['--camera', camera, 'ls', '-R', '/']);
     expect(human.stdout.trim().split('\n')).toHaveLength(6);
@@ -80,13 +114,46 @@ describe('camera commands against the emulator', () => {
     const one = shot.json.files[0]!;
     // Files keep the camera's tree: /internal/0000/X goes to OUT/internal/0000/X.
     const here = (name: string) => path.join(out, 'internal', '0000', name);
-    const got = await runJson<{ files: Array<{ file: string; size: number }> }>(['--camera', camera, 'get', one.path, '-o', out]);
+    const got = await runJson<{ files: Array<{ file: string; size: number }> }>([
+      '--camera',
+      camera,
+      'get',
+      one.path,
+      '-o',
+      out,
+    ]);
     expect(got.json.files).toEqual([
-      { path: one.path, file: here(one.name), status: 'downloaded', reason: null, message: null, size: one.size, transferred: one.size, resumedFrom: 0, downloaded: true, resumed: false, skipped: false, overwritten: false },
+      {
+        path: one.path,
+        file: here(one.name),
+        status: 'downloaded',
+        reason: null,
+        message: null,
+        size: one.size,
+        transferred: one.size,
+        resumedFrom: 0,
+        downloaded: true,
+        resumed: false,
+        skipped: false,
+        overwritten: false,
+      },
     ]);
     const again = await runJson<{ files: unknown[] }>(['--camera', camera, 'get', one.path, '-o', out]);
     expect(again.json.files).toEqual([
-      { path: one.path, file: here(one.name), status: 'skipped', reason: 'already-downloaded', message: null, size: one.size, transferred: 0, resumedFrom: 0, downloaded: false, resumed: false, skipped: true, overwritten: false },
+      {
+        path: one.path,
+        file: here(one.name),
+        status: 'skipped',
+        reason: 'already-downloaded',
+        message: null,
+        size: one.size,
+        transferred: 0,
+        resumedFrom: 0,
+        downloaded: false,
+        resumed: false,
+        skipped: true,
+        overwritten: false,
+      },
     ]);
     expect((await stat(here(one.name))).size).toBe(one.size);
 
@@ -97,15 +164,50 @@ describe('camera commands against the emulator', () => {
     const { mkdir, writeFile } = await import('node:fs/promises');
     await mkdir(path.dirname(here(second.name)), { recursive: true });
     await writeFile(path.join(path.dirname(here(second.name)), `.${second.name}.part`), full.subarray(0, 1000));
-    const fetched = await runJson<{ files: Array<{ file: string; size: number }> }>(['--camera', camera, 'get', second.path, '-o', out]);
-    expect(fetched.json.files[0]).toMatchObject({ size: second.size, resumedFrom: 0, transferred: second.size, status: 'downloaded' });
+    const fetched = await runJson<{ files: Array<{ file: string; size: number }> }>([
+      '--camera',
+      camera,
+      'get',
+      second.path,
+      '-o',
+      out,
+    ]);
+    expect(fetched.json.files[0]).toMatchObject({
+      size: second.size,
+      resumedFrom: 0,
+      transferred: second.size,
+      status: 'downloaded',
+    });
     expect((await readFile(here(second.name))).equals(full)).toBe(true);
     expect((await readdir(path.dirname(here(second.name)))).filter((n) => n.endsWith('.part'))).toEqual([]);
 
-    const folder = await runJson<{ files: Array<{ status: string }> }>(['--camera', camera, 'get', '/internal/0000', '-o', out]);
-    expect(folder.json.files.map((f) => f.status).sort()).toEqual(['downloaded', 'downloaded', 'downloaded', 'skipped', 'skipped']);
-    expect((await readdir(path.join(out, 'internal', '0000'))).filter((n) => !n.startsWith('.')).sort()).toEqual(shot.json.files.map((f) => f.name).sort());
-    const zip = await runJson<{ files: Array<{ file: string; size: number }> }>(['--camera', camera, 'get', '/internal/0000', '--zip', '-o', out]);
+    const folder = await runJson<{ files: Array<{ status: string }> }>([
+      '--camera',
+      camera,
+      'get',
+      '/internal/0000',
+      '-o',
+      out,
+    ]);
+    expect(folder.json.files.map((f) => f.status).sort()).toEqual([
+      'downloaded',
+      'downloaded',
+      'downloaded',
+      'skipped',
+      'skipped',
+    ]);
+    expect((await readdir(path.join(out, 'internal', '0000'))).filter((n) => !n.startsWith('.')).sort()).toEqual(
+      shot.json.files.map((f) => f.name).sort(),
+    );
+    const zip = await runJson<{ files: Array<{ file: string; size: number }> }>([
+      '--camera',
+      camera,
+      'get',
+      '/internal/0000',
+      '--zip',
+      '-o',
+      out,
+    ]);
     expect(zip.json.files[0]?.file).toBe(path.join(out, '0000.zip'));
     const zipBytes = await readFile(path.join(out, '0000.zip'));
     expect(zipBytes.subarray(0, 4).toString('hex')).toBe('504b0304');
@@ -130,13 +232,24 @@ describe('camera commands against the emulator', () => {
       expect(path.dirname(p)).toBe(path.join(out, 'internal', '0000'));
       expect(path.basename(p)).toMatch(FILE);
     }
-    expect((await readdir(path.join(out, 'internal', '0000'))).filter((n) => !n.startsWith('.')).sort()).toEqual(printed.map((p) => path.basename(p)).sort());
+    expect((await readdir(path.join(out, 'internal', '0000'))).filter((n) => !n.startsWith('.')).sort()).toEqual(
+      printed.map((p) => path.basename(p)).sort(),
+    );
   });
 
   it('capture start / stop drive a timelapse', async () => {
     const { camera, emu } = await startEmu();
     // 0.5 s needs the RGB sensor off (sensors_mask 30); set exits 0 only when every key was applied.
-    const set = await runCli(['--camera', camera, 'config', 'set', 'capture_mode=timelapse', 'sensors_mask=30', 'timelapse_param=0.5', 'resolution_mono=0.3']);
+    const set = await runCli([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      'capture_mode=timelapse',
+      'sensors_mask=30',
+      'timelapse_param=0.5',
+      'resolution_mono=0.3',
+    ]);
     expect(set.code).toBe(0);
     const start = await runJson<{ text: string; folder: string }>(['--camera', camera, 'capture', 'start']);
     expect(start.json).toEqual({ text: 'Timelapse running', folder: '/internal/0000' });
@@ -160,8 +273,10 @@ describe('camera commands against the emulator', () => {
     expect(during.json.body).toMatch(/pending|Ok/);
     const stop = await runJson(['--camera', camera, 'calibrate', 'stop', 'body']);
     // Stopped while running (the usual case) or, on a very slow machine, already finished.
-    if (stop.result.code === 0) expect((await runJson<{ body: string }>(['--camera', camera, 'calibrate'])).json.body).toBe('Aborted');
-    else expect({ code: stop.result.code, json: stop.json }).toMatchObject({ code: 1, json: { error: { code: 'BUSY' } } });
+    if (stop.result.code === 0)
+      expect((await runJson<{ body: string }>(['--camera', camera, 'calibrate'])).json.body).toBe('Aborted');
+    else
+      expect({ code: stop.result.code, json: stop.json }).toMatchObject({ code: 1, json: { error: { code: 'BUSY' } } });
 
     const wifi = await runJson<{ ssid: string; status: string }>(['--camera', camera, 'wifi']);
     expect(wifi.json.status).toBe('on');
@@ -179,8 +294,16 @@ describe('camera commands against the emulator', () => {
       'rgb.iso=200',
       'monochrome.green.iso=800',
     ]);
-    expect(set.json.results).toMatchObject({ 'rgb.mode': 'Ok', 'rgb.exp_us': 'Ok', 'rgb.iso': 'Ok', 'monochrome.green.iso': 'Ok' });
-    const manual = await runJson<{ rgb: { mode: string; exp_us: number; iso: number }; monochrome: { green: { iso: number } } }>(['--camera', camera, 'manual']);
+    expect(set.json.results).toMatchObject({
+      'rgb.mode': 'Ok',
+      'rgb.exp_us': 'Ok',
+      'rgb.iso': 'Ok',
+      'monochrome.green.iso': 'Ok',
+    });
+    const manual = await runJson<{
+      rgb: { mode: string; exp_us: number; iso: number };
+      monochrome: { green: { iso: number } };
+    }>(['--camera', camera, 'manual']);
     expect(manual.json.rgb).toEqual({ mode: 'manual', exp_us: 2530, iso: 200 });
     expect(manual.json.monochrome.green.iso).toBe(800);
     const auto = await runJson(['--camera', camera, 'manual', 'auto']);
@@ -203,7 +326,20 @@ describe('camera commands against the emulator', () => {
   });
 
   it('every command has --help with examples', async () => {
-    for (const c of ['info', 'status', 'config', 'capture', 'ls', 'get', 'rm', 'watch', 'sync', 'calibrate', 'wifi', 'manual']) {
+    for (const c of [
+      'info',
+      'status',
+      'config',
+      'capture',
+      'ls',
+      'get',
+      'rm',
+      'watch',
+      'sync',
+      'calibrate',
+      'wifi',
+      'manual',
+    ]) {
       const r = await runCli([c, '--help']);
       expect(r.code, c).toBe(0);
       expect(r.stdout, c).toContain('Examples:');

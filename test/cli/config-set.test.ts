@@ -22,7 +22,7 @@ async function httpConfig(url: string): Promise<Record<string, unknown>> {
 }
 
 describe('config set, partly refused', () => {
-  it('sequoia://: the applied key and the refused one, each with the camera\'s answer; exit 1', async () => {
+  it("sequoia://: the applied key and the refused one, each with the camera's answer; exit 1", async () => {
     const { camera, emu } = await startEmu({ sdPresent: false });
     const human = await runCli(['--camera', camera, 'config', 'set', 'capture_mode=timelapse', 'storage_selected=sd']);
     expect(human.code).toBe(1);
@@ -33,7 +33,14 @@ describe('config set, partly refused', () => {
     expect((await httpConfig(emu.url)).capture_mode).toBe('timelapse');
 
     await fetch(`${emu.url}/config`, { method: 'POST', body: JSON.stringify({ capture_mode: 'single' }) });
-    const json = await runJson<SetOutcome>(['--camera', camera, 'config', 'set', 'capture_mode=timelapse', 'storage_selected=sd']);
+    const json = await runJson<SetOutcome>([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      'capture_mode=timelapse',
+      'storage_selected=sd',
+    ]);
     expect(json.result.code).toBe(1);
     expect(json.json).toEqual({
       applied: [{ key: 'capture_mode', value: 'timelapse' }],
@@ -43,29 +50,65 @@ describe('config set, partly refused', () => {
 
   it('sequoia://: the timelapse range follows the sensors; a period the camera would refuse is refused before sending', async () => {
     const { camera, emu } = await startEmu();
-    const all = await runJson<{ settings: Array<{ key: string; range?: { min: number; max: number } }> }>(['--camera', camera, 'config']);
+    const all = await runJson<{ settings: Array<{ key: string; range?: { min: number; max: number } }> }>([
+      '--camera',
+      camera,
+      'config',
+    ]);
     expect(all.json.settings.find((s) => s.key === 'timelapse_param')?.range).toMatchObject({ min: 1, max: 3600 });
 
-    const refused = await runJson<{ error: { code: string; message: string } }>(['--camera', camera, 'config', 'set', 'capture_mode=timelapse', 'timelapse_param=0.5']);
+    const refused = await runJson<{ error: { code: string; message: string } }>([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      'capture_mode=timelapse',
+      'timelapse_param=0.5',
+    ]);
     expect(refused.result.code).toBe(2);
     expect(refused.json.error.code).toBe('BAD_VALUE');
     expect(refused.json.error.message).toMatch(/between 1 and 3600 s/);
     expect((await httpConfig(emu.url)).capture_mode).toBe('single');
 
     // Without the RGB sensor the camera takes 0.5 s, and so does the check (the mask of the same request counts).
-    const ok = await runJson<SetOutcome>(['--camera', camera, 'config', 'set', 'capture_mode=timelapse', 'sensors_mask=30', 'timelapse_param=0.5']);
+    const ok = await runJson<SetOutcome>([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      'capture_mode=timelapse',
+      'sensors_mask=30',
+      'timelapse_param=0.5',
+    ]);
     expect(ok.result.code).toBe(0);
     expect(ok.json.refused).toEqual([]);
     expect(ok.json.applied.map((a) => a.key).sort()).toEqual(['capture_mode', 'sensors_mask', 'timelapse_param']);
-    expect(await httpConfig(emu.url)).toMatchObject({ capture_mode: 'timelapse', sensors_mask: 30, timelapse_param: 0.5 });
-    const now = await runJson<{ settings: Array<{ key: string; range?: { min: number } }> }>(['--camera', camera, 'config', 'get', 'timelapse_param']);
+    expect(await httpConfig(emu.url)).toMatchObject({
+      capture_mode: 'timelapse',
+      sensors_mask: 30,
+      timelapse_param: 0.5,
+    });
+    const now = await runJson<{ settings: Array<{ key: string; range?: { min: number } }> }>([
+      '--camera',
+      camera,
+      'config',
+      'get',
+      'timelapse_param',
+    ]);
     expect(now.json.settings[0]?.range?.min).toBe(0.5);
   });
 
-  it('ptpip://: each property set on its own; the refused one says the camera\'s response', async () => {
+  it("ptpip://: each property set on its own; the refused one says the camera's response", async () => {
     const { emu } = await startEmu({ ptpipPort: 0, sdPresent: false });
     const camera = `ptpip://${emu.ptpip as string}`;
-    const json = await runJson<SetOutcome>(['--camera', camera, 'config', 'set', 'StillCaptureMode=3', `SelectedStorage=${0x00020001}`]);
+    const json = await runJson<SetOutcome>([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      'StillCaptureMode=3',
+      `SelectedStorage=${0x00020001}`,
+    ]);
     expect(json.result.code).toBe(1);
     expect(json.json).toEqual({
       applied: [{ key: 'capture_mode', value: 'timelapse' }],
@@ -78,13 +121,34 @@ describe('config set, partly refused', () => {
     const theta = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-set-'), httpPort: 0 });
     onCleanup(() => theta.close());
     const camera = `theta://${new URL(theta.url).host}`;
-    const json = await runJson<SetOutcome>(['--camera', camera, 'config', 'set', 'exposureDelay=2', 'captureMode=video', 'fileFormat=jpeg 5376x2688']);
+    const json = await runJson<SetOutcome>([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      'exposureDelay=2',
+      'captureMode=video',
+      'fileFormat=jpeg 5376x2688',
+    ]);
     expect(json.result.code).toBe(1);
     expect(json.json.applied).toEqual([]);
     expect(json.json.refused.map((r) => r.key).sort()).toEqual(['captureMode', 'exposureDelay', 'fileFormat']);
     for (const r of json.json.refused) expect(r.reason).toMatch(/invalidParameterValue/);
-    const human = await runCli(['--camera', camera, 'config', 'set', 'exposureDelay=2', 'captureMode=video', 'fileFormat=jpeg 5376x2688']);
+    const human = await runCli([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      'exposureDelay=2',
+      'captureMode=video',
+      'fileFormat=jpeg 5376x2688',
+    ]);
     expect(human.code).toBe(1);
-    expect(human.stdout.trim().split('\n').filter((l) => /\brefused\b/.test(l))).toHaveLength(3);
+    expect(
+      human.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => /\brefused\b/.test(l)),
+    ).toHaveLength(3);
   });
 });

@@ -25,7 +25,11 @@ describe('camctl detect', () => {
     const seq = await startEmu();
     plugUsbCamera(new SequoiaPtpBackend(seq.emu.device), { vendorId: 0x19cf, bus: '001', address: 4 });
     // The THETA S as lsusb and ptpcam showed it in the THETA community guide (`Bus 003 Device 009: ID 05ca:0366`, serial 00010093).
-    const theta = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-'), httpPort: 0, serialNumber: '00010093' });
+    const theta = await startThetaEmulator({
+      dataDir: await tempDir('camctl-theta-'),
+      httpPort: 0,
+      serialNumber: '00010093',
+    });
     onCleanup(() => theta.close());
     plugUsbCamera(new ThetaPtpBackend(theta.device), { vendorId: 0x05ca, productId: 0x0366, bus: '003', address: 9 });
 
@@ -40,30 +44,67 @@ describe('camctl detect', () => {
 
     const json = await camctlInProcess('detect', '--json');
     expect(JSON.parse(json.stdout)).toEqual([
-      expect.objectContaining({ address: 'usb:001:004', bus: 1, device: 4, vendorId: 0x19cf, productId: 1, usbId: '19cf:0001', serial: 'PI040378AA6A000109' }),
-      expect.objectContaining({ address: 'usb:003:009', bus: 3, device: 9, usbId: '05ca:0366', manufacturer: 'Ricoh Company, Ltd.', product: 'RICOH THETA S' }),
+      expect.objectContaining({
+        address: 'usb:001:004',
+        bus: 1,
+        device: 4,
+        vendorId: 0x19cf,
+        productId: 1,
+        usbId: '19cf:0001',
+        serial: 'PI040378AA6A000109',
+      }),
+      expect.objectContaining({
+        address: 'usb:003:009',
+        bus: 3,
+        device: 9,
+        usbId: '05ca:0366',
+        manufacturer: 'Ricoh Company, Ltd.',
+        product: 'RICOH THETA S',
+      }),
     ]);
 
     // The address it prints opens that camera.
     const info = await camctlInProcess('--camera', 'usb:003:009', 'info', '--json');
-    expect(JSON.parse(info.stdout)).toMatchObject({ protocol: 'usb', model: 'RICOH THETA S', serialNumber: '00010093' });
+    expect(JSON.parse(info.stdout)).toMatchObject({
+      protocol: 'usb',
+      model: 'RICOH THETA S',
+      serialNumber: '00010093',
+    });
   });
 
   it('a known camera whose descriptors cannot be read (permissions) is listed, with why and where to look', async () => {
     const theta = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-'), httpPort: 0 });
     onCleanup(() => theta.close());
-    const device = plugUsbCamera(new ThetaPtpBackend(theta.device), { vendorId: 0x05ca, productId: 0x0366, bus: '003', address: 9 });
+    const device = plugUsbCamera(new ThetaPtpBackend(theta.device), {
+      vendorId: 0x05ca,
+      productId: 0x0366,
+      bus: '003',
+      address: 9,
+    });
     device.denyOpen(true);
     // node-usb-rs opens the device to read its configuration: without permission the getter throws.
     const locked = new Proxy(device, {
-      get: (target, key) => (key === 'configuration' ? (() => { throw new Error('open error: Permission denied (os error 13)'); })() : Reflect.get(target, key)),
+      get: (target, key) =>
+        key === 'configuration'
+          ? (() => {
+              throw new Error('open error: Permission denied (os error 13)');
+            })()
+          : Reflect.get(target, key),
     });
     setUsbDeviceSource(async () => [locked]);
     const r = await camctlInProcess('detect', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ address: 'usb:003:009', usbId: '05ca:0366', unreadable: 'open error: Permission denied (os error 13)' })]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      expect.objectContaining({
+        address: 'usb:003:009',
+        usbId: '05ca:0366',
+        unreadable: 'open error: Permission denied (os error 13)',
+      }),
+    ]);
     const human = await camctlInProcess('detect');
-    expect(human.stderr).toContain('camctl: usb:003:009 (05ca:0366) cannot be read: open error: Permission denied (os error 13); see "PTP over USB" in the README for the udev rule\n');
+    expect(human.stderr).toContain(
+      'camctl: usb:003:009 (05ca:0366) cannot be read: open error: Permission denied (os error 13); see "PTP over USB" in the README for the udev rule\n',
+    );
     const info = await camctlInProcess('--camera', 'usb:003:009', 'info');
     expect(info.code).toBe(1);
     expect(info.stderr).toMatch(/no permission to open .*udev rule/);
@@ -78,16 +119,26 @@ describe('camctl detect', () => {
   });
 
   it('no USB bus: said plainly on stderr, an empty list, exit 0', async () => {
-    setUsbDeviceSource(() => Promise.reject(new PtpUsbUnavailableError('no-bus', 'this machine has no USB bus to look at')));
-    expect(await camctlInProcess('detect')).toEqual({ code: 0, stdout: '', stderr: 'camctl: this machine has no USB bus to look at; no camera to detect\n' });
+    setUsbDeviceSource(() =>
+      Promise.reject(new PtpUsbUnavailableError('no-bus', 'this machine has no USB bus to look at')),
+    );
+    expect(await camctlInProcess('detect')).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'camctl: this machine has no USB bus to look at; no camera to detect\n',
+    });
     expect(await camctlInProcess('detect', '--json')).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
   });
 
   it('other failures to read the bus are errors (exit 1, coded JSON)', async () => {
-    setUsbDeviceSource(() => Promise.reject(new PtpUsbUnavailableError('permission', 'no permission to list USB devices')));
+    setUsbDeviceSource(() =>
+      Promise.reject(new PtpUsbUnavailableError('permission', 'no permission to list USB devices')),
+    );
     const r = await camctlInProcess('detect', '--json');
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'UNREACHABLE', message: 'no permission to list USB devices' } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: 'UNREACHABLE', message: 'no permission to list USB devices' },
+    });
   });
 
   it('the built CLI on this machine exits 0 with a list (empty here when there is no bus)', async () => {

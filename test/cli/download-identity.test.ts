@@ -44,7 +44,12 @@ async function json<T>(...args: string[]): Promise<{ code: number; json: T; stde
 async function frozenSequoia(options: Parameters<typeof startEmu>[0] = {}): Promise<Emu & { clock: ManualClock }> {
   const clock = new ManualClock(Date.UTC(2026, 11, 7, 14, 25, 49));
   const emu = await startEmu({ clock, ...options });
-  emu.emu.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12, storage_selected: 'internal' });
+  emu.emu.device.setConfig({
+    capture_mode: 'single',
+    resolution_mono: 0.3,
+    resolution_rgb: 12,
+    storage_selected: 'internal',
+  });
   return { ...emu, clock };
 }
 
@@ -60,25 +65,38 @@ async function shoot(emu: Emu): Promise<{ folder: string; names: string[] }> {
   await emu.emu.device.whenSessionEnds();
   if (!r.ok || r.folder === undefined) throw new Error('the capture did not start');
   const folder = `/${r.medium}/${r.folder}`;
-  const names = (await readdir(path.join(emu.dataDir, 'media', ...folder.split('/').filter(Boolean)))).filter((n) => !n.startsWith('.')).sort();
+  const names = (await readdir(path.join(emu.dataDir, 'media', ...folder.split('/').filter(Boolean))))
+    .filter((n) => !n.startsWith('.'))
+    .sort();
   return { folder, names };
 }
 
 /** Every file under `dir` (relative), hidden ones included. */
 async function listTree(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)))
+    .sort();
 }
 
 describe('two captures with the same file names in different folders (sequoia://)', () => {
   it('capture --download twice in the same second keeps both captures, each with its own bytes', async () => {
     const emu = await frozenSequoia();
     const out = await tempDir();
-    const first = await json<{ folder: string; files: Array<{ path: string; name: string }>; downloaded: FileResult[] }>('-c', emu.camera, 'capture', '--download', out);
+    const first = await json<{
+      folder: string;
+      files: Array<{ path: string; name: string }>;
+      downloaded: FileResult[];
+    }>('-c', emu.camera, 'capture', '--download', out);
     expect(first.code).toBe(0);
     // A little device time, still the same second: the second shot's pictures differ, its names do not.
     await emu.clock.advance(300);
-    const second = await json<{ folder: string; files: Array<{ path: string; name: string }>; downloaded: FileResult[] }>('-c', emu.camera, 'capture', '--download', out);
+    const second = await json<{
+      folder: string;
+      files: Array<{ path: string; name: string }>;
+      downloaded: FileResult[];
+    }>('-c', emu.camera, 'capture', '--download', out);
     expect(second.code).toBe(0);
     expect(second.json.folder).not.toBe(first.json.folder);
     expect(second.json.files.map((f) => f.name).sort()).toEqual(first.json.files.map((f) => f.name).sort());
@@ -86,7 +104,14 @@ describe('two captures with the same file names in different folders (sequoia://
     for (const shot of [first.json, second.json]) {
       expect(shot.downloaded).toHaveLength(5);
       for (const d of shot.downloaded) {
-        expect(d).toMatchObject({ status: 'downloaded', downloaded: true, skipped: false, resumed: false, overwritten: false, reason: null });
+        expect(d).toMatchObject({
+          status: 'downloaded',
+          downloaded: true,
+          skipped: false,
+          resumed: false,
+          overwritten: false,
+          reason: null,
+        });
         // The camera folder is kept: /internal/0003/X lands in DIR/internal/0003/X.
         expect(d.file).toBe(path.join(out, ...d.path.split('/').filter(Boolean)));
         expect((await readFile(d.file)).equals(await cameraBytes(emu, d.path)), d.path).toBe(true);
@@ -115,7 +140,15 @@ describe('two captures with the same file names in different folders (sequoia://
     expect((await readFile(got1.json.files[0]!.file)).equals(await cameraBytes(emu, `${a.folder}/${name}`))).toBe(true);
     expect((await readFile(got2.json.files[0]!.file)).equals(await cameraBytes(emu, `${b.folder}/${name}`))).toBe(true);
     // Run again: both are known to be those camera files now.
-    const again = await json<{ files: FileResult[] }>('-c', emu.camera, 'get', `${a.folder}/${name}`, `${b.folder}/${name}`, '-o', out);
+    const again = await json<{ files: FileResult[] }>(
+      '-c',
+      emu.camera,
+      'get',
+      `${a.folder}/${name}`,
+      `${b.folder}/${name}`,
+      '-o',
+      out,
+    );
     expect(again.json.files.map((f) => [f.status, f.reason, f.transferred])).toEqual([
       ['skipped', 'already-downloaded', 0],
       ['skipped', 'already-downloaded', 0],
@@ -139,7 +172,14 @@ describe('two captures with the same file names in different folders (sequoia://
     // Same size, other bytes: compared, found different, kept; the run says so and fails.
     const same = await json<{ files: FileResult[] }>('-c', emu.camera, 'get', `${b.folder}/${name}`, '-o', out);
     expect(same.code).toBe(1);
-    expect(same.json.files[0]).toMatchObject({ file: target, status: 'skipped', reason: 'conflict', downloaded: false, skipped: true, overwritten: false });
+    expect(same.json.files[0]).toMatchObject({
+      file: target,
+      status: 'skipped',
+      reason: 'conflict',
+      downloaded: false,
+      skipped: true,
+      overwritten: false,
+    });
     expect((await readFile(target)).equals(foreign)).toBe(true);
     const human = await camctlInProcess('-c', emu.camera, 'get', `${b.folder}/${name}`, '-o', out);
     expect(human.code).toBe(1);
@@ -174,20 +214,64 @@ describe('two captures with the same file names in different folders (sequoia://
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, 'not a picture');
 
-    const skip = await json<{ files: FileResult[] }>('-c', emu.camera, 'get', `${a.folder}/${rgb}`, '-o', out, '--skip-existing');
+    const skip = await json<{ files: FileResult[] }>(
+      '-c',
+      emu.camera,
+      'get',
+      `${a.folder}/${rgb}`,
+      '-o',
+      out,
+      '--skip-existing',
+    );
     expect(skip.code).toBe(0);
-    expect(skip.json.files[0]).toMatchObject({ status: 'skipped', reason: 'exists', skipped: true, downloaded: false, transferred: 0 });
+    expect(skip.json.files[0]).toMatchObject({
+      status: 'skipped',
+      reason: 'exists',
+      skipped: true,
+      downloaded: false,
+      transferred: 0,
+    });
     expect(await readFile(target, 'utf8')).toBe('not a picture');
 
-    const both = await camctlInProcess('-c', emu.camera, 'get', `${a.folder}/${rgb}`, '-o', out, '--skip-existing', '--overwrite');
+    const both = await camctlInProcess(
+      '-c',
+      emu.camera,
+      'get',
+      `${a.folder}/${rgb}`,
+      '-o',
+      out,
+      '--skip-existing',
+      '--overwrite',
+    );
     expect(both.code).toBe(2);
 
-    const over = await json<{ files: FileResult[] }>('-c', emu.camera, 'get', `${a.folder}/${rgb}`, '-o', out, '--overwrite');
+    const over = await json<{ files: FileResult[] }>(
+      '-c',
+      emu.camera,
+      'get',
+      `${a.folder}/${rgb}`,
+      '-o',
+      out,
+      '--overwrite',
+    );
     expect(over.code).toBe(0);
-    expect(over.json.files[0]).toMatchObject({ status: 'downloaded', downloaded: true, overwritten: true, skipped: false });
+    expect(over.json.files[0]).toMatchObject({
+      status: 'downloaded',
+      downloaded: true,
+      overwritten: true,
+      skipped: false,
+    });
     expect((await readFile(target)).equals(await cameraBytes(emu, `${a.folder}/${rgb}`))).toBe(true);
     // Known now: --overwrite does not fetch it again.
-    const overAgain = await json<{ files: FileResult[] }>('-c', emu.camera, 'get', `${a.folder}/${rgb}`, '-o', out, '--overwrite');
+    const overAgain = await json<{ files: FileResult[] }>(
+      '-c',
+      emu.camera,
+      'get',
+      `${a.folder}/${rgb}`,
+      '-o',
+      out,
+      '--overwrite',
+    );
     expect(overAgain.json.files[0]).toMatchObject({ status: 'skipped', reason: 'already-downloaded', transferred: 0 });
 
     // --new: the RGB was downloaded before (even though its local copy is gone now); the NIR never was.
@@ -216,7 +300,10 @@ describe('two captures with the same file names in different folders (sequoia://
     const part = path.join(dir, `.${nir}.part`);
 
     const run = startCamctlInProcess(['-c', emu.camera, 'get', remote, '-o', out]);
-    await waitFor(async () => ((await stat(part).catch(() => undefined))?.size ?? 0) > 0, 'the first bytes of the download');
+    await waitFor(
+      async () => ((await stat(part).catch(() => undefined))?.size ?? 0) > 0,
+      'the first bytes of the download',
+    );
     run.interrupt();
     expect((await run.done).code).toBe(130);
     // Never under its final name while incomplete.
@@ -227,7 +314,13 @@ describe('two captures with the same file names in different folders (sequoia://
 
     const resumed = await json<{ files: FileResult[] }>('-c', emu.camera, 'get', remote, '-o', out);
     expect(resumed.code).toBe(0);
-    expect(resumed.json.files[0]).toMatchObject({ status: 'resumed', resumed: true, downloaded: true, resumedFrom: left, transferred: want.length - left });
+    expect(resumed.json.files[0]).toMatchObject({
+      status: 'resumed',
+      resumed: true,
+      downloaded: true,
+      resumedFrom: left,
+      transferred: want.length - left,
+    });
     expect((await readFile(path.join(dir, nir))).equals(want)).toBe(true);
 
     // A partial file camctl knows nothing about (same name, other bytes) is not continued.
@@ -235,7 +328,12 @@ describe('two captures with the same file names in different folders (sequoia://
     const rgbWant = await cameraBytes(emu, `${a.folder}/${rgb}`);
     await writeFile(path.join(dir, `.${rgb}.part`), Buffer.alloc(1000, 0x55));
     const fresh = await json<{ files: FileResult[] }>('-c', emu.camera, 'get', `${a.folder}/${rgb}`, '-o', out);
-    expect(fresh.json.files[0]).toMatchObject({ status: 'downloaded', resumed: false, resumedFrom: 0, transferred: rgbWant.length });
+    expect(fresh.json.files[0]).toMatchObject({
+      status: 'downloaded',
+      resumed: false,
+      resumedFrom: 0,
+      transferred: rgbWant.length,
+    });
     expect((await readFile(path.join(dir, rgb))).equals(rgbWant)).toBe(true);
     expect((await listTree(out)).filter((n) => n.endsWith('.part'))).toEqual([]);
   });
@@ -250,7 +348,12 @@ describe('two captures with the same file names in different folders (sequoia://
     const mine = Buffer.from((await cameraBytes(emu, `${a.folder}/${nir}`)).map((x) => x ^ 0xff));
     mine.write('II*\0', 0, 'latin1');
     await writeFile(target, mine);
-    const r = await json<{ files: number; downloaded: number; skipped: number; conflicts: number; failed: number }>('-c', emu.camera, 'sync', out);
+    const r = await json<{ files: number; downloaded: number; skipped: number; conflicts: number; failed: number }>(
+      '-c',
+      emu.camera,
+      'sync',
+      out,
+    );
     expect(r.code).toBe(1);
     expect(r.json).toMatchObject({ files: 5, downloaded: 4, skipped: 0, conflicts: 1, failed: 0 });
     expect((await readFile(target)).equals(mine)).toBe(true);
@@ -272,7 +375,16 @@ describe('zips and help', () => {
     expect(kept.code).toBe(1);
     expect(kept.json.files[0]).toMatchObject({ file: zip, status: 'skipped', reason: 'conflict', downloaded: false });
     expect(await readFile(zip, 'utf8')).toBe('an older zip');
-    const over = await json<{ files: FileResult[] }>('-c', emu.camera, 'get', a.folder, '--zip', '-o', out, '--overwrite');
+    const over = await json<{ files: FileResult[] }>(
+      '-c',
+      emu.camera,
+      'get',
+      a.folder,
+      '--zip',
+      '-o',
+      out,
+      '--overwrite',
+    );
     expect(over.code).toBe(0);
     expect(over.json.files[0]).toMatchObject({ status: 'downloaded', overwritten: true });
     expect((await readFile(zip)).subarray(0, 4).toString('hex')).toBe('504b0304');
@@ -282,7 +394,14 @@ describe('zips and help', () => {
   it('get, capture and sync --help explain the layout and the choices', async () => {
     for (const command of ['get', 'capture', 'sync']) {
       const help = (await camctlInProcess(command, '--help')).stdout;
-      for (const word of ['--skip-existing', '--overwrite', '--new', 'DIR/<medium>/<folder>/<file>', 'already downloaded']) expect(help, `${command}: ${word}`).toContain(word);
+      for (const word of [
+        '--skip-existing',
+        '--overwrite',
+        '--new',
+        'DIR/<medium>/<folder>/<file>',
+        'already downloaded',
+      ])
+        expect(help, `${command}: ${word}`).toContain(word);
     }
   });
 });
@@ -324,12 +443,17 @@ describe('the same rules over ptpip:// and theta://', () => {
     expect(shot.code).toBe(0);
     const d = shot.json.downloaded[0]!;
     expect(d.file).toBe(path.join(out, 'internal', '100RICOH', path.basename(d.path)));
-    const bytes = async (p: string) => Buffer.from(await (await fetch(`${theta.url}/files/${theta.device.storageId}/100RICOH/${path.basename(p)}`)).arrayBuffer());
+    const bytes = async (p: string) =>
+      Buffer.from(
+        await (await fetch(`${theta.url}/files/${theta.device.storageId}/100RICOH/${path.basename(p)}`)).arrayBuffer(),
+      );
     expect((await readFile(d.file)).equals(await bytes(d.path))).toBe(true);
 
     const second = await json<{ downloaded: FileResult[] }>('-c', cam, 'capture');
     expect(second.code).toBe(0);
-    const files = (await json<{ entries: Array<{ path: string }> }>('-c', cam, 'ls', '/internal/100RICOH')).json.entries.map((e) => e.path);
+    const files = (
+      await json<{ entries: Array<{ path: string }> }>('-c', cam, 'ls', '/internal/100RICOH')
+    ).json.entries.map((e) => e.path);
     const other = files.find((p) => p !== d.path)!;
     const otherLocal = path.join(out, 'internal', '100RICOH', path.basename(other));
     await writeFile(otherLocal, 'a file of mine');

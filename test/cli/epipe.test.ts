@@ -19,11 +19,14 @@ function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr
 }
 
 describe('stdout closed by the reader', () => {
-  it.each([[['--help']], [['config', '--help']], [['help', 'sync']], [['--version']]])('camctl %j exits quietly', async (args) => {
-    const r = await withClosedStdout(args);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-  });
+  it.each([[['--help']], [['config', '--help']], [['help', 'sync']], [['--version']]])(
+    'camctl %j exits quietly',
+    async (args) => {
+      const r = await withClosedStdout(args);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    },
+  );
 
   it('a camera command too (camctl config on the emulated Sequoia)', async () => {
     const { camera } = await startEmu();

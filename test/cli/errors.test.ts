@@ -13,15 +13,23 @@ function oneLine(stderr: string): string {
 }
 
 describe('camctl without a camera', () => {
-  it.each([['info'], ['status'], ['config'], ['ls'], ['capture'], ['sync', '/tmp/x'], ['watch'], ['calibrate'], ['wifi'], ['manual']])(
-    '%s fails at once naming --camera sequoia://192.168.47.1',
-    async (...args) => {
-      const r = await runCli(args);
-      expect(r.code).toBe(2);
-      expect(oneLine(r.stderr)).toContain('--camera sequoia://192.168.47.1');
-      expect(r.stdout).toBe('');
-    },
-  );
+  it.each([
+    ['info'],
+    ['status'],
+    ['config'],
+    ['ls'],
+    ['capture'],
+    ['sync', '/tmp/x'],
+    ['watch'],
+    ['calibrate'],
+    ['wifi'],
+    ['manual'],
+  ])('%s fails at once naming --camera sequoia://192.168.47.1', async (...args) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toContain('--camera sequoia://192.168.47.1');
+    expect(r.stdout).toBe('');
+  });
 
   it('takes CAMCTL_CAMERA from the environment', async () => {
     const { camera } = await startEmu();
@@ -96,7 +104,10 @@ describe('unreachable or bad addresses', () => {
 describe('bad values against the emulator', () => {
   it.each([
     [['config', 'set', 'bit_depth=9'], 'bit_depth must be one of 8, 10, got 9'],
-    [['config', 'set', 'timelapse_param=0.1'], 'timelapse_param must be between 1 and 3600 s, got 0.1 (at least 1 s with the RGB sensor on'],
+    [
+      ['config', 'set', 'timelapse_param=0.1'],
+      'timelapse_param must be between 1 and 3600 s, got 0.1 (at least 1 s with the RGB sensor on',
+    ],
     [['config', 'set', 'capture_mode=burst'], 'capture_mode must be one of single, timelapse'],
     [['config', 'set', 'sensors_mask=x'], 'sensors_mask must be a number'],
     [['config', 'set', 'nope=1'], 'unknown setting "nope"'],

@@ -22,7 +22,12 @@ interface Files {
 
 /** Takes `n` single captures (small resolutions to keep it quick). */
 async function capture(emu: RunningSequoiaEmulator, n: number): Promise<void> {
-  emu.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12, storage_selected: 'internal' });
+  emu.device.setConfig({
+    capture_mode: 'single',
+    resolution_mono: 0.3,
+    resolution_rgb: 12,
+    storage_selected: 'internal',
+  });
   for (let i = 0; i < n; i++) {
     expect((await emu.device.startCapture()).ok).toBe(true);
     await emu.device.whenSessionEnds();
@@ -40,7 +45,10 @@ async function localFiles(dir: string): Promise<string[]> {
 }
 
 /** An executable hook script that appends `ACTION ARGUMENT CAMCTL_CAMERA_PATH` to a log. */
-async function hookScript(dir: string, initExit = 0): Promise<{ script: string; log: string; lines(): Promise<string[]> }> {
+async function hookScript(
+  dir: string,
+  initExit = 0,
+): Promise<{ script: string; log: string; lines(): Promise<string[]> }> {
   const script = path.join(dir, 'hook.sh');
   const log = path.join(dir, 'hook.log');
   await writeFile(
@@ -63,15 +71,30 @@ describe('camctl get: choosing files as in gphoto2', () => {
     const out = await tempDir();
     const nir = await runJson<Files>(['--camera', camera, 'get', `/${folder}`, '-o', out, '--band', 'nir,REG']);
     expect(nir.result.code, nir.result.stderr).toBe(0);
-    expect(nir.json.files.map((f) => path.basename(f.path)).sort()).toEqual(listed.filter((k) => /_(NIR|REG)\.TIF$/.test(k)).map((k) => path.basename(k)));
+    expect(nir.json.files.map((f) => path.basename(f.path)).sort()).toEqual(
+      listed.filter((k) => /_(NIR|REG)\.TIF$/.test(k)).map((k) => path.basename(k)),
+    );
 
     const jpg = await runJson<Files>(['--camera', camera, 'get', `/${folder}`, '-o', out, '--type', 'JPEG']);
-    expect(jpg.json.files.map((f) => path.basename(f.path))).toEqual(listed.filter((k) => k.endsWith('.JPG')).map((k) => path.basename(k)));
+    expect(jpg.json.files.map((f) => path.basename(f.path))).toEqual(
+      listed.filter((k) => k.endsWith('.JPG')).map((k) => path.basename(k)),
+    );
 
     // The camera's listing order numbers the files; 1-4,3,5 is 1, 2, 4, 5.
-    const order = (await runJson<{ entries: Array<{ path: string }> }>(['--camera', camera, 'ls', `/${folder}`])).json.entries.map((e) => e.path);
+    const order = (
+      await runJson<{ entries: Array<{ path: string }> }>(['--camera', camera, 'ls', `/${folder}`])
+    ).json.entries.map((e) => e.path);
     expect(order).toHaveLength(5);
-    const range = await runJson<Files>(['--camera', camera, 'get', `/${folder}`, '-o', await tempDir(), '--range', '1-4,3,5']);
+    const range = await runJson<Files>([
+      '--camera',
+      camera,
+      'get',
+      `/${folder}`,
+      '-o',
+      await tempDir(),
+      '--range',
+      '1-4,3,5',
+    ]);
     expect(range.result.code, range.result.stderr).toBe(0);
     expect(range.json.files.map((f) => f.path)).toEqual([0, 1, 3, 4].map((i) => order[i]));
     // A single file keeps its number in its folder.
@@ -82,7 +105,9 @@ describe('camctl get: choosing files as in gphoto2', () => {
 
     const bad = await runCli(['--camera', camera, 'get', `/${folder}`, '--band', 'ultraviolet']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--band: unknown band "ultraviolet"; the Sequoia's bands are green, red, red-edge, nir and rgb/);
+    expect(bad.stderr).toMatch(
+      /--band: unknown band "ultraviolet"; the Sequoia's bands are green, red, red-edge, nir and rgb/,
+    );
     const badRange = await runCli(['--camera', camera, 'get', `/${folder}`, '--range', '5-2']);
     expect(badRange.code).toBe(2);
     expect(badRange.stderr).toMatch(/--range: "5-2" is not a number or a span/);
@@ -90,14 +115,32 @@ describe('camctl get: choosing files as in gphoto2', () => {
     expect(zip.code).toBe(2);
   });
 
-  it('--filename names local files with gphoto2\'s patterns (capture time, number, name, suffix, folder); a rerun knows them', async () => {
+  it("--filename names local files with gphoto2's patterns (capture time, number, name, suffix, folder); a rerun knows them", async () => {
     const { emu, camera, dataDir } = await startEmu();
     await capture(emu, 1);
     const onCamera = await cameraFiles(dataDir);
     const folder = [...onCamera.keys()][0]!.split('/').slice(0, 2).join('/');
-    const ls = (await runJson<{ entries: Array<{ path: string; name: string; time: number }> }>(['--camera', camera, 'ls', `/${folder}`])).json.entries;
+    const ls = (
+      await runJson<{ entries: Array<{ path: string; name: string; time: number }> }>([
+        '--camera',
+        camera,
+        'ls',
+        `/${folder}`,
+      ])
+    ).json.entries;
     const out = await tempDir();
-    const args = ['--camera', camera, 'get', `/${folder}`, '-o', out, '--filename', '%Y/%m%d/%H%M%S-%03n-%f.%C', '--band', 'rgb,nir'];
+    const args = [
+      '--camera',
+      camera,
+      'get',
+      `/${folder}`,
+      '-o',
+      out,
+      '--filename',
+      '%Y/%m%d/%H%M%S-%03n-%f.%C',
+      '--band',
+      'rgb,nir',
+    ];
     const env = { TZ: 'UTC' };
     const first = await runJson<Files>(args, env);
     expect(first.result.code, first.result.stderr).toBe(0);
@@ -108,28 +151,57 @@ describe('camctl get: choosing files as in gphoto2', () => {
         const d = new Date(e.time);
         const p = (n: number) => String(n).padStart(2, '0');
         const base = e.name.slice(0, e.name.lastIndexOf('.'));
-        return { path: e.path, local: `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}/${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}-${String(e.n).padStart(3, '0')}-${base}.${e.name.split('.').pop()}` };
+        return {
+          path: e.path,
+          local: `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}/${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}-${String(e.n).padStart(3, '0')}-${base}.${e.name.split('.').pop()}`,
+        };
       });
     expect(expected).toHaveLength(2);
     expect(await localFiles(out)).toEqual(expected.map((e) => e.local).sort());
-    for (const e of expected) expect((await readFile(path.join(out, e.local))).equals(onCamera.get(e.path.slice(1))!)).toBe(true);
+    for (const e of expected)
+      expect((await readFile(path.join(out, e.local))).equals(onCamera.get(e.path.slice(1))!)).toBe(true);
 
     const again = await runJson<Files>(args, env);
     expect(again.result.code, again.result.stderr).toBe(0);
     expect(again.json.files.map((f) => f.reason)).toEqual(['already-downloaded', 'already-downloaded']);
     // %F/%: — the camera folder and the lower-case name.
-    const lower = await runJson<Files>(['--camera', camera, 'get', `/${folder}`, '-o', out, '--filename', 'low/%F/%:', '--type', 'jpg'], env);
+    const lower = await runJson<Files>(
+      ['--camera', camera, 'get', `/${folder}`, '-o', out, '--filename', 'low/%F/%:', '--type', 'jpg'],
+      env,
+    );
     expect(lower.result.code, lower.result.stderr).toBe(0);
-    expect(lower.json.files.map((f) => path.relative(out, f.file))).toEqual([path.join('low', folder, ls.find((e) => e.name.endsWith('.JPG'))!.name.toLowerCase())]);
+    expect(lower.json.files.map((f) => path.relative(out, f.file))).toEqual([
+      path.join('low', folder, ls.find((e) => e.name.endsWith('.JPG'))!.name.toLowerCase()),
+    ]);
 
     // A pattern that gives two camera files one name is refused before anything is written.
-    const clash = await runCli(['--camera', camera, 'get', `/${folder}`, '-o', await tempDir(), '--filename', '%Y%m%d.%C']);
+    const clash = await runCli([
+      '--camera',
+      camera,
+      'get',
+      `/${folder}`,
+      '-o',
+      await tempDir(),
+      '--filename',
+      '%Y%m%d.%C',
+    ]);
     expect(clash.code).toBe(2);
-    expect(clash.stderr).toMatch(/--filename "%Y%m%d\.%C" gives .* for both .* and .*; add %f or %n to tell them apart/);
+    expect(clash.stderr).toMatch(
+      /--filename "%Y%m%d\.%C" gives .* for both .* and .*; add %f or %n to tell them apart/,
+    );
     const unknown = await runCli(['--camera', camera, 'get', `/${folder}`, '--filename', '%q_%f']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--filename: unknown conversion %q/);
-    const escape = await runCli(['--camera', camera, 'get', `/${folder}`, '-o', await tempDir(), '--filename', '../%f.%C']);
+    const escape = await runCli([
+      '--camera',
+      camera,
+      'get',
+      `/${folder}`,
+      '-o',
+      await tempDir(),
+      '--filename',
+      '../%f.%C',
+    ]);
     expect(escape.code).toBe(2);
     expect(escape.stderr).toMatch(/must not be empty, hidden \(start with a dot\) or leave the output directory/);
   });
@@ -141,7 +213,18 @@ describe('camctl get: choosing files as in gphoto2', () => {
     const work = await tempDir();
     const out = path.join(work, 'out');
     const hook = await hookScript(work);
-    const first = await runJson<Files>(['--camera', camera, 'get', `/${folder}`, '-o', out, '--hook-script', hook.script, '--type', 'tif']);
+    const first = await runJson<Files>([
+      '--camera',
+      camera,
+      'get',
+      `/${folder}`,
+      '-o',
+      out,
+      '--hook-script',
+      hook.script,
+      '--type',
+      'tif',
+    ]);
     expect(first.result.code, first.result.stderr).toBe(0);
     // The script's own output goes to stderr under --json: stdout stayed one JSON document.
     expect(first.result.stderr).toMatch(/hook ran for download/);
@@ -153,16 +236,43 @@ describe('camctl get: choosing files as in gphoto2', () => {
     expect(downloads.sort()).toEqual(first.json.files.map((f) => `download ${path.resolve(f.file)} ${f.path}`).sort());
     expect(downloads).toHaveLength(4);
 
-    const again = await runJson<Files>(['--camera', camera, 'get', `/${folder}`, '-o', out, '--hook-script', hook.script, '--type', 'tif']);
+    const again = await runJson<Files>([
+      '--camera',
+      camera,
+      'get',
+      `/${folder}`,
+      '-o',
+      out,
+      '--hook-script',
+      hook.script,
+      '--type',
+      'tif',
+    ]);
     expect(again.result.code).toBe(0);
     expect((await hook.lines()).slice(lines.length).map((l) => l.trim())).toEqual(['init', 'start', 'stop']);
 
     const refusing = await hookScript(await tempDir(), 3);
-    const stopped = await runCli(['--camera', camera, 'get', `/${folder}`, '-o', path.join(work, 'other'), '--hook-script', refusing.script]);
+    const stopped = await runCli([
+      '--camera',
+      camera,
+      'get',
+      `/${folder}`,
+      '-o',
+      path.join(work, 'other'),
+      '--hook-script',
+      refusing.script,
+    ]);
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(/the hook script .*hook\.sh stopped camctl at init \(exit 3\)/);
     await expect(readdir(path.join(work, 'other'))).rejects.toThrow();
-    const missing = await runCli(['--camera', camera, 'get', `/${folder}`, '--hook-script', path.join(work, 'nope.sh')]);
+    const missing = await runCli([
+      '--camera',
+      camera,
+      'get',
+      `/${folder}`,
+      '--hook-script',
+      path.join(work, 'nope.sh'),
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--hook-script .*nope\.sh: no such file/);
   });
@@ -177,14 +287,16 @@ describe('camctl get: choosing files as in gphoto2', () => {
     const r = await runCli(['--camera', camera, 'sync', out, '--hook-script', hook.script, '-q']);
     expect(r.code, r.stderr).toBe(0);
     const lines = await hook.lines();
-    expect(lines.filter((l) => l.startsWith('download ')).sort()).toEqual([...onCamera.keys()].map((k) => `download ${path.join(out, k)} /${k}`).sort());
+    expect(lines.filter((l) => l.startsWith('download ')).sort()).toEqual(
+      [...onCamera.keys()].map((k) => `download ${path.join(out, k)} /${k}`).sort(),
+    );
     expect(lines.at(-1)?.trim()).toBe('stop');
     const s3 = await runCli(['--camera', camera, 'sync', '--to', 's3://bucket/x', '--hook-script', hook.script]);
     expect(s3.code).toBe(2);
     expect(s3.stderr).toMatch(/--hook-script goes with a directory/);
   });
 
-  it('--thumbnail saves the THETA\'s own thumbnails as thumb_NAME.jpg, recorded like any download; the Sequoia says it has none', async () => {
+  it("--thumbnail saves the THETA's own thumbnails as thumb_NAME.jpg, recorded like any download; the Sequoia says it has none", async () => {
     const dataDir = await tempDir('camctl-theta-');
     const theta = await startThetaEmulator({ dataDir, speed: 20 });
     onCleanup(() => theta.close());
@@ -211,7 +323,9 @@ describe('camctl get: choosing files as in gphoto2', () => {
     const rgb = [...(await cameraFiles(sequoia.dataDir)).keys()].find((k) => k.endsWith('.JPG'))!;
     const none = await runCli(['--camera', sequoia.camera, 'get', `/${rgb}`, '-o', out, '--thumbnail']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/this camera \(sequoia\) sends no thumbnails of its files; download the pictures themselves/);
+    expect(none.stderr).toMatch(
+      /this camera \(sequoia\) sends no thumbnails of its files; download the pictures themselves/,
+    );
   });
 });
 
@@ -224,7 +338,18 @@ describe('camctl watch --download', () => {
     const work = await tempDir();
     const out = path.join(work, 'out');
     const hook = await hookScript(work);
-    const child = startCli(['--camera', camera, 'watch', '--json', '--download', out, '--band', 'nir,rgb', '--hook-script', hook.script]);
+    const child = startCli([
+      '--camera',
+      camera,
+      'watch',
+      '--json',
+      '--download',
+      out,
+      '--band',
+      'nir,rgb',
+      '--hook-script',
+      hook.script,
+    ]);
     let stdout = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     let stderr = '';
@@ -243,7 +368,11 @@ describe('camctl watch --download', () => {
     await emu.device.whenSessionEnds();
     // Every NIR and RGB picture of the timelapse, and nothing else, arrives.
     const taken = [...(await cameraFiles(dataDir)).entries()].filter(([k]) => !before.has(k) && /_(NIR|RGB)\./.test(k));
-    await waitFor(() => lines().filter((l) => l.type === 'download').length === taken.length, 'the last pictures', 30_000);
+    await waitFor(
+      () => lines().filter((l) => l.type === 'download').length === taken.length,
+      'the last pictures',
+      30_000,
+    );
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
     expect(code, stderr).toBe(0);
@@ -253,7 +382,9 @@ describe('camctl watch --download', () => {
     const downloads = lines().filter((l) => l.type === 'download');
     expect(downloads.every((l) => l.status === 'downloaded')).toBe(true);
     const hookLines = await hook.lines();
-    expect(hookLines.filter((l) => l.startsWith('download ')).sort()).toEqual(taken.map(([k]) => `download ${path.join(out, k)} /${k}`).sort());
+    expect(hookLines.filter((l) => l.startsWith('download ')).sort()).toEqual(
+      taken.map(([k]) => `download ${path.join(out, k)} /${k}`).sort(),
+    );
     expect(hookLines.at(-1)?.trim()).toBe('stop');
   });
 
@@ -268,31 +399,51 @@ describe('camctl watch --download', () => {
 describe('camctl capture --download', () => {
   it('takes the choices of get: --band/--type, --filename (with %n, the number in its folder) and --hook-script', async () => {
     const { emu, camera, dataDir } = await startEmu();
-    emu.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12, storage_selected: 'internal' });
+    emu.device.setConfig({
+      capture_mode: 'single',
+      resolution_mono: 0.3,
+      resolution_rgb: 12,
+      storage_selected: 'internal',
+    });
     const work = await tempDir();
     const out = path.join(work, 'out');
     const hook = await hookScript(work);
     const shot = await runJson<{ folder: string; files: Array<{ path: string }>; downloaded: Files['files'] }>([
-      '--camera', camera, 'capture', '--download', out, '--band', 'nir,rgb', '--filename', '%F/%03n_%f.%C', '--hook-script', hook.script,
+      '--camera',
+      camera,
+      'capture',
+      '--download',
+      out,
+      '--band',
+      'nir,rgb',
+      '--filename',
+      '%F/%03n_%f.%C',
+      '--hook-script',
+      hook.script,
     ]);
     expect(shot.result.code, shot.result.stderr).toBe(0);
     // The shot lists all five files; only the chosen bands are downloaded.
     expect(shot.json.files).toHaveLength(5);
     const onCamera = await cameraFiles(dataDir);
     const folder = shot.json.folder.replace(/^\//, '');
-    const order = (await runJson<{ entries: Array<{ path: string; name: string }> }>(['--camera', camera, 'ls', `/${folder}`])).json.entries;
+    const order = (
+      await runJson<{ entries: Array<{ path: string; name: string }> }>(['--camera', camera, 'ls', `/${folder}`])
+    ).json.entries;
     const expected = order
       .map((e, i) => ({ ...e, local: `${folder}/${String(i + 1).padStart(3, '0')}_${e.name}` }))
       .filter((e) => /_(NIR|RGB)\./.test(e.name));
     expect(expected).toHaveLength(2);
     expect(await localFiles(out)).toEqual(expected.map((e) => e.local).sort());
-    for (const e of expected) expect((await readFile(path.join(out, e.local))).equals(onCamera.get(e.path.slice(1))!), e.path).toBe(true);
+    for (const e of expected)
+      expect((await readFile(path.join(out, e.local))).equals(onCamera.get(e.path.slice(1))!), e.path).toBe(true);
     expect(shot.json.downloaded.map((f) => f.path).sort()).toEqual(expected.map((e) => e.path).sort());
     expect(shot.json.downloaded.every((f) => f.status === 'downloaded')).toBe(true);
     const lines = (await hook.lines()).map((l) => l.trim());
     expect(lines.slice(0, 2)).toEqual(['init', 'start']);
     expect(lines.at(-1)).toBe('stop');
-    expect(lines.slice(2, -1).sort()).toEqual(expected.map((e) => `download ${path.resolve(out, e.local)} ${e.path}`).sort());
+    expect(lines.slice(2, -1).sort()).toEqual(
+      expected.map((e) => `download ${path.resolve(out, e.local)} ${e.path}`).sort(),
+    );
   });
 
   it('on a THETA --type and a folder in the pattern; a pattern giving two files of the shot one name is refused for the second; choices without --download are refused', async () => {
@@ -301,7 +452,10 @@ describe('camctl capture --download', () => {
     onCleanup(() => theta.close());
     const address = `theta://127.0.0.1:${new URL(theta.url).port}`;
     const out = await tempDir();
-    const shot = await runJson<{ files: Array<{ path: string; name: string }>; downloaded: Files['files'] }>(['--camera', address, 'capture', '--download', out, '--type', 'jpg', '--filename', 'sphere/%f.%C'], { TZ: 'UTC' });
+    const shot = await runJson<{ files: Array<{ path: string; name: string }>; downloaded: Files['files'] }>(
+      ['--camera', address, 'capture', '--download', out, '--type', 'jpg', '--filename', 'sphere/%f.%C'],
+      { TZ: 'UTC' },
+    );
     expect(shot.result.code, shot.result.stderr).toBe(0);
     const picture = shot.json.files[0]!;
     expect(await localFiles(out)).toEqual([`sphere/${picture.name}`]);
@@ -310,11 +464,28 @@ describe('camctl capture --download', () => {
     expect(none.stderr).toMatch(/no file of the picture matches --band and --type; nothing downloaded/);
 
     const { emu, camera, dataDir: seqData } = await startEmu();
-    emu.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12, storage_selected: 'internal' });
+    emu.device.setConfig({
+      capture_mode: 'single',
+      resolution_mono: 0.3,
+      resolution_rgb: 12,
+      storage_selected: 'internal',
+    });
     const clashDir = await tempDir();
-    const clash = await runCli(['--camera', camera, 'capture', '--download', clashDir, '--type', 'tif', '--filename', 'one.%C']);
+    const clash = await runCli([
+      '--camera',
+      camera,
+      'capture',
+      '--download',
+      clashDir,
+      '--type',
+      'tif',
+      '--filename',
+      'one.%C',
+    ]);
     expect(clash.code).toBe(2);
-    expect(clash.stderr).toMatch(/--filename "one\.%C" gives .*one\.TIF for both \S+ and \S+; add %f or %n to tell them apart/);
+    expect(clash.stderr).toMatch(
+      /--filename "one\.%C" gives .*one\.TIF for both \S+ and \S+; add %f or %n to tell them apart/,
+    );
     // The file that took the name first is there whole; nothing else was written.
     const [only, ...rest] = await localFiles(clashDir);
     expect(rest).toEqual([]);

@@ -13,7 +13,14 @@ afterEach(cleanup);
 const NIR = path.join(REPO, 'test/fixtures/sequoia-real/0077/IMG_180413_080658_0000_NIR.TIF');
 
 interface Report {
-  files: Array<{ path: string; source: string; metadata: Record<string, unknown> & { gps?: { lat: number; lon: number; alt?: number }; panorama?: Record<string, unknown> } }>;
+  files: Array<{
+    path: string;
+    source: string;
+    metadata: Record<string, unknown> & {
+      gps?: { lat: number; lon: number; alt?: number };
+      panorama?: Record<string, unknown>;
+    };
+  }>;
 }
 
 describe('camctl exif', () => {
@@ -27,11 +34,17 @@ describe('camctl exif', () => {
     expect(human.stdout).toMatch(/^ {2}Exposure: +1\/333 s$/m);
     expect(human.stdout).toMatch(/^ {2}Band: +NIR \(790 nm\)$/m);
     expect(human.stdout).toMatch(/^ {2}Attitude: +yaw -63\.8°, pitch 0\.5°, roll 1\.3°$/m);
-    expect(human.stdout).toMatch(/^ {2}Irradiance: +CH0 \d+, CH1 \d+, gain index \d+, \d+ ms \(last of \d+ sunshine samples\)$/m);
+    expect(human.stdout).toMatch(
+      /^ {2}Irradiance: +CH0 \d+, CH1 \d+, gain index \d+, \d+ ms \(last of \d+ sunshine samples\)$/m,
+    );
     const { result, json } = await runJson<Report>(['exif', NIR]);
     expect(result.code).toBe(0);
     expect(json.files).toHaveLength(1);
-    expect(json.files[0]).toMatchObject({ path: NIR, source: 'local', metadata: { band: 'NIR', iso: 621, model: 'Sequoia' } });
+    expect(json.files[0]).toMatchObject({
+      path: NIR,
+      source: 'local',
+      metadata: { band: 'NIR', iso: 621, model: 'Sequoia' },
+    });
 
     const noCamera = await runCli(['exif', '/internal/0077/IMG_180413_080658_0000_NIR.TIF']);
     expect(noCamera.code).toBe(2);
@@ -41,13 +54,20 @@ describe('camctl exif', () => {
     expect(missing.stderr).toMatch(/no such local file/);
   });
 
-  it('reads camera files through the camera: a Sequoia folder with the flight\'s position in every band', async () => {
+  it("reads camera files through the camera: a Sequoia folder with the flight's position in every band", async () => {
     const track = { waypoints: [{ lat: 47.123456, lon: 8.654321 }], speed: 0, altitude: 80, groundElevation: 420 };
     const { emu, camera } = await startEmu({ gpsFixAfterMs: 0, track });
-    emu.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12, storage_selected: 'internal' });
+    emu.device.setConfig({
+      capture_mode: 'single',
+      resolution_mono: 0.3,
+      resolution_rgb: 12,
+      storage_selected: 'internal',
+    });
     expect((await emu.device.startCapture()).ok).toBe(true);
     await emu.device.whenSessionEnds();
-    const folder = (await runJson<{ entries: Array<{ path: string }> }>(['--camera', camera, 'ls', '/internal'])).json.entries.at(-1)!.path;
+    const folder = (
+      await runJson<{ entries: Array<{ path: string }> }>(['--camera', camera, 'ls', '/internal'])
+    ).json.entries.at(-1)!.path;
     const { result, json } = await runJson<Report>(['--camera', camera, 'exif', folder]);
     expect(result.code, result.stderr).toBe(0);
     expect(json.files).toHaveLength(5);
@@ -62,11 +82,19 @@ describe('camctl exif', () => {
     expect(one.stdout).toMatch(/^ {2}GPS: +47\.12345\d{2}, 8\.65432\d{2}, 500 m$/m);
   });
 
-  it('shows a THETA picture\'s GPano fields and position', async () => {
+  it("shows a THETA picture's GPano fields and position", async () => {
     const dataDir = await tempDir('camctl-theta-');
     const theta = await startThetaEmulator({ dataDir, speed: 20 });
     onCleanup(() => theta.close());
-    theta.device.setOptions({ gpsInfo: { lat: -33.8568, lng: 151.2153, _altitude: 4, _dateTimeZone: '2026:03:04 05:06:07+11:00', _datum: 'WGS84' } });
+    theta.device.setOptions({
+      gpsInfo: {
+        lat: -33.8568,
+        lng: 151.2153,
+        _altitude: 4,
+        _dateTimeZone: '2026:03:04 05:06:07+11:00',
+        _datum: 'WGS84',
+      },
+    });
     const address = `theta://127.0.0.1:${new URL(theta.url).port}`;
     const shot = await runJson<{ files: Array<{ path: string }> }>(['--camera', address, 'capture']);
     expect(shot.result.code, shot.result.stderr).toBe(0);

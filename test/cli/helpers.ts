@@ -11,7 +11,11 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSequoiaEmulator, type RunningSequoiaEmulator, type SequoiaEmulatorOptions } from '../../src/emulator/sequoia/emulator.js';
+import {
+  startSequoiaEmulator,
+  type RunningSequoiaEmulator,
+  type SequoiaEmulatorOptions,
+} from '../../src/emulator/sequoia/emulator.js';
 import { runCamctlInProcess } from '../helpers/camctl-in-process.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -114,7 +118,10 @@ export function runCliProcess(args: string[], env: Record<string, string> = {}):
 }
 
 /** Runs the CLI with --json and parses its stdout as one JSON document. */
-export async function runJson<T = Record<string, unknown>>(args: string[], env: Record<string, string> = {}): Promise<{ result: CliResult; json: T }> {
+export async function runJson<T = Record<string, unknown>>(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ result: CliResult; json: T }> {
   const result = await runCli([...args, '--json'], env);
   let json: T;
   try {

@@ -42,7 +42,11 @@ describe('info and status for people', () => {
     const text = renderStatus({
       capture: { state: 'idle', text: 'idle' },
       media: [],
-      details: { _externalGpsInfo: { gpsInfo: { lat: 35.671, lng: 139.76, _altitude: 12 } }, _cameraError: ['COMPASS_CALIBRATION'], _cameraErrors: [] },
+      details: {
+        _externalGpsInfo: { gpsInfo: { lat: 35.671, lng: 139.76, _altitude: 12 } },
+        _cameraError: ['COMPASS_CALIBRATION'],
+        _cameraErrors: [],
+      },
     });
     expect(text).not.toContain('[object Object]');
     expect(text).toMatch(/^_externalGpsInfo:\s+gpsInfo\.lat=35\.67 gpsInfo\.lng=139\.76 gpsInfo\._altitude=12$/m);

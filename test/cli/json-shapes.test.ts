@@ -21,7 +21,12 @@ let sequoia: RunningSequoiaEmulator;
 beforeAll(async () => {
   const { emu, camera } = await startEmu({ ptpipPort: 0 });
   sequoia = emu;
-  const theta = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-shapes-'), httpPort: 0, ptpipPort: 0, shotProcessingMs: 100 });
+  const theta = await startThetaEmulator({
+    dataDir: await tempDir('camctl-theta-shapes-'),
+    httpPort: 0,
+    ptpipPort: 0,
+    shotProcessingMs: 100,
+  });
   onCleanup(() => theta.close());
   cameras.push(
     ['sequoia://', camera],
@@ -48,7 +53,9 @@ function urlsOutsideDetails(v: unknown, at = '$'): string[] {
   if (typeof v === 'string') return /^https?:\/\//.test(v) ? [at] : [];
   if (Array.isArray(v)) return v.flatMap((x, i) => urlsOutsideDetails(x, `${at}[${i}]`));
   if (v && typeof v === 'object') {
-    return Object.entries(v).flatMap(([k, x]) => (k === 'details' || k === 'raw' ? [] : urlsOutsideDetails(x, `${at}.${k}`)));
+    return Object.entries(v).flatMap(([k, x]) =>
+      k === 'details' || k === 'raw' ? [] : urlsOutsideDetails(x, `${at}.${k}`),
+    );
   }
   return [];
 }
@@ -59,7 +66,9 @@ describe('usage errors', () => {
     expect(r.code).toBe(2);
     const json = JSON.parse(r.stdout) as unknown;
     expect(validate(JSON_SCHEMAS.error, json)).toEqual([]);
-    expect(json).toMatchObject({ error: { code: 'USAGE', message: expect.stringMatching(/unknown option '--bogus'/) as unknown } });
+    expect(json).toMatchObject({
+      error: { code: 'USAGE', message: expect.stringMatching(/unknown option '--bogus'/) as unknown },
+    });
   });
 });
 
@@ -85,7 +94,12 @@ describe.each([0, 1, 2, 3])('every command --json has its documented shape', (i)
     const config = await shaped('config', [...c, 'config']);
     const writable = config.settings.find((s) => s.writable && s.type === 'enum' && s.value !== null);
     expect(writable, `${name}: a writable setting`).toBeDefined();
-    const set = await shaped('config set', [...c, 'config', 'set', `${writable?.key as string}=${String(writable?.value)}`]);
+    const set = await shaped('config set', [
+      ...c,
+      'config',
+      'set',
+      `${writable?.key as string}=${String(writable?.value)}`,
+    ]);
     expect(set.applied.map((a) => a.key)).toEqual([writable?.key]);
 
     const shot = await shaped('capture', [...c, 'capture']);
@@ -97,7 +111,9 @@ describe.each([0, 1, 2, 3])('every command --json has its documented shape', (i)
     await shaped('ls', [...c, 'ls', file.slice(0, file.lastIndexOf('/'))]);
 
     const got = await shaped('get', [...c, 'get', '-o', `${dir}/${i}`, file]);
-    expect(got.files.map((f) => [f.path, f.status, f.downloaded, f.skipped])).toEqual([[file, 'downloaded', true, false]]);
+    expect(got.files.map((f) => [f.path, f.status, f.downloaded, f.skipped])).toEqual([
+      [file, 'downloaded', true, false],
+    ]);
     const again = await shaped('get', [...c, 'get', '-o', `${dir}/${i}`, file]);
     expect(again.files.map((f) => [f.status, f.downloaded, f.skipped])).toEqual([['skipped', false, true]]);
     const sync = await shaped('sync', [...c, 'sync', `${dir}/sync-${i}`]);
@@ -113,11 +129,19 @@ describe.each([0, 1])('watch --json', (i) => {
   it(`camera ${i}: one event a line, each of the watch shape`, async () => {
     const [, cam] = cameras[i] as [string, string];
     const watch = startCamctlInProcess(['--camera', cam, 'watch', '--json']);
-    const lines = (): unknown[] => watch.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+    const lines = (): unknown[] =>
+      watch
+        .stdout()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as unknown);
     let mask = 1;
     await waitFor(() => {
       sequoia.device.setConfig({ sensors_mask: (mask = mask === 1 ? 3 : 1) });
-      return lines().some((l) => (l as { type: string; key?: string }).type === 'setting' && (l as { key: string }).key === 'sensors_mask');
+      return lines().some(
+        (l) =>
+          (l as { type: string; key?: string }).type === 'setting' && (l as { key: string }).key === 'sensors_mask',
+      );
     }, 'a setting event');
     watch.interrupt();
     await watch.done;

@@ -32,7 +32,17 @@ async function expectSameSettings(http: string, ptp: string): Promise<void> {
   const overHttp = await settings(http);
   const overPtp = await settings(ptp);
   const carried = [...overHttp.keys()].filter((k) => k !== 'auto_select');
-  expect(carried).toEqual(['capture_mode', 'timelapse_param', 'gps_param', 'overlap_param', 'resolution_rgb', 'resolution_mono', 'bit_depth', 'sensors_mask', 'storage_selected']);
+  expect(carried).toEqual([
+    'capture_mode',
+    'timelapse_param',
+    'gps_param',
+    'overlap_param',
+    'resolution_rgb',
+    'resolution_mono',
+    'bit_depth',
+    'sensors_mask',
+    'storage_selected',
+  ]);
   for (const key of carried) {
     const a = overHttp.get(key) as Row;
     const b = overPtp.get(key);
@@ -53,9 +63,19 @@ describe('a Sequoia over ptpip:// shows its own settings', () => {
     const ptp = `ptpip://${emu.ptpip as string}`;
     await expectSameSettings(camera, ptp);
 
-    const set = await runJson<{ applied: Array<{ key: string; value: unknown }> }>(['--camera', ptp, 'config', 'set', 'capture_mode=timelapse', 'timelapse_param=2.5']);
+    const set = await runJson<{ applied: Array<{ key: string; value: unknown }> }>([
+      '--camera',
+      ptp,
+      'config',
+      'set',
+      'capture_mode=timelapse',
+      'timelapse_param=2.5',
+    ]);
     expect(set.result.code, set.result.stderr).toBe(0);
-    expect(set.json.applied).toEqual([{ key: 'capture_mode', value: 'timelapse' }, { key: 'timelapse_param', value: 2.5 }]);
+    expect(set.json.applied).toEqual([
+      { key: 'capture_mode', value: 'timelapse' },
+      { key: 'timelapse_param', value: 2.5 },
+    ]);
     expect(emu.device.getConfig()).toMatchObject({ capture_mode: 'timelapse', timelapse_param: 2.5 });
     await expectSameSettings(camera, ptp);
   });
@@ -64,9 +84,17 @@ describe('a Sequoia over ptpip:// shows its own settings', () => {
     const { emu } = await startEmu({ ptpipPort: 0 });
     const ptp = `ptpip://${emu.ptpip as string}`;
     const all = await settings(ptp);
-    expect(all.get('storage_selected')).toMatchObject({ value: 'internal', allowed: ['internal', 'sd'], raw: { name: 'SelectedStorage', code: '0xd222', value: 0x00010001, allowed: [0x00010001, 0x00020001] } });
+    expect(all.get('storage_selected')).toMatchObject({
+      value: 'internal',
+      allowed: ['internal', 'sd'],
+      raw: { name: 'SelectedStorage', code: '0xd222', value: 0x00010001, allowed: [0x00010001, 0x00020001] },
+    });
     expect(all.get('timelapse_param')).toMatchObject({ unit: 's', raw: { name: 'TimelapseInterval', scale: 1000 } });
-    expect(all.get('resolution_rgb')).toMatchObject({ value: 16, unit: 'MP', raw: { name: 'ImageSize', value: '4608 x 3456' } });
+    expect(all.get('resolution_rgb')).toMatchObject({
+      value: 16,
+      unit: 'MP',
+      raw: { name: 'ImageSize', value: '4608 x 3456' },
+    });
     expect(all.get('capture_mode')).toMatchObject({ value: 'single', raw: { name: 'StillCaptureMode', value: 1 } });
 
     const human = await runCli(['--camera', ptp, 'config']);
@@ -78,21 +106,48 @@ describe('a Sequoia over ptpip:// shows its own settings', () => {
     expect(verbose.stdout.replace(/\s+/g, ' ')).toMatch(/SelectedStorage 0xd222 = 65537/);
   });
 
-  it('PTP property names are aliases on config get and set, read in the property\'s own values', async () => {
+  it("PTP property names are aliases on config get and set, read in the property's own values", async () => {
     const { emu } = await startEmu({ ptpipPort: 0 });
     const ptp = `ptpip://${emu.ptpip as string}`;
-    const get = await runJson<{ settings: Row[] }>(['--camera', ptp, 'config', 'get', 'SelectedStorage', 'TimelapseInterval']);
+    const get = await runJson<{ settings: Row[] }>([
+      '--camera',
+      ptp,
+      'config',
+      'get',
+      'SelectedStorage',
+      'TimelapseInterval',
+    ]);
     expect(get.result.code, get.result.stderr).toBe(0);
     expect(get.json.settings.map((s) => s.key)).toEqual(['storage_selected', 'timelapse_param']);
 
-    const set = await runJson<{ applied: Array<{ key: string; value: unknown }>; refused: unknown[] }>(
-      ['--camera', ptp, 'config', 'set', 'StillCaptureMode=3', 'TimelapseInterval=2000', 'SelectedStorage=sd'],
-    );
+    const set = await runJson<{ applied: Array<{ key: string; value: unknown }>; refused: unknown[] }>([
+      '--camera',
+      ptp,
+      'config',
+      'set',
+      'StillCaptureMode=3',
+      'TimelapseInterval=2000',
+      'SelectedStorage=sd',
+    ]);
     expect(set.result.code, set.result.stderr).toBe(0);
-    expect(set.json.applied).toEqual([{ key: 'capture_mode', value: 'timelapse' }, { key: 'timelapse_param', value: 2 }, { key: 'storage_selected', value: 'sd' }]);
-    expect(emu.device.getConfig()).toMatchObject({ capture_mode: 'timelapse', timelapse_param: 2, storage_selected: 'sd' });
+    expect(set.json.applied).toEqual([
+      { key: 'capture_mode', value: 'timelapse' },
+      { key: 'timelapse_param', value: 2 },
+      { key: 'storage_selected', value: 'sd' },
+    ]);
+    expect(emu.device.getConfig()).toMatchObject({
+      capture_mode: 'timelapse',
+      timelapse_param: 2,
+      storage_selected: 'sd',
+    });
 
-    const back = await runJson<{ applied: Array<{ key: string; value: unknown }> }>(['--camera', ptp, 'config', 'set', `SelectedStorage=${0x00010001}`]);
+    const back = await runJson<{ applied: Array<{ key: string; value: unknown }> }>([
+      '--camera',
+      ptp,
+      'config',
+      'set',
+      `SelectedStorage=${0x00010001}`,
+    ]);
     expect(back.json.applied).toEqual([{ key: 'storage_selected', value: 'internal' }]);
   });
 });

@@ -35,7 +35,8 @@ describe('per-command --help', () => {
 
   it('covers the commands the issue names', () => {
     const names = all.map(([n]) => n);
-    for (const n of ['options', 'config set', 'ptp prop get', 'ptp prop set', 'capture start', 'capture stop']) expect(names).toContain(n);
+    for (const n of ['options', 'config set', 'ptp prop get', 'ptp prop set', 'capture start', 'capture stop'])
+      expect(names).toContain(n);
   });
 
   it.each(all)('%s shows the global options and an example', (_name, cmd) => {
@@ -53,7 +54,10 @@ describe('watch', () => {
     const child = startCli(['--camera', camera, 'watch']);
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    await waitFor(() => /connected to Sequoia at sequoia:\/\/127\.0\.0\.1:\d+; watching \(Ctrl-C to stop\)/.test(stderr), 'the connected line');
+    await waitFor(
+      () => /connected to Sequoia at sequoia:\/\/127\.0\.0\.1:\d+; watching \(Ctrl-C to stop\)/.test(stderr),
+      'the connected line',
+    );
     child.kill('SIGINT');
   });
 });
@@ -66,7 +70,14 @@ describe('THETA video stop and interval stop', () => {
     const camera = `theta://${new URL(emu.url).host}`;
     expect((await runJson(['-c', camera, 'video', 'start'])).result.code).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
-    const video = await runJson<{ recording: boolean; files: string[]; urls: string[] }>(['-c', camera, '--timeout', '60', 'video', 'stop']);
+    const video = await runJson<{ recording: boolean; files: string[]; urls: string[] }>([
+      '-c',
+      camera,
+      '--timeout',
+      '60',
+      'video',
+      'stop',
+    ]);
     expect(video.result.code).toBe(0);
     expect(video.json.recording).toBe(false);
     expect(video.json.files.length).toBeGreaterThan(0);
@@ -90,9 +101,16 @@ describe('THETA config', () => {
     expect(shown.code).toBe(0);
     for (const line of shown.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(100);
     // Every allowed white balance is still listed, wrapped rather than cut.
-    for (const v of ['daylight |', 'cloudy-daylight |', '_warmWhiteFluorescent |', '_colorTemperature']) expect(shown.stdout).toContain(v);
+    for (const v of ['daylight |', 'cloudy-daylight |', '_warmWhiteFluorescent |', '_colorTemperature'])
+      expect(shown.stdout).toContain(v);
     expect(shown.stdout).toMatch(/captureNumber +\d+ +0 \| 2 … 9999 /);
-    const json = await runJson<{ settings: Array<{ key: string; range?: unknown; also?: unknown }> }>(['-c', camera, 'config', 'get', 'captureNumber']);
+    const json = await runJson<{ settings: Array<{ key: string; range?: unknown; also?: unknown }> }>([
+      '-c',
+      camera,
+      'config',
+      'get',
+      'captureNumber',
+    ]);
     expect(json.json.settings[0]).toMatchObject({ key: 'captureNumber', range: { min: 2, max: 9999 }, also: [0] });
     expect((await runCli(['-c', camera, 'config', 'set', 'captureNumber=0'])).code).toBe(0);
     const one = await runCli(['-c', camera, 'config', 'set', 'captureNumber=1']);

@@ -17,7 +17,10 @@ afterEach(cleanup);
 function underTty(args: string[]): Promise<{ code: number | null; output: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { env: { ...cliEnv(), COLUMNS: '120', TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], {
+      env: { ...cliEnv(), COLUMNS: '120', TERM: 'xterm' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -40,7 +43,18 @@ async function cameraWithShots(shots: number): Promise<Emu> {
 describe('parallel downloads', () => {
   it('get -j 8 and sync -j 8 print no MaxListenersExceededWarning', async () => {
     const { camera } = await cameraWithShots(3);
-    const get = await runCli(['--camera', camera, 'get', '/internal/0000', '/internal/0001', '/internal/0002', '-o', await tempDir(), '-j', '8']);
+    const get = await runCli([
+      '--camera',
+      camera,
+      'get',
+      '/internal/0000',
+      '/internal/0001',
+      '/internal/0002',
+      '-o',
+      await tempDir(),
+      '-j',
+      '8',
+    ]);
     expect(get.code).toBe(0);
     expect(get.stderr).not.toMatch(/Warning/);
     const sync = await runCli(['--camera', camera, 'sync', await tempDir(), '-j', '8']);
@@ -51,7 +65,8 @@ describe('parallel downloads', () => {
 
 describe.skipIf(!haveScript)('bars after a resume', () => {
   /** Every value the overall bar was drawn with, `12%` → 12. */
-  const totals = (output: string, label: string): number[] => [...output.matchAll(new RegExp(`${label} +\\[[^\\]]*\\] (\\d+)%`, 'g'))].map((m) => Number(m[1]));
+  const totals = (output: string, label: string): number[] =>
+    [...output.matchAll(new RegExp(`${label} +\\[[^\\]]*\\] (\\d+)%`, 'g'))].map((m) => Number(m[1]));
 
   it('get: files there already count as done, and none shows a bar at 0 %', async () => {
     const { camera } = await cameraWithShots(1);

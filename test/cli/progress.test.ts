@@ -9,7 +9,8 @@ import { BIN, cleanup, cliEnv, requireBuild, startEmu, tempDir } from './helpers
 
 const SCRIPT = '/usr/bin/script';
 const haveScript = existsSync(SCRIPT);
-if (!haveScript && process.env.CI === 'true') throw new Error(`${SCRIPT} is required on CI (Debian: apt-get install -y bsdutils)`);
+if (!haveScript && process.env.CI === 'true')
+  throw new Error(`${SCRIPT} is required on CI (Debian: apt-get install -y bsdutils)`);
 
 beforeAll(requireBuild);
 afterEach(cleanup);
@@ -17,7 +18,10 @@ afterEach(cleanup);
 function underTty(args: string[]): Promise<{ code: number | null; output: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { env: { ...cliEnv(), COLUMNS: '120', TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], {
+      env: { ...cliEnv(), COLUMNS: '120', TERM: 'xterm' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));

@@ -65,7 +65,14 @@ describe('camctl sync', () => {
     await waitFor(async () => {
       const keys = await names(out);
       const parts = keys.filter((k) => path.basename(k).endsWith('.part'));
-      const sizes = await Promise.all(parts.map((k) => stat(path.join(out, k)).then((st) => st.size, () => 0)));
+      const sizes = await Promise.all(
+        parts.map((k) =>
+          stat(path.join(out, k)).then(
+            (st) => st.size,
+            () => 0,
+          ),
+        ),
+      );
       return keys.some((k) => !path.basename(k).startsWith('.')) && sizes.some((n) => n > 0);
     }, 'a partly synced directory');
     first.kill('SIGKILL');
@@ -96,8 +103,11 @@ describe('camctl sync', () => {
     // Every non-empty temporary file is continued where it stopped (an empty one starts over) —
     // unless the kill came between linking it to its final name and removing it: that file is
     // already complete under its final name and counts as skipped.
-    const finalName = (k: string): string => path.join(path.dirname(k), path.basename(k).replace(/^\.(.*)\.part$/, '$1'));
-    expect(second.json.resumed).toBe(partial.filter((k) => between.get(k)!.length > 0 && !between.has(finalName(k))).length);
+    const finalName = (k: string): string =>
+      path.join(path.dirname(k), path.basename(k).replace(/^\.(.*)\.part$/, '$1'));
+    expect(second.json.resumed).toBe(
+      partial.filter((k) => between.get(k)!.length > 0 && !between.has(finalName(k))).length,
+    );
     expect(second.json.downloaded + second.json.resumed + second.json.skipped).toBe(30);
     expect(second.json.transferredBytes).toBeLessThan(second.json.bytes);
 

@@ -11,7 +11,12 @@ let seq: Emu;
 let theta: RunningThetaEmulator;
 let closed: number;
 /** host:port of each face. */
-const at: Record<'seqHttp' | 'seqPtp' | 'thetaHttp' | 'thetaPtp', string> = { seqHttp: '', seqPtp: '', thetaHttp: '', thetaPtp: '' };
+const at: Record<'seqHttp' | 'seqPtp' | 'thetaHttp' | 'thetaPtp', string> = {
+  seqHttp: '',
+  seqPtp: '',
+  thetaHttp: '',
+  thetaPtp: '',
+};
 
 beforeAll(async () => {
   requireBuild();
@@ -41,7 +46,13 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'ls of a missing folder (Sequoia)', camera: () => `sequoia://${at.seqHttp}`, args: ['ls', '/nope'], says: /^no \/nope on the camera; camctl ls \/ lists what is there$/, not: /GET|\/file\// },
+  {
+    name: 'ls of a missing folder (Sequoia)',
+    camera: () => `sequoia://${at.seqHttp}`,
+    args: ['ls', '/nope'],
+    says: /^no \/nope on the camera; camctl ls \/ lists what is there$/,
+    not: /GET|\/file\//,
+  },
   {
     name: 'rm of a missing file (Sequoia)',
     camera: () => `sequoia://${at.seqHttp}`,
@@ -63,7 +74,13 @@ const cases: Case[] = [
     says: /unreachable at 127\.0\.0\.1:\d+: nothing answers there\. Is the camera switched on, and this computer joined to its Wi-Fi \(its access point is named Sequoia_/,
     not: /ECONNREFUSED/,
   },
-  { name: 'ptpip:// at a closed port', camera: () => `ptpip://127.0.0.1:${closed}`, args: ['info'], says: /unreachable at .*joined to its Wi-Fi/, not: /ECONNREFUSED/ },
+  {
+    name: 'ptpip:// at a closed port',
+    camera: () => `ptpip://127.0.0.1:${closed}`,
+    args: ['info'],
+    says: /unreachable at .*joined to its Wi-Fi/,
+    not: /ECONNREFUSED/,
+  },
   {
     name: 'ptpip:// at an HTTP port',
     camera: () => `ptpip://${at.seqHttp}`,
@@ -78,7 +95,13 @@ const cases: Case[] = [
     says: /answers, but not in HTTP.*a PTP\/IP port\? try ptpip:\/\/127\.0\.0\.1:\d+$/,
     not: /HPE_|connection lost/,
   },
-  { name: 'theta:// at a PTP/IP port', camera: () => `theta://${at.thetaPtp}`, args: ['info'], says: /not in HTTP.*try ptpip:\/\//, not: /fetch failed/ },
+  {
+    name: 'theta:// at a PTP/IP port',
+    camera: () => `theta://${at.thetaPtp}`,
+    args: ['info'],
+    says: /not in HTTP.*try ptpip:\/\//,
+    not: /fetch failed/,
+  },
   {
     name: 'sequoia:// at a THETA',
     camera: () => `sequoia://${at.thetaHttp}`,
@@ -86,7 +109,13 @@ const cases: Case[] = [
     says: /answers in HTTP but is not a Parrot Sequoia .*a RICOH THETA\? try theta:\/\/127\.0\.0\.1:\d+$/,
     not: /object Object|GET \/version/,
   },
-  { name: 'theta:// at a Sequoia', camera: () => `theta://${at.seqHttp}`, args: ['info'], says: /not with the Open Spherical Camera API .*try sequoia:\/\//, not: /HTTP 404/ },
+  {
+    name: 'theta:// at a Sequoia',
+    camera: () => `theta://${at.seqHttp}`,
+    args: ['info'],
+    says: /not with the Open Spherical Camera API .*try sequoia:\/\//,
+    not: /HTTP 404/,
+  },
   {
     name: 'capture start over PTP/IP with a THETA in single mode',
     camera: () => `ptpip://${at.thetaPtp}`,
@@ -115,7 +144,9 @@ describe('expected failures say what happened and what to do next', () => {
     expect(detail.length).toBeGreaterThan(0);
     expect(detail.join('\n')).toMatch(/^ {2}[A-Z_]+: /);
     const json = await runCli(['--camera', c.camera(), '--timeout', '5', '--json', ...c.args]);
-    const doc = JSON.parse(json.stdout) as { error: { code: string; message: string; detail?: string; deviceMessage?: string } };
+    const doc = JSON.parse(json.stdout) as {
+      error: { code: string; message: string; detail?: string; deviceMessage?: string };
+    };
     expect(doc.error.code).toMatch(/^[A-Z_]+$/);
     expect(doc.error.message).toMatch(c.says);
     expect(typeof doc.error.detail).toBe('string');
@@ -126,13 +157,17 @@ describe('expected failures say what happened and what to do next', () => {
 describe('continuous capture: the same answers on every address', () => {
   it('a second start while a timelapse runs says one is running and how to stop it; stop with none running succeeds', async () => {
     const seqCam = `sequoia://${at.seqHttp}`;
-    expect((await runCli(['--camera', seqCam, 'config', 'set', 'capture_mode=timelapse', 'timelapse_param=5'])).code).toBe(0);
+    expect(
+      (await runCli(['--camera', seqCam, 'config', 'set', 'capture_mode=timelapse', 'timelapse_param=5'])).code,
+    ).toBe(0);
     expect((await runCli(['--camera', seqCam, 'capture', 'start'])).code).toBe(0);
     try {
       for (const camera of [seqCam, `ptpip://${at.seqPtp}`]) {
         const r = await runCli(['--camera', camera, 'capture', 'start']);
         expect(r.code).toBe(1);
-        expect(r.stderr.trim()).toMatch(/^camctl: a capture is already running \(.+\); stop it first: camctl capture stop$/);
+        expect(r.stderr.trim()).toMatch(
+          /^camctl: a capture is already running \(.+\); stop it first: camctl capture stop$/,
+        );
         expect(r.stderr).not.toMatch(/Not available|DeviceBusy/);
       }
     } finally {
@@ -155,7 +190,9 @@ describe('continuous capture: the same answers on every address', () => {
     try {
       const r = await runCli(['--camera', camera, 'capture', 'start']);
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toMatch(/^camctl: a capture is already running \(.+\); stop it first: camctl capture stop$/);
+      expect(r.stderr.trim()).toMatch(
+        /^camctl: a capture is already running \(.+\); stop it first: camctl capture stop$/,
+      );
       expect(r.stderr).not.toMatch(/disabledCommand/);
     } finally {
       expect((await runCli(['--camera', camera, 'capture', 'stop'])).code).toBe(0);

@@ -27,7 +27,11 @@ afterEach(async () => {
 });
 
 async function postConfig(url: string, body: Record<string, unknown>): Promise<void> {
-  const r = await fetch(`${url}/config`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const r = await fetch(`${url}/config`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   expect(r.status).toBe(200);
 }
 
@@ -35,7 +39,8 @@ describe.each(['sequoia://', 'ptpip://'])('camctl watch --json over %s, one sing
   it('the last capture-state line is idle, as the camera is', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'camctl-watch-state-'));
     emu = await startSequoiaEmulator({ dataDir: dir, ptpipPort: 0 });
-    const camera = scheme === 'ptpip://' ? `ptpip://${emu.ptpip as string}` : `sequoia://${emu.url.replace(/^http:\/\//, '')}`;
+    const camera =
+      scheme === 'ptpip://' ? `ptpip://${emu.ptpip as string}` : `sequoia://${emu.url.replace(/^http:\/\//, '')}`;
     watch = startCamctlInProcess(['--camera', camera, 'watch', '--json']);
     const w = watch;
     const lines = () =>
@@ -45,7 +50,8 @@ describe.each(['sequoia://', 'ptpip://'])('camctl watch --json over %s, one sing
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Record<string, unknown>);
     // The multispectral bit depth: `bit_depth` over HTTP, MultispectralBitDepth (0xD205) over PTP.
-    const isDepth = (l: Record<string, unknown>) => l.type === 'setting' && (l.key === 'bit_depth' || l.key === 'MultispectralBitDepth');
+    const isDepth = (l: Record<string, unknown>) =>
+      l.type === 'setting' && (l.key === 'bit_depth' || l.key === 'MultispectralBitDepth');
 
     // The watcher is listening once a setting change reaches it (keep changing until one does).
     let depth = 8;
@@ -65,8 +71,16 @@ describe.each(['sequoia://', 'ptpip://'])('camctl watch --json over %s, one sing
     // Events arrive in order: once a later change is seen, everything the capture sent is too.
     const seen = lines().length;
     await postConfig(emu.url, { bit_depth: 8 });
-    await waitFor(() => lines().slice(seen).some((l) => isDepth(l) && l.value === 8), 'a change after the capture');
-    const states = lines().filter((l) => l.type === 'capture').map((l) => l.state);
+    await waitFor(
+      () =>
+        lines()
+          .slice(seen)
+          .some((l) => isDepth(l) && l.value === 8),
+      'a change after the capture',
+    );
+    const states = lines()
+      .filter((l) => l.type === 'capture')
+      .map((l) => l.state);
     expect(states.at(-1), w.stdout()).toBe('idle');
   });
 });

@@ -19,7 +19,11 @@ function unansweredPings(emu: Emu['emu']): number {
 }
 
 async function postConfig(url: string, body: Record<string, unknown>): Promise<void> {
-  const r = await fetch(`${url}/config`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const r = await fetch(`${url}/config`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   expect(r.status).toBe(200);
 }
 
@@ -44,7 +48,10 @@ describe('camctl watch', () => {
     // The watcher is connected once the emulator counts a WebSocket client.
     await waitFor(() => first.emu.http.webSocketClients === 1, 'the watch to connect');
     await postConfig(first.emu.url, { capture_mode: 'timelapse' });
-    await waitFor(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'timelapse'), 'a capture_mode event');
+    await waitFor(
+      has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'timelapse'),
+      'a capture_mode event',
+    );
     // Pings are answered: the camera drops a client that has not answered the previous ping when
     // it sends the next one. Three pings, each answered before the next; the client is still there.
     const dropped: unknown[] = [];
@@ -59,7 +66,13 @@ describe('camctl watch', () => {
 
     const beforeRestart = lines().length;
     await first.emu.close();
-    await waitFor(() => lines().slice(beforeRestart).some((l) => l.type === 'connection' && l.state === 'lost'), 'the link-lost line');
+    await waitFor(
+      () =>
+        lines()
+          .slice(beforeRestart)
+          .some((l) => l.type === 'connection' && l.state === 'lost'),
+      'the link-lost line',
+    );
 
     // While the watcher is away the camera changes: a second emulator on another port edits the
     // persisted settings, then the camera comes back on the original port with the same data dir.
@@ -71,7 +84,14 @@ describe('camctl watch', () => {
     await meanwhile.emu.close();
     const again = await startEmu({ dataDir, httpPort: port, pingIntervalMs: 1000 });
 
-    await waitFor(() => lines().slice(beforeRestart).some((l) => l.type === 'connection' && l.state === 'restored'), 'the link-restored line', 30_000);
+    await waitFor(
+      () =>
+        lines()
+          .slice(beforeRestart)
+          .some((l) => l.type === 'connection' && l.state === 'restored'),
+      'the link-restored line',
+      30_000,
+    );
     const all = lines().slice(beforeRestart);
     const restoredAt = all.findIndex((l) => l.type === 'connection' && l.state === 'restored');
     const resynced = all.slice(0, restoredAt);
@@ -83,7 +103,10 @@ describe('camctl watch', () => {
     );
 
     await postConfig(again.emu.url, { capture_mode: 'single' });
-    await waitFor(has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'single'), 'an event after the restart');
+    await waitFor(
+      has((l) => l.type === 'setting' && l.key === 'capture_mode' && l.value === 'single'),
+      'an event after the restart',
+    );
     for (const l of lines()) expect(typeof l.time).toBe('string');
     expect(stderr).toBe('');
 

@@ -28,7 +28,9 @@ async function tmp(): Promise<string> {
   return d;
 }
 
-async function emulator(opts: Parameters<typeof startSequoiaEmulator>[0] = {}): Promise<{ emu: RunningSequoiaEmulator; client: SequoiaClient }> {
+async function emulator(
+  opts: Parameters<typeof startSequoiaEmulator>[0] = {},
+): Promise<{ emu: RunningSequoiaEmulator; client: SequoiaClient }> {
   const emu = await startSequoiaEmulator({ dataDir: await tmp(), httpPort: 0, ...opts });
   cleanups.push(() => emu.close());
   const client = new SequoiaClient({ host: '127.0.0.1', port: Number(new URL(emu.url).port), timeoutMs: 5000 });
@@ -42,7 +44,11 @@ async function rawServer(handler: http.RequestListener): Promise<SequoiaClient &
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(() => new Promise((r) => server.close(r)));
   cleanups.push(() => server.closeAllConnections());
-  const client = new SequoiaClient({ host: '127.0.0.1', port: (server.address() as { port: number }).port, timeouts: { connectMs: 2000, replyMs: 300, bodyMs: 300 } });
+  const client = new SequoiaClient({
+    host: '127.0.0.1',
+    port: (server.address() as { port: number }).port,
+    timeouts: { connectMs: 2000, replyMs: 300, bodyMs: 300 },
+  });
   cleanups.push(() => client.close());
   return Object.assign(client, { server });
 }
@@ -84,7 +90,10 @@ describe('SequoiaClient endpoints against the emulator', () => {
 
   it('sets config, wifi and manual mode, and reports rejected keys with the camera text', async () => {
     const { client } = await emulator();
-    expect(await client.setConfig({ capture_mode: 'timelapse', timelapse_param: 2 })).toEqual({ capture_mode: 'Ok', timelapse_param: 'Ok' });
+    expect(await client.setConfig({ capture_mode: 'timelapse', timelapse_param: 2 })).toEqual({
+      capture_mode: 'Ok',
+      timelapse_param: 'Ok',
+    });
     // With RGB on the camera refuses periods under 1 s (docs/sequoia.md); the other key is applied.
     const err = await client.setConfig({ timelapse_param: 0.5, gps_param: 40 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SequoiaSettingError);
@@ -93,7 +102,10 @@ describe('SequoiaClient endpoints against the emulator', () => {
     expect((await client.getConfig()).gps_param).toBe(40);
     expect(await client.setWifi({ ssid: 'Field' })).toEqual({ ssid: 'Ok' });
     expect(await codeOf(client.setWifi({ ssid: '' }))).toBe('ERR_CAMCTL_SEQUOIA_BAD_ARGUMENT');
-    expect(await client.setManualMode({ rgb: { mode: 'manual', iso: 200 } })).toEqual({ 'rgb.mode': 'Ok', 'rgb.iso': 'Ok' });
+    expect(await client.setManualMode({ rgb: { mode: 'manual', iso: 200 } })).toEqual({
+      'rgb.mode': 'Ok',
+      'rgb.iso': 'Ok',
+    });
   });
 
   it('starts and stops captures; a refused start is a CAMERA_ERROR with the camera text', async () => {
@@ -102,7 +114,11 @@ describe('SequoiaClient endpoints against the emulator', () => {
     const started = await client.startCapture();
     expect(started).toMatchObject({ request: 'capture_start', status: 'Timelapse running', path: '/internal/0000' });
     const again = (await client.startCapture().catch((e: unknown) => e)) as SequoiaError;
-    expect(again).toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_CAMERA_ERROR', deviceMessage: 'Not available', httpStatus: 409 });
+    expect(again).toMatchObject({
+      code: 'ERR_CAMCTL_SEQUOIA_CAMERA_ERROR',
+      deviceMessage: 'Not available',
+      httpStatus: 409,
+    });
     expect(await client.stopCapture()).toMatchObject({ status: 'Ready' });
     await emu.device.whenSessionEnds();
   });
@@ -130,7 +146,10 @@ describe('SequoiaClient endpoints against the emulator', () => {
     expect(resumed).toMatchObject({ size: f.size, transferred: f.size - 12345, resumedFrom: 12345 });
     expect((await readFile(path.join(dir, 'b'))).equals(original)).toBe(true);
     // Already complete: the camera answers 416 and nothing is transferred.
-    expect(await client.download(f.path, path.join(dir, 'b'), { resume: true })).toMatchObject({ transferred: 0, size: f.size });
+    expect(await client.download(f.path, path.join(dir, 'b'), { resume: true })).toMatchObject({
+      transferred: 0,
+      size: f.size,
+    });
 
     const chunks: Buffer[] = [];
     const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) });
@@ -186,12 +205,18 @@ describe('SequoiaClient against faulty servers', () => {
     body = { request: 'get_version', version: 141 };
     const err = (await client.getVersion().catch((e: unknown) => e)) as SequoiaError;
     expect(err.code).toBe('ERR_CAMCTL_SEQUOIA_BAD_REPLY');
-    expect(err.message).toBe('unexpected reply to /version: version: expected a string, got 141; serial_number: missing');
+    expect(err.message).toBe(
+      'unexpected reply to /version: version: expected a string, got 141; serial_number: missing',
+    );
     body = [1];
     expect(await codeOf(client.getConfig())).toBe('ERR_CAMCTL_SEQUOIA_BAD_REPLY');
     // The API reference's GET /manualmode example says `near_ir`; the firmware `near_infrared`: both read.
     const exp = { exp_us: 800, iso: 800 };
-    body = { request: 'get_manualmode', monochrome: { mode: 'manual', green: exp, red: exp, red_edge: exp, near_ir: exp }, rgb: { mode: 'auto', ...exp } };
+    body = {
+      request: 'get_manualmode',
+      monochrome: { mode: 'manual', green: exp, red: exp, red_edge: exp, near_ir: exp },
+      rgb: { mode: 'auto', ...exp },
+    };
     expect((await client.getManualMode()).monochrome.near_infrared).toEqual(exp);
     // Placeholders the firmware writes outside the mode they belong to are valid.
     body = {
@@ -254,26 +279,44 @@ describe('SequoiaClient against faulty servers', () => {
     await writeFile(file, 'garbage-prefix');
     const r = await client.download('/internal/0000/F.TIF', file, { resume: true });
     expect(r).toMatchObject({ size: content.length, resumedFrom: 0 });
-    expect(createHash('sha1').update(await readFile(file)).digest('hex')).toBe(createHash('sha1').update(content).digest('hex'));
+    expect(
+      createHash('sha1')
+        .update(await readFile(file))
+        .digest('hex'),
+    ).toBe(createHash('sha1').update(content).digest('hex'));
     short = true;
-    expect(await codeOf(client.download('/internal/0000/F.TIF', path.join(dir, 'g')))).toBe('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST');
+    expect(await codeOf(client.download('/internal/0000/F.TIF', path.join(dir, 'g')))).toBe(
+      'ERR_CAMCTL_SEQUOIA_CONNECTION_LOST',
+    );
   });
 
   // A listener with a full accept queue that never accepts: the kernel drops further SYNs, so the
   // TCP connect hangs as it would to a camera that is off. Node always accepts, hence Python.
-  it.skipIf(!existsSync(PYTHON) && process.env.CI !== 'true')('times out the connect phase (needs /usr/bin/python3 to hold a full accept queue)', async () => {
-    const py = spawn(PYTHON, ['-c', "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)"]);
-    cleanups.push(() => py.kill());
-    const port = await new Promise<number>((r) => py.stdout.once('data', (d: Buffer) => r(Number(d.toString().trim()))));
-    const filler = net.connect(port, '127.0.0.1'); // takes the one place in the accept queue
-    cleanups.push(() => filler.destroy());
-    await new Promise((r) => filler.once('connect', r));
-    const client = new SequoiaClient({ host: '127.0.0.1', port, timeouts: { connectMs: 300, replyMs: 5000, bodyMs: 5000 } });
-    cleanups.push(() => client.close());
-    const e = (await client.getVersion().catch((x: unknown) => x)) as SequoiaError;
-    expect(e).toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_TIMEOUT', phase: 'connect' });
-    expect(e.message).toBe('connect timeout after 300 ms (GET /version)');
-  });
+  it.skipIf(!existsSync(PYTHON) && process.env.CI !== 'true')(
+    'times out the connect phase (needs /usr/bin/python3 to hold a full accept queue)',
+    async () => {
+      const py = spawn(PYTHON, [
+        '-c',
+        "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)",
+      ]);
+      cleanups.push(() => py.kill());
+      const port = await new Promise<number>((r) =>
+        py.stdout.once('data', (d: Buffer) => r(Number(d.toString().trim()))),
+      );
+      const filler = net.connect(port, '127.0.0.1'); // takes the one place in the accept queue
+      cleanups.push(() => filler.destroy());
+      await new Promise((r) => filler.once('connect', r));
+      const client = new SequoiaClient({
+        host: '127.0.0.1',
+        port,
+        timeouts: { connectMs: 300, replyMs: 5000, bodyMs: 5000 },
+      });
+      cleanups.push(() => client.close());
+      const e = (await client.getVersion().catch((x: unknown) => x)) as SequoiaError;
+      expect(e).toMatchObject({ code: 'ERR_CAMCTL_SEQUOIA_TIMEOUT', phase: 'connect' });
+      expect(e.message).toBe('connect timeout after 300 ms (GET /version)');
+    },
+  );
 
   it('unreachable hosts fail with UNREACHABLE in the connect phase', async () => {
     const server = http.createServer();

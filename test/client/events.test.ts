@@ -75,7 +75,9 @@ describe('SequoiaClient.events', () => {
     let connections = 0;
     wss.on('connection', () => connections++); // never says anything
     const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/websocket`;
-    const iter = new SequoiaEvents({ url, idleTimeoutMs: 100, initialBackoffMs: 10, maxAttempts: 2 })[Symbol.asyncIterator]();
+    const iter = new SequoiaEvents({ url, idleTimeoutMs: 100, initialBackoffMs: 10, maxAttempts: 2 })[
+      Symbol.asyncIterator
+    ]();
     const first = await take(iter, 3);
     expect(first).toEqual([
       { kind: 'connection', state: 'open' },

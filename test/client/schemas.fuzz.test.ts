@@ -20,7 +20,9 @@ const parsers: Array<[string, (v: unknown) => unknown]> = [
 
 describe('reply validation (property)', () => {
   it.each(parsers)('%s: accepts or throws BAD_REPLY', (_name, parse) => {
-    const json = fc.jsonValue().map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? { request: 'x', ...v } : v));
+    const json = fc
+      .jsonValue()
+      .map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? { request: 'x', ...v } : v));
     fc.assert(
       fc.property(json, (v) => {
         try {

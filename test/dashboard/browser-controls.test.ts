@@ -40,9 +40,19 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-ctl-'));
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-ui.mjs'), '--quiet', '--out', path.join(tmp, 'ui')]);
+    execFileSync(process.execPath, [
+      path.join(ROOT, 'scripts', 'build-ui.mjs'),
+      '--quiet',
+      '--out',
+      path.join(tmp, 'ui'),
+    ]);
     // A short walk-through: each axis of the calibration completes after 2 s (still several status polls).
-    seq = await startSequoiaEmulator({ dataDir: path.join(tmp, 'sequoia'), host: '127.0.0.1', httpPort: 0, calibrationStepMs: 2000 });
+    seq = await startSequoiaEmulator({
+      dataDir: path.join(tmp, 'sequoia'),
+      host: '127.0.0.1',
+      httpPort: 0,
+      calibrationStepMs: 2000,
+    });
     theta = await startThetaEmulator({ dataDir: path.join(tmp, 'theta'), host: '127.0.0.1', httpPort: 0 });
     dash = await startDashboard({
       cameras: [seq.url.replace(/^http:/, 'sequoia:'), theta.url.replace(/^http:/, 'theta:')],
@@ -60,7 +70,8 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
       pages[s.name] = page;
     }
     // Both cameras answered (expect.poll is only for tests, not hooks).
-    for (let i = 0; i < 400 && !dash.hub.list().every((c) => c.state === 'online'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 400 && !dash.hub.list().every((c) => c.state === 'online'); i++)
+      await new Promise((r) => setTimeout(r, 50));
   }, 60_000);
 
   afterAll(async () => {
@@ -88,11 +99,17 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         const device = size.name === 'desktop' ? 'body' : 'sunshine';
         const state = p.locator(`[data-testid="calibration-${device}"]`);
         await expect.poll(() => state.textContent()).toBe('not calibrated');
-        await p.getByRole('button', { name: device === 'body' ? 'Calibrate camera body' : 'Calibrate sunshine sensor' }).click();
+        await p
+          .getByRole('button', { name: device === 'body' ? 'Calibrate camera body' : 'Calibrate sunshine sensor' })
+          .click();
         // Each axis is asked for in turn, and marked as the current step.
         const steps = p.locator(`[data-device="${device}"] .cal-steps`);
         for (const axis of ['Yaw', 'Pitch', 'Roll']) {
-          await waitForExpression(p, `document.querySelector('[data-device="${device}"] .step[aria-current="step"]')?.textContent?.startsWith('${axis}') === true`, 15_000);
+          await waitForExpression(
+            p,
+            `document.querySelector('[data-device="${device}"] .step[aria-current="step"]')?.textContent?.startsWith('${axis}') === true`,
+            15_000,
+          );
         }
         await expect.poll(() => state.textContent(), { timeout: 15_000 }).toBe('calibrated');
         expect(await steps.locator('.step.done').count()).toBe(3);
@@ -126,13 +143,18 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         await p.fill('#manual-near_infrared-exp_us', '12000');
         await p.getByRole('button', { name: 'Save exposure' }).click();
         await expect.poll(() => p.textContent('[data-testid="manual-message"]')).toBe('The camera took it.');
-        const m = await sequoiaJson<{ rgb: { mode: string; exp_us: number; iso: number }; monochrome: { mode: string; near_infrared: { exp_us: number } } }>('/manualmode');
+        const m = await sequoiaJson<{
+          rgb: { mode: string; exp_us: number; iso: number };
+          monochrome: { mode: string; near_infrared: { exp_us: number } };
+        }>('/manualmode');
         expect(m.rgb).toMatchObject({ mode: 'manual', exp_us: exp, iso: 200 });
         expect(m.monochrome.mode).toBe('manual');
         expect(m.monochrome.near_infrared.exp_us).toBe(12000);
         expect(await p.inputValue('#manual-rgb-exp_us')).toBe(String(exp));
         await p.getByRole('button', { name: 'All automatic' }).click();
-        await expect.poll(async () => (await sequoiaJson<{ rgb: { mode: string } }>('/manualmode')).rgb.mode).toBe('auto');
+        await expect
+          .poll(async () => (await sequoiaJson<{ rgb: { mode: string } }>('/manualmode')).rgb.mode)
+          .toBe('auto');
         await expect.poll(() => p.inputValue('#manual-rgb-mode')).toBe('auto');
       });
 
@@ -168,7 +190,11 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         await show(p, seqId);
         // A folder of several shots (a timelapse, started through the API: its buttons are tested elsewhere).
         const api = (action: string, body?: object): Promise<Response> =>
-          fetch(`${dash.url}api/cameras/${seqId}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: dash.url.slice(0, -1) }, body: JSON.stringify(body ?? {}) });
+          fetch(`${dash.url}api/cameras/${seqId}/${action}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', origin: dash.url.slice(0, -1) },
+            body: JSON.stringify(body ?? {}),
+          });
         await api('config', { values: { capture_mode: 'timelapse', timelapse_param: 1 } });
         const { folder } = (await (await api('capture/start')).json()) as { folder: string };
         const count = async (): Promise<number> => {
@@ -190,11 +216,17 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         expect(shots).toBeGreaterThanOrEqual(2);
         await p.locator('.tile').filter({ hasText: '_NIR.TIF' }).last().locator('.tile-open').click();
         const dialog = p.locator('dialog.viewer');
-        await expect.poll(() => dialog.locator('[data-field="Band"]').textContent(), { timeout: 30_000 }).toBe('NIR · 790 nm (40 nm wide)');
+        await expect
+          .poll(() => dialog.locator('[data-field="Band"]').textContent(), { timeout: 30_000 })
+          .toBe('NIR · 790 nm (40 nm wide)');
         expect(await dialog.locator('[data-field="Camera"]').textContent()).toBe('Parrot Sequoia');
         expect(await dialog.locator('[data-field="Taken"]').textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
-        expect(await dialog.locator('[data-field="Yaw / pitch / roll"]').textContent()).toMatch(/^-?\d+\.\d° \/ -?\d+\.\d° \/ -?\d+\.\d°$/);
-        expect(await dialog.locator('[data-field="GPS"]').textContent()).toMatch(/^-?\d+\.\d{6}, -?\d+\.\d{6}|no position in this file/);
+        expect(await dialog.locator('[data-field="Yaw / pitch / roll"]').textContent()).toMatch(
+          /^-?\d+\.\d° \/ -?\d+\.\d° \/ -?\d+\.\d°$/,
+        );
+        expect(await dialog.locator('[data-field="GPS"]').textContent()).toMatch(
+          /^-?\d+\.\d{6}, -?\d+\.\d{6}|no position in this file/,
+        );
         expect(await p.textContent('[data-testid="viewer-position"]')).toBe(`${shots} of ${shots}`);
         await dialog.getByRole('button', { name: 'Previous picture' }).click();
         await expect.poll(() => p.textContent('[data-testid="viewer-position"]')).toBe(`${shots - 1} of ${shots}`);
@@ -204,7 +236,10 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         await p.keyboard.press('ArrowRight');
         await expect.poll(() => p.textContent('[data-testid="viewer-position"]')).toBe(`${shots} of ${shots}`);
         const shown = (await p.textContent('#viewer-title'))!;
-        const [download] = await Promise.all([p.waitForEvent('download'), dialog.getByRole('button', { name: `Download ${shown}` }).click()]);
+        const [download] = await Promise.all([
+          p.waitForEvent('download'),
+          dialog.getByRole('button', { name: `Download ${shown}` }).click(),
+        ]);
         expect(download.suggestedFilename()).toBe(shown);
         const saved = path.join(tmp, `${size.name}-${shown}`);
         await download.saveAs(saved);
@@ -222,7 +257,9 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         await show(p, thetaId);
         const state = p.locator('[data-testid="capture-state"]');
         await p.getByRole('button', { name: 'Start video recording' }).click();
-        await expect.poll(() => p.textContent('[data-testid="theta-message"]'), { timeout: 15_000 }).toBe('Video recording started.');
+        await expect
+          .poll(() => p.textContent('[data-testid="theta-message"]'), { timeout: 15_000 })
+          .toBe('Video recording started.');
         await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('capturing');
         await p.getByRole('button', { name: 'Stop video recording' }).click();
         await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('idle');
@@ -231,23 +268,34 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         const start = p.getByRole('button', { name: /^Start interval shooting/ });
         expect(await start.textContent()).toMatch(/every 9 s, until stopped/);
         await start.click();
-        await expect.poll(() => p.textContent('[data-testid="theta-message"]'), { timeout: 15_000 }).toBe('Interval shooting started.');
+        await expect
+          .poll(() => p.textContent('[data-testid="theta-message"]'), { timeout: 15_000 })
+          .toBe('Interval shooting started.');
         await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('capturing');
         await p.getByRole('button', { name: 'Stop interval shooting' }).click();
         await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('idle');
-        const cfg = await (await fetch(`${dash.url}api/cameras/${thetaId}/config`)).json() as Array<{ key: string; value: unknown }>;
+        const cfg = (await (await fetch(`${dash.url}api/cameras/${thetaId}/config`)).json()) as Array<{
+          key: string;
+          value: unknown;
+        }>;
         expect(cfg.find((s) => /captureInterval$/.test(s.key))?.value).toBe(9);
 
         await p.getByRole('button', { name: "Set the camera's clock to this computer's time" }).click();
-        await expect.poll(() => p.textContent('[data-testid="clock-message"]')).toMatch(/^Clock set to \d{4}:\d\d:\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d\.$/);
+        await expect
+          .poll(() => p.textContent('[data-testid="clock-message"]'))
+          .toMatch(/^Clock set to \d{4}:\d\d:\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d\.$/);
         const sent = (await p.textContent('[data-testid="clock-message"]'))!.slice('Clock set to '.length, -1);
-        await expect.poll(() => p.textContent('[data-testid="camera-clock"]')).toMatch(new RegExp(`^${sent.slice(0, 10)}`));
+        await expect
+          .poll(() => p.textContent('[data-testid="camera-clock"]'))
+          .toMatch(new RegExp(`^${sent.slice(0, 10)}`));
       }, 90_000);
 
       it('says the THETA overview in people’s words', async () => {
         const p = page();
         await show(p, thetaId);
-        await expect.poll(() => p.textContent('[data-testid="battery"]')).toMatch(/^\d+ % · (on battery|charging|charged, on USB power)$/);
+        await expect
+          .poll(() => p.textContent('[data-testid="battery"]'))
+          .toMatch(/^\d+ % · (on battery|charging|charged, on USB power)$/);
         const text = (await p.textContent('.overview'))!;
         expect(text).not.toMatch(/fingerprint|storage uri|battery state|disconnect|http:\/\//i);
         const hint = (await p.textContent('[data-testid="capture-hint"]'))!;
@@ -310,7 +358,9 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
       const p = pages[size.name]!;
       await p.fill('#add-address', 'sequoia://127.0.0.1:1');
       await p.getByRole('button', { name: 'Add', exact: true }).click();
-      await expect.poll(() => p.textContent('#add-error'), { timeout: 15_000 }).toMatch(/^No camera answers at sequoia:\/\/127\.0\.0\.1:1: .*Check the address/);
+      await expect
+        .poll(() => p.textContent('#add-error'), { timeout: 15_000 })
+        .toMatch(/^No camera answers at sequoia:\/\/127\.0\.0\.1:1: .*Check the address/);
       const button = p.locator('.camera-button', { hasText: '127.0.0.1:1' });
       expect(await button.locator('.name').textContent()).toBe('sequoia://127.0.0.1:1');
       await p.fill('#add-address', '');

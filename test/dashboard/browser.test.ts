@@ -14,7 +14,13 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium, measureNotificationLatency, median, waitForExpression } from '../../bench/dashboard-browser.js';
+import {
+  hasChromium,
+  launchChromium,
+  measureNotificationLatency,
+  median,
+  waitForExpression,
+} from '../../bench/dashboard-browser.js';
 import { startDemo, type RunningDemo } from '../../src/dashboard/demo.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 
@@ -37,7 +43,12 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-'));
     await mkdir(ARTIFACTS, { recursive: true });
     // A private build of the page, so a concurrent `npm run build` cannot swap files under us.
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-ui.mjs'), '--quiet', '--out', path.join(tmp, 'ui')]);
+    execFileSync(process.execPath, [
+      path.join(ROOT, 'scripts', 'build-ui.mjs'),
+      '--quiet',
+      '--out',
+      path.join(tmp, 'ui'),
+    ]);
     demo = await startDemo({ dataDir: path.join(tmp, 'cams') });
     dash = await startDashboard({
       cameras: demo.cameras.map((c) => c.address),
@@ -97,13 +108,18 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
   it('takes a Sequoia capture and shows its files with thumbnails', async () => {
     await openCamera(seqId);
     await page.getByRole('button', { name: 'Capture', exact: true }).click();
-    await expect.poll(() => page.textContent('[data-testid="capture-message"]'), { timeout: 30_000 }).toMatch(/Captured 5 file/);
+    await expect
+      .poll(() => page.textContent('[data-testid="capture-message"]'), { timeout: 30_000 })
+      .toMatch(/Captured 5 file/);
     await openTab('Files');
     await page.click('.entry-open[data-path="/internal"]');
     await page.locator('.entry-open').first().click();
     await page.waitForSelector('.tile img');
     expect(await page.locator('.tile').count()).toBe(5);
-    await waitForExpression(page, `[...document.querySelectorAll('.tile img')].every((i) => i.complete && i.naturalWidth > 0)`);
+    await waitForExpression(
+      page,
+      `[...document.querySelectorAll('.tile img')].every((i) => i.complete && i.naturalWidth > 0)`,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'files.png'), fullPage: true });
   }, 120_000);
 
@@ -111,7 +127,10 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     const tile = page.locator('.tile').filter({ hasText: '_NIR.TIF' });
     const cameraPath = (await tile.getAttribute('data-path'))!;
     await tile.locator('input[type=checkbox]').check();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /^Download/ }).click(),
+    ]);
     const saved = path.join(tmp, 'saved.tif');
     await download.saveAs(saved);
     const fromCamera = Buffer.from(await (await fetch(`${demo.sequoiaUrl}/download${cameraPath}`)).arrayBuffer());
@@ -126,7 +145,11 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
   it('shows the progress of a long download', async () => {
     // Slow the camera's link (as over its 802.11g Wi-Fi, only slower) so the download takes seconds.
     const link = (body: object) =>
-      fetch(`${demo.sequoiaUrl}/_emulator/link`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.arrayBuffer());
+      fetch(`${demo.sequoiaUrl}/_emulator/link`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.arrayBuffer());
     await link({ bandwidthBytesPerSec: 800_000 });
     try {
       await page.getByRole('button', { name: /dismiss/ }).click(); // the earlier download's row
@@ -139,7 +162,11 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
         `(() => { const p = document.querySelector('.downloads li[data-state="running"] progress'); return p && p.value > 0 && p.value < p.max ? p.value + '/' + p.max : false; })()`,
       );
       // Out of the file's whole size, as the camera lists it.
-      const listed = (await (await fetch(`${dash.url}api/cameras/${seqId}/files?path=${encodeURIComponent(path.posix.dirname((await tile.getAttribute('data-path'))!))}`)).json()) as Array<{ name: string; size: number }>;
+      const listed = (await (
+        await fetch(
+          `${dash.url}api/cameras/${seqId}/files?path=${encodeURIComponent(path.posix.dirname((await tile.getAttribute('data-path'))!))}`,
+        )
+      ).json()) as Array<{ name: string; size: number }>;
       const size = listed.find((f) => f.name.endsWith('_RED.TIF'))!.size;
       expect(partial).toMatch(new RegExp(`^\\d+/${size}$`));
       await page.screenshot({ path: path.join(ARTIFACTS, 'download-progress.png') });
@@ -155,7 +182,10 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: /Open bands \+ NDVI/ }).click();
     await page.waitForSelector('dialog.viewer [data-testid="viewer-image"]');
     await page.getByRole('button', { name: 'NDVI', exact: true }).click();
-    await waitForExpression(page, `(() => { const i = document.querySelector('[data-testid="ndvi-image"]'); return !!i && i.complete && i.naturalWidth > 0; })()`);
+    await waitForExpression(
+      page,
+      `(() => { const i = document.querySelector('[data-testid="ndvi-image"]'); return !!i && i.complete && i.naturalWidth > 0; })()`,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, 'ndvi.png') });
     await page.keyboard.press('Escape');
     await page.waitForSelector('dialog.viewer', { state: 'detached' });
@@ -172,7 +202,10 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.textContent('[data-testid="config-message"]')).toMatch(/Camera applied/);
     expect(await page.inputValue('#set-timelapse_param')).toBe('3');
-    const cfg = (await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string; timelapse_param: number };
+    const cfg = (await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as {
+      capture_mode: string;
+      timelapse_param: number;
+    };
     expect(cfg).toMatchObject({ capture_mode: 'timelapse', timelapse_param: 3 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'settings.png'), fullPage: true });
     // The camera's own notification arrives in the event log.
@@ -184,9 +217,16 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await page.selectOption('#set-capture_mode', 'single');
     await page.selectOption('#set-storage_selected', 'sd');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => page.textContent('[data-testid="config-message"]')).toMatch(/applied capture_mode; refused storage_selected \(Bad value\)/);
+    await expect
+      .poll(() => page.textContent('[data-testid="config-message"]'))
+      .toMatch(/applied capture_mode; refused storage_selected \(Bad value\)/);
     expect(await page.textContent('[data-testid="error-storage_selected"]')).toMatch(/refused sd: Bad value/);
-    await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('single');
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode,
+      )
+      .toBe('single');
     await fetch(`${demo.sequoiaUrl}/_emulator/sd`, { method: 'POST', body: JSON.stringify({ present: true }) });
     await page.getByRole('button', { name: 'Discard' }).click();
   });
@@ -194,14 +234,24 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
   it('starts and stops a continuous mode (timelapse)', async () => {
     await openTab('Overview');
     await page.selectOption('#capture-mode', 'timelapse');
-    await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('timelapse');
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode,
+      )
+      .toBe('timelapse');
     await page.getByRole('button', { name: 'Start timelapse' }).click();
     await expect.poll(() => page.textContent('[data-testid="capture-state"]'), { timeout: 15_000 }).toBe('capturing');
     await page.screenshot({ path: path.join(ARTIFACTS, 'timelapse.png') });
     await page.getByRole('button', { name: 'Stop timelapse' }).click();
     await expect.poll(() => page.textContent('[data-testid="capture-state"]'), { timeout: 15_000 }).toBe('idle');
     await page.selectOption('#capture-mode', 'single');
-    await expect.poll(async () => ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode).toBe('single');
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${demo.sequoiaUrl}/config`)).json()) as { capture_mode: string }).capture_mode,
+      )
+      .toBe('single');
   });
 
   it('brings a camera notification to the page quickly (latency figure)', async () => {
@@ -251,7 +301,9 @@ describe.skipIf(missing)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Stop live preview' }).click();
 
     await page.getByRole('button', { name: 'Capture', exact: true }).click();
-    await expect.poll(() => page.textContent('[data-testid="capture-message"]'), { timeout: 60_000 }).toMatch(/Captured \d+ file/);
+    await expect
+      .poll(() => page.textContent('[data-testid="capture-message"]'), { timeout: 60_000 })
+      .toMatch(/Captured \d+ file/);
     await openTab('Files');
     await page.locator('.entry-open').first().click();
     await page.locator('.entry-open').first().click();

@@ -33,15 +33,23 @@ isolateAwsEnvironment();
 // Started while the file is collected, so that tests can be skipped visibly when Ceph is missing.
 const ceph: RunningCeph | undefined = await startCephForTests();
 const noChromium = !hasChromium();
-if (noChromium && process.env.CI === 'true') throw new Error('chromium is required in CI (apt-get install -y chromium)');
-if (noChromium) console.warn('SKIPPED: the dashboard S3 sync browser test needs /usr/bin/chromium (apt-get install -y chromium)');
+if (noChromium && process.env.CI === 'true')
+  throw new Error('chromium is required in CI (apt-get install -y chromium)');
+if (noChromium)
+  console.warn('SKIPPED: the dashboard S3 sync browser test needs /usr/bin/chromium (apt-get install -y chromium)');
 
 interface Reply {
   status: number;
   body: any;
 }
 
-function request(port: number, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+function request(
+  port: number,
+  method: string,
+  p: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const all: Record<string, string> = { host: `127.0.0.1:${port}`, ...headers };
     if (body !== undefined) all['content-type'] = 'application/json';
@@ -86,7 +94,12 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
 
   /** Waits (on the API, not a clock) until the camera's sync is no longer running. */
   async function ended(): Promise<S3SyncState> {
-    await expect.poll(async () => (await request(port, 'GET', `/api/cameras/${id}/s3-sync`)).body.state, { timeout: 60_000, interval: 100 }).not.toBe('running');
+    await expect
+      .poll(async () => (await request(port, 'GET', `/api/cameras/${id}/s3-sync`)).body.state, {
+        timeout: 60_000,
+        interval: 100,
+      })
+      .not.toBe('running');
     return (await request(port, 'GET', `/api/cameras/${id}/s3-sync`)).body as S3SyncState;
   }
 
@@ -103,16 +116,27 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
     });
     tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-s3-'));
     cam = await startSequoiaEmulator({ dataDir: path.join(tmp, 'seq') });
-    cam.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12, storage_selected: 'internal' });
+    cam.device.setConfig({
+      capture_mode: 'single',
+      resolution_mono: 0.3,
+      resolution_rgb: 12,
+      storage_selected: 'internal',
+    });
     for (let i = 0; i < 2; i++) {
       expect((await cam.device.startCapture()).ok).toBe(true);
       await cam.device.whenSessionEnds();
     }
-    dash = await startDashboard({ cameras: [cam.url.replace('http:', 'sequoia:')], cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'ui'), pollIntervalMs: 200 });
+    dash = await startDashboard({
+      cameras: [cam.url.replace('http:', 'sequoia:')],
+      cacheDir: path.join(tmp, 'cache'),
+      assetsDir: path.join(tmp, 'ui'),
+      pollIntervalMs: 200,
+    });
     port = dash.port;
     id = dash.hub.list()[0]!.id;
     for (let i = 0; i < 300 && dash.hub.view(id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
-    if (dash.hub.view(id).state !== 'online') throw new Error(`camera did not come online: ${dash.hub.view(id).error?.message}`);
+    if (dash.hub.view(id).state !== 'online')
+      throw new Error(`camera did not come online: ${dash.hub.view(id).error?.message}`);
   });
 
   afterAll(async () => {
@@ -134,7 +158,10 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
       if (m.type === 's3-sync') pushed.push(m.sync);
     });
     await new Promise((resolve, reject) => live.once('open', resolve).once('error', reject));
-    const start = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: `s3://${bucket}/survey`, endpoint: ceph!.endpoint });
+    const start = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, {
+      to: `s3://${bucket}/survey`,
+      endpoint: ceph!.endpoint,
+    });
     expect(start.status).toBe(202);
     expect(start.body.state).toBe('running');
     const done = await ended();
@@ -148,7 +175,13 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
       expect(pushed[i]!.bytesDone).toBeGreaterThanOrEqual(pushed[i - 1]!.bytesDone);
     }
     expect(pushed.at(-1)).toEqual(done);
-    expect(done).toMatchObject({ state: 'finished', files: files.size, filesDone: files.size, errors: 0, to: `s3://${bucket}/survey` });
+    expect(done).toMatchObject({
+      state: 'finished',
+      files: files.size,
+      filesDone: files.size,
+      errors: 0,
+      to: `s3://${bucket}/survey`,
+    });
     expect(done.bytesDone).toBe([...files.values()].reduce((n, b) => n + b.length, 0));
     expect(done.manifest).toMatch(/^survey\/.+\.json$/);
     const inBucket = await keys(bucket);
@@ -172,7 +205,10 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
       const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
       const first = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 's3://silent-bucket/x', endpoint });
       expect(first.status).toBe(202);
-      const second = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 's3://silent-bucket/x', endpoint });
+      const second = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, {
+        to: 's3://silent-bucket/x',
+        endpoint,
+      });
       expect(second.status).toBe(409);
       expect(second.body.error.code).toBe('ERR_CAMCTL_DASHBOARD_SYNC_RUNNING');
       expect(second.body.error.message).toMatch(/already syncing/);
@@ -197,10 +233,14 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const other = await startSequoiaEmulator({ dataDir: path.join(tmp, 'seq2') });
     try {
-      const view = (await request(port, 'POST', '/api/cameras', { address: other.url.replace('http:', 'sequoia:') })).body as { id: string };
+      const view = (await request(port, 'POST', '/api/cameras', { address: other.url.replace('http:', 'sequoia:') }))
+        .body as { id: string };
       await expect.poll(() => dash.hub.view(view.id).state, { timeout: 15_000 }).toBe('online');
       const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-      expect((await request(port, 'POST', `/api/cameras/${view.id}/s3-sync`, { to: 's3://silent-bucket/x', endpoint })).status).toBe(202);
+      expect(
+        (await request(port, 'POST', `/api/cameras/${view.id}/s3-sync`, { to: 's3://silent-bucket/x', endpoint }))
+          .status,
+      ).toBe(202);
       await expect.poll(() => sockets.size).toBeGreaterThan(0);
       expect((await request(port, 'DELETE', `/api/cameras/${view.id}`)).status).toBe(200);
       expect((await request(port, 'GET', `/api/cameras/${view.id}/s3-sync`)).status).toBe(404);
@@ -214,12 +254,21 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
   });
 
   it('says in the store’s words when the bucket does not exist, and refuses a bad address with 400', async () => {
-    const bad = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 'survey/2026', endpoint: ceph!.endpoint });
+    const bad = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, {
+      to: 'survey/2026',
+      endpoint: ceph!.endpoint,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/s3:\/\/BUCKET\/PREFIX/);
-    expect((await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 's3://x/y', endpoint: 'ftp://127.0.0.1:1' })).status).toBe(400);
+    expect(
+      (await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 's3://x/y', endpoint: 'ftp://127.0.0.1:1' }))
+        .status,
+    ).toBe(400);
     expect((await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { endpoint: ceph!.endpoint })).status).toBe(400);
-    const start = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 's3://no-such-bucket-here/p', endpoint: ceph!.endpoint });
+    const start = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, {
+      to: 's3://no-such-bucket-here/p',
+      endpoint: ceph!.endpoint,
+    });
     expect(start.status).toBe(202);
     const failed = await ended();
     expect(failed.state).toBe('failed');
@@ -228,35 +277,52 @@ describe.skipIf(!ceph)('dashboard S3 sync', () => {
   });
 
   it('refuses a start from another origin (403) and an unknown camera (404)', async () => {
-    const r = await request(port, 'POST', `/api/cameras/${id}/s3-sync`, { to: 's3://x-bucket/y', endpoint: ceph!.endpoint }, { origin: 'http://evil.example' });
+    const r = await request(
+      port,
+      'POST',
+      `/api/cameras/${id}/s3-sync`,
+      { to: 's3://x-bucket/y', endpoint: ceph!.endpoint },
+      { origin: 'http://evil.example' },
+    );
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('ERR_CAMCTL_DASHBOARD_FORBIDDEN_ORIGIN');
     expect((await request(port, 'POST', '/api/cameras/c99/s3-sync', { to: 's3://x-bucket/y' })).status).toBe(404);
   });
 
-  it.skipIf(noChromium)('starts a sync from the page and shows it finish with the manifest', async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-ui.mjs'), '--quiet', '--out', path.join(tmp, 'ui')]);
-    const bucket = await newBucket();
-    const context = await launchChromium(path.join(tmp, 'profile'));
-    try {
-      const page = await context.newPage();
-      await page.goto(dash.url);
-      await page.click(`[data-camera="${id}"]`);
-      await page.getByRole('tab', { name: 'S3 sync' }).click();
-      await page.fill('#s3-to', `s3://${bucket}/from-page`);
-      await page.fill('#s3-endpoint', ceph!.endpoint);
-      await page.getByRole('button', { name: 'Start sync', exact: true }).click();
-      await expect.poll(() => page.getAttribute('[data-testid="s3-sync"]', 'data-state'), { timeout: 60_000 }).toBe('finished');
-      const text = (await page.textContent('[data-testid="s3-sync"]'))!;
-      const files = await cameraFiles(cam.dataDir);
-      expect(text).toContain(`${files.size} of ${files.size} files`);
-      const manifest = (await keys(bucket)).find((k) => k.endsWith('.json'));
-      expect(manifest).toBeDefined();
-      expect(text).toContain(`s3://${bucket}/${manifest}`);
-      await page.screenshot({ path: path.join(ARTIFACTS, 's3-sync.png'), fullPage: true });
-    } finally {
-      await context.close();
-    }
-  }, 120_000);
+  it.skipIf(noChromium)(
+    'starts a sync from the page and shows it finish with the manifest',
+    async () => {
+      await mkdir(ARTIFACTS, { recursive: true });
+      execFileSync(process.execPath, [
+        path.join(ROOT, 'scripts', 'build-ui.mjs'),
+        '--quiet',
+        '--out',
+        path.join(tmp, 'ui'),
+      ]);
+      const bucket = await newBucket();
+      const context = await launchChromium(path.join(tmp, 'profile'));
+      try {
+        const page = await context.newPage();
+        await page.goto(dash.url);
+        await page.click(`[data-camera="${id}"]`);
+        await page.getByRole('tab', { name: 'S3 sync' }).click();
+        await page.fill('#s3-to', `s3://${bucket}/from-page`);
+        await page.fill('#s3-endpoint', ceph!.endpoint);
+        await page.getByRole('button', { name: 'Start sync', exact: true }).click();
+        await expect
+          .poll(() => page.getAttribute('[data-testid="s3-sync"]', 'data-state'), { timeout: 60_000 })
+          .toBe('finished');
+        const text = (await page.textContent('[data-testid="s3-sync"]'))!;
+        const files = await cameraFiles(cam.dataDir);
+        expect(text).toContain(`${files.size} of ${files.size} files`);
+        const manifest = (await keys(bucket)).find((k) => k.endsWith('.json'));
+        expect(manifest).toBeDefined();
+        expect(text).toContain(`s3://${bucket}/${manifest}`);
+        await page.screenshot({ path: path.join(ARTIFACTS, 's3-sync.png'), fullPage: true });
+      } finally {
+        await context.close();
+      }
+    },
+    120_000,
+  );
 });

@@ -21,7 +21,13 @@ interface Reply {
   body: Buffer;
 }
 
-function request(port: number, method: string, p: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+function request(
+  port: number,
+  method: string,
+  p: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const all: Record<string, string> = { host: `127.0.0.1:${port}`, ...headers };
     // An empty host means "send no Host header at all" (HTTP/1.0 style clients).
@@ -50,11 +56,17 @@ describe('dashboard server', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-srv-'));
     cam = await startSequoiaEmulator({ dataDir: path.join(tmp, 'seq') });
-    dash = await startDashboard({ cameras: [cam.url.replace('http:', 'sequoia:')], cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'no-ui'), pollIntervalMs: 200 });
+    dash = await startDashboard({
+      cameras: [cam.url.replace('http:', 'sequoia:')],
+      cacheDir: path.join(tmp, 'cache'),
+      assetsDir: path.join(tmp, 'no-ui'),
+      pollIntervalMs: 200,
+    });
     port = dash.port;
     id = dash.hub.list()[0]!.id;
     for (let i = 0; i < 300 && dash.hub.view(id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
-    if (dash.hub.view(id).state !== 'online') throw new Error(`camera did not come online: ${dash.hub.view(id).error?.message}`);
+    if (dash.hub.view(id).state !== 'online')
+      throw new Error(`camera did not come online: ${dash.hub.view(id).error?.message}`);
   });
 
   afterAll(async () => {
@@ -97,10 +109,14 @@ describe('dashboard server', () => {
   });
 
   it('sends no CORS headers, even to a preflight', async () => {
-    const pre = await request(port, 'OPTIONS', '/api/cameras', { origin: 'http://evil.example', 'access-control-request-method': 'POST' });
+    const pre = await request(port, 'OPTIONS', '/api/cameras', {
+      origin: 'http://evil.example',
+      'access-control-request-method': 'POST',
+    });
     expect([403, 405]).toContain(pre.status);
     const get = await request(port, 'GET', '/api/cameras', { origin: 'http://evil.example' });
-    for (const r of [pre, get]) expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    for (const r of [pre, get])
+      expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
   it('refuses a cross-origin WebSocket and serves a same-origin one', async () => {
@@ -131,37 +147,84 @@ describe('dashboard server', () => {
   });
 
   it('answers errors in its own shape', async () => {
-    expect(json(await request(port, 'GET', '/api/cameras/nope/files')).error.code).toBe('ERR_CAMCTL_DASHBOARD_NOT_FOUND');
-    const bad = await request(port, 'POST', '/api/cameras', { 'content-type': 'application/json' }, '{"address":"sequoia//x"}');
+    expect(json(await request(port, 'GET', '/api/cameras/nope/files')).error.code).toBe(
+      'ERR_CAMCTL_DASHBOARD_NOT_FOUND',
+    );
+    const bad = await request(
+      port,
+      'POST',
+      '/api/cameras',
+      { 'content-type': 'application/json' },
+      '{"address":"sequoia//x"}',
+    );
     expect(bad.status).toBe(400);
     expect(json(bad).error.code).toBe('BAD_ADDRESS');
-    const form = await request(port, 'POST', '/api/cameras', { 'content-type': 'application/x-www-form-urlencoded' }, 'address=x');
+    const form = await request(
+      port,
+      'POST',
+      '/api/cameras',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'address=x',
+    );
     expect(form.status).toBe(415);
-    const big = await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, `{"values":{"x":"${'a'.repeat(70_000)}"}}`);
+    const big = await request(
+      port,
+      'POST',
+      `/api/cameras/${id}/config`,
+      { 'content-type': 'application/json' },
+      `{"values":{"x":"${'a'.repeat(70_000)}"}}`,
+    );
     expect(big.status).toBe(413);
     expect((await request(port, 'GET', '/api/cameras/%E0%A4%A/files')).status).toBe(400);
-    await expect(startDashboard({ cameras: ['sequoia//nope'], cacheDir: path.join(tmp, 'c2') })).rejects.toMatchObject({ code: 'BAD_ADDRESS' });
+    await expect(startDashboard({ cameras: ['sequoia//nope'], cacheDir: path.join(tmp, 'c2') })).rejects.toMatchObject({
+      code: 'BAD_ADDRESS',
+    });
     const dotdot = await request(port, 'GET', `/api/cameras/${id}/files?path=/internal/../etc`);
     expect(dotdot.status).toBe(400);
     expect((await request(port, 'GET', '/')).status).toBe(500); // this server has no built page
   });
 
   it('puts setting errors beside their field', async () => {
-    const r = await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"timelapse_param":99999}}');
+    const r = await request(
+      port,
+      'POST',
+      `/api/cameras/${id}/config`,
+      { 'content-type': 'application/json' },
+      '{"values":{"timelapse_param":99999}}',
+    );
     expect(r.status).toBe(400);
     expect(json(r).error.fields).toHaveProperty('timelapse_param');
-    const unknown = await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"colour":"red"}}');
+    const unknown = await request(
+      port,
+      'POST',
+      `/api/cameras/${id}/config`,
+      { 'content-type': 'application/json' },
+      '{"values":{"colour":"red"}}',
+    );
     expect(json(unknown).error.code).toBe('UNKNOWN_SETTING');
-    const ok = await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"bit_depth":8}}');
+    const ok = await request(
+      port,
+      'POST',
+      `/api/cameras/${id}/config`,
+      { 'content-type': 'application/json' },
+      '{"values":{"bit_depth":8}}',
+    );
     expect(ok.status).toBe(200);
     expect(json(ok).settings.find((s: { key: string }) => s.key === 'bit_depth').value).toBe(8);
   });
 
   it('a partly refused change says which keys the camera applied and which it refused, and why (207)', async () => {
-    const sd = (present: boolean) => fetch(`${cam.url}/_emulator/sd`, { method: 'POST', body: JSON.stringify({ present }) });
+    const sd = (present: boolean) =>
+      fetch(`${cam.url}/_emulator/sd`, { method: 'POST', body: JSON.stringify({ present }) });
     await sd(false);
     try {
-      const r = await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"capture_mode":"timelapse","storage_selected":"sd"}}');
+      const r = await request(
+        port,
+        'POST',
+        `/api/cameras/${id}/config`,
+        { 'content-type': 'application/json' },
+        '{"values":{"capture_mode":"timelapse","storage_selected":"sd"}}',
+      );
       expect(r.status).toBe(207);
       const reply = json(r);
       expect({ applied: reply.applied, refused: reply.refused }).toEqual({
@@ -173,7 +236,13 @@ describe('dashboard server', () => {
       expect(reply.settings.find((s: { key: string }) => s.key === 'storage_selected').value).toBe('internal');
     } finally {
       await sd(true);
-      await request(port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"capture_mode":"single"}}');
+      await request(
+        port,
+        'POST',
+        `/api/cameras/${id}/config`,
+        { 'content-type': 'application/json' },
+        '{"values":{"capture_mode":"single"}}',
+      );
     }
   });
 
@@ -188,7 +257,10 @@ describe('dashboard server', () => {
     expect(got.body.equals(direct)).toBe(true);
     expect(got.headers['content-disposition']).toContain(one.name);
 
-    const q = files.slice(0, 2).map((f) => `path=${encodeURIComponent(f.path)}`).join('&');
+    const q = files
+      .slice(0, 2)
+      .map((f) => `path=${encodeURIComponent(f.path)}`)
+      .join('&');
     const zip = await request(port, 'GET', `/api/cameras/${id}/download?${q}`);
     expect(zip.headers['content-type']).toBe('application/zip');
     const entries = await unzip(zip.body);
@@ -222,7 +294,9 @@ describe('dashboard server', () => {
     expect(zip.status).toBe(200);
     expect(zip.headers['content-disposition']).toContain(`${folder.split('/').pop()}.zip`);
     const entries = await unzip(zip.body);
-    expect([...entries.keys()].map((k) => k.split('/').pop()).sort()).toEqual((shot.files as RemoteEntry[]).map((f) => f.name).sort());
+    expect([...entries.keys()].map((k) => k.split('/').pop()).sort()).toEqual(
+      (shot.files as RemoteEntry[]).map((f) => f.name).sort(),
+    );
     const msg = await done;
     expect(msg).toMatchObject({ state: 'done', cameraId: id, bytes: zip.body.length });
     ws.close();
@@ -234,14 +308,16 @@ describe('dashboard server', () => {
     const laterPort = Number(new URL(later.url).port);
     await later.close();
     const view = dash.hub.add(address);
-    for (let i = 0; i < 200 && dash.hub.view(view.id).state !== 'offline'; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && dash.hub.view(view.id).state !== 'offline'; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(dash.hub.view(view.id)).toMatchObject({ state: 'offline', error: { code: 'UNREACHABLE' } });
     const offline = await request(port, 'GET', `/api/cameras/${view.id}/files`);
     expect(offline.status).toBe(503);
     expect(json(offline).error.code).toBe('ERR_CAMCTL_DASHBOARD_CAMERA_OFFLINE');
     const back = await startSequoiaEmulator({ dataDir: path.join(tmp, 'later'), httpPort: laterPort });
     try {
-      for (let i = 0; i < 400 && dash.hub.view(view.id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 400 && dash.hub.view(view.id).state !== 'online'; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(dash.hub.view(view.id).state).toBe('online');
     } finally {
       await dash.hub.remove(view.id);
@@ -278,16 +354,31 @@ describe("dashboard passing on a camera's refusal", () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-refusal-'));
     // A camera that takes at most 16 bytes of request body: it answers any setting change 413.
     const cam = await startSequoiaEmulator({ dataDir: path.join(tmp, 'seq'), maxBodyBytes: 16 });
-    const dash = await startDashboard({ cameras: [cam.url.replace('http:', 'sequoia:')], cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'no-ui') });
+    const dash = await startDashboard({
+      cameras: [cam.url.replace('http:', 'sequoia:')],
+      cacheDir: path.join(tmp, 'cache'),
+      assetsDir: path.join(tmp, 'no-ui'),
+    });
     try {
       const id = dash.hub.list()[0]!.id;
       for (let i = 0; i < 300 && dash.hub.view(id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
-      const refused = await request(dash.port, 'POST', `/api/cameras/${id}/config`, { 'content-type': 'application/json' }, '{"values":{"bit_depth":8,"timelapse_param":2}}');
+      const refused = await request(
+        dash.port,
+        'POST',
+        `/api/cameras/${id}/config`,
+        { 'content-type': 'application/json' },
+        '{"values":{"bit_depth":8,"timelapse_param":2}}',
+      );
       expect(refused.status).toBe(413);
-      expect(json(refused).error).toMatchObject({ code: 'CAMERA_ERROR', message: expect.stringContaining('Request body larger than 16 bytes') });
+      expect(json(refused).error).toMatchObject({
+        code: 'CAMERA_ERROR',
+        message: expect.stringContaining('Request body larger than 16 bytes'),
+      });
 
       // A full medium: the camera answers capture/start 507, its own failure, so the gateway's 502.
-      expect((await fetch(`${cam.url}/_emulator/fill`, { method: 'POST', body: '{"medium":"internal","free":0}' })).status).toBe(200);
+      expect(
+        (await fetch(`${cam.url}/_emulator/fill`, { method: 'POST', body: '{"medium":"internal","free":0}' })).status,
+      ).toBe(200);
       const full = await request(dash.port, 'POST', `/api/cameras/${id}/capture`);
       expect(full.status).toBe(502);
     } finally {
@@ -301,7 +392,11 @@ describe("dashboard passing on a camera's refusal", () => {
 describe('dashboard live socket and a page that stops reading', () => {
   it('drops the page with close 1008 once its queue passes the bound, instead of queueing every log entry', async () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-dash-slow-'));
-    const dash = await startDashboard({ cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'no-ui'), maxLiveQueueBytes: 256 * 1024 });
+    const dash = await startDashboard({
+      cacheDir: path.join(tmp, 'cache'),
+      assetsDir: path.join(tmp, 'no-ui'),
+      maxLiveQueueBytes: 256 * 1024,
+    });
     try {
       const page = await nonReadingClient(`${dash.url}api/live`);
       // Log entries are never skipped for a slow page. 30,000 of ~250 bytes (7 MB) overflow the
@@ -320,4 +415,3 @@ describe('dashboard live socket and a page that stops reading', () => {
     }
   });
 });
-

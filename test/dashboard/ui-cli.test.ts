@@ -19,7 +19,9 @@ afterEach(() => {
   running = undefined;
 });
 
-async function startUi(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string; stdout: () => string }> {
+async function startUi(
+  args: string[],
+): Promise<{ child: ChildProcess; url: string; stderr: () => string; stdout: () => string }> {
   const p = await spawnCamctl(['ui', ...args]);
   running = p.child;
   const m = /^camctl dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(p.firstLine);
@@ -31,12 +33,23 @@ describe('camctl ui', () => {
   it('prints its address first, serves the page and the demo cameras, and exits cleanly on SIGTERM', async () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'camctl-ui-cli-'));
     try {
-      const ui = await startUi(['--demo', '--port', '0', '--data-dir', path.join(tmp, 'cams'), '--cache-dir', path.join(tmp, 'cache')]);
+      const ui = await startUi([
+        '--demo',
+        '--port',
+        '0',
+        '--data-dir',
+        path.join(tmp, 'cams'),
+        '--cache-dir',
+        path.join(tmp, 'cache'),
+      ]);
       const page = await fetch(ui.url);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       expect(await page.text()).toContain('<script type="module"');
-      const cameras = (await (await fetch(`${ui.url}api/cameras`)).json()) as Array<{ protocol: string; address: string }>;
+      const cameras = (await (await fetch(`${ui.url}api/cameras`)).json()) as Array<{
+        protocol: string;
+        address: string;
+      }>;
       expect(cameras.map((c) => c.protocol)).toContain('sequoia');
       for (const c of cameras) expect(c.address).toMatch(/^\w+:\/\/127\.0\.0\.1:\d+$/);
       expect(ui.stderr()).toContain('demo camera: sequoia://127.0.0.1:');

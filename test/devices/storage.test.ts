@@ -36,7 +36,10 @@ describe('Medium', () => {
     await m.writeFile('0000', 'A.jpg', Buffer.alloc(100, 2), { subdir: '.thumb' });
     await m.writeFile('0000', 'B.TIF', Readable.from([Buffer.alloc(500, 3)]));
     expect(m.usedBytes).toBe(1600);
-    expect((await m.listFiles('0000')).map((f) => [f.name, f.size])).toEqual([['A.TIF', 1000], ['B.TIF', 500]]);
+    expect((await m.listFiles('0000')).map((f) => [f.name, f.size])).toEqual([
+      ['A.TIF', 1000],
+      ['B.TIF', 500],
+    ]);
     await m.deleteFile('0000', 'A.TIF');
     expect(m.usedBytes).toBe(500);
     await expect(fs.stat(path.join(tmp.dir, 'internal', '0000', '.thumb', 'A.jpg'))).rejects.toThrow();
@@ -66,7 +69,9 @@ describe('Medium', () => {
     const m = s.get('sd');
     await m.ensureFolder('0000');
     await expect(m.writeFile('0000', 'BIG.TIF', Buffer.alloc(2000))).rejects.toMatchObject({ code: 'FULL' });
-    await expect(m.writeFile('0000', 'BIG.TIF', Readable.from([Buffer.alloc(2000)]))).rejects.toMatchObject({ code: 'FULL' });
+    await expect(m.writeFile('0000', 'BIG.TIF', Readable.from([Buffer.alloc(2000)]))).rejects.toMatchObject({
+      code: 'FULL',
+    });
     expect(await fs.readdir(path.join(tmp.dir, 'sd', '0000'))).toEqual([]);
     expect(m.usedBytes).toBe(0);
   });
@@ -95,7 +100,9 @@ describe('Medium', () => {
     expect(await m.listFiles('100RICOH')).toEqual([]);
     expect(m.usedBytes).toBe(0);
     expect(await part.commit('R0010001.MP4', { mtimeMs: 1_523_606_400_000 })).toBe(600);
-    expect((await m.listFiles('100RICOH')).map((f) => [f.name, f.size, f.mtimeMs])).toEqual([['R0010001.MP4', 600, 1_523_606_400_000]]);
+    expect((await m.listFiles('100RICOH')).map((f) => [f.name, f.size, f.mtimeMs])).toEqual([
+      ['R0010001.MP4', 600, 1_523_606_400_000],
+    ]);
     expect(m.usedBytes).toBe(600);
     // A clip that no longer fits is refused whole: no final name, no hidden leftover.
     const big = await m.createPartFile('100RICOH', 'recording.MP4');

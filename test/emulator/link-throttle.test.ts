@@ -22,17 +22,19 @@ it('a slow reader downloads the exact bytes of a large file through the link-lim
   const url = `http://${camera.slice('sequoia://'.length)}/download/internal/0901/BIG.MP4`;
   const hash = createHash('sha256');
   await new Promise<void>((resolve, reject) => {
-    http.get(url, (res) => {
-      expect(res.statusCode).toBe(200);
-      // Read a little, then stall a while, as an uploader waiting on its store does.
-      res.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        res.pause();
-        setTimeout(() => res.resume(), 2);
-      });
-      res.on('end', resolve);
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, (res) => {
+        expect(res.statusCode).toBe(200);
+        // Read a little, then stall a while, as an uploader waiting on its store does.
+        res.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          res.pause();
+          setTimeout(() => res.resume(), 2);
+        });
+        res.on('end', resolve);
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
   expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
 });

@@ -24,12 +24,16 @@ afterEach(async () => {
 const FILE_BYTES = 400_000;
 
 /** An emulated Sequoia whose link runs on `linkClock`, with three 400 kB files in /internal/0000. */
-async function sequoia(linkClock: ManualClock, link: { bandwidthBytesPerSec?: number; perConnectionBytesPerSec?: number }): Promise<TestSequoia> {
+async function sequoia(
+  linkClock: ManualClock,
+  link: { bandwidthBytesPerSec?: number; perConnectionBytesPerSec?: number },
+): Promise<TestSequoia> {
   const tmp = await tempDir('camctl-link-');
   cleanups.push(tmp.cleanup);
   const folder = path.join(tmp.dir, 'media', 'internal', '0000');
   await mkdir(folder, { recursive: true });
-  for (const band of ['GRE', 'RED', 'NIR']) await writeFile(path.join(folder, `IMG_180413_080658_0000_${band}.TIF`), randomBytes(FILE_BYTES));
+  for (const band of ['GRE', 'RED', 'NIR'])
+    await writeFile(path.join(folder, `IMG_180413_080658_0000_${band}.TIF`), randomBytes(FILE_BYTES));
   const cam = await startTestSequoia({ linkClock, ptpipPort: 0, ...link }, tmp.dir);
   cleanups.push(() => cam.close());
   return cam;
@@ -75,7 +79,13 @@ async function settle(cond: () => boolean, what: string): Promise<void> {
  * Moves the link's clock in `stepMs` steps, after each waiting until every transfer still running is
  * blocked on the air again (the system has caught up with simulated time), and calls `check`.
  */
-async function runLink(clock: ManualClock, link: EmulatedLink, running: () => number, check: (elapsedMs: number) => void, stepMs = 10): Promise<number> {
+async function runLink(
+  clock: ManualClock,
+  link: EmulatedLink,
+  running: () => number,
+  check: (elapsedMs: number) => void,
+  stepMs = 10,
+): Promise<number> {
   const start = clock.now();
   for (let step = 0; step < 10_000 && running() > 0; step++) {
     await clock.advance(stepMs);
@@ -90,7 +100,9 @@ describe('the emulated link', () => {
     const clock = new ManualClock();
     const rate = 1_000_000;
     const cam = await sequoia(clock, { bandwidthBytesPerSec: rate });
-    const downloads = ['GRE', 'RED', 'NIR', 'GRE'].map((b) => rawGet(cam.url, `/download/internal/0000/IMG_180413_080658_0000_${b}.TIF`));
+    const downloads = ['GRE', 'RED', 'NIR', 'GRE'].map((b) =>
+      rawGet(cam.url, `/download/internal/0000/IMG_180413_080658_0000_${b}.TIF`),
+    );
     let finished = 0;
     const bodies = downloads.map((d) => d.done.then((b) => (finished++, b)));
     await settle(() => cam.link.waitingConnections === downloads.length, 'four downloads on the air');
@@ -116,7 +128,11 @@ describe('the emulated link', () => {
     const clock = new ManualClock();
     const rate = 2_000_000;
     const cam = await sequoia(clock, { bandwidthBytesPerSec: rate });
-    const client = await PtpIpClient.connect({ host: '127.0.0.1', port: Number(cam.ptpip!.split(':')[1]), dataTimeoutMs: 600_000 });
+    const client = await PtpIpClient.connect({
+      host: '127.0.0.1',
+      port: Number(cam.ptpip!.split(':')[1]),
+      dataTimeoutMs: 600_000,
+    });
     cleanups.push(() => client.close());
     const handles = await client.getObjectHandles();
     let ptpHandle: number | undefined;
@@ -128,9 +144,14 @@ describe('the emulated link', () => {
     const viaHttp = rawGet(cam.url, '/download/internal/0000/IMG_180413_080658_0000_GRE.TIF');
     const httpBody = viaHttp.done.then((b) => (done++, b));
     await settle(() => cam.link.waitingConnections === 2, 'both downloads on the air');
-    const elapsed = await runLink(clock, cam.link, () => 2 - done, (ms) => {
-      expect(cam.link.sentBytes - sentBefore).toBeLessThanOrEqual(burstFor(rate) + (rate * ms) / 1000);
-    });
+    const elapsed = await runLink(
+      clock,
+      cam.link,
+      () => 2 - done,
+      (ms) => {
+        expect(cam.link.sentBytes - sentBefore).toBeLessThanOrEqual(burstFor(rate) + (rate * ms) / 1000);
+      },
+    );
     expect((await viaPtp).length).toBe(FILE_BYTES);
     expect((await httpBody).length).toBe(FILE_BYTES);
     // Both faces' bytes went through the one budget.
@@ -159,7 +180,9 @@ describe('the emulated link', () => {
     };
     expect((await roundTrips(fetch(`${cam.url}/status`).then((r) => r.json()))).trips).toBe(1);
     // PTP/IP: the init handshake is not an operation; connecting runs OpenSession and GetDeviceInfo.
-    const connected = await roundTrips(PtpIpClient.connect({ host: '127.0.0.1', port: Number(cam.ptpip!.split(':')[1]) }));
+    const connected = await roundTrips(
+      PtpIpClient.connect({ host: '127.0.0.1', port: Number(cam.ptpip!.split(':')[1]) }),
+    );
     expect(connected.trips).toBe(2);
     const handles = await roundTrips(connected.value.getObjectHandles());
     expect(handles.value.length).toBeGreaterThan(0);
@@ -184,16 +207,23 @@ describe('the emulated link', () => {
     const clock = new ManualClock();
     const rate = 500_000;
     const cam = await sequoia(clock, { perConnectionBytesPerSec: rate });
-    const downloads = ['GRE', 'RED'].map((b) => rawGet(cam.url, `/download/internal/0000/IMG_180413_080658_0000_${b}.TIF`));
+    const downloads = ['GRE', 'RED'].map((b) =>
+      rawGet(cam.url, `/download/internal/0000/IMG_180413_080658_0000_${b}.TIF`),
+    );
     let finished = 0;
     const bodies = downloads.map((d) => d.done.then((b) => (finished++, b)));
     await settle(() => cam.link.waitingConnections === 2, 'both downloads on the air');
     const before = cam.link.sentBytes;
     let beyondOneBudget = false;
-    await runLink(clock, cam.link, () => 2 - finished, (ms) => {
-      for (const d of downloads) expect(d.received()).toBeLessThanOrEqual(burstFor(rate) + (rate * ms) / 1000);
-      if (cam.link.sentBytes - before > burstFor(rate) + (rate * ms) / 1000) beyondOneBudget = true;
-    });
+    await runLink(
+      clock,
+      cam.link,
+      () => 2 - finished,
+      (ms) => {
+        for (const d of downloads) expect(d.received()).toBeLessThanOrEqual(burstFor(rate) + (rate * ms) / 1000);
+        if (cam.link.sentBytes - before > burstFor(rate) + (rate * ms) / 1000) beyondOneBudget = true;
+      },
+    );
     expect(beyondOneBudget).toBe(true);
     for (const b of await Promise.all(bodies)) expect(b.length).toBe(FILE_BYTES);
   });
@@ -201,9 +231,20 @@ describe('the emulated link', () => {
   it('is set at run time through POST /_emulator/link, which checks what it is given', async () => {
     const clock = new ManualClock();
     const cam = await sequoia(clock, {});
-    expect((await cam.get('/_emulator')).body.link).toEqual({ latencyMs: 0, bandwidthBytesPerSec: 0, perConnectionBytesPerSec: 0 });
-    expect((await cam.post('/_emulator/link', { bandwidthBytesPerSec: 3_000_000, perConnectionBytesPerSec: 1_000_000 })).body).toEqual({ request: 'emulator_link', status: 'Ok' });
-    expect(cam.link.options).toEqual({ latencyMs: 0, bandwidthBytesPerSec: 3_000_000, perConnectionBytesPerSec: 1_000_000 });
+    expect((await cam.get('/_emulator')).body.link).toEqual({
+      latencyMs: 0,
+      bandwidthBytesPerSec: 0,
+      perConnectionBytesPerSec: 0,
+    });
+    expect(
+      (await cam.post('/_emulator/link', { bandwidthBytesPerSec: 3_000_000, perConnectionBytesPerSec: 1_000_000 }))
+        .body,
+    ).toEqual({ request: 'emulator_link', status: 'Ok' });
+    expect(cam.link.options).toEqual({
+      latencyMs: 0,
+      bandwidthBytesPerSec: 3_000_000,
+      perConnectionBytesPerSec: 1_000_000,
+    });
     const bad = await cam.post('/_emulator/link', { bandwidthBytesPerSec: -1 });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/bandwidthBytesPerSec: must be a number ≥ 0/);
@@ -217,7 +258,13 @@ describe('the emulated THETA', () => {
     const tmp = await tempDir('camctl-link-theta-');
     cleanups.push(tmp.cleanup);
     const clock = new ManualClock();
-    const cam = await startThetaEmulator({ dataDir: tmp.dir, httpPort: 0, linkClock: clock, latencyMs: 5, shotProcessingMs: 0 });
+    const cam = await startThetaEmulator({
+      dataDir: tmp.dir,
+      httpPort: 0,
+      linkClock: clock,
+      latencyMs: 5,
+      shotProcessingMs: 0,
+    });
     cleanups.push(() => cam.close());
     // Latency: a request waits one round trip on the link's clock.
     let answered = false;
@@ -228,12 +275,22 @@ describe('the emulated THETA', () => {
     expect(await info).toMatchObject({ model: 'RICOH THETA S' });
 
     const post = (p: string, body: unknown) => {
-      const r = fetch(`${cam.url}${p}`, { method: 'POST', body: JSON.stringify(body) }).then(async (x) => ({ status: x.status, body: await x.json() }));
-      return settle(() => clock.pending > 0, 'round trip').then(() => clock.advance(5)).then(() => r);
+      const r = fetch(`${cam.url}${p}`, { method: 'POST', body: JSON.stringify(body) }).then(async (x) => ({
+        status: x.status,
+        body: await x.json(),
+      }));
+      return settle(() => clock.pending > 0, 'round trip')
+        .then(() => clock.advance(5))
+        .then(() => r);
     };
-    expect(await post('/_emulator/link', { latencyMs: 0, bandwidthBytesPerSec: 200_000 })).toEqual({ status: 200, body: { request: 'emulator_link', status: 'Ok' } });
+    expect(await post('/_emulator/link', { latencyMs: 0, bandwidthBytesPerSec: 200_000 })).toEqual({
+      status: 200,
+      body: { request: 'emulator_link', status: 'Ok' },
+    });
     expect(cam.link.options).toEqual({ latencyMs: 0, bandwidthBytesPerSec: 200_000, perConnectionBytesPerSec: 0 });
-    expect(((await fetch(`${cam.url}/_emulator`).then((r) => r.json())) as { link: unknown }).link).toEqual(cam.link.options);
+    expect(((await fetch(`${cam.url}/_emulator`).then((r) => r.json())) as { link: unknown }).link).toEqual(
+      cam.link.options,
+    );
     expect((await fetch(`${cam.url}/_emulator/link`, { method: 'POST', body: '{"latencyMs": 1e9}' })).status).toBe(400);
 
     // A picture to download, fetched by its /files/ URL.
@@ -246,9 +303,15 @@ describe('the emulated THETA', () => {
     void got.done.then(() => (done = true));
     const rate = 200_000;
     await settle(() => cam.link.waitingConnections === 1, 'the download on the air');
-    await runLink(clock, cam.link, () => (done ? 0 : 1), (ms) => {
-      expect(got.received()).toBeLessThanOrEqual(burstFor(rate) + (rate * ms) / 1000);
-    }, 50);
+    await runLink(
+      clock,
+      cam.link,
+      () => (done ? 0 : 1),
+      (ms) => {
+        expect(got.received()).toBeLessThanOrEqual(burstFor(rate) + (rate * ms) / 1000);
+      },
+      50,
+    );
     expect((await got.done).length).toBe(size);
   });
 });

@@ -36,7 +36,13 @@ import {
   type PtpContainer,
   type PtpValue,
 } from '../../src/ptp/index.js';
-import { SequoiaClient, SequoiaError, SequoiaSettingError, type MediumName, type SequoiaConfig } from '../../src/sequoia/index.js';
+import {
+  SequoiaClient,
+  SequoiaError,
+  SequoiaSettingError,
+  type MediumName,
+  type SequoiaConfig,
+} from '../../src/sequoia/index.js';
 import { START_CONFIG, SequoiaModel } from '../helpers/sequoia-model.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -57,29 +63,76 @@ const RGB_TEXT = { 16: '4608 x 3456', 12: '4000 x 3000' } as const;
 const MONO_TEXT = { '1.2': '1280 x 960', '0.3': '640 x 480' } as const;
 
 /** The PTP properties that carry a setting: data type, value as the model holds it, and back. */
-const PTP_PROPS: Record<string, { code: number; dataType: number; key: keyof SequoiaConfig; read(c: SequoiaConfig): PtpValue; toSetting(v: PtpValue): unknown }> = {
+const PTP_PROPS: Record<
+  string,
+  {
+    code: number;
+    dataType: number;
+    key: keyof SequoiaConfig;
+    read(c: SequoiaConfig): PtpValue;
+    toSetting(v: PtpValue): unknown;
+  }
+> = {
   StillCaptureMode: {
-    code: Prop.StillCaptureMode, dataType: DataType.UINT16, key: 'capture_mode',
+    code: Prop.StillCaptureMode,
+    dataType: DataType.UINT16,
+    key: 'capture_mode',
     read: (c) => MODE_PTP[c.capture_mode]!,
     toSetting: (v) => Object.keys(MODE_PTP).find((k) => MODE_PTP[k] === v) ?? `PTP mode ${String(v)}`,
   },
-  TimelapseInterval: { code: Prop.TimelapseInterval, dataType: DataType.UINT32, key: 'timelapse_param', read: (c) => Math.round(c.timelapse_param * 1000), toSetting: (v) => Number(v) / 1000 },
-  GPSInterval: { code: ParrotProp.GPSInterval, dataType: DataType.UINT32, key: 'gps_param', read: (c) => Math.round(c.gps_param * 100), toSetting: (v) => Number(v) / 100 },
-  OverlapRate: { code: ParrotProp.OverlapRate, dataType: DataType.UINT8, key: 'overlap_param', read: (c) => c.overlap_param, toSetting: (v) => v },
-  PhotoSensorEnableMask: { code: ParrotProp.PhotoSensorEnableMask, dataType: DataType.UINT32, key: 'sensors_mask', read: (c) => c.sensors_mask, toSetting: (v) => v },
+  TimelapseInterval: {
+    code: Prop.TimelapseInterval,
+    dataType: DataType.UINT32,
+    key: 'timelapse_param',
+    read: (c) => Math.round(c.timelapse_param * 1000),
+    toSetting: (v) => Number(v) / 1000,
+  },
+  GPSInterval: {
+    code: ParrotProp.GPSInterval,
+    dataType: DataType.UINT32,
+    key: 'gps_param',
+    read: (c) => Math.round(c.gps_param * 100),
+    toSetting: (v) => Number(v) / 100,
+  },
+  OverlapRate: {
+    code: ParrotProp.OverlapRate,
+    dataType: DataType.UINT8,
+    key: 'overlap_param',
+    read: (c) => c.overlap_param,
+    toSetting: (v) => v,
+  },
+  PhotoSensorEnableMask: {
+    code: ParrotProp.PhotoSensorEnableMask,
+    dataType: DataType.UINT32,
+    key: 'sensors_mask',
+    read: (c) => c.sensors_mask,
+    toSetting: (v) => v,
+  },
   ImageSize: {
-    code: Prop.ImageSize, dataType: DataType.STR, key: 'resolution_rgb',
+    code: Prop.ImageSize,
+    dataType: DataType.STR,
+    key: 'resolution_rgb',
     read: (c) => RGB_TEXT[c.resolution_rgb],
     toSetting: (v) => (v === RGB_TEXT[12] ? 12 : v === RGB_TEXT[16] ? 16 : `size ${String(v)}`),
   },
   MultispectralImageSize: {
-    code: ParrotProp.MultispectralImageSize, dataType: DataType.STR, key: 'resolution_mono',
+    code: ParrotProp.MultispectralImageSize,
+    dataType: DataType.STR,
+    key: 'resolution_mono',
     read: (c) => MONO_TEXT[String(c.resolution_mono) as '1.2' | '0.3'],
     toSetting: (v) => (v === MONO_TEXT['0.3'] ? 0.3 : v === MONO_TEXT['1.2'] ? 1.2 : `size ${String(v)}`),
   },
-  MultispectralBitDepth: { code: ParrotProp.MultispectralBitDepth, dataType: DataType.UINT8, key: 'bit_depth', read: (c) => c.bit_depth, toSetting: (v) => v },
+  MultispectralBitDepth: {
+    code: ParrotProp.MultispectralBitDepth,
+    dataType: DataType.UINT8,
+    key: 'bit_depth',
+    read: (c) => c.bit_depth,
+    toSetting: (v) => v,
+  },
   SelectedStorage: {
-    code: ParrotProp.SelectedStorage, dataType: DataType.UINT32, key: 'storage_selected',
+    code: ParrotProp.SelectedStorage,
+    dataType: DataType.UINT32,
+    key: 'storage_selected',
     read: (c) => STORAGE_ID[c.storage_selected],
     toSetting: (v) => (v === STORAGE_ID.internal ? 'internal' : v === STORAGE_ID.sd ? 'sd' : `storage ${String(v)}`),
   },
@@ -107,7 +160,16 @@ class EventWatch {
     if (m.capture === 'running') this.running++;
     if (m.capture === 'ready') this.ready++;
     if (m.capture === 'running' || m.capture === 'ready') this.wsCapture = m.capture;
-    for (const k of ['capture_mode', 'timelapse_param', 'gps_param', 'overlap_param', 'sensors_mask', 'resolution_rgb', 'resolution_mono', 'bit_depth']) {
+    for (const k of [
+      'capture_mode',
+      'timelapse_param',
+      'gps_param',
+      'overlap_param',
+      'sensors_mask',
+      'resolution_rgb',
+      'resolution_mono',
+      'bit_depth',
+    ]) {
       if (k in m) this.wsConfig[k] = m[k];
     }
     if ('storage_select' in m) this.wsConfig.storage_selected = m.storage_select;
@@ -131,7 +193,9 @@ class EventWatch {
       const last = this.statusAfterComplete.length - 1;
       if (last >= 0 && this.statusAfterComplete[last] === undefined) this.statusAfterComplete[last] = this.ptpCapturing;
     }
-    this.log.push(`ptp 0x${e.code.toString(16)} ${e.code === ParrotEv.Status ? (this.ptpCapturing ? 'capturing' : 'idle') : ''}`);
+    this.log.push(
+      `ptp 0x${e.code.toString(16)} ${e.code === ParrotEv.Status ? (this.ptpCapturing ? 'capturing' : 'idle') : ''}`,
+    );
     this.poke();
   }
 
@@ -148,7 +212,10 @@ class EventWatch {
       const diff = differences();
       if (diff.length === 0) return;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`events never agreed with the model:\n  ${diff.join('\n  ')}\nlast events:\n  ${this.log.slice(-12).join('\n  ')}`);
+      if (left <= 0)
+        throw new Error(
+          `events never agreed with the model:\n  ${diff.join('\n  ')}\nlast events:\n  ${this.log.slice(-12).join('\n  ')}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.wake = () => {
@@ -204,7 +271,8 @@ async function ptpResponse(call: Promise<unknown>): Promise<number> {
   }
 }
 
-const respName = (code: number): string => Object.entries(Resp).find(([, v]) => v === code)?.[0] ?? `0x${code.toString(16)}`;
+const respName = (code: number): string =>
+  Object.entries(Resp).find(([, v]) => v === code)?.[0] ?? `0x${code.toString(16)}`;
 
 // ---- commands -----------------------------------------------------------------------------------
 
@@ -222,10 +290,17 @@ class StartCapture extends Cmd {
     if (this.face === 'http') {
       const reply = await r.http.startCapture().catch((e: unknown) => e);
       if (want.ok) expect(reply).toMatchObject({ status: want.status, path: want.path });
-      else expect(reply).toMatchObject({ code: 'CAMERA_ERROR', deviceMessage: want.status, httpStatus: { busy: 409, full: 507, unavailable: 503 }[want.reason] });
+      else
+        expect(reply).toMatchObject({
+          code: 'CAMERA_ERROR',
+          deviceMessage: want.status,
+          httpStatus: { busy: 409, full: 507, unavailable: 503 }[want.reason],
+        });
     } else {
       const code = await ptpResponse(this.face === 'ptp-open' ? r.ptp.initiateOpenCapture() : r.ptp.initiateCapture());
-      expect(respName(code)).toBe(want.ok ? 'OK' : { busy: 'DeviceBusy', full: 'StoreFull', unavailable: 'StoreNotAvailable' }[want.reason]);
+      expect(respName(code)).toBe(
+        want.ok ? 'OK' : { busy: 'DeviceBusy', full: 'StoreFull', unavailable: 'StoreNotAvailable' }[want.reason],
+      );
     }
   }
   toString(): string {
@@ -243,7 +318,9 @@ class StopCapture extends Cmd {
       const reply = await r.http.stopCapture();
       expect(reply.status).toBe(wasRunning ? 'Ready' : 'Capture is not running');
     } else {
-      expect(respName(await ptpResponse(r.ptp.terminateOpenCapture()))).toBe(wasRunning ? 'OK' : 'CaptureAlreadyTerminated');
+      expect(respName(await ptpResponse(r.ptp.terminateOpenCapture()))).toBe(
+        wasRunning ? 'OK' : 'CaptureAlreadyTerminated',
+      );
     }
   }
   toString(): string {
@@ -263,7 +340,10 @@ class Tick extends Cmd {
 }
 
 class SetConfigHttp extends Cmd {
-  constructor(readonly key: string, readonly value: unknown) {
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+  ) {
     super();
   }
   async act(m: SequoiaModel, r: Real): Promise<void> {
@@ -281,7 +361,10 @@ class SetConfigHttp extends Cmd {
 }
 
 class SetConfigPtp extends Cmd {
-  constructor(readonly prop: string, readonly value: PtpValue) {
+  constructor(
+    readonly prop: string,
+    readonly value: PtpValue,
+  ) {
     super();
   }
   async act(m: SequoiaModel, r: Real): Promise<void> {
@@ -290,7 +373,9 @@ class SetConfigPtp extends Cmd {
     const code = await ptpResponse(r.ptp.setDevicePropValue(p.code, p.dataType, this.value));
     // ISO 15740: a value outside the property's form is InvalidDevicePropValue; a storage change
     // while a capture writes is DeviceBusy.
-    expect(respName(code)).toBe(want.ok ? 'OK' : want.error === 'Storage is busy' ? 'DeviceBusy' : 'InvalidDevicePropValue');
+    expect(respName(code)).toBe(
+      want.ok ? 'OK' : want.error === 'Storage is busy' ? 'DeviceBusy' : 'InvalidDevicePropValue',
+    );
   }
   toString(): string {
     return `ptp set ${this.prop}=${JSON.stringify(this.value)}`;
@@ -298,7 +383,10 @@ class SetConfigPtp extends Cmd {
 }
 
 class DeleteFile extends Cmd {
-  constructor(readonly face: 'http' | 'ptp', readonly pick: number) {
+  constructor(
+    readonly face: 'http' | 'ptp',
+    readonly pick: number,
+  ) {
     super();
   }
   private candidates(m: SequoiaModel): string[] {
@@ -331,7 +419,10 @@ class DeleteFile extends Cmd {
 }
 
 class Sd extends Cmd {
-  constructor(readonly present: boolean, readonly face: 'http' | 'ptp') {
+  constructor(
+    readonly present: boolean,
+    readonly face: 'http' | 'ptp',
+  ) {
     super();
   }
   async act(m: SequoiaModel, r: Real): Promise<void> {
@@ -351,7 +442,10 @@ class Sd extends Cmd {
 }
 
 class Fill extends Cmd {
-  constructor(readonly medium: MediumName, readonly full: boolean) {
+  constructor(
+    readonly medium: MediumName,
+    readonly full: boolean,
+  ) {
     super();
   }
   async act(m: SequoiaModel, r: Real): Promise<void> {
@@ -370,15 +464,36 @@ const anyNumber = fc.oneof(
   fc.double({ min: -10, max: 4000, noNaN: true }),
   fc.double(), // NaN and ±Infinity travel as JSON null
 );
-const anyValue = fc.oneof(anyNumber, anyNumber.map(String), fc.string({ maxLength: 6 }), fc.boolean(), fc.constant(null), fc.constant([1]), fc.constant({}));
+const anyValue = fc.oneof(
+  anyNumber,
+  anyNumber.map(String),
+  fc.string({ maxLength: 6 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant([1]),
+  fc.constant({}),
+);
 /** Valid, invalid and edge values of each setting, and anything else. */
 const httpSetting: fc.Arbitrary<[string, unknown]> = fc.oneof(
-  fc.tuple(fc.constant('capture_mode'), fc.oneof(fc.constantFrom('single', 'timelapse', 'gps_position', 'auto', 'radiometric', 'Single', ''), anyValue)),
-  fc.tuple(fc.constant('timelapse_param'), fc.oneof(fc.constantFrom(0.499, 0.5, 0.5005, 0.999, 1, 1.001, 2.675, 3600, 3600.001, '1.5', ' 2 '), anyValue)),
+  fc.tuple(
+    fc.constant('capture_mode'),
+    fc.oneof(fc.constantFrom('single', 'timelapse', 'gps_position', 'auto', 'radiometric', 'Single', ''), anyValue),
+  ),
+  fc.tuple(
+    fc.constant('timelapse_param'),
+    fc.oneof(fc.constantFrom(0.499, 0.5, 0.5005, 0.999, 1, 1.001, 2.675, 3600, 3600.001, '1.5', ' 2 '), anyValue),
+  ),
   fc.tuple(fc.constant('gps_param'), fc.oneof(fc.constantFrom(4.99, 5, 12.34, 12.345, 1000, 1000.01, '25'), anyValue)),
   fc.tuple(fc.constant('overlap_param'), fc.oneof(fc.constantFrom(-1, 0, 12.5, 99, 99.5, 100, '80'), anyValue)),
   // Few bands: a capture then writes one or two small files (31 at 1.2 MP is the slow edge).
-  fc.tuple(fc.constant('sensors_mask'), fc.oneof({ weight: 4, arbitrary: fc.constantFrom(1, 2, 4, 8, 16, 3, 0, 32, 1.5, '2', -1) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }) }, anyValue)),
+  fc.tuple(
+    fc.constant('sensors_mask'),
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(1, 2, 4, 8, 16, 3, 0, 32, 1.5, '2', -1) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }) },
+      anyValue,
+    ),
+  ),
   fc.tuple(fc.constant('resolution_rgb'), fc.oneof(fc.constantFrom(12, 16, '12', 14, 0), anyValue)),
   fc.tuple(fc.constant('resolution_mono'), fc.oneof(fc.constantFrom(0.3, 1.2, '0.3', 0.5, 1.20000001), anyValue)),
   fc.tuple(fc.constant('bit_depth'), fc.oneof(fc.constantFrom(8, 10, '10bits', '8 bits', '10bit', 9, 16), anyValue)),
@@ -389,12 +504,21 @@ const httpSetting: fc.Arbitrary<[string, unknown]> = fc.oneof(
 const uint = (max: number, edges: number[]) => fc.oneof(fc.constantFrom(...edges), fc.integer({ min: 0, max }));
 const ptpSetting: fc.Arbitrary<[string, PtpValue]> = fc.oneof(
   fc.tuple(fc.constant('StillCaptureMode'), uint(0xffff, [1, 3, 0x8002, 0x8003, 0x8004, 0, 2, 0x8001, 0xffff])),
-  fc.tuple(fc.constant('TimelapseInterval'), uint(5_000_000, [0, 499, 500, 999, 1000, 1001, 2675, 3_600_000, 3_600_001, 0xffffffff])),
+  fc.tuple(
+    fc.constant('TimelapseInterval'),
+    uint(5_000_000, [0, 499, 500, 999, 1000, 1001, 2675, 3_600_000, 3_600_001, 0xffffffff]),
+  ),
   fc.tuple(fc.constant('GPSInterval'), uint(200_000, [0, 499, 500, 1234, 100_000, 100_001, 0xffffffff])),
   fc.tuple(fc.constant('OverlapRate'), uint(0xff, [0, 1, 80, 99, 100, 0xff])),
   fc.tuple(fc.constant('PhotoSensorEnableMask'), uint(64, [0, 1, 2, 4, 16, 31, 32, 0xffffffff])),
-  fc.tuple(fc.constant('ImageSize'), fc.oneof(fc.constantFrom(RGB_TEXT[12], RGB_TEXT[16], '', '4608x3456', 'big'), fc.string({ maxLength: 12 }))),
-  fc.tuple(fc.constant('MultispectralImageSize'), fc.oneof(fc.constantFrom(MONO_TEXT['0.3'], MONO_TEXT['1.2'], '', '640x480'), fc.string({ maxLength: 12 }))),
+  fc.tuple(
+    fc.constant('ImageSize'),
+    fc.oneof(fc.constantFrom(RGB_TEXT[12], RGB_TEXT[16], '', '4608x3456', 'big'), fc.string({ maxLength: 12 })),
+  ),
+  fc.tuple(
+    fc.constant('MultispectralImageSize'),
+    fc.oneof(fc.constantFrom(MONO_TEXT['0.3'], MONO_TEXT['1.2'], '', '640x480'), fc.string({ maxLength: 12 })),
+  ),
   fc.tuple(fc.constant('MultispectralBitDepth'), uint(0xff, [8, 10, 0, 9, 0xff])),
   fc.tuple(fc.constant('SelectedStorage'), uint(0xffffffff, [STORAGE_ID.internal, STORAGE_ID.sd, 0, 0x00030001])),
 );
@@ -422,7 +546,8 @@ async function agree(m: SequoiaModel, r: Real): Promise<void> {
   // Every announcement the step causes has arrived, and no more than those.
   await w.until(() => {
     const d: string[] = [];
-    const count = (what: string, got: number, want: number) => got !== want && d.push(`${what}: ${got} seen, ${want} expected`);
+    const count = (what: string, got: number, want: number) =>
+      got !== want && d.push(`${what}: ${got} seen, ${want} expected`);
     count('WebSocket capture running', w.running, c.running);
     count('WebSocket capture ready', w.ready, c.ready);
     count('PTP CaptureComplete', w.captureComplete, c.captureComplete);
@@ -431,14 +556,19 @@ async function agree(m: SequoiaModel, r: Real): Promise<void> {
     // The last word of each stream is the camera's state.
     const capture = m.capturing ? 'running' : 'ready';
     if (w.wsCapture !== capture) d.push(`WebSocket says capture ${w.wsCapture}, camera is ${capture}`);
-    if (w.ptpCapturing !== m.capturing) d.push(`PTP Status says ${w.ptpCapturing ? 'capturing' : 'idle'}, camera is ${capture}`);
+    if (w.ptpCapturing !== m.capturing)
+      d.push(`PTP Status says ${w.ptpCapturing ? 'capturing' : 'idle'}, camera is ${capture}`);
     // An initiator that stops listening at CaptureComplete keeps the Status that follows it.
     const after = w.statusAfterComplete.map((x) => (x === undefined ? 'none yet' : x ? 'capturing' : 'idle'));
     const want = m.capturingAfterComplete.map((x) => (x ? 'capturing' : 'idle'));
-    if (after.join() !== want.join()) d.push(`first Status after each CaptureComplete: ${after.join(', ')}; expected ${want.join(', ')}`);
-    for (const [k, v] of Object.entries(w.wsConfig)) if (v !== m.config[k as keyof SequoiaConfig]) d.push(`WebSocket ${k}=${String(v)}, camera ${String(m.config[k as keyof SequoiaConfig])}`);
+    if (after.join() !== want.join())
+      d.push(`first Status after each CaptureComplete: ${after.join(', ')}; expected ${want.join(', ')}`);
+    for (const [k, v] of Object.entries(w.wsConfig))
+      if (v !== m.config[k as keyof SequoiaConfig])
+        d.push(`WebSocket ${k}=${String(v)}, camera ${String(m.config[k as keyof SequoiaConfig])}`);
     if ((w.wsSd === 'connected') !== m.sdPresent) d.push(`WebSocket says the card is ${w.wsSd}`);
-    for (const k of ['internal', 'sd'] as const) if (w.wsFull[k] !== m.filled[k]) d.push(`WebSocket says ${k} ${w.wsFull[k] ? 'full' : 'not full'}`);
+    for (const k of ['internal', 'sd'] as const)
+      if (w.wsFull[k] !== m.filled[k]) d.push(`WebSocket says ${k} ${w.wsFull[k] ? 'full' : 'not full'}`);
     return d;
   });
 
@@ -455,7 +585,9 @@ async function agree(m: SequoiaModel, r: Real): Promise<void> {
   expect(p.storageIds).toEqual(present.map((x) => STORAGE_ID[x]));
   for (const medium of present) expect(p.freeKiB[medium], `${medium} free KiB over PTP`).toBe(h.storage[medium]!.free);
   for (const [name, prop] of Object.entries(PTP_PROPS)) expect(p.props[name], name).toBe(prop.read(m.config));
-  expect(new Map([...p.files].sort()), 'PTP and HTTP list the same files, same sizes').toEqual(new Map([...h.files].sort()));
+  expect(new Map([...p.files].sort()), 'PTP and HTTP list the same files, same sizes').toEqual(
+    new Map([...h.files].sort()),
+  );
   r.handles = p.handles;
   const httpFiles = h.files;
 
@@ -473,7 +605,11 @@ async function agree(m: SequoiaModel, r: Real): Promise<void> {
 
 /** What the HTTP face says: capture status, settings, storage, every folder and file (empty folders end in "/"). */
 async function readHttp(r: Real, present: MediumName[]) {
-  const [status, { request: _r, ...config }, storage] = await Promise.all([r.http.getCaptureStatus(), r.http.getConfig(), r.http.getStorage()]);
+  const [status, { request: _r, ...config }, storage] = await Promise.all([
+    r.http.getCaptureStatus(),
+    r.http.getConfig(),
+    r.http.getStorage(),
+  ]);
   const files = new Map<string, number>();
   for (const medium of present) {
     for (const folder of await r.http.listFolders(medium)) {
@@ -491,7 +627,8 @@ async function readPtp(r: Real, present: MediumName[]) {
   const mask = (await r.ptp.operation(ParrotOp.GetStatusMask)).response.params[0] ?? 0;
   const storageIds = await r.ptp.getStorageIds();
   const freeKiB: Partial<Record<MediumName, number>> = {};
-  for (const medium of present) freeKiB[medium] = Math.floor(Number((await r.ptp.getStorageInfo(STORAGE_ID[medium])).freeSpaceInBytes) / 1024);
+  for (const medium of present)
+    freeKiB[medium] = Math.floor(Number((await r.ptp.getStorageInfo(STORAGE_ID[medium])).freeSpaceInBytes) / 1024);
   const props: Record<string, PtpValue> = {};
   for (const [name, p] of Object.entries(PTP_PROPS)) props[name] = (await r.ptp.getDevicePropDesc(p.code)).current;
   const files = new Map<string, number>();
@@ -524,13 +661,24 @@ async function onFreshCamera(cmds: Iterable<fc.AsyncCommand<SequoiaModel, Real>>
   const tmp = await tempDir('camctl-xface-');
   const clock = new ManualClock();
   // No GPS fix: distance-triggered sessions take no picture (the model's simplification).
-  const cam = await startSequoiaEmulator({ dataDir: tmp.dir, httpPort: 0, ptpipPort: 0, clock, gpsFixAfterMs: 1e12, radiometricCountdownMs: COUNTDOWN_MS });
+  const cam = await startSequoiaEmulator({
+    dataDir: tmp.dir,
+    httpPort: 0,
+    ptpipPort: 0,
+    clock,
+    gpsFixAfterMs: 1e12,
+    radiometricCountdownMs: COUNTDOWN_MS,
+  });
   const http = new SequoiaClient({ host: '127.0.0.1', port: Number(new URL(cam.url).port) });
   const stop = new AbortController();
   let ptp: PtpIpClient | undefined;
   let ptpEvents: Promise<void> | undefined;
   try {
-    ptp = await PtpIpClient.connect({ host: '127.0.0.1', port: Number(cam.ptpip!.split(':').pop()), name: 'cross-face' });
+    ptp = await PtpIpClient.connect({
+      host: '127.0.0.1',
+      port: Number(cam.ptpip!.split(':').pop()),
+      name: 'cross-face',
+    });
     const watch = new EventWatch();
     const opened = new Promise<void>((resolve, reject) => {
       void (async () => {
@@ -570,18 +718,36 @@ describe('one Sequoia, every face', () => {
     console.log(`Sequoia cross-face model: ${runs} sequences, ${Cmd.steps} commands`);
   });
 
-  it('captures, settings, deletions, card and full media agree across HTTP, WebSocket and PTP/IP', { timeout: 300_000 }, async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 8 }), async (cmds) => {
-        runs++;
-        await onFreshCamera(cmds);
-      }),
-      { numRuns: Number(process.env.CROSS_FACE_RUNS ?? 150) },
-    );
-  });
+  it(
+    'captures, settings, deletions, card and full media agree across HTTP, WebSocket and PTP/IP',
+    { timeout: 300_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commands, { maxCommands: 8 }), async (cmds) => {
+          runs++;
+          await onFreshCamera(cmds);
+        }),
+        { numRuns: Number(process.env.CROSS_FACE_RUNS ?? 150) },
+      );
+    },
+  );
 
-  it('pulling the card out during a timelapse onto it stops the timelapse: every face says Ready', { timeout: 60_000 }, async () => {
-    await onFreshCamera([new SetConfigHttp('storage_selected', 'sd'), new SetConfigPtp('StillCaptureMode', ParrotCaptureMode.Timelapse), new StartCapture('ptp-open'), new Sd(false, 'http')]);
-    await onFreshCamera([new SetConfigPtp('SelectedStorage', STORAGE_ID.sd), new SetConfigHttp('capture_mode', 'gps_position'), new StartCapture('http'), new Sd(false, 'ptp')]);
-  });
+  it(
+    'pulling the card out during a timelapse onto it stops the timelapse: every face says Ready',
+    { timeout: 60_000 },
+    async () => {
+      await onFreshCamera([
+        new SetConfigHttp('storage_selected', 'sd'),
+        new SetConfigPtp('StillCaptureMode', ParrotCaptureMode.Timelapse),
+        new StartCapture('ptp-open'),
+        new Sd(false, 'http'),
+      ]);
+      await onFreshCamera([
+        new SetConfigPtp('SelectedStorage', STORAGE_ID.sd),
+        new SetConfigHttp('capture_mode', 'gps_position'),
+        new StartCapture('http'),
+        new Sd(false, 'ptp'),
+      ]);
+    },
+  );
 });

@@ -15,7 +15,18 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock, startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/index.js';
 import { OscClient, OscClientError } from '../../src/osc/index.js';
-import { DataType, Ev, Prop, PtpIpClient, PtpResponseError, Resp, RicohCaptureMode, RicohProp, type ObjectInfo, type PtpValue } from '../../src/ptp/index.js';
+import {
+  DataType,
+  Ev,
+  Prop,
+  PtpIpClient,
+  PtpResponseError,
+  Resp,
+  RicohCaptureMode,
+  RicohProp,
+  type ObjectInfo,
+  type PtpValue,
+} from '../../src/ptp/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Processing of a full-size shot (the model's pictures are 2048×1024: half of it). */
@@ -60,7 +71,9 @@ class ThetaModel {
     // Options that change the shooting are refused while shooting, whatever the value.
     if (name !== '_shutterVolume' && this.busy) return 'disabledCommand';
     const int = (min: number, max: number, extra: number[] = []) =>
-      typeof v === 'number' && Number.isInteger(v) && ((v >= min && v <= max) || extra.includes(v)) ? undefined : 'invalidParameterValue';
+      typeof v === 'number' && Number.isInteger(v) && ((v >= min && v <= max) || extra.includes(v))
+        ? undefined
+        : 'invalidParameterValue';
     switch (name) {
       case 'captureInterval':
         return int(5, 3600); // 5 s at 2048×1024 (capture_interval.md)
@@ -75,7 +88,9 @@ class ThetaModel {
 
   set(name: keyof ThetaOptions, v: unknown): 'invalidParameterValue' | 'disabledCommand' | undefined {
     const refused = this.check(name, v);
-    if (!refused) this.options[name] = name === 'exposureCompensation' ? EV.find((e) => Math.abs(e - (v as number)) < 1e-6)! : (v as number);
+    if (!refused)
+      this.options[name] =
+        name === 'exposureCompensation' ? EV.find((e) => Math.abs(e - (v as number)) < 1e-6)! : (v as number);
     return refused;
   }
 
@@ -173,10 +188,23 @@ interface Real {
   pending?: string | undefined;
 }
 
-const PTP_OPTION: Record<keyof ThetaOptions, { code: number; dataType: number; toPtp(v: number): number; fromPtp(v: number): number }> = {
-  captureInterval: { code: Prop.TimelapseInterval, dataType: DataType.UINT32, toPtp: (v) => v * 1000, fromPtp: (v) => v / 1000 },
+const PTP_OPTION: Record<
+  keyof ThetaOptions,
+  { code: number; dataType: number; toPtp(v: number): number; fromPtp(v: number): number }
+> = {
+  captureInterval: {
+    code: Prop.TimelapseInterval,
+    dataType: DataType.UINT32,
+    toPtp: (v) => v * 1000,
+    fromPtp: (v) => v / 1000,
+  },
   captureNumber: { code: Prop.TimelapseNumber, dataType: DataType.UINT16, toPtp: (v) => v, fromPtp: (v) => v },
-  exposureCompensation: { code: Prop.ExposureBiasCompensation, dataType: DataType.INT16, toPtp: (v) => Math.round(v * 1000), fromPtp: (v) => v / 1000 },
+  exposureCompensation: {
+    code: Prop.ExposureBiasCompensation,
+    dataType: DataType.INT16,
+    toPtp: (v) => Math.round(v * 1000),
+    fromPtp: (v) => v / 1000,
+  },
   _shutterVolume: { code: RicohProp.AudioVolume, dataType: DataType.UINT32, toPtp: (v) => v, fromPtp: (v) => v },
 };
 
@@ -185,7 +213,8 @@ async function ptpResponse(call: Promise<unknown>): Promise<string> {
     await call;
     return 'OK';
   } catch (e) {
-    if (e instanceof PtpResponseError) return Object.entries(Resp).find(([, v]) => v === e.responseCode)?.[0] ?? String(e.responseCode);
+    if (e instanceof PtpResponseError)
+      return Object.entries(Resp).find(([, v]) => v === e.responseCode)?.[0] ?? String(e.responseCode);
     throw e;
   }
 }
@@ -220,7 +249,8 @@ class TakePicture extends Cmd {
   }
   async act(m: ThetaModel, r: Real): Promise<void> {
     if (this.face === 'ptp') {
-      if (m.stillMode !== RicohCaptureMode.Single) return void expect(await ptpResponse(r.ptp.initiateCapture())).toBe('DeviceBusy');
+      if (m.stillMode !== RicohCaptureMode.Single)
+        return void expect(await ptpResponse(r.ptp.initiateCapture())).toBe('DeviceBusy');
       expect(await ptpResponse(r.ptp.initiateCapture())).toBe(m.takePicture(true) ? 'OK' : 'DeviceBusy');
     } else {
       const ok = m.takePicture(false);
@@ -241,11 +271,15 @@ class StartInterval extends Cmd {
   }
   async act(m: ThetaModel, r: Real): Promise<void> {
     if (this.face === 'ptp') {
-      if (m.stillMode === RicohCaptureMode.Single) return void expect(await ptpResponse(r.ptp.initiateOpenCapture())).toBe('DeviceBusy');
+      if (m.stillMode === RicohCaptureMode.Single)
+        return void expect(await ptpResponse(r.ptp.initiateOpenCapture())).toBe('DeviceBusy');
       expect(await ptpResponse(r.ptp.initiateOpenCapture())).toBe(m.startInterval(true) ? 'OK' : 'DeviceBusy');
     } else {
       const ok = m.startInterval(false);
-      if (!ok) return void expect(await oscError(r.osc.execute('camera.startCapture', { _mode: 'interval' }))).toBe('disabledCommand');
+      if (!ok)
+        return void expect(await oscError(r.osc.execute('camera.startCapture', { _mode: 'interval' }))).toBe(
+          'disabledCommand',
+        );
       const reply = await r.osc.execute('camera.startCapture', { _mode: 'interval' });
       // Open-ended: done once started; with a number of shots: in progress until the last one.
       expect(reply.state).toBe(m.options.captureNumber > 0 ? 'inProgress' : 'done');
@@ -315,7 +349,11 @@ class Tick extends Cmd {
 }
 
 class SetOption extends Cmd {
-  constructor(readonly face: 'osc' | 'ptp', readonly name: keyof ThetaOptions, readonly value: unknown) {
+  constructor(
+    readonly face: 'osc' | 'ptp',
+    readonly name: keyof ThetaOptions,
+    readonly value: unknown,
+  ) {
     super();
   }
   async act(m: ThetaModel, r: Real): Promise<void> {
@@ -329,7 +367,15 @@ class SetOption extends Cmd {
     // The PTP value is the option in the property's unit; the responder checks its range first.
     const want = m.set(this.name, p.fromPtp(value));
     const got = await ptpResponse(r.ptp.setDevicePropValue(p.code, p.dataType, value));
-    expect(got).toBe(!formOk(this.name, value) ? 'InvalidDevicePropValue' : want === undefined ? 'OK' : want === 'disabledCommand' ? 'DeviceBusy' : 'InvalidDevicePropValue');
+    expect(got).toBe(
+      !formOk(this.name, value)
+        ? 'InvalidDevicePropValue'
+        : want === undefined
+          ? 'OK'
+          : want === 'disabledCommand'
+            ? 'DeviceBusy'
+            : 'InvalidDevicePropValue',
+    );
   }
   toString(): string {
     return `${this.face} ${this.name}=${JSON.stringify(this.value)}`;
@@ -351,7 +397,10 @@ function formOk(name: keyof ThetaOptions, v: number): boolean {
 }
 
 class DeleteFile extends Cmd {
-  constructor(readonly face: 'osc' | 'ptp', readonly pick: number) {
+  constructor(
+    readonly face: 'osc' | 'ptp',
+    readonly pick: number,
+  ) {
     super();
   }
   override check(m: Readonly<ThetaModel>): boolean {
@@ -360,7 +409,8 @@ class DeleteFile extends Cmd {
   async act(m: ThetaModel, r: Real): Promise<void> {
     const name = m.files[this.pick % m.files.length]!;
     const ok = m.delete(name);
-    if (this.face === 'osc') expect(await oscError(r.osc.delete([r.urls.get(name)!]))).toBe(ok ? undefined : 'disabledCommand');
+    if (this.face === 'osc')
+      expect(await oscError(r.osc.delete([r.urls.get(name)!]))).toBe(ok ? undefined : 'disabledCommand');
     else expect(await ptpResponse(r.ptp.deleteObject(r.handles.get(name)!))).toBe(ok ? 'OK' : 'DeviceBusy');
   }
   toString(): string {
@@ -374,14 +424,16 @@ async function agree(m: ThetaModel, r: Real): Promise<void> {
     const d: string[] = [];
     if (w.added !== m.added) d.push(`ObjectAdded: ${w.added} seen, ${m.added} expected`);
     if (w.removed !== m.removed) d.push(`ObjectRemoved: ${w.removed} seen, ${m.removed} expected`);
-    if (w.captureComplete !== m.captureComplete) d.push(`CaptureComplete: ${w.captureComplete} seen, ${m.captureComplete} expected`);
+    if (w.captureComplete !== m.captureComplete)
+      d.push(`CaptureComplete: ${w.captureComplete} seen, ${m.captureComplete} expected`);
     return d;
   });
   const names = Object.keys(m.options) as Array<keyof ThetaOptions>;
   const [state, options, list] = await Promise.all([r.osc.state(), r.osc.getOptions(names), r.osc.listAllFiles()]);
   const status = (await r.ptp.getDevicePropDesc(RicohProp.CaptureStatus)).current;
   const ptpOptions: Record<string, number> = {};
-  for (const n of names) ptpOptions[n] = PTP_OPTION[n].fromPtp(Number((await r.ptp.getDevicePropDesc(PTP_OPTION[n].code)).current));
+  for (const n of names)
+    ptpOptions[n] = PTP_OPTION[n].fromPtp(Number((await r.ptp.getDevicePropDesc(PTP_OPTION[n].code)).current));
   expect((await r.ptp.getDevicePropDesc(Prop.StillCaptureMode)).current, 'StillCaptureMode').toBe(m.stillMode);
   const ptpFiles = new Map<string, number>();
   r.handles.clear();
@@ -400,14 +452,22 @@ async function agree(m: ThetaModel, r: Real): Promise<void> {
   expect(ptpOptions).toEqual(m.options);
   const oscFiles = new Map(list.map((e) => [e.name, e.size]));
   r.urls = new Map(list.map((e) => [e.name, String(e.fileUrl)]));
-  expect(new Map([...ptpFiles].sort()), 'PTP and OSC list the same files, same sizes').toEqual(new Map([...oscFiles].sort()));
+  expect(new Map([...ptpFiles].sort()), 'PTP and OSC list the same files, same sizes').toEqual(
+    new Map([...oscFiles].sort()),
+  );
   expect([...oscFiles.keys()].sort()).toEqual([...m.files].sort());
 }
 
 async function onFreshCamera(cmds: Iterable<fc.AsyncCommand<ThetaModel, Real>>): Promise<void> {
   const tmp = await tempDir('camctl-xface-theta-');
   const clock = new ManualClock();
-  const cam = await startThetaEmulator({ dataDir: tmp.dir, httpPort: 0, ptpipPort: 0, clock, shotProcessingMs: SHOT_PROCESSING_MS });
+  const cam = await startThetaEmulator({
+    dataDir: tmp.dir,
+    httpPort: 0,
+    ptpipPort: 0,
+    clock,
+    shotProcessingMs: SHOT_PROCESSING_MS,
+  });
   const osc = new OscClient({ baseUrl: cam.url, pollIntervalMs: 10 });
   const stop = new AbortController();
   let ptp: PtpIpClient | undefined;
@@ -415,8 +475,16 @@ async function onFreshCamera(cmds: Iterable<fc.AsyncCommand<ThetaModel, Real>>):
   try {
     await osc.connect();
     // Small pictures, and a camera that never goes to sleep while the clock runs.
-    await osc.setOptions({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, sleepDelay: 65535, offDelay: 65535 });
-    ptp = await PtpIpClient.connect({ host: '127.0.0.1', port: Number(cam.ptpip!.split(':').pop()), name: 'cross-face' });
+    await osc.setOptions({
+      fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+      sleepDelay: 65535,
+      offDelay: 65535,
+    });
+    ptp = await PtpIpClient.connect({
+      host: '127.0.0.1',
+      port: Number(cam.ptpip!.split(':').pop()),
+      name: 'cross-face',
+    });
     const watch = new PtpWatch();
     const stream = ptp.events(stop.signal);
     events = (async () => {
@@ -435,18 +503,48 @@ async function onFreshCamera(cmds: Iterable<fc.AsyncCommand<ThetaModel, Real>>):
   }
 }
 
-const anyValue = fc.oneof(fc.integer({ min: -5, max: 4000 }), fc.double({ min: -3, max: 4000, noNaN: true }), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null));
+const anyValue = fc.oneof(
+  fc.integer({ min: -5, max: 4000 }),
+  fc.double({ min: -3, max: 4000, noNaN: true }),
+  fc.string({ maxLength: 4 }),
+  fc.boolean(),
+  fc.constant(null),
+);
 const oscOption: fc.Arbitrary<[keyof ThetaOptions, unknown]> = fc.oneof(
-  fc.tuple(fc.constant('captureInterval' as const), fc.oneof(fc.constantFrom(4, 5, 6, 8, 170, 171, 3600, 3601, 5.5, '8'), anyValue)),
+  fc.tuple(
+    fc.constant('captureInterval' as const),
+    fc.oneof(fc.constantFrom(4, 5, 6, 8, 170, 171, 3600, 3601, 5.5, '8'), anyValue),
+  ),
   fc.tuple(fc.constant('captureNumber' as const), fc.oneof(fc.constantFrom(0, 1, 2, 3, 9999, 10000, -1), anyValue)),
-  fc.tuple(fc.constant('exposureCompensation' as const), fc.oneof(fc.constantFrom(...EV, 0.5, 2.3, -2.3, 0.33), anyValue)),
+  fc.tuple(
+    fc.constant('exposureCompensation' as const),
+    fc.oneof(fc.constantFrom(...EV, 0.5, 2.3, -2.3, 0.33), anyValue),
+  ),
   fc.tuple(fc.constant('_shutterVolume' as const), fc.oneof(fc.constantFrom(0, 1, 50, 100, 101, -1), anyValue)),
 );
 const ptpOption: fc.Arbitrary<[keyof ThetaOptions, PtpValue]> = fc.oneof(
-  fc.tuple(fc.constant('captureInterval' as const), fc.oneof(fc.constantFrom(0, 4000, 5000, 5500, 8000, 170_000, 3_600_000, 3_601_000, 0xffffffff), fc.integer({ min: 0, max: 4_000_000 }))),
-  fc.tuple(fc.constant('captureNumber' as const), fc.oneof(fc.constantFrom(0, 1, 2, 3, 9999, 10000, 0xffff), fc.integer({ min: 0, max: 0xffff }))),
-  fc.tuple(fc.constant('exposureCompensation' as const), fc.oneof(fc.constantFrom(...EV.map((e) => Math.round(e * 1000)), 500, -2300, 2300, 333), fc.integer({ min: -0x8000, max: 0x7fff }))),
-  fc.tuple(fc.constant('_shutterVolume' as const), fc.oneof(fc.constantFrom(0, 100, 101, 0xffffffff), fc.integer({ min: 0, max: 200 }))),
+  fc.tuple(
+    fc.constant('captureInterval' as const),
+    fc.oneof(
+      fc.constantFrom(0, 4000, 5000, 5500, 8000, 170_000, 3_600_000, 3_601_000, 0xffffffff),
+      fc.integer({ min: 0, max: 4_000_000 }),
+    ),
+  ),
+  fc.tuple(
+    fc.constant('captureNumber' as const),
+    fc.oneof(fc.constantFrom(0, 1, 2, 3, 9999, 10000, 0xffff), fc.integer({ min: 0, max: 0xffff })),
+  ),
+  fc.tuple(
+    fc.constant('exposureCompensation' as const),
+    fc.oneof(
+      fc.constantFrom(...EV.map((e) => Math.round(e * 1000)), 500, -2300, 2300, 333),
+      fc.integer({ min: -0x8000, max: 0x7fff }),
+    ),
+  ),
+  fc.tuple(
+    fc.constant('_shutterVolume' as const),
+    fc.oneof(fc.constantFrom(0, 100, 101, 0xffffffff), fc.integer({ min: 0, max: 200 })),
+  ),
 );
 
 const commands = [

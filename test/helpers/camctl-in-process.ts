@@ -64,7 +64,8 @@ export function startCamctlInProcess(args: readonly string[], options: InProcess
     stdout: () => out,
     stderr: () => err,
     interrupt() {
-      for (const l of process.listeners('SIGINT')) if (!sigintBefore.has(l)) (l as (signal: NodeJS.Signals) => void)('SIGINT');
+      for (const l of process.listeners('SIGINT'))
+        if (!sigintBefore.has(l)) (l as (signal: NodeJS.Signals) => void)('SIGINT');
     },
     done,
   };

@@ -17,7 +17,12 @@ export interface CamctlProcess {
  * camctl entry script (an installed package's `bin/camctl.js`); default this checkout's. `nodeArgs`
  * go to node itself, before the script (e.g. `--expose-gc`).
  */
-export function spawnCamctl(args: string[], timeoutMs = 30_000, bin = CAMCTL_BIN, nodeArgs: readonly string[] = []): Promise<CamctlProcess> {
+export function spawnCamctl(
+  args: string[],
+  timeoutMs = 30_000,
+  bin = CAMCTL_BIN,
+  nodeArgs: readonly string[] = [],
+): Promise<CamctlProcess> {
   const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -38,7 +38,11 @@ export function isolateAwsEnvironment(): void {
 }
 
 /** Variables for a camctl child talking to `ceph` with the given keys; `dir` holds the AWS files. */
-export function s3Env(ceph: RunningCeph, dir: string, keys: { accessKeyId?: string; secretAccessKey?: string } = {}): Record<string, string> {
+export function s3Env(
+  ceph: RunningCeph,
+  dir: string,
+  keys: { accessKeyId?: string; secretAccessKey?: string } = {},
+): Record<string, string> {
   return {
     AWS_ACCESS_KEY_ID: keys.accessKeyId ?? ceph.accessKeyId,
     AWS_SECRET_ACCESS_KEY: keys.secretAccessKey ?? ceph.secretAccessKey,

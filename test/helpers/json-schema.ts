@@ -20,12 +20,18 @@ export function validate(schema: JsonSchema, value: unknown, at = '$'): string[]
   const problems: string[] = [];
   if (schema.anyOf) {
     const each = schema.anyOf.map((s) => validate(s, value, at));
-    if (!each.some((p) => p.length === 0)) problems.push(`${at}: matches none of anyOf (${each.map((p) => p[0]).join(' | ')})`);
+    if (!each.some((p) => p.length === 0))
+      problems.push(`${at}: matches none of anyOf (${each.map((p) => p[0]).join(' | ')})`);
   }
-  if (schema.enum && !schema.enum.includes(value as never)) problems.push(`${at}: ${JSON.stringify(value)} not one of ${JSON.stringify(schema.enum)}`);
+  if (schema.enum && !schema.enum.includes(value as never))
+    problems.push(`${at}: ${JSON.stringify(value)} not one of ${JSON.stringify(schema.enum)}`);
   if (schema.type) {
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((t) => hasType(value, t))) return [...problems, `${at}: ${typeOf(value)} ${JSON.stringify(value)?.slice(0, 60)}, expected ${types.join(' or ')}`];
+    if (!types.some((t) => hasType(value, t)))
+      return [
+        ...problems,
+        `${at}: ${typeOf(value)} ${JSON.stringify(value)?.slice(0, 60)}, expected ${types.join(' or ')}`,
+      ];
   }
   if (typeOf(value) === 'object') {
     const o = value as Record<string, unknown>;
@@ -34,9 +40,11 @@ export function validate(schema: JsonSchema, value: unknown, at = '$'): string[]
       const sub = schema.properties?.[k];
       if (sub) problems.push(...validate(sub, v, `${at}.${k}`));
       else if (schema.additionalProperties === false) problems.push(`${at}: unexpected ${k}`);
-      else if (typeof schema.additionalProperties === 'object') problems.push(...validate(schema.additionalProperties, v, `${at}.${k}`));
+      else if (typeof schema.additionalProperties === 'object')
+        problems.push(...validate(schema.additionalProperties, v, `${at}.${k}`));
     }
   }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => problems.push(...validate(schema.items as JsonSchema, v, `${at}[${i}]`)));
+  if (Array.isArray(value) && schema.items)
+    value.forEach((v, i) => problems.push(...validate(schema.items as JsonSchema, v, `${at}[${i}]`)));
   return problems;
 }

@@ -15,7 +15,12 @@ export interface ConnectionGuard {
 }
 
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^::ffff:127\./i.test(host);
+  return (
+    host === 'localhost' ||
+    host === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
+    /^::ffff:127\./i.test(host)
+  );
 }
 
 /** The destination `connect(...)` was asked for; undefined for a Unix socket or pipe path. */

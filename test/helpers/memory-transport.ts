@@ -13,7 +13,10 @@ import { PtpResponderCore } from '../../src/ptp/responder.js';
 import { InvalidOptionError } from '../../src/util/errors.js';
 import type { PtpCommand, PtpTransport, PtpTransportReceiver } from '../../src/ptp/transport.js';
 
-export function createMemoryTransport(backend: PtpResponderBackend): { transport: PtpTransport; core: PtpResponderCore } {
+export function createMemoryTransport(backend: PtpResponderBackend): {
+  transport: PtpTransport;
+  core: PtpResponderCore;
+} {
   let receiver: PtpTransportReceiver | undefined;
   let closed = false;
   let paused = false;
@@ -70,7 +73,8 @@ export function createMemoryTransport(backend: PtpResponderBackend): { transport
         for await (const c of source) parts.push(c);
         bytes = Buffer.concat(parts);
       }
-      if (BigInt(bytes.length) !== total) throw new InvalidOptionError('data', `data phase announced ${total} bytes, has ${bytes.length}`);
+      if (BigInt(bytes.length) !== total)
+        throw new InvalidOptionError('data', `data phase announced ${total} bytes, has ${bytes.length}`);
       void core.handle(cmd, bytes);
     },
     async cancel(tid) {

@@ -8,11 +8,26 @@
  * session that takes no picture), no calibration, no medium conditions; a filled medium is filled
  * to the last byte and no file is deleted from it, so "full" is exactly "filled".
  */
-import { BANDS, CAPTURE_MODES, CONFIG_ERRORS, DEFAULT_CONFIG, type MediumName, type SequoiaConfig } from '../../src/sequoia/index.js';
+import {
+  BANDS,
+  CAPTURE_MODES,
+  CONFIG_ERRORS,
+  DEFAULT_CONFIG,
+  type MediumName,
+  type SequoiaConfig,
+} from '../../src/sequoia/index.js';
 
 /** What a capture session is doing, as the model sees it. */
 export type ModelSession =
-  | { kind: 'timelapse'; medium: MediumName; folder: number; config: SequoiaConfig; index: number; periodMs: number; startMs: number }
+  | {
+      kind: 'timelapse';
+      medium: MediumName;
+      folder: number;
+      config: SequoiaConfig;
+      index: number;
+      periodMs: number;
+      startMs: number;
+    }
   | { kind: 'distance'; medium: MediumName; folder: number; config: SequoiaConfig }
   | { kind: 'countdown'; medium: MediumName; config: SequoiaConfig; remainingMs: number };
 
@@ -119,7 +134,11 @@ export class SequoiaModel {
   // ---- settings ---------------------------------------------------------------------------------
 
   /** Validates one field as the firmware does; the value it keeps, or its error text. */
-  validate(key: string, value: unknown, maskAfter = this.config.sensors_mask): { ok: true; value: unknown } | { ok: false; error: string } {
+  validate(
+    key: string,
+    value: unknown,
+    maskAfter = this.config.sensors_mask,
+  ): { ok: true; value: unknown } | { ok: false; error: string } {
     const bad = (error: string = CONFIG_ERRORS.badValue) => ({ ok: false as const, error });
     const good = (v: unknown) => ({ ok: true as const, value: v });
     switch (key) {
@@ -167,7 +186,10 @@ export class SequoiaModel {
 
   /** Applies one field; what the camera answers. Turning RGB on raises a shorter period to 1 s. */
   setConfig(key: string, value: unknown): { ok: true } | { ok: false; error: string } {
-    const maskAfter = key === 'sensors_mask' ? ((this.validate(key, value).ok ? loose(value) : undefined) ?? this.config.sensors_mask) : this.config.sensors_mask;
+    const maskAfter =
+      key === 'sensors_mask'
+        ? ((this.validate(key, value).ok ? loose(value) : undefined) ?? this.config.sensors_mask)
+        : this.config.sensors_mask;
     const r = this.validate(key, value, maskAfter);
     if (!r.ok) return r;
     (this.config as unknown as Record<string, unknown>)[key] = r.value;
@@ -189,7 +211,14 @@ export class SequoiaModel {
    * One capture of `config`'s bands into a folder, taken at `timeMs`; `continues` says whether the
    * session goes on after it (what the first Status after its CaptureComplete must say).
    */
-  private capture(medium: MediumName, folder: number, config: SequoiaConfig, continues: boolean, index: number, timeMs = this.now): void {
+  private capture(
+    medium: MediumName,
+    folder: number,
+    config: SequoiaConfig,
+    continues: boolean,
+    index: number,
+    timeMs = this.now,
+  ): void {
     const files = this.media[medium].get(folder)!;
     for (const band of BANDS) {
       if ((config.sensors_mask & band.bit) === 0) continue;
@@ -219,7 +248,9 @@ export class SequoiaModel {
     if (this.session) return { ok: false, status: 'Not available', reason: 'busy' };
     const t = this.target();
     if (typeof t !== 'string') {
-      return t.reason === 'full' ? { ok: false, status: 'Storage full', reason: 'full' } : { ok: false, status: 'Not available', reason: 'unavailable' };
+      return t.reason === 'full'
+        ? { ok: false, status: 'Storage full', reason: 'full' }
+        : { ok: false, status: 'Not available', reason: 'unavailable' };
     }
     const config = { ...this.config };
     this.counters.running++;
@@ -233,7 +264,15 @@ export class SequoiaModel {
       case 'timelapse': {
         const folder = this.newFolder(t);
         this.capture(t, folder, config, true, 0);
-        this.session = { kind: 'timelapse', medium: t, folder, config, index: 1, periodMs: config.timelapse_param * 1000, startMs: this.now };
+        this.session = {
+          kind: 'timelapse',
+          medium: t,
+          folder,
+          config,
+          index: 1,
+          periodMs: config.timelapse_param * 1000,
+          startMs: this.now,
+        };
         return { ok: true, status: 'Timelapse running', path: `/${t}/${pad(folder, 4)}` };
       }
       case 'gps_position':

@@ -1,6 +1,10 @@
 import { WebSocket } from 'ws';
 import { ManualClock } from '../../src/util/clock.js';
-import { startSequoiaEmulator, type RunningSequoiaEmulator, type SequoiaEmulatorOptions } from '../../src/emulator/sequoia/emulator.js';
+import {
+  startSequoiaEmulator,
+  type RunningSequoiaEmulator,
+  type SequoiaEmulatorOptions,
+} from '../../src/emulator/sequoia/emulator.js';
 import { tempDir } from './tmp.js';
 
 export interface TestSequoia extends RunningSequoiaEmulator {
@@ -11,7 +15,10 @@ export interface TestSequoia extends RunningSequoiaEmulator {
 }
 
 /** An emulated Sequoia on 127.0.0.1 port 0 over a temp dir, with injected time. */
-export async function startTestSequoia(opts: Partial<SequoiaEmulatorOptions> = {}, existingDir?: string): Promise<TestSequoia> {
+export async function startTestSequoia(
+  opts: Partial<SequoiaEmulatorOptions> = {},
+  existingDir?: string,
+): Promise<TestSequoia> {
   const tmp = existingDir ? { dir: existingDir, cleanup: async () => undefined } : await tempDir('camctl-seq-');
   const clock = (opts.clock as ManualClock | undefined) ?? new ManualClock();
   const cam = await startSequoiaEmulator({ dataDir: tmp.dir, httpPort: 0, clock, ...opts });
@@ -27,7 +34,11 @@ export async function startTestSequoia(opts: Partial<SequoiaEmulatorOptions> = {
     return { status: r.status, body, text, headers: r.headers };
   };
   const post = async (p: string, b: unknown) => {
-    const r = await fetch(cam.url + p, { method: 'POST', body: typeof b === 'string' ? b : JSON.stringify(b), headers: { 'content-type': 'application/json' } });
+    const r = await fetch(cam.url + p, {
+      method: 'POST',
+      body: typeof b === 'string' ? b : JSON.stringify(b),
+      headers: { 'content-type': 'application/json' },
+    });
     const text = await r.text();
     let body: unknown;
     try {
@@ -49,7 +60,15 @@ export async function startTestSequoia(opts: Partial<SequoiaEmulatorOptions> = {
 }
 
 /** Collects WebSocket messages from the emulator, answering pings as the API reference's client does (unless `answerPings` is false). */
-export async function openWs(url: string, answerPings = true): Promise<{ ws: WebSocket; messages: any[]; next: (pred: (m: any) => boolean, timeoutMs?: number) => Promise<any>; close: () => void }> {
+export async function openWs(
+  url: string,
+  answerPings = true,
+): Promise<{
+  ws: WebSocket;
+  messages: any[];
+  next: (pred: (m: any) => boolean, timeoutMs?: number) => Promise<any>;
+  close: () => void;
+}> {
   const ws = new WebSocket(url.replace(/^http/, 'ws') + '/websocket');
   const messages: any[] = [];
   const waiters: Array<{ pred: (m: any) => boolean; resolve: (m: any) => void }> = [];
@@ -75,8 +94,17 @@ export async function openWs(url: string, answerPings = true): Promise<{ ws: Web
       const found = messages.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching websocket message; got ${JSON.stringify(messages)}`)), timeoutMs);
-        waiters.push({ pred, resolve: (m) => { clearTimeout(t); resolve(m); } });
+        const t = setTimeout(
+          () => reject(new Error(`no matching websocket message; got ${JSON.stringify(messages)}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pred,
+          resolve: (m) => {
+            clearTimeout(t);
+            resolve(m);
+          },
+        });
       });
     },
     close: () => ws.close(),

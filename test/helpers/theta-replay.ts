@@ -58,7 +58,8 @@ export async function startThetaReplay(model: ModelRecordings, picture: Buffer):
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'GET' && url.pathname === '/osc/info') return json(res, 200, recording(model.info));
-      if (req.method === 'POST' && url.pathname === '/osc/state') return json(res, 200, recording(model.states[Math.min(level, model.states.length - 1)]!));
+      if (req.method === 'POST' && url.pathname === '/osc/state')
+        return json(res, 200, recording(model.states[Math.min(level, model.states.length - 1)]!));
       if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
         const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
         if (!range) {
@@ -67,12 +68,20 @@ export async function startThetaReplay(model: ModelRecordings, picture: Buffer):
         }
         const start = Number(range[1]);
         const end = range[2] ? Math.min(Number(range[2]), picture.length - 1) : picture.length - 1;
-        res.writeHead(206, { 'Content-Type': 'image/jpeg', 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${picture.length}` });
+        res.writeHead(206, {
+          'Content-Type': 'image/jpeg',
+          'Content-Length': end - start + 1,
+          'Content-Range': `bytes ${start}-${end}/${picture.length}`,
+        });
         return res.end(picture.subarray(start, end + 1));
       }
       const b = await body(req);
-      if (req.method === 'POST' && url.pathname === '/osc/commands/status') return json(res, 200, recording('PhotoCapture/takepicture_done.json'));
-      if (req.method !== 'POST' || url.pathname !== '/osc/commands/execute') return json(res, 404, { error: { code: 'unknownCommand', message: `no recording for ${req.method} ${url.pathname}` } });
+      if (req.method === 'POST' && url.pathname === '/osc/commands/status')
+        return json(res, 200, recording('PhotoCapture/takepicture_done.json'));
+      if (req.method !== 'POST' || url.pathname !== '/osc/commands/execute')
+        return json(res, 404, {
+          error: { code: 'unknownCommand', message: `no recording for ${req.method} ${url.pathname}` },
+        });
       const name = String(b['name']);
       const p = (b['parameters'] ?? {}) as Record<string, any>;
       commands.push(name);
@@ -85,7 +94,15 @@ export async function startThetaReplay(model: ModelRecordings, picture: Buffer):
         case 'camera.getOptions': {
           const names = (p['optionNames'] ?? []) as string[];
           optionNames.push(names);
-          return json(res, 200, recording(names.length === 1 && names[0] === 'captureMode' ? 'getOptions/get_options_capture_mode_image.json' : model.options));
+          return json(
+            res,
+            200,
+            recording(
+              names.length === 1 && names[0] === 'captureMode'
+                ? 'getOptions/get_options_capture_mode_image.json'
+                : model.options,
+            ),
+          );
         }
         case 'camera.listFiles': {
           const page = recording(model.listFiles);
@@ -96,7 +113,11 @@ export async function startThetaReplay(model: ModelRecordings, picture: Buffer):
         case 'camera.takePicture':
           return json(res, 200, recording('PhotoCapture/takepicture_progress.json'));
         default:
-          return json(res, 400, { name, state: 'error', error: { code: 'unknownCommand', message: `no recording of ${name}` } });
+          return json(res, 400, {
+            name,
+            state: 'error',
+            error: { code: 'unknownCommand', message: `no recording of ${name}` },
+          });
       }
     })().catch((err: unknown) => {
       res.destroy(err as Error);

@@ -5,7 +5,11 @@
  * everything above the device's endpoints is the code a real camera would meet.
  */
 import type { PtpResponderBackend } from '../../src/ptp/backend.js';
-import { createMemoryUsbDevice, type MemoryUsbDevice, type MemoryUsbDeviceOptions } from '../../src/emulator/usb/memory-device.js';
+import {
+  createMemoryUsbDevice,
+  type MemoryUsbDevice,
+  type MemoryUsbDeviceOptions,
+} from '../../src/emulator/usb/memory-device.js';
 import { setUsbDeviceSource } from '../../src/camera/usb.js';
 
 interface Plugged {
@@ -21,7 +25,10 @@ let nextAddress = 2;
  * Plugs a camera in: `backend` (e.g. `new SequoiaPtpBackend(emu.device)`) answers on the device
  * side; descriptor strings default to its DeviceInfo (manufacturer, model, serial number).
  */
-export function plugUsbCamera(backend: PtpResponderBackend & { close(): void }, opts: MemoryUsbDeviceOptions = {}): MemoryUsbDevice {
+export function plugUsbCamera(
+  backend: PtpResponderBackend & { close(): void },
+  opts: MemoryUsbDeviceOptions = {},
+): MemoryUsbDevice {
   const info = backend.deviceInfo();
   const device = createMemoryUsbDevice(backend, {
     manufacturerName: info.manufacturer,

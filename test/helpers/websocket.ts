@@ -4,9 +4,14 @@ import * as net from 'node:net';
 import { expect } from 'vitest';
 
 /** A WebSocket client on a raw socket that, once the handshake is done, never reads again. */
-export async function nonReadingClient(url: string, headers: Record<string, string> = {}): Promise<{ socket: net.Socket; readRest(): Promise<Buffer> }> {
+export async function nonReadingClient(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ socket: net.Socket; readRest(): Promise<Buffer> }> {
   const { hostname, port, pathname } = new URL(url);
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   const socket = net.connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   socket.write(

@@ -67,7 +67,8 @@ export function jpegExif(jpeg: Buffer): Buffer {
   while (p < jpeg.length) {
     const marker = jpeg[p + 1]!;
     const length = jpeg.readUInt16BE(p + 2);
-    if (marker === 0xe1 && jpeg.toString('latin1', p + 4, p + 10) === 'Exif\0\0') return jpeg.subarray(p + 10, p + 2 + length);
+    if (marker === 0xe1 && jpeg.toString('latin1', p + 4, p + 10) === 'Exif\0\0')
+      return jpeg.subarray(p + 10, p + 2 + length);
     if (marker === 0xda) break;
     p += 2 + length;
   }
@@ -144,7 +145,10 @@ export async function exiftoolValidation(file: string): Promise<string[]> {
 // ─── Requests ──────────────────────────────────────────────────────────────────────────────────
 
 /** The fixture's capture, as a request (the values the camera had at that moment). */
-export function fixtureLikeRequest(band: SequoiaImageRequest['band'], overrides: Partial<SequoiaImageRequest> = {}): SequoiaImageRequest {
+export function fixtureLikeRequest(
+  band: SequoiaImageRequest['band'],
+  overrides: Partial<SequoiaImageRequest> = {},
+): SequoiaImageRequest {
   const rgb = band === 'RGB';
   return {
     band,
@@ -161,8 +165,26 @@ export function fixtureLikeRequest(band: SequoiaImageRequest['band'], overrides:
     irradiance: rgb
       ? null
       : [
-          { timestampUs: 148190753n, ch0: 14, ch1: 7, gainIndex: 1, integrationMs: 100, yaw: -103.3, pitch: -0.0086, roll: -8.02 },
-          { timestampUs: 148390717n, ch0: 14, ch1: 7, gainIndex: 1, integrationMs: 100, yaw: -103.4, pitch: 0.105, roll: -8.01 },
+          {
+            timestampUs: 148190753n,
+            ch0: 14,
+            ch1: 7,
+            gainIndex: 1,
+            integrationMs: 100,
+            yaw: -103.3,
+            pitch: -0.0086,
+            roll: -8.02,
+          },
+          {
+            timestampUs: 148390717n,
+            ch0: 14,
+            ch1: 7,
+            gainIndex: 1,
+            integrationMs: 100,
+            yaw: -103.4,
+            pitch: 0.105,
+            roll: -8.01,
+          },
         ],
     captureUuid: 'BE5AB0ABA969E1CB424A394AA2FD3208',
     flightUuid: '1E001581A21043218521E4139DDB5CDC',

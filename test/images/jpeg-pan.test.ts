@@ -7,7 +7,15 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PannableJpeg } from '../../src/devices/images/jpeg-pan.js';
-import { parseJpeg, writeJpeg, encodeSegment, exifSegment, xmpSegment, isExifSegment, isXmpSegment } from '../../src/devices/images/jpeg-segments.js';
+import {
+  parseJpeg,
+  writeJpeg,
+  encodeSegment,
+  exifSegment,
+  xmpSegment,
+  isExifSegment,
+  isXmpSegment,
+} from '../../src/devices/images/jpeg-segments.js';
 
 const W = 256;
 const H = 128;
@@ -49,7 +57,9 @@ function panned(pan: PannableJpeg, dx: number, dy: number, height?: number): Buf
 
 describe('PannableJpeg', () => {
   it('geometry: 8×8 MCUs at 4:4:4, 16×16 at 4:2:0; intervals divide the row', async () => {
-    expect([pan444.mcuWidth, pan444.mcuHeight, pan444.interval, pan444.chunksPerRow, pan444.mcuRows]).toEqual([8, 8, 4, 8, 16]);
+    expect([pan444.mcuWidth, pan444.mcuHeight, pan444.interval, pan444.chunksPerRow, pan444.mcuRows]).toEqual([
+      8, 8, 4, 8, 16,
+    ]);
     const p420 = PannableJpeg.fromJpeg(await encode(testPicture(), '4:2:0'), { interval: 3 });
     // 16 MCUs a row; 3 does not divide it, so the next divisor (4) is used.
     expect([p420.mcuWidth, p420.mcuHeight, p420.interval, p420.chunksPerRow, p420.mcuRows]).toEqual([16, 16, 4, 4, 8]);
@@ -84,7 +94,8 @@ describe('PannableJpeg', () => {
   it('restart markers cycle RST0…RST7 in output order, one between each pair of intervals', () => {
     const scan = pan444.assemble(3, 5);
     const markers: number[] = [];
-    for (let i = 0; i < scan.length - 1; i++) if (scan[i] === 0xff && scan[i + 1]! >= 0xd0 && scan[i + 1]! <= 0xd7) markers.push(scan[i + 1]! - 0xd0);
+    for (let i = 0; i < scan.length - 1; i++)
+      if (scan[i] === 0xff && scan[i + 1]! >= 0xd0 && scan[i + 1]! <= 0xd7) markers.push(scan[i + 1]! - 0xd0);
     expect(markers).toHaveLength(pan444.chunksPerRow * pan444.mcuRows - 1);
     markers.forEach((m, i) => expect(m).toBe(i % 8));
   });
@@ -92,21 +103,33 @@ describe('PannableJpeg', () => {
   it('a shorter frame height crops the last MCU row (4000×3000 from a 3008-high tile)', async () => {
     const out = panned(pan444, 1, 1, H - 5);
     expect((await sharp(out).metadata()).height).toBe(H - 5);
-    expect(() => pan444.headerSegments(H - 8)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST' }));
-    expect(() => pan444.headerSegments(H + 1)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST' }));
+    expect(() => pan444.headerSegments(H - 8)).toThrow(
+      expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST' }),
+    );
+    expect(() => pan444.headerSegments(H + 1)).toThrow(
+      expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST' }),
+    );
   });
 
   it('serializes and comes back identical; corrupt bytes are refused', () => {
     const bytes = pan444.serialize();
     const back = PannableJpeg.deserialize(bytes);
     expect(back.assemble(2, 3).equals(pan444.assemble(2, 3))).toBe(true);
-    expect(() => PannableJpeg.deserialize(bytes.subarray(0, bytes.length - 1))).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
-    expect(() => PannableJpeg.deserialize(Buffer.from('not a tile at all'))).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
+    expect(() => PannableJpeg.deserialize(bytes.subarray(0, bytes.length - 1))).toThrow(
+      expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }),
+    );
+    expect(() => PannableJpeg.deserialize(Buffer.from('not a tile at all'))).toThrow(
+      expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }),
+    );
   });
 
   it('refuses progressive JPEGs and files that already have restart intervals', async () => {
-    const progressive = await sharp(testPicture(), { raw: { width: W, height: H, channels: 3 } }).jpeg({ progressive: true }).toBuffer();
-    expect(() => PannableJpeg.fromJpeg(progressive)).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
+    const progressive = await sharp(testPicture(), { raw: { width: W, height: H, channels: 3 } })
+      .jpeg({ progressive: true })
+      .toBuffer();
+    expect(() => PannableJpeg.fromJpeg(progressive)).toThrow(
+      expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }),
+    );
     expect(() => PannableJpeg.fromJpeg(panned(pan444, 0, 0))).toThrow(/restart interval/);
   });
 });
@@ -115,11 +138,19 @@ describe('JPEG segments', () => {
   it('parses, rewrites with APP1 Exif/XMP first, and sharp still decodes it', async () => {
     const { segments, sos, scan } = parseJpeg(source444);
     const exif = exifSegment(Buffer.from('MM\0*\0\0\0\x08\0\0\0\0\0\0', 'latin1'));
-    const xmp = xmpSegment(Buffer.from('<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/><?xpacket end="w"?>'));
+    const xmp = xmpSegment(
+      Buffer.from(
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/><?xpacket end="w"?>',
+      ),
+    );
     expect(isExifSegment(exif) && isXmpSegment(xmp) && !isXmpSegment(exif)).toBe(true);
     const out = writeJpeg([exif, xmp, ...segments.filter((s) => (s.marker & 0xf0) !== 0xe0)], sos, scan);
     expect((await decode(out)).equals(await decode(source444))).toBe(true);
-    expect(parseJpeg(out).segments.map((s) => s.marker).slice(0, 2)).toEqual([0xe1, 0xe1]);
+    expect(
+      parseJpeg(out)
+        .segments.map((s) => s.marker)
+        .slice(0, 2),
+    ).toEqual([0xe1, 0xe1]);
   });
 
   it.each([
@@ -136,6 +167,8 @@ describe('JPEG segments', () => {
   });
 
   it('segments over 64 KiB are refused', () => {
-    expect(() => encodeSegment(0xe1, new Uint8Array(70_000))).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }));
+    expect(() => encodeSegment(0xe1, new Uint8Array(70_000))).toThrow(
+      expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_JPEG_FORMAT' }),
+    );
   });
 });

@@ -40,7 +40,14 @@ describe('IrradianceList', () => {
       fc.property(fc.array(record, { maxLength: 30 }), (records) => {
         const b64 = encodeIrradianceList(records);
         expect(Buffer.from(b64, 'base64').length).toBe(28 * records.length);
-        expect(decodeIrradianceList(b64)).toEqual(records.map((r) => ({ ...r, yaw: Math.fround(r.yaw), pitch: Math.fround(r.pitch), roll: Math.fround(r.roll) })));
+        expect(decodeIrradianceList(b64)).toEqual(
+          records.map((r) => ({
+            ...r,
+            yaw: Math.fround(r.yaw),
+            pitch: Math.fround(r.pitch),
+            roll: Math.fround(r.roll),
+          })),
+        );
       }),
     );
   });
@@ -54,7 +61,9 @@ describe('IrradianceList', () => {
 
   it('refuses values a record cannot hold', () => {
     const ok = { timestampUs: 1n, ch0: 1, ch1: 1, gainIndex: 1, integrationMs: 100, yaw: 0, pitch: 0, roll: 0 };
-    expect(() => encodeIrradianceList([{ ...ok, ch0: 65536 }])).toThrow(expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_RECORDS' }));
+    expect(() => encodeIrradianceList([{ ...ok, ch0: 65536 }])).toThrow(
+      expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_BAD_RECORDS' }),
+    );
     expect(() => encodeIrradianceList([{ ...ok, integrationMs: 1.5 }])).toThrow(/integrationMs/);
     expect(() => encodeIrradianceList([{ ...ok, timestampUs: -1n }])).toThrow(/timestamp/);
   });

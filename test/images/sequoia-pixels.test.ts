@@ -20,9 +20,16 @@ import { fixtureLikeRequest } from './helpers.js';
 
 /** Samples of a 16-bit grey TIFF as sharp decodes them (no rotation applied). */
 async function samples(tif: Buffer): Promise<{ data: Uint16Array; width: number; height: number }> {
-  const { data, info } = await sharp(tif).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(tif)
+    .toColourspace('grey16')
+    .raw({ depth: 'ushort' })
+    .toBuffer({ resolveWithObject: true });
   expect(info.channels).toBe(1);
-  return { data: new Uint16Array(data.buffer, data.byteOffset, data.length / 2), width: info.width, height: info.height };
+  return {
+    data: new Uint16Array(data.buffer, data.byteOffset, data.length / 2),
+    width: info.width,
+    height: info.height,
+  };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -33,32 +40,38 @@ describe('mono TIFFs', () => {
     [1280, 960, 8],
     [640, 480, 10],
     [640, 480, 8],
-  ] as const)('%dx%d, %d-bit: sharp reads a 16-bit grey image of that size, MSB-aligned samples', async (w, h, bits) => {
-    const tif = await renderSequoiaImage(fixtureLikeRequest('NIR', { width: w, height: h, bitDepth: bits }));
-    const meta = await sharp(tif).metadata();
-    expect([meta.format, meta.width, meta.height, meta.depth, meta.channels]).toEqual(['tiff', w, h, 'ushort', 1]);
-    expect(meta.orientation).toBe(3);
-    const { data } = await samples(tif);
-    const step = 1 << (16 - bits);
-    let max = 0;
-    let misaligned = 0;
-    const levels = new Set<number>();
-    for (const v of data) {
-      if (v % step !== 0) misaligned++;
-      if (v > max) max = v;
-      levels.add(v / step);
-    }
-    expect(misaligned).toBe(0);
-    expect(max).toBeLessThanOrEqual(((1 << bits) - 1) * step);
-    // Real texture, not a handful of flat areas.
-    expect(levels.size).toBeGreaterThan(bits === 10 ? 300 : 100);
-    // Strip first, directories and XMP after it, as the camera lays the file out.
-    expect(tif.readUInt32LE(4)).toBe(8 + w * h * 2);
-  });
+  ] as const)(
+    '%dx%d, %d-bit: sharp reads a 16-bit grey image of that size, MSB-aligned samples',
+    async (w, h, bits) => {
+      const tif = await renderSequoiaImage(fixtureLikeRequest('NIR', { width: w, height: h, bitDepth: bits }));
+      const meta = await sharp(tif).metadata();
+      expect([meta.format, meta.width, meta.height, meta.depth, meta.channels]).toEqual(['tiff', w, h, 'ushort', 1]);
+      expect(meta.orientation).toBe(3);
+      const { data } = await samples(tif);
+      const step = 1 << (16 - bits);
+      let max = 0;
+      let misaligned = 0;
+      const levels = new Set<number>();
+      for (const v of data) {
+        if (v % step !== 0) misaligned++;
+        if (v > max) max = v;
+        levels.add(v / step);
+      }
+      expect(misaligned).toBe(0);
+      expect(max).toBeLessThanOrEqual(((1 << bits) - 1) * step);
+      // Real texture, not a handful of flat areas.
+      expect(levels.size).toBeGreaterThan(bits === 10 ? 300 : 100);
+      // Strip first, directories and XMP after it, as the camera lays the file out.
+      expect(tif.readUInt32LE(4)).toBe(8 + w * h * 2);
+    },
+  );
 
   it('the field’s NDVI: vegetation > 0.5, soil and tracks < 0.2, from black-level-corrected bands', async () => {
     const req = (band: 'RED' | 'NIR') => fixtureLikeRequest(band, { scene: { x: 37.5, y: 12.25 } });
-    const [red, nir] = await Promise.all([renderSequoiaImage(req('RED')).then(samples), renderSequoiaImage(req('NIR')).then(samples)]);
+    const [red, nir] = await Promise.all([
+      renderSequoiaImage(req('RED')).then(samples),
+      renderSequoiaImage(req('NIR')).then(samples),
+    ]);
     const black = (band: 'RED' | 'NIR') => mean([...MONO_CALIBRATION[band].blackLevel]);
     // Ground truth: the field's material map at the same pan.
     const codes = renderFieldCodes(1280, 960);
@@ -148,7 +161,10 @@ describe('RGB JPEG', () => {
       '4:2:0',
       false,
     ]);
-    const { data, info } = await sharp(jpg).resize(w / 8).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(jpg)
+      .resize(w / 8)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(info.width).toBe(w / 8);
     // The same field in colour: green vegetation and brown soil both present.
     let green = 0;
@@ -183,7 +199,8 @@ describe('thumbnails', () => {
   });
 
   it('NIR thumbnails are brighter than RED ones (vegetation)', async () => {
-    const stat = async (band: 'NIR' | 'RED') => (await sharp(await renderSequoiaThumbnail(fixtureLikeRequest(band))).stats()).channels[0]!.mean;
+    const stat = async (band: 'NIR' | 'RED') =>
+      (await sharp(await renderSequoiaThumbnail(fixtureLikeRequest(band))).stats()).channels[0]!.mean;
     expect(await stat('NIR')).toBeGreaterThan((await stat('RED')) * 1.5);
   });
 });
@@ -192,13 +209,18 @@ describe('metadata from the request', () => {
   it('file names are the camera’s, always 30 characters', () => {
     const name = sequoiaFileName({ band: 'NIR', captureTimeMs: Date.UTC(2018, 3, 13, 8, 6, 58), pictureIndex: 7 });
     expect(name).toBe('IMG_180413_080658_0007_NIR.TIF');
-    expect(sequoiaFileName({ band: 'RGB', captureTimeMs: 0, pictureIndex: 9999 })).toBe('IMG_700101_000000_9999_RGB.JPG');
+    expect(sequoiaFileName({ band: 'RGB', captureTimeMs: 0, pictureIndex: 9999 })).toBe(
+      'IMG_700101_000000_9999_RGB.JPG',
+    );
     expect(name).toHaveLength(30);
   });
 
   it('a GPS fix writes the position; no sunshine sensor drops its tags', async () => {
     const tif = await renderSequoiaImage(
-      fixtureLikeRequest('GRE', { gps: { fix: true, lat: -33.8568, lon: 151.2153, altitude: 112.5 }, irradiance: null }),
+      fixtureLikeRequest('GRE', {
+        gps: { fix: true, lat: -33.8568, lon: 151.2153, altitude: 112.5 },
+        irradiance: null,
+      }),
     );
     const tags = ExifReader.load(tif, { expanded: true });
     expect(tags.gps?.Latitude).toBeCloseTo(-33.8568, 4);
@@ -226,7 +248,10 @@ describe('bad requests', () => {
   ];
   it.each(cases)('%s → ImageError ERR_CAMCTL_IMAGE_BAD_REQUEST', async (_, override) => {
     const req = { ...fixtureLikeRequest(override.band ?? 'NIR'), ...override };
-    await expect(renderSequoiaImage(req)).rejects.toMatchObject({ name: 'ImageError', code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST' });
+    await expect(renderSequoiaImage(req)).rejects.toMatchObject({
+      name: 'ImageError',
+      code: 'ERR_CAMCTL_IMAGE_BAD_REQUEST',
+    });
     await expect(renderSequoiaThumbnail(req)).rejects.toBeInstanceOf(ImageError);
   });
 });

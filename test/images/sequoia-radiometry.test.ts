@@ -164,9 +164,19 @@ describe.runIf(haveExiftool || inCi)('against the real capture', () => {
 
   it('in each, the four bands read four different channels of one sensor', () => {
     for (const set of [real, ours]) {
-      const times = MONO.map((b) => set.get(b)!.records.map((r) => r.timestampUs).join());
+      const times = MONO.map((b) =>
+        set
+          .get(b)!
+          .records.map((r) => r.timestampUs)
+          .join(),
+      );
       expect(new Set(times).size).toBe(1);
-      const ch0 = MONO.map((b) => set.get(b)!.records.map((r) => r.ch0).join());
+      const ch0 = MONO.map((b) =>
+        set
+          .get(b)!
+          .records.map((r) => r.ch0)
+          .join(),
+      );
       expect(new Set(ch0).size).toBe(MONO.length);
       for (const band of MONO) for (const r of set.get(band)!.records) expect(r.ch0).toBeGreaterThanOrEqual(r.ch1);
     }

@@ -72,7 +72,8 @@ describe('the committed reference', () => {
         validate: haveExiftool ? await exiftoolValidation(file) : reference[band].validate,
       };
     }
-    if (process.env['CAMCTL_UPDATE_REFERENCE'] === '1') await writeFile(REFERENCE_JSON, JSON.stringify(fresh, null, 1) + '\n');
+    if (process.env['CAMCTL_UPDATE_REFERENCE'] === '1')
+      await writeFile(REFERENCE_JSON, JSON.stringify(fresh, null, 1) + '\n');
     expect(fresh).toEqual(reference);
   });
 });

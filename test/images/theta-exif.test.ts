@@ -32,7 +32,13 @@ const BASE: ShotSettings = {
   serialNumber: '00301770',
 };
 const WHEN = Date.UTC(2024, 5, 1, 3, 4, 5);
-const GPS = { lat: -35.6712345, lng: 139.7654321, altitude: 42.5, datum: 'WGS84', dateTimeZone: '2024:06:01 12:03:59+09:00' };
+const GPS = {
+  lat: -35.6712345,
+  lng: 139.7654321,
+  altitude: 42.5,
+  datum: 'WGS84',
+  dateTimeZone: '2024:06:01 12:03:59+09:00',
+};
 
 let dir: string;
 const files: Record<'plain' | 'gps' | 'hdr', string> = { plain: '', gps: '', hdr: '' };
@@ -108,7 +114,10 @@ describe.runIf(haveExiftool || inCi)('THETA S EXIF read by exiftool', () => {
     const v = await exiftoolValues(files.plain);
     expect(v['IFD1:Compression']).toBe(6);
     expect(v['IFD1:ThumbnailLength']).toBeGreaterThan(500);
-    const { stdout } = await run('exiftool', ['-b', '-ThumbnailImage', files.plain], { encoding: 'buffer', maxBuffer: 1 << 20 });
+    const { stdout } = await run('exiftool', ['-b', '-ThumbnailImage', files.plain], {
+      encoding: 'buffer',
+      maxBuffer: 1 << 20,
+    });
     const meta = await sharp(stdout).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 160, 80]);
     const stats = await sharp(stdout).stats();
@@ -186,7 +195,15 @@ describe.runIf(haveExiftool || inCi)('a picture the emulated THETA takes with gp
     const clock = new ManualClock(Date.UTC(2016, 6, 1, 14, 28, 45));
     const theta = await ThetaDevice.open({ dataDir, clock, serialNumber: '00123456' });
     try {
-      theta.setOptions({ gpsInfo: { lat: 35.4836, lng: 134.234, _altitude: -3.25, _datum: 'WGS84', _dateTimeZone: '2016:07:01 23:28:40+09:00' } });
+      theta.setOptions({
+        gpsInfo: {
+          lat: 35.4836,
+          lng: 134.234,
+          _altitude: -3.25,
+          _datum: 'WGS84',
+          _dateTimeZone: '2016:07:01 23:28:40+09:00',
+        },
+      });
       const job = theta.takePicture();
       // The stitching time of the largest picture, in device time.
       await clock.advance(4000);

@@ -66,7 +66,10 @@ describe('encodeTiffStructure', () => {
         ],
       },
     },
-    { tag: 0x8825, value: { type: 'ifd', pointer: 'ifd', ifd: [{ tag: 0x0000, value: { type: 'byte', values: [2, 2, 0, 0] } }] } },
+    {
+      tag: 0x8825,
+      value: { type: 'ifd', pointer: 'ifd', ifd: [{ tag: 0x0000, value: { type: 'byte', values: [2, 2, 0, 0] } }] },
+    },
   ];
 
   it.each([true, false])('round trips (little-endian %s), entries sorted, pointer types as asked', (littleEndian) => {
@@ -97,20 +100,29 @@ describe('encodeTiffStructure', () => {
 
   it('random directories round trip', () => {
     const entry = fc.oneof(
-      fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)).map(ascii),
+      fc
+        .string({ maxLength: 40 })
+        .filter((s) => /^[\x20-\x7e]*$/.test(s))
+        .map(ascii),
       fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 1, maxLength: 6 }).map((v) => short(...v)),
       fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 4 }).map((v) => long(...v)),
-      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 0xffffffff })), { minLength: 1, maxLength: 3 }).map((v) => rational(...v)),
+      fc
+        .array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 0xffffffff })), { minLength: 1, maxLength: 3 })
+        .map((v) => rational(...v)),
     );
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 0x8000 }), entry), { selector: ([t]) => t, maxLength: 20 }), fc.boolean(), (entries, le) => {
-        const tiff = encodeTiffStructure(
-          entries.map(([tag, value]) => ({ tag, value })),
-          { littleEndian: le },
-        );
-        const dirs = readTiffDirs(tiff);
-        expect(dirs.map((d) => d.tag)).toEqual(entries.map(([t]) => t).sort((a, b) => a - b));
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 0x8000 }), entry), { selector: ([t]) => t, maxLength: 20 }),
+        fc.boolean(),
+        (entries, le) => {
+          const tiff = encodeTiffStructure(
+            entries.map(([tag, value]) => ({ tag, value })),
+            { littleEndian: le },
+          );
+          const dirs = readTiffDirs(tiff);
+          expect(dirs.map((d) => d.tag)).toEqual(entries.map(([t]) => t).sort((a, b) => a - b));
+        },
+      ),
     );
   });
 
@@ -118,61 +130,85 @@ describe('encodeTiffStructure', () => {
     expect(() => encodeTiffStructure([{ tag: 1, value: short(70000) }], { littleEndian: true })).toThrow(
       expect.objectContaining({ code: 'ERR_CAMCTL_IMAGE_TIFF_ENCODE' }),
     );
-    expect(() => encodeTiffStructure([{ tag: 1, value: short(1) }, { tag: 1, value: short(2) }], { littleEndian: true })).toThrow(/duplicate/);
-    expect(() => encodeTiffStructure([{ tag: 1, value: srational([2 ** 31, 1]) }], { littleEndian: false })).toThrow(/SRATIONAL/);
+    expect(() =>
+      encodeTiffStructure(
+        [
+          { tag: 1, value: short(1) },
+          { tag: 1, value: short(2) },
+        ],
+        { littleEndian: true },
+      ),
+    ).toThrow(/duplicate/);
+    expect(() => encodeTiffStructure([{ tag: 1, value: srational([2 ** 31, 1]) }], { littleEndian: false })).toThrow(
+      /SRATIONAL/,
+    );
   });
 });
 
-describe('encodeTiffStructure: a maker note and a thumbnail directory (the THETA\'s EXIF)', () => {
-  it.each([true, false])('little-endian %s: IFD1 chained from IFD0, its JPEG at the offset; the maker note\'s IFD uses file offsets', (littleEndian) => {
-    const thumb = Buffer.from([0xff, 0xd8, 1, 2, 3, 0xff, 0xd9]);
-    const note: TiffEntry[] = [
-      { tag: 0x0001, value: ascii('Rdc') },
-      { tag: 0x4001, value: { type: 'ifd', ifd: [{ tag: 0x0104, value: ascii('A0301770') }], pointer: 'long' } },
-    ];
-    const tiff = encodeTiffStructure(
-      [{ tag: 0x8769, value: { type: 'ifd', ifd: [{ tag: 0x927c, value: { type: 'makernote', header: Buffer.from('Ricoh\0\0\0', 'latin1'), ifd: note } }], pointer: 'long' } }],
-      { littleEndian },
-      [
-        { tag: 0x0103, value: short(6) },
-        { tag: 0x0201, value: { type: 'offset', bytes: thumb } },
-        { tag: 0x0202, value: long(thumb.length) },
-      ],
-    );
-    const u16 = (o: number) => (littleEndian ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
-    const u32 = (o: number) => (littleEndian ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
-    /** Entry `tag` of the IFD at `at`: [type, count, value-or-offset]. */
-    const entry = (at: number, tag: number): [number, number, number] => {
-      for (let i = 0; i < u16(at); i++) {
-        const e = at + 2 + 12 * i;
-        if (u16(e) === tag) return [u16(e + 2), u32(e + 4), u32(e + 8)];
-      }
-      throw new Error(`no tag 0x${tag.toString(16)} at ${at}`);
-    };
-    const ifd0 = u32(4);
-    const ifd1 = u32(ifd0 + 2 + 12 * u16(ifd0));
-    expect(ifd1).toBeGreaterThan(ifd0);
-    expect(entry(ifd1, 0x0103)).toEqual([3, 1, littleEndian ? 6 : 6 << 16]);
-    const [type, count, at] = entry(ifd1, 0x0201);
-    expect([type, count]).toEqual([4, 1]);
-    expect(tiff.subarray(at, at + thumb.length)).toEqual(thumb);
-    expect(entry(ifd1, 0x0202)[2]).toBe(thumb.length);
-    // The next-IFD link of IFD1 ends the chain.
-    expect(u32(ifd1 + 2 + 12 * u16(ifd1))).toBe(0);
+describe("encodeTiffStructure: a maker note and a thumbnail directory (the THETA's EXIF)", () => {
+  it.each([true, false])(
+    "little-endian %s: IFD1 chained from IFD0, its JPEG at the offset; the maker note's IFD uses file offsets",
+    (littleEndian) => {
+      const thumb = Buffer.from([0xff, 0xd8, 1, 2, 3, 0xff, 0xd9]);
+      const note: TiffEntry[] = [
+        { tag: 0x0001, value: ascii('Rdc') },
+        { tag: 0x4001, value: { type: 'ifd', ifd: [{ tag: 0x0104, value: ascii('A0301770') }], pointer: 'long' } },
+      ];
+      const tiff = encodeTiffStructure(
+        [
+          {
+            tag: 0x8769,
+            value: {
+              type: 'ifd',
+              ifd: [
+                { tag: 0x927c, value: { type: 'makernote', header: Buffer.from('Ricoh\0\0\0', 'latin1'), ifd: note } },
+              ],
+              pointer: 'long',
+            },
+          },
+        ],
+        { littleEndian },
+        [
+          { tag: 0x0103, value: short(6) },
+          { tag: 0x0201, value: { type: 'offset', bytes: thumb } },
+          { tag: 0x0202, value: long(thumb.length) },
+        ],
+      );
+      const u16 = (o: number) => (littleEndian ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
+      const u32 = (o: number) => (littleEndian ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
+      /** Entry `tag` of the IFD at `at`: [type, count, value-or-offset]. */
+      const entry = (at: number, tag: number): [number, number, number] => {
+        for (let i = 0; i < u16(at); i++) {
+          const e = at + 2 + 12 * i;
+          if (u16(e) === tag) return [u16(e + 2), u32(e + 4), u32(e + 8)];
+        }
+        throw new Error(`no tag 0x${tag.toString(16)} at ${at}`);
+      };
+      const ifd0 = u32(4);
+      const ifd1 = u32(ifd0 + 2 + 12 * u16(ifd0));
+      expect(ifd1).toBeGreaterThan(ifd0);
+      expect(entry(ifd1, 0x0103)).toEqual([3, 1, littleEndian ? 6 : 6 << 16]);
+      const [type, count, at] = entry(ifd1, 0x0201);
+      expect([type, count]).toEqual([4, 1]);
+      expect(tiff.subarray(at, at + thumb.length)).toEqual(thumb);
+      expect(entry(ifd1, 0x0202)[2]).toBe(thumb.length);
+      // The next-IFD link of IFD1 ends the chain.
+      expect(u32(ifd1 + 2 + 12 * u16(ifd1))).toBe(0);
 
-    const exif = entry(ifd0, 0x8769)[2];
-    const [noteType, noteCount, noteAt] = entry(exif, 0x927c);
-    expect(noteType).toBe(7);
-    expect(tiff.toString('latin1', noteAt, noteAt + 8)).toBe('Ricoh\0\0\0');
-    const noteIfd = noteAt + 8;
-    const sub = entry(noteIfd, 0x4001)[2];
-    // The sub-directory lies inside the maker note's bytes, addressed from the TIFF header.
-    expect(sub).toBeGreaterThan(noteIfd);
-    expect(sub).toBeLessThan(noteAt + noteCount);
-    const [, serialCount, serialAt] = entry(sub, 0x0104);
-    expect(tiff.toString('latin1', serialAt, serialAt + serialCount - 1)).toBe('A0301770');
-    expect(serialAt + serialCount).toBeLessThanOrEqual(noteAt + noteCount);
-  });
+      const exif = entry(ifd0, 0x8769)[2];
+      const [noteType, noteCount, noteAt] = entry(exif, 0x927c);
+      expect(noteType).toBe(7);
+      expect(tiff.toString('latin1', noteAt, noteAt + 8)).toBe('Ricoh\0\0\0');
+      const noteIfd = noteAt + 8;
+      const sub = entry(noteIfd, 0x4001)[2];
+      // The sub-directory lies inside the maker note's bytes, addressed from the TIFF header.
+      expect(sub).toBeGreaterThan(noteIfd);
+      expect(sub).toBeLessThan(noteAt + noteCount);
+      const [, serialCount, serialAt] = entry(sub, 0x0104);
+      expect(tiff.toString('latin1', serialAt, serialAt + serialCount - 1)).toBe('A0301770');
+      expect(serialAt + serialCount).toBeLessThanOrEqual(noteAt + noteCount);
+    },
+  );
 });
 
 describe('encodeStripTiff', () => {

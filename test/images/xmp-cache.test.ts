@@ -53,11 +53,14 @@ describe('tile cache', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const codec = [(s: string) => Buffer.from(s), (b: Buffer) => {
-    const s = b.toString();
-    if (!s.startsWith('ok:')) throw new Error('bad entry');
-    return s;
-  }] as const;
+  const codec = [
+    (s: string) => Buffer.from(s),
+    (b: Buffer) => {
+      const s = b.toString();
+      if (!s.startsWith('ok:')) throw new Error('bad entry');
+      return s;
+    },
+  ] as const;
 
   it('builds once, then serves from disk; a corrupt entry is rebuilt', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'camctl-cache-test-'));

@@ -67,7 +67,11 @@ describe('OscClient against the emulator', () => {
     }
     expect(frames.map((f) => f.subarray(0, 2).toString('hex'))).toEqual(['ffd8', 'ffd8', 'ffd8']);
     await c.delete([url]);
-    await expect(c.download(url, sink().stream)).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_CAMERA_ERROR', oscCode: 'notFound', status: 404 });
+    await expect(c.download(url, sink().stream)).rejects.toMatchObject({
+      code: 'ERR_CAMCTL_OSC_CAMERA_ERROR',
+      oscCode: 'notFound',
+      status: 404,
+    });
     cam.device.finishWlan();
   });
 
@@ -122,7 +126,11 @@ describe('OscClient against the emulator', () => {
     await c.setOptions({ exposureProgram: 9, iso: 800, _shutterVolume: 5 });
     await c.reset();
     expect((await c.state()).state._apiVersion).toBe(1);
-    expect(await c.getOptions(['iso', '_shutterVolume', 'clientVersion'])).toEqual({ iso: 0, _shutterVolume: 100, clientVersion: 2 });
+    expect(await c.getOptions(['iso', '_shutterVolume', 'clientVersion'])).toEqual({
+      iso: 0,
+      _shutterVolume: 100,
+      clientVersion: 2,
+    });
     expect((await c.state()).state._apiVersion).toBe(2);
     // The live preview after a reset switches the camera again too.
     await c.reset();
@@ -160,7 +168,9 @@ describe('OscClient against the emulator', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const port = (srv.address() as AddressInfo).port;
     await new Promise<void>((r) => srv.close(() => r()));
-    await expect(new OscClient({ baseUrl: `http://127.0.0.1:${port}` }).info()).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_UNREACHABLE' });
+    await expect(new OscClient({ baseUrl: `http://127.0.0.1:${port}` }).info()).rejects.toMatchObject({
+      code: 'ERR_CAMCTL_OSC_UNREACHABLE',
+    });
     const c = new OscClient({ baseUrl: cam.url });
     const err = await c.execute('camera.fly').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OscClientError);
@@ -170,13 +180,20 @@ describe('OscClient against the emulator', () => {
   });
 
   it('authenticates with HTTP Digest', async () => {
-    const authed = await startThetaEmulator({ dataDir: path.join(dir, 'auth'), auth: { user: 'THETAYL00105377', password: '00105377' } });
+    const authed = await startThetaEmulator({
+      dataDir: path.join(dir, 'auth'),
+      auth: { user: 'THETAYL00105377', password: '00105377' },
+    });
     try {
       const ok = new OscClient({ baseUrl: authed.url, auth: { user: 'THETAYL00105377', password: '00105377' } });
       expect((await ok.info()).model).toBe('RICOH THETA S');
       expect((await ok.state()).fingerprint).toMatch(/^FIG_/);
-      await expect(new OscClient({ baseUrl: authed.url, auth: { user: 'THETAYL00105377', password: 'nope' } }).info()).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_AUTH' });
-      await expect(new OscClient({ baseUrl: authed.url }).info()).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_AUTH' });
+      await expect(
+        new OscClient({ baseUrl: authed.url, auth: { user: 'THETAYL00105377', password: 'nope' } }).info(),
+      ).rejects.toMatchObject({ code: 'ERR_CAMCTL_OSC_AUTH' });
+      await expect(new OscClient({ baseUrl: authed.url }).info()).rejects.toMatchObject({
+        code: 'ERR_CAMCTL_OSC_AUTH',
+      });
     } finally {
       await authed.close();
     }
@@ -215,11 +232,14 @@ describe('OscClient parses leniently (recorded replies of newer THETAs)', () => 
 });
 
 describe('LivePreviewParser', () => {
-  const jpeg = (n: number) => Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(n, n & 0xff), Buffer.from([0xff, 0xd9])]);
+  const jpeg = (n: number) =>
+    Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(n, n & 0xff), Buffer.from([0xff, 0xd9])]);
   const stream = (frames: Buffer[], dashes: boolean, lengths = true) =>
     Buffer.concat(
       frames.flatMap((f) => [
-        Buffer.from(`${dashes ? '--' : ''}---osclivepreview---\r\nContent-type: image/jpeg\r\n${lengths ? `Content-Length: ${f.length}\r\n` : ''}\r\n`),
+        Buffer.from(
+          `${dashes ? '--' : ''}---osclivepreview---\r\nContent-type: image/jpeg\r\n${lengths ? `Content-Length: ${f.length}\r\n` : ''}\r\n`,
+        ),
         f,
         Buffer.from('\r\n'),
       ]),

@@ -35,7 +35,12 @@ let picturePath: string;
 beforeAll(async () => {
   tmp = await tempDir('camctl-digest-');
   clock = new ManualClock(Date.UTC(2026, 0, 1));
-  cam = await startThetaEmulator({ dataDir: path.join(tmp.dir, 'theta'), speed: 20, auth: creds, authPolicy: { clock, maxTrackedNonces: 32 } });
+  cam = await startThetaEmulator({
+    dataDir: path.join(tmp.dir, 'theta'),
+    speed: 20,
+    auth: creds,
+    authPolicy: { clock, maxTrackedNonces: 32 },
+  });
   client = new OscClient({ baseUrl: cam.url, auth: creds });
   await client.connect();
   pictureUrl = await client.takePicture();
@@ -55,7 +60,12 @@ async function challenge(): Promise<string> {
   return r.headers.get('www-authenticate')!;
 }
 
-async function send(method: 'GET' | 'POST', target: string, authorization: string, body?: unknown): Promise<{ status: number; www: string | null; json: Record<string, any> | undefined }> {
+async function send(
+  method: 'GET' | 'POST',
+  target: string,
+  authorization: string,
+  body?: unknown,
+): Promise<{ status: number; www: string | null; json: Record<string, any> | undefined }> {
   const init: RequestInit = { method, headers: { Authorization: authorization } };
   if (method === 'POST') {
     (init.headers as Record<string, string>)['Content-Type'] = JSON_TYPE;
@@ -63,7 +73,9 @@ async function send(method: 'GET' | 'POST', target: string, authorization: strin
   }
   const r = await fetch(`${cam.url}${target}`, init);
   const bytes = Buffer.from(await r.arrayBuffer());
-  const json = r.headers.get('content-type')?.startsWith('application/json') ? (JSON.parse(bytes.toString('utf8')) as Record<string, any>) : undefined;
+  const json = r.headers.get('content-type')?.startsWith('application/json')
+    ? (JSON.parse(bytes.toString('utf8')) as Record<string, any>)
+    : undefined;
   return { status: r.status, www: r.headers.get('www-authenticate'), json };
 }
 
@@ -76,7 +88,10 @@ describe('digest authentication refuses replayed and moved headers', () => {
   it('binds the header to its request-target: a header for POST /osc/state does not run camera.delete', async () => {
     const www = await challenge();
     const forState = digestAuthorization(creds, www, 'POST', '/osc/state', 1);
-    const moved = await send('POST', '/osc/commands/execute', forState, { name: 'camera.delete', parameters: { fileUrls: [pictureUrl] } });
+    const moved = await send('POST', '/osc/commands/execute', forState, {
+      name: 'camera.delete',
+      parameters: { fileUrls: [pictureUrl] },
+    });
     expect(moved.status).toBe(400);
     expect(moved.json).toMatchObject({ state: 'error', error: { code: 'invalidParameterValue' } });
     expect(await pictureExists()).toBe(true);
@@ -97,7 +112,9 @@ describe('digest authentication refuses replayed and moved headers', () => {
     // RICOH's theta-client writes only the path for a thumbnail; that still names this picture alone.
     const pathOnly = digestAuthorization(creds, www, 'GET', picturePath, 3);
     expect((await send('GET', `${picturePath}?type=thumb`, pathOnly)).status).toBe(200);
-    expect((await send('GET', '/osc/info?x=1', digestAuthorization(creds, www, 'GET', picturePath, 4))).status).toBe(400);
+    expect((await send('GET', '/osc/info?x=1', digestAuthorization(creds, www, 'GET', picturePath, 4))).status).toBe(
+      400,
+    );
   });
 
   it('accepts each nonce count once: the same header 50 times gets in once', async () => {
@@ -142,22 +159,33 @@ describe('digest authentication refuses replayed and moved headers', () => {
 
   it('refuses a nonce the camera never issued, and a changed opaque', async () => {
     const www = await challenge();
-    const forged = www.replace(/nonce="([0-9a-f]+)"/, (_m, n: string) => `nonce="${n.slice(0, -1)}${n.endsWith('0') ? '1' : '0'}"`);
+    const forged = www.replace(
+      /nonce="([0-9a-f]+)"/,
+      (_m, n: string) => `nonce="${n.slice(0, -1)}${n.endsWith('0') ? '1' : '0'}"`,
+    );
     const r = await send('POST', '/osc/state', digestAuthorization(creds, forged, 'POST', '/osc/state', 1));
     expect(r.status).toBe(401);
     const opaque = www.replace(/opaque="[^"]*"/, 'opaque="0000"');
-    expect((await send('POST', '/osc/state', digestAuthorization(creds, opaque, 'POST', '/osc/state', 1))).status).toBe(401);
+    expect((await send('POST', '/osc/state', digestAuthorization(creds, opaque, 'POST', '/osc/state', 1))).status).toBe(
+      401,
+    );
   });
 
   it('expires nonces with stale=true, and the client retries with the new nonce by itself', async () => {
     const www = await challenge();
-    expect((await send('POST', '/osc/state', digestAuthorization(creds, www, 'POST', '/osc/state', 1))).status).toBe(200);
+    expect((await send('POST', '/osc/state', digestAuthorization(creds, www, 'POST', '/osc/state', 1))).status).toBe(
+      200,
+    );
     await clock.advance(5 * 60_000 + 1);
     const expired = await send('POST', '/osc/state', digestAuthorization(creds, www, 'POST', '/osc/state', 2));
     expect(expired.status).toBe(401);
     expect(expired.www).toMatch(/stale=true/i);
     // A wrong password on an expired nonce is not "stale": the client must not retry silently.
-    const wrong = await send('POST', '/osc/state', digestAuthorization({ ...creds, password: 'x' }, www, 'POST', '/osc/state', 3));
+    const wrong = await send(
+      'POST',
+      '/osc/state',
+      digestAuthorization({ ...creds, password: 'x' }, www, 'POST', '/osc/state', 3),
+    );
     expect(wrong.www).not.toMatch(/stale=true/i);
     // camctl's client had a nonce from before: it is stale now, and the client carries on.
     expect((await client.state()).fingerprint).toMatch(/^FIG_/);
@@ -196,17 +224,24 @@ describe('digest authentication lets real clients in', () => {
   it('OscClient: many requests on one nonce, many at once, and a download', async () => {
     // Challenges the camera sends while this client works: one, for its very first request.
     let challenges = 0;
-    const countChallenges = (_req: unknown, res: ServerResponse) => res.on('finish', () => void (res.statusCode === 401 && challenges++));
+    const countChallenges = (_req: unknown, res: ServerResponse) =>
+      res.on('finish', () => void (res.statusCode === 401 && challenges++));
     cam.osc.server.on('request', countChallenges);
     try {
       const c = new OscClient({ baseUrl: cam.url, auth: creds });
       for (let i = 0; i < 30; i++) expect((await c.state()).fingerprint).toMatch(/^FIG_/);
-      const all = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? c.state().then((s) => s.fingerprint) : c.info().then((x) => x.model))));
+      const all = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          i % 2 ? c.state().then((s) => s.fingerprint) : c.info().then((x) => x.model),
+        ),
+      );
       expect(all.filter((x) => x === 'RICOH THETA S')).toHaveLength(20);
       expect(challenges).toBe(1);
       const sink: Buffer[] = [];
       await c.download(pictureUrl, new Writable({ write: (chunk: Buffer, _e, cb) => (sink.push(chunk), cb()) }));
-      const original = await readFile(await cam.device.filePath(cam.device.findFile(picturePath.split('/').slice(-2).join('/'))));
+      const original = await readFile(
+        await cam.device.filePath(cam.device.findFile(picturePath.split('/').slice(-2).join('/'))),
+      );
       expect(Buffer.concat(sink).equals(original)).toBe(true);
       expect(challenges).toBe(1);
     } finally {
@@ -225,17 +260,53 @@ describe('digest authentication lets real clients in', () => {
   });
 
   it('curl --digest: GET, POST with a body, a download; a wrong password is refused', async () => {
-    if (!requireTool(await run('curl', ['--version']).then(() => true, () => false), 'curl')) return;
+    if (
+      !requireTool(
+        await run('curl', ['--version']).then(
+          () => true,
+          () => false,
+        ),
+        'curl',
+      )
+    )
+      return;
     const base = ['--silent', '--show-error', '--digest', '--user', `${creds.user}:${creds.password}`];
     const info = await run('curl', [...base, `${cam.url}/osc/info`, `${cam.url}/osc/info`, `${cam.url}/osc/info`]);
     expect(info.stdout.match(/"RICOH THETA S"/g)).toHaveLength(3);
-    const state = await run('curl', [...base, '-X', 'POST', '-H', `Content-Type: ${JSON_TYPE}`, '--data', '{}', `${cam.url}/osc/state`]);
+    const state = await run('curl', [
+      ...base,
+      '-X',
+      'POST',
+      '-H',
+      `Content-Type: ${JSON_TYPE}`,
+      '--data',
+      '{}',
+      `${cam.url}/osc/state`,
+    ]);
     expect(JSON.parse(state.stdout)).toMatchObject({ fingerprint: expect.stringMatching(/^FIG_/) });
     const file = path.join(tmp.dir, 'curl.jpg');
-    const got = await run('curl', [...base, '--fail', '--output', file, '--write-out', '%{http_code}', `${cam.url}${picturePath}`]);
+    const got = await run('curl', [
+      ...base,
+      '--fail',
+      '--output',
+      file,
+      '--write-out',
+      '%{http_code}',
+      `${cam.url}${picturePath}`,
+    ]);
     expect(got.stdout).toBe('200');
     expect((await readFile(file)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    const denied = await run('curl', ['--silent', '--digest', '--user', `${creds.user}:nope`, '--write-out', '%{http_code}', '--output', '/dev/null', `${cam.url}/osc/info`]);
+    const denied = await run('curl', [
+      '--silent',
+      '--digest',
+      '--user',
+      `${creds.user}:nope`,
+      '--write-out',
+      '%{http_code}',
+      '--output',
+      '/dev/null',
+      `${cam.url}/osc/info`,
+    ]);
     expect(denied.stdout).toBe('401');
   });
 });

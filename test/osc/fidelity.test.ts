@@ -17,14 +17,27 @@ const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/theta-real');
 let dir: string;
 let cam: RunningThetaEmulator;
 
-async function post(base: string, p: string, body?: unknown): Promise<{ status: number; type: string | null; json: Record<string, any> }> {
-  const r = await fetch(base + p, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: body === undefined ? null : JSON.stringify(body) });
+async function post(
+  base: string,
+  p: string,
+  body?: unknown,
+): Promise<{ status: number; type: string | null; json: Record<string, any> }> {
+  const r = await fetch(base + p, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
   const type = r.headers.get('content-type');
   const text = await r.text();
-  return { status: r.status, type, json: type?.startsWith('application/json') ? (JSON.parse(text) as Record<string, any>) : {} };
+  return {
+    status: r.status,
+    type,
+    json: type?.startsWith('application/json') ? (JSON.parse(text) as Record<string, any>) : {},
+  };
 }
 
-const exec = (name: string, parameters?: Record<string, unknown>) => post(cam.url, '/osc/commands/execute', parameters === undefined ? { name } : { name, parameters });
+const exec = (name: string, parameters?: Record<string, unknown>) =>
+  post(cam.url, '/osc/commands/execute', parameters === undefined ? { name } : { name, parameters });
 const state = async () => (await post(cam.url, '/osc/state')).json;
 
 async function fixture(rel: string): Promise<Record<string, any>> {
@@ -34,7 +47,9 @@ async function fixture(rel: string): Promise<Record<string, any>> {
 /** v2.0 → v2.1 as RICOH's getting_started.md does it; returns nothing (v2.1 has no session). */
 async function toV21(): Promise<void> {
   const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
-  expect((await exec('camera.setOptions', { sessionId: sid, options: { clientVersion: 2 } })).json['state']).toBe('done');
+  expect((await exec('camera.setOptions', { sessionId: sid, options: { clientVersion: 2 } })).json['state']).toBe(
+    'done',
+  );
   expect((await state())['state']._apiVersion).toBe(2);
 }
 
@@ -83,7 +98,14 @@ describe('replies shaped as the recorded THETA S replies', () => {
 describe('startCapture with the self-timer on (start_capture.md, _stop_self_timer.md)', () => {
   it('counts down in progress, then starts; _stopSelfTimer cancels it with canceledShooting', async () => {
     await toV21();
-    await exec('camera.setOptions', { options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, exposureDelay: 10, captureInterval: 5, captureNumber: 0 } });
+    await exec('camera.setOptions', {
+      options: {
+        fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+        exposureDelay: 10,
+        captureInterval: 5,
+        captureNumber: 0,
+      },
+    });
     const before = cam.device.catalog.count;
     const start = await exec('camera.startCapture', { _mode: 'interval' });
     expect(start.json).toMatchObject({ name: 'camera.startCapture', state: 'inProgress', id: expect.any(String) });
@@ -100,7 +122,11 @@ describe('startCapture with the self-timer on (start_capture.md, _stop_self_time
     expect(again.json['state']).toBe('inProgress');
     const count = cam.device.catalog.count;
     expect((await exec('camera._stopSelfTimer')).json).toEqual({ name: 'camera._stopSelfTimer', state: 'done' });
-    expect(await commandOutcome(cam.url, again.json['id'])).toEqual({ name: 'camera.startCapture', state: 'error', error: { code: 'canceledShooting', message: expect.any(String) } });
+    expect(await commandOutcome(cam.url, again.json['id'])).toEqual({
+      name: 'camera.startCapture',
+      state: 'error',
+      error: { code: 'canceledShooting', message: expect.any(String) },
+    });
     expect((await state())['state']._captureStatus).toBe('idle');
     expect(cam.device.catalog.count).toBe(count);
     await exec('camera.setOptions', { options: { exposureDelay: 0 } });
@@ -143,17 +169,26 @@ describe('tooManyParameters (v2.1 errors.md; camera.delete takes up to 128 fileU
     const r = await exec('camera.delete', { fileUrls: many });
     expect(r.status).toBe(403);
     expect(r.type).toBe('application/json; charset=utf-8');
-    expect(r.json).toEqual({ name: 'camera.delete', state: 'error', error: { code: 'tooManyParameters', message: expect.any(String) } });
+    expect(r.json).toEqual({
+      name: 'camera.delete',
+      state: 'error',
+      error: { code: 'tooManyParameters', message: expect.any(String) },
+    });
     expect(cam.device.catalog.count).toBe(before);
     expect((await fetch(url)).status).toBe(200);
     // At the limit the request is taken: 127 URLs of missing files and one real one fail whole as
     // an invalid value, not as too many.
-    const missing = Array.from({ length: 127 }, (_, i) => `${cam.url}/files/${cam.device.storageId}/100RICOH/R001${String(5000 + i)}.JPG`);
+    const missing = Array.from(
+      { length: 127 },
+      (_, i) => `${cam.url}/files/${cam.device.storageId}/100RICOH/R001${String(5000 + i)}.JPG`,
+    );
     const atLimit = await exec('camera.delete', { fileUrls: [url, ...missing] });
     expect([atLimit.status, atLimit.json['error'].code]).toEqual([400, 'invalidParameterValue']);
     expect((await fetch(url)).status).toBe(200);
     // 128 copies of a file that exists: taken and done.
-    expect((await exec('camera.delete', { fileUrls: Array.from({ length: 128 }, () => url) })).json).toEqual(await fixture('delete/delete_done.json'));
+    expect((await exec('camera.delete', { fileUrls: Array.from({ length: 128 }, () => url) })).json).toEqual(
+      await fixture('delete/delete_done.json'),
+    );
     expect((await fetch(url)).status).toBe(404);
     await exec('camera._finishWlan');
   });
@@ -206,7 +241,9 @@ describe('fileFormatSupport follows captureMode (file_format.md: "depends on the
       { type: 'mp4', width: 1920, height: 1080 },
       { type: 'mp4', width: 1280, height: 720 },
     ];
-    const support = async (p: Record<string, unknown>) => (await exec('camera.getOptions', { ...p, optionNames: ['captureMode', 'fileFormatSupport'] })).json['results'].options;
+    const support = async (p: Record<string, unknown>) =>
+      (await exec('camera.getOptions', { ...p, optionNames: ['captureMode', 'fileFormatSupport'] })).json['results']
+        .options;
     expect(await support({ sessionId: sid })).toEqual({ captureMode: 'image', fileFormatSupport: jpeg });
     await exec('camera.setOptions', { sessionId: sid, options: { captureMode: '_video' } });
     expect(await support({ sessionId: sid })).toEqual({ captureMode: '_video', fileFormatSupport: mp4 });
@@ -223,8 +260,15 @@ describe('fileFormatSupport follows captureMode (file_format.md: "depends on the
 describe('exposure …Support values follow exposureProgram and captureMode (iso.md, shutter_speed.md, exposure_compensation.md, exposure_delay.md)', () => {
   it('offers ISO in manual and ISO priority, the shutter in manual and shutter priority, EV outside manual, the self-timer in image mode', async () => {
     await toV21();
-    const names = ['exposureProgram', 'isoSupport', 'shutterSpeedSupport', 'exposureCompensationSupport', 'exposureDelaySupport'];
-    const get = async () => (await exec('camera.getOptions', { optionNames: names })).json['results'].options as Record<string, any>;
+    const names = [
+      'exposureProgram',
+      'isoSupport',
+      'shutterSpeedSupport',
+      'exposureCompensationSupport',
+      'exposureDelaySupport',
+    ];
+    const get = async () =>
+      (await exec('camera.getOptions', { optionNames: names })).json['results'].options as Record<string, any>;
     const auto = await get();
     expect(auto.exposureProgram).toBe(2);
     expect(auto.isoSupport).toEqual([0]);
@@ -236,14 +280,20 @@ describe('exposure …Support values follow exposureProgram and captureMode (iso
     expect([refused.status, refused.json['error'].code]).toEqual([400, 'invalidParameterValue']);
 
     // Manual: ISO 100…1600, 1/6400…60 s, no compensation. Program and values in one request.
-    expect((await exec('camera.setOptions', { options: { iso: 400, shutterSpeed: 0.01, exposureProgram: 1 } })).json['state']).toBe('done');
+    expect(
+      (await exec('camera.setOptions', { options: { iso: 400, shutterSpeed: 0.01, exposureProgram: 1 } })).json[
+        'state'
+      ],
+    ).toBe('done');
     const manual = await get();
     expect(manual.isoSupport).toEqual([100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250, 1600]);
     expect(manual.shutterSpeedSupport[0]).toBe(0.00015625);
     expect(manual.shutterSpeedSupport.at(-1)).toBe(60);
     expect(manual.shutterSpeedSupport).not.toContain(0);
     expect(manual.exposureCompensationSupport).toEqual([0]);
-    expect((await exec('camera.setOptions', { options: { exposureCompensation: 0.3 } })).json['error'].code).toBe('invalidParameterValue');
+    expect((await exec('camera.setOptions', { options: { exposureCompensation: 0.3 } })).json['error'].code).toBe(
+      'invalidParameterValue',
+    );
 
     // Shutter priority: up to 1/8 s; ISO back to auto, the 1/100 s kept.
     await exec('camera.setOptions', { options: { exposureProgram: 4 } });
@@ -252,16 +302,22 @@ describe('exposure …Support values follow exposureProgram and captureMode (iso
     expect(shutter.isoSupport).toEqual([0]);
     const now = (await exec('camera.getOptions', { optionNames: ['iso', 'shutterSpeed'] })).json['results'].options;
     expect(now).toEqual({ iso: 0, shutterSpeed: 0.01 });
-    expect((await exec('camera.setOptions', { options: { shutterSpeed: 1 } })).json['error'].code).toBe('invalidParameterValue');
+    expect((await exec('camera.setOptions', { options: { shutterSpeed: 1 } })).json['error'].code).toBe(
+      'invalidParameterValue',
+    );
 
     // Video mode: no self-timer.
     await exec('camera.setOptions', { options: { exposureProgram: 2, exposureDelay: 4 } });
     await exec('camera.setOptions', { options: { captureMode: 'video' } });
     const video = await exec('camera.getOptions', { optionNames: ['exposureDelay', 'exposureDelaySupport'] });
     expect(video.json['results'].options).toEqual({ exposureDelay: 0, exposureDelaySupport: [0] });
-    expect((await exec('camera.setOptions', { options: { exposureDelay: 2 } })).json['error'].code).toBe('invalidParameterValue');
+    expect((await exec('camera.setOptions', { options: { exposureDelay: 2 } })).json['error'].code).toBe(
+      'invalidParameterValue',
+    );
     await exec('camera.setOptions', { options: { captureMode: 'image' } });
-    expect((await exec('camera.getOptions', { optionNames: ['exposureDelay'] })).json['results'].options).toEqual({ exposureDelay: 4 });
+    expect((await exec('camera.getOptions', { optionNames: ['exposureDelay'] })).json['results'].options).toEqual({
+      exposureDelay: 4,
+    });
     await exec('camera.setOptions', { options: { exposureDelay: 0 } });
     await exec('camera._finishWlan');
   });
@@ -270,23 +326,47 @@ describe('exposure …Support values follow exposureProgram and captureMode (iso
 describe('camera.reset on an S in v2.1', () => {
   it('restores every setting and restarts the camera, which comes back in v2.0 without a session', async () => {
     await toV21();
-    await exec('camera.setOptions', { options: { exposureProgram: 9, iso: 400, exposureDelay: 3, _shutterVolume: 10, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
+    await exec('camera.setOptions', {
+      options: {
+        exposureProgram: 9,
+        iso: 400,
+        exposureDelay: 3,
+        _shutterVolume: 10,
+        fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+      },
+    });
     const r = await exec('camera.reset');
     expect(r.json).toEqual(await fixture('reset/reset_done.json'));
     const st = (await state())['state'];
     expect(st._apiVersion).toBe(1);
     expect(st.sessionId).toBe('');
     // v2.1 commands are gone until the client switches again.
-    expect((await exec('camera.listFiles', { fileType: 'all', entryCount: 1, maxThumbSize: 0 })).json['error'].code).toBe('unknownCommand');
+    expect(
+      (await exec('camera.listFiles', { fileType: 'all', entryCount: 1, maxThumbSize: 0 })).json['error'].code,
+    ).toBe('unknownCommand');
     expect((await exec('camera.getOptions', { optionNames: ['iso'] })).json['error'].code).toBe('missingParameter');
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
-    const o = (await exec('camera.getOptions', { sessionId: sid, optionNames: ['exposureProgram', 'iso', 'exposureDelay', '_shutterVolume', 'fileFormat', 'clientVersion'] })).json['results'].options;
-    expect(o).toEqual({ exposureProgram: 2, iso: 0, exposureDelay: 0, _shutterVolume: 100, fileFormat: { type: 'jpeg', width: 5376, height: 2688 }, clientVersion: 1 });
+    const o = (
+      await exec('camera.getOptions', {
+        sessionId: sid,
+        optionNames: ['exposureProgram', 'iso', 'exposureDelay', '_shutterVolume', 'fileFormat', 'clientVersion'],
+      })
+    ).json['results'].options;
+    expect(o).toEqual({
+      exposureProgram: 2,
+      iso: 0,
+      exposureDelay: 0,
+      _shutterVolume: 100,
+      fileFormat: { type: 'jpeg', width: 5376, height: 2688 },
+      clientVersion: 1,
+    });
   });
 
   it('is refused while a capture runs (reset.md: not during continuous shooting), keeping v2.1', async () => {
     await toV21();
-    await exec('camera.setOptions', { options: { captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } } });
+    await exec('camera.setOptions', {
+      options: { captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } },
+    });
     expect((await exec('camera.startCapture')).json['state']).toBe('done');
     const r = await exec('camera.reset');
     expect([r.status, r.json['error'].code]).toEqual([403, 'disabledCommand']);
@@ -311,11 +391,18 @@ describe('interval composite and multi bracket shooting in v2.1 (start_capture.m
   it('composite: startCapture stays in progress for _compositeShootingTime, then done; bracket shots carry _autoBracketGroupId', async () => {
     const clock = new ManualClock(Date.UTC(2016, 6, 1, 9, 0, 0));
     const cam2 = await startThetaEmulator({ dataDir: path.join(dir, 'theta-composite'), clock, shotProcessingMs: 100 });
-    const x = (name: string, parameters: Record<string, unknown> = {}) => post(cam2.url, '/osc/commands/execute', { name, parameters });
+    const x = (name: string, parameters: Record<string, unknown> = {}) =>
+      post(cam2.url, '/osc/commands/execute', { name, parameters });
     try {
       const sid = (await x('camera.startSession')).json['results'].sessionId as string;
       await x('camera.setOptions', { sessionId: sid, options: { clientVersion: 2 } });
-      await x('camera.setOptions', { options: { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _compositeShootingTime: 600, _compositeShootingOutputInterval: 0 } });
+      await x('camera.setOptions', {
+        options: {
+          fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+          _compositeShootingTime: 600,
+          _compositeShootingOutputInterval: 0,
+        },
+      });
       const start = await x('camera.startCapture', { _mode: 'composite' });
       expect(start.json).toMatchObject({ name: 'camera.startCapture', state: 'inProgress', id: expect.any(String) });
       // The client polls, as it must: a link without requests for 180 s counts as dropped.
@@ -332,11 +419,19 @@ describe('interval composite and multi bracket shooting in v2.1 (start_capture.m
       }
       let done: Record<string, any> = {};
       await expect
-        .poll(async () => (done = (await post(cam2.url, '/osc/commands/status', { id: start.json['id'] })).json)['state'], { timeout: 20_000 })
+        .poll(
+          async () => (done = (await post(cam2.url, '/osc/commands/status', { id: start.json['id'] })).json)['state'],
+          { timeout: 20_000 },
+        )
         .toBe('done');
       expect(done['results'].fileUrls).toHaveLength(1);
-      const listed = (await x('camera.listFiles', { fileType: 'image', entryCount: 10, maxThumbSize: 0 })).json['results'].entries;
-      expect(listed[0]).toMatchObject({ fileUrl: done['results'].fileUrls[0], _compositeShootingGroupId: expect.any(String) });
+      const listed = (await x('camera.listFiles', { fileType: 'image', entryCount: 10, maxThumbSize: 0 })).json[
+        'results'
+      ].entries;
+      expect(listed[0]).toMatchObject({
+        fileUrl: done['results'].fileUrls[0],
+        _compositeShootingGroupId: expect.any(String),
+      });
       expect(listed[0]._intervalCaptureGroupId).toBeUndefined();
 
       const bracket = await x('camera.startCapture', { _mode: 'bracket' });
@@ -348,7 +443,8 @@ describe('interval composite and multi bracket shooting in v2.1 (start_capture.m
         b = (await post(cam2.url, '/osc/commands/status', { id: bracket.json['id'] })).json;
       }
       expect(b['results'].fileUrls).toHaveLength(3);
-      const shots = (await x('camera.listFiles', { fileType: 'image', entryCount: 3, maxThumbSize: 0 })).json['results'].entries as Record<string, any>[];
+      const shots = (await x('camera.listFiles', { fileType: 'image', entryCount: 3, maxThumbSize: 0 })).json['results']
+        .entries as Record<string, any>[];
       expect(new Set(shots.map((e) => e['_autoBracketGroupId'])).size).toBe(1);
       expect(shots[0]!['_autoBracketGroupId']).toEqual(expect.any(String));
       expect(shots[0]!['_autoBracketGroupId']).not.toBe(listed[0]._compositeShootingGroupId);
@@ -362,13 +458,25 @@ describe('My Settings (camera._getMySetting / _setMySetting, S firmware 01.82 an
   it('answers as get_my_setting_done_s.json, registers still-image settings the camera starts with, and reset clears them', async () => {
     const data = path.join(dir, 'theta-mysetting');
     let c = await startThetaEmulator({ dataDir: data, speed: 20 });
-    const x = (name: string, parameters: Record<string, unknown> = {}) => post(c.url, '/osc/commands/execute', { name, parameters });
+    const x = (name: string, parameters: Record<string, unknown> = {}) =>
+      post(c.url, '/osc/commands/execute', { name, parameters });
     try {
       const initial = await x('camera._getMySetting', { optionNames: ['fileFormat', 'whiteBalance'] });
       expect(initial.json).toEqual(await fixture('getMySetting/get_my_setting_done_s.json'));
-      const set = await x('camera._setMySetting', { options: { exposureProgram: 9, iso: 200, _filter: 'Noise Reduction', fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } });
+      const set = await x('camera._setMySetting', {
+        options: {
+          exposureProgram: 9,
+          iso: 200,
+          _filter: 'Noise Reduction',
+          fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+        },
+      });
       expect(set.json).toEqual({ name: 'camera._setMySetting', state: 'done' });
-      expect((await x('camera._getMySetting', { optionNames: ['exposureProgram', 'iso', '_filter', 'fileFormat'] })).json['results'].options).toEqual({
+      expect(
+        (await x('camera._getMySetting', { optionNames: ['exposureProgram', 'iso', '_filter', 'fileFormat'] })).json[
+          'results'
+        ].options,
+      ).toEqual({
         exposureProgram: 9,
         iso: 200,
         _filter: 'Noise Reduction',
@@ -376,7 +484,9 @@ describe('My Settings (camera._getMySetting / _setMySetting, S firmware 01.82 an
       });
       // Registered for the next start; the current settings stay.
       const sid = (await x('camera.startSession')).json['results'].sessionId as string;
-      expect((await x('camera.getOptions', { sessionId: sid, optionNames: ['iso', '_filter'] })).json['results'].options).toEqual({ iso: 0, _filter: 'off' });
+      expect(
+        (await x('camera.getOptions', { sessionId: sid, optionNames: ['iso', '_filter'] })).json['results'].options,
+      ).toEqual({ iso: 0, _filter: 'off' });
       // Not a My Settings option; a video format; a value the program does not offer.
       for (const [options, code] of [
         [{ offDelay: 600 }, 'invalidParameterName'],
@@ -386,13 +496,22 @@ describe('My Settings (camera._getMySetting / _setMySetting, S firmware 01.82 an
         const r = await x('camera._setMySetting', { options });
         expect([r.status, r.json['error'].code]).toEqual([400, code]);
       }
-      expect((await x('camera._getMySetting', { optionNames: ['offDelay'] })).json['error'].code).toBe('invalidParameterName');
+      expect((await x('camera._getMySetting', { optionNames: ['offDelay'] })).json['error'].code).toBe(
+        'invalidParameterName',
+      );
 
       // Power cycle: the camera starts with My Settings.
       await c.close();
       c = await startThetaEmulator({ dataDir: data, speed: 20 });
       const sid2 = (await x('camera.startSession')).json['results'].sessionId as string;
-      expect((await x('camera.getOptions', { sessionId: sid2, optionNames: ['exposureProgram', 'iso', '_filter', 'fileFormat'] })).json['results'].options).toEqual({
+      expect(
+        (
+          await x('camera.getOptions', {
+            sessionId: sid2,
+            optionNames: ['exposureProgram', 'iso', '_filter', 'fileFormat'],
+          })
+        ).json['results'].options,
+      ).toEqual({
         exposureProgram: 9,
         iso: 200,
         _filter: 'Noise Reduction',
@@ -401,11 +520,18 @@ describe('My Settings (camera._getMySetting / _setMySetting, S firmware 01.82 an
 
       // v2.1: the S takes optionNames, not mode; reset puts My Settings back to the defaults.
       await x('camera.setOptions', { sessionId: sid2, options: { clientVersion: 2 } });
-      expect((await x('camera._getMySetting', { mode: 'image', optionNames: ['iso'] })).json['error'].code).toBe('invalidParameterName');
+      expect((await x('camera._getMySetting', { mode: 'image', optionNames: ['iso'] })).json['error'].code).toBe(
+        'invalidParameterName',
+      );
       expect((await x('camera._getMySetting', { optionNames: ['iso'] })).json['results'].options).toEqual({ iso: 200 });
       expect((await x('camera.reset')).json['state']).toBe('done');
-      expect((await x('camera._getMySetting', { optionNames: ['fileFormat', 'whiteBalance'] })).json).toEqual(await fixture('getMySetting/get_my_setting_done_s.json'));
-      expect((await x('camera._getMySetting', { optionNames: ['exposureProgram', 'iso', '_filter'] })).json['results'].options).toEqual({ exposureProgram: 2, iso: 0, _filter: 'off' });
+      expect((await x('camera._getMySetting', { optionNames: ['fileFormat', 'whiteBalance'] })).json).toEqual(
+        await fixture('getMySetting/get_my_setting_done_s.json'),
+      );
+      expect(
+        (await x('camera._getMySetting', { optionNames: ['exposureProgram', 'iso', '_filter'] })).json['results']
+          .options,
+      ).toEqual({ exposureProgram: 2, iso: 0, _filter: 'off' });
     } finally {
       await c.close();
     }
@@ -415,7 +541,10 @@ describe('My Settings (camera._getMySetting / _setMySetting, S firmware 01.82 an
 describe('v2.0 commands refused during video recording (their reference pages)', () => {
   it('getImage, _getVideo, getMetadata, listImages, _listAll and delete answer 403 disabledCommand', async () => {
     const sid = (await exec('camera.startSession', {})).json['results'].sessionId as string;
-    await exec('camera.setOptions', { sessionId: sid, options: { captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } } });
+    await exec('camera.setOptions', {
+      sessionId: sid,
+      options: { captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } },
+    });
     expect((await exec('camera._startCapture', { sessionId: sid })).json['state']).toBe('done');
     for (const [name, parameters] of [
       ['camera.getImage', { fileUri: '100RICOH/R0010001.JPG' }],

@@ -34,8 +34,16 @@ afterAll(async () => {
 });
 
 async function send(body: string): Promise<{ status: number; type: string | null; text: string }> {
-  const r = await fetch(`${cam.url}/osc/commands/execute`, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body });
-  return { status: r.status, type: r.headers.get('content-type'), text: Buffer.from(await r.arrayBuffer()).toString('latin1') };
+  const r = await fetch(`${cam.url}/osc/commands/execute`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body,
+  });
+  return {
+    status: r.status,
+    type: r.headers.get('content-type'),
+    text: Buffer.from(await r.arrayBuffer()).toString('latin1'),
+  };
 }
 
 function checkReply(r: { status: number; type: string | null; text: string }): void {
@@ -66,7 +74,23 @@ const anyParam = fc.oneof(
   fc.array(fc.string(), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string(), fc.integer()), { maxKeys: 3 }),
 );
-const paramName = fc.constantFrom('sessionId', 'fileUri', 'fileUrls', 'entryCount', 'options', 'optionNames', 'maxThumbSize', 'fileType', 'detail', 'sort', 'continuationToken', '_type', 'timeout', 'mode', 'x');
+const paramName = fc.constantFrom(
+  'sessionId',
+  'fileUri',
+  'fileUrls',
+  'entryCount',
+  'options',
+  'optionNames',
+  'maxThumbSize',
+  'fileType',
+  'detail',
+  'sort',
+  'continuationToken',
+  '_type',
+  'timeout',
+  'mode',
+  'x',
+);
 
 describe('OSC server face under random input', () => {
   it('answers every random command in the OSC shape', async () => {
@@ -88,11 +112,14 @@ describe('OSC server face under random input', () => {
 
   it('answers random raw bodies (not JSON, wrong shapes, oversized) in the OSC shape', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.json(), fc.string({ minLength: 9000, maxLength: 9100 })), async (body) => {
-        const r = await send(body);
-        expect(r.type).toBe('application/json; charset=utf-8');
-        checkReply(r);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.string({ maxLength: 300 }), fc.json(), fc.string({ minLength: 9000, maxLength: 9100 })),
+        async (body) => {
+          const r = await send(body);
+          expect(r.type).toBe('application/json; charset=utf-8');
+          checkReply(r);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -112,15 +139,18 @@ describe('error codes', () => {
     ['ERR_CAMCTL_OSC_AUTH', { status: 401 }],
     ['ERR_CAMCTL_OSC_PROTOCOL', {}],
     ['ERR_CAMCTL_OSC_HTTP', { status: 500 }],
-  ] as Array<[OscClientErrorCode, { oscCode?: string; status?: number }]>)('OscClientError %s keeps its code and details', (code, details) => {
-    const cause = new Error('lower');
-    const e = new OscClientError(code, 'msg', { ...details, cause });
-    expect(e).toBeInstanceOf(Error);
-    expect(e.code).toBe(code);
-    expect(e.oscCode).toBe(details.oscCode);
-    expect(e.status).toBe(details.status);
-    expect(e.cause).toBe(cause);
-  });
+  ] as Array<[OscClientErrorCode, { oscCode?: string; status?: number }]>)(
+    'OscClientError %s keeps its code and details',
+    (code, details) => {
+      const cause = new Error('lower');
+      const e = new OscClientError(code, 'msg', { ...details, cause });
+      expect(e).toBeInstanceOf(Error);
+      expect(e.code).toBe(code);
+      expect(e.oscCode).toBe(details.oscCode);
+      expect(e.status).toBe(details.status);
+      expect(e.cause).toBe(cause);
+    },
+  );
 
   it('the device refusal and the OSC error each have a stable code, the reason or camera code apart', () => {
     const e = new ThetaDeviceError('canceled', 'shooting is canceled.');

@@ -36,7 +36,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -65,7 +70,9 @@ describe('npm osc-client against the emulator', () => {
   it("runs the guide's Node example unmodified but host and port: startSession → takePicture → getImage → closeSession", async () => {
     const work = await mkdtemp(path.join(dir, 'node-'));
     const src = await readFile(path.join(SEED, 'node-take-picture.js'), 'utf8');
-    const script = src.replace("var domain = '192.168.1.1';", "var domain = '127.0.0.1';").replace("var port = '80';", `var port = '${port}';`);
+    const script = src
+      .replace("var domain = '192.168.1.1';", "var domain = '127.0.0.1';")
+      .replace("var port = '80';", `var port = '${port}';`);
     expect(script).not.toBe(src);
     await writeFile(path.join(work, 'main.js'), script);
     // The guide dates from Node 4–6, where fs.writeFile without a callback only warned; Node ≥ 10
@@ -121,7 +128,9 @@ describe('npm osc-client against the emulator', () => {
     const before = cam.device.catalog.count;
     const started = await c.startCapture();
     expect(started.state).toBe('done');
-    await expect.poll(() => cam.device.catalog.count, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(before + 2);
+    await expect
+      .poll(() => cam.device.catalog.count, { timeout: 20_000, interval: 50 })
+      .toBeGreaterThanOrEqual(before + 2);
     const stopped = await c.stopCapture();
     expect(stopped.results.fileUrls.length).toBeGreaterThanOrEqual(2);
     await idle();
@@ -147,7 +156,11 @@ describe('npm osc-client against the emulator', () => {
     expect((await c.getState()).state._apiVersion).toBe(1);
     const sid2 = (await v1.startSession()).results.sessionId;
     const opts = await v1.getOptions(sid2, ['captureMode', 'fileFormat', 'clientVersion']);
-    expect(opts.results.options).toEqual({ captureMode: 'image', fileFormat: { type: 'jpeg', width: 5376, height: 2688 }, clientVersion: 1 });
+    expect(opts.results.options).toEqual({
+      captureMode: 'image',
+      fileFormat: { type: 'jpeg', width: 5376, height: 2688 },
+      clientVersion: 1,
+    });
     await v1.closeSession(sid2);
   });
 });

@@ -63,7 +63,10 @@ beforeAll(async () => {
     });
     await writeFile(at, `${lines.join('\n')}\nexport const x = 1;\n`);
   }
-  const tsconfig = { compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true }, include: ['src'] };
+  const tsconfig = {
+    compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true },
+    include: ['src'],
+  };
   await writeFile(path.join(work.dir, 'tsconfig.json'), JSON.stringify(tsconfig));
   await writeFile(path.join(work.dir, 'package.json'), JSON.stringify({ type: 'module' }));
   check = await checkLayers({ baseDir: work.dir });
@@ -98,7 +101,12 @@ describe('lint:layers rules', () => {
   });
 
   it('reports a cycle between folders', () => {
-    expect(check.folderCycles).toEqual([{ folders: ['camera', 'sync'], imports: ['src/camera/c3.ts → src/sync/s2.ts', 'src/sync/s2.ts → src/camera/c4.ts'] }]);
+    expect(check.folderCycles).toEqual([
+      {
+        folders: ['camera', 'sync'],
+        imports: ['src/camera/c3.ts → src/sync/s2.ts', 'src/sync/s2.ts → src/camera/c4.ts'],
+      },
+    ]);
   });
 
   it('reports nothing else', () => {

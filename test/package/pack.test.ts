@@ -28,13 +28,19 @@ const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) 
 
 /** The version this checkout resolved, so the consumer's install hits the npm cache. */
 async function installedVersion(name: string): Promise<string> {
-  return (JSON.parse(await readFile(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(await readFile(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }
 
 async function npm(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
   // npm_config_* of the npm that started vitest (e.g. `npm test`'s) must not leak into these runs.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
-  return run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd, env, maxBuffer: 16 << 20 });
+  return run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd,
+    env,
+    maxBuffer: 16 << 20,
+  });
 }
 
 let work: { dir: string; cleanup: () => Promise<void> };
@@ -52,13 +58,20 @@ const bins = () => ({
 beforeAll(async () => {
   work = await tempDir('camctl-pack-');
   const packed = await npm(['pack', '--json', '--pack-destination', work.dir], ROOT);
-  const info = (JSON.parse(packed.stdout) as { filename: string; size: number; unpackedSize: number; entryCount: number }[])[0]!;
+  const info = (
+    JSON.parse(packed.stdout) as { filename: string; size: number; unpackedSize: number; entryCount: number }[]
+  )[0]!;
   tarball = path.join(work.dir, info.filename);
-  console.log(`npm pack: ${info.filename}, ${(info.size / 1e6).toFixed(2)} MB packed, ${(info.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${info.entryCount} files`);
+  console.log(
+    `npm pack: ${info.filename}, ${(info.size / 1e6).toFixed(2)} MB packed, ${(info.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${info.entryCount} files`,
+  );
 
   project = path.join(work.dir, 'project');
   await mkdir(project);
-  await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
+  await writeFile(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2),
+  );
   globalPrefix = path.join(work.dir, 'global');
   const timed = async (what: string, install: Promise<unknown>) => {
     const t = performance.now();
@@ -66,10 +79,19 @@ beforeAll(async () => {
     console.log(`${what}: ${((performance.now() - t) / 1000).toFixed(1)} s (both installs at once)`);
   };
   // Independent installs (own folders; npm's cache is safe to share), so at the same time.
-  const typeDeps = [`typescript@${await installedVersion('typescript')}`, `@types/node@${await installedVersion('@types/node')}`];
+  const typeDeps = [
+    `typescript@${await installedVersion('typescript')}`,
+    `@types/node@${await installedVersion('@types/node')}`,
+  ];
   await Promise.all([
-    timed(`npm install ./${info.filename} (with typescript and @types/node) into an empty project`, npm(['install', tarball, ...typeDeps], project)),
-    timed(`npm install -g ./${info.filename}`, npm(['install', '--global', '--prefix', globalPrefix, tarball], work.dir)),
+    timed(
+      `npm install ./${info.filename} (with typescript and @types/node) into an empty project`,
+      npm(['install', tarball, ...typeDeps], project),
+    ),
+    timed(
+      `npm install -g ./${info.filename}`,
+      npm(['install', '--global', '--prefix', globalPrefix, tarball], work.dir),
+    ),
   ]);
 }, 600_000);
 
@@ -79,15 +101,31 @@ afterAll(async () => {
 });
 
 describe.concurrent('the packed tarball', () => {
-  it('holds the compiled JavaScript, its .d.ts files and the sendfile prebuild, and no tests or TypeScript sources', async ({ expect }) => {
+  it('holds the compiled JavaScript, its .d.ts files and the sendfile prebuild, and no tests or TypeScript sources', async ({
+    expect,
+  }) => {
     const { stdout } = await run('tar', ['-tzf', tarball], { maxBuffer: 16 << 20 });
     const files = stdout.split('\n').filter(Boolean);
-    for (const f of ['package/bin/camctl.js', 'package/dist/src/index.js', 'package/dist/src/index.d.ts', 'package/dist/src/emulator/index.d.ts', 'package/LICENSE', 'package/binding.gyp']) {
+    for (const f of [
+      'package/bin/camctl.js',
+      'package/dist/src/index.js',
+      'package/dist/src/index.d.ts',
+      'package/dist/src/emulator/index.d.ts',
+      'package/LICENSE',
+      'package/binding.gyp',
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => f.startsWith('package/prebuilds/linux-x64/') && f.endsWith('.node'))).toHaveLength(1);
     expect(files.some((f) => f.startsWith('package/dist/dashboard-ui/') && f.endsWith('index.html'))).toBe(true);
-    expect(files.filter((f) => /^package\/(test|bench|examples|dist\/bench)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.map'))).toEqual([]);
+    expect(
+      files.filter(
+        (f) =>
+          /^package\/(test|bench|examples|dist\/bench)\//.test(f) ||
+          (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
+          f.endsWith('.map'),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -98,7 +136,11 @@ describe.concurrent.each(['project', 'global'] as const)('installed (%s)', (wher
   });
 
   it('camctl emulate sequoia, then camctl --camera sequoia://… status --json through it', async ({ expect }) => {
-    const emulator = await spawnCamctl(['emulate', 'sequoia', '--http-port', '0', '--data-dir', path.join(work.dir, `sequoia-${where}`)], 60_000, bins()[where]);
+    const emulator = await spawnCamctl(
+      ['emulate', 'sequoia', '--http-port', '0', '--data-dir', path.join(work.dir, `sequoia-${where}`)],
+      60_000,
+      bins()[where],
+    );
     running.push(emulator);
     const ready = JSON.parse(emulator.firstLine) as { event: string; http: string };
     expect(ready.event).toBe('listening');
@@ -111,7 +153,16 @@ describe.concurrent.each(['project', 'global'] as const)('installed (%s)', (wher
   });
 
   it('camctl ui --demo serves the dashboard page', async ({ expect }) => {
-    const args = ['ui', '--demo', '--port', '0', '--data-dir', path.join(work.dir, `demo-${where}`), '--cache-dir', path.join(work.dir, `cache-${where}`)];
+    const args = [
+      'ui',
+      '--demo',
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(work.dir, `demo-${where}`),
+      '--cache-dir',
+      path.join(work.dir, `cache-${where}`),
+    ];
     const ui = await spawnCamctl(args, 60_000, bins()[where]);
     running.push(ui);
     const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(ui.firstLine)?.[0];
@@ -124,10 +175,14 @@ describe.concurrent.each(['project', 'global'] as const)('installed (%s)', (wher
 });
 
 describe.concurrent('the installed library', () => {
-  it('loads the sendfile addon whether or not npm ran the install script (NODE_DEBUG=camctl:sendfile says which path)', async ({ expect }) => {
+  it('loads the sendfile addon whether or not npm ran the install script (NODE_DEBUG=camctl:sendfile says which path)', async ({
+    expect,
+  }) => {
     const installed = path.join(project, 'node_modules', 'camctl');
     const ranInstallScript = existsSync(path.join(installed, 'build', 'Release', 'camctl_sendfile.node'));
-    console.log(`npm ${ranInstallScript ? 'ran' : 'did not run'} camctl's install script; the prebuilt addon serves either way`);
+    console.log(
+      `npm ${ranInstallScript ? 'ran' : 'did not run'} camctl's install script; the prebuilt addon serves either way`,
+    );
     const r = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, ['--input-type=module', '-e', "await import('camctl/emulator')"], {
         cwd: project,
@@ -142,14 +197,25 @@ describe.concurrent('the installed library', () => {
     expect(r).toContain('zero-copy downloads on: sendfile(2)');
   });
 
-  it('the README examples type-check against the package under nodenext and run against the emulators', async ({ expect }) => {
+  it('the README examples type-check against the package under nodenext and run against the emulators', async ({
+    expect,
+  }) => {
     const src = path.join(project, 'src');
     await mkdir(src);
     const examples = (await readdir(EXAMPLES)).filter((f) => f.endsWith('.ts'));
     expect(examples.length).toBeGreaterThanOrEqual(5);
     for (const f of examples) await copyFile(path.join(EXAMPLES, f), path.join(src, f));
     const tsconfig = {
-      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, types: ['node'], rootDir: 'src', outDir: 'out' },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        skipLibCheck: false,
+        types: ['node'],
+        rootDir: 'src',
+        outDir: 'out',
+      },
       include: ['src'],
     };
     await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
@@ -158,7 +224,8 @@ describe.concurrent('the installed library', () => {
       throw new Error(`tsc found errors in the examples against the installed package:\n${err.stdout ?? String(err)}`);
     });
     const imports = (await Promise.all(examples.map((f) => readFile(path.join(src, f), 'utf8')))).join('\n');
-    for (const entry of ['camctl', 'camctl/sequoia', 'camctl/osc', 'camctl/ptp', 'camctl/emulator']) expect(imports).toContain(`from '${entry}'`);
+    for (const entry of ['camctl', 'camctl/sequoia', 'camctl/osc', 'camctl/ptp', 'camctl/emulator'])
+      expect(imports).toContain(`from '${entry}'`);
     // Each example starts its own emulators on port 0 in its own temp dir: they can run side by
     // side — two at a time, as the machine may have two cores and the examples keep their own timeouts.
     const queue = [...examples];
@@ -170,9 +237,11 @@ describe.concurrent('the installed library', () => {
     async function runExample(f: string): Promise<void> {
       const js = path.join(project, 'out', f.replace(/\.ts$/, '.js'));
       expect((await stat(js)).size).toBeGreaterThan(0);
-      const { stdout } = await run(process.execPath, [js], { cwd: project, timeout: 120_000 }).catch((err: { stderr?: string }) => {
-        throw new Error(`examples/${f} failed:\n${err.stderr ?? String(err)}`);
-      });
+      const { stdout } = await run(process.execPath, [js], { cwd: project, timeout: 120_000 }).catch(
+        (err: { stderr?: string }) => {
+          throw new Error(`examples/${f} failed:\n${err.stderr ?? String(err)}`);
+        },
+      );
       expect(stdout.length, `examples/${f} printed nothing`).toBeGreaterThan(0);
     }
   }, 180_000); // tsc over the package's .d.ts files, then five examples, beside the other checks

@@ -50,7 +50,14 @@ describe('the repository stands alone', () => {
   });
 
   it('the docs the README points to are in the repository', async () => {
-    for (const doc of ['docs/architecture.md', 'docs/sequoia.md', 'docs/osc.md', 'docs/ptp.md', 'test/fixtures/README.md', 'LICENSE']) {
+    for (const doc of [
+      'docs/architecture.md',
+      'docs/sequoia.md',
+      'docs/osc.md',
+      'docs/ptp.md',
+      'test/fixtures/README.md',
+      'LICENSE',
+    ]) {
       expect(existsSync(path.join(ROOT, doc)), doc).toBe(true);
     }
   });

@@ -61,9 +61,15 @@ describe.each([
     const set = await camctl('-c', cam, 'ptp', 'prop', 'set', 'ImageSize', '4000 x 3000');
     expect(set.stdout.trim()).toBe('ImageSize = "4000 x 3000"');
     expect(device.getConfig().resolution_rgb).toBe(12);
-    const get = JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'prop', 'get', '0xd219')).stdout) as { current: number; name: string };
+    const get = JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'prop', 'get', '0xd219')).stdout) as {
+      current: number;
+      name: string;
+    };
     expect(get).toMatchObject({ name: 'OverlapRate', current: 80 });
-    const op = JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'op', 'GetTemperatureValues')).stdout) as { response: string; decoded: { P7: number } };
+    const op = JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'op', 'GetTemperatureValues')).stdout) as {
+      response: string;
+      decoded: { P7: number };
+    };
     expect(op.response).toBe('OK');
     expect(op.decoded.P7).toBeGreaterThan(0);
   });
@@ -77,15 +83,24 @@ describe.each([
     expect(info.stdout).not.toContain('Data (hex)');
     expect((await camctl('-c', cam, 'ptp', 'op', 'GetDeviceInfo', '--hex')).stdout).toMatch(/Data \(hex\):\s+6400/);
 
-    const json = async (...args: string[]): Promise<{ dataset?: string; decoded?: unknown; hex?: string }> => JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'op', ...args)).stdout) as never;
+    const json = async (...args: string[]): Promise<{ dataset?: string; decoded?: unknown; hex?: string }> =>
+      JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'op', ...args)).stdout) as never;
     const ids = await json('GetStorageIDs');
     expect(ids).toMatchObject({ dataset: 'StorageIDs' });
     expect(ids.decoded).toContain(0x00010001);
     expect(ids.hex).toBeUndefined();
-    expect(await json('GetStorageInfo', String(0x00010001))).toMatchObject({ dataset: 'StorageInfo', decoded: { storageDescription: expect.any(String), maxCapacity: expect.stringMatching(/^\d+$/) } });
-    expect(await json('GetDevicePropDesc', String(0xd219))).toMatchObject({ dataset: 'DevicePropDesc', decoded: { code: 0xd219, current: 80 } });
+    expect(await json('GetStorageInfo', String(0x00010001))).toMatchObject({
+      dataset: 'StorageInfo',
+      decoded: { storageDescription: expect.any(String), maxCapacity: expect.stringMatching(/^\d+$/) },
+    });
+    expect(await json('GetDevicePropDesc', String(0xd219))).toMatchObject({
+      dataset: 'DevicePropDesc',
+      decoded: { code: 0xd219, current: 80 },
+    });
     expect(await json('GetDevicePropValue', String(0xd219))).toMatchObject({ dataset: 'DevicePropValue', decoded: 80 });
-    expect((await camctl('-c', cam, 'ptp', 'op', 'GetDevicePropDesc', String(0x5003))).stdout).toMatch(/Value:\s+"\d+ x \d+"/);
+    expect((await camctl('-c', cam, 'ptp', 'op', 'GetDevicePropDesc', String(0x5003))).stdout).toMatch(
+      /Value:\s+"\d+ x \d+"/,
+    );
 
     // A capture gives the storage a folder and files to describe.
     await device.startCapture();
@@ -94,7 +109,10 @@ describe.each([
     expect(handles.dataset).toBe('ObjectHandles');
     const first = (handles.decoded as number[])[0];
     expect(first).toBeDefined();
-    expect(await json('GetObjectInfo', String(first))).toMatchObject({ dataset: 'ObjectInfo', decoded: { filename: expect.any(String) } });
+    expect(await json('GetObjectInfo', String(first))).toMatchObject({
+      dataset: 'ObjectInfo',
+      decoded: { filename: expect.any(String) },
+    });
     expect((await camctl('-c', cam, 'ptp', 'op', 'GetObjectInfo', String(first))).stdout).toMatch(/File name:/);
   });
 

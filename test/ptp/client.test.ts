@@ -34,7 +34,17 @@ const transports: Record<string, () => Promise<Harness>> = {
     const device = await SequoiaDevice.open({ dataDir: path.join(dir, 'cam') });
     const ptp = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0 });
     const client = await PtpIpClient.connect({ host: '127.0.0.1', port: ptp.port, name: 'camctl-test' });
-    return { client, device, dir, close: async () => { await client.close(); await ptp.close(); await device.close(); await rm(dir, { recursive: true, force: true }); } };
+    return {
+      client,
+      device,
+      dir,
+      close: async () => {
+        await client.close();
+        await ptp.close();
+        await device.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   },
   'in-memory pair': async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'camctl-ptpmem-'));
@@ -45,15 +55,40 @@ const transports: Record<string, () => Promise<Harness>> = {
     await session.open();
     const client = new PtpClient(session);
     await client.getDeviceInfo();
-    return { client, device, dir, close: async () => { await session.close(); backend.close(); await device.close(); await rm(dir, { recursive: true, force: true }); } };
+    return {
+      client,
+      device,
+      dir,
+      close: async () => {
+        await session.close();
+        backend.close();
+        await device.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   },
   'PTP over USB (in-memory bulk pair)': async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'camctl-ptpusb-'));
     const device = await SequoiaDevice.open({ dataDir: path.join(dir, 'cam') });
     const backend = new SequoiaPtpBackend(device);
-    const usb = createMemoryUsbDevice(backend, { vendorId: 0x19cf, productId: 0x0001, manufacturerName: 'Parrot', productName: 'Sequoia' });
+    const usb = createMemoryUsbDevice(backend, {
+      vendorId: 0x19cf,
+      productId: 0x0001,
+      manufacturerName: 'Parrot',
+      productName: 'Sequoia',
+    });
     const client = await PtpUsbClient.open(usb);
-    return { client, device, dir, close: async () => { await client.close(); backend.close(); await device.close(); await rm(dir, { recursive: true, force: true }); } };
+    return {
+      client,
+      device,
+      dir,
+      close: async () => {
+        await client.close();
+        backend.close();
+        await device.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   },
 };
 
@@ -79,13 +114,23 @@ for (const [name, make] of Object.entries(transports)) {
 
     it('reads DeviceInfo with the Parrot extension and both storages', async () => {
       const info = h.client.deviceInfo!;
-      expect(info).toMatchObject({ manufacturer: 'Parrot', model: 'Sequoia', vendorExtensionId: PARROT_VENDOR_ID, vendorExtensionDesc: 'parrot.com: 1.0;' });
-      expect(info.operationsSupported).toEqual(expect.arrayContaining([Op.GetPartialObject, Op.InitiateCapture, ParrotOp.GetTemperatureValues]));
+      expect(info).toMatchObject({
+        manufacturer: 'Parrot',
+        model: 'Sequoia',
+        vendorExtensionId: PARROT_VENDOR_ID,
+        vendorExtensionDesc: 'parrot.com: 1.0;',
+      });
+      expect(info.operationsSupported).toEqual(
+        expect.arrayContaining([Op.GetPartialObject, Op.InitiateCapture, ParrotOp.GetTemperatureValues]),
+      );
       expect(await h.client.getStorageIds()).toEqual([0x00010001, 0x00020001]);
       const si = await h.client.getStorageInfo(0x00010001);
       expect(si.storageDescription).toBe('internal');
       expect(si.maxCapacity).toBe(59_272_328n * 1024n);
-      await expect(h.client.getStorageInfo(0x00030001)).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_RESPONSE', responseCode: Resp.InvalidStorageID });
+      await expect(h.client.getStorageInfo(0x00030001)).rejects.toMatchObject({
+        code: 'ERR_CAMCTL_PTP_RESPONSE',
+        responseCode: Resp.InvalidStorageID,
+      });
     });
 
     it('captures: ObjectAdded per file, then CaptureComplete; folders are associations', async () => {
@@ -95,11 +140,17 @@ for (const [name, make] of Object.entries(transports)) {
       const added = got.filter((e) => e.code === Ev.ObjectAdded).map((e) => e.params[0] as number);
       expect(added).toHaveLength(5);
       const infos = await Promise.all(added.map((a) => h.client.getObjectInfo(a)));
-      expect(infos.map((i) => i.filename.slice(-7)).sort()).toEqual(['GRE.TIF', 'NIR.TIF', 'RED.TIF', 'REG.TIF', 'RGB.JPG']);
+      expect(infos.map((i) => i.filename.slice(-7)).sort()).toEqual([
+        'GRE.TIF',
+        'NIR.TIF',
+        'RED.TIF',
+        'REG.TIF',
+        'RGB.JPG',
+      ]);
       const parent = infos[0]!.parentObject;
       const folder = await h.client.getObjectInfo(parent);
       expect(folder).toMatchObject({ objectFormat: Format.Association, associationType: 1, parentObject: 0 });
-      expect((await h.client.getObjectHandles(0xffffffff, 0, 0xffffffff))).toContain(parent);
+      expect(await h.client.getObjectHandles(0xffffffff, 0, 0xffffffff)).toContain(parent);
       expect((await h.client.getObjectHandles(0x00010001, 0, parent)).sort()).toEqual([...added].sort());
       expect(await h.client.getNumObjects(0x00010001, 0, parent)).toBe(5);
       // Handles are stable: listing again gives the same ones.
@@ -110,7 +161,16 @@ for (const [name, make] of Object.entries(transports)) {
       const handles = await h.client.getObjectHandles(0x00010001, Format.TIFF, 0);
       const handle = handles[0]!;
       const info = await h.client.getObjectInfo(handle);
-      const onDisk = await readFile(path.join(h.dir, 'cam', 'media', 'internal', (await h.client.getObjectInfo(info.parentObject)).filename, info.filename));
+      const onDisk = await readFile(
+        path.join(
+          h.dir,
+          'cam',
+          'media',
+          'internal',
+          (await h.client.getObjectInfo(info.parentObject)).filename,
+          info.filename,
+        ),
+      );
       const file = path.join(h.dir, 'out.tif');
       let last = 0;
       expect(await h.client.downloadObject(handle, file, { onProgress: (d) => (last = d) })).toBe(onDisk.length);
@@ -127,7 +187,10 @@ for (const [name, make] of Object.entries(transports)) {
     it('an aborted download rejects with ABORTED and the session carries on', async () => {
       const handle = (await h.client.getObjectHandles(0x00010001, Format.TIFF, 0))[0]!;
       const ac = new AbortController();
-      const p = h.client.downloadObject(handle, path.join(h.dir, 'aborted.tif'), { signal: ac.signal, onProgress: () => ac.abort() });
+      const p = h.client.downloadObject(handle, path.join(h.dir, 'aborted.tif'), {
+        signal: ac.signal,
+        onProgress: () => ac.abort(),
+      });
       await expect(p).rejects.toBeInstanceOf(PtpAbortError);
       expect((await h.client.getDeviceInfo()).model).toBe('Sequoia');
     });
@@ -140,10 +203,18 @@ for (const [name, make] of Object.entries(transports)) {
       await changed;
       expect(h.device.getConfig().resolution_rgb).toBe(12);
       expect(await h.client.getDevicePropValue(Prop.ImageSize, DataType.STR)).toBe('4000 x 3000');
-      await expect(h.client.setDevicePropValue(Prop.ImageSize, DataType.STR, '1 x 1')).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
-      await expect(h.client.setDevicePropValue(Prop.ImageSize, DataType.UINT16, 3)).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropFormat });
-      await expect(h.client.setDevicePropValue(Prop.BatteryLevel, DataType.UINT8, 3)).rejects.toMatchObject({ responseCode: Resp.AccessDenied });
-      await expect(h.client.getDevicePropDesc(0xd2ff)).rejects.toMatchObject({ responseCode: Resp.DevicePropNotSupported });
+      await expect(h.client.setDevicePropValue(Prop.ImageSize, DataType.STR, '1 x 1')).rejects.toMatchObject({
+        responseCode: Resp.InvalidDevicePropValue,
+      });
+      await expect(h.client.setDevicePropValue(Prop.ImageSize, DataType.UINT16, 3)).rejects.toMatchObject({
+        responseCode: Resp.InvalidDevicePropFormat,
+      });
+      await expect(h.client.setDevicePropValue(Prop.BatteryLevel, DataType.UINT8, 3)).rejects.toMatchObject({
+        responseCode: Resp.AccessDenied,
+      });
+      await expect(h.client.getDevicePropDesc(0xd2ff)).rejects.toMatchObject({
+        responseCode: Resp.DevicePropNotSupported,
+      });
       // A change made through another face (the HTTP face calls setConfig) is announced here.
       const overlap = collect(h.client, (e) => e.code === Ev.DevicePropChanged && e.params[0] === 0xd219);
       h.device.setConfig({ overlap_param: 70 });

@@ -2,14 +2,40 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as dump from './theta-s-dumps.js';
 import {
-  PtpDecodeError, PtpEncodeError, PtpReader, PtpWriter, decodeDeviceInfo, decodeDevicePropDesc, decodeObjectInfo,
-  decodeStorageInfo, decodeU32Array, decodeValue, encodeDeviceInfo, encodeDevicePropDesc, encodeObjectInfo,
-  encodeStorageInfo, encodeU32Array, encodeValue, formatPtpDate, parsePtpDate, valueAllowed,
-  type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo,
+  PtpDecodeError,
+  PtpEncodeError,
+  PtpReader,
+  PtpWriter,
+  decodeDeviceInfo,
+  decodeDevicePropDesc,
+  decodeObjectInfo,
+  decodeStorageInfo,
+  decodeU32Array,
+  decodeValue,
+  encodeDeviceInfo,
+  encodeDevicePropDesc,
+  encodeObjectInfo,
+  encodeStorageInfo,
+  encodeU32Array,
+  encodeValue,
+  formatPtpDate,
+  parsePtpDate,
+  valueAllowed,
+  type DeviceInfo,
+  type DevicePropDesc,
+  type ObjectInfo,
+  type PtpValue,
+  type StorageInfo,
 } from '../../src/ptp/codec.js';
 import { DataType, codeName, parseCode, Prop } from '../../src/ptp/codes.js';
 import { RICOH_VENDOR_ID } from '../../src/ptp/vendors/ricoh.js';
-import { PARROT_VENDOR_ID, decodeStatusMask, encodeStatusMask, decodeTemperatureValues, encodeTemperatureValues } from '../../src/ptp/vendors/parrot.js';
+import {
+  PARROT_VENDOR_ID,
+  decodeStatusMask,
+  encodeStatusMask,
+  decodeTemperatureValues,
+  encodeTemperatureValues,
+} from '../../src/ptp/vendors/parrot.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
@@ -72,17 +98,33 @@ describe('golden: RICOH THETA S answers (ptpcam dumps of the THETA community gui
   it('GetObjectInfo 0x00640282 decodes to R0010642.JPG', () => {
     const oi = decodeObjectInfo(dump.OBJECT_INFO);
     expect(oi).toEqual({
-      storageId: 0x00010001, objectFormat: 0x3801, protectionStatus: 0, compressedSize: 3940214,
-      thumbFormat: 0x3808, thumbCompressedSize: 3442, thumbPixWidth: 160, thumbPixHeight: 120,
-      imagePixWidth: 5376, imagePixHeight: 2688, imageBitDepth: 8, parentObject: 0x00640000,
-      associationType: 0, associationDesc: 0, sequenceNumber: 0, filename: 'R0010642.JPG',
-      captureDate: '20160702T070833', modificationDate: '20160702T070833', keywords: '',
+      storageId: 0x00010001,
+      objectFormat: 0x3801,
+      protectionStatus: 0,
+      compressedSize: 3940214,
+      thumbFormat: 0x3808,
+      thumbCompressedSize: 3442,
+      thumbPixWidth: 160,
+      thumbPixHeight: 120,
+      imagePixWidth: 5376,
+      imagePixHeight: 2688,
+      imageBitDepth: 8,
+      parentObject: 0x00640000,
+      associationType: 0,
+      associationDesc: 0,
+      sequenceNumber: 0,
+      filename: 'R0010642.JPG',
+      captureDate: '20160702T070833',
+      modificationDate: '20160702T070833',
+      keywords: '',
     } satisfies ObjectInfo);
     // Byte-identical up to Keywords; the THETA writes the empty Keywords as one NUL unit
     // (01 00 00) where we write the canonical single 0x00.
     const again = encodeObjectInfo(oi);
     const keywordsAt = again.length - 1;
-    expect(Buffer.from(again.subarray(0, keywordsAt)).equals(Buffer.from(dump.OBJECT_INFO.subarray(0, keywordsAt)))).toBe(true);
+    expect(
+      Buffer.from(again.subarray(0, keywordsAt)).equals(Buffer.from(dump.OBJECT_INFO.subarray(0, keywordsAt))),
+    ).toBe(true);
     expect([...dump.OBJECT_INFO.subarray(keywordsAt, keywordsAt + 3)]).toEqual([1, 0, 0]);
   });
 
@@ -120,10 +162,21 @@ describe('primitives', () => {
 
   it('every data type round-trips, arrays included; out-of-range values are refused', () => {
     const samples: Array<[number, PtpValue]> = [
-      [DataType.INT8, -128], [DataType.UINT8, 255], [DataType.INT16, -2], [DataType.UINT16, 0xffff],
-      [DataType.INT32, -5], [DataType.UINT32, 0xffffffff], [DataType.INT64, -(1n << 63n)], [DataType.UINT64, (1n << 64n) - 1n],
-      [DataType.INT128, -(1n << 127n)], [DataType.UINT128, (1n << 128n) - 1n], [DataType.STR, 'héllo'],
-      [DataType.AUINT16, [1, 2, 3]], [DataType.AUINT32, []], [DataType.AINT8, [-1, 1]], [DataType.AUINT64, [1n, 2n]],
+      [DataType.INT8, -128],
+      [DataType.UINT8, 255],
+      [DataType.INT16, -2],
+      [DataType.UINT16, 0xffff],
+      [DataType.INT32, -5],
+      [DataType.UINT32, 0xffffffff],
+      [DataType.INT64, -(1n << 63n)],
+      [DataType.UINT64, (1n << 64n) - 1n],
+      [DataType.INT128, -(1n << 127n)],
+      [DataType.UINT128, (1n << 128n) - 1n],
+      [DataType.STR, 'héllo'],
+      [DataType.AUINT16, [1, 2, 3]],
+      [DataType.AUINT32, []],
+      [DataType.AINT8, [-1, 1]],
+      [DataType.AUINT64, [1n, 2n]],
     ];
     for (const [t, v] of samples) expect(decodeValue(t, encodeValue(t, v))).toEqual(v);
     expect(() => encodeValue(DataType.UINT8, 256)).toThrow(PtpEncodeError);
@@ -153,10 +206,38 @@ describe('primitives', () => {
 describe('datasets', () => {
   it('DevicePropDesc: none, range and enumeration forms', () => {
     const descs: DevicePropDesc[] = [
-      { code: 0x5001, dataType: DataType.UINT8, getSet: 0, factoryDefault: 100, current: 67, form: { kind: 'range', min: 0, max: 100, step: 1 } },
-      { code: 0x5003, dataType: DataType.STR, getSet: 1, factoryDefault: '4608 x 3456', current: '4000 x 3000', form: { kind: 'enum', values: ['4608 x 3456', '4000 x 3000'] } },
-      { code: 0xd214, dataType: DataType.AUINT32, getSet: 1, factoryDefault: [0, 0, 0, 0], current: [1, 2, 3, 4], form: { kind: 'none' } },
-      { code: 0xd00f, dataType: DataType.UINT64, getSet: 1, factoryDefault: 0n, current: (250n << 32n) | 1n, form: { kind: 'enum', values: [0n, (250n << 32n) | 1n] } },
+      {
+        code: 0x5001,
+        dataType: DataType.UINT8,
+        getSet: 0,
+        factoryDefault: 100,
+        current: 67,
+        form: { kind: 'range', min: 0, max: 100, step: 1 },
+      },
+      {
+        code: 0x5003,
+        dataType: DataType.STR,
+        getSet: 1,
+        factoryDefault: '4608 x 3456',
+        current: '4000 x 3000',
+        form: { kind: 'enum', values: ['4608 x 3456', '4000 x 3000'] },
+      },
+      {
+        code: 0xd214,
+        dataType: DataType.AUINT32,
+        getSet: 1,
+        factoryDefault: [0, 0, 0, 0],
+        current: [1, 2, 3, 4],
+        form: { kind: 'none' },
+      },
+      {
+        code: 0xd00f,
+        dataType: DataType.UINT64,
+        getSet: 1,
+        factoryDefault: 0n,
+        current: (250n << 32n) | 1n,
+        form: { kind: 'enum', values: [0n, (250n << 32n) | 1n] },
+      },
     ];
     for (const d of descs) expect(decodeDevicePropDesc(encodeDevicePropDesc(d))).toEqual(d);
     const battery = descs[0] as DevicePropDesc;
@@ -166,7 +247,16 @@ describe('datasets', () => {
   });
 
   it('StorageInfo round-trips with 64-bit sizes', () => {
-    const s: StorageInfo = { storageType: 3, filesystemType: 2, accessCapability: 0, maxCapacity: 64n << 30n, freeSpaceInBytes: 5n << 32n, freeSpaceInImages: 0xffffffff, storageDescription: 'internal', volumeLabel: '' };
+    const s: StorageInfo = {
+      storageType: 3,
+      filesystemType: 2,
+      accessCapability: 0,
+      maxCapacity: 64n << 30n,
+      freeSpaceInBytes: 5n << 32n,
+      freeSpaceInImages: 0xffffffff,
+      storageDescription: 'internal',
+      volumeLabel: '',
+    };
     expect(decodeStorageInfo(encodeStorageInfo(s))).toEqual(s);
   });
 
@@ -176,17 +266,52 @@ describe('datasets', () => {
 
   it('fast-check: DeviceInfo and ObjectInfo round-trip', () => {
     const deviceInfo: fc.Arbitrary<DeviceInfo> = fc.record({
-      standardVersion: u16, vendorExtensionId: u32, vendorExtensionVersion: u16, vendorExtensionDesc: str, functionalMode: u16,
-      operationsSupported: fc.array(u16), eventsSupported: fc.array(u16), devicePropertiesSupported: fc.array(u16),
-      captureFormats: fc.array(u16), imageFormats: fc.array(u16), manufacturer: str, model: str, deviceVersion: str, serialNumber: str,
+      standardVersion: u16,
+      vendorExtensionId: u32,
+      vendorExtensionVersion: u16,
+      vendorExtensionDesc: str,
+      functionalMode: u16,
+      operationsSupported: fc.array(u16),
+      eventsSupported: fc.array(u16),
+      devicePropertiesSupported: fc.array(u16),
+      captureFormats: fc.array(u16),
+      imageFormats: fc.array(u16),
+      manufacturer: str,
+      model: str,
+      deviceVersion: str,
+      serialNumber: str,
     });
-    fc.assert(fc.property(deviceInfo, (d) => { expect(decodeDeviceInfo(encodeDeviceInfo(d))).toEqual(d); }));
+    fc.assert(
+      fc.property(deviceInfo, (d) => {
+        expect(decodeDeviceInfo(encodeDeviceInfo(d))).toEqual(d);
+      }),
+    );
     const objectInfo: fc.Arbitrary<ObjectInfo> = fc.record({
-      storageId: u32, objectFormat: u16, protectionStatus: u16, compressedSize: u32, thumbFormat: u16, thumbCompressedSize: u32,
-      thumbPixWidth: u32, thumbPixHeight: u32, imagePixWidth: u32, imagePixHeight: u32, imageBitDepth: u32, parentObject: u32,
-      associationType: u16, associationDesc: u32, sequenceNumber: u32, filename: str, captureDate: str, modificationDate: str, keywords: str,
+      storageId: u32,
+      objectFormat: u16,
+      protectionStatus: u16,
+      compressedSize: u32,
+      thumbFormat: u16,
+      thumbCompressedSize: u32,
+      thumbPixWidth: u32,
+      thumbPixHeight: u32,
+      imagePixWidth: u32,
+      imagePixHeight: u32,
+      imageBitDepth: u32,
+      parentObject: u32,
+      associationType: u16,
+      associationDesc: u32,
+      sequenceNumber: u32,
+      filename: str,
+      captureDate: str,
+      modificationDate: str,
+      keywords: str,
     });
-    fc.assert(fc.property(objectInfo, (o) => { expect(decodeObjectInfo(encodeObjectInfo(o))).toEqual(o); }));
+    fc.assert(
+      fc.property(objectInfo, (o) => {
+        expect(decodeObjectInfo(encodeObjectInfo(o))).toEqual(o);
+      }),
+    );
   });
 
   it('fast-check: random bytes never throw anything but PtpDecodeError', () => {

@@ -22,7 +22,11 @@ afterAll(async () => {
 
 describe('camctl emulate theta --ptpip-port', () => {
   it('prints the PTP/IP address in its ready line and serves the THETA there', async () => {
-    const child = spawn(process.execPath, [BIN, 'emulate', 'theta', '--ptpip-port', '0', '--data-dir', path.join(dir, 'cam')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'emulate', 'theta', '--ptpip-port', '0', '--data-dir', path.join(dir, 'cam')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once('line', resolve);
@@ -32,7 +36,11 @@ describe('camctl emulate theta --ptpip-port', () => {
       expect(ready).toMatchObject({ event: 'listening', model: 'theta' });
       expect(ready.ptpip).toMatch(/^127\.0\.0\.1:\d+$/);
       const client = await PtpIpClient.connect({ host: '127.0.0.1', port: Number(ready.ptpip.split(':')[1]) });
-      expect(client.deviceInfo).toMatchObject({ manufacturer: 'Ricoh Company, Ltd.', model: 'RICOH THETA S', vendorExtensionId: 6 });
+      expect(client.deviceInfo).toMatchObject({
+        manufacturer: 'Ricoh Company, Ltd.',
+        model: 'RICOH THETA S',
+        vendorExtensionId: 6,
+      });
       await client.close();
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');

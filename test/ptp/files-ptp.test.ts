@@ -39,9 +39,20 @@ describe('PtpFileReader', () => {
     expect((await collect(a.read(0, a.size, signal))).equals(first)).toBe(true);
     // Consecutive 1 MiB ranges (served from the read-ahead), then ranges that do not follow on.
     const M = 1024 * 1024;
-    for (const [offset, length] of [[0, M], [M, M], [2 * M, 100], [2 * M + 100, M + 17 - 100], [0, 1], [M - 3, 10], [2 * M, M + 17], [first.length, 0]] as const) {
+    for (const [offset, length] of [
+      [0, M],
+      [M, M],
+      [2 * M, 100],
+      [2 * M + 100, M + 17 - 100],
+      [0, 1],
+      [M - 3, 10],
+      [2 * M, M + 17],
+      [first.length, 0],
+    ] as const) {
       const b = await reader.open('internal/0000/IMG.TIF', resolve);
-      expect((await collect(b.read(offset, length, signal))).equals(first.subarray(offset, offset + length))).toBe(true);
+      expect((await collect(b.read(offset, length, signal))).equals(first.subarray(offset, offset + length))).toBe(
+        true,
+      );
     }
     expect(resolved).toBe(1);
 

@@ -13,7 +13,10 @@ import { startSequoiaEmulator, type RunningSequoiaEmulator } from '../../src/emu
 import { PacketType, encodeInitCommandRequest } from '../../src/ptp/ip/packets.js';
 
 const run = promisify(execFile);
-const hasGphoto2 = await run('gphoto2', ['--version']).then(() => true, () => false);
+const hasGphoto2 = await run('gphoto2', ['--version']).then(
+  () => true,
+  () => false,
+);
 if (!hasGphoto2 && process.env.CI === 'true') throw new Error('gphoto2 is required on CI (apt-get install -y gphoto2)');
 if (!hasGphoto2) console.warn('skipping gphoto2 tests: gphoto2 is not installed (apt-get install -y gphoto2)');
 
@@ -33,7 +36,10 @@ describe.skipIf(!hasGphoto2)('gphoto2 against the emulated Sequoia over PTP/IP',
   });
 
   const gphoto2 = async (cwd: string, ...args: string[]): Promise<string> => {
-    const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, ...args], { cwd, timeout: 60_000 });
+    const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, ...args], {
+      cwd,
+      timeout: 60_000,
+    });
     return stdout;
   };
   const http = async (p: string): Promise<Response> => fetch(`${emu.url}${p}`);
@@ -81,7 +87,9 @@ describe.skipIf(!hasGphoto2)('gphoto2 against the emulated Sequoia over PTP/IP',
     expect(files).toHaveLength(1);
     const bytes = await readFile(path.join(cwd, files[0] as string));
     // A real JPEG (FF D8) or little-endian TIFF (II*\0) written by the emulator's capture pipeline.
-    expect(bytes.subarray(0, 2).toString('hex') === 'ffd8' || bytes.subarray(0, 4).toString('hex') === '49492a00').toBe(true);
+    expect(bytes.subarray(0, 2).toString('hex') === 'ffd8' || bytes.subarray(0, 4).toString('hex') === '49492a00').toBe(
+      true,
+    );
     // The capture is visible through the HTTP face too (the downloaded file was deleted by gphoto2).
     const folder = /\/store_00010001\/(\d{4})\//.exec(out)?.[1] as string;
     const perFolder = (await (await http(`/file/internal/${folder}`)).json()) as Record<string, unknown>;
@@ -90,7 +98,7 @@ describe.skipIf(!hasGphoto2)('gphoto2 against the emulated Sequoia over PTP/IP',
 
   it('--get-config / --set-config reach the same settings as HTTP /config', async () => {
     const get = await gphoto2(dir, '--get-config', '/main/other/5003');
-    expect(get).toContain("Current: 4608 x 3456");
+    expect(get).toContain('Current: 4608 x 3456');
     expect(get).toContain('Choice: 1 4000 x 3000');
     await gphoto2(dir, '--set-config', '/main/other/5003=4000 x 3000');
     const cfg = (await (await http('/config')).json()) as { resolution_rgb: number; overlap_param: number };
@@ -117,7 +125,12 @@ describe.skipIf(!hasGphoto2)('gphoto2 against the emulated Sequoia over PTP/IP',
         hostile.push(s);
         s.on('error', () => undefined);
         const acked = new Promise<number>((resolve) => s.once('data', (d: Buffer) => resolve(d.readUInt32LE(4))));
-        s.write(encodeInitCommandRequest(Uint8Array.from({ length: 16 }, (_, j) => i + j), 'half-open'));
+        s.write(
+          encodeInitCommandRequest(
+            Uint8Array.from({ length: 16 }, (_, j) => i + j),
+            'half-open',
+          ),
+        );
         expect(await acked).toBe(PacketType.InitCommandAck);
       }
       const out = await gphoto2(dir, '--summary');

@@ -2,7 +2,11 @@
 import type { PtpSession } from '../../src/ptp/session.js';
 import type { PtpContainer } from '../../src/ptp/transport.js';
 
-export function nextEvent(c: { session: PtpSession }, pred: (e: PtpContainer) => boolean, timeoutMs = 20_000): Promise<PtpContainer> {
+export function nextEvent(
+  c: { session: PtpSession },
+  pred: (e: PtpContainer) => boolean,
+  timeoutMs = 20_000,
+): Promise<PtpContainer> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => {
       c.session.off('event', on);

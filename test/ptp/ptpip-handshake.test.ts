@@ -18,7 +18,12 @@ import { SequoiaDevice } from '../../src/devices/sequoia/device.js';
 import { startSequoiaPtpIp } from '../../src/emulator/sequoia/ptp-face.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import {
-  InitFailReason, PacketType, encodeCmdRequest, encodeInitCommandRequest, encodeInitEventRequest, type ControlPacket,
+  InitFailReason,
+  PacketType,
+  encodeCmdRequest,
+  encodeInitCommandRequest,
+  encodeInitEventRequest,
+  type ControlPacket,
 } from '../../src/ptp/ip/packets.js';
 import { PtpIpParser } from '../../src/ptp/ip/parser.js';
 import { Op, Resp } from '../../src/ptp/codes.js';
@@ -52,16 +57,25 @@ function raw(port: number, localAddress = '127.0.0.1'): Promise<Raw> {
     });
     socket.on('data', (d) => parser.push(d));
     socket.on('error', () => undefined);
-    const closed = new Promise<void>((r) => socket.on('close', () => {
-      ended = true;
-      for (const w of waiting.splice(0)) w(undefined);
-      r();
-    }));
-    socket.once('connect', () => resolve({
-      socket,
-      closed,
-      next: () => (got.length > 0 ? Promise.resolve(got.shift()) : ended ? Promise.resolve(undefined) : new Promise((r) => waiting.push(r))),
-    }));
+    const closed = new Promise<void>((r) =>
+      socket.on('close', () => {
+        ended = true;
+        for (const w of waiting.splice(0)) w(undefined);
+        r();
+      }),
+    );
+    socket.once('connect', () =>
+      resolve({
+        socket,
+        closed,
+        next: () =>
+          got.length > 0
+            ? Promise.resolve(got.shift())
+            : ended
+              ? Promise.resolve(undefined)
+              : new Promise((r) => waiting.push(r)),
+      }),
+    );
     socket.once('error', reject);
   });
 }
@@ -69,7 +83,11 @@ function raw(port: number, localAddress = '127.0.0.1'): Promise<Raw> {
 const guidOf = (n: number): Uint8Array => Uint8Array.from({ length: 16 }, (_, i) => (n * 31 + i) & 0xff);
 
 /** Sends InitCommandRequest and returns the connection with the number the responder gave it. */
-async function halfOpen(port: number, guid: Uint8Array, localAddress?: string): Promise<{ command: Raw; number: number }> {
+async function halfOpen(
+  port: number,
+  guid: Uint8Array,
+  localAddress?: string,
+): Promise<{ command: Raw; number: number }> {
   const command = await raw(port, localAddress);
   command.socket.write(encodeInitCommandRequest(guid, 'hostile'));
   const ack = await command.next();
@@ -78,7 +96,11 @@ async function halfOpen(port: number, guid: Uint8Array, localAddress?: string): 
 }
 
 /** Opens an event connection for `number`; returns the responder's answer (InitEventAck or InitFail). */
-async function eventRequest(port: number, number: number, localAddress?: string): Promise<{ event: Raw; reply: ControlPacket | undefined }> {
+async function eventRequest(
+  port: number,
+  number: number,
+  localAddress?: string,
+): Promise<{ event: Raw; reply: ControlPacket | undefined }> {
   const event = await raw(port, localAddress);
   event.socket.write(encodeInitEventRequest(number));
   return { event, reply: await event.next() };
@@ -108,7 +130,12 @@ describe('PTP/IP handshake against hostile initiators', () => {
     device = await SequoiaDevice.open({ dataDir: path.join(dir, 'cam') });
     quick = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0, handshakeTimeoutMs: 2_000 });
     patient = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0, handshakeTimeoutMs: 600_000 });
-    single = await startSequoiaPtpIp(device, { host: '127.0.0.1', port: 0, maxInitiators: 1, handshakeTimeoutMs: 600_000 });
+    single = await startSequoiaPtpIp(device, {
+      host: '127.0.0.1',
+      port: 0,
+      maxInitiators: 1,
+      handshakeTimeoutMs: 600_000,
+    });
   });
   afterAll(async () => {
     await quick?.close();
@@ -148,7 +175,7 @@ describe('PTP/IP handshake against hostile initiators', () => {
     expect(first).toHaveLength(12);
   });
 
-  it('a flood of half-open initiators from one host closes its own, not another host\'s handshake', async () => {
+  it("a flood of half-open initiators from one host closes its own, not another host's handshake", async () => {
     const legit = await halfOpen(patient.port, guidOf(7));
     const flood = [];
     for (let i = 0; i < 40; i++) flood.push(await halfOpen(patient.port, guidOf(200 + i), '127.0.0.2'));
@@ -254,50 +281,56 @@ describe('PTP/IP handshake against hostile initiators', () => {
     const step: fc.Arbitrary<Step> = fc.oneof(
       fc.record({ kind: fc.constant('command' as const), guid: fc.nat(1000) }),
       fc.record({
-        kind: fc.constant('event' as const), target: fc.constantFrom('victim' as const, 'own' as const, 'random' as const),
-        n: fc.nat(), remote: fc.constantFrom('127.0.0.1' as const, '127.0.0.2' as const),
+        kind: fc.constant('event' as const),
+        target: fc.constantFrom('victim' as const, 'own' as const, 'random' as const),
+        n: fc.nat(),
+        remote: fc.constantFrom('127.0.0.1' as const, '127.0.0.2' as const),
       }),
       fc.record({ kind: fc.constant('close' as const), n: fc.nat() }),
       fc.record({ kind: fc.constant('garbage' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 40 }) }),
     );
-    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
-      const pending: Array<{ command: Raw; number: number }> = [];
-      const sockets: Raw[] = [];
-      try {
-        for (const s of steps) {
-          if (s.kind === 'command') {
-            const h = await halfOpen(patient.port, guidOf(s.guid));
-            pending.push(h);
-            sockets.push(h.command);
-          } else if (s.kind === 'event') {
-            const own = pending.length > 0 && s.target === 'own' ? pending.splice(s.n % pending.length, 1)[0] : undefined;
-            const number = own ? own.number : s.target === 'victim' ? victimNumber : (s.n * 2654435761) >>> 0;
-            const { event, reply } = await eventRequest(patient.port, number, s.remote);
-            sockets.push(event);
-            if (own && s.remote === '127.0.0.1') expect(reply).toEqual({ type: PacketType.InitEventAck });
-            else {
-              expect(reply).toEqual(refused);
-              await event.closed;
-              if (own) pending.push(own);
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        const pending: Array<{ command: Raw; number: number }> = [];
+        const sockets: Raw[] = [];
+        try {
+          for (const s of steps) {
+            if (s.kind === 'command') {
+              const h = await halfOpen(patient.port, guidOf(s.guid));
+              pending.push(h);
+              sockets.push(h.command);
+            } else if (s.kind === 'event') {
+              const own =
+                pending.length > 0 && s.target === 'own' ? pending.splice(s.n % pending.length, 1)[0] : undefined;
+              const number = own ? own.number : s.target === 'victim' ? victimNumber : (s.n * 2654435761) >>> 0;
+              const { event, reply } = await eventRequest(patient.port, number, s.remote);
+              sockets.push(event);
+              if (own && s.remote === '127.0.0.1') expect(reply).toEqual({ type: PacketType.InitEventAck });
+              else {
+                expect(reply).toEqual(refused);
+                await event.closed;
+                if (own) pending.push(own);
+              }
+            } else if (s.kind === 'close') {
+              if (sockets.length === 0) continue;
+              const gone = sockets[s.n % sockets.length]!;
+              gone.socket.destroy();
+              await gone.closed;
+              const i = pending.findIndex((p) => p.command === gone);
+              if (i >= 0) pending.splice(i, 1);
+            } else {
+              const g = await raw(patient.port);
+              sockets.push(g);
+              g.socket.write(s.bytes);
             }
-          } else if (s.kind === 'close') {
-            if (sockets.length === 0) continue;
-            const gone = sockets[s.n % sockets.length]!;
-            gone.socket.destroy();
-            await gone.closed;
-            const i = pending.findIndex((p) => p.command === gone);
-            if (i >= 0) pending.splice(i, 1);
-          } else {
-            const g = await raw(patient.port);
-            sockets.push(g);
-            g.socket.write(s.bytes);
           }
+        } finally {
+          for (const r of sockets) r.socket.destroy();
         }
-      } finally {
-        for (const r of sockets) r.socket.destroy();
-      }
-      expect((await victim.getStorageIds()).length).toBeGreaterThan(0);
-    }), { numRuns: 40 });
+        expect((await victim.getStorageIds()).length).toBeGreaterThan(0);
+      }),
+      { numRuns: 40 },
+    );
     await victim.close();
   });
 });

@@ -70,7 +70,12 @@ describe('PacketWriter write pattern', () => {
       await Promise.resolve();
       await w.write(response);
     })();
-    const expected = Buffer.concat([encodeStartData(5, payload.length), encodeDataHeader(PacketType.EndData, 5, payload.length), payload, response]);
+    const expected = Buffer.concat([
+      encodeStartData(5, payload.length),
+      encodeDataHeader(PacketType.EndData, 5, payload.length),
+      payload,
+      response,
+    ]);
     await waitFor(() => p.received().length === expected.length, 'every packet');
     expect(p.received().equals(expected)).toBe(true);
     expect(p.calls).toEqual([[20, 12, 3000, response.length]]);

@@ -14,8 +14,19 @@ import { startSequoiaPtpIp } from '../../src/emulator/sequoia/ptp-face.js';
 import { PtpIpInitError, PtpLimitError, PtpProtocolError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import {
-  PacketType, decodeControlPacket, encodeCancel, encodeCmdRequest, encodeCmdResponse, encodeDataHeader, encodeEvent,
-  encodeInitCommandAck, encodeInitCommandRequest, encodeInitEventAck, encodeInitEventRequest, encodeInitFail, encodeProbeRequest,
+  PacketType,
+  decodeControlPacket,
+  encodeCancel,
+  encodeCmdRequest,
+  encodeCmdResponse,
+  encodeDataHeader,
+  encodeEvent,
+  encodeInitCommandAck,
+  encodeInitCommandRequest,
+  encodeInitEventAck,
+  encodeInitEventRequest,
+  encodeInitFail,
+  encodeProbeRequest,
   encodeStartData,
 } from '../../src/ptp/ip/packets.js';
 import { PtpIpParser, type ParsedItem } from '../../src/ptp/ip/parser.js';
@@ -33,8 +44,10 @@ function stream(): Uint8Array {
     encodeInitEventAck(),
     encodeCmdRequest(1, 0x1001, 0, []),
     encodeStartData(0, payload.length),
-    encodeDataHeader(PacketType.Data, 0, 100), payload.subarray(0, 100),
-    encodeDataHeader(PacketType.EndData, 0, 200), payload.subarray(100),
+    encodeDataHeader(PacketType.Data, 0, 100),
+    payload.subarray(0, 100),
+    encodeDataHeader(PacketType.EndData, 0, 200),
+    payload.subarray(100),
     encodeCmdResponse(0x2001, 0, [1, 2, 3, 4, 5]),
     encodeEvent(0x4002, 0xffffffff, [42]),
     encodeCancel(3),
@@ -63,7 +76,11 @@ describe('PTP/IP packets and parser', () => {
   it('decodes every packet type it encodes', () => {
     const items = parseAll([stream()]);
     expect(items).toHaveLength(13);
-    expect(items[6]).toEqual({ end: 10, tid: 0, bytes: Buffer.from(Uint8Array.from({ length: 100 }, (_, i) => i)).toString('hex') });
+    expect(items[6]).toEqual({
+      end: 10,
+      tid: 0,
+      bytes: Buffer.from(Uint8Array.from({ length: 100 }, (_, i) => i)).toString('hex'),
+    });
     expect(items[0]).toEqual({ type: 1, guid: GUID, name: 'gphoto2', version: 0x10000 });
     expect(items[1]).toEqual({ type: 2, connectionNumber: 7, guid: GUID, name: 'Sequoia', version: 0x10000 });
     expect(items[8]).toEqual({ type: 7, code: 0x2001, transactionId: 0, params: [1, 2, 3, 4, 5] });
@@ -74,24 +91,30 @@ describe('PTP/IP packets and parser', () => {
   it('gives the same result when the stream is split at every offset (and byte by byte)', () => {
     const all = stream();
     const whole = parseAll([all]);
-    for (let cut = 1; cut < all.length; cut++) expect(parseAll([all.subarray(0, cut), all.subarray(cut)])).toEqual(whole);
+    for (let cut = 1; cut < all.length; cut++)
+      expect(parseAll([all.subarray(0, cut), all.subarray(cut)])).toEqual(whole);
     expect(parseAll([...all].map((b) => Uint8Array.of(b)))).toEqual(whole);
   });
 
   it('fast-check: random splits give the same packets; random bytes only ever fail with coded errors', () => {
     const all = stream();
     const whole = parseAll([all]);
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: all.length - 1 }), { maxLength: 20 }), (cuts) => {
-      expect(parseAll(splitAt(all, cuts))).toEqual(whole);
-    }));
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-      const p = new PtpIpParser(() => undefined, { maxPacketSize: 1024 });
-      try {
-        p.push(bytes);
-      } catch (e) {
-        expect(e instanceof PtpProtocolError || e instanceof PtpLimitError).toBe(true);
-      }
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: all.length - 1 }), { maxLength: 20 }), (cuts) => {
+        expect(parseAll(splitAt(all, cuts))).toEqual(whole);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const p = new PtpIpParser(() => undefined, { maxPacketSize: 1024 });
+        try {
+          p.push(bytes);
+        } catch (e) {
+          expect(e instanceof PtpProtocolError || e instanceof PtpLimitError).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('refuses lying lengths and unknown types', () => {
@@ -101,10 +124,18 @@ describe('PTP/IP packets and parser', () => {
       b.writeUInt32LE(type, 4);
       return b;
     };
-    for (const [len, type, err] of [[0, 6, PtpProtocolError], [7, 6, PtpProtocolError], [0xffffffff, 6, PtpLimitError], [20, 99, PtpProtocolError], [12, 6, PtpProtocolError]] as const) {
+    for (const [len, type, err] of [
+      [0, 6, PtpProtocolError],
+      [7, 6, PtpProtocolError],
+      [0xffffffff, 6, PtpLimitError],
+      [20, 99, PtpProtocolError],
+      [12, 6, PtpProtocolError],
+    ] as const) {
       expect(() => new PtpIpParser(() => undefined).push(header(len, type))).toThrow(err);
     }
-    expect(() => decodeControlPacket(Buffer.concat([encodeCmdRequest(1, 1, 1, []), Buffer.alloc(2)]))).toThrow(PtpProtocolError);
+    expect(() => decodeControlPacket(Buffer.concat([encodeCmdRequest(1, 1, 1, []), Buffer.alloc(2)]))).toThrow(
+      PtpProtocolError,
+    );
   });
 });
 
@@ -151,7 +182,15 @@ describe('PTP/IP responder under bad input', () => {
       b.writeUInt32LE(type, 4);
       return b;
     };
-    const cases = [header(0, 1), header(7, 1), header(0xffffffff, 1), header(8, 77), encodeCmdRequest(1, Op.GetDeviceInfo, 0, []), Buffer.from('GET / HTTP/1.1\r\n\r\n'), encodeDataHeader(PacketType.Data, 0, 0)];
+    const cases = [
+      header(0, 1),
+      header(7, 1),
+      header(0xffffffff, 1),
+      header(8, 77),
+      encodeCmdRequest(1, Op.GetDeviceInfo, 0, []),
+      Buffer.from('GET / HTTP/1.1\r\n\r\n'),
+      encodeDataHeader(PacketType.Data, 0, 0),
+    ];
     for (const c of cases) {
       const reply = await exchange(c);
       expect(reply.toString('hex')).toBe(initFail(3));
@@ -178,16 +217,30 @@ describe('PTP/IP responder under bad input', () => {
     const evAck = new Promise<Buffer>((r) => ev.once('data', r));
     ev.write(encodeInitEventRequest(acked.connectionNumber));
     expect(decodeControlPacket(await evAck)).toEqual({ type: PacketType.InitEventAck });
-    s.write(Buffer.concat([encodeCmdRequest(1, Op.OpenSession, 0, [1]), encodeCmdRequest(2, Op.SetDevicePropValue, 1, [0x5003]), encodeStartData(1, 4), encodeDataHeader(PacketType.EndData, 1, 10), Buffer.alloc(10)]));
+    s.write(
+      Buffer.concat([
+        encodeCmdRequest(1, Op.OpenSession, 0, [1]),
+        encodeCmdRequest(2, Op.SetDevicePropValue, 1, [0x5003]),
+        encodeStartData(1, 4),
+        encodeDataHeader(PacketType.EndData, 1, 10),
+        Buffer.alloc(10),
+      ]),
+    );
     await Promise.all([closed, new Promise((r) => ev.on('close', r))]);
     expect((await good.getStorageIds()).length).toBeGreaterThan(0);
   });
 
   it('a client vanishing mid-transfer leaves the responder serving others', async () => {
     const victim = await PtpIpClient.connect({ host: '127.0.0.1', port: ptp.port });
-    const info = await Promise.all((await victim.getObjectHandles(0x00010001, 0, 0)).map(async (h) => [h, await victim.getObjectInfo(h)] as const));
+    const info = await Promise.all(
+      (await victim.getObjectHandles(0x00010001, 0, 0)).map(async (h) => [h, await victim.getObjectInfo(h)] as const),
+    );
     const big = info.find(([, i]) => i.filename === 'BIG.TIF')![0];
-    const transfer = victim.downloadObject(big, path.join(dir, 'big.tif'), { onProgress: (d) => { if (d > 1024 * 1024) victim.transport['command'].destroy(); } });
+    const transfer = victim.downloadObject(big, path.join(dir, 'big.tif'), {
+      onProgress: (d) => {
+        if (d > 1024 * 1024) victim.transport['command'].destroy();
+      },
+    });
     await expect(transfer).rejects.toThrow();
     expect((await good.getDeviceInfo()).model).toBe('Sequoia');
     const again = await PtpIpClient.connect({ host: '127.0.0.1', port: ptp.port });

@@ -13,7 +13,13 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
-import { decodeDeviceInfo, valueAllowed, type DevicePropDesc, type PropForm, type PtpValue } from '../../src/ptp/codec.js';
+import {
+  decodeDeviceInfo,
+  valueAllowed,
+  type DevicePropDesc,
+  type PropForm,
+  type PtpValue,
+} from '../../src/ptp/codec.js';
 import { ALL, DataType, Ev, Op, Prop, Resp } from '../../src/ptp/codes.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import { RicohCaptureMode, RicohProp } from '../../src/ptp/vendors/ricoh.js';
@@ -22,9 +28,13 @@ import { GET_DEVICE_INFO } from './theta-s-dumps.js';
 import { S_ISO, S_SHUTTER_MANUAL, THETA_S_PROPS, rational } from './theta-s-props.js';
 
 const run = promisify(execFile);
-const hasGphoto2 = await run('gphoto2', ['--version']).then(() => true, () => false);
+const hasGphoto2 = await run('gphoto2', ['--version']).then(
+  () => true,
+  () => false,
+);
 if (!hasGphoto2 && process.env.CI === 'true') throw new Error('gphoto2 is required on CI (apt-get install -y gphoto2)');
-if (!hasGphoto2) console.warn('skipping THETA gphoto2 property tests: gphoto2 is not installed (apt-get install -y gphoto2)');
+if (!hasGphoto2)
+  console.warn('skipping THETA gphoto2 property tests: gphoto2 is not installed (apt-get install -y gphoto2)');
 
 let dir: string;
 const emus: RunningThetaEmulator[] = [];
@@ -43,7 +53,12 @@ afterAll(async () => {
 
 /** A THETA in its factory state, with a PTP/IP face. */
 async function camera(): Promise<{ emu: RunningThetaEmulator; port: number }> {
-  const emu = await startThetaEmulator({ dataDir: await mkdtemp(path.join(dir, 'camera-')), httpPort: 0, ptpipPort: 0, shotProcessingMs: 100 });
+  const emu = await startThetaEmulator({
+    dataDir: await mkdtemp(path.join(dir, 'camera-')),
+    httpPort: 0,
+    ptpipPort: 0,
+    shotProcessingMs: 100,
+  });
   emus.push(emu);
   return { emu, port: Number((emu.ptpip as string).split(':')[1]) };
 }
@@ -57,8 +72,18 @@ async function client(port: number): Promise<PtpIpClient> {
 /** Enumerations compared as sets (the order of a list carries no meaning in ISO 15740). */
 function comparable(form: PropForm): unknown {
   if (form.kind !== 'enum') return form;
-  const key = (v: PtpValue): string => (typeof v === 'string' ? v : BigInt(v as number).toString().padStart(24, '0'));
-  return { kind: 'enum', values: [...form.values].map((v) => (typeof v === 'number' ? BigInt(v) : v)).sort((a, b) => key(a).localeCompare(key(b))) };
+  const key = (v: PtpValue): string =>
+    typeof v === 'string'
+      ? v
+      : BigInt(v as number)
+          .toString()
+          .padStart(24, '0');
+  return {
+    kind: 'enum',
+    values: [...form.values]
+      .map((v) => (typeof v === 'number' ? BigInt(v) : v))
+      .sort((a, b) => key(a).localeCompare(key(b))),
+  };
 }
 const enumOf = (d: DevicePropDesc): PtpValue[] => (d.form.kind === 'enum' ? d.form.values : []);
 
@@ -72,8 +97,13 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     for (const ref of THETA_S_PROPS) {
       const d = await c.getDevicePropDesc(ref.code);
       const label = `${ref.name} (0x${ref.code.toString(16)})`;
-      expect({ label, dataType: d.dataType, getSet: d.getSet }).toEqual({ label, dataType: ref.dataType, getSet: ref.getSet });
-      if (ref.default !== undefined) expect({ label, default: d.factoryDefault }).toEqual({ label, default: ref.default });
+      expect({ label, dataType: d.dataType, getSet: d.getSet }).toEqual({
+        label,
+        dataType: ref.dataType,
+        getSet: ref.getSet,
+      });
+      if (ref.default !== undefined)
+        expect({ label, default: d.factoryDefault }).toEqual({ label, default: ref.default });
       expect({ label, form: comparable(d.form) }).toEqual({ label, form: comparable(ref.form) });
       // The value read is one the form allows, and GetDevicePropValue agrees with the desc.
       expect({ label, allowed: valueAllowed(d, d.current) }).toEqual({ label, allowed: true });
@@ -96,22 +126,31 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     expect(emu.device.getOptions(['iso'])).toEqual({ iso: 400 });
 
     await c.setDevicePropValue(Prop.ExposureProgramMode, DataType.UINT16, 1);
-    expect(comparable((await desc(RicohProp.ShutterSpeed)).form)).toEqual(comparable({ kind: 'enum', values: S_SHUTTER_MANUAL }));
+    expect(comparable((await desc(RicohProp.ShutterSpeed)).form)).toEqual(
+      comparable({ kind: 'enum', values: S_SHUTTER_MANUAL }),
+    );
     expect(enumOf(await desc(Prop.ExposureBiasCompensation))).toEqual([0]);
     await c.setDevicePropValue(RicohProp.ShutterSpeed, DataType.UINT64, rational(1, 100));
     expect(emu.device.getOptions(['shutterSpeed'])).toEqual({ shutterSpeed: 0.01 });
     emu.device.setOptions({ shutterSpeed: 1.3 });
     expect(await c.getDevicePropValue(RicohProp.ShutterSpeed, DataType.UINT64)).toBe(rational(13, 10));
-    await expect(c.setDevicePropValue(RicohProp.ShutterSpeed, DataType.UINT64, rational(1, 25000))).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+    await expect(
+      c.setDevicePropValue(RicohProp.ShutterSpeed, DataType.UINT64, rational(1, 25000)),
+    ).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
 
     // Shutter priority: 1/6400 s to 1/8 s on the S.
     await c.setDevicePropValue(Prop.ExposureProgramMode, DataType.UINT16, 4);
-    expect(comparable((await desc(RicohProp.ShutterSpeed)).form)).toEqual(comparable({ kind: 'enum', values: S_SHUTTER_MANUAL.slice(0, S_SHUTTER_MANUAL.indexOf(rational(1, 8)) + 1) }));
+    expect(comparable((await desc(RicohProp.ShutterSpeed)).form)).toEqual(
+      comparable({ kind: 'enum', values: S_SHUTTER_MANUAL.slice(0, S_SHUTTER_MANUAL.indexOf(rational(1, 8)) + 1) }),
+    );
     await c.setDevicePropValue(Prop.ExposureProgramMode, DataType.UINT16, 2);
 
     await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '2048x1024');
     const small = await desc(Prop.TimelapseInterval);
-    expect({ min: small.form.kind === 'range' ? small.form.min : undefined, default: small.factoryDefault }).toEqual({ min: 5000, default: 5000 });
+    expect({ min: small.form.kind === 'range' ? small.form.min : undefined, default: small.factoryDefault }).toEqual({
+      min: 5000,
+      default: 5000,
+    });
     await c.setDevicePropValue(Prop.TimelapseInterval, DataType.UINT32, 5000);
     expect(emu.device.getOptions(['captureInterval'])).toEqual({ captureInterval: 5 }); // the device's own name (OSC v2.0: _captureInterval)
     await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '5376x2688');
@@ -141,15 +180,27 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
 
     const fix = '35.681236,139.767125 12.50m@20250904T103045 +0900,WGS84';
     await c.setDevicePropValue(RicohProp.GpsInfo, DataType.STR, fix);
-    expect(emu.device.getOptions(['gpsInfo'])).toEqual({ gpsInfo: { lat: 35.681236, lng: 139.767125, _altitude: 12.5, _dateTimeZone: '2025:09:04 10:30:45+09:00', _datum: 'WGS84' } });
+    expect(emu.device.getOptions(['gpsInfo'])).toEqual({
+      gpsInfo: {
+        lat: 35.681236,
+        lng: 139.767125,
+        _altitude: 12.5,
+        _dateTimeZone: '2025:09:04 10:30:45+09:00',
+        _datum: 'WGS84',
+      },
+    });
     expect(await c.getDevicePropValue(RicohProp.GpsInfo, DataType.STR)).toBe(fix);
-    await expect(c.setDevicePropValue(RicohProp.GpsInfo, DataType.STR, 'somewhere')).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+    await expect(c.setDevicePropValue(RicohProp.GpsInfo, DataType.STR, 'somewhere')).rejects.toMatchObject({
+      responseCode: Resp.InvalidDevicePropValue,
+    });
     await c.setDevicePropValue(RicohProp.GpsInfo, DataType.STR, '');
     expect(emu.device.getOptions(['gpsInfo'])).toEqual({ gpsInfo: { lat: 65535, lng: 65535 } });
 
     await c.setDevicePropValue(RicohProp.ChannelNumber, DataType.UINT16, 6);
     expect(emu.device.getOptions(['_wlanChannel'])).toEqual({ _wlanChannel: 6 });
-    await expect(c.setDevicePropValue(RicohProp.ChannelNumber, DataType.UINT16, 3)).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+    await expect(c.setDevicePropValue(RicohProp.ChannelNumber, DataType.UINT16, 3)).rejects.toMatchObject({
+      responseCode: Resp.InvalidDevicePropValue,
+    });
 
     await c.setDevicePropValue(RicohProp.AutoPowerOffDelay, DataType.UINT8, 0);
     expect(emu.device.getOptions(['offDelay'])).toEqual({ offDelay: 65535 });
@@ -158,16 +209,27 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     // 1–59 s are taken as 60; above the S's 1800 the form refuses.
     await c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 30);
     expect(await c.getDevicePropValue(RicohProp.SleepDelay, DataType.UINT16)).toBe(60);
-    await expect(c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 65534)).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+    await expect(c.setDevicePropValue(RicohProp.SleepDelay, DataType.UINT16, 65534)).rejects.toMatchObject({
+      responseCode: Resp.InvalidDevicePropValue,
+    });
 
-    await expect(c.setDevicePropValue(RicohProp.Passphrase, DataType.STR, 'short')).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
+    await expect(c.setDevicePropValue(RicohProp.Passphrase, DataType.STR, 'short')).rejects.toMatchObject({
+      responseCode: Resp.InvalidDevicePropValue,
+    });
     await c.setDevicePropValue(RicohProp.Passphrase, DataType.STR, 'a longer secret');
     expect(await c.getDevicePropValue(RicohProp.Passphrase, DataType.STR)).toBe('a longer secret');
-    await expect(c.setDevicePropValue(RicohProp.BatteryStatus, DataType.UINT8, 1)).rejects.toMatchObject({ responseCode: Resp.AccessDenied });
+    await expect(c.setDevicePropValue(RicohProp.BatteryStatus, DataType.UINT8, 1)).rejects.toMatchObject({
+      responseCode: Resp.AccessDenied,
+    });
   });
 
   it('ErrorInfo reports insufficient memory (0x00000001) when the storage holds no more pictures, as OSC’s NO_MEMORY', async () => {
-    const full = await startThetaEmulator({ dataDir: await mkdtemp(path.join(dir, 'full-')), capacityBytes: 64 * 1024, httpPort: 0, ptpipPort: 0 });
+    const full = await startThetaEmulator({
+      dataDir: await mkdtemp(path.join(dir, 'full-')),
+      capacityBytes: 64 * 1024,
+      httpPort: 0,
+      ptpipPort: 0,
+    });
     emus.push(full);
     const c = await client(Number((full.ptpip as string).split(':')[1]));
     expect(full.device.snapshot().cameraError).toEqual(['NO_MEMORY']);
@@ -206,7 +268,10 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
 
     await reset(ALL);
     for (const ref of THETA_S_PROPS.filter((p) => p.getSet === 1 && p.default !== undefined)) {
-      expect({ name: ref.name, value: await c.getDevicePropValue(ref.code, ref.dataType) }).toEqual({ name: ref.name, value: ref.default });
+      expect({ name: ref.name, value: await c.getDevicePropValue(ref.code, ref.dataType) }).toEqual({
+        name: ref.name,
+        value: ref.default,
+      });
     }
     expect(await c.getDevicePropValue(Prop.ImageSize, DataType.STR)).toBe('5376x2688');
     expect(await c.getDevicePropValue(RicohProp.Passphrase, DataType.STR)).toBe(c.deviceInfo!.serialNumber);
@@ -228,7 +293,10 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     const r = await c.operation(Op.PowerDown);
     expect(r.response.code).toBe(Resp.OK);
     await dropped;
-    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_CLOSED', message: expect.stringMatching(/cannot connect/) });
+    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({
+      code: 'ERR_CAMCTL_PTP_CLOSED',
+      message: expect.stringMatching(/cannot connect/),
+    });
     expect(await (await fetch(`${emu.url}/_emulator`)).json()).toMatchObject({ model: 'theta', ptpip: 'off' });
 
     const power = (body: string): Promise<Response> => fetch(`${emu.url}/_emulator/power`, { method: 'POST', body });
@@ -244,13 +312,19 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     expect(again.deviceInfo!.model).toBe('RICOH THETA S');
     // Switched off by the control too, as by the power button.
     expect((await power('{"on": false}')).status).toBe(200);
-    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_CLOSED', message: expect.stringMatching(/cannot connect/) });
+    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({
+      code: 'ERR_CAMCTL_PTP_CLOSED',
+      message: expect.stringMatching(/cannot connect/),
+    });
     await power('{"on": true}');
   });
 
   describe.skipIf(!hasGphoto2)('gphoto2', () => {
     const gphoto2 = async (port: number, ...args: string[]): Promise<string> => {
-      const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, ...args], { cwd: dir, timeout: 60_000 });
+      const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, ...args], {
+        cwd: dir,
+        timeout: 60_000,
+      });
       return stdout;
     };
 
@@ -263,9 +337,22 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
 
       const videoSeconds = Object.values(emu.device.getOptions(['remainingVideoSeconds']))[0] as number;
       const expected: Record<string, string> = {
-        '5005': 'Current: 2', '500e': 'Current: 2', 'd00f': 'Current: 0', d407: 'Current: 1', d801: 'Current: ', d802: 'Current: 10', d803: 'Current: 300',
-        d805: `Current: THETAXS${emu.device.serialNumber}.OSC`, d806: `Current: ${emu.device.serialNumber}`, d807: 'Current: 0', d80b: 'Current: 0', d80c: 'Current: 0',
-        d80d: `Current: ${Math.min(0xffff, videoSeconds)}`, d80e: 'Current: 0', d006: 'Current: 0', '502c': 'Current: 100',
+        '5005': 'Current: 2',
+        '500e': 'Current: 2',
+        d00f: 'Current: 0',
+        d407: 'Current: 1',
+        d801: 'Current: ',
+        d802: 'Current: 10',
+        d803: 'Current: 300',
+        d805: `Current: THETAXS${emu.device.serialNumber}.OSC`,
+        d806: `Current: ${emu.device.serialNumber}`,
+        d807: 'Current: 0',
+        d80b: 'Current: 0',
+        d80c: 'Current: 0',
+        d80d: `Current: ${Math.min(0xffff, videoSeconds)}`,
+        d80e: 'Current: 0',
+        d006: 'Current: 0',
+        '502c': 'Current: 100',
       };
       for (const [code, line] of Object.entries(expected)) {
         const out = await gphoto2(port, '--get-config', `/main/other/${code}`);

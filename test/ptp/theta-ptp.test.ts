@@ -20,7 +20,10 @@ import { nextEvent } from './next-event.js';
 import { GET_DEVICE_INFO } from './theta-s-dumps.js';
 
 const run = promisify(execFile);
-const hasGphoto2 = await run('gphoto2', ['--version']).then(() => true, () => false);
+const hasGphoto2 = await run('gphoto2', ['--version']).then(
+  () => true,
+  () => false,
+);
 if (!hasGphoto2 && process.env.CI === 'true') throw new Error('gphoto2 is required on CI (apt-get install -y gphoto2)');
 if (!hasGphoto2) console.warn('skipping THETA gphoto2 tests: gphoto2 is not installed (apt-get install -y gphoto2)');
 
@@ -31,7 +34,12 @@ const clients: PtpIpClient[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'camctl-theta-ptp-'));
-  emu = await startThetaEmulator({ dataDir: path.join(dir, 'camera'), httpPort: 0, ptpipPort: 0, shotProcessingMs: 100 });
+  emu = await startThetaEmulator({
+    dataDir: path.join(dir, 'camera'),
+    httpPort: 0,
+    ptpipPort: 0,
+    shotProcessingMs: 100,
+  });
   port = Number((emu.ptpip as string).split(':')[1]);
 });
 afterEach(async () => {
@@ -67,12 +75,24 @@ describe('THETA PTP/IP face', () => {
     });
     // Every operation offered is one the real S offers, or one RICOH's USB API reference lists for
     // the S beside them (PowerDown, ResetDevicePropValue); its properties are exactly the S's.
-    for (const op of ours.operationsSupported) expect([...real.operationsSupported, Op.PowerDown, Op.ResetDevicePropValue]).toContain(op);
+    for (const op of ours.operationsSupported)
+      expect([...real.operationsSupported, Op.PowerDown, Op.ResetDevicePropValue]).toContain(op);
     expect(ours.devicePropertiesSupported).toEqual(real.devicePropertiesSupported);
-    for (const op of [Op.InitiateCapture, Op.InitiateOpenCapture, Op.TerminateOpenCapture, Op.GetPartialObject, RicohOp.StopSelfTimer]) {
+    for (const op of [
+      Op.InitiateCapture,
+      Op.InitiateOpenCapture,
+      Op.TerminateOpenCapture,
+      Op.GetPartialObject,
+      RicohOp.StopSelfTimer,
+    ]) {
       expect(ours.operationsSupported).toContain(op);
     }
-    for (const p of [Prop.StillCaptureMode, RicohProp.AutoPowerOffDelay, RicohProp.SleepDelay, RicohProp.CaptureStatus]) {
+    for (const p of [
+      Prop.StillCaptureMode,
+      RicohProp.AutoPowerOffDelay,
+      RicohProp.SleepDelay,
+      RicohProp.CaptureStatus,
+    ]) {
       expect(ours.devicePropertiesSupported).toContain(p);
     }
     expect(await c.getStorageIds()).toEqual([0x00010001]);
@@ -92,12 +112,26 @@ describe('THETA PTP/IP face', () => {
     expect(all.slice(0, 2)).toEqual([0x80000000, 0x00640000]);
     expect(all).toContain(handle);
     const info = await c.getObjectInfo(handle);
-    expect(info).toMatchObject({ filename: name, parentObject: 0x00640000, objectFormat: 0x3801, imagePixWidth: 5376, imagePixHeight: 2688, imageBitDepth: 8, thumbFormat: 0x3808 });
+    expect(info).toMatchObject({
+      filename: name,
+      parentObject: 0x00640000,
+      objectFormat: 0x3801,
+      imagePixWidth: 5376,
+      imagePixHeight: 2688,
+      imageBitDepth: 8,
+      thumbFormat: 0x3808,
+    });
     expect(info.captureDate).toMatch(/^\d{8}T\d{6}$/);
     const bytes = await c.getObject(handle);
-    const viaOsc = Buffer.from(await (await fetch(`${emu.url}/files/${emu.device.storageId}/100RICOH/${name}`)).arrayBuffer());
+    const viaOsc = Buffer.from(
+      await (await fetch(`${emu.url}/files/${emu.device.storageId}/100RICOH/${name}`)).arrayBuffer(),
+    );
     expect(Buffer.from(bytes).equals(viaOsc)).toBe(true);
-    expect(Buffer.from(await c.getThumb(handle)).subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect(
+      Buffer.from(await c.getThumb(handle))
+        .subarray(0, 2)
+        .toString('hex'),
+    ).toBe('ffd8');
   });
 
   it('properties are views of the OSC options, both ways, with DevicePropChanged', async () => {
@@ -121,8 +155,12 @@ describe('THETA PTP/IP face', () => {
     await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '2048x1024');
     expect(emu.device.getOptions(['fileFormat'])).toEqual({ fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
     await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '5376x2688');
-    await expect(c.setDevicePropValue(RicohProp.AutoPowerOffDelay, DataType.UINT8, 31)).rejects.toMatchObject({ responseCode: Resp.InvalidDevicePropValue });
-    await expect(c.setDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8, 1)).rejects.toMatchObject({ responseCode: Resp.AccessDenied });
+    await expect(c.setDevicePropValue(RicohProp.AutoPowerOffDelay, DataType.UINT8, 31)).rejects.toMatchObject({
+      responseCode: Resp.InvalidDevicePropValue,
+    });
+    await expect(c.setDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8, 1)).rejects.toMatchObject({
+      responseCode: Resp.AccessDenied,
+    });
   });
 
   it('InitiateCapture needs single mode; interval runs with InitiateOpenCapture until TerminateOpenCapture', async () => {
@@ -141,7 +179,9 @@ describe('THETA PTP/IP face', () => {
     await c.terminateOpenCapture(0xffffffff);
     await complete;
     expect(await c.getDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8)).toBe(0);
-    await expect(c.terminateOpenCapture(0xffffffff)).rejects.toMatchObject({ responseCode: Resp.CaptureAlreadyTerminated });
+    await expect(c.terminateOpenCapture(0xffffffff)).rejects.toMatchObject({
+      responseCode: Resp.CaptureAlreadyTerminated,
+    });
 
     // StopSelfTimer with a self-timer running: the shot is cancelled, as OSC's _stopSelfTimer does.
     await c.setDevicePropValue(Prop.StillCaptureMode, DataType.UINT16, RicohCaptureMode.Single);
@@ -160,7 +200,9 @@ describe('THETA PTP/IP face', () => {
     await c.terminateOpenCapture(0xffffffff);
     expect(await c.getDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8)).toBe(0);
     expect((await c.getObjectHandles()).length).toBe(before);
-    await expect(c.terminateOpenCapture(0xffffffff)).rejects.toMatchObject({ responseCode: Resp.CaptureAlreadyTerminated });
+    await expect(c.terminateOpenCapture(0xffffffff)).rejects.toMatchObject({
+      responseCode: Resp.CaptureAlreadyTerminated,
+    });
     await c.setDevicePropValue(Prop.StillCaptureMode, DataType.UINT16, RicohCaptureMode.Single);
     await c.setDevicePropValue(Prop.CaptureDelay, DataType.UINT32, 0);
     await c.setDevicePropValue(Prop.ImageSize, DataType.STR, '5376x2688');
@@ -190,7 +232,10 @@ describe('THETA PTP/IP face', () => {
 
   describe.skipIf(!hasGphoto2)('gphoto2', () => {
     const gphoto2 = async (cwd: string, ...args: string[]): Promise<string> => {
-      const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, ...args], { cwd, timeout: 60_000 });
+      const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, ...args], {
+        cwd,
+        timeout: 60_000,
+      });
       return stdout;
     };
 
@@ -203,7 +248,9 @@ describe('THETA PTP/IP face', () => {
       expect(out).toContain('Functional Mode: 0x8001');
       expect(out).toContain('store_00010001');
       expect(out).toContain('Digital Camera Layout (DCIM)');
-      expect(out).toMatch(/Still Capture Mode\(0x5013\):\(readwrite\) \(type=0x4\) Enumeration \[1,3,32770,32771,32772\]/);
+      expect(out).toMatch(
+        /Still Capture Mode\(0x5013\):\(readwrite\) \(type=0x4\) Enumeration \[1,3,32770,32771,32772\]/,
+      );
       expect(out).toMatch(/Property 0xd803:\(readwrite\) \(type=0x4\)/);
     });
 

@@ -10,7 +10,13 @@ import { decodeDeviceInfo, decodeU32Array, decodeValue } from '../../src/ptp/cod
 import { DataType } from '../../src/ptp/codes.js';
 import { PtpLimitError, PtpProtocolError } from '../../src/ptp/errors.js';
 import {
-  PtpUsbParser, UNKNOWN_LENGTH, decodeContainer, encodeCommandContainer, encodeDataHeader, encodeEventContainer, encodeResponseContainer,
+  PtpUsbParser,
+  UNKNOWN_LENGTH,
+  decodeContainer,
+  encodeCommandContainer,
+  encodeDataHeader,
+  encodeEventContainer,
+  encodeResponseContainer,
   type UsbParsedItem,
 } from '../../src/ptp/usb/container.js';
 import { InvalidOptionError } from '../../src/util/errors.js';
@@ -48,7 +54,8 @@ function parseAll(chunks: Uint8Array[]): unknown[] {
   let data: Buffer[] = [];
   const p = new PtpUsbParser((item: UsbParsedItem) => {
     if (item.kind === 'data-chunk') data.push(Buffer.from(item.chunk));
-    else if (item.kind === 'data-start') out.push({ start: item.code, tid: item.transactionId, length: item.payloadLength });
+    else if (item.kind === 'data-start')
+      out.push({ start: item.code, tid: item.transactionId, length: item.payloadLength });
     else if (item.kind === 'data-end') {
       out.push({ end: item.code, tid: item.transactionId, bytes: Buffer.concat(data).toString('hex') });
       data = [];
@@ -67,7 +74,12 @@ describe('PTP over USB containers', () => {
     expect(items[2]).toEqual({ type: 1, code: 0x1001, transactionId: 1, params: [0, 0, 0, 0, 0] });
     expect(items[3]).toEqual({ start: 0x1001, tid: 1, length: 264 });
     const info = decodeDeviceInfo(hex(items[4]!.bytes as string));
-    expect(info).toMatchObject({ manufacturer: 'Ricoh Company, Ltd.', model: 'RICOH THETA S', serialNumber: '00010093', vendorExtensionId: 6 });
+    expect(info).toMatchObject({
+      manufacturer: 'Ricoh Company, Ltd.',
+      model: 'RICOH THETA S',
+      serialNumber: '00010093',
+      vendorExtensionId: 6,
+    });
     expect(decodeValue(DataType.UINT8, hex(items[8]!.bytes as string))).toBe(100);
     expect(decodeU32Array(hex(items[12]!.bytes as string))).toEqual([0x00010001]);
     expect(items[14]).toEqual({ type: 4, code: 0x4002, transactionId: 4, params: [0x0064027e] });
@@ -91,12 +103,15 @@ describe('PTP over USB containers', () => {
       encodeEventContainer(0x4002, 4, [0x0064027e]),
       encodeResponseContainer(0x2019, 4, [42]),
     ];
-    ours.forEach((b, i) => expect(Buffer.from(b).toString('hex'), SESSION[i]![0]).toBe(Buffer.from(SESSION[i]![1]).toString('hex')));
+    ours.forEach((b, i) =>
+      expect(Buffer.from(b).toString('hex'), SESSION[i]![0]).toBe(Buffer.from(SESSION[i]![1]).toString('hex')),
+    );
   });
 
   it('gives the same result split at every offset, and byte by byte', () => {
     const whole = parseAll([STREAM]);
-    for (let cut = 1; cut < STREAM.length; cut++) expect(parseAll([STREAM.subarray(0, cut), STREAM.subarray(cut)])).toEqual(whole);
+    for (let cut = 1; cut < STREAM.length; cut++)
+      expect(parseAll([STREAM.subarray(0, cut), STREAM.subarray(cut)])).toEqual(whole);
     expect(parseAll([...STREAM].map((b) => Uint8Array.of(b)))).toEqual(whole);
   });
 
@@ -108,33 +123,56 @@ describe('PTP over USB containers', () => {
 
   it('fast-check: random splits give the same items; random bytes only ever fail with coded errors', () => {
     const whole = parseAll([STREAM]);
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: STREAM.length - 1 }), { maxLength: 30 }), (cuts) => {
-      expect(parseAll(splitAt(STREAM, cuts))).toEqual(whole);
-    }));
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.integer({ min: 1, max: 199 }), { maxLength: 5 }), (bytes, cuts) => {
-      const p = new PtpUsbParser(() => undefined);
-      try {
-        for (const c of splitAt(bytes, cuts.filter((c) => c < bytes.length))) p.push(c);
-      } catch (e) {
-        expect(e instanceof PtpProtocolError || e instanceof PtpLimitError).toBe(true);
-      }
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: STREAM.length - 1 }), { maxLength: 30 }), (cuts) => {
+        expect(parseAll(splitAt(STREAM, cuts))).toEqual(whole);
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.integer({ min: 1, max: 199 }), { maxLength: 5 }),
+        (bytes, cuts) => {
+          const p = new PtpUsbParser(() => undefined);
+          try {
+            for (const c of splitAt(
+              bytes,
+              cuts.filter((c) => c < bytes.length),
+            ))
+              p.push(c);
+          } catch (e) {
+            expect(e instanceof PtpProtocolError || e instanceof PtpLimitError).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it('fast-check: encode → parse round trip for any container', () => {
     const u32 = fc.integer({ min: 0, max: 0xffffffff });
     const u16 = fc.integer({ min: 0, max: 0xffff });
-    fc.assert(fc.property(fc.constantFrom(1, 3, 4), u16, u32, fc.array(u32, { maxLength: 3 }), fc.uint8Array({ maxLength: 2000 }), (type, code, tid, params, payload) => {
-      const encode = type === 1 ? encodeCommandContainer : type === 3 ? encodeResponseContainer : encodeEventContainer;
-      const c = encode(code, tid, params);
-      expect(decodeContainer(c)).toEqual({ type, code, transactionId: tid, params });
-      const data = Buffer.concat([encodeDataHeader(code, tid, payload.length), payload]);
-      expect(parseAll([c, data])).toEqual([
-        { type, code, transactionId: tid, params },
-        { start: code, tid, length: payload.length },
-        { end: code, tid, bytes: Buffer.from(payload).toString('hex') },
-      ]);
-    }));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 3, 4),
+        u16,
+        u32,
+        fc.array(u32, { maxLength: 3 }),
+        fc.uint8Array({ maxLength: 2000 }),
+        (type, code, tid, params, payload) => {
+          const encode =
+            type === 1 ? encodeCommandContainer : type === 3 ? encodeResponseContainer : encodeEventContainer;
+          const c = encode(code, tid, params);
+          expect(decodeContainer(c)).toEqual({ type, code, transactionId: tid, params });
+          const data = Buffer.concat([encodeDataHeader(code, tid, payload.length), payload]);
+          expect(parseAll([c, data])).toEqual([
+            { type, code, transactionId: tid, params },
+            { start: code, tid, length: payload.length },
+            { end: code, tid, bytes: Buffer.from(payload).toString('hex') },
+          ]);
+        },
+      ),
+    );
   });
 
   it('refuses lying lengths, unknown types, too many parameters', () => {
@@ -145,15 +183,23 @@ describe('PTP over USB containers', () => {
       return b;
     };
     for (const [len, type, err] of [
-      [0, 1, PtpProtocolError], [11, 3, PtpProtocolError], [12, 5, PtpProtocolError], [12, 0, PtpProtocolError],
-      [36, 1, PtpLimitError], [28, 4, PtpLimitError], [14, 3, PtpProtocolError], [0xffffffff, 3, PtpLimitError],
+      [0, 1, PtpProtocolError],
+      [11, 3, PtpProtocolError],
+      [12, 5, PtpProtocolError],
+      [12, 0, PtpProtocolError],
+      [36, 1, PtpLimitError],
+      [28, 4, PtpLimitError],
+      [14, 3, PtpProtocolError],
+      [0xffffffff, 3, PtpLimitError],
     ] as const) {
       expect(() => new PtpUsbParser(() => undefined).push(header(len, type)), `${len}/${type}`).toThrow(err);
     }
     const p = new PtpUsbParser(() => undefined);
     expect(() => p.push(header(0, 1))).toThrow(PtpProtocolError);
     expect(() => p.push(encodeResponseContainer(0x2001, 1, []))).toThrow(PtpProtocolError); // refuses further input
-    expect(() => decodeContainer(Buffer.concat([encodeResponseContainer(0x2001, 1, []), Buffer.alloc(4)]))).toThrow(PtpProtocolError);
+    expect(() => decodeContainer(Buffer.concat([encodeResponseContainer(0x2001, 1, []), Buffer.alloc(4)]))).toThrow(
+      PtpProtocolError,
+    );
     expect(() => decodeContainer(encodeDataHeader(0x1009, 1, 0))).toThrow(PtpProtocolError);
     expect(() => encodeEventContainer(0x4002, 1, [1, 2, 3, 4])).toThrow(InvalidOptionError);
     expect(() => encodeCommandContainer(0x1001, 1, [1, 2, 3, 4, 5, 6])).toThrow(InvalidOptionError);
@@ -170,7 +216,11 @@ describe('PTP over USB containers', () => {
     p.transferEnd();
     expect(items[0]).toEqual({ kind: 'data-start', code: 0x1009, transactionId: 9, payloadLength: undefined });
     expect(items.at(-1)).toEqual({ kind: 'data-end', code: 0x1009, transactionId: 9 });
-    expect(items.filter((i) => i.kind === 'data-chunk').reduce((n, i) => n + (i.kind === 'data-chunk' ? i.chunk.length : 0), 0)).toBe(1024);
+    expect(
+      items
+        .filter((i) => i.kind === 'data-chunk')
+        .reduce((n, i) => n + (i.kind === 'data-chunk' ? i.chunk.length : 0), 0),
+    ).toBe(1024);
     // Elsewhere the end of a transfer means nothing (a device may send a data header on its own).
     p.push(encodeDataHeader(0x1009, 10, 4));
     p.transferEnd();

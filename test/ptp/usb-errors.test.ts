@@ -6,7 +6,13 @@
  * platform/linux_usbfs); the error classes keep their stable codes.
  */
 import { describe, expect, it } from 'vitest';
-import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError, usbFailureKind, type UsbFailureKind } from '../../src/ptp/usb/errors.js';
+import {
+  PtpUsbBusyError,
+  PtpUsbStallError,
+  PtpUsbUnavailableError,
+  usbFailureKind,
+  type UsbFailureKind,
+} from '../../src/ptp/usb/errors.js';
 
 const MESSAGES: Array<[string, UsbFailureKind]> = [
   ['transferIn error: Stall', 'stall'],
@@ -37,11 +43,23 @@ describe('USB failures', () => {
     const cause = new Error('claimInterface error: interface is busy (os error 16)');
     const table: Array<[Error, string, string, Record<string, unknown>]> = [
       [new PtpUsbBusyError(1, { cause }), 'ERR_CAMCTL_PTP_USB_BUSY', 'PtpUsbBusyError', { interfaceNumber: 1, cause }],
-      [new PtpUsbUnavailableError('no-bus', 'no bus'), 'ERR_CAMCTL_PTP_USB_UNAVAILABLE', 'PtpUsbUnavailableError', { reason: 'no-bus' }],
-      [new PtpUsbStallError(0x81, 0x2007), 'ERR_CAMCTL_PTP_USB_STALL', 'PtpUsbStallError', { endpoint: 0x81, deviceStatus: 0x2007 }],
+      [
+        new PtpUsbUnavailableError('no-bus', 'no bus'),
+        'ERR_CAMCTL_PTP_USB_UNAVAILABLE',
+        'PtpUsbUnavailableError',
+        { reason: 'no-bus' },
+      ],
+      [
+        new PtpUsbStallError(0x81, 0x2007),
+        'ERR_CAMCTL_PTP_USB_STALL',
+        'PtpUsbStallError',
+        { endpoint: 0x81, deviceStatus: 0x2007 },
+      ],
     ];
     for (const [e, code, name, fields] of table) expect(e).toMatchObject({ code, name, ...fields });
-    expect(new PtpUsbStallError(0x02, undefined).message).toBe('the camera stalled USB endpoint 0x02; the halt was cleared, this transaction is lost, the session carries on');
+    expect(new PtpUsbStallError(0x02, undefined).message).toBe(
+      'the camera stalled USB endpoint 0x02; the halt was cleared, this transaction is lost, the session carries on',
+    );
     expect(new PtpUsbStallError(0x81, 0x2007).message).toContain('IncompleteTransfer, 0x2007');
   });
 });

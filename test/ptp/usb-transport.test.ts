@@ -24,7 +24,11 @@ import { PtpUsbClient, type PtpUsbClientOptions } from '../../src/ptp/usb/client
 import type { UsbDeviceLike } from '../../src/ptp/usb/device.js';
 import { findPtpUsbCameras, parseBusId } from '../../src/ptp/usb/discovery.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError } from '../../src/ptp/usb/errors.js';
-import { createMemoryUsbDevice, type MemoryUsbDevice, type MemoryUsbDeviceOptions } from '../../src/emulator/usb/memory-device.js';
+import {
+  createMemoryUsbDevice,
+  type MemoryUsbDevice,
+  type MemoryUsbDeviceOptions,
+} from '../../src/emulator/usb/memory-device.js';
 import { nextEvent } from './next-event.js';
 
 // The `usb` package's device is a UsbDeviceLike as it is, without a cast (checked by tsc; a type
@@ -56,7 +60,10 @@ beforeAll(async () => {
   seq = await SequoiaDevice.open({ dataDir: path.join(dir, 'seq') });
   backend = new SequoiaPtpBackend(seq);
   testBackend = Object.assign(Object.create(backend) as SequoiaPtpBackend, {
-    deviceInfo: () => ({ ...backend.deviceInfo(), operationsSupported: [...backend.deviceInfo().operationsSupported, ECHO, SLOW] }),
+    deviceInfo: () => ({
+      ...backend.deviceInfo(),
+      operationsSupported: [...backend.deviceInfo().operationsSupported, ECHO, SLOW],
+    }),
     acceptsDataOut: (code: number) => code === ECHO,
     vendorOperation: async (code: number, params: readonly number[], dataOut: Uint8Array | undefined) => {
       if (code === ECHO) return { params: [dataOut?.length ?? 0], data: dataOut ?? new Uint8Array(0) };
@@ -89,8 +96,17 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function usbClient(deviceOpts: MemoryUsbDeviceOptions = {}, clientOpts: PtpUsbClientOptions = {}): Promise<PtpUsbClient & { usb: MemoryUsbDevice }> {
-  const usb = createMemoryUsbDevice(testBackend, { vendorId: 0x19cf, productId: 0x0001, manufacturerName: 'Parrot', productName: 'Sequoia', ...deviceOpts });
+async function usbClient(
+  deviceOpts: MemoryUsbDeviceOptions = {},
+  clientOpts: PtpUsbClientOptions = {},
+): Promise<PtpUsbClient & { usb: MemoryUsbDevice }> {
+  const usb = createMemoryUsbDevice(testBackend, {
+    vendorId: 0x19cf,
+    productId: 0x0001,
+    manufacturerName: 'Parrot',
+    productName: 'Sequoia',
+    ...deviceOpts,
+  });
   const c = await PtpUsbClient.open(usb, { eventPollMs: 50, ...clientOpts });
   open.push(c);
   return Object.assign(c, { usb });
@@ -137,20 +153,26 @@ describe('PTP over USB: packets and zero-length packets', () => {
   });
 
   it('fast-check: any packet, read, write and buffer sizes carry any data phase byte-exact both ways', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom(8, 64, 512), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 20_000 }),
-      fc.array(fc.integer({ min: 0, max: 12_000 }), { minLength: 1, maxLength: 4 }),
-      async (packetSize, readSize, writeSize, bufferSize, sizes) => {
-        const c = await usbClient({ packetSize, bufferSize }, { readSize, writeSize, commandTimeoutMs: 3000 });
-        for (const size of sizes) {
-          const data = randomBytes(size);
-          const r = await c.session.transaction(ECHO, [], { dataOut: data, dataIn: 'buffer' });
-          expect(r.response.params[0]).toBe(size);
-          expect(Buffer.from(r.data ?? new Uint8Array(0)).equals(data)).toBe(true);
-        }
-        await c.close();
-      },
-    ), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(8, 64, 512),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.array(fc.integer({ min: 0, max: 12_000 }), { minLength: 1, maxLength: 4 }),
+        async (packetSize, readSize, writeSize, bufferSize, sizes) => {
+          const c = await usbClient({ packetSize, bufferSize }, { readSize, writeSize, commandTimeoutMs: 3000 });
+          for (const size of sizes) {
+            const data = randomBytes(size);
+            const r = await c.session.transaction(ECHO, [], { dataOut: data, dataIn: 'buffer' });
+            expect(r.response.params[0]).toBe(size);
+            expect(Buffer.from(r.data ?? new Uint8Array(0)).equals(data)).toBe(true);
+          }
+          await c.close();
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('a host write that ends a transfer inside a container stalls bulk OUT (the device is strict)', async () => {
@@ -159,7 +181,10 @@ describe('PTP over USB: packets and zero-length packets', () => {
     await usb.claimInterface(0);
     // A data container announced as 1000 bytes, cut short by a short packet.
     await usb.transferOut(2, Uint8Array.of(0x10, 0, 0, 0, 1, 0, 0x02, 0x10, 0, 0, 0, 0, 1, 0, 0, 0));
-    await usb.transferOut(2, Buffer.concat([Buffer.from([0xe8, 0x03, 0, 0, 2, 0, 0x01, 0x9f, 1, 0, 0, 0]), Buffer.alloc(100)]));
+    await usb.transferOut(
+      2,
+      Buffer.concat([Buffer.from([0xe8, 0x03, 0, 0, 2, 0, 0x01, 0x9f, 1, 0, 0, 0]), Buffer.alloc(100)]),
+    );
     expect(usb.halted).toEqual([0x02]);
     await expect(usb.transferOut(2, Uint8Array.of(1))).rejects.toThrow('transferOut error: Stall');
     await usb.close();
@@ -216,10 +241,20 @@ describe('PTP over USB: events on the interrupt pipe (the emulated THETA S)', ()
   });
 
   it('InitiateCapture → ObjectAdded with the new handle, then the picture downloads', async () => {
-    const usb = createMemoryUsbDevice(thetaBackend, { vendorId: 0x05ca, productId: 0x0366, manufacturerName: 'Ricoh Company, Ltd.', productName: 'RICOH THETA S', serialNumber: '00010093' });
+    const usb = createMemoryUsbDevice(thetaBackend, {
+      vendorId: 0x05ca,
+      productId: 0x0366,
+      manufacturerName: 'Ricoh Company, Ltd.',
+      productName: 'RICOH THETA S',
+      serialNumber: '00010093',
+    });
     const c = await PtpUsbClient.open(usb, { eventPollMs: 50 });
     open.push(c);
-    expect(c.deviceInfo).toMatchObject({ manufacturer: 'Ricoh Company, Ltd.', model: 'RICOH THETA S', vendorExtensionId: 6 });
+    expect(c.deviceInfo).toMatchObject({
+      manufacturer: 'Ricoh Company, Ltd.',
+      model: 'RICOH THETA S',
+      vendorExtensionId: 6,
+    });
     theta.setOptions({ captureMode: 'image' });
     const added = nextEvent(c, (e) => e.code === Ev.ObjectAdded);
     await c.initiateCapture();
@@ -238,7 +273,10 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
     const c = await usbClient();
     const ac = new AbortController();
     const file = path.join(dir, 'cancelled.tif');
-    const p = c.downloadObject(handle('BIG.TIF'), file, { signal: ac.signal, onProgress: (d) => d > 2 * MiB && ac.abort() });
+    const p = c.downloadObject(handle('BIG.TIF'), file, {
+      signal: ac.signal,
+      onProgress: (d) => d > 2 * MiB && ac.abort(),
+    });
     await expect(p).rejects.toBeInstanceOf(PtpAbortError);
     expect(c.usb.stats.requests).toContain(0x64);
     expect(c.usb.stats.requests).toContain(0x67);
@@ -252,7 +290,10 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
 
   it('a transaction that times out is cancelled; the device winds it down and the next one works', async () => {
     const c = await usbClient();
-    await expect(c.session.transaction(SLOW, [600], { commandTimeoutMs: 150 })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_TIMEOUT', phase: 'command' });
+    await expect(c.session.transaction(SLOW, [600], { commandTimeoutMs: 150 })).rejects.toMatchObject({
+      code: 'ERR_CAMCTL_PTP_TIMEOUT',
+      phase: 'command',
+    });
     expect(c.usb.stats.requests).toContain(0x64);
     expect(await c.getStorageIds()).toEqual([0x00010001, 0x00020001]);
     expect(same(await c.getObject(handle('ODD.TIF')), 'ODD.TIF')).toBe(true);
@@ -269,7 +310,9 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
       }
     }
     const sent = c.usb.stats.bulkOut.bytes;
-    await expect(c.session.transaction(ECHO, [], { dataOut: { length: 100_000n, source: slow() }, signal: ac.signal })).rejects.toBeInstanceOf(PtpAbortError);
+    await expect(
+      c.session.transaction(ECHO, [], { dataOut: { length: 100_000n, source: slow() }, signal: ac.signal }),
+    ).rejects.toBeInstanceOf(PtpAbortError);
     expect(c.usb.stats.bulkOut.bytes - sent).toBeLessThan(10_000);
     const data = randomBytes(3000);
     const r = await c.session.transaction(ECHO, [], { dataOut: data, dataIn: 'buffer' });
@@ -283,7 +326,11 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
       c.usb.stall('bulk-in', { afterBytes: 3 * MiB });
       const err = await c.getObject(handle('BIG.TIF')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PtpUsbStallError);
-      expect(err).toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_STALL', endpoint: 0x81, deviceStatus: Resp.IncompleteTransfer });
+      expect(err).toMatchObject({
+        code: 'ERR_CAMCTL_PTP_USB_STALL',
+        endpoint: 0x81,
+        deviceStatus: Resp.IncompleteTransfer,
+      });
       expect((err as Error).message).toMatch(/stalled USB endpoint 0x81 .*IncompleteTransfer/);
       expect(c.usb.stats.clearedHalts).toContain(0x81);
       expect(c.usb.halted).toEqual([]);
@@ -295,7 +342,11 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
   it('a bulk OUT stall fails the command; an interrupt stall is cleared and events flow again', async () => {
     const c = await usbClient();
     c.usb.stall('bulk-out', { status: Resp.GeneralError });
-    await expect(c.getStorageIds()).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_STALL', endpoint: 0x02, deviceStatus: Resp.GeneralError });
+    await expect(c.getStorageIds()).rejects.toMatchObject({
+      code: 'ERR_CAMCTL_PTP_USB_STALL',
+      endpoint: 0x02,
+      deviceStatus: Resp.GeneralError,
+    });
     expect(await c.getStorageIds()).toEqual([0x00010001, 0x00020001]);
     c.usb.stall('interrupt');
     const added = nextEvent(c, (e) => e.code === Ev.ObjectAdded);
@@ -307,7 +358,9 @@ describe('PTP over USB: Cancel, stalls, unplugging', () => {
   it('unplugged mid-transfer: a clear error, no hang, later calls fail at once', async () => {
     const c = await usbClient();
     const closed = new Promise<Error | undefined>((r) => c.session.once('closed', r));
-    const p = c.downloadObject(handle('BIG.TIF'), path.join(dir, 'unplugged.tif'), { onProgress: (d) => d > MiB && c.usb.unplug() });
+    const p = c.downloadObject(handle('BIG.TIF'), path.join(dir, 'unplugged.tif'), {
+      onProgress: (d) => d > MiB && c.usb.unplug(),
+    });
     const err = await p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PtpClosedError);
     expect((err as Error).message).toMatch(/left the USB bus.*Disconnected/);
@@ -373,29 +426,98 @@ describe('PTP over USB: opening and discovery', () => {
   });
 
   it('finds class 6/1/1 interfaces only, with bus and address as lsusb numbers them', async () => {
-    const theta = createMemoryUsbDevice(testBackend, { vendorId: 0x05ca, productId: 0x0366, productName: 'RICOH THETA S', serialNumber: '00010093', bus: '003', address: 9, interfaceNumber: 0 });
-    const seqUsb = createMemoryUsbDevice(testBackend, { vendorId: 0x19cf, productId: 0x0001, bus: '001', address: 4 });
-    const alt = (cls: number, sub: number, proto: number) => ({ alternateSetting: 0, interfaceClass: cls, interfaceSubclass: sub, interfaceProtocol: proto, endpoints: [] });
-    const fake = (over: Partial<UsbDeviceLike>): UsbDeviceLike => ({ ...seqUsb, ...over }) as UsbDeviceLike;
-    const massStorage = fake({ vendorId: 0x0781, productId: 0x5567, bus: '002', address: 3, configuration: { configurationValue: 1, interfaces: [{ interfaceNumber: 0, claimed: false, alternate: alt(8, 6, 0x50) }] } });
-    const mtpOnSecond = fake({ vendorId: 0x04e8, productId: 0x6860, bus: '002', address: 5, configuration: { configurationValue: 1, interfaces: [{ interfaceNumber: 0, claimed: false, alternate: alt(0xff, 0, 0) }, { interfaceNumber: 1, claimed: false, alternate: alt(6, 1, 1) }] } });
-    // node-usb-rs opens the device to read descriptors: without permission the getter throws.
-    const locked = (vendorId: number, productId: number): UsbDeviceLike => Object.defineProperty(fake({ vendorId, productId, bus: '003', address: 11 }), 'configuration', {
-      get: () => { throw new Error('open error: Permission denied (os error 13)'); },
+    const theta = createMemoryUsbDevice(testBackend, {
+      vendorId: 0x05ca,
+      productId: 0x0366,
+      productName: 'RICOH THETA S',
+      serialNumber: '00010093',
+      bus: '003',
+      address: 9,
+      interfaceNumber: 0,
     });
-    const found = await findPtpUsbCameras(async () => [massStorage, theta, locked(0x05ca, 0x036d), locked(0x1234, 0x5678), mtpOnSecond, seqUsb]);
-    expect(found.map((f) => [f.vendorId.toString(16), f.bus, f.address, f.interfaceNumber, f.unreadable !== undefined])).toEqual([
-      ['5ca', 3, 9, 0, false], ['5ca', 3, 11, 0, true], ['4e8', 2, 5, 1, false], ['19cf', 1, 4, 0, false],
+    const seqUsb = createMemoryUsbDevice(testBackend, { vendorId: 0x19cf, productId: 0x0001, bus: '001', address: 4 });
+    const alt = (cls: number, sub: number, proto: number) => ({
+      alternateSetting: 0,
+      interfaceClass: cls,
+      interfaceSubclass: sub,
+      interfaceProtocol: proto,
+      endpoints: [],
+    });
+    const fake = (over: Partial<UsbDeviceLike>): UsbDeviceLike => ({ ...seqUsb, ...over }) as UsbDeviceLike;
+    const massStorage = fake({
+      vendorId: 0x0781,
+      productId: 0x5567,
+      bus: '002',
+      address: 3,
+      configuration: {
+        configurationValue: 1,
+        interfaces: [{ interfaceNumber: 0, claimed: false, alternate: alt(8, 6, 0x50) }],
+      },
+    });
+    const mtpOnSecond = fake({
+      vendorId: 0x04e8,
+      productId: 0x6860,
+      bus: '002',
+      address: 5,
+      configuration: {
+        configurationValue: 1,
+        interfaces: [
+          { interfaceNumber: 0, claimed: false, alternate: alt(0xff, 0, 0) },
+          { interfaceNumber: 1, claimed: false, alternate: alt(6, 1, 1) },
+        ],
+      },
+    });
+    // node-usb-rs opens the device to read descriptors: without permission the getter throws.
+    const locked = (vendorId: number, productId: number): UsbDeviceLike =>
+      Object.defineProperty(fake({ vendorId, productId, bus: '003', address: 11 }), 'configuration', {
+        get: () => {
+          throw new Error('open error: Permission denied (os error 13)');
+        },
+      });
+    const found = await findPtpUsbCameras(async () => [
+      massStorage,
+      theta,
+      locked(0x05ca, 0x036d),
+      locked(0x1234, 0x5678),
+      mtpOnSecond,
+      seqUsb,
     ]);
-    expect(found[0]).toMatchObject({ device: theta, busId: '003', product: 'RICOH THETA S', serial: '00010093', manufacturer: null });
-    expect([parseBusId('003', 'linux'), parseBusId('1-1', 'linux'), parseBusId('2-3.4', 'linux'), parseBusId('0a', 'linux'), parseBusId(undefined, 'linux')]).toEqual([3, 1, 2, NaN, NaN]);
-    expect([parseBusId('14', 'darwin'), parseBusId('0a', 'darwin'), parseBusId('USB\\ROOT_HUB30', 'win32')]).toEqual([0x14, 10, NaN]);
+    expect(
+      found.map((f) => [f.vendorId.toString(16), f.bus, f.address, f.interfaceNumber, f.unreadable !== undefined]),
+    ).toEqual([
+      ['5ca', 3, 9, 0, false],
+      ['5ca', 3, 11, 0, true],
+      ['4e8', 2, 5, 1, false],
+      ['19cf', 1, 4, 0, false],
+    ]);
+    expect(found[0]).toMatchObject({
+      device: theta,
+      busId: '003',
+      product: 'RICOH THETA S',
+      serial: '00010093',
+      manufacturer: null,
+    });
+    expect([
+      parseBusId('003', 'linux'),
+      parseBusId('1-1', 'linux'),
+      parseBusId('2-3.4', 'linux'),
+      parseBusId('0a', 'linux'),
+      parseBusId(undefined, 'linux'),
+    ]).toEqual([3, 1, 2, NaN, NaN]);
+    expect([parseBusId('14', 'darwin'), parseBusId('0a', 'darwin'), parseBusId('USB\\ROOT_HUB30', 'win32')]).toEqual([
+      0x14,
+      10,
+      NaN,
+    ]);
   });
 
-  it.skipIf(existsSync('/sys/bus/usb/devices'))('without a USB bus the default list says so (the usb package, loaded lazily)', async () => {
-    const err = await findPtpUsbCameras().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PtpUsbUnavailableError);
-    expect(err).toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_UNAVAILABLE', reason: 'no-bus' });
-    expect((err as Error).message).toMatch(/no USB bus.*\/sys\/bus\/usb\/devices/);
-  });
+  it.skipIf(existsSync('/sys/bus/usb/devices'))(
+    'without a USB bus the default list says so (the usb package, loaded lazily)',
+    async () => {
+      const err = await findPtpUsbCameras().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PtpUsbUnavailableError);
+      expect(err).toMatchObject({ code: 'ERR_CAMCTL_PTP_USB_UNAVAILABLE', reason: 'no-bus' });
+      expect((err as Error).message).toMatch(/no USB bus.*\/sys\/bus\/usb\/devices/);
+    },
+  );
 });

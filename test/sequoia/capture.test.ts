@@ -26,7 +26,8 @@ describe('single', () => {
     expect(start.status).toBe(200);
     expect(start.body).toEqual({ request: 'capture_start', status: 'Snapshot running', path: '/internal/0000' });
     const running = await cam.get('/capture');
-    if (running.body.status !== 'Ready') expect(running.body).toEqual({ request: 'capture_status', status: 'Snapshot running', path: '/internal/0000' });
+    if (running.body.status !== 'Ready')
+      expect(running.body).toEqual({ request: 'capture_status', status: 'Snapshot running', path: '/internal/0000' });
     await events.next((m) => m.capture === 'running');
     await events.next((m) => m.capture === 'ready', 30_000);
     expect((await cam.get('/capture')).body).toEqual({ request: 'capture_status', status: 'Ready' });
@@ -86,7 +87,11 @@ describe('timelapse', () => {
       await cam.clock.advance(600_000);
     }
     await cam.device.whenIdle();
-    expect((await cam.get('/capture')).body).toEqual({ request: 'capture_status', status: 'Timelapse running', path: '/internal/0000' });
+    expect((await cam.get('/capture')).body).toEqual({
+      request: 'capture_status',
+      status: 'Timelapse running',
+      path: '/internal/0000',
+    });
     await cam.get('/capture/stop');
     await cam.device.whenSessionEnds();
     const files = Object.keys((await cam.get('/file/internal/0000')).body).filter((k) => k !== 'request');
@@ -103,7 +108,17 @@ describe('timelapse', () => {
 
 describe('distance-triggered modes', () => {
   it('gps_position: one capture every gps_param metres along the track once the GPS has a fix', async () => {
-    cam = await startTestSequoia({ gpsFixAfterMs: 0, track: { waypoints: [{ lat: 48, lon: 1.6 }, { lat: 48.01, lon: 1.6 }], speed: 10, altitude: 100 } });
+    cam = await startTestSequoia({
+      gpsFixAfterMs: 0,
+      track: {
+        waypoints: [
+          { lat: 48, lon: 1.6 },
+          { lat: 48.01, lon: 1.6 },
+        ],
+        speed: 10,
+        altitude: 100,
+      },
+    });
     await cam.post('/config', { ...SMALL, sensors_mask: 16, capture_mode: 'gps_position', gps_param: 100 });
     await cam.get('/capture/start');
     // 60 s at 10 m/s = 600 m → a capture at 0 m, then at 100, 200 … 600 m.
@@ -129,7 +144,17 @@ describe('distance-triggered modes', () => {
   });
 
   it('auto: spacing from overlap, altitude and speed (80 % at 100 m ≈ 18 m)', async () => {
-    cam = await startTestSequoia({ gpsFixAfterMs: 0, track: { waypoints: [{ lat: 48, lon: 1.6 }, { lat: 48.01, lon: 1.6 }], speed: 6, altitude: 100 } });
+    cam = await startTestSequoia({
+      gpsFixAfterMs: 0,
+      track: {
+        waypoints: [
+          { lat: 48, lon: 1.6 },
+          { lat: 48.01, lon: 1.6 },
+        ],
+        speed: 6,
+        altitude: 100,
+      },
+    });
     await cam.post('/config', { ...SMALL, sensors_mask: 16, capture_mode: 'auto', overlap_param: 80 });
     await cam.get('/capture/start');
     for (let t = 0; t < 30; t++) {

@@ -31,8 +31,12 @@ type Outcome = 'acknowledged' | 'busy';
 
 async function httpStart(c: TestSequoia): Promise<Outcome> {
   const r = await c.get('/capture/start');
-  if (r.status === 200 && r.body.status === 'Snapshot running' && typeof r.body.path === 'string') return 'acknowledged';
-  expect({ status: r.status, body: r.body }).toEqual({ status: 409, body: { request: 'capture_start', status: 'Not available' } });
+  if (r.status === 200 && r.body.status === 'Snapshot running' && typeof r.body.path === 'string')
+    return 'acknowledged';
+  expect({ status: r.status, body: r.body }).toEqual({
+    status: 409,
+    body: { request: 'capture_start', status: 'Not available' },
+  });
   return 'busy';
 }
 
@@ -52,7 +56,8 @@ describe('concurrent capture starts', () => {
     cam = await startTestSequoia({ ptpipPort: 0 });
     expect((await cam.post('/config', SMALL)).status).toBe(200);
     const port = Number(cam.ptpip!.split(':').pop());
-    for (let i = 0; i < 2; i++) clients.push(await PtpIpClient.connect({ host: '127.0.0.1', port, name: `racer-${i}` }));
+    for (let i = 0; i < 2; i++)
+      clients.push(await PtpIpClient.connect({ host: '127.0.0.1', port, name: `racer-${i}` }));
     const ws = await openWs(cam.url);
 
     let acknowledged = 0;
@@ -72,15 +77,22 @@ describe('concurrent capture starts', () => {
     // On disk: one folder per acknowledged capture, each with every band.
     const mediaDir = path.join(cam.dataDir, 'media', 'internal');
     const folders = (await fs.readdir(mediaDir)).filter((f) => /^\d{4}$/.test(f)).sort();
-    const perFolder = await Promise.all(folders.map(async (f) => (await fs.readdir(path.join(mediaDir, f))).filter((n) => !n.startsWith('.'))));
-    expect({ folders: folders.length, complete: perFolder.filter((files) => files.length === BANDS_PER_CAPTURE).length }).toEqual({
+    const perFolder = await Promise.all(
+      folders.map(async (f) => (await fs.readdir(path.join(mediaDir, f))).filter((n) => !n.startsWith('.'))),
+    );
+    expect({
+      folders: folders.length,
+      complete: perFolder.filter((files) => files.length === BANDS_PER_CAPTURE).length,
+    }).toEqual({
       folders: acknowledged,
       complete: acknowledged,
     });
 
     // Over HTTP: the same folders, each with its files.
     const httpListing = (await cam.get('/file/internal')).body;
-    expect(Object.entries(httpListing).filter(([k]) => k !== 'request')).toEqual(folders.map((f) => [`/internal/${f}`, BANDS_PER_CAPTURE]));
+    expect(Object.entries(httpListing).filter(([k]) => k !== 'request')).toEqual(
+      folders.map((f) => [`/internal/${f}`, BANDS_PER_CAPTURE]),
+    );
 
     // Over PTP/IP: the same folders as associations, and every file.
     const ptp = clients[0]!;
@@ -103,11 +115,23 @@ describe('concurrent capture starts', () => {
     const starting = cam.device.startCapture();
     expect(cam.device.stopCapture()).toEqual({ ok: true });
     const started = await starting;
-    expect(started).toEqual({ ok: true, activity: { kind: 'series', medium: 'internal', folder: '0000' }, medium: 'internal', folder: '0000' });
-    expect(captureStartReply(started)).toEqual({ httpStatus: 200, status: 'Timelapse running', path: '/internal/0000' });
+    expect(started).toEqual({
+      ok: true,
+      activity: { kind: 'series', medium: 'internal', folder: '0000' },
+      medium: 'internal',
+      folder: '0000',
+    });
+    expect(captureStartReply(started)).toEqual({
+      httpStatus: 200,
+      status: 'Timelapse running',
+      path: '/internal/0000',
+    });
     await cam.device.whenSessionEnds();
     expect((await cam.get('/capture')).body).toEqual({ request: 'capture_status', status: 'Ready' });
     // It took its first picture, as a timelapse stopped right after its start does.
-    expect((await cam.get('/file/internal')).body).toEqual({ request: 'file_info', '/internal/0000': BANDS_PER_CAPTURE });
+    expect((await cam.get('/file/internal')).body).toEqual({
+      request: 'file_info',
+      '/internal/0000': BANDS_PER_CAPTURE,
+    });
   });
 });

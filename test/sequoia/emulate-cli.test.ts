@@ -21,23 +21,30 @@ afterEach(() => {
 });
 
 describe('camctl emulate sequoia', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('prints exactly one ready line, serves, and closes cleanly on %s', async (signal) => {
-    const tmp = await tempDir();
-    try {
-      const emu = await startEmulator(['--http-port', '0', '--data-dir', tmp.dir]);
-      running = emu.child;
-      expect(emu.ready).toEqual({ event: 'listening', model: 'sequoia', http: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
-      const r = await fetch(`${emu.ready.http}/capture`);
-      expect(await r.json()).toEqual({ request: 'capture_status', status: 'Ready' });
-      const exited = new Promise<number | null>((res) => emu.child.once('exit', (code) => res(code)));
-      emu.child.kill(signal);
-      expect(await exited).toBe(0);
-      expect(emu.stdout().trim().split('\n')).toHaveLength(1);
-      expect(emu.stderr()).toContain('listening on');
-    } finally {
-      await tmp.cleanup();
-    }
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'prints exactly one ready line, serves, and closes cleanly on %s',
+    async (signal) => {
+      const tmp = await tempDir();
+      try {
+        const emu = await startEmulator(['--http-port', '0', '--data-dir', tmp.dir]);
+        running = emu.child;
+        expect(emu.ready).toEqual({
+          event: 'listening',
+          model: 'sequoia',
+          http: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        });
+        const r = await fetch(`${emu.ready.http}/capture`);
+        expect(await r.json()).toEqual({ request: 'capture_status', status: 'Ready' });
+        const exited = new Promise<number | null>((res) => emu.child.once('exit', (code) => res(code)));
+        emu.child.kill(signal);
+        expect(await exited).toBe(0);
+        expect(emu.stdout().trim().split('\n')).toHaveLength(1);
+        expect(emu.stderr()).toContain('listening on');
+      } finally {
+        await tmp.cleanup();
+      }
+    },
+  );
 
   it('refuses bad flags with one line and a non-zero exit, no stack trace', () => {
     const r = spawnSync(process.execPath, [BIN, 'emulate', 'sequoia', '--http-port', '70000'], { encoding: 'utf8' });
@@ -47,7 +54,9 @@ describe('camctl emulate sequoia', () => {
     const b = spawnSync(process.execPath, [BIN, 'emulate', 'sequoia', '--bandwidth', 'fast'], { encoding: 'utf8' });
     expect(b.stderr).toMatch(/--bandwidth must be a size/);
     expect(b.stderr).not.toMatch(/at .*\.js:\d+/);
-    const p = spawnSync(process.execPath, [BIN, 'emulate', 'sequoia', '--per-connection-bandwidth', 'lots'], { encoding: 'utf8' });
+    const p = spawnSync(process.execPath, [BIN, 'emulate', 'sequoia', '--per-connection-bandwidth', 'lots'], {
+      encoding: 'utf8',
+    });
     expect(p.stderr.trim().split('\n')).toHaveLength(1);
     expect(p.stderr).toMatch(/--per-connection-bandwidth must be a size/);
   });
@@ -58,7 +67,10 @@ describe('camctl emulate sequoia', () => {
       const emu = await startEmulator(['--http-port', '0', '--data-dir', tmp.dir]);
       running = emu.child;
       const port = new URL(emu.ready.http).port;
-      const r = spawnSync(process.execPath, [BIN, 'emulate', 'sequoia', '--http-port', port, '--data-dir', tmp.dir], { encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, [BIN, 'emulate', 'sequoia', '--http-port', port, '--data-dir', tmp.dir], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       expect(r.status).not.toBe(0);
       expect(r.stderr).toMatch(/cannot listen/);
     } finally {

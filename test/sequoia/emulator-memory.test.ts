@@ -29,7 +29,12 @@ afterEach(async () => {
 async function startEmulator(nodeArgs: string[]): Promise<string> {
   const tmp = await tempDir();
   cleanups.push(() => tmp.cleanup());
-  emulator = await spawnCamctl(['emulate', 'sequoia', '--http-port', '0', '--data-dir', tmp.dir], 30_000, undefined, nodeArgs);
+  emulator = await spawnCamctl(
+    ['emulate', 'sequoia', '--http-port', '0', '--data-dir', tmp.dir],
+    30_000,
+    undefined,
+    nodeArgs,
+  );
   return (JSON.parse(emulator.firstLine) as { http: string }).http;
 }
 
@@ -44,7 +49,10 @@ async function notify(url: string, count: number): Promise<void> {
   for (let sent = 0; sent < count; sent += 200) {
     const replies = await Promise.all(
       Array.from({ length: Math.min(200, count - sent) }, (_, i) =>
-        fetch(`${url}/_emulator/sunshine`, { method: 'POST', body: JSON.stringify({ connected: (sent + i) % 2 === 1 }) }),
+        fetch(`${url}/_emulator/sunshine`, {
+          method: 'POST',
+          body: JSON.stringify({ connected: (sent + i) % 2 === 1 }),
+        }),
       ),
     );
     expect(replies.every((r) => r.status === 200)).toBe(true);
@@ -76,7 +84,8 @@ describe('emulated Sequoia memory after WebSocket clients leave', () => {
   it('GET /_emulator reports the process memory; POST /_emulator/gc says how to enable it when node hides gc', async () => {
     const url = await startEmulator([]);
     const state = (await (await fetch(`${url}/_emulator`)).json()) as { memory: Memory };
-    for (const k of ['rss', 'heapUsed', 'heapTotal', 'external', 'arrayBuffers'] as const) expect(state.memory[k]).toBeGreaterThan(0);
+    for (const k of ['rss', 'heapUsed', 'heapTotal', 'external', 'arrayBuffers'] as const)
+      expect(state.memory[k]).toBeGreaterThan(0);
     const r = await fetch(`${url}/_emulator/gc`, { method: 'POST', body: '{}' });
     expect(r.status).toBe(409);
     expect(((await r.json()) as { error: string }).error).toMatch(/--expose-gc/);

@@ -46,7 +46,9 @@ afterAll(async () => {
 async function raw(p: string): Promise<{ status: number; text: string }> {
   const u = new URL(cam.url);
   return new Promise((resolve, reject) => {
-    const s = net.connect(Number(u.port), u.hostname, () => s.write(`GET ${p} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: close\r\n\r\n`));
+    const s = net.connect(Number(u.port), u.hostname, () =>
+      s.write(`GET ${p} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: close\r\n\r\n`),
+    );
     const chunks: Buffer[] = [];
     s.on('data', (c) => chunks.push(c));
     s.on('end', () => {
@@ -62,7 +64,11 @@ describe('listing', () => {
     const all = (await cam.get('/file')).body;
     expect(all['/internal']).toBeGreaterThan(0);
     expect(all['/sd']).toBe(0);
-    expect((await cam.get('/file/internal')).body).toMatchObject({ request: 'file_info', '/internal/0000': 4, '/internal/0001': 4 });
+    expect((await cam.get('/file/internal')).body).toMatchObject({
+      request: 'file_info',
+      '/internal/0000': 4,
+      '/internal/0001': 4,
+    });
     for (const [name, size] of Object.entries(files)) {
       expect(name).toMatch(/^\/internal\/0000\/IMG_\d{6}_\d{6}_0000_(GRE|RED|REG|NIR)\.TIF$/);
       expect(size).toBeGreaterThan(600_000);
@@ -101,7 +107,9 @@ describe('download', () => {
     const same = await fetch(`${cam.url}/download${name}`, { headers: { range: 'bytes=10-', 'if-range': etag } });
     expect(same.status).toBe(206);
     await same.arrayBuffer();
-    const sameDate = await fetch(`${cam.url}/download${name}`, { headers: { range: 'bytes=10-', 'if-range': full.headers.get('last-modified')! } });
+    const sameDate = await fetch(`${cam.url}/download${name}`, {
+      headers: { range: 'bytes=10-', 'if-range': full.headers.get('last-modified')! },
+    });
     expect(sameDate.status).toBe(206);
     await sameDate.arrayBuffer();
     const changed = await fetch(`${cam.url}/download${name}`, { headers: { range: 'bytes=10-', 'if-range': '"0-0"' } });
@@ -119,18 +127,24 @@ describe('download', () => {
     const sockets = new Set<unknown>();
     const get = (p: string) =>
       new Promise<Buffer>((resolve, reject) => {
-        http.get(`${cam.url}${p}`, { agent }, (res) => {
-          sockets.add(res.socket);
-          const parts: Buffer[] = [];
-          res.on('data', (d: Buffer) => parts.push(d));
-          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`HTTP ${res.statusCode}`))));
-          res.on('error', reject);
-        }).on('error', reject);
+        http
+          .get(`${cam.url}${p}`, { agent }, (res) => {
+            sockets.add(res.socket);
+            const parts: Buffer[] = [];
+            res.on('data', (d: Buffer) => parts.push(d));
+            res.on('end', () =>
+              res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`HTTP ${res.statusCode}`)),
+            );
+            res.on('error', reject);
+          })
+          .on('error', reject);
       });
     try {
       for (let round = 0; round < 3; round++) {
         for (const name of Object.keys(files)) {
-          expect((await get(`/download${name}`)).equals(await fs.readFile(path.join(cam.dataDir, 'media', name)))).toBe(true);
+          expect((await get(`/download${name}`)).equals(await fs.readFile(path.join(cam.dataDir, 'media', name)))).toBe(
+            true,
+          );
         }
         const zip = await get('/download/internal/0000');
         expect(zip.readUInt32LE(0)).toBe(0x04034b50);
@@ -179,7 +193,11 @@ describe('download', () => {
     for (let round = 0; round < 2; round++) {
       const entries = await zipEntries('0000');
       // The symlink leading outside is not a regular file of the folder: not in the zip.
-      expect([...entries.keys()].sort()).toEqual(Object.keys(files).map((f) => `0000/${path.basename(f)}`).sort());
+      expect([...entries.keys()].sort()).toEqual(
+        Object.keys(files)
+          .map((f) => `0000/${path.basename(f)}`)
+          .sort(),
+      );
       for (const [name, data] of entries) {
         expect(data.equals(await fs.readFile(path.join(cam.dataDir, 'media', 'internal', name)))).toBe(true);
       }

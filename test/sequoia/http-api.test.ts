@@ -24,10 +24,28 @@ describe('reply shapes (seed examples)', () => {
   it('GET /config has every key with the API reference types; doubles keep their decimal point', async () => {
     const r = await cam.get('/config');
     expect(Object.keys(r.body)).toEqual([
-      'request', 'capture_mode', 'timelapse_param', 'gps_param', 'overlap_param', 'resolution_rgb',
-      'resolution_mono', 'bit_depth', 'sensors_mask', 'storage_selected', 'auto_select',
+      'request',
+      'capture_mode',
+      'timelapse_param',
+      'gps_param',
+      'overlap_param',
+      'resolution_rgb',
+      'resolution_mono',
+      'bit_depth',
+      'sensors_mask',
+      'storage_selected',
+      'auto_select',
     ]);
-    expect(r.body).toMatchObject({ request: 'get_config', capture_mode: 'single', resolution_rgb: 16, resolution_mono: 1.2, bit_depth: 10, sensors_mask: 31, storage_selected: 'internal', auto_select: 'off' });
+    expect(r.body).toMatchObject({
+      request: 'get_config',
+      capture_mode: 'single',
+      resolution_rgb: 16,
+      resolution_mono: 1.2,
+      bit_depth: 10,
+      sensors_mask: 31,
+      storage_selected: 'internal',
+      auto_select: 'off',
+    });
     // As the camera prints them: "gps_param": 25.0
     expect(r.text).toContain('"gps_param":25.0');
     expect(r.text).toContain('"overlap_param":80.0');
@@ -35,12 +53,23 @@ describe('reply shapes (seed examples)', () => {
 
   it('POST /config with the API reference payload echoes Ok for every key and applies it', async () => {
     const payload = {
-      capture_mode: 'single', timelapse_param: 2.5, gps_param: 25.0, overlap_param: 80.0, resolution_rgb: 12,
-      resolution_mono: 1.2, bit_depth: 10, sensors_mask: 31, storage_selected: 'internal', auto_select: 'off',
+      capture_mode: 'single',
+      timelapse_param: 2.5,
+      gps_param: 25.0,
+      overlap_param: 80.0,
+      resolution_rgb: 12,
+      resolution_mono: 1.2,
+      bit_depth: 10,
+      sensors_mask: 31,
+      storage_selected: 'internal',
+      auto_select: 'off',
     };
     const r = await cam.post('/config', payload);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ request: 'set_config', ...Object.fromEntries(Object.keys(payload).map((k) => [k, 'Ok'])) });
+    expect(r.body).toEqual({
+      request: 'set_config',
+      ...Object.fromEntries(Object.keys(payload).map((k) => [k, 'Ok'])),
+    });
     const g = await cam.get('/config');
     expect(g.body.timelapse_param).toBe(2.5);
     expect(g.body.resolution_rgb).toBe(12);
@@ -50,11 +79,31 @@ describe('reply shapes (seed examples)', () => {
     const r = await cam.get('/status');
     expect(r.body.request).toBe('get_status');
     expect(Object.keys(r.body.sunshine).sort()).toEqual(
-      ['green_0', 'red_0', 'red_edge_0', 'near_infrared_0', 'green_1', 'red_1', 'red_edge_1', 'near_infrared_1', 'status'].sort(),
+      [
+        'green_0',
+        'red_0',
+        'red_edge_0',
+        'near_infrared_0',
+        'green_1',
+        'red_1',
+        'red_edge_1',
+        'near_infrared_1',
+        'status',
+      ].sort(),
     );
-    expect(Object.keys(r.body.temperature).sort()).toEqual(['body_p7', 'body_p7mu', 'body_ddr3', 'body_wifi', 'body_imu', 'sunshine_imu', 'status'].sort());
-    expect(r.body.gps).toEqual({ satellite_number: expect.any(Number), precision: 0, speed: 0, fix: 0, status: 'No GPS coordinates available' });
-    expect(Object.keys(r.body.instruments).sort()).toEqual(['body_yaw', 'body_pitch', 'body_roll', 'sunshine_yaw', 'sunshine_pitch', 'sunshine_roll', 'status'].sort());
+    expect(Object.keys(r.body.temperature).sort()).toEqual(
+      ['body_p7', 'body_p7mu', 'body_ddr3', 'body_wifi', 'body_imu', 'sunshine_imu', 'status'].sort(),
+    );
+    expect(r.body.gps).toEqual({
+      satellite_number: expect.any(Number),
+      precision: 0,
+      speed: 0,
+      fix: 0,
+      status: 'No GPS coordinates available',
+    });
+    expect(Object.keys(r.body.instruments).sort()).toEqual(
+      ['body_yaw', 'body_pitch', 'body_roll', 'sunshine_yaw', 'sunshine_pitch', 'sunshine_roll', 'status'].sort(),
+    );
     for (const v of Object.values(r.body.instruments)) if (v !== 'Ok') expect(typeof v).toBe('number');
     expect(r.text).toMatch(/"body_p7":\d+\.0/);
   });
@@ -94,7 +143,12 @@ describe('reply shapes (seed examples)', () => {
 
   it('GET /version with and without the sunshine sensor', async () => {
     const r = await cam.get('/version');
-    expect(r.body).toEqual({ request: 'get_version', version: '1.4.1', serial_number: 'PI040378AA6A000109', sunshine_serial_number: expect.any(String) });
+    expect(r.body).toEqual({
+      request: 'get_version',
+      version: '1.4.1',
+      serial_number: 'PI040378AA6A000109',
+      sunshine_serial_number: expect.any(String),
+    });
     await cam.post('/_emulator/sunshine', { connected: false });
     expect((await cam.get('/version')).body.sunshine_serial_number).toBeUndefined();
   });
@@ -139,7 +193,14 @@ describe('reply shapes (seed examples)', () => {
 
 describe('bad input', () => {
   it('POST /config: each rejected field gets its error text, accepted ones apply', async () => {
-    const r = await cam.post('/config', { timelapse_param: 0.1, resolution_rgb: 13, bit_depth: 9, sensors_mask: 40, gps_param: 30, colour: 'red' });
+    const r = await cam.post('/config', {
+      timelapse_param: 0.1,
+      resolution_rgb: 13,
+      bit_depth: 9,
+      sensors_mask: 40,
+      gps_param: 30,
+      colour: 'red',
+    });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       request: 'set_config',
@@ -165,7 +226,11 @@ describe('bad input', () => {
 
   it('timelapse under 1 s is refused with RGB on and accepted with RGB off', async () => {
     expect((await cam.post('/config', { timelapse_param: 0.5 })).body.timelapse_param).toBe('Bad value');
-    expect((await cam.post('/config', { sensors_mask: 30, timelapse_param: 0.5 })).body).toEqual({ request: 'set_config', sensors_mask: 'Ok', timelapse_param: 'Ok' });
+    expect((await cam.post('/config', { sensors_mask: 30, timelapse_param: 0.5 })).body).toEqual({
+      request: 'set_config',
+      sensors_mask: 'Ok',
+      timelapse_param: 'Ok',
+    });
   });
 
   it('malformed JSON, non-object bodies, oversized bodies', async () => {

@@ -6,7 +6,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureStartOutcome, SettingOutcome } from '../../src/devices/sequoia/outcomes.js';
-import { SETTING_LIMITS, DEFAULT_CONFIG, CONFIG_KEYS, CAPTURE_MODES, MONO_BANDS, CALIBRATION_STATES } from '../../src/devices/sequoia/types.js';
+import {
+  SETTING_LIMITS,
+  DEFAULT_CONFIG,
+  CONFIG_KEYS,
+  CAPTURE_MODES,
+  MONO_BANDS,
+  CALIBRATION_STATES,
+} from '../../src/devices/sequoia/types.js';
 import { changeNotification, configNotifications } from '../../src/emulator/sequoia/notifications.js';
 import { SequoiaPtpBackend } from '../../src/emulator/sequoia/ptp-face.js';
 import { captureStartReply, captureStatus, settingText, settingsStatus } from '../../src/emulator/sequoia/replies.js';
@@ -39,7 +46,10 @@ describe('settings outcomes, worded by each face', () => {
   it('an out-of-range value: reason out-of-range, InvalidDevicePropValue over PTP, the firmware text over HTTP', async () => {
     cam = await startTestSequoia();
     const ptp = new SequoiaPtpBackend(cam.device);
-    expect(cam.device.setConfig({ overlap_param: 80.5, resolution_rgb: 13, bit_depth: 9, sensors_mask: 0, gps_param: 4 }).outcomes).toEqual({
+    expect(
+      cam.device.setConfig({ overlap_param: 80.5, resolution_rgb: 13, bit_depth: 9, sensors_mask: 0, gps_param: 4 })
+        .outcomes,
+    ).toEqual({
       overlap_param: { ok: false, reason: 'out-of-range' },
       resolution_rgb: { ok: false, reason: 'out-of-range' },
       bit_depth: { ok: false, reason: 'out-of-range' },
@@ -94,16 +104,26 @@ describe('settings outcomes, worded by each face', () => {
   it('the SD card selected while absent: reason no-medium, InvalidDevicePropValue over PTP, "Bad value" over HTTP', async () => {
     cam = await startTestSequoia({ sdPresent: false });
     const ptp = new SequoiaPtpBackend(cam.device);
-    expect(cam.device.setConfig({ storage_selected: 'sd' }).outcomes).toEqual({ storage_selected: { ok: false, reason: 'no-medium' } });
+    expect(cam.device.setConfig({ storage_selected: 'sd' }).outcomes).toEqual({
+      storage_selected: { ok: false, reason: 'no-medium' },
+    });
     expect(await ptpSet(ptp, ParrotProp.SelectedStorage, 0x00020001)).toBe(Resp.InvalidDevicePropValue);
-    expect((await cam.post('/config', { storage_selected: 'sd' })).body).toEqual({ request: 'set_config', storage_selected: 'Bad value' });
+    expect((await cam.post('/config', { storage_selected: 'sd' })).body).toEqual({
+      request: 'set_config',
+      storage_selected: 'Bad value',
+    });
     ptp.close();
   });
 
   it('an unknown setting: reason unknown-setting, "Unknown setting"; the request field is not a setting', async () => {
     cam = await startTestSequoia();
-    expect(cam.device.setConfig({ shutter: 1 }).outcomes).toEqual({ shutter: { ok: false, reason: 'unknown-setting' } });
-    expect((await cam.post('/config', { request: 'set_config', shutter: 1 })).body).toEqual({ request: 'set_config', shutter: 'Unknown setting' });
+    expect(cam.device.setConfig({ shutter: 1 }).outcomes).toEqual({
+      shutter: { ok: false, reason: 'unknown-setting' },
+    });
+    expect((await cam.post('/config', { request: 'set_config', shutter: 1 })).body).toEqual({
+      request: 'set_config',
+      shutter: 'Unknown setting',
+    });
   });
 
   it('the model takes typed values only; the web UI forms ("10bits", "0.3") are read by the HTTP face', async () => {
@@ -127,11 +147,22 @@ describe('capture outcomes, worded by each face', () => {
     const ptp = new SequoiaPtpBackend(cam.device);
     cam.device.setConfig({ ...SMALL, capture_mode: 'timelapse', timelapse_param: 10 });
     const first = await cam.device.startCapture();
-    expect(first).toEqual({ ok: true, activity: { kind: 'series', medium: 'internal', folder: '0000' }, medium: 'internal', folder: '0000' });
+    expect(first).toEqual({
+      ok: true,
+      activity: { kind: 'series', medium: 'internal', folder: '0000' },
+      medium: 'internal',
+      folder: '0000',
+    });
     expect(await cam.device.startCapture()).toEqual({ ok: false, reason: 'busy' });
-    const viaPtp = await ptp.initiateOpenCapture(0, 0, { transactionId: 7, sendEvent: () => undefined }).then(() => 'ok', (e: PtpDeviceError) => e.responseCode);
+    const viaPtp = await ptp.initiateOpenCapture(0, 0, { transactionId: 7, sendEvent: () => undefined }).then(
+      () => 'ok',
+      (e: PtpDeviceError) => e.responseCode,
+    );
     expect(viaPtp).toBe(Resp.DeviceBusy);
-    expect(await cam.get('/capture/start')).toMatchObject({ status: 409, body: { request: 'capture_start', status: 'Not available' } });
+    expect(await cam.get('/capture/start')).toMatchObject({
+      status: 409,
+      body: { request: 'capture_start', status: 'Not available' },
+    });
     expect(cam.device.stopCapture()).toEqual({ ok: true });
     await cam.device.whenSessionEnds();
     expect(cam.device.stopCapture()).toEqual({ ok: false, reason: 'not-running' });
@@ -148,12 +179,30 @@ describe('capture outcomes, worded by each face', () => {
       [{ ok: false, reason: 'read-only' }, 503, 'Not available'],
       [{ ok: false, reason: 'medium-fault' }, 503, 'Not available'],
     ];
-    for (const [outcome, status, text] of table) expect(captureStartReply(outcome), outcome.ok ? '' : outcome.reason).toEqual({ httpStatus: status, status: text });
+    for (const [outcome, status, text] of table)
+      expect(captureStartReply(outcome), outcome.ok ? '' : outcome.reason).toEqual({
+        httpStatus: status,
+        status: text,
+      });
     // The radiometric start answers 409 for anything but a full medium.
-    expect(captureStartReply({ ok: false, reason: 'no-medium' }, true)).toEqual({ httpStatus: 409, status: 'Not available' });
+    expect(captureStartReply({ ok: false, reason: 'no-medium' }, true)).toEqual({
+      httpStatus: 409,
+      status: 'Not available',
+    });
     expect(captureStartReply({ ok: false, reason: 'full' }, true)).toEqual({ httpStatus: 507, status: 'Storage full' });
-    expect(captureStartReply({ ok: true, activity: { kind: 'radiometric' }, medium: 'sd' })).toEqual({ httpStatus: 200, status: 'Radiometric Calibration Running', path: '/sd' });
-    expect(captureStartReply({ ok: true, activity: { kind: 'snapshot', medium: 'internal', folder: '0003' }, medium: 'internal', folder: '0003' })).toEqual({
+    expect(captureStartReply({ ok: true, activity: { kind: 'radiometric' }, medium: 'sd' })).toEqual({
+      httpStatus: 200,
+      status: 'Radiometric Calibration Running',
+      path: '/sd',
+    });
+    expect(
+      captureStartReply({
+        ok: true,
+        activity: { kind: 'snapshot', medium: 'internal', folder: '0003' },
+        medium: 'internal',
+        folder: '0003',
+      }),
+    ).toEqual({
       httpStatus: 200,
       status: 'Snapshot running',
       path: '/internal/0003',
@@ -167,7 +216,11 @@ describe('capture outcomes, worded by each face', () => {
 describe('the words of the wire', () => {
   it('a refused setting reads as the firmware says, by field', () => {
     const out: SettingOutcome = { ok: false, reason: 'out-of-range' };
-    expect(['capture_mode', 'timelapse_param', 'resolution_rgb', 'resolution_mono', 'bit_depth', 'sensors_mask', 'ssid'].map((k) => settingText(k, out))).toEqual([
+    expect(
+      ['capture_mode', 'timelapse_param', 'resolution_rgb', 'resolution_mono', 'bit_depth', 'sensors_mask', 'ssid'].map(
+        (k) => settingText(k, out),
+      ),
+    ).toEqual([
       'Bad value',
       'Bad value',
       'Invalid resolution',
@@ -189,14 +242,30 @@ describe('the words of the wire', () => {
   it('every device change is one of the notifications the API reference lists', () => {
     expect(changeNotification({ kind: 'capture', running: true })).toEqual({ status: 'change', capture: 'running' });
     expect(changeNotification({ kind: 'capture', running: false })).toEqual({ status: 'change', capture: 'ready' });
-    expect(changeNotification({ kind: 'sunshine', connected: false })).toEqual({ status: 'change', sunshine: 'disconnected' });
+    expect(changeNotification({ kind: 'sunshine', connected: false })).toEqual({
+      status: 'change',
+      sunshine: 'disconnected',
+    });
     expect(changeNotification({ kind: 'stay-still', still: true })).toEqual({ status: 'change', staystill: 'yes' });
-    expect(changeNotification({ kind: 'storage-selected', medium: 'sd' })).toEqual({ status: 'change', storage_select: 'sd' });
-    expect(changeNotification({ kind: 'medium-state', medium: 'sd', state: 'no-longer-full' })).toEqual({ status: 'change', storage_status: 'sd', state: 'no_longer_full' });
-    expect(changeNotification({ kind: 'calibration', target: 'body', state: 'Psi pending' })).toEqual({ status: 'change', calibration: 'body', state: 'Psi pending' });
+    expect(changeNotification({ kind: 'storage-selected', medium: 'sd' })).toEqual({
+      status: 'change',
+      storage_select: 'sd',
+    });
+    expect(changeNotification({ kind: 'medium-state', medium: 'sd', state: 'no-longer-full' })).toEqual({
+      status: 'change',
+      storage_status: 'sd',
+      state: 'no_longer_full',
+    });
+    expect(changeNotification({ kind: 'calibration', target: 'body', state: 'Psi pending' })).toEqual({
+      status: 'change',
+      calibration: 'body',
+      state: 'Psi pending',
+    });
     expect(changeNotification({ kind: 'gps-fix', fix: true })).toEqual({ status: 'change', fix: 'yes' });
     const c = { ...DEFAULT_CONFIG, resolution_rgb: 12 as const };
-    expect(configNotifications({ storage_selected: 'sd', resolution_rgb: 12, capture_mode: 'single', auto_select: 'on' }, c)).toEqual([
+    expect(
+      configNotifications({ storage_selected: 'sd', resolution_rgb: 12, capture_mode: 'single', auto_select: 'on' }, c),
+    ).toEqual([
       { status: 'change', capture_mode: 'single' },
       { status: 'change', resolution_rgb: 12, resolution_mono: 1.2 },
       { status: 'change', storage_select: 'internal' },

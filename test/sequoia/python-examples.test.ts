@@ -62,7 +62,9 @@ describe.skipIf(!enabled)('the Sequoia API reference Python examples against the
     expect(documents(await py('capture.py'))).toEqual([{ request: 'capture_status', status: 'Ready' }]);
     const [status] = documents(await py('status.py'));
     expect(Object.keys(status).sort()).toEqual(['gps', 'instruments', 'request', 'sunshine', 'temperature']);
-    expect(documents(await py('calibration.py'))).toEqual([{ body: 'None', sunshine: 'None', request: 'get_calibration' }]);
+    expect(documents(await py('calibration.py'))).toEqual([
+      { body: 'None', sunshine: 'None', request: 'get_calibration' },
+    ]);
     const [storage] = documents(await py('storage.py'));
     expect(storage.internal.path).toBe('/internal');
     expect(documents(await py('version.py'))[0].request).toBe('get_version');

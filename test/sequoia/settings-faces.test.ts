@@ -23,7 +23,10 @@ import { startTestSequoia, type TestSequoia } from '../helpers/sequoia.js';
 import { requireTool } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
-const hasGphoto2 = await run('gphoto2', ['--version']).then(() => true, () => false);
+const hasGphoto2 = await run('gphoto2', ['--version']).then(
+  () => true,
+  () => false,
+);
 
 const INTEGER_RANGES: Record<number, [number, number]> = {
   [DataType.UINT8]: [0, 0xff],
@@ -56,14 +59,18 @@ describe('every value the Sequoia model holds is representable on PTP/IP', () =>
   let client: PtpIpClient;
   beforeAll(async () => {
     cam = await startTestSequoia({ ptpipPort: 0 });
-    client = await PtpIpClient.connect({ host: '127.0.0.1', port: Number(cam.ptpip!.split(':').pop()), name: 'camctl-test' });
+    client = await PtpIpClient.connect({
+      host: '127.0.0.1',
+      port: Number(cam.ptpip!.split(':').pop()),
+      name: 'camctl-test',
+    });
   });
   afterAll(async () => {
     await client.close();
     await cam.stop();
   });
 
-  it('an overlap that is not a whole percent is refused with the camera\'s text, the others of the POST applied', async () => {
+  it("an overlap that is not a whole percent is refused with the camera's text, the others of the POST applied", async () => {
     const r = await cam.post('/config', { overlap_param: 12.5, gps_param: 30 });
     expect(r.body).toEqual({ request: 'set_config', overlap_param: 'Bad value', gps_param: 'Ok' });
     const overlap = await client.getDevicePropDesc(ParrotProp.OverlapRate);
@@ -74,7 +81,11 @@ describe('every value the Sequoia model holds is representable on PTP/IP', () =>
     if (!requireTool(hasGphoto2, 'gphoto2')) return;
     await cam.post('/config', { overlap_param: 12.5 });
     const port = cam.ptpip!.split(':').pop()!;
-    const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, '--get-config', '/main/other/d219'], { cwd: cam.dataDir, timeout: 60_000 });
+    const { stdout } = await run(
+      'gphoto2',
+      ['--port', `ptpip:127.0.0.1:${port}:${port}`, '--get-config', '/main/other/d219'],
+      { cwd: cam.dataDir, timeout: 60_000 },
+    );
     expect(stdout).toMatch(new RegExp(`^Current: ${(await cam.get('/config')).body.overlap_param}$`, 'm'));
   });
 
@@ -107,8 +118,12 @@ describe('every value the Sequoia model holds is representable on PTP/IP', () =>
         for (const code of codes) expectRepresentable(await client.getDevicePropDesc(code));
         // Both faces show the same model.
         expect((await client.getDevicePropDesc(ParrotProp.OverlapRate)).current).toBe(config.overlap_param);
-        expect((await client.getDevicePropDesc(Prop.TimelapseInterval)).current).toBe(Math.round(config.timelapse_param * 1000));
-        expect((await client.getDevicePropDesc(ParrotProp.GPSInterval)).current).toBe(Math.round(config.gps_param * 100));
+        expect((await client.getDevicePropDesc(Prop.TimelapseInterval)).current).toBe(
+          Math.round(config.timelapse_param * 1000),
+        );
+        expect((await client.getDevicePropDesc(ParrotProp.GPSInterval)).current).toBe(
+          Math.round(config.gps_param * 100),
+        );
         expect((await client.getDevicePropDesc(ParrotProp.PhotoSensorEnableMask)).current).toBe(config.sensors_mask);
       }),
       { numRuns: 60 },
@@ -133,9 +148,15 @@ describe('camctl config over ptpip://', () => {
 
   it('after POST /config {"overlap_param": 12.5} still lists every property', async () => {
     const { emu } = await startEmu({ ptpipPort: 0 });
-    const posted = (await (await fetch(`${emu.url}/config`, { method: 'POST', body: JSON.stringify({ overlap_param: 12.5 }) })).json()) as Record<string, string>;
+    const posted = (await (
+      await fetch(`${emu.url}/config`, { method: 'POST', body: JSON.stringify({ overlap_param: 12.5 }) })
+    ).json()) as Record<string, string>;
     expect(posted.overlap_param).toBe('Bad value');
-    const all = await runJson<{ settings: Array<{ key: string; value: unknown }> }>(['--camera', `ptpip://${emu.ptpip as string}`, 'config']);
+    const all = await runJson<{ settings: Array<{ key: string; value: unknown }> }>([
+      '--camera',
+      `ptpip://${emu.ptpip as string}`,
+      'config',
+    ]);
     expect(all.result.code).toBe(0);
     expect(all.json.settings.find((s) => s.key === 'overlap_param')?.value).toBe(80);
   });
@@ -146,7 +167,9 @@ describe('camctl config over ptpip://', () => {
     onCleanup(() => face.close());
     const camera = `ptpip://127.0.0.1:${face.port}`;
 
-    const json = await runJson<{ settings: Array<{ key: string; value: unknown; error?: { code: string; message: string } }> }>(['--camera', camera, 'config']);
+    const json = await runJson<{
+      settings: Array<{ key: string; value: unknown; error?: { code: string; message: string } }>;
+    }>(['--camera', camera, 'config']);
     expect(json.result.code).toBe(0);
     const overlap = json.json.settings.find((s) => s.key === 'overlap_param');
     expect(overlap).toMatchObject({ value: null, error: { code: 'CAMERA_ERROR' } });
@@ -163,6 +186,11 @@ describe('camctl config over ptpip://', () => {
     expect(human.stdout).toMatch(/^sensors_mask\s+31/m);
     const verbose = await runCli(['--camera', camera, 'config', '-v']);
     // The reason wraps onto the next lines of the row (the table fits 100 columns when piped).
-    expect(verbose.stdout.slice(verbose.stdout.indexOf('overlap_param')).split(/\n(?=\S)/)[0]?.replace(/\s+/g, ' ')).toMatch(/GeneralError/);
+    expect(
+      verbose.stdout
+        .slice(verbose.stdout.indexOf('overlap_param'))
+        .split(/\n(?=\S)/)[0]
+        ?.replace(/\s+/g, ' '),
+    ).toMatch(/GeneralError/);
   });
 });

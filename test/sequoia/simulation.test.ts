@@ -38,7 +38,16 @@ describe('status simulation', () => {
     const g1 = (await cam.get('/status/gps')).body.gps;
     expect(g1).toMatchObject({ fix: 1, status: 'Ok', speed: 12 });
     expect(g1.satellite_number).toBeGreaterThanOrEqual(7);
-    for (const k of ['degres_lat', 'minutes_lat', 'seconds_lat', 'degres_lon', 'minutes_lon', 'seconds_lon', 'altitude']) expect(typeof g1[k]).toBe('number');
+    for (const k of [
+      'degres_lat',
+      'minutes_lat',
+      'seconds_lat',
+      'degres_lon',
+      'minutes_lon',
+      'seconds_lon',
+      'altitude',
+    ])
+      expect(typeof g1[k]).toBe('number');
     await cam.clock.advance(10_000);
     const g2 = (await cam.get('/status/gps')).body.gps;
     expect([g2.minutes_lon, g2.seconds_lon]).not.toEqual([g1.minutes_lon, g1.seconds_lon]);
@@ -61,7 +70,11 @@ describe('calibration', () => {
     const r = await cam.get('/calibration/body/start');
     expect(r.body).toEqual({ request: 'calibration_body_start', status: 'Calibration running' });
     expect((await cam.get('/capture')).body.status).toBe('Calibration running');
-    expect((await cam.get('/calibration')).body).toEqual({ body: 'Psi pending', sunshine: 'None', request: 'get_calibration' });
+    expect((await cam.get('/calibration')).body).toEqual({
+      body: 'Psi pending',
+      sunshine: 'None',
+      request: 'get_calibration',
+    });
     const yaw0 = (await cam.get('/status/instruments')).body.instruments.body_yaw;
     await cam.clock.advance(2000);
     expect((await cam.get('/status/instruments')).body.instruments.body_yaw).not.toBeCloseTo(yaw0, 0);
@@ -82,7 +95,11 @@ describe('calibration', () => {
     await cam.get('/calibration/start');
     await cam.clock.advance(1000);
     expect((await cam.get('/calibration/stop')).status).toBe(200);
-    expect((await cam.get('/calibration')).body).toEqual({ body: 'Aborted', sunshine: 'Aborted', request: 'get_calibration' });
+    expect((await cam.get('/calibration')).body).toEqual({
+      body: 'Aborted',
+      sunshine: 'Aborted',
+      request: 'get_calibration',
+    });
     expect((await cam.get('/calibration/sunshine/stop')).status).toBe(409);
   });
 });
@@ -117,7 +134,11 @@ describe('websocket', () => {
     await cam.post('/_emulator/sunshine', { connected: false });
     await c.next((m) => m.sunshine === 'disconnected');
     await cam.post('/config', { resolution_rgb: 12, bit_depth: 8 });
-    expect(await c.next((m) => 'resolution_rgb' in m)).toEqual({ status: 'change', resolution_rgb: 12, resolution_mono: 1.2 });
+    expect(await c.next((m) => 'resolution_rgb' in m)).toEqual({
+      status: 'change',
+      resolution_rgb: 12,
+      resolution_mono: 1.2,
+    });
     expect(await c.next((m) => 'bit_depth' in m)).toEqual({ status: 'change', bit_depth: 8 });
     c.close();
   });

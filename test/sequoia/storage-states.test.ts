@@ -124,7 +124,10 @@ describe('storage states (emulator control /_emulator/storage)', () => {
     await changed;
     expect((await c.getStorageInfo(SD)).accessCapability).toBe(AccessCapability.ReadOnly);
     expect((await cam.post('/config', { storage_selected: 'sd' })).status).toBe(200);
-    const err = await c.initiateCapture().then(() => undefined, (e: unknown) => e);
+    const err = await c.initiateCapture().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PtpResponseError);
     expect((err as PtpResponseError).responseCode).toBe(Resp.StoreReadOnly);
   });
@@ -136,15 +139,26 @@ describe('what camctl says about a refused capture', () => {
     const camera = await openCamera(`sequoia://${cam.url.replace(/^http:\/\//, '')}`);
     try {
       expect((await cam.post('/_emulator/storage', { medium: 'internal', state: 'read-only' })).status).toBe(200);
-      const err = await camera.capture().then(() => undefined, (e: unknown) => e);
+      const err = await camera.capture().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(CameraError);
       expect((err as CameraError).message).toMatch(/internal memory is read-only.*storage_selected=sd/);
       expect((err as CameraError).deviceMessage).toBe('Not available');
       expect((await cam.post('/_emulator/storage', { medium: 'internal', state: 'corrupted' })).status).toBe(200);
-      const again = await camera.startCapture().then(() => undefined, (e: unknown) => e);
+      const again = await camera.startCapture().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((again as CameraError).message).toMatch(/internal memory is corrupted/);
-      const listing = await camera.list('/internal').then(() => undefined, (e: unknown) => e);
-      expect((listing as CameraError).message).toBe('the internal memory cannot be read (the camera says "Storage is corrupted"); save new pictures to the other medium: camctl config set storage_selected=sd');
+      const listing = await camera.list('/internal').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((listing as CameraError).message).toBe(
+        'the internal memory cannot be read (the camera says "Storage is corrupted"); save new pictures to the other medium: camctl config set storage_selected=sd',
+      );
       expect((listing as CameraError).deviceHttpStatus).toBe(503);
     } finally {
       await camera.close();
@@ -158,9 +172,14 @@ describe('what camctl says about a capture refused over PTP/IP', () => {
     const camera = await openCamera(`ptpip://${cam.ptpip as string}`);
     try {
       expect((await cam.post('/_emulator/storage', { medium: 'internal', state: 'read-only' })).status).toBe(200);
-      const err = await camera.capture().then(() => undefined, (e: unknown) => e);
+      const err = await camera.capture().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(CameraError);
-      expect((err as CameraError).message).toMatch(/^capture not started: the camera's storage is read-only; select another medium/);
+      expect((err as CameraError).message).toMatch(
+        /^capture not started: the camera's storage is read-only; select another medium/,
+      );
       expect((err as CameraError).deviceMessage).toBe('StoreReadOnly');
     } finally {
       await camera.close();

@@ -15,14 +15,18 @@ import { requireTool, tempDir } from '../helpers/tmp.js';
 import { zeroCopyUnavailableReason } from '../../src/util/zero-copy.js';
 import { nonReadingClient } from '../helpers/websocket.js';
 
-const addon = requireTool(zeroCopyUnavailableReason === undefined, `the native addon (${zeroCopyUnavailableReason ?? ''})`);
+const addon = requireTool(
+  zeroCopyUnavailableReason === undefined,
+  `the native addon (${zeroCopyUnavailableReason ?? ''})`,
+);
 
 /** Bytes the kernel holds to send from local port `from` to port `to` (tx_queue of /proc/net/tcp). */
 function kernelSendQueue(from: number, to: number): number {
   for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 5) continue;
-    if (parseInt(f[1]!.split(':')[1]!, 16) === from && parseInt(f[2]!.split(':')[1]!, 16) === to) return parseInt(f[4]!.split(':')[0]!, 16);
+    if (parseInt(f[1]!.split(':')[1]!, 16) === from && parseInt(f[2]!.split(':')[1]!, 16) === to)
+      return parseInt(f[4]!.split(':')[0]!, 16);
   }
   throw new Error(`no connection ${from} → ${to} in /proc/net/tcp`);
 }
@@ -80,11 +84,22 @@ describe('Sequoia WebSocket limits', () => {
     // Each client is a socket here and one in the emulator: the test process needs ~1,000 descriptors.
     const soft = Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim());
     if (Number.isFinite(soft) && soft < clients + 200) {
-      throw new Error(`open file limit ${soft} is too low for ${clients} WebSocket clients: run \`ulimit -n 4096\` first`);
+      throw new Error(
+        `open file limit ${soft} is too low for ${clients} WebSocket clients: run \`ulimit -n 4096\` first`,
+      );
     }
     const tmp = await tempDir();
     cleanups.push(() => tmp.cleanup());
-    emulator = await spawnCamctl(['emulate', 'sequoia', '--http-port', '0', '--data-dir', tmp.dir, '--max-ws-clients', String(clients)]);
+    emulator = await spawnCamctl([
+      'emulate',
+      'sequoia',
+      '--http-port',
+      '0',
+      '--data-dir',
+      tmp.dir,
+      '--max-ws-clients',
+      String(clients),
+    ]);
     const url = (JSON.parse(emulator.firstLine) as { http: string }).http;
     const wsUrl = `${url.replace('http', 'ws')}/websocket`;
 
@@ -120,9 +135,16 @@ describe('Sequoia WebSocket limits', () => {
     const notifications = 4;
     for (let n = 1; n <= notifications; n++) {
       const all = Promise.all(
-        open.map((ws) => (counts.get(ws)! >= n ? undefined : new Promise<void>((resolve) => ws.on('message', () => counts.get(ws)! >= n && resolve())))),
+        open.map((ws) =>
+          counts.get(ws)! >= n
+            ? undefined
+            : new Promise<void>((resolve) => ws.on('message', () => counts.get(ws)! >= n && resolve())),
+        ),
       );
-      const r = await fetch(`${url}/_emulator/sunshine`, { method: 'POST', body: JSON.stringify({ connected: n % 2 === 0 }) });
+      const r = await fetch(`${url}/_emulator/sunshine`, {
+        method: 'POST',
+        body: JSON.stringify({ connected: n % 2 === 0 }),
+      });
       expect(r.status).toBe(200);
       await all;
     }
@@ -130,25 +152,27 @@ describe('Sequoia WebSocket limits', () => {
     expect(open.every((ws) => ws.readyState === WebSocket.OPEN)).toBe(true);
   });
 
-  it.runIf(addon && process.platform === 'linux')('keeps the kernel send queue toward a client that stops reading near the queue bound, not megabytes', async () => {
-    const maxQueue = 64 * 1024;
-    cam = await startTestSequoia({ maxWebSocketQueueBytes: maxQueue });
-    const slow = await nonReadingClient(`${cam.url}/websocket`);
-    const serverPort = Number(new URL(cam.url).port);
-    const clientPort = slow.socket.localPort!;
-    let atDrop: number | undefined;
-    // Read at the moment of the drop, before the socket is closed.
-    cam.http.on('websocket-dropped', () => (atDrop ??= kernelSendQueue(serverPort, clientPort)));
-    let sent = 0;
-    while (atDrop === undefined && sent < 200_000) {
-      for (let i = 0; i < 200; i++, sent++) cam.device.setSunshineConnected(sent % 2 === 1);
-      await nextTurn();
-    }
-    expect(atDrop).toBeDefined();
-    // SO_SNDBUF = the queue bound, which Linux doubles (and a segment or so more can be in flight:
-    // 150 KB seen at 64 KiB); autotuned, it grows to megabytes (3.9 MB before the bound).
-    expect(atDrop!).toBeLessThanOrEqual(2 * maxQueue + 64 * 1024);
-    slow.socket.destroy();
-  });
+  it.runIf(addon && process.platform === 'linux')(
+    'keeps the kernel send queue toward a client that stops reading near the queue bound, not megabytes',
+    async () => {
+      const maxQueue = 64 * 1024;
+      cam = await startTestSequoia({ maxWebSocketQueueBytes: maxQueue });
+      const slow = await nonReadingClient(`${cam.url}/websocket`);
+      const serverPort = Number(new URL(cam.url).port);
+      const clientPort = slow.socket.localPort!;
+      let atDrop: number | undefined;
+      // Read at the moment of the drop, before the socket is closed.
+      cam.http.on('websocket-dropped', () => (atDrop ??= kernelSendQueue(serverPort, clientPort)));
+      let sent = 0;
+      while (atDrop === undefined && sent < 200_000) {
+        for (let i = 0; i < 200; i++, sent++) cam.device.setSunshineConnected(sent % 2 === 1);
+        await nextTurn();
+      }
+      expect(atDrop).toBeDefined();
+      // SO_SNDBUF = the queue bound, which Linux doubles (and a segment or so more can be in flight:
+      // 150 KB seen at 64 KiB); autotuned, it grows to megabytes (3.9 MB before the bound).
+      expect(atDrop!).toBeLessThanOrEqual(2 * maxQueue + 64 * 1024);
+      slow.socket.destroy();
+    },
+  );
 });
-

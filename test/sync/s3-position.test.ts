@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 describe('positionOf', () => {
-  it('reads a Sequoia picture\'s position from the first MiB of a JPEG and from a whole TIFF; a video or broken bytes give none', async () => {
+  it("reads a Sequoia picture's position from the first MiB of a JPEG and from a whole TIFF; a video or broken bytes give none", async () => {
     const { dir, cleanup } = await tempDir('camctl-position-');
     cleanups.push(cleanup);
     const track = { waypoints: [{ lat: -22.9519, lon: -43.2105 }], speed: 0, altitude: 50, groundElevation: 700 };
@@ -33,17 +33,36 @@ describe('positionOf', () => {
     const nir = shot.files.find((f) => f.name.endsWith('_NIR.TIF'))!;
     const jpeg = await bytesOf(rgb);
     expect(jpeg.length).toBeGreaterThan(POSITION_PREFIX_BYTES);
-    const expected = { lat: expect.closeTo(-22.9519, 5), lon: expect.closeTo(-43.2105, 5), alt: expect.closeTo(750, 1) };
+    const expected = {
+      lat: expect.closeTo(-22.9519, 5),
+      lon: expect.closeTo(-43.2105, 5),
+      alt: expect.closeTo(750, 1),
+    };
     expect(await positionOf(rgb.name, jpeg)).toEqual(expected);
     expect(await positionOf(rgb.name, jpeg.subarray(0, 64 * 1024))).toEqual(expected);
     expect(await positionOf(nir.name, await bytesOf(nir))).toEqual(expected);
     expect(await positionOf('VIDEO_0001.MP4', jpeg)).toBeUndefined();
-    expect(await positionOf('IMG_1_RGB.JPG', Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff, 0x45, 0x78]))).toBeUndefined();
+    expect(
+      await positionOf('IMG_1_RGB.JPG', Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff, 0x45, 0x78])),
+    ).toBeUndefined();
   });
 
   it('object metadata carries the position as gps-lat, gps-lon, gps-alt, and reads back from it', () => {
-    const info = { protocol: 'sequoia', address: 'sequoia://127.0.0.1:1', manufacturer: 'Parrot', model: 'Sequoia', serialNumber: 'PI1', firmware: '1.0', details: {} };
-    const facts = pictureFacts(info, { kind: 'file', path: '/internal/0002/IMG_1_NIR.TIF', name: 'IMG_1_NIR.TIF', size: 10 });
+    const info = {
+      protocol: 'sequoia',
+      address: 'sequoia://127.0.0.1:1',
+      manufacturer: 'Parrot',
+      model: 'Sequoia',
+      serialNumber: 'PI1',
+      firmware: '1.0',
+      details: {},
+    };
+    const facts = pictureFacts(info, {
+      kind: 'file',
+      path: '/internal/0002/IMG_1_NIR.TIF',
+      name: 'IMG_1_NIR.TIF',
+      size: 10,
+    });
     const m = objectMetadata({ ...facts, gps: { lat: 1.5, lon: -2.25, alt: 100.125 } }, 'ab');
     expect(m).toMatchObject({ 'gps-lat': '1.5', 'gps-lon': '-2.25', 'gps-alt': '100.125', sha256: 'ab' });
     expect(gpsFromMetadata(m)).toEqual({ lat: 1.5, lon: -2.25, alt: 100.125 });

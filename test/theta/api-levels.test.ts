@@ -28,7 +28,11 @@ afterAll(async () => {
 });
 
 async function exec(name: string, parameters: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const r = await fetch(`${emu.url}/osc/commands/execute`, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify({ name, parameters }) });
+  const r = await fetch(`${emu.url}/osc/commands/execute`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ name, parameters }),
+  });
   return (await r.json()) as Record<string, any>;
 }
 
@@ -46,8 +50,19 @@ describe('the emulated S names options as its API level does', () => {
     expect(old).toMatchObject({ state: 'error', error: { code: 'invalidParameterName' } });
     const oldSet = await exec('camera.setOptions', { options: { _captureNumber: 5 } });
     expect(oldSet).toMatchObject({ state: 'error', error: { code: 'invalidParameterName' } });
-    const now = await exec('camera.getOptions', { optionNames: ['captureInterval', 'captureNumber', 'captureIntervalSupport'] });
-    expect(now).toMatchObject({ state: 'done', results: { options: { captureInterval: expect.any(Number), captureNumber: expect.any(Number), captureIntervalSupport: { minInterval: expect.any(Number), maxInterval: 3600 } } } });
+    const now = await exec('camera.getOptions', {
+      optionNames: ['captureInterval', 'captureNumber', 'captureIntervalSupport'],
+    });
+    expect(now).toMatchObject({
+      state: 'done',
+      results: {
+        options: {
+          captureInterval: expect.any(Number),
+          captureNumber: expect.any(Number),
+          captureIntervalSupport: { minInterval: expect.any(Number), maxInterval: 3600 },
+        },
+      },
+    });
   });
 
   it('v2.1 listFiles entries of the S carry no _projectionType (THETA V and later)', async () => {
@@ -61,7 +76,8 @@ describe('the emulated S names options as its API level does', () => {
 });
 
 describe('camctl asks the camera by the names of its API level', () => {
-  const run = async (args: string[]) => startCamctlInProcess(['-c', `theta://127.0.0.1:${new URL(emu.url).port}`, ...args]).done;
+  const run = async (args: string[]) =>
+    startCamctlInProcess(['-c', `theta://127.0.0.1:${new URL(emu.url).port}`, ...args]).done;
 
   it('options get and config list the interval options in v2.1', async () => {
     const opts = await run(['--json', 'options', 'get']);

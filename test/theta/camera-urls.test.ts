@@ -44,7 +44,10 @@ afterAll(async () => {
 
 function sink(): { stream: Writable; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
-  return { stream: new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }), bytes: () => Buffer.concat(chunks) };
+  return {
+    stream: new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }),
+    bytes: () => Buffer.concat(chunks),
+  };
 }
 
 async function original(fileUrl: string): Promise<Buffer> {
@@ -62,8 +65,12 @@ describe('camera URLs are put on the address the user gave', () => {
   });
 
   it('rebaseCameraUrl keeps path and query, drops host, credentials and fragment', () => {
-    expect(rebaseCameraUrl('http://192.168.1.1/files/abc/100RICOH/R0010001.JPG?type=thumb', 'http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080/files/abc/100RICOH/R0010001.JPG?type=thumb');
-    expect(rebaseCameraUrl('http://u:p@192.168.1.1:81/files/a%20b/x.JPG#frag', 'http://[::1]:9/')).toBe('http://[::1]:9/files/a%20b/x.JPG');
+    expect(
+      rebaseCameraUrl('http://192.168.1.1/files/abc/100RICOH/R0010001.JPG?type=thumb', 'http://127.0.0.1:8080'),
+    ).toBe('http://127.0.0.1:8080/files/abc/100RICOH/R0010001.JPG?type=thumb');
+    expect(rebaseCameraUrl('http://u:p@192.168.1.1:81/files/a%20b/x.JPG#frag', 'http://[::1]:9/')).toBe(
+      'http://[::1]:9/files/a%20b/x.JPG',
+    );
     expect(rebaseCameraUrl('//192.168.1.1/files/x', 'http://127.0.0.1:1')).toBe('http://127.0.0.1:1/files/x');
     expect(rebaseCameraUrl('/osc/info', 'http://127.0.0.1:1')).toBe('http://127.0.0.1:1/osc/info');
   });
@@ -107,7 +114,9 @@ describe('camera URLs are put on the address the user gave', () => {
     const out = path.join(tmp.dir, 'get');
     const got = await camctlInProcess('--camera', camera, 'get', file.path, '-o', out);
     expect(got.code, got.stderr).toBe(0);
-    const [name] = await readdir(out, { recursive: true }).then((names) => names.filter((n) => n.endsWith(file.path.split('/').pop()!)));
+    const [name] = await readdir(out, { recursive: true }).then((names) =>
+      names.filter((n) => n.endsWith(file.path.split('/').pop()!)),
+    );
     expect(name).toBeDefined();
     const bytes = await readFile(path.join(out, name!));
     expect(bytes.length).toBe(file.size);
@@ -129,13 +138,19 @@ describe('camera URLs are put on the address the user gave', () => {
     await client.connect();
     await client.setOptions({ captureMode: 'image' });
     const ref = await client.takePicture();
-    const dash = await startDashboard({ cameras: [`theta://${new URL(cam.url).host}`], cacheDir: path.join(tmp.dir, 'dash-cache'), assetsDir: path.join(tmp.dir, 'no-ui'), pollIntervalMs: 200 });
+    const dash = await startDashboard({
+      cameras: [`theta://${new URL(cam.url).host}`],
+      cacheDir: path.join(tmp.dir, 'dash-cache'),
+      assetsDir: path.join(tmp.dir, 'no-ui'),
+      pollIntervalMs: 200,
+    });
     try {
       const id = dash.hub.list()[0]!.id;
       for (let i = 0; i < 300 && dash.hub.view(id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
       expect(dash.hub.view(id).state).toBe('online');
       const camPath = `/internal/${ref.split('/').slice(-2).join('/')}`;
-      const api = (what: string) => fetch(`${dash.url}api/cameras/${encodeURIComponent(id)}/${what}?path=${encodeURIComponent(camPath)}`);
+      const api = (what: string) =>
+        fetch(`${dash.url}api/cameras/${encodeURIComponent(id)}/${what}?path=${encodeURIComponent(camPath)}`);
       const thumb = await api('thumb');
       expect(thumb.status).toBe(200);
       expect(Buffer.from(await thumb.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
@@ -146,7 +161,9 @@ describe('camera URLs are put on the address the user gave', () => {
       expect(download.status).toBe(200);
       expect(Buffer.from(await download.arrayBuffer()).equals(await original(ref))).toBe(true);
       // The status page shows the camera's URLs; a click or a copy must lead to the same camera.
-      const view = (await (await fetch(`${dash.url}api/cameras/${encodeURIComponent(id)}`)).json()) as { status?: { details?: Record<string, unknown> } };
+      const view = (await (await fetch(`${dash.url}api/cameras/${encodeURIComponent(id)}`)).json()) as {
+        status?: { details?: Record<string, unknown> };
+      };
       const details = view.status?.details ?? {};
       expect(details['storageUri']).toBe(`${cam.url}/files/${cam.device.storageId}/`);
       expect(JSON.stringify(details)).not.toContain(FOREIGN);

@@ -29,7 +29,13 @@ afterAll(async () => {
 describe('theta:// Camera adapter', () => {
   it('describes the camera, its status and its settings', async () => {
     const info = await cam.info();
-    expect(info).toMatchObject({ protocol: 'theta', manufacturer: 'RICOH', model: 'RICOH THETA S', serialNumber: '00301770', details: { api: 'v2.1' } });
+    expect(info).toMatchObject({
+      protocol: 'theta',
+      manufacturer: 'RICOH',
+      model: 'RICOH THETA S',
+      serialNumber: '00301770',
+      details: { api: 'v2.1' },
+    });
     const status = await cam.status();
     expect(status.capture.state).toBe('idle');
     expect(status.battery?.level).toBe(1);
@@ -49,7 +55,9 @@ describe('theta:// Camera adapter', () => {
     await expect(cam.setConfig({ nonsense: 1 })).rejects.toMatchObject({ code: 'UNKNOWN_SETTING' });
     // Allowed by the description (offDelay range includes 65535), refused by the camera.
     await expect(cam.setConfig({ offDelay: 5000 })).rejects.toMatchObject({ code: 'REJECTED' });
-    expect(await cam.setConfig({ fileFormat: 'jpeg 2048x1024' })).toEqual([{ key: 'fileFormat', ok: true, message: 'done' }]);
+    expect(await cam.setConfig({ fileFormat: 'jpeg 2048x1024' })).toEqual([
+      { key: 'fileFormat', ok: true, message: 'done' },
+    ]);
     // ISO is offered in ISO priority only: the program and the ISO go together in one request.
     await expect(cam.setConfig({ iso: 400 })).rejects.toMatchObject({ code: 'BAD_VALUE' });
     await cam.setConfig({ exposureProgram: 9, iso: 400 });
@@ -77,7 +85,9 @@ describe('theta:// Camera adapter', () => {
     expect(f.path).toMatch(/^\/internal\/100RICOH\/R\d{7}\.JPG$/);
     expect(seen).toEqual([f.path]);
     expect(await cam.list('/')).toEqual([{ kind: 'medium', path: '/internal', name: 'internal', count: 1 }]);
-    expect(await cam.list('/internal')).toEqual([{ kind: 'folder', path: '/internal/100RICOH', name: '100RICOH', count: 1 }]);
+    expect(await cam.list('/internal')).toEqual([
+      { kind: 'folder', path: '/internal/100RICOH', name: '100RICOH', count: 1 },
+    ]);
     expect((await cam.list('/internal/100RICOH'))[0]).toMatchObject({ path: f.path, size: f.size });
     const local = path.join(dir, f.name);
     const onCamera = await readFile(await emu.device.filePath(emu.device.findFile(f.path.replace('/internal/', ''))));
@@ -87,13 +97,17 @@ describe('theta:// Camera adapter', () => {
     expect((await readFile(local)).equals(onCamera)).toBe(true);
     const thumb = await cam.thumbnail!(f.path);
     expect(Buffer.from(thumb).subarray(0, 2).toString('hex')).toBe('ffd8');
-    await expect.poll(() => events.some((e) => e.type === 'file-added' && e.path === f.path), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => events.some((e) => e.type === 'file-added' && e.path === f.path), { timeout: 10_000 })
+      .toBe(true);
     expect(events.some((e) => e.type === 'capture' && e.state === 'capturing')).toBe(true);
     ac.abort();
     await watching;
     expect(await cam.delete(f.path)).toEqual([f.path]);
     expect(await cam.list('/internal/100RICOH')).toEqual([]);
-    await expect(cam.download('/internal/../etc/passwd', path.join(dir, 'x'))).rejects.toMatchObject({ code: 'BAD_PATH' });
+    await expect(cam.download('/internal/../etc/passwd', path.join(dir, 'x'))).rejects.toMatchObject({
+      code: 'BAD_PATH',
+    });
   });
 
   it('records a video with startCapture/stopCapture and streams the live preview', async () => {
@@ -119,12 +133,20 @@ describe('theta:// Camera adapter', () => {
     const missing = '/internal/100RICOH/R0019999.JPG';
     await expect(cam.delete(missing)).rejects.toMatchObject({ code: 'NOT_FOUND', deviceCode: 'invalidParameterValue' });
     await expect(cam.thumbnail!(missing)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const v20 = new ThetaCamera(parseCameraAddress(`theta://127.0.0.1:${new URL(emu.url).port}`) as NetworkAddress, { apiVersion: 1 });
+    const v20 = new ThetaCamera(parseCameraAddress(`theta://127.0.0.1:${new URL(emu.url).port}`) as NetworkAddress, {
+      apiVersion: 1,
+    });
     try {
       await v20.connect();
       expect(v20.client.api).toBe(1);
-      await expect(v20.delete(missing)).rejects.toMatchObject({ code: 'NOT_FOUND', deviceCode: 'invalidParameterValue' });
-      await expect(v20.thumbnail(missing)).rejects.toMatchObject({ code: 'NOT_FOUND', deviceCode: 'invalidParameterValue' });
+      await expect(v20.delete(missing)).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        deviceCode: 'invalidParameterValue',
+      });
+      await expect(v20.thumbnail(missing)).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        deviceCode: 'invalidParameterValue',
+      });
     } finally {
       await v20.close();
     }
@@ -134,13 +156,19 @@ describe('theta:// Camera adapter', () => {
   });
 
   it('opens theta://user:password@host with digest authentication', async () => {
-    const authed = await startThetaEmulator({ dataDir: path.join(dir, 'auth'), auth: { user: 'THETAYL00105377', password: '00105377' } });
+    const authed = await startThetaEmulator({
+      dataDir: path.join(dir, 'auth'),
+      auth: { user: 'THETAYL00105377', password: '00105377' },
+    });
     try {
       const port = new URL(authed.url).port;
       const ok = await openCamera(`theta://THETAYL00105377:00105377@127.0.0.1:${port}`);
       expect((await ok.info()).model).toBe('RICOH THETA S');
       await ok.close();
-      await expect(openCamera(`theta://THETAYL00105377:wrong@127.0.0.1:${port}`)).rejects.toMatchObject({ code: 'CAMERA_ERROR', deviceCode: undefined });
+      await expect(openCamera(`theta://THETAYL00105377:wrong@127.0.0.1:${port}`)).rejects.toMatchObject({
+        code: 'CAMERA_ERROR',
+        deviceCode: undefined,
+      });
     } finally {
       await authed.close();
     }
@@ -159,9 +187,13 @@ describe('theta:// Camera adapter', () => {
     try {
       await new Promise((r) => setTimeout(r, 300));
       await first.close();
-      await expect.poll(() => events.some((e) => e.type === 'connection' && e.state === 'lost'), { timeout: 20_000 }).toBe(true);
+      await expect
+        .poll(() => events.some((e) => e.type === 'connection' && e.state === 'lost'), { timeout: 20_000 })
+        .toBe(true);
       second = await startThetaEmulator({ dataDir: path.join(dir, 'restart'), speed: 20, httpPort: port });
-      await expect.poll(() => events.some((e) => e.type === 'connection' && e.state === 'restored'), { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(() => events.some((e) => e.type === 'connection' && e.state === 'restored'), { timeout: 30_000 })
+        .toBe(true);
       // The restarted S is back in v2.0; the client switches it to v2.1 again on its own.
       expect(second.osc.sessions.api).toBe(1);
       expect(await c.list('/')).toEqual([{ kind: 'medium', path: '/internal', name: 'internal', count: 0 }]);
@@ -174,4 +206,3 @@ describe('theta:// Camera adapter', () => {
     }
   });
 });
-

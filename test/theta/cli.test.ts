@@ -44,7 +44,11 @@ describe('camctl on a THETA', () => {
     const out = path.join(dir, 'got');
     const get = await runCli(['-c', camera, 'get', file.path, '-o', out]);
     expect([get.code, get.stderr]).toEqual([0, '']);
-    expect((await readFile(path.join(out, 'internal', '100RICOH', file.name))).equals(await readFile(await emu.device.filePath(emu.device.findFile(file.path.replace('/internal/', '')))))).toBe(true);
+    expect(
+      (await readFile(path.join(out, 'internal', '100RICOH', file.name))).equals(
+        await readFile(await emu.device.filePath(emu.device.findFile(file.path.replace('/internal/', '')))),
+      ),
+    ).toBe(true);
     const sync = await runCli(['-c', camera, 'sync', path.join(dir, 'mirror')]);
     expect(sync.code).toBe(0);
     expect(await readdir(path.join(dir, 'mirror', 'internal', '100RICOH'))).toContain(file.name);
@@ -53,8 +57,20 @@ describe('camctl on a THETA', () => {
   it('options get/set pass OSC options through', async () => {
     const set = await runCli(['-c', camera, 'options', 'set', 'exposureDelay=3', '_shutterVolume=20']);
     expect([set.code, set.stderr]).toEqual([0, '']);
-    const get = await runJson(['-c', camera, 'options', 'get', 'exposureDelay', '_shutterVolume', 'exposureDelaySupport']);
-    expect(get.json).toEqual({ exposureDelay: 3, _shutterVolume: 20, exposureDelaySupport: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+    const get = await runJson([
+      '-c',
+      camera,
+      'options',
+      'get',
+      'exposureDelay',
+      '_shutterVolume',
+      'exposureDelaySupport',
+    ]);
+    expect(get.json).toEqual({
+      exposureDelay: 3,
+      _shutterVolume: 20,
+      exposureDelaySupport: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    });
     const bad = await runCli(['-c', camera, 'options', 'set', 'iso=123']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

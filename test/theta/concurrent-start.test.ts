@@ -69,9 +69,21 @@ function idle(e: RunningThetaEmulator): Promise<void> {
 async function start(): Promise<RunningThetaEmulator> {
   const tmp = await tempDir('camctl-theta-race-');
   cleanup = tmp.cleanup;
-  emu = await startThetaEmulator({ dataDir: path.join(tmp.dir, 'camera'), httpPort: 0, ptpipPort: 0, shotProcessingMs: 50 });
+  emu = await startThetaEmulator({
+    dataDir: path.join(tmp.dir, 'camera'),
+    httpPort: 0,
+    ptpipPort: 0,
+    shotProcessingMs: 50,
+  });
   const session = (await exec('camera.startSession')).json.results.sessionId as string;
-  expect((await exec('camera.setOptions', { sessionId: session, options: { clientVersion: 2, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } } })).status).toBe(200);
+  expect(
+    (
+      await exec('camera.setOptions', {
+        sessionId: session,
+        options: { clientVersion: 2, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } },
+      })
+    ).status,
+  ).toBe(200);
   const port = Number(emu.ptpip!.split(':').pop());
   for (let i = 0; i < 2; i++) clients.push(await PtpIpClient.connect({ host: '127.0.0.1', port, name: `racer-${i}` }));
   return emu;

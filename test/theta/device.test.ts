@@ -84,17 +84,31 @@ describe('THETA device model', () => {
     expect(code(() => setOptions(theta, sessions, { exposureDelay: 3, nonsense: 1 }))).toBe('invalidParameterName');
     expect(getOptions(theta, sessions, ['exposureDelay'])).toEqual({ exposureDelay: 0 });
     expect(code(() => setOptions(theta, sessions, { remainingPictures: 3 }))).toBe('invalidParameterName');
-    expect(code(() => setOptions(theta, sessions, { fileFormat: { type: 'mp4', width: 1920, height: 1080 } }))).toBe('invalidParameterValue');
+    expect(code(() => setOptions(theta, sessions, { fileFormat: { type: 'mp4', width: 1920, height: 1080 } }))).toBe(
+      'invalidParameterValue',
+    );
     setOptions(theta, sessions, { captureMode: '_video', fileFormat: { type: 'mp4', width: 1280, height: 720 } });
-    expect(getOptions(theta, sessions, ['fileFormat'])).toEqual({ fileFormat: { type: 'mp4', width: 1280, height: 720 } });
+    expect(getOptions(theta, sessions, ['fileFormat'])).toEqual({
+      fileFormat: { type: 'mp4', width: 1280, height: 720 },
+    });
     setOptions(theta, sessions, { captureMode: 'image' });
-    expect(getOptions(theta, sessions, ['fileFormat'])).toEqual({ fileFormat: { type: 'jpeg', width: 5376, height: 2688 } });
+    expect(getOptions(theta, sessions, ['fileFormat'])).toEqual({
+      fileFormat: { type: 'jpeg', width: 5376, height: 2688 },
+    });
     setOptions(theta, sessions, { dateTimeZone: '2020:01:02 03:04:05+09:00' });
-    expect(String(getOptions(theta, sessions, ['dateTimeZone'])['dateTimeZone'])).toMatch(/^2020:01:02 03:04:0\d\+09:00$/);
-    expect(code(() => setOptions(theta, sessions, { dateTimeZone: '2020-01-02T03:04:05Z' }))).toBe('invalidParameterValue');
-    expect(getOptions(theta, sessions, ['_captureIntervalSupport'])).toEqual({ _captureIntervalSupport: { minInterval: 8, maxInterval: 3600 } });
+    expect(String(getOptions(theta, sessions, ['dateTimeZone'])['dateTimeZone'])).toMatch(
+      /^2020:01:02 03:04:0\d\+09:00$/,
+    );
+    expect(code(() => setOptions(theta, sessions, { dateTimeZone: '2020-01-02T03:04:05Z' }))).toBe(
+      'invalidParameterValue',
+    );
+    expect(getOptions(theta, sessions, ['_captureIntervalSupport'])).toEqual({
+      _captureIntervalSupport: { minInterval: 8, maxInterval: 3600 },
+    });
     setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
-    expect(getOptions(theta, sessions, ['_captureIntervalSupport'])).toEqual({ _captureIntervalSupport: { minInterval: 5, maxInterval: 3600 } });
+    expect(getOptions(theta, sessions, ['_captureIntervalSupport'])).toEqual({
+      _captureIntervalSupport: { minInterval: 5, maxInterval: 3600 },
+    });
   });
 
   it('takes a picture: in progress while stitching, then a real equirectangular JPEG', async () => {
@@ -145,7 +159,11 @@ describe('THETA device model', () => {
   });
 
   it('interval shooting writes pictures at the interval and stops at _captureNumber', async () => {
-    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _captureInterval: 10, _captureNumber: 3 });
+    setOptions(theta, sessions, {
+      fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+      _captureInterval: 10,
+      _captureNumber: 3,
+    });
     theta.startCapture();
     expect(theta.snapshot().captureStatus).toBe('shooting');
     expect(code(() => theta.takePicture())).toBe('disabledCommand');
@@ -197,7 +215,7 @@ describe('THETA device model', () => {
     await job.finished;
     await theta.close();
     theta = await ThetaDevice.open({ dataDir: dir, clock });
-  attach();
+    attach();
     expect(sessions.api).toBe(1);
     const [f] = theta.listFiles('all', 'newest', 0, 1).entries;
     expect(f).toMatchObject({ name: 'R0010001.JPG', width: 2048, height: 1024, kind: 'image' });
@@ -243,7 +261,9 @@ describe('THETA device model', () => {
     }
     expect(theta.snapshot().captureStatus).toBe('idle');
     // The default _autoBracket: ISO 100 at 1/250, 1/60 and 1/15 s.
-    const exif = await Promise.all(theta.listFiles('image', 'oldest', 0, 3).entries.map(async (f) => (await theta.metadata(f)).exif));
+    const exif = await Promise.all(
+      theta.listFiles('image', 'oldest', 0, 3).entries.map(async (f) => (await theta.metadata(f)).exif),
+    );
     expect(exif.map((e) => e['PhotographicSensitivity'])).toEqual([100, 100, 100]);
     expect(exif.map((e) => Math.round(1 / (e['ExposureTime'] as number)))).toEqual([250, 60, 15]);
     theta.startCapture('composite');
@@ -253,10 +273,22 @@ describe('THETA device model', () => {
   });
 
   it('interval composite shooting runs for _compositeShootingTime, saving every _compositeShootingOutputInterval', async () => {
-    setOptions(theta, sessions, { fileFormat: { type: 'jpeg', width: 2048, height: 1024 }, _compositeShootingTime: 1200, _compositeShootingOutputInterval: 300 });
-    expect(getOptions(theta, sessions, ['_compositeShootingTime', '_compositeShootingOutputInterval'])).toEqual({ _compositeShootingTime: 1200, _compositeShootingOutputInterval: 300 });
+    setOptions(theta, sessions, {
+      fileFormat: { type: 'jpeg', width: 2048, height: 1024 },
+      _compositeShootingTime: 1200,
+      _compositeShootingOutputInterval: 300,
+    });
+    expect(getOptions(theta, sessions, ['_compositeShootingTime', '_compositeShootingOutputInterval'])).toEqual({
+      _compositeShootingTime: 1200,
+      _compositeShootingOutputInterval: 300,
+    });
     // Out of the documented steps: 600 … 86400 by 600, and 0 or 60 … 600 by 60.
-    for (const bad of [{ _compositeShootingTime: 900 }, { _compositeShootingTime: 0 }, { _compositeShootingOutputInterval: 30 }, { _compositeShootingOutputInterval: 660 }]) {
+    for (const bad of [
+      { _compositeShootingTime: 900 },
+      { _compositeShootingTime: 0 },
+      { _compositeShootingOutputInterval: 30 },
+      { _compositeShootingOutputInterval: 660 },
+    ]) {
       expect(code(() => setOptions(theta, sessions, bad))).toBe('invalidParameterValue');
     }
     const run = theta.startCapture('composite');
@@ -279,7 +311,13 @@ describe('THETA device model', () => {
   });
 
   it('answers the S options the reference lists: _latestEnabledExposureDelayTime, _HDMIreso, _wlanChannel, remaining video time', () => {
-    expect(getOptions(theta, sessions, ['_HDMIresoSupport', '_compositeShootingTimeSupport', '_compositeShootingOutputIntervalSupport'])).toEqual({
+    expect(
+      getOptions(theta, sessions, [
+        '_HDMIresoSupport',
+        '_compositeShootingTimeSupport',
+        '_compositeShootingOutputIntervalSupport',
+      ]),
+    ).toEqual({
       _HDMIresoSupport: ['Auto', 'L', 'M', 'S'],
       _compositeShootingTimeSupport: { maxTime: 86400, minTime: 600, stepSize: 600 },
       _compositeShootingOutputIntervalSupport: { maxInterval: 600, minInterval: 0, stepSize: 60 },
@@ -288,14 +326,25 @@ describe('THETA device model', () => {
     expect(getOptions(theta, sessions, ['_HDMIreso', '_wlanChannel'])).toEqual({ _HDMIreso: 'M', _wlanChannel: 6 });
     expect(code(() => setOptions(theta, sessions, { _wlanChannel: 3 }))).toBe('invalidParameterValue');
     // Options the reference gives no support value have no …Support name.
-    for (const name of ['_wlanChannelSupport', 'clientVersionSupport', 'gpsInfoSupport', 'dateTimeZoneSupport', 'remainingPicturesSupport']) {
+    for (const name of [
+      '_wlanChannelSupport',
+      'clientVersionSupport',
+      'gpsInfoSupport',
+      'dateTimeZoneSupport',
+      'remainingPicturesSupport',
+    ]) {
       expect(code(() => getOptions(theta, sessions, [name]))).toBe('invalidParameterName');
     }
-    expect(code(() => setOptions(theta, sessions, { _latestEnabledExposureDelayTime: 5 }))).toBe('invalidParameterName');
+    expect(code(() => setOptions(theta, sessions, { _latestEnabledExposureDelayTime: 5 }))).toBe(
+      'invalidParameterName',
+    );
     // The last self-timer that was on, kept when the timer is switched off.
     setOptions(theta, sessions, { exposureDelay: 4 });
     setOptions(theta, sessions, { exposureDelay: 0 });
-    expect(getOptions(theta, sessions, ['exposureDelay', '_latestEnabledExposureDelayTime'])).toEqual({ exposureDelay: 0, _latestEnabledExposureDelayTime: 4 });
+    expect(getOptions(theta, sessions, ['exposureDelay', '_latestEnabledExposureDelayTime'])).toEqual({
+      exposureDelay: 0,
+      _latestEnabledExposureDelayTime: 4,
+    });
     // v2.0 calls the remaining video time _remainingVideos, v2.1 remainingVideoSeconds.
     const v20 = getOptions(theta, sessions, ['_remainingVideos'])['_remainingVideos'] as number;
     expect(v20).toBeGreaterThan(0);
@@ -311,8 +360,16 @@ describe('THETA device model', () => {
   });
 
   it('_autoBracket (S firmware 01.82+): 2 to 13 exposures of iso, shutterSpeed and _colorTemperature, all given', async () => {
-    expect(getOptions(theta, sessions, ['_autoBracketSupport'])).toEqual({ _autoBracketSupport: { _bracketNumber: 13 } });
-    const two = { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 400, _colorTemperature: 5100 }, { shutterSpeed: 0.01, iso: 1600, _colorTemperature: 3000 }] };
+    expect(getOptions(theta, sessions, ['_autoBracketSupport'])).toEqual({
+      _autoBracketSupport: { _bracketNumber: 13 },
+    });
+    const two = {
+      _bracketNumber: 2,
+      _bracketParameters: [
+        { shutterSpeed: 0.004, iso: 400, _colorTemperature: 5100 },
+        { shutterSpeed: 0.01, iso: 1600, _colorTemperature: 3000 },
+      ],
+    };
     setOptions(theta, sessions, { _autoBracket: two, fileFormat: { type: 'jpeg', width: 2048, height: 1024 } });
     expect(getOptions(theta, sessions, ['_autoBracket'])).toEqual({ _autoBracket: two });
     for (const bad of [
@@ -320,8 +377,14 @@ describe('THETA device model', () => {
       { _bracketNumber: 14, _bracketParameters: Array.from({ length: 14 }, () => two._bracketParameters[0]) },
       { _bracketNumber: 3, _bracketParameters: two._bracketParameters },
       { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 400 }, two._bracketParameters[1]] },
-      { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 2500, _colorTemperature: 5000 }, two._bracketParameters[1]] },
-      { _bracketNumber: 2, _bracketParameters: [{ shutterSpeed: 0.004, iso: 400, _colorTemperature: 5050 }, two._bracketParameters[1]] },
+      {
+        _bracketNumber: 2,
+        _bracketParameters: [{ shutterSpeed: 0.004, iso: 2500, _colorTemperature: 5000 }, two._bracketParameters[1]],
+      },
+      {
+        _bracketNumber: 2,
+        _bracketParameters: [{ shutterSpeed: 0.004, iso: 400, _colorTemperature: 5050 }, two._bracketParameters[1]],
+      },
     ]) {
       expect(code(() => setOptions(theta, sessions, { _autoBracket: bad }))).toBe('invalidParameterValue');
     }
@@ -344,7 +407,7 @@ describe('THETA device model', () => {
     await theta.close();
     await writeFile(path.join(dir, 'internal', '100RICOH', 'R0010042.JPG'), 'not a jpeg at all');
     theta = await ThetaDevice.open({ dataDir: dir, clock });
-  attach();
+    attach();
     const f = theta.findFile('100RICOH/R0010042.JPG');
     await expect(theta.metadata(f)).rejects.toMatchObject({ reason: 'corrupted-file' });
     // The counter continues after the highest number on the card.
@@ -355,4 +418,3 @@ describe('THETA device model', () => {
     expect(job.files).toEqual(['100RICOH/R0010043.JPG']);
   });
 });
-

@@ -70,15 +70,29 @@ describe('THETA device refusals', () => {
     expect(await refusal(() => theta.findFile('100RICOH/R0019999.JPG'))).toBe('no-such-file');
     expect(await refusal(() => theta.findFile('../etc/passwd'))).toBe('bad-file-name');
     expect(await refusal(() => theta.findFile('100RICOH/../../x'))).toBe('bad-file-name');
-    const video: ThetaFile = { folder: '100RICOH', name: 'R0010001.MP4', kind: 'video', size: 1, timeMs: 0, utcOffsetMinutes: 0, width: 1920, height: 1080 };
+    const video: ThetaFile = {
+      folder: '100RICOH',
+      name: 'R0010001.MP4',
+      kind: 'video',
+      size: 1,
+      timeMs: 0,
+      utcOffsetMinutes: 0,
+      width: 1920,
+      height: 1080,
+    };
     expect(await refusal(() => theta.metadata(video))).toBe('wrong-file-kind');
     expect(await refusal(() => theta.assertReadable({ ...video, width: 0 }))).toBe('corrupted-file');
   });
 
-  it('know settings by the camera\'s one vocabulary; a bad value is an InvalidOptionError naming it', async () => {
-    expect(theta.getOptions(['captureInterval', 'captureMode', 'captureModeSupport'])).toEqual({ captureInterval: 8, captureMode: 'image', captureModeSupport: ['image', 'video'] });
+  it("know settings by the camera's one vocabulary; a bad value is an InvalidOptionError naming it", async () => {
+    expect(theta.getOptions(['captureInterval', 'captureMode', 'captureModeSupport'])).toEqual({
+      captureInterval: 8,
+      captureMode: 'image',
+      captureModeSupport: ['image', 'video'],
+    });
     // The v2.0 spellings and clientVersion are the OSC face's, not the camera's.
-    for (const name of ['_captureInterval', '_remainingVideos', 'clientVersion']) expect(await refusal(() => theta.getOptions([name]))).toBe('unknown-setting');
+    for (const name of ['_captureInterval', '_remainingVideos', 'clientVersion'])
+      expect(await refusal(() => theta.getOptions([name]))).toBe('unknown-setting');
     expect(await refusal(() => theta.setOptions({ remainingPictures: 3 }))).toBe('read-only-setting');
     let bad: unknown;
     try {
@@ -126,7 +140,7 @@ describe('THETA device refusals', () => {
 });
 
 describe('the OSC face translates', () => {
-  it('every refusal into an OSC error code with RICOH\'s HTTP status', () => {
+  it("every refusal into an OSC error code with RICOH's HTTP status", () => {
     const expected: Record<ThetaRefusal, [string, number]> = {
       busy: ['disabledCommand', 403],
       'storage-full': ['disabledCommand', 403],
@@ -144,9 +158,16 @@ describe('the OSC face translates', () => {
     };
     for (const [reason, [code, status]] of Object.entries(expected)) {
       const osc = toOscError(new ThetaDeviceError(reason as ThetaRefusal, 'why'));
-      expect([osc?.oscCode, statusForOscError(oscCodeOf(reason as ThetaRefusal)), osc?.message]).toEqual([code, status, 'why']);
+      expect([osc?.oscCode, statusForOscError(oscCodeOf(reason as ThetaRefusal)), osc?.message]).toEqual([
+        code,
+        status,
+        'why',
+      ]);
     }
-    expect(toOscError(new InvalidOptionError('iso', '123 is not one of [0]'))).toMatchObject({ oscCode: 'invalidParameterValue', message: 'iso: 123 is not one of [0]' });
+    expect(toOscError(new InvalidOptionError('iso', '123 is not one of [0]'))).toMatchObject({
+      oscCode: 'invalidParameterValue',
+      message: 'iso: 123 is not one of [0]',
+    });
     const own = new OscCommandError('invalidSessionId', 'no');
     expect(toOscError(own)).toBe(own);
     expect(toOscError(new Error('bug'))).toBeUndefined();
@@ -157,26 +178,44 @@ describe('the OSC face translates', () => {
     expect(deviceOptionName('_captureIntervalSupport', 1)).toBe('captureIntervalSupport');
     expect(deviceOptionName('_remainingVideos', 1)).toBe('remainingVideoSeconds');
     expect(deviceOptionName('iso', 1)).toBe('iso');
-    expect(() => deviceOptionName('captureInterval', 1)).toThrow(expect.objectContaining({ oscCode: 'invalidParameterName' }));
-    expect(() => deviceOptionName('previewFormat', 1)).toThrow(expect.objectContaining({ oscCode: 'invalidParameterName' }));
-    expect(() => deviceOptionName('_captureNumber', 2)).toThrow(expect.objectContaining({ oscCode: 'invalidParameterName' }));
+    expect(() => deviceOptionName('captureInterval', 1)).toThrow(
+      expect.objectContaining({ oscCode: 'invalidParameterName' }),
+    );
+    expect(() => deviceOptionName('previewFormat', 1)).toThrow(
+      expect.objectContaining({ oscCode: 'invalidParameterName' }),
+    );
+    expect(() => deviceOptionName('_captureNumber', 2)).toThrow(
+      expect.objectContaining({ oscCode: 'invalidParameterName' }),
+    );
     expect(deviceOptionName('captureNumber', 2)).toBe('captureNumber');
 
     const sessions = new OscSessions(theta);
-    expect(getOptions(theta, sessions, ['captureModeSupport', '_captureInterval', 'clientVersion'])).toEqual({ captureModeSupport: ['image', '_video'], _captureInterval: 8, clientVersion: 1 });
+    expect(getOptions(theta, sessions, ['captureModeSupport', '_captureInterval', 'clientVersion'])).toEqual({
+      captureModeSupport: ['image', '_video'],
+      _captureInterval: 8,
+      clientVersion: 1,
+    });
     let err: unknown;
     try {
       setOptions(theta, sessions, { _captureInterval: 3 });
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ oscCode: 'invalidParameterValue', message: expect.stringMatching(/^_captureInterval: 3 must be/) });
-    expect(() => setOptions(theta, sessions, { captureMode: 'video' })).toThrow(expect.objectContaining({ oscCode: 'invalidParameterValue' }));
+    expect(err).toMatchObject({
+      oscCode: 'invalidParameterValue',
+      message: expect.stringMatching(/^_captureInterval: 3 must be/),
+    });
+    expect(() => setOptions(theta, sessions, { captureMode: 'video' })).toThrow(
+      expect.objectContaining({ oscCode: 'invalidParameterValue' }),
+    );
     setOptions(theta, sessions, { captureMode: '_video' });
     expect(theta.captureMode).toBe('video');
     setOptions(theta, sessions, { clientVersion: 2 });
     expect(sessions.api).toBe(2);
-    expect(getOptions(theta, sessions, ['captureMode', 'remainingVideoSeconds'])).toEqual({ captureMode: 'video', remainingVideoSeconds: expect.any(Number) });
+    expect(getOptions(theta, sessions, ['captureMode', 'remainingVideoSeconds'])).toEqual({
+      captureMode: 'video',
+      remainingVideoSeconds: expect.any(Number),
+    });
     // The link drops: the face is back in v2.0 without a session.
     theta.finishWlan();
     expect([sessions.api, sessions.current]).toEqual([1, undefined]);
@@ -189,6 +228,7 @@ describe('the PTP face translates', () => {
     expect(ptpResponseOf('no-such-file')).toBe(Resp.InvalidObjectHandle);
     expect(ptpResponseOf('bad-file-name')).toBe(Resp.InvalidDevicePropValue);
     expect(ptpResponseOf('storage-full')).toBe(Resp.StoreFull);
-    for (const r of ['busy', 'nothing-running', 'asleep', 'off', 'canceled', 'failed'] as const) expect(ptpResponseOf(r)).toBe(Resp.DeviceBusy);
+    for (const r of ['busy', 'nothing-running', 'asleep', 'off', 'canceled', 'failed'] as const)
+      expect(ptpResponseOf(r)).toBe(Resp.DeviceBusy);
   });
 });

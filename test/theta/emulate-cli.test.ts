@@ -21,34 +21,51 @@ afterEach(() => {
 });
 
 describe('camctl emulate theta', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('prints exactly one ready line, serves OSC, and closes cleanly on %s', async (signal) => {
-    const tmp = await tempDir();
-    try {
-      const emu = await startEmulator(['--http-port', '0', '--data-dir', tmp.dir]);
-      running = emu.child;
-      expect(emu.ready).toEqual({ event: 'listening', model: 'theta', http: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
-      const r = await fetch(`${emu.ready.http}/osc/info`);
-      expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
-      expect(await r.json()).toMatchObject({ model: 'RICOH THETA S' });
-      const exited = new Promise<number | null>((res) => emu.child.once('exit', (code) => res(code)));
-      emu.child.kill(signal);
-      expect(await exited).toBe(0);
-      expect(emu.stdout().trim().split('\n')).toHaveLength(1);
-      expect(emu.stderr()).toContain('listening on');
-    } finally {
-      await tmp.cleanup();
-    }
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'prints exactly one ready line, serves OSC, and closes cleanly on %s',
+    async (signal) => {
+      const tmp = await tempDir();
+      try {
+        const emu = await startEmulator(['--http-port', '0', '--data-dir', tmp.dir]);
+        running = emu.child;
+        expect(emu.ready).toEqual({
+          event: 'listening',
+          model: 'theta',
+          http: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        });
+        const r = await fetch(`${emu.ready.http}/osc/info`);
+        expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(await r.json()).toMatchObject({ model: 'RICOH THETA S' });
+        const exited = new Promise<number | null>((res) => emu.child.once('exit', (code) => res(code)));
+        emu.child.kill(signal);
+        expect(await exited).toBe(0);
+        expect(emu.stdout().trim().split('\n')).toHaveLength(1);
+        expect(emu.stderr()).toContain('listening on');
+      } finally {
+        await tmp.cleanup();
+      }
+    },
+  );
 
   it('--advertised-host: the host it writes into its URLs (only written, never connected to)', async () => {
     const tmp = await tempDir();
     try {
       const emu = await startEmulator(['--data-dir', tmp.dir, '--advertised-host', '192.168.1.1']);
       running = emu.child;
-      const exec = (body: unknown) => fetch(`${emu.ready.http}/osc/commands/execute`, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, any>>);
+      const exec = (body: unknown) =>
+        fetch(`${emu.ready.http}/osc/commands/execute`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json() as Promise<Record<string, any>>);
       const session = await exec({ name: 'camera.startSession', parameters: {} });
-      await exec({ name: 'camera.setOptions', parameters: { sessionId: session['results'].sessionId, options: { clientVersion: 2 } } });
-      const st = (await (await fetch(`${emu.ready.http}/osc/state`, { method: 'POST' })).json()) as { state: { storageUri: string } };
+      await exec({
+        name: 'camera.setOptions',
+        parameters: { sessionId: session['results'].sessionId, options: { clientVersion: 2 } },
+      });
+      const st = (await (await fetch(`${emu.ready.http}/osc/state`, { method: 'POST' })).json()) as {
+        state: { storageUri: string };
+      };
       expect(st.state.storageUri).toMatch(/^http:\/\/192\.168\.1\.1\/files\/[0-9a-f]+\/$/);
     } finally {
       await tmp.cleanup();
@@ -72,11 +89,27 @@ describe('camctl emulate theta', () => {
   it('--latency, --bandwidth, --per-connection-bandwidth: the emulated link, shown and changed under /_emulator', async () => {
     const tmp = await tempDir();
     try {
-      const emu = await startEmulator(['--data-dir', tmp.dir, '--latency', '2', '--bandwidth', '3MB', '--per-connection-bandwidth', '1MB']);
+      const emu = await startEmulator([
+        '--data-dir',
+        tmp.dir,
+        '--latency',
+        '2',
+        '--bandwidth',
+        '3MB',
+        '--per-connection-bandwidth',
+        '1MB',
+      ]);
       running = emu.child;
       const state = async () => ((await (await fetch(`${emu.ready.http}/_emulator`)).json()) as { link: unknown }).link;
-      expect(await state()).toEqual({ latencyMs: 2, bandwidthBytesPerSec: 3_000_000, perConnectionBytesPerSec: 1_000_000 });
-      const r = await fetch(`${emu.ready.http}/_emulator/link`, { method: 'POST', body: JSON.stringify({ perConnectionBytesPerSec: 0 }) });
+      expect(await state()).toEqual({
+        latencyMs: 2,
+        bandwidthBytesPerSec: 3_000_000,
+        perConnectionBytesPerSec: 1_000_000,
+      });
+      const r = await fetch(`${emu.ready.http}/_emulator/link`, {
+        method: 'POST',
+        body: JSON.stringify({ perConnectionBytesPerSec: 0 }),
+      });
       expect(await r.json()).toEqual({ request: 'emulator_link', status: 'Ok' });
       expect(await state()).toEqual({ latencyMs: 2, bandwidthBytesPerSec: 3_000_000, perConnectionBytesPerSec: 0 });
     } finally {

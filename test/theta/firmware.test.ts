@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 
 async function post(base: string, p: string, body?: unknown): Promise<Record<string, any>> {
-  const r = await fetch(base + p, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(body ?? {}) });
+  const r = await fetch(base + p, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body ?? {}),
+  });
   return (await r.json()) as Record<string, any>;
 }
 
@@ -44,15 +48,29 @@ describe('an S on firmware 01.42 speaks API v2.0 only', () => {
     expect(info).not.toHaveProperty('apiLevel');
     const state = await post(old.url, '/osc/state');
     expect(state['state']).not.toHaveProperty('_apiVersion');
-    const sid = (await post(old.url, '/osc/commands/execute', { name: 'camera.startSession', parameters: {} }))['results'].sessionId as string;
-    const set = await post(old.url, '/osc/commands/execute', { name: 'camera.setOptions', parameters: { sessionId: sid, options: { clientVersion: 2 } } });
+    const sid = (await post(old.url, '/osc/commands/execute', { name: 'camera.startSession', parameters: {} }))[
+      'results'
+    ].sessionId as string;
+    const set = await post(old.url, '/osc/commands/execute', {
+      name: 'camera.setOptions',
+      parameters: { sessionId: sid, options: { clientVersion: 2 } },
+    });
     expect(set).toMatchObject({ state: 'error', error: { code: 'invalidParameterName' } });
-    const get = await post(old.url, '/osc/commands/execute', { name: 'camera.getOptions', parameters: { sessionId: sid, optionNames: ['clientVersion', 'iso'] } });
+    const get = await post(old.url, '/osc/commands/execute', {
+      name: 'camera.getOptions',
+      parameters: { sessionId: sid, optionNames: ['clientVersion', 'iso'] },
+    });
     expect(get).toMatchObject({ state: 'error', error: { code: 'invalidParameterName' } });
     // 01.42 brought the self-timer.
-    const delay = await post(old.url, '/osc/commands/execute', { name: 'camera.getOptions', parameters: { sessionId: sid, optionNames: ['exposureDelay'] } });
+    const delay = await post(old.url, '/osc/commands/execute', {
+      name: 'camera.getOptions',
+      parameters: { sessionId: sid, optionNames: ['exposureDelay'] },
+    });
     expect(delay).toMatchObject({ state: 'done', results: { options: { exposureDelay: 0 } } });
-    const mine = await post(old.url, '/osc/commands/execute', { name: 'camera._getMySetting', parameters: { optionNames: ['iso'] } });
+    const mine = await post(old.url, '/osc/commands/execute', {
+      name: 'camera._getMySetting',
+      parameters: { optionNames: ['iso'] },
+    });
     expect(mine).toMatchObject({ state: 'error', error: { code: 'unknownCommand' } });
   });
 
@@ -88,11 +106,23 @@ describe('an S on firmware 01.42 speaks API v2.0 only', () => {
     expect(JSON.parse(info.stdout)).toMatchObject({ firmware: '01.42', details: { api: 'v2.0' } });
     const opts = await startCamctlInProcess(['-c', camera(old), '--json', 'options', 'get']).done;
     expect([opts.code, opts.stderr]).toEqual([0, '']);
-    expect(JSON.parse(opts.stdout)).toMatchObject({ _captureInterval: expect.any(Number), exposureDelay: 0, clientVersion: null });
+    expect(JSON.parse(opts.stdout)).toMatchObject({
+      _captureInterval: expect.any(Number),
+      exposureDelay: 0,
+      clientVersion: null,
+    });
     const config = await startCamctlInProcess(['-c', camera(old), '--json', 'config']).done;
     expect([config.code, config.stderr]).toEqual([0, '']);
-    const settings = (JSON.parse(config.stdout) as { settings: Array<{ key: string; value: unknown; writable: boolean; description?: string }> }).settings;
-    expect(settings.find((s) => s.key === 'clientVersion')).toMatchObject({ value: null, writable: false, description: expect.stringMatching(/unavailable/) });
+    const settings = (
+      JSON.parse(config.stdout) as {
+        settings: Array<{ key: string; value: unknown; writable: boolean; description?: string }>;
+      }
+    ).settings;
+    expect(settings.find((s) => s.key === 'clientVersion')).toMatchObject({
+      value: null,
+      writable: false,
+      description: expect.stringMatching(/unavailable/),
+    });
     expect(settings.find((s) => s.key === '_captureInterval')).toMatchObject({ value: 8, writable: true });
     const shot = await startCamctlInProcess(['-c', camera(old), '--json', 'capture']).done;
     expect([shot.code, shot.stderr]).toEqual([0, '']);
@@ -124,6 +154,8 @@ describe('--osc-api forces an API level', () => {
 
   it('the emulator refuses a firmware version it cannot be', async () => {
     await expect(startThetaEmulator({ dataDir: path.join(dir, 'bad'), firmware: '1.4' })).rejects.toThrow(/firmware/);
-    await expect(startThetaEmulator({ dataDir: path.join(dir, 'bad'), firmware: '01.05' })).rejects.toThrow(/01\.11 or later/);
+    await expect(startThetaEmulator({ dataDir: path.join(dir, 'bad'), firmware: '01.05' })).rejects.toThrow(
+      /01\.11 or later/,
+    );
   });
 });

@@ -7,7 +7,14 @@ import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mp4Dimensions, mp4DurationSeconds, mp4MovieBox, mp4RecordingEnd, mp4RecordingHead, MP4_SAMPLES_OFFSET } from '../../src/devices/images/theta-mp4.js';
+import {
+  mp4Dimensions,
+  mp4DurationSeconds,
+  mp4MovieBox,
+  mp4RecordingEnd,
+  mp4RecordingHead,
+  MP4_SAMPLES_OFFSET,
+} from '../../src/devices/images/theta-mp4.js';
 import { thetaVideoFrames } from '../../src/devices/images/theta.js';
 import { requireTool } from '../helpers/tmp.js';
 
@@ -26,14 +33,22 @@ describe('MJPEG MP4 writer', () => {
       const file = path.join(dir, 'R0010001.MP4');
       // As a recording writes it: the head, the samples as they come, then the index at the end.
       await writeFile(file, Buffer.concat([mp4RecordingHead(), ...frames]));
-      const end = mp4RecordingEnd({ width: 1280, height: 720, timescale: 15000, frameDuration: 1000 }, frames.map((f) => f.length));
+      const end = mp4RecordingEnd(
+        { width: 1280, height: 720, timescale: 15000, frameDuration: 1000 },
+        frames.map((f) => f.length),
+      );
       const fh = await open(file, 'r+');
       await fh.write(end.moov, 0, end.moov.length, MP4_SAMPLES_OFFSET + frames.reduce((a, f) => a + f.length, 0));
       await fh.write(end.header, 0, end.header.length, end.headerOffset);
       await fh.close();
-      const probe = spawnSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8' });
+      const probe = spawnSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], {
+        encoding: 'utf8',
+      });
       expect(probe.stderr).toBe('');
-      const info = JSON.parse(probe.stdout) as { streams: Array<Record<string, unknown>>; format: Record<string, unknown> };
+      const info = JSON.parse(probe.stdout) as {
+        streams: Array<Record<string, unknown>>;
+        format: Record<string, unknown>;
+      };
       expect(info.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 720, nb_frames: '30' });
       expect(Number(info.format['duration'])).toBeCloseTo(2, 2);
       const decode = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
@@ -46,7 +61,10 @@ describe('MJPEG MP4 writer', () => {
 
   it('finds the index at the end of a recorded file and reads its duration and size', async () => {
     const frame = Buffer.alloc(1000, 0xab);
-    const end = mp4RecordingEnd({ width: 1920, height: 1080, timescale: 30000, frameDuration: 1001 }, Array.from({ length: 90 }, () => frame.length));
+    const end = mp4RecordingEnd(
+      { width: 1920, height: 1080, timescale: 30000, frameDuration: 1001 },
+      Array.from({ length: 90 }, () => frame.length),
+    );
     const bytes = Buffer.concat([mp4RecordingHead(), ...Array.from({ length: 90 }, () => frame), end.moov]);
     end.header.copy(bytes, end.headerOffset);
     const moov = await mp4MovieBox(async (offset, length) => bytes.subarray(offset, offset + length), bytes.length);
@@ -73,7 +91,10 @@ describe('MJPEG MP4 writer', () => {
       const end = mp4RecordingEnd({ width: 1280, height: 720, timescale: 15000, frameDuration: 1000 }, [10, 10]);
       const file = path.join(dir, 'x.mp4');
       const ftyp = mp4RecordingHead().subarray(0, end.headerOffset);
-      await writeFile(file, Buffer.concat([ftyp, end.moov, Buffer.from([0, 0, 0, 28]), Buffer.from('mdat', 'latin1'), Buffer.alloc(20)]));
+      await writeFile(
+        file,
+        Buffer.concat([ftyp, end.moov, Buffer.from([0, 0, 0, 28]), Buffer.from('mdat', 'latin1'), Buffer.alloc(20)]),
+      );
       const data = await readFile(file);
       const moov = await mp4MovieBox(async (offset, length) => data.subarray(offset, offset + length), data.length);
       expect(mp4DurationSeconds(moov!)).toBeCloseTo(2 / 15, 5);

@@ -40,18 +40,33 @@ afterAll(async () => {
 let n = 0;
 async function camera(opts: { ptpip?: boolean } = {}): Promise<{ emu: RunningThetaEmulator; clock: ManualClock }> {
   const clock = new ManualClock();
-  const emu = await startThetaEmulator({ dataDir: path.join(dir, `cam${n++}`), clock, shotProcessingMs: 10, ...(opts.ptpip ? { ptpipPort: 0 } : {}) });
+  const emu = await startThetaEmulator({
+    dataDir: path.join(dir, `cam${n++}`),
+    clock,
+    shotProcessingMs: 10,
+    ...(opts.ptpip ? { ptpipPort: 0 } : {}),
+  });
   emus.push(emu);
   return { emu, clock };
 }
 
-const controls = async (emu: RunningThetaEmulator): Promise<Record<string, unknown>> => (await fetch(`${emu.url}/_emulator`)).json() as Promise<Record<string, unknown>>;
-const post = (emu: RunningThetaEmulator, name: string, body = '{}'): Promise<Response> => fetch(`${emu.url}/_emulator/${name}`, { method: 'POST', body });
+const controls = async (emu: RunningThetaEmulator): Promise<Record<string, unknown>> =>
+  (await fetch(`${emu.url}/_emulator`)).json() as Promise<Record<string, unknown>>;
+const post = (emu: RunningThetaEmulator, name: string, body = '{}'): Promise<Response> =>
+  fetch(`${emu.url}/_emulator/${name}`, { method: 'POST', body });
 const info = (emu: RunningThetaEmulator): Promise<Response> => fetch(`${emu.url}/osc/info`);
 const setOptions = async (emu: RunningThetaEmulator, options: Record<string, unknown>): Promise<void> => {
   // v2.0 needs a session for setOptions.
-  const start = (await (await fetch(`${emu.url}/osc/commands/execute`, { method: 'POST', body: JSON.stringify({ name: 'camera.startSession', parameters: {} }) })).json()) as { results: { sessionId: string } };
-  const r = await fetch(`${emu.url}/osc/commands/execute`, { method: 'POST', body: JSON.stringify({ name: 'camera.setOptions', parameters: { sessionId: start.results.sessionId, options } }) });
+  const start = (await (
+    await fetch(`${emu.url}/osc/commands/execute`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'camera.startSession', parameters: {} }),
+    })
+  ).json()) as { results: { sessionId: string } };
+  const r = await fetch(`${emu.url}/osc/commands/execute`, {
+    method: 'POST',
+    body: JSON.stringify({ name: 'camera.setOptions', parameters: { sessionId: start.results.sessionId, options } }),
+  });
   expect(((await r.json()) as { state: string }).state).toBe('done');
 };
 
@@ -76,9 +91,14 @@ describe('THETA S sleep and auto power-off', () => {
     const { emu, clock } = await camera();
     await setOptions(emu, { sleepDelay: 60, offDelay: 120 });
     // A long poll open as it falls asleep: its connection drops, which is no use of the camera.
-    const fingerprint = ((await (await fetch(`${emu.url}/osc/state`, { method: 'POST', body: '{}' })).json()) as { fingerprint: string }).fingerprint;
+    const fingerprint = (
+      (await (await fetch(`${emu.url}/osc/state`, { method: 'POST', body: '{}' })).json()) as { fingerprint: string }
+    ).fingerprint;
     await clock.advance(1_000);
-    const poll = fetch(`${emu.url}/osc/checkForUpdates`, { method: 'POST', body: JSON.stringify({ stateFingerprint: fingerprint, waitTimeout: 30 }) }).catch(() => 'dropped');
+    const poll = fetch(`${emu.url}/osc/checkForUpdates`, {
+      method: 'POST',
+      body: JSON.stringify({ stateFingerprint: fingerprint, waitTimeout: 30 }),
+    }).catch(() => 'dropped');
     await clock.advance(1_000);
     expect(await post(emu, 'sleep').then((r) => r.status)).toBe(200);
     expect(await poll).toBe('dropped');
@@ -108,8 +128,13 @@ describe('THETA S sleep and auto power-off', () => {
 
   it('a request still being answered (a long poll) is use: the camera does not sleep under it', async () => {
     const { emu, clock } = await camera();
-    const fingerprint = ((await (await fetch(`${emu.url}/osc/state`, { method: 'POST', body: '{}' })).json()) as { fingerprint: string }).fingerprint;
-    const poll = fetch(`${emu.url}/osc/checkForUpdates`, { method: 'POST', body: JSON.stringify({ stateFingerprint: fingerprint, waitTimeout: 1 }) });
+    const fingerprint = (
+      (await (await fetch(`${emu.url}/osc/state`, { method: 'POST', body: '{}' })).json()) as { fingerprint: string }
+    ).fingerprint;
+    const poll = fetch(`${emu.url}/osc/checkForUpdates`, {
+      method: 'POST',
+      body: JSON.stringify({ stateFingerprint: fingerprint, waitTimeout: 1 }),
+    });
     await clock.advance(400_000);
     expect(await controls(emu)).toMatchObject({ power: 'on' });
     expect((await poll).status).toBe(200);
@@ -147,7 +172,9 @@ describe('THETA S sleep and auto power-off', () => {
     await clock.advance(2_000);
     await dropped;
     expect(await controls(emu)).toMatchObject({ power: 'asleep', ptpip: 'off' });
-    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({ code: 'ERR_CAMCTL_PTP_CLOSED' });
+    await expect(PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' })).rejects.toMatchObject({
+      code: 'ERR_CAMCTL_PTP_CLOSED',
+    });
     await post(emu, 'wake');
     const again = await PtpIpClient.connect({ host: '127.0.0.1', port, name: 'camctl-test' });
     clients.push(again);
@@ -169,7 +196,8 @@ describe('THETA S sleep and auto power-off', () => {
 });
 
 describe('camctl and a THETA that went to sleep', () => {
-  const addressOf = (emu: RunningThetaEmulator): NetworkAddress => parseCameraAddress(`theta://127.0.0.1:${new URL(emu.url).port}`) as NetworkAddress;
+  const addressOf = (emu: RunningThetaEmulator): NetworkAddress =>
+    parseCameraAddress(`theta://127.0.0.1:${new URL(emu.url).port}`) as NetworkAddress;
 
   it('says the THETA went to sleep, and how to wake it', async () => {
     const { emu, clock } = await camera();
@@ -177,8 +205,14 @@ describe('camctl and a THETA that went to sleep', () => {
     cams.push(cam);
     await cam.connect();
     await clock.advance(301_000);
-    const err = await cam.status().then(() => undefined, (e: unknown) => e);
-    expect(err).toMatchObject({ code: 'ASLEEP', message: expect.stringMatching(/the THETA went to sleep \(sleepDelay 300 s\).*power button/) });
+    const err = await cam.status().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      code: 'ASLEEP',
+      message: expect.stringMatching(/the THETA went to sleep \(sleepDelay 300 s\).*power button/),
+    });
   });
 
   it('says the THETA switched itself off after offDelay', async () => {
@@ -187,8 +221,14 @@ describe('camctl and a THETA that went to sleep', () => {
     cams.push(cam);
     await cam.connect();
     await clock.advance(601_000);
-    const err = await cam.status().then(() => undefined, (e: unknown) => e);
-    expect(err).toMatchObject({ code: 'POWERED_OFF', message: expect.stringMatching(/the THETA switched itself off \(offDelay 600 s\).*power button/) });
+    const err = await cam.status().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      code: 'POWERED_OFF',
+      message: expect.stringMatching(/the THETA switched itself off \(offDelay 600 s\).*power button/),
+    });
   });
 
   it('watch reports the link lost when the THETA sleeps, and restored when it wakes', async () => {

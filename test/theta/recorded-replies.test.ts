@@ -19,11 +19,31 @@ import { RECORDINGS, recording, startThetaReplay } from '../helpers/theta-replay
 import type { ModelRecordings } from '../helpers/theta-replay.js';
 
 const MODELS: Record<string, ModelRecordings> = {
-  'RICOH THETA S': { info: 'info/info_s.json', states: ['state/state_s_api1.json', 'state/state_s_api2.json'], options: 'getOptions/get_options_init_s_done.json', listFiles: 'listFiles/listfiles_image_10.json' },
+  'RICOH THETA S': {
+    info: 'info/info_s.json',
+    states: ['state/state_s_api1.json', 'state/state_s_api2.json'],
+    options: 'getOptions/get_options_init_s_done.json',
+    listFiles: 'listFiles/listfiles_image_10.json',
+  },
   // RICOH recorded no state of the SC: its API is the S's (v2.0 at power-on, v2.1 on request), so the S's stands in.
-  'RICOH THETA SC': { info: 'info/info_sc.json', states: ['state/state_s_api1.json', 'state/state_s_api2.json'], options: 'getOptions/get_options_done.json', listFiles: 'listFiles/listfiles_image_10.json' },
-  'RICOH THETA Z1': { info: 'info/info_z1.json', states: ['state/state_z1.json'], options: 'getOptions/get_options_init_z1_done.json', listFiles: 'listFiles/listfiles_z1_group_id.json' },
-  'RICOH THETA X': { info: 'info/info_x.json', states: ['state/state_x.json'], options: 'getOptions/get_options_done.json', listFiles: 'listFiles/listfiles_x_image_5.json' },
+  'RICOH THETA SC': {
+    info: 'info/info_sc.json',
+    states: ['state/state_s_api1.json', 'state/state_s_api2.json'],
+    options: 'getOptions/get_options_done.json',
+    listFiles: 'listFiles/listfiles_image_10.json',
+  },
+  'RICOH THETA Z1': {
+    info: 'info/info_z1.json',
+    states: ['state/state_z1.json'],
+    options: 'getOptions/get_options_init_z1_done.json',
+    listFiles: 'listFiles/listfiles_z1_group_id.json',
+  },
+  'RICOH THETA X': {
+    info: 'info/info_x.json',
+    states: ['state/state_x.json'],
+    options: 'getOptions/get_options_done.json',
+    listFiles: 'listFiles/listfiles_x_image_5.json',
+  },
 };
 
 let dir: string;
@@ -31,7 +51,23 @@ let picture: Buffer;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'camctl-theta-rec-'));
-  picture = (await thetaPicture({ width: 2048, height: 1024, iso: 0, shutterSpeed: 0, exposureProgram: 2, exposureCompensation: 0, whiteBalance: 'auto', filter: 'off', firmwareVersion: '01.90' }, Date.UTC(2023, 4, 17), 540)).jpeg;
+  picture = (
+    await thetaPicture(
+      {
+        width: 2048,
+        height: 1024,
+        iso: 0,
+        shutterSpeed: 0,
+        exposureProgram: 2,
+        exposureCompensation: 0,
+        whiteBalance: 'auto',
+        filter: 'off',
+        firmwareVersion: '01.90',
+      },
+      Date.UTC(2023, 4, 17),
+      540,
+    )
+  ).jpeg;
 });
 
 afterAll(async () => {
@@ -105,13 +141,18 @@ describe.each(Object.entries(MODELS))('camctl on the recorded %s', (model, rec) 
 
       const status = await run(camera, ['--json', 'status']);
       expect([status.code, status.stderr]).toEqual([0, '']);
-      expect(JSON.parse(status.stdout)).toMatchObject({ capture: { state: 'idle' }, battery: { level: recording(rec.states.at(-1)!)['state'].batteryLevel } });
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        capture: { state: 'idle' },
+        battery: { level: recording(rec.states.at(-1)!)['state'].batteryLevel },
+      });
 
       const listed = recording(rec.listFiles)['results'].entries as Array<{ name: string; fileUrl: string }>;
       const folder = listed[0]!.fileUrl.split('/').at(-2)!;
       const ls = await run(camera, ['--json', 'ls', `/internal/${folder}`]);
       expect([ls.code, ls.stderr]).toEqual([0, '']);
-      expect((JSON.parse(ls.stdout) as { entries: Array<{ name: string }> }).entries.map((e) => e.name).sort()).toEqual(listed.map((e) => e.name).sort());
+      expect((JSON.parse(ls.stdout) as { entries: Array<{ name: string }> }).entries.map((e) => e.name).sort()).toEqual(
+        listed.map((e) => e.name).sort(),
+      );
 
       const options = await run(camera, ['--json', 'options', 'get']);
       expect([options.code, options.stderr]).toEqual([0, '']);
@@ -131,8 +172,17 @@ describe.each(Object.entries(MODELS))('camctl on the recorded %s', (model, rec) 
       const shot = await run(camera, ['--json', 'capture', '--download', shots]);
       expect([shot.code, shot.stderr]).toEqual([0, '']);
       const taken = recording('PhotoCapture/takepicture_done.json')['results'].fileUrl as string;
-      const out = JSON.parse(shot.stdout) as { files: Array<{ name: string; size: number; path: string }>; downloaded: Array<{ file: string; size: number }> };
-      expect(out.files).toEqual([expect.objectContaining({ name: path.basename(taken), size: picture.length, path: `/internal/${taken.split('/').at(-2)}/${path.basename(taken)}` })]);
+      const out = JSON.parse(shot.stdout) as {
+        files: Array<{ name: string; size: number; path: string }>;
+        downloaded: Array<{ file: string; size: number }>;
+      };
+      expect(out.files).toEqual([
+        expect.objectContaining({
+          name: path.basename(taken),
+          size: picture.length,
+          path: `/internal/${taken.split('/').at(-2)}/${path.basename(taken)}`,
+        }),
+      ]);
       expect(out.downloaded).toHaveLength(1);
       expect((await readFile(out.downloaded[0]!.file)).equals(picture)).toBe(true);
     } finally {

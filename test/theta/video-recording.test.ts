@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 async function command(name: string, parameters: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const r = await fetch(`${emu!.url}/osc/commands/execute`, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify({ name, parameters }) });
+  const r = await fetch(`${emu!.url}/osc/commands/execute`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ name, parameters }),
+  });
   const body = (await r.json()) as Record<string, unknown>;
   if (body['state'] === 'error') throw new Error(`${name}: ${JSON.stringify(body['error'])}`);
   return body;
@@ -53,14 +57,18 @@ describe('THETA video recording', () => {
     emu = await startThetaEmulator({ dataDir, speed: 20 });
     const sid = ((await command('camera.startSession'))['results'] as { sessionId: string }).sessionId;
     await command('camera.setOptions', { sessionId: sid, options: { clientVersion: 2 } });
-    await command('camera.setOptions', { options: { captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } } });
+    await command('camera.setOptions', {
+      options: { captureMode: 'video', fileFormat: { type: 'mp4', width: 1280, height: 720 } },
+    });
     await command('camera.startCapture');
 
     // Frames reach the disk while the camera records: a hidden part file grows past the MP4 head.
     const partFile = async () => (await readdir(folder)).find((n) => n.startsWith('.tmp-') && n.endsWith('.MP4'));
     await waitFor(async () => {
       const part = await partFile();
-      return part !== undefined && (await stat(path.join(folder, part)).catch(() => undefined))!.size > MP4_SAMPLES_OFFSET;
+      return (
+        part !== undefined && (await stat(path.join(folder, part)).catch(() => undefined))!.size > MP4_SAMPLES_OFFSET
+      );
     }, 'frames written during the recording');
     // …and nothing of the clip is visible yet: not among the card's files, not in the catalogue.
     expect((await readdir(folder)).filter((n) => !n.startsWith('.'))).toEqual([]);
@@ -80,21 +88,35 @@ describe('THETA video recording', () => {
 
     // Without ffmpeg this part is skipped with a warning (and fails under CI=true).
     if (requireTool(hasFfmpeg, 'ffmpeg/ffprobe (apt-get install -y ffmpeg)')) {
-      const probe = spawnSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', path.join(folder, name)], { encoding: 'utf8' });
+      const probe = spawnSync(
+        'ffprobe',
+        ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', path.join(folder, name)],
+        { encoding: 'utf8' },
+      );
       expect(probe.stderr).toBe('');
-      const info = JSON.parse(probe.stdout) as { streams: Array<Record<string, string | number>>; format: Record<string, string> };
+      const info = JSON.parse(probe.stdout) as {
+        streams: Array<Record<string, string | number>>;
+        format: Record<string, string>;
+      };
       expect(info.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 720 });
       // 720p records at 15 fps: the frames the index lists make the clip's duration.
       const frames = Number(info.streams[0]!['nb_frames']);
       expect(frames).toBeGreaterThan(0);
       expect(Number(info.format['duration'])).toBeCloseTo(frames / 15, 2);
-      const decode = spawnSync('ffmpeg', ['-v', 'error', '-i', path.join(folder, name), '-f', 'null', '-'], { encoding: 'utf8' });
+      const decode = spawnSync('ffmpeg', ['-v', 'error', '-i', path.join(folder, name), '-f', 'null', '-'], {
+        encoding: 'utf8',
+      });
       expect([decode.status, decode.stderr]).toEqual([0, '']);
     }
 
     // A restarted camera reads the clip's size and length from the index at the end of the file.
     await emu.close();
     emu = await startThetaEmulator({ dataDir, speed: 20 });
-    expect(emu.device.findFile(`100RICOH/${name}`)).toMatchObject({ kind: 'video', width: 1280, height: 720, recordTime: file.recordTime });
+    expect(emu.device.findFile(`100RICOH/${name}`)).toMatchObject({
+      kind: 'video',
+      width: 1280,
+      height: 720,
+      recordTime: file.recordTime,
+    });
   });
 });

@@ -32,7 +32,8 @@ async function exportedErrorClasses(): Promise<Array<[string, ErrorClass]>> {
   for (const file of modules) {
     const exports = (await import(pathToFileURL(path.join(SRC, file)).href)) as Record<string, unknown>;
     for (const [name, value] of Object.entries(exports)) {
-      if (typeof value === 'function' && value.prototype instanceof Error) found.set(value as ErrorClass, `src/${file}: ${name}`);
+      if (typeof value === 'function' && value.prototype instanceof Error)
+        found.set(value as ErrorClass, `src/${file}: ${name}`);
     }
   }
   return [...found].map(([cls, where]) => [where, cls]);
@@ -66,13 +67,36 @@ const PROBE_CODE = 'ERR_CAMCTL_PROBE';
 const STRUCTURED_ARGS: Record<string, unknown[]> = {
   CameraSettingError: [[{ key: 'iso', ok: false, message: 'Bad value' }]],
   SequoiaSettingError: [{ iso: 'Bad value' }, '/config'],
-  HttpClientError: [{ kind: 'timeout', phase: 'reply', message: 'probe', method: 'GET', path: '/', host: '127.0.0.1', port: 80, timeoutMs: 1 }],
+  HttpClientError: [
+    {
+      kind: 'timeout',
+      phase: 'reply',
+      message: 'probe',
+      method: 'GET',
+      path: '/',
+      host: '127.0.0.1',
+      port: 80,
+      timeoutMs: 1,
+    },
+  ],
 };
 
 describe('one error hierarchy', () => {
   it('finds the layers’ error classes', async () => {
     const names = (await exportedErrorClasses()).map(([where]) => where.split(': ')[1]);
-    for (const expected of ['PtpTimeoutError', 'PtpUsbStallError', 'PtpDecodeError', 'SequoiaError', 'OscClientError', 'CameraError', 'CliError', 'DashboardError', 'S3SyncError', 'BodyTooLargeError', 'InvalidOptionError']) {
+    for (const expected of [
+      'PtpTimeoutError',
+      'PtpUsbStallError',
+      'PtpDecodeError',
+      'SequoiaError',
+      'OscClientError',
+      'CameraError',
+      'CliError',
+      'DashboardError',
+      'S3SyncError',
+      'BodyTooLargeError',
+      'InvalidOptionError',
+    ]) {
       expect(names).toContain(expected);
     }
   });
@@ -86,7 +110,8 @@ describe('one error hierarchy', () => {
       expect(err.code.length, where).toBeGreaterThan(0);
       expect(err.name, where).toBe(cls.name);
       // CameraError keeps its published short codes; every other layer uses the prefixed scheme.
-      if (!(err instanceof CameraError) && err.constructor !== CamctlError) expect(err.code, where).toMatch(/^ERR_CAMCTL_[A-Z0-9_]+$/);
+      if (!(err instanceof CameraError) && err.constructor !== CamctlError)
+        expect(err.code, where).toMatch(/^ERR_CAMCTL_[A-Z0-9_]+$/);
     }
   });
 });

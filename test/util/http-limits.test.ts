@@ -56,16 +56,28 @@ beforeAll(async () => {
     port: Number(new URL(theta.url).port),
     post: '/osc/commands/execute',
     headers: 'Content-Type: application/json; charset=utf-8\r\n',
-    errorShape: (b) => expect(b).toEqual({ name: 'camera.execute', state: 'error', error: { code: 'invalidParameterValue', message: expect.stringContaining(`${MAX_BODY} bytes`) } }),
+    errorShape: (b) =>
+      expect(b).toEqual({
+        name: 'camera.execute',
+        state: 'error',
+        error: { code: 'invalidParameterValue', message: expect.stringContaining(`${MAX_BODY} bytes`) },
+      }),
     close: () => theta.close(),
   });
-  const dash = await startDashboard({ cacheDir: path.join(tmp, 'cache'), assetsDir: path.join(tmp, 'no-ui'), ...LIMITS });
+  const dash = await startDashboard({
+    cacheDir: path.join(tmp, 'cache'),
+    assetsDir: path.join(tmp, 'no-ui'),
+    ...LIMITS,
+  });
   targets.push({
     name: 'dashboard',
     port: dash.port,
     post: '/api/cameras',
     headers: 'Content-Type: application/json\r\n',
-    errorShape: (b) => expect(b).toEqual({ error: { code: 'ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE', message: expect.stringContaining(`${MAX_BODY} bytes`) } }),
+    errorShape: (b) =>
+      expect(b).toEqual({
+        error: { code: 'ERR_CAMCTL_DASHBOARD_BODY_TOO_LARGE', message: expect.stringContaining(`${MAX_BODY} bytes`) },
+      }),
     close: () => dash.close(),
   });
 });
@@ -138,7 +150,9 @@ describe.each(['sequoia emulator', 'theta emulator', 'dashboard'])('%s', (name) 
   it('cuts off a client that trickles its body (request timeout)', async () => {
     const t = target();
     const conn = await connect(t.port);
-    conn.socket.write(`POST ${t.post} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n${t.headers}Content-Length: 1000\r\n\r\n`);
+    conn.socket.write(
+      `POST ${t.post} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n${t.headers}Content-Length: 1000\r\n\r\n`,
+    );
     await trickle(conn, ' ');
     await conn.closed;
     if (conn.received() !== '') expect(parseReply(conn.received()).status).toBe(408);
@@ -147,7 +161,9 @@ describe.each(['sequoia emulator', 'theta emulator', 'dashboard'])('%s', (name) 
   it('refuses a 100 MB Content-Length with 413 before the body is sent, and closes', async () => {
     const t = target();
     const conn = await connect(t.port);
-    conn.socket.write(`POST ${t.post} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n${t.headers}Content-Length: ${100 * 1024 * 1024}\r\n\r\n`);
+    conn.socket.write(
+      `POST ${t.post} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n${t.headers}Content-Length: ${100 * 1024 * 1024}\r\n\r\n`,
+    );
     // Not a byte of the body goes out: the answer can only come from the headers.
     await conn.closed;
     const reply = parseReply(conn.received());
@@ -159,10 +175,13 @@ describe.each(['sequoia emulator', 'theta emulator', 'dashboard'])('%s', (name) 
   it('cuts a chunked body off at the limit with 413, and closes', async () => {
     const t = target();
     const conn = await connect(t.port);
-    conn.socket.write(`POST ${t.post} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n${t.headers}Transfer-Encoding: chunked\r\n\r\n`);
+    conn.socket.write(
+      `POST ${t.post} HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\n${t.headers}Transfer-Encoding: chunked\r\n\r\n`,
+    );
     const chunk = `{"pad":"${'x'.repeat(1000)}"`;
     // Chunks up to a little past the limit, and no last chunk: the body never ends by itself.
-    for (let sent = 0; sent <= MAX_BODY + 1000; sent += chunk.length) conn.socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    for (let sent = 0; sent <= MAX_BODY + 1000; sent += chunk.length)
+      conn.socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
     await conn.closed;
     const reply = parseReply(conn.received());
     expect(reply.status).toBe(413);
@@ -195,7 +214,12 @@ describe('long replies outlive the request timeout', () => {
 
   it('the THETA live preview and the dashboard passing it on keep streaming', async () => {
     const theta = await startThetaEmulator({ dataDir: path.join(tmp, 'theta-live'), ...LIMITS });
-    const dash = await startDashboard({ cacheDir: path.join(tmp, 'cache-live'), assetsDir: path.join(tmp, 'no-ui'), cameras: [theta.url.replace('http:', 'theta:')], ...LIMITS });
+    const dash = await startDashboard({
+      cacheDir: path.join(tmp, 'cache-live'),
+      assetsDir: path.join(tmp, 'no-ui'),
+      cameras: [theta.url.replace('http:', 'theta:')],
+      ...LIMITS,
+    });
     try {
       const id = dash.hub.list()[0]!.id;
       for (let i = 0; i < 300 && dash.hub.view(id).state !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));

@@ -8,10 +8,18 @@ import { open, writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canSendFileToSocket, sendFileToSocket, zeroCopyUnavailableReason, ZeroCopyError } from '../../src/util/zero-copy.js';
+import {
+  canSendFileToSocket,
+  sendFileToSocket,
+  zeroCopyUnavailableReason,
+  ZeroCopyError,
+} from '../../src/util/zero-copy.js';
 import { requireTool, tempDir } from '../helpers/tmp.js';
 
-const available = requireTool(zeroCopyUnavailableReason === undefined, `the sendfile addon (${zeroCopyUnavailableReason ?? ''})`);
+const available = requireTool(
+  zeroCopyUnavailableReason === undefined,
+  `the sendfile addon (${zeroCopyUnavailableReason ?? ''})`,
+);
 
 /** A loopback connection: `server` is our side (the one that sends), `client` the peer. */
 async function connectedPair(): Promise<{ server: net.Socket; client: net.Socket; close(): void }> {

@@ -28,7 +28,11 @@ export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, bo
   try {
     res = await fetch(path, init);
   } catch (err) {
-    throw new ApiCallError(0, 'NETWORK', `the dashboard server does not answer (${err instanceof Error ? err.message : String(err)})`);
+    throw new ApiCallError(
+      0,
+      'NETWORK',
+      `the dashboard server does not answer (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const text = await res.text();
   let data: unknown;
@@ -39,7 +43,12 @@ export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, bo
   }
   if (!res.ok) {
     const e = (data as ApiError | undefined)?.error;
-    throw new ApiCallError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? `${res.status} ${res.statusText}`, e?.fields ?? {});
+    throw new ApiCallError(
+      res.status,
+      e?.code ?? `HTTP_${res.status}`,
+      e?.message ?? `${res.status} ${res.statusText}`,
+      e?.fields ?? {},
+    );
   }
   return data as T;
 }
@@ -48,7 +57,12 @@ export function cameraPath(id: string, action: string): string {
   return `/api/cameras/${encodeURIComponent(id)}/${action}`;
 }
 
-export function fileUrl(id: string, action: 'thumb' | 'preview' | 'download', path: string, extra: Record<string, string> = {}): string {
+export function fileUrl(
+  id: string,
+  action: 'thumb' | 'preview' | 'download',
+  path: string,
+  extra: Record<string, string> = {},
+): string {
   const q = new URLSearchParams({ path, ...extra });
   return `${cameraPath(id, action)}?${q.toString()}`;
 }

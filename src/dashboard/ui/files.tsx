@@ -26,7 +26,10 @@ export function FileBrowser({ camera }: { camera: CameraView }) {
 
   const load = async (p: string): Promise<void> => {
     try {
-      const list = await api<RemoteEntry[]>('GET', `${cameraPath(camera.id, 'files')}?${new URLSearchParams({ path: p }).toString()}`);
+      const list = await api<RemoteEntry[]>(
+        'GET',
+        `${cameraPath(camera.id, 'files')}?${new URLSearchParams({ path: p }).toString()}`,
+      );
       if (current.current !== p) return;
       setEntries(list);
       setError('');
@@ -42,14 +45,17 @@ export function FileBrowser({ camera }: { camera: CameraView }) {
   }, [camera.id, path, camera.state === 'online']);
   useEffect(() => {
     // Reload when the change is here, above (a deleted folder) or below (a new file in a folder).
-    if (version > 0 && (path.startsWith(changedPath) || changedPath.startsWith(path) || changedPath === '/')) void load(path);
+    if (version > 0 && (path.startsWith(changedPath) || changedPath.startsWith(path) || changedPath === '/'))
+      void load(path);
   }, [version]);
 
   // The Sequoia announces only the start and end of a timelapse: while the camera captures into a
   // folder shown here (or above it), re-list at each status update to show pictures as they come.
-  const captureFolder = camera.status?.capture.state === 'capturing' ? (camera.status.capture.folder ?? '/') : undefined;
+  const captureFolder =
+    camera.status?.capture.state === 'capturing' ? (camera.status.capture.folder ?? '/') : undefined;
   useEffect(() => {
-    if (captureFolder !== undefined && (captureFolder.startsWith(path) || path.startsWith(captureFolder))) void load(path);
+    if (captureFolder !== undefined && (captureFolder.startsWith(path) || path.startsWith(captureFolder)))
+      void load(path);
   }, [camera.statusAt]);
 
   const parts = path.split('/').filter(Boolean);
@@ -89,13 +95,23 @@ export function FileBrowser({ camera }: { camera: CameraView }) {
   return (
     <div class="files">
       <nav aria-label="Folder path" class="crumbs">
-        <button type="button" class="link-button" onClick={() => go('/')} aria-current={level === 0 ? 'page' : undefined}>
+        <button
+          type="button"
+          class="link-button"
+          onClick={() => go('/')}
+          aria-current={level === 0 ? 'page' : undefined}
+        >
           all media
         </button>
         {parts.map((p, i) => (
           <>
             <span aria-hidden="true"> / </span>
-            <button type="button" class="link-button" onClick={() => go(`/${parts.slice(0, i + 1).join('/')}`)} aria-current={i === parts.length - 1 ? 'page' : undefined}>
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => go(`/${parts.slice(0, i + 1).join('/')}`)}
+              aria-current={i === parts.length - 1 ? 'page' : undefined}
+            >
               {p}
             </button>
           </>
@@ -103,13 +119,23 @@ export function FileBrowser({ camera }: { camera: CameraView }) {
       </nav>
       {canSelect && (
         <div class="toolbar" role="toolbar" aria-label="Selection">
-          <button type="button" onClick={() => setSelected(selected.size === (entries?.length ?? 0) ? new Set() : new Set(entries?.map((e) => e.path)))}>
+          <button
+            type="button"
+            onClick={() =>
+              setSelected(selected.size === (entries?.length ?? 0) ? new Set() : new Set(entries?.map((e) => e.path)))
+            }
+          >
             {selected.size > 0 && selected.size === entries?.length ? 'Select none' : 'Select all'}
           </button>
           <button type="button" disabled={selected.size === 0} onClick={() => download([...selected])}>
             Download{selected.size > 0 ? ` (${selected.size})` : ''}
           </button>
-          <button type="button" class="danger" disabled={selected.size === 0 || !camera.capabilities?.delete} onClick={() => setConfirming(true)}>
+          <button
+            type="button"
+            class="danger"
+            disabled={selected.size === 0 || !camera.capabilities?.delete}
+            onClick={() => setConfirming(true)}
+          >
             Delete{selected.size > 0 ? ` (${selected.size})` : ''}
           </button>
         </div>
@@ -127,11 +153,20 @@ export function FileBrowser({ camera }: { camera: CameraView }) {
         <ul class="entries">
           {entries.map((e) => (
             <li key={e.path} class="entry-row">
-              {canSelect && <input type="checkbox" aria-label={`select ${e.name}`} checked={selected.has(e.path)} onChange={() => toggle(e.path)} />}
+              {canSelect && (
+                <input
+                  type="checkbox"
+                  aria-label={`select ${e.name}`}
+                  checked={selected.has(e.path)}
+                  onChange={() => toggle(e.path)}
+                />
+              )}
               <button type="button" class="link-button entry-open" data-path={e.path} onClick={() => go(e.path)}>
                 <span aria-hidden="true">{e.kind === 'medium' ? '💾' : '📁'}</span> {e.name}
               </button>
-              <span class="muted" data-testid="entry-count">{countText(e)}</span>
+              <span class="muted" data-testid="entry-count">
+                {countText(e)}
+              </span>
             </li>
           ))}
         </ul>
@@ -182,7 +217,10 @@ function FileGrid(props: {
             <div class="group-head">
               <span>{key}</span>
               <button type="button" class="link-button" onClick={() => open({ shots, shot, index: 0 })}>
-                Open bands{files.some((f) => f.name.includes('_RED.')) && files.some((f) => f.name.includes('_NIR.')) ? ' + NDVI' : ''}
+                Open bands
+                {files.some((f) => f.name.includes('_RED.')) && files.some((f) => f.name.includes('_NIR.'))
+                  ? ' + NDVI'
+                  : ''}
               </button>
             </div>
           )}
@@ -193,9 +231,21 @@ function FileGrid(props: {
                   <input type="checkbox" checked={selected.has(f.path)} onChange={() => toggle(f.path)} />
                   <span class="sr-only">select {f.name}</span>
                 </label>
-                <button type="button" class="tile-open" onClick={() => open({ shots, shot, index: i })} aria-label={`open ${f.name}`} disabled={!IMAGE.test(f.name)}>
+                <button
+                  type="button"
+                  class="tile-open"
+                  onClick={() => open({ shots, shot, index: i })}
+                  aria-label={`open ${f.name}`}
+                  disabled={!IMAGE.test(f.name)}
+                >
                   {IMAGE.test(f.name) && (f.size ?? 0) > 0 ? (
-                    <img src={fileUrl(camera.id, 'thumb', f.path, { s: String(f.size ?? 0) })} alt="" loading="lazy" width={160} height={120} />
+                    <img
+                      src={fileUrl(camera.id, 'thumb', f.path, { s: String(f.size ?? 0) })}
+                      alt=""
+                      loading="lazy"
+                      width={160}
+                      height={120}
+                    />
                   ) : (
                     <span class="no-thumb" aria-hidden="true">
                       {f.name.split('.').pop()}
@@ -213,7 +263,15 @@ function FileGrid(props: {
   );
 }
 
-function ConfirmDelete({ paths, onCancel, onConfirm }: { paths: string[]; onCancel: () => void; onConfirm: () => void }) {
+function ConfirmDelete({
+  paths,
+  onCancel,
+  onConfirm,
+}: {
+  paths: string[];
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     ref.current?.showModal();

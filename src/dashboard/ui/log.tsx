@@ -6,7 +6,10 @@ import { formatBytes } from './api.js';
 
 export function EventLog({ cameraId }: { cameraId: string }) {
   const log = useStore((s) => s.log);
-  const rows = log.filter((e) => e.cameraId === cameraId).slice(-200).reverse();
+  const rows = log
+    .filter((e) => e.cameraId === cameraId)
+    .slice(-200)
+    .reverse();
   return (
     <section aria-labelledby="log-title" class="card">
       <h3 id="log-title">Event log</h3>
@@ -15,7 +18,13 @@ export function EventLog({ cameraId }: { cameraId: string }) {
       ) : (
         <ol class="log" aria-live="polite">
           {rows.map((e) => (
-            <li key={e.seq} class={`log-${e.kind}`} data-seq={e.seq} data-received-at={e.receivedAt} data-server-time={e.time}>
+            <li
+              key={e.seq}
+              class={`log-${e.kind}`}
+              data-seq={e.seq}
+              data-received-at={e.receivedAt}
+              data-server-time={e.time}
+            >
               <time dateTime={new Date(e.time).toISOString()}>{new Date(e.time).toLocaleTimeString()}</time>{' '}
               <span class="kind">{e.kind}</span> <span class="text">{e.text}</span>
             </li>
@@ -37,11 +46,24 @@ export function Downloads() {
         {list.map((d) => (
           <li key={d.id} data-download={d.id} data-state={d.state}>
             <span class="name">{d.filename}</span>
-            <progress max={d.total ?? undefined} value={d.total ? d.bytes : undefined} aria-label={`download ${d.filename}`} />
+            <progress
+              max={d.total ?? undefined}
+              value={d.total ? d.bytes : undefined}
+              aria-label={`download ${d.filename}`}
+            />
             <span class="muted">
-              {d.state === 'failed' ? `failed: ${d.error ?? ''}` : d.state === 'done' ? `done, ${formatBytes(d.bytes)}` : `${formatBytes(d.bytes)}${d.total ? ` of ${formatBytes(d.total)}` : ''}`}
+              {d.state === 'failed'
+                ? `failed: ${d.error ?? ''}`
+                : d.state === 'done'
+                  ? `done, ${formatBytes(d.bytes)}`
+                  : `${formatBytes(d.bytes)}${d.total ? ` of ${formatBytes(d.total)}` : ''}`}
             </span>
-            <button type="button" class="link-button" onClick={() => dismissDownload(d.id)} aria-label={`dismiss ${d.filename}`}>
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => dismissDownload(d.id)}
+              aria-label={`dismiss ${d.filename}`}
+            >
               ✕
             </button>
           </li>

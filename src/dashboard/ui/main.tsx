@@ -62,7 +62,9 @@ function App() {
           </ul>
           {cameras.length === 0 && <p class="muted">No camera yet: add one by its address above.</p>}
         </nav>
-        <main>{camera ? <CameraPanel key={camera.id} camera={camera} /> : <p class="muted">Waiting for cameras…</p>}</main>
+        <main>
+          {camera ? <CameraPanel key={camera.id} camera={camera} /> : <p class="muted">Waiting for cameras…</p>}
+        </main>
       </div>
       <Downloads />
     </>
@@ -188,7 +190,12 @@ function CameraPanel({ camera }: { camera: CameraView }) {
           {camera.address}
           {camera.info?.firmware && <> · firmware {camera.info.firmware}</>}
         </p>
-        <button type="button" class="forget" onClick={() => void forget(camera)} aria-label={`Remove ${camera.address} from the dashboard`}>
+        <button
+          type="button"
+          class="forget"
+          onClick={() => void forget(camera)}
+          aria-label={`Remove ${camera.address} from the dashboard`}
+        >
           Remove
         </button>
         {camera.error && (

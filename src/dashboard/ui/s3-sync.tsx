@@ -68,14 +68,22 @@ export function S3Sync({ camera }: { camera: CameraView }) {
       <section aria-labelledby="s3-form-title" class="card">
         <h3 id="s3-form-title">Sync to an object store</h3>
         <p class="hint">
-          Every picture of this camera goes into the bucket under <code>PREFIX/&lt;model&gt;-&lt;serial&gt;/</code>, each verified; files already there are
-          skipped, so a sync can be run again at any time. A manifest is written once every file is in the bucket. The server signs with its own AWS
-          credentials (environment or ~/.aws); no key is entered here.
+          Every picture of this camera goes into the bucket under <code>PREFIX/&lt;model&gt;-&lt;serial&gt;/</code>,
+          each verified; files already there are skipped, so a sync can be run again at any time. A manifest is written
+          once every file is in the bucket. The server signs with its own AWS credentials (environment or ~/.aws); no
+          key is entered here.
         </p>
         <form class="config" onSubmit={(e) => void start(e)}>
           <div class="field">
             <label for="s3-to">Bucket</label>
-            <input id="s3-to" name="to" placeholder="s3://BUCKET/PREFIX" required {...field('to')} aria-describedby={error ? 's3-error' : undefined} />
+            <input
+              id="s3-to"
+              name="to"
+              placeholder="s3://BUCKET/PREFIX"
+              required
+              {...field('to')}
+              aria-describedby={error ? 's3-error' : undefined}
+            />
           </div>
           <div class="field">
             <label for="s3-endpoint">Endpoint</label>
@@ -119,7 +127,11 @@ function SyncState({ sync }: { sync: S3SyncState }) {
         {sync.endpoint !== 'AWS S3' && <small class="muted"> at {sync.endpoint}</small>}
       </h3>
       {sync.files === undefined ? (
-        <p class="muted">{sync.state === 'running' ? 'Checking the bucket and reading the camera’s files…' : 'The camera’s files were not read.'}</p>
+        <p class="muted">
+          {sync.state === 'running'
+            ? 'Checking the bucket and reading the camera’s files…'
+            : 'The camera’s files were not read.'}
+        </p>
       ) : (
         <>
           <progress max={Math.max(1, sync.bytes ?? 0)} value={sync.bytesDone} aria-label="bytes synced" />
@@ -131,7 +143,10 @@ function SyncState({ sync }: { sync: S3SyncState }) {
       )}
       {sync.state === 'finished' && (
         <p class="ok">
-          Every file is in the bucket. Manifest: <code data-testid="s3-manifest">s3://{bucket}/{sync.manifest}</code>
+          Every file is in the bucket. Manifest:{' '}
+          <code data-testid="s3-manifest">
+            s3://{bucket}/{sync.manifest}
+          </code>
         </p>
       )}
       {sync.error && (

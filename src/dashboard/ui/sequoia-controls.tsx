@@ -24,7 +24,9 @@ const errorText = (err: unknown): string => (err instanceof ApiCallError ? err.m
 /** "Ok" answers are the expected ones; anything else is the camera's reason, shown as is. */
 const answerText = (r: SequoiaAnswer): Message => {
   const refused = Object.entries(r.results).filter(([, v]) => v !== 'Ok');
-  return refused.length === 0 ? { text: 'The camera took it.', error: false } : { text: `The camera refused ${refused.map(([k, v]) => `${k}: ${v}`).join(', ')}`, error: true };
+  return refused.length === 0
+    ? { text: 'The camera took it.', error: false }
+    : { text: `The camera refused ${refused.map(([k, v]) => `${k}: ${v}`).join(', ')}`, error: true };
 };
 
 /** Calibration of the body and the sunshine sensor: each turns yaw → pitch → roll; states come with the status poll. */
@@ -37,9 +39,20 @@ export function CalibrationCard({ camera }: { camera: CameraView }) {
     setBusy(true);
     setMessage(undefined);
     try {
-      const r = await api<SequoiaAnswer>('POST', cameraPath(camera.id, `sequoia/calibration/${action}`), target ? { target } : {});
+      const r = await api<SequoiaAnswer>(
+        'POST',
+        cameraPath(camera.id, `sequoia/calibration/${action}`),
+        target ? { target } : {},
+      );
       const m = answerText(r);
-      setMessage(m?.error ? m : { text: action === 'start' ? 'Calibration started: turn the camera as shown.' : 'Calibration stopped.', error: false });
+      setMessage(
+        m?.error
+          ? m
+          : {
+              text: action === 'start' ? 'Calibration started: turn the camera as shown.' : 'Calibration stopped.',
+              error: false,
+            },
+      );
     } catch (err) {
       setMessage({ text: errorText(err), error: true });
     } finally {
@@ -54,7 +67,9 @@ export function CalibrationCard({ camera }: { camera: CameraView }) {
   return (
     <section aria-labelledby="cal-title" class="card calibration">
       <h3 id="cal-title">Calibration</h3>
-      <p class="hint">Hold the device and turn it about each axis in turn, as the camera's own page asks; each step ends by itself.</p>
+      <p class="hint">
+        Hold the device and turn it about each axis in turn, as the camera's own page asks; each step ends by itself.
+      </p>
       {devices.map((d) => {
         const state = cal[d.key] === undefined ? undefined : String(cal[d.key]);
         const steps = axisProgress(state);
@@ -88,7 +103,9 @@ export function CalibrationCard({ camera }: { camera: CameraView }) {
           Radiometric calibration picture
         </button>
       </div>
-      <p class="hint">The radiometric picture is taken after a 10 s countdown: hold the calibration target under the camera.</p>
+      <p class="hint">
+        The radiometric picture is taken after a 10 s countdown: hold the calibration target under the camera.
+      </p>
       <Note message={message} testid="calibration-message" />
     </section>
   );
@@ -140,14 +157,24 @@ export function WifiCard({ camera }: { camera: CameraView }) {
             }}
           >
             <label for="wifi-ssid">Network name</label>
-            <input id="wifi-ssid" value={name} maxLength={32} required onInput={(e) => setName(e.currentTarget.value)} />
+            <input
+              id="wifi-ssid"
+              value={name}
+              maxLength={32}
+              required
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
             <button type="submit" disabled={!online || busy || name === wifi.ssid || name.trim() === ''}>
               Rename
             </button>
           </form>
           <p>
             Access point <strong data-testid="wifi-status">{wifi.status === 'on' ? 'on' : 'off'}</strong>{' '}
-            <button type="button" disabled={!online || busy} onClick={() => void send({ status: wifi.status === 'on' ? 'off' : 'on' })}>
+            <button
+              type="button"
+              disabled={!online || busy}
+              onClick={() => void send({ status: wifi.status === 'on' ? 'off' : 'on' })}
+            >
               {wifi.status === 'on' ? 'Switch Wi-Fi off' : 'Switch Wi-Fi on'}
             </button>
           </p>
@@ -195,7 +222,8 @@ export function ManualExposureCard({ camera }: { camera: CameraView }) {
     );
   }
   const exposure = (k: SensorKey) => (k === 'rgb' ? manual.rgb : manual.monochrome[k]);
-  const modeOf = (k: SensorKey): string => draft[`${k === 'rgb' ? 'rgb' : 'monochrome'}.mode`] ?? (k === 'rgb' ? manual.rgb.mode : manual.monochrome.mode);
+  const modeOf = (k: SensorKey): string =>
+    draft[`${k === 'rgb' ? 'rgb' : 'monochrome'}.mode`] ?? (k === 'rgb' ? manual.rgb.mode : manual.monochrome.mode);
   const field = (k: SensorKey, f: 'exp_us' | 'iso'): string => draft[`${k}.${f}`] ?? String(exposure(k)[f]);
   const send = async (values: object): Promise<void> => {
     setBusy(true);
@@ -215,7 +243,7 @@ export function ManualExposureCard({ camera }: { camera: CameraView }) {
     for (const [key, text] of Object.entries(draft)) {
       const [a, b] = key.split('.') as [string, string];
       if (a === 'rgb' || a === 'monochrome') {
-        const group = (a === 'rgb' ? (values.rgb ??= {}) : (values.monochrome ??= {}));
+        const group = a === 'rgb' ? (values.rgb ??= {}) : (values.monochrome ??= {});
         if (b === 'mode') group.mode = text;
         else if (a === 'rgb') group[b] = Number(text);
       } else {
@@ -288,7 +316,11 @@ export function ManualExposureCard({ camera }: { camera: CameraView }) {
         <button type="submit" class="primary" disabled={!online || busy || Object.keys(draft).length === 0}>
           Save exposure
         </button>
-        <button type="button" disabled={!online || busy} onClick={() => void send({ rgb: { mode: 'auto' }, monochrome: { mode: 'auto' } })}>
+        <button
+          type="button"
+          disabled={!online || busy}
+          onClick={() => void send({ rgb: { mode: 'auto' }, monochrome: { mode: 'auto' } })}
+        >
           All automatic
         </button>
       </div>

@@ -52,7 +52,8 @@ export function ConfigForm({ camera }: { camera: CameraView }) {
     }
     setErrors(local);
     if (Object.keys(local).length > 0 || Object.keys(values).length === 0) {
-      if (Object.keys(values).length === 0 && Object.keys(local).length === 0) setMessage({ text: 'Nothing changed.', error: false });
+      if (Object.keys(values).length === 0 && Object.keys(local).length === 0)
+        setMessage({ text: 'Nothing changed.', error: false });
       return;
     }
     setBusy(true);
@@ -76,7 +77,11 @@ export function ConfigForm({ camera }: { camera: CameraView }) {
         setErrors(err.fields);
         // The reason is shown once, beside its field; the form's message only points there.
         const marked = Object.keys(err.fields).length;
-        setMessage({ text: marked > 0 ? `Nothing was changed: correct the field${marked === 1 ? '' : 's'} marked above.` : err.message, error: true });
+        setMessage({
+          text:
+            marked > 0 ? `Nothing was changed: correct the field${marked === 1 ? '' : 's'} marked above.` : err.message,
+          error: true,
+        });
         // Accepted keys stay set on the camera: show what it has now.
         if (err.code === 'REJECTED') void load();
       } else setMessage({ text: String(err), error: true });
@@ -107,7 +112,15 @@ export function ConfigForm({ camera }: { camera: CameraView }) {
               {s.unit && <span class="unit"> ({s.unit})</span>}
             </label>
             {s.type === 'enum' || (s.allowed && s.allowed.length > 0) ? (
-              <select id={id} name={s.key} value={text} disabled={!s.writable} onChange={(e) => onChange(e.currentTarget.value)} aria-invalid={error ? 'true' : undefined} aria-describedby={`${id}-hint${error ? ` ${id}-err` : ''}`}>
+              <select
+                id={id}
+                name={s.key}
+                value={text}
+                disabled={!s.writable}
+                onChange={(e) => onChange(e.currentTarget.value)}
+                aria-invalid={error ? 'true' : undefined}
+                aria-describedby={`${id}-hint${error ? ` ${id}-err` : ''}`}
+              >
                 {s.value === null && <option value="">(not reported)</option>}
                 {(s.allowed ?? []).map((v) => (
                   <option key={String(v)} value={String(v)}>
@@ -116,7 +129,15 @@ export function ConfigForm({ camera }: { camera: CameraView }) {
                 ))}
               </select>
             ) : s.type === 'boolean' ? (
-              <input id={id} name={s.key} type="checkbox" checked={text === 'true'} disabled={!s.writable} onChange={(e) => onChange(String(e.currentTarget.checked))} aria-describedby={`${id}-hint`} />
+              <input
+                id={id}
+                name={s.key}
+                type="checkbox"
+                checked={text === 'true'}
+                disabled={!s.writable}
+                onChange={(e) => onChange(String(e.currentTarget.checked))}
+                aria-describedby={`${id}-hint`}
+              />
             ) : s.type === 'string' ? (
               <input
                 id={id}
@@ -166,7 +187,11 @@ export function ConfigForm({ camera }: { camera: CameraView }) {
         </button>
       </div>
       {message && (
-        <p class={message.error ? 'error' : 'ok'} role={message.error ? 'alert' : 'status'} data-testid="config-message">
+        <p
+          class={message.error ? 'error' : 'ok'}
+          role={message.error ? 'alert' : 'status'}
+          data-testid="config-message"
+        >
           {message.text}
         </p>
       )}

@@ -28,7 +28,8 @@ function useSettings(camera: CameraView): [Setting[] | undefined, (s: Setting[])
   const lastEvent = useStore((s) => {
     for (let i = s.log.length - 1; i >= 0; i--) {
       const e = s.log[i]!;
-      if (e.cameraId === camera.id && e.event && (e.event.type === 'setting' || e.event.type === 'capture')) return e.seq;
+      if (e.cameraId === camera.id && e.event && (e.event.type === 'setting' || e.event.type === 'capture'))
+        return e.seq;
     }
     return 0;
   });
@@ -83,7 +84,15 @@ export function Overview({ camera }: { camera: CameraView }) {
             {status.battery && (
               <p>
                 Battery{' '}
-                <meter min={0} max={1} low={0.2} high={0.5} optimum={1} value={status.battery.level} aria-label="battery level" />{' '}
+                <meter
+                  min={0}
+                  max={1}
+                  low={0.2}
+                  high={0.5}
+                  optimum={1}
+                  value={status.battery.level}
+                  aria-label="battery level"
+                />{' '}
                 <span data-testid="battery">{batteryText(status)}</span>
               </p>
             )}
@@ -95,14 +104,24 @@ export function Overview({ camera }: { camera: CameraView }) {
                 {readings.map((r) => (
                   <>
                     <dt>{r.label}</dt>
-                    <dd data-key={r.key}>{r.unit === 'B' && typeof r.value === 'number' ? formatBytes(r.value) : `${String(r.value)}${r.unit ? ` ${r.unit}` : ''}`}</dd>
+                    <dd data-key={r.key}>
+                      {r.unit === 'B' && typeof r.value === 'number'
+                        ? formatBytes(r.value)
+                        : `${String(r.value)}${r.unit ? ` ${r.unit}` : ''}`}
+                    </dd>
                   </>
                 ))}
               </dl>
             </section>
           )}
           <StorageBars media={status.media} />
-          {sequoia ? <SequoiaStatus details={status.details} /> : <GenericDetails rows={camera.protocol === 'theta' ? thetaStatusRows(status.details) : genericStatusRows(status.details)} />}
+          {sequoia ? (
+            <SequoiaStatus details={status.details} />
+          ) : (
+            <GenericDetails
+              rows={camera.protocol === 'theta' ? thetaStatusRows(status.details) : genericStatusRows(status.details)}
+            />
+          )}
         </>
       )}
       {sequoia && status && (
@@ -117,7 +136,15 @@ export function Overview({ camera }: { camera: CameraView }) {
   );
 }
 
-function CaptureControls({ camera, settings, onSettings }: { camera: CameraView; settings: Setting[] | undefined; onSettings: (s: Setting[]) => void }) {
+function CaptureControls({
+  camera,
+  settings,
+  onSettings,
+}: {
+  camera: CameraView;
+  settings: Setting[] | undefined;
+  onSettings: (s: Setting[]) => void;
+}) {
   const [busy, setBusy] = useState('');
   const mode = settings?.find((x) => MODE_KEY.test(x.key) && x.writable && x.allowed && x.allowed.length > 0);
   const setMode = async (value: string): Promise<void> => {
@@ -163,7 +190,12 @@ function CaptureControls({ camera, settings, onSettings }: { camera: CameraView;
       {mode && (
         <p class="mode">
           <label for="capture-mode">{mode.label}</label>{' '}
-          <select id="capture-mode" value={String(mode.value ?? '')} disabled={!online || busy !== ''} onChange={(e) => void setMode(e.currentTarget.value)}>
+          <select
+            id="capture-mode"
+            value={String(mode.value ?? '')}
+            disabled={!online || busy !== ''}
+            onChange={(e) => void setMode(e.currentTarget.value)}
+          >
             {mode.value === null && <option value="">(not reported)</option>}
             {(mode.allowed ?? []).map((v) => (
               <option key={String(v)} value={String(v)}>
@@ -174,7 +206,12 @@ function CaptureControls({ camera, settings, onSettings }: { camera: CameraView;
         </p>
       )}
       <div class="buttons">
-        <button type="button" class="primary" disabled={!online || !caps?.capture || busy !== ''} onClick={() => run('capture', 'capture')}>
+        <button
+          type="button"
+          class="primary"
+          disabled={!online || !caps?.capture || busy !== ''}
+          onClick={() => run('capture', 'capture')}
+        >
           {busy === 'capture' ? 'Capturing…' : 'Capture'}
         </button>
         {!theta && caps?.continuousCapture && (
@@ -192,7 +229,11 @@ function CaptureControls({ camera, settings, onSettings }: { camera: CameraView;
         {captureHint(camera.protocol, !theta && caps?.continuousCapture === true, mode)}
       </p>
       {message && (
-        <p class={message.error ? 'error' : 'ok'} role={message.error ? 'alert' : 'status'} data-testid="capture-message">
+        <p
+          class={message.error ? 'error' : 'ok'}
+          role={message.error ? 'alert' : 'status'}
+          data-testid="capture-message"
+        >
           {message.text}
         </p>
       )}
@@ -207,7 +248,12 @@ function LivePreview({ camera }: { camera: CameraView }) {
   return (
     <section aria-labelledby="live-title" class="card live">
       <h3 id="live-title">Live preview</h3>
-      <button type="button" aria-pressed={src !== undefined} onClick={() => setSrc(src ? undefined : `${cameraPath(camera.id, 'live')}?t=${Date.now()}`)} disabled={camera.state !== 'online'}>
+      <button
+        type="button"
+        aria-pressed={src !== undefined}
+        onClick={() => setSrc(src ? undefined : `${cameraPath(camera.id, 'live')}?t=${Date.now()}`)}
+        disabled={camera.state !== 'online'}
+      >
         {src ? 'Stop live preview' : 'Start live preview'}
       </button>
       {src && <img class="live-img" src={src} alt="Live preview from the camera" />}
@@ -277,8 +323,8 @@ function SequoiaStatus({ details }: { details: Dict }) {
             <>
               <dt>Position</dt>
               <dd>
-                {String(gps.degres_lat)}° {String(gps.minutes_lat)}′ {num(gps.seconds_lat, 2)}″, {String(gps.degres_lon)}° {String(gps.minutes_lon)}′{' '}
-                {num(gps.seconds_lon, 2)}″ · {num(gps.altitude)} m
+                {String(gps.degres_lat)}° {String(gps.minutes_lat)}′ {num(gps.seconds_lat, 2)}″,{' '}
+                {String(gps.degres_lon)}° {String(gps.minutes_lon)}′ {num(gps.seconds_lon, 2)}″ · {num(gps.altitude)} m
               </dd>
             </>
           )}

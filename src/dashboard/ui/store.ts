@@ -28,7 +28,15 @@ export interface State {
 
 const LOG_MAX = 500;
 
-let state: State = { connected: false, cameras: [], log: [], downloads: {}, filesVersion: {}, filesChangedPath: {}, syncs: {} };
+let state: State = {
+  connected: false,
+  cameras: [],
+  log: [],
+  downloads: {},
+  filesVersion: {},
+  filesChangedPath: {},
+  syncs: {},
+};
 const listeners = new Set<() => void>();
 
 export function getState(): State {
@@ -53,7 +61,9 @@ export function useStore<T>(select: (s: State) => T): T {
 }
 
 export function addDownload(id: string, cameraId: string, filename: string): void {
-  setState({ downloads: { ...state.downloads, [id]: { type: 'download', id, cameraId, bytes: 0, state: 'running', filename } } });
+  setState({
+    downloads: { ...state.downloads, [id]: { type: 'download', id, cameraId, bytes: 0, state: 'running', filename } },
+  });
 }
 
 export function dismissDownload(id: string): void {
@@ -78,7 +88,11 @@ function apply(m: ServerMessage, receivedAt: number): void {
   switch (m.type) {
     case 'hello': {
       const log = m.log.map((e) => ({ ...e, receivedAt }));
-      setState({ cameras: m.cameras, log: log.slice(-LOG_MAX), syncs: Object.fromEntries(m.syncs.map((x) => [x.cameraId, x])) });
+      setState({
+        cameras: m.cameras,
+        log: log.slice(-LOG_MAX),
+        syncs: Object.fromEntries(m.syncs.map((x) => [x.cameraId, x])),
+      });
       return;
     }
     case 'camera':

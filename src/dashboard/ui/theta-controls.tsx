@@ -11,7 +11,15 @@ import { api, ApiCallError, cameraPath } from './api.js';
 type Message = { text: string; error: boolean } | undefined;
 const errorText = (err: unknown): string => (err instanceof ApiCallError ? err.message : String(err));
 
-export function ThetaShooting({ camera, settings, onSettings }: { camera: CameraView; settings: Setting[] | undefined; onSettings: (s: Setting[]) => void }) {
+export function ThetaShooting({
+  camera,
+  settings,
+  onSettings,
+}: {
+  camera: CameraView;
+  settings: Setting[] | undefined;
+  onSettings: (s: Setting[]) => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message>();
   const find = (re: RegExp): Setting | undefined => settings?.find((s) => re.test(s.key));
@@ -35,11 +43,16 @@ export function ThetaShooting({ camera, settings, onSettings }: { camera: Camera
     setBusy(true);
     setMessage(undefined);
     try {
-      const changed = Object.fromEntries(Object.entries(values).filter(([k, v]) => settings?.find((s) => s.key === k)?.value !== v));
+      const changed = Object.fromEntries(
+        Object.entries(values).filter(([k, v]) => settings?.find((s) => s.key === k)?.value !== v),
+      );
       if (Object.keys(changed).length > 0) {
         const r = await api<SetConfigReply>('POST', cameraPath(camera.id, 'config'), { values: changed });
         onSettings(r.settings);
-        if (r.refused.length > 0) throw new Error(`the camera refused ${r.refused.map((x) => `${x.key} ${String(x.value)} (${x.reason})`).join(', ')}`);
+        if (r.refused.length > 0)
+          throw new Error(
+            `the camera refused ${r.refused.map((x) => `${x.key} ${String(x.value)} (${x.reason})`).join(', ')}`,
+          );
       }
       await api<ContinuousReply>('POST', cameraPath(camera.id, 'capture/start'));
       setMessage({ text: `${what} started.`, error: false });
@@ -93,10 +106,18 @@ export function ThetaShooting({ camera, settings, onSettings }: { camera: Camera
           <div class="shoot-row">
             <h4>Video</h4>
             <div class="buttons">
-              <button type="button" disabled={!online || busy || capturing || videoValue === undefined} onClick={() => void start({ captureMode: videoValue! }, 'Video recording')}>
+              <button
+                type="button"
+                disabled={!online || busy || capturing || videoValue === undefined}
+                onClick={() => void start({ captureMode: videoValue! }, 'Video recording')}
+              >
                 Start video recording
               </button>
-              <button type="button" disabled={!online || busy || !recording} onClick={() => void stop('Video recording')}>
+              <button
+                type="button"
+                disabled={!online || busy || !recording}
+                onClick={() => void stop('Video recording')}
+              >
                 Stop video recording
               </button>
             </div>
@@ -108,13 +129,29 @@ export function ThetaShooting({ camera, settings, onSettings }: { camera: Camera
               {every && (
                 <>
                   <label for="interval-every">Every</label>
-                  <input id="interval-every" type="number" inputMode="numeric" min={every.range?.min} max={every.range?.max} value={everyNow} onInput={(e) => setEveryText(e.currentTarget.value)} /> s
+                  <input
+                    id="interval-every"
+                    type="number"
+                    inputMode="numeric"
+                    min={every.range?.min}
+                    max={every.range?.max}
+                    value={everyNow}
+                    onInput={(e) => setEveryText(e.currentTarget.value)}
+                  />{' '}
+                  s
                 </>
               )}
               {count && (
                 <>
                   <label for="interval-count">Shots</label>
-                  <input id="interval-count" type="number" inputMode="numeric" min={0} value={countNow} onInput={(e) => setCountText(e.currentTarget.value)} />
+                  <input
+                    id="interval-count"
+                    type="number"
+                    inputMode="numeric"
+                    min={0}
+                    value={countNow}
+                    onInput={(e) => setCountText(e.currentTarget.value)}
+                  />
                   <span class="hint">0 = until stopped</span>
                 </>
               )}
@@ -131,7 +168,11 @@ export function ThetaShooting({ camera, settings, onSettings }: { camera: Camera
               >
                 Start interval shooting (every {everyNow || '?'} s, {countLabel})
               </button>
-              <button type="button" disabled={!online || busy || !shooting} onClick={() => void stop('Interval shooting')}>
+              <button
+                type="button"
+                disabled={!online || busy || !shooting}
+                onClick={() => void stop('Interval shooting')}
+              >
                 Stop interval shooting
               </button>
             </div>
@@ -155,7 +196,15 @@ export function oscDateTime(d: Date): string {
 }
 
 /** The camera's clock, and a button that sets it to this computer's time (a THETA has no GPS to set it). */
-export function CameraClock({ camera, setting, onSettings }: { camera: CameraView; setting: Setting; onSettings: (s: Setting[]) => void }) {
+export function CameraClock({
+  camera,
+  setting,
+  onSettings,
+}: {
+  camera: CameraView;
+  setting: Setting;
+  onSettings: (s: Setting[]) => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message>();
   const set = async (): Promise<void> => {
@@ -163,9 +212,15 @@ export function CameraClock({ camera, setting, onSettings }: { camera: CameraVie
     setMessage(undefined);
     try {
       const value = oscDateTime(new Date());
-      const r = await api<SetConfigReply>('POST', cameraPath(camera.id, 'config'), { values: { [setting.key]: value } });
+      const r = await api<SetConfigReply>('POST', cameraPath(camera.id, 'config'), {
+        values: { [setting.key]: value },
+      });
       onSettings(r.settings);
-      setMessage(r.refused.length > 0 ? { text: `The camera refused the time: ${r.refused[0]!.reason}`, error: true } : { text: `Clock set to ${value}.`, error: false });
+      setMessage(
+        r.refused.length > 0
+          ? { text: `The camera refused the time: ${r.refused[0]!.reason}`, error: true }
+          : { text: `Clock set to ${value}.`, error: false },
+      );
     } catch (err) {
       setMessage({ text: errorText(err), error: true });
     } finally {
@@ -176,9 +231,14 @@ export function CameraClock({ camera, setting, onSettings }: { camera: CameraVie
     <section aria-labelledby="clock-title" class="card clock">
       <h3 id="clock-title">Clock</h3>
       <p>
-        Camera: <span data-testid="camera-clock">{setting.value === null ? 'not reported' : String(setting.value)}</span>
+        Camera:{' '}
+        <span data-testid="camera-clock">{setting.value === null ? 'not reported' : String(setting.value)}</span>
       </p>
-      <button type="button" disabled={camera.state !== 'online' || busy || !setting.writable} onClick={() => void set()}>
+      <button
+        type="button"
+        disabled={camera.state !== 'online' || busy || !setting.writable}
+        onClick={() => void set()}
+      >
         Set the camera's clock to this computer's time
       </button>
       {message && (

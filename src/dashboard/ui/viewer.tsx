@@ -50,12 +50,7 @@ export function Viewer({ camera, target, onClose }: { camera: CameraView; target
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   return (
-    <dialog
-      ref={ref}
-      class="viewer"
-      aria-labelledby="viewer-title"
-      onClose={onClose}
-    >
+    <dialog ref={ref} class="viewer" aria-labelledby="viewer-title" onClose={onClose}>
       <Shot
         key={shot}
         camera={camera}
@@ -70,15 +65,30 @@ export function Viewer({ camera, target, onClose }: { camera: CameraView; target
   );
 }
 
-function Shot(props: { camera: CameraView; files: RemoteEntry[]; start: string | undefined; position: string; prev: (() => void) | undefined; next: (() => void) | undefined; close: () => void }) {
+function Shot(props: {
+  camera: CameraView;
+  files: RemoteEntry[];
+  start: string | undefined;
+  position: string;
+  prev: (() => void) | undefined;
+  next: (() => void) | undefined;
+  close: () => void;
+}) {
   const { camera, files } = props;
   // RGB first, then the bands from green to near infrared (the listing is alphabetical).
-  const order = (name: string): number => ['RGB', 'GRE', 'RED', 'REG', 'NIR'].indexOf(/_([A-Z]{3})\.\w+$/i.exec(name)?.[1]?.toUpperCase() ?? '');
+  const order = (name: string): number =>
+    ['RGB', 'GRE', 'RED', 'REG', 'NIR'].indexOf(/_([A-Z]{3})\.\w+$/i.exec(name)?.[1]?.toUpperCase() ?? '');
   const images = files.filter((f) => IMAGE.test(f.name)).sort((a, b) => order(a.name) - order(b.name));
   const red = images.find((f) => /_RED\.TIF$/i.test(f.name));
   const nir = images.find((f) => /_NIR\.TIF$/i.test(f.name));
-  const views = [...images.map((f) => ({ key: f.path, label: bandLabel(f.name), file: f as RemoteEntry | undefined })), ...(red && nir ? [{ key: 'ndvi', label: 'NDVI', file: undefined }] : [])];
-  const start = Math.max(0, views.findIndex((v) => v.key === props.start));
+  const views = [
+    ...images.map((f) => ({ key: f.path, label: bandLabel(f.name), file: f as RemoteEntry | undefined })),
+    ...(red && nir ? [{ key: 'ndvi', label: 'NDVI', file: undefined }] : []),
+  ];
+  const start = Math.max(
+    0,
+    views.findIndex((v) => v.key === props.start),
+  );
   const [i, setI] = useState(start);
   const [sphere, setSphere] = useState(false);
   const view = views[i];
@@ -128,29 +138,46 @@ function Shot(props: { camera: CameraView; files: RemoteEntry[]; start: string |
         </div>
       )}
       <div class="viewer-body">
-      <div>
-      {view && !sphere && (
-        <figure class="viewer-figure">
-          {view.file ? (
-            <img src={fileUrl(camera.id, 'preview', view.file.path, { w: '1280', s: String(view.file.size ?? 0) })} alt={`${view.label} preview`} data-testid="viewer-image" />
-          ) : (
-            <>
-              <img src={ndviUrl(camera.id, red!.path, nir!.path)} alt="NDVI false-colour preview" data-testid="ndvi-image" />
-              <figcaption>
-                <span class="ndvi-scale" aria-hidden="true" /> NDVI −1 … 0 … +1 (bare soil red → dense vegetation green). A preview from raw bands: no radiometric correction.
-              </figcaption>
-            </>
+        <div>
+          {view && !sphere && (
+            <figure class="viewer-figure">
+              {view.file ? (
+                <img
+                  src={fileUrl(camera.id, 'preview', view.file.path, { w: '1280', s: String(view.file.size ?? 0) })}
+                  alt={`${view.label} preview`}
+                  data-testid="viewer-image"
+                />
+              ) : (
+                <>
+                  <img
+                    src={ndviUrl(camera.id, red!.path, nir!.path)}
+                    alt="NDVI false-colour preview"
+                    data-testid="ndvi-image"
+                  />
+                  <figcaption>
+                    <span class="ndvi-scale" aria-hidden="true" /> NDVI −1 … 0 … +1 (bare soil red → dense vegetation
+                    green). A preview from raw bands: no radiometric correction.
+                  </figcaption>
+                </>
+              )}
+            </figure>
           )}
-        </figure>
-      )}
-      {view?.file && equirect && (
-        <button type="button" onClick={() => setSphere(!sphere)} aria-pressed={sphere}>
-          {sphere ? 'Back to flat picture' : 'Open in 360° viewer'}
-        </button>
-      )}
-      {sphere && view?.file && <Sphere url={fileUrl(camera.id, 'preview', view.file.path, { w: '4096', s: String(view.file.size ?? 0) })} />}
-      </div>
-      {view?.file ? <MetadataPanel camera={camera} file={view.file} /> : <aside class="metadata card muted">NDVI = (NIR − Red) / (NIR + Red), from this shot's two band files.</aside>}
+          {view?.file && equirect && (
+            <button type="button" onClick={() => setSphere(!sphere)} aria-pressed={sphere}>
+              {sphere ? 'Back to flat picture' : 'Open in 360° viewer'}
+            </button>
+          )}
+          {sphere && view?.file && (
+            <Sphere
+              url={fileUrl(camera.id, 'preview', view.file.path, { w: '4096', s: String(view.file.size ?? 0) })}
+            />
+          )}
+        </div>
+        {view?.file ? (
+          <MetadataPanel camera={camera} file={view.file} />
+        ) : (
+          <aside class="metadata card muted">NDVI = (NIR − Red) / (NIR + Red), from this shot's two band files.</aside>
+        )}
       </div>
     </>
   );
@@ -164,7 +191,10 @@ function MetadataPanel({ camera, file }: { camera: CameraView; file: RemoteEntry
     let live = true;
     setMeta(undefined);
     setError('');
-    api<PictureMetadata>('GET', `${cameraPath(camera.id, 'metadata')}?${new URLSearchParams({ path: file.path }).toString()}`).then(
+    api<PictureMetadata>(
+      'GET',
+      `${cameraPath(camera.id, 'metadata')}?${new URLSearchParams({ path: file.path }).toString()}`,
+    ).then(
       (m) => live && setMeta(m),
       (err: unknown) => live && setError(err instanceof ApiCallError ? err.message : String(err)),
     );
@@ -174,17 +204,34 @@ function MetadataPanel({ camera, file }: { camera: CameraView; file: RemoteEntry
   }, [camera.id, file.path]);
   const rows: Array<[string, string]> = [];
   if (meta) {
-    if (meta.band) rows.push(['Band', `${meta.band}${meta.centralWavelength ? ` · ${meta.centralWavelength} nm` : ''}${meta.wavelengthFwhm ? ` (${meta.wavelengthFwhm} nm wide)` : ''}`]);
+    if (meta.band)
+      rows.push([
+        'Band',
+        `${meta.band}${meta.centralWavelength ? ` · ${meta.centralWavelength} nm` : ''}${meta.wavelengthFwhm ? ` (${meta.wavelengthFwhm} nm wide)` : ''}`,
+      ]);
     // The file's own clock; an offset only where the file writes one.
     if (meta.captureTime) rows.push(['Taken', meta.captureTime.replace('T', ' ')]);
     if (meta.make || meta.model) rows.push(['Camera', [meta.make, meta.model].filter(Boolean).join(' ')]);
     if (meta.width && meta.height) rows.push(['Size', `${meta.width} × ${meta.height} px`]);
-    if (meta.exposureTime) rows.push(['Exposure', meta.exposureTime >= 1 ? `${meta.exposureTime} s` : `1/${Math.round(1 / meta.exposureTime)} s`]);
+    if (meta.exposureTime)
+      rows.push([
+        'Exposure',
+        meta.exposureTime >= 1 ? `${meta.exposureTime} s` : `1/${Math.round(1 / meta.exposureTime)} s`,
+      ]);
     if (meta.fNumber) rows.push(['Aperture', `f/${meta.fNumber.toFixed(1)}`]);
     if (meta.iso) rows.push(['ISO', String(meta.iso)]);
     if (meta.focalLength) rows.push(['Focal length', `${meta.focalLength.toFixed(2)} mm`]);
-    rows.push(['GPS', meta.gps ? `${meta.gps.lat.toFixed(6)}, ${meta.gps.lon.toFixed(6)}${meta.gps.alt !== undefined ? ` · ${meta.gps.alt.toFixed(1)} m` : ''}` : 'no position in this file']);
-    if (meta.attitude) rows.push(['Yaw / pitch / roll', `${meta.attitude.yaw.toFixed(1)}° / ${meta.attitude.pitch.toFixed(1)}° / ${meta.attitude.roll.toFixed(1)}°`]);
+    rows.push([
+      'GPS',
+      meta.gps
+        ? `${meta.gps.lat.toFixed(6)}, ${meta.gps.lon.toFixed(6)}${meta.gps.alt !== undefined ? ` · ${meta.gps.alt.toFixed(1)} m` : ''}`
+        : 'no position in this file',
+    ]);
+    if (meta.attitude)
+      rows.push([
+        'Yaw / pitch / roll',
+        `${meta.attitude.yaw.toFixed(1)}° / ${meta.attitude.pitch.toFixed(1)}° / ${meta.attitude.roll.toFixed(1)}°`,
+      ]);
   }
   return (
     <aside class="metadata card" aria-labelledby="meta-title" data-testid="metadata">
@@ -235,5 +282,7 @@ function Sphere({ url }: { url: string }) {
 function bandLabel(name: string): string {
   const m = /_(RGB|GRE|RED|REG|NIR)\.\w+$/i.exec(name);
   const band = m?.[1]?.toUpperCase();
-  return band ? ({ RGB: 'RGB', GRE: 'Green', RED: 'Red', REG: 'Red edge', NIR: 'NIR' } as Record<string, string>)[band]! : name;
+  return band
+    ? ({ RGB: 'RGB', GRE: 'Green', RED: 'Red', REG: 'Red edge', NIR: 'NIR' } as Record<string, string>)[band]!
+    : name;
 }

@@ -84,16 +84,26 @@ export function genericStatusRows(details: Record<string, unknown>): Array<[stri
   return Object.entries(details)
     .filter(([k, v]) => v !== undefined && v !== '' && !PLUMBING.test(k))
     .map(([k, v]) => {
-      const label = k.replace(/^_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+      const label = k
+        .replace(/^_/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toLowerCase();
       const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
-      return [label.charAt(0).toUpperCase() + label.slice(1), /^https?:\/\//.test(text) ? (text.split('/').pop() ?? text) : text];
+      return [
+        label.charAt(0).toUpperCase() + label.slice(1),
+        /^https?:\/\//.test(text) ? (text.split('/').pop() ?? text) : text,
+      ];
     });
 }
 
 /** What Capture and Start/Stop do on this camera, from its capture modes. */
 export function captureHint(protocol: string, continuous: boolean, mode: Setting | undefined): string {
-  if (protocol === 'theta') return 'Capture takes one 360° picture. Video and interval shooting have their own buttons below.';
-  const shot = protocol === 'sequoia' ? 'Capture takes one picture with every sensor (RGB and the four bands).' : 'Capture takes one picture.';
+  if (protocol === 'theta')
+    return 'Capture takes one 360° picture. Video and interval shooting have their own buttons below.';
+  const shot =
+    protocol === 'sequoia'
+      ? 'Capture takes one picture with every sensor (RGB and the four bands).'
+      : 'Capture takes one picture.';
   if (!continuous) return shot;
   const modes = (mode?.allowed ?? []).map(String).filter((m) => !/^(single|image)$/i.test(m));
   const what = modes.length > 0 ? modes.map((m) => MODE_NAMES[m] ?? m).join(', ') : 'the continuous mode';

@@ -128,7 +128,8 @@ const CACHE_MAX_PIXELS = 1280 * 960;
 /** Orchard trees (parcel 2) in field metres: centre x, centre y. */
 function orchardTrees(): [number, number][] {
   const trees: [number, number][] = [];
-  for (let j = 0; j < 7; j++) for (let i = 0; i < 6; i++) {
+  for (let j = 0; j < 7; j++)
+    for (let i = 0; i < 6; i++) {
       const [cx, cy] = treeCentre(i, j);
       trees.push([cx + 80, cy]);
     }
@@ -173,7 +174,11 @@ export function renderFieldCodes(width: number, height: number, grain = 0.05): U
     const fr = frac(lx / 0.75);
     colMaize[px] = fr < 0.55 ? 1.05 - 0.3 * Math.abs(fr - 0.275) : 0;
     colDiag[px] = frac(lx / 0.85);
-    const edge = Math.min(wrapDistance(x, 0, FIELD_PERIOD_M.x), wrapDistance(x, 40, FIELD_PERIOD_M.x), wrapDistance(x, 80, FIELD_PERIOD_M.x));
+    const edge = Math.min(
+      wrapDistance(x, 0, FIELD_PERIOD_M.x),
+      wrapDistance(x, 40, FIELD_PERIOD_M.x),
+      wrapDistance(x, 80, FIELD_PERIOD_M.x),
+    );
     colTrack[px] = edge < TRACK_HALF_WIDTH ? (Math.abs(edge - 0.8) < 0.2 ? 0.85 : 1.05) : 0;
     colGrid[px] = Math.min(nx - 1, Math.floor((px / width) * nx));
   }

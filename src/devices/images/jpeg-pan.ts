@@ -57,7 +57,11 @@ function parseHuffmanTables(segments: readonly JpegSegment[]): Map<number, HuffT
       for (const c of counts) total += c;
       const symbols = d.subarray(p + 17, p + 17 + total);
       if (symbols.length < total) fail('truncated DHT');
-      const table: HuffTable = { lookup: new Int32Array(65536), code: new Uint16Array(256), length: new Uint8Array(256) };
+      const table: HuffTable = {
+        lookup: new Int32Array(65536),
+        code: new Uint16Array(256),
+        length: new Uint8Array(256),
+      };
       let code = 0;
       let k = 0;
       for (let len = 1; len <= 16; len++) {
@@ -203,7 +207,15 @@ export class PannableJpeg {
     private readonly data: Buffer,
     /** Interval i is data[offsets[i], offsets[i+1] - 2), then its RST slot. */
     private readonly offsets: Uint32Array,
-    geometry: { chunksPerRow: number; mcuRows: number; interval: number; mcuWidth: number; mcuHeight: number; width: number; height: number },
+    geometry: {
+      chunksPerRow: number;
+      mcuRows: number;
+      interval: number;
+      mcuWidth: number;
+      mcuHeight: number;
+      width: number;
+      height: number;
+    },
   ) {
     this.chunksPerRow = geometry.chunksPerRow;
     this.mcuRows = geometry.mcuRows;
@@ -284,7 +296,7 @@ export class PannableJpeg {
             writer.put(comp.dc.code[cat]!, comp.dc.length[cat]!);
             writer.put(out < 0 ? out + (1 << cat) - 1 : out, cat);
             // AC: the same symbols and bits, written back unchanged.
-            for (let k = 1; k < 64; ) {
+            for (let k = 1; k < 64;) {
               const rs = reader.symbol(comp.ac);
               writer.put(comp.ac.code[rs]!, comp.ac.length[rs]!);
               const size = rs & 15;

@@ -116,7 +116,11 @@ function gpsIfd(m: CaptureMetadata): TiffIfd {
 }
 
 /** The EXIF sub-IFD entries both kinds of file share. */
-function commonExif(m: CaptureMetadata, optics: { fNumber: number; focalLength: number; focalLength35: number; sensorWidthMm: number }, fullWidth: number): TiffEntry[] {
+function commonExif(
+  m: CaptureMetadata,
+  optics: { fNumber: number; focalLength: number; focalLength35: number; sensorWidthMm: number },
+  fullWidth: number,
+): TiffEntry[] {
   const seconds = m.exposureUs / 1e6;
   const apex = apexAperture(optics.fNumber);
   const [uptimeSeconds, uptimeMicros] = [Number(m.uptimeUs / 1_000_000n), Number(m.uptimeUs % 1_000_000n)];
@@ -244,7 +248,10 @@ export function monoXmp(m: CaptureMetadata & { band: MonoBand }): Buffer {
       ['IrradianceCalibrationMeasurement', cal.irradianceCalibrationMeasurement],
     );
   }
-  attributes.push(['CalibrationMeasurement', cal.calibrationMeasurement], ['CalibrationPicture', m.calibrationPicture ? '1' : '0']);
+  attributes.push(
+    ['CalibrationMeasurement', cal.calibrationMeasurement],
+    ['CalibrationPicture', m.calibrationPicture ? '1' : '0'],
+  );
   if (sunshine) {
     attributes.push(
       ['IrradianceCalibrationMeasurementGolden', cal.irradianceCalibrationMeasurementGolden],

@@ -41,7 +41,8 @@ function checkU16(n: number, what: string): number {
 }
 
 function checkTimestamp(t: bigint): bigint {
-  if (t < 0n || t > 0xffffffffffffffffn) throw new ImageError('ERR_CAMCTL_IMAGE_BAD_RECORDS', `timestamp ${t} out of u64 range`);
+  if (t < 0n || t > 0xffffffffffffffffn)
+    throw new ImageError('ERR_CAMCTL_IMAGE_BAD_RECORDS', `timestamp ${t} out of u64 range`);
   return t;
 }
 
@@ -78,7 +79,10 @@ function decodeBase64Records(b64: string, size: number, what: string): Buffer {
   }
   const b = Buffer.from(text, 'base64');
   if (b.length % size !== 0) {
-    throw new ImageError('ERR_CAMCTL_IMAGE_BAD_RECORDS', `${what} holds ${b.length} bytes, not whole ${size}-byte records`);
+    throw new ImageError(
+      'ERR_CAMCTL_IMAGE_BAD_RECORDS',
+      `${what} holds ${b.length} bytes, not whole ${size}-byte records`,
+    );
   }
   return b;
 }

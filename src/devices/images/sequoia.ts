@@ -153,7 +153,13 @@ function unit(s: string): number {
   return (h >>> 0) / 4294967296;
 }
 
-const BAND_TEMPERATURE: Record<SequoiaBandSuffix, number> = { GRE: 32.86, RED: 32.5, REG: 32.14, NIR: 31.75, RGB: 33.4 };
+const BAND_TEMPERATURE: Record<SequoiaBandSuffix, number> = {
+  GRE: 32.86,
+  RED: 32.5,
+  REG: 32.14,
+  NIR: 31.75,
+  RGB: 33.4,
+};
 
 function gyroRecords(req: SequoiaImageRequest, uptimeUs: bigint): ImuRecord[] {
   // 185 samples at 1 kHz around the RGB exposure, as in the fixture: a small, smooth wobble.
@@ -325,7 +331,9 @@ async function buildRgbTile(width: number, height: number): Promise<PannableJpeg
   const rendered = performance.now();
   // Baseline, 4:2:0, quality 80 with the standard Huffman tables: what the camera writes, and
   // what the restart transcoder needs (every DC category present).
-  const jpeg = await sharp(Buffer.from(raw.buffer, raw.byteOffset, raw.length), { raw: { width, height: tileHeight, channels: 3 } })
+  const jpeg = await sharp(Buffer.from(raw.buffer, raw.byteOffset, raw.length), {
+    raw: { width, height: tileHeight, channels: 3 },
+  })
     .jpeg({ quality: 80, chromaSubsampling: '4:2:0', optimiseCoding: false, mozjpeg: false, progressive: false })
     .toBuffer();
   const encoded = performance.now();
@@ -401,7 +409,10 @@ export async function renderSequoiaImage(req: SequoiaImageRequest): Promise<Buff
  * Warms the caches for a resolution (the RGB tile encode takes about a second), so the first
  * capture is as fast as the others. Optional.
  */
-export async function prepareSequoiaImages(rgb: { width: number; height: number }, mono: { width: number; height: number }): Promise<void> {
+export async function prepareSequoiaImages(
+  rgb: { width: number; height: number },
+  mono: { width: number; height: number },
+): Promise<void> {
   if (!RGB_SIZES.includes(`${rgb.width}x${rgb.height}`)) bad(`RGB resolution ${rgb.width}x${rgb.height} unknown`);
   if (!MONO_SIZES.includes(`${mono.width}x${mono.height}`)) bad(`mono resolution ${mono.width}x${mono.height} unknown`);
   renderFieldCodes(mono.width, mono.height);

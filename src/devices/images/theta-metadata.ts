@@ -63,7 +63,8 @@ function exifTiff(jpeg: Buffer): Buffer | undefined {
     const marker = jpeg[i + 1]!;
     if (marker === 0xda) break;
     const len = jpeg.readUInt16BE(i + 2);
-    if (marker === 0xe1 && jpeg.toString('latin1', i + 4, i + 10) === 'Exif\0\0') return jpeg.subarray(i + 10, i + 2 + len);
+    if (marker === 0xe1 && jpeg.toString('latin1', i + 4, i + 10) === 'Exif\0\0')
+      return jpeg.subarray(i + 10, i + 2 + len);
     i += 2 + len;
   }
   return undefined;
@@ -77,13 +78,21 @@ function xmpPacket(jpeg: Buffer): string | undefined {
     const marker = jpeg[i + 1]!;
     if (marker === 0xda) break;
     const len = jpeg.readUInt16BE(i + 2);
-    if (marker === 0xe1 && jpeg.toString('latin1', i + 4, i + 4 + ns.length) === ns) return jpeg.toString('utf8', i + 4 + ns.length, i + 2 + len);
+    if (marker === 0xe1 && jpeg.toString('latin1', i + 4, i + 4 + ns.length) === ns)
+      return jpeg.toString('utf8', i + 4 + ns.length, i + 2 + len);
     i += 2 + len;
   }
   return undefined;
 }
 
-function readIfd(tiff: Buffer, offset: number, le: boolean, names: Record<number, string>, out: Record<string, unknown>, pointers: Record<string, number>): void {
+function readIfd(
+  tiff: Buffer,
+  offset: number,
+  le: boolean,
+  names: Record<number, string>,
+  out: Record<string, unknown>,
+  pointers: Record<string, number>,
+): void {
   const u16 = (o: number) => (le ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
   const u32 = (o: number) => (le ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
   const i32 = (o: number) => (le ? tiff.readInt32LE(o) : tiff.readInt32BE(o));
@@ -173,7 +182,8 @@ export function readGpanoXmp(jpeg: Buffer): Record<string, unknown> {
   const xmp = xmpPacket(jpeg);
   const out: Record<string, unknown> = {};
   if (!xmp) return out;
-  const typed = (v: string): unknown => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v === 'True' ? true : v === 'False' ? false : v);
+  const typed = (v: string): unknown =>
+    /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v === 'True' ? true : v === 'False' ? false : v;
   for (const m of xmp.matchAll(/<GPano:(\w+)>([^<]*)<\/GPano:\1>/g)) out[m[1]!] = typed(m[2]!);
   for (const m of xmp.matchAll(/GPano:(\w+)="([^"]*)"/g)) out[m[1]!] = typed(m[2]!);
   return out;

@@ -56,7 +56,13 @@ const MATRIX = u32(0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000);
 /** MPEG-4 descriptor with the 4-byte length form ffmpeg writes. */
 function descriptor(tag: number, body: Buffer): Buffer {
   const len = body.length;
-  const head = Buffer.from([tag, 0x80 | ((len >> 21) & 0x7f), 0x80 | ((len >> 14) & 0x7f), 0x80 | ((len >> 7) & 0x7f), len & 0x7f]);
+  const head = Buffer.from([
+    tag,
+    0x80 | ((len >> 21) & 0x7f),
+    0x80 | ((len >> 14) & 0x7f),
+    0x80 | ((len >> 7) & 0x7f),
+    len & 0x7f,
+  ]);
   return Buffer.concat([head, body]);
 }
 
@@ -95,12 +101,19 @@ export function mp4RecordingHead(): Buffer {
  * What ends a recording of samples of `sizes` bytes: the 16 bytes to write over the head's
  * `free` + `mdat` header (at `headerOffset`), and the `moov` to append after the last sample.
  */
-export function mp4RecordingEnd(track: Mp4VideoTrack, sizes: number[]): { headerOffset: number; header: Buffer; moov: Buffer } {
+export function mp4RecordingEnd(
+  track: Mp4VideoTrack,
+  sizes: number[],
+): { headerOffset: number; header: Buffer; moov: Buffer } {
   if (sizes.length === 0) throw new InvalidOptionError('sizes', 'an MP4 needs at least one frame');
   const payload = sizes.reduce((a, b) => a + b, 0);
   const header =
     payload + 8 > 0xffffffff
-      ? Buffer.concat([u32(1), Buffer.from('mdat', 'latin1'), u32(Math.floor((payload + 16) / 2 ** 32), (payload + 16) >>> 0)])
+      ? Buffer.concat([
+          u32(1),
+          Buffer.from('mdat', 'latin1'),
+          u32(Math.floor((payload + 16) / 2 ** 32), (payload + 16) >>> 0),
+        ])
       : Buffer.concat([u32(8), Buffer.from('free', 'latin1'), u32(payload + 8), Buffer.from('mdat', 'latin1')]);
   return { headerOffset: MDAT_AT, header, moov: movieBox(track, sizes, MP4_SAMPLES_OFFSET) };
 }
@@ -110,10 +123,37 @@ function movieBox(o: Mp4VideoTrack, sizes: number[], chunkOffset: number): Buffe
   const t = o.creationTime ?? 0;
   const frameCount = sizes.length;
   const duration = frameCount * o.frameDuration;
-  const mvhd = fullBox('mvhd', 0, 0, u32(t, t, o.timescale, duration), u32(0x00010000), u16(0x0100, 0), u32(0, 0), MATRIX, u32(0, 0, 0, 0, 0, 0), u32(2));
-  const tkhd = fullBox('tkhd', 0, 3, u32(t, t, 1, 0, duration, 0, 0), u16(0, 0, 0, 0), MATRIX, u32(o.width * 65536, o.height * 65536));
+  const mvhd = fullBox(
+    'mvhd',
+    0,
+    0,
+    u32(t, t, o.timescale, duration),
+    u32(0x00010000),
+    u16(0x0100, 0),
+    u32(0, 0),
+    MATRIX,
+    u32(0, 0, 0, 0, 0, 0),
+    u32(2),
+  );
+  const tkhd = fullBox(
+    'tkhd',
+    0,
+    3,
+    u32(t, t, 1, 0, duration, 0, 0),
+    u16(0, 0, 0, 0),
+    MATRIX,
+    u32(o.width * 65536, o.height * 65536),
+  );
   const mdhd = fullBox('mdhd', 0, 0, u32(t, t, o.timescale, duration), u16(0x55c4 /* 'und' */, 0));
-  const hdlr = fullBox('hdlr', 0, 0, u32(0), Buffer.from('vide', 'latin1'), u32(0, 0, 0), Buffer.from('VideoHandler\0', 'latin1'));
+  const hdlr = fullBox(
+    'hdlr',
+    0,
+    0,
+    u32(0),
+    Buffer.from('vide', 'latin1'),
+    u32(0, 0, 0),
+    Buffer.from('VideoHandler\0', 'latin1'),
+  );
   const vmhd = fullBox('vmhd', 0, 1, u16(0, 0, 0, 0));
   const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
@@ -151,7 +191,10 @@ function movieBox(o: Mp4VideoTrack, sizes: number[], chunkOffset: number): Buffe
  * The `moov` box of an MP4 file, wherever it lies (a recording writes it last, a "fast start"
  * file first), found by walking the top-level boxes; undefined when there is none.
  */
-export async function mp4MovieBox(read: (offset: number, length: number) => Promise<Buffer>, fileSize: number): Promise<Buffer | undefined> {
+export async function mp4MovieBox(
+  read: (offset: number, length: number) => Promise<Buffer>,
+  fileSize: number,
+): Promise<Buffer | undefined> {
   let at = 0;
   while (at + 8 <= fileSize) {
     const head = await read(at, 16);

@@ -159,7 +159,8 @@ export function gpanoXmp(width: number, height: number): string {
 /** What the auto-exposure "measures" for the synthetic scene: a bright outdoor day. */
 function effectiveExposure(s: ShotSettings): { iso: number; shutter: number } {
   const iso = s.iso > 0 ? s.iso : 100;
-  const shutter = s.shutterSpeed > 0 ? s.shutterSpeed : 1 / Math.round(1600 * (iso / 100) * Math.pow(2, -s.exposureCompensation));
+  const shutter =
+    s.shutterSpeed > 0 ? s.shutterSpeed : 1 / Math.round(1600 * (iso / 100) * Math.pow(2, -s.exposureCompensation));
   return { iso, shutter };
 }
 
@@ -200,7 +201,10 @@ function encode(s: ShotSettings): Promise<EncodedPicture> {
     const [full, thumb, exifThumb] = await Promise.all([
       image().jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer(),
       image().resize(640, 320).jpeg({ quality: 70 }).toBuffer(),
-      image().resize(EXIF_THUMBNAIL_SIZE.width, EXIF_THUMBNAIL_SIZE.height).jpeg({ quality: 70, chromaSubsampling: '4:2:0' }).toBuffer(),
+      image()
+        .resize(EXIF_THUMBNAIL_SIZE.width, EXIF_THUMBNAIL_SIZE.height)
+        .jpeg({ quality: 70, chromaSubsampling: '4:2:0' })
+        .toBuffer(),
     ]);
     const { segments, sos, scan } = parseJpeg(full);
     // The camera's file has no JFIF APP0 (nor any other APPn but its Exif and XMP).
@@ -220,7 +224,11 @@ function encode(s: ShotSettings): Promise<EncodedPicture> {
 /** A JPEG without its APPn segments: the EXIF thumbnail carries no metadata of its own. */
 function stripApp(jpeg: Buffer): Buffer {
   const { segments, sos, scan } = parseJpeg(jpeg);
-  return writeJpeg(segments.filter((seg) => !isAppSegment(seg) && seg.marker !== COM), sos, scan);
+  return writeJpeg(
+    segments.filter((seg) => !isAppSegment(seg) && seg.marker !== COM),
+    sos,
+    scan,
+  );
 }
 
 /** `YYYY:MM:DD hh:mm:ss` of a local time given as epoch ms + UTC offset in minutes. */
@@ -236,7 +244,11 @@ export function exifDate(epochMs: number, offsetMinutes: number): string {
  * @example
  * const { jpeg, thumb } = await thetaPicture(settings, Date.now(), 540);
  */
-export async function thetaPicture(s: ShotSettings, epochMs: number, offsetMinutes: number): Promise<{ jpeg: Buffer; thumb: Buffer }> {
+export async function thetaPicture(
+  s: ShotSettings,
+  epochMs: number,
+  offsetMinutes: number,
+): Promise<{ jpeg: Buffer; thumb: Buffer }> {
   const picture = await encode(s);
   const { iso, shutter } = effectiveExposure(s);
   const { ifd0, ifd1 } = thetaExifIfds({
@@ -277,13 +289,18 @@ export async function thetaPreviewFrame(width: number, height: number, frame: nu
   let base = previewBase.get(key);
   if (!base) {
     base = sceneRaw(2048, 1024).then((raw) =>
-      sharp(raw, { raw: { width: 2048, height: 1024, channels: 3 } }).resize(width, height).raw().toBuffer(),
+      sharp(raw, { raw: { width: 2048, height: 1024, channels: 3 } })
+        .resize(width, height)
+        .raw()
+        .toBuffer(),
     );
     previewBase.set(key, base);
   }
   const raw = await base;
   const rolled = rollLeft(raw, width, height, Math.floor(((frame % 240) / 240) * width));
-  return sharp(rolled, { raw: { width, height, channels: 3 } }).jpeg({ quality: 60 }).toBuffer();
+  return sharp(rolled, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 60 })
+    .toBuffer();
 }
 
 /**
@@ -353,7 +370,9 @@ async function makeVideoFrames(width: number, height: number): Promise<ThetaVide
     let p = cache.get(k);
     if (!p) {
       const rolled = rollLeft(scaled, width, height, Math.floor((k / THETA_VIDEO_LOOP_FRAMES) * (width / 8)));
-      p = sharp(rolled, { raw: { width, height, channels: 3 } }).jpeg({ quality: 55 }).toBuffer();
+      p = sharp(rolled, { raw: { width, height, channels: 3 } })
+        .jpeg({ quality: 55 })
+        .toBuffer();
       cache.set(k, p);
       p.catch(() => cache.delete(k));
     }

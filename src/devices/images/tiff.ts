@@ -272,7 +272,8 @@ function writeIfd(dv: OffsetView, offset: number, ifd: TiffIfd, le: boolean, nex
       dv.setUint32(at + 8, data, le);
       copyBytes(dv, data, v.header);
       // The header keeps the directory on a word boundary only if it is of even length.
-      if (v.header.length & 1) throw new ImageError('ERR_CAMCTL_IMAGE_TIFF_ENCODE', 'maker note header must be of even length');
+      if (v.header.length & 1)
+        throw new ImageError('ERR_CAMCTL_IMAGE_TIFF_ENCODE', 'maker note header must be of even length');
       writeIfd(dv, data + v.header.length, v.ifd, le);
       data += even(size);
       return;

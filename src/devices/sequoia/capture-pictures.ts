@@ -77,7 +77,9 @@ export function pictureRequests(
   const light = sunshineCounts(now, p.lat, p.lon);
   return BANDS.filter((b) => (config.sensors_mask & b.bit) !== 0).map((band) => {
     const isRgb = band.suffix === 'RGB';
-    const [width, height] = isRgb ? RGB_SIZES[config.resolution_rgb] : MONO_SIZES[config.resolution_mono === 1.2 ? '1.2' : '0.3'];
+    const [width, height] = isRgb
+      ? RGB_SIZES[config.resolution_rgb]
+      : MONO_SIZES[config.resolution_mono === 1.2 ? '1.2' : '0.3'];
     const ex = exposureFor(band, exposure) ?? autoExposure(band.name, light);
     const request: SequoiaImageRequest = {
       band: band.suffix,

@@ -11,7 +11,14 @@ import type { Clock, TimerHandle } from '../../util/clock.js';
 import { renderSequoiaImage, renderSequoiaThumbnail } from '../images/sequoia.js';
 import { StorageError, type Medium } from '../storage.js';
 import type { Calibration } from './calibration.js';
-import { captureFileName, estimateCaptureBytes, folderName, pictureRequests, thumbnailName, type CameraIdentity } from './capture-pictures.js';
+import {
+  captureFileName,
+  estimateCaptureBytes,
+  folderName,
+  pictureRequests,
+  thumbnailName,
+  type CameraIdentity,
+} from './capture-pictures.js';
 import type { DeviceChange, SequoiaDeviceEvents } from './events.js';
 import type { TrackPosition } from './flight-track.js';
 import type { Instruments } from './instruments.js';
@@ -67,7 +74,11 @@ export class CapturePipeline {
   activity(): CaptureActivity {
     if (this.radiometric || this.session?.mode === 'radiometric') return { kind: 'radiometric' };
     if (this.session) {
-      return { kind: this.session.mode === 'single' ? 'snapshot' : 'series', medium: this.session.mediumName, folder: this.session.folder };
+      return {
+        kind: this.session.mode === 'single' ? 'snapshot' : 'series',
+        medium: this.session.mediumName,
+        folder: this.session.folder,
+      };
     }
     // Acknowledged-to-be, its folder still opening: already running, as far as anyone asking can tell.
     if (this.starting) return { kind: this.ctx.settings.config.capture_mode === 'single' ? 'snapshot' : 'series' };
@@ -354,7 +365,14 @@ export class CapturePipeline {
     if (s.medium.freeBytes < estimate) throw new StorageError('FULL', `${s.mediumName} is full`);
     const now = clock.now();
     const index = s.index++;
-    const requests = pictureRequests(this.ctx.instruments, this.ctx.identity, this.ctx.settings.exposure, s.config, now, index);
+    const requests = pictureRequests(
+      this.ctx.instruments,
+      this.ctx.identity,
+      this.ctx.settings.exposure,
+      s.config,
+      now,
+      index,
+    );
     const rendered = requests.map(async ({ band, request }) => {
       const [image, thumb] = await Promise.all([renderSequoiaImage(request), renderSequoiaThumbnail(request)]);
       return { band, image, thumb };

@@ -25,11 +25,26 @@ import type { DeviceChange, SequoiaDeviceEvents } from './events.js';
 import type { FlightTrackOptions, TrackPosition } from './flight-track.js';
 import { Instruments, type GpsReading } from './instruments.js';
 import { MediaBay } from './media.js';
-import type { CalibrationStartOutcome, CaptureActivity, CaptureStartOutcome, OutcomeTree, SettingOutcome, SettingsOutcome, StopOutcome } from './outcomes.js';
+import type {
+  CalibrationStartOutcome,
+  CaptureActivity,
+  CaptureStartOutcome,
+  OutcomeTree,
+  SettingOutcome,
+  SettingsOutcome,
+  StopOutcome,
+} from './outcomes.js';
 import { loadState } from './persisted-state.js';
 import type { Attitude, SunshineReading, TemperatureReading } from './sensors.js';
 import { SettingsStore, type WifiSettings } from './settings-store.js';
-import type { CalibrationState, CalibrationTargetName, DeviceConfig, ManualMode, MediumCondition, MediumName } from './types.js';
+import type {
+  CalibrationState,
+  CalibrationTargetName,
+  DeviceConfig,
+  ManualMode,
+  MediumCondition,
+  MediumName,
+} from './types.js';
 
 export type { FileEvent, SequoiaDeviceEvents, DeviceChange } from './events.js';
 
@@ -86,9 +101,15 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     this.sunshineSerialNumber = opts.sunshineSerialNumber ?? 'PI040379AA6E000358';
     this.firmwareVersion = opts.firmwareVersion ?? '1.4.1';
     this.media = new MediaBay(storage);
-    this.calibration = new Calibration(clock, opts.calibrationStepMs ?? 4_000, (target, state) => this.announce({ kind: 'calibration', target, state }));
+    this.calibration = new Calibration(clock, opts.calibrationStepMs ?? 4_000, (target, state) =>
+      this.announce({ kind: 'calibration', target, state }),
+    );
     this.instruments = new Instruments(clock, this.calibration, opts, (fix) => this.announce({ kind: 'gps-fix', fix }));
-    const identity: CameraIdentity = { serialNumber: this.serialNumber, sunshineSerialNumber: this.sunshineSerialNumber, firmwareVersion: this.firmwareVersion };
+    const identity: CameraIdentity = {
+      serialNumber: this.serialNumber,
+      sunshineSerialNumber: this.sunshineSerialNumber,
+      firmwareVersion: this.firmwareVersion,
+    };
     this.capture = new CapturePipeline({
       clock,
       identity,
@@ -150,7 +171,10 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
 
   /** Applies a settings change field by field: storage cannot change while a capture runs. */
   setConfig(patch: Readonly<Record<string, unknown>>): SettingsOutcome {
-    const { outcomes, applied, changed } = this.settings.applyConfig(patch, { capturing: this.capture.busy, sdPresent: this.sdPresent });
+    const { outcomes, applied, changed } = this.settings.applyConfig(patch, {
+      capturing: this.capture.busy,
+      sdPresent: this.sdPresent,
+    });
     if (Object.keys(changed).length > 0) {
       this.revision++;
       this.emit('config-changed', changed);
@@ -162,7 +186,9 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     return this.settings.manualMode;
   }
 
-  setManualMode(patch: Readonly<Record<string, unknown>>): SettingsOutcome<Record<string, SettingOutcome | OutcomeTree>> {
+  setManualMode(
+    patch: Readonly<Record<string, unknown>>,
+  ): SettingsOutcome<Record<string, SettingOutcome | OutcomeTree>> {
     return this.settings.applyManualMode(patch);
   }
 
@@ -345,7 +371,8 @@ export class SequoiaDevice extends EventEmitter<SequoiaDeviceEvents> {
     sd.present = present;
     this.announce({ kind: 'medium-state', medium: 'sd', state: present ? 'connected' : 'disconnected' });
     // A card that went bad stays bad when it is put back.
-    if (present && this.media.condition('sd') !== 'ok') this.announce({ kind: 'medium-state', medium: 'sd', state: 'error' });
+    if (present && this.media.condition('sd') !== 'ok')
+      this.announce({ kind: 'medium-state', medium: 'sd', state: 'error' });
     const select = (name: MediumName) => {
       if (this.settings.selectMedium(name)) this.announce({ kind: 'storage-selected', medium: name });
     };

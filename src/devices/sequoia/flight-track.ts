@@ -81,12 +81,15 @@ export class FlightTrack {
   private readonly loopLength: number;
 
   constructor(opts: FlightTrackOptions) {
-    if (!Array.isArray(opts.waypoints) || opts.waypoints.length < 1) throw new InvalidOptionError('waypoints', 'a track needs at least one waypoint');
+    if (!Array.isArray(opts.waypoints) || opts.waypoints.length < 1)
+      throw new InvalidOptionError('waypoints', 'a track needs at least one waypoint');
     for (const w of opts.waypoints) {
-      if (!(Math.abs(w.lat) <= 90 && Math.abs(w.lon) <= 180)) throw new InvalidOptionError('waypoints', `invalid waypoint ${JSON.stringify(w)}`);
+      if (!(Math.abs(w.lat) <= 90 && Math.abs(w.lon) <= 180))
+        throw new InvalidOptionError('waypoints', `invalid waypoint ${JSON.stringify(w)}`);
     }
     if (!(opts.speed >= 0 && opts.speed < 200)) throw new InvalidOptionError('speed', 'must be between 0 and 200 m/s');
-    if (!(opts.altitude >= 0 && opts.altitude < 10_000)) throw new InvalidOptionError('altitude', 'must be between 0 and 10000 m');
+    if (!(opts.altitude >= 0 && opts.altitude < 10_000))
+      throw new InvalidOptionError('altitude', 'must be between 0 and 10000 m');
     this.waypoints = opts.waypoints.map((w) => ({ lat: w.lat, lon: w.lon }));
     this.speed = opts.speed;
     this.altitude = opts.altitude;
@@ -107,7 +110,14 @@ export class FlightTrack {
     const first = this.waypoints[0]!;
     const alt = this.groundElevation + this.altitude;
     if (this.loopLength === 0 || this.speed === 0) {
-      return { lat: first.lat, lon: first.lon, altitude: alt, heading: this.legs[0]?.heading ?? 0, speed: this.speed, distance };
+      return {
+        lat: first.lat,
+        lon: first.lon,
+        altitude: alt,
+        heading: this.legs[0]?.heading ?? 0,
+        speed: this.speed,
+        distance,
+      };
     }
     let along = distance % this.loopLength;
     for (const leg of this.legs) {

@@ -8,7 +8,16 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Calibration } from './calibration.js';
 import { FlightTrack, defaultSurvey, type FlightTrackOptions, type TrackPosition } from './flight-track.js';
-import { bodyAttitude, sunshineAttitude, sunshineCounts, temperatures, toDms, type Attitude, type SunshineReading, type TemperatureReading } from './sensors.js';
+import {
+  bodyAttitude,
+  sunshineAttitude,
+  sunshineCounts,
+  temperatures,
+  toDms,
+  type Attitude,
+  type SunshineReading,
+  type TemperatureReading,
+} from './sensors.js';
 
 /** A GPS reading; position fields hold the simulated position even without a fix. */
 export interface GpsReading {
@@ -41,7 +50,11 @@ export class Instruments {
   constructor(
     private readonly clock: Clock,
     private readonly calibration: Calibration,
-    opts: { track?: FlightTrackOptions | undefined; sunshineConnected?: boolean | undefined; gpsFixAfterMs?: number | undefined },
+    opts: {
+      track?: FlightTrackOptions | undefined;
+      sunshineConnected?: boolean | undefined;
+      gpsFixAfterMs?: number | undefined;
+    },
     /** Called when the GPS gets or loses its fix. */
     private readonly onFixChange: (fix: boolean) => void,
   ) {
@@ -119,7 +132,15 @@ export class Instruments {
     if (!fix) {
       // Satellites appear one by one while the receiver searches.
       const sats = Math.min(3, Math.floor(up / Math.max(1, this.gpsFixAfterMs / 4)));
-      return { fix: false, satellites: this.gpsForced === false ? 0 : sats, precision: 0, speed: 0, lat: p.lat, lon: p.lon, altitude: p.altitude };
+      return {
+        fix: false,
+        satellites: this.gpsForced === false ? 0 : sats,
+        precision: 0,
+        speed: 0,
+        lat: p.lat,
+        lon: p.lon,
+        altitude: p.altitude,
+      };
     }
     const t = this.clock.now() / 1000;
     return {
@@ -154,7 +175,12 @@ export class Instruments {
   }
 
   trackOptions(): FlightTrackOptions {
-    return { waypoints: this.track.waypoints, speed: this.track.speed, altitude: this.track.altitude, groundElevation: this.track.groundElevation };
+    return {
+      waypoints: this.track.waypoints,
+      speed: this.track.speed,
+      altitude: this.track.altitude,
+      groundElevation: this.track.groundElevation,
+    };
   }
 
   private scheduleGpsFix(): void {

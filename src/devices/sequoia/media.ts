@@ -96,5 +96,7 @@ export class MediaBay {
 }
 
 function mediumFault(name: string, condition: MediumCondition): StorageError {
-  return new StorageError('FAULT', condition === 'corrupted' ? 'Storage is corrupted' : 'Storage error', { cause: `/${name} is ${condition}` });
+  return new StorageError('FAULT', condition === 'corrupted' ? 'Storage is corrupted' : 'Storage error', {
+    cause: `/${name} is ${condition}`,
+  });
 }

@@ -43,8 +43,7 @@ export type CaptureRefusal = 'busy' | 'calibrating' | 'full' | 'no-medium' | 're
 
 /** The outcome of starting a capture: what now runs and where it writes, or why not. */
 export type CaptureStartOutcome =
-  | { ok: true; activity: CaptureActivity; medium: MediumName; folder?: string }
-  | { ok: false; reason: CaptureRefusal };
+  { ok: true; activity: CaptureActivity; medium: MediumName; folder?: string } | { ok: false; reason: CaptureRefusal };
 
 /** The outcome of stopping something that may not be running. */
 export type StopOutcome = { ok: true } | { ok: false; reason: 'not-running' };

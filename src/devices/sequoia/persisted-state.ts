@@ -41,10 +41,14 @@ export async function loadState(file: string, serialNumber: string): Promise<Per
   if (typeof raw !== 'object' || raw === null) return state;
   const r = raw as Partial<Record<keyof PersistedState, unknown>>;
   if (typeof r.config === 'object' && r.config !== null) {
-    const { accepted } = validateConfigPatch(r.config as Record<string, unknown>, state.config, { capturing: false, sdPresent: true });
+    const { accepted } = validateConfigPatch(r.config as Record<string, unknown>, state.config, {
+      capturing: false,
+      sdPresent: true,
+    });
     Object.assign(state.config, accepted);
   }
-  if (typeof r.nextFolder === 'number' && Number.isInteger(r.nextFolder) && r.nextFolder >= 0 && r.nextFolder <= 9999) state.nextFolder = r.nextFolder;
+  if (typeof r.nextFolder === 'number' && Number.isInteger(r.nextFolder) && r.nextFolder >= 0 && r.nextFolder <= 9999)
+    state.nextFolder = r.nextFolder;
   if (typeof r.ssid === 'string' && r.ssid.length > 0 && Buffer.byteLength(r.ssid) <= 32) state.ssid = r.ssid;
   if (r.wifiStatus === 'on' || r.wifiStatus === 'off') state.wifiStatus = r.wifiStatus;
   if (typeof r.manualMode === 'object' && r.manualMode !== null) {

@@ -22,9 +22,18 @@ export function solarElevation(timeMs: number, lat: number, lon: number): number
   const hours = date.getUTCHours() + date.getUTCMinutes() / 60 + date.getUTCSeconds() / 3600;
   const gamma = ((2 * Math.PI) / 365) * (dayOfYear - 1 + (hours - 12) / 24);
   const decl =
-    0.006918 - 0.399912 * Math.cos(gamma) + 0.070257 * Math.sin(gamma) - 0.006758 * Math.cos(2 * gamma) + 0.000907 * Math.sin(2 * gamma);
+    0.006918 -
+    0.399912 * Math.cos(gamma) +
+    0.070257 * Math.sin(gamma) -
+    0.006758 * Math.cos(2 * gamma) +
+    0.000907 * Math.sin(2 * gamma);
   const eqTime =
-    229.18 * (0.000075 + 0.001868 * Math.cos(gamma) - 0.032077 * Math.sin(gamma) - 0.014615 * Math.cos(2 * gamma) - 0.040849 * Math.sin(2 * gamma));
+    229.18 *
+    (0.000075 +
+      0.001868 * Math.cos(gamma) -
+      0.032077 * Math.sin(gamma) -
+      0.014615 * Math.cos(2 * gamma) -
+      0.040849 * Math.sin(2 * gamma));
   const trueSolarMinutes = hours * 60 + eqTime + 4 * lon;
   const hourAngle = ((trueSolarMinutes / 4 - 180) * Math.PI) / 180;
   const latR = (lat * Math.PI) / 180;
@@ -35,7 +44,10 @@ export function solarElevation(timeMs: number, lat: number, lon: number): number
 /** Small deterministic wobble: a sum of incommensurate sines, so values move but never jump. */
 function wobble(t: number, seed: number, amplitude: number): number {
   const s = t / 1000;
-  return amplitude * (0.6 * Math.sin(s * 0.73 + seed) + 0.3 * Math.sin(s * 2.11 + seed * 1.7) + 0.1 * Math.sin(s * 5.3 + seed * 3.1));
+  return (
+    amplitude *
+    (0.6 * Math.sin(s * 0.73 + seed) + 0.3 * Math.sin(s * 2.11 + seed * 1.7) + 0.1 * Math.sin(s * 5.3 + seed * 3.1))
+  );
 }
 
 function round(v: number, digits: number): number {
@@ -70,7 +82,13 @@ export function temperatures(nowMs: number, bootMs: number, sunshineConnected: b
 }
 
 /** Body attitude: yaw follows the flight heading, pitch and roll wobble as a drone does. */
-export function bodyAttitude(nowMs: number, position: TrackPosition, extraYaw = 0, extraPitch = 0, extraRoll = 0): Attitude {
+export function bodyAttitude(
+  nowMs: number,
+  position: TrackPosition,
+  extraYaw = 0,
+  extraPitch = 0,
+  extraRoll = 0,
+): Attitude {
   const yaw = normaliseAngle(position.heading + wobble(nowMs, 7, 2) + extraYaw);
   return {
     yaw: round(yaw, 6),
@@ -111,7 +129,8 @@ export function sunshineCounts(nowMs: number, lat: number, lon: number): Sunshin
   const elevation = solarElevation(nowMs, lat, lon);
   const sin = Math.max(0, Math.sin((elevation * Math.PI) / 180));
   const irradiance = sin * Math.exp(-0.1 / Math.max(sin, 0.05));
-  const c = (scale: number, seed: number) => Math.max(0, Math.round(irradiance * scale * (1 + wobble(nowMs, seed, 0.02))));
+  const c = (scale: number, seed: number) =>
+    Math.max(0, Math.round(irradiance * scale * (1 + wobble(nowMs, seed, 0.02))));
   return {
     green: [c(140, 21), c(14, 22)],
     red: [c(420, 23), c(85, 24)],
@@ -212,7 +231,10 @@ export function irradianceRecords(samples: readonly SunshineSample[], channel: S
  * low morning sun every mono band is at the limit with a gain of its own, as in the reference
  * capture (3 ms, ISO 206 … 796), and in full sun each band has its own short exposure at ISO 100.
  */
-const AUTO_EXPOSURE: Record<SunshineChannel | 'rgb', { need: number; motionLimitUs: number; maxIso: number; maxUs: number }> = {
+const AUTO_EXPOSURE: Record<
+  SunshineChannel | 'rgb',
+  { need: number; motionLimitUs: number; maxIso: number; maxUs: number }
+> = {
   green: { need: 1045, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
   red: { need: 4950, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
   red_edge: { need: 345, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
@@ -221,7 +243,10 @@ const AUTO_EXPOSURE: Record<SunshineChannel | 'rgb', { need: number; motionLimit
   rgb: { need: 1690, motionLimitUs: 3000, maxIso: 3200, maxUs: 100_000 },
 };
 
-export function autoExposure(channel: SunshineChannel | 'rgb', counts: SunshineReading): { exp_us: number; iso: number } {
+export function autoExposure(
+  channel: SunshineChannel | 'rgb',
+  counts: SunshineReading,
+): { exp_us: number; iso: number } {
   const ae = AUTO_EXPOSURE[channel];
   const light = channel === 'rgb' ? counts.green[0] : counts[channel][0];
   // µs at ISO 100 for a full exposure; a dark sensor (night) asks for everything.

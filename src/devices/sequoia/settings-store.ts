@@ -5,7 +5,14 @@
  * device's (device.ts).
  */
 import { debuglog } from 'node:util';
-import { CONFIG_KEYS, SETTING_LIMITS, timelapseMin, type DeviceConfig, type ManualMode, type MediumName } from './types.js';
+import {
+  CONFIG_KEYS,
+  SETTING_LIMITS,
+  timelapseMin,
+  type DeviceConfig,
+  type ManualMode,
+  type MediumName,
+} from './types.js';
 import type { SettingOutcome, SettingsOutcome, OutcomeTree } from './outcomes.js';
 import { saveState, type PersistedState } from './persisted-state.js';
 import { applyManualMode, validateConfigPatch, type ConfigContext } from './settings.js';
@@ -34,7 +41,10 @@ export class SettingsStore {
    * Applies a settings change field by field; returns each key's outcome and the values that
    * actually changed (a raised timelapse period among them, see below).
    */
-  applyConfig(patch: Readonly<Record<string, unknown>>, ctx: Omit<ConfigContext, 'sensorsMask'>): SettingsOutcome & { changed: Partial<DeviceConfig> } {
+  applyConfig(
+    patch: Readonly<Record<string, unknown>>,
+    ctx: Omit<ConfigContext, 'sensorsMask'>,
+  ): SettingsOutcome & { changed: Partial<DeviceConfig> } {
     const { accepted, outcomes } = validateConfigPatch(patch, this.state.config, ctx);
     const config = this.state.config as unknown as Record<string, unknown>;
     const changed: Record<string, unknown> = {};
@@ -67,7 +77,9 @@ export class SettingsStore {
     return structuredClone(this.state.manualMode);
   }
 
-  applyManualMode(patch: Readonly<Record<string, unknown>>): SettingsOutcome<Record<string, SettingOutcome | OutcomeTree>> {
+  applyManualMode(
+    patch: Readonly<Record<string, unknown>>,
+  ): SettingsOutcome<Record<string, SettingOutcome | OutcomeTree>> {
     const { next, outcomes, applied } = applyManualMode(patch, this.state.manualMode);
     if (applied) {
       this.state.manualMode = next;
@@ -91,7 +103,12 @@ export class SettingsStore {
     for (const [key, value] of Object.entries(patch)) {
       if (key === 'ssid') {
         // 802.11 limits an SSID to 32 bytes; printable text only, as the camera's UI enforces.
-        if (typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= SETTING_LIMITS.ssidMaxBytes && !/[\u0000-\u001f]/.test(value)) {
+        if (
+          typeof value === 'string' &&
+          value.length > 0 &&
+          Buffer.byteLength(value) <= SETTING_LIMITS.ssidMaxBytes &&
+          !/[\u0000-\u001f]/.test(value)
+        ) {
           this.state.ssid = value;
           outcomes.ssid = { ok: true };
           applied = true;
@@ -121,7 +138,9 @@ export class SettingsStore {
 
   private persist(): void {
     const snapshot = structuredClone(this.state);
-    this.saving = this.saving.then(() => saveState(this.file, snapshot)).catch((err: unknown) => log('saving settings failed: %o', err));
+    this.saving = this.saving
+      .then(() => saveState(this.file, snapshot))
+      .catch((err: unknown) => log('saving settings failed: %o', err));
   }
 
   /** Resolves once every change so far is in the settings file. */

@@ -47,7 +47,10 @@ type Validators = { [K in keyof DeviceConfig]: (v: unknown, ctx: ConfigContext) 
 
 const L = SETTING_LIMITS;
 const validators: Validators = {
-  capture_mode: (v) => (typeof v === 'string' && (CAPTURE_MODES as readonly string[]).includes(v) ? ok(v as DeviceConfig['capture_mode']) : outOfRange),
+  capture_mode: (v) =>
+    typeof v === 'string' && (CAPTURE_MODES as readonly string[]).includes(v)
+      ? ok(v as DeviceConfig['capture_mode'])
+      : outOfRange,
   // At most one frame per second with the RGB sensor on: the minimum follows the sensors.
   timelapse_param: (v, ctx) => stepped(v, timelapseMin(ctx.sensorsMask), L.timelapse.max, L.timelapse.step),
   gps_param: (v) => stepped(v, L.gps.min, L.gps.max, L.gps.step),
@@ -55,7 +58,8 @@ const validators: Validators = {
   resolution_rgb: (v) => (v === 12 || v === 16 ? ok(v) : outOfRange),
   resolution_mono: (v) => (v === 0.3 || v === 1.2 ? ok(v) : outOfRange),
   bit_depth: (v) => (v === 8 || v === 10 ? ok(v) : outOfRange),
-  sensors_mask: (v) => (isNumber(v) && Number.isInteger(v) && v >= L.sensorsMask.min && v <= L.sensorsMask.max ? ok(v) : outOfRange),
+  sensors_mask: (v) =>
+    isNumber(v) && Number.isInteger(v) && v >= L.sensorsMask.min && v <= L.sensorsMask.max ? ok(v) : outOfRange,
   storage_selected(v, ctx) {
     if (v !== 'internal' && v !== 'sd') return outOfRange;
     if (ctx.capturing) return { ok: false, reason: 'busy' };
@@ -82,14 +86,18 @@ export function validateConfigPatch(
   const accepted: Partial<DeviceConfig> = {};
   const outcomes: Record<string, SettingOutcome> = {};
   // The mask decides the timelapse limit; judge the period against the mask this change sets.
-  const maskResult = 'sensors_mask' in patch ? validators.sensors_mask(patch.sensors_mask, { ...ctx, sensorsMask: 0 }) : undefined;
+  const maskResult =
+    'sensors_mask' in patch ? validators.sensors_mask(patch.sensors_mask, { ...ctx, sensorsMask: 0 }) : undefined;
   const sensorsMask = maskResult?.ok ? maskResult.value : current.sensors_mask;
   for (const [key, value] of Object.entries(patch)) {
     if (!isConfigKey(key)) {
       outcomes[key] = { ok: false, reason: 'unknown-setting' };
       continue;
     }
-    const result = (validators[key] as (v: unknown, c: ConfigContext) => FieldResult<unknown>)(value, { ...ctx, sensorsMask });
+    const result = (validators[key] as (v: unknown, c: ConfigContext) => FieldResult<unknown>)(value, {
+      ...ctx,
+      sensorsMask,
+    });
     if (result.ok) {
       (accepted as Record<string, unknown>)[key] = result.value;
       outcomes[key] = { ok: true };
@@ -130,7 +138,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Applies `exp_us` / `iso` entries onto `target`. */
-function applyExposure(raw: Record<string, unknown>, target: ExposureSetting, limits: Limits): SettingsOutcome<OutcomeTree> {
+function applyExposure(
+  raw: Record<string, unknown>,
+  target: ExposureSetting,
+  limits: Limits,
+): SettingsOutcome<OutcomeTree> {
   const outcomes: OutcomeTree = {};
   let applied = false;
   for (const [key, value] of Object.entries(raw)) {

@@ -109,7 +109,16 @@ export const DEFAULT_CONFIG: DeviceConfig = {
 };
 
 /** What an IMU calibration is doing (Psi = yaw, Theta = pitch, Phi = roll: the axis it waits for). */
-export const CALIBRATION_STATES = ['None', 'Ok', 'Running', 'Psi pending', 'Theta pending', 'Phi pending', 'Failed', 'Aborted'] as const;
+export const CALIBRATION_STATES = [
+  'None',
+  'Ok',
+  'Running',
+  'Psi pending',
+  'Theta pending',
+  'Phi pending',
+  'Failed',
+  'Aborted',
+] as const;
 /** One of {@link CALIBRATION_STATES}. */
 export type CalibrationState = (typeof CALIBRATION_STATES)[number];
 /** The IMUs that calibrate: the camera body and the sunshine sensor. */

@@ -15,7 +15,8 @@ export class ByteCache {
     /** Larger items are not cached. */
     readonly maxItemBytes: number,
   ) {
-    if (!(maxBytes >= 0) || !(maxItemBytes >= 0)) throw new InvalidOptionError(maxBytes >= 0 ? 'maxItemBytes' : 'maxBytes', 'cache sizes must be non-negative');
+    if (!(maxBytes >= 0) || !(maxItemBytes >= 0))
+      throw new InvalidOptionError(maxBytes >= 0 ? 'maxItemBytes' : 'maxBytes', 'cache sizes must be non-negative');
   }
 
   get(key: string): Buffer | undefined {

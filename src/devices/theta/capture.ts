@@ -262,7 +262,9 @@ export class ThetaCapture {
     const shot = () => {
       if (this.capture !== base) return;
       base.shots++;
-      const p = this.shoot(this.d.shotSettings(), { intervalCaptureGroupId: base.groupId }).then((f) => void base.files.push(f));
+      const p = this.shoot(this.d.shotSettings(), { intervalCaptureGroupId: base.groupId }).then(
+        (f) => void base.files.push(f),
+      );
       this.track(base, p);
       if (limit > 0 && base.shots >= limit) {
         this.d.clock.clearTimer(base.timer);
@@ -279,14 +281,23 @@ export class ThetaCapture {
   /** One shot per _autoBracket exposure, in manual: its ISO, shutter and colour temperature. */
   private beginBracket(base: RunningCapture, finished: Promise<string[]>): CaptureRun {
     this.captureStatus = 'bracket shooting';
-    const shots = this.options.autoBracket.map((b) => ({ ...this.d.shotSettings(0), exposureProgram: 1, iso: b.iso, shutterSpeed: b.shutterSpeed, whiteBalance: '_colorTemperature' }));
+    const shots = this.options.autoBracket.map((b) => ({
+      ...this.d.shotSettings(0),
+      exposureProgram: 1,
+      iso: b.iso,
+      shutterSpeed: b.shutterSpeed,
+      whiteBalance: '_colorTemperature',
+    }));
     const run = (async () => {
       for (const settings of shots) {
         base.files.push(await this.shoot(settings, { autoBracketGroupId: base.groupId }));
         await this.d.clock.sleep(1000);
       }
     })();
-    this.track(base, run.then(() => this.finishCapture(base)));
+    this.track(
+      base,
+      run.then(() => this.finishCapture(base)),
+    );
     this.d.changed();
     return { kind: base.kind, limited: true, finished };
   }
@@ -299,12 +310,16 @@ export class ThetaCapture {
     const group = { compositeShootingGroupId: base.groupId };
     const save = () => {
       if (this.capture !== base) return;
-      this.track(base, this.shoot(this.d.shotSettings(), group).then((f) => void base.files.push(f)));
+      this.track(
+        base,
+        this.shoot(this.d.shotSettings(), group).then((f) => void base.files.push(f)),
+      );
     };
     const every = this.options.compositeShootingOutputInterval * 1000;
     const total = this.options.compositeShootingTime * 1000;
     // A save due with the end is the final composite, not another in-progress one.
-    if (every > 0) base.timer = this.d.clock.setInterval(() => this.d.clock.now() - base.startedAt < total && save(), every);
+    if (every > 0)
+      base.timer = this.d.clock.setInterval(() => this.d.clock.now() - base.startedAt < total && save(), every);
     base.endTimer = this.d.clock.setTimeout(() => {
       this.d.clock.clearTimer(base.timer);
       save();
@@ -325,7 +340,12 @@ export class ThetaCapture {
       const c = this.capture;
       if (c) {
         const o = this.options;
-        const duration = c.kind === 'composite' ? o.compositeShootingTime * 1000 : c.kind === 'bracket' ? o.autoBracket.length * (1000 + this.d.shotProcessingMs) : Math.max(1, o.captureNumber) * o.captureInterval * 1000;
+        const duration =
+          c.kind === 'composite'
+            ? o.compositeShootingTime * 1000
+            : c.kind === 'bracket'
+              ? o.autoBracket.length * (1000 + this.d.shotProcessingMs)
+              : Math.max(1, o.captureNumber) * o.captureInterval * 1000;
         setProgress(c.startedAt, duration);
       }
       if (run.limited) {
@@ -388,7 +408,10 @@ export class ThetaCapture {
       }
     } else if (c.kind === 'composite') {
       this.d.clock.clearTimer(c.endTimer);
-      this.track(c, this.shoot(this.d.shotSettings(), { compositeShootingGroupId: c.groupId }).then((f) => void c.files.push(f)));
+      this.track(
+        c,
+        this.shoot(this.d.shotSettings(), { compositeShootingGroupId: c.groupId }).then((f) => void c.files.push(f)),
+      );
     }
     await Promise.all([...c.pending]);
     this.finishCapture(c);

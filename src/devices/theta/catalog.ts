@@ -111,7 +111,8 @@ export class ThetaCatalog {
       let recordTime: number | undefined;
       try {
         // Our EXIF + XMP fit in a few KiB; a camera's own file carries a ~64 KiB EXIF first.
-        if (kind === 'image') dims = jpegDimensions(await readHead(full, 8 * 1024)) ?? jpegDimensions(await readHead(full, 256 * 1024));
+        if (kind === 'image')
+          dims = jpegDimensions(await readHead(full, 8 * 1024)) ?? jpegDimensions(await readHead(full, 256 * 1024));
         else {
           const moov = await readMovieBox(full, e.size);
           dims = moov && mp4Dimensions(moov);
@@ -175,7 +176,12 @@ export class ThetaCatalog {
   }
 
   /** Files of a kind, newest first unless `oldest`. Returns a new array window. */
-  list(kind: 'all' | 'image' | 'video', order: 'newest' | 'oldest', start: number, count: number): { entries: ThetaFile[]; total: number } {
+  list(
+    kind: 'all' | 'image' | 'video',
+    order: 'newest' | 'oldest',
+    start: number,
+    count: number,
+  ): { entries: ThetaFile[]; total: number } {
     const pool = kind === 'all' ? this.files : this.files.filter((f) => f.kind === kind);
     const total = pool.length;
     const entries: ThetaFile[] = [];

@@ -123,20 +123,32 @@ export class ThetaDevice extends EventEmitter<ThetaDeviceEvents> {
   private tick: TimerHandle | undefined;
   private closed = false;
 
-  private constructor(opts: ThetaDeviceOptions, clock: Clock, settings: ThetaSettings, media: ThetaMedia, link: { device?: ThetaDevice }) {
+  private constructor(
+    opts: ThetaDeviceOptions,
+    clock: Clock,
+    settings: ThetaSettings,
+    media: ThetaMedia,
+    link: { device?: ThetaDevice },
+  ) {
     super();
     link.device = this;
     this.clock = clock;
     this.settings = settings;
     this.media = media;
     this.serialNumber = opts.serialNumber ?? '00301770';
-    if (!/^\d{8}$/.test(this.serialNumber)) throw new InvalidOptionError('serialNumber', `must be 8 digits, got ${JSON.stringify(this.serialNumber)}`);
+    if (!/^\d{8}$/.test(this.serialNumber))
+      throw new InvalidOptionError('serialNumber', `must be 8 digits, got ${JSON.stringify(this.serialNumber)}`);
     this.firmwareVersion = opts.firmwareVersion ?? '01.90';
     this.firmware = firmwareLevel(this.firmwareVersion);
     this.storageId = `744a605553442020${Buffer.from(this.serialNumber, 'latin1').toString('hex').slice(0, 16)}`;
     this.battery = new ThetaBattery(clock, opts.battery ?? 1, opts.power ?? 'battery');
     this.bootedAt = clock.now();
-    this.preview = new ThetaPreview(clock, this.battery, () => this.capture.capturing, () => this.emit('preview-stop'));
+    this.preview = new ThetaPreview(
+      clock,
+      this.battery,
+      () => this.capture.capturing,
+      () => this.emit('preview-stop'),
+    );
     this.powerControl = new ThetaPower(clock, {
       delays: () => this.settings.values,
       busy: () => this.capture.busy,
@@ -220,7 +232,8 @@ export class ThetaDevice extends EventEmitter<ThetaDeviceEvents> {
   /** Throws `asleep` or `off` unless the camera is on and has battery. */
   assertPowered(): void {
     if (this.power === 'asleep') throw new ThetaDeviceError('asleep', 'the camera is asleep');
-    if (this.closed || this.battery.empty || this.power === 'off') throw new ThetaDeviceError('off', 'the camera is powering off');
+    if (this.closed || this.battery.empty || this.power === 'off')
+      throw new ThetaDeviceError('off', 'the camera is powering off');
   }
 
   /** A request arrived over Wi-Fi: the link stays up, the idle count starts again. */
@@ -369,7 +382,10 @@ export class ThetaDevice extends EventEmitter<ThetaDeviceEvents> {
   shotSettings(evOverride?: number): ShotSettings {
     const o = this.settings.values;
     const g = o.gpsInfo;
-    const gps = g.lat !== 65535 && g.lng !== 65535 ? { lat: g.lat, lng: g.lng, altitude: g._altitude, datum: g._datum, dateTimeZone: g._dateTimeZone } : undefined;
+    const gps =
+      g.lat !== 65535 && g.lng !== 65535
+        ? { lat: g.lat, lng: g.lng, altitude: g._altitude, datum: g._datum, dateTimeZone: g._dateTimeZone }
+        : undefined;
     return {
       width: o.imageFormat.width,
       height: o.imageFormat.height,
@@ -424,7 +440,12 @@ export class ThetaDevice extends EventEmitter<ThetaDeviceEvents> {
     return this.media.findFile(rel);
   }
 
-  listFiles(kind: 'all' | 'image' | 'video', order: 'newest' | 'oldest', start: number, count: number): { entries: ThetaFile[]; total: number } {
+  listFiles(
+    kind: 'all' | 'image' | 'video',
+    order: 'newest' | 'oldest',
+    start: number,
+    count: number,
+  ): { entries: ThetaFile[]; total: number } {
     return this.media.catalog.list(kind, order, start, count);
   }
 

@@ -22,7 +22,10 @@ export function firmwareLevel(version: string): number {
   const m = /^(\d{2})\.(\d{2})$/.exec(version);
   const level = m ? Number(m[1]) * 100 + Number(m[2]) : NaN;
   if (!(level >= 111)) {
-    throw new InvalidOptionError('firmware', `must read like 01.62 (${OLDEST_FIRMWARE} or later), got ${JSON.stringify(version)}`);
+    throw new InvalidOptionError(
+      'firmware',
+      `must read like 01.62 (${OLDEST_FIRMWARE} or later), got ${JSON.stringify(version)}`,
+    );
   }
   return level;
 }

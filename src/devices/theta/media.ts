@@ -67,7 +67,12 @@ export class ThetaMedia {
   }
 
   /** Opens (creating if needed) the medium under `dataDir`, its catalogue and its counter. */
-  static async open(dataDir: string, capacityBytes: number, caches: MediaCacheOptions, added: (f: ThetaFile) => void): Promise<ThetaMedia> {
+  static async open(
+    dataDir: string,
+    capacityBytes: number,
+    caches: MediaCacheOptions,
+    added: (f: ThetaFile) => void,
+  ): Promise<ThetaMedia> {
     const storage = await MediaStorage.open(dataDir, [{ name: THETA_MEDIUM, capacityBytes }]);
     const medium = storage.get(THETA_MEDIUM);
     await medium.ensureFolder(FOLDER);
@@ -177,7 +182,10 @@ export class ThetaMedia {
       return await readFile(p);
     } catch {
       if (f.kind === 'video') return (await thetaVideoFrames(f.width || 1920, f.height || 1080)).thumbnail();
-      const thumb = await sharp(await this.filePath(f)).resize(640, 320, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer();
+      const thumb = await sharp(await this.filePath(f))
+        .resize(640, 320, { fit: 'fill' })
+        .jpeg({ quality: 70 })
+        .toBuffer();
       await this.medium.writeFile(f.folder, f.name, thumb, { subdir: '.thumb' }).catch(() => undefined);
       return thumb;
     }
@@ -185,7 +193,8 @@ export class ThetaMedia {
 
   /** EXIF and XMP (GPano) read from the file itself. */
   async metadata(f: ThetaFile): Promise<{ exif: Record<string, unknown>; xmp: Record<string, unknown> }> {
-    if (f.kind !== 'image') throw new ThetaDeviceError('wrong-file-kind', 'metadata is only available for still images');
+    if (f.kind !== 'image')
+      throw new ThetaDeviceError('wrong-file-kind', 'metadata is only available for still images');
     this.assertReadable(f);
     const fh = await open(await this.filePath(f), 'r');
     try {
@@ -204,7 +213,8 @@ export class ThetaMedia {
 
   /** Deletes files; `all` / `image` / `video` select by kind. Returns how many went. */
   async deleteFiles(targets: ThetaFile[] | 'all' | 'image' | 'video'): Promise<number> {
-    const list = typeof targets === 'string' ? this.catalog.all().filter((f) => targets === 'all' || f.kind === targets) : targets;
+    const list =
+      typeof targets === 'string' ? this.catalog.all().filter((f) => targets === 'all' || f.kind === targets) : targets;
     let n = 0;
     for (const f of [...list]) {
       try {
@@ -324,6 +334,7 @@ export class ThetaMedia {
 /** A storage failure in the camera's words: a full medium is `storage-full`, the rest `failed`. */
 export function storageRefusal(err: unknown): ThetaDeviceError {
   if (err instanceof ThetaDeviceError) return err;
-  if (err instanceof StorageError && err.code === 'FULL') return new ThetaDeviceError('storage-full', 'the storage is full', { cause: err });
+  if (err instanceof StorageError && err.code === 'FULL')
+    return new ThetaDeviceError('storage-full', 'the storage is full', { cause: err });
   return new ThetaDeviceError('failed', err instanceof Error ? err.message : String(err), { cause: err });
 }

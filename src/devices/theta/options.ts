@@ -92,8 +92,8 @@ const ISO_MANUAL = [100, 125, 160, 200, 250, 320, 400, 500, 640, 800, 1000, 1250
 const SHUTTER_MANUAL = [
   0.00015625, 0.0002, 0.00025, 0.0003125, 0.0004, 0.0005, 0.000625, 0.0008, 0.001, 0.00125, 0.0015625, 0.002, 0.0025,
   0.003125, 0.004, 0.005, 0.00625, 0.008, 0.01, 0.0125, 0.01666666, 0.02, 0.025, 0.03333333, 0.04, 0.05, 0.06666666,
-  0.07692307, 0.1, 0.125, 0.16666666, 0.2, 0.25, 0.33333333, 0.4, 0.5, 0.625, 0.76923076, 1, 1.3, 1.6, 2, 2.5, 3.2, 4, 5,
-  6, 8, 10, 13, 15, 20, 25, 30, 60,
+  0.07692307, 0.1, 0.125, 0.16666666, 0.2, 0.25, 0.33333333, 0.4, 0.5, 0.625, 0.76923076, 1, 1.3, 1.6, 2, 2.5, 3.2, 4,
+  5, 6, 8, 10, 13, 15, 20, 25, 30, 60,
 ];
 /** Shutter priority goes up to 1/8 s on the S (shutter_speed.md). */
 const SHUTTER_PRIORITY = SHUTTER_MANUAL.filter((s) => s <= 0.125);
@@ -126,7 +126,11 @@ function isoSupport(o: OptionValues): number[] {
   return o.exposureProgram === MANUAL || o.exposureProgram === ISO_PRIORITY ? ISO_MANUAL : [0];
 }
 function shutterSupport(o: OptionValues): number[] {
-  return o.exposureProgram === MANUAL ? SHUTTER_MANUAL : o.exposureProgram === SHUTTER_PRIORITY_PROGRAM ? SHUTTER_PRIORITY : [0];
+  return o.exposureProgram === MANUAL
+    ? SHUTTER_MANUAL
+    : o.exposureProgram === SHUTTER_PRIORITY_PROGRAM
+      ? SHUTTER_PRIORITY
+      : [0];
 }
 function evSupport(o: OptionValues): number[] {
   return o.exposureProgram === MANUAL ? [0] : EV_SUPPORT;
@@ -172,7 +176,11 @@ export function defaultOptions(): OptionValues {
     compositeShootingTime: 600,
     compositeShootingOutputInterval: 0,
     // Three shots two stops apart at ISO 100: 1/250, 1/60 and 1/15 s.
-    autoBracket: [0.004, 0.01666666, 0.06666666].map((shutterSpeed) => ({ iso: 100, shutterSpeed, colorTemperature: 5000 })),
+    autoBracket: [0.004, 0.01666666, 0.06666666].map((shutterSpeed) => ({
+      iso: 100,
+      shutterSpeed,
+      colorTemperature: 5000,
+    })),
     utcOffsetMinutes: 0,
     clockSkewMs: 0,
   };
@@ -202,7 +210,9 @@ function isInt(v: unknown): v is number {
 }
 
 function oneOf<T>(name: string, value: unknown, allowed: readonly T[]): T {
-  const hit = allowed.find((a) => (typeof a === 'number' && typeof value === 'number' ? Math.abs(a - value) < 1e-6 : a === value));
+  const hit = allowed.find((a) =>
+    typeof a === 'number' && typeof value === 'number' ? Math.abs(a - value) < 1e-6 : a === value,
+  );
   if (hit === undefined) throw bad(name, value, `is not one of ${JSON.stringify(allowed)}`);
   return hit;
 }
@@ -218,21 +228,32 @@ const HDMI_RESO = ['Auto', 'L', 'M', 'S'];
 const MAX_BRACKET = 13;
 
 function parseAutoBracket(v: unknown): BracketShot[] {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad('_autoBracket', v, 'must be an object {_bracketNumber, _bracketParameters}');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw bad('_autoBracket', v, 'must be an object {_bracketNumber, _bracketParameters}');
   const a = v as Record<string, unknown>;
-  for (const k of Object.keys(a)) if (k !== '_bracketNumber' && k !== '_bracketParameters') throw bad('_autoBracket', v, `has an unknown key ${JSON.stringify(k)}`);
+  for (const k of Object.keys(a))
+    if (k !== '_bracketNumber' && k !== '_bracketParameters')
+      throw bad('_autoBracket', v, `has an unknown key ${JSON.stringify(k)}`);
   const n = intRange('_autoBracket._bracketNumber', a['_bracketNumber'], 2, MAX_BRACKET);
   const params = a['_bracketParameters'];
-  if (!Array.isArray(params) || params.length !== n) throw bad('_autoBracket._bracketParameters', params, `must list ${n} exposures`);
+  if (!Array.isArray(params) || params.length !== n)
+    throw bad('_autoBracket._bracketParameters', params, `must list ${n} exposures`);
   return params.map((p: unknown, i) => {
     const name = `_autoBracket._bracketParameters[${i}]`;
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw bad(name, p, 'must be an object {iso, shutterSpeed, _colorTemperature}');
+    if (typeof p !== 'object' || p === null || Array.isArray(p))
+      throw bad(name, p, 'must be an object {iso, shutterSpeed, _colorTemperature}');
     const e = p as Record<string, unknown>;
     const keys = Object.keys(e).sort().join(',');
-    if (keys !== '_colorTemperature,iso,shutterSpeed') throw bad(name, p, 'must give exactly iso, shutterSpeed and _colorTemperature');
+    if (keys !== '_colorTemperature,iso,shutterSpeed')
+      throw bad(name, p, 'must give exactly iso, shutterSpeed and _colorTemperature');
     const colorTemperature = intRange(`${name}._colorTemperature`, e['_colorTemperature'], 2500, 10000);
-    if (colorTemperature % 100 !== 0) throw bad(`${name}._colorTemperature`, colorTemperature, 'must be a multiple of 100');
-    return { iso: oneOf(`${name}.iso`, e['iso'], ISO_MANUAL), shutterSpeed: oneOf(`${name}.shutterSpeed`, e['shutterSpeed'], SHUTTER_MANUAL), colorTemperature };
+    if (colorTemperature % 100 !== 0)
+      throw bad(`${name}._colorTemperature`, colorTemperature, 'must be a multiple of 100');
+    return {
+      iso: oneOf(`${name}.iso`, e['iso'], ISO_MANUAL),
+      shutterSpeed: oneOf(`${name}.shutterSpeed`, e['shutterSpeed'], SHUTTER_MANUAL),
+      colorTemperature,
+    };
   });
 }
 const WLAN_CHANNELS = [0, 1, 6, 11];
@@ -262,8 +283,20 @@ const DTZ = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})([+-])(\d{2}):(\d{2
 export function parseDateTimeZone(value: unknown): { epochMs: number; offsetMinutes: number } {
   const m = typeof value === 'string' ? DTZ.exec(value) : null;
   if (!m) throw bad('dateTimeZone', value, 'must be "YYYY:MM:DD hh:mm:ss+hh:mm"');
-  const [, y, mo, d, h, mi, s, sign, oh, om] = m.map((x, i) => (i === 7 ? x : Number(x))) as [unknown, number, number, number, number, number, number, string, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || oh > 14 || om > 59) throw bad('dateTimeZone', value, 'is not a valid date');
+  const [, y, mo, d, h, mi, s, sign, oh, om] = m.map((x, i) => (i === 7 ? x : Number(x))) as [
+    unknown,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    string,
+    number,
+    number,
+  ];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 || oh > 14 || om > 59)
+    throw bad('dateTimeZone', value, 'is not a valid date');
   const offsetMinutes = (sign === '-' ? -1 : 1) * (oh * 60 + om);
   const epochMs = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000;
   return { epochMs, offsetMinutes };
@@ -374,7 +407,11 @@ const DEFS: Record<string, OptionDef> = {
     since: 'mySettings',
     get: (o) => ({
       _bracketNumber: o.autoBracket.length,
-      _bracketParameters: o.autoBracket.map((b) => ({ shutterSpeed: b.shutterSpeed, iso: b.iso, _colorTemperature: b.colorTemperature })),
+      _bracketParameters: o.autoBracket.map((b) => ({
+        shutterSpeed: b.shutterSpeed,
+        iso: b.iso,
+        _colorTemperature: b.colorTemperature,
+      })),
     }),
     support: () => ({ _bracketNumber: MAX_BRACKET }),
     shooting: true,
@@ -403,7 +440,9 @@ const DEFS: Record<string, OptionDef> = {
     get: (o) => o.compositeShootingOutputInterval,
     support: () => ({ maxInterval: 600, minInterval: 0, stepSize: 60 }),
     shooting: true,
-    set: (o, v) => void (o.compositeShootingOutputInterval = v === 0 ? 0 : stepped('_compositeShootingOutputInterval', v, 60, 600, 60)),
+    set: (o, v) =>
+      void (o.compositeShootingOutputInterval =
+        v === 0 ? 0 : stepped('_compositeShootingOutputInterval', v, 60, 600, 60)),
   },
   offDelay: {
     get: (o) => o.offDelay,
@@ -449,7 +488,8 @@ const DEFS: Record<string, OptionDef> = {
       if (typeof lat !== 'number' || typeof lng !== 'number') throw bad('gpsInfo', v, 'needs numeric lat and lng');
       // 65535 for both means "no position" (gps_info.md).
       const none = lat === 65535 && lng === 65535;
-      if (!none && (lat < -90 || lat > 90 || lng < -180 || lng > 180)) throw bad('gpsInfo', v, 'has lat/lng out of range');
+      if (!none && (lat < -90 || lat > 90 || lng < -180 || lng > 180))
+        throw bad('gpsInfo', v, 'has lat/lng out of range');
       const out: GpsInfo = { lat, lng };
       if (typeof g['_altitude'] === 'number') out._altitude = g['_altitude'];
       if (typeof g['_dateTimeZone'] === 'string') out._dateTimeZone = g['_dateTimeZone'];
@@ -471,7 +511,8 @@ const DEFS: Record<string, OptionDef> = {
     support: () => [{ ...PREVIEW_FORMAT }],
     set: (_o, v) => {
       const f = (v ?? {}) as Record<string, unknown>;
-      if (f['width'] !== 640 || f['height'] !== 320 || f['framerate'] !== 10) throw bad('previewFormat', v, `is not ${JSON.stringify([PREVIEW_FORMAT])}`);
+      if (f['width'] !== 640 || f['height'] !== 320 || f['framerate'] !== 10)
+        throw bad('previewFormat', v, `is not ${JSON.stringify([PREVIEW_FORMAT])}`);
     },
   },
   remainingPictures: { get: (_o, c) => c.remainingPictures },
@@ -482,7 +523,8 @@ const DEFS: Record<string, OptionDef> = {
 };
 
 function lookup(name: string, c: Pick<OptionContext, 'firmware'>): { def: OptionDef; support: boolean } {
-  const known = (d: OptionDef | undefined): d is OptionDef => !!d && (!d.since || c.firmware === undefined || hasFeature(c.firmware, d.since));
+  const known = (d: OptionDef | undefined): d is OptionDef =>
+    !!d && (!d.since || c.firmware === undefined || hasFeature(c.firmware, d.since));
   let def = DEFS[name];
   if (known(def)) return { def, support: false };
   if (name.endsWith('Support')) {
@@ -519,15 +561,18 @@ export function writeOptions(o: OptionValues, changes: Record<string, unknown>, 
   const names = Object.keys(changes).sort((a, b) => first(a) - first(b));
   for (const name of names) {
     const { def, support } = lookup(name, c);
-    if (support || !def.set) throw new ThetaDeviceError('read-only-setting', `option ${JSON.stringify(name)} cannot be set`);
+    if (support || !def.set)
+      throw new ThetaDeviceError('read-only-setting', `option ${JSON.stringify(name)} cannot be set`);
     if (def.shooting && c.busy) throw new ThetaDeviceError('busy', `${name} cannot be changed while shooting`);
     def.set(next, changes[name], c);
   }
   if (next.captureInterval < minInterval(next)) next.captureInterval = minInterval(next);
   // A new program keeps the exposure values it allows and moves the others to the nearest it does.
   if (!isoSupport(next).includes(next.iso)) next.iso = nearest(next.iso, isoSupport(next));
-  if (!shutterSupport(next).some((s) => Math.abs(s - next.shutterSpeed) < 1e-6)) next.shutterSpeed = nearest(next.shutterSpeed, shutterSupport(next));
-  if (!evSupport(next).some((e) => Math.abs(e - next.exposureCompensation) < 1e-6)) next.exposureCompensation = nearest(next.exposureCompensation, evSupport(next));
+  if (!shutterSupport(next).some((s) => Math.abs(s - next.shutterSpeed) < 1e-6))
+    next.shutterSpeed = nearest(next.shutterSpeed, shutterSupport(next));
+  if (!evSupport(next).some((e) => Math.abs(e - next.exposureCompensation) < 1e-6))
+    next.exposureCompensation = nearest(next.exposureCompensation, evSupport(next));
   return next;
 }
 
@@ -535,10 +580,29 @@ export function writeOptions(o: OptionValues, changes: Record<string, unknown>, 
  * Options of My Settings on the S — the still-image settings the camera starts with
  * (theta-web-api-v2.0/options.md, "My Settings" column; camera._setMySetting / _getMySetting).
  */
-export const MY_SETTING_OPTIONS = ['exposureProgram', 'iso', 'shutterSpeed', 'exposureCompensation', 'whiteBalance', '_colorTemperature', '_filter', 'fileFormat'] as const;
+export const MY_SETTING_OPTIONS = [
+  'exposureProgram',
+  'iso',
+  'shutterSpeed',
+  'exposureCompensation',
+  'whiteBalance',
+  '_colorTemperature',
+  '_filter',
+  'fileFormat',
+] as const;
 
 /** The part of {@link OptionValues} My Settings hold. */
-export type MySettings = Pick<OptionValues, 'exposureProgram' | 'iso' | 'shutterSpeed' | 'exposureCompensation' | 'whiteBalance' | 'colorTemperature' | 'filter' | 'imageFormat'>;
+export type MySettings = Pick<
+  OptionValues,
+  | 'exposureProgram'
+  | 'iso'
+  | 'shutterSpeed'
+  | 'exposureCompensation'
+  | 'whiteBalance'
+  | 'colorTemperature'
+  | 'filter'
+  | 'imageFormat'
+>;
 
 export function defaultMySettings(): MySettings {
   return pickMySettings(defaultOptions());
@@ -559,7 +623,11 @@ export function pickMySettings(o: OptionValues): MySettings {
 
 function checkMySettingNames(names: string[]): void {
   for (const n of names) {
-    if (!(MY_SETTING_OPTIONS as readonly string[]).includes(n)) throw new ThetaDeviceError('unknown-setting', `${JSON.stringify(n)} is not a My Settings option (${MY_SETTING_OPTIONS.join(', ')})`);
+    if (!(MY_SETTING_OPTIONS as readonly string[]).includes(n))
+      throw new ThetaDeviceError(
+        'unknown-setting',
+        `${JSON.stringify(n)} is not a My Settings option (${MY_SETTING_OPTIONS.join(', ')})`,
+      );
   }
 }
 
@@ -572,25 +640,38 @@ export function readMySettings(my: MySettings, names: string[], c: OptionContext
 /** camera._setMySetting: validated as setOptions in still-image mode, all or nothing. */
 export function writeMySettings(my: MySettings, changes: Record<string, unknown>, c: OptionContext): MySettings {
   checkMySettingNames(Object.keys(changes));
-  return pickMySettings(writeOptions({ ...defaultOptions(), ...my, captureMode: 'image' }, changes, { ...c, busy: false }));
+  return pickMySettings(
+    writeOptions({ ...defaultOptions(), ...my, captureMode: 'image' }, changes, { ...c, busy: false }),
+  );
 }
 
 /** My Settings read back from disk, checked as `_setMySetting` would check them; defaults if odd. */
 export function mySettingsFromSaved(saved: unknown): MySettings {
   if (typeof saved !== 'object' || saved === null) return defaultMySettings();
   const m = saved as Partial<MySettings>;
-  const ctx: OptionContext = { remainingPictures: 0, remainingSpace: 0, totalSpace: 0, remainingVideoSeconds: 0, nowMs: 0, busy: false };
+  const ctx: OptionContext = {
+    remainingPictures: 0,
+    remainingSpace: 0,
+    totalSpace: 0,
+    remainingVideoSeconds: 0,
+    nowMs: 0,
+    busy: false,
+  };
   try {
-    return writeMySettings(defaultMySettings(), {
-      exposureProgram: m.exposureProgram,
-      iso: m.iso,
-      shutterSpeed: m.shutterSpeed,
-      exposureCompensation: m.exposureCompensation,
-      whiteBalance: m.whiteBalance,
-      _colorTemperature: m.colorTemperature,
-      _filter: m.filter,
-      fileFormat: m.imageFormat,
-    }, ctx);
+    return writeMySettings(
+      defaultMySettings(),
+      {
+        exposureProgram: m.exposureProgram,
+        iso: m.iso,
+        shutterSpeed: m.shutterSpeed,
+        exposureCompensation: m.exposureCompensation,
+        whiteBalance: m.whiteBalance,
+        _colorTemperature: m.colorTemperature,
+        _filter: m.filter,
+        fileFormat: m.imageFormat,
+      },
+      ctx,
+    );
   } catch {
     return defaultMySettings();
   }

@@ -70,9 +70,16 @@ export class ThetaPower {
     if (this.closed || this.idleCountStopped) return;
     const { sleepDelay, offDelay } = this.hooks.delays();
     if (sleepDelay !== NEVER && sleepDelay < offDelay) {
-      this.sleepTimer = this.clock.setTimeout(() => this.set('asleep', `no use for sleepDelay ${sleepDelay} s`), sleepDelay * 1000);
+      this.sleepTimer = this.clock.setTimeout(
+        () => this.set('asleep', `no use for sleepDelay ${sleepDelay} s`),
+        sleepDelay * 1000,
+      );
     }
-    if (offDelay !== NEVER) this.offTimer = this.clock.setTimeout(() => this.set('off', `no use for offDelay ${offDelay} s`), offDelay * 1000);
+    if (offDelay !== NEVER)
+      this.offTimer = this.clock.setTimeout(
+        () => this.set('off', `no use for offDelay ${offDelay} s`),
+        offDelay * 1000,
+      );
   }
 
   /** The idle count stops while the camera shoots, and starts again from the end of the shooting. */
@@ -100,7 +107,10 @@ export class ThetaPower {
   /** A request arrived over the link: without another for {@link LINK_IDLE_S} the link drops. */
   linkUsed(): void {
     this.clock.clearTimer(this.linkTimer);
-    this.linkTimer = this.clock.setTimeout(() => this.hooks.linkDropped(`link idle for ${LINK_IDLE_S} s`), LINK_IDLE_S * 1000);
+    this.linkTimer = this.clock.setTimeout(
+      () => this.hooks.linkDropped(`link idle for ${LINK_IDLE_S} s`),
+      LINK_IDLE_S * 1000,
+    );
     this.activity();
   }
 
@@ -112,7 +122,8 @@ export class ThetaPower {
 
   /** The power button pressed briefly: an asleep camera wakes (Wi-Fi and USB answer again). */
   wake(): void {
-    if (this.powerState === 'off') throw new ThetaDeviceError('off', 'the camera is off: switch it on with its power button');
+    if (this.powerState === 'off')
+      throw new ThetaDeviceError('off', 'the camera is off: switch it on with its power button');
     if (this.powerState === 'asleep') this.set('on', 'woken by the power button');
     else this.activity();
   }
@@ -157,7 +168,10 @@ export class ThetaPower {
     } else if (state === 'asleep' && this.offTimer === undefined && this.hooks.delays().offDelay !== NEVER) {
       // Put to sleep while in use (the count was held): offDelay counts from now, the last use.
       const offDelay = this.hooks.delays().offDelay;
-      this.offTimer = this.clock.setTimeout(() => this.set('off', `no use for offDelay ${offDelay} s`), offDelay * 1000);
+      this.offTimer = this.clock.setTimeout(
+        () => this.set('off', `no use for offDelay ${offDelay} s`),
+        offDelay * 1000,
+      );
     } else if (state === 'on') {
       this.activity();
     }

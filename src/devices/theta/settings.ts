@@ -8,7 +8,15 @@ import { readFile, writeFile, rename } from 'node:fs/promises';
 import * as path from 'node:path';
 import { debuglog } from 'node:util';
 import type { Clock } from '../../util/clock.js';
-import { defaultMySettings, defaultOptions, mySettingsFromSaved, readMySettings, readOptions, writeMySettings, writeOptions } from './options.js';
+import {
+  defaultMySettings,
+  defaultOptions,
+  mySettingsFromSaved,
+  readMySettings,
+  readOptions,
+  writeMySettings,
+  writeOptions,
+} from './options.js';
 import type { MySettings, OptionContext, OptionValues } from './options.js';
 
 const log = debuglog('camctl:theta');
@@ -102,7 +110,9 @@ export class ThetaSettings {
     const defaults = defaultMySettings();
     if (JSON.stringify(this.mySettings) !== JSON.stringify(defaults)) {
       this.mySettings = defaults;
-      void this.saveMySettings().catch((err: unknown) => log('saving My Settings failed: %s', err instanceof Error ? err.message : err));
+      void this.saveMySettings().catch((err: unknown) =>
+        log('saving My Settings failed: %s', err instanceof Error ? err.message : err),
+      );
     }
     this.current = { ...defaultOptions(), ...this.mySettings, ...keep };
   }

@@ -57,7 +57,9 @@ export class VideoRecording {
     [this.timescale, this.frameDuration] = videoTiming(fmt);
     this.frames = thetaVideoFrames(fmt.width, fmt.height);
     // Encode the frame loop now, while the first seconds record, rather than when they are due.
-    void this.frames.then((f) => Promise.all(Array.from({ length: THETA_VIDEO_LOOP_FRAMES }, (_, i) => f.frame(i)))).catch(() => undefined);
+    void this.frames
+      .then((f) => Promise.all(Array.from({ length: THETA_VIDEO_LOOP_FRAMES }, (_, i) => f.frame(i))))
+      .catch(() => undefined);
     this.file = (async () => {
       const part = await medium.createPartFile(folder, 'recording.MP4');
       try {
@@ -99,7 +101,9 @@ export class VideoRecording {
     const frames = await this.frames;
     while (this.sizes.length < target) {
       const from = this.sizes.length;
-      const batch = await Promise.all(Array.from({ length: Math.min(FRAMES_PER_WRITE, target - from) }, (_, i) => frames.frame(from + i)));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(FRAMES_PER_WRITE, target - from) }, (_, i) => frames.frame(from + i)),
+      );
       await fh.writev(batch, MP4_SAMPLES_OFFSET + this.sampleBytes);
       for (const b of batch) {
         this.sizes.push(b.length);
@@ -121,7 +125,16 @@ export class VideoRecording {
     try {
       if (this.failure !== undefined) throw this.failure;
       file = await this.file;
-      const end = mp4RecordingEnd({ width: this.fmt.width, height: this.fmt.height, timescale: this.timescale, frameDuration: this.frameDuration, creationTime }, this.sizes);
+      const end = mp4RecordingEnd(
+        {
+          width: this.fmt.width,
+          height: this.fmt.height,
+          timescale: this.timescale,
+          frameDuration: this.frameDuration,
+          creationTime,
+        },
+        this.sizes,
+      );
       await file.fh.write(end.moov, 0, end.moov.length, MP4_SAMPLES_OFFSET + this.sampleBytes);
       await file.fh.write(end.header, 0, end.header.length, end.headerOffset);
       await file.fh.close();

@@ -27,7 +27,14 @@ import type { EmulatedLink } from '../link.js';
 export function emulatorState(device: SequoiaDevice, link: EmulatedLink) {
   const media: Record<string, unknown> = {};
   for (const [name, m] of device.storage.media) {
-    media[name] = { present: m.present, capacityBytes: m.capacityBytes, usedBytes: m.usedBytes, freeBytes: m.freeBytes, full: device.isFull(name as 'internal' | 'sd'), state: device.mediumCondition(name as 'internal' | 'sd') };
+    media[name] = {
+      present: m.present,
+      capacityBytes: m.capacityBytes,
+      usedBytes: m.usedBytes,
+      freeBytes: m.freeBytes,
+      full: device.isFull(name as 'internal' | 'sd'),
+      state: device.mediumCondition(name as 'internal' | 'sd'),
+    };
   }
   return {
     model: 'sequoia',
@@ -56,7 +63,16 @@ export function sequoiaControlRoutes(device: SequoiaDevice, link: EmulatedLink) 
   const action = (name: string) => (body: Record<string, unknown>) => apply(device, name, body);
   return emulatorControlRoutes({
     state: () => emulatorState(device, link),
-    controls: { sd: action('sd'), fill: action('fill'), storage: action('storage'), sunshine: action('sunshine'), gps: action('gps'), track: action('track'), link: linkControl(link), gc: collectGarbage },
+    controls: {
+      sd: action('sd'),
+      fill: action('fill'),
+      storage: action('storage'),
+      sunshine: action('sunshine'),
+      gps: action('gps'),
+      track: action('track'),
+      link: linkControl(link),
+      gc: collectGarbage,
+    },
   });
 }
 
@@ -82,7 +98,8 @@ function apply(device: SequoiaDevice, name: string, body: Record<string, unknown
       const m = medium(body.medium);
       if (body.free === null) return device.unfillMedium(m);
       const free = body.free ?? 0;
-      if (typeof free !== 'number' || !(free >= 0)) throw new InvalidOptionError('free', 'must be a number of bytes ≥ 0, or null');
+      if (typeof free !== 'number' || !(free >= 0))
+        throw new InvalidOptionError('free', 'must be a number of bytes ≥ 0, or null');
       device.fillMedium(m, free);
       return;
     }
@@ -100,12 +117,16 @@ function apply(device: SequoiaDevice, name: string, body: Record<string, unknown
       device.setSunshineConnected(body.connected);
       return;
     case 'gps':
-      if (body.fix !== null && typeof body.fix !== 'boolean') throw new InvalidOptionError('fix', 'must be true, false or null');
+      if (body.fix !== null && typeof body.fix !== 'boolean')
+        throw new InvalidOptionError('fix', 'must be true, false or null');
       device.setGpsFix(body.fix === null ? undefined : body.fix);
       return;
     case 'track': {
       const waypoints = body.waypoints;
-      if (!Array.isArray(waypoints) || waypoints.some((w) => typeof w?.lat !== 'number' || typeof w?.lon !== 'number')) {
+      if (
+        !Array.isArray(waypoints) ||
+        waypoints.some((w) => typeof w?.lat !== 'number' || typeof w?.lon !== 'number')
+      ) {
         throw new InvalidOptionError('waypoints', 'must be a list of {lat, lon}');
       }
       const current = device.trackOptions();
@@ -113,7 +134,8 @@ function apply(device: SequoiaDevice, name: string, body: Record<string, unknown
         waypoints: waypoints as Array<{ lat: number; lon: number }>,
         speed: typeof body.speed === 'number' ? body.speed : current.speed,
         altitude: typeof body.altitude === 'number' ? body.altitude : current.altitude,
-        groundElevation: typeof body.groundElevation === 'number' ? body.groundElevation : (current.groundElevation ?? 0),
+        groundElevation:
+          typeof body.groundElevation === 'number' ? body.groundElevation : (current.groundElevation ?? 0),
       });
       return;
     }

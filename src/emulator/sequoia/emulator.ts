@@ -17,8 +17,12 @@ import { sequoiaControlRoutes } from './controls.js';
 
 /** Options of {@link startSequoiaEmulator}. */
 export interface SequoiaEmulatorOptions
-  extends Omit<SequoiaDeviceOptions, 'dataDir'>,
-    Pick<SequoiaServerOptions, 'maxWebSocketClients' | 'maxWebSocketQueueBytes' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'> {
+  extends
+    Omit<SequoiaDeviceOptions, 'dataDir'>,
+    Pick<
+      SequoiaServerOptions,
+      'maxWebSocketClients' | 'maxWebSocketQueueBytes' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'
+    > {
   /** Media and settings directory. Default: a per-user directory (see data-dir.ts). */
   dataDir?: string;
   /** Address to bind. Default 127.0.0.1 — never a public interface unless asked. */
@@ -65,12 +69,27 @@ export async function startSequoiaEmulator(options: SequoiaEmulatorOptions = {})
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? defaultDataDir('sequoia');
   const link = new EmulatedLink(
-    { latencyMs: options.latencyMs, bandwidthBytesPerSec: options.bandwidthBytesPerSec, perConnectionBytesPerSec: options.perConnectionBytesPerSec },
+    {
+      latencyMs: options.latencyMs,
+      bandwidthBytesPerSec: options.bandwidthBytesPerSec,
+      perConnectionBytesPerSec: options.perConnectionBytesPerSec,
+    },
     options.linkClock,
   );
   const device = await SequoiaDevice.open({ ...options, dataDir });
-  const faceOptions: SequoiaServerOptions = { roundTrip: () => link.roundTrip(), extraRoutes: sequoiaControlRoutes(device, link) };
-  for (const k of ['pingIntervalMs', 'maxBodyBytes', 'maxWebSocketClients', 'maxWebSocketQueueBytes', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'] as const) {
+  const faceOptions: SequoiaServerOptions = {
+    roundTrip: () => link.roundTrip(),
+    extraRoutes: sequoiaControlRoutes(device, link),
+  };
+  for (const k of [
+    'pingIntervalMs',
+    'maxBodyBytes',
+    'maxWebSocketClients',
+    'maxWebSocketQueueBytes',
+    'headersTimeoutMs',
+    'requestTimeoutMs',
+    'keepAliveTimeoutMs',
+  ] as const) {
     if (options[k] !== undefined) faceOptions[k] = options[k];
   }
   let httpFace: SequoiaHttpFace;

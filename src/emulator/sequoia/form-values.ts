@@ -12,7 +12,15 @@ function looseNumber(v: unknown): unknown {
   return v;
 }
 
-const NUMERIC_CONFIG_KEYS = new Set(['timelapse_param', 'gps_param', 'overlap_param', 'resolution_rgb', 'resolution_mono', 'bit_depth', 'sensors_mask']);
+const NUMERIC_CONFIG_KEYS = new Set([
+  'timelapse_param',
+  'gps_param',
+  'overlap_param',
+  'resolution_rgb',
+  'resolution_mono',
+  'bit_depth',
+  'sensors_mask',
+]);
 
 function withoutRequest(body: Record<string, unknown>): Record<string, unknown> {
   const { request: _request, ...rest } = body;
@@ -41,7 +49,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function exposureFromForm(v: unknown): unknown {
   if (!isRecord(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(v)) out[key] = key === 'exp_us' || key === 'iso' ? looseNumber(value) : value;
+  for (const [key, value] of Object.entries(v))
+    out[key] = key === 'exp_us' || key === 'iso' ? looseNumber(value) : value;
   return out;
 }
 
@@ -49,7 +58,10 @@ function exposureFromForm(v: unknown): unknown {
  * `POST /manualmode` → an exposure-settings change, and whether `near_ir` was renamed (the reply
  * answers under the name the client used).
  */
-export function manualModeFromForm(body: Record<string, unknown>): { patch: Record<string, unknown>; nearIrAlias: boolean } {
+export function manualModeFromForm(body: Record<string, unknown>): {
+  patch: Record<string, unknown>;
+  nearIrAlias: boolean;
+} {
   const patch: Record<string, unknown> = {};
   let nearIrAlias = false;
   for (const [section, value] of Object.entries(withoutRequest(body))) {
@@ -58,7 +70,8 @@ export function manualModeFromForm(body: Record<string, unknown>): { patch: Reco
       const mono: Record<string, unknown> = {};
       const rename = 'near_ir' in value && !('near_infrared' in value);
       nearIrAlias ||= rename;
-      for (const [key, sub] of Object.entries(value)) mono[rename && key === 'near_ir' ? 'near_infrared' : key] = key === 'mode' ? sub : exposureFromForm(sub);
+      for (const [key, sub] of Object.entries(value))
+        mono[rename && key === 'near_ir' ? 'near_infrared' : key] = key === 'mode' ? sub : exposureFromForm(sub);
       patch.monochrome = mono;
     } else patch[section] = value;
   }

@@ -25,13 +25,7 @@ import { SequoiaWebSocketFace, type SequoiaWebSocketOptions, type WebSocketDrop 
 import { configFromForm, manualModeFromForm, nearIrReply, wifiFromForm } from './form-values.js';
 import { captureStartReply, captureStatus, outcomeTreeTexts, settingTexts, settingsStatus } from './replies.js';
 import { storedZipSize, writeStoredZip, type ZipEntry } from './zip-store.js';
-import {
-  CONFIG_ERRORS,
-  MEDIA,
-  STATUS_PARTS,
-  type MediumName,
-  type StatusPart,
-} from '../../sequoia/types.js';
+import { CONFIG_ERRORS, MEDIA, STATUS_PARTS, type MediumName, type StatusPart } from '../../sequoia/types.js';
 
 const log = debuglog('camctl:sequoia-http');
 
@@ -83,7 +77,8 @@ export function pathSegments(rawPath: string): string[] {
 }
 
 function storageReply(err: unknown, request: string, key?: string): HttpReply {
-  const make = (status: number, text: string) => new HttpReply(status, key ? { [key]: text } : { request, error: text });
+  const make = (status: number, text: string) =>
+    new HttpReply(status, key ? { [key]: text } : { request, error: text });
   if (err instanceof StorageError) {
     switch (err.code) {
       case 'BAD_PATH':
@@ -140,7 +135,10 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     this.maxBody = opts.maxBodyBytes ?? 64 * 1024;
     this.websocket = new SequoiaWebSocketFace(device, opts);
     this.websocket.on('websocket-dropped', (d) => this.emit('websocket-dropped', d));
-    this.server = createServerWithTimeouts(opts, (req, res) => void this.handle(req, res), { ...DEFAULT_HTTP_TIMEOUTS, keepAliveTimeoutMs: 10_000 });
+    this.server = createServerWithTimeouts(opts, (req, res) => void this.handle(req, res), {
+      ...DEFAULT_HTTP_TIMEOUTS,
+      keepAliveTimeoutMs: 10_000,
+    });
     this.server.on('connection', (socket) => {
       socket.setNoDelay(true);
       this.sockets.add(socket);
@@ -160,7 +158,8 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     try {
       if (this.opts.roundTrip) await this.opts.roundTrip();
-      if (this.opts.extraRoutes && rawPath.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, rawPath))) return;
+      if (this.opts.extraRoutes && rawPath.startsWith('/_emulator') && (await this.opts.extraRoutes(req, res, rawPath)))
+        return;
       await this.route(req, res, rawPath);
     } catch (err) {
       if (res.headersSent) {
@@ -185,7 +184,12 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     this.sendJsonText(res, status, cameraJson(body), headers);
   }
 
-  private sendJsonText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  private sendJsonText(
+    res: http.ServerResponse,
+    status: number,
+    text: string,
+    headers: Record<string, string> = {},
+  ): void {
     const length = Buffer.byteLength(text);
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': length, ...headers });
     // A string (not a Buffer) lets node send headers and body in one write instead of a writev.
@@ -246,7 +250,11 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
       case 'manualmode':
         return this.manualMode(req, res, rest);
       case 'websocket':
-        throw new HttpReply(426, { request: 'websocket', error: 'Upgrade to WebSocket required' }, { Upgrade: 'websocket' });
+        throw new HttpReply(
+          426,
+          { request: 'websocket', error: 'Upgrade to WebSocket required' },
+          { Upgrade: 'websocket' },
+        );
       default:
         break;
     }
@@ -265,7 +273,10 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     }
     if (rest.length === 1 && rest[0] === 'stop') {
       const r = this.device.stopCapture();
-      return this.json(res, r.ok ? 200 : 409, { request: 'capture_stop', status: r.ok ? 'Ready' : 'Capture is not running' });
+      return this.json(res, r.ok ? 200 : 409, {
+        request: 'capture_stop',
+        status: r.ok ? 'Ready' : 'Capture is not running',
+      });
     }
     throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
   }
@@ -305,14 +316,26 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
         const s = d.sunshine();
         if (!s) {
           return {
-            green_0: 0, red_0: 0, red_edge_0: 0, near_infrared_0: 0,
-            green_1: 0, red_1: 0, red_edge_1: 0, near_infrared_1: 0,
+            green_0: 0,
+            red_0: 0,
+            red_edge_0: 0,
+            near_infrared_0: 0,
+            green_1: 0,
+            red_1: 0,
+            red_edge_1: 0,
+            near_infrared_1: 0,
             status: 'Sunshine sensor not connected',
           };
         }
         return {
-          green_0: s.green[0], red_0: s.red[0], red_edge_0: s.red_edge[0], near_infrared_0: s.near_infrared[0],
-          green_1: s.green[1], red_1: s.red[1], red_edge_1: s.red_edge[1], near_infrared_1: s.near_infrared[1],
+          green_0: s.green[0],
+          red_0: s.red[0],
+          red_edge_0: s.red_edge[0],
+          near_infrared_0: s.near_infrared[0],
+          green_1: s.green[1],
+          red_1: s.red[1],
+          red_edge_1: s.red_edge[1],
+          near_infrared_1: s.near_infrared[1],
           status: 'Ok',
         };
       }
@@ -383,7 +406,8 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
       let cached = this.statusCache;
       if (!cached || cached.at !== at || cached.revision !== revision) {
         const body: Record<string, unknown> = { request: 'get_status' };
-        for (const part of ['sunshine', 'temperature', 'gps', 'instruments'] as const) body[part] = this.statusPart(part);
+        for (const part of ['sunshine', 'temperature', 'gps', 'instruments'] as const)
+          body[part] = this.statusPart(part);
         cached = this.statusCache = { at, revision, text: cameraJson(body) };
       }
       return this.sendJsonText(res, 200, cached.text);
@@ -404,7 +428,11 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     const [a, b] = rest;
     const action = rest.length === 1 ? a : b;
     const target = rest.length === 1 ? undefined : a;
-    if (rest.length > 2 || (action !== 'start' && action !== 'stop') || (target !== undefined && !['body', 'sunshine', 'radiometric'].includes(target))) {
+    if (
+      rest.length > 2 ||
+      (action !== 'start' && action !== 'stop') ||
+      (target !== undefined && !['body', 'sunshine', 'radiometric'].includes(target))
+    ) {
       throw new HttpReply(404, { request: 'error', error: 'Unknown request' });
     }
     const request = ['calibration', target, action].filter(Boolean).join('_');
@@ -491,7 +519,11 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     const request = 'download';
     const medium = asMedium(rest[0], request);
     if (rest.length === 2) return this.downloadZip(req, res, medium, rest[1]!);
-    if (rest.length !== 3) throw new HttpReply(rest.length < 2 ? 404 : 400, { request, error: rest.length < 2 ? 'No such file or directory' : 'Invalid path' });
+    if (rest.length !== 3)
+      throw new HttpReply(rest.length < 2 ? 404 : 400, {
+        request,
+        error: rest.length < 2 ? 'No such file or directory' : 'Invalid path',
+      });
     const [, folder, name] = rest as [string, string, string];
     let file: FileToSend;
     try {
@@ -515,7 +547,9 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
       };
       // A resumed download only gets the rest of the file if the file is still the one it started
       // (RFC 9110 §13.1.5): otherwise the whole file, from byte 0.
-      const range = ifRangeMatches(headerText(req.headers['if-range']), etag, mtime) ? parseRange(req.headers.range, size) : undefined;
+      const range = ifRangeMatches(headerText(req.headers['if-range']), etag, mtime)
+        ? parseRange(req.headers.range, size)
+        : undefined;
       if (range === 'unsatisfiable') {
         throw new HttpReply(416, { request, error: 'Range not satisfiable' }, { 'Content-Range': `bytes */${size}` });
       }
@@ -523,7 +557,11 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
       let end = size - 1;
       if (range) {
         ({ start, end } = range);
-        res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+        res.writeHead(206, {
+          ...headers,
+          'Content-Length': end - start + 1,
+          'Content-Range': `bytes ${start}-${end}/${size}`,
+        });
       } else {
         res.writeHead(200, { ...headers, 'Content-Length': size });
       }
@@ -544,7 +582,12 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
   }
 
   /** A folder as a zip streamed straight from disk (stored, not deflated: the images are already compressed). */
-  private async downloadZip(req: http.IncomingMessage, res: http.ServerResponse, medium: MediumName, folder: string): Promise<void> {
+  private async downloadZip(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    medium: MediumName,
+    folder: string,
+  ): Promise<void> {
     const request = 'download';
     let files: Array<{ name: string; size: number; mtimeMs: number; path: string }>;
     let m: ReturnType<SequoiaDevice['medium']>;
@@ -558,7 +601,13 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
     const stats = new Map<ZipEntry, { size: number; mtimeMs: number }>();
     const entries: ZipEntry[] = files.map((f) => {
       const crc32 = m.knownCrc32(f.path, f.size, f.mtimeMs);
-      const entry = { name: `${folder}/${f.name}`, path: f.path, size: f.size, mtime: new Date(f.mtimeMs), ...(crc32 !== undefined ? { crc32 } : {}) };
+      const entry = {
+        name: `${folder}/${f.name}`,
+        path: f.path,
+        size: f.size,
+        mtime: new Date(f.mtimeMs),
+        ...(crc32 !== undefined ? { crc32 } : {}),
+      };
       stats.set(entry, f);
       return entry;
     });
@@ -636,7 +685,10 @@ export class SequoiaHttpFace extends EventEmitter<{ 'websocket-dropped': [WebSoc
       const { patch, nearIrAlias } = manualModeFromForm(body);
       const { outcomes, applied } = this.device.setManualMode(patch);
       const reply = outcomeTreeTexts(outcomes);
-      return this.json(res, settingsStatus(outcomes, applied), { request: 'set_manualmode', ...(nearIrAlias ? nearIrReply(reply) : reply) });
+      return this.json(res, settingsStatus(outcomes, applied), {
+        request: 'set_manualmode',
+        ...(nearIrAlias ? nearIrReply(reply) : reply),
+      });
     }
     return this.json(res, 200, { request: 'get_manualmode', ...this.device.getManualMode() });
   }

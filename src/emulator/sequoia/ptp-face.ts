@@ -22,16 +22,53 @@ import type { DeviceChange } from '../../devices/sequoia/events.js';
 import { StorageError } from '../../devices/storage.js';
 import type { CaptureRefusal, SettingRefusal } from '../../devices/sequoia/outcomes.js';
 import { SETTING_LIMITS, timelapseMin, type DeviceConfig, type MediumName } from '../../devices/sequoia/types.js';
-import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../../ptp/backend.js';
+import {
+  PtpDeviceError,
+  type PtpCallContext,
+  type PtpDeviceEvent,
+  type PtpObjectContent,
+  type PtpResponderBackend,
+  type PtpVendorResult,
+} from '../../ptp/backend.js';
 import { PtpEventFanout } from '../../ptp/event-fanout.js';
 import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from '../ptpip-face.js';
-import { AccessCapability, ALL, AssociationType, DataType, Ev, FilesystemType, Format, Prop, Resp, StorageType } from '../../ptp/codes.js';
-import { formatPtpDate, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../../ptp/codec.js';
+import {
+  AccessCapability,
+  ALL,
+  AssociationType,
+  DataType,
+  Ev,
+  FilesystemType,
+  Format,
+  Prop,
+  Resp,
+  StorageType,
+} from '../../ptp/codes.js';
+import {
+  formatPtpDate,
+  type DeviceInfo,
+  type DevicePropDesc,
+  type ObjectInfo,
+  type PtpValue,
+  type StorageInfo,
+} from '../../ptp/codec.js';
 import { PtpFileReader } from '../files-ptp.js';
 import { STANDARD_OPERATIONS } from '../../ptp/responder.js';
 import {
-  PARROT_CAPTURE_MODE_CODES, PARROT_EXTENSION_DESC, PARROT_MONO_IMAGE_SIZES, PARROT_RGB_IMAGE_SIZES, PARROT_STORAGE_IDS, PARROT_VENDOR_ID, ParrotCaptureMode, ParrotEv, ParrotOp, ParrotProp, encodeI32Array, encodeStatusMask,
-  encodeSunshineValues, encodeTemperatureValues,
+  PARROT_CAPTURE_MODE_CODES,
+  PARROT_EXTENSION_DESC,
+  PARROT_MONO_IMAGE_SIZES,
+  PARROT_RGB_IMAGE_SIZES,
+  PARROT_STORAGE_IDS,
+  PARROT_VENDOR_ID,
+  ParrotCaptureMode,
+  ParrotEv,
+  ParrotOp,
+  ParrotProp,
+  encodeI32Array,
+  encodeStatusMask,
+  encodeSunshineValues,
+  encodeTemperatureValues,
 } from '../../ptp/vendors/parrot.js';
 
 // The vocabulary shared with the client side (src/ptp/vendors/parrot.ts), so both speak the same codes.
@@ -51,7 +88,9 @@ interface PropSpec {
   keys: Array<keyof DeviceConfig>;
 }
 
-type Obj = { kind: 'folder'; medium: MediumName; folder: string } | { kind: 'file'; medium: MediumName; folder: string; name: string };
+type Obj =
+  | { kind: 'folder'; medium: MediumName; folder: string }
+  | { kind: 'file'; medium: MediumName; folder: string; name: string };
 
 /** Stable handles: one per object for its life, never reused within the process. */
 class HandleTable {
@@ -102,13 +141,21 @@ class HandleTable {
 function storageFault(e: unknown): never {
   if (e instanceof StorageError) {
     switch (e.code) {
-      case 'NOT_FOUND': case 'BAD_PATH': throw new PtpDeviceError(Resp.InvalidObjectHandle, e.message);
-      case 'NOT_PRESENT': throw new PtpDeviceError(Resp.StoreNotAvailable, e.message);
-      case 'BUSY': throw new PtpDeviceError(Resp.DeviceBusy, e.message);
-      case 'FULL': throw new PtpDeviceError(Resp.StoreFull, e.message);
-      case 'READ_ONLY': throw new PtpDeviceError(Resp.StoreReadOnly, e.message);
-      case 'FAULT': throw new PtpDeviceError(Resp.StoreNotAvailable, e.message);
-      default: break;
+      case 'NOT_FOUND':
+      case 'BAD_PATH':
+        throw new PtpDeviceError(Resp.InvalidObjectHandle, e.message);
+      case 'NOT_PRESENT':
+        throw new PtpDeviceError(Resp.StoreNotAvailable, e.message);
+      case 'BUSY':
+        throw new PtpDeviceError(Resp.DeviceBusy, e.message);
+      case 'FULL':
+        throw new PtpDeviceError(Resp.StoreFull, e.message);
+      case 'READ_ONLY':
+        throw new PtpDeviceError(Resp.StoreReadOnly, e.message);
+      case 'FAULT':
+        throw new PtpDeviceError(Resp.StoreNotAvailable, e.message);
+      default:
+        break;
     }
   }
   throw e;
@@ -134,8 +181,20 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       vendorExtensionVersion: 100,
       vendorExtensionDesc: PARROT_EXTENSION_DESC,
       functionalMode: 0,
-      operationsSupported: [...STANDARD_OPERATIONS, ...Object.values(ParrotOp).filter((c) => c !== ParrotOp.SendFirmwareUpdate)],
-      eventsSupported: [Ev.ObjectAdded, Ev.ObjectRemoved, Ev.StoreAdded, Ev.StoreRemoved, Ev.DevicePropChanged, Ev.StorageInfoChanged, Ev.CaptureComplete, ParrotEv.Status],
+      operationsSupported: [
+        ...STANDARD_OPERATIONS,
+        ...Object.values(ParrotOp).filter((c) => c !== ParrotOp.SendFirmwareUpdate),
+      ],
+      eventsSupported: [
+        Ev.ObjectAdded,
+        Ev.ObjectRemoved,
+        Ev.StoreAdded,
+        Ev.StoreRemoved,
+        Ev.DevicePropChanged,
+        Ev.StorageInfoChanged,
+        Ev.CaptureComplete,
+        ParrotEv.Status,
+      ],
       devicePropertiesSupported: [...this.props.keys()],
       captureFormats: [Format.EXIF_JPEG, Format.TIFF],
       imageFormats: [Format.Association, Format.EXIF_JPEG, Format.TIFF],
@@ -172,7 +231,8 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     });
     on('config-changed', (changed: Partial<DeviceConfig>) => {
       const keys = Object.keys(changed) as Array<keyof DeviceConfig>;
-      for (const [code, spec] of this.props) if (spec.keys.some((k) => keys.includes(k))) this.events.emit(Ev.DevicePropChanged, [code]);
+      for (const [code, spec] of this.props)
+        if (spec.keys.some((k) => keys.includes(k))) this.events.emit(Ev.DevicePropChanged, [code]);
     });
     on('change', (c: DeviceChange) => {
       if (c.kind !== 'capture') return;
@@ -186,7 +246,9 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
         this.events.emit(ParrotEv.Status, [this.statusMask()]);
       }
     });
-    on('storage-changed', (e: { medium: MediumName }) => this.events.emit(Ev.StorageInfoChanged, [STORAGE_IDS[e.medium]]));
+    on('storage-changed', (e: { medium: MediumName }) =>
+      this.events.emit(Ev.StorageInfoChanged, [STORAGE_IDS[e.medium]]),
+    );
   }
 
   /**
@@ -230,7 +292,8 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
 
   private mediumFor(storageId: number): MediumName {
     const name = MEDIUM_OF.get(storageId);
-    if (!name || !this.device.presentMedia().some((m) => m.name === name)) throw new PtpDeviceError(Resp.InvalidStorageID);
+    if (!name || !this.device.presentMedia().some((m) => m.name === name))
+      throw new PtpDeviceError(Resp.InvalidStorageID);
     return name;
   }
 
@@ -242,7 +305,8 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       storageType: name === 'sd' ? StorageType.RemovableRAM : StorageType.FixedRAM,
       filesystemType: FilesystemType.GenericHierarchical,
       // The host may delete pictures, never write; a medium in a bad condition takes no deletion.
-      accessCapability: this.device.mediumCondition(name) === 'ok' ? AccessCapability.ReadOnlyWithDelete : AccessCapability.ReadOnly,
+      accessCapability:
+        this.device.mediumCondition(name) === 'ok' ? AccessCapability.ReadOnlyWithDelete : AccessCapability.ReadOnly,
       maxCapacity: BigInt(m.capacityBytes),
       freeSpaceInBytes: BigInt(m.freeBytes),
       // About 11.6 MB per capture (docs/sequoia.md).
@@ -296,15 +360,34 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
   async objectInfo(handle: number): Promise<ObjectInfo> {
     const o = this.obj(handle);
     const base = {
-      storageId: STORAGE_IDS[o.medium], protectionStatus: 0, thumbFormat: 0, thumbCompressedSize: 0, thumbPixWidth: 0, thumbPixHeight: 0,
-      imagePixWidth: 0, imagePixHeight: 0, imageBitDepth: 0, associationDesc: 0, sequenceNumber: 0, keywords: '',
+      storageId: STORAGE_IDS[o.medium],
+      protectionStatus: 0,
+      thumbFormat: 0,
+      thumbCompressedSize: 0,
+      thumbPixWidth: 0,
+      thumbPixHeight: 0,
+      imagePixWidth: 0,
+      imagePixHeight: 0,
+      imageBitDepth: 0,
+      associationDesc: 0,
+      sequenceNumber: 0,
+      keywords: '',
     };
     try {
       const m = this.device.medium(o.medium);
       if (o.kind === 'folder') {
         const st = await fs.stat(await m.resolve(o.folder));
         const date = formatPtpDate(st.mtimeMs);
-        return { ...base, objectFormat: Format.Association, compressedSize: 0, parentObject: 0, associationType: AssociationType.GenericFolder, filename: o.folder, captureDate: date, modificationDate: date };
+        return {
+          ...base,
+          objectFormat: Format.Association,
+          compressedSize: 0,
+          parentObject: 0,
+          associationType: AssociationType.GenericFolder,
+          filename: o.folder,
+          captureDate: date,
+          modificationDate: date,
+        };
       }
       const file = await m.resolve(o.folder, o.name);
       const st = await fs.stat(file);
@@ -334,7 +417,11 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
 
   private async thumbPath(o: Obj): Promise<string | undefined> {
     if (o.kind !== 'file') return undefined;
-    const p = path.join(await this.device.medium(o.medium).resolve(o.folder), '.thumb', `${o.name.replace(/\.[^.]+$/, '')}.jpg`);
+    const p = path.join(
+      await this.device.medium(o.medium).resolve(o.folder),
+      '.thumb',
+      `${o.name.replace(/\.[^.]+$/, '')}.jpg`,
+    );
     try {
       await fs.access(p);
       return p;
@@ -347,7 +434,9 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
     const o = this.obj(handle);
     if (o.kind !== 'file') throw new PtpDeviceError(Resp.InvalidObjectHandle, 'a folder has no content');
     try {
-      return await this.files.open(`${o.medium}/${o.folder}/${o.name}`, () => this.device.medium(o.medium).resolve(o.folder, o.name));
+      return await this.files.open(`${o.medium}/${o.folder}/${o.name}`, () =>
+        this.device.medium(o.medium).resolve(o.folder, o.name),
+      );
     } catch (e) {
       storageFault(e);
     }
@@ -397,7 +486,8 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
   async initiateCapture(storageId: number, _format: number, ctx: PtpCallContext): Promise<void> {
     if (storageId !== 0) this.mediumFor(storageId);
     const mode = this.device.getConfig().capture_mode;
-    if (mode !== 'single' && mode !== 'radiometric') throw new PtpDeviceError(Resp.DeviceBusy, `capture mode is ${mode}`);
+    if (mode !== 'single' && mode !== 'radiometric')
+      throw new PtpDeviceError(Resp.DeviceBusy, `capture mode is ${mode}`);
     await this.start(ctx);
   }
 
@@ -418,12 +508,23 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       case ParrotOp.GetSunshineValues: {
         const s = d.sunshine();
         if (!s) throw new PtpDeviceError(Resp.DeviceBusy, 'sunshine sensor not connected');
-        return { data: encodeSunshineValues({ Green: s.green, Red: s.red, RedEdge: s.red_edge, NIR: s.near_infrared }) };
+        return {
+          data: encodeSunshineValues({ Green: s.green, Red: s.red, RedEdge: s.red_edge, NIR: s.near_infrared }),
+        };
       }
       case ParrotOp.GetTemperatureValues: {
         const t = d.temperatures();
         const m = (c: number | null): number => (c === null ? 0 : Math.round(c * 1000));
-        return { data: encodeTemperatureValues({ P7: m(t.body_p7), P7MU: m(t.body_p7mu), DDR: m(t.body_ddr3), WiFi: m(t.body_wifi), IMU: m(t.body_imu), IMUSunshine: m(t.sunshine_imu) }) };
+        return {
+          data: encodeTemperatureValues({
+            P7: m(t.body_p7),
+            P7MU: m(t.body_p7mu),
+            DDR: m(t.body_ddr3),
+            WiFi: m(t.body_wifi),
+            IMU: m(t.body_imu),
+            IMUSunshine: m(t.sunshine_imu),
+          }),
+        };
       }
       case ParrotOp.GetAngleValues: {
         const a = this.attitude(params[0] ?? 0);
@@ -431,16 +532,49 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
       }
       case ParrotOp.GetGpsValues: {
         const g = d.gpsDms();
-        return { data: encodeI32Array([g.lon.deg, g.lon.min, Math.round(g.lon.sec * 1000), g.lat.deg, g.lat.min, Math.round(g.lat.sec * 1000), Math.round(g.altitude * 1000)]) };
+        return {
+          data: encodeI32Array([
+            g.lon.deg,
+            g.lon.min,
+            Math.round(g.lon.sec * 1000),
+            g.lat.deg,
+            g.lat.min,
+            Math.round(g.lat.sec * 1000),
+            Math.round(g.altitude * 1000),
+          ]),
+        };
       }
       case ParrotOp.GetGyroscopeValues:
       case ParrotOp.GetAccelerometerValues:
       case ParrotOp.GetMagnetometerValues:
         // The emulated drone flies level at constant speed: no rotation, gravity only, Earth's field.
-        return { data: encodeI32Array(code === ParrotOp.GetAccelerometerValues ? [0, 0, 9_806_650] : code === ParrotOp.GetMagnetometerValues ? [20_000, 0, -43_000] : [0, 0, 0]) };
+        return {
+          data: encodeI32Array(
+            code === ParrotOp.GetAccelerometerValues
+              ? [0, 0, 9_806_650]
+              : code === ParrotOp.GetMagnetometerValues
+                ? [20_000, 0, -43_000]
+                : [0, 0, 0],
+          ),
+        };
       case ParrotOp.GetImuValues: {
         const a = this.attitude(params[0] ?? 0);
-        return { data: encodeI32Array([0, 0, 0, 0, 0, 9_806_650, 20_000, 0, -43_000, micro(a.yaw), micro(a.pitch), micro(a.roll)]) };
+        return {
+          data: encodeI32Array([
+            0,
+            0,
+            0,
+            0,
+            0,
+            9_806_650,
+            20_000,
+            0,
+            -43_000,
+            micro(a.yaw),
+            micro(a.pitch),
+            micro(a.roll),
+          ]),
+        };
       }
       case ParrotOp.GetStatusMask:
         return { params: [this.statusMask()] };
@@ -491,67 +625,139 @@ export class SequoiaPtpBackend implements PtpResponderBackend {
   private buildProps(): Map<number, PropSpec> {
     const d = this.device;
     const m = new Map<number, PropSpec>();
-    const ro = (dataType: number, value: () => PtpValue, form: DevicePropDesc['form'] = { kind: 'none' }): PropSpec => ({
+    const ro = (
+      dataType: number,
+      value: () => PtpValue,
+      form: DevicePropDesc['form'] = { kind: 'none' },
+    ): PropSpec => ({
       keys: [],
       desc: () => ({ dataType, getSet: 0, factoryDefault: value(), current: value(), form }),
     });
-    m.set(Prop.BatteryLevel, ro(DataType.UINT8, () => 100, { kind: 'range', min: 0, max: 100, step: 1 }));
-    m.set(Prop.DateTime, ro(DataType.STR, () => formatPtpDate(d.clock.now())));
+    m.set(
+      Prop.BatteryLevel,
+      ro(DataType.UINT8, () => 100, { kind: 'range', min: 0, max: 100, step: 1 }),
+    );
+    m.set(
+      Prop.DateTime,
+      ro(DataType.STR, () => formatPtpDate(d.clock.now())),
+    );
     m.set(Prop.ImageSize, {
       keys: ['resolution_rgb'],
-      desc: (c) => ({ dataType: DataType.STR, getSet: 1, factoryDefault: RGB_SIZE_TEXT[16], current: RGB_SIZE_TEXT[c.resolution_rgb], form: { kind: 'enum', values: [RGB_SIZE_TEXT[16], RGB_SIZE_TEXT[12]] } }),
+      desc: (c) => ({
+        dataType: DataType.STR,
+        getSet: 1,
+        factoryDefault: RGB_SIZE_TEXT[16],
+        current: RGB_SIZE_TEXT[c.resolution_rgb],
+        form: { kind: 'enum', values: [RGB_SIZE_TEXT[16], RGB_SIZE_TEXT[12]] },
+      }),
       toConfig: (v) => ({ resolution_rgb: v === RGB_SIZE_TEXT[12] ? 12 : v === RGB_SIZE_TEXT[16] ? 16 : v }),
     });
     m.set(Prop.StillCaptureMode, {
       keys: ['capture_mode'],
-      desc: (c) => ({ dataType: DataType.UINT16, getSet: 1, factoryDefault: ParrotCaptureMode.Single, current: MODE_TO_PTP[c.capture_mode], form: { kind: 'enum', values: Object.values(MODE_TO_PTP) } }),
+      desc: (c) => ({
+        dataType: DataType.UINT16,
+        getSet: 1,
+        factoryDefault: ParrotCaptureMode.Single,
+        current: MODE_TO_PTP[c.capture_mode],
+        form: { kind: 'enum', values: Object.values(MODE_TO_PTP) },
+      }),
       toConfig: (v) => ({ capture_mode: PTP_TO_MODE.get(Number(v)) }),
     });
     m.set(Prop.TimelapseInterval, {
       keys: ['timelapse_param'],
       // Whole milliseconds, the shortest period following the sensors, as the model accepts them.
       desc: (c) => ({
-        dataType: DataType.UINT32, getSet: 1, factoryDefault: SETTING_LIMITS.timelapse.default * 1000, current: Math.round(c.timelapse_param * 1000),
-        form: { kind: 'range', min: timelapseMin(c.sensors_mask) * 1000, max: SETTING_LIMITS.timelapse.max * 1000, step: 1 },
+        dataType: DataType.UINT32,
+        getSet: 1,
+        factoryDefault: SETTING_LIMITS.timelapse.default * 1000,
+        current: Math.round(c.timelapse_param * 1000),
+        form: {
+          kind: 'range',
+          min: timelapseMin(c.sensors_mask) * 1000,
+          max: SETTING_LIMITS.timelapse.max * 1000,
+          step: 1,
+        },
       }),
       toConfig: (v) => ({ timelapse_param: Number(v) / 1000 }),
     });
     m.set(ParrotProp.PhotoSensorEnableMask, {
       keys: ['sensors_mask'],
-      desc: (c) => ({ dataType: DataType.UINT32, getSet: 1, factoryDefault: 31, current: c.sensors_mask, form: { kind: 'range', min: 1, max: 31, step: 1 } }),
+      desc: (c) => ({
+        dataType: DataType.UINT32,
+        getSet: 1,
+        factoryDefault: 31,
+        current: c.sensors_mask,
+        form: { kind: 'range', min: 1, max: 31, step: 1 },
+      }),
       toConfig: (v) => ({ sensors_mask: Number(v) }),
     });
     m.set(ParrotProp.MultispectralImageSize, {
       keys: ['resolution_mono'],
-      desc: (c) => ({ dataType: DataType.STR, getSet: 1, factoryDefault: MONO_SIZE_TEXT['1.2'], current: MONO_SIZE_TEXT[String(c.resolution_mono) as '1.2' | '0.3'], form: { kind: 'enum', values: Object.values(MONO_SIZE_TEXT) } }),
+      desc: (c) => ({
+        dataType: DataType.STR,
+        getSet: 1,
+        factoryDefault: MONO_SIZE_TEXT['1.2'],
+        current: MONO_SIZE_TEXT[String(c.resolution_mono) as '1.2' | '0.3'],
+        form: { kind: 'enum', values: Object.values(MONO_SIZE_TEXT) },
+      }),
       toConfig: (v) => ({ resolution_mono: v === MONO_SIZE_TEXT['0.3'] ? 0.3 : v === MONO_SIZE_TEXT['1.2'] ? 1.2 : v }),
     });
-    m.set(ParrotProp.MainBitDepth, ro(DataType.UINT8, () => 8, { kind: 'enum', values: [8] }));
+    m.set(
+      ParrotProp.MainBitDepth,
+      ro(DataType.UINT8, () => 8, { kind: 'enum', values: [8] }),
+    );
     m.set(ParrotProp.MultispectralBitDepth, {
       keys: ['bit_depth'],
-      desc: (c) => ({ dataType: DataType.UINT8, getSet: 1, factoryDefault: 10, current: c.bit_depth, form: { kind: 'enum', values: [8, 10] } }),
+      desc: (c) => ({
+        dataType: DataType.UINT8,
+        getSet: 1,
+        factoryDefault: 10,
+        current: c.bit_depth,
+        form: { kind: 'enum', values: [8, 10] },
+      }),
       toConfig: (v) => ({ bit_depth: Number(v) }),
     });
     m.set(ParrotProp.GPSInterval, {
       keys: ['gps_param'],
       desc: (c) => ({
-        dataType: DataType.UINT32, getSet: 1, factoryDefault: SETTING_LIMITS.gps.default * 100, current: Math.round(c.gps_param * 100),
+        dataType: DataType.UINT32,
+        getSet: 1,
+        factoryDefault: SETTING_LIMITS.gps.default * 100,
+        current: Math.round(c.gps_param * 100),
         form: { kind: 'range', min: SETTING_LIMITS.gps.min * 100, max: SETTING_LIMITS.gps.max * 100, step: 1 },
       }),
       toConfig: (v) => ({ gps_param: Number(v) / 100 }),
     });
     m.set(ParrotProp.OverlapRate, {
       keys: ['overlap_param'],
-      desc: (c) => ({ dataType: DataType.UINT8, getSet: 1, factoryDefault: SETTING_LIMITS.overlap.default, current: c.overlap_param, form: { kind: 'range', min: SETTING_LIMITS.overlap.min, max: SETTING_LIMITS.overlap.max, step: 1 } }),
+      desc: (c) => ({
+        dataType: DataType.UINT8,
+        getSet: 1,
+        factoryDefault: SETTING_LIMITS.overlap.default,
+        current: c.overlap_param,
+        form: { kind: 'range', min: SETTING_LIMITS.overlap.min, max: SETTING_LIMITS.overlap.max, step: 1 },
+      }),
       toConfig: (v) => ({ overlap_param: Number(v) }),
     });
     m.set(ParrotProp.SelectedStorage, {
       keys: ['storage_selected'],
-      desc: (c) => ({ dataType: DataType.UINT32, getSet: 1, factoryDefault: STORAGE_IDS.internal, current: STORAGE_IDS[c.storage_selected], form: { kind: 'enum', values: Object.values(STORAGE_IDS) } }),
+      desc: (c) => ({
+        dataType: DataType.UINT32,
+        getSet: 1,
+        factoryDefault: STORAGE_IDS.internal,
+        current: STORAGE_IDS[c.storage_selected],
+        form: { kind: 'enum', values: Object.values(STORAGE_IDS) },
+      }),
       toConfig: (v) => ({ storage_selected: MEDIUM_OF.get(Number(v)) }),
     });
-    m.set(ParrotProp.WifiSSID, ro(DataType.STR, () => d.getWifi().ssid));
-    m.set(ParrotProp.WifiStatus, ro(DataType.UINT8, () => (d.getWifi().status === 'on' ? 1 : 0), { kind: 'enum', values: [0, 1] }));
+    m.set(
+      ParrotProp.WifiSSID,
+      ro(DataType.STR, () => d.getWifi().ssid),
+    );
+    m.set(
+      ParrotProp.WifiStatus,
+      ro(DataType.UINT8, () => (d.getWifi().status === 'on' ? 1 : 0), { kind: 'enum', values: [0, 1] }),
+    );
     return m;
   }
 }
@@ -575,7 +781,14 @@ const CAPTURE_RESPONSE: Record<CaptureRefusal, number> = {
 };
 
 const CALIB_STATUS: Record<string, number> = {
-  None: 0, Ok: 1, Running: 2, 'Phi pending': 3, 'Theta pending': 4, 'Psi pending': 5, Failed: 6, Aborted: 7,
+  None: 0,
+  Ok: 1,
+  Running: 2,
+  'Phi pending': 3,
+  'Theta pending': 4,
+  'Psi pending': 5,
+  Failed: 6,
+  Aborted: 7,
 };
 
 function formatOf(name: string): number {

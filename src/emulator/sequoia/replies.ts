@@ -2,7 +2,13 @@
  * The device's outcomes in the Sequoia's HTTP words: the firmware's status and error texts
  * (Parrot's Sequoia API reference, docs/sequoia.md) and the HTTP status each reply carries.
  */
-import type { CaptureActivity, CaptureRefusal, CaptureStartOutcome, OutcomeTree, SettingOutcome } from '../../devices/sequoia/outcomes.js';
+import type {
+  CaptureActivity,
+  CaptureRefusal,
+  CaptureStartOutcome,
+  OutcomeTree,
+  SettingOutcome,
+} from '../../devices/sequoia/outcomes.js';
 import { CONFIG_ERRORS, type CaptureStatusText } from '../../sequoia/types.js';
 
 /** The firmware's text for one setting's outcome: "Ok", or why it was refused. */
@@ -63,7 +69,9 @@ export function captureStatus(activity: CaptureActivity): { status: CaptureStatu
     case 'snapshot':
     case 'series': {
       const status = activity.kind === 'snapshot' ? 'Snapshot running' : 'Timelapse running';
-      return activity.medium && activity.folder ? { status, path: `/${activity.medium}/${activity.folder}` } : { status };
+      return activity.medium && activity.folder
+        ? { status, path: `/${activity.medium}/${activity.folder}` }
+        : { status };
     }
   }
 }
@@ -80,10 +88,17 @@ function refusalText(reason: CaptureRefusal): string {
  * folder written and the HTTP status. Refused: 409 while busy, 507 when full, 503 without a
  * medium to write to; the radiometric start answers 409 for anything but a full medium.
  */
-export function captureStartReply(outcome: CaptureStartOutcome, radiometric = false): { httpStatus: number; status: string; path?: string } {
+export function captureStartReply(
+  outcome: CaptureStartOutcome,
+  radiometric = false,
+): { httpStatus: number; status: string; path?: string } {
   if (outcome.ok) {
     const { status } = captureStatus(outcome.activity);
-    return { httpStatus: 200, status, path: outcome.folder ? `/${outcome.medium}/${outcome.folder}` : `/${outcome.medium}` };
+    return {
+      httpStatus: 200,
+      status,
+      path: outcome.folder ? `/${outcome.medium}/${outcome.folder}` : `/${outcome.medium}`,
+    };
   }
   const status = refusalText(outcome.reason);
   if (outcome.reason === 'full') return { httpStatus: 507, status };

@@ -19,7 +19,11 @@ import { InvalidOptionError } from '../../util/errors.js';
 import { setSocketSendBuffer } from '../../util/zero-copy.js';
 import { cameraJson } from './camera-json.js';
 import { changeNotification, configNotifications } from './notifications.js';
-import { CLOSE_TOO_SLOW, DEFAULT_MAX_WEBSOCKET_CLIENTS, DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES } from './websocket-limits.js';
+import {
+  CLOSE_TOO_SLOW,
+  DEFAULT_MAX_WEBSOCKET_CLIENTS,
+  DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES,
+} from './websocket-limits.js';
 
 const log = debuglog('camctl:sequoia-http');
 
@@ -70,7 +74,10 @@ export class SequoiaWebSocketFace extends EventEmitter<SequoiaWebSocketEvents> {
     super();
     this.maxClients = opts.maxWebSocketClients ?? DEFAULT_MAX_WEBSOCKET_CLIENTS;
     this.maxQueue = opts.maxWebSocketQueueBytes ?? DEFAULT_MAX_WEBSOCKET_QUEUE_BYTES;
-    for (const [k, v] of Object.entries({ maxWebSocketClients: this.maxClients, maxWebSocketQueueBytes: this.maxQueue })) {
+    for (const [k, v] of Object.entries({
+      maxWebSocketClients: this.maxClients,
+      maxWebSocketQueueBytes: this.maxQueue,
+    })) {
       if (!Number.isSafeInteger(v) || v < 1) throw new InvalidOptionError(k, `must be a positive integer, got ${v}`);
     }
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -87,7 +94,9 @@ export class SequoiaWebSocketFace extends EventEmitter<SequoiaWebSocketEvents> {
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/websocket' || this.wss.clients.size >= this.maxClients) {
-      socket.end(`HTTP/1.1 ${path !== '/websocket' ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${path !== '/websocket' ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     const peer = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;

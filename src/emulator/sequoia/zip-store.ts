@@ -59,7 +59,13 @@ interface Planned extends ZipEntry {
   crc: number;
 }
 
-function plan(entries: readonly ZipEntry[]): { planned: Planned[]; dataEnd: number; cdSize: number; total: number; zip64End: boolean } {
+function plan(entries: readonly ZipEntry[]): {
+  planned: Planned[];
+  dataEnd: number;
+  cdSize: number;
+  total: number;
+  zip64End: boolean;
+} {
   let offset = 0;
   const planned: Planned[] = [];
   for (const e of entries) {
@@ -196,7 +202,11 @@ export interface WriteZipOptions {
  * bytes are written; a file whose size changed since it was listed fails the stream (the
  * Content-Length already sent would be a lie). Rejects if `out` closes early.
  */
-export async function writeStoredZip(entries: readonly ZipEntry[], out: Writable, opts: WriteZipOptions = {}): Promise<void> {
+export async function writeStoredZip(
+  entries: readonly ZipEntry[],
+  out: Writable,
+  opts: WriteZipOptions = {},
+): Promise<void> {
   const { planned, dataEnd, cdSize, zip64End } = plan(entries);
   const pool = new BufferPool(opts.chunkBytes ?? READ_CHUNK_BYTES, opts.buffers ?? READ_BUFFERS);
   const onClose = () => {

@@ -28,7 +28,12 @@ export interface ThetaPtpIpPresence {
 }
 
 /** The body of `GET /_emulator` (`api`: the OSC face's level); `ptpip` is undefined without a PTP/IP face. */
-export function thetaEmulatorState(device: ThetaDevice, osc: Pick<OscSessions, 'api'>, ptpip: ThetaPtpIpPresence | undefined, link: EmulatedLink): Record<string, unknown> {
+export function thetaEmulatorState(
+  device: ThetaDevice,
+  osc: Pick<OscSessions, 'api'>,
+  ptpip: ThetaPtpIpPresence | undefined,
+  link: EmulatedLink,
+): Record<string, unknown> {
   return {
     model: 'theta',
     time: new Date(device.cameraNow()).toISOString(),
@@ -40,7 +45,10 @@ export function thetaEmulatorState(device: ThetaDevice, osc: Pick<OscSessions, '
 }
 
 /** `power`, `wake` and `sleep`, each settled on the PTP/IP face (when there is one) before the reply. */
-export function thetaPowerControls(device: ThetaDevice, ptpip: () => ThetaPtpIpPresence | undefined): Record<string, ControlAction> {
+export function thetaPowerControls(
+  device: ThetaDevice,
+  ptpip: () => ThetaPtpIpPresence | undefined,
+): Record<string, ControlAction> {
   return {
     power: async (body) => {
       const on = body['on'];

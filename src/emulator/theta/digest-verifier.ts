@@ -94,7 +94,8 @@ export class DigestVerifier {
     this.maxTracked = policy.maxTrackedNonces ?? 256;
     this.clock = policy.clock ?? { now: () => Date.now() };
     if (!(this.ttlMs > 0)) throw new InvalidOptionError('nonceTtlMs', `must be positive, got ${this.ttlMs}`);
-    if (!Number.isInteger(this.maxTracked) || this.maxTracked < 1) throw new InvalidOptionError('maxTrackedNonces', `must be a positive integer, got ${this.maxTracked}`);
+    if (!Number.isInteger(this.maxTracked) || this.maxTracked < 1)
+      throw new InvalidOptionError('maxTrackedNonces', `must be a positive integer, got ${this.maxTracked}`);
     this.opaque = md5(this.realm);
   }
 
@@ -190,4 +191,3 @@ function sameTarget(uri: string, requestTarget: string): boolean {
   const q = requestTarget.indexOf('?');
   return q >= 0 && !uri.includes('?') && uri === requestTarget.slice(0, q);
 }
-

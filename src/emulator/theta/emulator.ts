@@ -22,7 +22,10 @@ import { thetaEmulatorState, thetaPowerControls } from './controls.js';
 import type { RunningThetaPtpIp } from './ptp-face.js';
 
 /** Options of {@link startThetaEmulator}. */
-export interface ThetaEmulatorOptions extends Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>, Omit<OscServerOptions, 'advertisedPort' | 'roundTrip' | 'extraRoutes'> {
+export interface ThetaEmulatorOptions
+  extends
+    Omit<ThetaDeviceOptions, 'dataDir' | 'clock'>,
+    Omit<OscServerOptions, 'advertisedPort' | 'roundTrip' | 'extraRoutes'> {
   /** Media directory. Default: a per-user directory ($XDG_DATA_HOME/camctl/theta). */
   dataDir?: string;
   /** Address to bind. Default 127.0.0.1. */
@@ -76,12 +79,25 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
   const dataDir = options.dataDir ?? defaultDataDir('theta');
   const clock = options.clock ?? new RealClock(options.speed ?? 1);
   const deviceOpts: ThetaDeviceOptions = { dataDir, clock };
-  for (const k of ['serialNumber', 'firmwareVersion', 'capacityBytes', 'battery', 'power', 'shotProcessingMs', 'fileCacheBytes', 'thumbCacheBytes'] as const) {
+  for (const k of [
+    'serialNumber',
+    'firmwareVersion',
+    'capacityBytes',
+    'battery',
+    'power',
+    'shotProcessingMs',
+    'fileCacheBytes',
+    'thumbCacheBytes',
+  ] as const) {
     if (options[k] !== undefined) (deviceOpts as unknown as Record<string, unknown>)[k] = options[k];
   }
   if (options.firmware !== undefined) deviceOpts.firmwareVersion = options.firmware;
   const link = new EmulatedLink(
-    { latencyMs: options.latencyMs, bandwidthBytesPerSec: options.bandwidthBytesPerSec, perConnectionBytesPerSec: options.perConnectionBytesPerSec },
+    {
+      latencyMs: options.latencyMs,
+      bandwidthBytesPerSec: options.bandwidthBytesPerSec,
+      perConnectionBytesPerSec: options.perConnectionBytesPerSec,
+    },
     options.linkClock,
   );
   const device = await ThetaDevice.open(deviceOpts);
@@ -109,10 +125,12 @@ export async function startThetaEmulator(options: ThetaEmulatorOptions = {}): Pr
     const { port } = await osc.listen(options.httpPort ?? 0, host);
     if (options.ptpipPort !== undefined) {
       const { startThetaPtpIp } = await import('./ptp-face.js');
-      ptp = await startThetaPtpIp(device, { host, port: options.ptpipPort, ...link.ptpipOptions() }).catch(async (err: unknown) => {
-        await osc.close().catch(() => undefined);
-        throw err;
-      });
+      ptp = await startThetaPtpIp(device, { host, port: options.ptpipPort, ...link.ptpipOptions() }).catch(
+        async (err: unknown) => {
+          await osc.close().catch(() => undefined);
+          throw err;
+        },
+      );
     }
     const running: RunningThetaEmulator = {
       url: `http://${urlHost(host)}:${port}`,

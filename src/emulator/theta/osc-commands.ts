@@ -41,11 +41,29 @@ const V20: Record<(typeof COMMANDS_V20)[number], CommandSpec> = {
   'camera.takePicture': { sessionId: SID },
   'camera._startCapture': { sessionId: SID, mode: { type: 'string' } },
   'camera._stopCapture': { sessionId: SID },
-  'camera.listImages': { entryCount: { type: 'integer', required: true }, includeThumb: { type: 'boolean', required: true }, maxSize: { type: 'integer' }, continuationToken: { type: 'string' } },
-  'camera._listAll': { entryCount: { type: 'integer', required: true }, continuationToken: { type: 'string' }, detail: { type: 'boolean' }, sort: { type: 'string' } },
+  'camera.listImages': {
+    entryCount: { type: 'integer', required: true },
+    includeThumb: { type: 'boolean', required: true },
+    maxSize: { type: 'integer' },
+    continuationToken: { type: 'string' },
+  },
+  'camera._listAll': {
+    entryCount: { type: 'integer', required: true },
+    continuationToken: { type: 'string' },
+    detail: { type: 'boolean' },
+    sort: { type: 'string' },
+  },
   'camera.delete': { fileUri: { type: 'string', required: true } },
-  'camera.getImage': { fileUri: { type: 'string', required: true }, _type: { type: 'string' }, maxSize: { type: 'integer' } },
-  'camera._getVideo': { fileUri: { type: 'string', required: true }, _type: { type: 'string' }, type: { type: 'string' } },
+  'camera.getImage': {
+    fileUri: { type: 'string', required: true },
+    _type: { type: 'string' },
+    maxSize: { type: 'integer' },
+  },
+  'camera._getVideo': {
+    fileUri: { type: 'string', required: true },
+    _type: { type: 'string' },
+    type: { type: 'string' },
+  },
   'camera._getLivePreview': { sessionId: SID },
   'camera.getMetadata': { fileUri: { type: 'string', required: true } },
   'camera.getOptions': { sessionId: SID, optionNames: { type: 'array', required: true } },
@@ -146,7 +164,11 @@ function checkParams(spec: CommandSpec, params: Record<string, unknown>): void {
       if (p.required) fail('missingParameter', `parameter ${JSON.stringify(name)} is required`);
       continue;
     }
-    if (!typeOk(v, p.type)) fail('invalidParameterValue', `parameter ${JSON.stringify(name)} must be ${p.type === 'integer' ? 'an integer' : `a${p.type === 'array' || p.type === 'object' ? 'n' : ''} ${p.type}`}`);
+    if (!typeOk(v, p.type))
+      fail(
+        'invalidParameterValue',
+        `parameter ${JSON.stringify(name)} must be ${p.type === 'integer' ? 'an integer' : `a${p.type === 'array' || p.type === 'object' ? 'n' : ''} ${p.type}`}`,
+      );
   }
 }
 
@@ -155,7 +177,8 @@ function paramFile(device: ThetaDevice, rel: string): ThetaFile {
   try {
     return device.findFile(rel);
   } catch (err) {
-    if (err instanceof ThetaDeviceError && err.reason === 'no-such-file') throw new OscCommandError('invalidParameterValue', err.message, { cause: err });
+    if (err instanceof ThetaDeviceError && err.reason === 'no-such-file')
+      throw new OscCommandError('invalidParameterValue', err.message, { cause: err });
     throw err;
   }
 }
@@ -227,7 +250,8 @@ function entry(device: ThetaDevice, ctx: CommandContext, f: ThetaFile, detail: b
 function parseToken(token: unknown): number {
   if (token === undefined) return 0;
   const n = Number(token);
-  if (typeof token !== 'string' || !/^\d+$/.test(token) || !Number.isSafeInteger(n)) fail('invalidParameterValue', `invalid continuationToken ${JSON.stringify(token)}`);
+  if (typeof token !== 'string' || !/^\d+$/.test(token) || !Number.isSafeInteger(n))
+    fail('invalidParameterValue', `invalid continuationToken ${JSON.stringify(token)}`);
   return n;
 }
 
@@ -253,20 +277,31 @@ const COMMAND_SINCE: Record<string, keyof typeof SINCE> = {
  * Runs one command. Throws OscCommandError for OSC errors, and lets the device's refusals through
  * (the caller shapes both with toOscError, osc-errors.ts).
  */
-export async function executeCommand(device: ThetaDevice, ctx: CommandContext, name: string, params: Record<string, unknown>): Promise<CommandOutcome> {
+export async function executeCommand(
+  device: ThetaDevice,
+  ctx: CommandContext,
+  name: string,
+  params: Record<string, unknown>,
+): Promise<CommandOutcome> {
   const table: Record<string, CommandSpec> = ctx.sessions.api === 1 ? V20 : V21;
   const spec = table[name];
   if (!spec) {
     const other = ctx.sessions.api === 1 ? V21 : V20;
-    if (name in other) fail('unknownCommand', `${name} is not available in API v${ctx.sessions.api === 1 ? '2.0' : '2.1'}`);
+    if (name in other)
+      fail('unknownCommand', `${name} is not available in API v${ctx.sessions.api === 1 ? '2.0' : '2.1'}`);
     fail('unknownCommand', `unknown command ${JSON.stringify(name)}`);
   }
   const since = COMMAND_SINCE[name];
-  if (since && !device.has(since)) fail('unknownCommand', `${name} needs a newer firmware than ${device.firmwareVersion}`);
+  if (since && !device.has(since))
+    fail('unknownCommand', `${name} needs a newer firmware than ${device.firmwareVersion}`);
   checkParams(spec, params);
   if (spec['sessionId']?.required) ctx.sessions.use(params['sessionId'] as string);
-  if (device.capturing && device.captureMode === 'video' && NOT_WHILE_RECORDING.has(name)) fail('disabledCommand', `${name} cannot run while a video is recording`);
-  const done = (results?: Record<string, unknown>): CommandOutcome => ({ kind: 'json', body: results ? { name, state: 'done', results } : { name, state: 'done' } });
+  if (device.capturing && device.captureMode === 'video' && NOT_WHILE_RECORDING.has(name))
+    fail('disabledCommand', `${name} cannot run while a video is recording`);
+  const done = (results?: Record<string, unknown>): CommandOutcome => ({
+    kind: 'json',
+    body: results ? { name, state: 'done', results } : { name, state: 'done' },
+  });
 
   switch (name) {
     case 'camera.startSession':
@@ -283,7 +318,8 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
     case 'camera._startCapture':
     case 'camera.startCapture': {
       const mode = (params['mode'] ?? params['_mode'] ?? 'interval') as string;
-      if (!['interval', 'composite', 'bracket'].includes(mode)) fail('invalidParameterValue', `mode must be interval, composite or bracket`);
+      if (!['interval', 'composite', 'bracket'].includes(mode))
+        fail('invalidParameterValue', `mode must be interval, composite or bracket`);
       const run = device.startCapture(mode as 'interval' | 'composite' | 'bracket');
       if (ctx.sessions.api === 2 && (run.limited || run.countdown)) {
         // OSC v2.1: a capture that ends by itself, or waits for the self-timer, stays in progress
@@ -304,7 +340,10 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       if (sort !== 'newest' && sort !== 'oldest') fail('invalidParameterValue', 'sort must be newest or oldest');
       const detail = params['detail'] !== false;
       const { entries, total } = device.listFiles('all', sort, start, count);
-      const results: Record<string, unknown> = { entries: entries.map((f) => entry(device, ctx, f, detail)), totalEntries: total };
+      const results: Record<string, unknown> = {
+        entries: entries.map((f) => entry(device, ctx, f, detail)),
+        totalEntries: total,
+      };
       if (start + entries.length < total) results['continuationToken'] = String(start + entries.length);
       return done(results);
     }
@@ -325,7 +364,8 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
     }
     case 'camera.listFiles': {
       const fileType = params['fileType'] as string;
-      if (fileType !== 'all' && fileType !== 'image' && fileType !== 'video') fail('invalidParameterValue', 'fileType must be all, image or video');
+      if (fileType !== 'all' && fileType !== 'image' && fileType !== 'video')
+        fail('invalidParameterValue', 'fileType must be all, image or video');
       const count = entryCount(params['entryCount']);
       const maxThumb = params['maxThumbSize'] as number;
       if (maxThumb !== 0 && maxThumb !== 640) fail('invalidParameterValue', 'maxThumbSize must be 0 or 640');
@@ -335,7 +375,8 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       if (sort !== 'newest' && sort !== 'oldest') fail('invalidParameterValue', '_sort must be newest or oldest');
       const detail = params['_detail'] !== false;
       const { entries, total } = device.listFiles(fileType, sort, start, count);
-      if (maxThumb === 0) return done({ entries: entries.map((f) => entry(device, ctx, f, detail)), totalEntries: total });
+      if (maxThumb === 0)
+        return done({ entries: entries.map((f) => entry(device, ctx, f, detail)), totalEntries: total });
       // With thumbnails a page is ~1 MB, nearly all base64: serialize the entries and splice the
       // cached base64 bytes in, instead of making JSON.stringify scan them on every request.
       const thumbs = await Promise.all(entries.map((f) => device.thumbnailBase64(f)));
@@ -344,7 +385,10 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
         const e = entry(device, ctx, f, detail);
         const b64 = thumbs[i]!;
         // base64 length → decoded bytes.
-        e._thumbSize = Math.floor((b64.length * 3) / 4) - (b64[b64.length - 1] === 61 ? 1 : 0) - (b64[b64.length - 2] === 61 ? 1 : 0);
+        e._thumbSize =
+          Math.floor((b64.length * 3) / 4) -
+          (b64[b64.length - 1] === 61 ? 1 : 0) -
+          (b64[b64.length - 2] === 61 ? 1 : 0);
         const json = JSON.stringify(e);
         parts.push(Buffer.from(`${i ? ',' : ''}${json.slice(0, -1)},"thumbnail":"`), b64, Buffer.from('"}'));
       });
@@ -358,7 +402,8 @@ export async function executeCommand(device: ThetaDevice, ctx: CommandContext, n
       }
       const urls = params['fileUrls'] as unknown[];
       if (urls.length === 0) fail('invalidParameterValue', 'fileUrls is empty');
-      if (urls.length > MAX_DELETE_URLS) fail('tooManyParameters', `fileUrls holds ${urls.length} URLs; at most ${MAX_DELETE_URLS} at a time`);
+      if (urls.length > MAX_DELETE_URLS)
+        fail('tooManyParameters', `fileUrls holds ${urls.length} URLs; at most ${MAX_DELETE_URLS} at a time`);
       if (urls.some((u) => typeof u !== 'string')) fail('invalidParameterValue', 'fileUrls must hold strings');
       const first = urls[0] as string;
       if (first === 'all' || first === 'image' || first === 'video') {

@@ -54,6 +54,7 @@ export function oscCodeOf(reason: ThetaRefusal): OscErrorCode {
 export function toOscError(err: unknown): OscCommandError | undefined {
   if (err instanceof OscCommandError) return err;
   if (err instanceof ThetaDeviceError) return new OscCommandError(oscCodeOf(err.reason), err.message, { cause: err });
-  if (err instanceof InvalidOptionError) return new OscCommandError('invalidParameterValue', err.message, { cause: err });
+  if (err instanceof InvalidOptionError)
+    return new OscCommandError('invalidParameterValue', err.message, { cause: err });
   return undefined;
 }

@@ -10,7 +10,13 @@ import { debuglog } from 'node:util';
 import sharp from 'sharp';
 import type { ThetaDevice } from '../../devices/theta/device.js';
 import type { ThetaFile } from '../../devices/theta/catalog.js';
-import { openFileToSend, responseSocket, sendFileBody, type FileToSend, type ReadableFile } from '../../util/send-file.js';
+import {
+  openFileToSend,
+  responseSocket,
+  sendFileBody,
+  type FileToSend,
+  type ReadableFile,
+} from '../../util/send-file.js';
 import { canSendFileToSocket } from '../../util/zero-copy.js';
 import { OscCommandError } from './osc-errors.js';
 
@@ -28,7 +34,13 @@ export class HttpProblem extends OscCommandError {
 }
 
 /** GET /files/<storageId>/<folder>/<name>[?type=thumb] */
-export async function serveFileUrl(device: ThetaDevice, req: IncomingMessage, res: ServerResponse, pathname: string, url: string): Promise<void> {
+export async function serveFileUrl(
+  device: ThetaDevice,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  url: string,
+): Promise<void> {
   req.resume();
   const parts = pathname.split('/');
   let file: ThetaFile;
@@ -44,10 +56,23 @@ export async function serveFileUrl(device: ThetaDevice, req: IncomingMessage, re
 }
 
 /** A file (or its thumbnail, or a copy at most `maxSize` wide) as the reply body. */
-export async function sendFile(device: ThetaDevice, req: IncomingMessage, res: ServerResponse, file: ThetaFile, thumb: boolean, maxSize: number | undefined, ranges: boolean): Promise<void> {
+export async function sendFile(
+  device: ThetaDevice,
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: ThetaFile,
+  thumb: boolean,
+  maxSize: number | undefined,
+  ranges: boolean,
+): Promise<void> {
   const type = thumb || file.kind === 'image' ? 'image/jpeg' : 'video/mp4';
   if (thumb || (maxSize !== undefined && maxSize < file.width)) {
-    const data = thumb ? await device.thumbnail(file) : await sharp(await device.filePath(file)).resize(maxSize, undefined, { fit: 'inside' }).jpeg({ quality: 85 }).toBuffer();
+    const data = thumb
+      ? await device.thumbnail(file)
+      : await sharp(await device.filePath(file))
+          .resize(maxSize, undefined, { fit: 'inside' })
+          .jpeg({ quality: 85 })
+          .toBuffer();
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': data.length });
     res.end(req.method === 'HEAD' ? undefined : data);
     return;
@@ -72,7 +97,15 @@ export async function sendFile(device: ThetaDevice, req: IncomingMessage, res: S
 }
 
 /** Headers, Range and the body of a file download, from memory or from an open file. */
-export async function sendBody(req: IncomingMessage, res: ServerResponse, type: string, size: number, mtime: Date, body: Buffer | ReadableFile, ranges: boolean): Promise<void> {
+export async function sendBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  type: string,
+  size: number,
+  mtime: Date,
+  body: Buffer | ReadableFile,
+  ranges: boolean,
+): Promise<void> {
   const headers: Record<string, string | number> = { 'Content-Type': type, 'Last-Modified': mtime.toUTCString() };
   let start = 0;
   let end = size - 1;

@@ -43,7 +43,11 @@ export function jobResponse(entry: OscJob, fileRef: { api: 1 | 2; url(rel: strin
   if (job.state === 'running') return { name, state: 'inProgress', id, progress: { completion: job.completion() } };
   if (job.state === 'failed') {
     const e = job.error;
-    return { name, state: 'error', error: { code: e ? oscCodeOf(e.reason) : 'unexpected', message: e?.message ?? 'failed' } };
+    return {
+      name,
+      state: 'error',
+      error: { code: e ? oscCodeOf(e.reason) : 'unexpected', message: e?.message ?? 'failed' },
+    };
   }
   if (job.resultless) return { name, state: 'done' };
   const results: Record<string, unknown> = {};

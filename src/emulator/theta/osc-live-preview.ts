@@ -40,7 +40,10 @@ export class OscLivePreviews {
       let first = true;
       for await (const jpeg of frames) {
         if (first) {
-          res.writeHead(200, { 'Content-Type': `multipart/x-mixed-replace; boundary="${LIVE_PREVIEW_BOUNDARY}"`, 'Cache-Control': 'no-cache' });
+          res.writeHead(200, {
+            'Content-Type': `multipart/x-mixed-replace; boundary="${LIVE_PREVIEW_BOUNDARY}"`,
+            'Cache-Control': 'no-cache',
+          });
           first = false;
         }
         const head = `${LIVE_PREVIEW_BOUNDARY}\r\nContent-type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`;

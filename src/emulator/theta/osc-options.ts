@@ -15,14 +15,20 @@ import { OscCommandError, toOscError } from './osc-errors.js';
 import type { ApiVersion, OscSessions } from './osc-sessions.js';
 
 /** v2.0 name → the device's name. */
-const V20_NAMES: Record<string, string> = { _captureInterval: 'captureInterval', _captureNumber: 'captureNumber', _remainingVideos: 'remainingVideoSeconds' };
+const V20_NAMES: Record<string, string> = {
+  _captureInterval: 'captureInterval',
+  _captureNumber: 'captureNumber',
+  _remainingVideos: 'remainingVideoSeconds',
+};
 /** Options v2.0 does not have (under these names). */
 const V21_ONLY = new Set(['captureInterval', 'captureNumber', 'remainingVideoSeconds', 'previewFormat']);
 const SUPPORT = 'Support';
 
 /** The wire name's base (without `Support`) and suffix. */
 function split(name: string): [string, string] {
-  return name.endsWith(SUPPORT) && name.length > SUPPORT.length ? [name.slice(0, -SUPPORT.length), SUPPORT] : [name, ''];
+  return name.endsWith(SUPPORT) && name.length > SUPPORT.length
+    ? [name.slice(0, -SUPPORT.length), SUPPORT]
+    : [name, ''];
 }
 
 function unknown(name: string): OscCommandError {
@@ -47,7 +53,8 @@ const captureModes = (api: ApiVersion) => ['image', api === 1 ? '_video' : 'vide
 function wireValue(deviceName: string, value: unknown, api: ApiVersion): unknown {
   if (api !== 1) return value;
   if (deviceName === 'captureMode') return value === 'video' ? '_video' : value;
-  if (deviceName === 'captureModeSupport' && Array.isArray(value)) return value.map((v) => (v === 'video' ? '_video' : v));
+  if (deviceName === 'captureModeSupport' && Array.isArray(value))
+    return value.map((v) => (v === 'video' ? '_video' : v));
   return value;
 }
 
@@ -90,7 +97,11 @@ export function setOptions(device: ThetaDevice, sessions: OscSessions, options: 
   let level: ApiVersion | undefined;
   for (const [name, value] of Object.entries(options)) {
     if (name === 'clientVersion' && device.has('apiV21')) {
-      if (value !== 1 && value !== 2) throw new OscCommandError('invalidParameterValue', `clientVersion: ${JSON.stringify(value)} is not one of [1,2]`);
+      if (value !== 1 && value !== 2)
+        throw new OscCommandError(
+          'invalidParameterValue',
+          `clientVersion: ${JSON.stringify(value)} is not one of [1,2]`,
+        );
       level = value;
       continue;
     }
@@ -98,7 +109,11 @@ export function setOptions(device: ThetaDevice, sessions: OscSessions, options: 
     renamed.push([deviceName, name]);
     if (deviceName === 'captureMode') {
       const allowed = captureModes(api);
-      if (!allowed.includes(value as string)) throw new OscCommandError('invalidParameterValue', `captureMode: ${JSON.stringify(value)} is not one of ${JSON.stringify(allowed)}`);
+      if (!allowed.includes(value as string))
+        throw new OscCommandError(
+          'invalidParameterValue',
+          `captureMode: ${JSON.stringify(value)} is not one of ${JSON.stringify(allowed)}`,
+        );
       changes[deviceName] = value === 'image' ? 'image' : 'video';
     } else {
       changes[deviceName] = value;

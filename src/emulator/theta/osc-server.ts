@@ -105,14 +105,24 @@ export class OscServerFace {
     this.maxBody = opts.maxBodyBytes ?? OSC_LIMITS.maxBodyBytes;
     this.maxPreview = opts.maxPreviewStreams ?? OSC_LIMITS.maxPreviewStreams;
     this.maxWaitS = opts.maxWaitTimeoutS ?? OSC_LIMITS.maxWaitTimeoutS;
-    for (const [k, v] of Object.entries({ maxBodyBytes: this.maxBody, maxPreviewStreams: this.maxPreview, maxWaitTimeoutS: this.maxWaitS })) {
+    for (const [k, v] of Object.entries({
+      maxBodyBytes: this.maxBody,
+      maxPreviewStreams: this.maxPreview,
+      maxWaitTimeoutS: this.maxWaitS,
+    })) {
       if (!Number.isInteger(v) || v < 0) throw new InvalidOptionError(k, `must be a non-negative integer, got ${v}`);
     }
-    if (opts.advertisedHost !== undefined && !isAuthority(opts.advertisedHost)) throw new InvalidOptionError('advertisedHost', `must be host[:port], got ${JSON.stringify(opts.advertisedHost)}`);
+    if (opts.advertisedHost !== undefined && !isAuthority(opts.advertisedHost))
+      throw new InvalidOptionError('advertisedHost', `must be host[:port], got ${JSON.stringify(opts.advertisedHost)}`);
     this.state = new OscState(device, () => this.sessions);
     this.sessions = new OscSessions(device, () => this.state.check());
     this.state.start();
-    this.previews = new OscLivePreviews(device, this.maxPreview, (res, name, code, message) => this.sendError(res, name, code, message), this.aborts);
+    this.previews = new OscLivePreviews(
+      device,
+      this.maxPreview,
+      (res, name, code, message) => this.sendError(res, name, code, message),
+      this.aborts,
+    );
     this.digest = opts.auth ? new DigestVerifier(opts.auth, opts.authPolicy) : undefined;
     this.server = createServerWithTimeouts(opts, (req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
@@ -158,17 +168,28 @@ export class OscServerFace {
 
   private origin(req: IncomingMessage): string {
     if (this.opts.advertisedHost !== undefined) return `http://${this.opts.advertisedHost}`;
-    const host = req.headers.host && /^[A-Za-z0-9.\-[\]:]+$/.test(req.headers.host) ? req.headers.host : `127.0.0.1:${this.port}`;
+    const host =
+      req.headers.host && /^[A-Za-z0-9.\-[\]:]+$/.test(req.headers.host) ? req.headers.host : `127.0.0.1:${this.port}`;
     return `http://${host}`;
   }
 
   private sendJson(res: ServerResponse, status: number, body: unknown): void {
     const data = Buffer.from(JSON.stringify(body), 'utf8');
-    res.writeHead(status, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': data.length, 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(status, {
+      'Content-Type': JSON_CONTENT_TYPE,
+      'Content-Length': data.length,
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.end(data);
   }
 
-  private sendError(res: ServerResponse, name: string, code: string, message: string, status = statusForOscError(code)): void {
+  private sendError(
+    res: ServerResponse,
+    name: string,
+    code: string,
+    message: string,
+    status = statusForOscError(code),
+  ): void {
     if (res.headersSent) {
       res.destroy();
       return;
@@ -182,7 +203,8 @@ export class OscServerFace {
     try {
       raw = await readBody(req, this.maxBody);
     } catch (err) {
-      if (err instanceof BodyTooLargeError) throw new HttpProblem(413, 'invalidParameterValue', `request body exceeds ${this.maxBody} bytes`);
+      if (err instanceof BodyTooLargeError)
+        throw new HttpProblem(413, 'invalidParameterValue', `request body exceeds ${this.maxBody} bytes`);
       throw err;
     }
     if (raw.length === 0 || raw.toString('utf8').trim() === '') return {};
@@ -192,7 +214,8 @@ export class OscServerFace {
     } catch {
       throw new HttpProblem(400, 'invalidParameterValue', 'request body is not JSON');
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpProblem(400, 'invalidParameterValue', 'request body must be a JSON object');
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new HttpProblem(400, 'invalidParameterValue', 'request body must be a JSON object');
     return v as Record<string, unknown>;
   }
 
@@ -218,7 +241,13 @@ export class OscServerFace {
         const verdict = this.digest.verify(req.method ?? 'GET', url, req.headers.authorization);
         if (verdict === 'wrong-uri') {
           req.resume();
-          this.sendError(res, nameFor, 'invalidParameterValue', 'the Authorization header was made for another request', 400);
+          this.sendError(
+            res,
+            nameFor,
+            'invalidParameterValue',
+            'the Authorization header was made for another request',
+            400,
+          );
           return;
         }
         if (verdict !== 'ok') {
@@ -233,7 +262,8 @@ export class OscServerFace {
       res.once('close', this.device.inUse());
       log('%s %s', req.method, url);
       if (pathname.startsWith('/files/')) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'unknownCommand', `${req.method} is not allowed on /files/`);
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          throw new HttpProblem(405, 'unknownCommand', `${req.method} is not allowed on /files/`);
         await serveFileUrl(this.device, req, res, pathname, url);
         return;
       }
@@ -313,9 +343,11 @@ export class OscServerFace {
     const wait = body['waitTimeout'];
     if (fp === undefined) throw new OscCommandError('missingParameter', 'stateFingerprint is required');
     if (typeof fp !== 'string') throw new OscCommandError('invalidParameterValue', 'stateFingerprint must be a string');
-    if (wait !== undefined && (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0)) throw new OscCommandError('invalidParameterValue', 'waitTimeout must be a non-negative number of seconds');
+    if (wait !== undefined && (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0))
+      throw new OscCommandError('invalidParameterValue', 'waitTimeout must be a non-negative number of seconds');
     for (const k of Object.keys(body)) {
-      if (k !== 'stateFingerprint' && k !== 'waitTimeout') throw new OscCommandError('invalidParameterName', `unknown parameter ${JSON.stringify(k)}`);
+      if (k !== 'stateFingerprint' && k !== 'waitTimeout')
+        throw new OscCommandError('invalidParameterName', `unknown parameter ${JSON.stringify(k)}`);
     }
     let current = this.state.fingerprint;
     const waitMs = Math.min(typeof wait === 'number' ? wait : 0, this.maxWaitS) * 1000;
@@ -376,7 +408,11 @@ export class OscServerFace {
       this.sendJson(res, 200, outcome.body);
     } else if (outcome.kind === 'raw-json') {
       const length = outcome.parts.reduce((n, b) => n + b.length, 0);
-      res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': length, 'X-Content-Type-Options': 'nosniff' });
+      res.writeHead(200, {
+        'Content-Type': JSON_CONTENT_TYPE,
+        'Content-Length': length,
+        'X-Content-Type-Options': 'nosniff',
+      });
       // Corked writes leave as one writev: no megabyte copy per listing.
       res.cork();
       for (const part of outcome.parts) res.write(part);
@@ -392,7 +428,8 @@ export class OscServerFace {
     const body = await this.jsonBody(req);
     const id = body['id'];
     if (id === undefined) throw new OscCommandError('missingParameter', 'id is required');
-    if (typeof id !== 'string' && typeof id !== 'number') throw new OscCommandError('invalidParameterValue', 'id must be a string');
+    if (typeof id !== 'string' && typeof id !== 'number')
+      throw new OscCommandError('invalidParameterValue', 'id must be a string');
     const job = this.jobs.get(String(id));
     if (!job) throw new OscCommandError('invalidParameterValue', `no command with id ${JSON.stringify(id)}`);
     this.sendJson(res, 200, commandJobResponse(this.device, this.context(req), job));

@@ -78,7 +78,8 @@ export class OscSessions {
   /** Checks a v2.0 session id (only the last issued, unexpired one is valid) and refreshes it. */
   use(sessionId: string): void {
     const s = this.session;
-    if (!s || s.id !== sessionId || this.expired(s)) throw new OscCommandError('invalidSessionId', `session ${JSON.stringify(sessionId)} is not valid`);
+    if (!s || s.id !== sessionId || this.expired(s))
+      throw new OscCommandError('invalidSessionId', `session ${JSON.stringify(sessionId)} is not valid`);
     s.lastUsed = this.device.clock.now();
   }
 

@@ -32,11 +32,37 @@ import { FOLDER, jpegDimensions, type ThetaFile } from '../../devices/theta/cata
 import { ThetaDeviceError } from '../../devices/theta/errors.js';
 import type { ThetaRefusal } from '../../devices/theta/errors.js';
 import { InvalidOptionError } from '../../util/errors.js';
-import { PtpDeviceError, type PtpCallContext, type PtpDeviceEvent, type PtpObjectContent, type PtpResponderBackend, type PtpVendorResult } from '../../ptp/backend.js';
+import {
+  PtpDeviceError,
+  type PtpCallContext,
+  type PtpDeviceEvent,
+  type PtpObjectContent,
+  type PtpResponderBackend,
+  type PtpVendorResult,
+} from '../../ptp/backend.js';
 import { PtpEventFanout } from '../../ptp/event-fanout.js';
 import { startPtpIpFace, type PtpIpFaceOptions, type RunningPtpIpFace } from '../ptpip-face.js';
-import { AccessCapability, ALL, AssociationType, Ev, FilesystemType, Format, Op, Prop, Resp, StorageType } from '../../ptp/codes.js';
-import { formatPtpDate, valuesEqual, type DeviceInfo, type DevicePropDesc, type ObjectInfo, type PtpValue, type StorageInfo } from '../../ptp/codec.js';
+import {
+  AccessCapability,
+  ALL,
+  AssociationType,
+  Ev,
+  FilesystemType,
+  Format,
+  Op,
+  Prop,
+  Resp,
+  StorageType,
+} from '../../ptp/codes.js';
+import {
+  formatPtpDate,
+  valuesEqual,
+  type DeviceInfo,
+  type DevicePropDesc,
+  type ObjectInfo,
+  type PtpValue,
+  type StorageInfo,
+} from '../../ptp/codec.js';
 import { PtpFileReader } from '../files-ptp.js';
 import { RICOH_VENDOR_ID, RicohCaptureMode, RicohOp } from '../../ptp/vendors/ricoh.js';
 import { thetaPtpProps, type StillMode, type ThetaPtpProp } from './ptp-props.js';
@@ -109,12 +135,36 @@ export class ThetaPtpBackend implements PtpResponderBackend {
       vendorExtensionDesc: '',
       functionalMode: 0x8001,
       operationsSupported: [
-        Op.GetDeviceInfo, Op.OpenSession, Op.CloseSession, Op.GetStorageIDs, Op.GetStorageInfo, Op.GetNumObjects,
-        Op.GetObjectHandles, Op.GetObjectInfo, Op.GetObject, Op.GetThumb, Op.DeleteObject, Op.GetDevicePropDesc,
-        Op.GetDevicePropValue, Op.GetPartialObject, Op.InitiateCapture, Op.SetDevicePropValue, Op.InitiateOpenCapture,
-        Op.TerminateOpenCapture, Op.PowerDown, Op.ResetDevicePropValue, RicohOp.StopSelfTimer,
+        Op.GetDeviceInfo,
+        Op.OpenSession,
+        Op.CloseSession,
+        Op.GetStorageIDs,
+        Op.GetStorageInfo,
+        Op.GetNumObjects,
+        Op.GetObjectHandles,
+        Op.GetObjectInfo,
+        Op.GetObject,
+        Op.GetThumb,
+        Op.DeleteObject,
+        Op.GetDevicePropDesc,
+        Op.GetDevicePropValue,
+        Op.GetPartialObject,
+        Op.InitiateCapture,
+        Op.SetDevicePropValue,
+        Op.InitiateOpenCapture,
+        Op.TerminateOpenCapture,
+        Op.PowerDown,
+        Op.ResetDevicePropValue,
+        RicohOp.StopSelfTimer,
       ],
-      eventsSupported: [Ev.ObjectAdded, Ev.DevicePropChanged, Ev.DeviceInfoChanged, Ev.StoreFull, Ev.StorageInfoChanged, Ev.CaptureComplete],
+      eventsSupported: [
+        Ev.ObjectAdded,
+        Ev.DevicePropChanged,
+        Ev.DeviceInfoChanged,
+        Ev.StoreFull,
+        Ev.StorageInfoChanged,
+        Ev.CaptureComplete,
+      ],
       devicePropertiesSupported: [...this.props.keys()],
       captureFormats: [],
       imageFormats: [Format.Association, Format.EXIF_JPEG, 0xb802, Format.MP4],
@@ -145,7 +195,11 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     this.device.on('file', onFile);
     this.device.on('status', onState);
     this.device.on('settings', onOptions);
-    this.detach.push(() => this.device.off('file', onFile), () => this.device.off('status', onState), () => this.device.off('settings', onOptions));
+    this.detach.push(
+      () => this.device.off('file', onFile),
+      () => this.device.off('status', onState),
+      () => this.device.off('settings', onOptions),
+    );
   }
 
   /** DevicePropChanged for every property whose value differs from the last one announced. */
@@ -225,7 +279,9 @@ export class ThetaPtpBackend implements PtpResponderBackend {
 
   private folders(): string[] {
     // The S always has its current folder, even when empty (gphoto2 lists it then).
-    return [...new Set([FOLDER, ...this.files().map((f) => f.folder)])].filter((f) => folderNumber(f) !== undefined).sort();
+    return [...new Set([FOLDER, ...this.files().map((f) => f.folder)])]
+      .filter((f) => folderNumber(f) !== undefined)
+      .sort();
   }
 
   private fileHandle(f: ThetaFile): number | undefined {
@@ -270,7 +326,9 @@ export class ThetaPtpBackend implements PtpResponderBackend {
     return out;
   }
 
-  private object(handle: number): { kind: 'dcim' } | { kind: 'folder'; folder: string } | { kind: 'file'; file: ThetaFile } {
+  private object(
+    handle: number,
+  ): { kind: 'dcim' } | { kind: 'folder'; folder: string } | { kind: 'file'; file: ThetaFile } {
     if (handle === DCIM_HANDLE) return { kind: 'dcim' };
     if ((handle & 0xffff) === 0) {
       const folder = this.folders().find((d) => this.folderHandle(d) === handle);
@@ -285,14 +343,30 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   async objectInfo(handle: number): Promise<ObjectInfo> {
     const o = this.object(handle);
     const base = {
-      storageId: STORAGE_ID, protectionStatus: 0, thumbFormat: 0, thumbCompressedSize: 0, thumbPixWidth: 0, thumbPixHeight: 0,
-      imagePixWidth: 0, imagePixHeight: 0, imageBitDepth: 0, associationDesc: 0, sequenceNumber: 0, keywords: '',
+      storageId: STORAGE_ID,
+      protectionStatus: 0,
+      thumbFormat: 0,
+      thumbCompressedSize: 0,
+      thumbPixWidth: 0,
+      thumbPixHeight: 0,
+      imagePixWidth: 0,
+      imagePixHeight: 0,
+      imageBitDepth: 0,
+      associationDesc: 0,
+      sequenceNumber: 0,
+      keywords: '',
     };
     if (o.kind !== 'file') {
       const date = formatPtpDate(this.device.cameraNow());
       return {
-        ...base, objectFormat: Format.Association, compressedSize: 0, associationType: AssociationType.GenericFolder,
-        parentObject: o.kind === 'dcim' ? 0 : DCIM_HANDLE, filename: o.kind === 'dcim' ? 'DCIM' : o.folder, captureDate: date, modificationDate: date,
+        ...base,
+        objectFormat: Format.Association,
+        compressedSize: 0,
+        associationType: AssociationType.GenericFolder,
+        parentObject: o.kind === 'dcim' ? 0 : DCIM_HANDLE,
+        filename: o.kind === 'dcim' ? 'DCIM' : o.folder,
+        captureDate: date,
+        modificationDate: date,
       };
     }
     const f = o.file;
@@ -344,7 +418,8 @@ export class ThetaPtpBackend implements PtpResponderBackend {
 
   async deleteObject(handle: number): Promise<void> {
     const o = this.object(handle);
-    const targets = o.kind === 'file' ? [o.file] : this.files().filter((f) => o.kind === 'dcim' || f.folder === o.folder);
+    const targets =
+      o.kind === 'file' ? [o.file] : this.files().filter((f) => o.kind === 'dcim' || f.folder === o.folder);
     if (targets.length === 0) return;
     try {
       await this.device.deleteFiles(targets);
@@ -359,7 +434,14 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   async propDesc(code: number): Promise<DevicePropDesc> {
     const spec = this.props.get(code);
     if (!spec) throw new PtpDeviceError(Resp.DevicePropNotSupported);
-    return { code, dataType: spec.dataType, getSet: spec.getSet, factoryDefault: spec.factoryDefault(), current: spec.current(), form: spec.form() };
+    return {
+      code,
+      dataType: spec.dataType,
+      getSet: spec.getSet,
+      factoryDefault: spec.factoryDefault(),
+      current: spec.current(),
+      form: spec.form(),
+    };
   }
 
   async setProp(code: number, value: PtpValue): Promise<void> {
@@ -388,7 +470,10 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   /** Sets properties: their option changes in one setOptions, then this face's own state. */
   private applyProps(values: ReadonlyArray<readonly [ThetaPtpProp, PtpValue]>): void {
     try {
-      const changes = Object.assign({}, ...values.map(([spec, v]) => spec.toOptions?.(v) ?? {})) as Record<string, unknown>;
+      const changes = Object.assign({}, ...values.map(([spec, v]) => spec.toOptions?.(v) ?? {})) as Record<
+        string,
+        unknown
+      >;
       if (Object.keys(changes).length > 0) this.device.setOptions(changes);
       for (const [spec, v] of values) spec.apply?.(v);
     } catch (e) {
@@ -414,7 +499,8 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   /** A snapshot; DeviceBusy unless StillCaptureMode is single (docs/osc.md). */
   async initiateCapture(storageId: number, _format: number, ctx: PtpCallContext): Promise<void> {
     if (storageId !== 0) this.checkStorage(storageId);
-    if (this.currentStillMode() !== RicohCaptureMode.Single) throw new PtpDeviceError(Resp.DeviceBusy, 'StillCaptureMode is not single');
+    if (this.currentStillMode() !== RicohCaptureMode.Single)
+      throw new PtpDeviceError(Resp.DeviceBusy, 'StillCaptureMode is not single');
     try {
       const job = this.device.takePicture();
       this.completeWhen(job.finished, ctx.transactionId);
@@ -426,8 +512,14 @@ export class ThetaPtpBackend implements PtpResponderBackend {
   async initiateOpenCapture(storageId: number, _format: number, ctx: PtpCallContext): Promise<void> {
     if (storageId !== 0) this.checkStorage(storageId);
     const mode = this.currentStillMode();
-    if (mode === RicohCaptureMode.Single) throw new PtpDeviceError(Resp.DeviceBusy, 'StillCaptureMode single uses InitiateCapture');
-    const kind = mode === RicohCaptureMode.Composite ? 'composite' : mode === RicohCaptureMode.MultiBracket ? 'bracket' : 'interval';
+    if (mode === RicohCaptureMode.Single)
+      throw new PtpDeviceError(Resp.DeviceBusy, 'StillCaptureMode single uses InitiateCapture');
+    const kind =
+      mode === RicohCaptureMode.Composite
+        ? 'composite'
+        : mode === RicohCaptureMode.MultiBracket
+          ? 'bracket'
+          : 'interval';
     try {
       const run = this.device.startCapture(kind);
       this.completeWhen(run.finished, ctx.transactionId);
@@ -462,7 +554,8 @@ export class ThetaPtpBackend implements PtpResponderBackend {
    * the answer has been handed to the transport (the current turn of the event loop is over).
    */
   private powerDown(): PtpVendorResult {
-    if (this.device.capturing || this.device.snapshot().captureStatus !== 'idle') throw new PtpDeviceError(Resp.DeviceBusy, 'a capture is running');
+    if (this.device.capturing || this.device.snapshot().captureStatus !== 'idle')
+      throw new PtpDeviceError(Resp.DeviceBusy, 'a capture is running');
     setImmediate(() => {
       for (const l of [...this.powerDownListeners]) l();
     });

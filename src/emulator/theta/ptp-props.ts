@@ -88,9 +88,14 @@ const MAX_RECORDING_S = 1500;
 /** A shutter speed in seconds as the rational RICOH lists it: 1/6400 … 1/3, 10/25, 1/2, 10/16, 10/13, 1, 13/10 … 60. */
 export function shutterRational(seconds: number): bigint {
   if (seconds === 0) return 0n;
-  if (seconds >= 1) return Number.isInteger(seconds) ? encodeShutterSpeed(seconds, 1) : encodeShutterSpeed(Math.round(seconds * 10), 10);
+  if (seconds >= 1)
+    return Number.isInteger(seconds)
+      ? encodeShutterSpeed(seconds, 1)
+      : encodeShutterSpeed(Math.round(seconds * 10), 10);
   const per = 1 / seconds;
-  return Math.abs(per - Math.round(per)) < 0.02 ? encodeShutterSpeed(1, Math.round(per)) : encodeShutterSpeed(10, Math.round(per * 10));
+  return Math.abs(per - Math.round(per)) < 0.02
+    ? encodeShutterSpeed(1, Math.round(per))
+    : encodeShutterSpeed(10, Math.round(per * 10));
 }
 
 function decodeShutter(v: bigint): { numerator: number; denominator: number } {
@@ -103,7 +108,8 @@ function invalid(message: string): PtpDeviceError {
 }
 
 /** `35.681236,139.767125 12.50m@20250904T103045 +0900,WGS84` (gps_info.md) ↔ OSC gpsInfo. */
-const GPS = /^(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?) ([+-]?\d+(?:\.\d+)?)m@(\d{8}T\d{6})(?:\.\d+)? ?(Z|[+-]\d{4}),(WGS84)$/;
+const GPS =
+  /^(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?) ([+-]?\d+(?:\.\d+)?)m@(\d{8}T\d{6})(?:\.\d+)? ?(Z|[+-]\d{4}),(WGS84)$/;
 
 function gpsToPtp(g: Record<string, unknown>, nowMs: number): string {
   const lat = g['lat'];
@@ -111,7 +117,9 @@ function gpsToPtp(g: Record<string, unknown>, nowMs: number): string {
   if (typeof lat !== 'number' || typeof lng !== 'number' || (lat === 65535 && lng === 65535)) return '';
   const alt = typeof g['_altitude'] === 'number' ? g['_altitude'] : 0;
   // OSC's `YYYY:MM:DD hh:mm:ss+hh:mm`; the USB form drops the separators.
-  const m = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})([+-]\d{2}):(\d{2})$/.exec(String(g['_dateTimeZone'] ?? ''));
+  const m = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})([+-]\d{2}):(\d{2})$/.exec(
+    String(g['_dateTimeZone'] ?? ''),
+  );
   // A position given without a time is stamped with the camera's clock, in UTC.
   const when = m ? `${m[1]}${m[2]}${m[3]}T${m[4]}${m[5]}${m[6]} ${m[7]}${m[8]}` : `${formatPtpDate(nowMs)} Z`;
   return `${lat.toFixed(6)},${lng.toFixed(6)} ${alt.toFixed(2)}m@${when},${String(g['_datum'] ?? 'WGS84')}`;
@@ -143,147 +151,397 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
   /** SleepMode (sleep_mode.md): 0 sleep mode disabled, 1 enabled; no OSC option of the S matches it. */
   let sleepMode = 0;
 
-  const ro = (dataType: number, dflt: PtpValue, current: () => PtpValue, form: () => PropForm = () => ({ kind: 'none' })): ThetaPtpProp => ({
-    dataType, getSet: 0, factoryDefault: () => dflt, current, form,
+  const ro = (
+    dataType: number,
+    dflt: PtpValue,
+    current: () => PtpValue,
+    form: () => PropForm = () => ({ kind: 'none' }),
+  ): ThetaPtpProp => ({
+    dataType,
+    getSet: 0,
+    factoryDefault: () => dflt,
+    current,
+    form,
   });
-  const rw = (dataType: number, dflt: ThetaPtpProp['factoryDefault'], current: () => PtpValue, form: () => PropForm, set: Pick<ThetaPtpProp, 'toOptions' | 'apply'>): ThetaPtpProp => ({
-    dataType, getSet: 1, factoryDefault: dflt, current, form, ...set,
+  const rw = (
+    dataType: number,
+    dflt: ThetaPtpProp['factoryDefault'],
+    current: () => PtpValue,
+    form: () => PropForm,
+    set: Pick<ThetaPtpProp, 'toOptions' | 'apply'>,
+  ): ThetaPtpProp => ({
+    dataType,
+    getSet: 1,
+    factoryDefault: dflt,
+    current,
+    form,
+    ...set,
   });
   const range = (min: number, max: number, step: number) => (): PropForm => ({ kind: 'range', min, max, step });
   const oneOf = (values: () => PtpValue[]) => (): PropForm => ({ kind: 'enum', values: values() });
 
   const m = new Map<number, ThetaPtpProp>();
   // The S reports its level in steps (0, 33, 67, 100), as the OSC batteryLevel.
-  m.set(Prop.BatteryLevel, ro(DataType.UINT8, 100, () => Math.round(d.battery.level * 100), range(0, 100, 1)));
-  m.set(Prop.FunctionalMode, ro(DataType.UINT16, 0, () => 0, oneOf(() => [0x0000, 0x8001])));
-  m.set(Prop.ImageSize, rw(DataType.STR, (factory) => (factory || still() ? STILL_SIZES[0] : '1920x960'), () => {
-    const f = option<{ width: number; height: number }>('fileFormat');
-    if (still()) return `${f.width}x${f.height}`;
-    return Object.entries(VIDEO_SIZES).find(([, v]) => v.width === f.width && v.height === f.height)?.[0] ?? `${f.width}x${f.height}`;
-  }, oneOf(() => (still() ? [...STILL_SIZES] : Object.keys(VIDEO_SIZES))), {
-    toOptions: (v) => {
-      const video = VIDEO_SIZES[String(v)];
-      if (video) return { fileFormat: { type: 'mp4', ...video } };
-      const [width, height] = String(v).split('x').map(Number);
-      return { fileFormat: { type: 'jpeg', width, height } };
-    },
-  }));
-  m.set(Prop.DateTime, {
-    ...rw(DataType.STR, () => '20150101T000000+0000', () => {
-      const minutes = zoneMinutes(option<string>('dateTimeZone'), true);
-      return formatPtpDate(d.cameraNow(), minutes).replace(/Z$/, '+0000');
-    }, () => ({ kind: 'none' }), {
-      toOptions: (v) => {
-        const text = String(v);
-        const ms = parsePtpDate(text);
-        if (ms === undefined) throw invalid('DateTime must be YYYYMMDDThhmmss±hhmm');
-        const minutes = zoneMinutes(text, false);
-        const local = new Date(ms + minutes * 60_000);
-        const p = (n: number): string => String(n).padStart(2, '0');
-        const a = Math.abs(minutes);
-        return {
-          dateTimeZone: `${local.getUTCFullYear()}:${p(local.getUTCMonth() + 1)}:${p(local.getUTCDate())} ${p(local.getUTCHours())}:${p(local.getUTCMinutes())}:${p(local.getUTCSeconds())}${minutes < 0 ? '-' : '+'}${p(Math.floor(a / 60))}:${p(a % 60)}`,
-        };
+  m.set(
+    Prop.BatteryLevel,
+    ro(DataType.UINT8, 100, () => Math.round(d.battery.level * 100), range(0, 100, 1)),
+  );
+  m.set(
+    Prop.FunctionalMode,
+    ro(
+      DataType.UINT16,
+      0,
+      () => 0,
+      oneOf(() => [0x0000, 0x8001]),
+    ),
+  );
+  m.set(
+    Prop.ImageSize,
+    rw(
+      DataType.STR,
+      (factory) => (factory || still() ? STILL_SIZES[0] : '1920x960'),
+      () => {
+        const f = option<{ width: number; height: number }>('fileFormat');
+        if (still()) return `${f.width}x${f.height}`;
+        return (
+          Object.entries(VIDEO_SIZES).find(([, v]) => v.width === f.width && v.height === f.height)?.[0] ??
+          `${f.width}x${f.height}`
+        );
       },
-    }),
+      oneOf(() => (still() ? [...STILL_SIZES] : Object.keys(VIDEO_SIZES))),
+      {
+        toOptions: (v) => {
+          const video = VIDEO_SIZES[String(v)];
+          if (video) return { fileFormat: { type: 'mp4', ...video } };
+          const [width, height] = String(v).split('x').map(Number);
+          return { fileFormat: { type: 'jpeg', width, height } };
+        },
+      },
+    ),
+  );
+  m.set(Prop.DateTime, {
+    ...rw(
+      DataType.STR,
+      () => '20150101T000000+0000',
+      () => {
+        const minutes = zoneMinutes(option<string>('dateTimeZone'), true);
+        return formatPtpDate(d.cameraNow(), minutes).replace(/Z$/, '+0000');
+      },
+      () => ({ kind: 'none' }),
+      {
+        toOptions: (v) => {
+          const text = String(v);
+          const ms = parsePtpDate(text);
+          if (ms === undefined) throw invalid('DateTime must be YYYYMMDDThhmmss±hhmm');
+          const minutes = zoneMinutes(text, false);
+          const local = new Date(ms + minutes * 60_000);
+          const p = (n: number): string => String(n).padStart(2, '0');
+          const a = Math.abs(minutes);
+          return {
+            dateTimeZone: `${local.getUTCFullYear()}:${p(local.getUTCMonth() + 1)}:${p(local.getUTCDate())} ${p(local.getUTCHours())}:${p(local.getUTCMinutes())}:${p(local.getUTCSeconds())}${minutes < 0 ? '-' : '+'}${p(Math.floor(a / 60))}:${p(a % 60)}`,
+          };
+        },
+      },
+    ),
     keepOnResetAll: true,
   });
-  m.set(Prop.CaptureDelay, rw(DataType.UINT32, () => 0, () => option<number>('exposureDelay') * 1000, range(0, 10_000, 1000), {
-    toOptions: (v) => ({ exposureDelay: Number(v) / 1000 }),
-  }));
-  m.set(RicohProp.PerceivedDeviceType, ro(DataType.UINT32, 1, () => 1));
-  m.set(Prop.WhiteBalance, rw(DataType.UINT16, () => 0x0002, () => WHITE_BALANCE.find(([, osc]) => osc === option<string>('whiteBalance'))?.[0] ?? 0x0002, oneOf(() => WHITE_BALANCE.map(([code]) => code)), {
-    toOptions: (v) => ({ whiteBalance: WHITE_BALANCE.find(([code]) => code === Number(v))?.[1] }),
-  }));
-  m.set(Prop.ExposureProgramMode, rw(DataType.UINT16, () => 2, () => PROGRAM_TO_PTP[option<number>('exposureProgram')] ?? 2, oneOf(() => option<number[]>('exposureProgramSupport').map((p) => PROGRAM_TO_PTP[p] ?? p)), {
-    toOptions: (v) => ({ exposureProgram: Number(Object.entries(PROGRAM_TO_PTP).find(([, ptp]) => ptp === Number(v))?.[0]) }),
-  }));
+  m.set(
+    Prop.CaptureDelay,
+    rw(
+      DataType.UINT32,
+      () => 0,
+      () => option<number>('exposureDelay') * 1000,
+      range(0, 10_000, 1000),
+      {
+        toOptions: (v) => ({ exposureDelay: Number(v) / 1000 }),
+      },
+    ),
+  );
+  m.set(
+    RicohProp.PerceivedDeviceType,
+    ro(DataType.UINT32, 1, () => 1),
+  );
+  m.set(
+    Prop.WhiteBalance,
+    rw(
+      DataType.UINT16,
+      () => 0x0002,
+      () => WHITE_BALANCE.find(([, osc]) => osc === option<string>('whiteBalance'))?.[0] ?? 0x0002,
+      oneOf(() => WHITE_BALANCE.map(([code]) => code)),
+      {
+        toOptions: (v) => ({ whiteBalance: WHITE_BALANCE.find(([code]) => code === Number(v))?.[1] }),
+      },
+    ),
+  );
+  m.set(
+    Prop.ExposureProgramMode,
+    rw(
+      DataType.UINT16,
+      () => 2,
+      () => PROGRAM_TO_PTP[option<number>('exposureProgram')] ?? 2,
+      oneOf(() => option<number[]>('exposureProgramSupport').map((p) => PROGRAM_TO_PTP[p] ?? p)),
+      {
+        toOptions: (v) => ({
+          exposureProgram: Number(Object.entries(PROGRAM_TO_PTP).find(([, ptp]) => ptp === Number(v))?.[0]),
+        }),
+      },
+    ),
+  );
   // ISO, exposure compensation and shutter speed offer what the exposure program lets the user
   // choose (exposure_index.md, exposure_bias_compensation.md, shutter_speed.md), as OSC's …Support.
-  m.set(Prop.ExposureIndex, rw(DataType.UINT16, () => ISO_AUTO, () => option<number>('iso') || ISO_AUTO, oneOf(() => option<number[]>('isoSupport').map((iso) => iso || ISO_AUTO)), {
-    toOptions: (v) => ({ iso: Number(v) === ISO_AUTO ? 0 : Number(v) }),
-  }));
-  m.set(Prop.ExposureBiasCompensation, rw(DataType.INT16, () => 0, () => Math.round(option<number>('exposureCompensation') * 1000), oneOf(() => option<number[]>('exposureCompensationSupport').map((ev) => Math.round(ev * 1000))), {
-    toOptions: (v) => ({ exposureCompensation: Number(v) / 1000 }),
-  }));
-  m.set(Prop.StillCaptureMode, rw(DataType.UINT16, () => RicohCaptureMode.Single, () => face.currentStillMode(), oneOf(() => [
-    RicohCaptureMode.Single, RicohCaptureMode.Interval, RicohCaptureMode.Video, RicohCaptureMode.Composite, RicohCaptureMode.MultiBracket,
-  ]), {
-    toOptions: (v) => {
-      if (d.capturing) throw new PtpDeviceError(Resp.DeviceBusy, 'a capture is running');
-      const want = Number(v) === RicohCaptureMode.Video ? 'video' : 'image';
-      return d.captureMode === want ? {} : { captureMode: want };
-    },
-    apply: (v) => {
-      if (Number(v) !== RicohCaptureMode.Video) face.setStillMode(Number(v) as StillMode);
-    },
-  }));
-  m.set(Prop.TimelapseNumber, rw(DataType.UINT16, () => 0, () => option<number>('captureNumber'), range(0, 9999, 1), {
-    toOptions: (v) => ({ captureNumber: Number(v) }),
-  }));
+  m.set(
+    Prop.ExposureIndex,
+    rw(
+      DataType.UINT16,
+      () => ISO_AUTO,
+      () => option<number>('iso') || ISO_AUTO,
+      oneOf(() => option<number[]>('isoSupport').map((iso) => iso || ISO_AUTO)),
+      {
+        toOptions: (v) => ({ iso: Number(v) === ISO_AUTO ? 0 : Number(v) }),
+      },
+    ),
+  );
+  m.set(
+    Prop.ExposureBiasCompensation,
+    rw(
+      DataType.INT16,
+      () => 0,
+      () => Math.round(option<number>('exposureCompensation') * 1000),
+      oneOf(() => option<number[]>('exposureCompensationSupport').map((ev) => Math.round(ev * 1000))),
+      {
+        toOptions: (v) => ({ exposureCompensation: Number(v) / 1000 }),
+      },
+    ),
+  );
+  m.set(
+    Prop.StillCaptureMode,
+    rw(
+      DataType.UINT16,
+      () => RicohCaptureMode.Single,
+      () => face.currentStillMode(),
+      oneOf(() => [
+        RicohCaptureMode.Single,
+        RicohCaptureMode.Interval,
+        RicohCaptureMode.Video,
+        RicohCaptureMode.Composite,
+        RicohCaptureMode.MultiBracket,
+      ]),
+      {
+        toOptions: (v) => {
+          if (d.capturing) throw new PtpDeviceError(Resp.DeviceBusy, 'a capture is running');
+          const want = Number(v) === RicohCaptureMode.Video ? 'video' : 'image';
+          return d.captureMode === want ? {} : { captureMode: want };
+        },
+        apply: (v) => {
+          if (Number(v) !== RicohCaptureMode.Video) face.setStillMode(Number(v) as StillMode);
+        },
+      },
+    ),
+  );
+  m.set(
+    Prop.TimelapseNumber,
+    rw(
+      DataType.UINT16,
+      () => 0,
+      () => option<number>('captureNumber'),
+      range(0, 9999, 1),
+      {
+        toOptions: (v) => ({ captureNumber: Number(v) }),
+      },
+    ),
+  );
   // The shortest interval, and the default, follow the image size: 8 s at 5376×2688, 5 s at
   // 2048×1024 (timelapse_interval.md).
   const minIntervalMs = (): number => option<{ minInterval: number }>('captureIntervalSupport').minInterval * 1000;
-  m.set(Prop.TimelapseInterval, rw(DataType.UINT32, (factory) => (factory ? 8000 : minIntervalMs()), () => option<number>('captureInterval') * 1000, () => ({
-    kind: 'range', min: minIntervalMs(), max: 3_600_000, step: 1000,
-  }), {
-    toOptions: (v) => ({ captureInterval: Number(v) / 1000 }),
-  }));
-  m.set(RicohProp.AudioVolume, rw(DataType.UINT32, () => 100, () => option<number>('_shutterVolume'), range(0, 100, 1), {
-    toOptions: (v) => ({ _shutterVolume: Number(v) }),
-  }));
+  m.set(
+    Prop.TimelapseInterval,
+    rw(
+      DataType.UINT32,
+      (factory) => (factory ? 8000 : minIntervalMs()),
+      () => option<number>('captureInterval') * 1000,
+      () => ({
+        kind: 'range',
+        min: minIntervalMs(),
+        max: 3_600_000,
+        step: 1000,
+      }),
+      {
+        toOptions: (v) => ({ captureInterval: Number(v) / 1000 }),
+      },
+    ),
+  );
+  m.set(
+    RicohProp.AudioVolume,
+    rw(
+      DataType.UINT32,
+      () => 100,
+      () => option<number>('_shutterVolume'),
+      range(0, 100, 1),
+      {
+        toOptions: (v) => ({ _shutterVolume: Number(v) }),
+      },
+    ),
+  );
   // error_info.md's bits the S can show here: 0x00000001 insufficient memory, as OSC's
   // _cameraError NO_MEMORY (no room for another picture).
-  m.set(RicohProp.ErrorInfo, ro(DataType.UINT32, 0, () => (d.snapshot().cameraError.includes('NO_MEMORY') ? 0x00000001 : 0)));
-  m.set(RicohProp.ShutterSpeed, rw(DataType.UINT64, () => 0n, () => shutterRational(option<number>('shutterSpeed')), oneOf(() => option<number[]>('shutterSpeedSupport').map(shutterRational)), {
-    // numerator / denominator seconds; the device matches it to its list (1/60 is its 0.01666666).
-    toOptions: (v) => {
-      const { numerator, denominator } = decodeShutter(BigInt(v as bigint));
-      return { shutterSpeed: denominator === 0 ? 0 : numerator / denominator };
-    },
-  }));
-  m.set(RicohProp.GpsInfo, rw(DataType.STR, () => '', () => gpsToPtp(option<Record<string, unknown>>('gpsInfo'), d.cameraNow()), () => ({ kind: 'none' }), {
-    toOptions: (v) => ({ gpsInfo: gpsFromPtp(String(v)) }),
-  }));
+  m.set(
+    RicohProp.ErrorInfo,
+    ro(DataType.UINT32, 0, () => (d.snapshot().cameraError.includes('NO_MEMORY') ? 0x00000001 : 0)),
+  );
+  m.set(
+    RicohProp.ShutterSpeed,
+    rw(
+      DataType.UINT64,
+      () => 0n,
+      () => shutterRational(option<number>('shutterSpeed')),
+      oneOf(() => option<number[]>('shutterSpeedSupport').map(shutterRational)),
+      {
+        // numerator / denominator seconds; the device matches it to its list (1/60 is its 0.01666666).
+        toOptions: (v) => {
+          const { numerator, denominator } = decodeShutter(BigInt(v as bigint));
+          return { shutterSpeed: denominator === 0 ? 0 : numerator / denominator };
+        },
+      },
+    ),
+  );
+  m.set(
+    RicohProp.GpsInfo,
+    rw(
+      DataType.STR,
+      () => '',
+      () => gpsToPtp(option<Record<string, unknown>>('gpsInfo'), d.cameraNow()),
+      () => ({ kind: 'none' }),
+      {
+        toOptions: (v) => ({ gpsInfo: gpsFromPtp(String(v)) }),
+      },
+    ),
+  );
   // AutoPowerOffDelay is in minutes, 0 = off; OSC's offDelay is in seconds, 65535 = never.
-  m.set(RicohProp.AutoPowerOffDelay, rw(DataType.UINT8, () => 10, () => {
-    const s = option<number>('offDelay');
-    return s === OSC_NEVER ? 0 : Math.round(s / 60);
-  }, range(0, 30, 1), {
-    toOptions: (v) => ({ offDelay: Number(v) === 0 ? OSC_NEVER : Number(v) * 60 }),
-  }));
+  m.set(
+    RicohProp.AutoPowerOffDelay,
+    rw(
+      DataType.UINT8,
+      () => 10,
+      () => {
+        const s = option<number>('offDelay');
+        return s === OSC_NEVER ? 0 : Math.round(s / 60);
+      },
+      range(0, 30, 1),
+      {
+        toOptions: (v) => ({ offDelay: Number(v) === 0 ? OSC_NEVER : Number(v) * 60 }),
+      },
+    ),
+  );
   // SleepDelay is in seconds, 0 = off; 1–59 are taken as 60 (sleep_delay.md).
-  m.set(RicohProp.SleepDelay, rw(DataType.UINT16, () => 300, () => {
-    const s = option<number>('sleepDelay');
-    return s === OSC_NEVER ? 0 : s;
-  }, range(0, 1800, 1), {
-    toOptions: (v) => ({ sleepDelay: Number(v) === 0 ? OSC_NEVER : Math.max(60, Number(v)) }),
-  }));
-  m.set(RicohProp.Ssid, ro(DataType.STR, `THETAXS${d.serialNumber}.OSC`, () => `THETAXS${d.serialNumber}.OSC`));
-  m.set(RicohProp.Passphrase, rw(DataType.STR, () => d.serialNumber, () => passphrase, () => ({ kind: 'none' }), {
-    apply: (v) => {
-      const text = String(v);
-      if (!/^[\x20-\x7e]{8,63}$/.test(text)) throw invalid('Passphrase must be 8 to 63 printable ASCII characters');
-      passphrase = text;
-    },
-  }));
-  m.set(RicohProp.ChannelNumber, rw(DataType.UINT16, () => 0, () => option<number>('_wlanChannel'), oneOf(() => CHANNELS), {
-    toOptions: (v) => ({ _wlanChannel: Number(v) }),
-  }));
-  m.set(RicohProp.CaptureStatus, ro(DataType.UINT8, 0x02, () => CAPTURE_STATUS[d.snapshot().captureStatus], oneOf(() => [0, 1, 2, 3, 4])));
-  m.set(RicohProp.RecordingTime, ro(DataType.UINT16, 0, () => Math.min(MAX_RECORDING_S - 1, d.snapshot().recordedTime), range(0, MAX_RECORDING_S - 1, 1)));
-  m.set(RicohProp.RemainingRecordingTime, ro(DataType.UINT16, 0, () => Math.min(MAX_RECORDING_S, d.snapshot().recordableTime), range(0, MAX_RECORDING_S, 1)));
-  m.set(RicohProp.Filter, rw(DataType.UINT8, () => 0, () => Math.max(0, FILTERS.indexOf(option<string>('_filter') as (typeof FILTERS)[number])), oneOf(() => FILTERS.map((_f, i) => i)), {
-    toOptions: (v) => ({ _filter: FILTERS[Number(v)] }),
-  }));
-  m.set(RicohProp.BatteryStatus, ro(DataType.UINT8, 0, () => BATTERY_STATUS[d.battery.state], oneOf(() => [0, 1, 2])));
+  m.set(
+    RicohProp.SleepDelay,
+    rw(
+      DataType.UINT16,
+      () => 300,
+      () => {
+        const s = option<number>('sleepDelay');
+        return s === OSC_NEVER ? 0 : s;
+      },
+      range(0, 1800, 1),
+      {
+        toOptions: (v) => ({ sleepDelay: Number(v) === 0 ? OSC_NEVER : Math.max(60, Number(v)) }),
+      },
+    ),
+  );
+  m.set(
+    RicohProp.Ssid,
+    ro(DataType.STR, `THETAXS${d.serialNumber}.OSC`, () => `THETAXS${d.serialNumber}.OSC`),
+  );
+  m.set(
+    RicohProp.Passphrase,
+    rw(
+      DataType.STR,
+      () => d.serialNumber,
+      () => passphrase,
+      () => ({ kind: 'none' }),
+      {
+        apply: (v) => {
+          const text = String(v);
+          if (!/^[\x20-\x7e]{8,63}$/.test(text)) throw invalid('Passphrase must be 8 to 63 printable ASCII characters');
+          passphrase = text;
+        },
+      },
+    ),
+  );
+  m.set(
+    RicohProp.ChannelNumber,
+    rw(
+      DataType.UINT16,
+      () => 0,
+      () => option<number>('_wlanChannel'),
+      oneOf(() => CHANNELS),
+      {
+        toOptions: (v) => ({ _wlanChannel: Number(v) }),
+      },
+    ),
+  );
+  m.set(
+    RicohProp.CaptureStatus,
+    ro(
+      DataType.UINT8,
+      0x02,
+      () => CAPTURE_STATUS[d.snapshot().captureStatus],
+      oneOf(() => [0, 1, 2, 3, 4]),
+    ),
+  );
+  m.set(
+    RicohProp.RecordingTime,
+    ro(
+      DataType.UINT16,
+      0,
+      () => Math.min(MAX_RECORDING_S - 1, d.snapshot().recordedTime),
+      range(0, MAX_RECORDING_S - 1, 1),
+    ),
+  );
+  m.set(
+    RicohProp.RemainingRecordingTime,
+    ro(DataType.UINT16, 0, () => Math.min(MAX_RECORDING_S, d.snapshot().recordableTime), range(0, MAX_RECORDING_S, 1)),
+  );
+  m.set(
+    RicohProp.Filter,
+    rw(
+      DataType.UINT8,
+      () => 0,
+      () => Math.max(0, FILTERS.indexOf(option<string>('_filter') as (typeof FILTERS)[number])),
+      oneOf(() => FILTERS.map((_f, i) => i)),
+      {
+        toOptions: (v) => ({ _filter: FILTERS[Number(v)] }),
+      },
+    ),
+  );
+  m.set(
+    RicohProp.BatteryStatus,
+    ro(
+      DataType.UINT8,
+      0,
+      () => BATTERY_STATUS[d.battery.state],
+      oneOf(() => [0, 1, 2]),
+    ),
+  );
   // The seconds of video the free space holds (remaining_videos.md), as OSC's remainingVideoSeconds.
-  m.set(RicohProp.RemainingVideos, ro(DataType.UINT16, 0, () => Math.min(0xffff, option<number>('remainingVideoSeconds'))));
-  m.set(RicohProp.SleepMode, rw(DataType.UINT8, () => 0, () => sleepMode, () => ({ kind: 'none' }), {
-    apply: (v) => {
-      if (v !== 0 && v !== 1) throw invalid('SleepMode is 0 (awake) or 1 (asleep)');
-      sleepMode = v;
-    },
-  }));
+  m.set(
+    RicohProp.RemainingVideos,
+    ro(DataType.UINT16, 0, () => Math.min(0xffff, option<number>('remainingVideoSeconds'))),
+  );
+  m.set(
+    RicohProp.SleepMode,
+    rw(
+      DataType.UINT8,
+      () => 0,
+      () => sleepMode,
+      () => ({ kind: 'none' }),
+      {
+        apply: (v) => {
+          if (v !== 0 && v !== 1) throw invalid('SleepMode is 0 (awake) or 1 (asleep)');
+          sleepMode = v;
+        },
+      },
+    ),
+  );
   return m;
 }

@@ -36,8 +36,24 @@ import { PtpAbortError } from '../../ptp/errors.js';
 import type { PtpResponderBackend } from '../../ptp/backend.js';
 import { PtpResponderCore } from '../../ptp/responder.js';
 import type { PtpCommand } from '../../ptp/transport.js';
-import { PtpUsbParser, encodeDataHeader, encodeEventContainer, encodeResponseContainer, type UsbParsedItem } from '../../ptp/usb/container.js';
-import { PTP_INTERFACE, UsbPtpRequest, type UsbConfigurationLike, type UsbControlSetup, type UsbDeviceLike, type UsbDirection, type UsbEndpointLike, type UsbInResult, type UsbOutResult } from '../../ptp/usb/device.js';
+import {
+  PtpUsbParser,
+  encodeDataHeader,
+  encodeEventContainer,
+  encodeResponseContainer,
+  type UsbParsedItem,
+} from '../../ptp/usb/container.js';
+import {
+  PTP_INTERFACE,
+  UsbPtpRequest,
+  type UsbConfigurationLike,
+  type UsbControlSetup,
+  type UsbDeviceLike,
+  type UsbDirection,
+  type UsbEndpointLike,
+  type UsbInResult,
+  type UsbOutResult,
+} from '../../ptp/usb/device.js';
 import { MemoryInPipe, type StallStyle } from './memory-pipe.js';
 
 export interface MemoryUsbDeviceOptions {
@@ -94,7 +110,10 @@ const ADDR_IN = 0x80 | EP_IN;
 const ADDR_OUT = EP_OUT;
 const ADDR_INT = 0x80 | EP_INT;
 
-export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: MemoryUsbDeviceOptions = {}): MemoryUsbDevice {
+export function createMemoryUsbDevice(
+  backend: PtpResponderBackend,
+  opts: MemoryUsbDeviceOptions = {},
+): MemoryUsbDevice {
   const iface = opts.interfaceNumber ?? 0;
   const packet = opts.packetSize ?? 512;
   const stallStyle = opts.stallStyle ?? 'reject';
@@ -114,7 +133,11 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
   /** GetDeviceStatus's code while an endpoint is halted. */
   let haltStatus: number = Resp.IncompleteTransfer;
   const stats: MemoryUsbDevice['stats'] = {
-    bulkIn: bulkIn.stats, interrupt: interrupt.stats, bulkOut: { transfers: 0, bytes: 0, zlps: 0 }, requests: [], clearedHalts: [],
+    bulkIn: bulkIn.stats,
+    interrupt: interrupt.stats,
+    bulkOut: { transfers: 0, bytes: 0, zlps: 0 },
+    requests: [],
+    clearedHalts: [],
   };
 
   // ─── the device side: containers in, the responder core, containers out ─────────────────────
@@ -124,42 +147,49 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
   /** A command waiting for its data-out container, and that container's bytes. */
   let awaitingData: { cmd: PtpCommand; parts: Uint8Array[]; complete: boolean } | undefined;
 
-  const core = (): PtpResponderCore => new PtpResponderCore(backend, {
-    async sendData(tid, total, chunks, signal) {
-      const r = running;
-      if (!r || r.tid !== tid || r.abandoned) throw new PtpAbortError();
-      await bulkIn.write(encodeDataHeader(r.code, tid, total));
-      if (chunks instanceof Uint8Array) await bulkIn.write(chunks);
-      else {
-        for await (const c of chunks) {
-          if (signal.aborted || r.abandoned) throw new PtpAbortError();
-          await bulkIn.write(c);
+  const core = (): PtpResponderCore =>
+    new PtpResponderCore(backend, {
+      async sendData(tid, total, chunks, signal) {
+        const r = running;
+        if (!r || r.tid !== tid || r.abandoned) throw new PtpAbortError();
+        await bulkIn.write(encodeDataHeader(r.code, tid, total));
+        if (chunks instanceof Uint8Array) await bulkIn.write(chunks);
+        else {
+          for await (const c of chunks) {
+            if (signal.aborted || r.abandoned) throw new PtpAbortError();
+            await bulkIn.write(c);
+          }
         }
-      }
-      if (r.abandoned) throw new PtpAbortError();
-      bulkIn.endTransfer();
-    },
-    async sendResponse(resp) {
-      // A cancelled or stalled transaction gets no response phase (USB still-image class §5.2.1).
-      if (running?.tid === resp.transactionId && running.abandoned) return;
-      if (gone) return;
-      await bulkIn.write(encodeResponseContainer(resp.code, resp.transactionId, resp.params));
-      bulkIn.endTransfer();
-    },
-    sendEvent(ev) {
-      // Nobody polls the interrupt pipe while no host holds the interface: the event is lost.
-      if (gone || !claimed || interrupt.isHalted) return;
-      void interrupt.write(encodeEventContainer(ev.code, ev.transactionId, ev.params)).then(() => interrupt.endTransfer(), () => undefined);
-    },
-  });
+        if (r.abandoned) throw new PtpAbortError();
+        bulkIn.endTransfer();
+      },
+      async sendResponse(resp) {
+        // A cancelled or stalled transaction gets no response phase (USB still-image class §5.2.1).
+        if (running?.tid === resp.transactionId && running.abandoned) return;
+        if (gone) return;
+        await bulkIn.write(encodeResponseContainer(resp.code, resp.transactionId, resp.params));
+        bulkIn.endTransfer();
+      },
+      sendEvent(ev) {
+        // Nobody polls the interrupt pipe while no host holds the interface: the event is lost.
+        if (gone || !claimed || interrupt.isHalted) return;
+        void interrupt.write(encodeEventContainer(ev.code, ev.transactionId, ev.params)).then(
+          () => interrupt.endTransfer(),
+          () => undefined,
+        );
+      },
+    });
   let responder = core();
 
   const run = (cmd: PtpCommand, data?: Uint8Array): void => {
     const r = { tid: cmd.transactionId, code: cmd.code, abandoned: false, done: Promise.resolve() };
     running = r;
-    r.done = responder.handle(cmd, data).catch(() => undefined).finally(() => {
-      if (running === r) running = undefined;
-    });
+    r.done = responder
+      .handle(cmd, data)
+      .catch(() => undefined)
+      .finally(() => {
+        if (running === r) running = undefined;
+      });
   };
 
   /** The running transaction is given up (Cancel, stall, reset): no more data, no response. */
@@ -180,8 +210,14 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
       case 'container': {
         const c = item.container;
         if (c.type !== 1 || running || awaitingData) return haltOut();
-        const cmd: PtpCommand = { code: c.code, transactionId: c.transactionId, params: c.params, direction: 'none-or-in' };
-        if (responder.acceptsDataOut(c.code)) awaitingData = { cmd: { ...cmd, direction: 'out' }, parts: [], complete: false };
+        const cmd: PtpCommand = {
+          code: c.code,
+          transactionId: c.transactionId,
+          params: c.params,
+          direction: 'none-or-in',
+        };
+        if (responder.acceptsDataOut(c.code))
+          awaitingData = { cmd: { ...cmd, direction: 'out' }, parts: [], complete: false };
         else run(cmd);
         return;
       }
@@ -224,7 +260,11 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
 
   // ─── class requests ──────────────────────────────────────────────────────────────────────────
 
-  const halted = (): number[] => [...(bulkIn.isHalted ? [ADDR_IN] : []), ...(outHalted ? [ADDR_OUT] : []), ...(interrupt.isHalted ? [ADDR_INT] : [])];
+  const halted = (): number[] => [
+    ...(bulkIn.isHalted ? [ADDR_IN] : []),
+    ...(outHalted ? [ADDR_OUT] : []),
+    ...(interrupt.isHalted ? [ADDR_INT] : []),
+  ];
 
   const deviceStatus = (): Uint8Array => {
     const eps = halted();
@@ -260,7 +300,8 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
     outHalted = false;
   };
 
-  const checkSetup = (setup: UsbControlSetup): boolean => setup.requestType === 'class' && setup.recipient === 'interface' && setup.index === iface;
+  const checkSetup = (setup: UsbControlSetup): boolean =>
+    setup.requestType === 'class' && setup.recipient === 'interface' && setup.index === iface;
 
   // ─── the UsbDeviceLike face ──────────────────────────────────────────────────────────────────
 
@@ -271,15 +312,21 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
   };
   const configuration: UsbConfigurationLike = {
     configurationValue: 1,
-    interfaces: [{
-      interfaceNumber: iface,
-      get claimed() {
-        return claimed;
+    interfaces: [
+      {
+        interfaceNumber: iface,
+        get claimed() {
+          return claimed;
+        },
+        alternate: {
+          alternateSetting: 0,
+          interfaceClass: PTP_INTERFACE.class,
+          interfaceSubclass: PTP_INTERFACE.subclass,
+          interfaceProtocol: PTP_INTERFACE.protocol,
+          endpoints,
+        },
       },
-      alternate: {
-        alternateSetting: 0, interfaceClass: PTP_INTERFACE.class, interfaceSubclass: PTP_INTERFACE.subclass, interfaceProtocol: PTP_INTERFACE.protocol, endpoints,
-      },
-    }],
+    ],
   };
   const afterHostGone = (): void => {
     // The host let go of the interface. Unlike a PTP/IP connection this does not end the PTP
@@ -366,7 +413,8 @@ export function createMemoryUsbDevice(backend: PtpResponderBackend, opts: Memory
       if (gone) throw new Error('controlTransferIn error: device disconnected');
       if (!claimed) throw new Error('controlTransferIn error: invalid state');
       stats.requests.push(setup.request);
-      if (!checkSetup(setup) || setup.request !== UsbPtpRequest.GetDeviceStatus) throw new Error('controlTransferIn error: endpoint stalled');
+      if (!checkSetup(setup) || setup.request !== UsbPtpRequest.GetDeviceStatus)
+        throw new Error('controlTransferIn error: endpoint stalled');
       const b = deviceStatus().subarray(0, length);
       return { status: 'ok', data: new DataView(b.buffer, b.byteOffset, b.byteLength) };
     },

@@ -73,11 +73,18 @@ export class PacketWriter {
    * wake-ups, not bandwidth, bound its throughput. The last write does not wait for `drain`: the
    * response follows at once in the same flush, and memory stays bounded by that one packet.
    */
-  async writeDataPhase(transactionId: number, total: number | bigint, source: Uint8Array | AsyncIterable<Uint8Array>, maxChunk: number, signal?: AbortSignal): Promise<void> {
+  async writeDataPhase(
+    transactionId: number,
+    total: number | bigint,
+    source: Uint8Array | AsyncIterable<Uint8Array>,
+    maxChunk: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const start = encodeStartData(transactionId, total);
     const expected = BigInt(total);
     if (source instanceof Uint8Array) {
-      if (BigInt(source.length) !== expected) throw new InvalidOptionError('data', `data phase announced ${total} bytes, has ${source.length}`);
+      if (BigInt(source.length) !== expected)
+        throw new InvalidOptionError('data', `data phase announced ${total} bytes, has ${source.length}`);
       if (source.length <= maxChunk) {
         this.writeNoWait(start, encodeDataHeader(PacketType.EndData, transactionId, source.length), source);
         return;
@@ -101,7 +108,8 @@ export class PacketWriter {
         sent += BigInt(piece.length);
       }
     }
-    if (sent !== expected) throw new InvalidOptionError('data', `data phase announced ${total} bytes, source gave ${sent}`);
+    if (sent !== expected)
+      throw new InvalidOptionError('data', `data phase announced ${total} bytes, source gave ${sent}`);
     const last = held ?? new Uint8Array(0);
     const parts = [encodeDataHeader(PacketType.EndData, transactionId, last.length), last];
     this.writeNoWait(...(pendingStart ? [pendingStart, ...parts] : parts));

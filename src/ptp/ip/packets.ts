@@ -70,28 +70,48 @@ function readName(r: PtpReader): string {
 
 export function encodeInitCommandRequest(guid: Uint8Array, name: string, version = PTPIP_VERSION): Uint8Array {
   checkGuid(guid);
-  return packet(PacketType.InitCommandRequest, (w) => {
-    w.bytes(guid);
-    writeName(w, name);
-    w.u32(version);
-  }, 64 + name.length * 2);
+  return packet(
+    PacketType.InitCommandRequest,
+    (w) => {
+      w.bytes(guid);
+      writeName(w, name);
+      w.u32(version);
+    },
+    64 + name.length * 2,
+  );
 }
-export function encodeInitCommandAck(connectionNumber: number, guid: Uint8Array, name: string, version = PTPIP_VERSION): Uint8Array {
+export function encodeInitCommandAck(
+  connectionNumber: number,
+  guid: Uint8Array,
+  name: string,
+  version = PTPIP_VERSION,
+): Uint8Array {
   checkGuid(guid);
-  return packet(PacketType.InitCommandAck, (w) => {
-    w.u32(connectionNumber).bytes(guid);
-    writeName(w, name);
-    w.u32(version);
-  }, 64 + name.length * 2);
+  return packet(
+    PacketType.InitCommandAck,
+    (w) => {
+      w.u32(connectionNumber).bytes(guid);
+      writeName(w, name);
+      w.u32(version);
+    },
+    64 + name.length * 2,
+  );
 }
-export const encodeInitEventRequest = (connectionNumber: number): Uint8Array => packet(PacketType.InitEventRequest, (w) => w.u32(connectionNumber));
+export const encodeInitEventRequest = (connectionNumber: number): Uint8Array =>
+  packet(PacketType.InitEventRequest, (w) => w.u32(connectionNumber));
 export const encodeInitEventAck = (): Uint8Array => packet(PacketType.InitEventAck, () => undefined);
 export const encodeInitFail = (reason: number): Uint8Array => packet(PacketType.InitFail, (w) => w.u32(reason));
 export const encodeProbeRequest = (): Uint8Array => packet(PacketType.ProbeRequest, () => undefined);
 export const encodeProbeResponse = (): Uint8Array => packet(PacketType.ProbeResponse, () => undefined);
-export const encodeCancel = (transactionId: number): Uint8Array => packet(PacketType.Cancel, (w) => w.u32(transactionId));
+export const encodeCancel = (transactionId: number): Uint8Array =>
+  packet(PacketType.Cancel, (w) => w.u32(transactionId));
 
-export function encodeCmdRequest(direction: number, code: number, transactionId: number, params: readonly number[]): Uint8Array {
+export function encodeCmdRequest(
+  direction: number,
+  code: number,
+  transactionId: number,
+  params: readonly number[],
+): Uint8Array {
   if (params.length > 5) throw new InvalidOptionError('params', 'at most 5 parameters');
   return packet(PacketType.CmdRequest, (w) => {
     w.u32(direction).u16(code).u32(transactionId);
@@ -132,11 +152,25 @@ function checkGuid(guid: Uint8Array): void {
 
 /** Smallest valid total length of each packet type (header included). */
 export const MIN_LENGTH: Readonly<Record<number, number>> = {
-  1: 8 + 16 + 2 + 4, 2: 8 + 4 + 16 + 2 + 4, 3: 12, 4: 8, 5: 12, 6: 18, 7: 14, 8: 14, 9: 20, 10: 12, 11: 12, 12: 12, 13: 8, 14: 8,
+  1: 8 + 16 + 2 + 4,
+  2: 8 + 4 + 16 + 2 + 4,
+  3: 12,
+  4: 8,
+  5: 12,
+  6: 18,
+  7: 14,
+  8: 14,
+  9: 20,
+  10: 12,
+  11: 12,
+  12: 12,
+  13: 8,
+  14: 8,
 };
 
 function params(r: PtpReader, max: number): number[] {
-  if (r.remaining % 4 !== 0 || r.remaining / 4 > max) throw new PtpProtocolError(`bad parameter block of ${r.remaining} bytes`);
+  if (r.remaining % 4 !== 0 || r.remaining / 4 > max)
+    throw new PtpProtocolError(`bad parameter block of ${r.remaining} bytes`);
   const out: number[] = [];
   while (r.remaining > 0) out.push(r.u32());
   return out;
@@ -147,7 +181,8 @@ export function decodeControlPacket(bytes: Uint8Array): ControlPacket {
   const r = new PtpReader(bytes);
   const length = r.u32();
   const type = r.u32();
-  if (length !== bytes.length) throw new PtpProtocolError(`length field ${length} does not match ${bytes.length} bytes`);
+  if (length !== bytes.length)
+    throw new PtpProtocolError(`length field ${length} does not match ${bytes.length} bytes`);
   try {
     switch (type) {
       case 1: {
@@ -163,21 +198,34 @@ export function decodeControlPacket(bytes: Uint8Array): ControlPacket {
         const version = r.u32();
         return { type, connectionNumber, guid, name, version };
       }
-      case 3: return exact(r, { type, connectionNumber: r.u32() });
-      case 4: return exact(r, { type });
-      case 5: return exact(r, { type, reason: r.u32() });
-      case 6: return { type, direction: r.u32(), code: r.u16(), transactionId: r.u32(), params: params(r, 5) };
-      case 7: return { type, code: r.u16(), transactionId: r.u32(), params: params(r, 5) };
-      case 8: return { type, code: r.u16(), transactionId: r.u32(), params: params(r, 3) };
-      case 9: return exact(r, { type, transactionId: r.u32(), totalLength: r.u64() });
-      case 11: return exact(r, { type, transactionId: r.u32() });
-      case 13: return exact(r, { type });
-      case 14: return exact(r, { type });
-      default: throw new PtpProtocolError(`unknown packet type ${type}`);
+      case 3:
+        return exact(r, { type, connectionNumber: r.u32() });
+      case 4:
+        return exact(r, { type });
+      case 5:
+        return exact(r, { type, reason: r.u32() });
+      case 6:
+        return { type, direction: r.u32(), code: r.u16(), transactionId: r.u32(), params: params(r, 5) };
+      case 7:
+        return { type, code: r.u16(), transactionId: r.u32(), params: params(r, 5) };
+      case 8:
+        return { type, code: r.u16(), transactionId: r.u32(), params: params(r, 3) };
+      case 9:
+        return exact(r, { type, transactionId: r.u32(), totalLength: r.u64() });
+      case 11:
+        return exact(r, { type, transactionId: r.u32() });
+      case 13:
+        return exact(r, { type });
+      case 14:
+        return exact(r, { type });
+      default:
+        throw new PtpProtocolError(`unknown packet type ${type}`);
     }
   } catch (e) {
     if (e instanceof PtpProtocolError) throw e;
-    throw new PtpProtocolError(`malformed packet of type ${type}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new PtpProtocolError(`malformed packet of type ${type}: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
 }
 

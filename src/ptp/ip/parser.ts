@@ -98,10 +98,12 @@ export class PtpIpParser extends IncrementalParser {
     if (min === undefined) throw new PtpProtocolError(`unknown PTP/IP packet type ${type}`);
     if (length < min) throw new PtpProtocolError(`packet type ${type} with impossible length ${length}`);
     if (type === PacketType.Data || type === PacketType.EndData) {
-      if (length > this.maxDataPacketSize) throw new PtpLimitError(`data packet of ${length} bytes exceeds ${this.maxDataPacketSize}`);
+      if (length > this.maxDataPacketSize)
+        throw new PtpLimitError(`data packet of ${length} bytes exceeds ${this.maxDataPacketSize}`);
       return 12;
     }
-    if (length > this.maxPacketSize) throw new PtpLimitError(`packet of ${length} bytes exceeds maxPacketSize ${this.maxPacketSize}`);
+    if (length > this.maxPacketSize)
+      throw new PtpLimitError(`packet of ${length} bytes exceeds maxPacketSize ${this.maxPacketSize}`);
     return length;
   }
 

@@ -37,8 +37,15 @@ import { PtpResponderCore } from '../responder.js';
 import { PtpLimitError, PtpProtocolError } from '../errors.js';
 import type { PtpCommand } from '../transport.js';
 import {
-  InitFailReason, PacketType, encodeCmdResponse, encodeEvent, encodeInitCommandAck, encodeInitEventAck, encodeInitFail,
-  encodeProbeResponse, type ControlPacket,
+  InitFailReason,
+  PacketType,
+  encodeCmdResponse,
+  encodeEvent,
+  encodeInitCommandAck,
+  encodeInitEventAck,
+  encodeInitFail,
+  encodeProbeResponse,
+  type ControlPacket,
 } from './packets.js';
 import { PacketWriter } from './packet-writer.js';
 import { PtpIpParser, type ParsedItem } from './parser.js';
@@ -101,7 +108,8 @@ interface Initiator {
   eventWriter: PacketWriter;
   core: PtpResponderCore;
   /** A CmdRequest waiting for its data-out phase. */
-  awaitingData: { cmd: PtpCommand; total: number; chunks: Uint8Array[]; received: number; started: boolean } | undefined;
+  awaitingData:
+    { cmd: PtpCommand; total: number; chunks: Uint8Array[]; received: number; started: boolean } | undefined;
   /** Commands run one after another. */
   queue: Promise<void>;
 }
@@ -125,7 +133,8 @@ export class PtpIpResponder {
   private readonly sockets = new Set<Socket>();
 
   constructor(options: PtpIpResponderOptions) {
-    if (!options || typeof options.backend !== 'object') throw new InvalidOptionError('backend', 'PtpIpResponder needs a backend');
+    if (!options || typeof options.backend !== 'object')
+      throw new InvalidOptionError('backend', 'PtpIpResponder needs a backend');
     this.backend = options.backend;
     this.guid = options.guid ?? randomBytes(16);
     if (this.guid.length !== 16) throw new InvalidOptionError('guid', 'must be 16 bytes');
@@ -193,68 +202,81 @@ export class PtpIpResponder {
       setTimeout(() => socket.destroy(), 1000).unref();
     };
 
-    const parser = new PtpIpParser((item) => {
-      if (role === 'refused') return;
-      if (role === 'unknown') {
-        if (item.kind !== 'packet') return refuse(InitFailReason.Unspecified, 'data before init');
-        const p = item.packet;
-        if (p.type === PacketType.InitCommandRequest) {
-          if (this.initiators.size >= this.maxInitiators) return refuse(InitFailReason.Busy, 'every session slot is taken');
-          const address = socket.remoteAddress;
-          if (address === undefined) return refuse(InitFailReason.Unspecified, 'connection already gone');
-          role = 'command';
-          const number = this.freeNumber();
-          handshake = {
-            number,
-            address,
-            command: socket,
-            complete: (event, eventWriter) => {
-              clearTimeout(deadline);
-              handshake = undefined;
-              const init = this.addInitiator(number, socket, event, eventWriter);
-              initiator = init;
-              const waiting = held;
-              held = [];
-              for (const i of waiting) if (this.initiators.get(number) === init) this.onCommandItem(init, i, writer);
-              socket.resume();
-              return init;
-            },
-          };
-          this.addHandshake(handshake);
-          debug('initiator %d "%s" from %s: InitCommandAck', handshake.number, p.name, address);
-          void writer.write(encodeInitCommandAck(handshake.number, this.guid, this.name)).catch(() => socket.destroy());
+    const parser = new PtpIpParser(
+      (item) => {
+        if (role === 'refused') return;
+        if (role === 'unknown') {
+          if (item.kind !== 'packet') return refuse(InitFailReason.Unspecified, 'data before init');
+          const p = item.packet;
+          if (p.type === PacketType.InitCommandRequest) {
+            if (this.initiators.size >= this.maxInitiators)
+              return refuse(InitFailReason.Busy, 'every session slot is taken');
+            const address = socket.remoteAddress;
+            if (address === undefined) return refuse(InitFailReason.Unspecified, 'connection already gone');
+            role = 'command';
+            const number = this.freeNumber();
+            handshake = {
+              number,
+              address,
+              command: socket,
+              complete: (event, eventWriter) => {
+                clearTimeout(deadline);
+                handshake = undefined;
+                const init = this.addInitiator(number, socket, event, eventWriter);
+                initiator = init;
+                const waiting = held;
+                held = [];
+                for (const i of waiting) if (this.initiators.get(number) === init) this.onCommandItem(init, i, writer);
+                socket.resume();
+                return init;
+              },
+            };
+            this.addHandshake(handshake);
+            debug('initiator %d "%s" from %s: InitCommandAck', handshake.number, p.name, address);
+            void writer
+              .write(encodeInitCommandAck(handshake.number, this.guid, this.name))
+              .catch(() => socket.destroy());
+            return;
+          }
+          if (p.type === PacketType.InitEventRequest) {
+            const owner = this.handshakes.get(p.connectionNumber);
+            if (!owner || owner.command.destroyed)
+              return refuse(
+                InitFailReason.RejectedInitiator,
+                `no initiator waits for event connection ${p.connectionNumber}`,
+              );
+            if (owner.address !== socket.remoteAddress) {
+              return refuse(
+                InitFailReason.RejectedInitiator,
+                `event connection ${p.connectionNumber} from ${socket.remoteAddress}, not ${owner.address}`,
+              );
+            }
+            this.handshakes.delete(owner.number);
+            if (this.initiators.size >= this.maxInitiators) {
+              // Another initiator took the last slot during this one's handshake.
+              owner.command.destroy();
+              return refuse(InitFailReason.Busy, 'every session slot is taken');
+            }
+            clearTimeout(deadline);
+            role = 'event';
+            void writer.write(encodeInitEventAck()).catch(() => socket.destroy());
+            initiator = owner.complete(socket, writer);
+            debug('initiator %d: InitEventAck, session ready', initiator.number);
+            return;
+          }
+          return refuse(InitFailReason.Unspecified, `packet type ${p.type} before init`);
+        }
+        if (role === 'command' && !initiator) {
+          held.push(item);
+          socket.pause();
           return;
         }
-        if (p.type === PacketType.InitEventRequest) {
-          const owner = this.handshakes.get(p.connectionNumber);
-          if (!owner || owner.command.destroyed) return refuse(InitFailReason.RejectedInitiator, `no initiator waits for event connection ${p.connectionNumber}`);
-          if (owner.address !== socket.remoteAddress) {
-            return refuse(InitFailReason.RejectedInitiator, `event connection ${p.connectionNumber} from ${socket.remoteAddress}, not ${owner.address}`);
-          }
-          this.handshakes.delete(owner.number);
-          if (this.initiators.size >= this.maxInitiators) {
-            // Another initiator took the last slot during this one's handshake.
-            owner.command.destroy();
-            return refuse(InitFailReason.Busy, 'every session slot is taken');
-          }
-          clearTimeout(deadline);
-          role = 'event';
-          void writer.write(encodeInitEventAck()).catch(() => socket.destroy());
-          initiator = owner.complete(socket, writer);
-          debug('initiator %d: InitEventAck, session ready', initiator.number);
-          return;
-        }
-        return refuse(InitFailReason.Unspecified, `packet type ${p.type} before init`);
-      }
-      if (role === 'command' && !initiator) {
-        held.push(item);
-        socket.pause();
-        return;
-      }
-      if (!initiator) return;
-      if (role === 'event') return this.onEventPacket(initiator, item, writer);
-      this.onCommandItem(initiator, item, writer);
-    }, { maxPacketSize: this.maxPacketSize });
+        if (!initiator) return;
+        if (role === 'event') return this.onEventPacket(initiator, item, writer);
+        this.onCommandItem(initiator, item, writer);
+      },
+      { maxPacketSize: this.maxPacketSize },
+    );
 
     socket.on('data', (chunk: Buffer) => {
       if (role === 'refused') return;
@@ -293,7 +315,13 @@ export class PtpIpResponder {
       const most = Math.max(...perHost.values());
       // The map keeps insertion order: the first match is that host's oldest.
       const evict = [...this.handshakes.values()].find((x) => perHost.get(x.address) === most) as Handshake;
-      debug('initiator %d closed: %d handshakes pending, %d from %s', evict.number, this.handshakes.size, most, evict.address);
+      debug(
+        'initiator %d closed: %d handshakes pending, %d from %s',
+        evict.number,
+        this.handshakes.size,
+        most,
+        evict.address,
+      );
       this.handshakes.delete(evict.number);
       evict.command.destroy();
     }
@@ -303,7 +331,12 @@ export class PtpIpResponder {
   private addInitiator(number: number, command: Socket, event: Socket, eventWriter: PacketWriter): Initiator {
     const writer = new PacketWriter(command, { coalesceResponse: true });
     const init: Initiator = {
-      number, command, event, eventWriter, awaitingData: undefined, queue: Promise.resolve(),
+      number,
+      command,
+      event,
+      eventWriter,
+      awaitingData: undefined,
+      queue: Promise.resolve(),
       core: undefined as unknown as PtpResponderCore,
     };
     init.core = new PtpResponderCore(this.backend, {
@@ -344,7 +377,12 @@ export class PtpIpResponder {
         case PacketType.CmdRequest: {
           if (pending) return fail('command while a data phase was expected');
           if (p.code > 0xffff) return fail('bad opcode');
-          const cmd: PtpCommand = { code: p.code, transactionId: p.transactionId, params: p.params, direction: p.direction === 2 ? 'out' : 'none-or-in' };
+          const cmd: PtpCommand = {
+            code: p.code,
+            transactionId: p.transactionId,
+            params: p.params,
+            direction: p.direction === 2 ? 'out' : 'none-or-in',
+          };
           if (cmd.direction === 'out') {
             init.awaitingData = { cmd, total: -1, chunks: [], received: 0, started: false };
             return;
@@ -353,8 +391,10 @@ export class PtpIpResponder {
           return;
         }
         case PacketType.StartData: {
-          if (!pending || pending.started || p.transactionId !== pending.cmd.transactionId) return fail('unexpected StartData');
-          if (p.totalLength > BigInt(this.maxDataOut)) return fail(new PtpLimitError(`data phase of ${p.totalLength} bytes exceeds maxDataOut`).message);
+          if (!pending || pending.started || p.transactionId !== pending.cmd.transactionId)
+            return fail('unexpected StartData');
+          if (p.totalLength > BigInt(this.maxDataOut))
+            return fail(new PtpLimitError(`data phase of ${p.totalLength} bytes exceeds maxDataOut`).message);
           pending.total = Number(p.totalLength);
           pending.started = true;
           return;
@@ -386,7 +426,8 @@ export class PtpIpResponder {
     }
     // data-end
     if (item.type === PacketType.EndData) {
-      if (pending.received !== pending.total) return fail(`EndData after ${pending.received} of ${pending.total} bytes`);
+      if (pending.received !== pending.total)
+        return fail(`EndData after ${pending.received} of ${pending.total} bytes`);
       init.awaitingData = undefined;
       this.run(init, pending.cmd, Buffer.concat(pending.chunks, pending.received));
     }
@@ -395,10 +436,15 @@ export class PtpIpResponder {
   private run(init: Initiator, cmd: PtpCommand, dataOut: Uint8Array | undefined): void {
     const before = this.beforeOperation;
     init.queue = init.queue.then(() =>
-      (before ? before().then(() => init.core.handle(cmd, dataOut)) : init.core.handle(cmd, dataOut)).catch((e: unknown) => {
-        // A write failed mid-phase (initiator gone, or a source broke its length): drop it.
-        this.drop(init, `operation 0x${cmd.code.toString(16)} aborted: ${e instanceof Error ? e.message : String(e)}`);
-      }),
+      (before ? before().then(() => init.core.handle(cmd, dataOut)) : init.core.handle(cmd, dataOut)).catch(
+        (e: unknown) => {
+          // A write failed mid-phase (initiator gone, or a source broke its length): drop it.
+          this.drop(
+            init,
+            `operation 0x${cmd.code.toString(16)} aborted: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        },
+      ),
     );
   }
 }

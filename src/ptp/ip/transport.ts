@@ -13,8 +13,14 @@ import { debuglog } from 'node:util';
 import { PtpAbortError, PtpClosedError, PtpIpInitError, PtpProtocolError, PtpTimeoutError } from '../errors.js';
 import type { PtpCommand, PtpTransport, PtpTransportReceiver } from '../transport.js';
 import {
-  PTPIP_DEFAULT_PORT, PacketType, encodeCancel, encodeCmdRequest, encodeInitCommandRequest, encodeInitEventRequest,
-  encodeProbeResponse, type ControlPacket,
+  PTPIP_DEFAULT_PORT,
+  PacketType,
+  encodeCancel,
+  encodeCmdRequest,
+  encodeInitCommandRequest,
+  encodeInitEventRequest,
+  encodeProbeResponse,
+  type ControlPacket,
 } from './packets.js';
 import { PacketWriter } from './packet-writer.js';
 import { PtpIpParser, type ParsedItem } from './parser.js';
@@ -70,7 +76,8 @@ export class PtpIpTransport implements PtpTransport {
   }
 
   static async connect(opts: PtpIpConnectOptions): Promise<PtpIpTransport> {
-    if (!opts || typeof opts.host !== 'string' || opts.host === '') throw new InvalidOptionError('host', 'PtpIpTransport.connect needs a host');
+    if (!opts || typeof opts.host !== 'string' || opts.host === '')
+      throw new InvalidOptionError('host', 'PtpIpTransport.connect needs a host');
     const port = opts.port ?? PTPIP_DEFAULT_PORT;
     const eventPort = opts.eventPort ?? port;
     const guid = opts.guid ?? randomBytes(16);
@@ -82,11 +89,30 @@ export class PtpIpTransport implements PtpTransport {
     const command = await openSocket(opts.host, port, timeoutMs, signal);
     let event: Socket | undefined;
     try {
-      const ack = await handshake(command, encodeInitCommandRequest(guid, opts.name ?? 'camctl'), PacketType.InitCommandAck, timeoutMs, signal, maxPacketSize);
+      const ack = await handshake(
+        command,
+        encodeInitCommandRequest(guid, opts.name ?? 'camctl'),
+        PacketType.InitCommandAck,
+        timeoutMs,
+        signal,
+        maxPacketSize,
+      );
       if (ack.packet.type !== PacketType.InitCommandAck) throw new PtpProtocolError('expected InitCommandAck');
-      const info = { connectionNumber: ack.packet.connectionNumber, guid: ack.packet.guid, name: ack.packet.name, version: ack.packet.version };
+      const info = {
+        connectionNumber: ack.packet.connectionNumber,
+        guid: ack.packet.guid,
+        name: ack.packet.name,
+        version: ack.packet.version,
+      };
       event = await openSocket(opts.host, eventPort, timeoutMs, signal);
-      const evAck = await handshake(event, encodeInitEventRequest(info.connectionNumber), PacketType.InitEventAck, timeoutMs, signal, maxPacketSize);
+      const evAck = await handshake(
+        event,
+        encodeInitEventRequest(info.connectionNumber),
+        PacketType.InitEventAck,
+        timeoutMs,
+        signal,
+        maxPacketSize,
+      );
       const t = new PtpIpTransport(command, event, ack.parser, evAck.parser, info, dataChunkSize);
       t.wire(ack.rest, evAck.rest);
       return t;
@@ -108,7 +134,10 @@ export class PtpIpTransport implements PtpTransport {
     this.evParser.onItem = onEv;
     for (const i of cmdRest) onCmd(i);
     for (const i of evRest) onEv(i);
-    for (const [s, parser] of [[this.command, this.cmdParser], [this.event, this.evParser]] as const) {
+    for (const [s, parser] of [
+      [this.command, this.cmdParser],
+      [this.event, this.evParser],
+    ] as const) {
       readers.set(s, (chunk: Buffer) => {
         try {
           parser.push(chunk);
@@ -172,16 +201,24 @@ export class PtpIpTransport implements PtpTransport {
   private onEventItem(item: ParsedItem): void {
     if (item.kind !== 'packet') return this.fail(new PtpProtocolError('data on the event connection'));
     const p = item.packet;
-    if (p.type === PacketType.Event) this.receiver?.event({ code: p.code, transactionId: p.transactionId, params: p.params });
-    else if (p.type === PacketType.ProbeRequest) new PacketWriter(this.event).write(encodeProbeResponse()).catch(() => undefined);
-    else if (p.type !== PacketType.ProbeResponse) this.fail(new PtpProtocolError(`unexpected packet type ${p.type} on the event connection`));
+    if (p.type === PacketType.Event)
+      this.receiver?.event({ code: p.code, transactionId: p.transactionId, params: p.params });
+    else if (p.type === PacketType.ProbeRequest)
+      new PacketWriter(this.event).write(encodeProbeResponse()).catch(() => undefined);
+    else if (p.type !== PacketType.ProbeResponse)
+      this.fail(new PtpProtocolError(`unexpected packet type ${p.type} on the event connection`));
   }
 
   sendCommand(c: PtpCommand): Promise<void> {
     return this.cmdWriter.write(encodeCmdRequest(c.direction === 'out' ? 2 : 1, c.code, c.transactionId, c.params));
   }
 
-  sendData(transactionId: number, totalLength: bigint, source: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
+  sendData(
+    transactionId: number,
+    totalLength: bigint,
+    source: Uint8Array | AsyncIterable<Uint8Array>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     return this.cmdWriter.writeDataPhase(transactionId, totalLength, source, this.dataChunkSize, signal);
   }
 
@@ -226,7 +263,8 @@ function openSocket(host: string, port: number, timeoutMs: number, signal: Abort
       port,
       noDelay: true,
       onread: {
-        buffer: (): Buffer => Buffer.allocUnsafe(ref.socket && inDataPhase.has(ref.socket) ? DATA_READ_BYTES : CONTROL_READ_BYTES),
+        buffer: (): Buffer =>
+          Buffer.allocUnsafe(ref.socket && inDataPhase.has(ref.socket) ? DATA_READ_BYTES : CONTROL_READ_BYTES),
         callback: (n: number, buf: Uint8Array): boolean => {
           if (ref.socket) readers.get(ref.socket)?.(Buffer.from(buf.buffer, buf.byteOffset, n));
           return true;
@@ -243,7 +281,8 @@ function openSocket(host: string, port: number, timeoutMs: number, signal: Abort
         reject(err);
       } else resolve(s);
     };
-    const onError = (e: Error): void => done(new PtpClosedError(`cannot connect to ${host}:${port}: ${e.message}`, { cause: e }));
+    const onError = (e: Error): void =>
+      done(new PtpClosedError(`cannot connect to ${host}:${port}: ${e.message}`, { cause: e }));
     const onAbort = (): void => done(new PtpAbortError({ cause: signal?.reason }));
     const timer = setTimeout(() => done(new PtpTimeoutError('connect', timeoutMs)), timeoutMs);
     s.once('connect', () => {
@@ -256,14 +295,24 @@ function openSocket(host: string, port: number, timeoutMs: number, signal: Abort
 }
 
 /** Sends an init packet and waits for the expected answer; returns the parser and any extra items. */
-function handshake(socket: Socket, request: Uint8Array, expect: number, timeoutMs: number, signal: AbortSignal | undefined, maxPacketSize: number): Promise<{ packet: ControlPacket; parser: PtpIpParser; rest: ParsedItem[] }> {
+function handshake(
+  socket: Socket,
+  request: Uint8Array,
+  expect: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  maxPacketSize: number,
+): Promise<{ packet: ControlPacket; parser: PtpIpParser; rest: ParsedItem[] }> {
   return new Promise((resolve, reject) => {
     let answer: ControlPacket | undefined;
     const rest: ParsedItem[] = [];
-    const parser = new PtpIpParser((item) => {
-      if (answer === undefined && item.kind === 'packet') answer = item.packet;
-      else rest.push(item);
-    }, { maxPacketSize });
+    const parser = new PtpIpParser(
+      (item) => {
+        if (answer === undefined && item.kind === 'packet') answer = item.packet;
+        else rest.push(item);
+      },
+      { maxPacketSize },
+    );
     const done = (err?: Error): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -283,7 +332,8 @@ function handshake(socket: Socket, request: Uint8Array, expect: number, timeoutM
       }
       if (!answer) return;
       if (answer.type === PacketType.InitFail) return done(new PtpIpInitError(answer.reason));
-      if (answer.type !== expect) return done(new PtpProtocolError(`expected packet type ${expect}, got ${answer.type}`));
+      if (answer.type !== expect)
+        return done(new PtpProtocolError(`expected packet type ${expect}, got ${answer.type}`));
       done();
     };
     const onClose = (): void => done(new PtpClosedError('connection closed during the PTP/IP handshake'));

@@ -39,9 +39,15 @@ export interface UsbContainer {
   params: number[];
 }
 
-function encode(type: NonDataContainerType, code: number, transactionId: number, params: readonly number[]): Uint8Array {
+function encode(
+  type: NonDataContainerType,
+  code: number,
+  transactionId: number,
+  params: readonly number[],
+): Uint8Array {
   const max = MAX_PARAMS[type] as number;
-  if (params.length > max) throw new InvalidOptionError('params', `a type ${type} container carries at most ${max} parameters`);
+  if (params.length > max)
+    throw new InvalidOptionError('params', `a type ${type} container carries at most ${max} parameters`);
   const length = CONTAINER_HEADER_SIZE + 4 * params.length;
   const w = new PtpWriter(length).u32(length).u16(type).u16(code).u32(transactionId);
   for (const p of params) w.u32(p);
@@ -58,7 +64,8 @@ export const encodeEventContainer = (code: number, transactionId: number, params
 /** The 12-byte header of a data container carrying `payloadLength` bytes after it. */
 export function encodeDataHeader(code: number, transactionId: number, payloadLength: number | bigint): Uint8Array {
   const total = BigInt(payloadLength) + BigInt(CONTAINER_HEADER_SIZE);
-  if (total < BigInt(CONTAINER_HEADER_SIZE)) throw new InvalidOptionError('payloadLength', `negative data length ${payloadLength}`);
+  if (total < BigInt(CONTAINER_HEADER_SIZE))
+    throw new InvalidOptionError('payloadLength', `negative data length ${payloadLength}`);
   const length = total >= BigInt(UNKNOWN_LENGTH) ? UNKNOWN_LENGTH : Number(total);
   return new PtpWriter(CONTAINER_HEADER_SIZE).u32(length).u16(ContainerType.Data).u16(code).u32(transactionId).finish();
 }
@@ -69,20 +76,26 @@ function checkHeader(length: number, type: number): number {
   if (type === ContainerType.Data) return CONTAINER_HEADER_SIZE;
   const max = MAX_PARAMS[type];
   if (max === undefined) throw new PtpProtocolError(`unknown USB container type ${type}`);
-  if (length > CONTAINER_HEADER_SIZE + 4 * max) throw new PtpLimitError(`type ${type} container of ${length} bytes (at most ${max} parameters)`);
-  if ((length - CONTAINER_HEADER_SIZE) % 4 !== 0) throw new PtpProtocolError(`type ${type} container with a parameter block of ${length - CONTAINER_HEADER_SIZE} bytes`);
+  if (length > CONTAINER_HEADER_SIZE + 4 * max)
+    throw new PtpLimitError(`type ${type} container of ${length} bytes (at most ${max} parameters)`);
+  if ((length - CONTAINER_HEADER_SIZE) % 4 !== 0)
+    throw new PtpProtocolError(
+      `type ${type} container with a parameter block of ${length - CONTAINER_HEADER_SIZE} bytes`,
+    );
   return length;
 }
 
 /** Decodes a whole command, response or event container. Throws PtpProtocolError when malformed. */
 export function decodeContainer(bytes: Uint8Array): UsbContainer {
-  if (bytes.length < CONTAINER_HEADER_SIZE) throw new PtpProtocolError(`USB container of ${bytes.length} bytes is shorter than its header`);
+  if (bytes.length < CONTAINER_HEADER_SIZE)
+    throw new PtpProtocolError(`USB container of ${bytes.length} bytes is shorter than its header`);
   const r = new PtpReader(bytes);
   const length = r.u32();
   const type = r.u16();
   if (type === ContainerType.Data) throw new PtpProtocolError('a data container is streamed, not decoded whole');
   checkHeader(length, type);
-  if (length !== bytes.length) throw new PtpProtocolError(`length field ${length} does not match ${bytes.length} bytes`);
+  if (length !== bytes.length)
+    throw new PtpProtocolError(`length field ${length} does not match ${bytes.length} bytes`);
   const code = r.u16();
   const transactionId = r.u32();
   const params: number[] = [];
@@ -180,7 +193,12 @@ export class PtpUsbParser extends IncrementalParser {
     this.dataTid = v.getUint32(8, true);
     const unknown = length === UNKNOWN_LENGTH;
     this.dataLeft = unknown ? Infinity : length - CONTAINER_HEADER_SIZE;
-    this.onItem({ kind: 'data-start', code: this.dataCode, transactionId: this.dataTid, payloadLength: unknown ? undefined : this.dataLeft });
+    this.onItem({
+      kind: 'data-start',
+      code: this.dataCode,
+      transactionId: this.dataTid,
+      payloadLength: unknown ? undefined : this.dataLeft,
+    });
     if (this.dataLeft === 0) this.endData();
   }
 }

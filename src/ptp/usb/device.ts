@@ -103,8 +103,17 @@ export interface UsbDeviceLike {
 export const PTP_INTERFACE = { class: 6, subclass: 1, protocol: 1 } as const;
 
 export function isPtpInterface(alt: UsbAlternateInterfaceLike): boolean {
-  return alt.interfaceClass === PTP_INTERFACE.class && alt.interfaceSubclass === PTP_INTERFACE.subclass && alt.interfaceProtocol === PTP_INTERFACE.protocol;
+  return (
+    alt.interfaceClass === PTP_INTERFACE.class &&
+    alt.interfaceSubclass === PTP_INTERFACE.subclass &&
+    alt.interfaceProtocol === PTP_INTERFACE.protocol
+  );
 }
 
 /** Class-specific requests of the USB still-image class (docs/ptp.md "PTP over USB"). */
-export const UsbPtpRequest = { Cancel: 0x64, GetExtendedEventData: 0x65, DeviceReset: 0x66, GetDeviceStatus: 0x67 } as const;
+export const UsbPtpRequest = {
+  Cancel: 0x64,
+  GetExtendedEventData: 0x65,
+  DeviceReset: 0x66,
+  GetDeviceStatus: 0x67,
+} as const;

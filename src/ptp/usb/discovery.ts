@@ -70,7 +70,8 @@ export async function findPtpUsbCameras(list?: () => Promise<UsbDeviceLike[]>): 
     } catch (e) {
       unreadable = e instanceof Error ? e.message : String(e);
       debug('cannot read the descriptors of %s: %s', usbIdOf(device), unreadable);
-      if (KNOWN_PTP_CAMERAS.some(([v, p]) => v === device.vendorId && (p === undefined || p === device.productId))) interfaceNumber = 0;
+      if (KNOWN_PTP_CAMERAS.some(([v, p]) => v === device.vendorId && (p === undefined || p === device.productId)))
+        interfaceNumber = 0;
     }
     if (interfaceNumber === undefined) continue;
     const candidate: PtpUsbCandidate = {
@@ -94,10 +95,14 @@ export async function findPtpUsbCameras(list?: () => Promise<UsbDeviceLike[]>): 
 /** Cameras known to speak PTP on USB, by vendor (and product): docs/sequoia.md, docs/osc.md. */
 const KNOWN_PTP_CAMERAS: ReadonlyArray<readonly [number, number | undefined]> = [
   [0x19cf, undefined], // Parrot (Sequoia)
-  [0x05ca, 0x0366], [0x05ca, 0x0367], [0x05ca, 0x0368], [0x05ca, 0x036d], // RICOH THETA S, SC, V, Z1
+  [0x05ca, 0x0366],
+  [0x05ca, 0x0367],
+  [0x05ca, 0x0368],
+  [0x05ca, 0x036d], // RICOH THETA S, SC, V, Z1
 ];
 
-const usbIdOf = (d: UsbDeviceLike): string => `${d.vendorId.toString(16).padStart(4, '0')}:${d.productId.toString(16).padStart(4, '0')}`;
+const usbIdOf = (d: UsbDeviceLike): string =>
+  `${d.vendorId.toString(16).padStart(4, '0')}:${d.productId.toString(16).padStart(4, '0')}`;
 
 /** A descriptor string, or null when it cannot be read. */
 function text(get: () => string | null): string | null {
@@ -114,7 +119,11 @@ async function systemDevices(): Promise<UsbDeviceLike[]> {
   try {
     mod = await import('usb');
   } catch (e) {
-    throw new PtpUsbUnavailableError('module-missing', `USB is not available: the \`usb\` package could not be loaded (${e instanceof Error ? e.message : String(e)}); reinstall with \`npm ci\``, { cause: e });
+    throw new PtpUsbUnavailableError(
+      'module-missing',
+      `USB is not available: the \`usb\` package could not be loaded (${e instanceof Error ? e.message : String(e)}); reinstall with \`npm ci\``,
+      { cause: e },
+    );
   }
   try {
     return await mod.usb.getDevices();
@@ -124,7 +133,9 @@ async function systemDevices(): Promise<UsbDeviceLike[]> {
       throw new PtpUsbUnavailableError('no-bus', `this machine has no USB bus to look at (${msg})`, { cause: e });
     }
     if (usbFailureKind(e) === 'permission') {
-      throw new PtpUsbUnavailableError('permission', `no permission to list USB devices (${msg}): ${UDEV_HINT}`, { cause: e });
+      throw new PtpUsbUnavailableError('permission', `no permission to list USB devices (${msg}): ${UDEV_HINT}`, {
+        cause: e,
+      });
     }
     throw new PtpUsbUnavailableError('other', `cannot list USB devices: ${msg}`, { cause: e });
   }

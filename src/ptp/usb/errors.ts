@@ -14,7 +14,8 @@ export class PtpUsbBusyError extends CamctlError {
     readonly interfaceNumber: number,
     options?: { cause?: unknown },
   ) {
-    super('ERR_CAMCTL_PTP_USB_BUSY', 
+    super(
+      'ERR_CAMCTL_PTP_USB_BUSY',
       `the camera's PTP interface ${interfaceNumber} is held by another program. On a Linux desktop that is ` +
         `usually gvfs, which mounts cameras as they are plugged in (gvfs-gphoto2-volume-monitor / gvfsd-gphoto2): ` +
         `unmount the camera with \`gio mount -s gphoto2\` (or eject it in the file manager), or stop the monitor with ` +
@@ -57,9 +58,12 @@ export class PtpUsbStallError extends CamctlError {
     readonly deviceStatus: number | undefined,
     options?: { cause?: unknown },
   ) {
-    super('ERR_CAMCTL_PTP_USB_STALL', 
+    super(
+      'ERR_CAMCTL_PTP_USB_STALL',
       `the camera stalled USB endpoint 0x${endpoint.toString(16).padStart(2, '0')}` +
-        (deviceStatus === undefined ? '' : ` (device status ${codeName('response', deviceStatus)}, ${hex16(deviceStatus)})`) +
+        (deviceStatus === undefined
+          ? ''
+          : ` (device status ${codeName('response', deviceStatus)}, ${hex16(deviceStatus)})`) +
         '; the halt was cleared, this transaction is lost, the session carries on',
       options,
     );

@@ -29,9 +29,22 @@ import { PtpWriter } from '../codec.js';
 import { PtpAbortError, PtpClosedError, PtpProtocolError, PtpTimeoutError } from '../errors.js';
 import type { PtpCommand, PtpTransport, PtpTransportReceiver } from '../transport.js';
 import {
-  ContainerType, PtpUsbParser, encodeCommandContainer, encodeDataHeader, CONTAINER_HEADER_SIZE, type UsbParsedItem,
+  ContainerType,
+  PtpUsbParser,
+  encodeCommandContainer,
+  encodeDataHeader,
+  CONTAINER_HEADER_SIZE,
+  type UsbParsedItem,
 } from './container.js';
-import { UsbPtpRequest, isPtpInterface, type UsbDeviceLike, type UsbEndpointLike, type UsbInResult, type UsbInterfaceLike, type UsbOutResult } from './device.js';
+import {
+  UsbPtpRequest,
+  isPtpInterface,
+  type UsbDeviceLike,
+  type UsbEndpointLike,
+  type UsbInResult,
+  type UsbInterfaceLike,
+  type UsbOutResult,
+} from './device.js';
 import { PtpUsbBusyError, PtpUsbStallError, PtpUsbUnavailableError, UDEV_HINT, usbFailureKind } from './errors.js';
 import { InvalidOptionError } from '../../util/errors.js';
 import { wallClock } from '../../util/clock.js';
@@ -82,7 +95,8 @@ interface Reading {
 
 const address = (ep: UsbEndpointLike): number => (ep.direction === 'in' ? 0x80 : 0) | ep.endpointNumber;
 const roundUp = (n: number, packet: number): number => Math.max(packet, Math.ceil(n / packet) * packet);
-const bytesOf = (r: UsbInResult): Uint8Array => (r.data ? new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength) : new Uint8Array(0));
+const bytesOf = (r: UsbInResult): Uint8Array =>
+  r.data ? new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength) : new Uint8Array(0);
 
 export class PtpUsbTransport implements PtpTransport {
   private receiver: PtpTransportReceiver | undefined;
@@ -114,14 +128,18 @@ export class PtpUsbTransport implements PtpTransport {
   ) {
     const packet = ep.bulkIn.packetSize;
     this.readSize = roundUp(opts.readSize ?? 1024 * 1024, packet);
-    this.writeSize = Math.max(ep.bulkOut.packetSize, Math.floor((opts.writeSize ?? 1024 * 1024) / ep.bulkOut.packetSize) * ep.bulkOut.packetSize);
+    this.writeSize = Math.max(
+      ep.bulkOut.packetSize,
+      Math.floor((opts.writeSize ?? 1024 * 1024) / ep.bulkOut.packetSize) * ep.bulkOut.packetSize,
+    );
   }
 
   /** Opens the device, claims its PTP interface (detaching a kernel driver first) and starts the event reader. */
   static async open(device: UsbDeviceLike, opts: PtpUsbOpenOptions = {}): Promise<PtpUsbTransport> {
     for (const key of ['timeoutMs', 'eventPollMs', 'readSize', 'writeSize'] as const) {
       const v = opts[key];
-      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new InvalidOptionError(key, `must be a positive number, got ${v}`);
+      if (v !== undefined && !(Number.isFinite(v) && v > 0))
+        throw new InvalidOptionError(key, `must be a positive number, got ${v}`);
     }
     const timeoutMs = opts.timeoutMs ?? 5_000;
     const eventPollMs = opts.eventPollMs ?? 500;
@@ -148,7 +166,9 @@ export class PtpUsbTransport implements PtpTransport {
       const ep = endpointsOf(iface, name);
       // Linux binds no kernel driver to class 6, but a usbfs claim by another program looks the
       // same as a driver to us: detach quietly, the claim below tells the two apart.
-      await device.detachKernelDriver?.(iface.interfaceNumber).catch((e: unknown) => debug('detachKernelDriver(%d): %s', iface.interfaceNumber, e));
+      await device
+        .detachKernelDriver?.(iface.interfaceNumber)
+        .catch((e: unknown) => debug('detachKernelDriver(%d): %s', iface.interfaceNumber, e));
       check();
       try {
         await device.claimInterface(iface.interfaceNumber);
@@ -159,8 +179,15 @@ export class PtpUsbTransport implements PtpTransport {
       }
       claimed = iface.interfaceNumber;
       check();
-      debug('claimed %s interface %d: bulk in 0x%s out 0x%s interrupt %s, %d-byte packets', name, claimed,
-        address(ep.bulkIn).toString(16), address(ep.bulkOut).toString(16), ep.interrupt ? `0x${address(ep.interrupt).toString(16)}` : 'none', ep.bulkIn.packetSize);
+      debug(
+        'claimed %s interface %d: bulk in 0x%s out 0x%s interrupt %s, %d-byte packets',
+        name,
+        claimed,
+        address(ep.bulkIn).toString(16),
+        address(ep.bulkOut).toString(16),
+        ep.interrupt ? `0x${address(ep.interrupt).toString(16)}` : 'none',
+        ep.bulkIn.packetSize,
+      );
       const t = new PtpUsbTransport(device, iface.interfaceNumber, ep, timeoutMs, eventPollMs, opts);
       t.startEvents();
       return t;
@@ -191,7 +218,12 @@ export class PtpUsbTransport implements PtpTransport {
     if (c.direction !== 'out') this.startReading(c.transactionId);
   }
 
-  async sendData(transactionId: number, totalLength: bigint, source: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
+  async sendData(
+    transactionId: number,
+    totalLength: bigint,
+    source: Uint8Array | AsyncIterable<Uint8Array>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     this.ensureOpen();
     const out = this.outCode;
     if (!out || out.transactionId !== transactionId) throw new PtpProtocolError('data phase without its command');
@@ -228,10 +260,12 @@ export class PtpUsbTransport implements PtpTransport {
     for await (const chunk of chunks) {
       if (signal?.aborted || this.cancelledTid === transactionId) throw new PtpAbortError({ cause: signal?.reason });
       sent += BigInt(chunk.length);
-      if (sent > totalLength) throw new InvalidOptionError('data', `data phase announced ${totalLength} bytes, source gave more`);
+      if (sent > totalLength)
+        throw new InvalidOptionError('data', `data phase announced ${totalLength} bytes, source gave more`);
       await put(chunk);
     }
-    if (sent !== totalLength) throw new InvalidOptionError('data', `data phase announced ${totalLength} bytes, source gave ${sent}`);
+    if (sent !== totalLength)
+      throw new InvalidOptionError('data', `data phase announced ${totalLength} bytes, source gave ${sent}`);
     // Ends on a packet boundary: only a zero-length packet tells the device the container is whole.
     if (containerLength % packet === 0) await this.write(new Uint8Array(0));
     this.startReading(transactionId);
@@ -263,7 +297,9 @@ export class PtpUsbTransport implements PtpTransport {
   /** GetDeviceStatus (0x67): the device's state as a response code, and the endpoints it has halted. */
   async deviceStatus(): Promise<UsbDeviceStatus> {
     this.ensureOpen();
-    const r = await this.guard(this.device.controlTransferIn(this.setup(UsbPtpRequest.GetDeviceStatus), 32, this.timeoutMs));
+    const r = await this.guard(
+      this.device.controlTransferIn(this.setup(UsbPtpRequest.GetDeviceStatus), 32, this.timeoutMs),
+    );
     if (r.status !== 'ok') throw new PtpProtocolError(`GetDeviceStatus answered ${r.status}`);
     const b = bytesOf(r);
     if (b.length < 4) throw new PtpProtocolError(`GetDeviceStatus answer of ${b.length} bytes`);
@@ -337,7 +373,8 @@ export class PtpUsbTransport implements PtpTransport {
       throw this.lost(e);
     }
     if (r.status === 'stall') throw await this.recoverStall(ep, undefined);
-    if (r.bytesWritten !== bytes.length) throw new PtpProtocolError(`bulk out wrote ${r.bytesWritten} of ${bytes.length} bytes`);
+    if (r.bytesWritten !== bytes.length)
+      throw new PtpProtocolError(`bulk out wrote ${r.bytesWritten} of ${bytes.length} bytes`);
   }
 
   private startReading(transactionId: number): void {
@@ -372,7 +409,9 @@ export class PtpUsbTransport implements PtpTransport {
       if (result.status === 'stall') return this.failTransaction(r, await this.recoverStall(ep, undefined));
       const bytes = bytesOf(result);
       if (result.status === 'babble') {
-        this.lost(new PtpProtocolError(`babble on bulk in after ${bytes.length} bytes (the device sent more than asked)`));
+        this.lost(
+          new PtpProtocolError(`babble on bulk in after ${bytes.length} bytes (the device sent more than asked)`),
+        );
         return;
       }
       debug('bulk in %d bytes', bytes.length);
@@ -392,7 +431,10 @@ export class PtpUsbTransport implements PtpTransport {
     switch (item.kind) {
       case 'data-start':
         this.dataTid = item.transactionId;
-        rx?.dataStart(item.transactionId, item.payloadLength === undefined ? 0xffffffffffffffffn : BigInt(item.payloadLength));
+        rx?.dataStart(
+          item.transactionId,
+          item.payloadLength === undefined ? 0xffffffffffffffffn : BigInt(item.payloadLength),
+        );
         return;
       case 'data-chunk':
         rx?.data(this.dataTid, item.chunk);
@@ -479,13 +521,21 @@ export class PtpUsbTransport implements PtpTransport {
     }
   }
 
-  private setup(request: number): { requestType: 'class'; recipient: 'interface'; request: number; value: number; index: number } {
+  private setup(request: number): {
+    requestType: 'class';
+    recipient: 'interface';
+    request: number;
+    value: number;
+    index: number;
+  } {
     return { requestType: 'class', recipient: 'interface', request, value: 0, index: this.interfaceNumber };
   }
 
   private async classOut(request: number, data?: Uint8Array): Promise<void> {
     this.ensureOpen();
-    const r = await this.guard(this.device.controlTransferOut(this.setup(request), data ?? new Uint8Array(0), this.timeoutMs));
+    const r = await this.guard(
+      this.device.controlTransferOut(this.setup(request), data ?? new Uint8Array(0), this.timeoutMs),
+    );
     if (r.status !== 'ok') throw new PtpProtocolError(`class request 0x${request.toString(16)} answered ${r.status}`);
   }
 
@@ -553,14 +603,15 @@ export class PtpUsbTransport implements PtpTransport {
 
   /** The device is gone (or broke the protocol beyond repair): close and tell the session. */
   private lost(e: unknown): Error {
-    const error = e instanceof PtpProtocolError || e instanceof PtpClosedError
-      ? e
-      : new PtpClosedError(
-        usbFailureKind(e) === 'disconnected'
-          ? `the camera left the USB bus (unplugged, switched off or reset): ${e instanceof Error ? e.message : String(e)}`
-          : `USB transfer failed: ${e instanceof Error ? e.message : String(e)}`,
-        { cause: e },
-      );
+    const error =
+      e instanceof PtpProtocolError || e instanceof PtpClosedError
+        ? e
+        : new PtpClosedError(
+            usbFailureKind(e) === 'disconnected'
+              ? `the camera left the USB bus (unplugged, switched off or reset): ${e instanceof Error ? e.message : String(e)}`
+              : `USB transfer failed: ${e instanceof Error ? e.message : String(e)}`,
+            { cause: e },
+          );
     if (!this.closed) {
       this.closed = true;
       if (this.reading) this.reading.stopped = true;
@@ -579,7 +630,11 @@ export class PtpUsbTransport implements PtpTransport {
   }
 }
 
-function pickInterface(interfaces: readonly UsbInterfaceLike[], wanted: number | undefined, name: string): UsbInterfaceLike {
+function pickInterface(
+  interfaces: readonly UsbInterfaceLike[],
+  wanted: number | undefined,
+  name: string,
+): UsbInterfaceLike {
   if (wanted !== undefined) {
     const found = interfaces.find((i) => i.interfaceNumber === wanted);
     if (!found) throw new PtpProtocolError(`${name} has no interface ${wanted}`);
@@ -595,7 +650,8 @@ function endpointsOf(iface: UsbInterfaceLike, name: string): Endpoints {
   const bulkIn = eps.find((e) => e.type === 'bulk' && e.direction === 'in');
   const bulkOut = eps.find((e) => e.type === 'bulk' && e.direction === 'out');
   const interrupt = eps.find((e) => e.type === 'interrupt' && e.direction === 'in');
-  if (!bulkIn || !bulkOut) throw new PtpProtocolError(`${name} interface ${iface.interfaceNumber} lacks a bulk in/out endpoint pair`);
+  if (!bulkIn || !bulkOut)
+    throw new PtpProtocolError(`${name} interface ${iface.interfaceNumber} lacks a bulk in/out endpoint pair`);
   return { bulkIn, bulkOut, interrupt };
 }
 
@@ -603,7 +659,9 @@ function openError(name: string, e: unknown): Error {
   const msg = e instanceof Error ? e.message : String(e);
   switch (usbFailureKind(e)) {
     case 'permission':
-      return new PtpUsbUnavailableError('permission', `no permission to open ${name} (${msg}): ${UDEV_HINT}`, { cause: e });
+      return new PtpUsbUnavailableError('permission', `no permission to open ${name} (${msg}): ${UDEV_HINT}`, {
+        cause: e,
+      });
     case 'busy':
       return new PtpUsbBusyError(0, { cause: e });
     case 'disconnected':

@@ -122,7 +122,8 @@ const MODE_NAMES = byValue(PARROT_CAPTURE_MODE_CODES);
 const STORAGE_NAMES = byValue(PARROT_STORAGE_IDS);
 const RGB_MP = byValue(PARROT_RGB_IMAGE_SIZES);
 const MONO_MP = byValue(PARROT_MONO_IMAGE_SIZES);
-const lookup = <V>(table: Readonly<Record<string, V>>, k: string | number): V | undefined => (Object.hasOwn(table, String(k)) ? table[String(k)] : undefined);
+const lookup = <V>(table: Readonly<Record<string, V>>, k: string | number): V | undefined =>
+  Object.hasOwn(table, String(k)) ? table[String(k)] : undefined;
 const scaled = (key: string, code: number, scale: number): ParrotSettingProperty => ({
   key,
   code,
@@ -191,7 +192,16 @@ export const PARROT_STATUS_BITS = [
 export type ParrotStatusFlag = (typeof PARROT_STATUS_BITS)[number];
 
 /** MagnetoCalibStatus values by number (0 None … 7 Aborted). */
-export const MAGNETO_CALIB_STATUS = ['None', 'Ok', 'Running', 'RollPending', 'PitchPending', 'YawPending', 'Failed', 'Aborted'] as const;
+export const MAGNETO_CALIB_STATUS = [
+  'None',
+  'Ok',
+  'Running',
+  'RollPending',
+  'PitchPending',
+  'YawPending',
+  'Failed',
+  'Aborted',
+] as const;
 
 /** Data types the Sequoia uses for its properties, for `camctl ptp prop set` and the emulator. */
 export const PARROT_PROP_TYPES: Readonly<Record<number, number>> = {
@@ -243,11 +253,18 @@ export interface Bands<T> {
 /** GetSunshineValues: per band (raw irradiance, integration/gain word) — array of 8 u32. */
 export function decodeSunshineValues(data: Uint8Array): Bands<[number, number]> {
   const a = need(u32s(data), 8, 'sunshine');
-  return { Green: [at(a, 0), at(a, 4)], Red: [at(a, 1), at(a, 5)], RedEdge: [at(a, 2), at(a, 6)], NIR: [at(a, 3), at(a, 7)] };
+  return {
+    Green: [at(a, 0), at(a, 4)],
+    Red: [at(a, 1), at(a, 5)],
+    RedEdge: [at(a, 2), at(a, 6)],
+    NIR: [at(a, 3), at(a, 7)],
+  };
 }
 /** Encodes GetSunshineValues data (the emulator's side of {@link decodeSunshineValues}). */
 export function encodeSunshineValues(v: Bands<[number, number]>): Uint8Array {
-  return new PtpWriter().u32array([v.Green[0], v.Red[0], v.RedEdge[0], v.NIR[0], v.Green[1], v.Red[1], v.RedEdge[1], v.NIR[1]]).finish();
+  return new PtpWriter()
+    .u32array([v.Green[0], v.Red[0], v.RedEdge[0], v.NIR[0], v.Green[1], v.Red[1], v.RedEdge[1], v.NIR[1]])
+    .finish();
 }
 
 /** The Sequoia's temperatures in °C. */
