@@ -834,5 +834,35 @@ function toResponse(reply: HttpReply): Response {
     reply.body.resume();
     return new Response(null, { status: reply.status, headers });
   }
-  return new Response(Readable.toWeb(reply.body) as ReadableStream<Uint8Array>, { status: reply.status, headers });
+  return new Response(webStreamOf(reply.body), { status: reply.status, headers });
+}
+
+/**
+ * A web stream over a Node stream, read on demand. Not `Readable.toWeb`: on Node 20 it enqueues
+ * chunks that arrive after the reader cancelled and throws "Controller is already closed" outside
+ * any caller's reach. Here a chunk that arrives after a cancel is dropped.
+ */
+function webStreamOf(body: Readable): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { value, done } = await chunks.next();
+          if (cancelled) return;
+          if (done) controller.close();
+          else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        } catch (err) {
+          if (!cancelled) controller.error(err);
+        }
+      },
+      async cancel() {
+        cancelled = true;
+        body.destroy();
+        await chunks.return?.().catch(() => undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

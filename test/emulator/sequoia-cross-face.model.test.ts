@@ -292,7 +292,7 @@ class StartCapture extends Cmd {
       if (want.ok) expect(reply).toMatchObject({ status: want.status, path: want.path });
       else
         expect(reply).toMatchObject({
-          code: 'CAMERA_ERROR',
+          code: 'ERR_CAMCTL_SEQUOIA_CAMERA_ERROR',
           deviceMessage: want.status,
           httpStatus: { busy: 409, full: 507, unavailable: 503 }[want.reason],
         });
