@@ -22,7 +22,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { debuglog } from 'node:util';
-import type { Camera } from './types.js';
+import type { Camera, CameraInfo } from './types.js';
 
 const debug = debuglog('camctl:download');
 
@@ -51,7 +51,11 @@ export interface RecordEntry {
 
 /** How a camera is named in the record: model and serial number, which survive a new address. */
 export async function cameraIdentity(camera: Camera, signal?: AbortSignal): Promise<string> {
-  const info = await camera.info({ signal });
+  return identityOf(await camera.info({ signal }));
+}
+
+/** {@link cameraIdentity} of a camera whose info is already at hand (no second request). */
+export function identityOf(info: Pick<CameraInfo, 'model' | 'serialNumber' | 'address'>): string {
   // A camera without a serial number is told apart by where it was reached instead.
   return `${info.model}#${info.serialNumber || info.address}`;
 }

@@ -92,16 +92,18 @@ Examples:
         let downloader: import('./watch-download.js').WatchDownloader | undefined;
         let hook: import('./hook-script.js').HookScript | undefined;
         try {
-          // Said once the camera answered, so silence afterwards means "no news", not "no camera".
-          const info = await camera.info({ signal });
-          note(g, `connected to ${info.model} at ${camera.address}; watching (Ctrl-C to stop)`);
-          if (opts.download !== undefined) {
+          // Asked once, and only when someone reads it: the "connected" note (said once the camera
+          // answered, so silence afterwards means "no news", not "no camera") and the download record.
+          const says = !g.quiet && !g.json;
+          const info = says || opts.download !== undefined ? await camera.info({ signal }) : undefined;
+          if (info && says) note(g, `connected to ${info.model} at ${camera.address}; watching (Ctrl-C to stop)`);
+          if (info && opts.download !== undefined) {
             const { HookScript } = await import('./hook-script.js');
             const { WatchDownloader } = await import('./watch-download.js');
-            const { cameraIdentity, DownloadLedger } = await import('../camera/download-record.js');
+            const { identityOf, DownloadLedger } = await import('../camera/download-record.js');
             hook =
               opts.hookScript !== undefined ? await HookScript.start(opts.hookScript, { json: g.json }) : undefined;
-            const ledger = new DownloadLedger(await cameraIdentity(camera, signal));
+            const ledger = new DownloadLedger(identityOf(info));
             downloader = new WatchDownloader(camera, g, {
               dir: opts.download,
               ...choices,
