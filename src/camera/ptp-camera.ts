@@ -729,9 +729,10 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
           try {
             yield* this.mapEvent(ev, options);
           } catch (err) {
-            // Naming a path needs a transaction; a drop in the middle ends this round.
-            if ((err as { code?: string }).code === 'CONNECTION_LOST' || (err as { code?: string }).code === 'CLOSED')
-              return;
+            // Naming a path or a value needs a transaction: a drop in the middle ends this round,
+            // and so does the caller's own abort (Ctrl-C in `watch`), which is no error.
+            const code = (err as { code?: string }).code;
+            if (code === 'CONNECTION_LOST' || code === 'CLOSED' || signal?.aborted) return;
             throw err;
           }
           continue;
