@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**', 'bench/**', 'test/**', 'bin/**', 'src/dashboard/ui/**', 'examples/**'],
+    files: ['src/cli/**', 'bench/**', 'test/**', 'bin/**', 'scripts/**', 'src/dashboard/ui/**', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -39,7 +39,11 @@ async function emulator(
 }
 
 /** A loopback server answering with `handler` (fault injection, not a stand-in for the emulator). */
-async function rawServer(handler: http.RequestListener): Promise<SequoiaClient & { server: http.Server }> {
+/** A client of `handler`; short timeouts by default, for the tests of timeouts. */
+async function rawServer(
+  handler: http.RequestListener,
+  timeouts = { connectMs: 2000, replyMs: 300, bodyMs: 300 },
+): Promise<SequoiaClient & { server: http.Server }> {
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(() => new Promise((r) => server.close(r)));
@@ -47,7 +51,7 @@ async function rawServer(handler: http.RequestListener): Promise<SequoiaClient &
   const client = new SequoiaClient({
     host: '127.0.0.1',
     port: (server.address() as { port: number }).port,
-    timeouts: { connectMs: 2000, replyMs: 300, bodyMs: 300 },
+    timeouts,
   });
   cleanups.push(() => client.close());
   return Object.assign(client, { server });
@@ -249,15 +253,19 @@ describe('SequoiaClient against faulty servers', () => {
   });
 
   it('reports a connection cut mid-reply as CONNECTION_LOST and an oversized reply as REPLY_TOO_LARGE', async () => {
-    const client = await rawServer((req, res) => {
-      if (req.url === '/config') {
-        res.writeHead(200, { 'content-length': '100' });
-        res.write('{"request"');
-        setTimeout(() => res.destroy(), 20);
-        return;
-      }
-      res.end(JSON.stringify({ request: 'x', pad: 'x'.repeat(2 * 1024 * 1024) }));
-    });
+    const client = await rawServer(
+      (req, res) => {
+        if (req.url === '/config') {
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('{"request"');
+          setTimeout(() => res.destroy(), 20);
+          return;
+        }
+        res.end(JSON.stringify({ request: 'x', pad: 'x'.repeat(2 * 1024 * 1024) }));
+        // Timeouts long enough that a busy machine cannot turn the oversized reply into a TIMEOUT.
+      },
+      { connectMs: 10_000, replyMs: 10_000, bodyMs: 10_000 },
+    );
     expect(await codeOf(client.getConfig())).toBe('ERR_CAMCTL_SEQUOIA_CONNECTION_LOST');
     expect(await codeOf(client.getVersion())).toBe('ERR_CAMCTL_SEQUOIA_REPLY_TOO_LARGE');
   });
