@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { globals, note, output, reportErrors } from './context.js';
 import { table } from './format.js';
+import type { DetectJson } from './json-shapes.js';
 
 export function register(program: Command): void {
   program
@@ -24,7 +25,9 @@ export function register(program: Command): void {
       await reportErrors(g, async () => {
         const { detectUsbCameras } = await import('../camera/usb.js');
         const { unavailable, cameras } = await detectUsbCameras();
-        output(g, cameras, () =>
+        // `unreadable` is always there (null when the descriptors were read), as --json promises.
+        const listed: DetectJson = cameras.map((c) => ({ ...c, unreadable: c.unreadable ?? null }));
+        output(g, listed, () =>
           cameras.length === 0
             ? ''
             : table([

@@ -115,7 +115,7 @@ export function register(program: Command): void {
       await withPtp(cmd, async (c, g) => {
         const info = c.deviceInfo!;
         const raw = opts.hex ? Buffer.from((await c.operation(0x1001)).data ?? []).toString('hex') : undefined;
-        output(g, jsonSafe({ ...info, ...(raw ? { hex: raw } : {}) }), () =>
+        output(g, jsonSafe({ ...info, hex: raw ?? null }), () =>
           [...deviceInfoLines(info), ...(raw ? ['Raw:', raw] : [])].join('\n'),
         );
       });
@@ -195,7 +195,7 @@ export function register(program: Command): void {
         const raw = opts.hex
           ? Buffer.from((await c.operation(0x1015, [d.code])).data ?? []).toString('hex')
           : undefined;
-        output(g, jsonSafe({ ...d, name, ...(raw ? { hex: raw } : {}) }), () =>
+        output(g, jsonSafe({ ...d, name, hex: raw ?? null }), () =>
           [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join(
             '\n',
           ),
@@ -258,7 +258,8 @@ export function register(program: Command): void {
             decoded = undefined;
           }
         }
-        const dataHex = r.data ? Buffer.from(r.data).toString('hex') : undefined;
+        // No data, or an empty data phase: nothing to show as hex (null in --json).
+        const dataHex = r.data && r.data.length > 0 ? Buffer.from(r.data).toString('hex') : undefined;
         const showHex = dataHex !== undefined && (opts.hex || decoded === undefined);
         output(
           g,
@@ -266,9 +267,9 @@ export function register(program: Command): void {
             operation: codeName('operation', code, v),
             response: codeName('response', r.response.code),
             params: r.response.params,
-            ...(standard ? { dataset: standard.dataset } : {}),
-            ...(decoded !== undefined ? { decoded } : {}),
-            ...(showHex ? { hex: dataHex } : {}),
+            dataset: standard ? standard.dataset : null,
+            decoded: decoded ?? null,
+            hex: showHex ? dataHex : null,
           }),
           () =>
             [
