@@ -174,7 +174,7 @@ export function output(g: GlobalOptions, json: unknown, human: () => string, ter
  * -v: which camera answered and how it speaks (protocol, address, the protocol's own facts:
  * PTP vendor extension, OSC API level…), one line on stderr once the command has done its work.
  */
-async function sayProtocol(camera: Camera): Promise<void> {
+export async function sayProtocol(camera: Camera): Promise<void> {
   try {
     const info = await camera.info();
     const facts = Object.entries(info.details)

@@ -35,6 +35,17 @@ export function register(program: Command): void {
                 ...cameras.map((c) => [c.address, c.usbId, c.manufacturer ?? '-', c.product ?? '-', c.serial ?? '-']),
               ]),
         );
+        // -v: what was looked at on the bus, and each camera's USB identity, as lsusb would name it.
+        if (g.verbose && !g.json) {
+          if (unavailable === undefined)
+            process.stderr.write(
+              `camctl: looked for still-image class (PTP) interfaces on the USB bus: ${cameras.length} found\n`,
+            );
+          for (const c of cameras)
+            process.stderr.write(
+              `camctl: ${c.address}: bus ${c.bus} device ${c.device}, vendor 0x${c.vendorId.toString(16).padStart(4, '0')} product 0x${c.productId.toString(16).padStart(4, '0')}, a still-image class (PTP) interface\n`,
+            );
+        }
         if (unavailable !== undefined) note(g, `camctl: ${unavailable}; no camera to detect`);
         else if (cameras.length === 0)
           note(g, 'camctl: no PTP camera on USB (switched on? in PTP mode, not mass storage?)');

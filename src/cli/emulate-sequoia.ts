@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../emulator/sequoia/websocket-limits.js';
+import { logRequests } from './request-log.js';
 import {
   addLinkOptions,
   closeOnSignal,
@@ -63,7 +64,7 @@ Examples:
   camctl emulate sequoia --data-dir /tmp/seq --ptpip-port 15740 --speed 10
   camctl emulate sequoia --latency 20 --bandwidth 3MB   # like the camera's 802.11g link (shared by all connections)`,
     )
-    .action(async (flags: SequoiaEmulateFlags) => {
+    .action(async (flags: SequoiaEmulateFlags, cmd: Command) => {
       const { startSequoiaEmulator } = await import('../emulator/sequoia/emulator.js');
       const options = {
         host: flags.host,
@@ -102,6 +103,8 @@ Examples:
           '',
         ].join('\n'),
       );
+      // -v: every request the camera answers (what a client asked and got).
+      if (cmd.optsWithGlobals<{ verbose?: boolean }>().verbose) logRequests(cam.http.server, 'http');
       cam.http.websocket.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
       cam.http.on('websocket-dropped', (d) =>
         process.stderr.write(`websocket client ${d.peer} dropped: ${d.reason}\n`),

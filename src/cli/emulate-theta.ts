@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
+import { logRequests } from './request-log.js';
 import { isAuthority } from '../osc/camera-url.js';
 import {
   addLinkOptions,
@@ -79,7 +80,7 @@ Examples:
   camctl emulate theta --auth digest --user THETAYL00105377 --password 00105377
   camctl emulate theta --latency 10 --bandwidth 2MB   # a Wi-Fi link, shared by all connections`,
     )
-    .action(async (flags: ThetaEmulateFlags) => {
+    .action(async (flags: ThetaEmulateFlags, cmd: Command) => {
       let auth: { user: string; password: string } | undefined;
       if (flags.auth !== undefined) {
         if (flags.auth !== 'digest') throw new CliError(`--auth must be "digest", got ${JSON.stringify(flags.auth)}`);
@@ -137,6 +138,8 @@ Examples:
           '',
         ].join('\n'),
       );
+      // -v: every request the camera answers (what a client asked and got).
+      if (cmd.optsWithGlobals<{ verbose?: boolean }>().verbose) logRequests(cam.osc.server, 'http');
       cam.device.on('file', (f: { folder: string; name: string; size: number }) =>
         process.stderr.write(`wrote ${f.folder}/${f.name} (${f.size} bytes)\n`),
       );

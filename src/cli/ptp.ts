@@ -12,7 +12,7 @@
 import type { Command } from 'commander';
 import { parseCameraAddress } from '../camera/address.js';
 import { CliError } from './errors.js';
-import { globals, output, reportErrors, type GlobalOptions } from './context.js';
+import { globals, output, reportErrors, sayProtocol, type GlobalOptions } from './context.js';
 import { pairs, table } from './format.js';
 import {
   decodeStandardData,
@@ -50,7 +50,10 @@ async function withPtp<T>(cmd: Command, fn: (client: PtpClient, g: GlobalOptions
       // A plugin registered over the scheme may not be PTP underneath.
       if (!(camera instanceof PtpCamera))
         throw new CliError(`the ${addr.scheme}: adapter in use is not a PTP camera`, 2);
-      return await fn(camera.client, g);
+      const result = await fn(camera.client, g);
+      // -v, as on every camera command: which camera answered, over what (after the output, on success).
+      if (g.verbose && !g.json) await sayProtocol(camera);
+      return result;
     } finally {
       await camera.close();
     }

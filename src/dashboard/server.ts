@@ -81,6 +81,8 @@ export interface RunningDashboard {
   images: ImageCache;
   /** Whether the page is built (the API works without it; `/` then answers UI_MISSING). */
   uiBuilt: boolean;
+  /** The HTTP server answering the page and the API (`camctl ui -v` logs its requests). */
+  server: http.Server;
   close(): Promise<void>;
 }
 
@@ -412,6 +414,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     hub,
     images,
     uiBuilt: files.available(),
+    server,
     async close() {
       for (const ac of active) ac.abort();
       for (const ws of wss.clients) ws.terminate();
