@@ -374,7 +374,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       if (state === 'running' && now - last < 100) return;
       last = now;
       const m: DownloadProgressMessage = { type: 'download', id: dl.slice(0, 64), cameraId: id, bytes, state };
+      // A zip's size is known only once it is sent: a finished download always says its total.
       if (plan.size !== undefined) m.total = plan.size;
+      else if (state === 'done') m.total = bytes;
       if (error) m.error = error;
       hub.broadcast(m);
     };

@@ -248,7 +248,7 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         expect((await readFile(saved)).equals(original)).toBe(true);
         await p.keyboard.press('Escape');
         await p.waitForSelector('dialog.viewer', { state: 'detached' });
-        // The finished download's row is put away, as a person would (on a phone it covers the page's foot).
+        // The finished download's row is put away, as a person would.
         await expect.poll(() => p.getAttribute('.downloads li', 'data-state')).toBe('done');
         await p.getByRole('button', { name: /dismiss/ }).click();
       }, 120_000);
@@ -354,7 +354,7 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
     expect(gap).toBeLessThanOrEqual(16);
   });
 
-  it('on a phone, the downloads box leaves the foot of the page readable: scrolled to the end, it covers nothing', async () => {
+  it('on a phone, a finished zip download stops animating, and the downloads box leaves the foot of the page readable: scrolled to the end, it covers nothing', async () => {
     const p = pages.phone!;
     seq.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12 });
     expect((await seq.device.startCapture()).ok).toBe(true);
@@ -364,6 +364,11 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
     await p.locator('.entry-row input[type="checkbox"]').first().check();
     await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Download (1)' }).click()]);
     await expect.poll(() => p.getAttribute('.downloads li', 'data-state'), { timeout: 30_000 }).toBe('done');
+    // A finished zip (its size unknown until it ends) shows a full bar, not one still animating
+    // (an indeterminate <progress> has position -1).
+    expect(
+      await p.evaluate<number>(`document.querySelector('.downloads li[data-state="done"] progress').position`),
+    ).toBe(1);
     // The overview is longer than a phone's screen: its foot is what the box would sit on.
     await show(p, seqId, 'Overview');
     await p.waitForSelector('[data-testid="capture-state"]');
