@@ -104,6 +104,8 @@ describe('THETA config', () => {
     for (const v of ['daylight |', 'cloudy-daylight |', '_warmWhiteFluorescent |', '_colorTemperature'])
       expect(shown.stdout).toContain(v);
     expect(shown.stdout).toMatch(/captureNumber +\d+ +0 \| 2 … 9999 /);
+    // …and says what 0 means, beside it.
+    expect(shown.stdout).toMatch(/captureNumber +\d+ +0 \| 2 … 9999 +Interval shots \(0 = until\s+stopped\)/);
     const json = await runJson<{ settings: Array<{ key: string; range?: unknown; also?: unknown }> }>([
       '-c',
       camera,
