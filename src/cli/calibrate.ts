@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { output, sequoiaClientOf, withCamera } from './context.js';
 import { CliError } from './errors.js';
-import { pairs } from './format.js';
+import { keyValues, pairs } from './format.js';
 import type { CalibrateActionJson, CalibrateJson } from './json-shapes.js';
 
 const TARGETS = ['body', 'sunshine', 'radiometric'] as const;
@@ -32,11 +32,15 @@ Examples:
         const client = await sequoiaClientOf(camera, 'calibrate');
         const c = await client.getCalibration();
         const state: CalibrateJson = { body: c.body, sunshine: c.sunshine };
-        output(g, state, () =>
-          pairs([
-            ['Body', c.body],
-            ['Sunshine', c.sunshine],
-          ]),
+        output(
+          g,
+          state,
+          () =>
+            pairs([
+              ['Body', c.body],
+              ['Sunshine', c.sunshine],
+            ]),
+          () => keyValues(state),
         );
       });
     });

@@ -180,8 +180,10 @@ export async function sayProtocol(camera: Camera): Promise<void> {
     const facts = Object.entries(info.details)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(', ');
+    // RICOH names its model "RICOH THETA S": the maker once.
+    const name = info.model.startsWith(info.manufacturer) ? info.model : `${info.manufacturer} ${info.model}`;
     process.stderr.write(
-      `camctl: ${info.manufacturer} ${info.model} (firmware ${info.firmware}) at ${info.address} over ${info.protocol}${facts ? `: ${facts}` : ''}\n`,
+      `camctl: ${name} (firmware ${info.firmware}) at ${info.address} over ${info.protocol}${facts ? `: ${facts}` : ''}\n`,
     );
   } catch (err) {
     // The command itself will say what is wrong with the camera; -v only adds the reason here.

@@ -92,17 +92,19 @@ Examples:
         `emulated Sequoia ${cam.device.serialNumber} listening on ${cam.url}${cam.ptpip ? ` (PTP/IP ${cam.ptpip})` : ''}, data in ${cam.dataDir}\n`,
       );
       const host = cam.url.replace(/^http:\/\//, '');
-      process.stderr.write(
-        [
-          'try:',
-          `  curl ${cam.url}/status`,
-          `  curl ${cam.url}/capture/start && curl ${cam.url}/file/internal`,
-          `  camctl --camera sequoia://${host} status`,
-          `  camctl --camera sequoia://${host} capture --download ./pictures`,
-          `  python3 your_seed_script.py   # with sequoia_ip = '${host}'`,
-          '',
-        ].join('\n'),
-      );
+      // -q: no hints of what to try, only what happens.
+      if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
+        process.stderr.write(
+          [
+            'try:',
+            `  curl ${cam.url}/status`,
+            `  curl ${cam.url}/capture/start && curl ${cam.url}/file/internal`,
+            `  camctl --camera sequoia://${host} status`,
+            `  camctl --camera sequoia://${host} capture --download ./pictures`,
+            `  python3 your_seed_script.py   # with sequoia_ip = '${host}'`,
+            '',
+          ].join('\n'),
+        );
       // -v: every request the camera answers (what a client asked and got).
       if (cmd.optsWithGlobals<{ verbose?: boolean }>().verbose) logRequests(cam.http.server, 'http');
       cam.http.websocket.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));

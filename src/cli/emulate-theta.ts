@@ -129,15 +129,17 @@ Examples:
         `emulated RICOH THETA S ${cam.device.serialNumber} (firmware ${cam.device.firmwareVersion}) listening on ${cam.url}, data in ${cam.dataDir}\n`,
       );
       const host = cam.url.replace(/^http:\/\//, '');
-      process.stderr.write(
-        [
-          'try:',
-          `  curl ${cam.url}/osc/info`,
-          `  curl -X POST ${cam.url}/osc/state`,
-          `  camctl --camera theta://${host} capture`,
-          '',
-        ].join('\n'),
-      );
+      // -q: no hints of what to try, only what happens.
+      if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
+        process.stderr.write(
+          [
+            'try:',
+            `  curl ${cam.url}/osc/info`,
+            `  curl -X POST ${cam.url}/osc/state`,
+            `  camctl --camera theta://${host} capture`,
+            '',
+          ].join('\n'),
+        );
       // -v: every request the camera answers (what a client asked and got).
       if (cmd.optsWithGlobals<{ verbose?: boolean }>().verbose) logRequests(cam.osc.server, 'http');
       cam.device.on('file', (f: { folder: string; name: string; size: number }) =>

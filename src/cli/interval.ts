@@ -50,12 +50,23 @@ export function register(program: Command): void {
             files: [],
             details: { state: typeof reply.state === 'string' ? reply.state : null, fileUrls: [] },
           };
-          output(g, started, () => 'interval shooting started');
+          output(
+            g,
+            started,
+            () => 'interval shooting started',
+            () => '',
+          );
         } else {
           const { thetaFiles } = await import('./theta-files.js');
           const { files, urls } = thetaFiles(client, await client.stopCapture());
           const stopped: IntervalJson = { shooting: false, files, details: { state: null, fileUrls: urls } };
-          output(g, stopped, () => (files.length ? `stopped after ${files.length} pictures` : 'stopped'));
+          // -q: the pictures' camera paths, as `ls -q` prints paths.
+          output(
+            g,
+            stopped,
+            () => (files.length ? `stopped after ${files.length} pictures` : 'stopped'),
+            () => files.join('\n'),
+          );
         }
       });
     });

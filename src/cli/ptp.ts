@@ -198,10 +198,15 @@ export function register(program: Command): void {
         const raw = opts.hex
           ? Buffer.from((await c.operation(0x1015, [d.code])).data ?? []).toString('hex')
           : undefined;
-        output(g, jsonSafe({ ...d, name, hex: raw ?? null }), () =>
-          [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join(
-            '\n',
-          ),
+        output(
+          g,
+          jsonSafe({ ...d, name, hex: raw ?? null }),
+          () =>
+            [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join(
+              '\n',
+            ),
+          // -q: the bare value (its bytes with --hex).
+          () => raw ?? show(d.current),
         );
       });
     });
@@ -219,7 +224,12 @@ export function register(program: Command): void {
         const value = parseValue(valueText, d.dataType);
         await c.setDevicePropValue(code, d.dataType, value);
         const after = await c.getDevicePropValue(code, d.dataType);
-        output(g, jsonSafe({ code, name, value: after }), () => `${name} = ${show(after)}`);
+        output(
+          g,
+          jsonSafe({ code, name, value: after }),
+          () => `${name} = ${show(after)}`,
+          () => show(after),
+        );
       });
     });
 

@@ -108,7 +108,10 @@ Examples:
         for (const c of demo.cameras) process.stderr.write(`demo camera: ${c.address}\n`);
         for (const s of demo.skipped) process.stderr.write(`demo: skipped ${s}\n`);
       }
-      for (const c of cameras) if (!demo?.cameras.some((d) => d.address === c)) process.stderr.write(`camera: ${c}\n`);
+      // -q: the address line alone, no list of the cameras it was given.
+      if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
+        for (const c of cameras)
+          if (!demo?.cameras.some((d) => d.address === c)) process.stderr.write(`camera: ${c}\n`);
       await closeOnSignal(async () => {
         await dash.close();
         await demo?.close();

@@ -22,7 +22,12 @@ export function register(program: Command): void {
             await client.setOptions({ captureMode: client.api === 2 ? 'video' : '_video' });
           await client.startCapture();
           const started: VideoJson = { recording: true, files: [], details: { fileUrls: [] } };
-          output(g, started, () => 'recording');
+          output(
+            g,
+            started,
+            () => 'recording',
+            () => '',
+          );
         } else {
           const files = await client.stopCapture();
           const st = await client.state();
@@ -30,7 +35,13 @@ export function register(program: Command): void {
           const { thetaFiles } = await import('./theta-files.js');
           const { files: paths, urls } = thetaFiles(client, files.length ? files : latest ? [latest] : []);
           const stopped: VideoJson = { recording: false, files: paths, details: { fileUrls: urls } };
-          output(g, stopped, () => (paths.length ? `stopped: ${paths.join(' ')}` : 'stopped'));
+          // -q: the video's camera path, as `ls -q` prints paths.
+          output(
+            g,
+            stopped,
+            () => (paths.length ? `stopped: ${paths.join(' ')}` : 'stopped'),
+            () => paths.join('\n'),
+          );
         }
       });
     });

@@ -71,7 +71,8 @@ describe.each([
     const c = ['--camera', thetaHttp, ...level];
     const started = await shaped('video', [...c, 'video', 'start']);
     expect(started).toEqual({ recording: true, files: [], details: { fileUrls: [] } });
-    const stopped = await shaped('video', [...c, 'video', 'stop']);
+    // Writing the video out takes a while on a busy machine.
+    const stopped = await shaped('video', [...c, '--timeout', '60', 'video', 'stop']);
     expect(stopped.recording).toBe(false);
     expect(stopped.files, name).toEqual([expect.stringMatching(/^\/internal\/\d{3}RICOH\/R\d{7}\.MP4$/)]);
     // The camera path is one `ls` lists and `rm` takes.
