@@ -82,6 +82,16 @@ describe('-q and -v beyond the common commands', () => {
     await camctlInProcess('--camera', theta, 'options', 'set', 'captureMode=image');
   }, 60_000);
 
+  it('exif -v of a camera file: which camera it was read from', async () => {
+    const shot = await camctlInProcess('--camera', sequoia, '-q', 'capture');
+    const file = shot.stdout.split('\n').find((l) => l.endsWith('_NIR.TIF'))!;
+    const plain = await camctlInProcess('--camera', sequoia, 'exif', file);
+    const verbose = await camctlInProcess('--camera', sequoia, '-v', 'exif', file);
+    expect([plain.code, plain.stderr, verbose.code]).toEqual([0, '', 0]);
+    expect(verbose.stdout).toBe(plain.stdout);
+    expect(verbose.stderr).toMatch(/^camctl: Parrot Sequoia \(firmware [^)]+\) at sequoia:\/\//);
+  });
+
   it('ptp prop get and set: -q prints the bare value', async () => {
     const get = await three(sequoiaPtp, ['ptp', 'prop', 'get', 'BatteryLevel']);
     expect(get.quiet.stdout).toMatch(/^\d+\n$/);
