@@ -36,4 +36,7 @@ export type * from './cli/json-shapes.js';
 export type { FileReport } from './cli/download-choices.js';
 export type { SyncSummary } from './camera/sync.js';
 export type { SkipReason } from './camera/fetch.js';
+export type { DetectedUsbCamera } from './camera/usb.js';
+export type { S3SyncSummary } from './sync/s3-sync.js';
+export type { PictureMetadata, PictureGps, PictureAttitude, PictureIrradiance } from './camera/picture-metadata.js';
 export { JSON_SCHEMAS, type JsonSchema, type JsonCommand } from './cli/json-schemas.js';

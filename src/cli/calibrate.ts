@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { output, sequoiaClientOf, withCamera } from './context.js';
 import { CliError } from './errors.js';
-import { pairs } from './format.js';
+import { keyValues, pairs } from './format.js';
+import type { CalibrateActionJson, CalibrateJson } from './json-shapes.js';
 
 const TARGETS = ['body', 'sunshine', 'radiometric'] as const;
 type Target = (typeof TARGETS)[number];
@@ -30,11 +31,16 @@ Examples:
       await withCamera(cmd, async (camera, g) => {
         const client = await sequoiaClientOf(camera, 'calibrate');
         const c = await client.getCalibration();
-        output(g, { body: c.body, sunshine: c.sunshine }, () =>
-          pairs([
-            ['Body', c.body],
-            ['Sunshine', c.sunshine],
-          ]),
+        const state: CalibrateJson = { body: c.body, sunshine: c.sunshine };
+        output(
+          g,
+          state,
+          () =>
+            pairs([
+              ['Body', c.body],
+              ['Sunshine', c.sunshine],
+            ]),
+          () => keyValues(state),
         );
       });
     });
@@ -57,7 +63,13 @@ Examples:
         await withCamera(cmd, async (camera, g) => {
           const client = await sequoiaClientOf(camera, 'calibrate');
           const r = await client.calibrate(action, target as Target | undefined);
-          output(g, r, () => r.status || 'Ok');
+          // The camera's answer in its own words; `request` (the endpoint's name) is protocol detail.
+          const done: CalibrateActionJson = {
+            action,
+            target: (target as Target | undefined) ?? null,
+            status: r.status,
+          };
+          output(g, done, () => r.status || 'Ok');
         });
       });
   }

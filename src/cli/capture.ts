@@ -22,7 +22,7 @@ import {
   type FileReport,
 } from './download-choices.js';
 import { addFileSelection, BAND_TYPE_HELP, type FileSelectionOptions } from './file-selection.js';
-import { FILENAME_HELP } from './filename-pattern.js';
+import { FILENAME_HELP, FILENUMBER_OPTION } from './filename-pattern.js';
 import { humanSize, table } from './format.js';
 import { createProgress, fileProgress } from './progress.js';
 
@@ -43,6 +43,7 @@ interface CaptureOptions extends DownloadChoiceOptions, FileSelectionOptions {
   download?: string;
   wait: string;
   filename?: string;
+  filenumber?: string;
   hookScript?: string;
 }
 
@@ -56,6 +57,7 @@ export function register(program: Command): void {
       '--filename <pattern>',
       "with --download: local names under DIR, gphoto2's patterns (%f %C %n %F %Y%m%d-%H%M%S)",
     )
+    .option(...FILENUMBER_OPTION)
     .option(
       '--hook-script <file>',
       'with --download: run FILE after each file is written (ACTION=download, ARGUMENT=local path)',
@@ -82,6 +84,7 @@ Examples:
       if (
         opts.download === undefined &&
         (opts.filename !== undefined ||
+          opts.filenumber !== undefined ||
           opts.hookScript !== undefined ||
           opts.band !== undefined ||
           opts.type !== undefined ||
@@ -90,7 +93,7 @@ Examples:
           opts.overwrite)
       ) {
         throw new CliError(
-          '--filename, --hook-script, --band, --type, --new, --skip-existing and --overwrite go with --download DIR',
+          '--filename, --filenumber, --hook-script, --band, --type, --new, --skip-existing and --overwrite go with --download DIR',
           2,
         );
       }
@@ -99,9 +102,9 @@ Examples:
         if (!(waitS > 0)) throw new CameraError('BAD_VALUE', `--wait must be a positive number of seconds`);
         const choices = downloadChoices(opts);
         const { FileSelection } = await import('./file-selection.js');
-        const { FilenamePattern } = await import('./filename-pattern.js');
+        const { filenamePatternOf } = await import('./filename-pattern.js');
         const selection = new FileSelection(opts);
-        const pattern = opts.filename !== undefined ? new FilenamePattern(opts.filename) : undefined;
+        const pattern = filenamePatternOf(opts);
         const { signal, dispose } = interruptSignal();
         let hook: import('./hook-script.js').HookScript | undefined;
         try {
@@ -110,6 +113,9 @@ Examples:
           let totalBytes = 0;
           let conflicts = 0;
           let onFile: ((f: RemoteFile) => void) | undefined;
+          /** Settles once capture() returns: every file of the shot is on the card (or it failed). */
+          let shotWrittenNow = (): void => undefined;
+          const shotWritten = new Promise<void>((resolve) => (shotWrittenNow = resolve));
           const dir = opts.download;
           if (dir !== undefined) {
             const { fetchVerified } = await import('../camera/fetch.js');
@@ -123,15 +129,25 @@ Examples:
             const ledger = new DownloadLedger(await cameraIdentity(camera, signal));
             /** Camera file → the local file it is written to (two files of the shot never share one). */
             const seen = new Map<string, string>();
+            const listings = new Map<string, Promise<RemoteFile[]>>();
             const localFor = async (f: RemoteFile): Promise<string> => {
               if (!pattern) return localPathFor(dir, f.path);
-              // %n is the file's number in its folder, as camctl get and gphoto2 count it.
+              // %n is the file's number in its folder, as camctl get and gphoto2 count it: in the
+              // folder as the whole shot left it (listed once), not as far as it was written when
+              // this file appeared, which would number the shot's files by the order they came in.
               const folder = f.path.slice(0, f.path.lastIndexOf('/'));
-              const at = pattern.usesNumber
-                ? (await camera.list(folder, { signal }))
-                    .filter((e) => e.kind === 'file')
-                    .findIndex((e) => e.path === f.path)
-                : -1;
+              let at = -1;
+              if (pattern.usesNumber) {
+                await shotWritten;
+                let listing = listings.get(folder);
+                if (!listing) {
+                  listing = camera
+                    .list(folder, { signal })
+                    .then((entries) => entries.filter((e): e is RemoteFile => e.kind === 'file'));
+                  listings.set(folder, listing);
+                }
+                at = (await listing).findIndex((e) => e.path === f.path);
+              }
               return pattern.localPath(dir, {
                 path: f.path,
                 name: f.name,
@@ -173,7 +189,9 @@ Examples:
               downloads.push(download);
             };
           }
-          const shot = await camera.capture({ signal, timeoutMs: waitS * 1000, ...(onFile ? { onFile } : {}) });
+          const shot = await camera
+            .capture({ signal, timeoutMs: waitS * 1000, ...(onFile ? { onFile } : {}) })
+            .finally(() => shotWrittenNow());
           // capture() has reported every file of the shot through onFile before it returns. Every
           // download ends (written or left as a partial file) before a failure is reported.
           const settled = await Promise.allSettled(downloads);

@@ -174,14 +174,16 @@ export function output(g: GlobalOptions, json: unknown, human: () => string, ter
  * -v: which camera answered and how it speaks (protocol, address, the protocol's own facts:
  * PTP vendor extension, OSC API level…), one line on stderr once the command has done its work.
  */
-async function sayProtocol(camera: Camera): Promise<void> {
+export async function sayProtocol(camera: Camera): Promise<void> {
   try {
     const info = await camera.info();
     const facts = Object.entries(info.details)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(', ');
+    // RICOH names its model "RICOH THETA S": the maker once.
+    const name = info.model.startsWith(info.manufacturer) ? info.model : `${info.manufacturer} ${info.model}`;
     process.stderr.write(
-      `camctl: ${info.manufacturer} ${info.model} (firmware ${info.firmware}) at ${info.address} over ${info.protocol}${facts ? `: ${facts}` : ''}\n`,
+      `camctl: ${name} (firmware ${info.firmware}) at ${info.address} over ${info.protocol}${facts ? `: ${facts}` : ''}\n`,
     );
   } catch (err) {
     // The command itself will say what is wrong with the camera; -v only adds the reason here.

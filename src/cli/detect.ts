@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { globals, note, output, reportErrors } from './context.js';
 import { table } from './format.js';
+import type { DetectJson } from './json-shapes.js';
 
 export function register(program: Command): void {
   program
@@ -24,7 +25,9 @@ export function register(program: Command): void {
       await reportErrors(g, async () => {
         const { detectUsbCameras } = await import('../camera/usb.js');
         const { unavailable, cameras } = await detectUsbCameras();
-        output(g, cameras, () =>
+        // `unreadable` is always there (null when the descriptors were read), as --json promises.
+        const listed: DetectJson = cameras.map((c) => ({ ...c, unreadable: c.unreadable ?? null }));
+        output(g, listed, () =>
           cameras.length === 0
             ? ''
             : table([
@@ -32,6 +35,17 @@ export function register(program: Command): void {
                 ...cameras.map((c) => [c.address, c.usbId, c.manufacturer ?? '-', c.product ?? '-', c.serial ?? '-']),
               ]),
         );
+        // -v: what was looked at on the bus, and each camera's USB identity, as lsusb would name it.
+        if (g.verbose && !g.json) {
+          if (unavailable === undefined)
+            process.stderr.write(
+              `camctl: looked for still-image class (PTP) interfaces on the USB bus: ${cameras.length} found\n`,
+            );
+          for (const c of cameras)
+            process.stderr.write(
+              `camctl: ${c.address}: bus ${c.bus} device ${c.device}, vendor 0x${c.vendorId.toString(16).padStart(4, '0')} product 0x${c.productId.toString(16).padStart(4, '0')}, a still-image class (PTP) interface\n`,
+            );
+        }
         if (unavailable !== undefined) note(g, `camctl: ${unavailable}; no camera to detect`);
         else if (cameras.length === 0)
           note(g, 'camctl: no PTP camera on USB (switched on? in PTP mode, not mass storage?)');

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_MAX_WEBSOCKET_CLIENTS } from '../emulator/sequoia/websocket-limits.js';
+import { logRequests } from './request-log.js';
 import {
   addLinkOptions,
   closeOnSignal,
@@ -63,7 +64,7 @@ Examples:
   camctl emulate sequoia --data-dir /tmp/seq --ptpip-port 15740 --speed 10
   camctl emulate sequoia --latency 20 --bandwidth 3MB   # like the camera's 802.11g link (shared by all connections)`,
     )
-    .action(async (flags: SequoiaEmulateFlags) => {
+    .action(async (flags: SequoiaEmulateFlags, cmd: Command) => {
       const { startSequoiaEmulator } = await import('../emulator/sequoia/emulator.js');
       const options = {
         host: flags.host,
@@ -91,17 +92,21 @@ Examples:
         `emulated Sequoia ${cam.device.serialNumber} listening on ${cam.url}${cam.ptpip ? ` (PTP/IP ${cam.ptpip})` : ''}, data in ${cam.dataDir}\n`,
       );
       const host = cam.url.replace(/^http:\/\//, '');
-      process.stderr.write(
-        [
-          'try:',
-          `  curl ${cam.url}/status`,
-          `  curl ${cam.url}/capture/start && curl ${cam.url}/file/internal`,
-          `  camctl --camera sequoia://${host} status`,
-          `  camctl --camera sequoia://${host} capture --download ./pictures`,
-          `  python3 your_seed_script.py   # with sequoia_ip = '${host}'`,
-          '',
-        ].join('\n'),
-      );
+      // -q: no hints of what to try, only what happens.
+      if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
+        process.stderr.write(
+          [
+            'try:',
+            `  curl ${cam.url}/status`,
+            `  curl ${cam.url}/capture/start && curl ${cam.url}/file/internal`,
+            `  camctl --camera sequoia://${host} status`,
+            `  camctl --camera sequoia://${host} capture --download ./pictures`,
+            `  python3 your_seed_script.py   # with sequoia_ip = '${host}'`,
+            '',
+          ].join('\n'),
+        );
+      // -v: every request the camera answers (what a client asked and got).
+      if (cmd.optsWithGlobals<{ verbose?: boolean }>().verbose) logRequests(cam.http.server, 'http');
       cam.http.websocket.on('notification', (n) => process.stderr.write(`notification ${JSON.stringify(n)}\n`));
       cam.http.on('websocket-dropped', (d) =>
         process.stderr.write(`websocket client ${d.peer} dropped: ${d.reason}\n`),

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
+import { logRequests } from './request-log.js';
 import { isAuthority } from '../osc/camera-url.js';
 import {
   addLinkOptions,
@@ -79,7 +80,7 @@ Examples:
   camctl emulate theta --auth digest --user THETAYL00105377 --password 00105377
   camctl emulate theta --latency 10 --bandwidth 2MB   # a Wi-Fi link, shared by all connections`,
     )
-    .action(async (flags: ThetaEmulateFlags) => {
+    .action(async (flags: ThetaEmulateFlags, cmd: Command) => {
       let auth: { user: string; password: string } | undefined;
       if (flags.auth !== undefined) {
         if (flags.auth !== 'digest') throw new CliError(`--auth must be "digest", got ${JSON.stringify(flags.auth)}`);
@@ -128,15 +129,19 @@ Examples:
         `emulated RICOH THETA S ${cam.device.serialNumber} (firmware ${cam.device.firmwareVersion}) listening on ${cam.url}, data in ${cam.dataDir}\n`,
       );
       const host = cam.url.replace(/^http:\/\//, '');
-      process.stderr.write(
-        [
-          'try:',
-          `  curl ${cam.url}/osc/info`,
-          `  curl -X POST ${cam.url}/osc/state`,
-          `  camctl --camera theta://${host} capture`,
-          '',
-        ].join('\n'),
-      );
+      // -q: no hints of what to try, only what happens.
+      if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
+        process.stderr.write(
+          [
+            'try:',
+            `  curl ${cam.url}/osc/info`,
+            `  curl -X POST ${cam.url}/osc/state`,
+            `  camctl --camera theta://${host} capture`,
+            '',
+          ].join('\n'),
+        );
+      // -v: every request the camera answers (what a client asked and got).
+      if (cmd.optsWithGlobals<{ verbose?: boolean }>().verbose) logRequests(cam.osc.server, 'http');
       cam.device.on('file', (f: { folder: string; name: string; size: number }) =>
         process.stderr.write(`wrote ${f.folder}/${f.name} (${f.size} bytes)\n`),
       );

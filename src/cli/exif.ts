@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import type { PictureMetadata } from '../camera/picture-metadata.js';
 import type { Camera, RemoteFile } from '../camera/types.js';
-import { globals, interruptSignal, output, reportErrors, type GlobalOptions } from './context.js';
+import { globals, interruptSignal, output, reportErrors, sayProtocol, type GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 import { pairs } from './format.js';
 
@@ -92,11 +92,13 @@ async function run(g: GlobalOptions, paths: string[], opts: ExifOptions): Promis
         });
       }
     }
+    output(g, { files: reports }, () => reports.map((r) => `${r.path}\n${describe(r.metadata)}`).join('\n\n'));
+    // -v, as on every camera command: which camera the pictures were read from, over what.
+    if (camera && g.verbose && !g.json) await sayProtocol(camera);
   } finally {
     dispose();
     await camera?.close();
   }
-  output(g, { files: reports }, () => reports.map((r) => `${r.path}\n${describe(r.metadata)}`).join('\n\n'));
 }
 
 /** The files a camera path names: one file, or every file of a folder. */

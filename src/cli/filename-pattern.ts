@@ -2,7 +2,8 @@
  * gphoto2's `--filename` patterns for where a downloaded camera file goes, relative to the output
  * directory: `%f` the name without its suffix, `%C` the suffix, `%:` the whole name in lower case,
  * `%F` the camera folder (`<medium>/<folder>`, so `%F/%f.%C` is camctl's own layout), `%n` the
- * file's number in its folder (from 1, in listing order; `%03n` pads to 3 digits), and the capture
+ * file's number in its folder (from 1, in listing order, or from gphoto2's `--filenumber N`; `%03n`
+ * pads to 3 digits), and the capture
  * time as date(1) writes it, in local time: `%Y %y %m %d %H %M %S %j %a %A %b %B %k %I %l`; `%%`
  * is a percent sign. A `/` in the pattern makes folders.
  *
@@ -50,7 +51,14 @@ export class FilenamePattern {
   /** The pattern uses the capture time. */
   readonly usesTime: boolean;
 
-  constructor(readonly pattern: string) {
+  /**
+   * @param firstNumber what `%n` gives the first file of a folder (gphoto2's `--filenumber`; 1
+   *   unless given): the file numbered k in its listing is named `firstNumber + k - 1`.
+   */
+  constructor(
+    readonly pattern: string,
+    readonly firstNumber = 1,
+  ) {
     if (pattern.trim() === '') throw new CliError('--filename needs a pattern, e.g. %Y%m%d-%H%M%S_%f.%C', 2);
     if (path.isAbsolute(pattern))
       throw new CliError(`--filename is relative to the output directory (-o/--download), got ${pattern}`, 2);
@@ -109,7 +117,7 @@ export class FilenamePattern {
         case 'n': {
           if (file.number === undefined)
             throw new CliError(`--filename: %n needs the number of ${file.path} in its folder, which is not known`, 1);
-          const digits = String(file.number);
+          const digits = String(file.number - 1 + this.firstNumber);
           return width ? digits.padStart(Number(width), pad === '0' ? '0' : ' ') : digits;
         }
       }
@@ -124,6 +132,34 @@ export class FilenamePattern {
     });
   }
 }
+
+/**
+ * The --filename pattern of a command's options, with `--filenumber` (where %n starts, as in
+ * gphoto2); undefined without --filename. `--filenumber` alone, or not a whole number ≥ 0, is a
+ * usage error.
+ */
+export function filenamePatternOf(opts: { filename?: string; filenumber?: string }): FilenamePattern | undefined {
+  if (opts.filenumber !== undefined) {
+    if (!/^\d+$/.test(opts.filenumber))
+      throw new CliError(`--filenumber must be a whole number (0 or more), got ${JSON.stringify(opts.filenumber)}`, 2);
+    if (opts.filename === undefined)
+      throw new CliError('--filenumber sets where %n starts: it goes with --filename PATTERN (e.g. %04n_%f.%C)', 2);
+  }
+  if (opts.filename === undefined) return undefined;
+  const pattern = new FilenamePattern(opts.filename, opts.filenumber !== undefined ? Number(opts.filenumber) : 1);
+  if (opts.filenumber !== undefined && !pattern.usesNumber)
+    throw new CliError(
+      `--filenumber sets where %n starts, and --filename ${JSON.stringify(opts.filename)} has no %n`,
+      2,
+    );
+  return pattern;
+}
+
+/** The `--filenumber` option's help line. */
+export const FILENUMBER_OPTION = [
+  '--filenumber <n>',
+  'with --filename: the number %n gives the first file (default 1), as gphoto2',
+] as const;
 
 function timePart(d: Date, code: string): string {
   const two = (n: number) => String(n).padStart(2, '0');
@@ -169,6 +205,7 @@ function timePart(d: Date, code: string): string {
 export const FILENAME_HELP = `
 --filename PATTERN names each local file under the output directory as gphoto2 does: %f the
 camera name without its suffix, %C the suffix, %: the whole name in lower case, %F the camera
-folder (<medium>/<folder>), %n the file's number in its folder (%03n: 007), the capture time in
+folder (<medium>/<folder>), %n the file's number in its folder (%03n: 007; --filenumber N makes
+the first N), the capture time in
 local time (%Y %y %m %d %H %M %S %j %a %A %b %B %k %I %l, as date(1)), %% a percent sign; a /
 makes folders. With --thumbnail, %C is jpg.`;

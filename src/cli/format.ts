@@ -113,3 +113,10 @@ export function fittedTable(rows: readonly (readonly string[])[], maxWidth: numb
   }
   return table(out);
 }
+
+/** `-q` output of key/value answers: `key=value` a line (strings as they are, anything else as JSON). */
+export function keyValues(values: object): string {
+  return Object.entries(values)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join('\n');
+}

@@ -20,7 +20,7 @@ import {
   type FileReport,
 } from './download-choices.js';
 import { addFileSelection, FILE_SELECTION_HELP, type FileSelectionOptions } from './file-selection.js';
-import { FILENAME_HELP } from './filename-pattern.js';
+import { FILENAME_HELP, FILENUMBER_OPTION } from './filename-pattern.js';
 import { createProgress, fileProgress, type Progress } from './progress.js';
 
 interface GetOptions extends DownloadChoiceOptions, FileSelectionOptions {
@@ -28,6 +28,7 @@ interface GetOptions extends DownloadChoiceOptions, FileSelectionOptions {
   zip?: boolean;
   parallel: string;
   filename?: string;
+  filenumber?: string;
   thumbnail?: boolean;
   hookScript?: string;
 }
@@ -44,6 +45,7 @@ export function register(program: Command): void {
       '--filename <pattern>',
       "local names under DIR, gphoto2's patterns: %f name, %C suffix, %n number, %F folder, %Y%m%d-%H%M%S capture time",
     )
+    .option(...FILENUMBER_OPTION)
     .option('--thumbnail', "save the camera's thumbnails (DIR/<medium>/<folder>/thumb_NAME.jpg) instead of the files")
     .option(
       '--hook-script <file>',
@@ -90,13 +92,13 @@ async function run(
   const { cameraIdentity, DownloadLedger } = await import('../camera/download-record.js');
   const { localPathFor, mapLimit } = await import('../camera/sync.js');
   const { FileSelection } = await import('./file-selection.js');
-  const { FilenamePattern } = await import('./filename-pattern.js');
+  const { filenamePatternOf } = await import('./filename-pattern.js');
   const { CliError } = await import('./errors.js');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)
     throw new CameraError('BAD_VALUE', `--parallel must be 1-64`);
   const choices = downloadChoices(opts);
   const selection = new FileSelection(opts);
-  const pattern = opts.filename !== undefined ? new FilenamePattern(opts.filename) : undefined;
+  const pattern = filenamePatternOf(opts);
   if (opts.zip && (selection.narrows || pattern || opts.thumbnail)) {
     throw new CliError(
       '--zip takes whole folders as the camera serves them: it goes without --band, --type, --range, --filename and --thumbnail',

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
+import type { IntervalJson } from './json-shapes.js';
 
 export function register(program: Command): void {
   program
@@ -44,12 +45,27 @@ export function register(program: Command): void {
             client.api === 2 ? 'camera.startCapture' : 'camera._startCapture',
             client.api === 2 ? {} : { sessionId: client.sessionId },
           );
-          output(g, { shooting: true, state: reply.state }, () => 'interval shooting started');
+          const started: IntervalJson = {
+            shooting: true,
+            files: [],
+            details: { state: typeof reply.state === 'string' ? reply.state : null, fileUrls: [] },
+          };
+          output(
+            g,
+            started,
+            () => 'interval shooting started',
+            () => '',
+          );
         } else {
           const { thetaFiles } = await import('./theta-files.js');
           const { files, urls } = thetaFiles(client, await client.stopCapture());
-          output(g, { shooting: false, files, urls }, () =>
-            files.length ? `stopped after ${files.length} pictures` : 'stopped',
+          const stopped: IntervalJson = { shooting: false, files, details: { state: null, fileUrls: urls } };
+          // -q: the pictures' camera paths, as `ls -q` prints paths.
+          output(
+            g,
+            stopped,
+            () => (files.length ? `stopped after ${files.length} pictures` : 'stopped'),
+            () => files.join('\n'),
           );
         }
       });

@@ -159,6 +159,95 @@ const event: JsonSchema = {
   ],
 };
 
+const s3Summary = object({
+  camera: object({ address: str, model: str, serial: str, firmware: str, dir: str }),
+  bucket: str,
+  prefix: str,
+  files: int,
+  bytes: int,
+  uploaded: int,
+  resumed: int,
+  present: int,
+  raced: int,
+  failed: int,
+  deleted: int,
+  deletedFolders: int,
+  incomplete: int,
+  sentBytes: int,
+  partsReused: int,
+  seconds: num,
+  bytesPerSecond: num,
+  manifest: { type: ['string', 'null'] },
+  failures: { type: 'array', items: object({ path: cameraPath, code: str, message: str }) },
+});
+
+const pictureMetadata = object(
+  {
+    make: str,
+    model: str,
+    serialNumber: str,
+    software: str,
+    width: int,
+    height: int,
+    captureTime: str,
+    gps: object({ lat: num, lon: num, alt: num }, ['lat', 'lon']),
+    exposureTime: num,
+    iso: num,
+    fNumber: num,
+    focalLength: num,
+    band: str,
+    centralWavelength: num,
+    wavelengthFwhm: num,
+    attitude: object({ yaw: num, pitch: num, roll: num }),
+    irradiance: object(
+      {
+        samples: int,
+        ch0: num,
+        ch1: num,
+        gainIndex: int,
+        integrationMs: num,
+        timestampUs: num,
+        unitScale: num,
+        sensorSerial: str,
+      },
+      ['samples', 'ch0', 'ch1', 'gainIndex', 'integrationMs', 'timestampUs'],
+    ),
+    panorama: { type: 'object', additionalProperties: scalar },
+  },
+  [],
+  'every field is there when the file carries it',
+);
+
+/** Camera files a THETA command made: camera paths, the camera's own URLs only under details. */
+const thetaFiles = { type: 'array', items: cameraPath } as const satisfies JsonSchema;
+
+/** The camera's answer per key: `Ok` or its reason (Sequoia's POST /wifi and /manualmode). */
+const results = object({ results: { type: 'object', additionalProperties: str } });
+
+const exposure = object({ mode: { enum: ['auto', 'manual'] }, exp_us: int, iso: int });
+const bandExposure = object({ exp_us: int, iso: int });
+
+/** A PTP value as JSON: a number, a 64-bit integer as a decimal string, a string, or an array of those. */
+const ptpValue: JsonSchema = {
+  anyOf: [{ type: ['number', 'string'] }, { type: 'array', items: { type: ['number', 'string'] } }],
+};
+const ptpProp = {
+  code: int,
+  dataType: int,
+  getSet: { enum: [0, 1] },
+  factoryDefault: ptpValue,
+  current: ptpValue,
+  form: {
+    anyOf: [
+      object({ kind: { enum: ['none'] } }),
+      object({ kind: { enum: ['range'] }, min: ptpValue, max: ptpValue, step: ptpValue }),
+      object({ kind: { enum: ['enum'] }, values: { type: 'array', items: ptpValue } }),
+    ],
+  },
+  name: str,
+} as const satisfies Record<string, JsonSchema>;
+const intList: JsonSchema = { type: 'array', items: int };
+
 /** The schema of each command's --json output, by command (see json-shapes.ts for the types). */
 export const JSON_SCHEMAS = {
   info: object({
@@ -208,6 +297,99 @@ export const JSON_SCHEMAS = {
   }),
   rm: object({ deleted: { type: 'array', items: cameraPath } }),
   watch: event,
+  'sync s3': s3Summary,
+  'sync s3 cameras': object({ cameras: { type: 'array', items: s3Summary } }),
+  video: object({ recording: bool, files: thetaFiles, details: object({ fileUrls: { type: 'array', items: str } }) }),
+  interval: object({
+    shooting: bool,
+    files: thetaFiles,
+    details: object({ state: { type: ['string', 'null'] }, fileUrls: { type: 'array', items: str } }),
+  }),
+  preview: object({ frames: int, bytes: int, output: str }),
+  exif: object({
+    files: {
+      type: 'array',
+      items: object({ path: str, source: { enum: ['local', 'camera'] }, metadata: pictureMetadata }),
+    },
+  }),
+  detect: {
+    type: 'array',
+    items: object({
+      address: str,
+      bus: int,
+      device: int,
+      vendorId: int,
+      productId: int,
+      usbId: str,
+      manufacturer: { type: ['string', 'null'] },
+      product: { type: ['string', 'null'] },
+      serial: { type: ['string', 'null'] },
+      unreadable: { type: ['string', 'null'] },
+    }),
+  },
+  wifi: object({ ssid: str, status: { enum: ['on', 'off'] } }),
+  'wifi set': results,
+  calibrate: object({ body: str, sunshine: str }),
+  'calibrate start|stop': object({
+    action: { enum: ['start', 'stop'] },
+    target: { enum: ['body', 'sunshine', 'radiometric', null] },
+    status: str,
+  }),
+  manual: object({
+    rgb: exposure,
+    monochrome: object({
+      mode: { enum: ['auto', 'manual'] },
+      green: bandExposure,
+      red: bandExposure,
+      red_edge: bandExposure,
+      near_infrared: bandExposure,
+    }),
+  }),
+  'manual set': results,
+  'options get': { type: 'object', additionalProperties: anything },
+  'options set': object({ set: { type: 'object', additionalProperties: anything } }),
+  'ptp info': object({
+    standardVersion: int,
+    vendorExtensionId: int,
+    vendorExtensionVersion: int,
+    vendorExtensionDesc: str,
+    functionalMode: int,
+    operationsSupported: intList,
+    eventsSupported: intList,
+    devicePropertiesSupported: intList,
+    captureFormats: intList,
+    imageFormats: intList,
+    manufacturer: str,
+    model: str,
+    deviceVersion: str,
+    serialNumber: str,
+    hex: { type: ['string', 'null'] },
+  }),
+  'ptp storage': {
+    type: 'array',
+    items: object({
+      id: int,
+      storageType: int,
+      filesystemType: int,
+      accessCapability: int,
+      maxCapacity: { type: 'string', description: 'bytes, a decimal string (64-bit)' },
+      freeSpaceInBytes: { type: 'string', description: 'bytes, a decimal string (64-bit)' },
+      freeSpaceInImages: int,
+      storageDescription: str,
+      volumeLabel: str,
+    }),
+  },
+  'ptp props': { type: 'array', items: object(ptpProp) },
+  'ptp prop get': object({ ...ptpProp, hex: { type: ['string', 'null'] } }),
+  'ptp prop set': object({ code: int, name: str, value: ptpValue }),
+  'ptp op': object({
+    operation: str,
+    response: str,
+    params: intList,
+    dataset: { type: ['string', 'null'] },
+    decoded: anything,
+    hex: { type: ['string', 'null'] },
+  }),
   error: object({
     error: object(
       {

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { MONO_BANDS, type ManualModeReply } from '../sequoia/types.js';
 import { output, sequoiaClientOf, withCamera } from './context.js';
 import { CliError } from './errors.js';
-import { table } from './format.js';
+import { keyValues, table } from './format.js';
 
 export function register(program: Command): void {
   const manual = program
@@ -28,7 +28,12 @@ Examples:
       await withCamera(cmd, async (camera, g) => {
         const m = await (await sequoiaClientOf(camera, 'manual')).getManualMode();
         const { request: _r, ...body } = m;
-        output(g, body, () => render(m));
+        output(
+          g,
+          body,
+          () => render(m),
+          () => keyValues(flatten(body)),
+        );
       });
     });
   manual
@@ -85,8 +90,23 @@ export function parseAssignments(assignments: string[]): Tree {
 async function set(cmd: Command, values: Tree): Promise<void> {
   await withCamera(cmd, async (camera, g) => {
     const answers = await (await sequoiaClientOf(camera, 'manual')).setManualMode(values);
-    output(g, { results: answers }, () => table([['KEY', 'RESULT'], ...Object.entries(answers)]));
+    output(
+      g,
+      { results: answers },
+      () => table([['KEY', 'RESULT'], ...Object.entries(answers)]),
+      () => keyValues(answers),
+    );
   });
+}
+
+/** `{rgb: {iso: 200}}` → `{'rgb.iso': 200}`, the keys `manual set` takes. */
+function flatten(tree: object, prefix = ''): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(tree)) {
+    if (v && typeof v === 'object') Object.assign(flat, flatten(v as object, `${prefix}${k}.`));
+    else flat[`${prefix}${k}`] = v;
+  }
+  return flat;
 }
 
 function render(m: ManualModeReply): string {

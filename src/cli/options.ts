@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
-import { pairs } from './format.js';
+import { keyValues, pairs } from './format.js';
 
 function parseAssignment(text: string): [string, unknown] {
   const eq = text.indexOf('=');
@@ -52,20 +52,25 @@ export function register(program: Command): void {
         const missing = (k: string): boolean => unavailable.includes(k) || !(k in got);
         const values: Record<string, unknown> = {};
         for (const n of wanted) values[n] = missing(n) ? null : got[n];
-        output(g, values, () =>
-          pairs(
-            wanted.map(
-              (k) =>
-                [
-                  k,
-                  missing(k)
-                    ? '(unavailable on this camera)'
-                    : typeof values[k] === 'string'
-                      ? (values[k] as string)
-                      : JSON.stringify(values[k]),
-                ] as const,
+        output(
+          g,
+          values,
+          () =>
+            pairs(
+              wanted.map(
+                (k) =>
+                  [
+                    k,
+                    missing(k)
+                      ? '(unavailable on this camera)'
+                      : typeof values[k] === 'string'
+                        ? (values[k] as string)
+                        : JSON.stringify(values[k]),
+                  ] as const,
+              ),
             ),
-          ),
+          // -q: NAME=VALUE of the options this camera has.
+          () => keyValues(Object.fromEntries(wanted.filter((k) => !missing(k)).map((k) => [k, values[k]]))),
         );
       });
     });
@@ -83,8 +88,12 @@ export function register(program: Command): void {
         const { thetaOf } = await import('../camera/theta.js');
         const theta = thetaOf(camera, 'options');
         await theta.client.setOptions(changes);
-        output(g, { set: changes }, () =>
-          pairs(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)),
+        output(
+          g,
+          { set: changes },
+          () =>
+            pairs(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const)),
+          () => keyValues(changes),
         );
       });
     });

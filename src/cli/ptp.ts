@@ -12,7 +12,7 @@
 import type { Command } from 'commander';
 import { parseCameraAddress } from '../camera/address.js';
 import { CliError } from './errors.js';
-import { globals, output, reportErrors, type GlobalOptions } from './context.js';
+import { globals, output, reportErrors, sayProtocol, type GlobalOptions } from './context.js';
 import { pairs, table } from './format.js';
 import {
   decodeStandardData,
@@ -50,7 +50,10 @@ async function withPtp<T>(cmd: Command, fn: (client: PtpClient, g: GlobalOptions
       // A plugin registered over the scheme may not be PTP underneath.
       if (!(camera instanceof PtpCamera))
         throw new CliError(`the ${addr.scheme}: adapter in use is not a PTP camera`, 2);
-      return await fn(camera.client, g);
+      const result = await fn(camera.client, g);
+      // -v, as on every camera command: which camera answered, over what (after the output, on success).
+      if (g.verbose && !g.json) await sayProtocol(camera);
+      return result;
     } finally {
       await camera.close();
     }
@@ -115,7 +118,7 @@ export function register(program: Command): void {
       await withPtp(cmd, async (c, g) => {
         const info = c.deviceInfo!;
         const raw = opts.hex ? Buffer.from((await c.operation(0x1001)).data ?? []).toString('hex') : undefined;
-        output(g, jsonSafe({ ...info, ...(raw ? { hex: raw } : {}) }), () =>
+        output(g, jsonSafe({ ...info, hex: raw ?? null }), () =>
           [...deviceInfoLines(info), ...(raw ? ['Raw:', raw] : [])].join('\n'),
         );
       });
@@ -195,10 +198,15 @@ export function register(program: Command): void {
         const raw = opts.hex
           ? Buffer.from((await c.operation(0x1015, [d.code])).data ?? []).toString('hex')
           : undefined;
-        output(g, jsonSafe({ ...d, name, ...(raw ? { hex: raw } : {}) }), () =>
-          [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join(
-            '\n',
-          ),
+        output(
+          g,
+          jsonSafe({ ...d, name, hex: raw ?? null }),
+          () =>
+            [...devicePropDescLines(d, c.deviceInfo!.vendorExtensionId), ...(raw ? [pairs([['Raw', raw]])] : [])].join(
+              '\n',
+            ),
+          // -q: the bare value (its bytes with --hex).
+          () => raw ?? show(d.current),
         );
       });
     });
@@ -216,7 +224,12 @@ export function register(program: Command): void {
         const value = parseValue(valueText, d.dataType);
         await c.setDevicePropValue(code, d.dataType, value);
         const after = await c.getDevicePropValue(code, d.dataType);
-        output(g, jsonSafe({ code, name, value: after }), () => `${name} = ${show(after)}`);
+        output(
+          g,
+          jsonSafe({ code, name, value: after }),
+          () => `${name} = ${show(after)}`,
+          () => show(after),
+        );
       });
     });
 
@@ -258,7 +271,8 @@ export function register(program: Command): void {
             decoded = undefined;
           }
         }
-        const dataHex = r.data ? Buffer.from(r.data).toString('hex') : undefined;
+        // No data, or an empty data phase: nothing to show as hex (null in --json).
+        const dataHex = r.data && r.data.length > 0 ? Buffer.from(r.data).toString('hex') : undefined;
         const showHex = dataHex !== undefined && (opts.hex || decoded === undefined);
         output(
           g,
@@ -266,9 +280,9 @@ export function register(program: Command): void {
             operation: codeName('operation', code, v),
             response: codeName('response', r.response.code),
             params: r.response.params,
-            ...(standard ? { dataset: standard.dataset } : {}),
-            ...(decoded !== undefined ? { decoded } : {}),
-            ...(showHex ? { hex: dataHex } : {}),
+            dataset: standard ? standard.dataset : null,
+            decoded: decoded ?? null,
+            hex: showHex ? dataHex : null,
           }),
           () =>
             [

@@ -10,6 +10,7 @@ import { createCameraProgress } from './camera-progress.js';
 import { interruptSignal, output, reportErrors, type GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 import { humanDuration, humanRate, humanSize, pairs } from './format.js';
+import type { S3SyncCameraJson, SyncS3CamerasJson, SyncS3Json } from './json-shapes.js';
 
 export interface S3CliOptions {
   to: string;
@@ -78,9 +79,10 @@ export async function runS3Sync(g: GlobalOptions, addresses: readonly string[], 
       const summaries = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const firstError = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as unknown;
       if (firstError !== undefined && summaries.length === 0) throw firstError;
-      output(g, addresses.length === 1 ? summaries[0] : { cameras: summaries }, () =>
-        g.quiet ? '' : summaries.map(describe).join('\n'),
-      );
+      // `manifest` is always there: null while some files are not in the bucket yet.
+      const shaped: S3SyncCameraJson[] = summaries.map((s) => ({ ...s, manifest: s.manifest ?? null }));
+      const json: SyncS3Json | SyncS3CamerasJson = addresses.length === 1 ? shaped[0]! : { cameras: shaped };
+      output(g, json, () => (g.quiet ? '' : summaries.map(describe).join('\n')));
       if (firstError !== undefined) throw firstError;
       const failed = summaries.reduce((n, s) => n + s.failed, 0);
       if (failed > 0) {

@@ -56,7 +56,7 @@ Examples:
   camctl ui --camera sequoia://192.168.47.1
   camctl ui --camera theta://192.168.1.1 --port 9000`,
     )
-    .action(async (addresses: string[], flags: UiFlags) => {
+    .action(async (addresses: string[], flags: UiFlags, cmd: Command) => {
       const { startDashboard } = await import('../dashboard/server.js');
       const cameras = [...cameraFlags, ...addresses];
       if (cameras.length === 0 && process.env.CAMCTL_CAMERA) cameras.push(process.env.CAMCTL_CAMERA);
@@ -92,6 +92,11 @@ Examples:
         throw listenError(err);
       }
       process.stdout.write(`camctl dashboard: ${dash.url}\n`);
+      // -v: every request the dashboard answers (its page, API and live streams).
+      if (cmd.optsWithGlobals<{ verbose?: boolean }>().verbose) {
+        const { logRequests } = await import('./request-log.js');
+        logRequests(dash.server, 'dashboard');
+      }
       // A bookmark of :8787 would not find it: say why it is elsewhere.
       if (fellBack)
         process.stderr.write(
@@ -103,7 +108,10 @@ Examples:
         for (const c of demo.cameras) process.stderr.write(`demo camera: ${c.address}\n`);
         for (const s of demo.skipped) process.stderr.write(`demo: skipped ${s}\n`);
       }
-      for (const c of cameras) if (!demo?.cameras.some((d) => d.address === c)) process.stderr.write(`camera: ${c}\n`);
+      // -q: the address line alone, no list of the cameras it was given.
+      if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
+        for (const c of cameras)
+          if (!demo?.cameras.some((d) => d.address === c)) process.stderr.write(`camera: ${c}\n`);
       await closeOnSignal(async () => {
         await dash.close();
         await demo?.close();

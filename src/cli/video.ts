@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
 import { output, withCamera } from './context.js';
+import type { VideoJson } from './json-shapes.js';
 
 export function register(program: Command): void {
   program
@@ -20,15 +21,26 @@ export function register(program: Command): void {
           if (mode['captureMode'] === 'image')
             await client.setOptions({ captureMode: client.api === 2 ? 'video' : '_video' });
           await client.startCapture();
-          output(g, { recording: true }, () => 'recording');
+          const started: VideoJson = { recording: true, files: [], details: { fileUrls: [] } };
+          output(
+            g,
+            started,
+            () => 'recording',
+            () => '',
+          );
         } else {
           const files = await client.stopCapture();
           const st = await client.state();
           const latest = st.state._latestFileUrl ?? st.state._latestFileUri ?? '';
           const { thetaFiles } = await import('./theta-files.js');
           const { files: paths, urls } = thetaFiles(client, files.length ? files : latest ? [latest] : []);
-          output(g, { recording: false, files: paths, urls }, () =>
-            paths.length ? `stopped: ${paths.join(' ')}` : 'stopped',
+          const stopped: VideoJson = { recording: false, files: paths, details: { fileUrls: urls } };
+          // -q: the video's camera path, as `ls -q` prints paths.
+          output(
+            g,
+            stopped,
+            () => (paths.length ? `stopped: ${paths.join(' ')}` : 'stopped'),
+            () => paths.join('\n'),
           );
         }
       });

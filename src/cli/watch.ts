@@ -14,7 +14,7 @@ import {
   type DownloadChoiceOptions,
 } from './download-choices.js';
 import { addFileSelection, FILE_SELECTION_HELP, type FileSelectionOptions } from './file-selection.js';
-import { FILENAME_HELP } from './filename-pattern.js';
+import { FILENAME_HELP, FILENUMBER_OPTION } from './filename-pattern.js';
 import { clock } from './watch-download.js';
 
 interface WatchOptions extends DownloadChoiceOptions, FileSelectionOptions {
@@ -22,6 +22,7 @@ interface WatchOptions extends DownloadChoiceOptions, FileSelectionOptions {
   raw?: boolean;
   download?: string;
   filename?: string;
+  filenumber?: string;
   hookScript?: string;
   parallel: string;
 }
@@ -42,6 +43,7 @@ export function register(program: Command): void {
       '--filename <pattern>',
       "with --download: local names under DIR, gphoto2's patterns (%f %C %n %F %Y%m%d-%H%M%S)",
     )
+    .option(...FILENUMBER_OPTION)
     .option(
       '--hook-script <file>',
       'with --download: run FILE after each file is written (ACTION=download, ARGUMENT=local path)',
@@ -66,6 +68,7 @@ Examples:
       if (
         opts.download === undefined &&
         (opts.filename !== undefined ||
+          opts.filenumber !== undefined ||
           opts.hookScript !== undefined ||
           opts.band !== undefined ||
           opts.type !== undefined ||
@@ -75,7 +78,7 @@ Examples:
           opts.overwrite)
       ) {
         throw new CliError(
-          '--filename, --hook-script, --band, --type, --range, --new, --skip-existing and --overwrite go with --download DIR',
+          '--filename, --filenumber, --hook-script, --band, --type, --range, --new, --skip-existing and --overwrite go with --download DIR',
           2,
         );
       }
@@ -85,9 +88,9 @@ Examples:
       await withCamera(cmd, async (camera, g) => {
         const choices = downloadChoices(opts);
         const { FileSelection } = await import('./file-selection.js');
-        const { FilenamePattern } = await import('./filename-pattern.js');
+        const { filenamePatternOf } = await import('./filename-pattern.js');
         const selection = new FileSelection(opts);
-        const pattern = opts.filename !== undefined ? new FilenamePattern(opts.filename) : undefined;
+        const pattern = filenamePatternOf(opts);
         const { signal, dispose } = interruptSignal();
         let downloader: import('./watch-download.js').WatchDownloader | undefined;
         let hook: import('./hook-script.js').HookScript | undefined;
@@ -128,7 +131,9 @@ Examples:
         if (downloader && opts.download !== undefined) {
           const { unfinishedHint } = await import('./watch-download.js');
           const { counts, unfinished } = downloader;
-          const extra = opts.filename !== undefined ? ` --filename '${opts.filename}'` : '';
+          const extra =
+            (opts.filename !== undefined ? ` --filename '${opts.filename}'` : '') +
+            (opts.filenumber !== undefined ? ` --filenumber ${opts.filenumber}` : '');
           if (counts.interrupted > 0) {
             throw new CliError(
               `interrupted with ${counts.interrupted} downloads cut short (kept as partial files); finish them with ${unfinishedHint(opts.download, unfinished, extra)}`,

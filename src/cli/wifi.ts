@@ -1,7 +1,7 @@
 /** `camctl wifi [ssid NAME | on | off]` (Sequoia): the camera's Wi-Fi access point. */
 import type { Command } from 'commander';
 import { output, sequoiaClientOf, withCamera } from './context.js';
-import { pairs } from './format.js';
+import { keyValues, pairs } from './format.js';
 
 export function register(program: Command): void {
   const wifi = program
@@ -20,11 +20,15 @@ Examples:
     .action(async (_o, cmd: Command) => {
       await withCamera(cmd, async (camera, g) => {
         const w = await (await sequoiaClientOf(camera, 'wifi')).getWifi();
-        output(g, { ssid: w.ssid, status: w.status }, () =>
-          pairs([
-            ['SSID', w.ssid],
-            ['Status', w.status],
-          ]),
+        output(
+          g,
+          { ssid: w.ssid, status: w.status },
+          () =>
+            pairs([
+              ['SSID', w.ssid],
+              ['Status', w.status],
+            ]),
+          () => `ssid=${w.ssid}\nstatus=${w.status}`,
         );
       });
     });
@@ -46,6 +50,11 @@ Examples:
 async function set(cmd: Command, values: { ssid?: string; status?: 'on' | 'off' }): Promise<void> {
   await withCamera(cmd, async (camera, g) => {
     const answers = await (await sequoiaClientOf(camera, 'wifi')).setWifi(values);
-    output(g, { results: answers }, () => pairs(Object.entries(answers)));
+    output(
+      g,
+      { results: answers },
+      () => pairs(Object.entries(answers)),
+      () => keyValues(answers),
+    );
   });
 }

@@ -81,6 +81,8 @@ export interface RunningDashboard {
   images: ImageCache;
   /** Whether the page is built (the API works without it; `/` then answers UI_MISSING). */
   uiBuilt: boolean;
+  /** The HTTP server answering the page and the API (`camctl ui -v` logs its requests). */
+  server: http.Server;
   close(): Promise<void>;
 }
 
@@ -372,7 +374,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       if (state === 'running' && now - last < 100) return;
       last = now;
       const m: DownloadProgressMessage = { type: 'download', id: dl.slice(0, 64), cameraId: id, bytes, state };
+      // A zip's size is known only once it is sent: a finished download always says its total.
       if (plan.size !== undefined) m.total = plan.size;
+      else if (state === 'done') m.total = bytes;
       if (error) m.error = error;
       hub.broadcast(m);
     };
@@ -412,6 +416,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     hub,
     images,
     uiBuilt: files.available(),
+    server,
     async close() {
       for (const ac of active) ac.abort();
       for (const ws of wss.clients) ws.terminate();

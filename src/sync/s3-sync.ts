@@ -78,6 +78,7 @@ export interface ManifestEntry {
   gps?: PictureGps;
 }
 
+/** What one camera's `sync --to s3://…` did: counts, bytes, time, and the manifest's key once every file is in the bucket. */
 export interface S3SyncSummary {
   camera: { address: string; model: string; serial: string; firmware: string; dir: string };
   bucket: string;

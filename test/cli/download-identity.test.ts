@@ -305,7 +305,10 @@ describe('two captures with the same file names in different folders (sequoia://
       'the first bytes of the download',
     );
     run.interrupt();
-    expect((await run.done).code).toBe(130);
+    const stopped = await run.done;
+    expect(stopped.code).toBe(130);
+    // As sync says it: one line, and that running it again resumes.
+    expect(stopped.stderr.trim().split('\n').at(-1)).toBe('camctl: interrupted; run the same command again to resume');
     // Never under its final name while incomplete.
     await expect(stat(path.join(dir, nir))).rejects.toThrow();
     const left = (await stat(part)).size;

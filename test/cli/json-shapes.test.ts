@@ -10,7 +10,7 @@ import type { CommandJson } from '../../src/cli/json-shapes.js';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { camctlInProcess, startCamctlInProcess } from '../helpers/camctl-in-process.js';
-import { validate } from '../helpers/json-schema.js';
+import { urlsOutsideDetails, validate } from '../helpers/json-schema.js';
 import { cleanup, onCleanup, startEmu, tempDir } from './helpers.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -46,18 +46,6 @@ async function shaped<C extends JsonCommand>(command: C, args: string[], exit = 
   expect(validate(JSON_SCHEMAS[command], json), `${args.join(' ')} against the ${command} schema`).toEqual([]);
   expect(urlsOutsideDetails(json), `${args.join(' ')}: http:// URLs`).toEqual([]);
   return json as CommandJson[C];
-}
-
-/** http:// URLs anywhere but under `details` and `raw` (the protocol's own data). */
-function urlsOutsideDetails(v: unknown, at = '$'): string[] {
-  if (typeof v === 'string') return /^https?:\/\//.test(v) ? [at] : [];
-  if (Array.isArray(v)) return v.flatMap((x, i) => urlsOutsideDetails(x, `${at}[${i}]`));
-  if (v && typeof v === 'object') {
-    return Object.entries(v).flatMap(([k, x]) =>
-      k === 'details' || k === 'raw' ? [] : urlsOutsideDetails(x, `${at}.${k}`),
-    );
-  }
-  return [];
 }
 
 describe('usage errors', () => {

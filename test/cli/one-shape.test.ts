@@ -63,14 +63,14 @@ describe('watch', () => {
 });
 
 describe('THETA video stop and interval stop', () => {
-  it('give camera paths in files (the URLs on the given address in urls)', async () => {
+  it('give camera paths in files (the URLs on the given address under details.fileUrls)', async () => {
     requireBuild();
     const emu = await startThetaEmulator({ dataDir: await tempDir('camctl-shape-theta-'), httpPort: 0, speed: 20 });
     onCleanup(() => emu.close());
     const camera = `theta://${new URL(emu.url).host}`;
     expect((await runJson(['-c', camera, 'video', 'start'])).result.code).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
-    const video = await runJson<{ recording: boolean; files: string[]; urls: string[] }>([
+    const video = await runJson<{ recording: boolean; files: string[]; details: { fileUrls: string[] } }>([
       '-c',
       camera,
       '--timeout',
@@ -82,7 +82,8 @@ describe('THETA video stop and interval stop', () => {
     expect(video.json.recording).toBe(false);
     expect(video.json.files.length).toBeGreaterThan(0);
     for (const f of video.json.files) expect(f).toMatch(/^\/internal\/\w+\/[^/]+\.MP4$/);
-    for (const u of video.json.urls) expect(u.startsWith(`${emu.url}/files/`), `${u} on ${emu.url}`).toBe(true);
+    for (const u of video.json.details.fileUrls)
+      expect(u.startsWith(`${emu.url}/files/`), `${u} on ${emu.url}`).toBe(true);
     expect((await runJson(['-c', camera, 'interval', 'start', '--every', '8'])).result.code).toBe(0);
     await waitFor(() => emu.device.catalog.count >= 2, 'an interval shot');
     const interval = await runJson<{ shooting: boolean; files: string[] }>(['-c', camera, 'interval', 'stop']);
@@ -104,6 +105,8 @@ describe('THETA config', () => {
     for (const v of ['daylight |', 'cloudy-daylight |', '_warmWhiteFluorescent |', '_colorTemperature'])
       expect(shown.stdout).toContain(v);
     expect(shown.stdout).toMatch(/captureNumber +\d+ +0 \| 2 … 9999 /);
+    // …and says what 0 means, beside it.
+    expect(shown.stdout).toMatch(/captureNumber +\d+ +0 \| 2 … 9999 +Interval shots \(0 = until\s+stopped\)/);
     const json = await runJson<{ settings: Array<{ key: string; range?: unknown; also?: unknown }> }>([
       '-c',
       camera,

@@ -89,3 +89,60 @@ describe.skipIf(!haveScript)('bars after a resume', () => {
     expect(totals(again.output, 'sync').at(-1)).toBe(100);
   });
 });
+
+/**
+ * What a terminal shows once `output` has been drawn on it: the few VT100 controls cli-progress
+ * and readline write (cursor up, column, clear line, clear below) applied to a grid of lines.
+ */
+function screenOf(output: string): string[] {
+  const rows: string[] = [''];
+  let row = 0;
+  let col = 0;
+  const put = (text: string): void => {
+    const line = rows[row] ?? '';
+    rows[row] = line.padEnd(col).slice(0, col) + text + line.slice(col + text.length);
+    col += text.length;
+  };
+  for (const m of output.matchAll(/\x1b\[([?\d;]*)([A-Za-z])|\r|\n|[^\x1b\r\n]+/g)) {
+    const [all, arg, op] = m;
+    if (all === '\r') col = 0;
+    else if (all === '\n') {
+      row++;
+      col = 0; // the pseudo-terminal's ONLCR
+      while (rows.length <= row) rows.push('');
+    } else if (op === undefined) put(all);
+    else if (arg?.startsWith('?'))
+      continue; // cursor shown/hidden, line wrapping
+    else if (op === 'A') row = Math.max(0, row - Number(arg || 1));
+    else if (op === 'G') col = Number(arg || 1) - 1;
+    else if (op === 'K') rows[row] = arg === '2' ? '' : (rows[row] ?? '').slice(0, col);
+    else if (op === 'J') {
+      rows.length = row + 1;
+      rows[row] = (rows[row] ?? '').slice(0, col);
+    }
+  }
+  return rows.map((r) => r.trimEnd()).filter(Boolean);
+}
+
+describe.skipIf(!haveScript)('bars on a slow link', () => {
+  it('get -j 2: finished files leave the screen, no total line is left behind, each saved file is said once', async () => {
+    // Slow enough that the bars are drawn many times while files finish under them.
+    const emu = await startEmu({ bandwidthBytesPerSec: 2_000_000 });
+    emu.emu.device.setConfig({ capture_mode: 'single', resolution_mono: 1.2, resolution_rgb: 12, sensors_mask: 31 });
+    expect((await emu.emu.device.startCapture()).ok).toBe(true);
+    await emu.emu.device.whenSessionEnds();
+    const dir = await tempDir();
+    const run = await underTty(['--camera', emu.camera, 'get', '/internal/0000', '-o', dir, '-j', '2']);
+    expect(run.code).toBe(0);
+    // The bars were drawn (on the way), and are gone at the end.
+    expect(run.output).toMatch(/download +\[[^\]]*\] \d+%/);
+    const screen = screenOf(run.output);
+    expect(screen.filter((l) => /\[[█░]*\] \d+%/.test(l))).toEqual([]);
+    expect(screen.length).toBe(5);
+    expect(new Set(screen).size).toBe(5);
+    for (const l of screen)
+      expect(l).toMatch(
+        new RegExp(`^${dir}/internal/0000/IMG_\\d{6}_\\d{6}_\\d{4}_(GRE|RED|REG|NIR|RGB)\\.(TIF|JPG)$`),
+      );
+  }, 60_000);
+});

@@ -4,7 +4,8 @@
  * 127.0.0.1 (port 0): the Sequoia's calibration walk-through, Wi-Fi and manual exposure; the
  * THETA's video, interval shooting and clock; the viewer's previous/next, download and EXIF /
  * GPS / band panel; the overview in people's words; and the bugs of the live preview restarting,
- * the phone's empty band under the camera strip and the silent add of an unreachable camera.
+ * the phone's empty band under the camera strip, the downloads box covering the foot of a phone's
+ * page, and the silent add of an unreachable camera.
  * A file of its own (beside browser.test.ts) so the two browser files run in parallel.
  */
 import { execFileSync } from 'node:child_process';
@@ -247,7 +248,7 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
         expect((await readFile(saved)).equals(original)).toBe(true);
         await p.keyboard.press('Escape');
         await p.waitForSelector('dialog.viewer', { state: 'detached' });
-        // The finished download's row is put away, as a person would (on a phone it covers the page's foot).
+        // The finished download's row is put away, as a person would.
         await expect.poll(() => p.getAttribute('.downloads li', 'data-state')).toBe('done');
         await p.getByRole('button', { name: /dismiss/ }).click();
       }, 120_000);
@@ -352,6 +353,50 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
     })()`);
     expect(gap).toBeLessThanOrEqual(16);
   });
+
+  it('on a phone, a finished zip download stops animating, and the downloads box leaves the foot of the page readable: scrolled to the end, it covers nothing', async () => {
+    const p = pages.phone!;
+    seq.device.setConfig({ capture_mode: 'single', resolution_mono: 0.3, resolution_rgb: 12 });
+    expect((await seq.device.startCapture()).ok).toBe(true);
+    await seq.device.whenSessionEnds();
+    await show(p, seqId, 'Files');
+    await p.locator('.entry-open', { hasText: 'internal' }).click();
+    await p.locator('.entry-row input[type="checkbox"]').first().check();
+    await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Download (1)' }).click()]);
+    await expect.poll(() => p.getAttribute('.downloads li', 'data-state'), { timeout: 30_000 }).toBe('done');
+    // A finished zip (its size unknown until it ends) shows a full bar, not one still animating
+    // (an indeterminate <progress> has position -1).
+    expect(
+      await p.evaluate<number>(`document.querySelector('.downloads li[data-state="done"] progress').position`),
+    ).toBe(1);
+    // The overview is longer than a phone's screen: its foot is what the box would sit on.
+    await show(p, seqId, 'Overview');
+    await p.waitForSelector('[data-testid="capture-state"]');
+    const covered = async (): Promise<string[]> => {
+      await p.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+      return p.evaluate<string[]>(`(() => {
+        const box = document.querySelector('.downloads').getBoundingClientRect();
+        return [...document.querySelectorAll('.layout :is(button, input, select, a, li, p, dt, dd, h2, h3, label)')]
+          .filter((e) => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && r.height > 0 && r.bottom > box.top && r.top < box.bottom && r.right > box.left && r.left < box.right;
+          })
+          .map((e) => e.tagName.toLowerCase() + ': ' + (e.textContent || '').trim().slice(0, 40));
+      })()`);
+    };
+    expect(await p.evaluate<boolean>('document.documentElement.scrollHeight > window.innerHeight')).toBe(true);
+    // At the top of the page the box is still on screen, at its foot (a person sees the download).
+    await p.evaluate('window.scrollTo(0, 0)');
+    expect(
+      await p.evaluate<boolean>(`(() => {
+        const r = document.querySelector('.downloads').getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+      })()`),
+    ).toBe(true);
+    expect(await covered()).toEqual([]);
+    await p.getByRole('button', { name: /dismiss/ }).click();
+    await p.waitForSelector('.downloads', { state: 'detached' });
+  }, 60_000);
 
   it('says at once that nothing answers at an added address, naming the camera by its address', async () => {
     for (const size of SIZES) {

@@ -48,3 +48,18 @@ export function validate(schema: JsonSchema, value: unknown, at = '$'): string[]
     value.forEach((v, i) => problems.push(...validate(schema.items as JsonSchema, v, `${at}[${i}]`)));
   return problems;
 }
+
+/**
+ * http:// URLs anywhere in a --json output but under `details` and `raw` (the protocol's own
+ * data): camctl prints camera paths, never URLs. Returns the JSON paths of the ones found.
+ */
+export function urlsOutsideDetails(v: unknown, at = '$'): string[] {
+  if (typeof v === 'string') return /^https?:\/\//.test(v) ? [at] : [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => urlsOutsideDetails(x, `${at}[${i}]`));
+  if (v && typeof v === 'object') {
+    return Object.entries(v).flatMap(([k, x]) =>
+      k === 'details' || k === 'raw' ? [] : urlsOutsideDetails(x, `${at}.${k}`),
+    );
+  }
+  return [];
+}

@@ -83,12 +83,12 @@ describe.each([
     expect(info.stdout).not.toContain('Data (hex)');
     expect((await camctl('-c', cam, 'ptp', 'op', 'GetDeviceInfo', '--hex')).stdout).toMatch(/Data \(hex\):\s+6400/);
 
-    const json = async (...args: string[]): Promise<{ dataset?: string; decoded?: unknown; hex?: string }> =>
+    const json = async (...args: string[]): Promise<{ dataset?: string; decoded?: unknown; hex: string | null }> =>
       JSON.parse((await camctl('-c', cam, '--json', 'ptp', 'op', ...args)).stdout) as never;
     const ids = await json('GetStorageIDs');
     expect(ids).toMatchObject({ dataset: 'StorageIDs' });
     expect(ids.decoded).toContain(0x00010001);
-    expect(ids.hex).toBeUndefined();
+    expect(ids.hex).toBeNull();
     expect(await json('GetStorageInfo', String(0x00010001))).toMatchObject({
       dataset: 'StorageInfo',
       decoded: { storageDescription: expect.any(String), maxCapacity: expect.stringMatching(/^\d+$/) },

@@ -32,6 +32,8 @@ import {
 import { cameraFiles } from '../helpers/camera-files.js';
 import { isolateAwsEnvironment, s3Env, startCephForTests, type RunningCeph } from '../helpers/ceph.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { urlsOutsideDetails, validate } from '../helpers/json-schema.js';
+import { JSON_SCHEMAS } from '../../src/cli/json-schemas.js';
 
 isolateAwsEnvironment();
 // Started while the file is collected, so that tests can be skipped visibly when Ceph is missing.
@@ -120,7 +122,7 @@ interface Summary {
   deleted: number;
   sentBytes: number;
   partsReused: number;
-  manifest?: string;
+  manifest: string | null;
   camera: { dir: string; serial: string; model: string };
 }
 
@@ -165,6 +167,9 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
         await env(),
       );
       expect(result.code, result.stderr).toBe(0);
+      // The documented shape of `sync --to s3 --json` with one camera (src/cli/json-schemas.ts).
+      expect(validate(JSON_SCHEMAS['sync s3'], json)).toEqual([]);
+      expect(urlsOutsideDetails(json)).toEqual([]);
       expect(json).toMatchObject({ files: 16, uploaded: 16, failed: 0 });
       expect(json.sentBytes).toBe([...files.values()].reduce((n, b) => n + b.length, 0));
       await expectMirrored(bucket, 'flights', files, json);
@@ -447,10 +452,12 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
     // The summary, then the error line.
     const json = JSON.parse(result.stdout.split('\n')[0]!) as Summary;
     expect(json).toMatchObject({ failed: 1, deleted: files.size - 1 });
+    // A run that left a file out writes no manifest: the field is there, null.
+    expect(validate(JSON_SCHEMAS['sync s3'], json)).toEqual([]);
+    expect(json.manifest).toBeNull();
     const left = await cameraFiles(dataDir);
     expect([...left.keys()]).toEqual([tampered]);
     expect((await getObject(bucket, `d/${dir}/${tampered}`)).body.equals(other)).toBe(true);
-    expect(json.manifest).toBeUndefined();
   });
 
   runs()(
@@ -486,6 +493,8 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
         await env(),
       );
       expect(result.code, result.stderr).toBe(0);
+      // With several cameras: one summary each, each of the one-camera shape.
+      expect(validate(JSON_SCHEMAS['sync s3 cameras'], json)).toEqual([]);
       expect(json.cameras.map((c) => c.camera.address).sort()).toEqual([sequoia.camera, thetaAddress].sort());
       for (const [address, files] of [
         [sequoia.camera, await cameraFiles(sequoia.dataDir)],

@@ -46,9 +46,10 @@ export function Downloads() {
         {list.map((d) => (
           <li key={d.id} data-download={d.id} data-state={d.state}>
             <span class="name">{d.filename}</span>
+            {/* Indeterminate (animated) only while the size is unknown; a finished one is full. */}
             <progress
-              max={d.total ?? undefined}
-              value={d.total ? d.bytes : undefined}
+              max={d.state === 'done' ? 1 : (d.total ?? undefined)}
+              value={d.state === 'done' ? 1 : d.total ? d.bytes : undefined}
               aria-label={`download ${d.filename}`}
             />
             <span class="muted">
