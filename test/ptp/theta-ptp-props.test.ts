@@ -12,7 +12,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startThetaEmulator, type RunningThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import {
+  startThetaEmulator,
+  type RunningThetaEmulator,
+  type ThetaEmulatorOptions,
+} from '../../src/emulator/theta/emulator.js';
 import {
   decodeDeviceInfo,
   valueAllowed,
@@ -23,6 +27,16 @@ import {
 import { ALL, DataType, Ev, Op, Prop, Resp } from '../../src/ptp/codes.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import { RicohCaptureMode, RicohProp } from '../../src/ptp/vendors/ricoh.js';
+import { ManualClock } from '../../src/util/clock.js';
+import {
+  GPHOTO2_GENERIC_NAMES,
+  GPHOTO2_PROPERTY_LABELS,
+  otherEntry,
+  parseListAllConfig,
+  printfG,
+  tableName,
+  type Gphoto2Entry,
+} from './gphoto2-config.js';
 import { nextEvent } from './next-event.js';
 import { GET_DEVICE_INFO } from './theta-s-dumps.js';
 import { S_ISO, S_SHUTTER_MANUAL, THETA_S_PROPS, rational } from './theta-s-props.js';
@@ -52,12 +66,15 @@ afterAll(async () => {
 });
 
 /** A THETA in its factory state, with a PTP/IP face. */
-async function camera(): Promise<{ emu: RunningThetaEmulator; port: number }> {
+async function camera(
+  options: Partial<ThetaEmulatorOptions> = {},
+): Promise<{ emu: RunningThetaEmulator; port: number }> {
   const emu = await startThetaEmulator({
     dataDir: await mkdtemp(path.join(dir, 'camera-')),
     httpPort: 0,
     ptpipPort: 0,
     shotProcessingMs: 100,
+    ...options,
   });
   emus.push(emu);
   return { emu, port: Number((emu.ptpip as string).split(':')[1]) };
@@ -324,41 +341,202 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
       const { stdout } = await run('gphoto2', ['--port', `ptpip:127.0.0.1:${port}:${port}`, ...args], {
         cwd: dir,
         timeout: 60_000,
+        // gphoto2 reads the camera's date as local time: UTC keeps it the date the camera served.
+        env: { ...process.env, TZ: 'UTC' },
       });
       return stdout;
     };
 
-    it('--list-config / --get-config show every property with the camera’s values; --set-config reaches the OSC options', async () => {
-      const { emu, port } = await camera();
-      const list = await gphoto2(port, '--list-config');
-      for (const ref of THETA_S_PROPS) expect(list).toContain(`/main/other/${ref.code.toString(16).padStart(4, '0')}`);
-      expect(list).toContain('/main/imgsettings/whitebalance');
-      expect(list).toContain('/main/actions/powerdown');
+    it('--list-all-config shows every entry as the camera serves it; Ricoh’s own values are "Unknown value" to gphoto2', async () => {
+      // A camera clock that stands still, so the date gphoto2 reads is the one the camera serves.
+      const { emu, port } = await camera({ clock: new ManualClock() });
+      // --list-all-config ignores --port unless the model is named too (gphoto2 2.5.28 auto-detects otherwise).
+      const entries = parseListAllConfig(await gphoto2(port, '--camera', 'PTP/IP Camera', '--list-all-config'));
+      const c = await client(port);
+      const info = c.deviceInfo!;
+      const desc = new Map<number, DevicePropDesc>();
+      for (const ref of THETA_S_PROPS) desc.set(ref.code, await c.getDevicePropDesc(ref.code));
+      const d = (code: number): DevicePropDesc => desc.get(code)!;
+      const values = (code: number): number[] => enumOf(d(code)).map(Number);
+      const radio = (label: string, code: number, table: Readonly<Record<number, string>>): Gphoto2Entry => ({
+        label,
+        readonly: false,
+        type: 'RADIO',
+        current: tableName(table, Number(d(code).current)),
+        choices: values(code).map((v) => tableName(table, v)),
+      });
+      const text = (label: string, current: string): Gphoto2Entry => ({
+        label,
+        readonly: true,
+        type: 'TEXT',
+        current,
+        choices: [],
+      });
+      const toggle = (label: string): Gphoto2Entry => ({
+        label,
+        readonly: false,
+        type: 'TOGGLE',
+        current: '2',
+        choices: [],
+      });
+      const delay = d(Prop.CaptureDelay).form as { min: number; max: number; step: number };
+      const delays: string[] = [];
+      for (let ms = delay.min; ms <= delay.max; ms += delay.step) delays.push(`${(ms / 1000).toFixed(3)}s`);
+      const volume = d(RicohProp.AudioVolume);
 
-      const videoSeconds = Object.values(emu.device.getOptions(['remainingVideoSeconds']))[0] as number;
-      const expected: Record<string, string> = {
-        '5005': 'Current: 2',
-        '500e': 'Current: 2',
-        d00f: 'Current: 0',
-        d407: 'Current: 1',
-        d801: 'Current: ',
-        d802: 'Current: 10',
-        d803: 'Current: 300',
-        d805: `Current: THETAXS${emu.device.serialNumber}.OSC`,
-        d806: `Current: ${emu.device.serialNumber}`,
-        d807: 'Current: 0',
-        d80b: 'Current: 0',
-        d80c: 'Current: 0',
-        d80d: `Current: ${Math.min(0xffff, videoSeconds)}`,
-        d80e: 'Current: 0',
-        d006: 'Current: 0',
-        '502c': 'Current: 100',
-      };
-      for (const [code, line] of Object.entries(expected)) {
-        const out = await gphoto2(port, '--get-config', `/main/other/${code}`);
-        expect({ code, out: out.split('\n').filter((l) => l.startsWith('Current:')) }).toEqual({ code, out: [line] });
-        expect(out).not.toContain('Unknown value');
+      const expected = new Map<string, Gphoto2Entry>([
+        ['/main/actions/powerdown', toggle('Power Down')],
+        ['/main/actions/bulb', toggle('Bulb Mode')],
+        ['/main/actions/movie', toggle('Movie Capture')],
+        [
+          '/main/actions/opcode',
+          { label: 'PTP Opcode', readonly: false, type: 'TEXT', current: '0x1001,0xparam1,0xparam2', choices: [] },
+        ],
+        [
+          '/main/settings/datetime',
+          {
+            label: 'Camera Date and Time',
+            readonly: false,
+            type: 'DATE',
+            current: String(emu.device.cameraNow() / 1000),
+            choices: [],
+          },
+        ],
+        ['/main/status/serialnumber', text('Serial Number', info.serialNumber)],
+        ['/main/status/manufacturer', text('Camera Manufacturer', info.manufacturer)],
+        ['/main/status/cameramodel', text('Camera Model', info.model)],
+        ['/main/status/deviceversion', text('Device Version', info.deviceVersion)],
+        ['/main/status/vendorextension', text('Vendor Extension', info.vendorExtensionDesc)],
+        ['/main/status/batterylevel', text('Battery Level', `${String(d(Prop.BatteryLevel).current)}%`)],
+        [
+          '/main/imgsettings/imagesize',
+          {
+            label: 'Image Size',
+            readonly: false,
+            type: 'RADIO',
+            current: String(d(Prop.ImageSize).current),
+            choices: enumOf(d(Prop.ImageSize)).map(String),
+          },
+        ],
+        [
+          '/main/imgsettings/iso',
+          {
+            label: 'ISO Speed',
+            readonly: false,
+            type: 'RADIO',
+            current: String(d(Prop.ExposureIndex).current),
+            choices: values(Prop.ExposureIndex).map(String),
+          },
+        ],
+        [
+          '/main/imgsettings/whitebalance',
+          radio('WhiteBalance', Prop.WhiteBalance, GPHOTO2_GENERIC_NAMES.whiteBalance),
+        ],
+        [
+          '/main/imgsettings/audiovolume',
+          {
+            ...otherEntry(volume),
+            label: 'Audio Volume',
+            type: 'RANGE',
+            current: String(volume.current),
+            choices: [],
+            range: { bottom: '0', top: '100', step: '1' },
+          },
+        ],
+        [
+          '/main/capturesettings/expprogram',
+          radio('Exposure Program', Prop.ExposureProgramMode, GPHOTO2_GENERIC_NAMES.exposureProgram),
+        ],
+        [
+          '/main/capturesettings/exposurecompensation',
+          {
+            label: 'Exposure Compensation',
+            readonly: false,
+            type: 'RADIO',
+            current: printfG(Number(d(Prop.ExposureBiasCompensation).current) / 1000),
+            choices: values(Prop.ExposureBiasCompensation).map((v) => printfG(v / 1000)),
+          },
+        ],
+        [
+          '/main/capturesettings/capturemode',
+          radio('Still Capture Mode', Prop.StillCaptureMode, GPHOTO2_GENERIC_NAMES.captureMode),
+        ],
+        [
+          '/main/capturesettings/capturedelay',
+          {
+            label: 'Capture Delay',
+            readonly: false,
+            type: 'RADIO',
+            current: `${(Number(d(Prop.CaptureDelay).current) / 1000).toFixed(3)}s`,
+            choices: delays,
+          },
+        ],
+        ...THETA_S_PROPS.map((ref): [string, Gphoto2Entry] => [
+          `/main/other/${ref.code.toString(16).padStart(4, '0')}`,
+          otherEntry(d(ref.code)),
+        ]),
+      ]);
+      // Every entry gphoto2 lists is one of these, and each of these is listed, as expected.
+      expect([...entries.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [p, want] of expected) expect({ path: p, ...entries.get(p) }).toEqual({ path: p, ...want });
+
+      // The values gphoto2 has no name for are all Ricoh's own (0x8000 and up) and all in RICOH's
+      // reference for the S: libgphoto2 names them for Nikon, Sony, Fuji or Pentax only.
+      const unknown = [...entries].flatMap(([p, e]) =>
+        e.choices.filter((choice) => choice.startsWith('Unknown value')).map((choice) => `${p} ${choice}`),
+      );
+      expect(unknown).toEqual([
+        ...['8001', '8002', '8020', '8003', '8004', '8005', '8006', '8007'].map(
+          (v) => `/main/imgsettings/whitebalance Unknown value ${v}`,
+        ),
+        '/main/capturesettings/expprogram Unknown value 8003',
+        ...['8002', '8003', '8004'].map((v) => `/main/capturesettings/capturemode Unknown value ${v}`),
+      ]);
+      const inReference = (code: number, v: string): boolean =>
+        THETA_S_PROPS.some((p) => p.code === code && p.form.kind === 'enum' && p.form.values.includes(parseInt(v, 16)));
+      for (const line of unknown) {
+        const v = line.slice(-4);
+        const code = line.includes('whitebalance')
+          ? Prop.WhiteBalance
+          : line.includes('expprogram')
+            ? Prop.ExposureProgramMode
+            : Prop.StillCaptureMode;
+        expect({ line, ricoh: parseInt(v, 16) >= 0x8000, inReference: inReference(code, v) }).toEqual({
+          line,
+          ricoh: true,
+          inReference: true,
+        });
       }
+    });
+
+    it('--summary lists every property with the camera’s type, access and form', async () => {
+      const { port } = await camera();
+      const summary = (await gphoto2(port, '--summary')).split('\n');
+      for (const ref of THETA_S_PROPS) {
+        const hex = ref.code.toString(16).padStart(4, '0');
+        const label = GPHOTO2_PROPERTY_LABELS[ref.code];
+        const head = `${label ? `${label}(0x${hex})` : `Property 0x${hex}`}:(${ref.getSet ? 'readwrite' : 'read only'}) (type=0x${ref.dataType.toString(16)})`;
+        const line = summary.find((l) => l.startsWith(head));
+        expect({ head, listed: line !== undefined }).toEqual({ head, listed: true });
+        if (ref.form.kind === 'range')
+          expect(line).toContain(
+            `Range [${String(ref.form.min)} - ${String(ref.form.max)}, step ${String(ref.form.step)}]`,
+          );
+        if (ref.form.kind === 'enum' && ref.dataType !== DataType.STR) {
+          // The camera's own order (the set is the reference's; ISO 15740 gives the order no meaning).
+          const listed = /Enumeration \[([^\]]*)\]/.exec(line ?? '')?.[1]?.split(',') ?? [];
+          expect({ head, values: listed.sort() }).toEqual({ head, values: ref.form.values.map(String).sort() });
+        }
+      }
+      // gphoto2 reads TimelapseInterval in 0.1 ms (libgphoto2 ptp.c scales 0x501B by 1/10000);
+      // RICOH's reference and ISO 15740 give milliseconds: the camera's 8 s shows as "0.8s".
+      expect(summary).toContain(
+        'Timelapse Interval(0x501b):(readwrite) (type=0x6) Range [8000 - 3600000, step 1000] value: 0.8s (8000)',
+      );
+    });
+
+    it('--get-config / --set-config reach the OSC options', async () => {
+      const { emu, port } = await camera();
       // ISO priority is the reference's 0x8003 (it was OSC's 9, which gphoto2 showed as "Unknown value 0009").
       const program = await gphoto2(port, '--get-config', '/main/other/500e');
       expect(program).toContain('Choice: 3 32771');
