@@ -180,6 +180,29 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     expect(emu.device.getOptions(['fileFormat'])).toEqual({ fileFormat: { type: 'mp4', width: 1280, height: 720 } });
   });
 
+  it('before firmware 01.82 the S has no colour-temperature white balance, interval composite or multi bracket', async () => {
+    // white_balance.md: 0x8007 "THETA S firmware v1.82 and later"; still_capture_mode.md: 0x8003
+    // and 0x8004 the same.
+    const { emu, port } = await camera({ firmware: '01.42' });
+    const c = await client(port);
+    expect(enumOf(await c.getDevicePropDesc(Prop.WhiteBalance)).map(Number)).not.toContain(0x8007);
+    expect(
+      enumOf(await c.getDevicePropDesc(Prop.StillCaptureMode))
+        .map(Number)
+        .sort(),
+    ).toEqual([RicohCaptureMode.Single, RicohCaptureMode.Interval, RicohCaptureMode.Video].sort());
+    for (const [code, v] of [
+      [Prop.WhiteBalance, 0x8007],
+      [Prop.StillCaptureMode, RicohCaptureMode.Composite],
+      [Prop.StillCaptureMode, RicohCaptureMode.MultiBracket],
+    ] as const)
+      await expect(c.setDevicePropValue(code, DataType.UINT16, v)).rejects.toMatchObject({
+        responseCode: Resp.InvalidDevicePropValue,
+      });
+    expect(emu.device.getOptions(['whiteBalanceSupport'])['whiteBalanceSupport']).not.toContain('_colorTemperature');
+    expect(await c.getDevicePropValue(Prop.StillCaptureMode, DataType.UINT16)).toBe(RicohCaptureMode.Single);
+  });
+
   it('white balance, filter, GPS, Wi-Fi channel, power and sleep delays are the OSC options, both ways', async () => {
     const { emu, port } = await camera();
     const c = await client(port);

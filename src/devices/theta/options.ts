@@ -111,6 +111,12 @@ const WB_SUPPORT = [
   '_bulbFluorescent',
   '_colorTemperature',
 ];
+/** `_colorTemperature` (set by the option of that name) came with S firmware 01.82 (white_balance.md). */
+function wbSupport(c: Pick<OptionContext, 'firmware'>): string[] {
+  return c.firmware === undefined || hasFeature(c.firmware, 'mySettings')
+    ? WB_SUPPORT
+    : WB_SUPPORT.filter((wb) => wb !== '_colorTemperature');
+}
 const FILTER_SUPPORT = ['off', 'DR Comp', 'Noise Reduction', 'hdr'];
 const EXPOSURE_PROGRAM_SUPPORT = [1, 2, 4, 9];
 const MANUAL = 1;
@@ -355,9 +361,9 @@ const DEFS: Record<string, OptionDef> = {
   },
   whiteBalance: {
     get: (o) => o.whiteBalance,
-    support: () => WB_SUPPORT,
+    support: (_o, c) => wbSupport(c),
     shooting: true,
-    set: (o, v) => void (o.whiteBalance = oneOf('whiteBalance', v, WB_SUPPORT)),
+    set: (o, v, c) => void (o.whiteBalance = oneOf('whiteBalance', v, wbSupport(c))),
   },
   _colorTemperature: {
     since: 'mySettings',

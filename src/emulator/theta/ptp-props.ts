@@ -267,7 +267,11 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
       DataType.UINT16,
       () => 0x0002,
       () => WHITE_BALANCE.find(([, osc]) => osc === option<string>('whiteBalance'))?.[0] ?? 0x0002,
-      oneOf(() => WHITE_BALANCE.map(([code]) => code)),
+      // The S's own list: colour temperature (0x8007) from firmware 01.82 (white_balance.md).
+      oneOf(() => {
+        const supported = option<string[]>('whiteBalanceSupport');
+        return WHITE_BALANCE.filter(([, osc]) => supported.includes(osc)).map(([code]) => code);
+      }),
       {
         toOptions: (v) => ({ whiteBalance: WHITE_BALANCE.find(([code]) => code === Number(v))?.[1] }),
       },
@@ -319,12 +323,12 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
       DataType.UINT16,
       () => RicohCaptureMode.Single,
       () => face.currentStillMode(),
+      // Interval composite and multi bracket came with firmware 01.82 (still_capture_mode.md).
       oneOf(() => [
         RicohCaptureMode.Single,
         RicohCaptureMode.Interval,
         RicohCaptureMode.Video,
-        RicohCaptureMode.Composite,
-        RicohCaptureMode.MultiBracket,
+        ...(d.has('mySettings') ? [RicohCaptureMode.Composite, RicohCaptureMode.MultiBracket] : []),
       ]),
       {
         toOptions: (v) => {
