@@ -179,7 +179,8 @@ export function defaultOptions(): OptionValues {
     latestEnabledExposureDelay: 10,
     hdmiReso: 'Auto',
     wlanChannel: 0,
-    compositeShootingTime: 600,
+    // 24 h, the factory default RICOH's USB reference gives (composite_shooting_time.md).
+    compositeShootingTime: 86_400,
     compositeShootingOutputInterval: 0,
     // Three shots two stops apart at ISO 100: 1/250, 1/60 and 1/15 s.
     autoBracket: [0.004, 0.01666666, 0.06666666].map((shutterSpeed) => ({
