@@ -280,6 +280,20 @@ describe('THETA S properties over PTP against RICOH’s reference', () => {
     expect(await c.getDevicePropValue(Prop.StillCaptureMode, DataType.UINT16)).toBe(RicohCaptureMode.Single);
   });
 
+  it('CompositeShootingElapsedTime counts an interval composite run on the device clock', async () => {
+    const clock = new ManualClock();
+    const { port } = await camera({ clock });
+    const c = await client(port);
+    await c.setDevicePropValue(RicohProp.CompositeShootingTime, DataType.UINT32, 600);
+    await c.setDevicePropValue(Prop.StillCaptureMode, DataType.UINT16, RicohCaptureMode.Composite);
+    await c.initiateOpenCapture();
+    await clock.advance(120_000);
+    expect(await c.getDevicePropValue(RicohProp.CompositeShootingElapsedTime, DataType.UINT32)).toBe(120);
+    expect(await c.getDevicePropValue(RicohProp.CaptureStatus, DataType.UINT8)).toBe(1);
+    await c.terminateOpenCapture();
+    expect(await c.getDevicePropValue(RicohProp.CompositeShootingElapsedTime, DataType.UINT32)).toBe(0);
+  });
+
   it('white balance, filter, GPS, Wi-Fi channel, power and sleep delays are the OSC options, both ways', async () => {
     const { emu, port } = await camera();
     const c = await client(port);
