@@ -2,8 +2,11 @@
  * The per-band radiometry of an emulated Sequoia capture against the real camera's capture (the
  * helpers' FIXTURE_DIR): each band's IrradianceList carries its own sunshine-sensor channel
  * on the sensor's own clock (µs since power-on, like CreateDate), as many records as the camera
- * keeps; each band has its own exposure, and its own attitude from its own mounting. The checks are
- * relationships read from the real files and asked of ours — never the real values themselves.
+ * keeps; each band has its own exposure, and its own attitude from its own mounting. Most checks are
+ * relationships read from the real files and asked of ours; the light levels are the real values
+ * themselves, within tolerances, since the emulated capture is taken under the same morning sun
+ * (exposure time and ISO per band, each band's sunshine counts) — and under a higher sun the
+ * reflectance a user computes from the files stays what it was.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
