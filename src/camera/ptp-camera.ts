@@ -38,6 +38,7 @@ import { PtpResponseError } from '../ptp/errors.js';
 import { FileSink } from '../ptp/file-sink.js';
 import type { PtpDataSink } from '../ptp/session.js';
 import type { PtpContainer } from '../ptp/transport.js';
+import { formatArrayText, integerTextForm, isIntegerArrayType, parseIntegerText } from '../ptp/value-text.js';
 import {
   PARROT_VENDOR_ID,
   ParrotEv,
@@ -349,7 +350,9 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
     const keys = Object.keys(settings);
     const descriptions = await this.getConfig(keys, options);
     checkSettings(descriptions, settings);
-    const results: SetResult[] = [];
+    // Every value in the camera's terms first, so text that is no value refuses the whole request
+    // before anything is sent.
+    const writes: Array<{ key: string; code: number; dataType: number; ptpValue: PtpValue }> = [];
     for (const key of keys) {
       const code = this.codeOfKey(key) as number;
       const desc = await this.call((c) => c.getDevicePropDesc(code, opts(options)));
@@ -359,13 +362,17 @@ export class PtpCamera<C extends ConnectedPtpClient = ConnectedPtpClient> implem
         ? typeof value === 'boolean'
           ? undefined
           : map.encode(value)
-        : toPtpValue(desc.dataType, value);
+        : toPtpValue(key, desc.dataType, value);
       if (ptpValue === undefined)
         throw new CameraError('BAD_VALUE', `${key}: ${String(value)} is not a value this camera takes`, {
           deviceCode: key,
         });
+      writes.push({ key, code, dataType: desc.dataType, ptpValue });
+    }
+    const results: SetResult[] = [];
+    for (const { key, code, dataType, ptpValue } of writes) {
       try {
-        await this.client.setDevicePropValue(code, desc.dataType, ptpValue, opts(options));
+        await this.client.setDevicePropValue(code, dataType, ptpValue, opts(options));
         results.push({ key, ok: true, message: 'OK' });
       } catch (err) {
         if (!(err instanceof PtpResponseError)) throw toCameraError(err);
@@ -877,12 +884,15 @@ function fileEntry(folderPath: string, info: ObjectInfo): RemoteFile {
   return f;
 }
 
-/** A property value as a setting value; arrays and 128-bit values are shown as text. */
-function settingValue(v: PtpValue): SettingValue | null {
+/**
+ * A property value as a setting value: integers as numbers (beyond 2^53 as decimal text), integer
+ * arrays as the one-line text `config set` takes back (value-text.ts).
+ */
+function settingValue(v: PtpValue, dataType: number): SettingValue | null {
   if (typeof v === 'number' || typeof v === 'string') return v;
   if (typeof v === 'bigint')
     return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
-  return v.map(String).join(',');
+  return formatArrayText(v, dataType);
 }
 
 const INTEGER_TYPES = new Set<number>([
@@ -896,21 +906,26 @@ const INTEGER_TYPES = new Set<number>([
   DataType.UINT64,
 ]);
 
-/** A DevicePropDesc as a generic setting: enumerations → enum, ranges → integer with range. */
+/**
+ * A DevicePropDesc as a generic setting: enumerations → enum, ranges → integer with range, integer
+ * arrays → text in the form value-text.ts reads (a comma-separated list), settable when the camera
+ * says so — as gphoto2 offers a text widget for a property it has no widget of its own for.
+ */
 export function describe(key: string, d: DevicePropDesc): Setting {
   const isInt = INTEGER_TYPES.has(d.dataType);
-  const writable = d.getSet === 1 && (isInt || d.dataType === DataType.STR);
+  const isArray = isIntegerArrayType(d.dataType);
+  const writable = d.getSet === 1 && (isInt || isArray || d.dataType === DataType.STR);
   const s: Setting = {
     key,
     label: key.replace(/([a-z])([A-Z])/g, '$1 $2'),
     type: d.dataType === DataType.STR ? 'string' : 'integer',
-    value: settingValue(d.current),
+    value: settingValue(d.current, d.dataType),
     writable,
-    description: `PTP property ${hex16(d.code)} (${codeName('datatype', d.dataType)})`,
+    description: `PTP property ${hex16(d.code)} (${codeName('datatype', d.dataType)})${isArray ? `: ${integerTextForm(d.dataType)}` : ''}`,
   };
   if (d.form.kind === 'enum') {
     s.type = 'enum';
-    s.allowed = d.form.values.map((v) => settingValue(v)).filter((v): v is SettingValue => v !== null);
+    s.allowed = d.form.values.map((v) => settingValue(v, d.dataType)).filter((v): v is SettingValue => v !== null);
   } else if (d.form.kind === 'range' && isInt) {
     s.range = { min: Number(d.form.min), max: Number(d.form.max), step: Number(d.form.step) };
   } else if (!isInt && d.dataType !== DataType.STR) {
@@ -934,8 +949,16 @@ function unreadable(key: string, code: number, err: CameraError): Setting {
   };
 }
 
-function toPtpValue(dataType: number, v: SettingValue): PtpValue {
+function toPtpValue(key: string, dataType: number, v: SettingValue): PtpValue {
   if (dataType === DataType.STR) return String(v);
+  if (isIntegerArrayType(dataType)) {
+    const parsed = parseIntegerText(String(v), dataType);
+    if (!parsed.ok)
+      throw new CameraError('BAD_VALUE', `${key} must be ${integerTextForm(dataType)}: ${parsed.problem}`, {
+        deviceCode: key,
+      });
+    return parsed.value;
+  }
   const n = typeof v === 'number' ? v : Number(v);
   return dataType === DataType.INT64 || dataType === DataType.UINT64 ? BigInt(n) : n;
 }

@@ -25,6 +25,7 @@ import {
 } from './ptp-datasets.js';
 import type { PtpClient } from '../ptp/client.js';
 import type { DevicePropDesc, PtpValue } from '../ptp/codec.js';
+import { parseIntegerText } from '../ptp/value-text.js';
 
 /** Schemes whose adapters are PTP cameras. */
 const PTP_SCHEMES: ReadonlySet<string> = new Set(['ptpip', 'usb']);
@@ -85,19 +86,10 @@ async function describeProperty(
 
 function parseValue(text: string, dataType: number): PtpValue {
   if (dataType === 0xffff) return text;
-  const one = (t: string): number | bigint => {
-    const s = t.trim();
-    if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(s)) throw new CliError(`not an integer: ${JSON.stringify(s)}`, 2);
-    const b = BigInt(s.startsWith('-') ? -BigInt(s.slice(1)) : BigInt(s));
-    const scalar = dataType & ~0x4000;
-    return scalar >= 7 ? b : Number(b);
-  };
-  if (dataType & 0x4000)
-    return text
-      .split(',')
-      .filter((x) => x.trim() !== '')
-      .map(one) as number[];
-  return one(text);
+  // The same reading `camctl config set` gives an integer or an array property (a,b,c).
+  const parsed = parseIntegerText(text, dataType);
+  if (!parsed.ok) throw new CliError(parsed.problem, 2);
+  return parsed.value;
 }
 
 export function register(program: Command): void {

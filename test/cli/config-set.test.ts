@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
+import { rational } from '../ptp/theta-s-props.js';
 import { cleanup, onCleanup, requireBuild, runCli, runJson, startEmu, tempDir } from './helpers.js';
 
 beforeAll(requireBuild);
@@ -115,6 +116,78 @@ describe('config set, partly refused', () => {
       refused: [{ key: 'storage_selected', value: 'sd', reason: 'InvalidDevicePropValue' }],
     });
     expect((await httpConfig(emu.url)).capture_mode).toBe('timelapse');
+  });
+
+  it('ptpip:// to a THETA: BracketParameters, an array of 128-bit exposures, is set as the text config shows, the same as ptp prop set takes it', async () => {
+    const theta = await startThetaEmulator({ dataDir: await tempDir('camctl-theta-ptp-'), httpPort: 0, ptpipPort: 0 });
+    onCleanup(() => theta.close());
+    const camera = `ptpip://${theta.ptpip as string}`;
+    type Row = { key: string; value: unknown; writable: boolean; type: string; description?: string };
+    const row = async () =>
+      (await runJson<{ settings: Row[] }>(['--camera', camera, 'config', 'get', 'BracketParameters'])).json
+        .settings[0]!;
+    // NULL (no exposures of the user's) while the camera brackets with its own; settable.
+    expect(await row()).toMatchObject({ key: 'BracketParameters', value: '', writable: true, type: 'string' });
+    const human = await runCli(['--camera', camera, 'config']);
+    const line = human.stdout.split('\n').find((l) => l.startsWith('BracketParameters'));
+    expect(line).toBeDefined();
+    expect(line).not.toMatch(/read-only/);
+
+    // One exposure per element: 4 reserved bytes, ColorTemperature, ExposureIndex, ShutterSpeed rational.
+    const shot = (ct: number, iso: number, shutter: bigint) =>
+      `0x${((BigInt(ct) << 32n) | (BigInt(iso) << 48n) | (shutter << 64n)).toString(16)}`;
+    const two = `${shot(4000, 200, rational(1, 100))},${shot(6500, 400, rational(1, 2))}`;
+    const set = await runJson<SetOutcome>(['--camera', camera, 'config', 'set', `BracketParameters=${two}`]);
+    expect(set.result.code).toBe(0);
+    expect(set.json.applied.map((a) => a.key)).toEqual(['BracketParameters']);
+    expect(theta.device.getOptions(['_autoBracket'])).toEqual({
+      _autoBracket: {
+        _bracketNumber: 2,
+        _bracketParameters: [
+          { _colorTemperature: 4000, iso: 200, shutterSpeed: 0.01 },
+          { _colorTemperature: 6500, iso: 400, shutterSpeed: 0.5 },
+        ],
+      },
+    });
+    // What config shows types back: config set and ptp prop set take it, and it reads back the same.
+    const shown = (await row()).value as string;
+    expect(shown.split(',')).toHaveLength(2);
+    expect(shown.split(',').map(BigInt)).toEqual(two.split(',').map(BigInt));
+    await runJson(['--camera', camera, 'config', 'set', 'BracketParameters=']);
+    expect((await row()).value).toBe('');
+    expect((await runCli(['--camera', camera, 'config', 'set', `BracketParameters=${shown}`])).code).toBe(0);
+    expect((await row()).value).toBe(shown);
+    const reversed = shown.split(',').reverse().join(',');
+    const prop = await runCli(['--camera', camera, 'ptp', 'prop', 'set', 'BracketParameters', reversed]);
+    expect(prop.code).toBe(0);
+    expect((await row()).value).toBe(reversed);
+
+    // Text that is no list of 128-bit numbers is refused before anything is sent, in plain words.
+    for (const bad of ['0x1,banana', `0x1${'0'.repeat(32)}`, '-1,2']) {
+      const r = await runJson<{ error: { code: string; message: string } }>([
+        '--camera',
+        camera,
+        'config',
+        'set',
+        `BracketParameters=${bad}`,
+      ]);
+      expect(r.result.code).toBe(2);
+      expect(r.json.error.code).toBe('BAD_VALUE');
+      expect(r.json.error.message).toMatch(/BracketParameters.*comma/);
+    }
+    expect((await row()).value).toBe(reversed);
+    // The camera's own refusal (one exposure is no bracket) is its response, as for any property.
+    const one = await runJson<SetOutcome>([
+      '--camera',
+      camera,
+      'config',
+      'set',
+      `BracketParameters=${shot(5000, 100, rational(1, 100))}`,
+    ]);
+    expect(one.result.code).toBe(1);
+    expect(one.json.refused).toEqual([
+      { key: 'BracketParameters', value: shot(5000, 100, rational(1, 100)), reason: 'InvalidDevicePropValue' },
+    ]);
   });
 
   it('theta://: the camera applies all or nothing — every key is reported refused, with its reason', async () => {

@@ -115,6 +115,17 @@ describe.skipIf(!hasGphoto2)('gphoto2 against the emulated Sequoia over PTP/IP',
     expect(((await (await http('/config')).json()) as { sensors_mask: number }).sensors_mask).toBe(7);
   });
 
+  it('--get-config shows the Sequoia’s own capture modes as "Unknown value": libgphoto2’s capture-mode table holds vendor values for Nikon and Sony only', async () => {
+    const out = await gphoto2(dir, '--get-config', '/main/capturesettings/capturemode');
+    expect(out.split('\n').filter((l) => l.startsWith('Choice:'))).toEqual([
+      'Choice: 0 Single Shot',
+      'Choice: 1 Timelapse',
+      'Choice: 2 Unknown value 8002', // GPS position
+      'Choice: 3 Unknown value 8003', // automatic overlap
+      'Choice: 4 Unknown value 8004', // radiometric calibration
+    ]);
+  });
+
   it('--summary gets in at once while initiators that never finish their handshake hold connections', async () => {
     // Eight initiators stop after InitCommandAck, as many as the sessions served at once; the
     // responder's 5 s handshake timeout has not passed when gphoto2 connects.

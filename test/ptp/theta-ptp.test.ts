@@ -17,6 +17,7 @@ import { PtpResponseError } from '../../src/ptp/errors.js';
 import { PtpIpClient } from '../../src/ptp/ip/client.js';
 import { RicohCaptureMode, RicohOp, RicohProp } from '../../src/ptp/vendors/ricoh.js';
 import { nextEvent } from './next-event.js';
+import { THETA_S_PROPS_SINCE_0182 } from './theta-s-props.js';
 import { GET_DEVICE_INFO } from './theta-s-dumps.js';
 
 const run = promisify(execFile);
@@ -74,10 +75,14 @@ describe('THETA PTP/IP face', () => {
       model: 'RICOH THETA S',
     });
     // Every operation offered is one the real S offers, or one RICOH's USB API reference lists for
-    // the S beside them (PowerDown, ResetDevicePropValue); its properties are exactly the S's.
+    // the S beside them (PowerDown, ResetDevicePropValue); its properties are exactly the S's
+    // (that answer is firmware 01.42's; the emulator's 01.90 adds what 01.82 brought).
     for (const op of ours.operationsSupported)
       expect([...real.operationsSupported, Op.PowerDown, Op.ResetDevicePropValue]).toContain(op);
-    expect(ours.devicePropertiesSupported).toEqual(real.devicePropertiesSupported);
+    expect(ours.devicePropertiesSupported).toEqual([
+      ...real.devicePropertiesSupported,
+      ...THETA_S_PROPS_SINCE_0182.map((p) => p.code),
+    ]);
     for (const op of [
       Op.InitiateCapture,
       Op.InitiateOpenCapture,

@@ -224,3 +224,59 @@ export const THETA_S_PROPS: ReferenceProp[] = [
   { code: 0xd80d, name: 'RemainingVideos', dataType: DataType.UINT16, getSet: 0, default: 0, form: none },
   { code: 0xd80e, name: 'SleepMode', dataType: DataType.UINT8, getSet: 1, default: 0x00, form: none },
 ];
+
+/**
+ * What firmware 01.82 added to the S's list (each page marks the S "firmware v1.82 and later"),
+ * after the 29 above. BracketParameters' page labels its datatype AINT128 but gives the code
+ * 0x400A, AUINT128; its default is NULL, an empty array.
+ */
+export const THETA_S_PROPS_SINCE_0182: ReferenceProp[] = [
+  {
+    code: 0xd80f,
+    name: 'CompositeShootingTime',
+    dataType: DataType.UINT32,
+    getSet: 1,
+    default: 86_400,
+    form: range(600, 86_400, 600),
+  },
+  {
+    code: 0xd810,
+    name: 'CompositeShootingOutputInterval',
+    dataType: DataType.UINT32,
+    getSet: 1,
+    default: 0,
+    form: range(0, 600, 60),
+  },
+  {
+    code: 0xd811,
+    name: 'CompositeShootingElapsedTime',
+    dataType: DataType.UINT32,
+    getSet: 0,
+    default: 0,
+    form: range(0, 86_400, 1),
+  },
+  { code: 0xd812, name: 'BracketParameters', dataType: DataType.AUINT128, getSet: 1, default: [], form: none },
+  {
+    code: 0xd813,
+    name: 'ColorTemperature',
+    dataType: DataType.UINT16,
+    getSet: 1,
+    default: 5000,
+    form: range(2500, 10_000, 100),
+  },
+];
+
+/** The S's properties at firmware `01.82` and later (the emulator's default, 01.90). */
+export const THETA_S_PROPS_CURRENT: ReferenceProp[] = [...THETA_S_PROPS, ...THETA_S_PROPS_SINCE_0182];
+
+/**
+ * The S's properties before firmware 01.82, as its DeviceInfo at 01.42 lists them: without the
+ * values that came with 01.82 (white_balance.md's 0x8007 colour temperature, still_capture_mode.md's
+ * 0x8003 interval composite and 0x8004 multi bracket).
+ */
+export const THETA_S_PROPS_BEFORE_0182: ReferenceProp[] = THETA_S_PROPS.map((p) => {
+  const later: Readonly<Record<number, readonly number[]>> = { 0x5005: [0x8007], 0x5013: [0x8003, 0x8004] };
+  const drop = later[p.code];
+  if (!drop || p.form.kind !== 'enum') return p;
+  return { ...p, form: { kind: 'enum', values: p.form.values.filter((v) => !drop.includes(Number(v))) } };
+});

@@ -23,7 +23,8 @@ describe('status simulation', () => {
     const b = (await cam.get('/status')).body;
     expect(b.temperature.body_p7).toBeGreaterThan(a.temperature.body_p7);
     expect(b.instruments.body_yaw).not.toBe(a.instruments.body_yaw);
-    expect(b.sunshine.red_0).toBeGreaterThan(100);
+    // More than the real camera's sensor read under an April morning sun (28 counts in red).
+    expect(b.sunshine.red_0).toBeGreaterThan(40);
     expect(b.sunshine.status).toBe('Ok');
     await cam.clock.advance(12 * 3_600_000); // midnight
     expect((await cam.get('/status/sunshine')).body.sunshine.red_0).toBe(0);

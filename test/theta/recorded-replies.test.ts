@@ -32,6 +32,14 @@ const MODELS: Record<string, ModelRecordings> = {
     options: 'getOptions/get_options_done.json',
     listFiles: 'listFiles/listfiles_image_10.json',
   },
+  // RICOH recorded only the SC2's info (v2.1 only, apiLevel [2]); the Z1's state, another camera
+  // that speaks v2.1 only, stands in for its state.
+  'RICOH THETA SC2': {
+    info: 'info/info_sc2.json',
+    states: ['state/state_z1.json'],
+    options: 'getOptions/get_options_done.json',
+    listFiles: 'listFiles/listfiles_image_10.json',
+  },
   'RICOH THETA Z1': {
     info: 'info/info_z1.json',
     states: ['state/state_z1.json'],

@@ -7,7 +7,7 @@ import type { SequoiaImageRequest } from '../images/sequoia.js';
 import { distanceMetres } from './flight-track.js';
 import type { Instruments } from './instruments.js';
 import { uuidHex } from './instruments.js';
-import { autoExposure, irradianceRecords, sunshineCounts, sunshineSamples } from './sensors.js';
+import { autoExposure, irradianceRecords, relativeLight, sunshineSamples } from './sensors.js';
 import { BANDS, MONO_SIZES, RGB_SIZES, type Band, type DeviceConfig, type ManualMode } from './types.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -73,8 +73,8 @@ export function pictureRequests(
   const attitude = instruments.bodyAttitude();
   const uptimeUs = BigInt(Math.round((now - instruments.bootMs) * 1000));
   const captureUuid = uuidHex();
-  // Each imager meters its own band: the light the sunshine sensor reads there.
-  const light = sunshineCounts(now, p.lat, p.lon);
+  // Each imager meters its own band under the light of the moment.
+  const light = relativeLight(now, p.lat, p.lon);
   return BANDS.filter((b) => (config.sensors_mask & b.bit) !== 0).map((band) => {
     const isRgb = band.suffix === 'RGB';
     const [width, height] = isRgb

@@ -121,21 +121,55 @@ export interface SunshineReading {
 }
 
 /**
+ * The real capture the light model is anchored to: a Sequoia (firmware 1.4.1) over a field on an
+ * April morning at 08:07. Its sunshine sensor logged these counts in each band (channel 0 and 1,
+ * gain step 1, 100 ms; red edge read 5 and 6), and every mono imager exposed 3 ms with a gain of
+ * its own, the RGB imager 3 ms at ISO 333. The emulated sensor reads these counts, and the imagers
+ * meter these exposures, when the sun is as high as it was then over the emulator's default
+ * field (48.27° N, 1.62° E): 28.7°. Other light scales them.
+ */
+const REFERENCE_BANDS: Record<SunshineChannel, { ch0: number; ch1: number; iso: number }> = {
+  green: { ch0: 34, ch1: 2, iso: 206 },
+  red: { ch0: 28, ch1: 7, iso: 325 },
+  red_edge: { ch0: 5.2, ch1: 2, iso: 796 },
+  near_infrared: { ch0: 14, ch1: 7, iso: 621 },
+};
+const REFERENCE_RGB_ISO = 333;
+const REFERENCE_EXPOSURE_US = 3000;
+
+/**
+ * The sun's irradiance on a horizontal plate, relative: sin(elevation) with a little atmospheric
+ * extinction along the longer path of a low sun; zero at night.
+ */
+function clearSkyIrradiance(elevationDeg: number): number {
+  const sin = Math.max(0, Math.sin((elevationDeg * Math.PI) / 180));
+  return sin * Math.exp(-0.1 / Math.max(sin, 0.05));
+}
+
+const REFERENCE_IRRADIANCE = clearSkyIrradiance(solarElevation(Date.UTC(2018, 3, 13, 8, 6, 58), 48.2715, 1.6201));
+
+/** The light at a place and time as a multiple of the reference capture's: 1 then, 0 at night. */
+export function relativeLight(nowMs: number, lat: number, lon: number): number {
+  return clearSkyIrradiance(solarElevation(nowMs, lat, lon)) / REFERENCE_IRRADIANCE;
+}
+
+/**
  * Sunshine sensor counts for the four bands, two channels each (as `/status/sunshine` names them
- * `green_0` … `near_infrared_1`). Proportional to the sun's irradiance on a horizontal plate
- * (sin elevation, with a little atmospheric extinction) — zero at night.
+ * `green_0` … `near_infrared_1`): the reference capture's counts scaled by the light, with the
+ * sensor's own small flicker, in whole counts.
  */
 export function sunshineCounts(nowMs: number, lat: number, lon: number): SunshineReading {
-  const elevation = solarElevation(nowMs, lat, lon);
-  const sin = Math.max(0, Math.sin((elevation * Math.PI) / 180));
-  const irradiance = sin * Math.exp(-0.1 / Math.max(sin, 0.05));
-  const c = (scale: number, seed: number) =>
-    Math.max(0, Math.round(irradiance * scale * (1 + wobble(nowMs, seed, 0.02))));
+  const light = relativeLight(nowMs, lat, lon);
+  const c = (counts: number, seed: number) => Math.max(0, Math.round(counts * light * (1 + wobble(nowMs, seed, 0.02))));
+  const pair = (band: SunshineChannel, seed: number): [number, number] => [
+    c(REFERENCE_BANDS[band].ch0, seed),
+    c(REFERENCE_BANDS[band].ch1, seed + 1),
+  ];
   return {
-    green: [c(140, 21), c(14, 22)],
-    red: [c(420, 23), c(85, 24)],
-    red_edge: [c(12, 25), c(3, 26)],
-    near_infrared: [c(32, 27), c(10, 28)],
+    green: pair('green', 21),
+    red: pair('red', 23),
+    red_edge: pair('red_edge', 25),
+    near_infrared: pair('near_infrared', 27),
   };
 }
 
@@ -223,34 +257,30 @@ export function irradianceRecords(samples: readonly SunshineSample[], channel: S
 }
 
 /**
- * Auto-exposure, per imager, from the light in its own band. `need` is the exposure (µs at ISO 100)
- * that fills the imager when its sunshine channel 0 reads 100 counts: it folds the channel's
- * sensitivity, the field's mean reflectance in the band and the imager's own response into one
- * number. The camera keeps the exposure short against motion blur (up to `motionLimitUs`), then
- * raises the gain up to the imager's ISO limit, and only then lengthens the exposure — so under a
- * low morning sun every mono band is at the limit with a gain of its own, as in the reference
- * capture (3 ms, ISO 206 … 796), and in full sun each band has its own short exposure at ISO 100.
+ * Auto-exposure, per imager, for the light (`relativeLight`). The field the emulated camera sees
+ * does not change, so each imager needs its exposure × gain in inverse proportion to the light: the
+ * reference capture's at light 1. The camera keeps the exposure short against motion blur (up to
+ * `motionLimitUs`), then raises the gain up to the imager's ISO limit, and only then lengthens
+ * the exposure — so under the reference's morning sun every mono band is at the 3 ms limit with a
+ * gain of its own (ISO 206 … 796), as in the real capture, and in stronger sun the gains drop
+ * towards ISO 100 and then the exposures shorten, each band on its own. Whatever the light, the
+ * pictures' values over the sunshine sensor's counts stay the same: a user's reflectance.
  */
 const AUTO_EXPOSURE: Record<
   SunshineChannel | 'rgb',
-  { need: number; motionLimitUs: number; maxIso: number; maxUs: number }
+  { iso: number; motionLimitUs: number; maxIso: number; maxUs: number }
 > = {
-  green: { need: 1045, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
-  red: { need: 4950, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
-  red_edge: { need: 345, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
-  near_infrared: { need: 720, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
-  // The RGB imager meters on the green channel.
-  rgb: { need: 1690, motionLimitUs: 3000, maxIso: 3200, maxUs: 100_000 },
+  green: { iso: REFERENCE_BANDS.green.iso, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
+  red: { iso: REFERENCE_BANDS.red.iso, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
+  red_edge: { iso: REFERENCE_BANDS.red_edge.iso, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
+  near_infrared: { iso: REFERENCE_BANDS.near_infrared.iso, motionLimitUs: 3000, maxIso: 800, maxUs: 50_000 },
+  rgb: { iso: REFERENCE_RGB_ISO, motionLimitUs: 3000, maxIso: 3200, maxUs: 100_000 },
 };
 
-export function autoExposure(
-  channel: SunshineChannel | 'rgb',
-  counts: SunshineReading,
-): { exp_us: number; iso: number } {
+export function autoExposure(channel: SunshineChannel | 'rgb', light: number): { exp_us: number; iso: number } {
   const ae = AUTO_EXPOSURE[channel];
-  const light = channel === 'rgb' ? counts.green[0] : counts[channel][0];
-  // µs at ISO 100 for a full exposure; a dark sensor (night) asks for everything.
-  const wanted = (ae.need * 100) / Math.max(light, 0.5);
+  // µs at ISO 100 for a full exposure; a dark sky (night) asks for everything.
+  const wanted = (REFERENCE_EXPOSURE_US * ae.iso) / 100 / Math.max(light, 1e-3);
   if (wanted <= ae.motionLimitUs) return { exp_us: Math.max(10, Math.round(wanted)), iso: 100 };
   const iso = Math.round((100 * wanted) / ae.motionLimitUs);
   if (iso <= ae.maxIso) return { exp_us: ae.motionLimitUs, iso };

@@ -111,6 +111,12 @@ const WB_SUPPORT = [
   '_bulbFluorescent',
   '_colorTemperature',
 ];
+/** `_colorTemperature` (set by the option of that name) came with S firmware 01.82 (white_balance.md). */
+function wbSupport(c: Pick<OptionContext, 'firmware'>): string[] {
+  return c.firmware === undefined || hasFeature(c.firmware, 'mySettings')
+    ? WB_SUPPORT
+    : WB_SUPPORT.filter((wb) => wb !== '_colorTemperature');
+}
 const FILTER_SUPPORT = ['off', 'DR Comp', 'Noise Reduction', 'hdr'];
 const EXPOSURE_PROGRAM_SUPPORT = [1, 2, 4, 9];
 const MANUAL = 1;
@@ -173,7 +179,8 @@ export function defaultOptions(): OptionValues {
     latestEnabledExposureDelay: 10,
     hdmiReso: 'Auto',
     wlanChannel: 0,
-    compositeShootingTime: 600,
+    // 24 h, the factory default RICOH's USB reference gives (composite_shooting_time.md).
+    compositeShootingTime: 86_400,
     compositeShootingOutputInterval: 0,
     // Three shots two stops apart at ISO 100: 1/250, 1/60 and 1/15 s.
     autoBracket: [0.004, 0.01666666, 0.06666666].map((shutterSpeed) => ({
@@ -355,9 +362,9 @@ const DEFS: Record<string, OptionDef> = {
   },
   whiteBalance: {
     get: (o) => o.whiteBalance,
-    support: () => WB_SUPPORT,
+    support: (_o, c) => wbSupport(c),
     shooting: true,
-    set: (o, v) => void (o.whiteBalance = oneOf('whiteBalance', v, WB_SUPPORT)),
+    set: (o, v, c) => void (o.whiteBalance = oneOf('whiteBalance', v, wbSupport(c))),
   },
   _colorTemperature: {
     since: 'mySettings',

@@ -1,5 +1,6 @@
 /**
- * The emulated THETA S's device properties over PTP: the 29 its DeviceInfo lists, in its order,
+ * The emulated THETA S's device properties over PTP: the 29 its DeviceInfo lists, in its order
+ * (34 from firmware 01.82, which adds the composite, bracket and colour-temperature ones),
  * each with the type, access, factory default and form of RICOH's THETA USB API reference for the
  * S (ricohapi/theta-api-specs, theta-usb-api/property/*.md), and each a view of the
  * {@link ThetaDevice}'s OSC options where one corresponds — a value set over PTP changes the
@@ -16,7 +17,8 @@
 import type { ThetaDevice } from '../../devices/theta/device.js';
 import { PtpDeviceError } from '../../ptp/backend.js';
 import { DataType, Prop, Resp } from '../../ptp/codes.js';
-import { formatPtpDate, parsePtpDate, type PropForm, type PtpValue } from '../../ptp/codec.js';
+import { formatPtpDate, parsePtpDate, type PropForm, type PtpScalar, type PtpValue } from '../../ptp/codec.js';
+import { defaultOptions, type BracketShot } from '../../devices/theta/options.js';
 import { RicohCaptureMode, RicohProp, decodeShutterSpeed, encodeShutterSpeed } from '../../ptp/vendors/ricoh.js';
 
 export type StillMode = (typeof RicohCaptureMode)[keyof typeof RicohCaptureMode];
@@ -267,7 +269,11 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
       DataType.UINT16,
       () => 0x0002,
       () => WHITE_BALANCE.find(([, osc]) => osc === option<string>('whiteBalance'))?.[0] ?? 0x0002,
-      oneOf(() => WHITE_BALANCE.map(([code]) => code)),
+      // The S's own list: colour temperature (0x8007) from firmware 01.82 (white_balance.md).
+      oneOf(() => {
+        const supported = option<string[]>('whiteBalanceSupport');
+        return WHITE_BALANCE.filter(([, osc]) => supported.includes(osc)).map(([code]) => code);
+      }),
       {
         toOptions: (v) => ({ whiteBalance: WHITE_BALANCE.find(([code]) => code === Number(v))?.[1] }),
       },
@@ -319,12 +325,12 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
       DataType.UINT16,
       () => RicohCaptureMode.Single,
       () => face.currentStillMode(),
+      // Interval composite and multi bracket came with firmware 01.82 (still_capture_mode.md).
       oneOf(() => [
         RicohCaptureMode.Single,
         RicohCaptureMode.Interval,
         RicohCaptureMode.Video,
-        RicohCaptureMode.Composite,
-        RicohCaptureMode.MultiBracket,
+        ...(d.has('mySettings') ? [RicohCaptureMode.Composite, RicohCaptureMode.MultiBracket] : []),
       ]),
       {
         toOptions: (v) => {
@@ -543,5 +549,118 @@ export function thetaPtpProps(d: ThetaDevice, face: ThetaPtpFaceState): Map<numb
       },
     ),
   );
+  if (d.has('mySettings')) {
+    // S firmware 01.82 and later (composite_shooting_time.md, composite_shooting_output_interval.md,
+    // composite_shooting_elapsed_time.md, bracket_parameters.md, color_temperature.md).
+    m.set(
+      RicohProp.CompositeShootingTime,
+      rw(
+        DataType.UINT32,
+        () => 86_400,
+        () => option<number>('_compositeShootingTime'),
+        range(600, 86_400, 600),
+        {
+          toOptions: (v) => ({ _compositeShootingTime: Number(v) }),
+        },
+      ),
+    );
+    m.set(
+      RicohProp.CompositeShootingOutputInterval,
+      rw(
+        DataType.UINT32,
+        () => 0,
+        () => option<number>('_compositeShootingOutputInterval'),
+        range(0, 600, 60),
+        {
+          toOptions: (v) => ({ _compositeShootingOutputInterval: Number(v) }),
+        },
+      ),
+    );
+    m.set(
+      RicohProp.CompositeShootingElapsedTime,
+      ro(DataType.UINT32, 0, () => d.snapshot().compositeShootingElapsedTime, range(0, 86_400, 1)),
+    );
+    m.set(
+      RicohProp.BracketParameters,
+      rw(
+        DataType.AUINT128,
+        () => [],
+        // NULL (an empty array, the reference's default) while the camera has its own exposures.
+        () => {
+          const shots = option<OscBracket>('_autoBracket')._bracketParameters.map(encodeBracketShot);
+          const own = bracketToOsc(defaultOptions().autoBracket)._bracketParameters.map(encodeBracketShot);
+          return shots.join() === own.join() ? [] : shots;
+        },
+        () => ({ kind: 'none' }),
+        {
+          toOptions: (v) => ({ _autoBracket: bracketFromPtp(v) }),
+        },
+      ),
+    );
+    m.set(
+      RicohProp.ColorTemperature,
+      rw(
+        DataType.UINT16,
+        () => 5000,
+        () => option<number>('_colorTemperature'),
+        range(2500, 10_000, 100),
+        {
+          toOptions: (v) => ({ _colorTemperature: Number(v) }),
+        },
+      ),
+    );
+  }
   return m;
+}
+
+/** OSC's `_autoBracket` (theta-web-api-v2.0/options/_auto_bracket.md). */
+interface OscBracket {
+  _bracketNumber: number;
+  _bracketParameters: Array<{ iso: number; shutterSpeed: number; _colorTemperature: number }>;
+}
+
+/**
+ * One exposure of BracketParameters, a 16-byte element of the AUINT128 array: 4 reserved bytes,
+ * ColorTemperature (UINT16), ExposureIndex (UINT16), ShutterSpeed (the UINT64 rational).
+ * bracket_parameters.md gives the S no layout of its own; this is the one it gives the V up to
+ * firmware 2.50.1, whose fields are exactly the S's exposure settings (OSC `_autoBracket`: iso,
+ * shutterSpeed, _colorTemperature), with the same 2 to 13 shots.
+ */
+function encodeBracketShot(shot: OscBracket['_bracketParameters'][number]): bigint {
+  return (
+    (BigInt(shot._colorTemperature) << 32n) | (BigInt(shot.iso) << 48n) | (shutterRational(shot.shutterSpeed) << 64n)
+  );
+}
+
+/**
+ * BracketParameters → OSC `_autoBracket`; the device checks the count (2 to 13) and each value.
+ * An empty array (NULL, the reference's default, which a reset writes) stands for the camera's
+ * own exposures, and reads back so while they are in use.
+ */
+function bracketFromPtp(v: PtpValue): OscBracket {
+  if (!Array.isArray(v)) throw invalid('BracketParameters must be an array of 128-bit exposures');
+  const shots = (v as readonly PtpScalar[]).map(BigInt);
+  if (shots.length === 0) return bracketToOsc(defaultOptions().autoBracket);
+  return {
+    _bracketNumber: shots.length,
+    _bracketParameters: shots.map((shot) => {
+      const { numerator, denominator } = decodeShutter(shot >> 64n);
+      return {
+        iso: Number((shot >> 48n) & 0xffffn),
+        shutterSpeed: denominator === 0 ? 0 : numerator / denominator,
+        _colorTemperature: Number((shot >> 32n) & 0xffffn),
+      };
+    }),
+  };
+}
+
+function bracketToOsc(shots: readonly BracketShot[]): OscBracket {
+  return {
+    _bracketNumber: shots.length,
+    _bracketParameters: shots.map((b) => ({
+      iso: b.iso,
+      shutterSpeed: b.shutterSpeed,
+      _colorTemperature: b.colorTemperature,
+    })),
+  };
 }

@@ -72,6 +72,10 @@ export const RICOH_PROP_TYPES: Readonly<Record<number, number>> = {
   [RicohProp.AutoPowerOffDelay]: DataType.UINT8,
   [RicohProp.SleepDelay]: DataType.UINT16,
   [RicohProp.CaptureStatus]: DataType.UINT8,
+  [RicohProp.CompositeShootingTime]: DataType.UINT32,
+  [RicohProp.CompositeShootingOutputInterval]: DataType.UINT32,
+  [RicohProp.CompositeShootingElapsedTime]: DataType.UINT32,
+  [RicohProp.BracketParameters]: DataType.AUINT128,
   [RicohProp.ColorTemperature]: DataType.UINT16,
 };
 
