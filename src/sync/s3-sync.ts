@@ -181,9 +181,14 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
   const deletedFiles: RemoteFile[] = [];
   let fatal: S3SyncError | undefined;
 
+  // `parallel` files come over the camera's link at once; as many again may be at the store's
+  // end (the last part's PUT, the check after it) or asking whether their object is there. The
+  // radio goes on to the next file as soon as one file's bytes are in, so it is never idle while
+  // the store answers; the memory budget still bounds what waits in part buffers.
+  const linkTurns = new ByteBudget(parallel);
   // In an order of its own: stations syncing the same camera then mostly work on different files
   // (each finds the others' objects already there) instead of racing for the same ones.
-  await mapLimit(shuffled(files), parallel, async (file) => {
+  await mapLimit(shuffled(files), parallel * 2, async (file) => {
     // Once the store is unreachable or refuses us, the other files would only fail the same way.
     if (fatal) return;
     const key = objectKey(options.target, dir, file.path);
@@ -198,6 +203,7 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
         claimKey: claimKey(options.target, dir, file.path),
         facts,
         verifyPresent: !!options.deleteAfter,
+        linkTurns,
         ...(options.onFileProgress ? { onProgress: (b: number) => options.onFileProgress?.(file, b) } : {}),
       });
       result = {
