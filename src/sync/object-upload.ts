@@ -184,6 +184,7 @@ export class ObjectUploader {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     let outcome = 'uploaded' as 'uploaded' | 'raced';
     let gps: PictureGps | undefined;
+    let storedEtag: string | undefined;
     const parts = new PartStream({
       size: req.file.size,
       partSize,
@@ -205,7 +206,7 @@ export class ObjectUploader {
         // The body is the whole file, whose SHA-256 is already known.
         if (part.sha256) signWithPayloadHash(put, part.sha256);
         try {
-          await this.send(put);
+          storedEtag = unquote((await this.send<{ ETag?: string }>(put)).ETag);
         } catch (err) {
           if (!isPreconditionFailed(err)) throw err;
           outcome = 'raced';
@@ -213,6 +214,21 @@ export class ObjectUploader {
       },
     });
     const digests = await this.stream(req, parts);
+    const result = (status: 'uploaded' | 'raced', position: PictureGps | undefined): UploadResult =>
+      withPosition(
+        {
+          status,
+          sha256: digests.sha256,
+          sentBytes: status === 'uploaded' ? req.file.size : 0,
+          partsSent: 1,
+          partsReused: 0,
+          verifiedAgainstCamera: true,
+        },
+        position,
+      );
+    // The store created the object (If-None-Match: *) and answered with the MD5 of what it holds:
+    // that is the check; asking again with a HEAD would only cost the store a request per picture.
+    if (outcome === 'uploaded' && storedEtag === digests.etag) return result('uploaded', gps);
     const head = await this.head(req.key);
     if (!head) throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `${req.key} is missing right after it was written`);
     if (outcome === 'raced') {
@@ -223,17 +239,7 @@ export class ObjectUploader {
         `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`,
       );
     }
-    return withPosition(
-      {
-        status: outcome,
-        sha256: digests.sha256,
-        sentBytes: outcome === 'uploaded' ? req.file.size : 0,
-        partsSent: 1,
-        partsReused: 0,
-        verifiedAgainstCamera: true,
-      },
-      outcome === 'raced' ? gpsFromMetadata(head.metadata) : gps,
-    );
+    return result(outcome, outcome === 'raced' ? gpsFromMetadata(head.metadata) : gps);
   }
 
   /** Claims (or joins) the multipart upload of the key, fills in the parts it lacks, completes it. */
