@@ -24,7 +24,7 @@
  * Sequoia's flight; a whole flight is gigabytes.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { mkdir, open, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Child } from './peers/child.js';
@@ -211,14 +211,16 @@ async function benchFleet(ctx: BenchContext): Promise<BenchRow[]> {
   // Everything here shares this machine's cores: camctl, Ceph's daemons and the emulators (this process).
   const cores = availableParallelism();
   const machineBusy = (fleet.cpu + storeCpu + emulatorCpu) / (cores * fleet.seconds);
+  const load = loadavg()[0]!;
+  const heaviest = fleet.cpu > storeCpu ? 'camctl' : 'Ceph';
   const bottleneck =
     aggregate >= 0.9 * capacity
       ? "the cameras' links"
       : machineBusy >= 0.85
-        ? `the ${cores} cores shared by camctl, Ceph and the emulators (${(machineBusy * 100).toFixed(0)} % busy)`
-        : fleet.cpu > storeCpu
-          ? "camctl's CPU"
-          : "the gateway's CPU";
+        ? `the ${cores} cores shared by camctl, Ceph and the emulators (${(machineBusy * 100).toFixed(0)} % busy; ${heaviest} uses the most)`
+        : load > cores
+          ? `CPU time: the machine runs more than this benchmark (1-min load ${load.toFixed(1)} on ${cores} cores; of ours ${heaviest} uses the most)`
+          : "the links idle between files, waiting for the store's answers";
   const cpuPerMb = (fleet.cpu * 1000) / (total / 1e6);
   ctx.log(
     `fleet: ${aggregate.toFixed(1)} MB/s of ${capacity} MB/s over ${transfer.window.toFixed(1)} s of transfer, ${wholeRun.toFixed(1)} MB/s over the whole run; peak RSS ${(fleet.peakRss / 1e6).toFixed(0)} MB`,

@@ -4,7 +4,8 @@
  * - A picture that fits in one part (nearly all of them: a Sequoia band is 1.5-6 MB, a THETA S
  *   picture 3-4 MB) is read into memory while hashing, then created with one PUT carrying
  *   `If-None-Match: *` (created only if the key is free), `Content-MD5` (the store rejects other
- *   bytes) and its metadata including the SHA-256.
+ *   bytes) and its metadata including the SHA-256; the ETag the store answers with (the MD5 of
+ *   what it created) is checked against the camera's bytes.
  * - A larger file (videos) goes up in parts. S3 has no conditional create for a multipart upload
  *   that every store honours (Ceph 16's gateway ignores If-None-Match on completion and
  *   x-amz-copy-source-if-match), so the upload itself is claimed first: the claim is a small object
