@@ -139,7 +139,9 @@ export class PartStream extends Writable {
       })
       .finally(() => {
         this.inFlight.delete(p);
-        // The store has the part (or refused it): the buffer serves the next part.
+        // The store has the part (or refused it): the buffer serves the next part. A body still
+        // being written when the store answered early (a 412) goes to a request already refused,
+        // and Content-MD5 keeps any other bytes out of the store in any case.
         if (body) this.opts.budget?.give(body);
       });
     this.inFlight.add(p);
