@@ -4,7 +4,8 @@
  * - A picture that fits in one part (nearly all of them: a Sequoia band is 1.5-6 MB, a THETA S
  *   picture 3-4 MB) is read into memory while hashing, then created with one PUT carrying
  *   `If-None-Match: *` (created only if the key is free), `Content-MD5` (the store rejects other
- *   bytes) and its metadata including the SHA-256.
+ *   bytes) and its metadata including the SHA-256; the ETag the store answers with (the MD5 of
+ *   what it created) is checked against the camera's bytes.
  * - A larger file (videos) goes up in parts. S3 has no conditional create for a multipart upload
  *   that every store honours (Ceph 16's gateway ignores If-None-Match on completion and
  *   x-amz-copy-source-if-match), so the upload itself is claimed first: the claim is a small object
@@ -22,7 +23,7 @@
  */
 import { hostname } from 'node:os';
 import { debuglog } from 'node:util';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Camera, RemoteFile } from '../camera/types.js';
 import type { ByteBudget } from './byte-budget.js';
 import { PartStream, partCount, type Part, type PartDigests } from './part-stream.js';
@@ -83,6 +84,12 @@ export interface UploadRequest {
   facts: PictureFacts;
   /** Read the camera's file and compare even when the object is already there (for --delete-after). */
   verifyPresent: boolean;
+  /**
+   * The camera's downloads at once, one unit each, held only while the camera's bytes stream: the
+   * store's half of a file (the last PUT, the check, the stamp) then overlaps the next download
+   * instead of leaving the radio idle.
+   */
+  linkTurns?: ByteBudget;
   onProgress?: (bytes: number) => void;
 }
 
@@ -156,11 +163,16 @@ export class ObjectUploader {
       ac.abort(err);
     });
     try {
-      await req.camera.download(req.file.path, parts, {
-        signal,
-        expectedSize: req.file.size,
-        ...(req.onProgress ? { onProgress: (p: { bytes: number }) => req.onProgress?.(p.bytes) } : {}),
-      });
+      const turn = await req.linkTurns?.acquire(1, signal);
+      try {
+        await req.camera.download(req.file.path, parts, {
+          signal,
+          expectedSize: req.file.size,
+          ...(req.onProgress ? { onProgress: (p: { bytes: number }) => req.onProgress?.(p.bytes) } : {}),
+        });
+      } finally {
+        if (turn) req.linkTurns?.release(turn);
+      }
       return await parts.finish();
     } catch (err) {
       parts.release();
@@ -173,6 +185,7 @@ export class ObjectUploader {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     let outcome = 'uploaded' as 'uploaded' | 'raced';
     let gps: PictureGps | undefined;
+    let storedEtag: string | undefined;
     const parts = new PartStream({
       size: req.file.size,
       partSize,
@@ -181,19 +194,20 @@ export class ObjectUploader {
       onPart: async (part: Part) => {
         // The whole picture is in this one part: its position goes into the metadata of the PUT.
         gps = await positionOf(req.file.name, part.body);
+        const put = new PutObjectCommand({
+          Bucket: this.ctx.bucket,
+          Key: req.key,
+          Body: part.body,
+          ContentLength: part.body.length,
+          ContentMD5: Buffer.from(part.md5, 'hex').toString('base64'),
+          ContentType: contentType(req.file.name),
+          IfNoneMatch: '*',
+          Metadata: objectMetadata(withGps(req.facts, gps), part.sha256),
+        });
+        // The body is the whole file, whose SHA-256 is already known.
+        if (part.sha256) signWithPayloadHash(put, part.sha256);
         try {
-          await this.send(
-            new PutObjectCommand({
-              Bucket: this.ctx.bucket,
-              Key: req.key,
-              Body: part.body,
-              ContentLength: part.body.length,
-              ContentMD5: Buffer.from(part.md5, 'hex').toString('base64'),
-              ContentType: contentType(req.file.name),
-              IfNoneMatch: '*',
-              Metadata: objectMetadata(withGps(req.facts, gps), part.sha256),
-            }),
-          );
+          storedEtag = unquote((await this.send<{ ETag?: string }>(put)).ETag);
         } catch (err) {
           if (!isPreconditionFailed(err)) throw err;
           outcome = 'raced';
@@ -201,6 +215,21 @@ export class ObjectUploader {
       },
     });
     const digests = await this.stream(req, parts);
+    const result = (status: 'uploaded' | 'raced', position: PictureGps | undefined): UploadResult =>
+      withPosition(
+        {
+          status,
+          sha256: digests.sha256,
+          sentBytes: status === 'uploaded' ? req.file.size : 0,
+          partsSent: 1,
+          partsReused: 0,
+          verifiedAgainstCamera: true,
+        },
+        position,
+      );
+    // The store created the object (If-None-Match: *) and answered with the MD5 of what it holds:
+    // that is the check; asking again with a HEAD would only cost the store a request per picture.
+    if (outcome === 'uploaded' && storedEtag === digests.etag) return result('uploaded', gps);
     const head = await this.head(req.key);
     if (!head) throw new S3SyncError('ERR_CAMCTL_S3_STORE_ERROR', `${req.key} is missing right after it was written`);
     if (outcome === 'raced') {
@@ -211,17 +240,7 @@ export class ObjectUploader {
         `${req.key}: the store reports ETag ${head.etag}, the camera's bytes give ${digests.etag}`,
       );
     }
-    return withPosition(
-      {
-        status: outcome,
-        sha256: digests.sha256,
-        sentBytes: outcome === 'uploaded' ? req.file.size : 0,
-        partsSent: 1,
-        partsReused: 0,
-        verifiedAgainstCamera: true,
-      },
-      outcome === 'raced' ? gpsFromMetadata(head.metadata) : gps,
-    );
+    return result(outcome, outcome === 'raced' ? gpsFromMetadata(head.metadata) : gps);
   }
 
   /** Claims (or joins) the multipart upload of the key, fills in the parts it lacks, completes it. */
@@ -596,6 +615,23 @@ export class ObjectUploader {
       gps,
     );
   }
+}
+
+/**
+ * Signs the request with a payload SHA-256 camctl computed while streaming: Signature Version 4
+ * takes the `x-amz-content-sha256` header as the payload's hash when it is there, instead of
+ * hashing the body a second time (over plain HTTP the SDK signs the payload; a whole file hashed
+ * twice was a tenth of camctl's CPU at a fleet's rate).
+ */
+function signWithPayloadHash(command: PutObjectCommand, sha256: string): void {
+  command.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers['x-amz-content-sha256'] = sha256;
+      return next(args);
+    },
+    { step: 'build', name: 'camctlPayloadSha256' },
+  );
 }
 
 function withGps(facts: PictureFacts, gps: PictureGps | undefined): PictureFacts {

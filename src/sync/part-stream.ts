@@ -67,7 +67,6 @@ export class PartStream extends Writable {
   /** Bytes of the current part received so far. */
   private filled = 0;
   private partNumber = 1;
-  private reserved = 0;
   private received = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
@@ -103,8 +102,7 @@ export class PartStream extends Writable {
     while (off < chunk.length) {
       const want = this.partLength(this.partNumber);
       if (this.opts.onPart && !this.buffer) {
-        if (this.opts.budget) this.reserved = await this.opts.budget.acquire(want, this.opts.signal);
-        this.buffer = Buffer.allocUnsafe(want);
+        this.buffer = this.opts.budget ? await this.opts.budget.take(want, this.opts.signal) : Buffer.allocUnsafe(want);
       }
       const n = Math.min(chunk.length - off, want - this.filled);
       const piece = chunk.subarray(off, off + n);
@@ -128,9 +126,8 @@ export class PartStream extends Writable {
       last,
     };
     if (last) part.sha256 = this.sha.copy().digest('hex');
-    const reserved = this.reserved;
+    const body = this.buffer;
     this.buffer = undefined;
-    this.reserved = 0;
     this.filled = 0;
     this.partNumber++;
     this.partHash = createHash('md5');
@@ -142,7 +139,10 @@ export class PartStream extends Writable {
       })
       .finally(() => {
         this.inFlight.delete(p);
-        if (reserved) this.opts.budget?.release(reserved);
+        // The store has the part (or refused it): the buffer serves the next part. A body still
+        // being written when the store answered early (a 412) goes to a request already refused,
+        // and Content-MD5 keeps any other bytes out of the store in any case.
+        if (body) this.opts.budget?.give(body);
       });
     this.inFlight.add(p);
     while (this.inFlight.size >= (this.opts.maxInFlight ?? 2)) await Promise.race(this.inFlight);
@@ -167,8 +167,7 @@ export class PartStream extends Writable {
 
   /** Gives back a reservation held for a part that will never be filled (the download failed). */
   release(): void {
-    if (this.reserved) this.opts.budget?.release(this.reserved);
-    this.reserved = 0;
+    if (this.buffer) this.opts.budget?.give(this.buffer);
     this.buffer = undefined;
   }
 }

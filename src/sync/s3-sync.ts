@@ -39,7 +39,7 @@ export interface S3SyncOptions {
   target: S3Target;
   /** How the endpoint is named in messages. */
   endpoint: string;
-  /** Files at once for this camera. Default 4. */
+  /** Files coming over this camera's link at once (one more may be at the store's end). Default 4. */
   parallel?: number;
   deleteAfter?: boolean;
   /** Shared between cameras synced at once; default: a budget of {@link DEFAULT_MEMORY_BUDGET}. */
@@ -182,9 +182,15 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
   const deletedFiles: RemoteFile[] = [];
   let fatal: S3SyncError | undefined;
 
+  // `parallel` files come over the camera's link at once, and one more may be at the store's end
+  // (the last part's PUT, the check after it) or asking whether its object is there: the radio
+  // goes on to the next file as soon as one file's bytes are in, so it is not idle while the store
+  // answers, and one file ahead is enough for that unless the store is slower than the radio.
+  // The memory budget still bounds what waits in part buffers.
+  const linkTurns = new ByteBudget(parallel);
   // In an order of its own: stations syncing the same camera then mostly work on different files
   // (each finds the others' objects already there) instead of racing for the same ones.
-  await mapLimit(shuffled(files), parallel, async (file) => {
+  await mapLimit(shuffled(files), parallel + 1, async (file) => {
     // Once the store is unreachable or refuses us, the other files would only fail the same way.
     if (fatal) return;
     const key = objectKey(options.target, dir, file.path);
@@ -199,6 +205,7 @@ export async function syncCameraToS3(camera: Camera, options: S3SyncOptions): Pr
         claimKey: claimKey(options.target, dir, file.path),
         facts,
         verifyPresent: !!options.deleteAfter,
+        linkTurns,
         ...(options.onFileProgress ? { onProgress: (b: number) => options.onFileProgress?.(file, b) } : {}),
       });
       result = {

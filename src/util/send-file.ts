@@ -108,6 +108,7 @@ export async function sendFileRange(
     }
     // The caller closes the file next: wait until the socket has taken every buffer.
     await pool.drained();
+    pool.recycle();
   } finally {
     out.off('close', onClose);
   }

@@ -108,6 +108,33 @@ describe('ByteBudget', () => {
   });
 });
 
+describe('ByteBudget part buffers', () => {
+  it('hands a returned buffer to the next part of about its size, within the limit', async () => {
+    const MiB = 1024 * 1024;
+    const budget = new ByteBudget(10 * MiB);
+    const first = await budget.take(4_000_000);
+    expect(first.length).toBe(4_000_000);
+    budget.give(first);
+    expect(budget.available).toBe(10 * MiB);
+    // A picture a little smaller reuses the same memory instead of faulting in a new buffer.
+    const second = await budget.take(3_900_000);
+    expect(second.length).toBe(3_900_000);
+    expect(second.buffer).toBe(first.buffer);
+    budget.give(second);
+    // One of another size lets the kept buffer go rather than exceed the limit.
+    const big = await budget.take(9 * MiB);
+    expect(big.buffer).not.toBe(first.buffer);
+    expect(budget.available).toBeLessThan(2 * MiB);
+    const waiting = budget.take(4_000_000);
+    let served = false;
+    void waiting.then(() => (served = true));
+    await Promise.resolve();
+    expect(served).toBe(false);
+    budget.give(big);
+    expect((await waiting).length).toBe(4_000_000);
+  });
+});
+
 describe('PartStream', () => {
   const md5 = (b: Buffer) => createHash('md5').update(b).digest();
   async function run(

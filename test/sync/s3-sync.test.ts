@@ -29,6 +29,8 @@ import {
   startEmu,
   tempDir,
 } from '../cli/helpers.js';
+import { openCamera } from '../../src/camera/open.js';
+import { syncCameraToS3 } from '../../src/sync/s3-sync.js';
 import { cameraFiles } from '../helpers/camera-files.js';
 import { isolateAwsEnvironment, s3Env, startCephForTests, type RunningCeph } from '../helpers/ceph.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -403,6 +405,53 @@ describe('camctl sync --to s3:// (Ceph RADOS Gateway)', () => {
       expect(none.code).toBe(1);
       expect(none.stderr).toMatch(/no S3 credentials found/);
     },
+  );
+
+  runs()(
+    "the camera's link goes on to the next file while the store is still taking the last one",
+    async () => {
+      // One file at a time over a slow link; the gateway is frozen (SIGSTOP) the moment the first
+      // file's bytes are all in, so that file's PUT and check cannot finish until it thaws. The
+      // second file must still come over the link meanwhile: the radio is not left idle while the
+      // store answers.
+      const { camera, dataDir } = await startEmu({ bandwidthBytesPerSec: 1_000_000 });
+      await bigFile(dataDir, 'A.MP4', 1_500_000);
+      await bigFile(dataDir, 'B.MP4', 1_500_000);
+      const bucket = await newBucket();
+      const gateway = ceph!.pids().at(-1)!;
+      const cam = await openCamera(camera, { maxConnections: 1 });
+      onCleanup(() => cam.close());
+      const fullyIn: string[] = [];
+      let frozen = false;
+      const thaw = (): void => {
+        if (frozen) process.kill(gateway, 'SIGCONT');
+        frozen = false;
+      };
+      onCleanup(async () => thaw());
+      const run = syncCameraToS3(cam, {
+        client: s3,
+        target: { bucket, prefix: 'overlap' },
+        endpoint: ceph!.endpoint,
+        parallel: 1,
+        onFileProgress: (file, bytes) => {
+          if (bytes < file.size || fullyIn.includes(file.path)) return;
+          fullyIn.push(file.path);
+          if (fullyIn.length === 1) {
+            process.kill(gateway, 'SIGSTOP');
+            frozen = true;
+          }
+        },
+      });
+      try {
+        await waitFor(() => fullyIn.length === 2, 'the second file over the link while the store was frozen');
+      } finally {
+        thaw();
+      }
+      const summary = await run;
+      expect(summary).toMatchObject({ files: 2, uploaded: 2, failed: 0 });
+      expect(await uploadsIn(bucket)).toBe(0);
+    },
+    120_000,
   );
 
   runs()('--delete-after deletes on the camera only what the bucket verifiably holds', async () => {
