@@ -126,10 +126,11 @@ describe('camera URLs are put on the address the user gave', () => {
     expect((await camctlInProcess('--camera', camera, 'video', 'start')).code).toBe(0);
     const stop = await camctlInProcess('--camera', camera, '--json', 'video', 'stop');
     expect(stop.code, stop.stderr).toBe(0);
-    // `files` are camera paths (as ls/get/rm take them); `urls` lead to the camera it was given.
-    const stopped = JSON.parse(stop.stdout) as { files: string[]; urls: string[] };
-    expect(stopped.urls.length).toBeGreaterThan(0);
-    for (const f of stopped.urls) expect(f.startsWith(`${cam.url}/files/`), f).toBe(true);
+    // `files` are camera paths (as ls/get/rm take them); the camera's own URLs, kept under
+    // `details`, lead to the camera it was given.
+    const stopped = JSON.parse(stop.stdout) as { files: string[]; details: { fileUrls: string[] } };
+    expect(stopped.details.fileUrls.length).toBeGreaterThan(0);
+    for (const f of stopped.details.fileUrls) expect(f.startsWith(`${cam.url}/files/`), f).toBe(true);
     for (const f of stopped.files) expect(f).toMatch(/^\/internal\/\w+\/[^/]+\.MP4$/);
   });
 
