@@ -3,13 +3,12 @@
  * every command that takes --filename — get, capture --download and watch --download — against
  * the emulated Sequoia. Which files `--range` picks still goes by their numbers in the folder.
  */
-import { readdir } from 'node:fs/promises';
-import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FilenamePattern, filenamePatternOf } from '../../src/cli/filename-pattern.js';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { startCamctlInProcess } from '../helpers/camctl-in-process.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { localFiles } from '../helpers/camera-files.js';
 import { cleanup, runCli, runJson, startEmu, tempDir } from './helpers.js';
 
 afterEach(cleanup);
@@ -23,16 +22,6 @@ async function capture(emu: RunningSequoiaEmulator): Promise<void> {
   });
   expect((await emu.device.startCapture()).ok).toBe(true);
   await emu.device.whenSessionEnds();
-}
-
-/** Regular files under `dir`, relative, without camctl's hidden records. */
-async function localFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || e.name.startsWith('.')) continue;
-    out.push(path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-  }
-  return out.sort();
 }
 
 /** The folder's files in listing order, as `ls` gives them (the order %n numbers). */

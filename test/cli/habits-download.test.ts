@@ -10,6 +10,7 @@ import { openCamera } from '../../src/camera/open.js';
 import type { RunningSequoiaEmulator } from '../../src/emulator/sequoia/emulator.js';
 import { startThetaEmulator } from '../../src/emulator/theta/emulator.js';
 import { cameraFiles } from '../helpers/camera-files.js';
+import { localFiles } from '../helpers/camera-files.js';
 import { cleanup, onCleanup, requireBuild, runCli, runJson, startCli, startEmu, tempDir } from './helpers.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -32,16 +33,6 @@ async function capture(emu: RunningSequoiaEmulator, n: number): Promise<void> {
     expect((await emu.device.startCapture()).ok).toBe(true);
     await emu.device.whenSessionEnds();
   }
-}
-
-/** Regular files under `dir`, relative, without camctl's hidden records. */
-async function localFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || e.name.startsWith('.')) continue;
-    out.push(path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-  }
-  return out.sort();
 }
 
 /** An executable hook script that appends `ACTION ARGUMENT CAMCTL_CAMERA_PATH` to a log. */

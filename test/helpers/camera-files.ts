@@ -1,4 +1,4 @@
-/** What an emulated camera holds, read from its data directory: the truth S3 syncs are checked against. */
+/** What an emulated camera holds, read from its data directory (the truth syncs are checked against), and what a download wrote. */
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -13,4 +13,14 @@ export async function cameraFiles(dataDir: string): Promise<Map<string, Buffer>>
     out.set(rel.split(path.sep).join('/'), await readFile(path.join(e.parentPath, e.name)));
   }
   return out;
+}
+
+/** Regular files under `dir`, relative, without camctl's hidden records. */
+export async function localFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || e.name.startsWith('.')) continue;
+    out.push(path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  }
+  return out.sort();
 }
