@@ -4,8 +4,9 @@
 // The checks (type-checks, lint, formatting, layering, API docs) keep a core busy; the test files
 // mostly wait on sockets, the emulated links and child processes (Ceph, Chromium, gphoto2). Run
 // one after the other they took the sum of both; side by side the checks fill the suite's waits.
-// The checks run in order in one lane, their output held and printed when each ends, so the
-// suite's own progress stays readable. Exit status: the first failure's, else 0.
+// The checks run in order in one lane at a lower priority (nice 10), their output held and
+// printed when each ends, so the suite's own progress stays readable. Exit status: the first
+// failure's, else 0.
 //
 // `npm test -- <vitest arguments>` (a file, -t NAME, …) runs only those tests, without the checks.
 //
@@ -15,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,6 +73,15 @@ function run(file, args, hold) {
       stdio: hold ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       env: hold ? { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } : process.env,
     });
+    // The checks take what the tests leave: at a lower priority they fill the suite's waits
+    // instead of slowing the tests that drive Chromium and the emulators against the clock.
+    if (hold && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, 10);
+      } catch {
+        // Not permitted here: the checks then run at the same priority, only slower for the tests.
+      }
+    }
     let output = '';
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));

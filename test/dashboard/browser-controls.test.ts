@@ -263,7 +263,10 @@ describe.skipIf(missing)('dashboard controls in Chromium', () => {
           .toBe('Video recording started.');
         await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('capturing');
         await p.getByRole('button', { name: 'Stop video recording' }).click();
-        await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('idle');
+        // The page's message rides along, so a refused stop says why when this fails.
+        const stateAndMessage = async (): Promise<string> =>
+          `${await state.textContent()} | ${await p.textContent('[data-testid="theta-message"]')}`;
+        await expect.poll(stateAndMessage, { timeout: 30_000 }).toMatch(/^idle \|/);
 
         await p.fill('#interval-every', '9');
         const start = p.getByRole('button', { name: /^Start interval shooting/ });
