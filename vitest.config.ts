@@ -6,10 +6,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores here and on CI. Most files spend much of their time waiting on sockets, child
-    // processes (Ceph, Chromium, gphoto2) and the emulated link rather than on the CPU; with four
-    // workers the suite keeps both cores busy (measured here with shared module graphs: 3 workers
-    // 188 s, 4 workers 172 s; 2 workers with a graph per file took 243 s).
-    maxWorkers: 4,
+    // processes (Ceph, Chromium, gphoto2) and the emulated link rather than on the CPU, so a third
+    // worker fills those waits (measured here with shared module graphs: 3 workers 188 s). Four
+    // were faster still (172 s) but starved the Chromium tests often enough to fail a run.
+    maxWorkers: 3,
     // Test files share their worker's module graph instead of loading src/ and its dependencies
     // again for each of the 110-odd files: that re-import was a third of the suite's CPU time.
     // Files that need a fresh graph (an environment variable read at import) ask with
