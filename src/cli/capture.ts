@@ -15,6 +15,7 @@ import {
   CONFLICT_HINT,
   DOWNLOAD_CHOICES_HELP,
   downloadChoices,
+  requireDownloadDir,
   failOnConflicts,
   fileReport,
   humanLine,
@@ -81,22 +82,16 @@ Examples:
     )
     .action(async (opts: CaptureOptions, cmd: Command) => {
       const waitS = Number(opts.wait);
-      if (
-        opts.download === undefined &&
-        (opts.filename !== undefined ||
-          opts.filenumber !== undefined ||
-          opts.hookScript !== undefined ||
-          opts.band !== undefined ||
-          opts.type !== undefined ||
-          opts.new ||
-          opts.skipExisting ||
-          opts.overwrite)
-      ) {
-        throw new CliError(
-          '--filename, --filenumber, --hook-script, --band, --type, --new, --skip-existing and --overwrite go with --download DIR',
-          2,
-        );
-      }
+      requireDownloadDir(opts, [
+        'filename',
+        'filenumber',
+        'hookScript',
+        'band',
+        'type',
+        'new',
+        'skipExisting',
+        'overwrite',
+      ]);
       await withCamera(cmd, async (camera, g) => {
         const { CameraError } = await import('../camera/errors.js');
         if (!(waitS > 0)) throw new CameraError('BAD_VALUE', `--wait must be a positive number of seconds`);

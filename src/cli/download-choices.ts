@@ -44,6 +44,32 @@ export function downloadChoices(opts: DownloadChoiceOptions): { existing: Existi
   return { existing: opts.skipExisting ? 'skip' : opts.overwrite ? 'overwrite' : 'keep', onlyNew: !!opts.new };
 }
 
+/** The options that only mean something with `--download DIR`, as the user types them. */
+const DOWNLOAD_ONLY: ReadonlyArray<[key: string, flag: string]> = [
+  ['filename', '--filename'],
+  ['filenumber', '--filenumber'],
+  ['hookScript', '--hook-script'],
+  ['band', '--band'],
+  ['type', '--type'],
+  ['range', '--range'],
+  ['new', '--new'],
+  ['skipExisting', '--skip-existing'],
+  ['overwrite', '--overwrite'],
+];
+
+/**
+ * Refuses (usage error) the download options of `keys` given without `--download DIR`, naming
+ * every one the command has, so the user sees what goes together.
+ */
+export function requireDownloadDir(options: object, keys: readonly string[]): void {
+  const opts = options as Record<string, unknown>;
+  if (opts['download'] !== undefined) return;
+  const known = DOWNLOAD_ONLY.filter(([key]) => keys.includes(key));
+  if (!known.some(([key]) => opts[key] !== undefined && opts[key] !== false)) return;
+  const flags = known.map(([, flag]) => flag);
+  throw new CliError(`${flags.slice(0, -1).join(', ')} and ${flags.at(-1)} go with --download DIR`, 2);
+}
+
 /** One file's outcome for --json: every field present, true or false. */
 export interface FileReport {
   path: string;

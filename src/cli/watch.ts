@@ -11,6 +11,7 @@ import {
   addDownloadChoices,
   DOWNLOAD_CHOICES_HELP,
   downloadChoices,
+  requireDownloadDir,
   type DownloadChoiceOptions,
 } from './download-choices.js';
 import { addFileSelection, FILE_SELECTION_HELP, type FileSelectionOptions } from './file-selection.js';
@@ -65,23 +66,17 @@ Examples:
     )
     .action(async (opts: WatchOptions, cmd: Command) => {
       const { CliError } = await import('./errors.js');
-      if (
-        opts.download === undefined &&
-        (opts.filename !== undefined ||
-          opts.filenumber !== undefined ||
-          opts.hookScript !== undefined ||
-          opts.band !== undefined ||
-          opts.type !== undefined ||
-          opts.range !== undefined ||
-          opts.new ||
-          opts.skipExisting ||
-          opts.overwrite)
-      ) {
-        throw new CliError(
-          '--filename, --filenumber, --hook-script, --band, --type, --range, --new, --skip-existing and --overwrite go with --download DIR',
-          2,
-        );
-      }
+      requireDownloadDir(opts, [
+        'filename',
+        'filenumber',
+        'hookScript',
+        'band',
+        'type',
+        'range',
+        'new',
+        'skipExisting',
+        'overwrite',
+      ]);
       const parallel = Number(opts.parallel);
       if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16))
         throw new CliError(`--parallel must be 1-16, got ${opts.parallel}`, 2);
